@@ -1,0 +1,11 @@
+# Turns db/migrations/NNN_name.sql into a C++ table of {version, name, sql}.
+set(content "// Generated from db/migrations by cmake/embed_migrations.cmake. Do not edit.\n")
+foreach(f IN LISTS FILES)
+  get_filename_component(name ${f} NAME_WE)
+  string(REGEX MATCH "^[0-9]+" num ${name})
+  math(EXPR num "${num}")
+  file(READ ${f} sql)
+  string(APPEND content "{${num}, \"${name}\", R\"etabli_sql(${sql})etabli_sql\"},\n")
+endforeach()
+file(WRITE ${OUT}.tmp "${content}")
+configure_file(${OUT}.tmp ${OUT} COPYONLY)

@@ -1,0 +1,77 @@
+// Member import: turns a spreadsheet export (CSV from LibreOffice, Excel, HelloAsso…) into
+// validated member drafts. Layer: core (pure: bytes in, rows or line-numbered errors out).
+// Called on the CLI thread (before the rows go to the station in one command).
+//
+// Accepted: comma or semicolon separator (detected from the header line), a UTF-8 BOM, quoted
+// fields with separators, quotes ("") and line breaks inside, CRLF or LF, and files that are
+// not valid UTF-8 taken as Windows-1252 (French Excel) and converted. Headers are matched
+// without regard to case, accents, blanks or punctuation, in French and English:
+//   name        Nom complet, Name, Full name, Nom et prénom, Display name
+//   last_name   Nom, Last name, Surname, Nom de famille
+//   first_name  Prénom, First name, Given name
+//   email       Email, E-mail, Courriel, Mail, Adresse mail, Adresse e-mail
+//   until       Fin d'adhésion, Date de fin, Valide jusqu'au, Expiration, Valid until, Expires
+//   since       Date d'adhésion, Date, Membership date, Joined   (valid one year from that day
+//               when there is no end date: until = since + 1 year - 1 day)
+//   role        Rôle, Role, Statut bénévole
+//   lang        Langue, Language, Lang
+// A display name is `name`, or "first_name last_name". `--map field=header` (ImportOptions::map)
+// names the header of any field explicitly and wins over the guesses.
+// Dates: YYYY-MM-DD, DD/MM/YYYY, DD/MM/YY, DD-MM-YYYY, DD.MM.YYYY, optionally followed by a time
+// (HelloAsso writes "31/12/2026 14:35"), which is ignored.
+#pragma once
+
+#include <etabli/core/member.hpp>
+
+#include <cstddef>
+#include <expected>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace etabli::core {
+
+enum class ImportField { name, last_name, first_name, email, until, since, role, lang };
+std::string_view to_string(ImportField f);
+std::optional<ImportField> import_field_from_string(std::string_view);  // "name", "email"…
+
+struct ImportOptions {
+    // field → header text, from `--map field=header`; matched like the guessed headers.
+    std::vector<std::pair<ImportField, std::string>> map;
+    Role default_role = Role::member;
+    Lang default_lang = Lang::fr;
+    // Called now and then with (bytes parsed, total bytes); may be empty.
+    std::function<void(std::size_t, std::size_t)> progress;
+};
+
+struct ImportRow {
+    std::size_t line = 0;  // 1-based line of the file where the record starts
+    MemberDraft draft;
+};
+
+struct ImportLineError {
+    std::size_t line = 0;  // 0 for a problem with the whole file (no header, no name column…)
+    Problem problem;
+};
+
+struct ImportTable {
+    std::vector<ImportRow> rows;
+    char separator = ',';
+    bool converted_from_cp1252 = false;
+    // The header each field was read from, for the summary shown to the user.
+    std::vector<std::pair<ImportField, std::string>> columns;
+};
+
+// All errors, not only the first: the caller shows the first ones and a count. A file with
+// any bad row gives no table. Two rows with the same e-mail (or, without e-mail, the same
+// name) are an error on the second one. Blank lines are skipped.
+std::expected<ImportTable, std::vector<ImportLineError>> parse_member_csv(std::string_view bytes,
+                                                                         const ImportOptions& opts);
+
+// The key that recognises the same member on a re-import: the e-mail when there is one,
+// otherwise the display name folded (case and accents ignored).
+std::string import_identity(const MemberDraft& d);
+
+}  // namespace etabli::core
