@@ -1,1 +1,414 @@
-// stub: being written
+// SQLite plumbing and the safe opening of an Établi database (see database.hpp).
+// Layer: db. Thread: whichever thread owns the connection (station thread, or CLI main).
+//
+// [SECTION] Index
+//   [Statement]    RAII prepared statement, binds, steps
+//   [Connection]   RAII connection, exec, statement cache
+//   [Transaction]  BEGIN IMMEDIATE with rollback on scope exit
+//   [Paths]        default_db_path
+//   [Opening]      pre-flight checks that never touch the file, pragmas, migrations
+
+#include <etabli/db/database.hpp>
+#include <etabli/db/migrations.hpp>
+
+#include <sqlite3.h>
+
+#include <array>
+#include <cassert>
+#include <cstdio>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <unistd.h>
+
+namespace etabli::db {
+
+namespace fs = std::filesystem;
+
+Problem storage_problem(std::string detail) {
+    return core::problem("Storage error: {0}", {std::move(detail)});
+}
+
+// [Statement] ------------------------------------------------------------------------------
+
+Statement::~Statement() {
+    if (m_stmt) sqlite3_finalize(m_stmt);
+}
+
+Statement::Statement(Statement&& o) noexcept : m_stmt(o.m_stmt), m_db(o.m_db), m_bind_rc(o.m_bind_rc) {
+    o.m_stmt = nullptr;
+}
+
+Statement& Statement::operator=(Statement&& o) noexcept {
+    if (this != &o) {
+        if (m_stmt) sqlite3_finalize(m_stmt);
+        m_stmt = o.m_stmt;
+        m_db = o.m_db;
+        m_bind_rc = o.m_bind_rc;
+        o.m_stmt = nullptr;
+    }
+    return *this;
+}
+
+void Statement::note(int rc) {
+    if (rc != SQLITE_OK && m_bind_rc == 0) m_bind_rc = rc;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    note(sqlite3_bind_int64(m_stmt, index, value));
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+    // SQLITE_TRANSIENT: SQLite copies, so temporaries are safe to pass.
+    note(sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+    return *this;
+}
+
+Statement& Statement::bind(int index, const std::optional<std::string>& text) {
+    return text ? bind(index, std::string_view{*text}) : bind_null(index);
+}
+
+Statement& Statement::bind(int index, std::optional<std::int64_t> value) {
+    return value ? bind(index, *value) : bind_null(index);
+}
+
+Statement& Statement::bind_null(int index) {
+    note(sqlite3_bind_null(m_stmt, index));
+    return *this;
+}
+
+std::expected<bool, Problem> Statement::step() {
+    if (m_bind_rc != 0) return std::unexpected(storage_problem(sqlite3_errstr(m_bind_rc)));
+    int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return std::unexpected(storage_problem(sqlite3_errmsg(m_db)));
+}
+
+std::expected<void, Problem> Statement::run() {
+    while (true) {
+        auto r = step();
+        if (!r) return std::unexpected(r.error());
+        if (!*r) return {};
+    }
+}
+
+void Statement::reset() {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+    m_bind_rc = 0;
+}
+
+bool Statement::is_null(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+
+std::int64_t Statement::column_int(int col) const { return sqlite3_column_int64(m_stmt, col); }
+
+std::string Statement::column_text(int col) const {
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
+    if (!p) return {};
+    return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)));
+}
+
+std::optional<std::string> Statement::column_optional_text(int col) const {
+    if (is_null(col)) return std::nullopt;
+    return column_text(col);
+}
+
+// [Connection] -----------------------------------------------------------------------------
+
+Connection::~Connection() { close(); }
+
+Connection::Connection(Connection&& o) noexcept : m_db(o.m_db), m_cache(std::move(o.m_cache)) {
+    o.m_db = nullptr;
+    o.m_cache.clear();
+}
+
+Connection& Connection::operator=(Connection&& o) noexcept {
+    if (this != &o) {
+        close();
+        m_db = o.m_db;
+        m_cache = std::move(o.m_cache);
+        o.m_db = nullptr;
+        o.m_cache.clear();
+    }
+    return *this;
+}
+
+void Connection::close() {
+    // Statements first: a connection with live statements does not close.
+    m_cache.clear();
+    if (m_db) sqlite3_close_v2(m_db);
+    m_db = nullptr;
+}
+
+std::expected<Connection, Problem> Connection::open_raw(const std::string& uri_or_path, int flags) {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(uri_or_path.c_str(), &db, flags | SQLITE_OPEN_URI, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+        sqlite3_close_v2(db);
+        return std::unexpected(storage_problem(msg));
+    }
+    sqlite3_extended_result_codes(db, 1);
+    return Connection{db};
+}
+
+std::expected<void, Problem> Connection::exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(m_db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string msg = err ? err : sqlite3_errmsg(m_db);
+        sqlite3_free(err);
+        return std::unexpected(storage_problem(msg));
+    }
+    return {};
+}
+
+std::expected<Statement, Problem> Connection::prepare(std::string_view sql) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()), 0, &stmt, nullptr);
+    if (rc != SQLITE_OK) return std::unexpected(error());
+    return Statement{stmt, m_db};
+}
+
+std::expected<Statement*, Problem> Connection::cached(const char* sql) {
+    auto it = m_cache.find(sql);
+    if (it == m_cache.end()) {
+        sqlite3_stmt* stmt = nullptr;
+        int rc = sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+        if (rc != SQLITE_OK) return std::unexpected(error());
+        it = m_cache.emplace(sql, Statement{stmt, m_db}).first;
+    } else {
+        it->second.reset();
+    }
+    return &it->second;
+}
+
+void Connection::reset_cached() {
+    for (auto& [sql, st] : m_cache) sqlite3_reset(st.get());
+}
+
+std::expected<std::int64_t, Problem> Connection::query_int(const char* sql) {
+    auto st = prepare(sql);
+    if (!st) return std::unexpected(st.error());
+    auto row = st->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return std::unexpected(storage_problem(std::string("no result for ") + sql));
+    return st->column_int(0);
+}
+
+std::expected<std::string, Problem> Connection::query_text(const char* sql) {
+    auto st = prepare(sql);
+    if (!st) return std::unexpected(st.error());
+    auto row = st->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return std::unexpected(storage_problem(std::string("no result for ") + sql));
+    return st->column_text(0);
+}
+
+std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(m_db); }
+
+std::int64_t Connection::changes() const { return sqlite3_changes64(m_db); }
+
+Problem Connection::error() const { return storage_problem(m_db ? sqlite3_errmsg(m_db) : "no connection"); }
+
+int Connection::error_code() const { return m_db ? (sqlite3_errcode(m_db) & 0xff) : SQLITE_MISUSE; }
+
+// [Transaction] ----------------------------------------------------------------------------
+
+std::expected<Transaction, Problem> Transaction::begin(Connection& c, Kind kind) {
+    auto st = c.cached(kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+    if (!st) return std::unexpected(st.error());
+    if (auto r = (*st)->run(); !r) return std::unexpected(r.error());
+    return Transaction{c};
+}
+
+Transaction::~Transaction() {
+    if (!m_conn) return;
+    // A failed statement may already have ended the transaction (SQLite rolls back by itself
+    // on some errors): only roll back what is still open.
+    m_conn->reset_cached();
+    if (!sqlite3_get_autocommit(m_conn->get())) {
+        sqlite3_exec(m_conn->get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+}
+
+std::expected<void, Problem> Transaction::commit() {
+    assert(m_conn && "commit() called twice or on a moved-from Transaction");
+    m_conn->reset_cached();
+    auto st = m_conn->cached("COMMIT");
+    if (!st) return std::unexpected(st.error());
+    if (auto r = (*st)->run(); !r) return std::unexpected(r.error());  // destructor rolls back
+    m_conn = nullptr;
+    return {};
+}
+
+// [Paths] ----------------------------------------------------------------------------------
+
+std::filesystem::path default_db_path() {
+    auto env = [](const char* name) -> const char* {
+        const char* v = std::getenv(name);
+        return v && *v ? v : nullptr;
+    };
+    if (const char* p = env("ETABLI_DB")) return fs::path(p);
+    if (const char* p = env("XDG_DATA_HOME")) return fs::path(p) / "etabli" / "etabli.db";
+    if (const char* p = env("HOME")) return fs::path(p) / ".local" / "share" / "etabli" / "etabli.db";
+    return fs::path("etabli.db");
+}
+
+// [Opening] --------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::array<char, 16> kSqliteMagic = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
+                                               'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+
+std::string shown(const fs::path& p) { return p.string(); }
+
+Problem read_only_problem(const fs::path& p) {
+    return core::problem(
+        "Cannot write to {0}: the file or its folder is read-only. Fix the permissions, or use --db "
+        "to choose another file.",
+        {shown(p)});
+}
+
+// "file:" URI for sqlite3_open_v2: % ? # must be escaped in the path.
+std::string file_uri(const fs::path& p, const char* query) {
+    std::string uri = "file:";
+    for (char ch : fs::absolute(p).string()) {
+        if (ch == '%' || ch == '?' || ch == '#') {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(ch));
+            uri += buf;
+        } else {
+            uri += ch;
+        }
+    }
+    uri += '?';
+    uri += query;
+    return uri;
+}
+
+// The schema version of an existing SQLite file, read without changing anything on disk.
+// A read-only connection on a WAL database creates -wal and -shm files and leaves them behind,
+// so when no -wal file exists the file is opened `immutable` (no locks, no side files: the
+// main file is then the whole truth). When a -wal exists (a crash, or another process has the
+// file open), the side files are already there and a plain read-only open sees its content.
+std::expected<int, Problem> peek_schema_version(const fs::path& p) {
+    std::error_code ec;
+    bool has_wal = fs::exists(fs::path(p.string() + "-wal"), ec);
+    auto c = Connection::open_raw(file_uri(p, has_wal ? "mode=ro" : "mode=ro&immutable=1"),
+                                  SQLITE_OPEN_READONLY);
+    if (!c) return std::unexpected(c.error());
+    auto v = c->query_int("PRAGMA user_version");
+    if (!v) return std::unexpected(v.error());
+    return static_cast<int>(*v);
+}
+
+// Everything that can be refused before SQLite opens the file for writing.
+std::expected<void, Problem> preflight(const fs::path& p) {
+    std::error_code ec;
+    fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+
+    if (!fs::exists(dir, ec)) {
+        if (!fs::create_directories(dir, ec) || ec) {
+            return std::unexpected(core::problem(
+                "Cannot create the folder {0} ({1}). Create it yourself, or use --db to choose "
+                "another place.",
+                {shown(dir), ec ? ec.message() : "unknown error"}));
+        }
+    } else if (!fs::is_directory(dir, ec)) {
+        return std::unexpected(core::problem(
+            "{0} is not a folder, so the database cannot be created in it. Use --db to choose "
+            "another place.",
+            {shown(dir)}));
+    }
+
+    auto st = fs::status(p, ec);
+    bool exists = fs::exists(st);
+    if (exists) {
+        if (!fs::is_regular_file(st)) {
+            return std::unexpected(core::problem(
+                "{0} is not a regular file. Use --db to choose the database file.", {shown(p)}));
+        }
+        auto size = fs::file_size(p, ec);
+        if (ec) {
+            return std::unexpected(core::problem("Cannot read {0} ({1}). Check its permissions, or use --db to choose another file.",
+                                                 {shown(p), ec.message()}));
+        }
+        // An empty file (touch etabli.db) is a database yet to be initialised.
+        if (size > 0) {
+            std::array<char, 16> head{};
+            std::ifstream in(p, std::ios::binary);
+            if (!in) {
+                return std::unexpected(core::problem(
+                    "Cannot read {0}. Check its permissions, or use --db to choose another file.",
+                    {shown(p)}));
+            }
+            in.read(head.data(), static_cast<std::streamsize>(head.size()));
+            if (in.gcount() != static_cast<std::streamsize>(head.size()) || head != kSqliteMagic) {
+                return std::unexpected(core::problem(
+                    "{0} is not an Établi database (it is not a SQLite file). It was left "
+                    "untouched: use --db to choose another file, or move this one away.",
+                    {shown(p)}));
+            }
+            auto version = peek_schema_version(p);
+            if (!version) {
+                return std::unexpected(core::problem(
+                    "{0} cannot be read as a database ({1}). It was left untouched: use --db to "
+                    "choose another file, or restore a backup.",
+                    {shown(p), version.error().english()}));
+            }
+            if (*version > latest_schema_version()) {
+                return std::unexpected(core::problem(
+                    "This database was written by a newer Établi (schema {0}, this version knows "
+                    "{1}). Update Établi, or use --db to choose another file.",
+                    {std::to_string(*version), std::to_string(latest_schema_version())}));
+            }
+        }
+        if (::access(p.c_str(), W_OK) != 0) return std::unexpected(read_only_problem(p));
+    }
+    // WAL keeps -wal and -shm files next to the database: the folder must be writable too.
+    if (::access(dir.c_str(), W_OK) != 0) return std::unexpected(read_only_problem(p));
+    return {};
+}
+
+}  // namespace
+
+std::expected<void, Problem> apply_pragmas(Connection& c) {
+    if (auto r = c.exec("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; "
+                        "PRAGMA synchronous = FULL;");
+        !r) {
+        return r;
+    }
+    auto mode = c.query_text("PRAGMA journal_mode = WAL");
+    if (!mode) return std::unexpected(mode.error());
+    if (*mode != "wal") return std::unexpected(storage_problem("cannot turn on WAL (journal mode is " + *mode + ")"));
+    // journal_mode reset synchronous on some versions; set it once more to be sure.
+    return c.exec("PRAGMA synchronous = FULL;");
+}
+
+std::expected<Connection, Problem> open_database(const fs::path& path, std::optional<int> target_version) {
+    try {
+        if (path.empty()) {
+            return std::unexpected(core::problem("No database file given. Use --db to choose one."));
+        }
+        if (auto ok = preflight(path); !ok) return std::unexpected(ok.error());
+        auto c = Connection::open_raw(path.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        if (!c) {
+            return std::unexpected(core::problem(
+                "Cannot open the database {0} ({1}). Use --db to choose another file.",
+                {shown(path), c.error().english()}));
+        }
+        if (auto r = apply_pragmas(*c); !r) return std::unexpected(r.error());
+        if (auto r = migrate(*c, target_version.value_or(latest_schema_version())); !r) {
+            return std::unexpected(r.error());
+        }
+        return std::move(*c);
+    } catch (const std::exception& e) {
+        return std::unexpected(storage_problem(e.what()));
+    }
+}
+
+}  // namespace etabli::db

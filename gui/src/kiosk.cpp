@@ -1,1 +1,240 @@
-// stub: being written
+// The Kiosk: which screen shows, built from the latest snapshot and the person's taps.
+// It reacts to new badge taps (snapshot.last_tap.seq), matches replies to its requests,
+// reads the keyboard reader's digits, and returns to idle after 30 s without a touch.
+// Layer: gui. GUI thread only; headless in tests (no GLFW, no GL).
+#include <etabli/gui/kiosk.hpp>
+
+#include <cstdlib>
+
+namespace etabli::gui {
+
+namespace {
+
+// Installs a frame log in ImGui's user-data slot for one frame, and restores what was there.
+class LogInstall {
+public:
+    explicit LogInstall(FrameLog* log) : m_prev(ImGui::GetIO().UserData) { ImGui::GetIO().UserData = log; }
+    ~LogInstall() { ImGui::GetIO().UserData = m_prev; }
+    LogInstall(const LogInstall&) = delete;
+    LogInstall& operator=(const LogInstall&) = delete;
+
+private:
+    void* m_prev;
+};
+
+constexpr std::size_t kMaxTyped = 32;  // longest UID core::normalize_uid accepts
+
+}  // namespace
+
+bool display_available() {
+    for (const char* var : {"DISPLAY", "WAYLAND_DISPLAY"}) {
+        const char* v = std::getenv(var);
+        if (v && *v) return true;
+    }
+    return false;
+}
+
+Kiosk::Kiosk(const core::Translations& tr, KioskOptions opts) : m_tr(tr), m_opts(std::move(opts)) {
+    m_idle.lang = m_opts.lang;
+}
+
+core::Lang Kiosk::lang() const {
+    switch (m_screen) {
+        case Screen::idle: return m_idle.lang;
+        case Screen::member_home: return m_home.lang;
+        case Screen::refusal: return m_refusal_view.tr.lang;
+        case Screen::enrol: return m_enrol_lang;
+    }
+    return m_idle.lang;
+}
+
+bool Kiosk::accepts_badge_typing() const {
+    // Screens with an on-screen keyboard take no badge digits: a host typing on a
+    // physical keyboard there is not tapping a badge.
+    if (m_screen == Screen::enrol) return m_enrol.step == EnrolUi::Step::waiting;
+    return true;
+}
+
+int Kiosk::enrolment_seconds_left(const app::Snapshot& s, double now) const {
+    if (!s.enrolment) return 0;
+    const double left = static_cast<double>((s.enrolment->expires - s.at).count()) - (now - m_snapshot_seen);
+    return left <= 0 ? 0 : static_cast<int>(left + 0.999);
+}
+
+void Kiosk::go_idle(const app::Snapshot& s, CommandList& out) {
+    if (m_screen == Screen::enrol && s.enrolment) {
+        Commands cmds(out, m_next_request);
+        cmds.post(app::CancelEnrolment{});
+    }
+    m_screen = Screen::idle;
+    m_enrol = EnrolUi{};
+    m_enrol_seen_active = false;
+    m_typed.clear();
+    m_idle.page = 0;
+}
+
+void Kiosk::show_tap(const app::Snapshot& s, const app::TapView& tap, double now) {
+    m_last_touch = now;
+    m_typed.clear();
+    const auto kind = tap.decision.kind;
+    if ((kind == core::TapKind::check_in || kind == core::TapKind::check_out) && tap.member) {
+        m_screen = Screen::member_home;
+        m_home.lang = tap.member->lang;
+        m_home_view = MemberHomeView{};
+        m_home_view.member = *tap.member;
+        m_home_view.kind = kind;
+        m_home_view.at_hhmm = s.local_hhmm;
+        if (kind == core::TapKind::check_in)
+            for (const auto& p : s.present)
+                if (p.id == tap.member->id && !p.since_hhmm.empty()) m_home_view.at_hhmm = p.since_hhmm;
+        return;
+    }
+    m_screen = Screen::refusal;
+    m_refusal_view = RefusalView{};
+    m_refusal_view.tr = Tr{&m_tr, tap.member ? tap.member->lang : m_idle.lang};
+    m_refusal_view.kind = kind;
+    m_refusal_view.uid = tap.uid;
+    m_refusal_view.member = tap.member;
+    m_refusal_view.expired_on = tap.decision.expired_on;
+    m_refusal_view.badge_status = tap.decision.badge_status;
+}
+
+void Kiosk::handle_keys(double now, Commands& cmds) {
+    if (!m_typed.empty() && now - m_last_digit > kDigitTimeout) m_typed.clear();
+    for (Key k : m_keys) {
+        if (!accepts_badge_typing()) continue;
+        if (k == Key::enter) {
+            if (!m_typed.empty()) cmds.post(app::BadgeSeen{m_typed, "keyboard"});
+            m_typed.clear();
+        } else if (k == Key::backspace) {
+            if (!m_typed.empty()) m_typed.pop_back();
+        } else if (m_typed.size() < kMaxTyped) {
+            m_typed += static_cast<char>('0' + static_cast<int>(k));
+            m_last_digit = now;
+        }
+    }
+    m_keys.clear();
+}
+
+void Kiosk::handle_reply(const app::Snapshot& s, double now, CommandList& out) {
+    if (m_screen != Screen::enrol || !s.last_reply) return;
+    const app::Reply& r = *s.last_reply;
+    if (m_enrol.start_request != 0 && r.request_id == m_enrol.start_request) {
+        m_enrol.start_request = 0;
+        if (!r.ok) m_enrol.error = m_tr.render(m_enrol_lang, r.problem);
+    }
+    if (m_enrol.pending != 0 && r.request_id == m_enrol.pending) {
+        m_enrol.pending = 0;
+        if (r.ok) {
+            m_enrol.step = EnrolUi::Step::done;
+            m_enrol.error.clear();
+            m_done_at = now;
+            // The badge is enrolled: free the reader for ordinary check-ins at once.
+            if (s.enrolment) {
+                Commands cmds(out, m_next_request);
+                cmds.post(app::CancelEnrolment{});
+            }
+        } else {
+            m_enrol.error = m_tr.render(m_enrol_lang, r.problem);
+        }
+    }
+}
+
+void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
+    m_log = FrameLog{};
+    LogInstall install(&m_log);
+    Commands cmds(out, m_next_request);
+    const ImGuiIO& io = ImGui::GetIO();
+
+    if (!m_started) {
+        m_started = true;
+        m_last_touch = now;
+        m_seen_tap = s.last_tap ? s.last_tap->seq : 0;  // an old tap is not news
+    }
+    if (s.version != m_snapshot_version) {
+        m_snapshot_version = s.version;
+        m_snapshot_seen = now;
+    }
+    if (io.MouseDown[0] || !m_keys.empty()) m_last_touch = now;
+
+    handle_keys(now, cmds);
+    if (s.last_tap && s.last_tap->seq != m_seen_tap) {
+        m_seen_tap = s.last_tap->seq;
+        // During an enrolment the station captures badges instead of checking in.
+        if (m_screen != Screen::enrol) show_tap(s, *s.last_tap, now);
+    }
+    handle_reply(s, now, out);
+
+    if (m_screen == Screen::enrol && m_enrol.step == EnrolUi::Step::waiting) {
+        if (s.enrolment) m_enrol_seen_active = true;
+        else if (m_enrol_seen_active) go_idle(s, out);  // expired or cancelled elsewhere
+    }
+    if (m_screen == Screen::enrol && m_enrol.step == EnrolUi::Step::done && now - m_done_at > kDoneTimeout)
+        go_idle(s, out);
+    if (now - m_last_touch > kIdleTimeout) {
+        if (m_screen != Screen::idle) go_idle(s, out);
+        m_idle.lang = m_opts.lang;  // the next person finds the kiosk's own language
+        m_idle.page = 0;
+        m_last_touch = now;
+    }
+
+    WindowScope window("###kiosk", ImVec2(0, 0), io.DisplaySize);
+    FontScope body(m_fonts.body);
+    const Fonts* fonts = &m_fonts;
+    Next next = Next::stay;
+    switch (m_screen) {
+        case Screen::idle: {
+            IdleView v;
+            v.tr = Tr{&m_tr, m_idle.lang};
+            v.fonts = fonts;
+            v.hhmm = s.local_hhmm;
+            v.today = s.today;
+            v.present = &s.present;
+            v.typed = m_typed;
+            next = draw_idle(v, m_idle, cmds);
+            break;
+        }
+        case Screen::member_home: {
+            m_home_view.tr = Tr{&m_tr, m_home.lang};
+            m_home_view.fonts = fonts;
+            next = draw_member_home(m_home_view, m_home, cmds);
+            if (next == Next::start_enrol) {
+                m_enrol = EnrolUi{};
+                m_enrol_seen_active = false;
+                m_enrol_lang = m_home.lang;
+                m_enrol_host = m_home_view.member.id;
+                m_enrol.start_request = cmds.post(app::StartEnrolment{m_enrol_host});
+                m_screen = Screen::enrol;
+                next = Next::stay;
+            }
+            break;
+        }
+        case Screen::refusal:
+            m_refusal_view.fonts = fonts;
+            next = draw_refusal(m_refusal_view, m_refusal, cmds);
+            break;
+        case Screen::enrol: {
+            EnrolView v;
+            v.tr = Tr{&m_tr, m_enrol_lang};
+            v.fonts = fonts;
+            v.host = m_enrol_host;
+            v.active = s.enrolment.has_value();
+            v.seconds_left = enrolment_seconds_left(s, now);
+            if (s.enrolment) {
+                v.uid = s.enrolment->uid;
+                if (s.enrolment->current_owner) {
+                    const core::Member* owner = s.directory ? s.directory->find(*s.enrolment->current_owner) : nullptr;
+                    v.owner = owner ? owner->display_name : std::string("#") + std::to_string(*s.enrolment->current_owner);
+                }
+            }
+            v.directory = s.directory.get();
+            v.today = s.today;
+            v.typed = m_typed;
+            next = draw_enrol(v, m_enrol, cmds);
+            break;
+        }
+    }
+    if (next == Next::idle) go_idle(s, out);
+}
+
+}  // namespace etabli::gui

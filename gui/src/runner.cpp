@@ -1,1 +1,169 @@
-// stub: being written
+// The kiosk's runner: owns GLFW, the OpenGL 3 context and ImGui's backends, and drives a
+// Kiosk. Event-driven: it sleeps in glfwWaitEventsTimeout until input, a new snapshot
+// (the station calls glfwPostEmptyEvent) or the next second (clock, timeouts); never a
+// busy loop. Touch on ImGui 1.86: after a release the pointer stays one frame, then moves
+// off-screen so nothing stays highlighted.
+// Layer: gui. GUI thread only (the thread that calls run_kiosk); the wake hook runs on
+// the station thread and only calls glfwPostEmptyEvent, which GLFW allows from any thread.
+#include <etabli/gui/kiosk.hpp>
+
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <GLFW/glfw3.h>
+
+#include <cfloat>
+#include <cstdio>
+
+namespace etabli::gui {
+
+namespace {
+
+struct RunnerState {
+    Kiosk* kiosk = nullptr;
+    bool fullscreen = false;
+};
+
+// Chained behind ImGui's own key callback (installed after ours, it calls ours).
+void on_key(GLFWwindow* window, int key, int, int action, int mods) {
+    if (action != GLFW_PRESS && action != GLFW_REPEAT) return;
+    auto* st = static_cast<RunnerState*>(glfwGetWindowUserPointer(window));
+    if (!st || !st->kiosk) return;
+    const bool ctrl_alt = (mods & GLFW_MOD_CONTROL) && (mods & GLFW_MOD_ALT);
+    if (action == GLFW_PRESS && ctrl_alt && key == GLFW_KEY_Q) {
+        glfwSetWindowShouldClose(window, GLFW_TRUE);
+        return;
+    }
+    // A kiosk in fullscreen must not close on a stray Esc; a windowed try-out may.
+    if (action == GLFW_PRESS && key == GLFW_KEY_ESCAPE && !st->fullscreen) {
+        glfwSetWindowShouldClose(window, GLFW_TRUE);
+        return;
+    }
+    if (action != GLFW_PRESS) return;  // a held key repeats nothing into a UID
+    // Key codes, not characters: GLFW names keys by their US position, so a French
+    // keyboard's top row (& é " ' …) still gives digits, as the badge reader means.
+    if (key >= GLFW_KEY_0 && key <= GLFW_KEY_9) st->kiosk->key_pressed(digit_key(key - GLFW_KEY_0));
+    else if (key >= GLFW_KEY_KP_0 && key <= GLFW_KEY_KP_9) st->kiosk->key_pressed(digit_key(key - GLFW_KEY_KP_0));
+    else if (key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER) st->kiosk->key_pressed(Key::enter);
+    else if (key == GLFW_KEY_BACKSPACE) st->kiosk->key_pressed(Key::backspace);
+}
+
+void rebuild_fonts(Kiosk& kiosk, ImVec2 display, const std::string& font_path, bool device_ready) {
+    ImGuiIO& io = ImGui::GetIO();
+    const Fonts f = load_fonts(*io.Fonts, display, font_path);
+    apply_theme(ImGui::GetStyle(), f.body_px);
+    kiosk.set_fonts(f);
+    if (device_ready) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+}
+
+}  // namespace
+
+int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOptions& opts) {
+    if (!glfwInit()) {
+        std::fprintf(stderr,
+                     "etabli kiosk: cannot open a window (no usable display). Start it on the workshop's X "
+                     "session, or try it out with `xvfb-run etabli kiosk`.\n");
+        return 2;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    glfwWindowHint(GLFW_DECORATED, GLFW_FALSE);
+    GLFWmonitor* monitor = opts.fullscreen ? glfwGetPrimaryMonitor() : nullptr;
+    int width = opts.width;
+    int height = opts.height;
+    if (monitor)
+        if (const GLFWvidmode* mode = glfwGetVideoMode(monitor)) {
+            width = mode->width;
+            height = mode->height;
+        }
+    GLFWwindow* window = glfwCreateWindow(width, height, "Établi", monitor, nullptr);
+    if (!window) {
+        std::fprintf(stderr,
+                     "etabli kiosk: cannot create an OpenGL 3.0 window on this display. Start it on the "
+                     "workshop's X session, or try it out with `xvfb-run etabli kiosk`.\n");
+        glfwTerminate();
+        return 2;
+    }
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(1);
+    glfwFocusWindow(window);  // no window manager under Xvfb: take the keyboard ourselves
+
+    Kiosk kiosk(tr, opts);
+    RunnerState state{&kiosk, opts.fullscreen};
+    glfwSetWindowUserPointer(window, &state);
+    glfwSetKeyCallback(window, on_key);  // before ImGui's init, which chains to it
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.LogFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 130");
+
+    int fb_w = 0, fb_h = 0;
+    glfwGetWindowSize(window, &fb_w, &fb_h);
+    ImVec2 font_display(static_cast<float>(fb_w), static_cast<float>(fb_h));
+    rebuild_fonts(kiosk, font_display, opts.font_path, false);
+
+    station.set_wake([] { glfwPostEmptyEvent(); });
+
+    std::vector<std::pair<app::Command, std::uint64_t>> out;
+    bool was_down = false;
+    int extra_frames = 2;  // ImGui settles sizes over a frame or two
+    while (!glfwWindowShouldClose(window)) {
+        // Sleep until something happens, at most until the next whole second.
+        if (extra_frames > 0) glfwPollEvents();
+        else glfwWaitEventsTimeout(1.0);
+
+        const auto snap = station.snapshot();
+        if (!snap) continue;
+        const double now = glfwGetTime();
+
+        int w = 0, h = 0;
+        glfwGetWindowSize(window, &w, &h);
+        if (w > 0 && h > 0 && (static_cast<float>(w) != font_display.x || static_cast<float>(h) != font_display.y)) {
+            font_display = ImVec2(static_cast<float>(w), static_cast<float>(h));
+            rebuild_fonts(kiosk, font_display, opts.font_path, true);
+        }
+
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        // After a release, keep the position for this frame (the button fires), then move
+        // the pointer away so no widget stays active-looking under a lifted finger.
+        if (!io.MouseDown[0] && !was_down) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        const bool down_now = io.MouseDown[0];
+        ImGui::NewFrame();
+        out.clear();
+        kiosk.frame(*snap, now, out);
+        ImGui::Render();
+
+        int dw = 0, dh = 0;
+        glfwGetFramebufferSize(window, &dw, &dh);
+        glViewport(0, 0, dw, dh);
+        const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(colors::kBackground);
+        glClearColor(bg.x, bg.y, bg.z, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        glfwSwapBuffers(window);
+
+        for (auto& [command, id] : out) station.post_async(std::move(command), id);
+        // A release, a command or a screen change needs a couple more frames to show.
+        if (down_now != was_down || !out.empty()) extra_frames = 2;
+        else if (extra_frames > 0) --extra_frames;
+        was_down = down_now;
+    }
+
+    station.set_wake({});
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return 0;
+}
+
+}  // namespace etabli::gui

@@ -1,1 +1,672 @@
-// stub: being written
+// The kiosk's screens: idle, member home, refusal and the host's badge enrolment. Each is
+// a function of a view-model and a presentation state; sizes are font-relative so one
+// layout serves 800×480 panels and 1920×1080 screens.
+// Layer: gui. GUI thread only (inside an ImGui frame).
+//
+// Index: [Helpers] [Dates] [Idle] [Member home] [Refusal] [Enrolment]
+#include <etabli/gui/screens.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace etabli::gui {
+
+// [Helpers]
+namespace {
+
+struct Box {
+    float x = 0, y = 0, w = 0, h = 0;
+};
+
+void at(float x, float y) { ImGui::SetCursorPos(ImVec2(x, y)); }
+
+// The content area of the current window, in window coordinates.
+Box content() {
+    const ImVec2 o = ImGui::GetCursorPos();
+    const ImVec2 a = ImGui::GetContentRegionAvail();
+    return {o.x, o.y, a.x, a.y};
+}
+
+float gap() { return ImGui::GetStyle().ItemSpacing.x; }
+
+ImFont* title_font(const Fonts* f) { return f ? f->title : nullptr; }
+ImFont* clock_font(const Fonts* f) { return f ? f->clock : nullptr; }
+
+// `text` shortened with "…" to fit `width` in the current font.
+std::string ellipsize(std::string_view text, float width) {
+    std::string s(text);
+    if (ImGui::CalcTextSize(s.c_str()).x <= width) return s;
+    while (!s.empty()) {
+        pop_utf8(s);
+        const std::string candidate = s + "…";
+        if (ImGui::CalcTextSize(candidate.c_str()).x <= width) return candidate;
+    }
+    return "…";
+}
+
+// A row of two language buttons, "Français" and "English" (each in its own language, so
+// someone who reads only one of them finds it). Returns the language tapped.
+std::optional<core::Lang> lang_switch(core::Lang current, float x, float y, float w, float h) {
+    std::optional<core::Lang> chosen;
+    const float bw = (w - gap()) / 2;
+    at(x, y);
+    ButtonOpts fr;
+    fr.tone = current == core::Lang::fr ? Tone::selected : Tone::quiet;
+    if (button("Français", "lang_fr", ImVec2(bw, h), fr)) chosen = core::Lang::fr;
+    at(x + bw + gap(), y);
+    ButtonOpts en;
+    en.tone = current == core::Lang::en ? Tone::selected : Tone::quiet;
+    if (button("English", "lang_en", ImVec2(bw, h), en)) chosen = core::Lang::en;
+    return chosen;
+}
+
+// Width of a button that holds `label` on one line with comfortable margins.
+float button_width(std::string_view label, float min_em = 4.0f) {
+    const float fs = ImGui::GetFontSize();
+    const std::string s(label);
+    return std::max(min_em * fs, ImGui::CalcTextSize(s.c_str()).x + fs * 1.4f);
+}
+
+void panel(Box b) {
+    const ImVec2 wp = ImGui::GetWindowPos();
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(wp.x + b.x, wp.y + b.y),
+                                              ImVec2(wp.x + b.x + b.w, wp.y + b.y + b.h), colors::kPanel,
+                                              ImGui::GetStyle().ChildRounding);
+}
+
+// Pager buttons "◀" "▶" at (x, y); returns the new page (clamped to [0, pages)).
+int pager(int page, int pages, float x, float y, float bw, float h) {
+    page = std::clamp(page, 0, std::max(0, pages - 1));
+    ButtonOpts prev;
+    prev.enabled = page > 0;
+    at(x, y);
+    if (button("◀", "prev", ImVec2(bw, h), prev)) --page;
+    ButtonOpts next;
+    next.enabled = page + 1 < pages;
+    at(x + bw + gap(), y);
+    if (button("▶", "next", ImVec2(bw, h), next)) ++page;
+    return page;
+}
+
+// The base letter of each code point U+00C0 … U+00FF (Æ and æ are handled apart).
+constexpr std::string_view kLatin1Base =
+    "aaaaaaaceeeeiiiidnooooo/ouuuuyts"
+    "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
+
+// Lower-case and strip the accents of Latin-1 letters (and œ, æ), so "lea" finds "Léa".
+std::string fold_for_search(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c == 0xC3 && i + 1 < s.size()) {
+            const auto d = static_cast<unsigned char>(s[i + 1]);
+            if (d >= 0x80 && d <= 0xBF) {
+                const std::size_t k = static_cast<std::size_t>(d - 0x80);
+                if (k == 0x06 || k == 0x26) out += "ae";
+                else out += kLatin1Base[k];
+                ++i;
+                continue;
+            }
+        }
+        if (c == 0xC5 && i + 1 < s.size() && (s[i + 1] == '\x92' || s[i + 1] == '\x93')) {
+            out += "oe";
+            ++i;
+            continue;
+        }
+        out += static_cast<char>(c < 0x80 ? std::tolower(c) : c);
+    }
+    return out;
+}
+
+std::vector<std::string> words_of(std::string_view s) {
+    std::vector<std::string> words;
+    std::string cur;
+    for (char c : s) {
+        if (c == ' ' || c == '-' || c == '\'') {
+            if (!cur.empty()) words.push_back(std::move(cur));
+            cur.clear();
+        } else {
+            cur += c;
+        }
+    }
+    if (!cur.empty()) words.push_back(std::move(cur));
+    return words;
+}
+
+}  // namespace
+
+bool name_matches(std::string_view name, std::string_view query) {
+    const auto names = words_of(fold_for_search(name));
+    for (const auto& q : words_of(fold_for_search(query))) {
+        const bool found = std::any_of(names.begin(), names.end(), [&](const std::string& w) { return w.starts_with(q); });
+        if (!found) return false;
+    }
+    return true;
+}
+
+// [Dates]
+namespace {
+constexpr std::array<const char*, 7> kDaysFr{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"};
+constexpr std::array<const char*, 7> kDaysEn{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+constexpr std::array<const char*, 12> kMonthsFr{"janvier", "février", "mars", "avril", "mai", "juin",
+                                                "juillet", "août", "septembre", "octobre", "novembre", "décembre"};
+constexpr std::array<const char*, 12> kMonthsEn{"January", "February", "March", "April", "May", "June",
+                                                "July", "August", "September", "October", "November", "December"};
+std::string two(unsigned v) { return (v < 10 ? "0" : "") + std::to_string(v); }
+}  // namespace
+
+std::string format_long_date(core::Lang lang, core::Date d) {
+    if (!d.ok()) return {};
+    const unsigned wd = std::chrono::weekday(std::chrono::sys_days(d)).c_encoding();
+    const unsigned m = static_cast<unsigned>(d.month()) - 1;
+    const std::string day = std::to_string(static_cast<unsigned>(d.day()));
+    const std::string year = std::to_string(static_cast<int>(d.year()));
+    if (lang == core::Lang::fr) {
+        // "1er" for the first of the month, as written in French.
+        return std::string(kDaysFr[wd]) + " " + (day == "1" ? "1er" : day) + " " + kMonthsFr[m] + " " + year;
+    }
+    return std::string(kDaysEn[wd]) + " " + day + " " + kMonthsEn[m] + " " + year;
+}
+
+std::string format_short_date(core::Lang lang, core::Date d) {
+    if (!d.ok()) return {};
+    const unsigned day = static_cast<unsigned>(d.day());
+    const unsigned m = static_cast<unsigned>(d.month());
+    const std::string year = std::to_string(static_cast<int>(d.year()));
+    if (lang == core::Lang::fr) return two(day) + "/" + two(m) + "/" + year;
+    return std::to_string(day) + " " + std::string(kMonthsEn[m - 1]).substr(0, 3) + " " + year;
+}
+
+// [Idle]
+Next draw_idle(const IdleView& v, IdleUi& ui, Commands&) {
+    IdScope scope("idle");
+    const Box c = content();
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    const float left_w = std::floor(c.w * 0.56f);
+    const float right_x = c.x + left_w + fs;
+    const float right_w = c.x + c.w - right_x;
+
+    // Clock and date, top left.
+    at(c.x, c.y);
+    text_block(v.hhmm, "clock", left_w, Align::left, clock_font(v.fonts));
+    at(c.x, ImGui::GetCursorPosY() - fs * 0.2f);
+    text_block(format_long_date(v.tr.lang, v.today), "date", left_w, Align::left, nullptr, colors::kMuted);
+    const float top_end = ImGui::GetCursorPosY();
+
+    // The call to action, in the kiosk's language first and the other one under it.
+    const float switch_y = c.y + c.h - th;
+    const core::Lang other = v.tr.lang == core::Lang::fr ? core::Lang::en : core::Lang::fr;
+    const std::string prompt = v.tr("Tap your badge");
+    const std::string second = v.tr.catalogues ? v.tr.catalogues->tr(other, "Tap your badge") : prompt;
+    float block_h = text_block_height(prompt, left_w, title_font(v.fonts)) + fs * 0.3f +
+                    text_block_height(second, left_w) + (v.typed.empty() ? 0.0f : fs * 1.5f);
+    float y = top_end + std::max(fs * 0.5f, (switch_y - top_end - block_h) * 0.5f);
+    {
+        // A yellow bar on the left marks the prompt as the one thing to do.
+        const ImVec2 wp = ImGui::GetWindowPos();
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(wp.x + c.x, wp.y + y),
+                                                  ImVec2(wp.x + c.x + fs * 0.25f, wp.y + y + block_h),
+                                                  colors::kAccent, fs * 0.1f);
+    }
+    at(c.x + fs * 0.7f, y);
+    text_block(prompt, "prompt", left_w - fs * 0.7f, Align::left, title_font(v.fonts), colors::kAccent);
+    at(c.x + fs * 0.7f, ImGui::GetCursorPosY() + fs * 0.3f - ImGui::GetStyle().ItemSpacing.y);
+    if (second != prompt) text_block(second, "prompt2", left_w - fs * 0.7f, Align::left, nullptr, colors::kMuted);
+    if (!v.typed.empty()) {
+        at(c.x + fs * 0.7f, ImGui::GetCursorPosY() + fs * 0.3f);
+        text_block(v.typed, "typed", left_w - fs * 0.7f, Align::left, nullptr, colors::kMuted);
+    }
+
+    if (auto l = lang_switch(ui.lang, c.x, switch_y, std::min(left_w, fs * 12), th)) ui.lang = *l;
+
+    // Who is in, paginated on the right.
+    const Box p{right_x, c.y, right_w, c.h};
+    panel(p);
+    const float pad = fs * 0.6f;
+    const std::size_t count = v.present ? v.present->size() : 0;
+    at(p.x + pad, p.y + pad);
+    text_block(v.tr.fmt("Who is in ({0})", {std::to_string(count)}), "present_title", p.w - 2 * pad, Align::left,
+               title_font(v.fonts));
+    const float list_y = ImGui::GetCursorPosY() + fs * 0.2f;
+    const float row_h = fs * 1.6f;
+    const float pager_h = th;
+    const float list_h = p.y + p.h - pad - pager_h - fs * 0.4f - list_y;
+    const int per_page = std::max(1, static_cast<int>(list_h / row_h));
+    const int pages = std::max(1, static_cast<int>((count + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page)));
+    ui.page = std::clamp(ui.page, 0, pages - 1);
+    if (count == 0) {
+        at(p.x + pad, list_y);
+        text_block(v.tr("Nobody yet. Be the first!"), "nobody", p.w - 2 * pad, Align::left, nullptr, colors::kMuted);
+    }
+    const float since_w = fs * 5.5f;
+    for (int i = 0; i < per_page; ++i) {
+        const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
+        if (idx >= count) break;
+        const auto& m = (*v.present)[idx];
+        IdScope row(m.id);
+        const float ry = list_y + static_cast<float>(i) * row_h;
+        at(p.x + pad, ry + (row_h - fs) * 0.5f);
+        text_block(ellipsize(m.name, p.w - 2 * pad - since_w), "name", p.w - 2 * pad - since_w);
+        at(p.x + p.w - pad - since_w, ry + (row_h - fs) * 0.5f);
+        text_block(v.tr.fmt("since {0}", {m.since_hhmm}), "since", since_w, Align::right, nullptr, colors::kMuted);
+    }
+    if (pages > 1) {
+        const float bw = fs * 3.2f;
+        const float py = p.y + p.h - pad - pager_h;
+        ui.page = pager(ui.page, pages, p.x + p.w - pad - 2 * bw - gap(), py, bw, pager_h);
+        at(p.x + pad, py + (pager_h - fs) * 0.5f);
+        text_block(std::to_string(ui.page + 1) + " / " + std::to_string(pages), "page", fs * 5, Align::left, nullptr,
+                   colors::kMuted);
+    }
+    return Next::stay;
+}
+
+// [Member home]
+Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) {
+    IdScope scope("home");
+    Next next = Next::stay;
+    const Box c = content();
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    const bool in = v.kind == core::TapKind::check_in;
+
+    // Header: greeting on the left, language and "Done" on the right.
+    const std::string done = v.tr("Done");
+    const float done_w = button_width(done, 5.0f);
+    const float lang_w = fs * 10.5f;
+    const float right_w = done_w + gap() + lang_w;
+    at(c.x + c.w - done_w, c.y);
+    ButtonOpts done_opts;
+    done_opts.tone = Tone::primary;
+    if (button(done, "done", ImVec2(done_w, th), done_opts)) next = Next::idle;
+    if (auto l = lang_switch(ui.lang, c.x + c.w - right_w, c.y, lang_w, th); l && *l != ui.lang) {
+        ui.lang = *l;
+        out.post(app::SetMemberLang{v.member.id, *l});
+    }
+    const float title_w = c.w - right_w - fs;
+    {
+        FontScope f(title_font(v.fonts));
+        const std::string greeting = v.tr.fmt(in ? "Hello {0}!" : "Goodbye {0}!", {v.member.display_name});
+        at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
+        text_block(ellipsize(greeting, title_w), "greeting", title_w);
+    }
+    at(c.x, c.y + th + fs * 0.5f);
+    const std::string status = in ? v.tr.fmt("Checked in at {0}", {v.at_hhmm})
+                                  : v.tr.fmt("Checked out at {0}. See you soon!", {v.at_hhmm});
+    text_block(status, "status", c.w, Align::left, nullptr, colors::kOk);
+
+    // Tiles: what the station will offer, shown now but disabled; hosts can enrol badges.
+    struct Tile {
+        const char* msgid;
+        const char* id;
+        bool enabled;
+    };
+    std::vector<Tile> tiles{{"Borrow a tool", "borrow", false},
+                            {"Book a machine", "book", false},
+                            {"Repairs", "repairs", false},
+                            {"Know-how", "knowhow", false},
+                            {"Who can help?", "help", false}};
+    if (core::can_host(v.member.role)) tiles.push_back({"Enrol a badge", "enrol", true});
+    const float grid_y = ImGui::GetCursorPosY() + fs * 0.5f;
+    const float grid_h = c.y + c.h - grid_y;
+    const int cols = 3;
+    const int rows = 2;
+    const float tw = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
+    const float tile_h = (grid_h - static_cast<float>(rows - 1) * gap()) / static_cast<float>(rows);
+    const std::string soon = v.tr("Coming soon");
+    for (std::size_t i = 0; i < tiles.size(); ++i) {
+        const int col = static_cast<int>(i) % cols;
+        const int row = static_cast<int>(i) / cols;
+        at(c.x + static_cast<float>(col) * (tw + gap()), grid_y + static_cast<float>(row) * (tile_h + gap()));
+        ButtonOpts o;
+        o.enabled = tiles[i].enabled;
+        o.tone = tiles[i].enabled ? Tone::selected : Tone::normal;
+        o.font = title_font(v.fonts);
+        if (!tiles[i].enabled) o.caption = soon;
+        if (button(v.tr(tiles[i].msgid), tiles[i].id, ImVec2(tw, tile_h), o) && std::string_view(tiles[i].id) == "enrol")
+            next = Next::start_enrol;
+    }
+    return next;
+}
+
+// [Refusal]
+Next draw_refusal(const RefusalView& v, RefusalUi&, Commands&) {
+    IdScope scope("refusal");
+    Next next = Next::stay;
+    const Box c = content();
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+
+    std::string title;
+    std::vector<std::string> lines;
+    switch (v.kind) {
+        case core::TapKind::unknown_badge:
+            title = v.tr("Unknown badge");
+            lines.push_back(v.tr("This badge is not enrolled yet. Please ask a host to enrol it."));
+            break;
+        case core::TapKind::badge_revoked:
+            title = v.tr("Badge refused");
+            lines.push_back(v.badge_status == core::BadgeStatus::lost
+                                ? v.tr("This badge was declared lost. Please see a host.")
+                                : v.tr("This badge has been deactivated. Please see a host."));
+            break;
+        case core::TapKind::membership_expired: {
+            title = v.tr("Membership expired");
+            const std::string date = v.expired_on ? format_short_date(v.tr.lang, *v.expired_on) : std::string("?");
+            if (v.member)
+                lines.push_back(v.tr.fmt("{0}, your membership ended on {1}. Please see a host to renew it.",
+                                         {v.member->display_name, date}));
+            else
+                lines.push_back(v.tr.fmt("Your membership ended on {0}. Please see a host to renew it.", {date}));
+            break;
+        }
+        default:
+            title = v.tr("Badge refused");
+            break;
+    }
+    const std::string number = v.tr.fmt("Badge number: {0}", {v.uid});
+    const float w = std::min(c.w, fs * 30);
+    const float x = c.x + (c.w - w) * 0.5f;
+    float h = text_block_height(title, w, title_font(v.fonts)) + fs;
+    for (const auto& l : lines) h += text_block_height(l, w) + fs * 0.5f;
+    h += fs * 2.0f;
+    at(x, c.y + std::max(0.0f, (c.h - th - fs - h) * 0.5f));
+    {
+        // A red band above the title: the refusal reads at a glance.
+        const ImVec2 wp = ImGui::GetWindowPos();
+        const ImVec2 cp = ImGui::GetCursorPos();
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(wp.x + cp.x, wp.y + cp.y - fs * 0.6f),
+                                                  ImVec2(wp.x + cp.x + fs * 3, wp.y + cp.y - fs * 0.3f),
+                                                  colors::kError);
+    }
+    text_block(title, "title", w, Align::left, title_font(v.fonts), colors::kError);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        at(x, ImGui::GetCursorPosY() + fs * 0.3f);
+        text_block(lines[i], "line" + std::to_string(i), w);
+    }
+    at(x, ImGui::GetCursorPosY() + fs * 0.5f);
+    text_block(number, "uid", w, Align::left, nullptr, colors::kMuted);
+
+    const float ok_w = std::min(c.w, fs * 10);
+    at(c.x + (c.w - ok_w) * 0.5f, c.y + c.h - th);
+    ButtonOpts ok;
+    ok.tone = Tone::primary;
+    if (button(v.tr("OK"), "ok", ImVec2(ok_w, th), ok)) next = Next::idle;
+    return next;
+}
+
+// [Enrolment]
+namespace {
+
+core::Date plus_one_year(core::Date d) {
+    core::Date r = d + std::chrono::years{1};
+    if (!r.ok()) r = core::Date{r.year(), r.month(), std::chrono::day{28}};  // 29 February
+    return r;
+}
+
+// Header: title on the left, Cancel on the right; returns true when Cancel was tapped.
+bool enrol_header(const EnrolView& v, const std::string& title, const Box& c, bool can_cancel = true) {
+    const float th = touch_height();
+    const std::string cancel = v.tr("Cancel");
+    const float cw = button_width(cancel, 5.0f);
+    bool cancelled = false;
+    at(c.x + c.w - cw, c.y);
+    ButtonOpts o;
+    o.enabled = can_cancel;
+    if (button(cancel, "cancel", ImVec2(cw, th), o)) cancelled = true;
+    FontScope f(title_font(v.fonts));
+    at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
+    const float tw = c.w - cw - ImGui::GetFontSize();
+    text_block(ellipsize(title, tw), "title", tw);
+    return cancelled;
+}
+
+void error_line(const std::string& error, float x, float y, float w) {
+    if (error.empty()) return;
+    at(x, y);
+    text_block(error, "error", w, Align::left, nullptr, colors::kError);
+}
+
+Next enrol_waiting(const EnrolView& v, EnrolUi& ui, const Box& c) {
+    Next next = Next::stay;
+    const float fs = ImGui::GetFontSize();
+    if (enrol_header(v, v.tr("Enrol a badge"), c)) next = Next::idle;
+    const float w = std::min(c.w, fs * 30);
+    const float x = c.x + (c.w - w) * 0.5f;
+    at(x, c.y + c.h * 0.3f);
+    if (v.active) {
+        text_block(v.tr("Tap the new badge on the reader"), "prompt", w, Align::center, title_font(v.fonts),
+                   colors::kAccent);
+        at(x, ImGui::GetCursorPosY() + fs * 0.5f);
+        text_block(v.tr.fmt("{0} s left", {std::to_string(std::max(0, v.seconds_left))}), "countdown", w,
+                   Align::center, nullptr, colors::kMuted);
+        if (!v.typed.empty()) {
+            at(x, ImGui::GetCursorPosY() + fs * 0.5f);
+            text_block(v.typed, "typed", w, Align::center, nullptr, colors::kMuted);
+        }
+    } else {
+        text_block(v.tr("Please wait…"), "starting", w, Align::center, title_font(v.fonts), colors::kMuted);
+    }
+    error_line(ui.error, x, ImGui::GetCursorPosY() + fs, w);
+    return next;
+}
+
+Next enrol_taken(const EnrolView& v, const Box& c) {
+    Next next = Next::stay;
+    const float fs = ImGui::GetFontSize();
+    if (enrol_header(v, v.tr("Enrol a badge"), c)) next = Next::idle;
+    const float w = std::min(c.w, fs * 30);
+    const float x = c.x + (c.w - w) * 0.5f;
+    at(x, c.y + c.h * 0.3f);
+    text_block(v.tr.fmt("This badge is already enrolled to {0}.", {v.owner.value_or("?")}), "taken", w,
+               Align::center, title_font(v.fonts), colors::kError);
+    at(x, ImGui::GetCursorPosY() + fs * 0.5f);
+    text_block(v.tr.fmt("Badge number: {0}", {v.uid.value_or("")}), "uid", w, Align::center, nullptr,
+               colors::kMuted);
+    at(x, ImGui::GetCursorPosY() + fs * 0.5f);
+    text_block(v.tr("Revoke it first from the command line if it changed hands."), "hint", w, Align::center,
+               nullptr, colors::kMuted);
+    return next;
+}
+
+Next enrol_pick(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
+    IdScope scope("pick");
+    Next next = Next::stay;
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    const bool busy = ui.pending != 0;
+    if (enrol_header(v, v.tr.fmt("Who is badge {0} for?", {ui.captured_uid}), c, !busy)) next = Next::idle;
+
+    // Search field, pager and "New member" on one row.
+    const float row_y = c.y + th + gap();
+    const std::string new_label = v.tr("New member");
+    const float new_w = button_width(new_label, 6.0f);
+    const float pb = fs * 2.6f;
+    const float field_w = c.w - new_w - 2 * pb - 3 * gap();
+    at(c.x, row_y);
+    text_field(ui.search, v.tr("Search a name"), "search", ImVec2(field_w, th));
+
+    std::vector<const core::Member*> matches;
+    if (v.directory)
+        for (const auto& [id, m] : v.directory->members)
+            if (ui.search.empty() || name_matches(m.display_name, ui.search)) matches.push_back(&m);
+    std::sort(matches.begin(), matches.end(), [](const core::Member* a, const core::Member* b) {
+        return fold_for_search(a->display_name) < fold_for_search(b->display_name);
+    });
+
+    // The keyboard takes the bottom; the list what remains between.
+    const float kb_h = std::min(c.h * 0.42f, 4 * th * 0.95f);
+    const float kb_y = c.y + c.h - kb_h;
+    const float list_y = row_y + th + gap();
+    float list_h = kb_y - gap() - list_y;
+    if (!ui.error.empty()) list_h -= fs * 1.2f;
+    const int cols = c.w > fs * 30 ? 3 : 2;
+    const float cell_w = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
+    const int rows = std::max(1, static_cast<int>((list_h + gap()) / (th + gap())));
+    const int per_page = rows * cols;
+    const int pages = std::max(1, (static_cast<int>(matches.size()) + per_page - 1) / per_page);
+    ui.page = pager(ui.page, pages, c.x + field_w + gap(), row_y, pb, th);
+    ButtonOpts nm;
+    nm.tone = Tone::primary;
+    nm.enabled = !busy;
+    at(c.x + c.w - new_w, row_y);
+    if (button(new_label, "new", ImVec2(new_w, th), nm)) {
+        ui.step = EnrolUi::Step::form;
+        ui.error.clear();
+        // Start the form with what was searched: it is usually the new member's name.
+        ui.draft = core::MemberDraft{};
+        ui.draft.display_name = ui.search;
+        ui.draft.lang = v.tr.lang;
+    }
+
+    if (matches.empty()) {
+        at(c.x, list_y);
+        text_block(v.tr("No member found."), "none", c.w, Align::left, nullptr, colors::kMuted);
+    }
+    for (int i = 0; i < per_page; ++i) {
+        const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
+        if (idx >= matches.size()) break;
+        const core::Member& m = *matches[idx];
+        IdScope row(m.id);
+        at(c.x + static_cast<float>(i % cols) * (cell_w + gap()), list_y + static_cast<float>(i / cols) * (th + gap()));
+        ButtonOpts o;
+        o.enabled = !busy;
+        if (button(ellipsize(m.display_name, cell_w - fs * 0.8f), "pick", ImVec2(cell_w, th), o)) {
+            ui.error.clear();
+            ui.done_name = m.display_name;
+            ui.pending = out.post(app::AddBadge{ui.captured_uid, m.id, v.host});
+        }
+    }
+    error_line(busy ? v.tr("Saving…") : ui.error, c.x, kb_y - gap() - fs * 1.2f, c.w);
+
+    at(c.x, kb_y);
+    if (draw_keyboard(ui.search, ui.search_keys, v.tr.lang, ImVec2(c.w, kb_h), 40, v.tr)) ui.page = 0;
+    return next;
+}
+
+Next enrol_form(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
+    IdScope scope("form");
+    Next next = Next::stay;
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    const bool busy = ui.pending != 0;
+    if (enrol_header(v, v.tr.fmt("New member for badge {0}", {ui.captured_uid}), c, !busy)) next = Next::idle;
+
+    float y = c.y + th + gap();
+    at(c.x, y);
+    text_field(ui.draft.display_name, v.tr("First and last name"), "name", ImVec2(c.w, th));
+    y += th + gap();
+
+    // Role and language on one row.
+    struct Choice {
+        const char* msgid;
+        const char* id;
+        core::Role role;
+    };
+    const std::array<Choice, 3> roles{{{"Member", "role_member", core::Role::member},
+                                       {"Volunteer", "role_volunteer", core::Role::volunteer},
+                                       {"Host", "role_host", core::Role::host}}};
+    const float lang_w = std::min(c.w * 0.3f, fs * 10.5f);
+    const float role_w = (c.w - lang_w - fs - 2 * gap()) / 3;
+    for (std::size_t i = 0; i < roles.size(); ++i) {
+        at(c.x + static_cast<float>(i) * (role_w + gap()), y);
+        ButtonOpts o;
+        o.tone = ui.draft.role == roles[i].role ? Tone::selected : Tone::quiet;
+        o.enabled = !busy;
+        if (button(v.tr(roles[i].msgid), roles[i].id, ImVec2(role_w, th), o)) ui.draft.role = roles[i].role;
+    }
+    if (auto l = lang_switch(ui.draft.lang, c.x + c.w - lang_w, y, lang_w, th); l && !busy) ui.draft.lang = *l;
+    y += th + gap();
+
+    // Membership end: none by default, or one year from today.
+    const std::string until_label = v.tr("Valid until:");
+    const float label_w = ImGui::CalcTextSize(until_label.c_str()).x + fs * 0.5f;
+    at(c.x, y + (th - fs) * 0.5f);
+    text_block(until_label, "until_label", label_w, Align::left, nullptr, colors::kMuted);
+    const core::Date next_year = plus_one_year(v.today);
+    const float choice_w = std::min(fs * 9.0f, (c.w - label_w - 2 * gap()) / 2);
+    ButtonOpts none;
+    none.tone = ui.draft.valid_until ? Tone::quiet : Tone::selected;
+    none.enabled = !busy;
+    at(c.x + label_w + gap(), y);
+    if (button(v.tr("No end date"), "until_none", ImVec2(choice_w, th), none)) ui.draft.valid_until.reset();
+    ButtonOpts year;
+    year.tone = ui.draft.valid_until ? Tone::selected : Tone::quiet;
+    year.enabled = !busy;
+    at(c.x + label_w + 2 * gap() + choice_w, y);
+    if (button(format_short_date(v.tr.lang, next_year), "until_year", ImVec2(choice_w, th), year))
+        ui.draft.valid_until = next_year;
+    y += th + gap();
+
+    // Footer: back to the list, create.
+    const float foot_y = c.y + c.h - th;
+    const std::string back = v.tr("Back");
+    const std::string create = v.tr("Create and enrol");
+    const float back_w = button_width(back, 5.0f);
+    const float create_w = button_width(create, 8.0f);
+    at(c.x, foot_y);
+    ButtonOpts bo;
+    bo.enabled = !busy;
+    if (button(back, "back", ImVec2(back_w, th), bo)) {
+        ui.step = EnrolUi::Step::pick;
+        ui.error.clear();
+    }
+    at(c.x + c.w - create_w, foot_y);
+    ButtonOpts co;
+    co.tone = Tone::primary;
+    co.enabled = !busy && !ui.draft.display_name.empty() && ui.draft.display_name.back() != ' ';
+    if (button(create, "create", ImVec2(create_w, th), co)) {
+        ui.error.clear();
+        ui.done_name = ui.draft.display_name;
+        ui.pending = out.post(app::AddMember{ui.draft, v.host, ui.captured_uid});
+    }
+    const float msg_x = c.x + back_w + gap();
+    const float msg_w = c.w - back_w - create_w - 2 * gap();
+    error_line(busy ? v.tr("Saving…") : ui.error, msg_x, foot_y + (th - fs) * 0.5f, msg_w);
+
+    const float kb_h = foot_y - gap() - y;
+    at(c.x, y);
+    draw_keyboard(ui.draft.display_name, ui.name_keys, v.tr.lang, ImVec2(c.w, kb_h), 80, v.tr);
+    return next;
+}
+
+Next enrol_done(const EnrolView& v, EnrolUi& ui, const Box& c) {
+    Next next = Next::stay;
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    const float w = std::min(c.w, fs * 30);
+    const float x = c.x + (c.w - w) * 0.5f;
+    at(x, c.y + c.h * 0.3f);
+    text_block(v.tr.fmt("Badge enrolled to {0}", {ui.done_name}), "done_msg", w, Align::center, title_font(v.fonts),
+               colors::kOk);
+    at(x, ImGui::GetCursorPosY() + fs * 0.5f);
+    text_block(v.tr.fmt("Badge number: {0}", {ui.captured_uid}), "uid", w, Align::center, nullptr, colors::kMuted);
+    const float ok_w = std::min(c.w, fs * 10);
+    at(c.x + (c.w - ok_w) * 0.5f, c.y + c.h - th);
+    ButtonOpts ok;
+    ok.tone = Tone::primary;
+    if (button(v.tr("OK"), "ok", ImVec2(ok_w, th), ok)) next = Next::idle;
+    return next;
+}
+
+}  // namespace
+
+Next draw_enrol(const EnrolView& v, EnrolUi& ui, Commands& out) {
+    IdScope scope("enrol");
+    const Box c = content();
+    if (ui.step == EnrolUi::Step::waiting && v.uid) {
+        ui.captured_uid = *v.uid;
+        if (!v.owner) ui.step = EnrolUi::Step::pick;
+    }
+    switch (ui.step) {
+        case EnrolUi::Step::waiting: return v.uid ? enrol_taken(v, c) : enrol_waiting(v, ui, c);
+        case EnrolUi::Step::pick: return enrol_pick(v, ui, out, c);
+        case EnrolUi::Step::form: return enrol_form(v, ui, out, c);
+        case EnrolUi::Step::done: return enrol_done(v, ui, c);
+    }
+    return Next::stay;
+}
+
+}  // namespace etabli::gui

@@ -1,1 +1,374 @@
-// stub: being written
+// The `etabli` command line (see cli.hpp). Layer: cli. Main thread.
+//
+// [SECTION] index
+//   Context          opening the store, translations, failure lines
+//   Commands         init, member, badge, tap, presence, kiosk
+//   Entry            the argument grammar (CLI11) and exit codes
+#include "context.hpp"
+
+#include <etabli/db/database.hpp>
+#include <etabli/db/migrations.hpp>
+#include <etabli/db/sqlite_store.hpp>
+#include <etabli/gui/kiosk.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace etabli::cli {
+
+using core::problem;
+using json = nlohmann::json;
+
+// [SECTION] Context
+std::filesystem::path find_assets() {
+    if (const char* env = std::getenv("ETABLI_ASSETS"); env && *env) return env;
+    for (const char* p : {ETABLI_SOURCE_ASSETS, "/usr/share/etabli/assets", "/usr/local/share/etabli/assets"})
+        if (std::filesystem::is_directory(std::filesystem::path(p) / "i18n")) return p;
+    return ETABLI_SOURCE_ASSETS;
+}
+
+core::Translations load_translations(const std::filesystem::path& assets) {
+    core::Translations tr;
+    std::error_code ec;
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(assets / "i18n", ec)) {
+        const auto name = e.path().filename().string();
+        if (name.size() > 6 && name.ends_with(".fr.po")) files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+        std::ifstream in(f, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto cat = core::parse_po(ss.str());
+        if (!cat) {
+            std::cerr << "etabli: " << f.string() << ": " << cat.error().english() << '\n';
+            continue;
+        }
+        tr.fr.merge(*cat);
+    }
+    return tr;
+}
+
+int Context::fail(int code, const core::Problem& p) const {
+    std::cerr << "etabli: " << render(p) << '\n';
+    return code;
+}
+
+std::optional<int> Context::open_station() {
+    auto cal = TzCalendar::make([] {
+        const char* z = std::getenv("ETABLI_TZ");
+        return std::string(z && *z ? z : "Europe/Paris");
+    }());
+    if (!cal) return fail(kBadInput, cal.error());
+    calendar = std::move(*cal);
+    auto s = db::SqliteStore::open(db_path);
+    if (!s) return fail(kStorage, s.error());
+    store = std::move(*s);
+    station = std::make_unique<app::Station>(*store, clock, *calendar);
+    if (auto r = station->start(); !r) return fail(kStorage, r.error());
+    return std::nullopt;
+}
+
+// [SECTION] Commands
+namespace {
+
+std::optional<core::Date> parse_until(const std::string& s) { return core::parse_date(s); }
+
+int cmd_init(Context& ctx, bool demo) {
+    if (auto code = ctx.open_station()) return *code;
+    if (demo) {
+        if (int code = seed_demo(ctx); code != kDone) return code;
+    }
+    const auto snap = ctx.station->snapshot();
+    if (ctx.json) {
+        std::cout << json{{"db", ctx.db_path.string()}, {"schema", db::latest_schema_version()},
+                          {"members", snap->directory->members.size()}}
+                         .dump()
+                  << '\n';
+    } else {
+        std::cout << core::fill_placeholders(ctx.t("Database ready: {0} (schema {1}, {2} members)"),
+                                             {ctx.db_path.string(), std::to_string(db::latest_schema_version()),
+                                              std::to_string(snap->directory->members.size())})
+                  << '\n';
+    }
+    return kDone;
+}
+
+struct MemberAddArgs {
+    std::string name, role = "member", email, until, lang = "fr";
+};
+
+int cmd_member_add(Context& ctx, const MemberAddArgs& a) {
+    core::MemberDraft d;
+    d.display_name = a.name;
+    auto role = core::role_from_string(a.role);
+    if (!role) return ctx.fail(kBadInput, problem("Unknown role \"{0}\": use member, volunteer, host or admin", {a.role}));
+    d.role = *role;
+    auto lang = core::lang_from_string(a.lang);
+    if (!lang) return ctx.fail(kBadInput, problem("Unknown language \"{0}\": use fr or en", {a.lang}));
+    d.lang = *lang;
+    if (!a.email.empty()) d.email = a.email;
+    if (!a.until.empty()) {
+        auto u = parse_until(a.until);
+        if (!u) return ctx.fail(kBadInput, problem("\"{0}\" is not a date: write YYYY-MM-DD, e.g. 2027-09-30", {a.until}));
+        d.valid_until = *u;
+    }
+    if (auto v = core::validate_draft(d); !v) return ctx.fail(kBadInput, v.error());
+    if (auto code = ctx.open_station()) return *code;
+    auto r = ctx.station->call(app::AddMember{d, std::nullopt, std::nullopt});
+    if (!r) return ctx.fail(r.error());
+    const auto& m = std::get<core::Member>(*r);
+    if (ctx.json) std::cout << json{{"id", m.id}}.dump() << '\n';
+    else std::cout << m.id << '\n';
+    return kDone;
+}
+
+bool is_present(const app::Snapshot& s, core::MemberId id) {
+    return std::any_of(s.present.begin(), s.present.end(), [&](const auto& p) { return p.id == id; });
+}
+
+int cmd_member_list(Context& ctx) {
+    if (auto code = ctx.open_station()) return *code;
+    const auto snap = ctx.station->snapshot();
+    const auto& dir = *snap->directory;
+    if (ctx.json) {
+        std::cout << '[';
+        bool first = true;
+        for (const auto& [id, m] : dir.members) {
+            std::cout << (first ? "" : ",") << json_member(m, dir, is_present(*snap, id));
+            first = false;
+        }
+        std::cout << "]\n";
+        return kDone;
+    }
+    for (const auto& [id, m] : dir.members) {
+        std::string until = m.valid_until ? format_local_date(*m.valid_until, ctx.lang) : "-";
+        std::cout << fmt::format("{:>6}  {:<32}  {:<9}  {:<10}  {}\n", id, m.display_name,
+                                 ctx.t(std::string(core::to_string(m.role))), until, m.email.value_or(""));
+    }
+    return kDone;
+}
+
+int cmd_member_show(Context& ctx, core::MemberId id) {
+    if (auto code = ctx.open_station()) return *code;
+    const auto snap = ctx.station->snapshot();
+    const auto* m = snap->directory->find(id);
+    if (!m) return ctx.fail(kBadInput, problem("No member has the number {0}", {std::to_string(id)}));
+    if (ctx.json) {
+        std::cout << json_member(*m, *snap->directory, is_present(*snap, id)) << '\n';
+        return kDone;
+    }
+    auto line = [&](std::string_view label, const std::string& value) {
+        std::cout << fmt::format("{:<16} {}\n", ctx.t(label) + ":", value);
+    };
+    line("Number", std::to_string(m->id));
+    line("Name", m->display_name);
+    line("E-mail", m->email.value_or("-"));
+    line("Role", ctx.t(std::string(core::to_string(m->role))));
+    line("Member until", m->valid_until ? format_local_date(*m->valid_until, ctx.lang) : "-");
+    line("Language", std::string(core::to_string(m->lang)));
+    line("Present", ctx.t(is_present(*snap, id) ? "yes" : "no"));
+    std::string badges;
+    for (const auto* b : snap->directory->badges_of(id))
+        badges += (badges.empty() ? "" : ", ") + b->uid + " (" + ctx.t(std::string(core::to_string(b->status))) + ")";
+    line("Badges", badges.empty() ? "-" : badges);
+    return kDone;
+}
+
+int cmd_badge_add(Context& ctx, const std::string& uid, core::MemberId member) {
+    if (auto u = core::normalize_uid(uid); !u) return ctx.fail(kBadInput, u.error());
+    if (auto code = ctx.open_station()) return *code;
+    auto r = ctx.station->call(app::AddBadge{uid, member, std::nullopt});
+    if (!r) return ctx.fail(r.error());
+    const auto& b = std::get<core::Badge>(*r);
+    if (ctx.json) std::cout << json{{"uid", b.uid}, {"member", b.member_id}, {"status", core::to_string(b.status)}}.dump() << '\n';
+    else std::cout << core::fill_placeholders(ctx.t("Badge {0} enrolled to member {1}"), {b.uid, std::to_string(b.member_id)}) << '\n';
+    return kDone;
+}
+
+int cmd_badge_revoke(Context& ctx, const std::string& uid, bool lost) {
+    if (auto u = core::normalize_uid(uid); !u) return ctx.fail(kBadInput, u.error());
+    if (auto code = ctx.open_station()) return *code;
+    auto r = ctx.station->call(app::RevokeBadge{uid, lost ? core::BadgeStatus::lost : core::BadgeStatus::revoked, std::nullopt});
+    if (!r) return ctx.fail(r.error());
+    const auto& b = std::get<core::Badge>(*r);
+    if (ctx.json) std::cout << json{{"uid", b.uid}, {"member", b.member_id}, {"status", core::to_string(b.status)}}.dump() << '\n';
+    else std::cout << core::fill_placeholders(ctx.t(lost ? "Badge {0} declared lost" : "Badge {0} revoked"), {b.uid}) << '\n';
+    return kDone;
+}
+
+int cmd_tap(Context& ctx, const std::string& uid) {
+    if (auto u = core::normalize_uid(uid); !u) return ctx.fail(kBadInput, u.error());
+    if (auto code = ctx.open_station()) return *code;
+    auto r = ctx.station->call(app::BadgeSeen{uid, "cli"});
+    if (!r) return ctx.fail(r.error());
+    const auto& tap = std::get<app::TapView>(*r);
+    const auto& d = tap.decision;
+    const std::string name = tap.member ? tap.member->display_name : "";
+    if (ctx.json) {
+        json j{{"uid", tap.uid}, {"outcome", core::to_string(d.kind)}, {"at", core::format_timestamp(tap.at)}};
+        if (tap.member) j["member"] = json{{"id", tap.member->id}, {"name", name}};
+        if (d.expired_on) j["expired_on"] = core::format_date(*d.expired_on);
+        j["message"] = ctx.render(core::describe(d, name));
+        std::cout << j.dump() << '\n';
+    } else {
+        auto p = core::describe(d, name);
+        if (d.expired_on) p.args[0] = format_local_date(*d.expired_on, ctx.lang);
+        std::cout << ctx.render(p);
+        if (!core::is_refusal(d.kind)) std::cout << " (" << ctx.calendar->local_hhmm(tap.at) << ")";
+        std::cout << '\n';
+    }
+    return core::is_refusal(d.kind) ? kRefused : kDone;
+}
+
+int cmd_presence(Context& ctx) {
+    if (auto code = ctx.open_station()) return *code;
+    const auto snap = ctx.station->snapshot();
+    if (ctx.json) {
+        json arr = json::array();
+        for (const auto& p : snap->present)
+            arr.push_back({{"id", p.id}, {"name", p.name}, {"since", core::format_timestamp(p.since)}, {"since_local", p.since_hhmm}});
+        std::cout << arr.dump() << '\n';
+        return kDone;
+    }
+    if (snap->present.empty()) {
+        std::cout << ctx.t("Nobody is in.") << '\n';
+        return kDone;
+    }
+    for (const auto& p : snap->present)
+        std::cout << fmt::format("{}  {}\n", p.since_hhmm, p.name);
+    return kDone;
+}
+
+int cmd_kiosk(Context& ctx, bool fullscreen, bool demo) {
+    if (!gui::display_available()) {
+        std::cerr << "etabli: " << ctx.t("No display: start the kiosk on the workshop's X session, or try it under Xvfb: xvfb-run -s '-screen 0 1280x800x24' etabli kiosk") << '\n';
+        return kBadInput;
+    }
+    if (auto code = ctx.open_station()) return *code;
+    if (demo && ctx.station->snapshot()->directory->members.empty()) {
+        if (int code = seed_demo(ctx); code != kDone) return code;
+    }
+    gui::KioskOptions opts;
+    opts.fullscreen = fullscreen;
+    opts.lang = ctx.lang;
+    return gui::run_kiosk(*ctx.station, ctx.tr, opts);
+}
+
+core::Lang detect_lang() {
+    for (const char* var : {"ETABLI_LANG", "LC_ALL", "LC_MESSAGES", "LANG"}) {
+        const char* v = std::getenv(var);
+        if (!v || !*v) continue;
+        if (auto l = core::lang_from_string(v)) return *l;
+        if (std::string_view(var) == "ETABLI_LANG") continue;
+        if (std::string_view(v) != "C" && std::string_view(v) != "POSIX" && !std::string_view(v).starts_with("C.")) break;
+    }
+    return core::Lang::fr;  // French first
+}
+
+}  // namespace
+
+// [SECTION] Entry
+int run(int argc, char** argv) {
+    Context ctx;
+    ctx.lang = detect_lang();
+    ctx.assets = find_assets();
+    ctx.tr = load_translations(ctx.assets);
+
+    CLI::App app{"Établi: the station of a community workshop / la station d'un atelier partagé", "etabli"};
+    app.set_version_flag("--version", ETABLI_VERSION);
+    std::string db_opt, lang_opt;
+    app.add_option("--db", db_opt, "Database file (default: $ETABLI_DB, else $XDG_DATA_HOME/etabli/etabli.db)");
+    app.add_flag("--json", ctx.json, "Print JSON on stdout (list, show, tap, presence)");
+    app.add_option("--lang", lang_opt, "Language of messages: fr or en (default: $ETABLI_LANG, $LANG, else fr)");
+
+    bool init_demo = false;
+    auto* init = app.add_subcommand("init", "Create or migrate the database; --demo adds a demo workshop (idempotent)");
+    init->add_flag("--demo", init_demo, "Add the demo workshop's members and badges");
+
+    auto* member = app.add_subcommand("member", "Members: add, list, show, import");
+    member->require_subcommand(1);
+    MemberAddArgs add_args;
+    auto* m_add = member->add_subcommand("add", "Add a member; prints the new member's number");
+    m_add->add_option("--name", add_args.name, "Display name")->required();
+    m_add->add_option("--role", add_args.role, "member, volunteer, host or admin")->default_val("member");
+    m_add->add_option("--email", add_args.email, "E-mail address");
+    m_add->add_option("--until", add_args.until, "Last day of membership, YYYY-MM-DD");
+    m_add->add_option("--lang", add_args.lang, "Preferred language: fr or en")->default_val("fr");
+    auto* m_list = member->add_subcommand("list", "List the members");
+    core::MemberId show_id = 0;
+    auto* m_show = member->add_subcommand("show", "Show one member");
+    m_show->add_option("ID", show_id, "Member number")->required();
+    std::string import_file;
+    std::vector<std::string> import_maps;
+    auto* m_import = member->add_subcommand("import", "Import members from a CSV file (spreadsheet or HelloAsso export)");
+    m_import->add_option("FILE", import_file, "CSV file")->required();
+    m_import->add_option("--map", import_maps, "field=header, e.g. --map email=\"Adresse perso\" (fields: name, first_name, last_name, email, until, since, role, lang)");
+
+    auto* badge = app.add_subcommand("badge", "Badges: add, revoke");
+    badge->require_subcommand(1);
+    std::string badge_uid;
+    core::MemberId badge_member = 0;
+    bool badge_lost = false;
+    auto* b_add = badge->add_subcommand("add", "Enrol a badge to a member");
+    b_add->add_option("UID", badge_uid, "Badge number, exactly as the reader prints it")->required();
+    b_add->add_option("--member", badge_member, "Member number")->required();
+    auto* b_revoke = badge->add_subcommand("revoke", "Revoke a badge (or declare it lost with --lost)");
+    b_revoke->add_option("UID", badge_uid, "Badge number")->required();
+    b_revoke->add_flag("--lost", badge_lost, "The badge was lost rather than withdrawn");
+
+    std::string tap_uid;
+    auto* tap = app.add_subcommand("tap", "Exactly what a badge reader does; prints the outcome");
+    tap->add_option("UID", tap_uid, "Badge number")->required();
+
+    auto* presence = app.add_subcommand("presence", "Who is in now");
+
+    bool kiosk_full = false, kiosk_demo = false;
+    auto* kiosk = app.add_subcommand("kiosk", "The touchscreen station (the default when a display exists)");
+    kiosk->add_flag("--fullscreen", kiosk_full, "Full screen on the primary monitor");
+    kiosk->add_flag("--demo", kiosk_demo, "Add the demo workshop when the database has no member");
+
+    app.require_subcommand(0, 1);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "etabli: " << e.what() << ". " << ctx.t("Try: etabli --help") << '\n';
+        return kBadInput;
+    }
+
+    if (!lang_opt.empty()) {
+        auto l = core::lang_from_string(lang_opt);
+        if (!l) return ctx.fail(kBadInput, problem("Unknown language \"{0}\": use fr or en", {lang_opt}));
+        ctx.lang = *l;
+    }
+    ctx.db_path = db_opt.empty() ? db::default_db_path() : std::filesystem::path(db_opt);
+
+    if (init->parsed()) return cmd_init(ctx, init_demo);
+    if (m_add->parsed()) return cmd_member_add(ctx, add_args);
+    if (m_list->parsed()) return cmd_member_list(ctx);
+    if (m_show->parsed()) return cmd_member_show(ctx, show_id);
+    if (m_import->parsed()) return import_members(ctx, import_file, import_maps);
+    if (b_add->parsed()) return cmd_badge_add(ctx, badge_uid, badge_member);
+    if (b_revoke->parsed()) return cmd_badge_revoke(ctx, badge_uid, badge_lost);
+    if (tap->parsed()) return cmd_tap(ctx, tap_uid);
+    if (presence->parsed()) return cmd_presence(ctx);
+    if (kiosk->parsed()) return cmd_kiosk(ctx, kiosk_full, kiosk_demo);
+    if (gui::display_available()) return cmd_kiosk(ctx, false, false);
+    std::cout << app.help();
+    return kDone;
+}
+
+}  // namespace etabli::cli

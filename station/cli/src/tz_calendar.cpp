@@ -1,1 +1,43 @@
-// stub: being written
+// System clock and time-zone calendar (see tz_calendar.hpp). Layer: cli.
+#include "tz_calendar.hpp"
+
+#include <date/tz.h>
+
+#include <cstdio>
+
+namespace etabli::cli {
+
+using namespace std::chrono;
+
+core::Timestamp SystemClock::now() const { return floor<seconds>(system_clock::now()); }
+
+std::expected<std::unique_ptr<TzCalendar>, core::Problem> TzCalendar::make(const std::string& zone) {
+    try {
+        return std::unique_ptr<TzCalendar>(new TzCalendar(date::locate_zone(zone)));
+    } catch (const std::exception& e) {
+        return std::unexpected(core::problem(
+            "Unknown time zone \"{0}\" (is the tzdata package installed? Set ETABLI_TZ, e.g. Europe/Paris)", {zone}));
+    }
+}
+
+core::Date TzCalendar::local_day(core::Timestamp t) const {
+    const auto local = m_zone->to_local(t);
+    return core::Date{sys_days{floor<days>(local).time_since_epoch()}};
+}
+
+core::Timestamp TzCalendar::day_start(core::Date d) const {
+    const date::local_seconds midnight{sys_days{d}.time_since_epoch()};
+    // Midnight may not exist on a DST day in some zones: take the first instant after the gap.
+    return floor<seconds>(m_zone->to_sys(midnight, date::choose::earliest));
+}
+
+std::string TzCalendar::local_hhmm(core::Timestamp t) const {
+    const auto local = m_zone->to_local(t);
+    const auto since = local - floor<days>(local);
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(duration_cast<hours>(since).count()),
+                  static_cast<int>(duration_cast<minutes>(since).count() % 60));
+    return buf;
+}
+
+}  // namespace etabli::cli

@@ -29,6 +29,7 @@ struct PresentMember {
     core::MemberId id = 0;
     std::string name;
     core::Timestamp since{};
+    std::string since_hhmm;  // local time of check-in, "HH:MM"
 };
 
 // The outcome of the latest badge tap, for the kiosk to show.
@@ -61,7 +62,8 @@ struct Reply {
 struct Snapshot {
     std::uint64_t version = 0;
     core::Timestamp at{};
-    core::Date today{};
+    core::Date today{};            // local day
+    std::string local_hhmm;        // local time "HH:MM"; a new snapshot comes every minute
     std::shared_ptr<const Directory> directory;
     std::vector<PresentMember> present;  // who is in now, by check-in time
     std::optional<TapView> last_tap;

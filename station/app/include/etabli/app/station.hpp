@@ -48,9 +48,10 @@ struct SetMemberLang {
 struct StartEnrolment { core::MemberId host = 0; };
 struct CancelEnrolment {};
 struct ImportMembers { std::vector<core::ImportRow> rows; };
+struct Tick {};  // runs the due deadlines now (tests with a fake clock; the thread also wakes by itself)
 
 using Command = std::variant<BadgeSeen, AddMember, AddBadge, RevokeBadge, SetMemberLang,
-                             StartEnrolment, CancelEnrolment, ImportMembers>;
+                             StartEnrolment, CancelEnrolment, ImportMembers, Tick>;
 
 // What call() returns: nothing special, a member, a tap, or an import summary.
 struct Done {};
@@ -98,8 +99,11 @@ private:
 
     void run();
     Result handle(const Command& c);
+    Result handle_tap(const BadgeSeen& c);
+    Result handle_add_member(const AddMember& c);
+    Result handle_add_badge(const AddBadge& c);
     void publish();
-    void housekeeping();
+    bool housekeeping();
 
     Store& m_store;
     const Clock& m_clock;

@@ -26,6 +26,8 @@ public:
     std::string_view lookup(std::string_view msgid) const;
     std::size_t size() const { return m_entries.size(); }
     void add(std::string msgid, std::string msgstr);
+    // Adds the entries of `other` that this catalogue does not have yet.
+    void merge(const Catalog& other);
 
 private:
     std::unordered_map<std::string, std::string> m_entries;

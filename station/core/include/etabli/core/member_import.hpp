@@ -2,23 +2,33 @@
 // validated member drafts. Layer: core (pure: bytes in, rows or line-numbered errors out).
 // Called on the CLI thread (before the rows go to the station in one command).
 //
-// Accepted: comma or semicolon separator (detected from the header line), a UTF-8 BOM, quoted
-// fields with separators, quotes ("") and line breaks inside, CRLF or LF, and files that are
-// not valid UTF-8 taken as Windows-1252 (French Excel) and converted. Headers are matched
-// without regard to case, accents, blanks or punctuation, in French and English:
-//   name        Nom complet, Name, Full name, Nom et prénom, Display name
-//   last_name   Nom, Last name, Surname, Nom de famille
+// Accepted: comma, semicolon or tab separator (the most frequent outside quotes in the header
+// line), a UTF-8 BOM, quoted fields with separators, quotes ("") and line breaks inside, CRLF,
+// LF or CR, and files that are not valid UTF-8 taken as Windows-1252 (French Excel) and
+// converted. UTF-16 files are refused with a hint. Headers are matched without regard to case,
+// accents, blanks or punctuation, in French and English:
+//   name        Nom complet, Name, Full name, Nom et prénom, Prénom nom, Display name
+//   last_name   Nom, Last name, Surname, Nom de famille, Family name
 //   first_name  Prénom, First name, Given name
-//   email       Email, E-mail, Courriel, Mail, Adresse mail, Adresse e-mail
-//   until       Fin d'adhésion, Date de fin, Valide jusqu'au, Expiration, Valid until, Expires
-//   since       Date d'adhésion, Date, Membership date, Joined   (valid one year from that day
-//               when there is no end date: until = since + 1 year - 1 day)
+//   email       Email, E-mail, Courriel, Mail, Adresse mail, Adresse e-mail, E-mail address
+//   until       Fin d'adhésion, Date de fin, Valide jusqu'au, Expiration, Date d'expiration,
+//               Valid until, Expires, End date, Until
+//   since       Date d'adhésion, Date, Membership date, Joined, Since   (valid one year from
+//               that day when there is no end date: until = since + 1 year - 1 day)
 //   role        Rôle, Role, Statut bénévole
 //   lang        Langue, Language, Lang
-// A display name is `name`, or "first_name last_name". `--map field=header` (ImportOptions::map)
-// names the header of any field explicitly and wins over the guesses.
-// Dates: YYYY-MM-DD, DD/MM/YYYY, DD/MM/YY, DD-MM-YYYY, DD.MM.YYYY, optionally followed by a time
-// (HelloAsso writes "31/12/2026 14:35"), which is ignored.
+// Exports that qualify whose column it is (HelloAsso: "Nom adhérent", "Prénom du participant",
+// "Email payeur"; "Member email") are understood: an exact name wins over the member's
+// qualified column (adhérent, participant, membre, bénéficiaire), which wins over the payer's
+// (payeur, acheteur, payer, buyer). Other columns are ignored.
+// A display name is `name`, or "first_name last_name" when the name cell is empty.
+// `--map field=header` (ImportOptions::map) names the header of any field explicitly and wins
+// over the guesses; a mapped column is not guessed for another field.
+// Dates: YYYY-MM-DD, DD/MM/YYYY, DD/MM/YY (20YY), DD-MM-YYYY, DD.MM.YYYY, YYYY/MM/DD, optionally
+// followed by a time (HelloAsso writes "31/12/2026 14:35"), which is ignored.
+// Roles: member/volunteer/host/admin or adhérent(e), membre, bénévole, animateur, animatrice,
+// fabmanager, administrateur, administratrice; languages: fr/en (en_GB…), français, anglais,
+// french, english. An empty cell takes the default of ImportOptions.
 #pragma once
 
 #include <etabli/core/member.hpp>
@@ -66,7 +76,8 @@ struct ImportTable {
 
 // All errors, not only the first: the caller shows the first ones and a count. A file with
 // any bad row gives no table. Two rows with the same e-mail (or, without e-mail, the same
-// name) are an error on the second one. Blank lines are skipped.
+// name) are an error on the second one. Blank lines, and rows whose cells are all empty
+// (Excel's ";;;"), are skipped. A quote never closed is an error on the line it opens.
 std::expected<ImportTable, std::vector<ImportLineError>> parse_member_csv(std::string_view bytes,
                                                                          const ImportOptions& opts);
 

@@ -12,8 +12,13 @@
 namespace etabli::core {
 
 struct Problem {
+    // What kind of failure, so the command line can choose its exit code: bad input (2),
+    // or storage (3). Rule refusals are decisions, not Problems.
+    enum class Kind { input, storage };
+
     std::string msgid;
     std::vector<std::string> args;
+    Kind kind = Kind::input;
 
     // Substitutes the arguments into `msgid` without translation (English).
     std::string english() const;
@@ -21,7 +26,10 @@ struct Problem {
 
 // Builds a problem; the arguments are converted with std::to_string where needed by callers.
 inline Problem problem(std::string msgid, std::vector<std::string> args = {}) {
-    return Problem{std::move(msgid), std::move(args)};
+    return Problem{std::move(msgid), std::move(args), Problem::Kind::input};
+}
+inline Problem storage_problem(std::string msgid, std::vector<std::string> args = {}) {
+    return Problem{std::move(msgid), std::move(args), Problem::Kind::storage};
 }
 
 // Replaces {0}…{9} in `pattern` by `args`; unknown or missing indices stay as written.

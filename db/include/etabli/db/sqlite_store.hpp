@@ -1,0 +1,62 @@
+// SqliteStore: app::Store on one SQLite file (members, badges, presence and the append-only
+// event log). Each member function is one use case and one BEGIN IMMEDIATE transaction that
+// also appends its event(s); on any failure the transaction rolls back whole.
+// Layer: db. Called on the station thread only (or on the CLI's main thread before a Station
+// exists), like every app::Store; one SqliteStore must not be shared between threads.
+//
+// Event log (table events): `kind` is one of member.added, member.lang, member.imported,
+// member.updated, badge.added, badge.revoked, badge.lost, badge.active, presence.in,
+// presence.out, presence.auto_closed, tap.refused; `subject` names what changed
+// ("member:12", "badge:04A1B2", "presence:7"); `detail` is a small JSON object.
+#pragma once
+
+#include <etabli/app/ports.hpp>
+#include <etabli/db/database.hpp>
+
+#include <expected>
+#include <filesystem>
+#include <memory>
+
+namespace etabli::db {
+
+class SqliteStore final : public app::Store {
+public:
+    // Opens (and creates, and migrates) the database at `path`; see open_database() for what
+    // is refused. The CLI maps any failure here to exit code 3.
+    static std::expected<std::unique_ptr<SqliteStore>, Problem> open(const std::filesystem::path& path);
+
+    std::expected<app::StationData, Problem> load() override;
+    std::expected<core::Member, Problem> add_member(const core::MemberDraft& d,
+                                                    std::optional<core::MemberId> actor,
+                                                    core::Timestamp at) override;
+    std::expected<core::Member, Problem> set_member_lang(core::MemberId id, core::Lang lang,
+                                                         core::Timestamp at) override;
+    std::expected<core::Badge, Problem> add_badge(const std::string& uid, core::MemberId member,
+                                                  std::optional<core::MemberId> actor,
+                                                  core::Timestamp at) override;
+    std::expected<core::Badge, Problem> set_badge_status(const std::string& uid, core::BadgeStatus status,
+                                                         std::optional<core::MemberId> actor,
+                                                         core::Timestamp at) override;
+    std::expected<core::Presence, Problem> check_in(core::MemberId member, const std::string& uid,
+                                                    std::optional<core::PresenceId> stale,
+                                                    core::Timestamp stale_close_at,
+                                                    core::Timestamp at) override;
+    std::expected<core::Presence, Problem> check_out(core::PresenceId presence, const std::string& uid,
+                                                     core::Timestamp at) override;
+    std::expected<std::size_t, Problem> close_stale(const std::vector<core::PresenceId>& ids,
+                                                    core::Timestamp close_at) override;
+    std::expected<void, Problem> log_refusal(const std::string& uid, core::TapKind why,
+                                             core::Timestamp at) override;
+    std::expected<app::ImportSummary, Problem> import_members(const std::vector<core::ImportRow>& rows,
+                                                              core::Timestamp at) override;
+
+    // The connection, for read-only queries of tools and tests (never for writes that bypass
+    // the event log).
+    Connection& connection() { return m_conn; }
+
+private:
+    explicit SqliteStore(Connection c) : m_conn(std::move(c)) {}
+    Connection m_conn;
+};
+
+}  // namespace etabli::db

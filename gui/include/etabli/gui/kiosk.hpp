@@ -1,0 +1,109 @@
+// The touchscreen kiosk: its public entry point for the CLI (run_kiosk), and the Kiosk
+// class, the headless-testable heart that turns snapshots into screens and taps into
+// commands. The runner (runner.cpp) owns GLFW and OpenGL and drives a Kiosk; tests drive
+// one with hand-made snapshots and no renderer.
+// Layer: gui (sees app's snapshots and commands only, never db or hw). GUI thread only,
+// except display_available() (any thread).
+#pragma once
+
+#include <etabli/app/station.hpp>
+#include <etabli/core/i18n.hpp>
+#include <etabli/gui/screens.hpp>
+#include <etabli/gui/theme.hpp>
+#include <etabli/gui/widgets.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace etabli::gui {
+
+struct KioskOptions {
+    bool fullscreen = false;
+    int width = 1280;
+    int height = 800;
+    core::Lang lang = core::Lang::fr;
+    std::string font_path;  // empty: DejaVuSans (fonts-dejavu-core), then ImGui's default
+};
+
+// DISPLAY or WAYLAND_DISPLAY is set: a cheap check that opens no window.
+bool display_available();
+
+// Opens the kiosk window (GLFW + OpenGL 3 + ImGui) and runs until it is closed
+// (Ctrl+Alt+Q; Esc too, but only when not fullscreen). Returns 0, or 2 after one line on
+// stderr when no window can be opened. Calls station.set_wake and clears it on return.
+int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOptions& opts);
+
+// Keys from the physical keyboard (or a keyboard-wedge badge reader), as key codes, not
+// text: an AZERTY keyboard gives the same UID as a QWERTY one.
+enum class Key : std::uint8_t { d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, enter, backspace };
+inline Key digit_key(int d) { return static_cast<Key>(d); }
+
+enum class Screen { idle, member_home, refusal, enrol };
+
+class Kiosk {
+public:
+    static constexpr double kIdleTimeout = 30.0;    // seconds without a touch
+    static constexpr double kDigitTimeout = 2.0;    // stray digits are forgotten
+    static constexpr double kDoneTimeout = 5.0;     // "Badge enrolled" stays this long
+
+    Kiosk(const core::Translations& tr, KioskOptions opts);
+
+    // The fonts of the current atlas (after theme's load_fonts); none: ImGui's current font.
+    void set_fonts(const Fonts& f) { m_fonts = f; }
+
+    // A key press, between frames; handled at the next frame.
+    void key_pressed(Key k) { m_keys.push_back(k); }
+
+    // Draws one frame between ImGui::NewFrame() and ImGui::Render(). `now_seconds` is a
+    // monotonic clock (glfwGetTime in the runner). Commands to post are appended to `out`
+    // with their request ids.
+    void frame(const app::Snapshot& s, double now_seconds,
+               std::vector<std::pair<app::Command, std::uint64_t>>& out);
+
+    // [Observers, for the runner and tests]
+    Screen screen() const { return m_screen; }
+    core::Lang lang() const;  // the language the current screen speaks
+    const FrameLog& last_frame() const { return m_log; }
+    const std::string& typed() const { return m_typed; }
+    const EnrolUi& enrol_ui() const { return m_enrol; }
+
+private:
+    void go_idle(const app::Snapshot& s, CommandList& out);  // cancels a running enrolment
+    void show_tap(const app::Snapshot& s, const app::TapView& tap, double now);
+    void handle_keys(double now, Commands& cmds);
+    void handle_reply(const app::Snapshot& s, double now, CommandList& out);
+    bool accepts_badge_typing() const;
+    int enrolment_seconds_left(const app::Snapshot& s, double now) const;
+
+    const core::Translations& m_tr;
+    KioskOptions m_opts;
+    Fonts m_fonts;
+    FrameLog m_log;
+
+    Screen m_screen = Screen::idle;
+    IdleUi m_idle;
+    MemberHomeUi m_home;
+    MemberHomeView m_home_view;
+    RefusalUi m_refusal;
+    RefusalView m_refusal_view;
+    EnrolUi m_enrol;
+    core::MemberId m_enrol_host = 0;
+    core::Lang m_enrol_lang = core::Lang::fr;  // the host's language
+    bool m_enrol_seen_active = false;          // the station confirmed the enrolment
+
+    bool m_started = false;
+    std::uint64_t m_seen_tap = 0;  // last tap seq reacted to
+    std::uint64_t m_next_request = 1;
+    std::vector<Key> m_keys;
+    std::string m_typed;
+    double m_last_digit = 0;
+    double m_last_touch = 0;
+    double m_done_at = 0;
+    std::uint64_t m_snapshot_version = 0;  // to map snapshot.at onto now_seconds
+    double m_snapshot_seen = 0;
+};
+
+}  // namespace etabli::gui

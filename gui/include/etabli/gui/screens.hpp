@@ -1,0 +1,109 @@
+// The kiosk's screens, each a function of a view-model: draw_x(const XView&, XUiState&,
+// Commands&). A screen reads its view, keeps only presentation state (page, text typed,
+// the request it waits for) and emits commands; it returns what the kiosk should do next.
+// No static locals, no db or hw.
+// Layer: gui. GUI thread only (inside an ImGui frame).
+#pragma once
+
+#include <etabli/app/snapshot.hpp>
+#include <etabli/gui/keyboard.hpp>
+#include <etabli/gui/theme.hpp>
+#include <etabli/gui/widgets.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace etabli::gui {
+
+// What a screen asks of the kiosk after this frame.
+enum class Next {
+    stay,
+    idle,           // back to the idle screen
+    start_enrol,    // member home: a host asked to enrol a badge
+};
+
+// Dates for people: "samedi 28 novembre 2026" / "Saturday 28 November 2026", and short
+// "30/09/2025" (French) / "30 Sep 2025" (English).
+std::string format_long_date(core::Lang lang, core::Date d);
+std::string format_short_date(core::Lang lang, core::Date d);
+
+// [Idle]
+struct IdleView {
+    Tr tr;
+    const Fonts* fonts = nullptr;
+    std::string hhmm;
+    core::Date today{};
+    const std::vector<app::PresentMember>* present = nullptr;
+    std::string typed;  // digits typed on the keyboard reader so far
+};
+struct IdleUi {
+    int page = 0;
+    core::Lang lang = core::Lang::fr;  // the FR/EN switch writes here
+};
+Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out);
+
+// [Member home]
+struct MemberHomeView {
+    Tr tr;  // in the member's language
+    const Fonts* fonts = nullptr;
+    core::Member member;
+    core::TapKind kind = core::TapKind::check_in;
+    std::string at_hhmm;
+};
+struct MemberHomeUi {
+    core::Lang lang = core::Lang::fr;  // the member's language, as shown
+};
+Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out);
+
+// [Refusal]
+struct RefusalView {
+    Tr tr;
+    const Fonts* fonts = nullptr;
+    core::TapKind kind = core::TapKind::unknown_badge;
+    std::string uid;
+    std::optional<core::Member> member;
+    std::optional<core::Date> expired_on;
+    std::optional<core::BadgeStatus> badge_status;
+};
+struct RefusalUi {};
+Next draw_refusal(const RefusalView& v, RefusalUi& ui, Commands& out);
+
+// [Enrolment]
+// The whole enrolment flow of a host: wait for the badge, then pick a member or fill in a
+// new one, then the result. The kiosk fills the view from the snapshot each frame and
+// matches replies to `pending` (moving to `done` or setting `error`).
+struct EnrolView {
+    Tr tr;
+    const Fonts* fonts = nullptr;
+    core::MemberId host = 0;
+    bool active = false;                 // snapshot.enrolment is present
+    int seconds_left = 0;
+    std::optional<std::string> uid;      // captured badge
+    std::optional<std::string> owner;    // its current owner's name, when already enrolled
+    const app::Directory* directory = nullptr;
+    core::Date today{};
+    std::string typed;                   // digits typed on the keyboard reader
+};
+struct EnrolUi {
+    enum class Step { waiting, pick, form, done };
+    Step step = Step::waiting;
+    std::uint64_t start_request = 0;     // the StartEnrolment request
+    std::uint64_t pending = 0;           // AddBadge/AddMember waiting for its reply
+    std::string captured_uid;            // kept once captured, even if the station times out
+    std::string error;                   // the last reply's problem, rendered
+    std::string done_name;               // "Badge enrolled to {0}"
+    // pick
+    std::string search;
+    KeyboardState search_keys;
+    int page = 0;
+    // form
+    core::MemberDraft draft;
+    KeyboardState name_keys{false, false, true};
+};
+Next draw_enrol(const EnrolView& v, EnrolUi& ui, Commands& out);
+
+// Case- and accent-insensitive: does `name` contain a word starting with `query`'s words?
+bool name_matches(std::string_view name, std::string_view query);
+
+}  // namespace etabli::gui

@@ -1,0 +1,57 @@
+// What every CLI command shares: the chosen database, language, output mode, translations,
+// and the way to open the store and start a Station. Layer: cli. Main thread.
+#pragma once
+
+#include "tz_calendar.hpp"
+
+#include <etabli/app/station.hpp>
+#include <etabli/cli/cli.hpp>
+#include <etabli/core/i18n.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace etabli::cli {
+
+struct Context {
+    std::filesystem::path db_path;
+    bool json = false;
+    core::Lang lang = core::Lang::fr;
+    core::Translations tr;
+    std::filesystem::path assets;
+
+    std::unique_ptr<app::Store> store;
+    SystemClock clock;
+    std::unique_ptr<TzCalendar> calendar;
+    std::unique_ptr<app::Station> station;
+
+    std::string t(std::string_view msgid) const { return tr.tr(lang, msgid); }
+    std::string render(const core::Problem& p) const { return tr.render(lang, p); }
+
+    // Opens (creating and migrating) the database and starts the Station. On failure prints
+    // one line and returns the exit code (3 storage, 2 bad configuration).
+    std::optional<int> open_station();
+    // Prints "etabli: <message>" on stderr and returns the code.
+    int fail(int code, const core::Problem& p) const;
+    int fail(const core::Problem& p) const {
+        return fail(p.kind == core::Problem::Kind::storage ? kStorage : kBadInput, p);
+    }
+};
+
+// Loads every assets/i18n/*.fr.po into the French catalogue. A broken file is reported on
+// stderr and skipped: the station then speaks English for those strings.
+core::Translations load_translations(const std::filesystem::path& assets);
+std::filesystem::path find_assets();
+
+// Output helpers (output.cpp).
+std::string json_member(const core::Member& m, const app::Directory& d, bool present);
+std::string format_local_date(core::Date d, core::Lang lang);  // 31/12/2026 or 2026-12-31
+
+// `etabli member import` (import_cmd.cpp).
+int import_members(Context& ctx, const std::string& file, const std::vector<std::string>& maps);
+// `etabli init --demo` and `etabli kiosk --demo` (demo.cpp): idempotent.
+int seed_demo(Context& ctx);
+
+}  // namespace etabli::cli
