@@ -238,7 +238,7 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands&) {
     ui.page = std::clamp(ui.page, 0, pages - 1);
     if (count == 0) {
         at(p.x + pad, list_y);
-        text_block(v.tr("Nobody yet. Be the first!"), "nobody", p.w - 2 * pad, Align::left, nullptr, colors::kMuted);
+        text_block(v.tr("Nobody here yet."), "nobody", p.w - 2 * pad, Align::left, nullptr, colors::kMuted);
     }
     const float since_w = fs * 5.5f;
     for (int i = 0; i < per_page; ++i) {

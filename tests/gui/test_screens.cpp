@@ -1,1 +1,667 @@
-// stub: being written
+// GUI tests: every kiosk screen driven headless through ImGui with no renderer. Snapshots
+// are built by hand; taps are three frames (press, release, pointer moved away) on buttons
+// found by id in the Kiosk's frame log; the commands the kiosk emits are checked, and a
+// layout check asserts that nothing leaves the screen or clips, in French, at 800×480,
+// 1280×800 and 1920×1080.
+// Layer: gui tests. Single thread.
+#include <doctest/doctest.h>
+
+#include <etabli/gui/kiosk.hpp>
+#include <etabli/gui/screens.hpp>
+
+#include <imgui.h>
+
+#include <cfloat>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+using namespace etabli;
+using namespace std::chrono_literals;
+using CommandList = std::vector<std::pair<app::Command, std::uint64_t>>;
+
+namespace {
+
+core::Translations load_translations() {
+    core::Translations t;
+    std::ifstream in(std::string(ETABLI_ASSETS_DIR) + "/i18n/gui.fr.po");
+    REQUIRE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto cat = core::parse_po(ss.str());
+    REQUIRE(cat.has_value());
+    t.fr = *cat;
+    return t;
+}
+
+const core::Translations& translations() {
+    static const core::Translations t = load_translations();
+    return t;
+}
+
+core::Date day(int y, unsigned m, unsigned d) {
+    return core::Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+}
+
+core::Member member(core::MemberId id, std::string name, core::Role role, core::Lang lang = core::Lang::fr) {
+    core::Member m;
+    m.id = id;
+    m.display_name = std::move(name);
+    m.role = role;
+    m.lang = lang;
+    return m;
+}
+
+std::shared_ptr<const app::Directory> demo_directory(int extra = 0) {
+    auto d = std::make_shared<app::Directory>();
+    d->members[1] = member(1, "Léa Dubois", core::Role::member);
+    d->members[2] = member(2, "Camille Martin", core::Role::host);
+    d->members[3] = member(3, "Hugo Bernard", core::Role::volunteer, core::Lang::en);
+    d->members[4] = member(4, "Inès Petit", core::Role::member);
+    d->members[4].valid_until = day(2025, 9, 30);
+    d->members[5] = member(5, "Yanis Moreau", core::Role::member);
+    for (int i = 0; i < extra; ++i)
+        d->members[100 + i] = member(100 + i, "Adhérent·e n° " + std::to_string(i) + " Œuvre-Lefèvre", core::Role::member);
+    d->badges["0001234567"] = core::Badge{"0001234567", 1, core::BadgeStatus::active, {}};
+    d->badges["0004211337"] = core::Badge{"0004211337", 2, core::BadgeStatus::active, {}};
+    return d;
+}
+
+app::Snapshot base_snapshot() {
+    app::Snapshot s;
+    s.version = 1;
+    s.today = day(2026, 11, 28);
+    s.at = std::chrono::sys_days(s.today) + 13h + 5min;
+    s.local_hhmm = "14:05";
+    s.directory = demo_directory();
+    return s;
+}
+
+app::TapView tap_of(std::uint64_t seq, const app::Directory& d, core::MemberId id, core::TapKind kind,
+                    std::string uid) {
+    app::TapView t;
+    t.seq = seq;
+    t.uid = std::move(uid);
+    t.decision.kind = kind;
+    if (id) {
+        t.decision.member = id;
+        t.member = *d.find(id);
+    }
+    return t;
+}
+
+template <class T>
+std::vector<T> commands_of(const CommandList& out) {
+    std::vector<T> r;
+    for (const auto& [c, id] : out)
+        if (const T* t = std::get_if<T>(&c)) r.push_back(*t);
+    return r;
+}
+
+// One ImGui context, fonts for the size, and a Kiosk, driven frame by frame.
+struct Harness {
+    ImGuiContext* ctx = nullptr;
+    gui::Kiosk kiosk;
+    app::Snapshot snap = base_snapshot();
+    double now = 1000.0;
+    CommandList out;
+    ImVec2 size;
+
+    explicit Harness(ImVec2 display = ImVec2(1280, 800), core::Lang lang = core::Lang::fr,
+                     std::optional<app::Snapshot> first = {})
+        : kiosk(translations(), options(lang)), size(display) {
+        if (first) snap = *first;
+        IMGUI_CHECKVERSION();
+        ctx = ImGui::CreateContext();
+        ImGui::SetCurrentContext(ctx);
+        ImGuiIO& io = ImGui::GetIO();
+        io.DisplaySize = display;
+        io.IniFilename = nullptr;
+        io.DeltaTime = 1.0f / 60.0f;
+        const gui::Fonts f = gui::load_fonts(*io.Fonts, display, "");
+        gui::apply_theme(ImGui::GetStyle(), f.body_px);
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+        kiosk.set_fonts(f);
+        frame();
+    }
+    ~Harness() { ImGui::DestroyContext(ctx); }
+    Harness(const Harness&) = delete;
+    Harness& operator=(const Harness&) = delete;
+
+    static gui::KioskOptions options(core::Lang lang) {
+        gui::KioskOptions o;
+        o.lang = lang;
+        return o;
+    }
+
+    void frame(double dt = 1.0 / 60.0) {
+        ImGui::NewFrame();
+        kiosk.frame(snap, now, out);
+        ImGui::Render();
+        now += dt;
+    }
+    void publish() { ++snap.version; }
+
+    const gui::FrameLog& log() const { return kiosk.last_frame(); }
+    const gui::ItemRecord& item(std::string_view key) const {
+        const gui::ItemRecord* r = log().find(key);
+        INFO("looking for ", std::string(key));
+        REQUIRE(r != nullptr);
+        return *r;
+    }
+    bool has(std::string_view key) const { return log().find(key) != nullptr; }
+    std::string label(std::string_view key) const { return item(key).label; }
+
+    void tap_at(ImVec2 p) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = p;
+        io.MouseDown[0] = true;
+        frame();
+        io.MouseDown[0] = false;
+        frame();
+        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        frame();
+    }
+    void tap(std::string_view key) {
+        const gui::ItemRecord r = item(key);
+        INFO("tapping ", std::string(key));
+        REQUIRE(r.enabled);
+        tap_at(ImVec2((r.min.x + r.max.x) / 2, (r.min.y + r.max.y) / 2));
+    }
+    void press(gui::Key k) {
+        kiosk.key_pressed(k);
+        frame();
+    }
+    void type_digits(std::string_view digits, bool enter = true) {
+        for (char c : digits) press(gui::digit_key(c - '0'));
+        if (enter) press(gui::Key::enter);
+    }
+    void show_tap(core::MemberId id, core::TapKind kind, std::string uid) {
+        const std::uint64_t seq = snap.last_tap ? snap.last_tap->seq + 1 : 1;
+        snap.last_tap = tap_of(seq, *snap.directory, id, kind, std::move(uid));
+        publish();
+        frame();
+    }
+
+    // Types `text` on the on-screen keyboard: keys are found by the label they show.
+    void type_on_screen(std::string_view text) {
+        std::size_t i = 0;
+        while (i < text.size()) {
+            std::size_t n = 1;
+            while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
+            const std::string ch(text.substr(i, n));
+            i += n;
+            if (ch == " ") {
+                tap(key_ending("kbd/space"));
+                continue;
+            }
+            std::string k = key_with_label(ch);
+            if (k.empty()) {
+                tap(key_ending("kbd/layer"));
+                k = key_with_label(ch);
+            }
+            if (k.empty()) {  // a capital that auto-capitalisation did not offer
+                tap(key_ending("kbd/shift"));
+                k = key_with_label(ch);
+            }
+            INFO("key for ", ch);
+            REQUIRE(!k.empty());
+            tap(k);
+        }
+    }
+    std::string key_with_label(const std::string& l) const {
+        for (const auto& it : log().items)
+            if (it.kind == gui::ItemRecord::Kind::button && it.label == l && it.key.find("kbd/") != std::string::npos)
+                return it.key;
+        return {};
+    }
+    std::string key_ending(std::string_view suffix) const {
+        for (const auto& it : log().items)
+            if (it.key.ends_with(suffix)) return it.key;
+        FAIL("no item ending with ", std::string(suffix));
+        return {};
+    }
+    std::string text_with_key_ending(std::string_view suffix) const {
+        for (const auto& it : log().items)
+            if (it.key.ends_with(suffix)) return it.label;
+        return {};
+    }
+
+    // Layout: every item inside the display, every label inside its button.
+    void check_layout(const char* what) const {
+        REQUIRE(!log().items.empty());
+        for (const auto& it : log().items) {
+            INFO(what, " at ", size.x, "x", size.y, ": ", it.key, " \"", it.label, "\" [", it.min.x, ",", it.min.y,
+                 " – ", it.max.x, ",", it.max.y, "]");
+            CHECK(it.min.x >= -0.5f);
+            CHECK(it.min.y >= -0.5f);
+            CHECK(it.max.x <= size.x + 0.5f);
+            CHECK(it.max.y <= size.y + 0.5f);
+            CHECK(it.fits);
+            if (it.kind == gui::ItemRecord::Kind::button) {
+                // Touch targets: at least 1.5 font heights tall (STYLE.md, rule 12).
+                CHECK(it.max.y - it.min.y >= 1.5f * ImGui::GetIO().Fonts->Fonts[0]->FontSize - 0.5f);
+            }
+        }
+        // No two buttons overlap.
+        std::vector<const gui::ItemRecord*> buttons;
+        for (const auto& it : log().items)
+            if (it.kind == gui::ItemRecord::Kind::button) buttons.push_back(&it);
+        for (std::size_t a = 0; a < buttons.size(); ++a)
+            for (std::size_t b = a + 1; b < buttons.size(); ++b) {
+                const auto& p = *buttons[a];
+                const auto& q = *buttons[b];
+                const bool overlap = p.min.x < q.max.x - 0.5f && q.min.x < p.max.x - 0.5f &&
+                                     p.min.y < q.max.y - 0.5f && q.min.y < p.max.y - 0.5f;
+                INFO(what, " at ", size.x, "x", size.y, ": ", p.key, " overlaps ", q.key);
+                CHECK(!overlap);
+            }
+    }
+
+    void start_enrolment_as_host() {
+        show_tap(2, core::TapKind::check_in, "0004211337");
+        REQUIRE(kiosk.screen() == gui::Screen::member_home);
+        tap("home/enrol");
+        REQUIRE(kiosk.screen() == gui::Screen::enrol);
+        auto starts = commands_of<app::StartEnrolment>(out);
+        REQUIRE(starts.size() == 1);
+        CHECK(starts[0].host == 2);
+        app::Enrolment e;
+        e.host = 2;
+        e.started = snap.at;
+        e.expires = snap.at + 60s;
+        snap.enrolment = e;
+        publish();
+        frame();
+    }
+    void capture_badge(std::string uid, std::optional<core::MemberId> owner = {}) {
+        snap.enrolment->uid = std::move(uid);
+        snap.enrolment->current_owner = owner;
+        publish();
+        frame();
+    }
+    void reply(std::uint64_t id, bool ok, core::Problem p = {}) {
+        app::Reply r;
+        r.request_id = id;
+        r.ok = ok;
+        r.problem = std::move(p);
+        snap.last_reply = r;
+        publish();
+        frame();
+    }
+};
+
+}  // namespace
+
+TEST_CASE("dates are written the French or the English way") {
+    CHECK(gui::format_long_date(core::Lang::fr, day(2026, 11, 28)) == "samedi 28 novembre 2026");
+    CHECK(gui::format_long_date(core::Lang::en, day(2026, 11, 28)) == "Saturday 28 November 2026");
+    CHECK(gui::format_long_date(core::Lang::fr, day(2026, 8, 1)) == "samedi 1er août 2026");
+    CHECK(gui::format_short_date(core::Lang::fr, day(2025, 9, 30)) == "30/09/2025");
+    CHECK(gui::format_short_date(core::Lang::en, day(2025, 9, 30)) == "30 Sep 2025");
+}
+
+TEST_CASE("search ignores case and accents and matches word starts") {
+    CHECK(gui::name_matches("Léa Dubois", "lea"));
+    CHECK(gui::name_matches("Léa Dubois", "DUB"));
+    CHECK(gui::name_matches("Inès Petit", "ines pe"));
+    CHECK(gui::name_matches("Chloé Lefèvre-Œuvray", "oeuv"));
+    CHECK_FALSE(gui::name_matches("Léa Dubois", "bois"));
+    CHECK_FALSE(gui::name_matches("Hugo Bernard", "lea"));
+}
+
+TEST_CASE("on-screen keyboard helpers remove whole UTF-8 letters") {
+    std::string s = "Zoé";
+    gui::pop_utf8(s);
+    CHECK(s == "Zo");
+    std::string e;
+    gui::pop_utf8(e);
+    CHECK(e.empty());
+}
+
+TEST_CASE("idle: digits typed then Enter post a keyboard badge read") {
+    Harness h;
+    CHECK(h.kiosk.screen() == gui::Screen::idle);
+    CHECK(h.label("idle/prompt") == "Badgez votre carte");
+    CHECK(h.label("idle/prompt2") == "Tap your badge");
+    CHECK(h.label("idle/clock") == "14:05");
+    CHECK(h.label("idle/date") == "samedi 28 novembre 2026");
+    h.type_digits("0001234567");
+    auto seen = commands_of<app::BadgeSeen>(h.out);
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].uid == "0001234567");
+    CHECK(seen[0].reader == "keyboard");
+    CHECK(h.kiosk.typed().empty());
+
+    SUBCASE("stray digits are forgotten after 2 s") {
+        h.out.clear();
+        h.type_digits("12", false);
+        CHECK(h.kiosk.typed() == "12");
+        h.now += 2.5;
+        h.type_digits("34");
+        seen = commands_of<app::BadgeSeen>(h.out);
+        REQUIRE(seen.size() == 1);
+        CHECK(seen[0].uid == "34");
+    }
+    SUBCASE("Backspace removes a digit; Enter alone sends nothing") {
+        h.out.clear();
+        h.press(gui::Key::enter);
+        h.type_digits("129", false);
+        h.press(gui::Key::backspace);
+        h.press(gui::Key::enter);
+        seen = commands_of<app::BadgeSeen>(h.out);
+        REQUIRE(seen.size() == 1);
+        CHECK(seen[0].uid == "12");
+    }
+}
+
+TEST_CASE("idle: who is in, paginated, and the FR/EN switch changes labels but not ids") {
+    Harness h(ImVec2(800, 480));
+    for (int i = 0; i < 14; ++i)
+        h.snap.present.push_back(app::PresentMember{100 + i, "Personne " + std::to_string(i), h.snap.at, "09:" + std::to_string(10 + i)});
+    h.publish();
+    h.frame();
+    CHECK(h.label("idle/present_title") == "Présents (14)");
+    CHECK(h.has("idle/100/name"));
+    CHECK_FALSE(h.has("idle/113/name"));
+    CHECK(h.label("idle/100/since") == "depuis 09:10");
+    h.tap("idle/next");
+    CHECK_FALSE(h.has("idle/100/name"));
+    while (h.item("idle/next").enabled) h.tap("idle/next");
+    CHECK(h.has("idle/113/name"));
+
+    std::set<std::string> keys_fr;
+    for (const auto& it : h.log().items) keys_fr.insert(it.key);
+    h.tap("idle/lang_en");
+    CHECK(h.kiosk.lang() == core::Lang::en);
+    CHECK(h.label("idle/prompt") == "Tap your badge");
+    CHECK(h.label("idle/prompt2") == "Badgez votre carte");
+    CHECK(h.label("idle/date") == "Saturday 28 November 2026");
+    std::set<std::string> keys_en;
+    for (const auto& it : h.log().items) keys_en.insert(it.key);
+    CHECK(keys_fr == keys_en);
+    CHECK(commands_of<app::SetMemberLang>(h.out).empty());  // the idle switch is not a member's choice
+
+    SUBCASE("the kiosk's own language comes back after 30 s") {
+        h.now += 31;
+        h.frame();
+        CHECK(h.kiosk.lang() == core::Lang::fr);
+    }
+}
+
+TEST_CASE("an old tap in the first snapshot is not news") {
+    app::Snapshot first = base_snapshot();
+    first.last_tap = tap_of(7, *first.directory, 1, core::TapKind::check_in, "0001234567");
+    Harness h(ImVec2(1280, 800), core::Lang::fr, first);
+    CHECK(h.kiosk.screen() == gui::Screen::idle);
+    h.show_tap(1, core::TapKind::check_in, "0001234567");
+    CHECK(h.kiosk.screen() == gui::Screen::member_home);
+}
+
+TEST_CASE("member home after a check-in, in the member's language") {
+    Harness h;
+    h.snap.present.push_back(app::PresentMember{1, "Léa Dubois", h.snap.at, "14:03"});
+    h.show_tap(1, core::TapKind::check_in, "0001234567");
+    REQUIRE(h.kiosk.screen() == gui::Screen::member_home);
+    CHECK(h.label("home/greeting") == "Bonjour Léa Dubois !");
+    CHECK(h.label("home/status") == "Entrée enregistrée à 14:03");
+    CHECK(h.label("home/borrow") == "Emprunter un outil");
+    CHECK_FALSE(h.item("home/borrow").enabled);
+    CHECK_FALSE(h.item("home/book").enabled);
+    CHECK_FALSE(h.item("home/repairs").enabled);
+    CHECK_FALSE(h.item("home/knowhow").enabled);
+    CHECK(h.label("home/help") == "Qui peut m'aider ?");
+    CHECK_FALSE(h.has("home/enrol"));  // members do not enrol badges
+
+    SUBCASE("the language switch posts SetMemberLang and relabels, ids unchanged") {
+        std::set<std::string> before;
+        for (const auto& it : h.log().items) before.insert(it.key);
+        h.tap("home/lang_en");
+        auto langs = commands_of<app::SetMemberLang>(h.out);
+        REQUIRE(langs.size() == 1);
+        CHECK(langs[0].member == 1);
+        CHECK(langs[0].lang == core::Lang::en);
+        CHECK(h.label("home/greeting") == "Hello Léa Dubois!");
+        CHECK(h.label("home/done") == "Done");
+        std::set<std::string> after;
+        for (const auto& it : h.log().items) after.insert(it.key);
+        CHECK(before == after);
+    }
+    SUBCASE("Done goes back to idle") {
+        CHECK(h.label("home/done") == "Terminé");
+        h.tap("home/done");
+        CHECK(h.kiosk.screen() == gui::Screen::idle);
+    }
+    SUBCASE("30 s without a touch go back to idle") {
+        h.now += 29;
+        h.frame();
+        CHECK(h.kiosk.screen() == gui::Screen::member_home);
+        h.now += 2;
+        h.frame();
+        CHECK(h.kiosk.screen() == gui::Screen::idle);
+    }
+    SUBCASE("the next badge shows the next person") {
+        h.show_tap(3, core::TapKind::check_out, "0009876543");
+        CHECK(h.label("home/greeting") == "Goodbye Hugo Bernard!");
+        CHECK(h.label("home/status") == "Checked out at 14:05. See you soon!");
+    }
+}
+
+TEST_CASE("refusals say why") {
+    Harness h;
+    SUBCASE("unknown badge shows its number and asks for a host") {
+        h.show_tap(0, core::TapKind::unknown_badge, "0000000042");
+        REQUIRE(h.kiosk.screen() == gui::Screen::refusal);
+        CHECK(h.label("refusal/title") == "Badge inconnu");
+        CHECK(h.label("refusal/uid") == "Numéro du badge : 0000000042");
+        CHECK(h.label("refusal/line0").find("animateur") != std::string::npos);
+    }
+    SUBCASE("revoked and lost badges are refused") {
+        h.snap.last_tap = tap_of(1, *h.snap.directory, 5, core::TapKind::badge_revoked, "0000000666");
+        h.snap.last_tap->decision.badge_status = core::BadgeStatus::revoked;
+        h.publish();
+        h.frame();
+        CHECK(h.label("refusal/title") == "Badge refusé");
+        CHECK(h.label("refusal/line0") == "Ce badge a été désactivé. Adressez-vous à un animateur.");
+        h.snap.last_tap = tap_of(2, *h.snap.directory, 5, core::TapKind::badge_revoked, "0000000666");
+        h.snap.last_tap->decision.badge_status = core::BadgeStatus::lost;
+        h.publish();
+        h.frame();
+        CHECK(h.label("refusal/line0") == "Ce badge a été déclaré perdu. Adressez-vous à un animateur.");
+    }
+    SUBCASE("an expired membership gives the date, DD/MM/YYYY in French") {
+        h.snap.last_tap = tap_of(1, *h.snap.directory, 4, core::TapKind::membership_expired, "0005550001");
+        h.snap.last_tap->decision.expired_on = day(2025, 9, 30);
+        h.publish();
+        h.frame();
+        CHECK(h.label("refusal/title") == "Adhésion expirée");
+        CHECK(h.label("refusal/line0").find("30/09/2025") != std::string::npos);
+        CHECK(h.label("refusal/line0").find("Inès Petit") != std::string::npos);
+        h.tap("refusal/ok");
+        CHECK(h.kiosk.screen() == gui::Screen::idle);
+    }
+}
+
+TEST_CASE("enrolment: a host enrols a new badge to an existing member") {
+    Harness h;
+    h.start_enrolment_as_host();
+    CHECK(h.label("enrol/prompt") == "Passez le nouveau badge sur le lecteur");
+    CHECK(h.label("enrol/countdown") == "Encore 60 s");
+    h.now += 10;
+    h.frame();
+    CHECK(h.label("enrol/countdown") == "Encore 50 s");
+
+    // A keyboard reader works here too: the station captures the read.
+    h.out.clear();
+    h.type_digits("0007770001");
+    auto seen = commands_of<app::BadgeSeen>(h.out);
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].uid == "0007770001");
+
+    h.capture_badge("0007770001");
+    REQUIRE(h.kiosk.enrol_ui().step == gui::EnrolUi::Step::pick);
+    CHECK(h.label("enrol/pick/title") == "À qui est le badge 0007770001 ?");
+    CHECK(h.label("enrol/pick/1/pick") == "Léa Dubois");
+
+    // Search "ines" with the on-screen keyboard: only Inès is left.
+    h.type_on_screen("ines");
+    CHECK(h.label("enrol/pick/search") == "ines");
+    CHECK_FALSE(h.has("enrol/pick/1/pick"));
+    CHECK(h.label("enrol/pick/4/pick") == "Inès Petit");
+
+    h.out.clear();
+    h.tap("enrol/pick/4/pick");
+    auto adds = commands_of<app::AddBadge>(h.out);
+    REQUIRE(adds.size() == 1);
+    CHECK(adds[0].uid == "0007770001");
+    CHECK(adds[0].member == 4);
+    CHECK(adds[0].actor == std::optional<core::MemberId>(2));
+    CHECK(h.label("enrol/pick/error") == "Enregistrement…");
+    CHECK_FALSE(h.item("enrol/pick/4/pick").enabled);  // one request at a time
+
+    SUBCASE("success: Badge enrolled to X, the reader is freed, then idle") {
+        h.out.clear();
+        h.reply(h.kiosk.enrol_ui().pending, true);
+        CHECK(h.kiosk.enrol_ui().step == gui::EnrolUi::Step::done);
+        CHECK(h.label("enrol/done_msg") == "Badge attribué à Inès Petit");
+        CHECK(commands_of<app::CancelEnrolment>(h.out).size() == 1);
+        h.now += 6;
+        h.frame();
+        CHECK(h.kiosk.screen() == gui::Screen::idle);
+    }
+    SUBCASE("failure: the problem is shown and the host may pick again") {
+        h.reply(h.kiosk.enrol_ui().pending, false, core::problem("Badge {0} is already enrolled to {1}", {"0007770001", "Léa"}));
+        CHECK(h.kiosk.enrol_ui().step == gui::EnrolUi::Step::pick);
+        CHECK(h.label("enrol/pick/error").find("0007770001") != std::string::npos);
+        CHECK(h.item("enrol/pick/4/pick").enabled);
+    }
+}
+
+TEST_CASE("enrolment: a new member is created with the badge in one step") {
+    Harness h;
+    h.start_enrolment_as_host();
+    h.capture_badge("0007770002");
+    h.tap("enrol/pick/new");
+    REQUIRE(h.kiosk.enrol_ui().step == gui::EnrolUi::Step::form);
+    CHECK_FALSE(h.item("enrol/form/create").enabled);
+    h.type_on_screen("Zoé L'Hôte-Ñuñez");
+    CHECK(h.label("enrol/form/name") == "Zoé L'Hôte-Ñuñez");
+    h.tap(h.key_ending("kbd/backspace"));
+    CHECK(h.label("enrol/form/name") == "Zoé L'Hôte-Ñuñe");
+    h.tap("enrol/form/role_volunteer");
+    h.tap("enrol/form/lang_en");
+    CHECK(h.label("enrol/form/until_year") == "28/11/2027");
+    h.tap("enrol/form/until_year");
+    h.out.clear();
+    h.tap("enrol/form/create");
+    auto adds = commands_of<app::AddMember>(h.out);
+    REQUIRE(adds.size() == 1);
+    CHECK(adds[0].draft.display_name == "Zoé L'Hôte-Ñuñe");
+    CHECK(adds[0].draft.role == core::Role::volunteer);
+    CHECK(adds[0].draft.lang == core::Lang::en);
+    CHECK(adds[0].draft.valid_until == std::optional<core::Date>(day(2027, 11, 28)));
+    CHECK(adds[0].badge_uid == std::optional<std::string>("0007770002"));
+    CHECK(adds[0].actor == std::optional<core::MemberId>(2));
+
+    // The station ended the enrolment meanwhile: no need to cancel it.
+    h.snap.enrolment.reset();
+    h.out.clear();
+    h.reply(h.kiosk.enrol_ui().pending, true);
+    CHECK(h.label("enrol/done_msg") == "Badge attribué à Zoé L'Hôte-Ñuñe");
+    CHECK(commands_of<app::CancelEnrolment>(h.out).empty());
+    h.tap("enrol/ok");
+    CHECK(h.kiosk.screen() == gui::Screen::idle);
+}
+
+TEST_CASE("enrolment: a badge that already belongs to someone can only be cancelled") {
+    Harness h;
+    h.start_enrolment_as_host();
+    h.capture_badge("0001234567", 1);
+    CHECK(h.kiosk.enrol_ui().step == gui::EnrolUi::Step::waiting);
+    CHECK(h.label("enrol/taken") == "Ce badge est déjà attribué à Léa Dubois.");
+    int buttons = 0;
+    for (const auto& it : h.log().items) buttons += it.kind == gui::ItemRecord::Kind::button;
+    CHECK(buttons == 1);
+    h.out.clear();
+    h.tap("enrol/cancel");
+    CHECK(h.kiosk.screen() == gui::Screen::idle);
+    CHECK(commands_of<app::CancelEnrolment>(h.out).size() == 1);
+}
+
+TEST_CASE("enrolment: leaving by timeout cancels it; expiry returns to idle") {
+    Harness h;
+    h.start_enrolment_as_host();
+    SUBCASE("30 s without a touch") {
+        h.out.clear();
+        h.now += 31;
+        h.frame();
+        CHECK(h.kiosk.screen() == gui::Screen::idle);
+        CHECK(commands_of<app::CancelEnrolment>(h.out).size() == 1);
+    }
+    SUBCASE("the station's 60 s ran out") {
+        h.snap.enrolment.reset();
+        h.publish();
+        h.out.clear();
+        h.frame();
+        CHECK(h.kiosk.screen() == gui::Screen::idle);
+        CHECK(commands_of<app::CancelEnrolment>(h.out).empty());
+    }
+}
+
+TEST_CASE("enrolment: a refused start is shown") {
+    Harness h;
+    h.show_tap(2, core::TapKind::check_in, "0004211337");
+    h.tap("home/enrol");
+    const auto id = h.out.back().second;
+    h.reply(id, false, core::problem("Only a host can add a member"));
+    CHECK(h.kiosk.screen() == gui::Screen::enrol);
+    CHECK(h.label("enrol/error") == "Only a host can add a member");  // not in gui.fr.po
+}
+
+TEST_CASE("layout: nothing clipped or off-screen in French at 800x480, 1280x800 and 1920x1080") {
+    for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
+        Harness h(size);
+        for (int i = 0; i < 20; ++i)
+            h.snap.present.push_back(app::PresentMember{100 + i, "Marie-Charlotte de La Tour-Lefèvre " + std::to_string(i),
+                                                        h.snap.at, "09:15"});
+        h.snap.directory = demo_directory(30);
+        h.publish();
+        h.frame();
+        h.check_layout("idle");
+        h.type_digits("0001", false);
+        h.check_layout("idle, typing");
+
+        h.show_tap(2, core::TapKind::check_in, "0004211337");
+        h.check_layout("member home (host)");
+        h.show_tap(4, core::TapKind::check_out, "0005550001");
+        h.check_layout("member home (check-out)");
+        h.snap.last_tap = tap_of(h.snap.last_tap->seq + 1, *h.snap.directory, 4, core::TapKind::membership_expired, "0005550001");
+        h.snap.last_tap->decision.expired_on = day(2025, 9, 30);
+        h.publish();
+        h.frame();
+        h.check_layout("refusal (expired)");
+        h.show_tap(0, core::TapKind::unknown_badge, "00000000000000000000000000000042");
+        h.check_layout("refusal (unknown)");
+
+        h.start_enrolment_as_host();
+        h.check_layout("enrol: waiting");
+        h.capture_badge("0001234567", 1);
+        h.check_layout("enrol: taken");
+        h.capture_badge("0007770003");
+        h.check_layout("enrol: pick");
+        h.tap(h.key_ending("kbd/layer"));
+        h.check_layout("enrol: pick, accents");
+        h.tap("enrol/pick/new");
+        h.type_on_screen("Marie-Charlotte de La Tour-Lefèvre d'Aubigné");
+        h.check_layout("enrol: form");
+        h.tap("enrol/form/create");
+        h.check_layout("enrol: form, saving");
+        h.reply(h.kiosk.enrol_ui().pending, false, core::problem("Only a host can add a member"));
+        h.check_layout("enrol: form, error");
+        h.tap("enrol/form/create");
+        h.reply(h.kiosk.enrol_ui().pending, true);
+        h.check_layout("enrol: done");
+    }
+}

@@ -47,6 +47,7 @@ TEST_CASE("names are trimmed, folded and checked") {
     CHECK(!normalize_name("\xC3"));             // truncated UTF-8
     CHECK(!normalize_name("\xC0\xAF"));         // overlong
     CHECK(!normalize_name("\xED\xA0\x80"));     // surrogate
+    CHECK(!normalize_name("Ab\xC2\x81"));        // C1 control, from an undefined cp1252 byte
     CHECK(normalize_name(std::string(80, 'a')));
     CHECK(!normalize_name(std::string(81, 'a')));
     std::string eighty_accents;

@@ -311,6 +311,18 @@ TEST_CASE("import: dates in every accepted form") {
     }
 }
 
+TEST_CASE("import: cells that are not dates") {
+    for (const char* cell : {"31/12/2026 midi", "2026-12-31x", "01/01/0026", "12/2026", "31/12/202",
+                             "31/12-2026", "0/12/2026", "31/13/2026", "29/02/2027", "2026-12", "le 31/12/2026"}) {
+        const std::string text = cell;
+        CAPTURE(text);
+        const auto errs = bad("Name;Until\nAda;" + text + "\n");
+        REQUIRE(errs.size() == 1);
+        CHECK(errs[0].line == 2);
+        CHECK(errs[0].problem.msgid == "Date \"{0}\" is not a date (expected DD/MM/YYYY or YYYY-MM-DD)");
+    }
+}
+
 TEST_CASE("import: since gives one year less a day, an end date wins") {
     const auto t = ok("Name;Date d'adh\xC3\xA9sion;Fin d'adh\xC3\xA9sion\n"
                       "A;15/03/2026;\n"

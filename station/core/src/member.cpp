@@ -90,6 +90,10 @@ std::expected<std::string, Problem> normalize_name(std::string_view raw) {
     if (!len) return std::unexpected(problem("The name is not valid text (UTF-8)"));
     std::string out;
     out.reserve(raw.size());
+    // C1 controls (U+0080–U+009F) arrive from undefined Windows-1252 bytes: not a name.
+    for (std::size_t i = 0; i + 1 < raw.size(); ++i)
+        if (static_cast<unsigned char>(raw[i]) == 0xC2 && static_cast<unsigned char>(raw[i + 1]) < 0xA0)
+            return std::unexpected(problem("The name holds a control character"));
     bool pending_blank = false;
     for (char c : trim(raw)) {
         const auto u = static_cast<unsigned char>(c);

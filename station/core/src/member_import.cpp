@@ -317,6 +317,7 @@ bool looks_like_time(std::string_view s) {
 
 // YYYY-MM-DD (parse_date), then the spreadsheet forms D/M/YYYY, D/M/YY, D-M-YYYY, D.M.YYYY and
 // YYYY/M/D. Two-digit years are 20YY: membership dates are never in the last century.
+// A year before 1900 in those forms is refused as a typo.
 std::optional<Date> parse_cell_date(std::string_view cell) {
     const std::size_t cut = cell.find_first_of(" T");
     std::string_view day_part = cell.substr(0, cut);
@@ -341,6 +342,7 @@ std::optional<Date> parse_cell_date(std::string_view cell) {
     } else {
         return std::nullopt;
     }
+    if (y < 1900) return std::nullopt;  // "01/01/0026" is a typo, not a date
     const Date date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
                     std::chrono::day{static_cast<unsigned>(d)}};
     if (!date.ok()) return std::nullopt;
@@ -567,12 +569,9 @@ public:
             if (!date) fail(problem("Date \"{0}\" is not a date (expected DD/MM/YYYY or YYYY-MM-DD)", {shown(c)}));
             return date;
         };
-        d.valid_until = date_of(ImportField::until);
-        if (!cell(ImportField::until).empty()) {
-            // An end date says it all; a membership date is not even read.
-        } else if (const auto since = date_of(ImportField::since)) {
-            d.valid_until = one_year_from(*since);
-        }
+        // An end date says it all; the membership date is read only without one.
+        if (!cell(ImportField::until).empty()) d.valid_until = date_of(ImportField::until);
+        else if (const auto since = date_of(ImportField::since)) d.valid_until = one_year_from(*since);
 
         d.role = m_opts.default_role;
         if (const auto r = cell(ImportField::role); !r.empty()) {
