@@ -16,7 +16,7 @@
 
 #include <etabli/db/migrations.hpp>
 
-#include <algorithm>
+#include <cstdio>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -589,6 +589,15 @@ std::expected<app::ImportSummary, Problem> SqliteStore::import_members(const std
             }
 
             core::Member& m = stored[*index];
+            // What the file does not say is kept: a host promoted at the kiosk, or a language
+            // chosen there, survives the re-import of a sheet without those columns.
+            if (!row.has_email) d.email = m.email;
+            if (!row.has_until) {
+                d.valid_until = m.valid_until;
+                until = d.valid_until ? std::optional<std::string>{core::format_date(*d.valid_until)} : std::nullopt;
+            }
+            if (!row.has_role) d.role = m.role;
+            if (!row.has_lang) d.lang = m.lang;
             std::vector<std::string_view> changed;
             if (m.display_name != d.display_name) changed.push_back("display_name");
             if (m.email != d.email) changed.push_back("email");
@@ -625,3 +634,6 @@ std::expected<app::ImportSummary, Problem> SqliteStore::import_members(const std
 }
 
 }  // namespace etabli::db
+
+#undef ETABLI_TRY
+#undef ETABLI_CHECK

@@ -519,6 +519,9 @@ Next enrol_pick(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
         ui.draft = core::MemberDraft{};
         ui.draft.display_name = ui.search;
         ui.draft.lang = v.tr.lang;
+        ui.name_keys = KeyboardState{};
+        ui.name_keys.auto_capital = true;
+        ui.name_keys.shift = ui.draft.display_name.empty();  // names start with a capital
     }
 
     if (matches.empty()) {

@@ -56,7 +56,9 @@ core::ImportRow row(std::size_t line, std::string name, std::optional<std::strin
                     std::optional<std::string> until = std::nullopt) {
     core::MemberDraft d{std::move(name), std::move(email), core::Role::member, std::nullopt, core::Lang::fr};
     if (until) d.valid_until = core::parse_date(*until);
-    return core::ImportRow{line, std::move(d)};
+    core::ImportRow r{line, std::move(d)};
+    r.has_email = r.has_until = r.has_role = r.has_lang = true;  // a sheet with every column
+    return r;
 }
 
 }  // namespace
@@ -345,4 +347,21 @@ TEST_CASE_FIXTURE(Fixture, "import matches members added at the kiosk") {
     REQUIRE(summary);
     CHECK(summary->unchanged == 1);
     CHECK(count("SELECT count(*) FROM members") == 1);
+}
+
+TEST_CASE_FIXTURE(Fixture, "re-importing a sheet without role or language columns keeps what the kiosk set") {
+    auto first = store->import_members({row(2, "Léa Dubois", "lea@example.org", "2027-08-31")}, t0);
+    REQUIRE(first);
+    auto loaded = store->load();
+    REQUIRE(loaded);
+    const auto id = loaded->members.at(0).id;
+    REQUIRE(store->set_member_lang(id, core::Lang::en, t0));
+    auto sparse = row(2, "Léa Dubois", "lea@example.org");
+    sparse.has_role = sparse.has_lang = sparse.has_until = false;
+    auto again = store->import_members({sparse}, t0);
+    REQUIRE(again);
+    CHECK(again->unchanged == 1);
+    loaded = store->load();
+    CHECK(loaded->members.at(0).lang == core::Lang::en);
+    CHECK(loaded->members.at(0).valid_until == core::parse_date("2027-08-31"));
 }

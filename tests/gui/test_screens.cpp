@@ -197,13 +197,10 @@ struct Harness {
                 tap(key_ending("kbd/space"));
                 continue;
             }
+            // Try the four states of (Shift, accents) until a key shows the letter.
             std::string k = key_with_label(ch);
-            if (k.empty()) {
-                tap(key_ending("kbd/layer"));
-                k = key_with_label(ch);
-            }
-            if (k.empty()) {  // a capital that auto-capitalisation did not offer
-                tap(key_ending("kbd/shift"));
+            for (int attempt = 0; k.empty() && attempt < 4; ++attempt) {
+                tap(key_ending(attempt % 2 == 0 ? "kbd/shift" : "kbd/layer"));
                 k = key_with_label(ch);
             }
             INFO("key for ", ch);

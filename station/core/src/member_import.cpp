@@ -597,7 +597,12 @@ public:
                                         {std::to_string(it->second)}));
             return;
         }
-        rows.push_back(ImportRow{rec.line, std::move(*valid)});
+        ImportRow row{rec.line, std::move(*valid)};
+        row.has_email = !cell(ImportField::email).empty();
+        row.has_until = !cell(ImportField::until).empty() || !cell(ImportField::since).empty();
+        row.has_role = !cell(ImportField::role).empty();
+        row.has_lang = !cell(ImportField::lang).empty();
+        rows.push_back(std::move(row));
     }
 
 private:

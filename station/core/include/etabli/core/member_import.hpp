@@ -59,6 +59,13 @@ struct ImportOptions {
 struct ImportRow {
     std::size_t line = 0;  // 1-based line of the file where the record starts
     MemberDraft draft;
+    // Whether the file gave a value for these fields (a column and a non-empty cell). When
+    // it did not, updating an existing member keeps what is stored; a new member gets the
+    // draft's defaults.
+    bool has_email = false;
+    bool has_until = false;
+    bool has_role = false;
+    bool has_lang = false;
 };
 
 struct ImportLineError {
