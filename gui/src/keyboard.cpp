@@ -159,9 +159,12 @@ void text_field(std::string_view text, std::string_view placeholder, std::string
     const float y = pos.y + (size.y - fs) * 0.5f;
     const ImU32 ink = empty ? IM_COL32(0x6a, 0x72, 0x7c, 0xff) : IM_COL32(0x10, 0x14, 0x1a, 0xff);
     ImGui::PushClipRect(pos, max, true);
-    dl->AddText(ImVec2(pos.x + pad, y), ink, shown.data(), shown.data() + shown.size());
-    const float caret_x = pos.x + pad + (empty ? 0.0f : ImGui::CalcTextSize(shown.data(), shown.data() + shown.size()).x) + 2;
-    dl->AddLine(ImVec2(caret_x, y), ImVec2(caret_x, y + fs), IM_COL32(0x1f, 0x5f, 0xbf, 0xff), std::max(2.0f, fs * 0.08f));
+    // The caret sits at the end of the text, or before the placeholder.
+    const float caret_w = std::max(2.0f, fs * 0.08f);
+    const float text_x = pos.x + pad + (empty ? caret_w + fs * 0.25f : 0.0f);
+    dl->AddText(ImVec2(text_x, y), ink, shown.data(), shown.data() + shown.size());
+    const float caret_x = empty ? pos.x + pad : text_x + ImGui::CalcTextSize(shown.data(), shown.data() + shown.size()).x + 2;
+    dl->AddLine(ImVec2(caret_x, y), ImVec2(caret_x, y + fs), IM_COL32(0x1f, 0x5f, 0xbf, 0xff), caret_w);
     ImGui::PopClipRect();
 
     ItemRecord r;

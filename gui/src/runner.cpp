@@ -13,7 +13,6 @@
 
 #include <cfloat>
 #include <cstdio>
-#include <cstdlib>
 
 namespace etabli::gui {
 
@@ -137,7 +136,6 @@ int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOp
         // the pointer away so no widget stays active-looking under a lifted finger.
         if (!io.MouseDown[0] && !was_down) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
         const bool down_now = io.MouseDown[0];
-        if (std::getenv("GUI_DBG")) std::fprintf(stderr, "t=%.3f down=%d was=%d pos=%.0f,%.0f\n", now, down_now, was_down, io.MousePos.x, io.MousePos.y);
         ImGui::NewFrame();
         out.clear();
         kiosk.frame(*snap, now, out);

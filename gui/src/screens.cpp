@@ -32,6 +32,33 @@ float gap() { return ImGui::GetStyle().ItemSpacing.x; }
 
 ImFont* title_font(const Fonts* f) { return f ? f->title : nullptr; }
 ImFont* clock_font(const Fonts* f) { return f ? f->clock : nullptr; }
+ImFont* large_font(const Fonts* f) { return f ? f->large : nullptr; }
+
+// "Léa" for "Léa Dubois": a greeting uses the first name.
+std::string first_name(const std::string& display_name) {
+    const auto sp = display_name.find(' ');
+    return sp == std::string::npos ? display_name : display_name.substr(0, sp);
+}
+
+// A contactless card with its waves, drawn in `box` (window coordinates): the picture
+// says "tap here" to someone who reads neither language.
+void draw_tap_icon(Box b, ImU32 col) {
+    const ImVec2 wp = ImGui::GetWindowPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float u = b.h / 10.0f;
+    const float thick = std::max(2.0f, u * 0.6f);
+    const ImVec2 card_min(wp.x + b.x, wp.y + b.y + u * 1.5f);
+    const ImVec2 card_max(card_min.x + u * 11.0f, card_min.y + u * 7.0f);
+    dl->AddRect(card_min, card_max, col, u * 0.8f, 0, thick);
+    dl->AddRectFilled(ImVec2(card_min.x + u * 1.5f, card_min.y + u * 1.5f),
+                      ImVec2(card_min.x + u * 4.0f, card_min.y + u * 3.5f), col, u * 0.4f);
+    const ImVec2 c(card_max.x + u * 1.0f, (card_min.y + card_max.y) * 0.5f);
+    for (int i = 1; i <= 3; ++i) {
+        const float r = u * (1.2f * static_cast<float>(i) + 0.3f);
+        dl->PathArcTo(c, r, -0.8f, 0.8f, 12);
+        dl->PathStroke(col, 0, thick);
+    }
+}
 
 // `text` shortened with "…" to fit `width` in the current font.
 std::string ellipsize(std::string_view text, float width) {
@@ -195,28 +222,37 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands&) {
     text_block(format_long_date(v.tr.lang, v.today), "date", left_w, Align::left, nullptr, colors::kMuted);
     const float top_end = ImGui::GetCursorPosY();
 
-    // The call to action, in the kiosk's language first and the other one under it.
+    // The call to action, in the kiosk's language first and the other one under it, with
+    // a picture of a badge being tapped.
     const float switch_y = c.y + c.h - th;
     const core::Lang other = v.tr.lang == core::Lang::fr ? core::Lang::en : core::Lang::fr;
     const std::string prompt = v.tr("Tap your badge");
     const std::string second = v.tr.catalogues ? v.tr.catalogues->tr(other, "Tap your badge") : prompt;
-    float block_h = text_block_height(prompt, left_w, title_font(v.fonts)) + fs * 0.3f +
-                    text_block_height(second, left_w) + (v.typed.empty() ? 0.0f : fs * 1.5f);
-    float y = top_end + std::max(fs * 0.5f, (switch_y - top_end - block_h) * 0.5f);
+    const float text_x = c.x + fs * 0.8f;
+    const float text_w = left_w - fs * 0.8f;
+    const float icon_h = std::min(fs * 3.0f, (switch_y - top_end) * 0.25f);
+    const float prompt_h = text_block_height(prompt, text_w, large_font(v.fonts));
+    const float second_h = second == prompt ? 0.0f : text_block_height(second, text_w, title_font(v.fonts));
+    const float block_h = icon_h + fs * 0.8f + prompt_h + fs * 0.2f + second_h + (v.typed.empty() ? 0.0f : fs * 1.5f);
+    const float y = top_end + std::max(fs * 0.5f, (switch_y - top_end - block_h) * 0.5f);
+    draw_tap_icon(Box{text_x, y, icon_h * 1.6f, icon_h}, colors::kAccent);
+    const float prompt_y = y + icon_h + fs * 0.8f;
     {
-        // A yellow bar on the left marks the prompt as the one thing to do.
+        // A yellow bar on the left ties the two languages together as the one thing to do.
         const ImVec2 wp = ImGui::GetWindowPos();
-        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(wp.x + c.x, wp.y + y),
-                                                  ImVec2(wp.x + c.x + fs * 0.25f, wp.y + y + block_h),
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(wp.x + c.x, wp.y + prompt_y),
+                                                  ImVec2(wp.x + c.x + fs * 0.25f, wp.y + prompt_y + prompt_h + fs * 0.2f + second_h),
                                                   colors::kAccent, fs * 0.1f);
     }
-    at(c.x + fs * 0.7f, y);
-    text_block(prompt, "prompt", left_w - fs * 0.7f, Align::left, title_font(v.fonts), colors::kAccent);
-    at(c.x + fs * 0.7f, ImGui::GetCursorPosY() + fs * 0.3f - ImGui::GetStyle().ItemSpacing.y);
-    if (second != prompt) text_block(second, "prompt2", left_w - fs * 0.7f, Align::left, nullptr, colors::kMuted);
+    at(text_x, prompt_y);
+    text_block(prompt, "prompt", text_w, Align::left, large_font(v.fonts), colors::kAccent);
+    if (second != prompt) {
+        at(text_x, prompt_y + prompt_h + fs * 0.2f);
+        text_block(second, "prompt2", text_w, Align::left, title_font(v.fonts), colors::kMuted);
+    }
     if (!v.typed.empty()) {
-        at(c.x + fs * 0.7f, ImGui::GetCursorPosY() + fs * 0.3f);
-        text_block(v.typed, "typed", left_w - fs * 0.7f, Align::left, nullptr, colors::kMuted);
+        at(text_x, prompt_y + prompt_h + fs * 0.2f + second_h + fs * 0.5f);
+        text_block(v.typed, "typed", text_w, Align::left, nullptr, colors::kMuted);
     }
 
     if (auto l = lang_switch(ui.lang, c.x, switch_y, std::min(left_w, fs * 12), th)) ui.lang = *l;
@@ -240,7 +276,8 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands&) {
         at(p.x + pad, list_y);
         text_block(v.tr("Nobody here yet."), "nobody", p.w - 2 * pad, Align::left, nullptr, colors::kMuted);
     }
-    const float since_w = fs * 5.5f;
+    const std::string since_sample = v.tr.fmt("since {0}", {"00:00"});
+    const float since_w = ImGui::CalcTextSize(since_sample.c_str()).x + fs * 0.3f;
     for (int i = 0; i < per_page; ++i) {
         const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
         if (idx >= count) break;
@@ -288,7 +325,7 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     const float title_w = c.w - right_w - fs;
     {
         FontScope f(title_font(v.fonts));
-        const std::string greeting = v.tr.fmt(in ? "Hello {0}!" : "Goodbye {0}!", {v.member.display_name});
+        const std::string greeting = v.tr.fmt(in ? "Hello {0}!" : "Goodbye {0}!", {first_name(v.member.display_name)});
         at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
         text_block(ellipsize(greeting, title_w), "greeting", title_w);
     }

@@ -58,6 +58,8 @@ Fonts load_fonts(ImFontAtlas& atlas, ImVec2 display, const std::string& font_pat
         const std::string bold = font_path.empty() ? std::string(kDefaultBoldFontPath) : font_path;
         f.title = add_font(atlas, bold, std::round(f.body_px * 1.45f), kTextRanges, 1);
         if (!f.title) f.title = add_font(atlas, regular, std::round(f.body_px * 1.45f), kTextRanges, 1);
+        f.large = add_font(atlas, bold, std::round(f.body_px * 2.1f), kTextRanges, 1);
+        if (!f.large) f.large = add_font(atlas, regular, std::round(f.body_px * 2.1f), kTextRanges, 1);
         f.clock = add_font(atlas, bold, std::round(f.body_px * 3.6f), kClockRanges, 1);
         if (!f.clock) f.clock = add_font(atlas, regular, std::round(f.body_px * 3.6f), kClockRanges, 1);
         return f;
@@ -70,6 +72,7 @@ Fonts load_fonts(ImFontAtlas& atlas, ImVec2 display, const std::string& font_pat
     };
     f.body = builtin(f.body_px);
     f.title = builtin(std::round(f.body_px * 1.45f));
+    f.large = builtin(std::round(f.body_px * 2.1f));
     f.clock = builtin(std::round(f.body_px * 3.6f));
     return f;
 }

@@ -6,7 +6,7 @@
 #include "testing.hpp"
 
 #include <filesystem>
-#include <regex>
+#include <cctype>
 #include <set>
 
 using namespace etabli;
@@ -71,18 +71,87 @@ TEST_CASE("every shipped French catalogue parses and keeps the placeholders of i
         auto cat = parse_po(text);
         REQUIRE(cat);
         CHECK(cat->size() > 0);
-        // Placeholders of each msgid appear in its msgstr.
-        std::regex entry(R"re(msgid "((?:[^"\\]|\\.)*)"\s*\nmsgstr "((?:[^"\\]|\\.)*)")re");
-        for (auto it = std::sregex_iterator(text.begin(), text.end(), entry); it != std::sregex_iterator(); ++it) {
-            const std::string id = (*it)[1], str = (*it)[2];
-            if (id.empty() || str.empty()) continue;
-            std::regex ph(R"(\{[0-9]\})");
-            std::set<std::string> a, b;
-            for (auto p = std::sregex_iterator(id.begin(), id.end(), ph); p != std::sregex_iterator(); ++p) a.insert(p->str());
-            for (auto p = std::sregex_iterator(str.begin(), str.end(), ph); p != std::sregex_iterator(); ++p) b.insert(p->str());
-            CAPTURE(id);
-            CHECK(a == b);
+        // Placeholders of each single-line msgid appear in its msgstr.
+        auto placeholders = [](std::string_view t) {
+            std::set<std::string> out;
+            for (std::size_t i = 0; i + 2 < t.size(); ++i)
+                if (t[i] == '{' && t[i + 1] >= '0' && t[i + 1] <= '9' && t[i + 2] == '}') out.emplace(t.substr(i, 3));
+            return out;
+        };
+        std::string prev;
+        std::size_t pos = 0;
+        while (pos < text.size()) {
+            auto nl = text.find('\n', pos);
+            if (nl == std::string::npos) nl = text.size();
+            const std::string line = text.substr(pos, nl - pos);
+            pos = nl + 1;
+            if (line.rfind("msgstr \"", 0) == 0 && prev.rfind("msgid \"", 0) == 0 && line != "msgstr \"\"") {
+                CAPTURE(prev);
+                CHECK(placeholders(prev) == placeholders(line));
+            }
+            prev = line;
         }
     }
     CHECK(files >= 2);
+}
+
+namespace {
+
+// The string literals passed to problem(…), storage_problem(…) and t(…) in a source file;
+// adjacent literals are joined, escapes \" and \\ decoded.
+std::vector<std::string> msgids_in(const std::string& src) {
+    std::vector<std::string> out;
+    for (const std::string call : {"problem(", "t(\""}) {
+        std::size_t pos = 0;
+        while ((pos = src.find(call, pos)) != std::string::npos) {
+            std::size_t i = pos + call.size() - (call == "t(\"" ? 1 : 0);
+            pos += call.size();
+            if (call == "t(\"" && pos >= 3 + 1 && std::isalnum(static_cast<unsigned char>(src[pos - 4]))) continue;  // e.g. "format("
+            std::string msg;
+            bool any = false;
+            for (;;) {
+                while (i < src.size() && std::isspace(static_cast<unsigned char>(src[i]))) ++i;
+                if (i >= src.size() || src[i] != '"') break;
+                ++i;
+                while (i < src.size() && src[i] != '"') {
+                    if (src[i] == '\\' && i + 1 < src.size()) {
+                        ++i;
+                        msg += src[i] == 'n' ? '\n' : src[i];
+                    } else {
+                        msg += src[i];
+                    }
+                    ++i;
+                }
+                ++i;
+                any = true;
+            }
+            if (any && !msg.empty() && !(i < src.size() && src[i] == '+')) out.push_back(msg);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("every message of the station, the storage and the command line has a French translation") {
+    const std::filesystem::path root = std::filesystem::path(ETABLI_TEST_DATA).parent_path();
+    core::Translations tr;
+    for (const auto& e : std::filesystem::directory_iterator(root / "assets" / "i18n"))
+        if (e.path().string().ends_with(".fr.po")) tr.fr.merge(*parse_po(testing::read_file(e.path())));
+    std::size_t checked = 0;
+    for (const char* folder : {"station", "db", "hw", "gui"}) {
+        for (const auto& e : std::filesystem::recursive_directory_iterator(root / folder)) {
+            const auto ext = e.path().extension();
+            if (ext != ".cpp" && ext != ".hpp") continue;
+            for (const auto& id : msgids_in(testing::read_file(e.path()))) {
+                if (id.find(' ') == std::string::npos && id.find('{') == std::string::npos) continue;  // ids, keys
+                CAPTURE(e.path().string());
+                CAPTURE(id);
+                CHECK(tr.fr.lookup(id) != id);
+                ++checked;
+            }
+        }
+    }
+    MESSAGE(checked << " messages checked");
+    CHECK(checked > 50);
 }

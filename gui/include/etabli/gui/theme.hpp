@@ -16,6 +16,7 @@ inline constexpr const char* kDefaultBoldFontPath = "/usr/share/fonts/truetype/d
 struct Fonts {
     ImFont* body = nullptr;   // most text and buttons
     ImFont* title = nullptr;  // headings (bold when available)
+    ImFont* large = nullptr;  // the idle screen's call to action (bold)
     ImFont* clock = nullptr;  // the idle clock: digits and ':' only
     float body_px = 0;
     bool from_file = false;   // false: ImGui's built-in font (no DejaVu found)
