@@ -406,22 +406,25 @@ Next draw_refusal(const RefusalView& v, RefusalUi&, Commands&) {
     const std::string number = v.tr.fmt("Badge number: {0}", {v.uid});
     const float w = std::min(c.w, fs * 30);
     const float x = c.x + (c.w - w) * 0.5f;
-    float h = text_block_height(title, w, title_font(v.fonts)) + fs;
-    for (const auto& l : lines) h += text_block_height(l, w) + fs * 0.5f;
-    h += fs * 2.0f;
-    at(x, c.y + std::max(0.0f, (c.h - th - fs - h) * 0.5f));
+    const float icon = fs * 2.4f;
+    float h = icon + fs * 0.6f + text_block_height(title, w, large_font(v.fonts)) + fs * 0.4f;
+    for (const auto& l : lines) h += text_block_height(l, w, title_font(v.fonts)) + fs * 0.3f;
+    h += fs * 1.5f;
+    const float top = c.y + std::max(0.0f, (c.y + c.h - th - fs - c.y - h) * 0.5f);
     {
-        // A red band above the title: the refusal reads at a glance.
+        // A red "no entry" sign: the refusal reads at a glance, in any language.
         const ImVec2 wp = ImGui::GetWindowPos();
-        const ImVec2 cp = ImGui::GetCursorPos();
-        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(wp.x + cp.x, wp.y + cp.y - fs * 0.6f),
-                                                  ImVec2(wp.x + cp.x + fs * 3, wp.y + cp.y - fs * 0.3f),
-                                                  colors::kError);
+        const ImVec2 centre(wp.x + x + icon * 0.5f, wp.y + top + icon * 0.5f);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddCircleFilled(centre, icon * 0.5f, colors::kDanger, 32);
+        dl->AddRectFilled(ImVec2(centre.x - icon * 0.3f, centre.y - icon * 0.08f),
+                          ImVec2(centre.x + icon * 0.3f, centre.y + icon * 0.08f), colors::kText, icon * 0.03f);
     }
-    text_block(title, "title", w, Align::left, title_font(v.fonts), colors::kError);
+    at(x, top + icon + fs * 0.6f);
+    text_block(title, "title", w, Align::left, large_font(v.fonts), colors::kError);
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        at(x, ImGui::GetCursorPosY() + fs * 0.3f);
-        text_block(lines[i], "line" + std::to_string(i), w);
+        at(x, ImGui::GetCursorPosY() + fs * 0.4f - ImGui::GetStyle().ItemSpacing.y);
+        text_block(lines[i], "line" + std::to_string(i), w, Align::left, title_font(v.fonts));
     }
     at(x, ImGui::GetCursorPosY() + fs * 0.5f);
     text_block(number, "uid", w, Align::left, nullptr, colors::kMuted);
@@ -534,7 +537,8 @@ Next enrol_pick(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
     });
 
     // The keyboard takes the bottom; the list what remains between.
-    const float kb_h = std::min(c.h * 0.42f, 4 * th * 0.95f);
+    // Keys as tall as a touch target where the height allows; the list pages anyway.
+    const float kb_h = std::min(c.h * 0.48f, 4 * th + 3 * gap());
     const float kb_y = c.y + c.h - kb_h;
     const float list_y = row_y + th + gap();
     float list_h = kb_y - gap() - list_y;
@@ -626,7 +630,7 @@ Next enrol_form(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
     at(c.x, y + (th - fs) * 0.5f);
     text_block(until_label, "until_label", label_w, Align::left, nullptr, colors::kMuted);
     const core::Date next_year = plus_one_year(v.today);
-    const float choice_w = std::min(fs * 9.0f, (c.w - label_w - 2 * gap()) / 2);
+    const float choice_w = std::min(fs * 12.0f, (c.w - label_w - 2 * gap()) / 2);
     ButtonOpts none;
     none.tone = ui.draft.valid_until ? Tone::quiet : Tone::selected;
     none.enabled = !busy;
@@ -636,7 +640,7 @@ Next enrol_form(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
     year.tone = ui.draft.valid_until ? Tone::selected : Tone::quiet;
     year.enabled = !busy;
     at(c.x + label_w + 2 * gap() + choice_w, y);
-    if (button(format_short_date(v.tr.lang, next_year), "until_year", ImVec2(choice_w, th), year))
+    if (button(v.tr.fmt("+1 year ({0})", {format_short_date(v.tr.lang, next_year)}), "until_year", ImVec2(choice_w, th), year))
         ui.draft.valid_until = next_year;
     y += th + gap();
 

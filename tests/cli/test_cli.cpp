@@ -130,6 +130,7 @@ TEST_CASE("bad input exits 2 with one line on stderr") {
         {"--lang", "de", "presence"},
         {"member", "import", "/nonexistent.csv"},
         {"member", "import", "x.csv", "--map", "colour=Couleur"},
+        {"kiosk", "--size", "640x480"},
     };
     for (const auto& args : bad) {
         std::string shown;

@@ -549,7 +549,7 @@ TEST_CASE("enrolment: a new member is created with the badge in one step") {
     CHECK(h.label("enrol/form/name") == "Zoé L'Hôte-Ñuñe");
     h.tap("enrol/form/role_volunteer");
     h.tap("enrol/form/lang_en");
-    CHECK(h.label("enrol/form/until_year") == "28/11/2027");
+    CHECK(h.label("enrol/form/until_year") == "+1 an (28/11/2027)");
     h.tap("enrol/form/until_year");
     h.out.clear();
     h.tap("enrol/form/create");

@@ -38,4 +38,11 @@ std::vector<std::string> Deadlines::take_due(core::Timestamp now) {
     return due;
 }
 
+std::optional<std::pair<core::Timestamp, std::string>> Deadlines::take_next(core::Timestamp now) {
+    if (m_by_time.empty() || m_by_time.begin()->first > now) return std::nullopt;
+    auto node = m_by_time.extract(m_by_time.begin());
+    m_by_key.erase(node.value().second);
+    return std::move(node.value());
+}
+
 }  // namespace etabli::alloc

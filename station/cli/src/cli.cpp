@@ -247,7 +247,17 @@ int cmd_presence(Context& ctx) {
     return kDone;
 }
 
-int cmd_kiosk(Context& ctx, bool fullscreen, bool demo) {
+int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size) {
+    gui::KioskOptions opts;
+    if (!size.empty()) {
+        int w = 0, h = 0;
+        char x = 0;
+        std::istringstream in(size);
+        if (!(in >> w >> x >> h) || (x != 'x' && x != 'X') || !in.eof() || w < 800 || h < 480 || w > 7680 || h > 4320)
+            return ctx.fail(kBadInput, problem("--size takes WIDTHxHEIGHT, at least 800x480 (got \"{0}\")", {size}));
+        opts.width = w;
+        opts.height = h;
+    }
     if (!gui::display_available()) {
         std::cerr << "etabli: " << ctx.t("No display: start the kiosk on the workshop's X session, or try it under Xvfb: xvfb-run -s '-screen 0 1280x800x24' etabli kiosk") << '\n';
         return kBadInput;
@@ -256,7 +266,6 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo) {
     if (demo && ctx.station->snapshot()->directory->members.empty()) {
         if (int code = seed_demo(ctx); code != kDone) return code;
     }
-    gui::KioskOptions opts;
     opts.fullscreen = fullscreen;
     opts.lang = ctx.lang;
     return gui::run_kiosk(*ctx.station, ctx.tr, opts);
@@ -331,9 +340,11 @@ int run(int argc, char** argv) {
     auto* presence = app.add_subcommand("presence", "Who is in now");
 
     bool kiosk_full = false, kiosk_demo = false;
+    std::string kiosk_size;
     auto* kiosk = app.add_subcommand("kiosk", "The touchscreen station (the default when a display exists)");
     kiosk->add_flag("--fullscreen", kiosk_full, "Full screen on the primary monitor");
     kiosk->add_flag("--demo", kiosk_demo, "Add the demo workshop when the database has no member");
+    kiosk->add_option("--size", kiosk_size, "Window size, e.g. 800x480 (default 1280x800)");
 
     app.require_subcommand(0, 1);
     try {
@@ -365,8 +376,8 @@ int run(int argc, char** argv) {
     if (b_revoke->parsed()) return cmd_badge_revoke(ctx, badge_uid, badge_lost);
     if (tap->parsed()) return cmd_tap(ctx, tap_uid);
     if (presence->parsed()) return cmd_presence(ctx);
-    if (kiosk->parsed()) return cmd_kiosk(ctx, kiosk_full, kiosk_demo);
-    if (gui::display_available()) return cmd_kiosk(ctx, false, false);
+    if (kiosk->parsed()) return cmd_kiosk(ctx, kiosk_full, kiosk_demo, kiosk_size);
+    if (gui::display_available()) return cmd_kiosk(ctx, false, false, "");
     std::cout << app.help();
     return kDone;
 }

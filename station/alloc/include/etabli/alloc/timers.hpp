@@ -26,6 +26,10 @@ public:
     std::optional<core::Timestamp> when(const std::string& key) const;
     // Removes and returns the keys due at `now` (deadline <= now), earliest first.
     std::vector<std::string> take_due(core::Timestamp now);
+    // Removes and returns the one earliest deadline if it is due at `now` (ties: smallest
+    // key), so that a caller may schedule new ones between two due deadlines and still
+    // take them in time order.
+    std::optional<std::pair<core::Timestamp, std::string>> take_next(core::Timestamp now);
     std::size_t size() const { return m_by_key.size(); }
 
 private:

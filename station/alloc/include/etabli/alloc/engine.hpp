@@ -1,0 +1,235 @@
+// Engine: the real-time allocation core. It decides who may use which machine, when and for
+// how long, and which power actions follow. Layer: alloc (pure and deterministic: time is an
+// argument, no I/O, no clock, no threads). Owned and called by the station thread only.
+//
+// How the Station uses it
+//   1. At start: load an EngineState from the store, build `Engine(state, zone)`, call
+//      `resume(now)`, commit its Changes, then carry out its actions (power_on re-grants the
+//      sessions that were running; sessions whose allowed end passed while the station was
+//      down are closed at that end).
+//   2. Loop: sleep until `next_deadline()` or the next event. On waking, call `tick(now)`
+//      first (it takes every due deadline in time order), commit, act; then pass the event.
+//      A request must not be given a `now` with a deadline still due (assert).
+//   3. Each request returns either a Problem (nothing changed; the msgid names the rule and
+//      its numbers) or Changes: the rows to upsert and the actions to carry out after the
+//      commit. Writing a Changes in one transaction keeps the store equal to the engine, so
+//      the store never has to reason about allocation.
+//
+// Ids: the engine assigns booking, session, queue-entry and series ids from IdCounters. The
+// store persists the counters it receives in every Changes (`next_ids`), or recomputes them
+// as MAX(id)+1 at load; either way ids are never reused. Machine ids belong to the store.
+//
+// Rules (see the issue #3 text; choices made here are marked "choice"):
+//  * Conflicts: a booking holds [start, end + buffer_after) of its machine. Cancelled and
+//    no-show bookings hold nothing.
+//  * Quota: for every 7-day window, the hours a member holds on the machine (or its pool)
+//    stay within the limit, counted from bookings that hold time (a walk-in session is a
+//    booking too). Checked on every window that the new interval touches.
+//  * Sessions: a badge at the reader ends the member's own session, or asks to start one:
+//    authorised, membership valid today, machine available, then either the member's booked
+//    booking of now (from `early_start` before its start; an early start moves the booking's
+//    start) or a walk-in on a free machine with at least min_length before the next booking,
+//    inside opening hours for members; the walk-in lasts up to max_length, the next booking
+//    (minus buffer), closing time, and what the quota allows. A walk-in is recorded as an
+//    active booking with walk_in = true.
+//  * Timed: at allowed_until − warn_before the session is extended by one slot when that
+//    slot is free, inside opening hours (members), within quota and nobody waits in the
+//    machine's queue (choice); else the member is warned. At allowed_until the power goes off.
+//    A booked booking not started by start + no_show_release becomes no_show.
+//  * Queue: after every change, each entry (join order) without an offer is offered the first
+//    machine of its target that would grant it a walk-in now and is not held by another offer;
+//    the offer holds the machine `offer_hold`, then lapses and the entry leaves the queue.
+//    Re-checked on every decision, every deadline, and when a buffer after a session ends.
+//    (A queue that waits while the workshop is closed is offered at the next event after
+//    opening: TODO(#3) add an opening deadline.)
+#pragma once
+
+#include <etabli/alloc/model.hpp>
+#include <etabli/alloc/timers.hpp>
+
+#include <expected>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace etabli::alloc {
+
+using core::Problem;
+
+struct EngineConfig {
+    Minutes early_start{10};  // a booked member may start this long before the booking
+    Minutes offer_hold{10};   // how long a queue offer holds a machine
+};
+
+struct BookingRequest {
+    MachineId machine = 0;
+    MemberId member = 0;
+    Timestamp start{};
+    Timestamp end{};
+    MemberId actor = 0;  // the member themselves, or a host acting for them
+};
+
+// Either one machine or any machine of a pool.
+struct QueueTarget {
+    std::optional<MachineId> machine;
+    std::optional<std::string> pool;
+};
+
+struct SlotQuery {
+    QueueTarget target;
+    Minutes length{60};
+    Timestamp from{};
+    MemberId member = 0;  // whose authorisations, hours and quota apply
+    std::size_t count = 3;
+};
+struct Slot {
+    MachineId machine = 0;
+    Timestamp start{};
+    Timestamp end{};
+    friend bool operator==(const Slot&, const Slot&) = default;
+};
+
+struct QueuePlace {
+    QueueEntry entry;
+    std::size_t position = 0;  // 1 = head
+    std::chrono::seconds estimated_wait{0};
+};
+
+class Engine {
+public:
+    // Builds the engine from stored rows. `zone` must outlive the engine. Bookings that no
+    // longer matter (see EngineState) are dropped; ids counters are raised above the ids seen.
+    Engine(EngineState state, const Zone& zone, EngineConfig config = {});
+
+    // After a (re)start at `now`: closes the open sessions whose allowed end has passed (at
+    // that end, reason station_down, power_off), re-grants the others (power_on), then runs
+    // tick(now) and offers free machines to the queues.
+    Changes resume(Timestamp now);
+
+    // The earliest time tick() has work; none when idle.
+    std::optional<Timestamp> next_deadline() const { return m_deadlines.next(); }
+    // Takes every deadline due at `now`, earliest first, each decided at its own time.
+    Changes tick(Timestamp now);
+
+    // [SECTION] Bookings
+    std::expected<Changes, Problem> book(const BookingRequest& r, Timestamp now);
+    // A host's weekly series: the same local time every week until `until` (inclusive);
+    // refused whole when one occurrence is refused (the Problem names its date).
+    std::expected<Changes, Problem> book_weekly(const BookingRequest& first, core::Date until,
+                                                Timestamp now);
+    // Cancels a booked booking. A host cancelling another member's booking gives a reason,
+    // which the member sees at their next badge-in (take_notices).
+    std::expected<Changes, Problem> cancel(BookingId id, MemberId actor, std::optional<std::string> reason,
+                                           Timestamp now);
+    // Moves a booked booking to [start, end) under the same rules as a new one.
+    std::expected<Changes, Problem> move(BookingId id, Timestamp start, Timestamp end, MemberId actor,
+                                         std::optional<std::string> reason, Timestamp now);
+    // Extends an active booking (a running session) to `end` (on the slot grid): the slot
+    // must be free, inside hours for members, within quota. Emits renew_lease.
+    std::expected<Changes, Problem> extend(BookingId id, Timestamp end, MemberId actor, Timestamp now);
+    // The host notes on bookings of `member` not yet shown; marks them seen.
+    Changes take_notices(MemberId member);
+
+    // [SECTION] Sessions
+    // A badge at `machine`'s reader (or the kiosk's start button): ends the member's own
+    // session there, or starts one.
+    std::expected<Changes, Problem> access(MachineId machine, MemberId member, Timestamp now);
+    // A host ends the session on `machine`, or the controller reported a fault.
+    std::expected<Changes, Problem> end_session(MachineId machine, MemberId actor, SessionEnd why,
+                                                Timestamp now);
+
+    // [SECTION] Queue
+    std::expected<Changes, Problem> join_queue(MemberId member, const QueueTarget& target, Timestamp now);
+    std::expected<Changes, Problem> leave_queue(MemberId member, const QueueTarget& target, Timestamp now);
+    // The entries of `target` in order, with an estimate of the wait (each member ahead is
+    // assumed to use a machine for its minimum booking length).
+    std::vector<QueuePlace> queue_places(const QueueTarget& target, Timestamp now) const;
+
+    // [SECTION] Setup (hosts, admin, member changes)
+    // Adds or replaces a machine (its id chosen by the store). Status or authorisation
+    // changes take effect on the next decision; a machine leaving `available` ends its session.
+    std::expected<Changes, Problem> set_machine(Machine m, Timestamp now);
+    std::expected<Changes, Problem> set_status(MachineId id, MachineStatus s, MemberId actor, Timestamp now);
+    std::expected<Changes, Problem> authorise(MachineId id, MemberId member, bool allowed, MemberId actor,
+                                              Timestamp now);
+    void set_hours(OpeningHours h);
+    void upsert_member(const MemberInfo& m) { m_members[m.id] = m; }
+
+    // [SECTION] Queries
+    // The earliest free slots of `length` from `from` (rounded up to the grid) within each
+    // machine's booking horizon, inside opening hours, respecting buffers, authorisation and
+    // the member's quota; non-overlapping per machine; best = earliest start, then machine id.
+    std::expected<std::vector<Slot>, Problem> find_slots(const SlotQuery& q, Timestamp now) const;
+    // True when [s, e) lies inside opening hours.
+    bool inside_hours(Timestamp s, Timestamp e) const;
+    const Machine* machine(MachineId id) const;
+    const Booking* booking(BookingId id) const;
+    const Session* session_on(MachineId m) const;
+    std::vector<Booking> bookings_on(MachineId m, Timestamp from, Timestamp to) const;
+    std::vector<Booking> bookings_of(MemberId m, Timestamp from) const;
+    // The rows the store would load to rebuild this engine (for checks and tests).
+    EngineState snapshot() const;
+    const IdCounters& next_ids() const { return m_ids; }
+    std::size_t booking_count() const { return m_bookings.size(); }
+
+private:
+    using Index = std::set<std::pair<Timestamp, BookingId>>;
+    struct Window {
+        Timestamp from, to;
+    };
+
+    // checks
+    std::expected<void, Problem> check_interval(const Machine& mc, const MemberInfo& member, bool as_host,
+                                                Timestamp s, Timestamp e, std::optional<BookingId> ignore,
+                                                bool need_hours) const;
+    std::optional<Problem> conflict(const Machine& mc, Timestamp s, Timestamp e,
+                                    std::optional<BookingId> ignore) const;
+    std::optional<Problem> over_quota(const Machine& mc, MemberId member, Timestamp s, Timestamp e,
+                                      std::optional<BookingId> ignore) const;
+    std::optional<Problem> outside_hours(Timestamp s, Timestamp e) const;
+    std::expected<Timestamp, Problem> walk_in_end(const Machine& mc, const MemberInfo& member, Timestamp now) const;
+    std::expected<void, Problem> check_request(const BookingRequest& r, Timestamp now,
+                                               std::optional<BookingId> ignore) const;
+    const std::vector<Window>& windows_of(core::Date d) const;
+    std::optional<Timestamp> run_end(Timestamp t) const;  // end of the open run containing t
+    std::optional<Timestamp> next_open(Timestamp t) const;
+    std::vector<MachineId> machines_of(const QueueTarget& t) const;
+    bool is_authorised(const Machine& mc, MemberId m) const;
+    std::string scope_name(const Machine& mc) const;
+
+    // mutations
+    void index_add(const Booking& b);
+    void index_remove(const Booking& b);
+    void put_booking(Booking b, Changes& out);  // stores, re-indexes, records the row
+    void close_session(SessionId id, Timestamp at, SessionEnd why, Changes& out);
+    void start_session(const Machine& mc, MemberId member, BookingId booking, Timestamp now,
+                       Timestamp until, Changes& out);
+    void arm_session(const Session& s);
+    void arm_booking(const Booking& b);
+    void remove_entry(QueueEntryId id, Changes& out);
+    void dispatch_offers(Timestamp now, Changes& out);
+    void run_deadline(const std::string& key, Timestamp at, Changes& out);
+    Changes done(Changes c) const;
+    void expect_now(Timestamp now);
+
+    const Zone* m_zone;
+    EngineConfig m_config;
+    std::map<MachineId, Machine> m_machines;
+    std::unordered_map<MemberId, MemberInfo> m_members;
+    OpeningHours m_hours;
+    mutable std::unordered_map<long, std::vector<Window>> m_window_cache;
+    std::unordered_map<BookingId, Booking> m_bookings;
+    std::unordered_map<MachineId, Index> m_by_machine;  // bookings that hold time
+    std::unordered_map<MemberId, Index> m_by_member;    // same, per member (quota)
+    std::map<SessionId, Session> m_sessions;             // open sessions
+    std::unordered_map<MachineId, SessionId> m_session_on;
+    std::map<QueueEntryId, QueueEntry> m_queue;          // id order = join order
+    Deadlines m_deadlines;
+    IdCounters m_ids;
+    Timestamp m_now{};
+};
+
+}  // namespace etabli::alloc
