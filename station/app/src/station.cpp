@@ -42,6 +42,30 @@ struct Station::State {
         return std::unexpected(std::move(p));
     }
 
+    // A kiosk action needs a host or an admin; the command line (no actor) is trusted.
+    std::optional<core::Problem> require_host(std::optional<core::MemberId> actor, const char* msgid) const {
+        if (!actor) return std::nullopt;
+        const auto* m = directory->find(*actor);
+        if (!m || !core::can_host(m->role)) return problem(msgid);
+        return std::nullopt;
+    }
+
+    // An active badge belongs to one member at a time.
+    std::optional<core::Problem> badge_taken(const std::string& uid) const {
+        auto it = directory->badges.find(uid);
+        if (it == directory->badges.end() || it->second.status != core::BadgeStatus::active) return std::nullopt;
+        const auto* owner = directory->find(it->second.member_id);
+        return problem("Badge {0} is already enrolled to {1}", {uid, owner ? owner->display_name : "?"});
+    }
+
+    // The badge being enrolled has found its member: the enrolment is over.
+    void enrolment_done(const std::string& uid) {
+        if (enrolment && enrolment->uid == uid) {
+            enrolment.reset();
+            deadlines.cancel("enrolment");
+        }
+    }
+
     // Copy-on-write: snapshots keep the old directory alive while we build a new one.
     Directory& edit_directory() {
         auto fresh = std::make_shared<Directory>(*directory);
@@ -291,10 +315,7 @@ Result Station::handle_tap(const BadgeSeen& c) {
 Result Station::handle_add_member(const AddMember& c) {
     State& st = *m_state;
     const auto now = m_clock.now();
-    if (c.actor) {
-        const auto* actor = st.directory->find(*c.actor);
-        if (!actor || !core::can_host(actor->role)) return std::unexpected(problem("Only a host can add a member"));
-    }
+    if (auto p = st.require_host(c.actor, "Only a host can add a member")) return std::unexpected(*p);
     auto draft = core::validate_draft(c.draft);
     if (!draft) return std::unexpected(draft.error());
     if (draft->email) {
@@ -307,11 +328,7 @@ Result Station::handle_add_member(const AddMember& c) {
         auto u = core::normalize_uid(*c.badge_uid);
         if (!u) return std::unexpected(u.error());
         // Checked before anything is written, so a taken badge leaves no member behind.
-        auto it = st.directory->badges.find(*u);
-        if (it != st.directory->badges.end() && it->second.status == core::BadgeStatus::active) {
-            const auto* owner = st.directory->find(it->second.member_id);
-            return std::unexpected(problem("Badge {0} is already enrolled to {1}", {*u, owner ? owner->display_name : "?"}));
-        }
+        if (auto p = st.badge_taken(*u)) return std::unexpected(*p);
         uid = *u;
     }
     auto m = m_store.add_member(*draft, c.actor, now);
@@ -322,10 +339,7 @@ Result Station::handle_add_member(const AddMember& c) {
         auto b = m_store.add_badge(*uid, m->id, c.actor, now);
         if (!b) return st.failed(b.error());
         d.badges[b->uid] = *b;
-        if (st.enrolment && st.enrolment->uid == uid) {
-            st.enrolment.reset();
-            st.deadlines.cancel("enrolment");
-        }
+        st.enrolment_done(b->uid);
     }
     return *m;
 }
@@ -333,27 +347,20 @@ Result Station::handle_add_member(const AddMember& c) {
 Result Station::handle_add_badge(const AddBadge& c) {
     State& st = *m_state;
     const auto now = m_clock.now();
-    if (c.actor) {
-        const auto* actor = st.directory->find(*c.actor);
-        if (!actor || !core::can_host(actor->role)) return std::unexpected(problem("Only a host can enrol a badge"));
-    }
+    if (auto p = st.require_host(c.actor, "Only a host can enrol a badge")) return std::unexpected(*p);
     auto uid = core::normalize_uid(c.uid);
     if (!uid) return std::unexpected(uid.error());
     const auto* member = st.directory->find(c.member);
     if (!member) return std::unexpected(problem("No member has the number {0}", {std::to_string(c.member)}));
     auto it = st.directory->badges.find(*uid);
-    if (it != st.directory->badges.end() && it->second.status == core::BadgeStatus::active) {
-        if (it->second.member_id == c.member) return it->second;  // already done: idempotent
-        const auto* owner = st.directory->find(it->second.member_id);
-        return std::unexpected(problem("Badge {0} is already enrolled to {1}", {*uid, owner ? owner->display_name : "?"}));
-    }
+    if (it != st.directory->badges.end() && it->second.status == core::BadgeStatus::active &&
+        it->second.member_id == c.member)
+        return it->second;  // already done: idempotent
+    if (auto p = st.badge_taken(*uid)) return std::unexpected(*p);
     auto b = m_store.add_badge(*uid, c.member, c.actor, now);
     if (!b) return st.failed(b.error());
     st.edit_directory().badges[b->uid] = *b;
-    if (st.enrolment && st.enrolment->uid == uid) {
-        st.enrolment.reset();
-        st.deadlines.cancel("enrolment");
-    }
+    st.enrolment_done(b->uid);
     return *b;
 }
 
