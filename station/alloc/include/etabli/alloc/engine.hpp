@@ -100,9 +100,9 @@ struct QueuePlace {
 
 class Engine {
 public:
-    // Builds the engine from stored rows. `zone` must outlive the engine. Bookings that no
+    // Builds the engine from stored rows at `now`. `zone` must outlive the engine. Bookings that no
     // longer matter (see EngineState) are dropped; ids counters are raised above the ids seen.
-    Engine(EngineState state, const Zone& zone, EngineConfig config = {});
+    Engine(EngineState state, const Zone& zone, Timestamp now, EngineConfig config = {});
 
     // After a (re)start at `now`: closes the open sessions whose allowed end has passed (at
     // that end, reason station_down, power_off), re-grants the others (power_on), then runs
@@ -113,6 +113,9 @@ public:
     std::optional<Timestamp> next_deadline() const { return m_deadlines.next(); }
     // Takes every deadline due at `now`, earliest first, each decided at its own time.
     Changes tick(Timestamp now);
+    // Forgets the bookings no rule needs any more (as the constructor does); the Station calls
+    // it once a day. Nothing to store: those rows stay in the store as they are.
+    void prune(Timestamp now);
 
     // [SECTION] Bookings
     std::expected<Changes, Problem> book(const BookingRequest& r, Timestamp now);
@@ -194,7 +197,9 @@ private:
     std::expected<void, Problem> check_request(const BookingRequest& r, Timestamp now,
                                                std::optional<BookingId> ignore) const;
     const std::vector<Window>& windows_of(core::Date d) const;
-    std::optional<Timestamp> run_end(Timestamp t) const;  // end of the open run containing t
+    // The end of the opening run that contains t (adjacent windows joined), looking no further
+    // than `enough`; none when closed at t.
+    std::optional<Timestamp> run_end(Timestamp t, Timestamp enough) const;
     std::optional<Timestamp> next_open(Timestamp t) const;
     std::vector<MachineId> machines_of(const QueueTarget& t) const;
     bool is_authorised(const Machine& mc, MemberId m) const;
@@ -227,9 +232,11 @@ private:
     std::map<SessionId, Session> m_sessions;             // open sessions
     std::unordered_map<MachineId, SessionId> m_session_on;
     std::map<QueueEntryId, QueueEntry> m_queue;          // id order = join order
+    std::set<BookingId> m_notices;                       // host notes not yet shown
     Deadlines m_deadlines;
     IdCounters m_ids;
     Timestamp m_now{};
+    Timestamp m_as_of{};  // the time of the last decision before this engine was built
 };
 
 }  // namespace etabli::alloc

@@ -227,8 +227,9 @@ struct IdCounters {
     friend bool operator==(const IdCounters&, const IdCounters&) = default;
 };
 
-// The outcome of one decision: the rows to write (final values, upsert by id) and the
-// actions to carry out after the commit, in order. Writing all of it in one transaction
+// The outcome of one decision: the rows to write (upserts by id, applied in order: a row
+// may appear more than once, the last one wins) and the actions to carry out after the
+// commit, in order. Writing all of it in one transaction
 // keeps the store equal to the engine.
 struct Changes {
     std::vector<Machine> machines;         // host edits (status, authorisations)
@@ -238,6 +239,10 @@ struct Changes {
     std::vector<QueueEntryId> queue_removed;
     std::vector<Action> actions;
     IdCounters next_ids{};                 // the counters after this decision
+    // When it was decided. The store keeps the latest and gives it back at start
+    // (EngineState::as_of): the engine then knows which short waits (the buffer after a
+    // session, before the machine is offered to the queue) were still running.
+    Timestamp as_of{};
 
     bool empty() const {
         return machines.empty() && bookings.empty() && sessions.empty() && queue.empty() && queue_removed.empty() &&
@@ -265,6 +270,7 @@ struct EngineState {
     std::vector<Session> sessions;  // the open ones (ended empty); closed ones are ignored
     std::vector<QueueEntry> queue;
     IdCounters next_ids{};  // raised to above the largest id given if lower
+    std::optional<Timestamp> as_of;  // the last Changes::as_of stored; none = as of start
 };
 
 }  // namespace etabli::alloc

@@ -1,0 +1,1042 @@
+// Engine: the allocation core's decisions (see engine.hpp for the rules and the contract).
+// Layer: alloc (pure, deterministic). Station thread only.
+//
+// [SECTION] helpers        grid, names, lookups
+// [SECTION] construction   rebuild from rows, resume
+// [SECTION] checks         hours, conflicts, quota, requests, walk-ins
+// [SECTION] bookings       book, weekly series, cancel, move, extend, notices
+// [SECTION] sessions       access, end, deadlines
+// [SECTION] queue          join, leave, offers
+// [SECTION] setup          machines, hours
+// [SECTION] queries        slots, listings, snapshot
+#include <etabli/alloc/engine.hpp>
+
+#include <algorithm>
+#include <cassert>
+#include <charconv>
+#include <limits>
+
+namespace etabli::alloc {
+
+using namespace std::chrono;
+using core::problem;
+
+// [SECTION] helpers
+
+namespace {
+
+constexpr auto kWeek = days{7};
+// Rows that ended longer ago than this are of no use to any rule (the quota looks a week back).
+constexpr auto kKeep = days{8};
+
+Timestamp ceil_grid(Timestamp t, Minutes slot) {
+    const auto step = duration_cast<seconds>(slot).count();
+    const auto v = t.time_since_epoch().count();
+    const auto r = ((v % step) + step) % step;
+    return Timestamp{seconds{r == 0 ? v : v + (step - r)}};
+}
+bool on_grid(Timestamp t, Minutes slot) { return ceil_grid(t, slot) == t; }
+
+std::string num(long long v) { return std::to_string(v); }
+
+// "warn:12" → ("warn", 12).
+std::pair<std::string, std::int64_t> split_key(const std::string& key) {
+    const auto colon = key.find(':');
+    std::int64_t id = 0;
+    std::from_chars(key.data() + colon + 1, key.data() + key.size(), id);
+    return {key.substr(0, colon), id};
+}
+std::string key(const char* kind, std::int64_t id) { return std::string(kind) + ":" + std::to_string(id); }
+
+seconds overlap(Timestamp a0, Timestamp a1, Timestamp b0, Timestamp b1) {
+    const Timestamp s = std::max(a0, b0), e = std::min(a1, b1);
+    return e > s ? e - s : seconds{0};
+}
+
+}  // namespace
+
+const Machine* Engine::machine(MachineId id) const {
+    auto it = m_machines.find(id);
+    return it == m_machines.end() ? nullptr : &it->second;
+}
+const Booking* Engine::booking(BookingId id) const {
+    auto it = m_bookings.find(id);
+    return it == m_bookings.end() ? nullptr : &it->second;
+}
+const Session* Engine::session_on(MachineId m) const {
+    auto it = m_session_on.find(m);
+    return it == m_session_on.end() ? nullptr : &m_sessions.at(it->second);
+}
+bool Engine::is_authorised(const Machine& mc, MemberId m) const {
+    return std::binary_search(mc.authorised.begin(), mc.authorised.end(), m);
+}
+std::string Engine::scope_name(const Machine& mc) const {
+    return mc.rules.quota_scope == QuotaScope::pool && mc.pool ? *mc.pool : mc.name;
+}
+std::vector<MachineId> Engine::machines_of(const QueueTarget& t) const {
+    std::vector<MachineId> out;
+    if (t.machine) {
+        if (m_machines.contains(*t.machine)) out.push_back(*t.machine);
+    } else if (t.pool) {
+        for (const auto& [id, mc] : m_machines)
+            if (mc.pool == t.pool) out.push_back(id);
+    }
+    return out;
+}
+Changes Engine::done(Changes c) const {
+    c.next_ids = m_ids;
+    c.as_of = m_now;
+    return c;
+}
+void Engine::expect_now(Timestamp now) {
+    assert(now >= m_now && "time given to the engine must not go back");
+    assert((!m_deadlines.next() || *m_deadlines.next() > now) && "call tick(now) before a request");
+    m_now = now;
+}
+
+// [SECTION] construction
+
+Engine::Engine(EngineState state, const Zone& zone, Timestamp now, EngineConfig config)
+    : m_zone(&zone), m_config(config), m_hours(std::move(state.hours)), m_ids(state.next_ids), m_now(now),
+      m_as_of(state.as_of.value_or(now)) {
+    for (auto& mc : state.machines) {
+        std::sort(mc.authorised.begin(), mc.authorised.end());
+        m_by_machine[mc.id];
+        m_machines.emplace(mc.id, std::move(mc));
+    }
+    m_members.reserve(state.members.size());
+    for (const auto& m : state.members) m_members.emplace(m.id, m);
+    const Timestamp cutoff = now - kKeep;
+    for (auto& b : state.bookings) {
+        m_ids.booking = std::max(m_ids.booking, b.id + 1);
+        if (b.series) m_ids.series = std::max(m_ids.series, *b.series + 1);
+        const bool pending_note = b.host_note && !b.notice_seen;
+        const bool live = b.state == BookingState::booked || b.state == BookingState::active;
+        if (!live && !pending_note && b.end < cutoff) continue;
+        if (pending_note) m_notices.insert(b.id);
+        index_add(b);
+        arm_booking(b);
+        const BookingId id = b.id;
+        m_bookings.emplace(id, std::move(b));
+    }
+    for (auto& s : state.sessions) {
+        m_ids.session = std::max(m_ids.session, s.id + 1);
+        if (s.ended) continue;
+        m_session_on[s.machine] = s.id;
+        arm_session(s);
+        m_sessions.emplace(s.id, std::move(s));
+    }
+    for (auto& q : state.queue) {
+        m_ids.queue_entry = std::max(m_ids.queue_entry, q.id + 1);
+        if (q.offer_expires) m_deadlines.schedule(key("offer", q.id), *q.offer_expires);
+        m_queue.emplace(q.id, std::move(q));
+    }
+}
+
+Changes Engine::resume(Timestamp now) {
+    assert(now >= m_now && m_now >= m_as_of && "time given to the engine must not go back");
+    m_now = now;
+    Changes out;
+    // A buffer that was running when the station stopped still frees its machine later: the
+    // last session closed on each machine ended at the machine's latest completed booking.
+    for (const auto& [id, mc] : m_machines) {
+        if (mc.rules.buffer_after <= Minutes{0}) continue;
+        const Index& idx = m_by_machine[id];
+        for (auto it = idx.upper_bound({m_as_of, std::numeric_limits<BookingId>::max()}); it != idx.begin();) {
+            --it;
+            const Booking& x = m_bookings.at(it->second);
+            if (x.state != BookingState::completed) continue;
+            if (x.end + mc.rules.buffer_after > m_as_of)
+                m_deadlines.schedule(key("free", id), x.end + mc.rules.buffer_after);
+            break;
+        }
+    }
+    std::vector<SessionId> ids;
+    for (const auto& [id, s] : m_sessions) ids.push_back(id);
+    for (SessionId id : ids) {
+        const Session& s = m_sessions.at(id);
+        if (s.allowed_until <= now) {
+            close_session(id, s.allowed_until, SessionEnd::station_down, out);
+        } else {
+            out.actions.push_back(Action{Action::Kind::power_on, s.machine, s.member, now, s.allowed_until, s.id,
+                                         s.booking, std::nullopt});
+        }
+    }
+    out.append(tick(now));
+    dispatch_offers(now, out);
+    return done(std::move(out));
+}
+
+void Engine::prune(Timestamp now) {
+    const Timestamp cutoff = now - kKeep;
+    std::vector<BookingId> old;
+    for (const auto& [id, b] : m_bookings) {
+        const bool live = b.state == BookingState::booked || b.state == BookingState::active;
+        if (!live && !(b.host_note && !b.notice_seen) && b.end < cutoff) old.push_back(id);
+    }
+    for (BookingId id : old) {
+        index_remove(m_bookings.at(id));
+        m_bookings.erase(id);
+    }
+}
+
+Changes Engine::tick(Timestamp now) {
+    assert(now >= m_now && "time given to the engine must not go back");
+    m_now = now;
+    Changes out;
+    while (auto due = m_deadlines.take_next(now)) run_deadline(due->second, due->first, out);
+    return done(std::move(out));
+}
+
+// [SECTION] checks
+
+const std::vector<Engine::Window>& Engine::windows_of(core::Date d) const {
+    const long k = static_cast<long>(sys_days{d}.time_since_epoch().count());
+    auto it = m_window_cache.find(k);
+    if (it != m_window_cache.end()) return it->second;
+    std::vector<Window> ws;
+    const local_days base{local_days{sys_days{d}.time_since_epoch()}};
+    // Opening hours: a local time that exists twice means the earlier instant; one that does
+    // not exist means the instant the clocks jumped (so a window across the gap keeps its
+    // real length).
+    auto instant = [&](int minute) { return m_zone->resolve(base + Minutes{minute}).first; };
+    for (const DayWindow& w : m_hours.of(d)) {
+        const Timestamp from = instant(w.from), to = instant(w.to);
+        if (to > from) ws.push_back({from, to});
+    }
+    if (m_window_cache.size() > 4096) m_window_cache.clear();
+    return m_window_cache.emplace(k, std::move(ws)).first->second;
+}
+
+std::optional<Timestamp> Engine::run_end(Timestamp t, Timestamp enough) const {
+    std::optional<Timestamp> end;
+    Timestamp cur = t;
+    for (;;) {
+        bool grown = false;
+        const core::Date day = m_zone->local_day(cur);
+        for (int dd = -1; dd <= 1; ++dd) {
+            for (const Window& w : windows_of(core::Date{sys_days{day} + days{dd}})) {
+                if (w.from <= cur && cur < w.to) {
+                    cur = w.to;
+                    end = w.to;
+                    grown = true;
+                }
+            }
+        }
+        if (!grown || cur >= enough) return end;
+    }
+}
+
+std::optional<Timestamp> Engine::next_open(Timestamp t) const {
+    const core::Date day = m_zone->local_day(t);
+    std::optional<Timestamp> best;
+    for (int dd = -1; dd <= 400; ++dd) {
+        for (const Window& w : windows_of(core::Date{sys_days{day} + days{dd}}))
+            if (w.from >= t && (!best || w.from < *best)) best = w.from;
+        if (best && dd >= 1) return best;  // a later day cannot open earlier
+    }
+    return best;
+}
+
+bool Engine::inside_hours(Timestamp s, Timestamp e) const { return !outside_hours(s, e); }
+
+std::optional<Problem> Engine::outside_hours(Timestamp s, Timestamp e) const {
+    const auto end = run_end(s, e);
+    if (end && *end >= e) return std::nullopt;
+    return problem("Outside opening hours: the workshop is closed at {0}",
+                   {format_local(*m_zone, end ? *end : s)});
+}
+
+std::optional<Problem> Engine::conflict(const Machine& mc, Timestamp s, Timestamp e,
+                                        std::optional<BookingId> ignore) const {
+    const auto b = duration_cast<seconds>(mc.rules.buffer_after);
+    const Index& idx = m_by_machine.at(mc.id);
+    const Booking* first = nullptr;
+    // Bookings of one machine never overlap, so their ends rise with their starts: walking back
+    // from the last one that starts before e + buffer, the conflicts form one run.
+    for (auto it = idx.lower_bound({e + b, std::numeric_limits<BookingId>::min()}); it != idx.begin();) {
+        --it;
+        if (ignore && it->second == *ignore) continue;
+        const Booking& x = m_bookings.at(it->second);
+        if (x.end + b > s) first = &x;
+        else break;
+    }
+    if (!first) return std::nullopt;
+    if (b == seconds{0})
+        return problem("{0} is already booked from {1} to {2}",
+                       {mc.name, format_local(*m_zone, first->start), format_local(*m_zone, first->end)});
+    return problem("{0} is already booked from {1} to {2}, and needs {3} free after each booking",
+                   {mc.name, format_local(*m_zone, first->start), format_local(*m_zone, first->end),
+                    format_duration(b)});
+}
+
+std::optional<Problem> Engine::over_quota(const Machine& mc, MemberId member, Timestamp s, Timestamp e,
+                                          std::optional<BookingId> ignore) const {
+    if (!mc.rules.quota_per_week) return std::nullopt;
+    const auto quota = duration_cast<seconds>(*mc.rules.quota_per_week);
+    const bool pool = mc.rules.quota_scope == QuotaScope::pool && mc.pool;
+    std::vector<std::pair<Timestamp, Timestamp>> held{{s, e}};
+    if (auto mi = m_by_member.find(member); mi != m_by_member.end()) {
+        for (const auto& [start, id] : mi->second) {
+            if (start >= e + kWeek) break;
+            if (ignore && id == *ignore) continue;
+            const Booking& x = m_bookings.at(id);
+            if (x.end <= s - kWeek) continue;
+            if (x.machine != mc.id) {
+                if (!pool) continue;
+                const Machine* other = machine(x.machine);
+                if (!other || other->pool != mc.pool) continue;
+            }
+            held.emplace_back(x.start, x.end);
+        }
+    }
+    // The sum over a sliding week peaks where the window's end meets the end of an interval,
+    // or its start meets the start of one: only those windows need counting.
+    seconds worst{-1};
+    Timestamp worst_at{};
+    for (const auto& [hs, he] : held) {
+        for (const Timestamp t : {he, hs + kWeek}) {
+            if (!(t > s && t - kWeek < e)) continue;
+            seconds sum{0};
+            for (const auto& [a, z] : held) sum += overlap(a, z, t - kWeek, t);
+            if (sum > worst || (sum == worst && t < worst_at)) {
+                worst = sum;
+                worst_at = t;
+            }
+        }
+    }
+    if (worst <= quota) return std::nullopt;
+    return problem("Quota reached: this would make {0} on {1} in the 7 days before {2}, and the limit is {3}",
+                   {format_duration(worst), scope_name(mc), format_local(*m_zone, worst_at),
+                    format_duration(quota)});
+}
+
+std::expected<void, Problem> Engine::check_request(const BookingRequest& r, Timestamp now,
+                                                   std::optional<BookingId> ignore) const {
+    const Machine* mc = machine(r.machine);
+    if (!mc) return std::unexpected(problem("No machine has the number {0}", {num(r.machine)}));
+    auto mi = m_members.find(r.member);
+    if (mi == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(r.member)}));
+    auto ai = m_members.find(r.actor);
+    if (ai == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(r.actor)}));
+    const bool host = core::can_host(ai->second.role);
+    if (r.actor != r.member && !host) return std::unexpected(problem("Only a host can act for another member"));
+    const MachineRules& ru = mc->rules;
+    if (r.end <= r.start)
+        return std::unexpected(problem("The end ({1}) must come after the start ({0})",
+                                       {format_local(*m_zone, r.start), format_local(*m_zone, r.end)}));
+    if (r.start < now) return std::unexpected(problem("{0} is already past", {format_local(*m_zone, r.start)}));
+    for (const Timestamp t : {r.start, r.end})
+        if (!on_grid(t, ru.slot))
+            return std::unexpected(problem("{0} is not on the {1}-minute grid of {2}: the next time on it is {3}",
+                                           {format_local(*m_zone, t), num(ru.slot.count()), mc->name,
+                                            format_local(*m_zone, ceil_grid(t, ru.slot))}));
+    const auto len = r.end - r.start;
+    if (len < ru.min_length)
+        return std::unexpected(problem("Too short: {0}; {1} takes bookings of {2} to {3}",
+                                       {format_duration(len), mc->name, format_duration(ru.min_length),
+                                        format_duration(ru.max_length)}));
+    if (len > ru.max_length)
+        return std::unexpected(problem("Too long: {0}; {1} takes bookings of {2} to {3}",
+                                       {format_duration(len), mc->name, format_duration(ru.min_length),
+                                        format_duration(ru.max_length)}));
+    const Timestamp horizon = now + days{ru.ahead_days};
+    if (!host && r.start > horizon)
+        return std::unexpected(problem("Too far ahead: {0} takes bookings up to {1} days ahead, until {2}",
+                                       {mc->name, num(ru.ahead_days), format_local(*m_zone, horizon)}));
+    const MemberInfo& member = mi->second;
+    if (member.valid_until && m_zone->local_day(r.start) > *member.valid_until)
+        return std::unexpected(problem("Membership ends on {0}, before {1}: renew it with a host",
+                                       {core::format_date(*member.valid_until), format_local(*m_zone, r.start)}));
+    if (!is_authorised(*mc, r.member))
+        return std::unexpected(problem("Not authorised on {0}: a host authorises members after their training",
+                                       {mc->name}));
+    if (!host && mc->status == MachineStatus::maintenance)
+        return std::unexpected(problem("{0} is under maintenance", {mc->name}));
+    if (!host && mc->status == MachineStatus::out_of_order)
+        return std::unexpected(problem("{0} is out of order", {mc->name}));
+    if (!host)
+        if (auto p = outside_hours(r.start, r.end)) return std::unexpected(*p);
+    if (auto p = conflict(*mc, r.start, r.end, ignore)) return std::unexpected(*p);
+    if (auto p = over_quota(*mc, r.member, r.start, r.end, ignore)) return std::unexpected(*p);
+    return {};
+}
+
+std::expected<Timestamp, Problem> Engine::walk_in_end(const Machine& mc, const MemberInfo& member,
+                                                      Timestamp now) const {
+    const bool host = core::can_host(member.role);
+    const MachineRules& ru = mc.rules;
+    const Timestamp min_end = now + ru.min_length;
+    if (!host)
+        if (auto p = outside_hours(now, min_end)) return std::unexpected(*p);
+    if (auto p = conflict(mc, now, min_end, std::nullopt)) return std::unexpected(*p);
+    if (auto p = over_quota(mc, member.id, now, min_end, std::nullopt)) return std::unexpected(*p);
+    Timestamp end = now + ru.max_length;
+    if (!host) end = std::min(end, *run_end(now, end));
+    const auto b = duration_cast<seconds>(ru.buffer_after);
+    const Index& idx = m_by_machine.at(mc.id);
+    for (auto it = idx.lower_bound({now, std::numeric_limits<BookingId>::min()}); it != idx.end(); ++it) {
+        const Booking& x = m_bookings.at(it->second);
+        if (x.end + b <= now) continue;  // an instant-long booking closed this very second
+        end = std::min(end, x.start - b);
+        break;
+    }
+    if (over_quota(mc, member.id, now, end, std::nullopt)) {
+        // Longest whole number of minutes the quota allows (more time never uses less quota).
+        long lo = ru.min_length.count(), hi = duration_cast<minutes>(end - now).count();
+        while (lo < hi) {
+            const long mid = lo + (hi - lo + 1) / 2;
+            if (over_quota(mc, member.id, now, now + minutes{mid}, std::nullopt)) hi = mid - 1;
+            else lo = mid;
+        }
+        end = now + minutes{lo};
+    }
+    return end;
+}
+
+// [SECTION] bookings
+
+void Engine::index_add(const Booking& b) {
+    if (!occupies(b.state)) return;
+    m_by_machine[b.machine].emplace(b.start, b.id);
+    m_by_member[b.member].emplace(b.start, b.id);
+}
+void Engine::index_remove(const Booking& b) {
+    if (!occupies(b.state)) return;
+    m_by_machine[b.machine].erase({b.start, b.id});
+    auto mi = m_by_member.find(b.member);
+    if (mi != m_by_member.end()) {
+        mi->second.erase({b.start, b.id});
+        if (mi->second.empty()) m_by_member.erase(mi);
+    }
+}
+void Engine::put_booking(Booking b, Changes& out) {
+    if (auto it = m_bookings.find(b.id); it != m_bookings.end()) {
+        index_remove(it->second);
+        it->second = b;
+    } else {
+        m_bookings.emplace(b.id, b);
+    }
+    index_add(b);
+    if (b.host_note && !b.notice_seen) m_notices.insert(b.id);
+    else m_notices.erase(b.id);
+    out.bookings.push_back(std::move(b));
+}
+void Engine::arm_booking(const Booking& b) {
+    const std::string k = key("noshow", b.id);
+    const Machine* mc = machine(b.machine);
+    if (b.state != BookingState::booked || !mc) {
+        m_deadlines.cancel(k);
+        return;
+    }
+    m_deadlines.schedule(k, std::min(b.start + mc->rules.no_show_release, b.end));
+}
+
+std::expected<Changes, Problem> Engine::book(const BookingRequest& r, Timestamp now) {
+    expect_now(now);
+    if (auto ok = check_request(r, now, std::nullopt); !ok) return std::unexpected(ok.error());
+    Changes out;
+    Booking b{m_ids.booking++, r.machine, r.member, r.start, r.end, BookingState::booked, r.actor, false,
+              std::nullopt, now, std::nullopt, false};
+    arm_booking(b);
+    put_booking(std::move(b), out);
+    dispatch_offers(now, out);
+    return done(std::move(out));
+}
+
+std::expected<Changes, Problem> Engine::book_weekly(const BookingRequest& first, core::Date until, Timestamp now) {
+    expect_now(now);
+    auto ai = m_members.find(first.actor);
+    if (ai == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(first.actor)}));
+    if (!core::can_host(ai->second.role)) return std::unexpected(problem("Only a host can book a weekly series"));
+    const local_seconds ls = m_zone->to_local(first.start), le = m_zone->to_local(first.end);
+    const SeriesId series = m_ids.series;
+    const IdCounters saved = m_ids;
+    std::vector<BookingId> made;
+    Changes out;
+    auto undo = [&] {
+        for (BookingId id : made) {
+            m_deadlines.cancel(key("noshow", id));
+            index_remove(m_bookings.at(id));
+            m_bookings.erase(id);
+        }
+        m_ids = saved;
+    };
+    for (int week = 0;; ++week) {
+        const local_seconds s = ls + days{7 * week}, e = le + days{7 * week};
+        if (core::Date{floor<days>(s)} > until) break;
+        BookingRequest r = first;
+        auto su = local_to_utc(*m_zone, s), eu = local_to_utc(*m_zone, e);
+        if (!su || !eu) {
+            undo();
+            return std::unexpected(!su ? su.error() : eu.error());
+        }
+        r.start = *su;
+        r.end = *eu;
+        if (auto ok = check_request(r, now, std::nullopt); !ok) {
+            undo();
+            return std::unexpected(ok.error());
+        }
+        Booking b{m_ids.booking++, r.machine, r.member, r.start, r.end, BookingState::booked, r.actor, false,
+                  series, now, std::nullopt, false};
+        made.push_back(b.id);
+        arm_booking(b);
+        put_booking(std::move(b), out);
+    }
+    if (made.empty()) return std::unexpected(problem("The series ends on {0}, before its first date",
+                                                     {core::format_date(until)}));
+    m_ids.series = series + 1;
+    dispatch_offers(now, out);
+    return done(std::move(out));
+}
+
+namespace {
+// Who may change a booking: its member, or a host (who then gives a reason).
+std::optional<Problem> may_change(const Booking& b, const MemberInfo* actor, const std::optional<std::string>& reason) {
+    if (!actor) return std::nullopt;  // checked by the caller
+    if (actor->id == b.member) return std::nullopt;
+    if (!core::can_host(actor->role))
+        return problem("Only the member who booked or a host can change booking {0}", {num(b.id)});
+    if (!reason || reason->find_first_not_of(" \t") == std::string::npos)
+        return problem("Give a reason: the member will see it at their next badge-in");
+    return std::nullopt;
+}
+}  // namespace
+
+std::expected<Changes, Problem> Engine::cancel(BookingId id, MemberId actor, std::optional<std::string> reason,
+                                               Timestamp now) {
+    expect_now(now);
+    auto it = m_bookings.find(id);
+    if (it == m_bookings.end()) return std::unexpected(problem("No booking has the number {0}", {num(id)}));
+    auto ai = m_members.find(actor);
+    if (ai == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(actor)}));
+    Booking b = it->second;
+    if (auto p = may_change(b, &ai->second, reason)) return std::unexpected(*p);
+    if (b.state == BookingState::active)
+        return std::unexpected(problem("Booking {0} is in use: end the session instead", {num(id)}));
+    if (b.state != BookingState::booked)
+        return std::unexpected(problem("Booking {0} is already {1}", {num(id), std::string(to_string(b.state))}));
+    b.state = BookingState::cancelled;
+    if (actor != b.member) {
+        b.host_note = reason;
+        b.notice_seen = false;
+    }
+    Changes out;
+    arm_booking(b);
+    put_booking(std::move(b), out);
+    dispatch_offers(now, out);
+    return done(std::move(out));
+}
+
+std::expected<Changes, Problem> Engine::move(BookingId id, Timestamp start, Timestamp end, MemberId actor,
+                                             std::optional<std::string> reason, Timestamp now) {
+    expect_now(now);
+    auto it = m_bookings.find(id);
+    if (it == m_bookings.end()) return std::unexpected(problem("No booking has the number {0}", {num(id)}));
+    auto ai = m_members.find(actor);
+    if (ai == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(actor)}));
+    Booking b = it->second;
+    if (auto p = may_change(b, &ai->second, reason)) return std::unexpected(*p);
+    if (b.state != BookingState::booked)
+        return std::unexpected(problem("Booking {0} is already {1}", {num(id), std::string(to_string(b.state))}));
+    if (auto ok = check_request(BookingRequest{b.machine, b.member, start, end, actor}, now, id); !ok)
+        return std::unexpected(ok.error());
+    b.start = start;
+    b.end = end;
+    if (actor != b.member) {
+        b.host_note = reason;
+        b.notice_seen = false;
+    }
+    Changes out;
+    arm_booking(b);
+    put_booking(std::move(b), out);
+    dispatch_offers(now, out);
+    return done(std::move(out));
+}
+
+std::expected<Changes, Problem> Engine::extend(BookingId id, Timestamp end, MemberId actor, Timestamp now) {
+    expect_now(now);
+    auto it = m_bookings.find(id);
+    if (it == m_bookings.end()) return std::unexpected(problem("No booking has the number {0}", {num(id)}));
+    auto ai = m_members.find(actor);
+    if (ai == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(actor)}));
+    Booking b = it->second;
+    if (actor != b.member && !core::can_host(ai->second.role))
+        return std::unexpected(problem("Only the member who booked or a host can change booking {0}", {num(id)}));
+    if (b.state != BookingState::active)
+        return std::unexpected(problem("Booking {0} is not running: move it instead", {num(id)}));
+    const Machine& mc = m_machines.at(b.machine);
+    if (end <= b.end)
+        return std::unexpected(problem("The new end {0} must come after the current end {1}",
+                                       {format_local(*m_zone, end), format_local(*m_zone, b.end)}));
+    if (!on_grid(end, mc.rules.slot))
+        return std::unexpected(problem("{0} is not on the {1}-minute grid of {2}: the next time on it is {3}",
+                                       {format_local(*m_zone, end), num(mc.rules.slot.count()), mc.name,
+                                        format_local(*m_zone, ceil_grid(end, mc.rules.slot))}));
+    if (mc.status == MachineStatus::maintenance)
+        return std::unexpected(problem("{0} is under maintenance", {mc.name}));
+    if (mc.status == MachineStatus::out_of_order) return std::unexpected(problem("{0} is out of order", {mc.name}));
+    const MemberInfo& member = m_members.at(b.member);
+    if (!core::can_host(ai->second.role) && !core::can_host(member.role))
+        if (auto p = outside_hours(b.end, end)) return std::unexpected(*p);
+    if (auto p = conflict(mc, b.start, end, id)) return std::unexpected(*p);
+    if (auto p = over_quota(mc, b.member, b.start, end, id)) return std::unexpected(*p);
+    Changes out;
+    auto si = m_session_on.find(b.machine);
+    assert(si != m_session_on.end() && "an active booking has its session");
+    Session s = m_sessions.at(si->second);
+    b.end = end;
+    s.allowed_until = end;
+    s.warned = false;
+    put_booking(std::move(b), out);
+    m_sessions[s.id] = s;
+    arm_session(s);
+    out.actions.push_back(Action{Action::Kind::renew_lease, s.machine, s.member, now, end, s.id, s.booking, std::nullopt});
+    out.sessions.push_back(std::move(s));
+    dispatch_offers(now, out);
+    return done(std::move(out));
+}
+
+Changes Engine::take_notices(MemberId member) {
+    Changes out;
+    std::vector<BookingId> ids(m_notices.begin(), m_notices.end());
+    for (BookingId id : ids) {
+        Booking b = m_bookings.at(id);
+        if (b.member != member) continue;
+        b.notice_seen = true;
+        put_booking(std::move(b), out);
+    }
+    return done(std::move(out));
+}
+
+// [SECTION] sessions
+
+void Engine::arm_session(const Session& s) {
+    const Machine& mc = m_machines.at(s.machine);
+    if (!s.warned) m_deadlines.schedule(key("warn", s.id), std::max(s.started, s.allowed_until - mc.rules.warn_before));
+    else m_deadlines.cancel(key("warn", s.id));
+    m_deadlines.schedule(key("end", s.id), s.allowed_until);
+}
+
+void Engine::start_session(const Machine& mc, MemberId member, BookingId booking, Timestamp now, Timestamp until,
+                           Changes& out) {
+    Session s{m_ids.session++, mc.id, member, booking, now, until, std::nullopt, std::nullopt, false};
+    m_session_on[mc.id] = s.id;
+    m_sessions.emplace(s.id, s);
+    arm_session(s);
+    out.actions.push_back(Action{Action::Kind::power_on, mc.id, member, now, until, s.id, booking, std::nullopt});
+    out.sessions.push_back(std::move(s));
+    // Starting on a machine answers the member's queue places for it.
+    std::vector<QueueEntryId> gone;
+    for (const auto& [id, q] : m_queue)
+        if (q.member == member && (q.machine == mc.id || (q.pool && q.pool == mc.pool))) gone.push_back(id);
+    for (QueueEntryId id : gone) remove_entry(id, out);
+}
+
+void Engine::close_session(SessionId id, Timestamp at, SessionEnd why, Changes& out) {
+    Session s = m_sessions.at(id);
+    m_sessions.erase(id);
+    m_session_on.erase(s.machine);
+    m_deadlines.cancel(key("warn", id));
+    m_deadlines.cancel(key("end", id));
+    s.ended = at;
+    s.end_reason = why;
+    Booking b = m_bookings.at(s.booking);
+    b.end = at;
+    b.state = BookingState::completed;
+    put_booking(std::move(b), out);
+    const Machine& mc = m_machines.at(s.machine);
+    if (mc.rules.buffer_after > Minutes{0}) m_deadlines.schedule(key("free", mc.id), at + mc.rules.buffer_after);
+    out.actions.push_back(Action{Action::Kind::power_off, s.machine, s.member, at, at, s.id, s.booking, std::nullopt});
+    out.sessions.push_back(std::move(s));
+}
+
+std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id, Timestamp now) {
+    expect_now(now);
+    const Machine* mc = machine(mid);
+    if (!mc) return std::unexpected(problem("No machine has the number {0}", {num(mid)}));
+    auto mi = m_members.find(member_id);
+    if (mi == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(member_id)}));
+    const MemberInfo& member = mi->second;
+    Changes out;
+    if (const Session* s = session_on(mid)) {
+        if (s->member == member_id) {
+            close_session(s->id, now, SessionEnd::badge, out);
+            dispatch_offers(now, out);
+            return done(std::move(out));
+        }
+        return std::unexpected(problem("{0} is in use until {1}", {mc->name, format_local(*m_zone, s->allowed_until)}));
+    }
+    if (member.valid_until && m_zone->local_day(now) > *member.valid_until)
+        return std::unexpected(problem("Membership expired on {0}: renew it with a host",
+                                       {core::format_date(*member.valid_until)}));
+    if (!is_authorised(*mc, member_id))
+        return std::unexpected(problem("Not authorised on {0}: a host authorises members after their training",
+                                       {mc->name}));
+    if (mc->status == MachineStatus::maintenance) return std::unexpected(problem("{0} is under maintenance", {mc->name}));
+    if (mc->status == MachineStatus::out_of_order) return std::unexpected(problem("{0} is out of order", {mc->name}));
+
+    // The member's own booking of now, from early_start before it.
+    const Index& idx = m_by_machine.at(mid);
+    const Booking* mine = nullptr;
+    for (auto it = idx.upper_bound({now + m_config.early_start, std::numeric_limits<BookingId>::max()});
+         it != idx.begin();) {
+        --it;
+        const Booking& x = m_bookings.at(it->second);
+        if (x.end <= now) break;
+        if (x.member == member_id && x.state == BookingState::booked) mine = &x;
+    }
+    if (mine) {
+        Booking b = *mine;
+        if (now < b.start) {
+            if (auto p = conflict(*mc, now, b.end, b.id)) return std::unexpected(*p);
+            if (auto p = over_quota(*mc, member_id, now, b.end, b.id)) return std::unexpected(*p);
+            b.start = now;
+        }
+        b.state = BookingState::active;
+        const BookingId bid = b.id;
+        const Timestamp until = b.end;
+        arm_booking(b);
+        put_booking(std::move(b), out);
+        start_session(*mc, member_id, bid, now, until, out);
+        dispatch_offers(now, out);
+        return done(std::move(out));
+    }
+    for (const auto& [id, q] : m_queue)
+        if (q.offered == mid && q.member != member_id)
+            return std::unexpected(problem("{0} is held for the next member in the queue until {1}",
+                                           {mc->name, format_local(*m_zone, *q.offer_expires)}));
+    auto end = walk_in_end(*mc, member, now);
+    if (!end) return std::unexpected(end.error());
+    Booking b{m_ids.booking++, mid, member_id, now, *end, BookingState::active, member_id, true,
+              std::nullopt, now, std::nullopt, false};
+    const BookingId bid = b.id;
+    put_booking(std::move(b), out);
+    start_session(*mc, member_id, bid, now, *end, out);
+    dispatch_offers(now, out);
+    return done(std::move(out));
+}
+
+std::expected<Changes, Problem> Engine::end_session(MachineId mid, MemberId actor, SessionEnd why, Timestamp now) {
+    expect_now(now);
+    const Machine* mc = machine(mid);
+    if (!mc) return std::unexpected(problem("No machine has the number {0}", {num(mid)}));
+    const Session* s = session_on(mid);
+    if (!s) return std::unexpected(problem("Nothing is running on {0}", {mc->name}));
+    if (why != SessionEnd::fault) {
+        auto ai = m_members.find(actor);
+        if (ai == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(actor)}));
+        if (actor != s->member && !core::can_host(ai->second.role))
+            return std::unexpected(problem("Only the member using it or a host can stop {0}", {mc->name}));
+    }
+    Changes out;
+    close_session(s->id, now, why, out);
+    dispatch_offers(now, out);
+    return done(std::move(out));
+}
+
+void Engine::run_deadline(const std::string& k, Timestamp at, Changes& out) {
+    const auto [kind, id] = split_key(k);
+    if (kind == "end") {
+        if (!m_sessions.contains(id)) return;
+        close_session(id, at, SessionEnd::allowed_end, out);
+    } else if (kind == "warn") {
+        auto si = m_sessions.find(id);
+        if (si == m_sessions.end()) return;
+        Session s = si->second;
+        Booking b = m_bookings.at(s.booking);
+        const Machine& mc = m_machines.at(s.machine);
+        const Timestamp new_end = s.allowed_until + mc.rules.slot;
+        bool waiting = false;
+        for (const auto& [qid, q] : m_queue)
+            if (q.machine == mc.id || (q.pool && q.pool == mc.pool)) waiting = true;
+        const MemberInfo* member = m_members.contains(s.member) ? &m_members.at(s.member) : nullptr;
+        const bool host = member && core::can_host(member->role);
+        const bool extend = mc.status == MachineStatus::available && !waiting &&
+                            (host || !outside_hours(s.allowed_until, new_end)) &&
+                            !conflict(mc, b.start, new_end, b.id) && !over_quota(mc, s.member, b.start, new_end, b.id);
+        if (extend) {
+            b.end = new_end;
+            s.allowed_until = new_end;
+            s.warned = false;
+            put_booking(std::move(b), out);
+            out.actions.push_back(
+                Action{Action::Kind::renew_lease, s.machine, s.member, at, new_end, s.id, s.booking, std::nullopt});
+        } else {
+            s.warned = true;
+            out.actions.push_back(
+                Action{Action::Kind::warn, s.machine, s.member, at, s.allowed_until, s.id, s.booking, std::nullopt});
+        }
+        m_sessions[s.id] = s;
+        arm_session(s);
+        out.sessions.push_back(std::move(s));
+    } else if (kind == "noshow") {
+        auto bi = m_bookings.find(id);
+        if (bi == m_bookings.end() || bi->second.state != BookingState::booked) return;
+        Booking b = bi->second;
+        b.state = BookingState::no_show;
+        out.actions.push_back(
+            Action{Action::Kind::release_no_show, b.machine, b.member, at, b.end, std::nullopt, b.id, std::nullopt});
+        put_booking(std::move(b), out);
+    } else if (kind == "offer") {
+        auto qi = m_queue.find(id);
+        if (qi == m_queue.end()) return;
+        const QueueEntry q = qi->second;
+        out.actions.push_back(Action{Action::Kind::expire_offer, q.offered.value_or(0), q.member, at,
+                                     q.offer_expires.value_or(at), std::nullopt, std::nullopt, q.id});
+        remove_entry(id, out);
+    }
+    // "free": a buffer ended; only the offers below need a look.
+    dispatch_offers(at, out);
+}
+
+// [SECTION] queue
+
+void Engine::remove_entry(QueueEntryId id, Changes& out) {
+    m_deadlines.cancel(key("offer", id));
+    m_queue.erase(id);
+    out.queue_removed.push_back(id);
+}
+
+void Engine::dispatch_offers(Timestamp now, Changes& out) {
+    if (m_queue.empty()) return;
+    std::vector<MachineId> held;
+    for (const auto& [id, q] : m_queue)
+        if (q.offered) held.push_back(*q.offered);
+    for (auto& [id, q] : m_queue) {
+        if (q.offered) continue;
+        auto mi = m_members.find(q.member);
+        if (mi == m_members.end()) continue;
+        const MemberInfo& member = mi->second;
+        if (member.valid_until && m_zone->local_day(now) > *member.valid_until) continue;
+        for (MachineId mid : machines_of(QueueTarget{q.machine, q.pool})) {
+            if (std::find(held.begin(), held.end(), mid) != held.end()) continue;
+            const Machine& mc = m_machines.at(mid);
+            if (mc.status != MachineStatus::available || !is_authorised(mc, q.member) || m_session_on.contains(mid))
+                continue;
+            if (!walk_in_end(mc, member, now)) continue;
+            q.offered = mid;
+            q.offer_expires = now + m_config.offer_hold;
+            held.push_back(mid);
+            m_deadlines.schedule(key("offer", id), *q.offer_expires);
+            out.actions.push_back(Action{Action::Kind::offer, mid, q.member, now, *q.offer_expires, std::nullopt,
+                                         std::nullopt, id});
+            out.queue.push_back(q);
+            break;
+        }
+    }
+}
+
+std::expected<Changes, Problem> Engine::join_queue(MemberId member_id, const QueueTarget& target, Timestamp now) {
+    expect_now(now);
+    auto mi = m_members.find(member_id);
+    if (mi == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(member_id)}));
+    if (target.machine.has_value() == target.pool.has_value())
+        return std::unexpected(problem("Choose one machine or one pool to queue for"));
+    const auto ids = machines_of(target);
+    if (ids.empty()) {
+        if (target.machine) return std::unexpected(problem("No machine has the number {0}", {num(*target.machine)}));
+        return std::unexpected(problem("No pool is named {0}", {*target.pool}));
+    }
+    const std::string name = target.machine ? m_machines.at(*target.machine).name : *target.pool;
+    for (const auto& [id, q] : m_queue)
+        if (q.member == member_id && q.machine == target.machine && q.pool == target.pool)
+            return std::unexpected(problem("Already in the queue for {0}", {name}));
+    const MemberInfo& member = mi->second;
+    if (member.valid_until && m_zone->local_day(now) > *member.valid_until)
+        return std::unexpected(problem("Membership expired on {0}: renew it with a host",
+                                       {core::format_date(*member.valid_until)}));
+    if (std::none_of(ids.begin(), ids.end(), [&](MachineId id) { return is_authorised(m_machines.at(id), member_id); }))
+        return std::unexpected(problem("Not authorised on {0}: a host authorises members after their training", {name}));
+    Changes out;
+    QueueEntry q{m_ids.queue_entry++, member_id, target.machine, target.pool, now, std::nullopt, std::nullopt};
+    m_queue.emplace(q.id, q);
+    out.queue.push_back(std::move(q));
+    dispatch_offers(now, out);
+    return done(std::move(out));
+}
+
+std::expected<Changes, Problem> Engine::leave_queue(MemberId member_id, const QueueTarget& target, Timestamp now) {
+    expect_now(now);
+    for (const auto& [id, q] : m_queue) {
+        if (q.member != member_id || q.machine != target.machine || q.pool != target.pool) continue;
+        Changes out;
+        remove_entry(id, out);
+        dispatch_offers(now, out);
+        return done(std::move(out));
+    }
+    const std::string name = target.machine ? (machine(*target.machine) ? machine(*target.machine)->name
+                                                                         : num(*target.machine))
+                                            : target.pool.value_or("");
+    return std::unexpected(problem("Not in the queue for {0}", {name}));
+}
+
+std::vector<QueuePlace> Engine::queue_places(const QueueTarget& target, Timestamp now) const {
+    // When each machine of the target is next free, then each member ahead takes the earliest.
+    std::vector<Timestamp> free_at;
+    Minutes use{15};
+    for (MachineId mid : machines_of(target)) {
+        const Machine& mc = m_machines.at(mid);
+        use = mc.rules.min_length;
+        Timestamp t = now;
+        const Index& idx = m_by_machine.at(mid);
+        for (auto it = idx.lower_bound({now - days{1}, 0}); it != idx.end(); ++it) {
+            const Booking& x = m_bookings.at(it->second);
+            if (x.start > t + mc.rules.min_length + mc.rules.buffer_after) break;
+            t = std::max(t, x.end + mc.rules.buffer_after);
+        }
+        free_at.push_back(t);
+    }
+    std::vector<QueuePlace> out;
+    for (const auto& [id, q] : m_queue) {
+        if (q.machine != target.machine || q.pool != target.pool) continue;
+        QueuePlace p{q, out.size() + 1, seconds{0}};
+        if (!free_at.empty()) {
+            auto it = std::min_element(free_at.begin(), free_at.end());
+            p.estimated_wait = *it - now;
+            *it += use;
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+// [SECTION] setup
+
+std::expected<Changes, Problem> Engine::set_machine(Machine m, Timestamp now) {
+    expect_now(now);
+    std::sort(m.authorised.begin(), m.authorised.end());
+    m_by_machine[m.id];
+    Changes out;
+    m_machines[m.id] = m;
+    if (m.status != MachineStatus::available)
+        if (const Session* s = session_on(m.id)) close_session(s->id, now, SessionEnd::host, out);
+    out.machines.push_back(std::move(m));
+    dispatch_offers(now, out);
+    return done(std::move(out));
+}
+
+std::expected<Changes, Problem> Engine::set_status(MachineId id, MachineStatus st, MemberId actor, Timestamp now) {
+    const Machine* mc = machine(id);
+    if (!mc) return std::unexpected(problem("No machine has the number {0}", {num(id)}));
+    auto ai = m_members.find(actor);
+    if (ai == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(actor)}));
+    if (!core::can_host(ai->second.role)) return std::unexpected(problem("Only a host can change {0}", {mc->name}));
+    Machine m = *mc;
+    m.status = st;
+    return set_machine(std::move(m), now);
+}
+
+std::expected<Changes, Problem> Engine::authorise(MachineId id, MemberId member, bool allowed, MemberId actor,
+                                                  Timestamp now) {
+    const Machine* mc = machine(id);
+    if (!mc) return std::unexpected(problem("No machine has the number {0}", {num(id)}));
+    auto ai = m_members.find(actor);
+    if (ai == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(actor)}));
+    if (!m_members.contains(member)) return std::unexpected(problem("No member has the number {0}", {num(member)}));
+    if (!core::can_host(ai->second.role)) return std::unexpected(problem("Only a host can change {0}", {mc->name}));
+    Machine m = *mc;
+    auto it = std::lower_bound(m.authorised.begin(), m.authorised.end(), member);
+    const bool present = it != m.authorised.end() && *it == member;
+    if (allowed && !present) m.authorised.insert(it, member);
+    if (!allowed && present) m.authorised.erase(it);
+    return set_machine(std::move(m), now);
+}
+
+void Engine::set_hours(OpeningHours h) {
+    m_hours = std::move(h);
+    m_window_cache.clear();
+}
+
+// [SECTION] queries
+
+std::expected<std::vector<Slot>, Problem> Engine::find_slots(const SlotQuery& q, Timestamp now) const {
+    auto mi = m_members.find(q.member);
+    if (mi == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(q.member)}));
+    const auto ids = machines_of(q.target);
+    if (ids.empty()) {
+        if (q.target.machine) return std::unexpected(problem("No machine has the number {0}", {num(*q.target.machine)}));
+        return std::unexpected(problem("No pool is named {0}", {q.target.pool.value_or("")}));
+    }
+    const bool host = core::can_host(mi->second.role);
+    std::vector<Slot> found;
+    for (MachineId mid : ids) {
+        const Machine& mc = m_machines.at(mid);
+        const MachineRules& ru = mc.rules;
+        if (mc.status != MachineStatus::available || !is_authorised(mc, q.member)) continue;
+        if (q.length < ru.min_length || q.length > ru.max_length) continue;
+        const Timestamp horizon = now + days{ru.ahead_days};
+        const Index& idx = m_by_machine.at(mid);
+        const auto b = duration_cast<seconds>(ru.buffer_after);
+        std::size_t n = 0;
+        Timestamp t = ceil_grid(std::max(q.from, now), ru.slot);
+        while (t <= horizon && n < q.count) {
+            const Timestamp e = t + q.length;
+            if (!host) {
+                const auto run = run_end(t, e);
+                if (!run || *run < e) {
+                    const auto next = next_open(run ? *run : t);
+                    if (!next) break;
+                    t = ceil_grid(std::max(*next, t + seconds{1}), ru.slot);
+                    continue;
+                }
+            }
+            auto it = idx.lower_bound({e + b, std::numeric_limits<BookingId>::min()});
+            if (it != idx.begin()) {
+                const Booking& x = m_bookings.at(std::prev(it)->second);
+                if (x.end + b > t) {
+                    t = ceil_grid(std::max(x.end + b, t + seconds{1}), ru.slot);
+                    continue;
+                }
+            }
+            if (over_quota(mc, q.member, t, e, std::nullopt)) {
+                t += ru.slot;
+                continue;
+            }
+            found.push_back(Slot{mid, t, e});
+            ++n;
+            t = ceil_grid(e, ru.slot);
+        }
+    }
+    std::sort(found.begin(), found.end(),
+              [](const Slot& a, const Slot& z) { return std::pair{a.start, a.machine} < std::pair{z.start, z.machine}; });
+    if (found.size() > q.count) found.resize(q.count);
+    return found;
+}
+
+std::vector<Booking> Engine::bookings_on(MachineId m, Timestamp from, Timestamp to) const {
+    std::vector<Booking> out;
+    auto mi = m_by_machine.find(m);
+    if (mi == m_by_machine.end()) return out;
+    auto it = mi->second.lower_bound({from, std::numeric_limits<BookingId>::min()});
+    if (it != mi->second.begin() && m_bookings.at(std::prev(it)->second).end > from) --it;
+    for (; it != mi->second.end() && it->first < to; ++it) out.push_back(m_bookings.at(it->second));
+    return out;
+}
+
+std::vector<Booking> Engine::bookings_of(MemberId m, Timestamp from) const {
+    std::vector<Booking> out;
+    auto mi = m_by_member.find(m);
+    if (mi == m_by_member.end()) return out;
+    for (const auto& [start, id] : mi->second) {
+        const Booking& b = m_bookings.at(id);
+        if (b.end > from) out.push_back(b);
+    }
+    return out;
+}
+
+EngineState Engine::snapshot() const {
+    EngineState s;
+    for (const auto& [id, mc] : m_machines) s.machines.push_back(mc);
+    s.hours = m_hours;
+    for (const auto& [id, m] : m_members) s.members.push_back(m);
+    std::sort(s.members.begin(), s.members.end(), [](const MemberInfo& a, const MemberInfo& b) { return a.id < b.id; });
+    for (const auto& [id, b] : m_bookings) s.bookings.push_back(b);
+    std::sort(s.bookings.begin(), s.bookings.end(), [](const Booking& a, const Booking& b) { return a.id < b.id; });
+    for (const auto& [id, x] : m_sessions) s.sessions.push_back(x);
+    for (const auto& [id, q] : m_queue) s.queue.push_back(q);
+    s.next_ids = m_ids;
+    return s;
+}
+
+}  // namespace etabli::alloc

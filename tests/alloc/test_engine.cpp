@@ -1,0 +1,408 @@
+// Scenario and bad-input tests of the allocation engine, with a fake time: every timed
+// behaviour (warning, extension, power off, no-show release, queue offer and expiry, restart
+// in the middle of a session) and every refusal rule. Layer: tests/alloc (unit).
+#include <doctest/doctest.h>
+
+#include "alloc_fixture.hpp"
+
+#include <algorithm>
+
+using namespace etabli;
+using namespace etabli::alloc;
+using namespace etabli::alloc::testing;
+using namespace std::chrono;
+using K = Action::Kind;
+
+namespace {
+
+constexpr MemberId kLea = 10, kZoe = 11, kNoe = 12, kExpired = 13, kStranger = 14, kHost = 99;
+constexpr MachineId kLaser = 1, kPrusaA = 2, kPrusaB = 3;
+
+EngineState workshop() {
+    EngineState s;
+    Machine laser{kLaser, "Laser", "laser", std::nullopt, MachineStatus::available, {kLea, kZoe, kNoe, kExpired, kHost}, {}};
+    laser.rules.quota_per_week = hours{6};
+    Machine a{kPrusaA, "Prusa A", "3d", "3D printers", MachineStatus::available, {kLea, kZoe, kNoe, kHost}, {}};
+    a.rules.buffer_after = minutes{10};
+    a.rules.max_length = hours{4};
+    a.rules.quota_per_week = hours{4};
+    a.rules.quota_scope = QuotaScope::pool;
+    Machine b = a;
+    b.id = kPrusaB;
+    b.name = "Prusa B";
+    s.machines = {laser, a, b};
+    for (int d = 1; d <= 5; ++d) s.hours.weekly[d] = {{14 * 60, 20 * 60}};
+    s.hours.weekly[6] = {{10 * 60, 18 * 60}};
+    s.hours.exceptions[core::Date{year{2026} / December / 8}] = {};
+    s.members = {member(kLea), member(kZoe), member(kNoe), member(kStranger), member(kHost, core::Role::host),
+                 MemberInfo{kExpired, core::Role::member, core::Date{year{2026} / November / 30}}};
+    return s;
+}
+
+struct Fixture {
+    FakeParis zone;
+    Timestamp now;
+    Engine engine;
+    explicit Fixture(const char* start = "2026-12-01 13:00", std::vector<Booking> past = {})  // a Tuesday
+        : now(at(zone, start)), engine(with(std::move(past)), zone, now) {}
+    static EngineState with(std::vector<Booking> past) {
+        EngineState s = workshop();
+        s.bookings = std::move(past);
+        return s;
+    }
+
+    // Moves the fake time and runs the due deadlines, as the Station loop does.
+    Changes go(const std::string& when) {
+        now = at(zone, when);
+        return engine.tick(now);
+    }
+    std::expected<Changes, core::Problem> book(MachineId m, MemberId who, const std::string& from,
+                                               const std::string& to, MemberId actor = 0) {
+        return engine.book(BookingRequest{m, who, at(zone, from), at(zone, to), actor ? actor : who}, now);
+    }
+    BookingId booked(MachineId m, MemberId who, const std::string& from, const std::string& to) {
+        auto r = book(m, who, from, to);
+        REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().english()));
+        return r->bookings.front().id;
+    }
+};
+
+std::vector<K> kinds(const Changes& c) {
+    std::vector<K> out;
+    for (const auto& a : c.actions) out.push_back(a.kind);
+    return out;
+}
+
+std::string refusal(const std::expected<Changes, core::Problem>& r) {
+    REQUIRE_FALSE(r.has_value());
+    return r.error().english();
+}
+
+}  // namespace
+
+TEST_CASE("a booking holds its slot, a second one overlapping is refused, cancelling frees it") {
+    Fixture f;
+    const BookingId id = f.booked(kLaser, kLea, "2026-12-01 15:00", "2026-12-01 16:00");
+    CHECK(refusal(f.book(kLaser, kZoe, "2026-12-01 15:45", "2026-12-01 16:30")) ==
+          "Laser is already booked from 2026-12-01 15:00 to 2026-12-01 16:00");
+    CHECK(f.book(kLaser, kZoe, "2026-12-01 16:00", "2026-12-01 16:30"));  // touching is fine
+    auto c = f.engine.cancel(id, kLea, std::nullopt, f.now);
+    REQUIRE(c);
+    CHECK(c->bookings.front().state == BookingState::cancelled);
+    CHECK(f.book(kLaser, kZoe, "2026-12-01 15:00", "2026-12-01 16:00"));
+}
+
+TEST_CASE("buffers after a booking keep the next one away") {
+    Fixture f;
+    f.booked(kPrusaA, kLea, "2026-12-01 15:00", "2026-12-01 16:00");
+    CHECK(refusal(f.book(kPrusaA, kZoe, "2026-12-01 16:00", "2026-12-01 17:00")) ==
+          "Prusa A is already booked from 2026-12-01 15:00 to 2026-12-01 16:00, and needs 10 min free after each booking");
+    CHECK(refusal(f.book(kPrusaA, kZoe, "2026-12-01 14:00", "2026-12-01 14:55")).find("grid") != std::string::npos);
+    CHECK(refusal(f.book(kPrusaA, kZoe, "2026-12-01 14:00", "2026-12-01 15:00")).find("needs 10 min free") !=
+          std::string::npos);
+    CHECK(f.book(kPrusaA, kZoe, "2026-12-01 16:15", "2026-12-01 17:00"));
+}
+
+TEST_CASE("a booked session: early start, warning, power off at the end, then the next member") {
+    Fixture f;
+    const BookingId lea = f.booked(kLaser, kLea, "2026-12-01 15:00", "2026-12-01 16:00");
+    f.booked(kLaser, kZoe, "2026-12-01 16:00", "2026-12-01 17:00");
+    f.go("2026-12-01 14:49");
+    // 11 minutes early is not the booking's time yet, and not a walk-in either.
+    CHECK(refusal(f.engine.access(kLaser, kLea, f.now)).find("Laser is already booked") != std::string::npos);
+    f.go("2026-12-01 14:50");
+    auto s = f.engine.access(kLaser, kLea, f.now);
+    REQUIRE(s);
+    CHECK(kinds(*s) == std::vector{K::power_on});
+    CHECK(s->actions[0].until == at(f.zone, "2026-12-01 16:00"));
+    CHECK(f.engine.booking(lea)->start == at(f.zone, "2026-12-01 14:50"));
+    CHECK(f.engine.booking(lea)->state == BookingState::active);
+    CHECK(f.engine.next_deadline() == at(f.zone, "2026-12-01 15:55"));
+    auto w = f.go("2026-12-01 15:55");
+    CHECK(kinds(w) == std::vector{K::warn});  // next slot taken by Zoé: no extension
+    CHECK(w.actions[0].until == at(f.zone, "2026-12-01 16:00"));
+    auto off = f.go("2026-12-01 16:00");
+    CHECK(kinds(off) == std::vector{K::power_off});
+    REQUIRE(off.sessions.size() == 1);
+    CHECK(off.sessions[0].ended == at(f.zone, "2026-12-01 16:00"));
+    CHECK(off.sessions[0].end_reason == SessionEnd::allowed_end);
+    CHECK(f.engine.booking(lea)->state == BookingState::completed);
+    CHECK(f.engine.access(kLaser, kZoe, f.now));
+}
+
+TEST_CASE("the session is extended one slot at a time while the next slot is free and the quota allows") {
+    Fixture f;
+    f.booked(kLaser, kLea, "2026-12-01 15:00", "2026-12-01 16:00");
+    f.booked(kLaser, kZoe, "2026-12-01 16:30", "2026-12-01 17:00");
+    f.go("2026-12-01 15:00");
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));
+    auto x = f.go("2026-12-01 15:55");
+    REQUIRE(kinds(x) == std::vector{K::renew_lease});
+    CHECK(x.actions[0].until == at(f.zone, "2026-12-01 16:15"));
+    CHECK(kinds(f.go("2026-12-01 16:10")) == std::vector{K::renew_lease});
+    CHECK(f.engine.session_on(kLaser)->allowed_until == at(f.zone, "2026-12-01 16:30"));
+    CHECK(kinds(f.go("2026-12-01 16:25")) == std::vector{K::warn});
+    CHECK(kinds(f.go("2026-12-01 16:30")) == std::vector{K::power_off});
+}
+
+TEST_CASE("no extension beyond the quota, and a member who badges again ends the session") {
+    // 5 h 30 used this week on the laser (quota 6 h), as loaded from the store.
+    FakeParis z;
+    auto used = [&](BookingId id, const char* from, const char* to) {
+        return Booking{id, kLaser, kLea, at(z, from), at(z, to), BookingState::completed, kLea, false, std::nullopt,
+                       at(z, from), std::nullopt, false};
+    };
+    Fixture f{"2026-12-01 13:00", {used(1, "2026-11-28 10:00", "2026-11-28 12:00"),
+                                   used(2, "2026-11-28 13:00", "2026-11-28 16:30")}};
+    CHECK(f.engine.next_ids().booking == 3);
+    f.go("2026-12-01 14:00");
+    CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 15:00", "2026-12-01 16:00")) ==
+          "Quota reached: this would make 6 h 30 on Laser in the 7 days before 2026-12-01 16:00, and the limit is 6 h");
+    const BookingId b = f.booked(kLaser, kLea, "2026-12-01 15:00", "2026-12-01 15:30");
+    f.go("2026-12-01 15:00");
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));
+    CHECK(kinds(f.go("2026-12-01 15:25")) == std::vector{K::warn});
+    f.go("2026-12-01 15:27");
+    auto end = f.engine.access(kLaser, kLea, f.now);
+    REQUIRE(end);
+    CHECK(kinds(*end) == std::vector{K::power_off});
+    CHECK(end->sessions[0].end_reason == SessionEnd::badge);
+    CHECK(f.engine.booking(b)->end == at(f.zone, "2026-12-01 15:27"));
+}
+
+TEST_CASE("a walk-in runs until the next booking, closing, or the maximum length") {
+    Fixture f;
+    f.booked(kLaser, kZoe, "2026-12-01 16:00", "2026-12-01 17:00");
+    f.go("2026-12-01 14:05");
+    auto s = f.engine.access(kLaser, kLea, f.now);
+    REQUIRE(s);
+    CHECK(s->actions[0].until == at(f.zone, "2026-12-01 16:00"));
+    CHECK(s->bookings.front().walk_in);
+    CHECK(refusal(f.engine.access(kLaser, kNoe, f.now)) == "Laser is in use until 2026-12-01 16:00");
+    f.go("2026-12-01 15:50");  // the warning was due at 15:55: not yet
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));
+    // 10 minutes before Zoé's booking: less than the 15-minute minimum.
+    CHECK(refusal(f.engine.access(kLaser, kNoe, f.now)).find("already booked from 2026-12-01 16:00") != std::string::npos);
+    f.go("2026-12-01 19:00");
+    auto late = f.engine.access(kLaser, kNoe, f.now);
+    REQUIRE(late);
+    CHECK(late->actions[0].until == at(f.zone, "2026-12-01 20:00"));  // closing
+    f.go("2026-12-01 19:50");
+    REQUIRE(f.engine.access(kLaser, kNoe, f.now));  // Noé badges again: the end
+    CHECK(refusal(f.engine.access(kLaser, kLea, f.now)) ==
+          "Outside opening hours: the workshop is closed at 2026-12-01 20:00");
+}
+
+TEST_CASE("no-show: the booking is released after the delay and the machine goes to the queue") {
+    Fixture f;
+    const BookingId b = f.booked(kLaser, kZoe, "2026-12-01 15:00", "2026-12-01 16:00");
+    f.go("2026-12-01 14:50");
+    auto j = f.engine.join_queue(kNoe, QueueTarget{kLaser, std::nullopt}, f.now);
+    REQUIRE(j);
+    CHECK(j->actions.empty());  // only 10 min before Zoé's booking: nothing to offer
+    auto places = f.engine.queue_places(QueueTarget{kLaser, std::nullopt}, f.now);
+    REQUIRE(places.size() == 1);
+    CHECK(places[0].position == 1);
+    CHECK(places[0].estimated_wait == minutes{70});
+    auto r = f.go("2026-12-01 15:15");
+    CHECK(kinds(r) == std::vector{K::release_no_show, K::offer});
+    CHECK(f.engine.booking(b)->state == BookingState::no_show);
+    CHECK(r.actions[1].member == kNoe);
+    CHECK(r.actions[1].until == at(f.zone, "2026-12-01 15:25"));
+    // Someone else may not take the held machine; Noé may.
+    CHECK(refusal(f.engine.access(kLaser, kLea, f.now)) ==
+          "Laser is held for the next member in the queue until 2026-12-01 15:25");
+    auto s = f.engine.access(kLaser, kNoe, f.now);
+    REQUIRE(s);
+    CHECK(s->queue_removed.size() == 1);
+}
+
+TEST_CASE("queue offers lapse after the hold and pass to the next member; pools offer any free machine") {
+    Fixture f;
+    f.go("2026-12-01 14:00");
+    REQUIRE(f.engine.access(kPrusaA, kLea, f.now));
+    REQUIRE(f.engine.access(kPrusaB, kZoe, f.now));
+    REQUIRE(f.engine.join_queue(kNoe, QueueTarget{std::nullopt, "3D printers"}, f.now));
+    REQUIRE(f.engine.join_queue(kHost, QueueTarget{std::nullopt, "3D printers"}, f.now));
+    CHECK(refusal(f.engine.join_queue(kNoe, QueueTarget{std::nullopt, "3D printers"}, f.now)) ==
+          "Already in the queue for 3D printers");
+    f.go("2026-12-01 14:30");
+    auto out = f.engine.access(kPrusaB, kZoe, f.now);
+    REQUIRE(out);
+    CHECK(kinds(*out) == std::vector{K::power_off});  // the 10-minute buffer first
+    CHECK(f.engine.next_deadline() == at(f.zone, "2026-12-01 14:40"));
+    auto o = f.go("2026-12-01 14:40");
+    REQUIRE(kinds(o) == std::vector{K::offer});
+    CHECK(o.actions[0].member == kNoe);
+    CHECK(o.actions[0].machine == kPrusaB);
+    auto lapse = f.go("2026-12-01 14:50");
+    REQUIRE(kinds(lapse) == std::vector{K::expire_offer, K::offer});
+    CHECK(lapse.actions[1].member == kHost);
+    CHECK(f.engine.queue_places(QueueTarget{std::nullopt, "3D printers"}, f.now).size() == 1);
+    REQUIRE(f.engine.leave_queue(kHost, QueueTarget{std::nullopt, "3D printers"}, f.now));
+    CHECK(f.engine.next_deadline() == at(f.zone, "2026-12-01 17:55"));  // Léa's warning (4 h walk-in)
+}
+
+TEST_CASE("nobody is extended while members wait in the queue") {
+    Fixture f;
+    f.go("2026-12-01 14:00");
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));  // walk-in to 16:00
+    REQUIRE(f.engine.join_queue(kZoe, QueueTarget{kLaser, std::nullopt}, f.now));
+    CHECK(kinds(f.go("2026-12-01 15:55")) == std::vector{K::warn});
+    CHECK(kinds(f.go("2026-12-01 16:00")) == std::vector{K::power_off, K::offer});
+}
+
+TEST_CASE("restart in the middle of a session: resume before its end, close after it") {
+    Fixture f;
+    f.booked(kLaser, kLea, "2026-12-01 15:00", "2026-12-01 16:00");
+    f.go("2026-12-01 15:00");
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));
+    f.booked(kLaser, kZoe, "2026-12-01 16:00", "2026-12-01 17:00");
+    const EngineState saved = f.engine.snapshot();
+    {
+        const Timestamp t = at(f.zone, "2026-12-01 15:20");
+        Engine again{saved, f.zone, t};
+        auto r = again.resume(t);
+        REQUIRE(kinds(r) == std::vector{K::power_on});
+        CHECK(r.actions[0].until == at(f.zone, "2026-12-01 16:00"));
+        CHECK(again.next_deadline() == at(f.zone, "2026-12-01 15:55"));
+    }
+    {
+        const Timestamp t = at(f.zone, "2026-12-01 15:57");  // the warning passed while down
+        Engine again{saved, f.zone, t};
+        CHECK(kinds(again.resume(t)) == std::vector{K::power_on, K::warn});
+    }
+    {
+        const Timestamp t = at(f.zone, "2026-12-01 16:40");
+        Engine again{saved, f.zone, t};
+        auto r = again.resume(t);
+        CHECK(kinds(r) == std::vector{K::power_off, K::release_no_show});  // Zoé did not come either
+        REQUIRE(!r.sessions.empty());
+        CHECK(r.sessions[0].ended == at(f.zone, "2026-12-01 16:00"));
+        CHECK(r.sessions[0].end_reason == SessionEnd::station_down);
+        CHECK(again.snapshot().sessions.empty());
+    }
+}
+
+TEST_CASE("find me a slot: the three earliest free slots of a pool, in hours, around buffers") {
+    Fixture f;
+    f.booked(kPrusaA, kLea, "2026-12-01 14:00", "2026-12-01 16:00");
+    f.booked(kPrusaB, kZoe, "2026-12-01 14:00", "2026-12-01 18:00");
+    auto slots = f.engine.find_slots(SlotQuery{QueueTarget{std::nullopt, "3D printers"}, hours{2}, f.now, kNoe, 3}, f.now);
+    REQUIRE(slots);
+    REQUIRE(slots->size() == 3);
+    CHECK((*slots)[0] == Slot{kPrusaA, at(f.zone, "2026-12-01 16:15"), at(f.zone, "2026-12-01 18:15")});
+    CHECK((*slots)[1] == Slot{kPrusaA, at(f.zone, "2026-12-02 14:00"), at(f.zone, "2026-12-02 16:00")});
+    CHECK((*slots)[2] == Slot{kPrusaB, at(f.zone, "2026-12-02 14:00"), at(f.zone, "2026-12-02 16:00")});
+    // A member's quota (4 h on the pool) shapes the answer.
+    f.booked(kPrusaB, kNoe, "2026-12-02 14:00", "2026-12-02 17:00");
+    auto q = f.engine.find_slots(SlotQuery{QueueTarget{kPrusaA, std::nullopt}, hours{2}, f.now, kNoe, 1}, f.now);
+    REQUIRE(q);
+    REQUIRE(q->size() == 1);
+    CHECK((*q)[0].start == at(f.zone, "2026-12-09 14:00"));  // 3 h until Dec 9 14:00 leaves the window
+}
+
+TEST_CASE("hosts: book outside hours for members, cancel with a reason the member sees once") {
+    Fixture f;
+    CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 21:00", "2026-12-01 22:00")) ==
+          "Outside opening hours: the workshop is closed at 2026-12-01 21:00");
+    auto hb = f.book(kLaser, kLea, "2026-12-01 21:00", "2026-12-01 22:00", kHost);
+    REQUIRE(hb);
+    const BookingId id = hb->bookings.front().id;
+    CHECK(hb->bookings.front().created_by == kHost);
+    CHECK(refusal(f.engine.cancel(id, kZoe, std::nullopt, f.now)) ==
+          "Only the member who booked or a host can change booking 1");
+    CHECK(refusal(f.engine.cancel(id, kHost, std::nullopt, f.now)) ==
+          "Give a reason: the member will see it at their next badge-in");
+    REQUIRE(f.engine.cancel(id, kHost, "laser tube replaced", f.now));
+    auto n = f.engine.take_notices(kLea);
+    REQUIRE(n.bookings.size() == 1);
+    CHECK(n.bookings[0].host_note == "laser tube replaced");
+    CHECK(f.engine.take_notices(kLea).bookings.empty());
+}
+
+TEST_CASE("maintenance ends the running session and refuses members") {
+    Fixture f;
+    f.go("2026-12-01 14:00");
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));
+    CHECK(refusal(f.engine.set_status(kLaser, MachineStatus::maintenance, kLea, f.now)) == "Only a host can change Laser");
+    auto m = f.engine.set_status(kLaser, MachineStatus::maintenance, kHost, f.now);
+    REQUIRE(m);
+    CHECK(kinds(*m) == std::vector{K::power_off});
+    CHECK(refusal(f.engine.access(kLaser, kZoe, f.now)) == "Laser is under maintenance");
+    CHECK(refusal(f.book(kLaser, kZoe, "2026-12-02 15:00", "2026-12-02 16:00")) == "Laser is under maintenance");
+    REQUIRE(f.engine.set_status(kLaser, MachineStatus::out_of_order, kHost, f.now));
+    CHECK(refusal(f.engine.access(kLaser, kZoe, f.now)) == "Laser is out of order");
+}
+
+TEST_CASE("a controller fault ends the session; a host may stop it, another member may not") {
+    Fixture f;
+    f.go("2026-12-01 14:00");
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));
+    CHECK(refusal(f.engine.end_session(kLaser, kZoe, SessionEnd::host, f.now)) ==
+          "Only the member using it or a host can stop Laser");
+    auto x = f.engine.end_session(kLaser, 0, SessionEnd::fault, f.now);
+    REQUIRE(x);
+    CHECK(x->sessions[0].end_reason == SessionEnd::fault);
+    CHECK(refusal(f.engine.end_session(kLaser, kHost, SessionEnd::host, f.now)) == "Nothing is running on Laser");
+}
+
+TEST_CASE("a member extends a running session by hand") {
+    Fixture f;
+    f.booked(kLaser, kZoe, "2026-12-01 16:30", "2026-12-01 17:00");
+    const BookingId b = f.booked(kLaser, kLea, "2026-12-01 14:00", "2026-12-01 15:00");
+    f.go("2026-12-01 14:00");
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));
+    auto e = f.engine.extend(b, at(f.zone, "2026-12-01 16:00"), kLea, f.now);
+    REQUIRE(e);
+    CHECK(kinds(*e) == std::vector{K::renew_lease});
+    CHECK(refusal(f.engine.extend(b, at(f.zone, "2026-12-01 16:45"), kLea, f.now)).find("already booked") !=
+          std::string::npos);
+    CHECK(refusal(f.engine.extend(b, at(f.zone, "2026-12-01 16:10"), kLea, f.now)).find("grid") != std::string::npos);
+}
+
+TEST_CASE("bad input is refused with the rule and its numbers") {
+    Fixture f;
+    CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 16:00", "2026-12-01 15:00")) ==
+          "The end (2026-12-01 15:00) must come after the start (2026-12-01 16:00)");
+    CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 16:00", "2026-12-01 16:00")) ==
+          "The end (2026-12-01 16:00) must come after the start (2026-12-01 16:00)");
+    CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 14:00", "2026-12-01 14:10")).find("grid") != std::string::npos);
+    CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 14:00", "2026-12-01 17:00")) ==
+          "Too long: 3 h; Laser takes bookings of 15 min to 2 h");
+    CHECK(refusal(f.book(kLaser, kLea, "2026-11-30 14:00", "2026-11-30 15:00")) == "2026-11-30 14:00 is already past");
+    CHECK(refusal(f.book(kLaser, kLea, "2026-12-16 14:00", "2026-12-16 15:00")) ==
+          "Too far ahead: Laser takes bookings up to 14 days ahead, until 2026-12-15 13:00");
+    CHECK(f.book(kLaser, kLea, "2026-12-16 14:00", "2026-12-16 15:00", kHost));  // hosts plan further
+    CHECK(refusal(f.book(kLaser, kLea, "2026-12-08 14:00", "2026-12-08 15:00")) ==
+          "Outside opening hours: the workshop is closed at 2026-12-08 14:00");
+    CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 19:30", "2026-12-01 20:30")) ==
+          "Outside opening hours: the workshop is closed at 2026-12-01 20:00");
+    CHECK(refusal(f.book(42, kLea, "2026-12-01 15:00", "2026-12-01 16:00")) == "No machine has the number 42");
+    CHECK(refusal(f.book(kLaser, 4242, "2026-12-01 15:00", "2026-12-01 16:00")) == "No member has the number 4242");
+    CHECK(refusal(f.book(kLaser, kStranger, "2026-12-01 15:00", "2026-12-01 16:00")) ==
+          "Not authorised on Laser: a host authorises members after their training");
+    CHECK(refusal(f.book(kLaser, kExpired, "2026-12-01 15:00", "2026-12-01 16:00")) ==
+          "Membership ends on 2026-11-30, before 2026-12-01 15:00: renew it with a host");
+    CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 15:00", "2026-12-01 16:00", kZoe)) ==
+          "Only a host can act for another member");
+    CHECK(refusal(f.engine.access(kLaser, kExpired, f.now)) == "Membership expired on 2026-11-30: renew it with a host");
+    CHECK(refusal(f.engine.access(kLaser, kLea, f.now)) ==
+          "Outside opening hours: the workshop is closed at 2026-12-01 13:00");
+    CHECK(refusal(f.engine.cancel(77, kLea, std::nullopt, f.now)) == "No booking has the number 77");
+    CHECK(refusal(f.engine.join_queue(kLea, QueueTarget{std::nullopt, "Lathes"}, f.now)) == "No pool is named Lathes");
+    CHECK(refusal(f.engine.leave_queue(kLea, QueueTarget{kLaser, std::nullopt}, f.now)) == "Not in the queue for Laser");
+    Machine laser = *f.engine.machine(kLaser);
+    laser.rules.min_length = minutes{30};
+    REQUIRE(f.engine.set_machine(laser, f.now));
+    CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 15:00", "2026-12-01 15:15")) ==
+          "Too short: 15 min; Laser takes bookings of 30 min to 2 h");
+    // A move obeys the same rules, and a booking can only be cancelled once.
+    const BookingId id = f.booked(kLaser, kLea, "2026-12-01 15:00", "2026-12-01 16:00");
+    CHECK(refusal(f.engine.move(id, at(f.zone, "2026-12-01 19:00"), at(f.zone, "2026-12-01 20:30"), kLea,
+                                std::nullopt, f.now)) == "Outside opening hours: the workshop is closed at 2026-12-01 20:00");
+    REQUIRE(f.engine.move(id, at(f.zone, "2026-12-01 18:00"), at(f.zone, "2026-12-01 19:00"), kLea, std::nullopt, f.now));
+    REQUIRE(f.engine.cancel(id, kLea, std::nullopt, f.now));
+    CHECK(refusal(f.engine.cancel(id, kLea, std::nullopt, f.now)) ==
+          "Booking " + std::to_string(id) + " is already cancelled");
+}
