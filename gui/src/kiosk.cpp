@@ -44,6 +44,7 @@ core::Lang Kiosk::lang() const {
         case Screen::member_home: return m_home.lang;
         case Screen::refusal: return m_refusal_view.tr.lang;
         case Screen::enrol: return m_enrol_lang;
+        case Screen::machines: return m_home.lang;
     }
     return m_idle.lang;
 }
@@ -69,8 +70,18 @@ void Kiosk::go_idle(const app::Snapshot& s, CommandList& out) {
     m_screen = Screen::idle;
     m_enrol = EnrolUi{};
     m_enrol_seen_active = false;
+    m_machines = MachinesUi{};
+    m_notices.clear();
+    m_offers_hidden.clear();
     m_typed.clear();
     m_idle.page = 0;
+}
+
+std::optional<Offer> Kiosk::offer_for(const app::Snapshot& s, const LocalClock& clock) const {
+    if (m_screen != Screen::member_home && m_screen != Screen::machines) return std::nullopt;
+    for (auto& o : current_offers(s, clock))
+        if (o.entry.member == m_home_view.member.id && !m_offers_hidden.contains(o.entry.id)) return o;
+    return std::nullopt;
 }
 
 void Kiosk::show_tap(const app::Snapshot& s, const app::TapView& tap, double now) {
@@ -84,6 +95,10 @@ void Kiosk::show_tap(const app::Snapshot& s, const app::TapView& tap, double now
         m_home_view.member = *tap.member;
         m_home_view.kind = kind;
         m_home_view.at_hhmm = s.local_hhmm;
+        // The station publishes the host notes with the tap that takes them: shown once.
+        m_notices = s.notices;
+        m_machines = MachinesUi{};
+        m_offers_hidden.clear();
         if (kind == core::TapKind::check_in)
             for (const auto& p : s.present)
                 if (p.id == tap.member->id && !p.since_hhmm.empty()) m_home_view.at_hhmm = p.since_hhmm;
@@ -181,7 +196,31 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
     WindowScope window("###kiosk", ImVec2(0, 0), io.DisplaySize);
     FontScope body(m_fonts.body);
     const Fonts* fonts = &m_fonts;
+    const LocalClock clock = LocalClock::of(s);
     Next next = Next::stay;
+    // A queue offer for the member at the kiosk comes before anything else they do.
+    if (auto offer = offer_for(s, clock)) {
+        OfferView ov;
+        ov.tr = Tr{&m_tr, m_home.lang};
+        ov.fonts = fonts;
+        ov.member = m_home_view.member.id;
+        ov.offer = *offer;
+        switch (draw_offer(ov, cmds)) {
+            case OfferChoice::start: {
+                // Show the outcome on the machine's page.
+                m_offers_hidden.insert(offer->entry.id);
+                m_machines = machines_for_member(m_home_view.member, s);
+                m_machines.step = MachinesUi::Step::machine;
+                m_machines.machine = offer->machine;
+                m_screen = Screen::machines;
+                break;
+            }
+            case OfferChoice::decline:
+            case OfferChoice::later: m_offers_hidden.insert(offer->entry.id); break;
+            case OfferChoice::none: break;
+        }
+        return;
+    }
     switch (m_screen) {
         case Screen::idle: {
             IdleView v;
@@ -191,13 +230,38 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             v.today = s.today;
             v.present = &s.present;
             v.typed = m_typed;
+            v.machines = &s.machines;
+            v.clock = &clock;
+            v.now = now;
+            for (const auto& o : current_offers(s, clock))
+                v.banners.push_back(o.until_hhmm.empty()
+                                        ? v.tr.fmt("{0}: {1} is free for you. Tap your badge to start.",
+                                                   {o.member_name, o.machine_name})
+                                        : v.tr.fmt("{0}: {1} is free for you until {2}. Tap your badge to start.",
+                                                   {o.member_name, o.machine_name, o.until_hhmm}));
             next = draw_idle(v, m_idle, cmds);
             break;
         }
         case Screen::member_home: {
             m_home_view.tr = Tr{&m_tr, m_home.lang};
             m_home_view.fonts = fonts;
+            if (!m_notices.empty()) {
+                NoticesView nv;
+                nv.tr = m_home_view.tr;
+                nv.fonts = fonts;
+                nv.notices = &m_notices;
+                nv.machines = &s.machines;
+                nv.clock = clock;
+                if (draw_notices(nv)) m_notices.clear();
+                break;
+            }
             next = draw_member_home(m_home_view, m_home, cmds);
+            if (next == Next::book || next == Next::host_machines) {
+                m_machines = next == Next::book ? machines_for_member(m_home_view.member, s)
+                                                : machines_for_host(m_home_view.member, s);
+                m_screen = Screen::machines;
+                next = Next::stay;
+            }
             if (next == Next::start_enrol) {
                 m_enrol = EnrolUi{};
                 m_enrol_seen_active = false;
@@ -205,6 +269,20 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                 m_enrol_host = m_home_view.member.id;
                 m_enrol.start_request = cmds.post(app::StartEnrolment{m_enrol_host});
                 m_screen = Screen::enrol;
+                next = Next::stay;
+            }
+            break;
+        }
+        case Screen::machines: {
+            MachinesView v;
+            v.tr = Tr{&m_tr, m_home.lang};
+            v.fonts = fonts;
+            v.viewer = m_home_view.member;
+            v.snap = &s;
+            v.clock = clock;
+            next = draw_machines(v, m_machines, cmds);
+            if (next == Next::home) {
+                m_screen = Screen::member_home;
                 next = Next::stay;
             }
             break;

@@ -5,6 +5,9 @@
 //
 // Index: [Helpers] [Dates] [Idle] [Member home] [Refusal] [Enrolment]
 #include <etabli/gui/screens.hpp>
+#include <etabli/gui/machines.hpp>
+
+#include "kit.hpp"
 
 #include <algorithm>
 #include <array>
@@ -12,12 +15,8 @@
 
 namespace etabli::gui {
 
-// [Helpers]
-namespace {
-
-struct Box {
-    float x = 0, y = 0, w = 0, h = 0;
-};
+// [Helpers] (declared in kit.hpp: the machine screens use them too)
+namespace kit {
 
 void at(float x, float y) { ImGui::SetCursorPos(ImVec2(x, y)); }
 
@@ -89,7 +88,7 @@ std::optional<core::Lang> lang_switch(core::Lang current, float x, float y, floa
 }
 
 // Width of a button that holds `label` on one line with comfortable margins.
-float button_width(std::string_view label, float min_em = 4.0f) {
+float button_width(std::string_view label, float min_em) {
     const float fs = ImGui::GetFontSize();
     const std::string s(label);
     return std::max(min_em * fs, ImGui::CalcTextSize(s.c_str()).x + fs * 1.4f);
@@ -161,7 +160,8 @@ std::vector<std::string> words_of(std::string_view s) {
     return words;
 }
 
-}  // namespace
+}  // namespace kit
+using namespace kit;
 
 bool name_matches(std::string_view name, std::string_view query) {
     const auto names = words_of(fold_for_search(name));
@@ -196,6 +196,19 @@ std::string format_long_date(core::Lang lang, core::Date d) {
     return std::string(kDaysEn[wd]) + " " + day + " " + kMonthsEn[m] + " " + year;
 }
 
+std::string format_day(core::Lang lang, core::Date d) {
+    if (!d.ok()) return {};
+    const unsigned wd = std::chrono::weekday(std::chrono::sys_days(d)).c_encoding();
+    const unsigned m = static_cast<unsigned>(d.month()) - 1;
+    const std::string day = std::to_string(static_cast<unsigned>(d.day()));
+    if (lang == core::Lang::fr) return std::string(kDaysFr[wd]) + " " + (day == "1" ? "1er" : day) + " " + kMonthsFr[m];
+    return std::string(kDaysEn[wd]) + " " + day + " " + kMonthsEn[m];
+}
+
+std::string weekday_name(core::Lang lang, unsigned c_encoding) {
+    return lang == core::Lang::fr ? kDaysFr[c_encoding % 7] : kDaysEn[c_encoding % 7];
+}
+
 std::string format_short_date(core::Lang lang, core::Date d) {
     if (!d.ok()) return {};
     const unsigned day = static_cast<unsigned>(d.day());
@@ -206,69 +219,36 @@ std::string format_short_date(core::Lang lang, core::Date d) {
 }
 
 // [Idle]
-Next draw_idle(const IdleView& v, IdleUi& ui, Commands&) {
-    IdScope scope("idle");
-    const Box c = content();
+namespace {
+
+// Who is in, paginated (ids prev/next), inside `p`. `compact` (under the machine board):
+// the pager sits on the title's row, so a short panel still lists a few names.
+void present_panel(const IdleView& v, IdleUi& ui, Box p, bool compact) {
     const float fs = ImGui::GetFontSize();
     const float th = touch_height();
-    const float left_w = std::floor(c.w * 0.56f);
-    const float right_x = c.x + left_w + fs;
-    const float right_w = c.x + c.w - right_x;
-
-    // Clock and date, top left.
-    at(c.x, c.y);
-    text_block(v.hhmm, "clock", left_w, Align::left, clock_font(v.fonts));
-    at(c.x, ImGui::GetCursorPosY() - fs * 0.2f);
-    text_block(format_long_date(v.tr.lang, v.today), "date", left_w, Align::left, nullptr, colors::kMuted);
-    const float top_end = ImGui::GetCursorPosY();
-
-    // The call to action, in the kiosk's language first and the other one under it, with
-    // a picture of a badge being tapped.
-    const float switch_y = c.y + c.h - th;
-    const core::Lang other = v.tr.lang == core::Lang::fr ? core::Lang::en : core::Lang::fr;
-    const std::string prompt = v.tr("Tap your badge");
-    const std::string second = v.tr.catalogues ? v.tr.catalogues->tr(other, "Tap your badge") : prompt;
-    const float text_x = c.x + fs * 0.8f;
-    const float text_w = left_w - fs * 0.8f;
-    const float icon_h = std::min(fs * 3.0f, (switch_y - top_end) * 0.25f);
-    const float prompt_h = text_block_height(prompt, text_w, large_font(v.fonts));
-    const float second_h = second == prompt ? 0.0f : text_block_height(second, text_w, title_font(v.fonts));
-    const float block_h = icon_h + fs * 0.8f + prompt_h + fs * 0.2f + second_h + (v.typed.empty() ? 0.0f : fs * 1.5f);
-    const float y = top_end + std::max(fs * 0.5f, (switch_y - top_end - block_h) * 0.5f);
-    draw_tap_icon(Box{text_x, y, icon_h * 1.6f, icon_h}, colors::kAccent);
-    const float prompt_y = y + icon_h + fs * 0.8f;
-    {
-        // A yellow bar on the left ties the two languages together as the one thing to do.
-        const ImVec2 wp = ImGui::GetWindowPos();
-        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(wp.x + c.x, wp.y + prompt_y),
-                                                  ImVec2(wp.x + c.x + fs * 0.25f, wp.y + prompt_y + prompt_h + fs * 0.2f + second_h),
-                                                  colors::kAccent, fs * 0.1f);
-    }
-    at(text_x, prompt_y);
-    text_block(prompt, "prompt", text_w, Align::left, large_font(v.fonts), colors::kAccent);
-    if (second != prompt) {
-        at(text_x, prompt_y + prompt_h + fs * 0.2f);
-        text_block(second, "prompt2", text_w, Align::left, title_font(v.fonts), colors::kMuted);
-    }
-    if (!v.typed.empty()) {
-        at(text_x, prompt_y + prompt_h + fs * 0.2f + second_h + fs * 0.5f);
-        text_block(v.typed, "typed", text_w, Align::left, nullptr, colors::kMuted);
-    }
-
-    if (auto l = lang_switch(ui.lang, c.x, switch_y, std::min(left_w, fs * 12), th)) ui.lang = *l;
-
-    // Who is in, paginated on the right.
-    const Box p{right_x, c.y, right_w, c.h};
     panel(p);
     const float pad = fs * 0.6f;
+    const float bw = fs * 3.2f;
     const std::size_t count = v.present ? v.present->size() : 0;
-    at(p.x + pad, p.y + pad);
-    text_block(v.tr.fmt("Who is in ({0})", {std::to_string(count)}), "present_title", p.w - 2 * pad, Align::left,
-               title_font(v.fonts));
-    const float list_y = ImGui::GetCursorPosY() + fs * 0.2f;
+    const std::string title = v.tr.fmt("Who is in ({0})", {std::to_string(count)});
+    const float title_w = p.w - 2 * pad - (compact ? 2 * bw + 2 * gap() : 0.0f);
+    float list_y = 0;
+    if (compact) {
+        FontScope f(title_font(v.fonts));
+        at(p.x + pad, p.y + pad + (th - ImGui::GetFontSize()) * 0.5f);
+        text_block(ellipsize(title, title_w), "present_title", title_w);
+        list_y = p.y + pad + th + fs * 0.2f;
+    } else {
+        at(p.x + pad, p.y + pad);
+        text_block(title, "present_title", title_w, Align::left, title_font(v.fonts));
+        list_y = ImGui::GetCursorPosY() + fs * 0.2f;
+    }
     const float row_h = fs * 1.6f;
     const float pager_h = th;
-    const float list_h = p.y + p.h - pad - pager_h - fs * 0.4f - list_y;
+    // Without a pager (everything fits), the rows may use its room.
+    const float full_h = p.y + p.h - pad - list_y;
+    const bool fits_all = compact || static_cast<float>(count) * row_h <= full_h;
+    const float list_h = fits_all ? full_h : p.y + p.h - pad - pager_h - fs * 0.4f - list_y;
     const int per_page = std::max(1, static_cast<int>(list_h / row_h));
     const int pages = std::max(1, static_cast<int>((count + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page)));
     ui.page = std::clamp(ui.page, 0, pages - 1);
@@ -290,13 +270,99 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands&) {
         text_block(v.tr.fmt("since {0}", {m.since_hhmm}), "since", since_w, Align::right, nullptr, colors::kMuted);
     }
     if (pages > 1) {
-        const float bw = fs * 3.2f;
-        const float py = p.y + p.h - pad - pager_h;
+        const float py = compact ? p.y + pad : p.y + p.h - pad - pager_h;
         ui.page = pager(ui.page, pages, p.x + p.w - pad - 2 * bw - gap(), py, bw, pager_h);
-        at(p.x + pad, py + (pager_h - fs) * 0.5f);
-        text_block(std::to_string(ui.page + 1) + " / " + std::to_string(pages), "page", fs * 5, Align::left, nullptr,
-                   colors::kMuted);
+        if (!compact) {
+            at(p.x + pad, py + (pager_h - fs) * 0.5f);
+            text_block(std::to_string(ui.page + 1) + " / " + std::to_string(pages), "page", fs * 5, Align::left,
+                       nullptr, colors::kMuted);
+        }
     }
+}
+
+}  // namespace
+
+Next draw_idle(const IdleView& v, IdleUi& ui, Commands&) {
+    IdScope scope("idle");
+    const Box c = content();
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    const bool board = v.machines && !v.machines->empty() && v.clock;
+    // The board needs width for "Occupée jusqu'à 15:30" in the bold font.
+    const float left_w = std::floor(c.w * (board ? 0.47f : 0.56f));
+    const float right_x = c.x + left_w + fs;
+    const float right_w = c.x + c.w - right_x;
+
+    // Clock and date, top left.
+    at(c.x, c.y);
+    text_block(v.hhmm, "clock", left_w, Align::left, clock_font(v.fonts));
+    at(c.x, ImGui::GetCursorPosY() - fs * 0.2f);
+    text_block(format_long_date(v.tr.lang, v.today), "date", left_w, Align::left, nullptr, colors::kMuted);
+    float top_end = ImGui::GetCursorPosY();
+
+    // Queue offers for people who are not badged in: their name and the machine, in a
+    // yellow box under the date.
+    const float switch_y = c.y + c.h - th;
+    for (std::size_t i = 0; i < v.banners.size(); ++i) {
+        const float bw = left_w;
+        const float pad = fs * 0.4f;
+        const float h = text_block_height(v.banners[i], bw - 2 * pad) + 2 * pad;
+        if (top_end + fs * 0.4f + h > switch_y - fs * 3) break;  // the call to action stays
+        const float by = top_end + fs * 0.4f;
+        const ImVec2 wp = ImGui::GetWindowPos();
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(wp.x + c.x, wp.y + by), ImVec2(wp.x + c.x + bw, wp.y + by + h),
+                                                  colors::kAccent, fs * 0.3f);
+        at(c.x + pad, by + pad);
+        text_block(v.banners[i], "offer" + std::to_string(i), bw - 2 * pad, Align::left, nullptr, colors::kBackground);
+        top_end = by + h;
+    }
+
+    // The call to action, in the kiosk's language first and the other one under it, with
+    // a picture of a badge being tapped.
+    const core::Lang other = v.tr.lang == core::Lang::fr ? core::Lang::en : core::Lang::fr;
+    const std::string prompt = v.tr("Tap your badge");
+    const std::string second = v.tr.catalogues ? v.tr.catalogues->tr(other, "Tap your badge") : prompt;
+    const float text_x = c.x + fs * 0.8f;
+    const float text_w = left_w - fs * 0.8f;
+    const float prompt_h = text_block_height(prompt, text_w, large_font(v.fonts));
+    const float second_h = second == prompt ? 0.0f : text_block_height(second, text_w, title_font(v.fonts));
+    const float typed_h = v.typed.empty() ? 0.0f : fs * 1.5f;
+    const float room = switch_y - top_end - prompt_h - fs * 0.2f - second_h - typed_h - fs * 1.3f;
+    // The picture goes first when the room runs short (offers shown, small screens).
+    const float icon_h = room < fs * 1.5f ? 0.0f : std::min(fs * 3.0f, room * 0.6f);
+    const float block_h = (icon_h > 0 ? icon_h + fs * 0.8f : 0.0f) + prompt_h + fs * 0.2f + second_h + typed_h;
+    const float y = top_end + std::max(fs * 0.3f, (switch_y - top_end - block_h) * 0.5f);
+    if (icon_h > 0) draw_tap_icon(Box{text_x, y, icon_h * 1.6f, icon_h}, colors::kAccent);
+    const float prompt_y = y + (icon_h > 0 ? icon_h + fs * 0.8f : 0.0f);
+    {
+        // A yellow bar on the left ties the two languages together as the one thing to do.
+        const ImVec2 wp = ImGui::GetWindowPos();
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(wp.x + c.x, wp.y + prompt_y),
+                                                  ImVec2(wp.x + c.x + fs * 0.25f, wp.y + prompt_y + prompt_h + fs * 0.2f + second_h),
+                                                  colors::kAccent, fs * 0.1f);
+    }
+    at(text_x, prompt_y);
+    text_block(prompt, "prompt", text_w, Align::left, large_font(v.fonts), colors::kAccent);
+    if (second != prompt) {
+        at(text_x, prompt_y + prompt_h + fs * 0.2f);
+        text_block(second, "prompt2", text_w, Align::left, title_font(v.fonts), colors::kMuted);
+    }
+    if (!v.typed.empty()) {
+        at(text_x, prompt_y + prompt_h + fs * 0.2f + second_h + fs * 0.5f);
+        text_block(v.typed, "typed", text_w, Align::left, nullptr, colors::kMuted);
+    }
+
+    if (auto l = lang_switch(ui.lang, c.x, switch_y, std::min(left_w, fs * 12), th)) ui.lang = *l;
+
+    if (!board) {
+        present_panel(v, ui, Box{right_x, c.y, right_w, c.h}, false);
+        return Next::stay;
+    }
+    // The board on top (its pages turn by themselves every 6 s), who is in below.
+    const float board_h = std::floor(c.h * 0.68f);
+    const int page = static_cast<int>(std::max(0.0, v.now) / 6.0);
+    draw_machine_board(*v.machines, *v.clock, v.tr, v.fonts, ImVec2(right_x, c.y), ImVec2(right_w, board_h), page);
+    present_panel(v, ui, Box{right_x, c.y + board_h + gap(), right_w, c.h - board_h - gap()}, true);
     return Next::stay;
 }
 
@@ -340,15 +406,18 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         const char* id;
         bool enabled;
     };
-    std::vector<Tile> tiles{{"Borrow a tool", "borrow", false},
-                            {"Book a machine", "book", false},
+    std::vector<Tile> tiles{{"Book a machine", "book", true},
+                            {"Borrow a tool", "borrow", false},
                             {"Repairs", "repairs", false},
                             {"Know-how", "knowhow", false},
                             {"Who can help?", "help", false}};
-    if (core::can_host(v.member.role)) tiles.push_back({"Enrol a badge", "enrol", true});
+    if (core::can_host(v.member.role)) {
+        tiles.push_back({"Machines", "machines", true});
+        tiles.push_back({"Enrol a badge", "enrol", true});
+    }
     const float grid_y = ImGui::GetCursorPosY() + fs * 0.5f;
     const float grid_h = c.y + c.h - grid_y;
-    const int cols = 3;
+    const int cols = tiles.size() > 6 ? 4 : 3;
     const int rows = 2;
     const float tw = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
     const float tile_h = (grid_h - static_cast<float>(rows - 1) * gap()) / static_cast<float>(rows);
@@ -362,8 +431,12 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         o.tone = tiles[i].enabled ? Tone::selected : Tone::normal;
         o.font = title_font(v.fonts);
         if (!tiles[i].enabled) o.caption = soon;
-        if (button(v.tr(tiles[i].msgid), tiles[i].id, ImVec2(tw, tile_h), o) && std::string_view(tiles[i].id) == "enrol")
-            next = Next::start_enrol;
+        if (button(v.tr(tiles[i].msgid), tiles[i].id, ImVec2(tw, tile_h), o)) {
+            const std::string_view id = tiles[i].id;
+            if (id == "enrol") next = Next::start_enrol;
+            if (id == "book") next = Next::book;
+            if (id == "machines") next = Next::host_machines;
+        }
     }
     return next;
 }

@@ -192,13 +192,15 @@ bool button(std::string_view label, std::string_view id, ImVec2 size, const Butt
     for (const auto& l : caption) {
         const float w = text_width(font, cs, l);
         fits = fits && w <= inner + 0.5f;
-        dl->AddText(font, cs, ImVec2(pos.x + (size.x - w) * 0.5f, y), o.enabled ? colors::kMuted : fg, l.c_str());
+        dl->AddText(font, cs, ImVec2(pos.x + (size.x - w) * 0.5f, y),
+                    o.enabled ? (o.caption_color ? o.caption_color : colors::kMuted) : fg, l.c_str());
         y += cs;
     }
 
     ItemRecord r;
     r.kind = ItemRecord::Kind::button;
     r.label = std::string(label);
+    r.caption = o.caption;
     r.min = pos;
     r.max = max;
     r.enabled = o.enabled;

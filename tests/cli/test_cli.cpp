@@ -2,7 +2,7 @@
 // Layer: cli tests (each case uses its own temp folder and database file).
 #include <doctest/doctest.h>
 
-#include "testing.hpp"
+#include "cli_run.hpp"
 
 #include <sqlite3.h>
 
@@ -11,46 +11,10 @@
 
 using namespace etabli;
 
-namespace {
-
-struct Run {
-    int code = -1;
-    std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-// Runs etabli with `args` in a clean environment (no display, French unless --lang).
-Run etabli_run(const testing::TempDir& dir, const std::vector<std::string>& args, const std::string& env = "") {
-    std::string cmd = "env -u DISPLAY -u WAYLAND_DISPLAY -u ETABLI_DB -u LANG -u LC_ALL -u LC_MESSAGES ETABLI_TZ=Europe/Paris " + env + " " + quote(ETABLI_BINARY);
-    for (const auto& a : args) cmd += " " + quote(a);
-    cmd += " >" + quote((dir / "out.txt").string()) + " 2>" + quote((dir / "err.txt").string()) + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    Run r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = testing::read_file(dir / "out.txt");
-    r.err = testing::read_file(dir / "err.txt");
-    return r;
-}
-
-std::size_t lines(const std::string& s) {
-    return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
-}
-
-struct Cli {
-    testing::TempDir dir;
-    std::string db = (dir / "x.db").string();
-    Run operator()(std::vector<std::string> args, const std::string& env = "") {
-        args.insert(args.begin(), {"--db", db});
-        return etabli_run(dir, args, env);
-    }
-};
-
-}  // namespace
+using testing::Cli;
+using testing::etabli_run;
+using testing::lines;
+using testing::quote;
 
 TEST_CASE("init --demo, then a demo tap checks in and the same tap checks out") {
     Cli cli;

@@ -22,16 +22,32 @@ private:
     std::atomic<long long> m_now;
 };
 
-// Local time = UTC + a fixed offset (no DST): enough for rules that only need a day.
-class FixedCalendar final : public app::Calendar {
+// A zone at a fixed offset from UTC (no DST).
+class FixedZone final : public alloc::Zone {
 public:
-    explicit FixedCalendar(std::chrono::minutes offset = std::chrono::minutes{60}) : m_offset(offset) {}
-    core::Date local_day(core::Timestamp t) const override;
-    core::Timestamp day_start(core::Date d) const override;
-    std::string local_hhmm(core::Timestamp t) const override;
+    explicit FixedZone(std::chrono::minutes offset) : m_offset(offset) {}
+    std::chrono::seconds offset(core::Timestamp) const override { return m_offset; }
+    alloc::LocalResolution resolve(std::chrono::local_seconds local) const override {
+        const core::Timestamp t{local.time_since_epoch() - m_offset};
+        return alloc::LocalResolution{alloc::LocalResolution::Kind::unique, t, t};
+    }
 
 private:
     std::chrono::minutes m_offset;
+};
+
+// Local time = UTC + a fixed offset (no DST): enough for rules that only need a day.
+class FixedCalendar final : public app::Calendar {
+public:
+    explicit FixedCalendar(std::chrono::minutes offset = std::chrono::minutes{60}) : m_offset(offset), m_zone(offset) {}
+    core::Date local_day(core::Timestamp t) const override;
+    core::Timestamp day_start(core::Date d) const override;
+    std::string local_hhmm(core::Timestamp t) const override;
+    const alloc::Zone& zone() const override { return m_zone; }
+
+private:
+    std::chrono::minutes m_offset;
+    FixedZone m_zone;
 };
 
 // A fresh folder under the system temp dir, removed with its contents at destruction.

@@ -39,6 +39,14 @@ bool on_grid(Timestamp t, Minutes slot) { return ceil_grid(t, slot) == t; }
 
 std::string num(long long v) { return std::to_string(v); }
 
+// Refusal numbers are plain integers: instants and durations in seconds.
+std::int64_t secs(Timestamp t) { return t.time_since_epoch().count(); }
+std::int64_t secs(seconds d) { return d.count(); }
+Timestamp instant(std::int64_t v) { return Timestamp{seconds{v}}; }
+Refusal refuse(Rule rule, std::int64_t a = 0, std::int64_t b = 0, std::int64_t c = 0, std::int64_t d = 0) {
+    return Refusal{rule, {a, b, c, d}};
+}
+
 // "warn:12" → ("warn", 12).
 std::pair<std::string, std::int64_t> split_key(const std::string& key) {
     const auto colon = key.find(':');
@@ -56,6 +64,7 @@ seconds overlap(Timestamp a0, Timestamp a1, Timestamp b0, Timestamp b1) {
 }  // namespace
 
 const Machine* Engine::machine(MachineId id) const {
+    if (const Machine* fast = m_fast_machine.get(id)) return fast;
     auto it = m_machines.find(id);
     return it == m_machines.end() ? nullptr : &it->second;
 }
@@ -67,11 +76,140 @@ const Session* Engine::session_on(MachineId m) const {
     auto it = m_session_on.find(m);
     return it == m_session_on.end() ? nullptr : &m_sessions.at(it->second);
 }
+// Member ids are store row ids, dense from 1: a bitmap of a few kilobytes per machine answers
+// in one memory access what a binary search over thousands of ids answers in a dozen cache
+// misses. Ids beyond the bitmap (sparse ids) are looked up in the sorted list itself.
 bool Engine::is_authorised(const Machine& mc, MemberId m) const {
+    const std::vector<std::uint64_t>* bits = m_fast_bits.get(mc.id);
+    if (!bits)
+        if (auto bi = m_authorised_bits.find(mc.id); bi != m_authorised_bits.end()) bits = &bi->second;
+    if (bits && m >= 0) {
+        const auto u = static_cast<std::uint64_t>(m);
+        if (u / 64 < bits->size()) return ((*bits)[u / 64] >> (u % 64)) & 1U;
+    }
     return std::binary_search(mc.authorised.begin(), mc.authorised.end(), m);
 }
+const MemberInfo* Engine::member_info(MemberId id) const {
+    if (const MemberInfo* fast = m_fast_member.get(id)) return fast;
+    auto it = m_members.find(id);
+    return it == m_members.end() ? nullptr : &it->second;
+}
+const Engine::Index& Engine::machine_index(MachineId id) const {
+    if (const Index* fast = m_fast_machine_index.get(id)) return *fast;
+    return m_by_machine.at(id);
+}
+const Engine::Index* Engine::member_index(MemberId id) const {
+    if (const Index* fast = m_fast_member_index.get(id)) return fast;
+    auto it = m_by_member.find(id);
+    return it == m_by_member.end() ? nullptr : &it->second;
+}
+Engine::MemberHot Engine::member_hot(MemberId id) const {
+    if (id >= 0 && static_cast<std::uint64_t>(id) < m_member_hot.size() && m_member_hot[static_cast<std::size_t>(id)].known)
+        return m_member_hot[static_cast<std::size_t>(id)];
+    const MemberInfo* m = member_info(id);
+    if (!m) return MemberHot{};
+    MemberHot h{0, m->role, true, m->valid_until.has_value()};
+    if (m->valid_until) h.valid_until = static_cast<std::int32_t>(sys_days{*m->valid_until}.time_since_epoch().count());
+    return h;
+}
+void Engine::upsert_member(const MemberInfo& m) {
+    const MemberInfo& stored = m_members[m.id] = m;
+    m_fast_member.set(m.id, &stored, m_members.size());
+    // The same coverage as the pointers (ById::set): ids past it are looked up in the map.
+    if (m.id >= 0 && m_fast_member.get(m.id)) {
+        const auto u = static_cast<std::size_t>(m.id);
+        if (u >= m_member_hot.size()) m_member_hot.resize(u + 1);
+        MemberHot& h = m_member_hot[u];
+        h = MemberHot{0, m.role, true, m.valid_until.has_value()};
+        if (m.valid_until) h.valid_until = static_cast<std::int32_t>(sys_days{*m.valid_until}.time_since_epoch().count());
+    }
+}
+// Called on every change to a machine (set_machine), so its pointers are refreshed here.
+void Engine::index_machine(const Machine& mc) {
+    m_fast_machine_index.set(mc.id, &m_by_machine[mc.id], m_machines.size() + 1);
+    // Covers the ids up to the largest authorised one, within 32 bytes per authorised member
+    // (plus 8 KB): sparse ids past that go to the list.
+    const std::size_t cap = 1024 + 4 * mc.authorised.size();
+    std::vector<std::uint64_t> bits;
+    for (MemberId m : mc.authorised) {
+        if (m < 0) continue;
+        const auto word = static_cast<std::uint64_t>(m) / 64;
+        if (word >= cap) break;  // sorted: the rest are larger
+        if (word >= bits.size()) bits.resize(word + 1, 0);
+        bits[word] |= std::uint64_t{1} << (static_cast<std::uint64_t>(m) % 64);
+    }
+    // Ids below the cover and not set are not authorised; the cover ends where the list
+    // continues past the cap (those ids are looked up in the list).
+    auto& stored = m_authorised_bits[mc.id] = std::move(bits);
+    m_fast_bits.set(mc.id, &stored, m_machines.size() + 1);
+}
+
+Engine::Index::const_iterator Engine::Index::lower_bound(const Held& key) const {
+    const auto c = static_cast<std::size_t>(
+        std::partition_point(m_last.begin(), m_last.end(), [&](const Held& l) { return l < key; }) - m_last.begin());
+    if (c == m_chunks.size()) return end();
+    const auto& ch = m_chunks[c];
+    return {&m_chunks, c, static_cast<std::size_t>(std::lower_bound(ch.begin(), ch.end(), key) - ch.begin())};
+}
+Engine::Index::const_iterator Engine::Index::upper_bound(const Held& key) const {
+    const auto c = static_cast<std::size_t>(
+        std::partition_point(m_last.begin(), m_last.end(), [&](const Held& l) { return !(key < l); }) - m_last.begin());
+    if (c == m_chunks.size()) return end();
+    const auto& ch = m_chunks[c];
+    return {&m_chunks, c, static_cast<std::size_t>(std::upper_bound(ch.begin(), ch.end(), key) - ch.begin())};
+}
+void Engine::Index::insert(const Held& h) {
+    if (m_chunks.empty()) {
+        m_chunks.push_back({h});
+        m_last.push_back(h);
+        return;
+    }
+    auto c = static_cast<std::size_t>(
+        std::partition_point(m_last.begin(), m_last.end(), [&](const Held& l) { return l < h; }) - m_last.begin());
+    if (c == m_chunks.size()) --c;  // after every entry: the last chunk grows
+    auto& ch = m_chunks[c];
+    ch.insert(std::lower_bound(ch.begin(), ch.end(), h), h);
+    m_last[c] = ch.back();
+    if (ch.size() <= kChunk) return;
+    std::vector<Held> upper(ch.begin() + static_cast<std::ptrdiff_t>(kChunk / 2), ch.end());
+    ch.resize(kChunk / 2);
+    m_last[c] = ch.back();
+    const auto at = static_cast<std::ptrdiff_t>(c + 1);
+    m_last.insert(m_last.begin() + at, upper.back());
+    m_chunks.insert(m_chunks.begin() + at, std::move(upper));
+}
+void Engine::Index::erase(const Held& key) {
+    const auto it = lower_bound(key);
+    if (it == end() || it->start != key.start || it->id != key.id) return;
+    auto& ch = m_chunks[it.m_c];
+    ch.erase(ch.begin() + static_cast<std::ptrdiff_t>(it.m_i));
+    const auto at = static_cast<std::ptrdiff_t>(it.m_c);
+    if (ch.empty()) {
+        m_chunks.erase(m_chunks.begin() + at);
+        m_last.erase(m_last.begin() + at);
+    } else {
+        m_last[it.m_c] = ch.back();
+    }
+}
+void Engine::Index::assign(std::vector<Held> sorted) {
+    m_chunks.clear();
+    m_last.clear();
+    // Three quarters full: room to insert before the first split.
+    constexpr std::size_t fill = kChunk * 3 / 4;
+    for (std::size_t i = 0; i < sorted.size(); i += fill) {
+        const auto from = sorted.begin() + static_cast<std::ptrdiff_t>(i);
+        const auto to = sorted.begin() + static_cast<std::ptrdiff_t>(std::min(sorted.size(), i + fill));
+        m_chunks.emplace_back(from, to);
+        m_last.push_back(m_chunks.back().back());
+    }
+}
+
 std::string Engine::scope_name(const Machine& mc) const {
     return mc.rules.quota_scope == QuotaScope::pool && mc.pool ? *mc.pool : mc.name;
+}
+std::string Engine::machine_name(std::int64_t id) const {
+    const Machine* mc = machine(id);
+    return mc ? mc->name : num(id);
 }
 std::vector<MachineId> Engine::machines_of(const QueueTarget& t) const {
     std::vector<MachineId> out;
@@ -101,12 +239,17 @@ Engine::Engine(EngineState state, const Zone& zone, Timestamp now, EngineConfig 
       m_as_of(state.as_of.value_or(now)) {
     for (auto& mc : state.machines) {
         std::sort(mc.authorised.begin(), mc.authorised.end());
-        m_by_machine[mc.id];
-        m_machines.emplace(mc.id, std::move(mc));
+        index_machine(mc);
+        const MachineId id = mc.id;
+        m_fast_machine.set(id, &(m_machines[id] = std::move(mc)), state.machines.size());
     }
     m_members.reserve(state.members.size());
-    for (const auto& m : state.members) m_members.emplace(m.id, m);
+    for (const auto& m : state.members) upsert_member(m);
     const Timestamp cutoff = now - kKeep;
+    // The indexes are filled in bulk (sorted once) rather than one insert at a time: the rows
+    // come in the store's order, not in time order.
+    std::unordered_map<MachineId, std::vector<Held>> by_machine;
+    std::unordered_map<MemberId, std::vector<Held>> by_member;
     for (auto& b : state.bookings) {
         m_ids.booking = std::max(m_ids.booking, b.id + 1);
         if (b.series) m_ids.series = std::max(m_ids.series, *b.series + 1);
@@ -114,10 +257,23 @@ Engine::Engine(EngineState state, const Zone& zone, Timestamp now, EngineConfig 
         const bool live = b.state == BookingState::booked || b.state == BookingState::active;
         if (!live && !pending_note && b.end < cutoff) continue;
         if (pending_note) m_notices.insert(b.id);
-        index_add(b);
+        if (occupies(b.state)) {
+            const Held h{b.start, b.id, b.end, b.machine, b.member, b.state};
+            by_machine[b.machine].push_back(h);
+            by_member[b.member].push_back(h);
+        }
         arm_booking(b);
         const BookingId id = b.id;
         m_bookings.emplace(id, std::move(b));
+    }
+    for (auto* group : {&by_machine, &by_member}) {
+        const bool machines = group == &by_machine;
+        for (auto& [id, v] : *group) {
+            std::sort(v.begin(), v.end());
+            Index& idx = (machines ? m_by_machine : m_by_member)[id];
+            idx.assign(std::move(v));
+            if (!machines) m_fast_member_index.set(id, &idx, m_members.size());
+        }
     }
     for (auto& s : state.sessions) {
         m_ids.session = std::max(m_ids.session, s.id + 1);
@@ -142,12 +298,11 @@ Changes Engine::resume(Timestamp now) {
     for (const auto& [id, mc] : m_machines) {
         if (mc.rules.buffer_after <= Minutes{0}) continue;
         const Index& idx = m_by_machine[id];
-        for (auto it = idx.upper_bound({m_as_of, std::numeric_limits<BookingId>::max()}); it != idx.begin();) {
+        for (auto it = idx.upper_bound(Held{m_as_of, std::numeric_limits<BookingId>::max()}); it != idx.begin();) {
             --it;
-            const Booking& x = m_bookings.at(it->second);
-            if (x.state != BookingState::completed) continue;
-            if (x.end + mc.rules.buffer_after > m_as_of)
-                m_deadlines.schedule(key("free", id), x.end + mc.rules.buffer_after);
+            if (it->state != BookingState::completed) continue;
+            if (it->end + mc.rules.buffer_after > m_as_of)
+                m_deadlines.schedule(key("free", id), it->end + mc.rules.buffer_after);
             break;
         }
     }
@@ -192,8 +347,18 @@ Changes Engine::tick(Timestamp now) {
 
 const std::vector<Engine::Window>& Engine::windows_of(core::Date d) const {
     const long k = static_cast<long>(sys_days{d}.time_since_epoch().count());
-    auto it = m_window_cache.find(k);
-    if (it != m_window_cache.end()) return it->second;
+    // Every hours check asks for three days: the days around the first one asked (years of
+    // them) sit in an array, the rare others in the map.
+    constexpr long kDays = 4096;
+    if (m_window_days.empty()) {
+        m_window_base = k - kDays / 4;
+        m_window_days.resize(static_cast<std::size_t>(kDays));
+    }
+    const long slot = k - m_window_base;
+    const bool near = slot >= 0 && slot < kDays;
+    if (near && m_window_days[static_cast<std::size_t>(slot)]) return *m_window_days[static_cast<std::size_t>(slot)];
+    if (!near)
+        if (auto it = m_window_cache.find(k); it != m_window_cache.end()) return it->second;
     std::vector<Window> ws;
     const local_days base{local_days{sys_days{d}.time_since_epoch()}};
     // Opening hours: a local time that exists twice means the earlier instant; one that does
@@ -204,6 +369,7 @@ const std::vector<Engine::Window>& Engine::windows_of(core::Date d) const {
         const Timestamp from = instant(w.from), to = instant(w.to);
         if (to > from) ws.push_back({from, to});
     }
+    if (near) return *(m_window_days[static_cast<std::size_t>(slot)] = std::move(ws));
     if (m_window_cache.size() > 4096) m_window_cache.clear();
     return m_window_cache.emplace(k, std::move(ws)).first->second;
 }
@@ -240,65 +406,71 @@ std::optional<Timestamp> Engine::next_open(Timestamp t) const {
 
 bool Engine::inside_hours(Timestamp s, Timestamp e) const { return !outside_hours(s, e); }
 
-std::optional<Problem> Engine::outside_hours(Timestamp s, Timestamp e) const {
+Engine::Check Engine::outside_hours(Timestamp s, Timestamp e) const {
     const auto end = run_end(s, e);
     if (end && *end >= e) return std::nullopt;
-    return problem("Outside opening hours: the workshop is closed at {0}",
-                   {format_local(*m_zone, end ? *end : s)});
+    return refuse(Rule::closed, secs(end ? *end : s));
 }
 
-std::optional<Problem> Engine::conflict(const Machine& mc, Timestamp s, Timestamp e,
-                                        std::optional<BookingId> ignore) const {
+Engine::Check Engine::conflict(const Machine& mc, Timestamp s, Timestamp e, std::optional<BookingId> ignore) const {
     const auto b = duration_cast<seconds>(mc.rules.buffer_after);
-    const Index& idx = m_by_machine.at(mc.id);
-    const Booking* first = nullptr;
+    const Index& idx = machine_index(mc.id);
+    const Held* first = nullptr;
     // Bookings of one machine never overlap, so their ends rise with their starts: walking back
     // from the last one that starts before e + buffer, the conflicts form one run.
-    for (auto it = idx.lower_bound({e + b, std::numeric_limits<BookingId>::min()}); it != idx.begin();) {
+    for (auto it = idx.lower_bound(Held{e + b, std::numeric_limits<BookingId>::min()}); it != idx.begin();) {
         --it;
-        if (ignore && it->second == *ignore) continue;
-        const Booking& x = m_bookings.at(it->second);
-        if (x.end + b > s) first = &x;
+        if (ignore && it->id == *ignore) continue;
+        if (it->end + b > s) first = &*it;
         else break;
     }
     if (!first) return std::nullopt;
-    if (b == seconds{0})
-        return problem("{0} is already booked from {1} to {2}",
-                       {mc.name, format_local(*m_zone, first->start), format_local(*m_zone, first->end)});
-    return problem("{0} is already booked from {1} to {2}, and needs {3} free after each booking",
-                   {mc.name, format_local(*m_zone, first->start), format_local(*m_zone, first->end),
-                    format_duration(b)});
+    return refuse(Rule::booked, mc.id, secs(first->start), secs(first->end), secs(b));
 }
 
-std::optional<Problem> Engine::over_quota(const Machine& mc, MemberId member, Timestamp s, Timestamp e,
-                                          std::optional<BookingId> ignore) const {
+Engine::Check Engine::over_quota(const Machine& mc, MemberId member, Timestamp s, Timestamp e,
+                                 std::optional<BookingId> ignore) const {
     if (!mc.rules.quota_per_week) return std::nullopt;
     const auto quota = duration_cast<seconds>(*mc.rules.quota_per_week);
     const bool pool = mc.rules.quota_scope == QuotaScope::pool && mc.pool;
-    std::vector<std::pair<Timestamp, Timestamp>> held{{s, e}};
-    if (auto mi = m_by_member.find(member); mi != m_by_member.end()) {
-        for (const auto& [start, id] : mi->second) {
-            if (start >= e + kWeek) break;
-            if (ignore && id == *ignore) continue;
-            const Booking& x = m_bookings.at(id);
+    // At most a handful of intervals: a small fixed buffer keeps the common case off the heap.
+    std::pair<Timestamp, Timestamp> fixed[16];
+    std::vector<std::pair<Timestamp, Timestamp>> spill;
+    std::size_t n = 0;
+    auto add = [&](Timestamp a, Timestamp z) {
+        if (n < std::size(fixed)) {
+            fixed[n++] = {a, z};
+            return;
+        }
+        if (spill.empty()) spill.assign(fixed, fixed + n);
+        spill.emplace_back(a, z);
+        ++n;
+    };
+    add(s, e);
+    if (const Index* mine = member_index(member)) {
+        for (const Held& x : *mine) {
+            if (x.start >= e + kWeek) break;
+            if (ignore && x.id == *ignore) continue;
             if (x.end <= s - kWeek) continue;
             if (x.machine != mc.id) {
                 if (!pool) continue;
                 const Machine* other = machine(x.machine);
                 if (!other || other->pool != mc.pool) continue;
             }
-            held.emplace_back(x.start, x.end);
+            add(x.start, x.end);
         }
     }
+    const std::pair<Timestamp, Timestamp>* held = spill.empty() ? fixed : spill.data();
+    const std::pair<Timestamp, Timestamp>* held_end = held + n;
     // The sum over a sliding week peaks where the window's end meets the end of an interval,
     // or its start meets the start of one: only those windows need counting.
     seconds worst{-1};
     Timestamp worst_at{};
-    for (const auto& [hs, he] : held) {
-        for (const Timestamp t : {he, hs + kWeek}) {
+    for (auto h = held; h != held_end; ++h) {
+        for (const Timestamp t : {h->second, h->first + kWeek}) {
             if (!(t > s && t - kWeek < e)) continue;
             seconds sum{0};
-            for (const auto& [a, z] : held) sum += overlap(a, z, t - kWeek, t);
+            for (auto x = held; x != held_end; ++x) sum += overlap(x->first, x->second, t - kWeek, t);
             if (sum > worst || (sum == worst && t < worst_at)) {
                 worst = sum;
                 worst_at = t;
@@ -306,63 +478,86 @@ std::optional<Problem> Engine::over_quota(const Machine& mc, MemberId member, Ti
         }
     }
     if (worst <= quota) return std::nullopt;
-    return problem("Quota reached: this would make {0} on {1} in the 7 days before {2}, and the limit is {3}",
-                   {format_duration(worst), scope_name(mc), format_local(*m_zone, worst_at),
-                    format_duration(quota)});
+    return refuse(Rule::quota, mc.id, secs(worst), secs(worst_at), secs(quota));
 }
 
-std::expected<void, Problem> Engine::check_request(const BookingRequest& r, Timestamp now,
-                                                   std::optional<BookingId> ignore) const {
+Engine::Check Engine::check_request(const BookingRequest& r, Timestamp now, std::optional<BookingId> ignore) const {
     const Machine* mc = machine(r.machine);
-    if (!mc) return std::unexpected(problem("No machine has the number {0}", {num(r.machine)}));
-    auto mi = m_members.find(r.member);
-    if (mi == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(r.member)}));
-    auto ai = m_members.find(r.actor);
-    if (ai == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(r.actor)}));
-    const bool host = core::can_host(ai->second.role);
-    if (r.actor != r.member && !host) return std::unexpected(problem("Only a host can act for another member"));
+    if (!mc) return refuse(Rule::no_machine, r.machine);
+    const MemberHot member = member_hot(r.member);
+    if (!member.known) return refuse(Rule::no_member, r.member);
+    const MemberHot actor = r.actor == r.member ? member : member_hot(r.actor);
+    if (!actor.known) return refuse(Rule::no_member, r.actor);
+    const bool host = core::can_host(actor.role);
+    if (r.actor != r.member && !host) return refuse(Rule::not_host);
     const MachineRules& ru = mc->rules;
-    if (r.end <= r.start)
-        return std::unexpected(problem("The end ({1}) must come after the start ({0})",
-                                       {format_local(*m_zone, r.start), format_local(*m_zone, r.end)}));
-    if (r.start < now) return std::unexpected(problem("{0} is already past", {format_local(*m_zone, r.start)}));
+    if (r.end <= r.start) return refuse(Rule::end_before_start, secs(r.start), secs(r.end));
+    if (r.start < now) return refuse(Rule::past, secs(r.start));
     for (const Timestamp t : {r.start, r.end})
-        if (!on_grid(t, ru.slot))
-            return std::unexpected(problem("{0} is not on the {1}-minute grid of {2}: the next time on it is {3}",
-                                           {format_local(*m_zone, t), num(ru.slot.count()), mc->name,
-                                            format_local(*m_zone, ceil_grid(t, ru.slot))}));
+        if (!on_grid(t, ru.slot)) return refuse(Rule::off_grid, mc->id, secs(t), ru.slot.count(), secs(ceil_grid(t, ru.slot)));
     const auto len = r.end - r.start;
-    if (len < ru.min_length)
-        return std::unexpected(problem("Too short: {0}; {1} takes bookings of {2} to {3}",
-                                       {format_duration(len), mc->name, format_duration(ru.min_length),
-                                        format_duration(ru.max_length)}));
-    if (len > ru.max_length)
-        return std::unexpected(problem("Too long: {0}; {1} takes bookings of {2} to {3}",
-                                       {format_duration(len), mc->name, format_duration(ru.min_length),
-                                        format_duration(ru.max_length)}));
+    if (len < ru.min_length || len > ru.max_length)
+        return refuse(len < ru.min_length ? Rule::too_short : Rule::too_long, mc->id, secs(len),
+                      secs(duration_cast<seconds>(ru.min_length)), secs(duration_cast<seconds>(ru.max_length)));
     const Timestamp horizon = now + days{ru.ahead_days};
-    if (!host && r.start > horizon)
-        return std::unexpected(problem("Too far ahead: {0} takes bookings up to {1} days ahead, until {2}",
-                                       {mc->name, num(ru.ahead_days), format_local(*m_zone, horizon)}));
-    const MemberInfo& member = mi->second;
-    if (member.valid_until && m_zone->local_day(r.start) > *member.valid_until)
-        return std::unexpected(problem("Membership ends on {0}, before {1}: renew it with a host",
-                                       {core::format_date(*member.valid_until), format_local(*m_zone, r.start)}));
-    if (!is_authorised(*mc, r.member))
-        return std::unexpected(problem("Not authorised on {0}: a host authorises members after their training",
-                                       {mc->name}));
-    if (!host && mc->status == MachineStatus::maintenance)
-        return std::unexpected(problem("{0} is under maintenance", {mc->name}));
-    if (!host && mc->status == MachineStatus::out_of_order)
-        return std::unexpected(problem("{0} is out of order", {mc->name}));
+    if (!host && r.start > horizon) return refuse(Rule::too_far, mc->id, ru.ahead_days, secs(horizon));
+    if (member.has_valid_until && m_zone->local_day(r.start) > core::Date{sys_days{days{member.valid_until}}})
+        return refuse(Rule::membership_ends, member.valid_until, secs(r.start));
+    if (!is_authorised(*mc, r.member)) return refuse(Rule::not_authorised, mc->id);
+    if (!host && mc->status == MachineStatus::maintenance) return refuse(Rule::maintenance, mc->id);
+    if (!host && mc->status == MachineStatus::out_of_order) return refuse(Rule::out_of_order, mc->id);
     if (!host)
-        if (auto p = outside_hours(r.start, r.end)) return std::unexpected(*p);
-    if (auto p = conflict(*mc, r.start, r.end, ignore)) return std::unexpected(*p);
-    if (auto p = over_quota(*mc, r.member, r.start, r.end, ignore)) return std::unexpected(*p);
-    return {};
+        if (auto p = outside_hours(r.start, r.end)) return p;
+    if (auto p = conflict(*mc, r.start, r.end, ignore)) return p;
+    return over_quota(*mc, r.member, r.start, r.end, ignore);
 }
 
-std::expected<Timestamp, Problem> Engine::walk_in_end(const Machine& mc, const MemberInfo& member,
+Problem Engine::explain(const Refusal& r) const {
+    const auto& n = r.n;
+    auto when = [&](std::int64_t t) { return format_local(*m_zone, instant(t)); };
+    auto span = [&](std::int64_t d) { return format_duration(seconds{d}); };
+    switch (r.rule) {
+    case Rule::no_machine: return problem("No machine has the number {0}", {num(n[0])});
+    case Rule::no_member: return problem("No member has the number {0}", {num(n[0])});
+    case Rule::not_host: return problem("Only a host can act for another member");
+    case Rule::end_before_start:
+        return problem("The end ({1}) must come after the start ({0})", {when(n[0]), when(n[1])});
+    case Rule::past: return problem("{0} is already past", {when(n[0])});
+    case Rule::off_grid:
+        return problem("{0} is not on the {1}-minute grid of {2}: the next time on it is {3}",
+                       {when(n[1]), num(n[2]), machine_name(n[0]), when(n[3])});
+    case Rule::too_short:
+    case Rule::too_long:
+        return problem(r.rule == Rule::too_short ? "Too short: {0}; {1} takes bookings of {2} to {3}"
+                                                 : "Too long: {0}; {1} takes bookings of {2} to {3}",
+                       {span(n[1]), machine_name(n[0]), span(n[2]), span(n[3])});
+    case Rule::too_far:
+        return problem("Too far ahead: {0} takes bookings up to {1} days ahead, until {2}",
+                       {machine_name(n[0]), num(n[1]), when(n[2])});
+    case Rule::membership_ends:
+        return problem("Membership ends on {0}, before {1}: renew it with a host",
+                       {core::format_date(core::Date{sys_days{days{n[0]}}}), when(n[1])});
+    case Rule::not_authorised:
+        return problem("Not authorised on {0}: a host authorises members after their training", {machine_name(n[0])});
+    case Rule::maintenance: return problem("{0} is under maintenance", {machine_name(n[0])});
+    case Rule::out_of_order: return problem("{0} is out of order", {machine_name(n[0])});
+    case Rule::closed: return problem("Outside opening hours: the workshop is closed at {0}", {when(n[0])});
+    case Rule::booked:
+        if (n[3] == 0)
+            return problem("{0} is already booked from {1} to {2}", {machine_name(n[0]), when(n[1]), when(n[2])});
+        return problem("{0} is already booked from {1} to {2}, and needs {3} free after each booking",
+                       {machine_name(n[0]), when(n[1]), when(n[2]), span(n[3])});
+    case Rule::quota: {
+        const Machine* mc = machine(n[0]);
+        return problem("Quota reached: this would make {0} on {1} in the 7 days before {2}, and the limit is {3}",
+                       {span(n[1]), mc ? scope_name(*mc) : num(n[0]), when(n[2]), span(n[3])});
+    }
+    }
+    assert(false && "every rule is explained above");
+    return problem("Refused");
+}
+
+std::expected<Timestamp, Refusal> Engine::walk_in_end(const Machine& mc, const MemberInfo& member,
                                                       Timestamp now) const {
     const bool host = core::can_host(member.role);
     const MachineRules& ru = mc.rules;
@@ -375,10 +570,9 @@ std::expected<Timestamp, Problem> Engine::walk_in_end(const Machine& mc, const M
     if (!host) end = std::min(end, *run_end(now, end));
     const auto b = duration_cast<seconds>(ru.buffer_after);
     const Index& idx = m_by_machine.at(mc.id);
-    for (auto it = idx.lower_bound({now, std::numeric_limits<BookingId>::min()}); it != idx.end(); ++it) {
-        const Booking& x = m_bookings.at(it->second);
-        if (x.end + b <= now) continue;  // an instant-long booking closed this very second
-        end = std::min(end, x.start - b);
+    for (auto it = idx.lower_bound(Held{now, std::numeric_limits<BookingId>::min()}); it != idx.end(); ++it) {
+        if (it->end + b <= now) continue;  // an instant-long booking closed this very second
+        end = std::min(end, it->start - b);
         break;
     }
     if (over_quota(mc, member.id, now, end, std::nullopt)) {
@@ -398,16 +592,28 @@ std::expected<Timestamp, Problem> Engine::walk_in_end(const Machine& mc, const M
 
 void Engine::index_add(const Booking& b) {
     if (!occupies(b.state)) return;
-    m_by_machine[b.machine].emplace(b.start, b.id);
-    m_by_member[b.member].emplace(b.start, b.id);
+    const Held h{b.start, b.id, b.end, b.machine, b.member, b.state};
+    Index* on_machine = m_fast_machine_index.get(b.machine);
+    (on_machine ? *on_machine : m_by_machine[b.machine]).insert(h);
+    if (Index* mine = m_fast_member_index.get(b.member)) {
+        mine->insert(h);
+    } else {
+        Index& created = m_by_member[b.member];
+        created.insert(h);
+        m_fast_member_index.set(b.member, &created, m_members.size());
+    }
 }
 void Engine::index_remove(const Booking& b) {
     if (!occupies(b.state)) return;
-    m_by_machine[b.machine].erase({b.start, b.id});
+    const Held key{b.start, b.id};
+    m_by_machine[b.machine].erase(key);
     auto mi = m_by_member.find(b.member);
     if (mi != m_by_member.end()) {
-        mi->second.erase({b.start, b.id});
-        if (mi->second.empty()) m_by_member.erase(mi);
+        mi->second.erase(key);
+        if (mi->second.empty()) {
+            m_fast_member_index.set(b.member, nullptr, 0);
+            m_by_member.erase(mi);
+        }
     }
 }
 void Engine::put_booking(Booking b, Changes& out) {
@@ -433,8 +639,14 @@ void Engine::arm_booking(const Booking& b) {
 }
 
 std::expected<Changes, Problem> Engine::book(const BookingRequest& r, Timestamp now) {
+    auto d = decide_booking(r, now);
+    if (!d) return std::unexpected(explain(d.error()));
+    return std::move(*d);
+}
+
+std::expected<Changes, Refusal> Engine::decide_booking(const BookingRequest& r, Timestamp now) {
     expect_now(now);
-    if (auto ok = check_request(r, now, std::nullopt); !ok) return std::unexpected(ok.error());
+    if (auto no = check_request(r, now, std::nullopt)) return std::unexpected(*no);
     Changes out;
     Booking b{m_ids.booking++, r.machine, r.member, r.start, r.end, BookingState::booked, r.actor, false,
               std::nullopt, now, std::nullopt, false};
@@ -473,9 +685,9 @@ std::expected<Changes, Problem> Engine::book_weekly(const BookingRequest& first,
         }
         r.start = *su;
         r.end = *eu;
-        if (auto ok = check_request(r, now, std::nullopt); !ok) {
+        if (auto no = check_request(r, now, std::nullopt)) {
             undo();
-            return std::unexpected(ok.error());
+            return std::unexpected(explain(*no));
         }
         Booking b{m_ids.booking++, r.machine, r.member, r.start, r.end, BookingState::booked, r.actor, false,
                   series, now, std::nullopt, false};
@@ -539,8 +751,8 @@ std::expected<Changes, Problem> Engine::move(BookingId id, Timestamp start, Time
     if (auto p = may_change(b, &ai->second, reason)) return std::unexpected(*p);
     if (b.state != BookingState::booked)
         return std::unexpected(problem("Booking {0} is already {1}", {num(id), std::string(to_string(b.state))}));
-    if (auto ok = check_request(BookingRequest{b.machine, b.member, start, end, actor}, now, id); !ok)
-        return std::unexpected(ok.error());
+    if (auto no = check_request(BookingRequest{b.machine, b.member, start, end, actor}, now, id))
+        return std::unexpected(explain(*no));
     b.start = start;
     b.end = end;
     if (actor != b.member) {
@@ -578,9 +790,9 @@ std::expected<Changes, Problem> Engine::extend(BookingId id, Timestamp end, Memb
     if (mc.status == MachineStatus::out_of_order) return std::unexpected(problem("{0} is out of order", {mc.name}));
     const MemberInfo& member = m_members.at(b.member);
     if (!core::can_host(ai->second.role) && !core::can_host(member.role))
-        if (auto p = outside_hours(b.end, end)) return std::unexpected(*p);
-    if (auto p = conflict(mc, b.start, end, id)) return std::unexpected(*p);
-    if (auto p = over_quota(mc, b.member, b.start, end, id)) return std::unexpected(*p);
+        if (auto no = outside_hours(b.end, end)) return std::unexpected(explain(*no));
+    if (auto no = conflict(mc, b.start, end, id)) return std::unexpected(explain(*no));
+    if (auto no = over_quota(mc, b.member, b.start, end, id)) return std::unexpected(explain(*no));
     Changes out;
     auto si = m_session_on.find(b.machine);
     assert(si != m_session_on.end() && "an active booking has its session");
@@ -679,18 +891,17 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
     // The member's own booking of now, from early_start before it.
     const Index& idx = m_by_machine.at(mid);
     const Booking* mine = nullptr;
-    for (auto it = idx.upper_bound({now + m_config.early_start, std::numeric_limits<BookingId>::max()});
+    for (auto it = idx.upper_bound(Held{now + m_config.early_start, std::numeric_limits<BookingId>::max()});
          it != idx.begin();) {
         --it;
-        const Booking& x = m_bookings.at(it->second);
-        if (x.end <= now) break;
-        if (x.member == member_id && x.state == BookingState::booked) mine = &x;
+        if (it->end <= now) break;
+        if (it->member == member_id && it->state == BookingState::booked) mine = &m_bookings.at(it->id);
     }
     if (mine) {
         Booking b = *mine;
         if (now < b.start) {
-            if (auto p = conflict(*mc, now, b.end, b.id)) return std::unexpected(*p);
-            if (auto p = over_quota(*mc, member_id, now, b.end, b.id)) return std::unexpected(*p);
+            if (auto no = conflict(*mc, now, b.end, b.id)) return std::unexpected(explain(*no));
+            if (auto no = over_quota(*mc, member_id, now, b.end, b.id)) return std::unexpected(explain(*no));
             b.start = now;
         }
         b.state = BookingState::active;
@@ -707,7 +918,7 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
             return std::unexpected(problem("{0} is held for the next member in the queue until {1}",
                                            {mc->name, format_local(*m_zone, *q.offer_expires)}));
     auto end = walk_in_end(*mc, member, now);
-    if (!end) return std::unexpected(end.error());
+    if (!end) return std::unexpected(explain(end.error()));
     Booking b{m_ids.booking++, mid, member_id, now, *end, BookingState::active, member_id, true,
               std::nullopt, now, std::nullopt, false};
     const BookingId bid = b.id;
@@ -880,10 +1091,9 @@ std::vector<QueuePlace> Engine::queue_places(const QueueTarget& target, Timestam
         use = mc.rules.min_length;
         Timestamp t = now;
         const Index& idx = m_by_machine.at(mid);
-        for (auto it = idx.lower_bound({now - days{1}, 0}); it != idx.end(); ++it) {
-            const Booking& x = m_bookings.at(it->second);
-            if (x.start > t + mc.rules.min_length + mc.rules.buffer_after) break;
-            t = std::max(t, x.end + mc.rules.buffer_after);
+        for (auto it = idx.lower_bound(Held{now - days{1}, 0}); it != idx.end(); ++it) {
+            if (it->start > t + mc.rules.min_length + mc.rules.buffer_after) break;
+            t = std::max(t, it->end + mc.rules.buffer_after);
         }
         free_at.push_back(t);
     }
@@ -906,9 +1116,9 @@ std::vector<QueuePlace> Engine::queue_places(const QueueTarget& target, Timestam
 std::expected<Changes, Problem> Engine::set_machine(Machine m, Timestamp now) {
     expect_now(now);
     std::sort(m.authorised.begin(), m.authorised.end());
-    m_by_machine[m.id];
+    index_machine(m);
     Changes out;
-    m_machines[m.id] = m;
+    m_fast_machine.set(m.id, &(m_machines[m.id] = m), m_machines.size());
     if (m.status != MachineStatus::available)
         if (const Session* s = session_on(m.id)) close_session(s->id, now, SessionEnd::host, out);
     out.machines.push_back(std::move(m));
@@ -946,6 +1156,7 @@ std::expected<Changes, Problem> Engine::authorise(MachineId id, MemberId member,
 void Engine::set_hours(OpeningHours h) {
     m_hours = std::move(h);
     m_window_cache.clear();
+    m_window_days.clear();
 }
 
 // [SECTION] queries
@@ -981,9 +1192,9 @@ std::expected<std::vector<Slot>, Problem> Engine::find_slots(const SlotQuery& q,
                     continue;
                 }
             }
-            auto it = idx.lower_bound({e + b, std::numeric_limits<BookingId>::min()});
+            auto it = idx.lower_bound(Held{e + b, std::numeric_limits<BookingId>::min()});
             if (it != idx.begin()) {
-                const Booking& x = m_bookings.at(std::prev(it)->second);
+                const Held& x = *std::prev(it);
                 if (x.end + b > t) {
                     t = ceil_grid(std::max(x.end + b, t + seconds{1}), ru.slot);
                     continue;
@@ -1008,9 +1219,9 @@ std::vector<Booking> Engine::bookings_on(MachineId m, Timestamp from, Timestamp 
     std::vector<Booking> out;
     auto mi = m_by_machine.find(m);
     if (mi == m_by_machine.end()) return out;
-    auto it = mi->second.lower_bound({from, std::numeric_limits<BookingId>::min()});
-    if (it != mi->second.begin() && m_bookings.at(std::prev(it)->second).end > from) --it;
-    for (; it != mi->second.end() && it->first < to; ++it) out.push_back(m_bookings.at(it->second));
+    auto it = mi->second.lower_bound(Held{from, std::numeric_limits<BookingId>::min()});
+    if (it != mi->second.begin() && std::prev(it)->end > from) --it;
+    for (; it != mi->second.end() && it->start < to; ++it) out.push_back(m_bookings.at(it->id));
     return out;
 }
 
@@ -1018,10 +1229,8 @@ std::vector<Booking> Engine::bookings_of(MemberId m, Timestamp from) const {
     std::vector<Booking> out;
     auto mi = m_by_member.find(m);
     if (mi == m_by_member.end()) return out;
-    for (const auto& [start, id] : mi->second) {
-        const Booking& b = m_bookings.at(id);
-        if (b.end > from) out.push_back(b);
-    }
+    for (const Held& x : mi->second)
+        if (x.end > from) out.push_back(m_bookings.at(x.id));
     return out;
 }
 

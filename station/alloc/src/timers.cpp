@@ -1,48 +1,70 @@
 // Deadlines (see timers.hpp). Layer: alloc (pure).
 #include <etabli/alloc/timers.hpp>
 
+#include <algorithm>
+
 namespace etabli::alloc {
 
+bool Deadlines::stale(const Entry& e) const {
+    auto it = m_by_key.find(e.key);
+    return it == m_by_key.end() || it->second.gen != e.gen;
+}
+
+void Deadlines::drop_stale_top() {
+    while (!m_heap.empty() && stale(m_heap.front())) {
+        std::pop_heap(m_heap.begin(), m_heap.end(), later);
+        m_heap.pop_back();
+    }
+}
+
+void Deadlines::compact() {
+    std::erase_if(m_heap, [&](const Entry& e) { return stale(e); });
+    std::make_heap(m_heap.begin(), m_heap.end(), later);
+}
+
 void Deadlines::schedule(const std::string& key, core::Timestamp at) {
-    cancel(key);
-    m_by_key.emplace(key, at);
-    m_by_time.emplace(at, key);
+    const std::uint64_t gen = ++m_gen;
+    m_by_key.insert_or_assign(key, Live{at, gen});
+    // The top was live before; only this key's old entry can have turned stale up there.
+    const bool top_moved = !m_heap.empty() && m_heap.front().key == key;
+    m_heap.push_back(Entry{at, gen, key});
+    std::push_heap(m_heap.begin(), m_heap.end(), later);
+    // A moved deadline leaves its old entry behind; bound the garbage to the live size.
+    if (m_heap.size() > 64 && m_heap.size() > 2 * m_by_key.size()) compact();
+    if (top_moved) drop_stale_top();
 }
 
 void Deadlines::cancel(const std::string& key) {
-    auto it = m_by_key.find(key);
-    if (it == m_by_key.end()) return;
-    m_by_time.erase({it->second, key});
-    m_by_key.erase(it);
+    if (m_by_key.erase(key) == 0) return;
+    if (m_heap.size() > 64 && m_heap.size() > 2 * m_by_key.size()) compact();
+    drop_stale_top();
 }
 
 std::optional<core::Timestamp> Deadlines::next() const {
-    if (m_by_time.empty()) return std::nullopt;
-    return m_by_time.begin()->first;
+    if (m_heap.empty()) return std::nullopt;
+    return m_heap.front().at;
 }
 
 std::optional<core::Timestamp> Deadlines::when(const std::string& key) const {
     auto it = m_by_key.find(key);
     if (it == m_by_key.end()) return std::nullopt;
-    return it->second;
+    return it->second.at;
 }
 
 std::vector<std::string> Deadlines::take_due(core::Timestamp now) {
     std::vector<std::string> due;
-    while (!m_by_time.empty() && m_by_time.begin()->first <= now) {
-        auto node = m_by_time.begin();
-        due.push_back(node->second);
-        m_by_key.erase(node->second);
-        m_by_time.erase(node);
-    }
+    while (auto next = take_next(now)) due.push_back(std::move(next->second));
     return due;
 }
 
 std::optional<std::pair<core::Timestamp, std::string>> Deadlines::take_next(core::Timestamp now) {
-    if (m_by_time.empty() || m_by_time.begin()->first > now) return std::nullopt;
-    auto node = m_by_time.extract(m_by_time.begin());
-    m_by_key.erase(node.value().second);
-    return std::move(node.value());
+    if (m_heap.empty() || m_heap.front().at > now) return std::nullopt;
+    std::pop_heap(m_heap.begin(), m_heap.end(), later);
+    Entry e = std::move(m_heap.back());
+    m_heap.pop_back();
+    m_by_key.erase(e.key);
+    drop_stale_top();
+    return std::pair{e.at, std::move(e.key)};
 }
 
 }  // namespace etabli::alloc

@@ -14,7 +14,9 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <map>
+#include <set>
 
 namespace etabli::app {
 
@@ -34,6 +36,27 @@ struct Station::State {
     alloc::Deadlines deadlines;
     std::string published_hhmm;
     std::optional<core::Date> published_day;
+
+    // [Allocation (#3)]
+    std::unique_ptr<alloc::Engine> engine;
+    std::map<std::string, alloc::MachineId> machine_by_name;  // lower-cased, for readers
+    std::map<alloc::MachineId, bool> power;                   // the last power action per machine
+    std::optional<AccessView> last_access;
+    std::uint64_t access_seq = 0;
+    std::vector<alloc::Booking> notices;
+    std::optional<std::vector<alloc::Slot>> last_slots;
+    std::optional<core::Date> pruned_day;
+
+    void index_machines(const std::vector<alloc::Machine>& ms) {
+        for (const auto& m : ms) {
+            std::erase_if(machine_by_name, [&](const auto& kv) { return kv.second == m.id; });
+            machine_by_name[lower(m.name)] = m.id;
+        }
+    }
+    static std::string lower(std::string s) {
+        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    }
 
     // A write failed: nothing changed in memory; hosts see the problem on the kiosk.
     Result failed(core::Problem p) {
@@ -77,6 +100,37 @@ struct Station::State {
 
 
 // [SECTION] Life cycle
+namespace {
+alloc::MemberInfo command_line_admin() { return alloc::MemberInfo{kCommandLine, core::Role::admin, std::nullopt}; }
+}  // namespace
+
+// Builds the allocation engine from the store, then resumes the sessions that were running
+// when the station stopped (closing those whose end passed meanwhile).
+std::expected<void, Problem> Station::build_engine() {
+    State& st = *m_state;
+    const auto now = m_clock.now();
+    auto state = m_store.load_alloc(now);
+    if (!state) return std::unexpected(state.error());
+    state->members.push_back(command_line_admin());
+    st.machine_by_name.clear();
+    st.index_machines(state->machines);
+    st.engine = std::make_unique<alloc::Engine>(std::move(*state), m_calendar.zone(), now);
+    auto resumed = st.engine->resume(now);
+    if (auto r = m_store.commit_alloc(resumed, std::nullopt, now); !r) return std::unexpected(r.error());
+    act(resumed.actions);
+    return {};
+}
+
+void Station::act(const std::vector<alloc::Action>& actions) {
+    for (const auto& a : actions) {
+        if (a.kind == alloc::Action::Kind::power_on || a.kind == alloc::Action::Kind::renew_lease)
+            m_state->power[a.machine] = true;
+        else if (a.kind == alloc::Action::Kind::power_off)
+            m_state->power[a.machine] = false;
+        if (m_control) m_control->apply(a);
+    }
+}
+
 Station::Station(Store& store, const Clock& clock, const Calendar& calendar, Options opts)
     : m_store(store), m_clock(clock), m_calendar(calendar), m_opts(opts), m_state(std::make_unique<State>()) {
     m_snapshot = std::make_shared<Snapshot>();
@@ -93,6 +147,7 @@ std::expected<void, Problem> Station::start() {
     for (auto& b : data->badges) dir->badges.emplace(b.uid, std::move(b));
     m_state->directory = std::move(dir);
     for (auto& p : data->open_presence) m_state->open[p.member_id] = p;
+    if (auto r = build_engine(); !r) return std::unexpected(r.error());
     housekeeping();
     publish();
     {
@@ -118,7 +173,10 @@ void Station::run() {
         {
             std::unique_lock lk(m_mutex);
             auto wait = duration_cast<milliseconds>(seconds{1});
-            if (auto next = m_state->deadlines.next()) {
+            auto next = m_state->deadlines.next();
+            if (auto e = m_state->engine ? m_state->engine->next_deadline() : std::nullopt; e && (!next || *e < *next))
+                next = e;
+            if (next) {
                 const auto until = duration_cast<milliseconds>(*next - m_clock.now());
                 wait = std::clamp(until, milliseconds{0}, wait);
             }
@@ -196,7 +254,14 @@ Result Station::handle(const Command& c) {
     return std::visit(
         [&](const auto& cmd) -> Result {
             using T = std::decay_t<decltype(cmd)>;
-            if constexpr (std::is_same_v<T, BadgeSeen>) {
+            if constexpr (std::is_same_v<T, AddMachine> || std::is_same_v<T, SetMachineStatus> ||
+                          std::is_same_v<T, Authorise> || std::is_same_v<T, SetHours> || std::is_same_v<T, Book> ||
+                          std::is_same_v<T, CancelBooking> || std::is_same_v<T, FindSlots> ||
+                          std::is_same_v<T, JoinQueue> || std::is_same_v<T, LeaveQueue> ||
+                          std::is_same_v<T, EndSession> || std::is_same_v<T, MachineAccess>) {
+                return handle_alloc(c);
+            } else if constexpr (std::is_same_v<T, BadgeSeen>) {
+                if (auto machine = machine_of_reader(cmd.reader)) return handle_machine_tap(*machine, cmd.uid);
                 return handle_tap(cmd);
             } else if constexpr (std::is_same_v<T, AddMember>) {
                 return handle_add_member(cmd);
@@ -241,7 +306,10 @@ Result Station::handle(const Command& c) {
                     if (!data) return st.failed(data.error());
                     Directory& d = st.edit_directory();
                     d.members.clear();
-                    for (auto& m : data->members) d.members.emplace(m.id, std::move(m));
+                    for (auto& m : data->members) {
+                        if (st.engine) st.engine->upsert_member(alloc::MemberInfo::of(m));
+                        d.members.emplace(m.id, std::move(m));
+                    }
                 }
                 return *summary;
             } else {
@@ -307,6 +375,15 @@ Result Station::handle_tap(const BadgeSeen& c) {
             break;
         }
     }
+    // Notes left by a host on this member's bookings (a cancellation, a move) are shown once.
+    st.notices.clear();
+    if (member && !core::is_refusal(decision.kind) && st.engine) {
+        auto notes = st.engine->take_notices(member->id);
+        if (!notes.empty()) {
+            if (auto r = m_store.commit_alloc(notes, std::nullopt, now); !r) return st.failed(r.error());
+            st.notices = notes.bookings;
+        }
+    }
     view.seq = ++st.tap_seq;
     st.last_tap = view;
     return view;
@@ -335,6 +412,7 @@ Result Station::handle_add_member(const AddMember& c) {
     if (!m) return st.failed(m.error());
     Directory& d = st.edit_directory();
     d.members[m->id] = *m;
+    if (st.engine) st.engine->upsert_member(alloc::MemberInfo::of(*m));
     if (uid) {
         auto b = m_store.add_badge(*uid, m->id, c.actor, now);
         if (!b) return st.failed(b.error());
@@ -364,6 +442,185 @@ Result Station::handle_add_badge(const AddBadge& c) {
     return *b;
 }
 
+// [SECTION] Allocation
+// Every engine decision goes through commit(): the rows are written in one transaction
+// before any action is carried out. Should the write fail, the engine (which already
+// changed its memory) is rebuilt from the store, so memory never runs ahead of the disk.
+bool Station::engine_tick(core::Timestamp now) {
+    State& st = *m_state;
+    if (!st.engine) return false;
+    auto due = st.engine->next_deadline();
+    if (!due || *due > now) return false;
+    auto changes = st.engine->tick(now);
+    (void)commit(std::move(changes), std::nullopt);
+    return true;
+}
+
+Result Station::commit(std::expected<alloc::Changes, Problem> changes, std::optional<core::MemberId> actor) {
+    State& st = *m_state;
+    if (!changes) return std::unexpected(changes.error());
+    const auto now = m_clock.now();
+    if (auto r = m_store.commit_alloc(*changes, actor, now); !r) {
+        auto failure = st.failed(r.error());
+        if (auto rebuilt = build_engine(); !rebuilt) st.storage_problem = rebuilt.error();
+        return failure;
+    }
+    st.index_machines(changes->machines);
+    act(changes->actions);
+    return Done{};
+}
+
+std::optional<alloc::MachineId> Station::machine_of_reader(const std::string& reader) const {
+    const State& st = *m_state;
+    if (!st.engine || reader.empty()) return std::nullopt;
+    // "kiosk", "keyboard", "cli", "demo": the kiosk's own reader.
+    auto it = st.machine_by_name.find(State::lower(reader));
+    if (it != st.machine_by_name.end()) return it->second;
+    if (reader.starts_with("machine:")) {
+        const auto id = std::strtoll(reader.c_str() + 8, nullptr, 10);
+        if (st.engine->machine(id)) return id;
+    }
+    return std::nullopt;
+}
+
+Result Station::handle_machine_tap(alloc::MachineId machine, const std::string& raw_uid) {
+    State& st = *m_state;
+    const auto now = m_clock.now();
+    auto uid = core::normalize_uid(raw_uid);
+    if (!uid) return std::unexpected(uid.error());
+    engine_tick(now);
+    AccessView view;
+    view.machine = machine;
+    auto it = st.directory->badges.find(*uid);
+    const core::Member* member = it == st.directory->badges.end() ? nullptr : st.directory->find(it->second.member_id);
+    if (!member) {
+        view.refusal = problem("Unknown badge: ask a host to enrol it");
+    } else if (it->second.status != core::BadgeStatus::active) {
+        view.member = member->id;
+        view.refusal = core::describe(core::decide_tap(&it->second, member, nullptr, m_calendar.local_day(now),
+                                                       m_calendar.day_start(m_calendar.local_day(now))),
+                                      member->display_name);
+    } else {
+        return machine_access(machine, *member);
+    }
+    if (auto r = m_store.log_refusal(*uid, core::TapKind::unknown_badge, now); !r) st.storage_problem = r.error();
+    view.seq = ++st.access_seq;
+    st.last_access = view;
+    return view;
+}
+
+Result Station::machine_access(alloc::MachineId machine, const core::Member& member) {
+    State& st = *m_state;
+    const auto now = m_clock.now();
+    engine_tick(now);
+    AccessView view;
+    view.machine = machine;
+    view.member = member.id;
+    const bool had_session = [&] {
+        const auto* s = st.engine->session_on(machine);
+        return s && s->member == member.id;
+    }();
+    auto decision = st.engine->access(machine, member.id, now);
+    if (!decision) {
+        view.refusal = decision.error();
+    } else {
+        if (auto r = commit(std::move(*decision), member.id); !r) return std::unexpected(r.error());
+        view.ended = had_session;
+        view.granted = !had_session;
+        if (const auto* s = st.engine->session_on(machine)) view.until_hhmm = m_calendar.local_hhmm(s->allowed_until);
+    }
+    view.seq = ++st.access_seq;
+    st.last_access = view;
+    return view;
+}
+
+Result Station::handle_alloc(const Command& c) {
+    State& st = *m_state;
+    const auto now = m_clock.now();
+    if (!st.engine) return std::unexpected(problem("The station is not running"));
+    engine_tick(now);
+    alloc::Engine& engine = *st.engine;
+    auto as_actor = [](std::optional<core::MemberId> a) { return a.value_or(kCommandLine); };
+    auto stored_actor = [](std::optional<core::MemberId> a) { return a; };
+    return std::visit(
+        [&](const auto& cmd) -> Result {
+            using T = std::decay_t<decltype(cmd)>;
+            if constexpr (std::is_same_v<T, AddMachine>) {
+                if (auto p = st.require_host(cmd.actor, "Only a host can change machines")) return std::unexpected(*p);
+                alloc::Machine m = cmd.machine;
+                if (st.machine_by_name.contains(State::lower(m.name)))
+                    return std::unexpected(problem("A machine is already called {0}", {m.name}));
+                alloc::MachineId id = 1;
+                for (const auto& [name, mid] : st.machine_by_name) id = std::max(id, mid + 1);
+                m.id = id;
+                auto r = commit(engine.set_machine(m, now), stored_actor(cmd.actor));
+                if (!r) return r;
+                return *engine.machine(id);
+            } else if constexpr (std::is_same_v<T, SetMachineStatus>) {
+                auto r = commit(engine.set_status(cmd.machine, cmd.status, as_actor(cmd.actor), now), stored_actor(cmd.actor));
+                if (!r) return r;
+                return *engine.machine(cmd.machine);
+            } else if constexpr (std::is_same_v<T, Authorise>) {
+                if (!st.directory->find(cmd.member))
+                    return std::unexpected(problem("No member has the number {0}", {std::to_string(cmd.member)}));
+                auto r = commit(engine.authorise(cmd.machine, cmd.member, cmd.allowed, as_actor(cmd.actor), now),
+                                stored_actor(cmd.actor));
+                if (!r) return r;
+                return *engine.machine(cmd.machine);
+            } else if constexpr (std::is_same_v<T, SetHours>) {
+                if (auto p = st.require_host(cmd.actor, "Only a host can change the opening hours")) return std::unexpected(*p);
+                if (auto r = m_store.save_hours(cmd.hours, cmd.actor, now); !r) return st.failed(r.error());
+                engine.set_hours(cmd.hours);
+                return Done{};
+            } else if constexpr (std::is_same_v<T, Book>) {
+                alloc::BookingRequest req{cmd.machine, cmd.member, cmd.start, cmd.end,
+                                          cmd.actor.value_or(cmd.as_host ? kCommandLine : cmd.member)};
+                auto changes = cmd.weekly_until ? engine.book_weekly(req, *cmd.weekly_until, now) : engine.book(req, now);
+                if (!changes) return std::unexpected(changes.error());
+                auto booked = changes->bookings;
+                auto r = commit(std::move(changes), stored_actor(cmd.actor));
+                if (!r) return r;
+                return booked;
+            } else if constexpr (std::is_same_v<T, CancelBooking>) {
+                const auto* b = engine.booking(cmd.booking);
+                if (!b) return std::unexpected(problem("No booking has the number {0}", {std::to_string(cmd.booking)}));
+                auto changes = engine.cancel(cmd.booking, as_actor(cmd.actor), cmd.reason, now);
+                if (!changes) return std::unexpected(changes.error());
+                auto rows = changes->bookings;
+                auto r = commit(std::move(changes), stored_actor(cmd.actor));
+                if (!r) return r;
+                return rows;
+            } else if constexpr (std::is_same_v<T, FindSlots>) {
+                auto slots = engine.find_slots(cmd.query, now);
+                if (!slots) return std::unexpected(slots.error());
+                st.last_slots = *slots;
+                return *slots;
+            } else if constexpr (std::is_same_v<T, JoinQueue>) {
+                auto r = commit(engine.join_queue(cmd.member, cmd.target, now), cmd.member);
+                if (!r) return r;
+                return engine.queue_places(cmd.target, now);
+            } else if constexpr (std::is_same_v<T, LeaveQueue>) {
+                auto r = commit(engine.leave_queue(cmd.member, cmd.target, now), cmd.member);
+                if (!r) return r;
+                return engine.queue_places(cmd.target, now);
+            } else if constexpr (std::is_same_v<T, MachineAccess>) {
+                const auto* member = st.directory->find(cmd.member);
+                if (!member) return std::unexpected(problem("No member has the number {0}", {std::to_string(cmd.member)}));
+                if (!engine.machine(cmd.machine))
+                    return std::unexpected(problem("No machine has the number {0}", {std::to_string(cmd.machine)}));
+                return machine_access(cmd.machine, *member);
+            } else if constexpr (std::is_same_v<T, EndSession>) {
+                auto r = commit(engine.end_session(cmd.machine, as_actor(cmd.actor), alloc::SessionEnd::host, now),
+                                stored_actor(cmd.actor));
+                if (!r) return r;
+                return Done{};
+            } else {
+                return std::unexpected(problem("?"));
+            }
+        },
+        c);
+}
+
 // [SECTION] Housekeeping
 bool Station::housekeeping() {
     State& st = *m_state;
@@ -377,6 +634,7 @@ bool Station::housekeeping() {
         // "minute" only wakes us: the checks below decide what changed.
     }
     st.deadlines.schedule("minute", floor<minutes>(now) + minutes{1});
+    if (engine_tick(now)) changed = true;
 
     const auto today = m_calendar.local_day(now);
     if (st.published_day != today) {
@@ -400,6 +658,10 @@ bool Station::housekeeping() {
             });
         }
         if (all_closed) st.published_day = today;
+        if (st.engine && st.pruned_day != today) {
+            st.engine->prune(now);  // bookings no rule needs any more leave memory (not the store)
+            st.pruned_day = today;
+        }
         changed = true;
     }
     if (m_calendar.local_hhmm(now) != st.published_hhmm) changed = true;
@@ -430,6 +692,7 @@ void Station::publish() {
     snap->enrolment = st.enrolment;
     snap->last_reply = st.last_reply;
     snap->storage_problem = st.storage_problem;
+    if (st.engine) publish_alloc(*snap, now);
     std::function<void()> wake;
     {
         std::lock_guard lk(m_mutex);
@@ -437,6 +700,57 @@ void Station::publish() {
         wake = m_wake;
     }
     if (wake) wake();
+}
+
+}  // namespace etabli::app
+
+namespace etabli::app {
+
+void Station::publish_alloc(Snapshot& snap, core::Timestamp now) const {
+    const State& st = *m_state;
+    const alloc::Engine& engine = *st.engine;
+    const auto today = snap.today;
+    const auto from = m_calendar.day_start(today);
+    const auto to = from + days{15};
+    for (const auto& [name, id] : st.machine_by_name) {
+        const auto* m = engine.machine(id);
+        if (!m) continue;
+        MachineView v;
+        v.machine = *m;
+        if (const auto* s = engine.session_on(id)) {
+            v.session = *s;
+            const auto* who = st.directory->find(s->member);
+            v.session_member = who ? who->display_name : "";
+            v.until_hhmm = m_calendar.local_hhmm(s->allowed_until);
+        }
+        for (const auto& b : engine.bookings_on(id, from, to)) {
+            if (b.state == alloc::BookingState::booked || b.state == alloc::BookingState::active) snap.upcoming.push_back(b);
+            if (!v.next && b.state == alloc::BookingState::booked && b.end > now) {
+                v.next = b;
+                v.next_hhmm = m_calendar.local_hhmm(b.start);
+                const auto day = m_calendar.local_day(b.start);
+                if (day != today) v.next_hhmm = core::format_date(day).substr(5) + " " + v.next_hhmm;
+            }
+        }
+        auto p = st.power.find(id);
+        v.power = p != st.power.end() && p->second;
+        snap.machines.push_back(std::move(v));
+    }
+    std::sort(snap.machines.begin(), snap.machines.end(),
+              [](const auto& a, const auto& b) { return a.machine.name < b.machine.name; });
+    std::sort(snap.upcoming.begin(), snap.upcoming.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+    const auto state = engine.snapshot();  // TODO(#3): a cheaper accessor for hours and queues
+    snap.hours = state.hours;
+    std::set<std::string> seen;
+    for (const auto& e : state.queue) {
+        alloc::QueueTarget t{e.machine, e.pool};
+        const std::string key = e.machine ? "m" + std::to_string(*e.machine) : "p" + e.pool.value_or("");
+        if (!seen.insert(key).second) continue;
+        for (auto& place : engine.queue_places(t, now)) snap.queue.push_back(std::move(place));
+    }
+    snap.last_access = st.last_access;
+    snap.notices = st.notices;
+    snap.last_slots = st.last_slots;
 }
 
 }  // namespace etabli::app

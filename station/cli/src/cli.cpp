@@ -4,6 +4,7 @@
 //   Context          opening the store, translations, failure lines
 //   Commands         init, member, badge, tap, presence, kiosk
 //   Entry            the argument grammar (CLI11) and exit codes
+#include "alloc_cmds.hpp"
 #include "context.hpp"
 
 #include <etabli/db/database.hpp>
@@ -204,9 +205,39 @@ int cmd_badge_revoke(Context& ctx, const std::string& uid, bool lost) {
     return kDone;
 }
 
-int cmd_tap(Context& ctx, const std::string& uid) {
+// A badge at a machine's reader: start or end a session there.
+int machine_tap(Context& ctx, const std::string& uid, const std::string& reader) {
+    const auto snap = ctx.station->snapshot();
+    std::optional<app::MachineView> machine;
+    for (const auto& v : snap->machines) {
+        std::string a = v.machine.name, b = reader;
+        for (auto& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (auto& c : b) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (a == b || std::to_string(v.machine.id) == reader) machine = v;
+    }
+    if (!machine)
+        return ctx.fail(kBadInput, problem("No machine is called or numbered \"{0}\" (see: etabli machine list)", {reader}));
+    auto r = ctx.station->call(app::BadgeSeen{uid, "machine:" + std::to_string(machine->machine.id)});
+    if (!r) return ctx.fail(r.error());
+    const auto& a = std::get<app::AccessView>(*r);
+    std::string message;
+    if (a.granted) message = core::fill_placeholders(ctx.t("{0} on until {1}"), {machine->machine.name, a.until_hhmm});
+    else if (a.ended) message = core::fill_placeholders(ctx.t("{0}: session ended"), {machine->machine.name});
+    else message = ctx.render(a.refusal);
+    if (ctx.json) {
+        nlohmann::json j{{"machine", a.machine}, {"granted", a.granted}, {"ended", a.ended}, {"message", message}};
+        if (a.granted) j["until_local"] = a.until_hhmm;
+        std::cout << j.dump() << '\n';
+    } else {
+        std::cout << message << '\n';
+    }
+    return a.granted || a.ended ? kDone : kRefused;
+}
+
+int cmd_tap(Context& ctx, const std::string& uid, const std::string& reader) {
     if (auto u = core::normalize_uid(uid); !u) return ctx.fail(kBadInput, u.error());
     if (auto code = ctx.open_station()) return *code;
+    if (!reader.empty()) return machine_tap(ctx, uid, reader);
     auto r = ctx.station->call(app::BadgeSeen{uid, "cli"});
     if (!r) return ctx.fail(r.error());
     const auto& tap = std::get<app::TapView>(*r);
@@ -333,9 +364,10 @@ int run(int argc, char** argv) {
     b_revoke->add_option("UID", badge_uid, "Badge number")->required();
     b_revoke->add_flag("--lost", badge_lost, "The badge was lost rather than withdrawn");
 
-    std::string tap_uid;
+    std::string tap_uid, tap_reader;
     auto* tap = app.add_subcommand("tap", "Exactly what a badge reader does; prints the outcome");
     tap->add_option("UID", tap_uid, "Badge number")->required();
+    tap->add_option("--reader", tap_reader, "A machine's reader (number or name): start or end a session");
 
     auto* presence = app.add_subcommand("presence", "Who is in now");
 
@@ -345,6 +377,8 @@ int run(int argc, char** argv) {
     kiosk->add_flag("--fullscreen", kiosk_full, "Full screen on the primary monitor");
     kiosk->add_flag("--demo", kiosk_demo, "Add the demo workshop when the database has no member");
     kiosk->add_option("--size", kiosk_size, "Window size, e.g. 800x480 (default 1280x800)");
+
+    AllocCommands alloc_commands(app);
 
     app.require_subcommand(0, 1);
     try {
@@ -374,7 +408,8 @@ int run(int argc, char** argv) {
     if (m_import->parsed()) return import_members(ctx, import_file, import_maps);
     if (b_add->parsed()) return cmd_badge_add(ctx, badge_uid, badge_member);
     if (b_revoke->parsed()) return cmd_badge_revoke(ctx, badge_uid, badge_lost);
-    if (tap->parsed()) return cmd_tap(ctx, tap_uid);
+    if (tap->parsed()) return cmd_tap(ctx, tap_uid, tap_reader);
+    if (auto code = alloc_commands.run(ctx)) return *code;
     if (presence->parsed()) return cmd_presence(ctx);
     if (kiosk->parsed()) return cmd_kiosk(ctx, kiosk_full, kiosk_demo, kiosk_size);
     if (gui::display_available()) return cmd_kiosk(ctx, false, false, "");

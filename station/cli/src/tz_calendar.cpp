@@ -20,6 +20,31 @@ std::expected<std::unique_ptr<TzCalendar>, core::Problem> TzCalendar::make(const
     }
 }
 
+std::chrono::seconds TzZone::offset(core::Timestamp t) const { return m_zone->get_info(t).offset; }
+
+alloc::LocalResolution TzZone::resolve(std::chrono::local_seconds local) const {
+    // howardhinnant-date has its own local_seconds type: same clock epoch, so convert counts.
+    const date::local_seconds l{local.time_since_epoch()};
+    const auto info = m_zone->get_info(l);
+    alloc::LocalResolution r;
+    switch (info.result) {
+        case date::local_info::unique:
+            r.kind = alloc::LocalResolution::Kind::unique;
+            r.first = r.second = core::Timestamp{local.time_since_epoch() - info.first.offset};
+            break;
+        case date::local_info::nonexistent:
+            r.kind = alloc::LocalResolution::Kind::nonexistent;
+            r.first = r.second = floor<seconds>(info.first.end);
+            break;
+        case date::local_info::ambiguous:
+            r.kind = alloc::LocalResolution::Kind::ambiguous;
+            r.first = core::Timestamp{local.time_since_epoch() - info.first.offset};
+            r.second = core::Timestamp{local.time_since_epoch() - info.second.offset};
+            break;
+    }
+    return r;
+}
+
 core::Date TzCalendar::local_day(core::Timestamp t) const {
     const auto local = m_zone->to_local(t);
     return core::Date{sys_days{floor<days>(local).time_since_epoch()}};

@@ -18,6 +18,18 @@ public:
     core::Timestamp now() const override;
 };
 
+// An IANA zone as the allocation engine sees it (offsets, and local times that do not exist
+// or exist twice around the DST changes).
+class TzZone final : public alloc::Zone {
+public:
+    explicit TzZone(const date::time_zone* z) : m_zone(z) {}
+    std::chrono::seconds offset(core::Timestamp t) const override;
+    alloc::LocalResolution resolve(std::chrono::local_seconds local) const override;
+
+private:
+    const date::time_zone* m_zone;
+};
+
 class TzCalendar final : public app::Calendar {
 public:
     // Fails with a Problem when the zone is unknown or the time-zone database is missing.
@@ -25,10 +37,12 @@ public:
     core::Date local_day(core::Timestamp t) const override;
     core::Timestamp day_start(core::Date d) const override;
     std::string local_hhmm(core::Timestamp t) const override;
+    const alloc::Zone& zone() const override { return m_alloc_zone; }
 
 private:
-    explicit TzCalendar(const date::time_zone* z) : m_zone(z) {}
+    explicit TzCalendar(const date::time_zone* z) : m_zone(z), m_alloc_zone(z) {}
     const date::time_zone* m_zone;
+    TzZone m_alloc_zone;
 };
 
 }  // namespace etabli::cli

@@ -8,6 +8,17 @@
 // member.updated, badge.added, badge.revoked, badge.lost, badge.active, presence.in,
 // presence.out, presence.auto_closed, tap.refused; `subject` names what changed
 // ("member:12", "badge:04A1B2", "presence:7"); `detail` is a small JSON object.
+// The allocation calls (#3, alloc_store.cpp) add, for each row that differs from what is
+// stored (a row written again unchanged is neither written nor logged):
+//   machine:N   machine.added, machine.status, machine.authorised (only the list changed:
+//               detail added/removed member ids), machine.changed (detail: changed fields)
+//   booking:N   booking.booked, booking.active, booking.completed, booking.no_show,
+//               booking.cancelled (new row, or a new state), booking.moved (booked, new
+//               times), booking.extended (active, new end), booking.notice_seen, booking.changed
+//   session:N   session.started, session.ended, session.extended, session.warned, session.changed
+//   queue:N     queue.joined, queue.offered, queue.changed, queue.left (deleted)
+//   hours       hours.set
+// Details hold ids, states and times only: never a name, nor a host's note.
 #pragma once
 
 #include <etabli/app/ports.hpp>
@@ -49,6 +60,15 @@ public:
                                              core::Timestamp at) override;
     std::expected<app::ImportSummary, Problem> import_members(const std::vector<core::ImportRow>& rows,
                                                               core::Timestamp at) override;
+
+    // [Allocation (#3)] in alloc_store.cpp; the contracts are app::Store's.
+    std::expected<alloc::EngineState, Problem> load_alloc(core::Timestamp now) override;
+    std::expected<void, Problem> commit_alloc(const alloc::Changes& c, std::optional<core::MemberId> actor,
+                                              core::Timestamp at) override;
+    std::expected<void, Problem> save_hours(const alloc::OpeningHours& h, std::optional<core::MemberId> actor,
+                                            core::Timestamp at) override;
+    std::expected<std::vector<alloc::Session>, Problem> sessions_between(core::Timestamp from, core::Timestamp to,
+                                                                         std::size_t limit) override;
 
     // The connection, for read-only queries of tools and tests (never for writes that bypass
     // the event log).

@@ -8,12 +8,14 @@
 
 #include <etabli/app/station.hpp>
 #include <etabli/core/i18n.hpp>
+#include <etabli/gui/machines.hpp>
 #include <etabli/gui/screens.hpp>
 #include <etabli/gui/theme.hpp>
 #include <etabli/gui/widgets.hpp>
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,7 +43,7 @@ int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOp
 enum class Key : std::uint8_t { d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, enter, backspace };
 inline Key digit_key(int d) { return static_cast<Key>(d); }
 
-enum class Screen { idle, member_home, refusal, enrol };
+enum class Screen { idle, member_home, refusal, enrol, machines };
 
 class Kiosk {
 public:
@@ -69,6 +71,7 @@ public:
     const FrameLog& last_frame() const { return m_log; }
     const std::string& typed() const { return m_typed; }
     const EnrolUi& enrol_ui() const { return m_enrol; }
+    const MachinesUi& machines_ui() const { return m_machines; }
 
 private:
     void go_idle(const app::Snapshot& s, CommandList& out);  // cancels a running enrolment
@@ -77,6 +80,8 @@ private:
     void handle_reply(const app::Snapshot& s, double now, CommandList& out);
     bool accepts_badge_typing() const;
     int enrolment_seconds_left(const app::Snapshot& s, double now) const;
+    // The member's queue offer to show over their screens, if any (not hidden by "Later").
+    std::optional<Offer> offer_for(const app::Snapshot& s, const LocalClock& clock) const;
 
     const core::Translations& m_tr;
     KioskOptions m_opts;
@@ -90,6 +95,9 @@ private:
     RefusalUi m_refusal;
     RefusalView m_refusal_view;
     EnrolUi m_enrol;
+    MachinesUi m_machines;
+    std::vector<alloc::Booking> m_notices;       // host notes to show once, from the badge-in
+    std::set<alloc::QueueEntryId> m_offers_hidden;  // "Later" or "No thanks" on these offers
     core::MemberId m_enrol_host = 0;
     core::Lang m_enrol_lang = core::Lang::fr;  // the host's language
     bool m_enrol_seen_active = false;          // the station confirmed the enrolment

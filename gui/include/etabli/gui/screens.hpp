@@ -21,12 +21,21 @@ enum class Next {
     stay,
     idle,           // back to the idle screen
     start_enrol,    // member home: a host asked to enrol a badge
+    book,           // member home: "Book a machine"
+    host_machines,  // member home: a host's "Machines"
+    home,           // machine screens: back to the member home
 };
+
+struct LocalClock;  // machines.hpp
 
 // Dates for people: "samedi 28 novembre 2026" / "Saturday 28 November 2026", and short
 // "30/09/2025" (French) / "30 Sep 2025" (English).
 std::string format_long_date(core::Lang lang, core::Date d);
 std::string format_short_date(core::Lang lang, core::Date d);
+// "samedi 28 novembre" / "Saturday 28 November" (no year: the days shown are near).
+std::string format_day(core::Lang lang, core::Date d);
+// "lundi" / "Monday"; `c_encoding` 0 = Sunday.
+std::string weekday_name(core::Lang lang, unsigned c_encoding);
 
 // [Idle]
 struct IdleView {
@@ -36,6 +45,10 @@ struct IdleView {
     core::Date today{};
     const std::vector<app::PresentMember>* present = nullptr;
     std::string typed;  // digits typed on the keyboard reader so far
+    const std::vector<app::MachineView>* machines = nullptr;  // the board; none: who is in only
+    const LocalClock* clock = nullptr;                        // with `machines`
+    std::vector<std::string> banners;  // "Léa: the laser cutter is free for you…" (queue offers)
+    double now = 0;                    // seconds, monotonic: turns the board's pages
 };
 struct IdleUi {
     int page = 0;

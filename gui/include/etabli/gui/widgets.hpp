@@ -60,6 +60,7 @@ struct ItemRecord {
     Kind kind = Kind::button;
     std::string key;    // id path, stable across languages
     std::string label;  // as shown (translated)
+    std::string caption;  // a button's second line, if any
     ImVec2 min{}, max{};
     bool enabled = true;
     bool fits = true;   // the label fits inside the button (no clipping)
@@ -145,6 +146,7 @@ struct ButtonOpts {
     bool enabled = true;
     ImFont* font = nullptr;        // null: the current font
     std::string caption;           // smaller second line (e.g. "coming soon")
+    ImU32 caption_color = 0;       // 0: muted
 };
 
 // A large button at the cursor with `size`; the label is wrapped on words and centred.

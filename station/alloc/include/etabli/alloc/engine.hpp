@@ -47,7 +47,11 @@
 #include <etabli/alloc/model.hpp>
 #include <etabli/alloc/timers.hpp>
 
+#include <array>
+#include <cstdint>
+#include <cstddef>
 #include <expected>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -62,6 +66,35 @@ using core::Problem;
 struct EngineConfig {
     Minutes early_start{10};  // a booked member may start this long before the booking
     Minutes offer_hold{10};   // how long a queue offer holds a machine
+};
+
+// A refusal as the decision path produces it: the rule that said no and its numbers, with no
+// text. Deciding builds no strings (most booking requests at a busy kiosk are refused, and the
+// text is only needed when a person reads it); Engine::explain() turns it into the Problem the
+// public entry points return (same msgid and arguments). Names (of the machine, its pool) are
+// looked up when explained, so explain a refusal before the next change to the machines.
+enum class Rule : std::uint8_t {
+    no_machine,          // n[0] machine id
+    no_member,           // n[0] member id
+    not_host,            // the actor acts for someone else and is not a host
+    end_before_start,    // n[0] start, n[1] end (seconds since the epoch, as every instant here)
+    past,                // n[0] start
+    off_grid,            // n[0] machine, n[1] the instant, n[2] slot minutes, n[3] next instant on the grid
+    too_short,           // n[0] machine, n[1] length, n[2] min, n[3] max (seconds)
+    too_long,            // same numbers
+    too_far,             // n[0] machine, n[1] ahead days, n[2] horizon
+    membership_ends,     // n[0] valid_until (days since the epoch), n[1] start
+    not_authorised,      // n[0] machine
+    maintenance,         // n[0] machine
+    out_of_order,        // n[0] machine
+    closed,              // n[0] the instant the workshop is closed at
+    booked,              // n[0] machine, n[1] start, n[2] end of the first booking in the way, n[3] buffer (s)
+    quota,               // n[0] machine, n[1] hours held (s), n[2] end of that 7-day window, n[3] limit (s)
+};
+struct Refusal {
+    Rule rule = Rule::no_machine;
+    std::array<std::int64_t, 4> n{};
+    friend bool operator==(const Refusal&, const Refusal&) = default;
 };
 
 struct BookingRequest {
@@ -118,7 +151,12 @@ public:
     void prune(Timestamp now);
 
     // [SECTION] Bookings
+    // book() is decide_booking() with the refusal explained: the Station's hot path may call
+    // decide_booking() and explain() only the refusals it shows (one code path either way).
     std::expected<Changes, Problem> book(const BookingRequest& r, Timestamp now);
+    std::expected<Changes, Refusal> decide_booking(const BookingRequest& r, Timestamp now);
+    // The refusal as a person reads it (msgid and arguments; see Refusal).
+    Problem explain(const Refusal& r) const;
     // A host's weekly series: the same local time every week until `until` (inclusive);
     // refused whole when one occurrence is refused (the Problem names its date).
     std::expected<Changes, Problem> book_weekly(const BookingRequest& first, core::Date until,
@@ -159,7 +197,7 @@ public:
     std::expected<Changes, Problem> authorise(MachineId id, MemberId member, bool allowed, MemberId actor,
                                               Timestamp now);
     void set_hours(OpeningHours h);
-    void upsert_member(const MemberInfo& m) { m_members[m.id] = m; }
+    void upsert_member(const MemberInfo& m);
 
     // [SECTION] Queries
     // The earliest free slots of `length` from `from` (rounded up to the grid) within each
@@ -179,23 +217,130 @@ public:
     std::size_t booking_count() const { return m_bookings.size(); }
 
 private:
-    using Index = std::set<std::pair<Timestamp, BookingId>>;
+    // What the hot checks need of a booking that holds time, kept in the indexes themselves so
+    // that a conflict or quota scan never leaves the index for the booking table (a hash
+    // lookup, and a cache miss, per step). Ordered by (start, id).
+    struct Held {
+        Timestamp start{};
+        BookingId id = 0;
+        Timestamp end{};
+        MachineId machine = 0;
+        MemberId member = 0;
+        BookingState state = BookingState::booked;
+        bool operator<(const Held& o) const { return start < o.start || (start == o.start && id < o.id); }
+    };
+    // Bookings that hold time, in (start, id) order, as a short list of sorted chunks of at
+    // most kChunk entries. A search binary-searches the chunks' last entries, then one chunk:
+    // a few cache lines, where a node-based set chases a pointer per level. An insert moves at
+    // most one chunk's tail, where one flat array would move months of bookings.
+    class Index {
+    public:
+        class const_iterator {
+        public:
+            using iterator_category = std::bidirectional_iterator_tag;
+            using value_type = Held;
+            using difference_type = std::ptrdiff_t;
+            using pointer = const Held*;
+            using reference = const Held&;
+            const_iterator() = default;
+            reference operator*() const { return (*m_chunks)[m_c][m_i]; }
+            pointer operator->() const { return &(*m_chunks)[m_c][m_i]; }
+            const_iterator& operator++() {
+                if (++m_i == (*m_chunks)[m_c].size()) {
+                    ++m_c;
+                    m_i = 0;
+                }
+                return *this;
+            }
+            const_iterator& operator--() {
+                if (m_i == 0) m_i = (*m_chunks)[--m_c].size();
+                --m_i;
+                return *this;
+            }
+            friend bool operator==(const const_iterator& a, const const_iterator& b) {
+                return a.m_c == b.m_c && a.m_i == b.m_i;
+            }
+
+        private:
+            friend class Index;
+            const_iterator(const std::vector<std::vector<Held>>* chunks, std::size_t c, std::size_t i)
+                : m_chunks(chunks), m_c(c), m_i(i) {}
+            const std::vector<std::vector<Held>>* m_chunks = nullptr;
+            std::size_t m_c = 0, m_i = 0;  // end() is (number of chunks, 0)
+        };
+
+        const_iterator begin() const { return {&m_chunks, 0, 0}; }
+        const_iterator end() const { return {&m_chunks, m_chunks.size(), 0}; }
+        bool empty() const { return m_chunks.empty(); }
+        const_iterator lower_bound(const Held& key) const;  // first entry not before key
+        const_iterator upper_bound(const Held& key) const;  // first entry after key
+        void insert(const Held& h);
+        void erase(const Held& key);  // by (start, id); nothing when absent
+        void assign(std::vector<Held> sorted);  // bulk load at start
+
+    private:
+        static constexpr std::size_t kChunk = 64;
+        std::vector<std::vector<Held>> m_chunks;  // in order, each sorted, never empty
+        std::vector<Held> m_last;                 // m_chunks[c].back(), searched without touching the chunks
+    };
+    // The hot lookups by id (machine, member, their indexes). Store ids are row ids, dense from
+    // 1, so an array of pointers answers in one access what a hash map answers with a division
+    // and a bucket walk (a fifth of a booking decision, measured). The pointers point into the
+    // node-based maps, whose elements never move; an id the array does not cover (sparse ids,
+    // or absent) gives nullptr and the caller asks the map.
+    // A copied engine starts with empty tables (they would point into the original's maps)
+    // and answers from its maps until ids are set again; a move keeps them (the nodes move).
+    template <class T>
+    class ById {
+    public:
+        ById() = default;
+        ById(const ById&) {}
+        ById& operator=(const ById&) {
+            m_v.clear();
+            return *this;
+        }
+        ById(ById&&) noexcept = default;
+        ById& operator=(ById&&) noexcept = default;
+        T* get(std::int64_t id) const {
+            return id >= 0 && static_cast<std::uint64_t>(id) < m_v.size() ? m_v[static_cast<std::size_t>(id)] : nullptr;
+        }
+        // Covers ids up to a few times `population` (plus 4096): beyond that, the map alone.
+        void set(std::int64_t id, T* p, std::size_t population) {
+            if (id < 0) return;
+            const auto u = static_cast<std::size_t>(id);
+            if (u >= m_v.size()) {
+                if (!p || u >= 4 * population + 4096) return;
+                m_v.resize(u + 1, nullptr);
+            }
+            m_v[u] = p;
+        }
+
+    private:
+        std::vector<T*> m_v;
+    };
+
+    // What a booking check needs of a member, packed in 8 bytes and stored by id: the array
+    // of 20,000 members stays in cache, where following a pointer to a hash node missed the
+    // cache on almost every request (measured: a third of a refused booking's time).
+    struct MemberHot {
+        std::int32_t valid_until = 0;  // days since the epoch, when has_valid_until
+        core::Role role = core::Role::member;
+        bool known = false;
+        bool has_valid_until = false;
+    };
+
     struct Window {
         Timestamp from, to;
     };
+    using Check = std::optional<Refusal>;  // none = allowed
 
-    // checks
-    std::expected<void, Problem> check_interval(const Machine& mc, const MemberInfo& member, bool as_host,
-                                                Timestamp s, Timestamp e, std::optional<BookingId> ignore,
-                                                bool need_hours) const;
-    std::optional<Problem> conflict(const Machine& mc, Timestamp s, Timestamp e,
-                                    std::optional<BookingId> ignore) const;
-    std::optional<Problem> over_quota(const Machine& mc, MemberId member, Timestamp s, Timestamp e,
-                                      std::optional<BookingId> ignore) const;
-    std::optional<Problem> outside_hours(Timestamp s, Timestamp e) const;
-    std::expected<Timestamp, Problem> walk_in_end(const Machine& mc, const MemberInfo& member, Timestamp now) const;
-    std::expected<void, Problem> check_request(const BookingRequest& r, Timestamp now,
-                                               std::optional<BookingId> ignore) const;
+    // checks (no text: see Refusal)
+    Check conflict(const Machine& mc, Timestamp s, Timestamp e, std::optional<BookingId> ignore) const;
+    Check over_quota(const Machine& mc, MemberId member, Timestamp s, Timestamp e,
+                     std::optional<BookingId> ignore) const;
+    Check outside_hours(Timestamp s, Timestamp e) const;
+    std::expected<Timestamp, Refusal> walk_in_end(const Machine& mc, const MemberInfo& member, Timestamp now) const;
+    Check check_request(const BookingRequest& r, Timestamp now, std::optional<BookingId> ignore) const;
     const std::vector<Window>& windows_of(core::Date d) const;
     // The end of the opening run that contains t (adjacent windows joined), looking no further
     // than `enough`; none when closed at t.
@@ -203,7 +348,13 @@ private:
     std::optional<Timestamp> next_open(Timestamp t) const;
     std::vector<MachineId> machines_of(const QueueTarget& t) const;
     bool is_authorised(const Machine& mc, MemberId m) const;
+    const MemberInfo* member_info(MemberId id) const;
+    MemberHot member_hot(MemberId id) const;  // known = false: no such member
+    const Index& machine_index(MachineId id) const;   // the machine exists
+    const Index* member_index(MemberId id) const;     // none: the member holds no time
+    void index_machine(const Machine& mc);  // after any change to mc.authorised
     std::string scope_name(const Machine& mc) const;
+    std::string machine_name(std::int64_t id) const;
 
     // mutations
     void index_add(const Booking& b);
@@ -226,9 +377,19 @@ private:
     std::unordered_map<MemberId, MemberInfo> m_members;
     OpeningHours m_hours;
     mutable std::unordered_map<long, std::vector<Window>> m_window_cache;
+    mutable std::vector<std::optional<std::vector<Window>>> m_window_days;  // from m_window_base on
+    mutable long m_window_base = 0;
     std::unordered_map<BookingId, Booking> m_bookings;
     std::unordered_map<MachineId, Index> m_by_machine;  // bookings that hold time
     std::unordered_map<MemberId, Index> m_by_member;    // same, per member (quota)
+    // Machine::authorised as a bitmap over the low member ids (see is_authorised).
+    std::unordered_map<MachineId, std::vector<std::uint64_t>> m_authorised_bits;
+    // Fast paths into the maps above (see ById).
+    ById<const Machine> m_fast_machine;
+    ById<const MemberInfo> m_fast_member;
+    std::vector<MemberHot> m_member_hot;  // by id, for the ids ById covers
+    ById<Index> m_fast_machine_index, m_fast_member_index;
+    ById<const std::vector<std::uint64_t>> m_fast_bits;
     std::map<SessionId, Session> m_sessions;             // open sessions
     std::unordered_map<MachineId, SessionId> m_session_on;
     std::map<QueueEntryId, QueueEntry> m_queue;          // id order = join order

@@ -7,10 +7,10 @@
 
 #include <etabli/core/time.hpp>
 
-#include <map>
+#include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -33,8 +33,30 @@ public:
     std::size_t size() const { return m_by_key.size(); }
 
 private:
-    std::map<std::string, core::Timestamp> m_by_key;
-    std::set<std::pair<core::Timestamp, std::string>> m_by_time;
+    // A binary heap of (time, key) with lazy deletion, and the live deadline of each key. The
+    // engine keeps one deadline per future booking (tens of thousands): a heap push is a few
+    // moves near the bottom of one array where an ordered set of strings walks and compares
+    // down a tree. Cancelling or moving a deadline only updates the map; the heap entry it
+    // leaves behind is stale (its generation no longer matches) and is dropped when it comes
+    // to the top, or when stale entries outnumber live ones.
+    struct Live {
+        core::Timestamp at;
+        std::uint64_t gen;
+    };
+    struct Entry {
+        core::Timestamp at;
+        std::uint64_t gen;
+        std::string key;
+    };
+    // Heap order: the earliest at the top; ties by the smaller key.
+    static bool later(const Entry& a, const Entry& b) { return a.at > b.at || (a.at == b.at && a.key > b.key); }
+    bool stale(const Entry& e) const;
+    void drop_stale_top();  // keeps the top live, so next() can stay const
+    void compact();
+
+    std::unordered_map<std::string, Live> m_by_key;
+    std::vector<Entry> m_heap;
+    std::uint64_t m_gen = 0;
 };
 
 }  // namespace etabli::alloc

@@ -4,6 +4,7 @@
 // direct use before a Station exists is the one exception: open/migrate on the main thread).
 #pragma once
 
+#include <etabli/alloc/model.hpp>
 #include <etabli/core/member.hpp>
 #include <etabli/core/member_import.hpp>
 #include <etabli/core/presence.hpp>
@@ -35,6 +36,16 @@ public:
     virtual Timestamp day_start(core::Date d) const = 0;
     // "HH:MM" in local time, for display.
     virtual std::string local_hhmm(Timestamp t) const = 0;
+    // The same time zone as the allocation engine sees it (opening hours, DST).
+    virtual const alloc::Zone& zone() const = 0;
+};
+
+// Machine controllers (#4 implements it over USB): carries out the engine's power actions
+// after they were committed. Called on the station thread; must not block (queue and return).
+class MachineControl {
+public:
+    virtual ~MachineControl() = default;
+    virtual void apply(const alloc::Action& a) = 0;
 };
 
 // Everything the station keeps in memory, as loaded at start.
@@ -89,6 +100,27 @@ public:
     // count as unchanged and write nothing. One transaction for the whole file.
     virtual std::expected<ImportSummary, Problem> import_members(const std::vector<core::ImportRow>& rows,
                                                                  Timestamp at) = 0;
+
+    // [Allocation (#3)]
+    // Everything the allocation engine is built from (see alloc::EngineState): all machines
+    // with their authorisations, the opening hours, members (id, role, validity), the
+    // bookings that are booked or active plus those that ended after `now` - 8 days, the
+    // open sessions, the queue, the id counters and the last stored decision time.
+    virtual std::expected<alloc::EngineState, Problem> load_alloc(Timestamp now) = 0;
+    // Writes one engine decision in one transaction: upserts machines (with their
+    // authorisation lists), bookings, sessions and queue entries by id (in order, the last
+    // row of an id wins), deletes `queue_removed`, stores `next_ids` and `as_of`, and appends
+    // one event per changed row (e.g. booking.booked, booking.cancelled, session.started,
+    // session.ended, queue.joined, machine.status…). `actor` as in the other calls.
+    virtual std::expected<void, Problem> commit_alloc(const alloc::Changes& c, std::optional<core::MemberId> actor,
+                                                      Timestamp at) = 0;
+    // Replaces the opening hours (weekly schedule and exceptions) in one transaction.
+    virtual std::expected<void, Problem> save_hours(const alloc::OpeningHours& h, std::optional<core::MemberId> actor,
+                                                    Timestamp at) = 0;
+    // Usage history: sessions that started in [from, to), with their machine and member,
+    // most recent first (at most `limit`).
+    virtual std::expected<std::vector<alloc::Session>, Problem> sessions_between(Timestamp from, Timestamp to,
+                                                                                 std::size_t limit) = 0;
 };
 
 }  // namespace etabli::app

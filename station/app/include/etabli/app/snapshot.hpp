@@ -2,6 +2,7 @@
 // Layer: app. Built on the station thread, then shared read-only with any thread.
 #pragma once
 
+#include <etabli/alloc/engine.hpp>
 #include <etabli/core/member.hpp>
 #include <etabli/core/presence.hpp>
 
@@ -59,6 +60,28 @@ struct Reply {
     std::optional<core::MemberId> member;        // a created or changed member
 };
 
+// One machine on the board: free, in use until HH:MM, booked next at HH:MM, maintenance.
+struct MachineView {
+    alloc::Machine machine;
+    std::optional<alloc::Session> session;   // running now
+    std::string session_member;              // its member's name
+    std::string until_hhmm;                  // session's allowed end, local
+    std::optional<alloc::Booking> next;      // the next booked booking (today or later)
+    std::string next_hhmm;                   // its local start; with a date when not today
+    bool power = false;                      // the last power action was power_on
+};
+
+// The outcome of the latest badge at a machine's reader (or start button at the kiosk).
+struct AccessView {
+    std::uint64_t seq = 0;
+    alloc::MachineId machine = 0;
+    core::MemberId member = 0;
+    bool granted = false;  // a session started
+    bool ended = false;    // the member's session ended
+    std::string until_hhmm;
+    core::Problem refusal;  // when neither
+};
+
 struct Snapshot {
     std::uint64_t version = 0;
     core::Timestamp at{};
@@ -70,6 +93,15 @@ struct Snapshot {
     std::optional<Enrolment> enrolment;
     std::optional<Reply> last_reply;
     std::optional<core::Problem> storage_problem;  // the last write failed: shown to hosts
+
+    // [Allocation (#3)]
+    std::vector<MachineView> machines;           // by name
+    alloc::OpeningHours hours;
+    std::vector<alloc::Booking> upcoming;        // booked or active, from today to +14 days
+    std::vector<alloc::QueuePlace> queue;        // every queue, in order
+    std::optional<AccessView> last_access;
+    std::vector<alloc::Booking> notices;         // host notes shown with last_tap's member
+    std::optional<std::vector<alloc::Slot>> last_slots;  // the reply to the latest FindSlots
 };
 
 }  // namespace etabli::app

@@ -1,0 +1,785 @@
+// SqliteStore, allocation part (#3): the rows the allocation engine is built from (machines
+// and their authorisations, opening hours, bookings, sessions, the walk-in queue, the id
+// counters), loaded once at start and written after every engine decision, with their events.
+// The tables are those of db/migrations/003_allocation.sql.
+// Layer: db. Thread: the station thread (or the CLI's main thread before a Station exists).
+//
+// [SECTION] Index
+//   [Enums]    the enum texts as stored (the CHECK constraints of 003 list the same)
+//   [Readers]  one row → one alloc record
+//   [Writers]  one alloc record → one upsert when it differs from what is stored, and its event
+//   [Load]     load_alloc
+//   [Commit]   commit_alloc, save_hours
+//   [History]  sessions_between
+//
+// The store never reasons about allocation: a Changes is the engine's complete decision, and
+// writing it row by row keeps the tables equal to the engine. The store only compares each
+// row with the stored one, to skip rows written again unchanged and to name the event.
+
+#include <etabli/db/sqlite_store.hpp>
+
+#include "store_support.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace etabli::db {
+
+using core::Timestamp;
+using namespace store_support;
+using namespace std::chrono;
+
+namespace {
+
+// Column lists, as macros so that each SQL text stays one literal (Connection::cached keys
+// its statements by the literal's address).
+#define ETABLI_MACHINE_COLUMNS                                                                           \
+    "id, name, kind, pool, status, slot_min, min_length_min, max_length_min, buffer_after_min, "      \
+    "ahead_days, quota_week_min, quota_scope, no_show_release_min, warn_before_min, grace_after_s, " \
+    "host_loss, host_loss_s"
+#define ETABLI_BOOKING_COLUMNS                                                                      \
+    "id, machine_id, member_id, starts_at, ends_at, state, created_by, walk_in, series, created_at, " \
+    "host_note, notice_seen"
+#define ETABLI_SESSION_COLUMNS \
+    "id, machine_id, member_id, booking_id, started_at, allowed_until, ended_at, end_reason, warned"
+#define ETABLI_QUEUE_COLUMNS "id, member_id, machine_id, pool, joined_at, offered_machine_id, offer_expires_at"
+
+// Rows that ended longer ago than this are of no use to the engine (the quota looks a week
+// back): the same cut as alloc::Engine's constructor.
+constexpr auto kKeep = days{8};
+
+// [Enums] ----------------------------------------------------------------------------------
+
+std::optional<alloc::BookingState> booking_state_from(std::string_view s) {
+    using S = alloc::BookingState;
+    for (S v : {S::booked, S::active, S::completed, S::no_show, S::cancelled})
+        if (alloc::to_string(v) == s) return v;
+    return std::nullopt;
+}
+
+std::optional<alloc::SessionEnd> session_end_from(std::string_view s) {
+    using E = alloc::SessionEnd;
+    for (E v : {E::badge, E::host, E::allowed_end, E::fault, E::station_down})
+        if (alloc::to_string(v) == s) return v;
+    return std::nullopt;
+}
+
+std::string_view to_text(alloc::QuotaScope s) { return s == alloc::QuotaScope::pool ? "pool" : "machine"; }
+
+std::optional<alloc::QuotaScope> quota_scope_from(std::string_view s) {
+    if (s == "machine") return alloc::QuotaScope::machine;
+    if (s == "pool") return alloc::QuotaScope::pool;
+    return std::nullopt;
+}
+
+std::string_view to_text(alloc::HostLossPolicy::Kind k) {
+    switch (k) {
+    case alloc::HostLossPolicy::Kind::cut: return "cut";
+    case alloc::HostLossPolicy::Kind::grace: return "grace";
+    case alloc::HostLossPolicy::Kind::until_idle: return "until_idle";
+    }
+    return "?";
+}
+
+std::optional<alloc::HostLossPolicy::Kind> host_loss_from(std::string_view s) {
+    using K = alloc::HostLossPolicy::Kind;
+    for (K v : {K::cut, K::grace, K::until_idle})
+        if (to_text(v) == s) return v;
+    return std::nullopt;
+}
+
+// [Readers] --------------------------------------------------------------------------------
+
+std::int64_t flag(bool b) { return b ? 1 : 0; }
+
+std::optional<std::int64_t> optional_int(const Statement& st, int col) {
+    if (st.is_null(col)) return std::nullopt;
+    return st.column_int(col);
+}
+
+std::optional<std::string> optional_ts(const std::optional<Timestamp>& t) {
+    if (!t) return std::nullopt;
+    return ts(*t);
+}
+
+std::expected<std::optional<Timestamp>, Problem> read_optional_ts(const Statement& st, int col,
+                                                                  std::string_view table, std::string_view key,
+                                                                  std::string_view column) {
+    if (st.is_null(col)) return std::optional<Timestamp>{};
+    ETABLI_TRY(t, read_ts(st, col, table, key, column));
+    return std::optional<Timestamp>{*t};
+}
+
+// A machines row selected with ETABLI_MACHINE_COLUMNS (authorisations not included).
+std::expected<alloc::Machine, Problem> read_machine(const Statement& st) {
+    alloc::Machine m;
+    m.id = st.column_int(0);
+    const auto key = std::to_string(m.id);
+    m.name = st.column_text(1);
+    m.kind = st.column_text(2);
+    m.pool = st.column_optional_text(3);
+    auto status = st.column_text(4);
+    auto s = alloc::machine_status_from_string(status);
+    if (!s) return std::unexpected(bad_row("machines", key, "status", status));
+    m.status = *s;
+    alloc::MachineRules& r = m.rules;
+    r.slot = alloc::Minutes{st.column_int(5)};
+    r.min_length = alloc::Minutes{st.column_int(6)};
+    r.max_length = alloc::Minutes{st.column_int(7)};
+    r.buffer_after = alloc::Minutes{st.column_int(8)};
+    r.ahead_days = static_cast<int>(st.column_int(9));
+    if (auto q = optional_int(st, 10)) r.quota_per_week = alloc::Minutes{*q};
+    auto scope = st.column_text(11);
+    auto sc = quota_scope_from(scope);
+    if (!sc) return std::unexpected(bad_row("machines", key, "quota_scope", scope));
+    r.quota_scope = *sc;
+    r.no_show_release = alloc::Minutes{st.column_int(12)};
+    r.warn_before = alloc::Minutes{st.column_int(13)};
+    r.grace_after = seconds{st.column_int(14)};
+    auto loss = st.column_text(15);
+    auto lk = host_loss_from(loss);
+    if (!lk) return std::unexpected(bad_row("machines", key, "host_loss", loss));
+    r.host_loss.kind = *lk;
+    r.host_loss.seconds = seconds{st.column_int(16)};
+    return m;
+}
+
+// A bookings row selected with ETABLI_BOOKING_COLUMNS.
+std::expected<alloc::Booking, Problem> read_booking(const Statement& st) {
+    alloc::Booking b;
+    b.id = st.column_int(0);
+    const auto key = std::to_string(b.id);
+    b.machine = st.column_int(1);
+    b.member = st.column_int(2);
+    ETABLI_TRY(start, read_ts(st, 3, "bookings", key, "starts_at"));
+    ETABLI_TRY(end, read_ts(st, 4, "bookings", key, "ends_at"));
+    b.start = *start;
+    b.end = *end;
+    auto state = st.column_text(5);
+    auto s = booking_state_from(state);
+    if (!s) return std::unexpected(bad_row("bookings", key, "state", state));
+    b.state = *s;
+    b.created_by = st.column_int(6);  // NULL (the command line) reads as 0
+    b.walk_in = st.column_int(7) != 0;
+    b.series = optional_int(st, 8);
+    ETABLI_TRY(created, read_ts(st, 9, "bookings", key, "created_at"));
+    b.created_at = *created;
+    b.host_note = st.column_optional_text(10);
+    b.notice_seen = st.column_int(11) != 0;
+    return b;
+}
+
+// A sessions row selected with ETABLI_SESSION_COLUMNS.
+std::expected<alloc::Session, Problem> read_session(const Statement& st) {
+    alloc::Session s;
+    s.id = st.column_int(0);
+    const auto key = std::to_string(s.id);
+    s.machine = st.column_int(1);
+    s.member = st.column_int(2);
+    s.booking = st.column_int(3);
+    ETABLI_TRY(started, read_ts(st, 4, "sessions", key, "started_at"));
+    ETABLI_TRY(until, read_ts(st, 5, "sessions", key, "allowed_until"));
+    ETABLI_TRY(ended, read_optional_ts(st, 6, "sessions", key, "ended_at"));
+    s.started = *started;
+    s.allowed_until = *until;
+    s.ended = *ended;
+    if (auto reason = st.column_optional_text(7)) {
+        auto e = session_end_from(*reason);
+        if (!e) return std::unexpected(bad_row("sessions", key, "end_reason", *reason));
+        s.end_reason = *e;
+    }
+    s.warned = st.column_int(8) != 0;
+    return s;
+}
+
+// A queue_entries row selected with ETABLI_QUEUE_COLUMNS.
+std::expected<alloc::QueueEntry, Problem> read_queue_entry(const Statement& st) {
+    alloc::QueueEntry q;
+    q.id = st.column_int(0);
+    const auto key = std::to_string(q.id);
+    q.member = st.column_int(1);
+    q.machine = optional_int(st, 2);
+    q.pool = st.column_optional_text(3);
+    ETABLI_TRY(joined, read_ts(st, 4, "queue_entries", key, "joined_at"));
+    q.joined = *joined;
+    q.offered = optional_int(st, 5);
+    ETABLI_TRY(expires, read_optional_ts(st, 6, "queue_entries", key, "offer_expires_at"));
+    q.offer_expires = *expires;
+    return q;
+}
+
+std::expected<std::optional<core::Date>, Problem> read_day(const Statement& st, int col, std::string_view table,
+                                                           std::string_view key, std::string_view column) {
+    if (st.is_null(col)) return std::optional<core::Date>{};
+    auto text = st.column_text(col);
+    auto d = core::parse_date(text);
+    if (!d) return std::unexpected(bad_row(table, key, column, text));
+    return std::optional<core::Date>{*d};
+}
+
+// [Writers] --------------------------------------------------------------------------------
+
+std::string subject(const char* kind, std::int64_t id) { return std::string(kind) + ":" + std::to_string(id); }
+
+std::vector<alloc::MemberId> sorted_unique(std::vector<alloc::MemberId> ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+// The stored machine with its authorisations, or nothing.
+std::expected<std::optional<alloc::Machine>, Problem> find_machine(Connection& c, alloc::MachineId id) {
+    std::optional<alloc::Machine> found;
+    {
+        ETABLI_TRY(st, c.cached("SELECT " ETABLI_MACHINE_COLUMNS " FROM machines WHERE id = ?1"));
+        (*st)->bind(1, id);
+        ETABLI_TRY(row, (*st)->step());
+        if (!*row) return found;
+        ETABLI_TRY(m, read_machine(**st));
+        found = std::move(*m);
+        (*st)->reset();
+    }
+    ETABLI_TRY(st, c.cached("SELECT member_id FROM machine_authorisations WHERE machine_id = ?1 ORDER BY member_id"));
+    (*st)->bind(1, id);
+    while (true) {
+        ETABLI_TRY(row, (*st)->step());
+        if (!*row) break;
+        found->authorised.push_back((*st)->column_int(0));
+    }
+    return found;
+}
+
+// The fields of a machine that differ, by column-like names (for the event detail).
+std::vector<std::string_view> machine_changes(const alloc::Machine& a, const alloc::Machine& b) {
+    std::vector<std::string_view> out;
+    const alloc::MachineRules &x = a.rules, &y = b.rules;
+    if (a.name != b.name) out.push_back("name");
+    if (a.kind != b.kind) out.push_back("kind");
+    if (a.pool != b.pool) out.push_back("pool");
+    if (a.status != b.status) out.push_back("status");
+    if (x.slot != y.slot) out.push_back("slot");
+    if (x.min_length != y.min_length) out.push_back("min_length");
+    if (x.max_length != y.max_length) out.push_back("max_length");
+    if (x.buffer_after != y.buffer_after) out.push_back("buffer_after");
+    if (x.ahead_days != y.ahead_days) out.push_back("ahead_days");
+    if (x.quota_per_week != y.quota_per_week) out.push_back("quota_per_week");
+    if (x.quota_scope != y.quota_scope) out.push_back("quota_scope");
+    if (x.no_show_release != y.no_show_release) out.push_back("no_show_release");
+    if (x.warn_before != y.warn_before) out.push_back("warn_before");
+    if (x.grace_after != y.grace_after) out.push_back("grace_after");
+    if (x.host_loss.kind != y.host_loss.kind || x.host_loss.seconds != y.host_loss.seconds)
+        out.push_back("host_loss");
+    if (a.authorised != b.authorised) out.push_back("authorised");
+    return out;
+}
+
+std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std::optional<core::MemberId> actor,
+                                           Timestamp at) {
+    m.authorised = sorted_unique(std::move(m.authorised));
+    ETABLI_TRY(prev, find_machine(c, m.id));
+    std::vector<std::string_view> changed;
+    if (*prev) {
+        changed = machine_changes(**prev, m);
+        if (changed.empty()) return {};
+    }
+    {
+        // A friendlier refusal than "UNIQUE constraint failed: machines.name".
+        ETABLI_TRY(st, c.cached("SELECT id FROM machines WHERE name = ?1 AND id <> ?2"));
+        (*st)->bind(1, m.name).bind(2, m.id);
+        ETABLI_TRY(row, (*st)->step());
+        if (*row) {
+            return std::unexpected(core::problem("There is already a machine named {0} (number {1}).",
+                                                 {m.name, std::to_string((*st)->column_int(0))}));
+        }
+    }
+    {
+        ETABLI_TRY(st, c.cached(
+                           "INSERT INTO machines (" ETABLI_MACHINE_COLUMNS ", created_at, updated_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+                           "?18, ?18) "
+                           "ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
+                           "pool = excluded.pool, status = excluded.status, slot_min = excluded.slot_min, "
+                           "min_length_min = excluded.min_length_min, max_length_min = excluded.max_length_min, "
+                           "buffer_after_min = excluded.buffer_after_min, ahead_days = excluded.ahead_days, "
+                           "quota_week_min = excluded.quota_week_min, quota_scope = excluded.quota_scope, "
+                           "no_show_release_min = excluded.no_show_release_min, "
+                           "warn_before_min = excluded.warn_before_min, grace_after_s = excluded.grace_after_s, "
+                           "host_loss = excluded.host_loss, host_loss_s = excluded.host_loss_s, "
+                           "updated_at = excluded.updated_at"));
+        const alloc::MachineRules& r = m.rules;
+        Statement& s = **st;
+        s.bind(1, m.id).bind(2, m.name).bind(3, m.kind).bind(4, m.pool).bind(5, alloc::to_string(m.status));
+        s.bind(6, r.slot.count()).bind(7, r.min_length.count()).bind(8, r.max_length.count());
+        s.bind(9, r.buffer_after.count()).bind(10, static_cast<std::int64_t>(r.ahead_days));
+        if (r.quota_per_week) {
+            s.bind(11, r.quota_per_week->count());
+        } else {
+            s.bind_null(11);
+        }
+        s.bind(12, to_text(r.quota_scope)).bind(13, r.no_show_release.count()).bind(14, r.warn_before.count());
+        s.bind(15, r.grace_after.count()).bind(16, to_text(r.host_loss.kind)).bind(17, r.host_loss.seconds.count());
+        s.bind(18, ts(at));
+        ETABLI_CHECK(s.run());
+    }
+    const std::vector<alloc::MemberId> before = *prev ? (*prev)->authorised : std::vector<alloc::MemberId>{};
+    if (before != m.authorised) {
+        ETABLI_TRY(del, c.cached("DELETE FROM machine_authorisations WHERE machine_id = ?1"));
+        (*del)->bind(1, m.id);
+        ETABLI_CHECK((*del)->run());
+        ETABLI_TRY(ins, c.cached("INSERT INTO machine_authorisations (machine_id, member_id) VALUES (?1, ?2)"));
+        for (alloc::MemberId who : m.authorised) {
+            (*ins)->reset();
+            (*ins)->bind(1, m.id).bind(2, who);
+            ETABLI_CHECK((*ins)->run());
+        }
+    }
+    Detail detail;
+    std::string_view kind = "machine.added";
+    if (!*prev) {
+        detail.add("status", alloc::to_string(m.status));
+        if (!m.authorised.empty()) detail.add_ids("authorised", m.authorised);
+    } else {
+        const bool status = std::find(changed.begin(), changed.end(), "status") != changed.end();
+        const bool only_list = changed.size() == 1 && changed.front() == "authorised";
+        kind = status ? "machine.status" : only_list ? "machine.authorised" : "machine.changed";
+        if (status) detail.add("status", alloc::to_string(m.status)).add("was", alloc::to_string((*prev)->status));
+        detail.add_list("changed", changed);
+        if (before != m.authorised) {
+            std::vector<std::int64_t> added, removed;
+            std::set_difference(m.authorised.begin(), m.authorised.end(), before.begin(), before.end(),
+                                std::back_inserter(added));
+            std::set_difference(before.begin(), before.end(), m.authorised.begin(), m.authorised.end(),
+                                std::back_inserter(removed));
+            detail.add_ids("added", added).add_ids("removed", removed);
+        }
+    }
+    return append_event(c, at, actor, kind, subject("machine", m.id), detail);
+}
+
+std::expected<void, Problem> write_booking(Connection& c, const alloc::Booking& b, std::optional<core::MemberId> actor,
+                                           Timestamp at) {
+    std::optional<alloc::Booking> prev;
+    {
+        ETABLI_TRY(st, c.cached("SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings WHERE id = ?1"));
+        (*st)->bind(1, b.id);
+        ETABLI_TRY(row, (*st)->step());
+        if (*row) {
+            ETABLI_TRY(p, read_booking(**st));
+            if (*p == b) return {};
+            prev = std::move(*p);
+        }
+        (*st)->reset();
+    }
+    {
+        ETABLI_TRY(st, c.cached("INSERT INTO bookings (" ETABLI_BOOKING_COLUMNS ") "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                                "ON CONFLICT(id) DO UPDATE SET machine_id = excluded.machine_id, "
+                                "member_id = excluded.member_id, starts_at = excluded.starts_at, "
+                                "ends_at = excluded.ends_at, state = excluded.state, "
+                                "created_by = excluded.created_by, walk_in = excluded.walk_in, "
+                                "series = excluded.series, created_at = excluded.created_at, "
+                                "host_note = excluded.host_note, notice_seen = excluded.notice_seen"));
+        Statement& s = **st;
+        s.bind(1, b.id).bind(2, b.machine).bind(3, b.member).bind(4, ts(b.start)).bind(5, ts(b.end));
+        s.bind(6, alloc::to_string(b.state)).bind(7, b.created_by == 0 ? std::optional<std::int64_t>{} : std::optional<std::int64_t>{b.created_by}).bind(8, flag(b.walk_in)).bind(9, b.series);
+        s.bind(10, ts(b.created_at)).bind(11, b.host_note).bind(12, flag(b.notice_seen));
+        ETABLI_CHECK(s.run());
+    }
+    Detail detail;
+    detail.add("machine", b.machine).add("member", b.member).add("start", ts(b.start)).add("end", ts(b.end));
+    std::string kind;
+    if (!prev || prev->state != b.state) {
+        kind = "booking." + std::string(alloc::to_string(b.state));
+        if (prev) detail.add("was", alloc::to_string(prev->state));
+        if (!prev && b.walk_in) detail.add("walk_in", std::int64_t{1});
+        if (!prev && b.series) detail.add("series", *b.series);
+    } else if (prev->start != b.start || prev->end != b.end || prev->machine != b.machine) {
+        kind = b.state == alloc::BookingState::booked   ? "booking.moved"
+               : b.state == alloc::BookingState::active ? "booking.extended"
+                                                        : "booking.changed";
+        detail.add("was_start", ts(prev->start)).add("was_end", ts(prev->end));
+        if (prev->machine != b.machine) detail.add("was_machine", prev->machine);
+    } else if (!prev->notice_seen && b.notice_seen && prev->host_note == b.host_note) {
+        kind = "booking.notice_seen";
+    } else {
+        kind = "booking.changed";
+    }
+    // The note itself is free text a host typed: it stays in the bookings row, not the log.
+    if (b.host_note && (!prev || prev->host_note != b.host_note)) detail.add("note", std::int64_t{1});
+    return append_event(c, at, actor, kind, subject("booking", b.id), detail);
+}
+
+std::expected<void, Problem> write_session(Connection& c, const alloc::Session& x, std::optional<core::MemberId> actor,
+                                           Timestamp at) {
+    std::optional<alloc::Session> prev;
+    {
+        ETABLI_TRY(st, c.cached("SELECT " ETABLI_SESSION_COLUMNS " FROM sessions WHERE id = ?1"));
+        (*st)->bind(1, x.id);
+        ETABLI_TRY(row, (*st)->step());
+        if (*row) {
+            ETABLI_TRY(p, read_session(**st));
+            if (*p == x) return {};
+            prev = std::move(*p);
+        }
+        (*st)->reset();
+    }
+    {
+        ETABLI_TRY(st, c.cached("INSERT INTO sessions (" ETABLI_SESSION_COLUMNS ") "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                                "ON CONFLICT(id) DO UPDATE SET machine_id = excluded.machine_id, "
+                                "member_id = excluded.member_id, booking_id = excluded.booking_id, "
+                                "started_at = excluded.started_at, allowed_until = excluded.allowed_until, "
+                                "ended_at = excluded.ended_at, end_reason = excluded.end_reason, "
+                                "warned = excluded.warned"));
+        Statement& s = **st;
+        s.bind(1, x.id).bind(2, x.machine).bind(3, x.member).bind(4, x.booking).bind(5, ts(x.started));
+        s.bind(6, ts(x.allowed_until)).bind(7, optional_ts(x.ended));
+        if (x.end_reason) {
+            s.bind(8, alloc::to_string(*x.end_reason));
+        } else {
+            s.bind_null(8);
+        }
+        s.bind(9, flag(x.warned));
+        ETABLI_CHECK(s.run());
+    }
+    Detail detail;
+    detail.add("machine", x.machine).add("member", x.member).add("booking", x.booking);
+    std::string_view kind;
+    if (!prev) {
+        kind = x.ended ? "session.ended" : "session.started";
+        detail.add("started", ts(x.started)).add("until", ts(x.allowed_until));
+    } else if (!prev->ended && x.ended) {
+        kind = "session.ended";
+        detail.add("started", ts(x.started));
+    } else if (prev->allowed_until != x.allowed_until) {
+        kind = "session.extended";
+        detail.add("until", ts(x.allowed_until)).add("was_until", ts(prev->allowed_until));
+    } else if (!prev->warned && x.warned) {
+        kind = "session.warned";
+        detail.add("until", ts(x.allowed_until));
+    } else {
+        kind = "session.changed";
+    }
+    if (x.ended) detail.add("ended", ts(*x.ended));
+    if (x.end_reason) detail.add("reason", alloc::to_string(*x.end_reason));
+    return append_event(c, at, actor, kind, subject("session", x.id), detail);
+}
+
+std::expected<void, Problem> write_queue_entry(Connection& c, const alloc::QueueEntry& q,
+                                               std::optional<core::MemberId> actor, Timestamp at) {
+    std::optional<alloc::QueueEntry> prev;
+    {
+        ETABLI_TRY(st, c.cached("SELECT " ETABLI_QUEUE_COLUMNS " FROM queue_entries WHERE id = ?1"));
+        (*st)->bind(1, q.id);
+        ETABLI_TRY(row, (*st)->step());
+        if (*row) {
+            ETABLI_TRY(p, read_queue_entry(**st));
+            if (*p == q) return {};
+            prev = std::move(*p);
+        }
+        (*st)->reset();
+    }
+    {
+        ETABLI_TRY(st, c.cached("INSERT INTO queue_entries (" ETABLI_QUEUE_COLUMNS ") "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                                "ON CONFLICT(id) DO UPDATE SET member_id = excluded.member_id, "
+                                "machine_id = excluded.machine_id, pool = excluded.pool, "
+                                "joined_at = excluded.joined_at, offered_machine_id = excluded.offered_machine_id, "
+                                "offer_expires_at = excluded.offer_expires_at"));
+        Statement& s = **st;
+        s.bind(1, q.id).bind(2, q.member).bind(3, q.machine).bind(4, q.pool).bind(5, ts(q.joined));
+        s.bind(6, q.offered).bind(7, optional_ts(q.offer_expires));
+        ETABLI_CHECK(s.run());
+    }
+    Detail detail;
+    detail.add("member", q.member);
+    if (q.machine) detail.add("machine", *q.machine);
+    // A pool is a name the workshop chose for a group of machines ("3D printers"), not personal.
+    if (q.pool) detail.add("pool", *q.pool);
+    std::string_view kind = "queue.changed";
+    if (!prev) {
+        kind = "queue.joined";
+    } else if (q.offered && prev->offered != q.offered) {
+        kind = "queue.offered";
+    }
+    if (q.offered) detail.add("offered", *q.offered);
+    if (q.offer_expires) detail.add("until", ts(*q.offer_expires));
+    return append_event(c, at, actor, kind, subject("queue", q.id), detail);
+}
+
+std::expected<void, Problem> remove_queue_entry(Connection& c, alloc::QueueEntryId id,
+                                                std::optional<core::MemberId> actor, Timestamp at) {
+    ETABLI_TRY(st, c.cached("DELETE FROM queue_entries WHERE id = ?1 RETURNING member_id, offered_machine_id"));
+    (*st)->bind(1, id);
+    ETABLI_TRY(row, (*st)->step());
+    if (!*row) return {};  // never stored, or already gone: nothing to log
+    Detail detail;
+    detail.add("member", (*st)->column_int(0));
+    if (auto offered = optional_int(**st, 1)) detail.add("offered", *offered);
+    // RETURNING rows must be drained before COMMIT.
+    ETABLI_CHECK((*st)->run());
+    return append_event(c, at, actor, "queue.left", subject("queue", id), detail);
+}
+
+std::expected<void, Problem> write_counters(Connection& c, const alloc::IdCounters& n, Timestamp as_of) {
+    // MAX: ids are never reused and the engine's time never goes back, whatever order two
+    // writers on one file (station, command line) commit in.
+    ETABLI_TRY(st, c.cached("INSERT INTO alloc_state (id, next_booking, next_session, next_queue_entry, "
+                            "next_series, as_of) VALUES (1, ?1, ?2, ?3, ?4, ?5) "
+                            "ON CONFLICT(id) DO UPDATE SET "
+                            "next_booking = MAX(next_booking, excluded.next_booking), "
+                            "next_session = MAX(next_session, excluded.next_session), "
+                            "next_queue_entry = MAX(next_queue_entry, excluded.next_queue_entry), "
+                            "next_series = MAX(next_series, excluded.next_series), "
+                            "as_of = MAX(COALESCE(as_of, ''), excluded.as_of)"));
+    (*st)->bind(1, n.booking).bind(2, n.session).bind(3, n.queue_entry).bind(4, n.series).bind(5, ts(as_of));
+    return (*st)->run();
+}
+
+}  // namespace
+
+// [Load] -----------------------------------------------------------------------------------
+
+std::expected<alloc::EngineState, Problem> SqliteStore::load_alloc(Timestamp now) {
+    return guarded([&]() -> std::expected<alloc::EngineState, Problem> {
+        // One read transaction: every table seen at the same instant.
+        ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
+        alloc::EngineState s;
+        {
+            ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_MACHINE_COLUMNS " FROM machines ORDER BY id"));
+            while (true) {
+                ETABLI_TRY(row, st->step());
+                if (!*row) break;
+                ETABLI_TRY(m, read_machine(*st));
+                s.machines.push_back(std::move(*m));
+            }
+        }
+        {
+            std::unordered_map<alloc::MachineId, std::size_t> index;
+            for (std::size_t i = 0; i < s.machines.size(); ++i) index.emplace(s.machines[i].id, i);
+            // Primary-key order: each machine's list comes out sorted.
+            ETABLI_TRY(st, m_conn.prepare("SELECT machine_id, member_id FROM machine_authorisations "
+                                          "ORDER BY machine_id, member_id"));
+            while (true) {
+                ETABLI_TRY(row, st->step());
+                if (!*row) break;
+                auto it = index.find(st->column_int(0));
+                if (it != index.end()) s.machines[it->second].authorised.push_back(st->column_int(1));
+            }
+        }
+        {
+            ETABLI_TRY(st, m_conn.prepare("SELECT weekday, from_min, to_min FROM opening_weekly "
+                                          "ORDER BY weekday, from_min"));
+            while (true) {
+                ETABLI_TRY(row, st->step());
+                if (!*row) break;
+                auto day = static_cast<std::size_t>(st->column_int(0));
+                if (day < s.hours.weekly.size()) {
+                    s.hours.weekly[day].push_back(alloc::DayWindow{static_cast<int>(st->column_int(1)),
+                                                                   static_cast<int>(st->column_int(2))});
+                }
+            }
+        }
+        {
+            // NULLs sort first: a closed day's row, if any, comes before windows.
+            ETABLI_TRY(st, m_conn.prepare("SELECT day, from_min, to_min FROM opening_exceptions "
+                                          "ORDER BY day, from_min"));
+            while (true) {
+                ETABLI_TRY(row, st->step());
+                if (!*row) break;
+                auto text = st->column_text(0);
+                ETABLI_TRY(day, read_day(*st, 0, "opening_exceptions", text, "day"));
+                auto& windows = s.hours.exceptions[**day];
+                if (!st->is_null(1)) {
+                    windows.push_back(alloc::DayWindow{static_cast<int>(st->column_int(1)),
+                                                       static_cast<int>(st->column_int(2))});
+                }
+            }
+        }
+        {
+            ETABLI_TRY(st, m_conn.prepare("SELECT id, role, valid_until FROM members ORDER BY id"));
+            while (true) {
+                ETABLI_TRY(row, st->step());
+                if (!*row) break;
+                alloc::MemberInfo m;
+                m.id = st->column_int(0);
+                const auto key = std::to_string(m.id);
+                auto role = st->column_text(1);
+                auto r = core::role_from_string(role);
+                if (!r) return std::unexpected(bad_row("members", key, "role", role));
+                m.role = *r;
+                ETABLI_TRY(until, read_day(*st, 2, "members", key, "valid_until"));
+                m.valid_until = *until;
+                s.members.push_back(m);
+            }
+        }
+        {
+            // Three disjoint parts, each served by an index (bookings_by_state_end twice, then
+            // bookings_unseen_notes, named: the planner would otherwise pick the first one and
+            // walk every old row): the million rows of history are never scanned.
+            ETABLI_TRY(st, m_conn.prepare(
+                               "SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
+                               "WHERE state IN ('booked', 'active') "
+                               "UNION ALL SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
+                               "WHERE state IN ('completed', 'no_show', 'cancelled') AND ends_at >= ?1 "
+                               "UNION ALL SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
+                               "INDEXED BY bookings_unseen_notes "
+                               "WHERE host_note IS NOT NULL AND notice_seen = 0 AND ends_at < ?1 "
+                               "AND state IN ('completed', 'no_show', 'cancelled')"));
+            st->bind(1, ts(now - kKeep));
+            while (true) {
+                ETABLI_TRY(row, st->step());
+                if (!*row) break;
+                ETABLI_TRY(b, read_booking(*st));
+                s.bookings.push_back(std::move(*b));
+            }
+            std::sort(s.bookings.begin(), s.bookings.end(),
+                      [](const alloc::Booking& a, const alloc::Booking& b) { return a.id < b.id; });
+        }
+        {
+            // No ORDER BY: it would walk the whole table in id order instead of the partial
+            // index of open sessions (the few rows are sorted below).
+            ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_SESSION_COLUMNS " FROM sessions "
+                                          "INDEXED BY sessions_open WHERE ended_at IS NULL"));
+            while (true) {
+                ETABLI_TRY(row, st->step());
+                if (!*row) break;
+                ETABLI_TRY(x, read_session(*st));
+                s.sessions.push_back(std::move(*x));
+            }
+            std::sort(s.sessions.begin(), s.sessions.end(),
+                      [](const alloc::Session& a, const alloc::Session& b) { return a.id < b.id; });
+        }
+        {
+            ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_QUEUE_COLUMNS " FROM queue_entries ORDER BY id"));
+            while (true) {
+                ETABLI_TRY(row, st->step());
+                if (!*row) break;
+                ETABLI_TRY(q, read_queue_entry(*st));
+                s.queue.push_back(std::move(*q));
+            }
+        }
+        {
+            // The stored counters, never below MAX(id)+1 of the tables (a file written before
+            // this table existed, or by hand): each MAX is one index probe.
+            ETABLI_TRY(st, m_conn.prepare(
+                               "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM bookings), "
+                               "(SELECT COALESCE(MAX(id), 0) + 1 FROM sessions), "
+                               "(SELECT COALESCE(MAX(id), 0) + 1 FROM queue_entries), "
+                               "(SELECT COALESCE(MAX(series), 0) + 1 FROM bookings WHERE series IS NOT NULL), "
+                               "a.next_booking, a.next_session, a.next_queue_entry, a.next_series, a.as_of "
+                               "FROM (SELECT 1) LEFT JOIN alloc_state AS a ON a.id = 1"));
+            ETABLI_TRY(row, st->step());
+            if (*row) {
+                alloc::IdCounters& n = s.next_ids;
+                n.booking = std::max(st->column_int(0), optional_int(*st, 4).value_or(1));
+                n.session = std::max(st->column_int(1), optional_int(*st, 5).value_or(1));
+                n.queue_entry = std::max(st->column_int(2), optional_int(*st, 6).value_or(1));
+                n.series = std::max(st->column_int(3), optional_int(*st, 7).value_or(1));
+                ETABLI_TRY(as_of, read_optional_ts(*st, 8, "alloc_state", "1", "as_of"));
+                s.as_of = *as_of;
+            }
+        }
+        ETABLI_CHECK(tx->commit());
+        return s;
+    });
+}
+
+// [Commit] ---------------------------------------------------------------------------------
+
+std::expected<void, Problem> SqliteStore::commit_alloc(const alloc::Changes& c, std::optional<core::MemberId> actor,
+                                                       Timestamp at) {
+    return guarded([&]() -> std::expected<void, Problem> {
+        ETABLI_TRY(tx, Transaction::begin(m_conn));
+        // Machines first: the bookings, sessions and queue entries of this decision may
+        // refer to a machine it adds.
+        for (const alloc::Machine& m : c.machines) ETABLI_CHECK(write_machine(m_conn, m, actor, at));
+        for (const alloc::Booking& b : c.bookings) ETABLI_CHECK(write_booking(m_conn, b, actor, at));
+        for (const alloc::Session& x : c.sessions) ETABLI_CHECK(write_session(m_conn, x, actor, at));
+        for (const alloc::QueueEntry& q : c.queue) ETABLI_CHECK(write_queue_entry(m_conn, q, actor, at));
+        for (alloc::QueueEntryId id : c.queue_removed) ETABLI_CHECK(remove_queue_entry(m_conn, id, actor, at));
+        ETABLI_CHECK(write_counters(m_conn, c.next_ids, c.as_of));
+        return tx->commit();
+    });
+}
+
+std::expected<void, Problem> SqliteStore::save_hours(const alloc::OpeningHours& h, std::optional<core::MemberId> actor,
+                                                     Timestamp at) {
+    return guarded([&]() -> std::expected<void, Problem> {
+        ETABLI_TRY(tx, Transaction::begin(m_conn));
+        ETABLI_CHECK(m_conn.exec("DELETE FROM opening_weekly; DELETE FROM opening_exceptions;"));
+        std::int64_t windows = 0;
+        {
+            ETABLI_TRY(st, m_conn.cached("INSERT INTO opening_weekly (weekday, from_min, to_min) VALUES (?1, ?2, ?3)"));
+            for (std::size_t day = 0; day < h.weekly.size(); ++day) {
+                for (const alloc::DayWindow& w : h.weekly[day]) {
+                    (*st)->reset();
+                    (*st)->bind(1, static_cast<std::int64_t>(day)).bind(2, std::int64_t{w.from}).bind(3, std::int64_t{w.to});
+                    ETABLI_CHECK((*st)->run());
+                    ++windows;
+                }
+            }
+        }
+        std::int64_t closed = 0, special = 0;
+        {
+            ETABLI_TRY(st, m_conn.cached("INSERT INTO opening_exceptions (day, from_min, to_min) VALUES (?1, ?2, ?3)"));
+            for (const auto& [day, list] : h.exceptions) {
+                const std::string text = core::format_date(day);
+                if (list.empty()) {
+                    (*st)->reset();
+                    (*st)->bind(1, text).bind_null(2).bind_null(3);
+                    ETABLI_CHECK((*st)->run());
+                    ++closed;
+                    continue;
+                }
+                ++special;
+                for (const alloc::DayWindow& w : list) {
+                    (*st)->reset();
+                    (*st)->bind(1, text).bind(2, std::int64_t{w.from}).bind(3, std::int64_t{w.to});
+                    ETABLI_CHECK((*st)->run());
+                }
+            }
+        }
+        ETABLI_CHECK(append_event(m_conn, at, actor, "hours.set", "hours",
+                                  Detail{}.add("weekly_windows", windows).add("closed_days", closed)
+                                      .add("special_days", special)));
+        return tx->commit();
+    });
+}
+
+// [History] --------------------------------------------------------------------------------
+
+std::expected<std::vector<alloc::Session>, Problem> SqliteStore::sessions_between(Timestamp from, Timestamp to,
+                                                                                  std::size_t limit) {
+    return guarded([&]() -> std::expected<std::vector<alloc::Session>, Problem> {
+        std::vector<alloc::Session> out;
+        ETABLI_TRY(st, m_conn.cached("SELECT " ETABLI_SESSION_COLUMNS " FROM sessions "
+                                     "WHERE started_at >= ?1 AND started_at < ?2 "
+                                     "ORDER BY started_at DESC, id DESC LIMIT ?3"));
+        const auto cap = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+        (*st)->bind(1, ts(from)).bind(2, ts(to)).bind(3, static_cast<std::int64_t>(std::min(limit, cap)));
+        while (true) {
+            ETABLI_TRY(row, (*st)->step());
+            if (!*row) break;
+            ETABLI_TRY(x, read_session(**st));
+            out.push_back(std::move(*x));
+        }
+        // A finished SELECT holds no read lock, but reset it anyway: the next write must not
+        // find it mid-way.
+        (*st)->reset();
+        return out;
+    });
+}
+
+}  // namespace etabli::db
+
+#undef ETABLI_MACHINE_COLUMNS
+#undef ETABLI_BOOKING_COLUMNS
+#undef ETABLI_SESSION_COLUMNS
+#undef ETABLI_QUEUE_COLUMNS
+#undef ETABLI_TRY
+#undef ETABLI_CHECK

@@ -1,0 +1,133 @@
+// Helpers shared by the SqliteStore source files (sqlite_store.cpp, alloc_store.cpp): the
+// exception guard, the early-return macros, timestamps as text, the event-detail writer, the
+// event append and the row readers. Private to db/src (not an installed header).
+// Layer: db. Thread: the one that owns the store's connection.
+#pragma once
+
+#include <etabli/core/member.hpp>
+#include <etabli/core/time.hpp>
+#include <etabli/db/database.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace etabli::db::store_support {
+
+using core::Timestamp;
+
+// Exceptions stop here (bad_alloc, a throwing core helper): the caller gets a Problem, and
+// any open Transaction rolls back while unwinding.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const std::exception& e) {
+        return std::unexpected(storage_problem(e.what()));
+    } catch (...) {
+        return std::unexpected(storage_problem("unexpected failure"));
+    }
+}
+
+#define ETABLI_TRY(var, expr)                                   \
+    auto var = (expr);                                          \
+    if (!var) return std::unexpected(std::move(var).error())
+
+#define ETABLI_CHECK(expr)                                      \
+    do {                                                        \
+        if (auto etabli_r_ = (expr); !etabli_r_)                \
+            return std::unexpected(std::move(etabli_r_).error()); \
+    } while (0)
+
+inline std::string ts(Timestamp t) { return core::format_timestamp(t); }
+
+// A small JSON object written by hand: keys are our own identifiers, values are escaped.
+class Detail {
+public:
+    Detail& add(std::string_view key, std::string_view value) {
+        open_key(key);
+        m_text += '"';
+        for (char ch : value) {
+            auto u = static_cast<unsigned char>(ch);
+            if (ch == '"' || ch == '\\') {
+                m_text += '\\';
+                m_text += ch;
+            } else if (u < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", u);
+                m_text += buf;
+            } else {
+                m_text += ch;
+            }
+        }
+        m_text += '"';
+        return *this;
+    }
+    Detail& add(std::string_view key, std::int64_t value) {
+        open_key(key);
+        m_text += std::to_string(value);
+        return *this;
+    }
+    Detail& add_list(std::string_view key, const std::vector<std::string_view>& items) {
+        open_key(key);
+        m_text += '[';
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (i) m_text += ',';
+            m_text += '"';
+            m_text += items[i];
+            m_text += '"';
+        }
+        m_text += ']';
+        return *this;
+    }
+    // A list of row ids: [3,12,40].
+    Detail& add_ids(std::string_view key, const std::vector<std::int64_t>& ids) {
+        open_key(key);
+        m_text += '[';
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (i) m_text += ',';
+            m_text += std::to_string(ids[i]);
+        }
+        m_text += ']';
+        return *this;
+    }
+    std::string str() const { return m_text.empty() ? "{}" : m_text + "}"; }
+
+private:
+    void open_key(std::string_view key) {
+        m_text += m_text.empty() ? "{" : ",";
+        m_text += '"';
+        m_text += key;
+        m_text += "\":";
+    }
+    std::string m_text;
+};
+
+inline std::expected<void, Problem> append_event(Connection& c, Timestamp at, std::optional<core::MemberId> actor,
+                                                 std::string_view kind, const std::string& subject,
+                                                 const Detail& detail) {
+    ETABLI_TRY(st, c.cached("INSERT INTO events (at, actor_member_id, kind, subject, detail) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5)"));
+    (*st)->bind(1, ts(at)).bind(2, actor).bind(3, kind).bind(4, subject).bind(5, detail.str());
+    return (*st)->run();
+}
+
+inline Problem bad_row(std::string_view table, std::string_view key, std::string_view column,
+                       std::string_view value) {
+    return storage_problem("unreadable value '" + std::string(value) + "' in " + std::string(table) + "." +
+                           std::string(column) + " (row " + std::string(key) + ")");
+}
+
+inline std::expected<Timestamp, Problem> read_ts(const Statement& st, int col, std::string_view table,
+                                                 std::string_view key, std::string_view column) {
+    auto text = st.column_text(col);
+    auto t = core::parse_timestamp(text);
+    if (!t) return std::unexpected(bad_row(table, key, column, text));
+    return *t;
+}
+
+}  // namespace etabli::db::store_support

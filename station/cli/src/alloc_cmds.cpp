@@ -1,0 +1,481 @@
+// The allocation commands of the command line (see alloc_cmds.hpp). Layer: cli.
+#include "alloc_cmds.hpp"
+
+#include <etabli/alloc/hours_text.hpp>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace etabli::cli {
+
+using core::problem;
+using json = nlohmann::json;
+using namespace std::chrono;
+
+namespace {
+
+// "2026-12-01 14:00" (local time) → instant; DST gaps refused, repeated hours per `later`.
+std::expected<core::Timestamp, core::Problem> parse_local(const app::Calendar& cal, const std::string& text, bool later) {
+    if (text.size() != 16 || text[10] != ' ' || text[13] != ':')
+        return std::unexpected(problem("\"{0}\" is not a local time: write \"YYYY-MM-DD HH:MM\", e.g. \"2026-12-01 14:00\"", {text}));
+    auto t = core::parse_timestamp(text + ":00");
+    if (!t) return std::unexpected(problem("\"{0}\" is not a local time: write \"YYYY-MM-DD HH:MM\", e.g. \"2026-12-01 14:00\"", {text}));
+    return alloc::local_to_utc(cal.zone(), local_seconds{t->time_since_epoch()},
+                               later ? alloc::Fold::later : alloc::Fold::earlier);
+}
+
+std::optional<alloc::MachineId> find_machine(const app::Snapshot& s, const std::string& key) {
+    for (const auto& m : s.machines) {
+        if (std::to_string(m.machine.id) == key) return m.machine.id;
+        std::string a = m.machine.name, b = key;
+        for (auto& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (auto& c : b) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (a == b) return m.machine.id;
+    }
+    return std::nullopt;
+}
+
+std::string local_text(const app::Calendar& cal, core::Timestamp t) { return alloc::format_local(cal.zone(), t); }
+
+json booking_json(const app::Calendar& cal, const alloc::Booking& b) {
+    json j{{"id", b.id},
+           {"machine", b.machine},
+           {"member", b.member},
+           {"start", core::format_timestamp(b.start)},
+           {"end", core::format_timestamp(b.end)},
+           {"start_local", local_text(cal, b.start)},
+           {"end_local", local_text(cal, b.end)},
+           {"state", alloc::to_string(b.state)},
+           {"walk_in", b.walk_in}};
+    if (b.series) j["series"] = *b.series;
+    if (b.host_note) j["host_note"] = *b.host_note;
+    return j;
+}
+
+json machine_json(const app::MachineView& v) {
+    const auto& m = v.machine;
+    json j{{"id", m.id},
+           {"name", m.name},
+           {"kind", m.kind},
+           {"pool", m.pool ? json(*m.pool) : json(nullptr)},
+           {"status", alloc::to_string(m.status)},
+           {"authorised", m.authorised},
+           {"slot_min", m.rules.slot.count()},
+           {"min_min", m.rules.min_length.count()},
+           {"max_min", m.rules.max_length.count()},
+           {"buffer_min", m.rules.buffer_after.count()},
+           {"ahead_days", m.rules.ahead_days},
+           {"quota_hours_week", m.rules.quota_per_week ? json(static_cast<double>(m.rules.quota_per_week->count()) / 60.0) : json(nullptr)},
+           {"in_use", v.session.has_value()},
+           {"power", v.power}};
+    if (v.session) j["until_local"] = v.until_hhmm;
+    if (v.next) j["next_local"] = v.next_hhmm;
+    return j;
+}
+
+std::expected<alloc::HostLossPolicy, core::Problem> parse_host_loss(const std::string& s) {
+    alloc::HostLossPolicy p;
+    auto number = [&](std::size_t at) -> std::optional<long> {
+        char* end = nullptr;
+        const long v = std::strtol(s.c_str() + at, &end, 10);
+        if (end == s.c_str() + at || *end || v <= 0 || v > 24 * 3600) return std::nullopt;
+        return v;
+    };
+    if (s == "cut") return p;
+    if (s.starts_with("grace:")) {
+        if (auto n = number(6)) return alloc::HostLossPolicy{alloc::HostLossPolicy::Kind::grace, seconds{*n}};
+    } else if (s.starts_with("until-idle:")) {
+        if (auto n = number(11)) return alloc::HostLossPolicy{alloc::HostLossPolicy::Kind::until_idle, seconds{*n}};
+    }
+    return std::unexpected(problem("--host-loss takes cut, grace:SECONDS or until-idle:MAX_SECONDS (got \"{0}\")", {s}));
+}
+
+}  // namespace
+
+AllocCommands::AllocCommands(CLI::App& app) {
+    auto* machine = app.add_subcommand("machine", "Machines: add, list, show, set, authorise, revoke");
+    machine->require_subcommand(1);
+    m_machine_add = machine->add_subcommand("add", "Add a machine; prints its number");
+    m_machine_add->add_option("--name", m_add.name, "Name shown on the board")->required();
+    m_machine_add->add_option("--kind", m_add.kind, "Kind, e.g. laser, 3d-printer");
+    m_machine_add->add_option("--pool", m_add.pool, "Pool of equivalent machines, e.g. \"3D printers\"");
+    m_machine_add->add_option("--slot-min", m_add.slot, "Booking grid, minutes")->default_val(15);
+    m_machine_add->add_option("--min-min", m_add.min, "Shortest booking, minutes")->default_val(15);
+    m_machine_add->add_option("--max-min", m_add.max, "Longest booking, minutes")->default_val(120);
+    m_machine_add->add_option("--buffer-min", m_add.buffer, "Buffer after each booking, minutes")->default_val(0);
+    m_machine_add->add_option("--ahead-days", m_add.ahead, "How far ahead members may book, days")->default_val(14);
+    m_machine_add->add_option("--quota-hours-week", m_add.quota_hours, "Hours per member per rolling 7 days (0: none)");
+    m_machine_add->add_flag("--quota-pool", m_add.quota_pool, "The quota counts the whole pool");
+    m_machine_add->add_option("--host-loss", m_add.host_loss, "When the station disappears: cut, grace:SECONDS, until-idle:MAX_SECONDS");
+    m_machine_list = machine->add_subcommand("list", "List the machines");
+    m_machine_show = machine->add_subcommand("show", "Show one machine");
+    m_machine_show->add_option("MACHINE", m_machine, "Number or name")->required();
+    m_machine_set = machine->add_subcommand("set", "Change a machine's status");
+    m_machine_set->add_option("MACHINE", m_machine, "Number or name")->required();
+    m_machine_set->add_option("--status", m_status, "available, maintenance or out-of-order")->required();
+    m_machine_auth = machine->add_subcommand("authorise", "Allow a member to use a machine");
+    m_machine_auth->add_option("MACHINE", m_machine, "Number or name")->required();
+    m_machine_auth->add_option("--member", m_member, "Member number")->required();
+    m_machine_revoke = machine->add_subcommand("revoke", "Withdraw a member's authorisation");
+    m_machine_revoke->add_option("MACHINE", m_machine, "Number or name")->required();
+    m_machine_revoke->add_option("--member", m_member, "Member number")->required();
+
+    auto* hours = app.add_subcommand("hours", "Opening hours: set, close, open, show");
+    hours->require_subcommand(1);
+    m_hours_set = hours->add_subcommand("set", "Set the weekly schedule, e.g. \"mon-fri 14:00-20:00\" \"sat 10:00-18:00\"");
+    m_hours_set->add_option("SPEC", m_specs, "Days and hours")->required();
+    m_hours_close = hours->add_subcommand("close", "Close on a day (holiday, event)");
+    m_hours_close->add_option("DAY", m_day, "YYYY-MM-DD")->required();
+    m_hours_open = hours->add_subcommand("open", "Open exceptionally on a day");
+    m_hours_open->add_option("DAY", m_day, "YYYY-MM-DD")->required();
+    m_hours_open->add_option("HOURS", m_to, "HH:MM-HH:MM[,HH:MM-HH:MM]")->required();
+    m_hours_show = hours->add_subcommand("show", "Show the opening hours");
+
+    m_book = app.add_subcommand("book", "Book a machine for a member");
+    m_book->add_option("MACHINE", m_machine, "Number or name")->required();
+    m_book->add_option("--member", m_member, "Member number")->required();
+    m_book->add_option("--from", m_from, "Local start, \"YYYY-MM-DD HH:MM\"")->required();
+    auto* to = m_book->add_option("--to", m_to, "Local end, \"YYYY-MM-DD HH:MM\"");
+    auto* minutes = m_book->add_option("--minutes", m_minutes, "Length in minutes");
+    to->excludes(minutes);
+    m_book->add_flag("--as-host", m_as_host, "Book as a host: outside opening hours, beyond the horizon");
+    m_book->add_option("--weekly-until", m_weekly_until, "Hosts: repeat every week until YYYY-MM-DD");
+    m_book->add_flag("--later", m_later, "When a time exists twice (autumn DST), take the later one");
+
+    auto* booking = app.add_subcommand("booking", "Bookings: list, cancel");
+    booking->require_subcommand(1);
+    m_booking_list = booking->add_subcommand("list", "List bookings from today");
+    m_booking_list->add_option("--machine", m_machine, "Number or name");
+    m_member_opt_list = m_booking_list->add_option("--member", m_member, "Member number");
+    m_booking_list->add_option("--day", m_day, "One day, YYYY-MM-DD");
+    m_booking_cancel = booking->add_subcommand("cancel", "Cancel a booking");
+    m_booking_cancel->add_option("ID", m_booking, "Booking number")->required();
+    m_booking_cancel->add_option("--reason", m_reason, "Shown to the member at their next badge-in");
+
+    m_slots = app.add_subcommand("slots", "The earliest free slots");
+    m_slots->add_option("--machine", m_machine, "Number or name");
+    m_slots->add_option("--pool", m_pool, "Any machine of this pool");
+    m_slots->add_option("--minutes", m_minutes, "Length in minutes")->required();
+    m_slots->add_option("--from", m_from, "Local time, \"YYYY-MM-DD HH:MM\" (default: now)");
+    m_slots->add_option("--member", m_member, "Whose authorisations and quota apply");
+
+    auto* queue = app.add_subcommand("queue", "Walk-in queue: join, show, leave");
+    queue->require_subcommand(1);
+    m_queue_join = queue->add_subcommand("join", "Join a machine's queue");
+    m_queue_join->add_option("MACHINE", m_machine, "Number or name")->required();
+    m_queue_join->add_option("--member", m_member, "Member number")->required();
+    m_queue_show = queue->add_subcommand("show", "Show a machine's queue");
+    m_queue_show->add_option("MACHINE", m_machine, "Number or name")->required();
+    m_queue_leave = queue->add_subcommand("leave", "Leave a machine's queue");
+    m_queue_leave->add_option("MACHINE", m_machine, "Number or name")->required();
+    m_queue_leave->add_option("--member", m_member, "Member number")->required();
+
+    m_sessions = app.add_subcommand("sessions", "Machine sessions of a day (usage history)");
+    m_sessions->add_option("--machine", m_machine, "Number or name");
+    m_sessions->add_option("--day", m_day, "YYYY-MM-DD (default: today)");
+}
+
+std::optional<int> AllocCommands::run(Context& ctx) {
+    const bool any = m_machine_add->parsed() || m_machine_list->parsed() || m_machine_show->parsed() ||
+                     m_machine_set->parsed() || m_machine_auth->parsed() || m_machine_revoke->parsed() ||
+                     m_hours_set->parsed() || m_hours_close->parsed() || m_hours_open->parsed() ||
+                     m_hours_show->parsed() || m_book->parsed() || m_booking_list->parsed() ||
+                     m_booking_cancel->parsed() || m_slots->parsed() || m_queue_join->parsed() ||
+                     m_queue_show->parsed() || m_queue_leave->parsed() || m_sessions->parsed();
+    if (!any) return std::nullopt;
+
+    // Arguments that need no database are checked first.
+    std::optional<alloc::HostLossPolicy> host_loss;
+    if (m_machine_add->parsed()) {
+        auto p = parse_host_loss(m_add.host_loss);
+        if (!p) return ctx.fail(kBadInput, p.error());
+        host_loss = *p;
+        if (m_add.slot <= 0 || m_add.min <= 0 || m_add.max < m_add.min || m_add.buffer < 0 || m_add.ahead < 0 ||
+            m_add.quota_hours < 0 || m_add.max > 24 * 60 || m_add.quota_hours > 168)
+            return ctx.fail(kBadInput, problem("Machine rules out of range: slot and lengths in minutes (max ≥ min > 0, max ≤ 1440), buffer ≥ 0, ahead ≥ 0, quota 0–168 h"));
+    }
+    std::optional<core::Date> day;
+    if (!m_day.empty()) {
+        day = core::parse_date(m_day);
+        if (!day) return ctx.fail(kBadInput, problem("\"{0}\" is not a date: write YYYY-MM-DD, e.g. 2027-09-30", {m_day}));
+    }
+    std::optional<std::array<std::vector<alloc::DayWindow>, 7>> weekly;
+    if (m_hours_set->parsed()) {
+        auto w = alloc::parse_weekly(m_specs);
+        if (!w) return ctx.fail(kBadInput, w.error());
+        weekly = *w;
+    }
+    std::optional<std::vector<alloc::DayWindow>> windows;
+    if (m_hours_open->parsed()) {
+        auto w = alloc::parse_windows(m_to);
+        if (!w) return ctx.fail(kBadInput, w.error());
+        windows = *w;
+    }
+    if ((m_book->parsed() && m_to.empty() && m_minutes <= 0) || (m_slots->parsed() && m_minutes <= 0))
+        return ctx.fail(kBadInput, problem("Give the length: --to \"YYYY-MM-DD HH:MM\" or --minutes N (more than 0)"));
+    if (m_slots->parsed() && m_machine.empty() == m_pool.empty())
+        return ctx.fail(kBadInput, problem("Give --machine or --pool (one of them)"));
+
+    if (auto code = ctx.open_station()) return *code;
+    auto& station = *ctx.station;
+    const auto snap = station.snapshot();
+    const app::Calendar& cal = *ctx.calendar;
+
+    auto machine_id = [&]() -> std::expected<alloc::MachineId, core::Problem> {
+        if (auto id = find_machine(*snap, m_machine)) return *id;
+        return std::unexpected(problem("No machine is called or numbered \"{0}\" (see: etabli machine list)", {m_machine}));
+    };
+    auto fail = [&](const core::Problem& p) { return ctx.fail(p); };
+    auto print_machine = [&](const app::MachineView& v) {
+        if (ctx.json) {
+            std::cout << machine_json(v).dump() << '\n';
+            return;
+        }
+        std::string state = ctx.t(std::string(alloc::to_string(v.machine.status)));
+        if (v.session) state = core::fill_placeholders(ctx.t("in use until {0}"), {v.until_hhmm});
+        else if (v.machine.status == alloc::MachineStatus::available && v.next)
+            state = core::fill_placeholders(ctx.t("free, booked at {0}"), {v.next_hhmm});
+        else if (v.machine.status == alloc::MachineStatus::available) state = ctx.t("free");
+        std::cout << fmt::format("{:>4}  {:<24} {:<14} {}\n", v.machine.id, v.machine.name, v.machine.pool.value_or("-"), state);
+    };
+
+    if (m_machine_add->parsed()) {
+        alloc::Machine m;
+        m.name = m_add.name;
+        m.kind = m_add.kind;
+        if (!m_add.pool.empty()) m.pool = m_add.pool;
+        m.rules.slot = minutes{m_add.slot};
+        m.rules.min_length = minutes{m_add.min};
+        m.rules.max_length = minutes{m_add.max};
+        m.rules.buffer_after = minutes{m_add.buffer};
+        m.rules.ahead_days = m_add.ahead;
+        if (m_add.quota_hours > 0) m.rules.quota_per_week = minutes{static_cast<long>(m_add.quota_hours * 60)};
+        m.rules.quota_scope = m_add.quota_pool ? alloc::QuotaScope::pool : alloc::QuotaScope::machine;
+        m.rules.host_loss = *host_loss;
+        if (auto n = core::normalize_name(m.name); !n) return fail(n.error());
+        auto r = station.call(app::AddMachine{m, std::nullopt});
+        if (!r) return fail(r.error());
+        const auto& made = std::get<alloc::Machine>(*r);
+        if (ctx.json) std::cout << json{{"id", made.id}}.dump() << '\n';
+        else std::cout << made.id << '\n';
+        return kDone;
+    }
+    if (m_machine_list->parsed()) {
+        if (ctx.json) {
+            json arr = json::array();
+            for (const auto& v : station.snapshot()->machines) arr.push_back(machine_json(v));
+            std::cout << arr.dump() << '\n';
+        } else {
+            for (const auto& v : station.snapshot()->machines) print_machine(v);
+        }
+        return kDone;
+    }
+    if (m_machine_show->parsed() || m_machine_set->parsed() || m_machine_auth->parsed() || m_machine_revoke->parsed()) {
+        auto id = machine_id();
+        if (!id) return fail(id.error());
+        if (m_machine_set->parsed()) {
+            auto st = alloc::machine_status_from_string(m_status);
+            if (!st) return ctx.fail(kBadInput, problem("Unknown status \"{0}\": use available, maintenance or out-of-order", {m_status}));
+            if (auto r = station.call(app::SetMachineStatus{*id, *st, std::nullopt}); !r) return fail(r.error());
+        } else if (m_machine_auth->parsed() || m_machine_revoke->parsed()) {
+            if (auto r = station.call(app::Authorise{*id, m_member, m_machine_auth->parsed(), std::nullopt}); !r)
+                return fail(r.error());
+        }
+        for (const auto& v : station.snapshot()->machines)
+            if (v.machine.id == *id) print_machine(v);
+        return kDone;
+    }
+
+    if (m_hours_set->parsed() || m_hours_close->parsed() || m_hours_open->parsed()) {
+        alloc::OpeningHours h = snap->hours;
+        if (weekly) h.weekly = *weekly;
+        if (m_hours_close->parsed()) h.exceptions[*day] = {};
+        if (m_hours_open->parsed()) h.exceptions[*day] = *windows;
+        if (auto r = station.call(app::SetHours{h, std::nullopt}); !r) return fail(r.error());
+    }
+    if (m_hours_set->parsed() || m_hours_close->parsed() || m_hours_open->parsed() || m_hours_show->parsed()) {
+        const auto& h = station.snapshot()->hours;
+        if (ctx.json) {
+            json week = json::array();
+            for (const auto& line : alloc::format_weekly(h.weekly, core::Lang::en)) week.push_back(line);
+            json ex = json::object();
+            for (const auto& [d, w] : h.exceptions) ex[core::format_date(d)] = w.empty() ? "closed" : alloc::format_windows(w);
+            std::cout << json{{"weekly", week}, {"exceptions", ex}}.dump() << '\n';
+            return kDone;
+        }
+        const auto lines = alloc::format_weekly(h.weekly, ctx.lang);
+        if (lines.empty()) std::cout << ctx.t("No opening hours set: members cannot book (hosts can).") << '\n';
+        for (const auto& line : lines) std::cout << line << '\n';
+        for (const auto& [d, w] : h.exceptions)
+            std::cout << format_local_date(d, ctx.lang) << "  " << (w.empty() ? ctx.t("closed") : alloc::format_windows(w)) << '\n';
+        return kDone;
+    }
+
+    if (m_book->parsed()) {
+        auto id = machine_id();
+        if (!id) return fail(id.error());
+        auto start = parse_local(cal, m_from, m_later);
+        if (!start) return ctx.fail(kBadInput, start.error());
+        core::Timestamp end = *start + minutes{m_minutes};
+        if (!m_to.empty()) {
+            auto e = parse_local(cal, m_to, m_later);
+            if (!e) return ctx.fail(kBadInput, e.error());
+            end = *e;
+        }
+        std::optional<core::Date> until;
+        if (!m_weekly_until.empty()) {
+            until = core::parse_date(m_weekly_until);
+            if (!until) return ctx.fail(kBadInput, problem("\"{0}\" is not a date: write YYYY-MM-DD, e.g. 2027-09-30", {m_weekly_until}));
+        }
+        auto r = station.call(app::Book{*id, m_member, *start, end, std::nullopt, m_as_host, until});
+        if (!r) {
+            // A booking refused by a rule is a refusal (exit 1), not bad input.
+            std::cerr << "etabli: " << ctx.render(r.error()) << '\n';
+            return r.error().kind == core::Problem::Kind::storage ? kStorage : kRefused;
+        }
+        const auto& rows = std::get<std::vector<alloc::Booking>>(*r);
+        if (ctx.json) {
+            json arr = json::array();
+            for (const auto& b : rows) arr.push_back(booking_json(cal, b));
+            std::cout << arr.dump() << '\n';
+        } else {
+            for (const auto& b : rows)
+                std::cout << core::fill_placeholders(ctx.t("Booking {0}: {1} to {2}"),
+                                                     {std::to_string(b.id), local_text(cal, b.start), local_text(cal, b.end)})
+                          << '\n';
+        }
+        return kDone;
+    }
+    if (m_booking_list->parsed()) {
+        std::optional<alloc::MachineId> only;
+        if (!m_machine.empty()) {
+            auto id = machine_id();
+            if (!id) return fail(id.error());
+            only = *id;
+        }
+        json arr = json::array();
+        for (const auto& b : snap->upcoming) {
+            if (only && b.machine != *only) continue;
+            if (m_member_opt_list->count() && b.member != m_member) continue;
+            if (day && cal.local_day(b.start) != *day) continue;
+            if (ctx.json) {
+                arr.push_back(booking_json(cal, b));
+                continue;
+            }
+            const auto* who = snap->directory->find(b.member);
+            std::string machine_name;
+            for (const auto& v : snap->machines)
+                if (v.machine.id == b.machine) machine_name = v.machine.name;
+            std::cout << fmt::format("{:>5}  {}  {}  {:<20} {:<24} {}\n", b.id, local_text(cal, b.start),
+                                     cal.local_hhmm(b.end), machine_name, who ? who->display_name : "?",
+                                     ctx.t(std::string(alloc::to_string(b.state))));
+        }
+        if (ctx.json) std::cout << arr.dump() << '\n';
+        return kDone;
+    }
+    if (m_booking_cancel->parsed()) {
+        auto r = station.call(app::CancelBooking{m_booking, std::nullopt,
+                                                  m_reason.empty() ? std::nullopt : std::optional<std::string>(m_reason)});
+        if (!r) return fail(r.error());
+        std::cout << core::fill_placeholders(ctx.t("Booking {0} cancelled"), {std::to_string(m_booking)}) << '\n';
+        return kDone;
+    }
+    if (m_slots->parsed()) {
+        alloc::SlotQuery q;
+        if (!m_machine.empty()) {
+            auto id = machine_id();
+            if (!id) return fail(id.error());
+            q.target.machine = *id;
+        } else {
+            q.target.pool = m_pool;
+        }
+        q.length = minutes{m_minutes};
+        q.from = ctx.clock.now();
+        if (!m_from.empty()) {
+            auto f = parse_local(cal, m_from, false);
+            if (!f) return ctx.fail(kBadInput, f.error());
+            q.from = *f;
+        }
+        q.member = m_member;
+        auto r = station.call(app::FindSlots{q});
+        if (!r) return fail(r.error());
+        const auto& slots = std::get<std::vector<alloc::Slot>>(*r);
+        json arr = json::array();
+        for (const auto& sl : slots) {
+            std::string name;
+            for (const auto& v : snap->machines)
+                if (v.machine.id == sl.machine) name = v.machine.name;
+            if (ctx.json)
+                arr.push_back({{"machine", sl.machine}, {"name", name}, {"start_local", local_text(cal, sl.start)},
+                               {"end_local", local_text(cal, sl.end)}});
+            else
+                std::cout << fmt::format("{}  {}  {}\n", local_text(cal, sl.start), cal.local_hhmm(sl.end), name);
+        }
+        if (ctx.json) std::cout << arr.dump() << '\n';
+        else if (slots.empty()) std::cout << ctx.t("No free slot in the booking horizon.") << '\n';
+        return kDone;
+    }
+    if (m_queue_join->parsed() || m_queue_show->parsed() || m_queue_leave->parsed()) {
+        auto id = machine_id();
+        if (!id) return fail(id.error());
+        alloc::QueueTarget target{*id, std::nullopt};
+        std::vector<alloc::QueuePlace> places;
+        if (m_queue_join->parsed() || m_queue_leave->parsed()) {
+            auto r = m_queue_join->parsed() ? station.call(app::JoinQueue{m_member, target})
+                                            : station.call(app::LeaveQueue{m_member, target});
+            if (!r) return fail(r.error());
+            places = std::get<std::vector<alloc::QueuePlace>>(*r);
+        } else {
+            for (const auto& p : station.snapshot()->queue)
+                if (p.entry.machine == *id) places.push_back(p);
+        }
+        json arr = json::array();
+        for (const auto& p : places) {
+            const auto* who = snap->directory->find(p.entry.member);
+            const auto wait = duration_cast<minutes>(p.estimated_wait).count();
+            if (ctx.json)
+                arr.push_back({{"position", p.position}, {"member", p.entry.member}, {"wait_min", wait},
+                               {"offered", p.entry.offered.has_value()}});
+            else
+                std::cout << fmt::format("{:>3}. {:<28} ~{} min{}\n", p.position, who ? who->display_name : "?", wait,
+                                         p.entry.offered ? "  (" + ctx.t("offered") + ")" : "");
+        }
+        if (ctx.json) std::cout << arr.dump() << '\n';
+        else if (places.empty()) std::cout << ctx.t("Nobody waits.") << '\n';
+        return kDone;
+    }
+    if (m_sessions->parsed()) {
+        const auto d = day.value_or(cal.local_day(ctx.clock.now()));
+        const auto from = cal.day_start(d);
+        const auto to = cal.day_start(core::Date{sys_days{d} + days{1}});
+        auto rows = ctx.store->sessions_between(from, to, 10000);
+        if (!rows) return ctx.fail(kStorage, rows.error());
+        std::optional<alloc::MachineId> only;
+        if (!m_machine.empty()) {
+            auto id = machine_id();
+            if (!id) return fail(id.error());
+            only = *id;
+        }
+        json arr = json::array();
+        for (const auto& s : *rows) {
+            if (only && s.machine != *only) continue;
+            const auto* who = snap->directory->find(s.member);
+            if (ctx.json) {
+                json j{{"id", s.id}, {"machine", s.machine}, {"member", s.member}, {"started", core::format_timestamp(s.started)}};
+                if (s.ended) j["ended"] = core::format_timestamp(*s.ended);
+                if (s.end_reason) j["end_reason"] = alloc::to_string(*s.end_reason);
+                arr.push_back(j);
+            } else {
+                std::cout << fmt::format("{}-{}  {:>4}  {}\n", cal.local_hhmm(s.started), s.ended ? cal.local_hhmm(*s.ended) : "…",
+                                         s.machine, who ? who->display_name : "?");
+            }
+        }
+        if (ctx.json) std::cout << arr.dump() << '\n';
+        return kDone;
+    }
+    return std::nullopt;
+}
+
+}  // namespace etabli::cli

@@ -1,0 +1,294 @@
+// The GUI tests' harness: one ImGui context with the kiosk's fonts, a Kiosk driven frame by
+// frame with hand-made snapshots, taps on buttons found by id in the frame log, and the
+// layout check (inside the display, labels fit, touch targets, no overlaps).
+// Layer: gui tests. Single thread.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <etabli/gui/kiosk.hpp>
+#include <etabli/gui/screens.hpp>
+
+#include <imgui.h>
+
+#include <cfloat>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+using namespace etabli;
+using namespace std::chrono_literals;
+using CommandList = std::vector<std::pair<app::Command, std::uint64_t>>;
+
+namespace {
+
+core::Translations load_translations() {
+    core::Translations t;
+    std::ifstream in(std::string(ETABLI_ASSETS_DIR) + "/i18n/gui.fr.po");
+    REQUIRE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto cat = core::parse_po(ss.str());
+    REQUIRE(cat.has_value());
+    t.fr = *cat;
+    return t;
+}
+
+const core::Translations& translations() {
+    static const core::Translations t = load_translations();
+    return t;
+}
+
+core::Date day(int y, unsigned m, unsigned d) {
+    return core::Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+}
+
+core::Member member(core::MemberId id, std::string name, core::Role role, core::Lang lang = core::Lang::fr) {
+    core::Member m;
+    m.id = id;
+    m.display_name = std::move(name);
+    m.role = role;
+    m.lang = lang;
+    return m;
+}
+
+std::shared_ptr<const app::Directory> demo_directory(int extra = 0) {
+    auto d = std::make_shared<app::Directory>();
+    d->members[1] = member(1, "Léa Dubois", core::Role::member);
+    d->members[2] = member(2, "Camille Martin", core::Role::host);
+    d->members[3] = member(3, "Hugo Bernard", core::Role::volunteer, core::Lang::en);
+    d->members[4] = member(4, "Inès Petit", core::Role::member);
+    d->members[4].valid_until = day(2025, 9, 30);
+    d->members[5] = member(5, "Yanis Moreau", core::Role::member);
+    for (int i = 0; i < extra; ++i)
+        d->members[100 + i] = member(100 + i, "Adhérent·e n° " + std::to_string(i) + " Œuvre-Lefèvre", core::Role::member);
+    d->badges["0001234567"] = core::Badge{"0001234567", 1, core::BadgeStatus::active, {}};
+    d->badges["0004211337"] = core::Badge{"0004211337", 2, core::BadgeStatus::active, {}};
+    return d;
+}
+
+app::Snapshot base_snapshot() {
+    app::Snapshot s;
+    s.version = 1;
+    s.today = day(2026, 11, 28);
+    s.at = std::chrono::sys_days(s.today) + 13h + 5min;
+    s.local_hhmm = "14:05";
+    s.directory = demo_directory();
+    return s;
+}
+
+app::TapView tap_of(std::uint64_t seq, const app::Directory& d, core::MemberId id, core::TapKind kind,
+                    std::string uid) {
+    app::TapView t;
+    t.seq = seq;
+    t.uid = std::move(uid);
+    t.decision.kind = kind;
+    if (id) {
+        t.decision.member = id;
+        t.member = *d.find(id);
+    }
+    return t;
+}
+
+template <class T>
+std::vector<T> commands_of(const CommandList& out) {
+    std::vector<T> r;
+    for (const auto& [c, id] : out)
+        if (const T* t = std::get_if<T>(&c)) r.push_back(*t);
+    return r;
+}
+
+// One ImGui context, fonts for the size, and a Kiosk, driven frame by frame.
+struct Harness {
+    ImGuiContext* ctx = nullptr;
+    gui::Kiosk kiosk;
+    app::Snapshot snap = base_snapshot();
+    double now = 1000.0;
+    CommandList out;
+    ImVec2 size;
+
+    explicit Harness(ImVec2 display = ImVec2(1280, 800), core::Lang lang = core::Lang::fr,
+                     std::optional<app::Snapshot> first = {})
+        : kiosk(translations(), options(lang)), size(display) {
+        if (first) snap = *first;
+        IMGUI_CHECKVERSION();
+        ctx = ImGui::CreateContext();
+        ImGui::SetCurrentContext(ctx);
+        ImGuiIO& io = ImGui::GetIO();
+        io.DisplaySize = display;
+        io.IniFilename = nullptr;
+        io.DeltaTime = 1.0f / 60.0f;
+        const gui::Fonts f = gui::load_fonts(*io.Fonts, display, "");
+        gui::apply_theme(ImGui::GetStyle(), f.body_px);
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+        kiosk.set_fonts(f);
+        frame();
+    }
+    ~Harness() { ImGui::DestroyContext(ctx); }
+    Harness(const Harness&) = delete;
+    Harness& operator=(const Harness&) = delete;
+
+    static gui::KioskOptions options(core::Lang lang) {
+        gui::KioskOptions o;
+        o.lang = lang;
+        return o;
+    }
+
+    void frame(double dt = 1.0 / 60.0) {
+        ImGui::NewFrame();
+        kiosk.frame(snap, now, out);
+        ImGui::Render();
+        now += dt;
+    }
+    void publish() { ++snap.version; }
+
+    const gui::FrameLog& log() const { return kiosk.last_frame(); }
+    const gui::ItemRecord& item(std::string_view key) const {
+        const gui::ItemRecord* r = log().find(key);
+        INFO("looking for ", std::string(key));
+        REQUIRE(r != nullptr);
+        return *r;
+    }
+    bool has(std::string_view key) const { return log().find(key) != nullptr; }
+    std::string label(std::string_view key) const { return item(key).label; }
+
+    void tap_at(ImVec2 p) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = p;
+        io.MouseDown[0] = true;
+        frame();
+        io.MouseDown[0] = false;
+        frame();
+        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        frame();
+    }
+    void tap(std::string_view key) {
+        const gui::ItemRecord r = item(key);
+        INFO("tapping ", std::string(key));
+        REQUIRE(r.enabled);
+        tap_at(ImVec2((r.min.x + r.max.x) / 2, (r.min.y + r.max.y) / 2));
+    }
+    void press(gui::Key k) {
+        kiosk.key_pressed(k);
+        frame();
+    }
+    void type_digits(std::string_view digits, bool enter = true) {
+        for (char c : digits) press(gui::digit_key(c - '0'));
+        if (enter) press(gui::Key::enter);
+    }
+    void show_tap(core::MemberId id, core::TapKind kind, std::string uid) {
+        const std::uint64_t seq = snap.last_tap ? snap.last_tap->seq + 1 : 1;
+        snap.last_tap = tap_of(seq, *snap.directory, id, kind, std::move(uid));
+        publish();
+        frame();
+    }
+
+    // Types `text` on the on-screen keyboard: keys are found by the label they show.
+    void type_on_screen(std::string_view text) {
+        std::size_t i = 0;
+        while (i < text.size()) {
+            std::size_t n = 1;
+            while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
+            const std::string ch(text.substr(i, n));
+            i += n;
+            if (ch == " ") {
+                tap(key_ending("kbd/space"));
+                continue;
+            }
+            // Try the four states of (Shift, accents) until a key shows the letter.
+            std::string k = key_with_label(ch);
+            for (int attempt = 0; k.empty() && attempt < 4; ++attempt) {
+                tap(key_ending(attempt % 2 == 0 ? "kbd/shift" : "kbd/layer"));
+                k = key_with_label(ch);
+            }
+            INFO("key for ", ch);
+            REQUIRE(!k.empty());
+            tap(k);
+        }
+    }
+    std::string key_with_label(const std::string& l) const {
+        for (const auto& it : log().items)
+            if (it.kind == gui::ItemRecord::Kind::button && it.label == l && it.key.find("kbd/") != std::string::npos)
+                return it.key;
+        return {};
+    }
+    std::string key_ending(std::string_view suffix) const {
+        for (const auto& it : log().items)
+            if (it.key.ends_with(suffix)) return it.key;
+        FAIL("no item ending with ", std::string(suffix));
+        return {};
+    }
+    std::string text_with_key_ending(std::string_view suffix) const {
+        for (const auto& it : log().items)
+            if (it.key.ends_with(suffix)) return it.label;
+        return {};
+    }
+
+    // Layout: every item inside the display, every label inside its button.
+    void check_layout(const char* what) const {
+        REQUIRE(!log().items.empty());
+        for (const auto& it : log().items) {
+            INFO(what, " at ", size.x, "x", size.y, ": ", it.key, " \"", it.label, "\" [", it.min.x, ",", it.min.y,
+                 " – ", it.max.x, ",", it.max.y, "]");
+            CHECK(it.min.x >= -0.5f);
+            CHECK(it.min.y >= -0.5f);
+            CHECK(it.max.x <= size.x + 0.5f);
+            CHECK(it.max.y <= size.y + 0.5f);
+            CHECK(it.fits);
+            if (it.kind == gui::ItemRecord::Kind::button) {
+                // Touch targets: at least 1.5 font heights tall (STYLE.md, rule 12).
+                CHECK(it.max.y - it.min.y >= 1.5f * ImGui::GetIO().Fonts->Fonts[0]->FontSize - 0.5f);
+            }
+        }
+        // No two buttons overlap.
+        std::vector<const gui::ItemRecord*> buttons;
+        for (const auto& it : log().items)
+            if (it.kind == gui::ItemRecord::Kind::button) buttons.push_back(&it);
+        for (std::size_t a = 0; a < buttons.size(); ++a)
+            for (std::size_t b = a + 1; b < buttons.size(); ++b) {
+                const auto& p = *buttons[a];
+                const auto& q = *buttons[b];
+                const bool overlap = p.min.x < q.max.x - 0.5f && q.min.x < p.max.x - 0.5f &&
+                                     p.min.y < q.max.y - 0.5f && q.min.y < p.max.y - 0.5f;
+                INFO(what, " at ", size.x, "x", size.y, ": ", p.key, " overlaps ", q.key);
+                CHECK(!overlap);
+            }
+    }
+
+    void start_enrolment_as_host() {
+        show_tap(2, core::TapKind::check_in, "0004211337");
+        REQUIRE(kiosk.screen() == gui::Screen::member_home);
+        tap("home/enrol");
+        REQUIRE(kiosk.screen() == gui::Screen::enrol);
+        auto starts = commands_of<app::StartEnrolment>(out);
+        REQUIRE(starts.size() == 1);
+        CHECK(starts[0].host == 2);
+        app::Enrolment e;
+        e.host = 2;
+        e.started = snap.at;
+        e.expires = snap.at + 60s;
+        snap.enrolment = e;
+        publish();
+        frame();
+    }
+    void capture_badge(std::string uid, std::optional<core::MemberId> owner = {}) {
+        snap.enrolment->uid = std::move(uid);
+        snap.enrolment->current_owner = owner;
+        publish();
+        frame();
+    }
+    void reply(std::uint64_t id, bool ok, core::Problem p = {}) {
+        app::Reply r;
+        r.request_id = id;
+        r.ok = ok;
+        r.problem = std::move(p);
+        snap.last_reply = r;
+        publish();
+        frame();
+    }
+};
+
+}  // namespace
+
