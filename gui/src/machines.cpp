@@ -708,7 +708,6 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     const float left_w = c.w - side_w - fs;
     const int max_day = ui.as_host ? 14 : std::clamp(m.rules.ahead_days, 0, 14);
     ui.day = std::clamp(ui.day, 0, max_day);
-    const core::Date d = core::Date{std::chrono::sys_days(v.clock.today) + std::chrono::days{ui.day}};
     const float ab = fs * 2.8f;
     {
         IdScope nav("day");
@@ -727,6 +726,8 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             ui.grid_page = -1;
         }
     }
+    // The day after the buttons: a tap shows the new day in this very frame.
+    const core::Date d = core::Date{std::chrono::sys_days(v.clock.today) + std::chrono::days{ui.day}};
     {
         const float lw = left_w - 2 * ab - 2 * gap();
         std::string label = format_day(v.tr.lang, d);

@@ -406,15 +406,17 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         const char* id;
         bool enabled;
     };
-    std::vector<Tile> tiles{{"Book a machine", "book", true},
-                            {"Borrow a tool", "borrow", false},
-                            {"Repairs", "repairs", false},
-                            {"Know-how", "knowhow", false},
-                            {"Who can help?", "help", false}};
+    // What works first, then what is coming.
+    std::vector<Tile> tiles{{"Book a machine", "book", true}};
     if (core::can_host(v.member.role)) {
         tiles.push_back({"Machines", "machines", true});
         tiles.push_back({"Enrol a badge", "enrol", true});
     }
+    for (const Tile& t : std::initializer_list<Tile>{{"Borrow a tool", "borrow", false},
+                                                     {"Repairs", "repairs", false},
+                                                     {"Know-how", "knowhow", false},
+                                                     {"Who can help?", "help", false}})
+        tiles.push_back(t);
     const float grid_y = ImGui::GetCursorPosY() + fs * 0.5f;
     const float grid_h = c.y + c.h - grid_y;
     const int cols = tiles.size() > 6 ? 4 : 3;
@@ -422,6 +424,25 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     const float tw = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
     const float tile_h = (grid_h - static_cast<float>(rows - 1) * gap()) / static_cast<float>(rows);
     const std::string soon = v.tr("Coming soon");
+    // The bold title font unless a word of a label would have to be cut in it (narrow
+    // tiles: four columns on a small screen).
+    ImFont* tile_font = title_font(v.fonts);
+    {
+        FontScope f(tile_font);
+        const float inner = tw - ImGui::GetFontSize() * 0.7f;
+        for (const auto& t : tiles) {
+            // Words as the button wraps them: on spaces only.
+            const std::string label = v.tr(t.msgid);
+            std::size_t a = 0;
+            while (a <= label.size()) {
+                std::size_t b = label.find(' ', a);
+                if (b == std::string::npos) b = label.size();
+                const std::string word = label.substr(a, b - a);
+                if (ImGui::CalcTextSize(word.c_str()).x > inner) tile_font = nullptr;
+                a = b + 1;
+            }
+        }
+    }
     for (std::size_t i = 0; i < tiles.size(); ++i) {
         const int col = static_cast<int>(i) % cols;
         const int row = static_cast<int>(i) / cols;
@@ -429,7 +450,7 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         ButtonOpts o;
         o.enabled = tiles[i].enabled;
         o.tone = tiles[i].enabled ? Tone::selected : Tone::normal;
-        o.font = title_font(v.fonts);
+        o.font = tile_font;
         if (!tiles[i].enabled) o.caption = soon;
         if (button(v.tr(tiles[i].msgid), tiles[i].id, ImVec2(tw, tile_h), o)) {
             const std::string_view id = tiles[i].id;

@@ -114,3 +114,29 @@ TEST_CASE("the walk-in queue from the command line") {
     CHECK(cli({"queue", "leave", saw, "--member", "3"}).code == 0);
     CHECK(cli({"--json", "queue", "show", saw}).out == "[]\n");
 }
+
+TEST_CASE("local times around the DST changes: a missing time is refused, a repeated one is chosen") {
+    testing::Cli cli;
+    REQUIRE(cli({"init", "--demo"}).code == 0);
+    const std::string m = first_line(cli({"machine", "add", "--name", "Tour"}).out);
+    const std::string dana = first_line(cli({"member", "add", "--name", "Dana"}).out);  // no end of membership
+    REQUIRE(cli({"machine", "authorise", m, "--member", dana}).code == 0);
+    auto r = cli({"--lang", "en", "book", m, "--member", dana, "--from", "2027-03-28 02:30", "--minutes", "30", "--as-host"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("2027-03-28") != std::string::npos);
+    r = cli({"--json", "book", m, "--member", dana, "--from", "2027-10-31 02:30", "--minutes", "30", "--as-host"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("\"start\":\"2027-10-31T00:30:00Z\"") != std::string::npos);  // the earlier 02:30 (UTC+2)
+    r = cli({"--json", "book", m, "--member", dana, "--from", "2027-10-31 02:30", "--minutes", "30", "--as-host", "--later"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("\"start\":\"2027-10-31T01:30:00Z\"") != std::string::npos);  // the later 02:30 (UTC+1)
+    // 01:00–04:00 local across the autumn change lasts four real hours.
+    const std::string m2 = first_line(cli({"machine", "add", "--name", "Tour 2", "--max-min", "300"}).out);
+    REQUIRE(cli({"machine", "authorise", m2, "--member", dana}).code == 0);
+    r = cli({"--json", "book", m2, "--member", dana, "--from", "2027-10-30 23:00", "--to", "2027-10-31 04:00", "--as-host"});
+    CHECK(r.code == 1);  // 6 real hours: over the 300-minute maximum
+    r = cli({"--json", "book", m2, "--member", dana, "--from", "2027-10-31 01:00", "--to", "2027-10-31 04:00", "--as-host"});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("\"start\":\"2027-10-30T23:00:00Z\"") != std::string::npos);
+    CHECK(r.out.find("\"end\":\"2027-10-31T03:00:00Z\"") != std::string::npos);
+}

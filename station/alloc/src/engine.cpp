@@ -138,8 +138,6 @@ void Engine::index_machine(const Machine& mc) {
         if (word >= bits.size()) bits.resize(word + 1, 0);
         bits[word] |= std::uint64_t{1} << (static_cast<std::uint64_t>(m) % 64);
     }
-    // Ids below the cover and not set are not authorised; the cover ends where the list
-    // continues past the cap (those ids are looked up in the list).
     auto& stored = m_authorised_bits[mc.id] = std::move(bits);
     m_fast_bits.set(mc.id, &stored, m_machines.size() + 1);
 }

@@ -739,10 +739,9 @@ void Station::publish_alloc(Snapshot& snap, core::Timestamp now) const {
     std::sort(snap.machines.begin(), snap.machines.end(),
               [](const auto& a, const auto& b) { return a.machine.name < b.machine.name; });
     std::sort(snap.upcoming.begin(), snap.upcoming.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
-    const auto state = engine.snapshot();  // TODO(#3): a cheaper accessor for hours and queues
-    snap.hours = state.hours;
+    snap.hours = engine.hours();
     std::set<std::string> seen;
-    for (const auto& e : state.queue) {
+    for (const auto& [id, e] : engine.queue()) {
         alloc::QueueTarget t{e.machine, e.pool};
         const std::string key = e.machine ? "m" + std::to_string(*e.machine) : "p" + e.pool.value_or("");
         if (!seen.insert(key).second) continue;

@@ -13,7 +13,9 @@
 //   3. Each request returns either a Problem (nothing changed; the msgid names the rule and
 //      its numbers) or Changes: the rows to upsert and the actions to carry out after the
 //      commit. Writing a Changes in one transaction keeps the store equal to the engine, so
-//      the store never has to reason about allocation.
+//      the store never has to reason about allocation. Booking requests also have
+//      decide_booking(), which refuses with a compact Refusal (rule and numbers, no text):
+//      explain() gives its Problem when a person is to read it. book() is exactly that pair.
 //
 // Ids: the engine assigns booking, session, queue-entry and series ids from IdCounters. The
 // store persists the counters it receives in every Changes (`next_ids`), or recomputes them
@@ -214,6 +216,9 @@ public:
     // The rows the store would load to rebuild this engine (for checks and tests).
     EngineState snapshot() const;
     const IdCounters& next_ids() const { return m_ids; }
+    // Cheap views for the Station's snapshots (snapshot() copies every row).
+    const OpeningHours& hours() const { return m_hours; }
+    const std::map<QueueEntryId, QueueEntry>& queue() const { return m_queue; }
     std::size_t booking_count() const { return m_bookings.size(); }
 
 private:
