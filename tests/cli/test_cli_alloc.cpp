@@ -29,10 +29,10 @@ std::string first_line(const std::string& s) { return s.substr(0, s.find('\n'));
 TEST_CASE("machines, hours and a booking from the command line") {
     testing::Cli cli;
     REQUIRE(cli({"init", "--demo"}).code == 0);
-    auto r = cli({"machine", "add", "--name", "Découpe laser", "--pool", "Laser", "--max-min", "120", "--quota-hours-week", "6"});
+    auto r = cli({"machine", "add", "--name", "Graveuse laser", "--pool", "Laser", "--max-min", "120", "--quota-hours-week", "6"});
     REQUIRE(r.code == 0);
     const std::string laser = first_line(r.out);
-    CHECK(cli({"machine", "add", "--name", "découpe LASER"}).code == 2);  // same name
+    CHECK(cli({"machine", "add", "--name", "graveuse LASER"}).code == 2);  // same name
     CHECK(cli({"machine", "add", "--name", "X", "--host-loss", "grace:abc"}).code == 2);
     CHECK(cli({"machine", "add", "--name", "X", "--max-min", "10", "--min-min", "20"}).code == 2);
     CHECK(cli({"machine", "authorise", laser, "--member", "1"}).code == 0);  // Léa

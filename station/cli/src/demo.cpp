@@ -2,11 +2,14 @@
 // Idempotent: a member whose name already exists is left as it is. Layer: cli. Main thread.
 #include "context.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace etabli::cli {
 
 using namespace std::chrono;
+
+int seed_demo_machines(Context& ctx);
 
 int seed_demo(Context& ctx) {
     struct Demo {
@@ -44,6 +47,49 @@ int seed_demo(Context& ctx) {
             auto rv = ctx.station->call(app::RevokeBadge{d.badge, core::BadgeStatus::revoked, std::nullopt});
             if (!rv) return ctx.fail(rv.error());
         }
+    }
+    return seed_demo_machines(ctx);
+}
+
+// The demo's machines, with authorisations and opening hours (only when none are set).
+int seed_demo_machines(Context& ctx) {
+    struct DemoMachine {
+        const char* name;
+        const char* pool;
+        int max_min;
+        int buffer_min;
+        double quota_hours;
+        std::vector<std::string> authorised;  // demo member names
+    };
+    const DemoMachine machines[] = {
+        {"Découpe laser", "Laser", 120, 10, 6, {"Léa Dubois", "Camille Martin"}},
+        {"Imprimante 3D Prusa", "Imprimantes 3D", 240, 0, 0, {"Léa Dubois", "Camille Martin", "Hugo Bernard"}},
+        {"Fraiseuse CNC", "", 120, 15, 4, {"Camille Martin"}},
+    };
+    for (const auto& d : machines) {
+        const auto snap = ctx.station->snapshot();
+        if (std::any_of(snap->machines.begin(), snap->machines.end(), [&](const auto& v) { return v.machine.name == d.name; }))
+            continue;
+        alloc::Machine m;
+        m.name = d.name;
+        if (*d.pool) m.pool = d.pool;
+        m.rules.max_length = minutes{d.max_min};
+        m.rules.buffer_after = minutes{d.buffer_min};
+        if (d.quota_hours > 0) m.rules.quota_per_week = minutes{static_cast<long>(d.quota_hours * 60)};
+        auto r = ctx.station->call(app::AddMachine{m, std::nullopt});
+        if (!r) return ctx.fail(r.error());
+        const auto id = std::get<alloc::Machine>(*r).id;
+        for (const auto& [mid, member] : snap->directory->members) {
+            if (std::find(d.authorised.begin(), d.authorised.end(), member.display_name) == d.authorised.end()) continue;
+            if (auto a = ctx.station->call(app::Authorise{id, mid, true, std::nullopt}); !a) return ctx.fail(a.error());
+        }
+    }
+    const auto snap = ctx.station->snapshot();
+    const bool no_hours = std::all_of(snap->hours.weekly.begin(), snap->hours.weekly.end(), [](const auto& d) { return d.empty(); });
+    if (no_hours) {
+        alloc::OpeningHours h = snap->hours;
+        for (int day = 1; day <= 6; ++day) h.weekly[static_cast<std::size_t>(day)] = {alloc::DayWindow{10 * 60, 20 * 60}};
+        if (auto r = ctx.station->call(app::SetHours{h, std::nullopt}); !r) return ctx.fail(r.error());
     }
     return kDone;
 }
