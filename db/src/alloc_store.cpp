@@ -525,18 +525,52 @@ std::expected<void, Problem> remove_queue_entry(Connection& c, alloc::QueueEntry
     return append_event(c, at, actor, "queue.left", subject("queue", id), detail);
 }
 
-std::expected<void, Problem> write_counters(Connection& c, const alloc::IdCounters& n, Timestamp as_of) {
+// The created_at of the booking with the largest id (none in an empty table): with
+// alloc_state, what load_alloc rebuilds as_of from. One probe at the end of the rowid tree.
+std::expected<std::optional<std::string>, Problem> newest_booking_time(Connection& c) {
+    ETABLI_TRY(st, c.cached("SELECT created_at FROM bookings ORDER BY id DESC LIMIT 1"));
+    ETABLI_TRY(row, (*st)->step());
+    std::optional<std::string> t;
+    if (*row) t = (*st)->column_text(0);
+    (*st)->reset();
+    return t;
+}
+
+// The counters and the decision time load_alloc must find, written only when the rows
+// cannot tell them. load_alloc reads each counter as MAX(stored, MAX(id) + 1 of its table)
+// and as_of as MAX(stored, created_at of the newest booking). Bookings and sessions are
+// never deleted, so a decision that books (new id = MAX(id) + 1, created_at = its time)
+// leaves nothing to store: rewriting the row anyway cost one page of the seven a booking's
+// commit wrote (bench_alloc_store). Queue entries are deleted, so their counter
+// lands here whenever it passes the largest id left. `newest_before` is the newest
+// booking's time before this decision's rows were written: a booking given a larger id but
+// an earlier time (a second writer on the file) must not pull as_of back.
+std::expected<void, Problem> write_counters(Connection& c, const alloc::IdCounters& n, Timestamp as_of,
+                                            const std::optional<std::string>& newest_before) {
     // MAX: ids are never reused and the engine's time never goes back, whatever order two
-    // writers on one file (station, command line) commit in.
+    // writers on one file (station, command line) commit in. The WHERE leaves the row (and
+    // its page) untouched when load_alloc would read these values from the tables anyway;
+    // with no row yet it is inserted whatever the WHERE says.
     ETABLI_TRY(st, c.cached("INSERT INTO alloc_state (id, next_booking, next_session, next_queue_entry, "
-                            "next_series, as_of) VALUES (1, ?1, ?2, ?3, ?4, ?5) "
+                            "next_series, as_of) VALUES (1, ?1, ?2, ?3, ?4, MAX(?5, COALESCE(?6, ''))) "
                             "ON CONFLICT(id) DO UPDATE SET "
                             "next_booking = MAX(next_booking, excluded.next_booking), "
                             "next_session = MAX(next_session, excluded.next_session), "
                             "next_queue_entry = MAX(next_queue_entry, excluded.next_queue_entry), "
                             "next_series = MAX(next_series, excluded.next_series), "
-                            "as_of = MAX(COALESCE(as_of, ''), excluded.as_of)"));
+                            "as_of = MAX(COALESCE(as_of, ''), excluded.as_of) "
+                            "WHERE excluded.next_booking > "
+                            "MAX(next_booking, (SELECT COALESCE(MAX(id), 0) + 1 FROM bookings)) "
+                            "OR excluded.next_session > "
+                            "MAX(next_session, (SELECT COALESCE(MAX(id), 0) + 1 FROM sessions)) "
+                            "OR excluded.next_queue_entry > "
+                            "MAX(next_queue_entry, (SELECT COALESCE(MAX(id), 0) + 1 FROM queue_entries)) "
+                            "OR excluded.next_series > MAX(next_series, "
+                            "(SELECT COALESCE(MAX(series), 0) + 1 FROM bookings WHERE series IS NOT NULL)) "
+                            "OR excluded.as_of > MAX(COALESCE(as_of, ''), "
+                            "COALESCE((SELECT created_at FROM bookings ORDER BY id DESC LIMIT 1), ''))"));
     (*st)->bind(1, n.booking).bind(2, n.session).bind(3, n.queue_entry).bind(4, n.series).bind(5, ts(as_of));
+    (*st)->bind(6, newest_before);
     return (*st)->run();
 }
 
@@ -618,13 +652,15 @@ std::expected<alloc::EngineState, Problem> SqliteStore::load_alloc(Timestamp now
             }
         }
         {
-            // Three disjoint parts, each served by an index (bookings_by_state_end twice, then
-            // bookings_unseen_notes, named: the planner would otherwise pick the first one and
-            // walk every old row): the million rows of history are never scanned.
+            // Three disjoint parts, each served by its partial index (named: the planner
+            // could otherwise walk every old row): the million rows of history are never
+            // scanned. Each WHERE repeats its index's condition word for word, which is
+            // what lets SQLite use a partial index.
             ETABLI_TRY(st, m_conn.prepare(
-                               "SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
+                               "SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings INDEXED BY bookings_live "
                                "WHERE state IN ('booked', 'active') "
                                "UNION ALL SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
+                               "INDEXED BY bookings_ended "
                                "WHERE state IN ('completed', 'no_show', 'cancelled') AND ends_at >= ?1 "
                                "UNION ALL SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
                                "INDEXED BY bookings_unseen_notes "
@@ -664,14 +700,18 @@ std::expected<alloc::EngineState, Problem> SqliteStore::load_alloc(Timestamp now
             }
         }
         {
-            // The stored counters, never below MAX(id)+1 of the tables (a file written before
-            // this table existed, or by hand): each MAX is one index probe.
+            // The stored counters, never below MAX(id)+1 of the tables (commit_alloc leaves
+            // them to the tables when it can, see write_counters; or a file written by hand):
+            // each MAX is one index probe. as_of likewise: the stored one or the time of the
+            // newest booking, the later; none while no decision was ever committed (no row).
             ETABLI_TRY(st, m_conn.prepare(
                                "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM bookings), "
                                "(SELECT COALESCE(MAX(id), 0) + 1 FROM sessions), "
                                "(SELECT COALESCE(MAX(id), 0) + 1 FROM queue_entries), "
                                "(SELECT COALESCE(MAX(series), 0) + 1 FROM bookings WHERE series IS NOT NULL), "
-                               "a.next_booking, a.next_session, a.next_queue_entry, a.next_series, a.as_of "
+                               "a.next_booking, a.next_session, a.next_queue_entry, a.next_series, "
+                               "CASE WHEN a.id IS NOT NULL THEN NULLIF(MAX(COALESCE(a.as_of, ''), COALESCE("
+                               "(SELECT created_at FROM bookings ORDER BY id DESC LIMIT 1), '')), '') END "
                                "FROM (SELECT 1) LEFT JOIN alloc_state AS a ON a.id = 1"));
             ETABLI_TRY(row, st->step());
             if (*row) {
@@ -695,6 +735,7 @@ std::expected<void, Problem> SqliteStore::commit_alloc(const alloc::Changes& c, 
                                                        Timestamp at) {
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
+        ETABLI_TRY(newest_before, newest_booking_time(m_conn));
         // Machines first: the bookings, sessions and queue entries of this decision may
         // refer to a machine it adds.
         for (const alloc::Machine& m : c.machines) ETABLI_CHECK(write_machine(m_conn, m, actor, at));
@@ -702,7 +743,7 @@ std::expected<void, Problem> SqliteStore::commit_alloc(const alloc::Changes& c, 
         for (const alloc::Session& x : c.sessions) ETABLI_CHECK(write_session(m_conn, x, actor, at));
         for (const alloc::QueueEntry& q : c.queue) ETABLI_CHECK(write_queue_entry(m_conn, q, actor, at));
         for (alloc::QueueEntryId id : c.queue_removed) ETABLI_CHECK(remove_queue_entry(m_conn, id, actor, at));
-        ETABLI_CHECK(write_counters(m_conn, c.next_ids, c.as_of));
+        ETABLI_CHECK(write_counters(m_conn, c.next_ids, c.as_of, *newest_before));
         return tx->commit();
     });
 }

@@ -1,5 +1,6 @@
 // Tests of the allocation part of SqliteStore (#3): every field of every record through
-// commit_alloc → load_alloc, the rows load_alloc keeps, opening hours, counters, events, a
+// commit_alloc → load_alloc, the rows load_alloc keeps, opening hours, counters (and when
+// alloc_state is left alone), the partial indexes load_alloc uses, events, a
 // failing commit that leaves nothing, the upgrade from schema 2, and a real engine decision
 // committed and reloaded into a new engine.
 // Layer: db tests (a temp-file database per test). Single-threaded.
@@ -498,6 +499,95 @@ TEST_CASE_FIXTURE(Fixture, "the id counters and the decision time are kept") {
         commit(c);
         CHECK(load().next_ids == IdCounters{42, 13, 6, 9});
     }
+}
+
+TEST_CASE_FIXTURE(Fixture, "a booking's commit leaves alloc_state alone: its row tells the counters and the time") {
+    auto stored = [&] {
+        auto st = store->connection().prepare("SELECT next_booking || ' ' || as_of FROM alloc_state");
+        REQUIRE(st);
+        auto row = st->step();
+        REQUIRE((row && *row));
+        return st->column_text(0);
+    };
+    Changes first;
+    first.machines = {drill()};
+    first.next_ids = IdCounters{1, 1, 1, 1};
+    first.as_of = now;
+    commit(first);
+    const std::string before = stored();
+    CHECK(before == "1 2026-12-01T10:00:00Z");
+
+    const Timestamp t1 = now + minutes{1};
+    Changes c;
+    c.bookings = {Booking{1, 3, lea, now + days{1}, now + days{1} + hours{1}, BookingState::booked, lea, false,
+                          std::nullopt, t1, std::nullopt, false}};
+    c.next_ids = IdCounters{2, 1, 1, 1};
+    c.as_of = t1;
+    commit(c, lea);
+    CHECK(stored() == before);  // one page less to write per booking
+    auto s = load();
+    CHECK(s.next_ids == IdCounters{2, 1, 1, 1});
+    CHECK(s.as_of == std::optional<Timestamp>{t1});
+
+    SUBCASE("a later booking made earlier (a second writer) does not take the time back") {
+        Changes late;
+        late.bookings = {Booking{5, 3, jean, now + days{2}, now + days{2} + hours{1}, BookingState::booked, jean,
+                                 false, std::nullopt, now, std::nullopt, false}};
+        late.next_ids = IdCounters{6, 1, 1, 1};
+        late.as_of = now;
+        commit(late);
+        s = load();
+        CHECK(s.next_ids == IdCounters{6, 1, 1, 1});
+        CHECK(s.as_of == std::optional<Timestamp>{t1});
+    }
+    SUBCASE("a decision that books nothing stores its time") {
+        Changes tick;
+        tick.next_ids = c.next_ids;
+        tick.as_of = t1 + minutes{5};
+        commit(tick);
+        CHECK(load().as_of == std::optional<Timestamp>{t1 + minutes{5}});
+    }
+    SUBCASE("a queue entry's id is not reused once the entry has left") {
+        Changes join;
+        join.queue = {QueueEntry{1, jean, 3, std::nullopt, t1, std::nullopt, std::nullopt}};
+        join.next_ids = IdCounters{2, 1, 2, 1};
+        join.as_of = t1;
+        commit(join);
+        Changes leave;
+        leave.queue_removed = {1};
+        leave.next_ids = join.next_ids;
+        leave.as_of = t1;
+        commit(leave);
+        CHECK(count("SELECT count(*) FROM queue_entries") == 0);
+        CHECK(load().next_ids == IdCounters{2, 1, 2, 1});
+    }
+    SUBCASE("a series id taken is kept") {
+        Changes series = c;
+        series.bookings[0].id = 2;
+        series.bookings[0].series = 7;
+        series.bookings[0].start += days{7};
+        series.bookings[0].end += days{7};
+        series.next_ids = IdCounters{3, 1, 1, 9};
+        commit(series);
+        CHECK(load().next_ids == IdCounters{3, 1, 1, 9});  // 9 > MAX(series) + 1: stored
+    }
+}
+
+TEST_CASE_FIXTURE(Fixture, "load_alloc reads only the partial indexes, never the whole bookings table") {
+    auto plan = store->connection().prepare(
+        "EXPLAIN QUERY PLAN SELECT id FROM bookings INDEXED BY bookings_live WHERE state IN ('booked', 'active') "
+        "UNION ALL SELECT id FROM bookings INDEXED BY bookings_ended "
+        "WHERE state IN ('completed', 'no_show', 'cancelled') AND ends_at >= '2026-01-01T00:00:00Z'");
+    REQUIRE(plan);
+    std::string all;
+    while (true) {
+        auto row = plan->step();
+        REQUIRE(row);
+        if (!*row) break;
+        all += plan->column_text(3) + "\n";
+    }
+    CHECK(all.find("SCAN bookings USING INDEX bookings_live") != std::string::npos);
+    CHECK(all.find("SEARCH bookings USING INDEX bookings_ended (ends_at>?)") != std::string::npos);
 }
 
 TEST_CASE_FIXTURE(Fixture, "load_alloc keeps what the engine keeps: live rows, 8 days of history, unseen notes") {

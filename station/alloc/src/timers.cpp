@@ -67,4 +67,79 @@ std::optional<std::pair<core::Timestamp, std::string>> Deadlines::take_next(core
     return std::pair{e.at, std::move(e.key)};
 }
 
+// [SECTION] NumberedDeadlines
+
+bool NumberedDeadlines::text_less(std::int64_t a, std::int64_t b) {
+    // Scale the shorter number to the other's digit count: the text order is then the numeric
+    // order, and on a tie ("1" against "10") the shorter text comes first.
+    auto digits = [](std::int64_t v) {
+        int d = 1;
+        while (v >= 10) {
+            v /= 10;
+            ++d;
+        }
+        return d;
+    };
+    const int da = digits(a), db = digits(b);
+    // Unsigned: a scaled number stays below 10^19, which fits in 64 bits unsigned.
+    auto x = static_cast<std::uint64_t>(a), y = static_cast<std::uint64_t>(b);
+    for (int i = da; i < db; ++i) x *= 10;
+    for (int i = db; i < da; ++i) y *= 10;
+    return x < y || (x == y && da < db);
+}
+
+bool NumberedDeadlines::stale(const Entry& e) const {
+    auto it = m_by_n.find(e.n);
+    return it == m_by_n.end() || it->second.gen != e.gen;
+}
+
+void NumberedDeadlines::drop_stale_top() {
+    while (!m_heap.empty() && stale(m_heap.front())) {
+        std::pop_heap(m_heap.begin(), m_heap.end(), later);
+        m_heap.pop_back();
+    }
+}
+
+void NumberedDeadlines::compact() {
+    std::erase_if(m_heap, [&](const Entry& e) { return stale(e); });
+    std::make_heap(m_heap.begin(), m_heap.end(), later);
+}
+
+void NumberedDeadlines::schedule(std::int64_t n, core::Timestamp at) {
+    const std::uint64_t gen = ++m_gen;
+    m_by_n.insert_or_assign(n, Live{at, gen});
+    const bool top_moved = !m_heap.empty() && m_heap.front().n == n;
+    m_heap.push_back(Entry{at, gen, n});
+    std::push_heap(m_heap.begin(), m_heap.end(), later);
+    if (m_heap.size() > 64 && m_heap.size() > 2 * m_by_n.size()) compact();
+    if (top_moved) drop_stale_top();
+}
+
+void NumberedDeadlines::cancel(std::int64_t n) {
+    if (m_by_n.erase(n) == 0) return;
+    if (m_heap.size() > 64 && m_heap.size() > 2 * m_by_n.size()) compact();
+    drop_stale_top();
+}
+
+std::optional<std::pair<core::Timestamp, std::int64_t>> NumberedDeadlines::next() const {
+    if (m_heap.empty()) return std::nullopt;
+    return std::pair{m_heap.front().at, m_heap.front().n};
+}
+
+std::optional<core::Timestamp> NumberedDeadlines::when(std::int64_t n) const {
+    auto it = m_by_n.find(n);
+    if (it == m_by_n.end()) return std::nullopt;
+    return it->second.at;
+}
+
+std::optional<std::pair<core::Timestamp, std::int64_t>> NumberedDeadlines::take_next(core::Timestamp now) {
+    if (m_heap.empty() || m_heap.front().at > now) return std::nullopt;
+    std::pop_heap(m_heap.begin(), m_heap.end(), later);
+    const Entry e = m_heap.back();
+    m_heap.pop_back();
+    m_by_n.erase(e.n);
+    drop_stale_top();
+    return std::pair{e.at, e.n};
+}
+
 }  // namespace etabli::alloc

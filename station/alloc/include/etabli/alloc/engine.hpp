@@ -9,7 +9,12 @@
 //      down are closed at that end).
 //   2. Loop: sleep until `next_deadline()` or the next event. On waking, call `tick(now)`
 //      first (it takes every due deadline in time order), commit, act; then pass the event.
-//      A request must not be given a `now` with a deadline still due (assert).
+//      A request must not be given a `now` with a deadline still due (assert), with one
+//      exception: a request may itself leave deadlines due at or before its `now` (a zero
+//      offer_hold, a no_show_release of 0, a warning already in reach after an extension).
+//      Further requests at that same `now` are allowed without a tick in between; they
+//      decide on the state as it stands (as if they came an instant before those deadlines),
+//      and the next tick() takes them, each at its own time. A later `now` needs the tick.
 //   3. Each request returns either a Problem (nothing changed; the msgid names the rule and
 //      its numbers) or Changes: the rows to upsert and the actions to carry out after the
 //      commit. Writing a Changes in one transaction keeps the store equal to the engine, so
@@ -58,6 +63,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -145,7 +151,7 @@ public:
     Changes resume(Timestamp now);
 
     // The earliest time tick() has work; none when idle.
-    std::optional<Timestamp> next_deadline() const { return m_deadlines.next(); }
+    std::optional<Timestamp> next_deadline() const;
     // Takes every deadline due at `now`, earliest first, each decided at its own time.
     Changes tick(Timestamp now);
     // Forgets the bookings no rule needs any more (as the constructor does); the Station calls
@@ -284,6 +290,9 @@ private:
         void assign(std::vector<Held> sorted);  // bulk load at start
 
     private:
+        // The chunk c and the position in it of the partition point of pred (true on a prefix).
+        template <class Pred>
+        std::size_t find(Timestamp t, Pred pred, std::size_t& c) const;
         static constexpr std::size_t kChunk = 64;
         std::vector<std::vector<Held>> m_chunks;  // in order, each sorted, never empty
         std::vector<Held> m_last;                 // m_chunks[c].back(), searched without touching the chunks
@@ -372,7 +381,7 @@ private:
     void arm_booking(const Booking& b);
     void remove_entry(QueueEntryId id, Changes& out);
     void dispatch_offers(Timestamp now, Changes& out);
-    void run_deadline(const std::string& key, Timestamp at, Changes& out);
+    void run_deadline(std::string_view kind, std::int64_t id, Timestamp at, Changes& out);
     Changes done(Changes c) const;
     void expect_now(Timestamp now);
 
@@ -400,9 +409,16 @@ private:
     std::map<QueueEntryId, QueueEntry> m_queue;          // id order = join order
     std::set<BookingId> m_notices;                       // host notes not yet shown
     Deadlines m_deadlines;
+    // The no-show release of each booked booking, by booking id (the "noshow:<id>" deadlines,
+    // taken in one order with m_deadlines: see tick()).
+    NumberedDeadlines m_noshows;
     IdCounters m_ids;
     Timestamp m_now{};
     Timestamp m_as_of{};  // the time of the last decision before this engine was built
+    // The last time at which nothing was due (a tick, or a request that found nothing due):
+    // every deadline due at or before it since then was left by a request at that very time.
+    // Only the asserts read it (see expect_now).
+    std::optional<Timestamp> m_settled;
 };
 
 }  // namespace etabli::alloc

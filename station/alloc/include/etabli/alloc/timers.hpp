@@ -31,10 +31,14 @@ public:
     // take them in time order.
     std::optional<std::pair<core::Timestamp, std::string>> take_next(core::Timestamp now);
     std::size_t size() const { return m_by_key.size(); }
+    // The name of the deadline next() gives (none when empty): to order it against another
+    // family's deadline at the same time (see NumberedDeadlines).
+    const std::string* next_key() const { return m_heap.empty() ? nullptr : &m_heap.front().key; }
 
 private:
-    // A binary heap of (time, key) with lazy deletion, and the live deadline of each key. The
-    // engine keeps one deadline per future booking (tens of thousands): a heap push is a few
+    // A binary heap of (time, key) with lazy deletion, and the live deadline of each key. A
+    // queue may hold tens of thousands of deadlines (NumberedDeadlines, below, holds the
+    // engine's per-booking ones the same way, without strings): a heap push is a few
     // moves near the bottom of one array where an ordered set of strings walks and compares
     // down a tree. Cancelling or moving a deadline only updates the map; the heap entry it
     // leaves behind is stale (its generation no longer matches) and is dropped when it comes
@@ -55,6 +59,47 @@ private:
     void compact();
 
     std::unordered_map<std::string, Live> m_by_key;
+    std::vector<Entry> m_heap;
+    std::uint64_t m_gen = 0;
+};
+
+// One family of deadlines named "<family>:<n>" (n >= 0), kept by number: the engine arms a
+// no-show release for every booked booking, and building, hashing and storing a string for
+// each was an eighth of a booking decision (measured). Same contract as Deadlines, and the
+// same order: by time, then by the name as text ("noshow:10" before "noshow:9"), so that a
+// caller taking from this and a Deadlines in name order takes them as one Deadlines would.
+class NumberedDeadlines {
+public:
+    void schedule(std::int64_t n, core::Timestamp at);
+    void cancel(std::int64_t n);
+    // The earliest (time, number), none when empty.
+    std::optional<std::pair<core::Timestamp, std::int64_t>> next() const;
+    std::optional<core::Timestamp> when(std::int64_t n) const;
+    // Removes and returns the earliest if it is due at `now` (deadline <= now).
+    std::optional<std::pair<core::Timestamp, std::int64_t>> take_next(core::Timestamp now);
+    std::size_t size() const { return m_by_n.size(); }
+    // a < b as decimal text ("10" < "9"), for non-negative numbers.
+    static bool text_less(std::int64_t a, std::int64_t b);
+
+private:
+    // As in Deadlines: a heap with lazy deletion, the live deadline of each number in a map.
+    struct Live {
+        core::Timestamp at;
+        std::uint64_t gen;
+    };
+    struct Entry {
+        core::Timestamp at;
+        std::uint64_t gen;
+        std::int64_t n;
+    };
+    static bool later(const Entry& a, const Entry& b) {
+        return a.at > b.at || (a.at == b.at && text_less(b.n, a.n));
+    }
+    bool stale(const Entry& e) const;
+    void drop_stale_top();
+    void compact();
+
+    std::unordered_map<std::int64_t, Live> m_by_n;
     std::vector<Entry> m_heap;
     std::uint64_t m_gen = 0;
 };
