@@ -14,6 +14,8 @@
 // Layer: tests/bench (plain main, no doctest). Single-threaded.
 // Exit status 1 when a target is missed or a decision or a commit fails.
 
+#include "bench_common.hpp"
+
 #include <etabli/alloc/engine.hpp>
 #include <etabli/db/database.hpp>
 #include <etabli/db/migrations.hpp>
@@ -39,7 +41,7 @@ using namespace etabli;
 using namespace etabli::alloc;
 using namespace std::chrono;
 namespace fs = std::filesystem;
-using Clock = steady_clock;
+using namespace etabli::bench;
 
 namespace {
 
@@ -50,16 +52,6 @@ constexpr int kDurable = 2'000;  // durable bookings, in alternating blocks
 constexpr int kPerDay = 14;                    // future bookings per machine and day
 constexpr double kLoadTarget = 1.0, kRatioTarget = 0.8;
 
-double seconds_since(Clock::time_point t) { return duration<double>(Clock::now() - t).count(); }
-
-long rss_kb() {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
-    return -1;
-}
-
 // The workshop's time: UTC+1 all year (enough here: no booking crosses a DST change).
 class FixedZone final : public Zone {
 public:
@@ -67,22 +59,6 @@ public:
     LocalResolution resolve(local_seconds l) const override {
         const Timestamp t{l.time_since_epoch() - hours{1}};
         return LocalResolution{LocalResolution::Kind::unique, t, t};
-    }
-};
-
-struct TempFolder {
-    fs::path path;
-    TempFolder() {
-        std::string tmpl = (fs::temp_directory_path() / "etabli-bench-XXXXXX").string();
-        if (!mkdtemp(tmpl.data())) {
-            std::perror("mkdtemp");
-            std::exit(2);
-        }
-        path = tmpl;
-    }
-    ~TempFolder() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
     }
 };
 
@@ -372,6 +348,5 @@ int main() {
     std::printf("%s\n", ok ? "all targets met" : "TARGET MISSED");
     // The suite may run this benchmark only to show the figures (a shared machine's disk can
     // stall for seconds): ETABLI_BENCH_REPORT_ONLY=1 then makes a missed target exit 0.
-    if (const char* e = std::getenv("ETABLI_BENCH_REPORT_ONLY"); e && std::string_view(e) == "1") return 0;
-    return ok ? 0 : 1;
+    return exit_status(ok);
 }

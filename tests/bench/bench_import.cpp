@@ -4,6 +4,8 @@
 // Layer: tests/bench (plain main, no doctest). Single-threaded.
 // Exit status 1 when the import takes 2 s or more, or when a figure is wrong.
 
+#include "bench_common.hpp"
+
 #include <etabli/core/member_import.hpp>
 #include <etabli/db/database.hpp>
 #include <etabli/db/sqlite_store.hpp>
@@ -19,16 +21,12 @@
 
 using namespace etabli;
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using namespace etabli::bench;
 
 namespace {
 
 constexpr std::size_t kRows = 10'000;
 constexpr double kLimitSeconds = 2.0;
-
-double seconds_since(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // A French membership export: semicolons, accented names, unique e-mails.
 std::string make_csv() {
@@ -51,22 +49,6 @@ std::string make_csv() {
     }
     return csv;
 }
-
-struct TempFolder {
-    fs::path path;
-    TempFolder() {
-        std::string tmpl = (fs::temp_directory_path() / "etabli-bench-XXXXXX").string();
-        if (!mkdtemp(tmpl.data())) {
-            std::perror("mkdtemp");
-            std::exit(2);
-        }
-        path = tmpl;
-    }
-    ~TempFolder() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 int fail(const std::string& what) {
     std::fprintf(stderr, "bench_import: %s\n", what.c_str());

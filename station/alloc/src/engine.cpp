@@ -792,22 +792,23 @@ std::optional<Problem> may_change(const Booking& b, const MemberInfo* actor, con
 }
 }  // namespace
 
-std::expected<Changes, Problem> Engine::cancel(BookingId id, MemberId actor, std::optional<std::string> reason,
-                                               Timestamp now) {
-    expect_now(now);
+// The part cancel() and move() share: the booking, the actor, and whether the actor may
+// change it (a host changing another member's booking gives a reason).
+std::expected<Booking, Problem> Engine::changeable(BookingId id, MemberId actor,
+                                                   const std::optional<std::string>& reason) const {
     auto it = m_bookings.find(id);
     if (it == m_bookings.end()) return std::unexpected(problem("No booking has the number {0}", {num(id)}));
     auto ai = m_members.find(actor);
     if (ai == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(actor)}));
-    Booking b = it->second;
-    if (auto p = may_change(b, &ai->second, reason)) return std::unexpected(*p);
-    if (b.state == BookingState::active)
-        return std::unexpected(problem("Booking {0} is in use: end the session instead", {num(id)}));
-    if (b.state != BookingState::booked)
-        return std::unexpected(problem("Booking {0} is already {1}", {num(id), std::string(to_string(b.state))}));
-    b.state = BookingState::cancelled;
+    if (auto p = may_change(it->second, &ai->second, reason)) return std::unexpected(*p);
+    return it->second;
+}
+
+// Records a changed booking: the host's note for its member, its deadlines, the freed time
+// offered to the queues.
+Changes Engine::apply_change(Booking b, MemberId actor, std::optional<std::string> reason, Timestamp now) {
     if (actor != b.member) {
-        b.host_note = reason;
+        b.host_note = std::move(reason);
         b.notice_seen = false;
     }
     Changes out;
@@ -817,30 +818,31 @@ std::expected<Changes, Problem> Engine::cancel(BookingId id, MemberId actor, std
     return done(std::move(out));
 }
 
+std::expected<Changes, Problem> Engine::cancel(BookingId id, MemberId actor, std::optional<std::string> reason,
+                                               Timestamp now) {
+    expect_now(now);
+    auto b = changeable(id, actor, reason);
+    if (!b) return std::unexpected(b.error());
+    if (b->state == BookingState::active)
+        return std::unexpected(problem("Booking {0} is in use: end the session instead", {num(id)}));
+    if (b->state != BookingState::booked)
+        return std::unexpected(problem("Booking {0} is already {1}", {num(id), std::string(to_string(b->state))}));
+    b->state = BookingState::cancelled;
+    return apply_change(std::move(*b), actor, std::move(reason), now);
+}
+
 std::expected<Changes, Problem> Engine::move(BookingId id, Timestamp start, Timestamp end, MemberId actor,
                                              std::optional<std::string> reason, Timestamp now) {
     expect_now(now);
-    auto it = m_bookings.find(id);
-    if (it == m_bookings.end()) return std::unexpected(problem("No booking has the number {0}", {num(id)}));
-    auto ai = m_members.find(actor);
-    if (ai == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(actor)}));
-    Booking b = it->second;
-    if (auto p = may_change(b, &ai->second, reason)) return std::unexpected(*p);
-    if (b.state != BookingState::booked)
-        return std::unexpected(problem("Booking {0} is already {1}", {num(id), std::string(to_string(b.state))}));
-    if (auto no = check_request(BookingRequest{b.machine, b.member, start, end, actor}, now, id))
+    auto b = changeable(id, actor, reason);
+    if (!b) return std::unexpected(b.error());
+    if (b->state != BookingState::booked)
+        return std::unexpected(problem("Booking {0} is already {1}", {num(id), std::string(to_string(b->state))}));
+    if (auto no = check_request(BookingRequest{b->machine, b->member, start, end, actor}, now, id))
         return std::unexpected(explain(*no));
-    b.start = start;
-    b.end = end;
-    if (actor != b.member) {
-        b.host_note = reason;
-        b.notice_seen = false;
-    }
-    Changes out;
-    arm_booking(b);
-    put_booking(std::move(b), out);
-    dispatch_offers(now, out);
-    return done(std::move(out));
+    b->start = start;
+    b->end = end;
+    return apply_change(std::move(*b), actor, std::move(reason), now);
 }
 
 std::expected<Changes, Problem> Engine::extend(BookingId id, Timestamp end, MemberId actor, Timestamp now) {

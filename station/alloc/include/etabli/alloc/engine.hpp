@@ -373,6 +373,9 @@ private:
     // mutations
     void index_add(const Booking& b);
     void index_remove(const Booking& b);
+    std::expected<Booking, Problem> changeable(BookingId id, MemberId actor,
+                                               const std::optional<std::string>& reason) const;
+    Changes apply_change(Booking b, MemberId actor, std::optional<std::string> reason, Timestamp now);
     void put_booking(Booking b, Changes& out);  // stores, re-indexes, records the row
     void close_session(SessionId id, Timestamp at, SessionEnd why, Changes& out);
     void start_session(const Machine& mc, MemberId member, BookingId booking, Timestamp now,
