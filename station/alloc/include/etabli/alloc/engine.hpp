@@ -51,6 +51,7 @@
 //    opening: TODO(#3) add an opening deadline.)
 #pragma once
 
+#include <etabli/alloc/interval_index.hpp>
 #include <etabli/alloc/model.hpp>
 #include <etabli/alloc/timers.hpp>
 
@@ -240,63 +241,8 @@ private:
         BookingState state = BookingState::booked;
         bool operator<(const Held& o) const { return start < o.start || (start == o.start && id < o.id); }
     };
-    // Bookings that hold time, in (start, id) order, as a short list of sorted chunks of at
-    // most kChunk entries. A search binary-searches the chunks' last entries, then one chunk:
-    // a few cache lines, where a node-based set chases a pointer per level. An insert moves at
-    // most one chunk's tail, where one flat array would move months of bookings.
-    class Index {
-    public:
-        class const_iterator {
-        public:
-            using iterator_category = std::bidirectional_iterator_tag;
-            using value_type = Held;
-            using difference_type = std::ptrdiff_t;
-            using pointer = const Held*;
-            using reference = const Held&;
-            const_iterator() = default;
-            reference operator*() const { return (*m_chunks)[m_c][m_i]; }
-            pointer operator->() const { return &(*m_chunks)[m_c][m_i]; }
-            const_iterator& operator++() {
-                if (++m_i == (*m_chunks)[m_c].size()) {
-                    ++m_c;
-                    m_i = 0;
-                }
-                return *this;
-            }
-            const_iterator& operator--() {
-                if (m_i == 0) m_i = (*m_chunks)[--m_c].size();
-                --m_i;
-                return *this;
-            }
-            friend bool operator==(const const_iterator& a, const const_iterator& b) {
-                return a.m_c == b.m_c && a.m_i == b.m_i;
-            }
-
-        private:
-            friend class Index;
-            const_iterator(const std::vector<std::vector<Held>>* chunks, std::size_t c, std::size_t i)
-                : m_chunks(chunks), m_c(c), m_i(i) {}
-            const std::vector<std::vector<Held>>* m_chunks = nullptr;
-            std::size_t m_c = 0, m_i = 0;  // end() is (number of chunks, 0)
-        };
-
-        const_iterator begin() const { return {&m_chunks, 0, 0}; }
-        const_iterator end() const { return {&m_chunks, m_chunks.size(), 0}; }
-        bool empty() const { return m_chunks.empty(); }
-        const_iterator lower_bound(const Held& key) const;  // first entry not before key
-        const_iterator upper_bound(const Held& key) const;  // first entry after key
-        void insert(const Held& h);
-        void erase(const Held& key);  // by (start, id); nothing when absent
-        void assign(std::vector<Held> sorted);  // bulk load at start
-
-    private:
-        // The chunk c and the position in it of the partition point of pred (true on a prefix).
-        template <class Pred>
-        std::size_t find(Timestamp t, Pred pred, std::size_t& c) const;
-        static constexpr std::size_t kChunk = 64;
-        std::vector<std::vector<Held>> m_chunks;  // in order, each sorted, never empty
-        std::vector<Held> m_last;                 // m_chunks[c].back(), searched without touching the chunks
-    };
+    // Bookings that hold time, in (start, id) order (interval_index.hpp says why chunks).
+    using Index = IntervalIndex<Held>;
     // The hot lookups by id (machine, member, their indexes). Store ids are row ids, dense from
     // 1, so an array of pointers answers in one access what a hash map answers with a division
     // and a bucket walk (a fifth of a booking decision, measured). The pointers point into the
@@ -356,6 +302,7 @@ private:
     std::expected<Timestamp, Refusal> walk_in_end(const Machine& mc, const MemberInfo& member, Timestamp now) const;
     Check check_request(const BookingRequest& r, Timestamp now, std::optional<BookingId> ignore) const;
     const std::vector<Window>& windows_of(core::Date d) const;
+    const std::vector<Window>& runs_of(long utc_day) const;
     // The end of the opening run that contains t (adjacent windows joined), looking no further
     // than `enough`; none when closed at t.
     std::optional<Timestamp> run_end(Timestamp t, Timestamp enough) const;
@@ -365,7 +312,9 @@ private:
     const MemberInfo* member_info(MemberId id) const;
     MemberHot member_hot(MemberId id) const;  // known = false: no such member
     const Index& machine_index(MachineId id) const;   // the machine exists
-    const Index* member_index(MemberId id) const;     // none: the member holds no time
+    using MemberHeld = std::vector<Held>;  // one member's bookings that hold time, in order
+    const MemberHeld* member_index(MemberId id) const;  // none: the member holds no time
+    MemberHeld& member_held(MemberId id);
     void index_machine(const Machine& mc);  // after any change to mc.authorised
     std::string scope_name(const Machine& mc) const;
     std::string machine_name(std::int64_t id) const;
@@ -396,16 +345,20 @@ private:
     mutable std::unordered_map<long, std::vector<Window>> m_window_cache;
     mutable std::vector<std::optional<std::vector<Window>>> m_window_days;  // from m_window_base on
     mutable long m_window_base = 0;
+    mutable std::unordered_map<long, std::vector<Window>> m_run_cache;  // see runs_of()
+    mutable std::vector<std::optional<std::vector<Window>>> m_run_days;   // from m_run_base on
+    mutable long m_run_base = 0;
     std::unordered_map<BookingId, Booking> m_bookings;
     std::unordered_map<MachineId, Index> m_by_machine;  // bookings that hold time
-    std::unordered_map<MemberId, Index> m_by_member;    // same, per member (quota)
+    std::vector<MemberHeld> m_member_held;  // same, per member (quota), by id (see member_index)
+    std::unordered_map<MemberId, MemberHeld> m_member_held_sparse;  // ids past m_member_held
     // Machine::authorised as a bitmap over the low member ids (see is_authorised).
     std::unordered_map<MachineId, std::vector<std::uint64_t>> m_authorised_bits;
     // Fast paths into the maps above (see ById).
     ById<const Machine> m_fast_machine;
     ById<const MemberInfo> m_fast_member;
     std::vector<MemberHot> m_member_hot;  // by id, for the ids ById covers
-    ById<Index> m_fast_machine_index, m_fast_member_index;
+    ById<Index> m_fast_machine_index;
     ById<const std::vector<std::uint64_t>> m_fast_bits;
     std::map<SessionId, Session> m_sessions;             // open sessions
     std::unordered_map<MachineId, SessionId> m_session_on;
