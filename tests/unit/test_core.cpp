@@ -93,6 +93,12 @@ TEST_CASE("dates and timestamps round-trip and refuse impossible values") {
     auto t = parse_timestamp("2026-11-28T14:05:09Z");
     REQUIRE(t);
     CHECK(format_timestamp(*t) == "2026-11-28T14:05:09Z");
+    // The ends of the four-digit years, and beyond them (printed, never stored).
+    using namespace std::chrono;
+    CHECK(format_timestamp(Timestamp{sys_days{year{1} / January / 1}}) == "0001-01-01T00:00:00Z");
+    CHECK(format_timestamp(Timestamp{sys_days{year{9999} / December / 31}} + seconds{86399}) == "9999-12-31T23:59:59Z");
+    CHECK(format_date(year{10000} / January / 2) == "10000-01-02");
+    CHECK(format_timestamp(Timestamp{sys_days{year{1970} / January / 1}} - seconds{1}) == "1969-12-31T23:59:59Z");
     CHECK(parse_timestamp("2026-11-28 14:05:09") == t);
     CHECK(!parse_timestamp("2026-11-28T24:00:00Z"));
     CHECK(!parse_timestamp("2026-11-28T14:05"));
