@@ -4,6 +4,8 @@
 // Layer: gui. GUI thread only; headless in tests (no GLFW, no GL).
 #include <etabli/gui/kiosk.hpp>
 
+#include "controllers.hpp"
+
 #include <cstdlib>
 
 namespace etabli::gui {
@@ -45,6 +47,8 @@ core::Lang Kiosk::lang() const {
         case Screen::refusal: return m_refusal_view.tr.lang;
         case Screen::enrol: return m_enrol_lang;
         case Screen::machines: return m_home.lang;
+        case Screen::repairs: return m_home.lang;
+        case Screen::tools: return m_home.lang;  // (#6)
     }
     return m_idle.lang;
 }
@@ -71,6 +75,7 @@ void Kiosk::go_idle(const app::Snapshot& s, CommandList& out) {
     m_enrol = EnrolUi{};
     m_enrol_seen_active = false;
     m_machines = MachinesUi{};
+    m_repairs = RepairsUi{};
     m_notices.clear();
     m_offers_hidden.clear();
     m_typed.clear();
@@ -239,11 +244,15 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                                                    {o.member_name, o.machine_name})
                                         : v.tr.fmt("{0}: {1} is free for you until {2}. Tap your badge to start.",
                                                    {o.member_name, o.machine_name, o.until_hhmm}));
+            for (auto& b : controller_banners(s, v.tr)) v.banners.push_back(std::move(b));  // (#4)
             next = draw_idle(v, m_idle, cmds);
             break;
         }
         case Screen::member_home: {
             m_home_view.tr = Tr{&m_tr, m_home.lang};
+            m_home_view.loans.clear();  // (#6) live: a return at the kiosk shows at once
+            if (s.tools)
+                for (const auto* l : s.tools->loans_of(m_home_view.member.id)) m_home_view.loans.push_back(*l);
             m_home_view.fonts = fonts;
             if (!m_notices.empty()) {
                 NoticesView nv;
@@ -255,7 +264,24 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                 if (draw_notices(nv)) m_notices.clear();
                 break;
             }
+            {
+                // A volunteer picks today's role first (#8).
+                RepairsView rv{m_home_view.tr, fonts, m_home_view.member, &s, nullptr};
+                if (m_home_view.kind == core::TapKind::check_in && draw_role_picker(rv, m_repairs, cmds)) break;
+            }
             next = draw_member_home(m_home_view, m_home, cmds);
+            if (next == Next::tools) {  // (#6)
+                m_tools = ToolsUi{};
+                m_screen = Screen::tools;
+                next = Next::stay;
+            }
+            if (next == Next::repairs) {  // (#8)
+                const core::MemberId asked = m_repairs.role_asked;
+                m_repairs = RepairsUi{};
+                m_repairs.role_asked = asked;
+                m_screen = Screen::repairs;
+                next = Next::stay;
+            }
             if (next == Next::book || next == Next::host_machines) {
                 m_machines = next == Next::book ? machines_for_member(m_home_view.member, s)
                                                 : machines_for_host(m_home_view.member, s);
@@ -281,6 +307,24 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             v.snap = &s;
             v.clock = clock;
             next = draw_machines(v, m_machines, cmds);
+            if (next == Next::home) {
+                m_screen = Screen::member_home;
+                next = Next::stay;
+            }
+            break;
+        }
+        case Screen::tools: {  // (#6)
+            ToolsScreenView tv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
+            next = draw_tools(tv, m_tools, cmds);
+            if (next == Next::home) {
+                m_screen = Screen::member_home;
+                next = Next::stay;
+            }
+            break;
+        }
+        case Screen::repairs: {  // (#8)
+            RepairsView rv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s, nullptr};
+            next = draw_repairs(rv, m_repairs, cmds);
             if (next == Next::home) {
                 m_screen = Screen::member_home;
                 next = Next::stay;

@@ -10,6 +10,7 @@
 #include <etabli/gui/machines.hpp>
 
 #include "kit.hpp"
+#include "controllers.hpp"  // (#4)
 
 #include <etabli/alloc/model.hpp>
 
@@ -1201,6 +1202,15 @@ Next step_host_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         }
     }
     y += th + gap();
+    // A contact fault the machine's controller latched, which a host clears (#4).
+    if (machine_in_fault(s, m.id)) {
+        if (draw_fault_row(v.tr, c.x, y, c.w, !busy)) {
+            ui.message.clear();
+            ui.pending_text = v.tr.fmt("{0}: the fault was cleared.", {m.name});
+            ui.pending = out.post(app::ClearMachineFault{m.id, v.viewer.id});
+        }
+        y += th + gap();
+    }
     at(c.x, y);
     text_block(v.tr("Bookings"), "bookings", c.w, Align::left, title_font(v.fonts));
     y = ImGui::GetCursorPosY();

@@ -5,6 +5,7 @@
 //
 // Index: [Helpers] [Dates] [Idle] [Member home] [Refusal] [Enrolment]
 #include <etabli/gui/screens.hpp>
+#include <etabli/gui/tools.hpp>
 #include <etabli/gui/machines.hpp>
 
 #include "kit.hpp"
@@ -399,6 +400,8 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     const std::string status = in ? v.tr.fmt("Checked in at {0}", {v.at_hhmm})
                                   : v.tr.fmt("Checked out at {0}. See you soon!", {v.at_hhmm});
     text_block(status, "status", c.w, Align::left, nullptr, colors::kOk);
+    at(c.x, ImGui::GetCursorPosY());
+    draw_home_loans(v.loans, v.tr, c.w, 2);  // (#6) overdue tools first thing, in red
 
     // Tiles: what the station will offer, shown now but disabled; hosts can enrol badges.
     struct Tile {
@@ -412,8 +415,8 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         tiles.push_back({"Machines", "machines", true});
         tiles.push_back({"Enrol a badge", "enrol", true});
     }
-    for (const Tile& t : std::initializer_list<Tile>{{"Borrow a tool", "borrow", false},
-                                                     {"Repairs", "repairs", false},
+    for (const Tile& t : std::initializer_list<Tile>{{"Borrow a tool", "borrow", true},  // (#6)
+                                                     {"Repairs", "repairs", v.member.role != core::Role::member},  // (#8)
                                                      {"Know-how", "knowhow", false},
                                                      {"Who can help?", "help", false}})
         tiles.push_back(t);
@@ -457,6 +460,8 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
             if (id == "enrol") next = Next::start_enrol;
             if (id == "book") next = Next::book;
             if (id == "machines") next = Next::host_machines;
+            if (id == "repairs") next = Next::repairs;  // (#8)
+            if (id == "borrow") next = Next::tools;     // (#6)
         }
     }
     return next;

@@ -44,7 +44,7 @@ struct Fixture {
         return std::get<core::Member>(*r);
     }
     TapView tap(const std::string& uid) {
-        auto r = station->call(BadgeSeen{uid, "test"});
+        auto r = station->call(BadgeSeen{uid, "kiosk"});
         REQUIRE(r);
         return std::get<TapView>(*r);
     }
@@ -92,8 +92,17 @@ TEST_CASE("UIDs are read as typed: leading zeros matter, case does not") {
     f.add("Hex", core::Role::member, "04a2b3c4");
     CHECK(f.tap("04A2B3C4").decision.kind == core::TapKind::check_in);
     CHECK(f.tap("4A2B3C4").decision.kind == core::TapKind::unknown_badge);
-    auto bad = f.station->call(BadgeSeen{"12;DROP", "test"});
+    auto bad = f.station->call(BadgeSeen{"12;DROP", "kiosk"});
     CHECK(!bad);
+}
+
+TEST_CASE("a reader bound to no machine checks nobody in") {
+    Fixture f;
+    f.add("Léa", core::Role::member, "0001234567");
+    auto r = f.station->call(BadgeSeen{"0001234567", "Scie à ruban supprimée"});
+    REQUIRE(!r);
+    CHECK(r.error().msgid.find("bound to no machine") != std::string::npos);
+    CHECK(f.station->snapshot()->present.empty());
 }
 
 TEST_CASE("a presence forgotten overnight is closed at the end of its day") {

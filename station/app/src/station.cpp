@@ -114,11 +114,19 @@ std::expected<void, Problem> Station::build_engine() {
     state->members.push_back(command_line_admin());
     st.machine_by_name.clear();
     st.index_machines(state->machines);
+    if (m_control) m_control->machines_changed(state->machines);
     st.engine = std::make_unique<alloc::Engine>(std::move(*state), m_calendar.zone(), now);
     auto resumed = st.engine->resume(now);
     if (auto r = m_store.commit_alloc(resumed, std::nullopt, now); !r) return std::unexpected(r.error());
     act(resumed.actions);
     return {};
+}
+
+alloc::Engine* Station::engine() { return m_state->engine.get(); }
+const Directory& Station::directory() const { return *m_state->directory; }
+const core::Presence* Station::open_presence(core::MemberId member) const {
+    auto it = m_state->open.find(member);
+    return it == m_state->open.end() ? nullptr : &it->second;
 }
 
 void Station::act(const std::vector<alloc::Action>& actions) {
@@ -148,6 +156,8 @@ std::expected<void, Problem> Station::start() {
     m_state->directory = std::move(dir);
     for (auto& p : data->open_presence) m_state->open[p.member_id] = p;
     if (auto r = build_engine(); !r) return std::unexpected(r.error());
+    if (auto r = load_repairs(); !r) return std::unexpected(r.error());  // station_repairs.cpp (#8)
+    if (auto r = load_tools(); !r) return std::unexpected(r.error());    // station_tools.cpp (#6)
     housekeeping();
     publish();
     {
@@ -260,8 +270,24 @@ Result Station::handle(const Command& c) {
                           std::is_same_v<T, JoinQueue> || std::is_same_v<T, LeaveQueue> ||
                           std::is_same_v<T, EndSession> || std::is_same_v<T, MachineAccess>) {
                 return handle_alloc(c);
+            } else if constexpr (kControllerCommand<T>) {
+                return handle_controllers(c);  // station_controllers.cpp (#4)
+            } else if constexpr (kToolCommand<T>) {
+                auto r = handle_tools(c);  // station_tools.cpp (#6)
+                if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
+                return r;
+            } else if constexpr (kRepairCommand<T>) {
+                auto r = handle_repairs(c);  // station_repairs.cpp (#8)
+                if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
+                return r;
             } else if constexpr (std::is_same_v<T, BadgeSeen>) {
                 if (auto machine = machine_of_reader(cmd.reader)) return handle_machine_tap(*machine, cmd.uid);
+                // A reader configured for a machine that was renamed or removed must not check
+                // people in at the door: only the kiosk's own readers do.
+                if (!is_kiosk_reader(cmd.reader))
+                    return std::unexpected(problem(
+                        "The reader \"{0}\" is bound to no machine: check the reader's role in etabli.toml",
+                        {cmd.reader}));
                 return handle_tap(cmd);
             } else if constexpr (std::is_same_v<T, AddMember>) {
                 return handle_add_member(cmd);
@@ -384,6 +410,7 @@ Result Station::handle_tap(const BadgeSeen& c) {
             st.notices = notes.bookings;
         }
     }
+    if (member && decision.kind == core::TapKind::check_in) view.overdue_tools = overdue_tools_of(member->id);  // (#6)
     view.seq = ++st.tap_seq;
     st.last_tap = view;
     return view;
@@ -466,8 +493,13 @@ Result Station::commit(std::expected<alloc::Changes, Problem> changes, std::opti
         return failure;
     }
     st.index_machines(changes->machines);
+    if (m_control && !changes->machines.empty()) m_control->machines_changed(changes->machines);
     act(changes->actions);
     return Done{};
+}
+
+bool Station::is_kiosk_reader(const std::string& reader) {
+    return reader.empty() || reader == "kiosk" || reader == "keyboard" || reader == "cli" || reader == "demo";
 }
 
 std::optional<alloc::MachineId> Station::machine_of_reader(const std::string& reader) const {
@@ -635,6 +667,7 @@ bool Station::housekeeping() {
     }
     st.deadlines.schedule("minute", floor<minutes>(now) + minutes{1});
     if (engine_tick(now)) changed = true;
+    if (m_tools && tools_housekeeping(now)) changed = true;  // station_tools.cpp (#6)
 
     const auto today = m_calendar.local_day(now);
     if (st.published_day != today) {
@@ -693,6 +726,9 @@ void Station::publish() {
     snap->last_reply = st.last_reply;
     snap->storage_problem = st.storage_problem;
     if (st.engine) publish_alloc(*snap, now);
+    publish_controllers(*snap);
+    publish_repairs(*snap);  // station_repairs.cpp (#8)
+    publish_tools(*snap);    // station_tools.cpp (#6)
     std::function<void()> wake;
     {
         std::lock_guard lk(m_mutex);

@@ -5,6 +5,11 @@
 //   Commands         init, member, badge, tap, presence, kiosk
 //   Entry            the argument grammar (CLI11) and exit codes
 #include "alloc_cmds.hpp"
+#include "repair_cmds.hpp"
+#include "tool_cmds.hpp"
+#include "devices_cmds.hpp"
+#include "controller_cmds.hpp"
+#include "kiosk_controllers.hpp"
 #include "context.hpp"
 
 #include <etabli/db/database.hpp>
@@ -73,6 +78,7 @@ std::optional<int> Context::open_station() {
     if (!s) return fail(kStorage, s.error());
     store = std::move(*s);
     station = std::make_unique<app::Station>(*store, clock, *calendar);
+    if (before_start) station_attachments = before_start(*station);
     if (auto r = station->start(); !r) return fail(kStorage, r.error());
     return std::nullopt;
 }
@@ -293,7 +299,20 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size)
         std::cerr << "etabli: " << ctx.t("No display: start the kiosk on the workshop's X session, or try it under Xvfb: xvfb-run -s '-screen 0 1280x800x24' etabli kiosk") << '\n';
         return kBadInput;
     }
+    // The machine controllers of etabli.toml and, with --demo, the demo board (#4): set before
+    // the Station starts, their links started after it and stopped before it stops.
+    std::shared_ptr<StationControllers> controllers;
+    wire_station_controllers(ctx, demo, controllers);
     if (auto code = ctx.open_station()) return *code;
+    ctx.before_start = nullptr;
+    struct StopLinks {
+        std::shared_ptr<StationControllers>& c;
+        ~StopLinks() { if (c) c->stop(); }
+    } stop_links{controllers};
+    if (controllers) controllers->start();
+    // The badge readers of etabli.toml (#5); a bad file stops here, before the kiosk opens.
+    auto readers = start_station_readers(ctx, ctx.config);
+    if (!readers) return readers.error();
     if (demo && ctx.station->snapshot()->directory->members.empty()) {
         if (int code = seed_demo(ctx); code != kDone) return code;
     }
@@ -379,6 +398,10 @@ int run(int argc, char** argv) {
     kiosk->add_option("--size", kiosk_size, "Window size, e.g. 800x480 (default 1280x800)");
 
     AllocCommands alloc_commands(app);
+    RepairCommands repair_commands(app);  // (#8)
+    ToolCommands tool_commands(app);  // (#6)
+    DevicesCommands devices_commands(app);  // (#5)
+    ControllerCommands controller_commands(app);  // (#4)
 
     app.require_subcommand(0, 1);
     try {
@@ -410,6 +433,10 @@ int run(int argc, char** argv) {
     if (b_revoke->parsed()) return cmd_badge_revoke(ctx, badge_uid, badge_lost);
     if (tap->parsed()) return cmd_tap(ctx, tap_uid, tap_reader);
     if (auto code = alloc_commands.run(ctx)) return *code;
+    if (auto code = repair_commands.run(ctx)) return *code;  // (#8)
+    if (auto code = tool_commands.run(ctx)) return *code;  // (#6)
+    if (auto code = devices_commands.run(ctx)) return *code;  // (#5)
+    if (auto code = controller_commands.run(ctx, devices_commands.config_path())) return *code;  // (#4)
     if (presence->parsed()) return cmd_presence(ctx);
     if (kiosk->parsed()) return cmd_kiosk(ctx, kiosk_full, kiosk_demo, kiosk_size);
     if (gui::display_available()) return cmd_kiosk(ctx, false, false, "");

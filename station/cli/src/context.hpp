@@ -9,6 +9,7 @@
 #include <etabli/core/i18n.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,10 +22,16 @@ struct Context {
     core::Lang lang = core::Lang::fr;
     core::Translations tr;
     std::filesystem::path assets;
+    std::filesystem::path config;  // etabli.toml: --config or the default (set by DevicesCommands::run, #5)
 
     std::unique_ptr<app::Store> store;
     SystemClock clock;
     std::unique_ptr<TzCalendar> calendar;
+    // Called by open_station() between making the Station and starting it, for what must be
+    // set before start() (the kiosk's machine controllers, #4). What it returns is kept here,
+    // declared before `station` so that it is destroyed after it.
+    std::function<std::shared_ptr<void>(app::Station&)> before_start;
+    std::shared_ptr<void> station_attachments;
     std::unique_ptr<app::Station> station;
 
     std::string t(std::string_view msgid) const { return tr.tr(lang, msgid); }

@@ -700,4 +700,35 @@ std::string import_identity(const MemberDraft& d) {
     return fold_name(d.display_name);
 }
 
+// [SECTION] shared CSV reading (tool import, #6): the same steps as parse_member_csv above.
+std::expected<CsvFile, std::vector<ImportLineError>> read_csv_file(std::string_view bytes) {
+    auto file_error = [](Problem p) { return std::unexpected(Errors{{0, std::move(p)}}); };
+    if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF"))
+        return file_error(problem("This file is UTF-16 text: save it again as CSV UTF-8"));
+    if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+    CsvFile file;
+    std::string converted;
+    std::string_view text = bytes;
+    if (!is_valid_utf8(text)) {
+        auto c = cp1252_to_utf8(text);
+        if (!c) return file_error(std::move(c.error()));
+        converted = std::move(*c);
+        text = converted;
+        file.converted_from_cp1252 = true;
+    }
+    if (std::all_of(text.begin(), text.end(), is_blank_byte)) return file_error(problem("The file is empty"));
+    file.separator = detect_separator(text);
+    RecordReader reader(file.separator);
+    auto records = reader.read(text, {});
+    if (!records) return std::unexpected(Errors{std::move(records.error())});
+    if (records->empty()) return file_error(problem("The file is empty"));
+    file.records.reserve(records->size());
+    for (auto& r : *records) file.records.push_back(CsvRecord{r.line, std::move(r.fields)});
+    return file;
+}
+
+std::string fold_csv_key(std::string_view s) { return fold_key(s); }
+std::string_view trim_csv_cell(std::string_view s) { return trim(s); }
+std::string shown_csv_cell(std::string_view s) { return shown(s); }
+
 }  // namespace etabli::core

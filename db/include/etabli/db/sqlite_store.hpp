@@ -70,6 +70,30 @@ public:
     std::expected<std::vector<alloc::Session>, Problem> sessions_between(core::Timestamp from, core::Timestamp to,
                                                                          std::size_t limit) override;
 
+    // [Tool library (#6)] in tool_store.cpp; the contracts are app::Store's.
+    std::expected<app::ToolData, Problem> load_tools() override;
+    std::expected<void, Problem> commit_tools(const app::ToolChanges& c, std::optional<core::MemberId> actor,
+                                              core::Timestamp at) override;
+    std::expected<std::vector<core::Loan>, Problem> loan_history(std::optional<core::MemberId> member,
+                                                                  std::size_t limit) override;
+    std::expected<std::vector<core::Loan>, Problem> overdue_loans(core::Date today) override;
+
+    // [Repairs and volunteer hours (#8)] in repair_store.cpp; the contracts are app::Store's.
+    std::expected<core::Repair, Problem> add_repair(const core::Repair& r, std::optional<core::MemberId> actor,
+                                                    core::Timestamp at) override;
+    std::expected<core::Repair, Problem> update_repair(const core::Repair& r, std::optional<core::MemberId> actor,
+                                                       core::Timestamp at) override;
+    std::expected<std::optional<core::Repair>, Problem> find_repair(core::RepairId id) override;
+    std::expected<std::vector<core::Repair>, Problem> repairs_between(std::optional<core::Date> from,
+                                                                      std::optional<core::Date> to) override;
+    std::expected<void, Problem> set_presence_role(core::PresenceId presence, core::VolunteerRole role,
+                                                   core::Timestamp since, std::optional<core::MemberId> actor,
+                                                   core::Timestamp at) override;
+    std::expected<void, Problem> correct_presence(core::PresenceId presence, core::Timestamp checked_out,
+                                                  std::optional<core::MemberId> actor, core::Timestamp at) override;
+    std::expected<std::vector<core::VolunteerPresence>, Problem> volunteer_presences(core::Timestamp from,
+                                                                                     core::Timestamp to) override;
+
     // The connection, for read-only queries of tools and tests (never for writes that bypass
     // the event log).
     Connection& connection() { return m_conn; }

@@ -9,8 +9,10 @@
 #include <etabli/app/station.hpp>
 #include <etabli/core/i18n.hpp>
 #include <etabli/gui/machines.hpp>
+#include <etabli/gui/repairs.hpp>
 #include <etabli/gui/screens.hpp>
 #include <etabli/gui/theme.hpp>
+#include <etabli/gui/tools.hpp>
 #include <etabli/gui/widgets.hpp>
 
 #include <cstdint>
@@ -43,7 +45,7 @@ int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOp
 enum class Key : std::uint8_t { d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, enter, backspace };
 inline Key digit_key(int d) { return static_cast<Key>(d); }
 
-enum class Screen { idle, member_home, refusal, enrol, machines };
+enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools };
 
 class Kiosk {
 public:
@@ -72,6 +74,8 @@ public:
     const std::string& typed() const { return m_typed; }
     const EnrolUi& enrol_ui() const { return m_enrol; }
     const MachinesUi& machines_ui() const { return m_machines; }
+    const RepairsUi& repairs_ui() const { return m_repairs; }
+    const ToolsUi& tools_ui() const { return m_tools; }  // (#6)
 
 private:
     void go_idle(const app::Snapshot& s, CommandList& out);  // cancels a running enrolment
@@ -96,6 +100,8 @@ private:
     RefusalView m_refusal_view;
     EnrolUi m_enrol;
     MachinesUi m_machines;
+    RepairsUi m_repairs;  // (#8)
+    ToolsUi m_tools;      // (#6)
     std::vector<alloc::Booking> m_notices;       // host notes to show once, from the badge-in
     std::set<alloc::QueueEntryId> m_offers_hidden;  // "Later" or "No thanks" on these offers
     core::MemberId m_enrol_host = 0;

@@ -24,6 +24,8 @@ enum class Next {
     book,           // member home: "Book a machine"
     host_machines,  // member home: a host's "Machines"
     home,           // machine screens: back to the member home
+    repairs,        // member home: a volunteer's "Repairs" (#8)
+    tools,          // member home: "Borrow a tool" (#6)
 };
 
 struct LocalClock;  // machines.hpp
@@ -63,6 +65,7 @@ struct MemberHomeView {
     core::Member member;
     core::TapKind kind = core::TapKind::check_in;
     std::string at_hhmm;
+    std::vector<app::LoanView> loans;  // (#6) the member's loans, overdue first: shown under the greeting
 };
 struct MemberHomeUi {
     core::Lang lang = core::Lang::fr;  // the member's language, as shown

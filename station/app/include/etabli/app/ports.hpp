@@ -8,6 +8,9 @@
 #include <etabli/core/member.hpp>
 #include <etabli/core/member_import.hpp>
 #include <etabli/core/presence.hpp>
+#include <etabli/core/tools.hpp>
+#include <etabli/core/repair.hpp>
+#include <etabli/core/volunteer_hours.hpp>
 
 #include <expected>
 #include <optional>
@@ -46,6 +49,12 @@ class MachineControl {
 public:
     virtual ~MachineControl() = default;
     virtual void apply(const alloc::Action& a) = 0;
+    // A host cleared a latched feedback fault on `machine` (#4): tell its controller. Same thread
+    // and rules as apply().
+    virtual void clear_fault(alloc::MachineId machine) { (void)machine; }
+    // The machines as they are now (#4: names map to controller channels, rules give the
+    // host-loss policy): all of them at start, before the first apply(), then each changed one.
+    virtual void machines_changed(const std::vector<alloc::Machine>& machines) { (void)machines; }
 };
 
 // Everything the station keeps in memory, as loaded at start.
@@ -59,6 +68,37 @@ struct ImportSummary {
     std::size_t added = 0;
     std::size_t updated = 0;
     std::size_t unchanged = 0;
+};
+
+// [Tool library (#6)] What the station keeps of the tool library, as loaded at start.
+struct ToolData {
+    std::vector<core::Tool> tools;
+    std::vector<core::Loan> open_loans;              // not returned
+    std::vector<core::Reservation> reservations;     // live: waiting or held
+    std::vector<std::pair<core::ToolId, core::MemberId>> authorisations;
+    core::LoanId max_loan_id = 0;                    // the largest stored id, history included
+    core::ReservationId max_reservation_id = 0;
+};
+// One event of the log, named by the station (kind "loan.lent", subject "loan:12"): the
+// detail holds ids, states and days only.
+struct ToolEvent {
+    std::string kind;
+    std::string subject;
+    std::vector<std::pair<std::string, std::string>> detail;
+};
+struct ToolAuthorisation {
+    core::ToolId tool = 0;
+    core::MemberId member = 0;
+    bool allowed = true;
+};
+// One tool-library use case (a checkout basket, a return, a renewal, a reservation, an
+// import…): rows to upsert by id, and the events to append.
+struct ToolChanges {
+    std::vector<core::Tool> tools;
+    std::vector<core::Loan> loans;
+    std::vector<core::Reservation> reservations;
+    std::vector<ToolAuthorisation> authorisations;
+    std::vector<ToolEvent> events;
 };
 
 // Durable storage. Each call is one use case and one transaction: it either commits whole
@@ -121,6 +161,50 @@ public:
     // most recent first (at most `limit`).
     virtual std::expected<std::vector<alloc::Session>, Problem> sessions_between(Timestamp from, Timestamp to,
                                                                                  std::size_t limit) = 0;
+
+    // [Repairs and volunteer hours (#8)] in db/src/repair_store.cpp.
+    // Stores a validated repair (its id is ignored) with its volunteers and parts, and appends
+    // repair.logged (detail: item, status, minutes; never a text). Returns it with its new id,
+    // logged_at = updated_at = `at`.
+    virtual std::expected<core::Repair, Problem> add_repair(const core::Repair& r, std::optional<core::MemberId> actor,
+                                                            Timestamp at) = 0;
+    // Replaces every field of repair `r.id` but logged_at, and appends repair.edited.
+    // "No repair has the number {0}" when there is none.
+    virtual std::expected<core::Repair, Problem> update_repair(const core::Repair& r, std::optional<core::MemberId> actor,
+                                                               Timestamp at) = 0;
+    virtual std::expected<std::optional<core::Repair>, Problem> find_repair(core::RepairId id) = 0;
+    // Repairs whose local day is in [from, to] (either bound may be open), by id.
+    virtual std::expected<std::vector<core::Repair>, Problem> repairs_between(std::optional<core::Date> from,
+                                                                              std::optional<core::Date> to) = 0;
+    // Records that the presence's member has `role` from `since` on; appends presence.role.
+    virtual std::expected<void, Problem> set_presence_role(core::PresenceId presence, core::VolunteerRole role,
+                                                           Timestamp since, std::optional<core::MemberId> actor,
+                                                           Timestamp at) = 0;
+    // A host's correction of a presence the station closed by itself (a forgotten check-out):
+    // the real time of leaving, after check-in. Appends presence.corrected. Refused for a
+    // presence that is open or was closed by a badge.
+    virtual std::expected<void, Problem> correct_presence(core::PresenceId presence, Timestamp checked_out,
+                                                          std::optional<core::MemberId> actor, Timestamp at) = 0;
+    // Presences overlapping [from, to) of volunteers and hosts (and of anyone who picked a
+    // role), with their roles and corrections, by check-in.
+    virtual std::expected<std::vector<core::VolunteerPresence>, Problem> volunteer_presences(Timestamp from,
+                                                                                             Timestamp to) = 0;
+
+    // [Tool library (#6)] in db/src/tool_store.cpp.
+    // Every tool, the open loans, the live reservations, the authorisations and the id
+    // counters.
+    virtual std::expected<ToolData, Problem> load_tools() = 0;
+    // Writes one use case in one transaction: upserts tools, loans and reservations by id
+    // (ids chosen by the station), adds or removes authorisations, appends the events. A
+    // tag already used by another tool or a second open loan of one tool is refused whole
+    // ("Storage error: …") and changes nothing.
+    virtual std::expected<void, Problem> commit_tools(const ToolChanges& c, std::optional<core::MemberId> actor,
+                                                      Timestamp at) = 0;
+    // Loan history for exports: every loan (of `member` when given), newest first, at most `limit`.
+    virtual std::expected<std::vector<core::Loan>, Problem> loan_history(std::optional<core::MemberId> member,
+                                                                          std::size_t limit) = 0;
+    // Loans not returned whose due day is before `today`, most days late first.
+    virtual std::expected<std::vector<core::Loan>, Problem> overdue_loans(core::Date today) = 0;
 };
 
 }  // namespace etabli::app

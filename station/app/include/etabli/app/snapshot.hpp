@@ -5,6 +5,9 @@
 #include <etabli/alloc/engine.hpp>
 #include <etabli/core/member.hpp>
 #include <etabli/core/presence.hpp>
+#include <etabli/core/tools.hpp>
+#include <etabli/core/repair_stats.hpp>
+#include <etabli/core/volunteer_hours.hpp>
 
 #include <cstdint>
 #include <map>
@@ -33,6 +36,15 @@ struct PresentMember {
     std::string since_hhmm;  // local time of check-in, "HH:MM"
 };
 
+// [Tool library (#6)] One loan with what the screens show next to it.
+struct LoanView {
+    core::Loan loan;
+    std::string tool_name, tool_tag, tool_category;
+    std::string member_name;
+    std::string member_contact;  // e-mail, empty when none
+    int days_late = 0;           // 0 when not overdue
+};
+
 // The outcome of the latest badge tap, for the kiosk to show.
 struct TapView {
     std::uint64_t seq = 0;  // increases with every tap: the GUI reacts to a new value
@@ -40,6 +52,7 @@ struct TapView {
     core::TapDecision decision;
     std::optional<core::Member> member;
     core::Timestamp at{};
+    std::vector<LoanView> overdue_tools;  // (#6) the member's overdue tools, shown first thing at badge-in
 };
 
 // A host has asked the kiosk to enrol a badge: the next tap is captured here instead of
@@ -82,6 +95,73 @@ struct AccessView {
     core::Problem refusal;  // when neither
 };
 
+// [Controllers (#4)] One relay channel of a machine controller, as the link last saw it.
+struct ControllerChannelView {
+    int channel = 0;                  // 0-based on the board
+    std::optional<alloc::MachineId> machine;
+    std::string machine_name;         // as configured
+    bool relay = false;
+    bool feedback = false;
+    bool fault = false;               // feedback fault latched by the firmware
+    bool running = false;             // the current shows the machine working
+    std::uint16_t current_ma = 0;
+};
+// One machine controller: where it is plugged, what it said at HELLO, whether it answers.
+struct ControllerView {
+    std::string name;                 // the configured port path or serial number
+    std::string port;                 // the tty actually opened
+    bool up = false;                  // HELLO answered and not silent for 1.5 s
+    std::string firmware;             // "1.0", empty before the first HELLO
+    std::string boot_id;              // hex, changes at every reset of the board
+    int channels = 0;
+    std::optional<core::Problem> problem;  // why it is down (not found, permission, version…)
+    std::vector<ControllerChannelView> channel_views;
+};
+// A line the kiosk shows to everyone (idle banner, host panel), newest last.
+struct ControllerMessage {
+    std::optional<alloc::MachineId> machine;
+    core::Problem text;               // msgid "{0}: contact fault, call a host" with the machine name
+    core::Timestamp at{};
+};
+
+// [Tool library (#6)] The member's kiosk borrow or return flow, as the station keeps it.
+struct ToolFlowView {
+    std::uint64_t seq = 0;                // changes with every scan or pick
+    bool borrowing = true;                // false: giving back
+    core::MemberId member = 0;
+    std::optional<core::MemberId> actor;  // a volunteer for the member
+    std::vector<core::ToolId> basket;     // borrow: tools picked so far
+    std::optional<core::ToolId> selected; // give back: the tool scanned or chosen
+    std::optional<core::Problem> problem; // the last scan or pick refused, with the rule
+};
+struct ToolScanView {
+    std::uint64_t seq = 0;
+    std::string tag;
+    std::optional<core::ToolId> tool;     // the tool with that tag, if any
+};
+struct ToolsView {
+    core::ToolRules rules;
+    std::vector<core::Tool> tools;               // every tool, by name
+    std::vector<std::string> categories;         // used by a tool not retired, sorted
+    std::vector<LoanView> loans;                 // open loans, overdue first (most days late), then by due day
+    std::vector<core::Reservation> reservations; // live, by id
+    std::vector<std::pair<core::ToolId, core::MemberId>> authorisations;
+    std::optional<ToolFlowView> flow;
+    std::optional<ToolScanView> last_scan;
+    const core::Tool* find(core::ToolId id) const {
+        for (const auto& t : tools)
+            if (t.id == id) return &t;
+        return nullptr;
+    }
+    // A member's open loans, overdue first.
+    std::vector<const LoanView*> loans_of(core::MemberId m) const {
+        std::vector<const LoanView*> out;
+        for (const auto& l : loans)
+            if (l.loan.member == m) out.push_back(&l);
+        return out;
+    }
+};
+
 struct Snapshot {
     std::uint64_t version = 0;
     core::Timestamp at{};
@@ -102,6 +182,21 @@ struct Snapshot {
     std::optional<AccessView> last_access;
     std::vector<alloc::Booking> notices;         // host notes shown with last_tap's member
     std::optional<std::vector<alloc::Slot>> last_slots;  // the reply to the latest FindSlots
+
+    // [Repairs and volunteer hours (#8)]
+    std::vector<core::Repair> recent_repairs;             // logged in the last 24 h, newest first
+    std::map<core::MemberId, core::VolunteerRole> roles;  // today's role of each volunteer present
+    core::RepairStats repair_year;                        // this year's repairs, month by month
+    std::map<unsigned, std::chrono::seconds> volunteer_time;  // this year's volunteer hours by month (1-12)
+    std::vector<core::PresenceId> presences_to_correct;   // forgotten check-outs of this year, for hosts
+    bool ask_volunteer_role = false;  // the kiosk asks volunteers and hosts their role at badge-in
+
+    // [Tool library (#6)] rebuilt only when it changes (shared between snapshots)
+    std::shared_ptr<const ToolsView> tools = std::make_shared<ToolsView>();
+
+    // [Controllers (#4)]
+    std::vector<ControllerView> controllers;           // by name
+    std::vector<ControllerMessage> controller_messages;  // the latest few, oldest first
 };
 
 }  // namespace etabli::app

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <variant>
 
 namespace etabli::app {
@@ -72,17 +73,109 @@ struct EndSession { alloc::MachineId machine = 0; std::optional<core::MemberId> 
 // (exactly as a badge at the machine's reader: starts, or ends their own session).
 struct MachineAccess { alloc::MachineId machine = 0; core::MemberId member = 0; };
 
+// [Controller events (#4)] Posted by hw's ControllerManager from its link threads; handled in
+// station_controllers.cpp. Machines are ids the manager resolved from the configured names.
+struct ControllerUpdate { ControllerView view; };  // link state or channel status changed: replaces the view of that name
+struct ControllerReset {                           // a new boot id: the board reset, every relay is off
+    std::string controller;
+    std::vector<alloc::MachineId> machines;        // their sessions end
+};
+struct ControllerFault { alloc::MachineId machine = 0; };  // feedback fault latched: session ends, machine out of order
+struct ControllerLeaseLost { alloc::MachineId machine = 0; };  // the firmware cut the relay by itself: session ends
+struct ControllerCurrent { alloc::MachineId machine = 0; bool running = false; };
+// A host cleared the cause of a fault: the controller forgets it and the machine is back in service.
+struct ClearMachineFault { alloc::MachineId machine = 0; std::optional<core::MemberId> actor; };
+template <class T>
+inline constexpr bool kControllerCommand =
+    std::is_same_v<T, ControllerUpdate> || std::is_same_v<T, ControllerReset> || std::is_same_v<T, ControllerFault> ||
+    std::is_same_v<T, ControllerLeaseLost> || std::is_same_v<T, ControllerCurrent> || std::is_same_v<T, ClearMachineFault>;
+
+// [Repairs and volunteer hours (#8)] handled in station_repairs.cpp. `actor` empty: the
+// command line (trusted, acts as an admin).
+struct LogRepair { core::Repair repair; std::optional<core::MemberId> actor; };   // id ignored; an unset day: today
+// A volunteer edits their own repairs of the last 24 h; hosts and the command line any repair.
+struct EditRepair { core::Repair repair; std::optional<core::MemberId> actor; };
+// Today's role of a volunteer who is in (picked at badge-in, changeable during the day).
+struct SetPresenceRole { core::MemberId member = 0; core::VolunteerRole role{}; std::optional<core::MemberId> actor; };
+// A host sets the real check-out time of a presence the station closed by itself.
+struct CorrectPresence { core::PresenceId presence = 0; core::Timestamp checked_out{}; std::optional<core::MemberId> actor; };
+template <class T>
+inline constexpr bool kRepairCommand = std::is_same_v<T, LogRepair> || std::is_same_v<T, EditRepair> ||
+                                       std::is_same_v<T, SetPresenceRole> || std::is_same_v<T, CorrectPresence>;
+
+// [Tool library (#6)] handled in station_tools.cpp. `actor` empty: the command line (trusted);
+// a kiosk actor acting for another member must be a volunteer, host or admin.
+struct AddTool { core::Tool tool; std::optional<core::MemberId> actor; };  // id chosen by the station; no tag: numbered
+// Replaces the tool's fields (by id; status and condition included, e.g. repaired), and
+// authorises or revokes members for tools that need an authorisation.
+struct SetTool {
+    core::Tool tool;
+    std::vector<core::MemberId> authorise, revoke;
+    std::optional<core::MemberId> actor;
+};
+struct RetireTool { core::ToolId tool = 0; std::optional<core::MemberId> actor; };
+struct ImportTools { std::vector<core::ToolImportRow> rows; };  // all or nothing, one transaction
+// Checks out a basket of tools to a member: one transaction, all or none.
+struct Lend {
+    std::vector<core::ToolId> tools;
+    core::MemberId member = 0;
+    std::optional<int> days;  // the tools' default loan length when empty
+    std::optional<core::MemberId> actor;
+};
+struct ReturnTool {
+    core::ToolId tool = 0;
+    core::ToolCondition condition = core::ToolCondition::good;
+    std::string note;
+    bool keep_deposit = false;
+    std::string deposit_reason;  // required when the deposit is kept
+    std::optional<core::MemberId> actor;
+};
+struct RenewLoan { core::ToolId tool = 0; std::optional<core::MemberId> actor; };
+// A day range (waiting_list false) or a place on the tool's waiting list.
+struct ReserveTool {
+    core::ToolId tool = 0;
+    core::MemberId member = 0;
+    bool waiting_list = false;
+    core::Date from{}, to{};
+    std::optional<core::MemberId> actor;
+};
+// The workshop's tool scanner read a tag (posted by hw): selects the tool in the open kiosk
+// borrow or return flow; with no flow open it is kept as the last scan (inventory screens).
+struct ToolScanned { std::string tag; std::string scanner = "kiosk"; };
+// The kiosk opens (borrow or return) or closes the member's tool flow.
+struct ToolFlow {
+    enum class Mode { closed, borrow, give_back };
+    Mode mode = Mode::closed;
+    core::MemberId member = 0;
+    std::optional<core::MemberId> actor;  // a volunteer acting for the member
+};
+// Adds or removes a tool of the open borrow basket (tiles, search), or selects the tool to
+// give back in the return flow.
+struct ToolPick { core::ToolId tool = 0; bool add = true; };
+template <class T>
+inline constexpr bool kToolCommand =
+    std::is_same_v<T, AddTool> || std::is_same_v<T, SetTool> || std::is_same_v<T, RetireTool> ||
+    std::is_same_v<T, ImportTools> || std::is_same_v<T, Lend> || std::is_same_v<T, ReturnTool> ||
+    std::is_same_v<T, RenewLoan> || std::is_same_v<T, ReserveTool> || std::is_same_v<T, ToolScanned> ||
+    std::is_same_v<T, ToolFlow> || std::is_same_v<T, ToolPick>;
+
 using Command = std::variant<BadgeSeen, AddMember, AddBadge, RevokeBadge, SetMemberLang,
                              StartEnrolment, CancelEnrolment, ImportMembers, Tick,
                              AddMachine, SetMachineStatus, Authorise, SetHours, Book, CancelBooking,
-                             FindSlots, JoinQueue, LeaveQueue, EndSession, MachineAccess>;
+                             FindSlots, JoinQueue, LeaveQueue, EndSession, MachineAccess,
+                             ControllerUpdate, ControllerReset, ControllerFault, ControllerLeaseLost,
+                             ControllerCurrent, ClearMachineFault,
+                             LogRepair, EditRepair, SetPresenceRole, CorrectPresence,
+                             AddTool, SetTool, RetireTool, ImportTools, Lend, ReturnTool, RenewLoan, ReserveTool,
+                             ToolScanned, ToolFlow, ToolPick>;
 
 // What call() returns: nothing special, a member, a tap, an import summary, or what an
 // allocation command produced.
 struct Done {};
 using Result = std::expected<std::variant<Done, core::Member, core::Badge, TapView, ImportSummary, alloc::Machine,
                                           std::vector<alloc::Booking>, std::vector<alloc::Slot>, AccessView,
-                                          std::vector<alloc::QueuePlace>>,
+                                          std::vector<alloc::QueuePlace>, core::Repair, core::Tool, std::vector<core::Tool>,
+                                          std::vector<core::Loan>, core::Reservation>,
                              Problem>;
 
 // The command line is an admin at the terminal: its allocation requests act as this member
@@ -94,6 +187,7 @@ class Station {
 public:
     struct Options {
         std::chrono::seconds enrolment_timeout{60};
+        core::ToolRules tool_rules;  // the tool library's lending rules (#6)
     };
 
     // The Store must already be open and migrated. Nothing runs until start().
@@ -138,6 +232,21 @@ private:
     Result handle_add_member(const AddMember& c);
     Result handle_add_badge(const AddBadge& c);
     Result handle_alloc(const Command& c);
+    Result handle_controllers(const Command& c);             // station_controllers.cpp (#4)
+    void publish_controllers(Snapshot& snap) const;          // station_controllers.cpp (#4)
+    alloc::Engine* engine();                                 // for station_controllers.cpp
+    struct RepairsState;                                     // station_repairs.cpp (#8)
+    Result handle_repairs(const Command& c);                 // station_repairs.cpp (#8)
+    std::expected<void, Problem> load_repairs();             // station_repairs.cpp (#8), at start
+    void publish_repairs(Snapshot& snap);                    // station_repairs.cpp (#8)
+    const Directory& directory() const;                      // for station_repairs.cpp
+    const core::Presence* open_presence(core::MemberId member) const;  // for station_repairs.cpp
+    struct ToolsState;                                       // station_tools.cpp (#6)
+    Result handle_tools(const Command& c);                   // station_tools.cpp (#6)
+    std::expected<void, Problem> load_tools();               // station_tools.cpp (#6), at start
+    void publish_tools(Snapshot& snap);                      // station_tools.cpp (#6)
+    bool tools_housekeeping(core::Timestamp now);            // station_tools.cpp (#6): holds and ranges that ran out
+    std::vector<LoanView> overdue_tools_of(core::MemberId member) const;  // station_tools.cpp (#6), at badge-in
     std::expected<void, Problem> build_engine();
     void act(const std::vector<alloc::Action>& actions);
     bool engine_tick(core::Timestamp now);
@@ -146,6 +255,7 @@ private:
     Result machine_access(alloc::MachineId machine, const core::Member& member);
     Result commit(std::expected<alloc::Changes, Problem> changes, std::optional<core::MemberId> actor);
     std::optional<alloc::MachineId> machine_of_reader(const std::string& reader) const;
+    static bool is_kiosk_reader(const std::string& reader);  // the kiosk's own readers check in
     void publish();
     bool housekeeping();
 
@@ -154,6 +264,10 @@ private:
     const Calendar& m_calendar;
     Options m_opts;
     MachineControl* m_control = nullptr;
+    std::vector<ControllerView> m_controller_views;          // station thread only (#4)
+    std::vector<ControllerMessage> m_controller_messages;    // station thread only (#4)
+    std::shared_ptr<RepairsState> m_repairs;                 // station thread only (#8)
+    std::shared_ptr<ToolsState> m_tools;                     // station thread only (#6)
     std::unique_ptr<State> m_state;  // touched by the station thread only (and start())
 
     mutable std::mutex m_mutex;

@@ -92,4 +92,25 @@ std::expected<ImportTable, std::vector<ImportLineError>> parse_member_csv(std::s
 // otherwise the display name folded (case and accents ignored).
 std::string import_identity(const MemberDraft& d);
 
+// [Shared CSV reading] The steps of parse_member_csv before the headers are interpreted, for
+// other imports (tools, #6): UTF-16 refused, BOM dropped, Windows-1252 converted, separator
+// detected, records read by libcsv with the line each starts on. Blank lines are skipped;
+// an empty file is an error.
+struct CsvRecord {
+    std::size_t line = 0;
+    std::vector<std::string> fields;
+};
+struct CsvFile {
+    std::vector<CsvRecord> records;  // the header first
+    char separator = ',';
+    bool converted_from_cp1252 = false;
+};
+std::expected<CsvFile, std::vector<ImportLineError>> read_csv_file(std::string_view bytes);
+// A header or keyword reduced to lower-case letters and digits, accents dropped.
+std::string fold_csv_key(std::string_view s);
+// A cell trimmed of blanks and no-break spaces.
+std::string_view trim_csv_cell(std::string_view s);
+// A cell as quoted in a message (shortened, control characters shown as '?').
+std::string shown_csv_cell(std::string_view s);
+
 }  // namespace etabli::core

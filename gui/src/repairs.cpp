@@ -1,0 +1,436 @@
+// The kiosk's repair screens and the volunteer's role picker (see repairs.hpp).
+// Layer: gui. GUI thread only (inside an ImGui frame).
+//
+// A typical bike repair on a busy Saturday: "Repairs" on the member home, a component tile,
+// a status, a time chip, "Save" — five taps; the text is optional. The form stays on screen
+// after a save (emptied) so the next repair starts at once.
+//
+// Index: [Form] [Log] [Text] [Mine] [Stats] [Role picker] [Entry]
+#include <etabli/gui/repairs.hpp>
+
+#include "kit.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace etabli::gui {
+
+using namespace kit;
+
+namespace {
+
+constexpr std::array<int, 8> kMinuteChips{10, 15, 20, 30, 45, 60, 90, 120};
+
+struct Tile {
+    RepairChoice choice;
+    const char* msgid;
+    const char* id;
+};
+
+// Bicycle components first, then the two powered items a bike workshop sees most.
+const std::vector<Tile>& tiles() {
+    static const std::vector<Tile> k{
+        {{core::Component::wheel, std::nullopt}, "Wheel, tyre, tube", "wheel"},
+        {{core::Component::brakes, std::nullopt}, "Brakes", "brakes"},
+        {{core::Component::gears, std::nullopt}, "Gears, drivetrain", "gears"},
+        {{core::Component::chain, std::nullopt}, "Chain", "chain"},
+        {{core::Component::bottom_bracket, std::nullopt}, "Bottom bracket", "bottom-bracket"},
+        {{core::Component::headset, std::nullopt}, "Headset", "headset"},
+        {{core::Component::frame, std::nullopt}, "Frame", "frame"},
+        {{core::Component::other, std::nullopt}, "Other", "other"},
+        {{std::nullopt, 3}, "Bike light", "light"},
+        {{std::nullopt, 18}, "E-bike battery", "battery"},
+    };
+    return k;
+}
+
+std::string choice_label(const Tr& tr, const core::Repair& r) {
+    if (r.item == core::ItemKind::bicycle && r.component) return tr(std::string(core::label_of(*r.component)));
+    if (r.category == 3) return tr("Bike light");
+    if (r.category == 18) return tr("E-bike battery");
+    if (r.category)
+        if (auto c = core::ords_category(*r.category)) return std::string(c->name);
+    return "?";
+}
+
+const char* status_msgid(core::RepairStatus s) {
+    switch (s) {
+        case core::RepairStatus::fixed: return "Fixed";
+        case core::RepairStatus::repairable: return "Repairable";
+        case core::RepairStatus::end_of_life: return "End of life";
+        case core::RepairStatus::unknown: return "Unknown";
+    }
+    return "Unknown";
+}
+
+ButtonOpts chosen(bool on) {
+    ButtonOpts o;
+    o.tone = on ? Tone::selected : Tone::normal;
+    return o;
+}
+
+}  // namespace
+
+// [Form]
+void reset_repair_form(RepairsUi& ui) {
+    ui.choice.reset();
+    ui.status.reset();
+    ui.barrier.reset();
+    ui.minutes.reset();
+    ui.problem.clear();
+    ui.keys = KeyboardState{false, false, true};
+    ui.editing.reset();
+}
+
+std::optional<core::Repair> repair_of_form(const RepairsUi& ui, core::MemberId volunteer) {
+    if (!ui.choice || !ui.status || !ui.minutes) return std::nullopt;
+    core::Repair r = ui.editing.value_or(core::Repair{});
+    if (!ui.editing) r.volunteers = {volunteer};
+    r.item = ui.choice->component ? core::ItemKind::bicycle : core::ItemKind::powered;
+    r.component = ui.choice->component;
+    r.category = ui.choice->category;
+    r.status = *ui.status;
+    r.barrier = *ui.status == core::RepairStatus::end_of_life ? ui.barrier : std::nullopt;
+    r.minutes = *ui.minutes;
+    r.problem = ui.problem;
+    return r;
+}
+
+namespace {
+
+// Header: a title on the left, buttons on the right (right to left). Returns the y below.
+struct HeaderButton {
+    std::string label;
+    const char* id;
+    Tone tone;
+    bool* tapped;
+};
+float header(const RepairsView& v, const std::string& title, std::vector<HeaderButton> buttons) {
+    const Box c = content();
+    const float th = touch_height();
+    float x = c.x + c.w;
+    for (auto& b : buttons) {
+        const float w = button_width(b.label, 4.0f);
+        x -= w;
+        at(x, c.y);
+        ButtonOpts o;
+        o.tone = b.tone;
+        *b.tapped = button(b.label, b.id, ImVec2(w, th), o);
+        x -= gap();
+    }
+    {
+        FontScope f(title_font(v.fonts));
+        const float tw = x - c.x - gap();
+        at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
+        text_block(ellipsize(title, tw), "title", tw);
+    }
+    return c.y + th + gap();
+}
+
+// A row of `n` equal buttons across `w` at (x, y).
+float cell_width(float w, int n) { return (w - static_cast<float>(n - 1) * gap()) / static_cast<float>(n); }
+
+// [Log]
+Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
+    const Box c = content();
+    const float th = touch_height();
+    const float fs = ImGui::GetFontSize();
+    const app::Snapshot& s = *v.snap;
+    Next next = Next::stay;
+
+    int mine = 0;
+    for (const auto& r : s.recent_repairs)
+        if (std::find(r.volunteers.begin(), r.volunteers.end(), v.viewer.id) != r.volunteers.end()) ++mine;
+    bool back = false, my = false, stats = false;
+    std::vector<HeaderButton> hb{{v.tr("Back"), "back", Tone::normal, &back},
+                                 {v.tr.fmt("My repairs ({0})", {std::to_string(mine)}), "mine", Tone::normal, &my}};
+    if (core::can_host(v.viewer.role)) hb.push_back({v.tr("Statistics"), "stats", Tone::normal, &stats});
+    float y = header(v, v.tr(ui.editing ? "Change a repair" : "Log a repair"), hb);
+    if (back) next = Next::home;
+    if (my) {
+        ui.step = RepairsUi::Step::mine;
+        ui.page = 0;
+    }
+    if (stats) ui.step = RepairsUi::Step::stats;
+
+    // The reply to our save.
+    if (ui.pending && s.last_reply && s.last_reply->request_id == ui.pending) {
+        ui.pending = 0;
+        ui.message_ok = s.last_reply->ok;
+        if (s.last_reply->ok) {
+            ui.message = v.tr(ui.editing ? "Repair changed" : "Repair saved");
+            reset_repair_form(ui);
+        } else {
+            ui.message = v.tr.problem(s.last_reply->problem);
+        }
+    }
+
+    const bool eol = ui.status == core::RepairStatus::end_of_life;
+    // Heights: tiles take what the fixed rows leave.
+    // End of life adds the six barriers, in two rows of three (their labels are long).
+    const float rows_fixed = th * (eol ? 5.0f : 3.0f) + fs * 1.3f + gap() * (eol ? 7.0f : 5.0f);
+    const float tiles_h = std::max(th * 2.0f + gap(), c.y + c.h - y - rows_fixed);
+    const int cols = 5;
+    const float tw = cell_width(c.w, cols);
+    const float tile_h = (tiles_h - gap()) / 2.0f;
+    {
+        IdScope tiles_scope("tile");
+        const auto& ts = tiles();
+        for (std::size_t i = 0; i < ts.size(); ++i) {
+            at(c.x + static_cast<float>(i % cols) * (tw + gap()), y + static_cast<float>(i / cols) * (tile_h + gap()));
+            if (button(v.tr(ts[i].msgid), ts[i].id, ImVec2(tw, tile_h), chosen(ui.choice == ts[i].choice))) {
+                ui.choice = ts[i].choice;
+                ui.message.clear();
+            }
+        }
+    }
+    y += tiles_h + gap();
+    {
+        IdScope status_scope("status");
+        const float sw = cell_width(c.w, 4);
+        int i = 0;
+        for (auto st : core::kStatuses) {
+            at(c.x + static_cast<float>(i++) * (sw + gap()), y);
+            if (button(v.tr(status_msgid(st)), core::to_string(st), ImVec2(sw, th), chosen(ui.status == st))) {
+                ui.status = st;
+                if (st != core::RepairStatus::end_of_life) ui.barrier.reset();
+            }
+        }
+    }
+    y += th + gap();
+    if (eol) {
+        IdScope barrier_scope("barrier");
+        const float bw = cell_width(c.w, 3);
+        int i = 0;
+        for (auto b : core::kBarriers) {
+            at(c.x + static_cast<float>(i % 3) * (bw + gap()), y + static_cast<float>(i / 3) * (th + gap()));
+            ++i;
+            if (button(v.tr(std::string(core::ords_text(b))), core::to_string(b), ImVec2(bw, th), chosen(ui.barrier == b)))
+                ui.barrier = ui.barrier == b ? std::nullopt : std::optional<core::Barrier>{b};
+        }
+        y += (th + gap()) * 2.0f;
+    }
+    {
+        IdScope minutes_scope("minutes");
+        const float mw = cell_width(c.w, static_cast<int>(kMinuteChips.size()));
+        for (std::size_t i = 0; i < kMinuteChips.size(); ++i) {
+            at(c.x + static_cast<float>(i) * (mw + gap()), y);
+            const int m = kMinuteChips[i];
+            if (button(v.tr.fmt("{0} min", {std::to_string(m)}), std::to_string(m), ImVec2(mw, th), chosen(ui.minutes == m)))
+                ui.minutes = m;
+        }
+    }
+    y += th + gap();
+    // Bottom: the optional text, the last outcome, "Save".
+    const std::string save = v.tr(ui.editing ? "Save changes" : "Save");
+    const float save_w = button_width(save, 6.0f);
+    const std::string note = ui.problem.empty() ? v.tr("Add the problem (optional)") : ui.problem;
+    const float note_w = std::min(c.w * 0.45f, c.w - save_w - gap());
+    at(c.x, y);
+    if (button(ellipsize(note, note_w - fs), "text", ImVec2(note_w, th))) ui.step = RepairsUi::Step::text;
+    if (!ui.message.empty()) {
+        const float mx = c.x + note_w + gap();
+        const float mw = c.w - note_w - save_w - gap() * 2.0f;
+        at(mx, y + (th - fs) * 0.5f);
+        text_block(ellipsize(ui.message, mw), "message", mw, Align::left, nullptr, ui.message_ok ? colors::kOk : colors::kError);
+    }
+    const auto form = repair_of_form(ui, v.viewer.id);
+    at(c.x + c.w - save_w, y);
+    ButtonOpts so;
+    so.tone = Tone::primary;
+    so.enabled = form.has_value() && ui.pending == 0;
+    if (button(save, "save", ImVec2(save_w, th), so) && form) {
+        ui.pending = ui.editing ? out.post(app::EditRepair{*form, v.viewer.id}) : out.post(app::LogRepair{*form, v.viewer.id});
+        ui.message.clear();
+    }
+    return next;
+}
+
+// [Text]
+void draw_text(const RepairsView& v, RepairsUi& ui) {
+    const Box c = content();
+    const float th = touch_height();
+    bool ok = false;
+    float y = header(v, v.tr("The problem, and what was done"), {{v.tr("OK"), "ok", Tone::primary, &ok}});
+    at(c.x, y);
+    text_field(ui.problem, v.tr("e.g. rear brake rubbing, pads replaced"), "field", ImVec2(c.w, th));
+    y += th + gap();
+    at(c.x, y);
+    draw_keyboard(ui.problem, ui.keys, v.tr.lang, ImVec2(c.w, c.y + c.h - y), 200, v.tr);
+    if (ok) ui.step = RepairsUi::Step::log;
+}
+
+// [Mine]
+void draw_mine(const RepairsView& v, RepairsUi& ui) {
+    const Box c = content();
+    const float th = touch_height();
+    const float fs = ImGui::GetFontSize();
+    bool back = false;
+    float y = header(v, v.tr("My repairs of the last 24 hours"), {{v.tr("Back"), "back", Tone::normal, &back}});
+    if (back) ui.step = RepairsUi::Step::log;
+    std::vector<const core::Repair*> mine;
+    for (const auto& r : v.snap->recent_repairs)
+        if (std::find(r.volunteers.begin(), r.volunteers.end(), v.viewer.id) != r.volunteers.end()) mine.push_back(&r);
+    if (mine.empty()) {
+        at(c.x, y);
+        text_block(v.tr("No repair logged in the last 24 hours."), "empty", c.w);
+        return;
+    }
+    const float row_h = th + gap();
+    const int per_page = std::max(1, static_cast<int>((c.y + c.h - y - th - gap()) / row_h));
+    const int pages = (static_cast<int>(mine.size()) + per_page - 1) / per_page;
+    ui.page = std::clamp(ui.page, 0, pages - 1);
+    const std::string edit = v.tr("Change");
+    const float edit_w = button_width(edit, 5.0f);
+    for (int i = ui.page * per_page; i < std::min(static_cast<int>(mine.size()), (ui.page + 1) * per_page); ++i) {
+        const core::Repair& r = *mine[static_cast<std::size_t>(i)];
+        IdScope row(r.id);
+        const std::string line = v.tr.fmt("No. {0}: {1}, {2}, {3} min", {std::to_string(r.id), choice_label(v.tr, r),
+                                                                         v.tr(status_msgid(r.status)), std::to_string(r.minutes)}) +
+                                 (r.problem.empty() ? "" : " — " + r.problem);
+        const float tw = c.w - edit_w - gap();
+        at(c.x, y + (th - fs) * 0.5f);
+        text_block(ellipsize(line, tw), "line", tw);
+        at(c.x + c.w - edit_w, y);
+        if (button(edit, "edit", ImVec2(edit_w, th))) {
+            reset_repair_form(ui);
+            ui.editing = r;
+            ui.choice = RepairChoice{r.component, r.category};
+            ui.status = r.status;
+            ui.barrier = r.barrier;
+            ui.minutes = r.minutes;
+            ui.problem = r.problem;
+            ui.message.clear();
+            ui.step = RepairsUi::Step::log;
+        }
+        y += row_h;
+    }
+    if (pages > 1) {
+        const float pw = fs * 4.0f;
+        ui.page = pager(ui.page, pages, c.x + c.w - pw * 2.0f - gap(), c.y + c.h - th, pw, th);
+    }
+}
+
+// [Stats]
+// Repairs per month by status (stacked bars) and volunteer hours (a line), this year.
+void draw_stats(const RepairsView& v, RepairsUi& ui) {
+    const Box c = content();
+    const float fs = ImGui::GetFontSize();
+    const app::Snapshot& s = *v.snap;
+    bool back = false;
+    float y = header(v, v.tr.fmt("Repairs in {0}", {std::to_string(static_cast<int>(s.today.year()))}),
+                     {{v.tr("Back"), "back", Tone::normal, &back}});
+    if (back) ui.step = RepairsUi::Step::log;
+    const auto& st = s.repair_year;
+    std::chrono::seconds hours_total{0};
+    for (const auto& [m, t] : s.volunteer_time) hours_total += t;
+    const std::string summary =
+        v.tr.fmt("{0} repairs, {1} % fixed, {2} kg kept out of the waste, {3} h of volunteering",
+                 {std::to_string(st.total), std::to_string(static_cast<int>(st.fix_rate * 100.0 + 0.5)),
+                  std::to_string((st.kept_grams + 500) / 1000), std::to_string(hours_total.count() / 3600)});
+    at(c.x, y);
+    text_block(summary, "summary", c.w);
+    y += text_block_height(summary, c.w) + gap();
+
+    // Legend: one swatch per status, then the line.
+    const ImU32 kStatusColors[4] = {colors::kOk, colors::kAccent, colors::kError, colors::kMuted};
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 wp = ImGui::GetWindowPos();
+    float lx = c.x;
+    for (int i = 0; i < 5; ++i) {
+        const std::string label = i < 4 ? v.tr(status_msgid(core::kStatuses[i])) : v.tr("Volunteer hours");
+        const ImU32 col = i < 4 ? kStatusColors[i] : colors::kSelectedActive;
+        dl->AddRectFilled(ImVec2(wp.x + lx, wp.y + y + fs * 0.2f), ImVec2(wp.x + lx + fs * 0.8f, wp.y + y + fs), col);
+        lx += fs * 1.1f;
+        at(lx, y);
+        const float w = ImGui::CalcTextSize(label.c_str()).x;
+        text_block(label, std::string("legend") + std::to_string(i), w + 2.0f);
+        lx += w + fs;
+    }
+    y += fs * 1.5f;
+
+    // The chart area: 12 months.
+    const float chart_h = c.y + c.h - y - fs * 1.5f;
+    if (chart_h < fs * 3.0f) return;
+    const float x0 = wp.x + c.x, y0 = wp.y + y, w = c.w, h = chart_h;
+    int max_total = 1;
+    for (const auto& m : st.months) max_total = std::max(max_total, m.total);
+    std::int64_t max_hours = 1;
+    for (const auto& [m, t] : s.volunteer_time) max_hours = std::max<std::int64_t>(max_hours, t.count());
+    dl->AddLine(ImVec2(x0, y0 + h), ImVec2(x0 + w, y0 + h), colors::kMuted, 1.0f);
+    const float slot = w / 12.0f;
+    std::vector<ImVec2> line;
+    for (unsigned month = 1; month <= 12; ++month) {
+        const float bx = x0 + slot * static_cast<float>(month - 1) + slot * 0.2f;
+        const float bw = slot * 0.6f;
+        float top = y0 + h;
+        for (const auto& m : st.months) {
+            if (m.month != month) continue;
+            for (int i = 0; i < 4; ++i) {
+                const float part = h * static_cast<float>(m.by_status[static_cast<std::size_t>(i)]) / static_cast<float>(max_total);
+                if (part <= 0) continue;
+                dl->AddRectFilled(ImVec2(bx, top - part), ImVec2(bx + bw, top), kStatusColors[i]);
+                top -= part;
+            }
+        }
+        auto it = s.volunteer_time.find(month);
+        const float hv = it == s.volunteer_time.end() ? 0.0f : static_cast<float>(it->second.count()) / static_cast<float>(max_hours);
+        if (month <= static_cast<unsigned>(s.today.month())) line.push_back(ImVec2(bx + bw * 0.5f, y0 + h - hv * h));
+        // Month number under its bar.
+        const std::string label = std::to_string(month);
+        const float lw = ImGui::CalcTextSize(label.c_str()).x;
+        at(bx + bw * 0.5f - lw * 0.5f - wp.x, y0 + h + fs * 0.2f - wp.y);
+        text_block(label, "m" + label, lw + 2.0f);
+    }
+    if (line.size() > 1) dl->AddPolyline(line.data(), static_cast<int>(line.size()), colors::kSelectedActive, 0, std::max(2.0f, fs * 0.15f));
+    for (const auto& p : line) dl->AddCircleFilled(p, std::max(3.0f, fs * 0.2f), colors::kSelectedActive);
+}
+
+}  // namespace
+
+// [Role picker]
+bool draw_role_picker(const RepairsView& v, RepairsUi& ui, Commands& out) {
+    const app::Snapshot& s = *v.snap;
+    if (!s.ask_volunteer_role || !core::picks_role(v.viewer.role) || ui.role_asked == v.viewer.id ||
+        s.roles.contains(v.viewer.id))
+        return false;
+    IdScope scope("role");
+    const Box c = content();
+    const float th = touch_height();
+    const float fs = ImGui::GetFontSize();
+    bool later = false;
+    float y = header(v, v.tr.fmt("Hello {0}! Your role today?", {first_name(v.viewer.display_name)}),
+                     {{v.tr("Later"), "later", Tone::normal, &later}});
+    if (later) ui.role_asked = v.viewer.id;
+    const float bw = cell_width(c.w, 2);
+    const float bh = (c.y + c.h - y - gap()) / 2.0f;
+    int i = 0;
+    for (auto r : core::kVolunteerRoles) {
+        at(c.x + static_cast<float>(i % 2) * (bw + gap()), y + static_cast<float>(i / 2) * (bh + gap()));
+        ButtonOpts o;
+        o.tone = Tone::selected;
+        o.font = title_font(v.fonts);
+        if (button(v.tr(std::string(core::label_of(r))), core::to_string(r), ImVec2(bw, std::max(bh, th)), o)) {
+            out.post(app::SetPresenceRole{v.viewer.id, r, v.viewer.id});
+            ui.role_asked = v.viewer.id;
+        }
+        ++i;
+    }
+    (void)fs;
+    return true;
+}
+
+// [Entry]
+Next draw_repairs(const RepairsView& v, RepairsUi& ui, Commands& out) {
+    IdScope scope("repairs");
+    switch (ui.step) {
+        case RepairsUi::Step::log: return draw_log(v, ui, out);
+        case RepairsUi::Step::text: draw_text(v, ui); break;
+        case RepairsUi::Step::mine: draw_mine(v, ui); break;
+        case RepairsUi::Step::stats: draw_stats(v, ui); break;
+    }
+    return Next::stay;
+}
+
+}  // namespace etabli::gui

@@ -1,0 +1,453 @@
+// The kiosk's tool-library screens (see tools.hpp). Layer: gui. GUI thread only.
+//
+// [SECTION] index
+//   Helpers     header row, list rows, pages
+//   Home strip  draw_home_loans
+//   Steps       menu, borrow (+ search), give back, overdue, deposits
+#include <etabli/gui/tools.hpp>
+
+#include "kit.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace etabli::gui {
+
+using namespace kit;
+
+// [SECTION] Helpers
+namespace {
+
+std::string due_text(const Tr& tr, const app::LoanView& l) {
+    if (l.days_late > 0) return tr.fmt("{0}: {1} days late", {l.tool_name, std::to_string(l.days_late)});
+    return tr.fmt("{0}: back by {1}", {l.tool_name, format_short_date(tr.lang, l.loan.due)});
+}
+
+// Title on the left, "Back" on the right; returns true when Back was tapped. Leaves the cursor
+// below the row.
+bool header(const ToolsScreenView& v, const Box& c, std::string_view title) {
+    const float th = touch_height();
+    const std::string back = v.tr("Back");
+    const float bw = button_width(back, 5.0f);
+    at(c.x + c.w - bw, c.y);
+    const bool tapped = button(back, "back", ImVec2(bw, th));
+    {
+        FontScope f(title_font(v.fonts));
+        at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
+        const float w = c.w - bw - gap();
+        text_block(ellipsize(title, w), "title", w);
+    }
+    at(c.x, c.y + th + gap());
+    return tapped;
+}
+
+// How many rows of height `row_h` fit in `h` (at least one).
+int rows_in(float h, float row_h) { return std::max(1, static_cast<int>(std::floor((h + gap()) / (row_h + gap())))); }
+
+std::vector<const app::LoanView*> my_loans(const ToolsScreenView& v) { return v.snap->tools->loans_of(v.viewer.id); }
+
+}  // namespace
+
+// [SECTION] Home strip
+float draw_home_loans(const std::vector<app::LoanView>& loans, const Tr& tr, float width, int max_lines) {
+    if (loans.empty() || max_lines <= 0) return 0;
+    const float y0 = ImGui::GetCursorPosY();
+    const float x0 = ImGui::GetCursorPosX();
+    IdScope scope("loans");
+    int shown = 0;
+    for (const auto& l : loans) {  // overdue first: the snapshot's order
+        if (shown + 1 == max_lines && static_cast<int>(loans.size()) > max_lines) {
+            at(x0, ImGui::GetCursorPosY());
+            text_block(tr.fmt("…and {0} more", {std::to_string(loans.size() - static_cast<std::size_t>(shown))}), "more", width,
+                       Align::left, nullptr, colors::kMuted);
+            break;
+        }
+        IdScope row(l.loan.id);
+        at(x0, ImGui::GetCursorPosY());
+        text_block(ellipsize(due_text(tr, l), width), "due", width, Align::left, nullptr,
+                   l.days_late > 0 ? colors::kError : colors::kMuted);
+        if (++shown == max_lines) break;
+    }
+    return ImGui::GetCursorPosY() - y0;
+}
+
+// [SECTION] Steps
+namespace {
+
+Next draw_menu(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
+    const Box c = content();
+    const float th = touch_height();
+    if (header(v, c, v.tr("Tools"))) return Next::home;
+    const auto loans = my_loans(v);
+    const bool host = core::can_host(v.viewer.role);
+    struct Action {
+        const char* msgid;
+        const char* id;
+        bool enabled;
+    };
+    std::vector<Action> actions{{"Borrow", "borrow", true}, {"Return", "give_back", !loans.empty()}};
+    if (host) {
+        actions.push_back({"Overdue", "overdue", true});
+        actions.push_back({"Deposits held", "deposits", true});
+    }
+    const float bw = (c.w - static_cast<float>(actions.size() - 1) * gap()) / static_cast<float>(actions.size());
+    const float y = ImGui::GetCursorPosY();
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+        at(c.x + static_cast<float>(i) * (bw + gap()), y);
+        ButtonOpts o;
+        o.tone = Tone::selected;
+        o.enabled = actions[i].enabled;
+        if (button(v.tr(actions[i].msgid), actions[i].id, ImVec2(bw, th * 1.5f), o)) {
+            const std::string_view id = actions[i].id;
+            ui.message.clear();
+            ui.page = 0;
+            if (id == "borrow") {
+                out.post(app::ToolFlow{app::ToolFlow::Mode::borrow, v.viewer.id, v.viewer.id});
+                ui.step = ToolsUi::Step::borrow;
+                ui.days = 0;
+            } else if (id == "give_back") {
+                out.post(app::ToolFlow{app::ToolFlow::Mode::give_back, v.viewer.id, v.viewer.id});
+                ui.step = ToolsUi::Step::give_back;
+                ui.condition = core::ToolCondition::good;
+                ui.note.clear();
+            } else if (id == "overdue") {
+                ui.step = ToolsUi::Step::overdue;
+            } else {
+                ui.step = ToolsUi::Step::deposits;
+            }
+        }
+    }
+    at(c.x, y + th * 1.5f + gap());
+    if (!ui.message.empty()) text_block(ui.message, "message", c.w, Align::left, nullptr, colors::kOk);
+    text_block(loans.empty() ? v.tr("You have no tool on loan.") : v.tr("My loans"), "my_loans_title", c.w);
+    std::vector<app::LoanView> copy;
+    for (const auto* l : loans) copy.push_back(*l);
+    const float left = c.y + c.h - ImGui::GetCursorPosY();
+    at(c.x, ImGui::GetCursorPosY());
+    draw_home_loans(copy, v.tr, c.w, std::max(1, static_cast<int>(left / (ImGui::GetFontSize() * 1.4f))));
+    return Next::stay;
+}
+
+// The tools a member may pick now, by the borrow screen's filters.
+std::vector<const core::Tool*> pickable(const ToolsScreenView& v, const ToolsUi& ui) {
+    std::vector<const core::Tool*> out;
+    for (const auto& t : v.snap->tools->tools) {
+        if (t.status == core::ToolStatus::retired) continue;
+        if (!ui.category.empty() && t.category != ui.category) continue;
+        if (!ui.search.empty() && !name_matches(t.name, ui.search) && !name_matches(t.tag, ui.search)) continue;
+        out.push_back(&t);
+    }
+    return out;
+}
+
+void end_flow(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
+    out.post(app::ToolFlow{app::ToolFlow::Mode::closed, v.viewer.id, v.viewer.id});
+    ui.step = ToolsUi::Step::menu;
+    ui.page = 0;
+    ui.search.clear();
+    ui.category.clear();
+}
+
+std::string status_caption(const Tr& tr, const core::Tool& t) {
+    switch (t.status) {
+        case core::ToolStatus::available: return t.location.empty() ? tr("Available") : t.location;
+        case core::ToolStatus::on_loan: return tr("On loan");
+        case core::ToolStatus::reserved: return tr("Held for a member");
+        case core::ToolStatus::in_repair: return tr("In repair");
+        case core::ToolStatus::retired: return tr("Retired");
+    }
+    return {};
+}
+
+// The tool list (left) of the borrow and search steps: tap to put in or take out of the basket.
+void tool_list(const ToolsScreenView& v, ToolsUi& ui, Commands& out, const Box& b, const app::ToolFlowView* flow) {
+    const float th = touch_height();
+    const auto tools = pickable(v, ui);
+    const int per_page = std::max(1, rows_in(b.h - th - gap(), th * 1.2f));
+    const int pages = std::max(1, static_cast<int>((tools.size() + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page)));
+    ui.page = std::clamp(ui.page, 0, pages - 1);
+    IdScope scope("list");
+    for (int i = 0; i < per_page; ++i) {
+        const std::size_t k = static_cast<std::size_t>(ui.page * per_page + i);
+        if (k >= tools.size()) break;
+        const core::Tool& t = *tools[k];
+        const bool in = flow && std::find(flow->basket.begin(), flow->basket.end(), t.id) != flow->basket.end();
+        IdScope row(t.id);
+        at(b.x, b.y + static_cast<float>(i) * (th * 1.2f + gap()));
+        ButtonOpts o;
+        o.tone = in ? Tone::selected : Tone::normal;
+        o.enabled = t.status == core::ToolStatus::available || t.status == core::ToolStatus::reserved || in;
+        o.caption = status_caption(v.tr, t);
+        if (button(ellipsize(t.name, b.w - ImGui::GetFontSize()), "pick", ImVec2(b.w, th * 1.2f), o))
+            out.post(app::ToolPick{t.id, !in});
+    }
+    if (pages > 1) ui.page = pager(ui.page, pages, b.x, b.y + b.h - th, th * 1.6f, th);
+}
+
+Next draw_borrow(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
+    const Box c = content();
+    const float th = touch_height();
+    const float fs = ImGui::GetFontSize();
+    const app::ToolFlowView* flow = v.snap->tools->flow && v.snap->tools->flow->member == v.viewer.id ? &*v.snap->tools->flow : nullptr;
+    if (header(v, c, v.tr("Borrow a tool"))) {
+        end_flow(v, ui, out);
+        return Next::stay;
+    }
+    float y = ImGui::GetCursorPosY();
+    if (flow && flow->problem) {
+        text_block(v.tr.problem(*flow->problem), "problem", c.w, Align::left, nullptr, colors::kError);
+    } else {
+        text_block(v.tr("Scan a tool's label, or choose it below."), "hint", c.w, Align::left, nullptr, colors::kMuted);
+    }
+    y = ImGui::GetCursorPosY() + gap() * 0.5f;
+    // Category tiles: "All", then as many categories as fit, then Search.
+    {
+        IdScope cats("categories");
+        float x = c.x;
+        const std::string search = ui.search.empty() ? v.tr("Search") : v.tr.fmt("Search: {0}", {ui.search});
+        const float search_w = std::min(button_width(search, 5.0f), c.w * 0.35f);
+        std::vector<std::string> names{""};
+        for (const auto& cat : v.snap->tools->categories) names.push_back(cat);
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            const std::string label = names[i].empty() ? v.tr("All") : names[i];
+            const float w = button_width(label, 3.0f);
+            if (x + w > c.x + c.w - search_w - gap()) break;
+            at(x, y);
+            ButtonOpts o;
+            o.tone = ui.category == names[i] ? Tone::selected : Tone::normal;
+            IdScope id(static_cast<std::int64_t>(i));
+            if (button(label, "category", ImVec2(w, th), o)) {
+                ui.category = names[i];
+                ui.page = 0;
+            }
+            x += w + gap();
+        }
+        at(c.x + c.w - search_w, y);
+        if (button(ellipsize(search, search_w - fs), "search", ImVec2(search_w, th))) {
+            ui.step = ToolsUi::Step::search;
+            ui.page = 0;
+        }
+    }
+    y += th + gap();
+    const float right_w = std::floor(c.w * 0.36f);
+    const float left_w = c.w - right_w - gap();
+    tool_list(v, ui, out, Box{c.x, y, left_w, c.y + c.h - y}, flow);
+
+    // The basket, the loan length and Confirm on the right.
+    const float rx = c.x + left_w + gap();
+    panel(Box{rx, y, right_w, c.y + c.h - y});
+    const std::size_t n = flow ? flow->basket.size() : 0;
+    at(rx + fs * 0.4f, y + fs * 0.3f);
+    text_block(v.tr.fmt("Basket: {0}", {std::to_string(n)}), "basket", right_w - fs * 0.8f);
+    if (flow) {
+        IdScope b("basket");
+        int shown = 0;
+        const int room = std::max(1, static_cast<int>((c.y + c.h - y - 3 * th - 3 * gap() - fs * 2) / (fs * 1.3f)));
+        for (auto id : flow->basket) {
+            const auto* t = v.snap->tools->find(id);
+            if (!t || ++shown > room) break;
+            IdScope row(id);
+            at(rx + fs * 0.4f, ImGui::GetCursorPosY());
+            text_block(ellipsize(t->name, right_w - fs * 0.8f), "item", right_w - fs * 0.8f, Align::left, nullptr, colors::kMuted);
+        }
+    }
+    // Loan length: each tool's usual length, or one or two weeks for the whole basket.
+    const float ly = c.y + c.h - 2 * th - gap();
+    // Short labels: three of them share a third of a small screen.
+    const struct {
+        const char* id;
+        int days;
+    } lengths[] = {{"days_usual", 0}, {"days_7", 7}, {"days_14", 14}};
+    const float lw = (right_w - 2 * gap()) / 3;
+    for (int i = 0; i < 3; ++i) {
+        at(rx + static_cast<float>(i) * (lw + gap()), ly);
+        ButtonOpts o;
+        o.tone = ui.days == lengths[i].days ? Tone::selected : Tone::normal;
+        const std::string label = lengths[i].days ? v.tr.fmt("{0} d", {std::to_string(lengths[i].days)}) : v.tr("Auto");
+        if (button(label, lengths[i].id, ImVec2(lw, th), o)) ui.days = lengths[i].days;
+    }
+    at(rx, c.y + c.h - th);
+    ButtonOpts confirm;
+    confirm.tone = Tone::primary;
+    confirm.enabled = n > 0;
+    if (button(v.tr("Confirm"), "confirm", ImVec2(right_w, th), confirm) && flow) {
+        app::Lend l;
+        l.tools = flow->basket;
+        l.member = v.viewer.id;
+        l.actor = v.viewer.id;
+        if (ui.days > 0) l.days = ui.days;
+        out.post(l);
+        ui.message = v.tr.fmt("{0} tool(s) borrowed: see the due dates below.", {std::to_string(n)});
+        end_flow(v, ui, out);
+    }
+    return Next::stay;
+}
+
+Next draw_search(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
+    const Box c = content();
+    const float th = touch_height();
+    const app::ToolFlowView* flow = v.snap->tools->flow && v.snap->tools->flow->member == v.viewer.id ? &*v.snap->tools->flow : nullptr;
+    if (header(v, c, v.tr("Search a tool"))) {
+        ui.step = ToolsUi::Step::borrow;
+        ui.page = 0;
+        return Next::stay;
+    }
+    const float y = ImGui::GetCursorPosY();
+    const float kb_h = std::floor(c.h * 0.42f);
+    at(c.x, y);
+    text_field(ui.search, v.tr("Name or tag"), "search_field", ImVec2(c.w, th));
+    const float list_y = y + th + gap();
+    tool_list(v, ui, out, Box{c.x, list_y, c.w, c.y + c.h - kb_h - gap() - list_y}, flow);
+    at(c.x, c.y + c.h - kb_h);
+    if (draw_keyboard(ui.search, ui.search_keys, v.tr.lang, ImVec2(c.w, kb_h), 40, v.tr)) ui.page = 0;
+    return Next::stay;
+}
+
+Next draw_give_back(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
+    const Box c = content();
+    const float th = touch_height();
+    const float fs = ImGui::GetFontSize();
+    const app::ToolFlowView* flow = v.snap->tools->flow && v.snap->tools->flow->member == v.viewer.id ? &*v.snap->tools->flow : nullptr;
+    if (header(v, c, v.tr("Return a tool"))) {
+        end_flow(v, ui, out);
+        return Next::stay;
+    }
+    if (flow && flow->problem) text_block(v.tr.problem(*flow->problem), "problem", c.w, Align::left, nullptr, colors::kError);
+    else text_block(v.tr("Scan the tool's label, or choose it from your loans."), "hint", c.w, Align::left, nullptr, colors::kMuted);
+    const float y = ImGui::GetCursorPosY() + gap() * 0.5f;
+    const core::ToolId selected = flow && flow->selected ? *flow->selected : 0;  // 0: none
+    if (ui.typing_note) {
+        const float kb_h = std::floor((c.y + c.h - y) * 0.62f);
+        at(c.x, y);
+        text_field(ui.note, v.tr("What is wrong with it?"), "note_field", ImVec2(c.w, th));
+        const std::string done = v.tr("Done");
+        at(c.x + c.w - button_width(done), y + th + gap());
+        if (button(done, "note_done", ImVec2(button_width(done), th))) ui.typing_note = false;
+        at(c.x, c.y + c.h - kb_h);
+        draw_keyboard(ui.note, ui.note_keys, v.tr.lang, ImVec2(c.w, kb_h), 200, v.tr);
+        return Next::stay;
+    }
+    const float right_w = std::floor(c.w * 0.36f);
+    const float left_w = c.w - right_w - gap();
+    const auto loans = my_loans(v);
+    const int per_page = std::max(1, rows_in(c.y + c.h - y - th - gap(), th * 1.2f));
+    const int pages = std::max(1, static_cast<int>((loans.size() + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page)));
+    ui.page = std::clamp(ui.page, 0, pages - 1);
+    {
+        IdScope scope("loans");
+        for (int i = 0; i < per_page; ++i) {
+            const std::size_t k = static_cast<std::size_t>(ui.page * per_page + i);
+            if (k >= loans.size()) break;
+            const auto& l = *loans[k];
+            IdScope row(l.loan.tool);
+            at(c.x, y + static_cast<float>(i) * (th * 1.2f + gap()));
+            ButtonOpts o;
+            o.tone = selected == l.loan.tool ? Tone::selected : (l.days_late > 0 ? Tone::danger : Tone::normal);
+            o.caption = l.days_late > 0 ? v.tr.fmt("{0} days late", {std::to_string(l.days_late)})
+                                        : v.tr.fmt("Back by {0}", {format_short_date(v.tr.lang, l.loan.due)});
+            if (button(ellipsize(l.tool_name, left_w - fs), "pick", ImVec2(left_w, th * 1.2f), o)) out.post(app::ToolPick{l.loan.tool, true});
+        }
+    }
+    if (pages > 1) ui.page = pager(ui.page, pages, c.x, c.y + c.h - th, th * 1.6f, th);
+
+    const float rx = c.x + left_w + gap();
+    panel(Box{rx, y, right_w, c.y + c.h - y});
+    const core::Tool* tool = selected ? v.snap->tools->find(selected) : nullptr;
+    at(rx + fs * 0.4f, y + fs * 0.3f);
+    text_block(tool ? ellipsize(tool->name, right_w - fs * 0.8f) : v.tr("No tool chosen"), "chosen", right_w - fs * 0.8f);
+    const struct {
+        const char* msgid;
+        const char* id;
+        core::ToolCondition c;
+    } conds[] = {{"Good", "good", core::ToolCondition::good},
+                 {"Worn", "worn", core::ToolCondition::worn},
+                 {"Damaged", "damaged", core::ToolCondition::damaged}};
+    // One condition a row: "Endommagé" and its neighbours never share a narrow panel.
+    const float cy = c.y + c.h - 5 * th - 4 * gap();
+    for (int i = 0; i < 3; ++i) {
+        at(rx, cy + static_cast<float>(i) * (th + gap()));
+        ButtonOpts o;
+        o.tone = ui.condition == conds[i].c ? (conds[i].c == core::ToolCondition::damaged ? Tone::danger : Tone::selected) : Tone::normal;
+        o.enabled = tool != nullptr;
+        if (button(v.tr(conds[i].msgid), conds[i].id, ImVec2(right_w, th), o)) ui.condition = conds[i].c;
+    }
+    at(rx, cy + 3 * (th + gap()));
+    ButtonOpts note;
+    note.enabled = tool != nullptr;
+    const std::string note_label = ui.note.empty() ? v.tr("Add a note") : ellipsize(ui.note, right_w - fs);
+    if (button(note_label, "note", ImVec2(right_w, th), note)) ui.typing_note = true;
+    at(rx, c.y + c.h - th);
+    ButtonOpts confirm;
+    confirm.tone = Tone::primary;
+    confirm.enabled = tool != nullptr;
+    if (button(v.tr("Return it"), "confirm", ImVec2(right_w, th), confirm) && tool) {
+        app::ReturnTool r;
+        r.tool = tool->id;
+        r.condition = ui.condition;
+        r.note = ui.note;
+        r.actor = v.viewer.id;
+        out.post(r);
+        ui.message = ui.condition == core::ToolCondition::damaged ? v.tr.fmt("{0} returned: thank you, it goes to repair.", {tool->name})
+                                                                  : v.tr.fmt("{0} returned: thank you!", {tool->name});
+        ui.condition = core::ToolCondition::good;
+        ui.note.clear();
+        end_flow(v, ui, out);
+    }
+    return Next::stay;
+}
+
+// The hosts' lists: one line per loan, paginated.
+Next draw_host_list(const ToolsScreenView& v, ToolsUi& ui, bool overdue) {
+    const Box c = content();
+    const float th = touch_height();
+    if (header(v, c, overdue ? v.tr("Overdue tools") : v.tr("Deposits held"))) {
+        ui.step = ToolsUi::Step::menu;
+        ui.page = 0;
+        return Next::stay;
+    }
+    std::vector<const app::LoanView*> rows;
+    for (const auto& l : v.snap->tools->loans)
+        if (overdue ? l.days_late > 0 : l.loan.deposit == core::DepositState::held) rows.push_back(&l);
+    const float y = ImGui::GetCursorPosY();
+    if (rows.empty()) {
+        text_block(overdue ? v.tr("No tool is overdue.") : v.tr("No deposit is held."), "empty", c.w);
+        return Next::stay;
+    }
+    const float row_h = ImGui::GetFontSize() * 2.6f;
+    const int per_page = rows_in(c.y + c.h - y - th - gap(), row_h);
+    const int pages = static_cast<int>((rows.size() + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page));
+    ui.page = std::clamp(ui.page, 0, std::max(0, pages - 1));
+    IdScope scope(overdue ? "overdue" : "deposits");
+    for (int i = 0; i < per_page; ++i) {
+        const std::size_t k = static_cast<std::size_t>(ui.page * per_page + i);
+        if (k >= rows.size()) break;
+        const auto& l = *rows[k];
+        IdScope row(l.loan.id);
+        at(c.x, y + static_cast<float>(i) * (row_h + gap()));
+        const std::string first = overdue ? v.tr.fmt("{0} — {1} days late", {l.tool_name, std::to_string(l.days_late)})
+                                          : v.tr.fmt("{0} — {1} €", {l.tool_name, core::format_euros(l.loan.deposit_cents)});
+        text_block(ellipsize(first, c.w), "what", c.w, Align::left, nullptr, overdue ? colors::kError : colors::kText);
+        at(c.x, ImGui::GetCursorPosY());
+        const std::string who = l.member_contact.empty() ? l.member_name : l.member_name + " · " + l.member_contact;
+        text_block(ellipsize(who, c.w), "who", c.w, Align::left, nullptr, colors::kMuted);
+    }
+    if (pages > 1) ui.page = pager(ui.page, pages, c.x, c.y + c.h - th, th * 1.6f, th);
+    return Next::stay;
+}
+
+}  // namespace
+
+Next draw_tools(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
+    IdScope scope("tools");
+    switch (ui.step) {
+        case ToolsUi::Step::menu: return draw_menu(v, ui, out);
+        case ToolsUi::Step::borrow: return draw_borrow(v, ui, out);
+        case ToolsUi::Step::search: return draw_search(v, ui, out);
+        case ToolsUi::Step::give_back: return draw_give_back(v, ui, out);
+        case ToolsUi::Step::overdue: return draw_host_list(v, ui, true);
+        case ToolsUi::Step::deposits: return draw_host_list(v, ui, false);
+    }
+    return Next::stay;
+}
+
+}  // namespace etabli::gui

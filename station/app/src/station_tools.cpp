@@ -1,0 +1,662 @@
+// The Station's tool library (#6): inventory, loans (a basket is one transaction), returns with
+// their condition check and deposit, renewals, reservations (day ranges in a per-tool
+// alloc::IntervalIndex with the no-overlap guarantee of the booking core) and waiting lists
+// with their holds, the kiosk's borrow/return flow fed by the tool scanner, and the tools
+// part of the snapshot. Layer: app. Thread: the station thread only.
+//
+// [SECTION] index
+//   State        what the station keeps of the library in memory
+//   Helpers      lookups, events, commit-then-apply
+//   Commands     handle_tools: one branch per command
+//   Holds        waiting lists, holds running out (housekeeping)
+//   Publishing   the ToolsView and the overdue list at badge-in
+//
+// Every change is built as an app::ToolChanges, committed in one transaction, and only then
+// applied to memory (apply()), so memory never runs ahead of the disk.
+#include <etabli/app/station.hpp>
+
+#include <etabli/alloc/interval_index.hpp>
+
+#include <algorithm>
+#include <cassert>
+#include <map>
+#include <set>
+
+namespace etabli::app {
+
+using namespace std::chrono;
+using core::problem;
+
+// [SECTION] State
+namespace {
+// A range reservation in its tool's index: [start, end) in days.
+struct DayEntry {
+    sys_days start{}, end{};
+    core::ReservationId id = 0;
+    friend bool operator<(const DayEntry& a, const DayEntry& b) {
+        return a.start != b.start ? a.start < b.start : a.id < b.id;
+    }
+};
+DayEntry entry_of(const core::Reservation& r) { return DayEntry{sys_days{r.from}, sys_days{r.to} + days{1}, r.id}; }
+}  // namespace
+
+struct Station::ToolsState {
+    core::ToolRules rules;
+    std::map<core::ToolId, core::Tool> tools;
+    std::map<std::string, core::ToolId> by_tag;
+    std::map<core::LoanId, core::Loan> open;             // open loans by id
+    std::map<core::ToolId, core::LoanId> open_by_tool;
+    std::map<core::ReservationId, core::Reservation> live;
+    std::map<core::ToolId, alloc::IntervalIndex<DayEntry>> ranges;  // live range reservations per tool
+    std::set<std::pair<core::ToolId, core::MemberId>> auths;
+    core::LoanId max_loan = 0;
+    core::ReservationId max_reservation = 0;
+    std::optional<ToolFlowView> flow;
+    std::optional<ToolScanView> last_scan;
+    std::uint64_t seq = 0;
+    std::optional<core::Date> swept_day;
+    bool dirty = true;
+    std::shared_ptr<const ToolsView> view;
+
+    const core::Tool* tool(core::ToolId id) const {
+        auto it = tools.find(id);
+        return it == tools.end() ? nullptr : &it->second;
+    }
+    const core::Loan* loan_of_tool(core::ToolId id) const {
+        auto it = open_by_tool.find(id);
+        return it == open_by_tool.end() ? nullptr : &open.at(it->second);
+    }
+    std::vector<core::Reservation> reservations_of(core::ToolId id) const {
+        std::vector<core::Reservation> out;
+        for (const auto& [rid, r] : live)
+            if (r.tool == id) out.push_back(r);
+        return out;
+    }
+    std::vector<core::Loan> loans_of(core::MemberId m) const {
+        std::vector<core::Loan> out;
+        for (const auto& [id, l] : open)
+            if (l.member == m) out.push_back(l);
+        return out;
+    }
+
+    // Memory follows a committed change.
+    void apply(const ToolChanges& c) {
+        for (const auto& t : c.tools) {
+            if (auto it = tools.find(t.id); it != tools.end()) by_tag.erase(it->second.tag);
+            tools[t.id] = t;
+            by_tag[t.tag] = t.id;
+        }
+        for (const auto& l : c.loans) {
+            max_loan = std::max(max_loan, l.id);
+            if (l.open()) {
+                open[l.id] = l;
+                open_by_tool[l.tool] = l.id;
+            } else {
+                open.erase(l.id);
+                if (auto it = open_by_tool.find(l.tool); it != open_by_tool.end() && it->second == l.id) open_by_tool.erase(it);
+            }
+        }
+        for (const auto& r : c.reservations) {
+            max_reservation = std::max(max_reservation, r.id);
+            if (auto it = live.find(r.id); it != live.end() && it->second.kind == core::ReservationKind::range)
+                ranges[r.tool].erase(entry_of(it->second));
+            if (r.live()) {
+                live[r.id] = r;
+                if (r.kind == core::ReservationKind::range) ranges[r.tool].insert(entry_of(r));
+            } else {
+                live.erase(r.id);
+            }
+        }
+        for (const auto& a : c.authorisations) {
+            if (a.allowed) auths.insert({a.tool, a.member});
+            else auths.erase({a.tool, a.member});
+        }
+        dirty = true;
+    }
+};
+
+// [SECTION] Helpers
+namespace {
+ToolEvent event(std::string kind, std::string subject, std::vector<std::pair<std::string, std::string>> detail = {}) {
+    return ToolEvent{std::move(kind), std::move(subject), std::move(detail)};
+}
+std::string sub(const char* what, std::int64_t id) { return std::string(what) + ":" + std::to_string(id); }
+std::string num(std::int64_t v) { return std::to_string(v); }
+
+core::Date plus_days(core::Date d, int n) { return core::Date{sys_days{d} + days{n}}; }
+
+// A tool without a tag is numbered T0001, T0002… skipping tags already used.
+std::string next_tag(const std::map<std::string, core::ToolId>& used, core::ToolId id) {
+    for (std::int64_t n = id;; ++n) {
+        std::string digits = std::to_string(n);
+        while (digits.size() < 4) digits.insert(digits.begin(), '0');
+        std::string tag = "T" + digits;
+        if (!used.contains(tag)) return tag;
+    }
+}
+}  // namespace
+
+std::expected<void, Problem> Station::load_tools() {
+    auto data = m_store.load_tools();
+    if (!data) return std::unexpected(data.error());
+    m_tools = std::make_shared<ToolsState>();
+    ToolsState& ts = *m_tools;
+    ts.rules = m_opts.tool_rules;
+    ToolChanges all;
+    all.tools = std::move(data->tools);
+    all.loans = std::move(data->open_loans);
+    all.reservations = std::move(data->reservations);
+    for (const auto& [t, m] : data->authorisations) all.authorisations.push_back({t, m, true});
+    ts.apply(all);
+    ts.max_loan = std::max(ts.max_loan, data->max_loan_id);
+    ts.max_reservation = std::max(ts.max_reservation, data->max_reservation_id);
+    return {};
+}
+
+// [SECTION] Holds
+namespace {
+// The tool is back on the shelf (returned, or repaired): the first member of its waiting list
+// gets it held for rules.hold_days, else it is available. Appends to `c`.
+void shelve(core::Tool& tool, const std::vector<core::Reservation>& rs,
+            const core::ToolRules& rules, core::Date today, ToolChanges& c) {
+    const core::Reservation* next = nullptr;
+    for (const auto& r : rs)
+        if (r.kind == core::ReservationKind::waiting && r.state == core::ReservationState::waiting && (!next || r.id < next->id))
+            next = &r;
+    if (!next) {
+        tool.status = core::ToolStatus::available;
+        return;
+    }
+    core::Reservation held = *next;
+    held.state = core::ReservationState::held;
+    held.held_until = plus_days(today, rules.hold_days);
+    tool.status = core::ToolStatus::reserved;
+    c.reservations.push_back(held);
+    c.events.push_back(event("reservation.held", sub("reservation", held.id),
+                             {{"tool", num(tool.id)}, {"member", num(held.member)}, {"until", core::format_date(*held.held_until)}}));
+}
+}  // namespace
+
+bool Station::tools_housekeeping(core::Timestamp now) {
+    ToolsState& ts = *m_tools;
+    const auto today = m_calendar.local_day(now);
+    if (ts.swept_day == today) return false;
+    ToolChanges c;
+    std::set<core::ToolId> reshelve;
+    for (const auto& [id, r] : ts.live) {
+        const bool hold_over = r.state == core::ReservationState::held && r.held_until && sys_days{*r.held_until} < sys_days{today};
+        const bool range_over = r.kind == core::ReservationKind::range && sys_days{r.to} < sys_days{today};
+        if (!hold_over && !range_over) continue;
+        core::Reservation x = r;
+        x.state = core::ReservationState::expired;
+        c.reservations.push_back(x);
+        c.events.push_back(event("reservation.expired", sub("reservation", x.id), {{"tool", num(x.tool)}}));
+        if (hold_over) reshelve.insert(r.tool);
+    }
+    for (auto tool_id : reshelve) {
+        const auto* t = ts.tool(tool_id);
+        if (!t || t->status != core::ToolStatus::reserved) continue;
+        core::Tool tool = *t;
+        std::vector<core::Reservation> rest;
+        for (const auto& r : ts.reservations_of(tool_id))
+            if (std::none_of(c.reservations.begin(), c.reservations.end(), [&](const auto& x) { return x.id == r.id; }))
+                rest.push_back(r);
+        shelve(tool, rest, ts.rules, today, c);
+        tool.updated_at = now;
+        c.tools.push_back(tool);
+        c.events.push_back(event("tool.status", sub("tool", tool.id), {{"status", std::string(core::to_string(tool.status))}}));
+    }
+    if (!c.events.empty()) {
+        if (auto r = m_store.commit_tools(c, std::nullopt, now); !r) return false;  // tried again at the next wake
+        ts.apply(c);
+    }
+    ts.swept_day = today;
+    return !c.events.empty();
+}
+
+// [SECTION] Commands
+Result Station::handle_tools(const Command& command) {
+    ToolsState& ts = *m_tools;
+    const auto now = m_clock.now();
+    const auto today = m_calendar.local_day(now);
+    tools_housekeeping(now);
+    const Directory& dir = directory();
+
+    auto commit = [&](ToolChanges& c, std::optional<core::MemberId> actor) -> std::expected<void, Problem> {
+        if (auto r = m_store.commit_tools(c, actor, now); !r) {
+            auto p = r.error();
+            p.kind = core::Problem::Kind::storage;
+            return std::unexpected(p);
+        }
+        ts.apply(c);
+        return {};
+    };
+    auto need_host = [&](std::optional<core::MemberId> actor, const char* msgid) -> std::optional<Problem> {
+        if (!actor) return std::nullopt;
+        const auto* m = dir.find(*actor);
+        if (!m || !core::can_host(m->role)) return problem(msgid);
+        return std::nullopt;
+    };
+    // A kiosk actor other than the member: a volunteer, host or admin.
+    auto may_act_for = [&](std::optional<core::MemberId> actor, core::MemberId member) -> std::optional<Problem> {
+        if (!actor || *actor == member) return std::nullopt;
+        const auto* m = dir.find(*actor);
+        if (!m || m->role == core::Role::member) return problem("Only a volunteer or a host can lend or return tools for another member");
+        return std::nullopt;
+    };
+    auto unknown_tool = [](core::ToolId id) { return std::unexpected(problem("No tool has the number {0}", {num(id)})); };
+    auto unique_tag = [&](const core::Tool& t) -> std::optional<Problem> {
+        auto it = ts.by_tag.find(t.tag);
+        if (it != ts.by_tag.end() && it->second != t.id)
+            return problem("The tag {0} is already used by {1}", {t.tag, ts.tool(it->second)->name});
+        return std::nullopt;
+    };
+
+    return std::visit(
+        [&](const auto& cmd) -> Result {
+            using T = std::decay_t<decltype(cmd)>;
+            if constexpr (std::is_same_v<T, AddTool>) {
+                if (auto p = need_host(cmd.actor, "Only a host can change the tool inventory")) return std::unexpected(*p);
+                auto t = core::validate_tool(cmd.tool);
+                if (!t) return std::unexpected(t.error());
+                t->id = ts.tools.empty() ? 1 : ts.tools.rbegin()->first + 1;
+                if (t->tag.empty()) t->tag = next_tag(ts.by_tag, t->id);
+                if (auto p = unique_tag(*t)) return std::unexpected(*p);
+                t->status = (t->condition == core::ToolCondition::damaged || t->condition == core::ToolCondition::broken)
+                                ? core::ToolStatus::in_repair
+                                : core::ToolStatus::available;
+                t->created_at = t->updated_at = now;
+                ToolChanges c;
+                c.tools.push_back(*t);
+                c.events.push_back(event("tool.added", sub("tool", t->id), {{"tag", t->tag}}));
+                if (auto r = commit(c, cmd.actor); !r) return std::unexpected(r.error());
+                return *t;
+            } else if constexpr (std::is_same_v<T, SetTool>) {
+                if (auto p = need_host(cmd.actor, "Only a host can change the tool inventory")) return std::unexpected(*p);
+                const auto* old = ts.tool(cmd.tool.id);
+                if (!old) return unknown_tool(cmd.tool.id);
+                auto t = core::validate_tool(cmd.tool);
+                if (!t) return std::unexpected(t.error());
+                if (t->tag.empty()) t->tag = old->tag;
+                if (auto p = unique_tag(*t)) return std::unexpected(*p);
+                for (auto m : cmd.authorise)
+                    if (!dir.find(m)) return std::unexpected(problem("No member has the number {0}", {num(m)}));
+                // The loan decides "on loan": a host cannot set it by hand, nor lend by a status.
+                const bool out = ts.loan_of_tool(t->id) != nullptr;
+                if (out && t->status != core::ToolStatus::on_loan && t->status != core::ToolStatus::retired)
+                    t->status = core::ToolStatus::on_loan;
+                if (!out && t->status == core::ToolStatus::on_loan)
+                    return std::unexpected(problem("{0} is not on loan: lend it instead of setting its status", {t->name}));
+                ToolChanges c;
+                if (!out && t->status == core::ToolStatus::available && old->status != core::ToolStatus::available)
+                    shelve(*t, ts.reservations_of(t->id), ts.rules, today, c);  // repaired: the waiting list first
+                t->created_at = old->created_at;
+                t->updated_at = now;
+                c.tools.push_back(*t);
+                c.events.push_back(event(t->status != old->status ? "tool.status" : "tool.changed", sub("tool", t->id),
+                                         {{"status", std::string(core::to_string(t->status))}}));
+                for (auto m : cmd.authorise) {
+                    c.authorisations.push_back({t->id, m, true});
+                    c.events.push_back(event("tool_auth.added", sub("tool", t->id), {{"member", num(m)}}));
+                }
+                for (auto m : cmd.revoke) {
+                    c.authorisations.push_back({t->id, m, false});
+                    c.events.push_back(event("tool_auth.removed", sub("tool", t->id), {{"member", num(m)}}));
+                }
+                if (auto r = commit(c, cmd.actor); !r) return std::unexpected(r.error());
+                return *ts.tool(t->id);
+            } else if constexpr (std::is_same_v<T, RetireTool>) {
+                if (auto p = need_host(cmd.actor, "Only a host can change the tool inventory")) return std::unexpected(*p);
+                const auto* old = ts.tool(cmd.tool);
+                if (!old) return unknown_tool(cmd.tool);
+                if (old->status == core::ToolStatus::retired) return *old;
+                if (ts.loan_of_tool(old->id))
+                    return std::unexpected(problem("{0} is on loan: record its return before retiring it", {old->name}));
+                core::Tool t = *old;
+                t.status = core::ToolStatus::retired;
+                t.updated_at = now;
+                ToolChanges c;
+                c.tools.push_back(t);
+                c.events.push_back(event("tool.retired", sub("tool", t.id)));
+                for (auto r : ts.reservations_of(t.id)) {
+                    r.state = core::ReservationState::cancelled;
+                    c.reservations.push_back(r);
+                    c.events.push_back(event("reservation.cancelled", sub("reservation", r.id), {{"why", "retired"}}));
+                }
+                if (auto r = commit(c, cmd.actor); !r) return std::unexpected(r.error());
+                return t;
+            } else if constexpr (std::is_same_v<T, ImportTools>) {
+                ToolChanges c;
+                auto used = ts.by_tag;
+                core::ToolId id = ts.tools.empty() ? 0 : ts.tools.rbegin()->first;
+                std::vector<core::Tool> added;
+                for (const auto& row : cmd.rows) {
+                    auto t = core::validate_tool(row.tool);
+                    if (!t) return std::unexpected(t.error());
+                    t->id = ++id;
+                    if (t->tag.empty()) t->tag = next_tag(used, t->id);
+                    if (used.contains(t->tag))
+                        return std::unexpected(problem("The tag {0} is already used on line {1}: nothing imported",
+                                                       {t->tag, num(static_cast<std::int64_t>(row.line))}));
+                    used[t->tag] = t->id;
+                    t->created_at = t->updated_at = now;
+                    c.tools.push_back(*t);
+                    c.events.push_back(event("tool.imported", sub("tool", t->id), {{"tag", t->tag}}));
+                }
+                if (auto r = commit(c, std::nullopt); !r) return std::unexpected(r.error());
+                return c.tools;
+            } else if constexpr (std::is_same_v<T, Lend>) {
+                const auto* member = dir.find(cmd.member);
+                if (!member) return std::unexpected(problem("No member has the number {0}", {num(cmd.member)}));
+                if (auto p = may_act_for(cmd.actor, cmd.member)) return std::unexpected(*p);
+                if (cmd.tools.empty()) return std::unexpected(problem("The basket is empty: scan or choose a tool first"));
+                std::set<core::ToolId> distinct(cmd.tools.begin(), cmd.tools.end());
+                if (distinct.size() != cmd.tools.size())
+                    return std::unexpected(problem("The same tool is twice in the basket"));
+                core::MemberLoans who{member, ts.loans_of(cmd.member)};
+                ToolChanges c;
+                core::LoanId next = ts.max_loan;
+                const core::LoanId basket = next + 1;
+                std::vector<core::Loan> lent;
+                for (auto tool_id : cmd.tools) {
+                    const auto* tool = ts.tool(tool_id);
+                    if (!tool) return unknown_tool(tool_id);
+                    auto due = core::due_date(ts.rules, *tool, cmd.days, today);
+                    if (!due) return std::unexpected(due.error());
+                    const auto rs = ts.reservations_of(tool_id);
+                    if (auto p = core::check_lend(ts.rules, *tool, who, cmd.tools.size(),
+                                                  ts.auths.contains({tool_id, cmd.member}), rs, today, *due))
+                        return std::unexpected(*p);
+                    core::Loan l;
+                    l.id = ++next;
+                    l.tool = tool_id;
+                    l.member = cmd.member;
+                    l.basket = basket;
+                    l.lent_at = now;
+                    l.due = *due;
+                    l.deposit_cents = tool->deposit_cents;
+                    l.deposit = tool->deposit_cents > 0 ? core::DepositState::held : core::DepositState::none;
+                    if (cmd.actor && *cmd.actor != cmd.member) l.lent_by = cmd.actor;
+                    c.loans.push_back(l);
+                    lent.push_back(l);
+                    c.events.push_back(event("loan.lent", sub("loan", l.id),
+                                             {{"tool", num(tool_id)}, {"member", num(cmd.member)}, {"due", core::format_date(l.due)},
+                                              {"basket", num(basket)}}));
+                    core::Tool t = *tool;
+                    t.status = core::ToolStatus::on_loan;
+                    t.updated_at = now;
+                    c.tools.push_back(t);
+                    // The member's own hold, waiting place or current range is fulfilled by the loan.
+                    for (auto r : rs) {
+                        if (r.member != cmd.member) continue;
+                        if (r.kind == core::ReservationKind::range && sys_days{r.from} > sys_days{today}) continue;
+                        r.state = core::ReservationState::fulfilled;
+                        c.reservations.push_back(r);
+                        c.events.push_back(event("reservation.fulfilled", sub("reservation", r.id), {{"loan", num(l.id)}}));
+                    }
+                }
+                if (auto r = commit(c, cmd.actor); !r) return std::unexpected(r.error());
+                if (ts.flow && ts.flow->member == cmd.member) {
+                    ts.flow->basket.clear();
+                    ts.flow->problem.reset();
+                    ts.flow->seq = ++ts.seq;
+                }
+                return lent;
+            } else if constexpr (std::is_same_v<T, ReturnTool>) {
+                const auto* tool = ts.tool(cmd.tool);
+                if (!tool) return unknown_tool(cmd.tool);
+                const auto* open = ts.loan_of_tool(cmd.tool);
+                if (!open) return std::unexpected(problem("{0} is not on loan: there is nothing to return", {tool->name}));
+                if (auto p = may_act_for(cmd.actor, open->member)) return std::unexpected(*p);
+                if (cmd.keep_deposit && open->deposit != core::DepositState::held)
+                    return std::unexpected(problem("No deposit was taken for {0}", {tool->name}));
+                if (cmd.keep_deposit && core::normalize_name(cmd.deposit_reason).has_value() == false)
+                    return std::unexpected(problem("Say why the deposit is kept (a short reason)"));
+                if (cmd.note.size() > 2000) return std::unexpected(problem("The notes are too long (2000 characters at most)"));
+                core::Loan l = *open;
+                l.returned_at = now;
+                l.return_condition = cmd.condition;
+                l.return_note = cmd.note;
+                if (l.deposit == core::DepositState::held) {
+                    l.deposit = cmd.keep_deposit ? core::DepositState::kept : core::DepositState::returned;
+                    if (cmd.keep_deposit) l.deposit_reason = *core::normalize_name(cmd.deposit_reason);
+                }
+                ToolChanges c;
+                c.loans.push_back(l);
+                c.events.push_back(event("loan.returned", sub("loan", l.id),
+                                         {{"tool", num(l.tool)}, {"condition", std::string(core::to_string(cmd.condition))},
+                                          {"deposit", std::string(core::to_string(l.deposit))},
+                                          {"days_late", num(core::days_late(*open, today))}}));
+                core::Tool t = *tool;
+                t.condition = cmd.condition;
+                t.updated_at = now;
+                if (cmd.condition == core::ToolCondition::damaged || cmd.condition == core::ToolCondition::broken)
+                    t.status = core::ToolStatus::in_repair;  // the waiting list waits for the repair
+                else if (t.status != core::ToolStatus::retired)
+                    shelve(t, ts.reservations_of(t.id), ts.rules, today, c);
+                c.tools.push_back(t);
+                c.events.push_back(event("tool.status", sub("tool", t.id), {{"status", std::string(core::to_string(t.status))}}));
+                if (auto r = commit(c, cmd.actor); !r) return std::unexpected(r.error());
+                if (ts.flow && ts.flow->selected == cmd.tool) {
+                    ts.flow->selected.reset();
+                    ts.flow->problem.reset();
+                    ts.flow->seq = ++ts.seq;
+                }
+                return std::vector<core::Loan>{l};
+            } else if constexpr (std::is_same_v<T, RenewLoan>) {
+                const auto* tool = ts.tool(cmd.tool);
+                if (!tool) return unknown_tool(cmd.tool);
+                const auto* open = ts.loan_of_tool(cmd.tool);
+                if (!open) return std::unexpected(problem("{0} is not on loan: nothing to renew", {tool->name}));
+                if (auto p = may_act_for(cmd.actor, open->member)) return std::unexpected(*p);
+                // One more loan length from the later of the due day and today.
+                const auto from = sys_days{open->due} < sys_days{today} ? today : open->due;
+                const auto new_due = plus_days(from, std::min(tool->loan_days, ts.rules.max_days));
+                if (auto p = core::check_renew(*tool, *open, ts.reservations_of(cmd.tool), new_due)) return std::unexpected(*p);
+                core::Loan l = *open;
+                l.due = new_due;
+                ++l.renewals;
+                ToolChanges c;
+                c.loans.push_back(l);
+                c.events.push_back(event("loan.renewed", sub("loan", l.id),
+                                         {{"due", core::format_date(l.due)}, {"renewals", num(l.renewals)}}));
+                if (auto r = commit(c, cmd.actor); !r) return std::unexpected(r.error());
+                return std::vector<core::Loan>{l};
+            } else if constexpr (std::is_same_v<T, ReserveTool>) {
+                const auto* tool = ts.tool(cmd.tool);
+                if (!tool) return unknown_tool(cmd.tool);
+                const auto* member = dir.find(cmd.member);
+                if (!member) return std::unexpected(problem("No member has the number {0}", {num(cmd.member)}));
+                if (auto p = may_act_for(cmd.actor, cmd.member)) return std::unexpected(*p);
+                std::optional<core::Loan> open;
+                if (const auto* l = ts.loan_of_tool(cmd.tool)) open = *l;
+                const auto rs = ts.reservations_of(cmd.tool);
+                if (auto p = core::check_reserve(ts.rules, *tool, member, open, rs, !cmd.waiting_list, cmd.from, cmd.to, today))
+                    return std::unexpected(*p);
+                core::Reservation r;
+                r.id = ts.max_reservation + 1;
+                r.tool = cmd.tool;
+                r.member = cmd.member;
+                r.created_at = now;
+                if (cmd.waiting_list) {
+                    r.kind = core::ReservationKind::waiting;
+                    r.from = r.to = today;
+                } else {
+                    r.kind = core::ReservationKind::range;
+                    r.from = cmd.from;
+                    r.to = cmd.to;
+                    // The allocation core's guarantee: no two ranges of one tool overlap.
+                    const auto e = entry_of(r);
+                    if (const auto* other = ts.ranges[cmd.tool].conflict(e.start, e.end)) {
+                        const auto& o = ts.live.at(other->id);
+                        return std::unexpected(problem("{0} is already reserved from {1} to {2}: choose other days",
+                                                       {tool->name, core::format_date(o.from), core::format_date(o.to)}));
+                    }
+                }
+                ToolChanges c;
+                c.reservations.push_back(r);
+                c.events.push_back(event(cmd.waiting_list ? "reservation.waiting" : "reservation.booked", sub("reservation", r.id),
+                                         {{"tool", num(r.tool)}, {"member", num(r.member)}, {"from", core::format_date(r.from)},
+                                          {"to", core::format_date(r.to)}}));
+                // On the shelf with nobody ahead: a waiting-list place is a hold at once.
+                if (cmd.waiting_list && tool->status == core::ToolStatus::available) {
+                    r.state = core::ReservationState::held;
+                    r.held_until = plus_days(today, ts.rules.hold_days);
+                    c.reservations.back() = r;
+                    core::Tool t = *tool;
+                    t.status = core::ToolStatus::reserved;
+                    t.updated_at = now;
+                    c.tools.push_back(t);
+                    c.events.push_back(event("reservation.held", sub("reservation", r.id), {{"until", core::format_date(*r.held_until)}}));
+                }
+                if (auto res = commit(c, cmd.actor); !res) return std::unexpected(res.error());
+                return r;
+            } else if constexpr (std::is_same_v<T, ToolFlow>) {
+                if (cmd.mode == ToolFlow::Mode::closed) {
+                    ts.flow.reset();
+                    ts.dirty = true;
+                    return Done{};
+                }
+                if (!dir.find(cmd.member)) return std::unexpected(problem("No member has the number {0}", {num(cmd.member)}));
+                if (auto p = may_act_for(cmd.actor, cmd.member)) return std::unexpected(*p);
+                ToolFlowView f;
+                f.borrowing = cmd.mode == ToolFlow::Mode::borrow;
+                f.member = cmd.member;
+                f.actor = cmd.actor;
+                f.seq = ++ts.seq;
+                ts.flow = f;
+                ts.dirty = true;
+                return Done{};
+            } else if constexpr (std::is_same_v<T, ToolPick> || std::is_same_v<T, ToolScanned>) {
+                core::ToolId tool_id = 0;
+                if constexpr (std::is_same_v<T, ToolScanned>) {
+                    auto tag = core::normalize_tag(cmd.tag);
+                    std::optional<core::ToolId> found;
+                    if (tag)
+                        if (auto it = ts.by_tag.find(*tag); it != ts.by_tag.end()) found = it->second;
+                    ts.last_scan = ToolScanView{++ts.seq, tag ? *tag : cmd.tag, found};
+                    ts.dirty = true;
+                    if (!ts.flow) return Done{};  // kept for the inventory screens
+                    if (!found) {
+                        ts.flow->problem = tag ? problem("Unknown tag {0}: this label belongs to no tool of the library", {*tag})
+                                               : tag.error();
+                        ts.flow->seq = ++ts.seq;
+                        return std::unexpected(*ts.flow->problem);
+                    }
+                    tool_id = *found;
+                } else {
+                    tool_id = cmd.tool;
+                    if (!ts.flow) return std::unexpected(problem("Open Borrow or Return first"));
+                }
+                ToolFlowView& f = *ts.flow;
+                f.seq = ++ts.seq;
+                f.problem.reset();
+                ts.dirty = true;
+                const auto* tool = ts.tool(tool_id);
+                if (!tool) {
+                    f.problem = problem("No tool has the number {0}", {num(tool_id)});
+                    return std::unexpected(*f.problem);
+                }
+                if (!f.borrowing) {
+                    const auto* l = ts.loan_of_tool(tool_id);
+                    const bool helper = f.actor && f.actor != f.member;
+                    if (!l) f.problem = problem("{0} is not on loan: there is nothing to return", {tool->name});
+                    else if (l->member != f.member && !helper)
+                        f.problem = problem("{0} is on loan to another member: a volunteer can record its return", {tool->name});
+                    if (f.problem) return std::unexpected(*f.problem);
+                    f.selected = tool_id;
+                    return Done{};
+                }
+                auto in_basket = std::find(f.basket.begin(), f.basket.end(), tool_id);
+                bool add = true;
+                if constexpr (std::is_same_v<T, ToolPick>) add = cmd.add;
+                if (!add) {
+                    if (in_basket != f.basket.end()) f.basket.erase(in_basket);
+                    return Done{};
+                }
+                if (in_basket != f.basket.end()) return Done{};  // scanned twice: once in the basket
+                const auto* member = dir.find(f.member);
+                core::MemberLoans who{member, ts.loans_of(f.member)};
+                auto due = core::due_date(ts.rules, *tool, std::nullopt, today);
+                if (!due) {
+                    f.problem = due.error();
+                    return std::unexpected(*f.problem);
+                }
+                if (auto p = core::check_lend(ts.rules, *tool, who, f.basket.size() + 1, ts.auths.contains({tool_id, f.member}),
+                                              ts.reservations_of(tool_id), today, *due)) {
+                    f.problem = *p;
+                    return std::unexpected(*p);
+                }
+                f.basket.push_back(tool_id);
+                return Done{};
+            } else {
+                return std::unexpected(problem("?"));
+            }
+        },
+        command);
+}
+
+// [SECTION] Publishing
+namespace {
+LoanView loan_view(const core::Loan& l, const core::Tool* t, const Directory& dir, core::Date today) {
+    LoanView v;
+    v.loan = l;
+    if (t) {
+        v.tool_name = t->name;
+        v.tool_tag = t->tag;
+        v.tool_category = t->category;
+    }
+    if (const auto* m = dir.find(l.member)) {
+        v.member_name = m->display_name;
+        v.member_contact = m->email.value_or("");
+    }
+    v.days_late = core::days_late(l, today);
+    return v;
+}
+}  // namespace
+
+std::vector<LoanView> Station::overdue_tools_of(core::MemberId member) const {
+    std::vector<LoanView> out;
+    if (!m_tools) return out;
+    const auto today = m_calendar.local_day(m_clock.now());
+    for (const auto& l : m_tools->loans_of(member))
+        if (core::overdue(l, today)) out.push_back(loan_view(l, m_tools->tool(l.tool), directory(), today));
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.days_late > b.days_late; });
+    return out;
+}
+
+void Station::publish_tools(Snapshot& snap) {
+    if (!m_tools) return;
+    ToolsState& ts = *m_tools;
+    // Days late change at midnight: a new day rebuilds the view too.
+    if (!ts.dirty && ts.view && ts.swept_day == snap.today && ts.view->loans.size() == ts.open.size()) {
+        snap.tools = ts.view;
+        return;
+    }
+    auto v = std::make_shared<ToolsView>();
+    v->rules = ts.rules;
+    std::set<std::string> cats;
+    for (const auto& [id, t] : ts.tools) {
+        v->tools.push_back(t);
+        if (t.status != core::ToolStatus::retired && !t.category.empty()) cats.insert(t.category);
+    }
+    std::sort(v->tools.begin(), v->tools.end(), [](const auto& a, const auto& b) {
+        return a.name != b.name ? a.name < b.name : a.id < b.id;
+    });
+    v->categories.assign(cats.begin(), cats.end());
+    const Directory& dir = *snap.directory;
+    for (const auto& [id, l] : ts.open) v->loans.push_back(loan_view(l, ts.tool(l.tool), dir, snap.today));
+    std::stable_sort(v->loans.begin(), v->loans.end(), [](const auto& a, const auto& b) {
+        if (a.days_late != b.days_late) return a.days_late > b.days_late;
+        return sys_days{a.loan.due} < sys_days{b.loan.due};
+    });
+    for (const auto& [id, r] : ts.live) v->reservations.push_back(r);
+    v->authorisations.assign(ts.auths.begin(), ts.auths.end());
+    v->flow = ts.flow;
+    v->last_scan = ts.last_scan;
+    ts.view = v;
+    ts.dirty = false;
+    snap.tools = std::move(v);
+}
+
+}  // namespace etabli::app

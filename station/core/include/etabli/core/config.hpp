@@ -1,0 +1,92 @@
+// The station's configuration file, etabli.toml: time zone, badge readers and tag scanners
+// (which device has which role, how to read it, what its badge format is) and machine
+// controllers (which port, which machine on each channel).
+// Layer: core (pure: text in, values out; reading and writing the file is the caller's
+// business, see station/cli/src/devices_cmds.cpp). Any thread.
+//
+//   timezone = "Europe/Paris"
+//   [[reader]]
+//   role = "kiosk"            # "kiosk" | "machine:NAME" (name or number) | "scanner"
+//   vendor = "16c0"           # match: vendor/product (hex), interface_class, serial, port
+//   product = "27db"
+//   serial = "A1B2"
+//   port = "1-1.2"            # USB port path: bus-port.port...
+//   driver = "libusb"         # or "evdev" with device = "/dev/input/by-id/...-event-kbd"
+//   profile = "dec10"         # raw | dec10 | dec10-reversed | wiegand26 | hex
+//   gap_ms = 100
+//   [[controller]]
+//   port = "/dev/ttyUSB0"     # or serial = "..."
+//   channels = ["Laser", "Scie"]
+//
+// Unknown keys are errors (a typo must not silently leave a reader unconfigured); so are
+// wrong types and values. An error names the line, the key and what was expected.
+#pragma once
+
+#include <etabli/core/badge_format.hpp>
+#include <etabli/core/problem.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace etabli::core {
+
+struct ReaderRole {
+    enum class Kind { kiosk, machine, scanner };
+    Kind kind = Kind::kiosk;
+    std::string machine;  // Kind::machine: the machine's name or number, as written
+    // "kiosk", "machine:NAME", "scanner"
+    std::string to_string() const;
+    // What the reader's taps carry as BadgeSeen::reader: "kiosk", the machine's name, or
+    // "machine:ID" when the machine was given by number.
+    std::string station_reader() const;
+    bool operator==(const ReaderRole&) const = default;
+};
+std::optional<ReaderRole> reader_role_from_string(std::string_view s);
+
+// How a plugged device is recognised. Every field given must match; none given matches
+// nothing (a reader needs at least one, so that no keyboard is ever taken by accident).
+struct DeviceMatch {
+    std::optional<std::uint16_t> vendor, product;
+    std::optional<std::uint8_t> interface_class;
+    std::optional<std::string> serial;
+    std::optional<std::string> port;
+    bool operator==(const DeviceMatch&) const = default;
+};
+
+enum class ReaderDriver { libusb, evdev };
+
+struct ReaderConfig {
+    ReaderRole role;
+    DeviceMatch match;
+    ReaderDriver driver = ReaderDriver::libusb;
+    std::string device;  // evdev: the event device path
+    BadgeFormat profile = BadgeFormat::raw;
+    std::chrono::milliseconds gap{100};
+    bool operator==(const ReaderConfig&) const = default;
+};
+
+// Used by the controller link (#4). Either the serial port path or the USB serial number.
+struct ControllerConfig {
+    std::string port;
+    std::string serial;
+    std::vector<std::string> channels;  // machine names, in channel order
+    bool operator==(const ControllerConfig&) const = default;
+};
+
+struct Config {
+    std::string timezone;  // empty: the default of the caller (ETABLI_TZ, else Europe/Paris)
+    std::vector<ReaderConfig> readers;
+    std::vector<ControllerConfig> controllers;
+    bool operator==(const Config&) const = default;
+};
+
+std::expected<Config, Problem> parse_config(std::string_view text);
+// The file for `c`; parse_config(to_toml(c)) == c.
+std::string to_toml(const Config& c);
+
+}  // namespace etabli::core

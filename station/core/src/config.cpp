@@ -1,0 +1,264 @@
+// etabli.toml parsing and writing (see config.hpp). Layer: core (pure). Any thread.
+// toml++ does the TOML; this file checks every key against what the station understands.
+#include <etabli/core/config.hpp>
+
+#include <toml++/toml.h>
+
+#include <cstdio>
+#include <sstream>
+
+namespace etabli::core {
+namespace {
+
+std::string line_of(const toml::source_region& r) { return std::to_string(r.begin.line); }
+
+Problem at(const toml::node& n, std::string msgid, const std::string& key, std::vector<std::string> more = {}) {
+    std::vector<std::string> args{line_of(n.source()), key};
+    for (auto& m : more) args.push_back(std::move(m));
+    return problem(std::move(msgid), std::move(args));
+}
+
+std::expected<std::string, Problem> text(const toml::node& n, const std::string& key) {
+    if (const auto* s = n.as_string()) return s->get();
+    return std::unexpected(at(n, "Configuration line {0}: \"{1}\" must be a text in quotes", key));
+}
+
+std::expected<std::int64_t, Problem> integer(const toml::node& n, const std::string& key, std::int64_t lo, std::int64_t hi) {
+    const auto* i = n.as_integer();
+    if (!i || i->get() < lo || i->get() > hi)
+        return std::unexpected(at(n, "Configuration line {0}: \"{1}\" must be a whole number from {2} to {3}", key,
+                                  {std::to_string(lo), std::to_string(hi)}));
+    return i->get();
+}
+
+std::expected<std::uint16_t, Problem> hex16(const toml::node& n, const std::string& key) {
+    const auto* str = n.as_string();
+    std::string_view v = str ? std::string_view(str->get()) : std::string_view("?");
+    if (v.starts_with("0x") || v.starts_with("0X")) v.remove_prefix(2);
+    bool ok = !v.empty() && v.size() <= 4;
+    unsigned value = 0;
+    for (char c : v) {
+        int h = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+        if (h < 0) ok = false;
+        else value = value * 16 + static_cast<unsigned>(h);
+    }
+    if (!ok) return std::unexpected(at(n, "Configuration line {0}: \"{1}\" must be 4 hex digits in quotes, such as \"16c0\"", key));
+    return static_cast<std::uint16_t>(value);
+}
+
+bool zone_name_ok(std::string_view z) {
+    if (z.empty() || z.size() > 64) return false;
+    for (char c : z)
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '_' || c == '-' || c == '+'))
+            return false;
+    return z.front() != '/' && z.find("..") == std::string_view::npos;
+}
+
+std::expected<ReaderConfig, Problem> parse_reader(const toml::table& t) {
+    ReaderConfig r;
+    bool has_role = false;
+    for (auto&& [k, node] : t) {
+        const std::string key(k.str());
+        if (key == "role") {
+            auto s = text(node, key);
+            if (!s) return std::unexpected(s.error());
+            auto role = reader_role_from_string(*s);
+            if (!role) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be \"kiosk\", \"machine:NAME\" or \"scanner\"", key));
+            r.role = *role;
+            has_role = true;
+        } else if (key == "vendor" || key == "product") {
+            auto v = hex16(node, key);
+            if (!v) return std::unexpected(v.error());
+            (key == "vendor" ? r.match.vendor : r.match.product) = *v;
+        } else if (key == "interface_class") {
+            auto v = integer(node, key, 0, 255);
+            if (!v) return std::unexpected(v.error());
+            r.match.interface_class = static_cast<std::uint8_t>(*v);
+        } else if (key == "serial" || key == "port") {
+            auto s = text(node, key);
+            if (!s) return std::unexpected(s.error());
+            if (s->empty() || s->size() > 128)
+                return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be a text of 1 to 128 characters", key));
+            (key == "serial" ? r.match.serial : r.match.port) = *s;
+        } else if (key == "driver") {
+            auto s = text(node, key);
+            if (!s) return std::unexpected(s.error());
+            if (*s == "libusb") r.driver = ReaderDriver::libusb;
+            else if (*s == "evdev") r.driver = ReaderDriver::evdev;
+            else return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be \"libusb\" or \"evdev\"", key));
+        } else if (key == "device") {
+            auto s = text(node, key);
+            if (!s) return std::unexpected(s.error());
+            if (!s->starts_with("/dev/") || s->size() > 255)
+                return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be a device path such as \"/dev/input/event3\"", key));
+            r.device = *s;
+        } else if (key == "profile") {
+            auto s = text(node, key);
+            if (!s) return std::unexpected(s.error());
+            auto f = badge_format_from_string(*s);
+            if (!f) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be raw, dec10, dec10-reversed, wiegand26 or hex", key));
+            r.profile = *f;
+        } else if (key == "gap_ms") {
+            auto v = integer(node, key, 10, 5000);
+            if (!v) return std::unexpected(v.error());
+            r.gap = std::chrono::milliseconds{*v};
+        } else {
+            return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [[reader]]", {line_of(k.source()), key}));
+        }
+    }
+    const std::string line = line_of(t.source());
+    if (!has_role) return std::unexpected(problem("Configuration line {0}: a [[reader]] needs a \"role\"", {line}));
+    if (r.driver == ReaderDriver::evdev && r.device.empty())
+        return std::unexpected(problem("Configuration line {0}: an evdev [[reader]] needs a \"device\"", {line}));
+    if (r.driver == ReaderDriver::libusb && r.match == DeviceMatch{})
+        return std::unexpected(problem("Configuration line {0}: a [[reader]] needs at least one of vendor, product, serial or port", {line}));
+    return r;
+}
+
+std::expected<ControllerConfig, Problem> parse_controller(const toml::table& t) {
+    ControllerConfig c;
+    for (auto&& [k, node] : t) {
+        const std::string key(k.str());
+        if (key == "port" || key == "serial") {
+            auto s = text(node, key);
+            if (!s) return std::unexpected(s.error());
+            if (s->empty() || s->size() > 255)
+                return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be a text of 1 to 255 characters", key));
+            (key == "port" ? c.port : c.serial) = *s;
+        } else if (key == "channels") {
+            const auto* arr = node.as_array();
+            if (!arr) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be a list of machine names, such as [\"Laser\", \"Scie\"]", key));
+            for (const auto& item : *arr) {
+                const auto* s = item.as_string();
+                if (!s || s->get().empty())
+                    return std::unexpected(at(item, "Configuration line {0}: \"{1}\" must be a list of machine names, such as [\"Laser\", \"Scie\"]", key));
+                c.channels.push_back(s->get());
+            }
+        } else {
+            return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [[controller]]", {line_of(k.source()), key}));
+        }
+    }
+    if (c.port.empty() && c.serial.empty())
+        return std::unexpected(problem("Configuration line {0}: a [[controller]] needs a \"port\" or a \"serial\"", {line_of(t.source())}));
+    return c;
+}
+
+template <class T, class F>
+std::expected<void, Problem> each_table(const toml::node& node, const std::string& key, std::vector<T>& out, F parse) {
+    const auto* arr = node.as_array();
+    if (!arr || !arr->is_array_of_tables())
+        return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be written as [[{1}]] sections", key));
+    for (const auto& item : *arr) {
+        auto v = parse(*item.as_table());
+        if (!v) return std::unexpected(v.error());
+        out.push_back(std::move(*v));
+    }
+    return {};
+}
+
+// A TOML basic string: quotes, backslashes and control characters escaped.
+std::string quoted(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') out += '\\', out += c;
+        else if (u < 0x20 || u == 0x7F) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04X", u);
+            out += buf;
+        } else out += c;
+    }
+    return out + '"';
+}
+
+std::string hex4(std::uint16_t v) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04x", static_cast<unsigned>(v));
+    return buf;
+}
+
+}  // namespace
+
+std::string ReaderRole::to_string() const {
+    switch (kind) {
+    case Kind::kiosk: return "kiosk";
+    case Kind::scanner: return "scanner";
+    case Kind::machine: return "machine:" + machine;
+    }
+    return "kiosk";
+}
+
+std::string ReaderRole::station_reader() const {
+    if (kind == Kind::kiosk) return "kiosk";
+    if (kind == Kind::scanner) return "scanner";
+    const bool number = !machine.empty() && machine.find_first_not_of("0123456789") == std::string::npos;
+    return number ? "machine:" + machine : machine;
+}
+
+std::optional<ReaderRole> reader_role_from_string(std::string_view s) {
+    if (s == "kiosk") return ReaderRole{ReaderRole::Kind::kiosk, {}};
+    if (s == "scanner") return ReaderRole{ReaderRole::Kind::scanner, {}};
+    if (s.starts_with("machine:") && s.size() > 8 && s.size() <= 8 + 80) {
+        std::string name(s.substr(8));
+        for (char c : name)
+            if (static_cast<unsigned char>(c) < 0x20) return std::nullopt;
+        return ReaderRole{ReaderRole::Kind::machine, std::move(name)};
+    }
+    return std::nullopt;
+}
+
+std::expected<Config, Problem> parse_config(std::string_view text_in) {
+    toml::table root;
+    try {
+        root = toml::parse(text_in);
+    } catch (const toml::parse_error& e) {
+        return std::unexpected(problem("Configuration line {0}: {1}", {line_of(e.source()), std::string(e.description())}));
+    }
+    Config c;
+    for (auto&& [k, node] : root) {
+        const std::string key(k.str());
+        if (key == "timezone") {
+            auto s = text(node, key);
+            if (!s) return std::unexpected(s.error());
+            if (!zone_name_ok(*s))
+                return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be a time zone name such as \"Europe/Paris\"", key));
+            c.timezone = *s;
+        } else if (key == "reader") {
+            if (auto r = each_table(node, key, c.readers, parse_reader); !r) return std::unexpected(r.error());
+        } else if (key == "controller") {
+            if (auto r = each_table(node, key, c.controllers, parse_controller); !r) return std::unexpected(r.error());
+        } else {
+            return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\"", {line_of(k.source()), key}));
+        }
+    }
+    return c;
+}
+
+std::string to_toml(const Config& c) {
+    std::ostringstream o;
+    o << "# Établi station configuration (etabli.toml). Written by `etabli devices enrol`; edits are kept.\n";
+    if (!c.timezone.empty()) o << "timezone = " << quoted(c.timezone) << '\n';
+    for (const auto& r : c.readers) {
+        o << "\n[[reader]]\nrole = " << quoted(r.role.to_string()) << '\n';
+        if (r.match.vendor) o << "vendor = \"" << hex4(*r.match.vendor) << "\"\n";
+        if (r.match.product) o << "product = \"" << hex4(*r.match.product) << "\"\n";
+        if (r.match.interface_class) o << "interface_class = " << static_cast<int>(*r.match.interface_class) << '\n';
+        if (r.match.serial) o << "serial = " << quoted(*r.match.serial) << '\n';
+        if (r.match.port) o << "port = " << quoted(*r.match.port) << '\n';
+        o << "driver = " << (r.driver == ReaderDriver::evdev ? "\"evdev\"" : "\"libusb\"") << '\n';
+        if (!r.device.empty()) o << "device = " << quoted(r.device) << '\n';
+        o << "profile = " << quoted(to_string(r.profile)) << '\n';
+        o << "gap_ms = " << r.gap.count() << '\n';
+    }
+    for (const auto& ctl : c.controllers) {
+        o << "\n[[controller]]\n";
+        if (!ctl.port.empty()) o << "port = " << quoted(ctl.port) << '\n';
+        if (!ctl.serial.empty()) o << "serial = " << quoted(ctl.serial) << '\n';
+        o << "channels = [";
+        for (std::size_t i = 0; i < ctl.channels.size(); ++i) o << (i ? ", " : "") << quoted(ctl.channels[i]);
+        o << "]\n";
+    }
+    return o.str();
+}
+
+}  // namespace etabli::core

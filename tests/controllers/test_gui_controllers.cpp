@@ -1,0 +1,129 @@
+// The kiosk's idle screen shows the recent controller messages (#4) in French, without
+// clipping, at the three screen sizes; old ones are left out. Layer: tests (gui, headless).
+#include "harness.hpp"
+
+using namespace etabli;
+
+namespace {
+
+// The gui harness loads gui.fr.po only; the real kiosk loads every *.fr.po. Adds ours to the
+// harness's catalogue (before any Kiosk is built from it).
+void add_controller_translations() {
+    std::ifstream in(std::string(ETABLI_ASSETS_DIR) + "/i18n/controllers.fr.po");
+    REQUIRE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto cat = core::parse_po(ss.str());
+    REQUIRE(cat.has_value());
+    const_cast<core::Translations&>(translations()).fr.merge(*cat);
+}
+
+}  // namespace
+
+TEST_CASE("controllers: a contact fault is a banner on the idle screen") {
+    add_controller_translations();
+    for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
+        CAPTURE(size.x);
+        Harness h(size);
+        app::ControllerMessage old;
+        old.text = core::problem("{0}: the controller restarted, the session ended", {"Scie à format"});
+        old.at = h.snap.at - std::chrono::hours{2};
+        h.snap.controller_messages.push_back(old);
+        app::ControllerMessage m;
+        m.machine = 2;
+        m.text = core::problem("{0}: contact fault, call a host", {"Découpe laser"});
+        m.at = h.snap.at - std::chrono::minutes{1};
+        h.snap.controller_messages.push_back(m);
+        h.publish();
+        h.frame();
+        CHECK(h.label("idle/offer0") == "Découpe laser\u00a0: défaut de contact, appelez un animateur");
+        CHECK(!h.has("idle/offer1"));
+        h.check_layout("idle with a controller banner");
+    }
+}
+
+// [Host: clearing a contact fault] (wire) The host's machine screen offers "Clear the fault"
+// while the machine's controller holds a latched fault, and posts ClearMachineFault with the
+// host as actor; without a fault the row is not there.
+namespace {
+
+void add_wire_translations() {
+    for (const char* f : {"/i18n/controllers.fr.po", "/i18n/wire.fr.po"}) {
+        std::ifstream in(std::string(ETABLI_ASSETS_DIR) + f);
+        REQUIRE(in.good());
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto cat = core::parse_po(ss.str());
+        REQUIRE(cat.has_value());
+        const_cast<core::Translations&>(translations()).fr.merge(*cat);
+    }
+}
+
+app::Snapshot fault_snapshot(bool fault) {
+    app::Snapshot s = base_snapshot();
+    for (unsigned d = 0; d < 7; ++d) s.hours.weekly[d] = {alloc::DayWindow{9 * 60, 21 * 60}};
+    app::MachineView laser;
+    laser.machine.id = 1;
+    laser.machine.name = "Découpe laser";
+    laser.machine.authorised = {1, 2};
+    laser.machine.status = fault ? alloc::MachineStatus::out_of_order : alloc::MachineStatus::available;
+    s.machines = {laser};
+    app::ControllerView c;
+    c.name = "A10KZ3QP";
+    c.port = "/dev/etabli/controller-A10KZ3QP";
+    c.up = true;
+    app::ControllerChannelView ch;
+    ch.channel = 0;
+    ch.machine = 1;
+    ch.machine_name = "Découpe laser";
+    ch.fault = fault;
+    c.channel_views = {ch};
+    s.controllers = {c};
+    return s;
+}
+
+void open_host_machine(Harness& h) {
+    h.show_tap(2, core::TapKind::check_in, "0004211337");
+    h.tap("home/machines");
+    REQUIRE(h.kiosk.machines_ui().step == gui::MachinesUi::Step::host_machines);
+    h.tap("host/1/open");
+    REQUIRE(h.kiosk.machines_ui().step == gui::MachinesUi::Step::host_machine);
+}
+
+}  // namespace
+
+TEST_CASE("controllers: a host clears a machine's contact fault from its screen") {
+    add_wire_translations();
+    for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
+        CAPTURE(size.x);
+        Harness h(size, core::Lang::fr, fault_snapshot(true));
+        open_host_machine(h);
+        CHECK(h.label("hostm/fault/text") == "Défaut de contact\u00a0: vérifiez le relais, puis levez le défaut.");
+        REQUIRE(h.has("hostm/fault/clear_fault"));
+        CHECK(h.item("hostm/fault/clear_fault").enabled);
+        h.check_layout("host machine screen with a contact fault");
+        h.out.clear();
+        h.tap("hostm/fault/clear_fault");
+        auto cleared = commands_of<app::ClearMachineFault>(h.out);
+        REQUIRE(cleared.size() == 1);
+        CHECK(cleared[0].machine == 1);
+        CHECK(cleared[0].actor == std::optional<core::MemberId>(2));
+        // While the command is pending the button is off, so a second tap posts nothing.
+        h.frame();
+        CHECK(!h.item("hostm/fault/clear_fault").enabled);
+        // The station cleared it: the next snapshot has no fault, the row goes.
+        h.snap.machines[0].machine.status = alloc::MachineStatus::available;
+        h.snap.controllers[0].channel_views[0].fault = false;
+        h.reply(h.out.back().second, true);
+        CHECK(h.label("hostm/message") == "Découpe laser\u00a0: défaut levé.");
+        CHECK(!h.has("hostm/fault/clear_fault"));
+    }
+}
+
+TEST_CASE("controllers: no fault, no clear button on the host's machine screen") {
+    add_wire_translations();
+    Harness h(ImVec2(1280, 800), core::Lang::fr, fault_snapshot(false));
+    open_host_machine(h);
+    CHECK(h.has("hostm/status/available"));
+    CHECK(!h.has("hostm/fault/clear_fault"));
+}

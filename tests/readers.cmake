@@ -1,0 +1,31 @@
+# Readers and devices (#5): decoding from key positions, badge formats, etabli.toml, the
+# device registry, the reader drivers through their transport seam and the evdev path, the
+# CLI, the config fuzz target and the report -> station latency benchmark.
+etabli_test(readers_tests unit
+  readers/test_hid_decoder.cpp readers/test_badge_format.cpp readers/test_config.cpp)
+target_link_libraries(readers_tests PRIVATE etabli_core etabli_hw)
+
+etabli_fuzz(config etabli_core)
+
+etabli_test(readers_device_tests app readers/test_devices.cpp)
+target_link_libraries(readers_device_tests PRIVATE etabli_hw)
+
+# Report -> station latency (p99 < 1 ms) and decoder throughput against a baseline loop.
+add_executable(bench_reader bench/bench_reader.cpp common/testing.cpp)
+target_include_directories(bench_reader PRIVATE common)
+target_link_libraries(bench_reader PRIVATE etabli_hw etabli_db)
+etabli_warnings(bench_reader)
+add_test(NAME bench_reader COMMAND bench_reader)
+set_tests_properties(bench_reader PROPERTIES LABELS bench TIMEOUT 600)
+
+# umockdev (Debian umockdev + libumockdev-dev): enumeration, descriptors, matching, add/remove on a
+# mocked sysfs and /dev, under umockdev-wrapper (LD_PRELOAD of libumockdev-preload).
+pkg_check_modules(UMOCKDEV IMPORTED_TARGET umockdev-1.0)
+find_program(UMOCKDEV_WRAPPER umockdev-wrapper)
+if(UMOCKDEV_FOUND AND UMOCKDEV_WRAPPER)
+  add_executable(readers_umockdev_tests readers/test_umockdev.cpp)
+  target_link_libraries(readers_umockdev_tests PRIVATE etabli_testing etabli_hw PkgConfig::UMOCKDEV)
+  etabli_warnings(readers_umockdev_tests)
+  add_test(NAME readers_umockdev_tests COMMAND ${UMOCKDEV_WRAPPER} $<TARGET_FILE:readers_umockdev_tests>)
+  set_tests_properties(readers_umockdev_tests PROPERTIES LABELS app TIMEOUT 600)
+endif()

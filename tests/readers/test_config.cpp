@@ -1,0 +1,118 @@
+// Unit tests of etabli.toml parsing: a full good file, writing back, and bad files that must
+// name the line, the key and what is expected. Layer: core (pure). Single-threaded.
+#include <etabli/core/config.hpp>
+
+#include <doctest/doctest.h>
+
+using namespace etabli::core;
+
+namespace {
+const char* kGood = R"(# a workshop
+timezone = "Europe/Paris"
+
+[[reader]]
+role = "kiosk"
+vendor = "ffff"
+product = "0035"
+driver = "libusb"
+profile = "dec10"
+
+[[reader]]
+role = "machine:Laser"
+serial = "SN-42"
+port = "1-1.3"
+interface_class = 3
+profile = "wiegand26"
+gap_ms = 250
+
+[[reader]]
+role = "scanner"
+driver = "evdev"
+device = "/dev/input/by-id/usb-Scanner-event-kbd"
+
+[[controller]]
+port = "/dev/ttyUSB0"
+channels = ["Laser", "Scie à ruban"]
+)";
+
+Problem bad(const std::string& text) {
+    auto c = parse_config(text);
+    REQUIRE_FALSE(c.has_value());
+    return c.error();
+}
+}  // namespace
+
+TEST_CASE("config: a good file") {
+    auto c = parse_config(kGood);
+    REQUIRE(c.has_value());
+    CHECK(c->timezone == "Europe/Paris");
+    REQUIRE(c->readers.size() == 3);
+    CHECK(c->readers[0].role.kind == ReaderRole::Kind::kiosk);
+    CHECK(c->readers[0].match.vendor == 0xffff);
+    CHECK(c->readers[0].match.product == 0x0035);
+    CHECK(c->readers[0].profile == BadgeFormat::dec10);
+    CHECK(c->readers[0].gap == std::chrono::milliseconds{100});
+    CHECK(c->readers[1].role.station_reader() == "Laser");
+    CHECK(c->readers[1].match.interface_class == 3);
+    CHECK(c->readers[1].match.port == "1-1.3");
+    CHECK(c->readers[1].gap == std::chrono::milliseconds{250});
+    CHECK(c->readers[2].driver == ReaderDriver::evdev);
+    REQUIRE(c->controllers.size() == 1);
+    CHECK(c->controllers[0].channels == std::vector<std::string>{"Laser", "Scie à ruban"});
+    CHECK(reader_role_from_string("machine:3")->station_reader() == "machine:3");
+}
+
+TEST_CASE("config: writing back gives the same configuration") {
+    auto c = parse_config(kGood).value();
+    c.readers.push_back(ReaderConfig{ReaderRole{ReaderRole::Kind::machine, "Perceuse \"colonne\"\\"}, DeviceMatch{std::nullopt, std::nullopt, std::nullopt, "x\ty", std::nullopt},
+                                     ReaderDriver::libusb, "", BadgeFormat::hex, std::chrono::milliseconds{100}});
+    const auto text = to_toml(c);
+    auto again = parse_config(text);
+    REQUIRE_MESSAGE(again.has_value(), text);
+    CHECK(*again == c);
+    CHECK(parse_config("").value() == Config{});
+}
+
+TEST_CASE("config: bad files name the line, the key and what is expected") {
+    auto p = bad("timezone = \"Europe/Paris\"\n[[reader]]\nrole = \"kiosk\"\nvendr = \"16c0\"\n");
+    CHECK(p.msgid == "Configuration line {0}: unknown key \"{1}\" in [[reader]]");
+    CHECK(p.args == std::vector<std::string>{"4", "vendr"});
+
+    p = bad("[[reader]]\nrole = \"kiosk\"\nvendor = 5824\n");
+    CHECK(p.args == std::vector<std::string>{"3", "vendor"});
+    CHECK(p.english().find("4 hex digits") != std::string::npos);
+
+    p = bad("[[reader]]\nrole = \"boss\"\nvendor = \"16c0\"\n");
+    CHECK(p.english() == "Configuration line 2: \"role\" must be \"kiosk\", \"machine:NAME\" or \"scanner\"");
+
+    p = bad("[[reader]]\nrole = \"kiosk\"\nvendor = \"16c0\"\ngap_ms = 1\n");
+    CHECK(p.english() == "Configuration line 4: \"gap_ms\" must be a whole number from 10 to 5000");
+
+    p = bad("[[reader]]\nrole = \"kiosk\"\nvendor = \"16c0\"\nprofile = \"dec\"\n");
+    CHECK(p.args[1] == "profile");
+
+    p = bad("[[reader]]\nrole = \"kiosk\"\n");  // matches nothing: refused, never "any keyboard"
+    CHECK(p.msgid == "Configuration line {0}: a [[reader]] needs at least one of vendor, product, serial or port");
+
+    p = bad("[[reader]]\nrole = \"kiosk\"\ndriver = \"evdev\"\n");
+    CHECK(p.msgid == "Configuration line {0}: an evdev [[reader]] needs a \"device\"");
+
+    p = bad("[[controller]]\nchannels = [\"Laser\"]\n");
+    CHECK(p.msgid == "Configuration line {0}: a [[controller]] needs a \"port\" or a \"serial\"");
+
+    p = bad("[[controller]]\nport = \"/dev/ttyUSB0\"\nchannels = [\"Laser\", 3]\n");
+    CHECK(p.args[0] == "3");
+
+    p = bad("reader = 3\n");
+    CHECK(p.msgid == "Configuration line {0}: \"{1}\" must be written as [[{1}]] sections");
+
+    p = bad("colour = \"blue\"\n");
+    CHECK(p.english() == "Configuration line 1: unknown key \"colour\"");
+
+    p = bad("timezone = \"../../etc/passwd\"\n");
+    CHECK(p.args[1] == "timezone");
+
+    p = bad("\n\ntimezone = \"Europe/Paris\n");  // TOML syntax: toml++'s own description
+    CHECK(p.msgid == "Configuration line {0}: {1}");
+    CHECK(p.args[0] == "3");
+}
