@@ -52,6 +52,7 @@ int seed_demo(Context& ctx) {
 }
 
 // The demo's machines, with authorisations and opening hours (only when none are set).
+int seed_demo_tools(Context& ctx);
 int seed_demo_machines(Context& ctx) {
     struct DemoMachine {
         const char* name;
@@ -90,6 +91,40 @@ int seed_demo_machines(Context& ctx) {
         alloc::OpeningHours h = snap->hours;
         for (int day = 1; day <= 6; ++day) h.weekly[static_cast<std::size_t>(day)] = {alloc::DayWindow{10 * 60, 20 * 60}};
         if (auto r = ctx.station->call(app::SetHours{h, std::nullopt}); !r) return ctx.fail(r.error());
+    }
+    return seed_demo_tools(ctx);
+}
+
+// The demo's tool library (only when it holds no tool): what a bike workshop and a fablab lend.
+int seed_demo_tools(Context& ctx) {
+    if (!ctx.station->snapshot()->tools->tools.empty()) return kDone;
+    struct DemoTool {
+        const char* name;
+        const char* category;
+        const char* tag;
+        const char* location;
+        int days;
+        std::int64_t deposit_cents;
+    };
+    const DemoTool tools[] = {
+        {"Clé dynamométrique 5-25 Nm", "Vélo", "VEL-001", "Panneau A", 7, 2000},
+        {"Pied d'atelier", "Vélo", "VEL-002", "Réserve", 14, 3000},
+        {"Dérive-chaîne", "Vélo", "VEL-003", "Panneau A", 7, 0},
+        {"Centreur de roue", "Vélo", "VEL-004", "Établi 2", 7, 5000},
+        {"Perceuse-visseuse", "Électroportatif", "ELE-001", "Armoire 1", 7, 3000},
+        {"Scie sauteuse", "Électroportatif", "ELE-002", "Armoire 1", 7, 3000},
+        {"Multimètre", "Électronique", "ELN-001", "Tiroir 3", 14, 0},
+        {"Station de soudage", "Électronique", "ELN-002", "Tiroir 3", 7, 2000},
+    };
+    for (const auto& d : tools) {
+        core::Tool t;
+        t.name = d.name;
+        t.category = d.category;
+        t.tag = d.tag;
+        t.location = d.location;
+        t.loan_days = d.days;
+        t.deposit_cents = d.deposit_cents;
+        if (auto r = ctx.station->call(app::AddTool{t, std::nullopt}); !r) return ctx.fail(r.error());
     }
     return kDone;
 }
