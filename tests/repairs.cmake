@@ -19,3 +19,7 @@ target_link_libraries(bench_repairs PRIVATE etabli_db etabli_core SQLite::SQLite
 etabli_warnings(bench_repairs)
 add_test(NAME bench_repairs COMMAND bench_repairs)
 set_tests_properties(bench_repairs PROPERTIES LABELS bench TIMEOUT 600)
+
+# Fuzz targets (#8): the part syntax and the PII stripper of the open data exports.
+etabli_fuzz(repair_part etabli_core)
+etabli_fuzz(pii etabli_core)

@@ -15,29 +15,63 @@ std::vector<std::string> controller_banners(const app::Snapshot& s, const Tr& tr
     return out;
 }
 
-bool machine_in_fault(const app::Snapshot& s, alloc::MachineId id) {
+MachineChannel machine_channel(const app::Snapshot& s, alloc::MachineId id) {
     for (const auto& c : s.controllers)
         for (const auto& ch : c.channel_views)
-            if (ch.machine == id && ch.fault) return true;
-    return false;
+            if (ch.machine == id) return {&c, &ch};
+    // The manager learns the machine ids after its first report: match the configured name.
+    std::string name;
+    for (const auto& m : s.machines)
+        if (m.machine.id == id) name = m.machine.name;
+    if (name.empty()) return {};
+    for (const auto& c : s.controllers)
+        for (const auto& ch : c.channel_views)
+            if (!ch.machine && ch.machine_name == name) return {&c, &ch};
+    return {};
 }
 
-bool draw_fault_row(const Tr& tr, float x, float y, float w, bool enabled) {
-    IdScope scope("fault");
+bool machine_in_fault(const app::Snapshot& s, alloc::MachineId id) {
+    const MachineChannel mc = machine_channel(s, id);
+    return mc.channel && mc.channel->fault;
+}
+
+ControllerRow draw_controller_row(const app::Snapshot& s, alloc::MachineId id, const Tr& tr, float x, float y, float w,
+                                  bool enabled) {
+    ControllerRow row;
+    const MachineChannel mc = machine_channel(s, id);
+    if (!mc.channel) return row;
+    row.shown = true;
+    IdScope scope("controller");
     const float fs = ImGui::GetFontSize();
     const float th = touch_height();
-    const std::string label = tr("Clear the fault");
-    const float bw = kit::button_width(label, 6.0f);
-    const float tw = w - bw - kit::gap();
+    // Configured names are serial numbers or ports; the demo's fake board has a translation.
+    const std::string board = tr(mc.controller->name);
+    const std::string ch = std::to_string(mc.channel->channel);
+    std::string text;
+    ImU32 color = colors::kMuted;
+    float tw = w;
+    if (mc.channel->fault) {
+        // The firmware keeps the relay open until a host has looked at the contact: say so.
+        const std::string label = tr("Clear the fault");
+        const float bw = kit::button_width(label, 6.0f);
+        tw = w - bw - kit::gap();
+        text = tr("Contact fault: check the relay, then clear.");
+        color = colors::kDangerActive;
+        ButtonOpts o;
+        o.tone = Tone::danger;
+        o.enabled = enabled;
+        kit::at(x + w - bw, y);
+        row.clear = button(label, "clear_fault", ImVec2(bw, th), o);
+    } else if (!mc.controller->up) {
+        text = tr.fmt("{0}: controller offline", {board});
+        color = colors::kAccent;
+    } else {
+        text = tr.fmt(mc.channel->relay ? "{0}, channel {1}: relay closed" : "{0}, channel {1}: relay open", {board, ch});
+        if (mc.channel->relay) color = colors::kText;
+    }
     kit::at(x, y + (th - fs) * 0.5f);
-    // The firmware keeps the relay open until a host has looked at the contact: say so.
-    text_block(kit::ellipsize(tr("Contact fault: check the relay, then clear."), tw), "text", tw, Align::left, nullptr,
-               colors::kDangerActive);
-    ButtonOpts o;
-    o.tone = Tone::danger;
-    o.enabled = enabled;
-    kit::at(x + w - bw, y);
-    return button(label, "clear_fault", ImVec2(bw, th), o);
+    text_block(kit::ellipsize(text, tw), "text", tw, Align::left, nullptr, color);
+    return row;
 }
 
 }  // namespace etabli::gui

@@ -1,6 +1,6 @@
 // What the kiosk shows of the machine controllers (#4): the recent controller messages as
 // idle-screen banners ("Découpe laser : défaut de contact, appelez un animateur"), and the
-// host's "Clear the fault" row on a machine in fault.
+// host's controller row on a machine's screen (relay state; "Clear the fault" in fault).
 // Layer: gui (reads the snapshot only). GUI thread.
 #pragma once
 
@@ -15,12 +15,26 @@ namespace etabli::gui {
 // The controller messages of the last 30 minutes, newest first, at most `max`, translated.
 std::vector<std::string> controller_banners(const app::Snapshot& s, const Tr& tr, std::size_t max = 2);
 
-// Whether a controller channel of machine `id` holds a latched contact fault (a relay that
-// stayed closed, or feedback without a GRANT).
+// The controller channel that switches machine `id` (by its id, or by its configured name
+// while the controller has not reported the id yet), with its controller; null when none.
+struct MachineChannel {
+    const app::ControllerView* controller = nullptr;
+    const app::ControllerChannelView* channel = nullptr;
+};
+MachineChannel machine_channel(const app::Snapshot& s, alloc::MachineId id);
+// Whether that channel holds a latched contact fault (a relay that stayed closed, or feedback
+// without a GRANT).
 bool machine_in_fault(const app::Snapshot& s, alloc::MachineId id);
-// The row of a host's machine screen while that machine is in fault: what happened, and a
-// "Clear the fault" button (id "clear_fault"; true when tapped). One touch height at (x, y),
-// `w` wide. The host should post app::ClearMachineFault once the contact is checked.
-bool draw_fault_row(const Tr& tr, float x, float y, float w, bool enabled);
+
+// The row of a host's machine screen about the machine's controller, when it has one (IdScope
+// "controller"): the board, the channel and the relay ("A10KZ3QP, voie 1 : relais fermé"), the
+// board offline, or the contact fault with a "Clear the fault" button (id "clear_fault"). One
+// touch height at (x, y), `w` wide. On `clear`, the caller posts app::ClearMachineFault.
+struct ControllerRow {
+    bool shown = false;
+    bool clear = false;
+};
+ControllerRow draw_controller_row(const app::Snapshot& s, alloc::MachineId id, const Tr& tr, float x, float y, float w,
+                                  bool enabled);
 
 }  // namespace etabli::gui

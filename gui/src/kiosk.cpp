@@ -245,6 +245,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                                         : v.tr.fmt("{0}: {1} is free for you until {2}. Tap your badge to start.",
                                                    {o.member_name, o.machine_name, o.until_hhmm}));
             for (auto& b : controller_banners(s, v.tr)) v.banners.push_back(std::move(b));  // (#4)
+            v.month_summary = idle_month_summary(s, v.tr);  // (#8)
             next = draw_idle(v, m_idle, cmds);
             break;
         }

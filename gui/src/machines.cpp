@@ -11,6 +11,7 @@
 
 #include "kit.hpp"
 #include "controllers.hpp"  // (#4)
+#include "devices.hpp"      // (#5)
 
 #include <etabli/alloc/model.hpp>
 
@@ -1063,7 +1064,11 @@ Next step_host_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
     const Box c = content();
     const float fs = ImGui::GetFontSize();
     const float th = touch_height();
-    if (header(v, v.tr("Machines"), c) == 1) return Next::home;
+    switch (header(v, v.tr("Machines"), c, v.tr("Devices"), "devices")) {
+        case 1: return Next::home;
+        case 2: go(ui, Step::devices); return Next::stay;  // readers and controllers (#5)
+        default: break;
+    }
     const float top = c.y + th + gap();
     const float bar_y = c.y + c.h - th;
     const float msg_h = ui.message.empty() && !ui.pending ? 0.0f : fs * 1.3f;
@@ -1202,9 +1207,9 @@ Next step_host_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         }
     }
     y += th + gap();
-    // A contact fault the machine's controller latched, which a host clears (#4).
-    if (machine_in_fault(s, m.id)) {
-        if (draw_fault_row(v.tr, c.x, y, c.w, !busy)) {
+    // The machine's controller: its relay, or a contact fault which a host clears (#4).
+    if (const ControllerRow row = draw_controller_row(s, m.id, v.tr, c.x, y, c.w, !busy); row.shown) {
+        if (row.clear) {
             ui.message.clear();
             ui.pending_text = v.tr.fmt("{0}: the fault was cleared.", {m.name});
             ui.pending = out.post(app::ClearMachineFault{m.id, v.viewer.id});
@@ -1456,6 +1461,20 @@ Next step_hours(const MachinesView& v, MachinesUi& ui, Commands& out) {
     return Next::stay;
 }
 
+// [Host: devices] (#5) the panel itself is devices.cpp's
+Next step_devices(const MachinesView& v, MachinesUi& ui, Commands&) {
+    IdScope scope("host_devices");
+    const Box c = content();
+    const float th = touch_height();
+    if (header(v, v.tr("Readers and controllers"), c) == 1) {
+        go(ui, Step::host_machines);
+        return Next::stay;
+    }
+    const float top = c.y + th + gap();
+    draw_devices(*v.snap, v.tr, v.clock, c.x, top, c.w, c.y + c.h - top);
+    return Next::stay;
+}
+
 }  // namespace
 
 // [Dispatch]
@@ -1473,6 +1492,7 @@ Next draw_machines(const MachinesView& v, MachinesUi& ui, Commands& out) {
         case Step::cancel_reason: return step_cancel_reason(v, ui, out);
         case Step::pick_member: return step_pick_member(v, ui, out);
         case Step::hours: return step_hours(v, ui, out);
+        case Step::devices: return step_devices(v, ui, out);
     }
     return Next::stay;
 }

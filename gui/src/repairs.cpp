@@ -433,4 +433,24 @@ Next draw_repairs(const RepairsView& v, RepairsUi& ui, Commands& out) {
     return Next::stay;
 }
 
+std::string idle_month_summary(const app::Snapshot& s, const Tr& tr) {
+    if (!s.today.ok()) return {};
+    const int y = static_cast<int>(s.today.year());
+    const unsigned m = static_cast<unsigned>(s.today.month());
+    int total = 0;
+    int fixed = 0;
+    for (const auto& ms : s.repair_year.months)
+        if (ms.year == y && ms.month == m) {
+            total = ms.total;
+            fixed = ms.by_status[static_cast<std::size_t>(core::RepairStatus::fixed)];
+        }
+    std::int64_t secs = 0;
+    if (auto it = s.volunteer_time.find(m); it != s.volunteer_time.end()) secs = it->second.count();
+    if (total == 0 && secs <= 0) return {};
+    // Whole hours, rounded to the nearest: a wall screen does not need minutes.
+    const std::int64_t hours = (secs + 1800) / 3600;
+    return tr.fmt("This month: {0} repairs, {1} fixed, {2} h of volunteering",
+                  {std::to_string(total), std::to_string(fixed), std::to_string(hours)});
+}
+
 }  // namespace etabli::gui

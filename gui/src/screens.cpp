@@ -300,6 +300,11 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands&) {
     at(c.x, ImGui::GetCursorPosY() - fs * 0.2f);
     text_block(format_long_date(v.tr.lang, v.today), "date", left_w, Align::left, nullptr, colors::kMuted);
     float top_end = ImGui::GetCursorPosY();
+    if (!v.month_summary.empty()) {  // (#8) the workshop's month, a quiet line under the date
+        at(c.x, top_end + fs * 0.2f);
+        text_block(v.month_summary, "month", left_w, Align::left, nullptr, colors::kMuted);
+        top_end = ImGui::GetCursorPosY();
+    }
 
     // Queue offers for people who are not badged in: their name and the machine, in a
     // yellow box under the date.

@@ -7,7 +7,7 @@
 namespace etabli::hw {
 
 DeviceManager::DeviceManager(core::Config config, Sources sources, BadgeReader::Post post, BadgeReader::Log log)
-    : m_config(std::move(config)), m_sources(std::move(sources)), m_log(std::move(log)) {
+    : m_config(std::move(config)), m_sources(std::move(sources)), m_log(std::move(log)), m_post(post) {
     for (const auto& r : m_config.readers) {
         Slot s;
         s.reader = std::make_unique<BadgeReader>(r, post, m_log);
@@ -64,11 +64,55 @@ void DeviceManager::rescan() {
                 found = &d;
                 break;
             }
-        if (s.transport && (gone || !found || found->key() != s.device_key)) close_slot(s);
+        if (s.transport && (gone || !found || found->key() != s.device_key)) {
+            const std::string what = s.transport->describe();
+            close_slot(s);
+            // Unplugged as enumeration sees it, before (or without) the transport saying so:
+            // the status must not go on saying connected.
+            if (!found) s.reader->note_problem(core::problem("Badge reader {0} is not plugged in", {what}));
+        }
         if (!s.transport && found) open_slot(s, found);
     }
-    std::lock_guard lk(m_mutex);
-    m_plugged = std::move(devices);
+    {
+        std::lock_guard lk(m_mutex);
+        m_plugged = std::move(devices);
+    }
+    post_changes();
+}
+
+std::vector<app::ReaderView> DeviceManager::views() const {
+    // ReadTime is steady (taps are timed without wall-clock jumps): converted at the edge.
+    const auto wall = std::chrono::system_clock::now();
+    const auto steady = std::chrono::steady_clock::now();
+    std::vector<app::ReaderView> out;
+    for (const auto& st : readers()) {
+        app::ReaderView v;
+        v.role = st.role;
+        v.device = st.device;
+        v.connected = st.connected;
+        v.taps = st.taps;
+        if (st.last_tap)
+            v.last_tap = std::chrono::floor<std::chrono::seconds>(
+                wall - std::chrono::duration_cast<std::chrono::system_clock::duration>(steady - *st.last_tap));
+        v.problem = st.last_problem;
+        v.permission_denied = st.last_problem && st.last_problem->msgid.starts_with("Permission denied");
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+void DeviceManager::post_changes() {
+    if (!m_post) return;
+    auto v = views();
+    // Times are left out of the key: they are recomputed each pass and would always differ.
+    std::string key;
+    for (const auto& r : v) {
+        key += r.role + '\x1f' + r.device + '\x1f' + (r.connected ? '1' : '0') + std::to_string(r.taps) + '\x1f' +
+               (r.problem ? r.problem->english() : std::string{}) + '\x1e';
+    }
+    if (key == m_posted) return;
+    m_posted = std::move(key);
+    m_post(app::DevicesChanged{std::move(v)});
 }
 
 void DeviceManager::start(std::chrono::milliseconds period) {

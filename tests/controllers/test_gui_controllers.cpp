@@ -98,32 +98,60 @@ TEST_CASE("controllers: a host clears a machine's contact fault from its screen"
         CAPTURE(size.x);
         Harness h(size, core::Lang::fr, fault_snapshot(true));
         open_host_machine(h);
-        CHECK(h.label("hostm/fault/text") == "Défaut de contact\u00a0: vérifiez le relais, puis levez le défaut.");
-        REQUIRE(h.has("hostm/fault/clear_fault"));
-        CHECK(h.item("hostm/fault/clear_fault").enabled);
+        CHECK(h.label("hostm/controller/text") == "Défaut de contact\u00a0: vérifiez le relais, puis levez le défaut.");
+        REQUIRE(h.has("hostm/controller/clear_fault"));
+        CHECK(h.item("hostm/controller/clear_fault").enabled);
         h.check_layout("host machine screen with a contact fault");
         h.out.clear();
-        h.tap("hostm/fault/clear_fault");
+        h.tap("hostm/controller/clear_fault");
         auto cleared = commands_of<app::ClearMachineFault>(h.out);
         REQUIRE(cleared.size() == 1);
         CHECK(cleared[0].machine == 1);
         CHECK(cleared[0].actor == std::optional<core::MemberId>(2));
         // While the command is pending the button is off, so a second tap posts nothing.
         h.frame();
-        CHECK(!h.item("hostm/fault/clear_fault").enabled);
+        CHECK(!h.item("hostm/controller/clear_fault").enabled);
         // The station cleared it: the next snapshot has no fault, the row goes.
         h.snap.machines[0].machine.status = alloc::MachineStatus::available;
         h.snap.controllers[0].channel_views[0].fault = false;
         h.reply(h.out.back().second, true);
         CHECK(h.label("hostm/message") == "Découpe laser\u00a0: défaut levé.");
-        CHECK(!h.has("hostm/fault/clear_fault"));
+        CHECK(!h.has("hostm/controller/clear_fault"));
     }
 }
 
-TEST_CASE("controllers: no fault, no clear button on the host's machine screen") {
+TEST_CASE("controllers: without a fault the host sees the relay, or the board offline, and no clear button") {
     add_wire_translations();
+    for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
+        CAPTURE(size.x);
+        Harness h(size, core::Lang::fr, fault_snapshot(false));
+        open_host_machine(h);
+        CHECK(h.label("hostm/controller/text") == "A10KZ3QP, voie 0 : relais ouvert");
+        CHECK(!h.has("hostm/controller/clear_fault"));
+        h.snap.controllers[0].channel_views[0].relay = true;
+        h.publish();
+        h.frame();
+        CHECK(h.label("hostm/controller/text") == "A10KZ3QP, voie 0 : relais fermé");
+        h.check_layout("host machine screen with its controller");
+        h.snap.controllers[0].up = false;
+        h.publish();
+        h.frame();
+        CHECK(h.label("hostm/controller/text") == "A10KZ3QP : boîtier hors ligne");
+        // The demo's fake board says what it is, in French; before the controller reported the
+        // machine's id, the configured name finds it.
+        h.snap.controllers[0].up = true;
+        h.snap.controllers[0].name = "demo board (simulated)";
+        h.snap.controllers[0].channel_views[0].machine.reset();
+        h.snap.controllers[0].channel_views[0].channel = 1;
+        h.publish();
+        h.frame();
+        CHECK(h.label("hostm/controller/text") == "boîtier de démonstration (simulé), voie 1 : relais fermé");
+    }
+    // A machine with no controller channel has no row.
     Harness h(ImVec2(1280, 800), core::Lang::fr, fault_snapshot(false));
+    h.snap.controllers.clear();
+    h.publish();
     open_host_machine(h);
     CHECK(h.has("hostm/status/available"));
-    CHECK(!h.has("hostm/fault/clear_fault"));
+    CHECK(!h.has("hostm/controller/text"));
 }

@@ -152,6 +152,13 @@ TEST_CASE("wiring: --demo's fake board switches the demo's laser (channel 1) and
     // Léa (demo badge 0001234567) may use the laser; Camille (0004211337) the CNC mill.
     CHECK(granted(*ctx.station, "0001234567", "Découpe laser"));
     CHECK(eventually([&] { return demo->relay(1); }));
+    // What the kiosk shows of it (the host's machine screen) follows.
+    auto snap_relay = [&](std::size_t ch) {
+        auto sn = ctx.station->snapshot();
+        const auto* c = controller(*sn, cli::kDemoBoardName);
+        return c && c->channel_views.size() > ch && c->channel_views[ch].relay;
+    };
+    CHECK(eventually([&] { return snap_relay(1); }));
     CHECK(granted(*ctx.station, "0004211337", "Fraiseuse CNC"));
     CHECK(eventually([&] { return demo->relay(2); }));
     CHECK(!demo->relay(0));
@@ -160,6 +167,7 @@ TEST_CASE("wiring: --demo's fake board switches the demo's laser (channel 1) and
     REQUIRE(again);
     CHECK(std::get<app::AccessView>(*again).ended);
     CHECK(eventually([&] { return !demo->relay(1); }));
+    CHECK(eventually([&] { return !snap_relay(1); }));
     CHECK(demo->relay(2));
 
     // Camille badges again at the mill: that one opens too.

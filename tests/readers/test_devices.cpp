@@ -47,11 +47,13 @@ UsbDeviceInfo keyboard(std::string port) {
 // Collects what readers post.
 struct Posted {
     std::mutex m;
-    std::vector<app::Command> cmds;
+    std::vector<app::Command> cmds;                  // what readers read
+    std::vector<app::DevicesChanged> device_changes;  // the manager's panel updates, apart
     BadgeReader::Post post() {
         return [this](app::Command c) {
             std::lock_guard lk(m);
-            cmds.push_back(std::move(c));
+            if (auto* d = std::get_if<app::DevicesChanged>(&c)) device_changes.push_back(std::move(*d));
+            else cmds.push_back(std::move(c));
         };
     }
     std::vector<std::pair<std::string, std::string>> badges() {
@@ -221,6 +223,47 @@ TEST_CASE("manager: permission denied is reported once, with what to install") {
     CHECK(logs.size() == 1);
     REQUIRE(mgr.readers()[0].last_problem);
     CHECK(mgr.readers()[0].last_problem->msgid.find("udev rule") != std::string::npos);
+    // The kiosk's device panel got it once (the same state again posts nothing), flagged.
+    std::lock_guard lk(posted.m);
+    REQUIRE(posted.device_changes.size() == 1);
+    const auto& views = posted.device_changes[0].readers;
+    REQUIRE(views.size() == 3);
+    CHECK(views[0].role == "kiosk");
+    CHECK(!views[0].connected);
+    CHECK(views[0].permission_denied);
+    CHECK(!views[0].last_tap);
+}
+
+TEST_CASE("manager: a tap, an unplug and a replug each post the reader list for the device panel") {
+    Script script;
+    std::vector<UsbDeviceInfo> plugged{reader_device("1-1", 5)};
+    DeviceManager::Sources src;
+    src.enumerate = [&] { return plugged; };
+    src.transport = [&](const core::ReaderConfig&, const UsbDeviceInfo* d) -> std::unique_ptr<ReaderTransport> {
+        return std::make_unique<ScriptedTransport>(script, d->port_path);
+    };
+    Posted posted;
+    DeviceManager mgr(three_readers(), src, posted.post());
+    auto changes = [&] {
+        std::lock_guard lk(posted.m);
+        return posted.device_changes;
+    };
+    mgr.rescan();
+    REQUIRE(changes().size() == 1);
+    CHECK(changes().back().readers[0].connected);
+    CHECK(changes().back().readers[0].device == "1-1");
+    mgr.rescan();  // nothing new
+    CHECK(changes().size() == 1);
+    ReadTime t{};
+    type(*script.sinks.at("1-1"), "0012345678", t);
+    mgr.rescan();
+    REQUIRE(changes().size() == 2);
+    CHECK(changes().back().readers[0].taps == 1);
+    CHECK(changes().back().readers[0].last_tap.has_value());
+    plugged.clear();
+    mgr.rescan();
+    REQUIRE(changes().size() == 3);
+    CHECK(!changes().back().readers[0].connected);
 }
 
 TEST_CASE("scanner: a scan posts ToolScanned with the tag as typed") {

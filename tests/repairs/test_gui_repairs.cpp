@@ -259,3 +259,39 @@ TEST_CASE("repair screens fit at 800x480, 1280x800 and 1920x1080 in French") {
         h.check_layout("statistics");
     }
 }
+
+TEST_CASE("the idle screen's \"this month\" line, beside the machine board, at every size") {
+    for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
+        RepairsHarness h(size);
+        CHECK(!h.has("idle/month"));  // nothing logged yet: no line
+        // A board of four machines with long French names, as the machine screens show it.
+        for (alloc::MachineId id = 1; id <= 4; ++id) {
+            app::MachineView m;
+            m.machine.id = id;
+            m.machine.name = id == 1 ? "Découpe laser" : id == 2 ? "Imprimante 3D Prusa" : id == 3 ? "Fraiseuse CNC" : "Scie à ruban";
+            m.machine.authorised = {1, 2};
+            h.snap.machines.push_back(m);
+        }
+        core::MonthStats ms;
+        ms.year = 2026;
+        ms.month = 11;
+        ms.by_status = {31, 6, 4, 1};
+        ms.total = 42;
+        h.snap.repair_year.months.push_back(ms);
+        h.snap.volunteer_time[11] = std::chrono::hours{127} + std::chrono::minutes{40};
+        h.snap.volunteer_time[10] = std::chrono::hours{3};  // another month is not counted
+        h.publish();
+        INFO("at ", size.x, "x", size.y);
+        REQUIRE(h.has("idle/board/title"));
+        CHECK(h.item("idle/month").label == "Ce mois-ci : 42 réparations, 31 réparées, 128 h de bénévolat");
+        // Under the date, above the call to action, clear of the board on the right.
+        CHECK(h.item("idle/month").min.y >= h.item("idle/date").max.y - 0.5f);
+        CHECK(h.item("idle/month").max.y <= h.item("idle/prompt").min.y + 0.5f);
+        CHECK(h.item("idle/month").max.x <= h.item("idle/board/title").min.x + 0.5f);
+        h.check_layout("idle with this month");
+        // Hours alone (no repair yet this month) still show.
+        h.snap.repair_year.months.clear();
+        h.publish();
+        CHECK(h.item("idle/month").label == "Ce mois-ci : 0 réparations, 0 réparées, 128 h de bénévolat");
+    }
+}

@@ -4,6 +4,7 @@
 // Layer: unit tests.
 #include <doctest/doctest.h>
 
+#include <etabli/core/i18n.hpp>
 #include <etabli/core/ords.hpp>
 #include <etabli/core/repair_stats.hpp>
 #include <etabli/core/volunteer_hours.hpp>
@@ -147,6 +148,35 @@ TEST_CASE("validation refuses bad input with a clear problem") {
     REQUIRE(v);
     CHECK(v->brand == "Btwin Riverside");
     CHECK(v->problem == "crevaison\narrière");
+}
+
+TEST_CASE("a refused field is named in French, with the right agreement") {
+    auto cat = parse_po(testing::read_file(std::filesystem::path(ETABLI_ASSETS_DIR) / "i18n" / "repairs.fr.po"));
+    REQUIRE(cat);
+    Translations tr;
+    tr.fr.merge(*cat);
+    auto fr = [&](const Repair& r) {
+        auto v = validate_repair(r, kToday);
+        REQUIRE(!v);
+        return tr.render(Lang::fr, v.error());
+    };
+    auto brand = bike(Component::frame, RepairStatus::fixed);
+    brand.brand = std::string(81, 'b');
+    CHECK(fr(brand) == "La marque est trop longue : 80 caractères au plus");
+    auto model = bike(Component::frame, RepairStatus::fixed);
+    model.model = "X\x01";
+    CHECK(fr(model) == "Le modèle contient un caractère de contrôle");
+    auto notes = bike(Component::frame, RepairStatus::fixed);
+    notes.notes = "\xff";
+    CHECK(fr(notes) == "Les notes ne sont pas des textes valides (UTF-8)");
+    auto done = bike(Component::frame, RepairStatus::fixed);
+    done.done = std::string(1001, 'a');
+    CHECK(fr(done) == "Le travail fait est trop long : 1000 caractères au plus");
+    auto part = bike(Component::wheel, RepairStatus::fixed);
+    part.parts = {Part{"roue", true, std::string("v\x02")}};
+    CHECK(fr(part) == "Le vélo donneur contient un caractère de contrôle");
+    // No field is called by its English name in French any more.
+    for (const auto& r : {brand, model, notes, done, part}) CHECK(fr(r).find("champ") == std::string::npos);
 }
 
 TEST_CASE("personal data leaves problem texts, and the stripper says which changed") {

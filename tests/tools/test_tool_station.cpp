@@ -342,3 +342,57 @@ TEST_CASE("the store refuses a second open loan of a tool and a duplicate tag, c
     REQUIRE(n);
     CHECK(*n == 0);
 }
+
+TEST_CASE("cancelling a reservation: own or by a host; a held tool passes to the next in line") {
+    Fixture f;
+    const auto wrench = f.tool("Clé dynamométrique", "CLE-1", 7);
+    const auto truing = f.tool("Centreur", "CENTREUR", 7);
+    auto reserve = [&](core::ToolId t, core::MemberId m, bool waiting, core::Date from = {}, core::Date to = {},
+                       std::optional<core::MemberId> actor = std::nullopt) {
+        auto r = f.station->call(ReserveTool{t, m, waiting, from, to, actor});
+        REQUIRE(r);
+        return std::get<core::Reservation>(*r);
+    };
+    // Léa's waiting place on a tool on the shelf is a hold at once; Max waits behind her.
+    const auto lea_hold = reserve(wrench.id, f.lea, true);
+    CHECK(lea_hold.state == core::ReservationState::held);
+    const auto max_wait = reserve(wrench.id, f.max, true);
+    CHECK(max_wait.state == core::ReservationState::waiting);
+    const auto range = reserve(truing.id, f.max, false, core::Date{2026y / 12 / 10}, core::Date{2026y / 12 / 12});
+
+    // Max cannot cancel Léa's place; a volunteer is not a host either.
+    CHECK(f.msg(f.station->call(CancelToolReservation{lea_hold.id, f.max})).find("Only a host") != std::string::npos);
+    CHECK(f.msg(f.station->call(CancelToolReservation{lea_hold.id, f.vol})).find("Only a host") != std::string::npos);
+    // Unknown number: refused, nothing changes.
+    CHECK(f.msg(f.station->call(CancelToolReservation{999, f.lea})).find("No live reservation") != std::string::npos);
+
+    // Léa cancels her own hold: the wrench is now held for Max.
+    auto r = f.station->call(CancelToolReservation{lea_hold.id, f.lea});
+    REQUIRE(r);
+    CHECK(std::get<core::Reservation>(*r).state == core::ReservationState::cancelled);
+    {
+        auto snap = f.station->snapshot();
+        bool max_held = false, lea_live = false;
+        for (const auto& x : snap->tools->reservations) {
+            if (x.id == max_wait.id) max_held = x.state == core::ReservationState::held;
+            if (x.id == lea_hold.id) lea_live = true;
+        }
+        CHECK(max_held);
+        CHECK(!lea_live);
+    }
+    CHECK(f.find(wrench.id).status == core::ToolStatus::reserved);
+    // Cancelling twice: refused.
+    CHECK(f.msg(f.station->call(CancelToolReservation{lea_hold.id, f.lea})).find("No live reservation") != std::string::npos);
+
+    // A host cancels Max's hold: nobody is left, the wrench is back on the shelf.
+    REQUIRE(f.station->call(CancelToolReservation{max_wait.id, f.camille}));
+    CHECK(f.find(wrench.id).status == core::ToolStatus::available);
+
+    // The command line cancels the day range: its days are free again, also after a restart.
+    REQUIRE(f.station->call(CancelToolReservation{range.id, std::nullopt}));
+    f.reopen();
+    CHECK(f.find(wrench.id).status == core::ToolStatus::available);
+    auto snap = f.station->snapshot();
+    CHECK(snap->tools->reservations.empty());
+    reserve(truing.id, f.lea, false, core::Date{2026y / 12 / 11}, core::Date{2026y / 12 / 11});
+}

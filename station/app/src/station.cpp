@@ -260,7 +260,8 @@ void Station::set_wake(std::function<void()> wake) {
 Result Station::handle(const Command& c) {
     State& st = *m_state;
     const auto now = m_clock.now();
-    if (!std::holds_alternative<Tick>(c)) st.storage_problem.reset();  // a failure sets it again
+    // A failure sets it again; the clock and the device reports are not commands that write.
+    if (!std::holds_alternative<Tick>(c) && !std::holds_alternative<DevicesChanged>(c)) st.storage_problem.reset();
     return std::visit(
         [&](const auto& cmd) -> Result {
             using T = std::decay_t<decltype(cmd)>;
@@ -270,6 +271,9 @@ Result Station::handle(const Command& c) {
                           std::is_same_v<T, JoinQueue> || std::is_same_v<T, LeaveQueue> ||
                           std::is_same_v<T, EndSession> || std::is_same_v<T, MachineAccess>) {
                 return handle_alloc(c);
+            } else if constexpr (std::is_same_v<T, DevicesChanged>) {
+                m_reader_views = cmd.readers;  // (#5) the hosts' device panel
+                return Done{};
             } else if constexpr (kControllerCommand<T>) {
                 return handle_controllers(c);  // station_controllers.cpp (#4)
             } else if constexpr (kToolCommand<T>) {
@@ -727,6 +731,7 @@ void Station::publish() {
     snap->storage_problem = st.storage_problem;
     if (st.engine) publish_alloc(*snap, now);
     publish_controllers(*snap);
+    snap->devices = m_reader_views;  // (#5)
     publish_repairs(*snap);  // station_repairs.cpp (#8)
     publish_tools(*snap);    // station_tools.cpp (#6)
     std::function<void()> wake;

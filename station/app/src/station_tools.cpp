@@ -511,6 +511,34 @@ Result Station::handle_tools(const Command& command) {
                 }
                 if (auto res = commit(c, cmd.actor); !res) return std::unexpected(res.error());
                 return r;
+            } else if constexpr (std::is_same_v<T, CancelToolReservation>) {
+                auto it = ts.live.find(cmd.reservation);
+                if (it == ts.live.end())
+                    return std::unexpected(problem("No live reservation has the number {0}: it may be over or already cancelled",
+                                                   {num(cmd.reservation)}));
+                core::Reservation r = it->second;
+                // A member cancels their own; someone else's needs a host.
+                if (cmd.actor && *cmd.actor != r.member)
+                    if (auto p = need_host(cmd.actor, "Only a host can cancel another member's reservation")) return std::unexpected(*p);
+                const bool was_held = r.state == core::ReservationState::held;
+                r.state = core::ReservationState::cancelled;
+                ToolChanges c;
+                c.reservations.push_back(r);
+                c.events.push_back(event("reservation.cancelled", sub("reservation", r.id),
+                                         {{"tool", num(r.tool)}, {"member", num(r.member)}, {"why", "cancelled"}}));
+                // A held tool goes to the next on the waiting list, or back on the shelf.
+                if (const auto* t = ts.tool(r.tool); was_held && t && t->status == core::ToolStatus::reserved) {
+                    core::Tool tool = *t;
+                    std::vector<core::Reservation> rest;
+                    for (const auto& x : ts.reservations_of(r.tool))
+                        if (x.id != r.id) rest.push_back(x);
+                    shelve(tool, rest, ts.rules, today, c);
+                    tool.updated_at = now;
+                    c.tools.push_back(tool);
+                    c.events.push_back(event("tool.status", sub("tool", tool.id), {{"status", std::string(core::to_string(tool.status))}}));
+                }
+                if (auto res = commit(c, cmd.actor); !res) return std::unexpected(res.error());
+                return r;
             } else if constexpr (std::is_same_v<T, ToolFlow>) {
                 if (cmd.mode == ToolFlow::Mode::closed) {
                     ts.flow.reset();

@@ -193,6 +193,11 @@ ToolCommands::ToolCommands(CLI::App& app) {
     m_reserve->add_option("--from", m_from, "First day, YYYY-MM-DD");
     m_reserve->add_option("--to", m_to, "Last day, YYYY-MM-DD");
     m_reserve->add_flag("--waiting-list", m_waiting, "Join the waiting list instead");
+    // Like `booking cancel`: the number is in `tool show` and in `reserve --json`.
+    auto* reservation = app.add_subcommand("reservation", "Tool reservations: cancel");
+    m_reservation_cancel = reservation->add_subcommand("cancel", "Cancel a tool reservation or waiting-list place");
+    m_reservation_cancel->add_option("ID", m_reservation, "Reservation number")->required();
+    m_cancel_by_opt = m_reservation_cancel->add_option("--by", m_by, "Member number cancelling (their own; a host: any)");
 
     auto* exp = shared_subcommand(app, "export", "Exports to CSV files");
     m_export_loans = exp->add_subcommand("loans", "Every loan (history included) to a CSV file");
@@ -206,7 +211,7 @@ std::optional<int> ToolCommands::run(Context& ctx) {
     const bool any = m_add->parsed() || m_list->parsed() || m_show->parsed() || m_set->parsed() || m_retire->parsed() ||
                      m_import->parsed() || m_labels->parsed() || m_lend->parsed() || m_return->parsed() ||
                      m_renew->parsed() || m_loans->parsed() || m_reserve->parsed() || m_export_loans->parsed() ||
-                     m_export_overdue->parsed();
+                     m_export_overdue->parsed() || m_reservation_cancel->parsed();
     if (!any) return std::nullopt;
 
     // Field options, checked before the store is opened.
@@ -306,6 +311,31 @@ std::optional<int> ToolCommands::run(Context& ctx) {
             if (!from) return ctx.fail(kBadInput, problem("\"{0}\" is not a date: write YYYY-MM-DD, e.g. 2027-09-30", {m_from}));
             if (!to) return ctx.fail(kBadInput, problem("\"{0}\" is not a date: write YYYY-MM-DD, e.g. 2027-09-30", {m_to}));
         }
+    }
+    if (m_reservation_cancel->parsed()) {
+        if (auto code = ctx.open_station()) return *code;
+        const auto snap = ctx.station->snapshot();
+        app::CancelToolReservation cmd{m_reservation, std::nullopt};
+        if (m_cancel_by_opt->count()) {
+            if (!snap->directory->find(m_by)) return ctx.fail(kBadInput, problem("No member has the number {0}", {std::to_string(m_by)}));
+            cmd.actor = m_by;
+        }
+        bool known = false;
+        for (const auto& x : snap->tools->reservations) known = known || x.id == m_reservation;
+        if (!known)
+            return ctx.fail(kBadInput, problem("No live reservation has the number {0}: it may be over or already cancelled",
+                                               {std::to_string(m_reservation)}));
+        auto r = ctx.station->call(cmd);
+        if (!r) return refused(ctx, r.error());
+        const auto& res = std::get<core::Reservation>(*r);
+        const auto* tool = ctx.station->snapshot()->tools->find(res.tool);
+        if (ctx.json) {
+            std::cout << json{{"id", res.id}, {"tag", tool ? tool->tag : ""}, {"member", res.member}, {"state", core::to_string(res.state)}}.dump()
+                      << '\n';
+        } else {
+            std::cout << core::fill_placeholders(ctx.t("Reservation {0} cancelled"), {std::to_string(res.id)}) << '\n';
+        }
+        return kDone;
     }
     std::optional<core::ToolCondition> condition;
     if (m_return->parsed()) {
@@ -485,7 +515,7 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         for (const auto& r : tv.reservations)
             if (r.tool == t.id)
                 line(r.kind == core::ReservationKind::range ? "Reserved" : "Waiting list",
-                     member_name(*snap, r.member) + (r.kind == core::ReservationKind::range
+                     "#" + std::to_string(r.id) + " " + member_name(*snap, r.member) + (r.kind == core::ReservationKind::range
                                                          ? " " + format_local_date(r.from, ctx.lang) + " – " + format_local_date(r.to, ctx.lang)
                                                          : ""));
         return kDone;

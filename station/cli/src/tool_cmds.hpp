@@ -1,5 +1,5 @@
 // The tool-library commands of the command line (#6): tool add/list/show/set/retire/import/
-// labels, lend, return, renew, loans, reserve, export loans and export overdue.
+// labels, lend, return, renew, loans, reserve, reservation cancel, export loans and export overdue.
 // Layer: cli. Main thread.
 #pragma once
 
@@ -36,7 +36,9 @@ private:
 
     CLI::App *m_add, *m_list, *m_show, *m_set, *m_retire, *m_import, *m_labels;
     CLI::App *m_lend, *m_return, *m_renew, *m_loans, *m_reserve, *m_export_loans, *m_export_overdue;
-    CLI::Option *m_member_opt = nullptr, *m_days_opt = nullptr, *m_by_opt = nullptr;
+    CLI::App* m_reservation_cancel = nullptr;
+    core::ReservationId m_reservation = 0;
+    CLI::Option *m_member_opt = nullptr, *m_days_opt = nullptr, *m_by_opt = nullptr, *m_cancel_by_opt = nullptr;
 };
 
 }  // namespace etabli::cli

@@ -267,19 +267,78 @@ std::string format_part(const Part& p) {
 // [SECTION] Validation
 namespace {
 
+// The three refusals of one field, each a whole sentence so that a translation can name the
+// field in its own words and agree with it ("La marque est trop longue"); `too_long` takes the
+// limit as {0}.
+struct FieldMessages {
+    Problem bad_utf8, control, too_long;
+};
+
+const FieldMessages& brand_messages() {
+    static const FieldMessages m{problem("The brand is not valid text (UTF-8)"),
+                                 problem("The brand contains a control character"),
+                                 problem("The brand is too long: at most {0} characters")};
+    return m;
+}
+const FieldMessages& model_messages() {
+    static const FieldMessages m{problem("The model is not valid text (UTF-8)"),
+                                 problem("The model contains a control character"),
+                                 problem("The model is too long: at most {0} characters")};
+    return m;
+}
+const FieldMessages& category_messages() {
+    static const FieldMessages m{problem("The category is not valid text (UTF-8)"),
+                                 problem("The category contains a control character"),
+                                 problem("The category is too long: at most {0} characters")};
+    return m;
+}
+const FieldMessages& problem_messages() {
+    static const FieldMessages m{problem("The problem is not valid text (UTF-8)"),
+                                 problem("The problem contains a control character"),
+                                 problem("The problem is too long: at most {0} characters")};
+    return m;
+}
+const FieldMessages& done_messages() {
+    static const FieldMessages m{problem("The work done is not valid text (UTF-8)"),
+                                 problem("The work done contains a control character"),
+                                 problem("The work done is too long: at most {0} characters")};
+    return m;
+}
+const FieldMessages& notes_messages() {
+    static const FieldMessages m{problem("The notes are not valid text (UTF-8)"),
+                                 problem("The notes contain a control character"),
+                                 problem("The notes are too long: at most {0} characters")};
+    return m;
+}
+const FieldMessages& part_messages() {
+    static const FieldMessages m{problem("The part name is not valid text (UTF-8)"),
+                                 problem("The part name contains a control character"),
+                                 problem("The part name is too long: at most {0} characters")};
+    return m;
+}
+const FieldMessages& donor_messages() {
+    static const FieldMessages m{problem("The donor is not valid text (UTF-8)"),
+                                 problem("The donor contains a control character"),
+                                 problem("The donor is too long: at most {0} characters")};
+    return m;
+}
+
 // Trimmed, valid UTF-8, no control characters except (with `multiline`) newlines and tabs,
-// at most `max` code points. `field` names the field in the message.
+// at most `max` code points. `msgs` names the field in the refusal.
 std::expected<std::string, Problem> clean_text(std::string_view raw, std::size_t max, bool multiline,
-                                               std::string_view field) {
+                                               const FieldMessages& msgs) {
     const auto t = trim(raw);
     const auto n = utf8_length(t);
-    if (!n) return std::unexpected(problem("The {0} is not valid text (UTF-8)", {std::string(field)}));
+    if (!n) return std::unexpected(msgs.bad_utf8);
     for (unsigned char c : t) {
         if (c == 0x7f || (c < 0x20 && !(multiline && (c == '\n' || c == '\t'))))
-            return std::unexpected(problem("The {0} contains a control character", {std::string(field)}));
+            return std::unexpected(msgs.control);
     }
-    if (*n > max)
-        return std::unexpected(problem("The {0} is too long: at most {1} characters", {std::string(field), std::to_string(max)}));
+    if (*n > max) {
+        Problem p = msgs.too_long;
+        p.args = {std::to_string(max)};
+        return std::unexpected(std::move(p));
+    }
     // Inner runs of blanks folded on one-line fields: "  Btwin   Riverside" is one brand.
     if (multiline) return std::string(t);
     std::string out;
@@ -331,20 +390,20 @@ std::expected<Repair, Problem> validate_repair(Repair r, Date today) {
         std::string* text;
         std::size_t max;
         bool multiline;
-        const char* name;
+        const FieldMessages& msgs;
     };
-    for (const Field& f : {Field{&r.brand, kMaxRepairWord, false, "brand"}, Field{&r.model, kMaxRepairWord, false, "model"},
-                           Field{&r.partner_category, kMaxRepairWord, false, "category"},
-                           Field{&r.problem, kMaxRepairText, true, "problem"}, Field{&r.done, kMaxRepairText, true, "work done"},
-                           Field{&r.notes, kMaxRepairText, true, "notes"}}) {
-        auto t = clean_text(*f.text, f.max, f.multiline, f.name);
+    for (const Field& f : {Field{&r.brand, kMaxRepairWord, false, brand_messages()}, Field{&r.model, kMaxRepairWord, false, model_messages()},
+                           Field{&r.partner_category, kMaxRepairWord, false, category_messages()},
+                           Field{&r.problem, kMaxRepairText, true, problem_messages()}, Field{&r.done, kMaxRepairText, true, done_messages()},
+                           Field{&r.notes, kMaxRepairText, true, notes_messages()}}) {
+        auto t = clean_text(*f.text, f.max, f.multiline, f.msgs);
         if (!t) return std::unexpected(t.error());
         *f.text = std::move(*t);
     }
     if (r.parts.size() > kMaxParts)
         return std::unexpected(problem("At most {0} parts per repair", {std::to_string(kMaxParts)}));
     for (auto& p : r.parts) {
-        auto name = clean_text(p.name, kMaxRepairWord, false, "part");
+        auto name = clean_text(p.name, kMaxRepairWord, false, part_messages());
         if (!name) return std::unexpected(name.error());
         if (name->empty() || name->find(':') != std::string::npos)
             return std::unexpected(problem(
@@ -353,7 +412,7 @@ std::expected<Repair, Problem> validate_repair(Repair r, Date today) {
         p.name = std::move(*name);
         if (p.donor) {
             if (!p.salvaged) return std::unexpected(problem("Only a salvaged part has a donor"));
-            auto d = clean_text(*p.donor, kMaxRepairWord, false, "donor");
+            auto d = clean_text(*p.donor, kMaxRepairWord, false, donor_messages());
             if (!d) return std::unexpected(d.error());
             if (d->empty()) p.donor.reset();
             else p.donor = std::move(*d);

@@ -128,6 +128,7 @@ struct MachinesUi {
         cancel_reason,  // hosts: the reason for a cancellation, on the on-screen keyboard
         pick_member,    // hosts: whom to book for
         hours,          // hosts: the weekly opening hours
+        devices,        // hosts: badge readers and machine controllers (#5, devices.cpp)
     };
     Step step = Step::machines;
     bool as_host = false;          // a host books for `for_member` (outside hours allowed)

@@ -64,4 +64,8 @@ Next draw_repairs(const RepairsView& v, RepairsUi& ui, Commands& out);
 // a role and has none today; "Later" or a pick hides it until the next badge-in.
 bool draw_role_picker(const RepairsView& v, RepairsUi& ui, Commands& out);
 
+// The idle screen's "this month" line: repairs, how many fixed and the volunteer hours of the
+// snapshot's current month; empty when the month has neither repairs nor hours yet.
+std::string idle_month_summary(const app::Snapshot& s, const Tr& tr);
+
 }  // namespace etabli::gui

@@ -51,6 +51,7 @@ struct IdleView {
     const LocalClock* clock = nullptr;                        // with `machines`
     std::vector<std::string> banners;  // "Léa: the laser cutter is free for you…" (queue offers)
     double now = 0;                    // seconds, monotonic: turns the board's pages
+    std::string month_summary;         // (#8) "Ce mois-ci : 12 réparations…"; empty: not shown
 };
 struct IdleUi {
     int page = 0;

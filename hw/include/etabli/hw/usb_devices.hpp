@@ -42,6 +42,9 @@ public:
     std::vector<ReaderStatus> readers() const;
     std::vector<UsbDeviceInfo> plugged() const;  // as of the last rescan
 
+    // The readers as the kiosk's device panel shows them; last taps in wall-clock time.
+    std::vector<app::ReaderView> views() const;
+
 private:
     struct Slot {
         std::unique_ptr<BadgeReader> reader;
@@ -51,10 +54,15 @@ private:
     };
     void open_slot(Slot& s, const UsbDeviceInfo* device);
     void close_slot(Slot& s);
+    // After a rescan: posts app::DevicesChanged when a reader connected, went, read a line or
+    // failed since the last one posted (taps show within one rescan period).
+    void post_changes();
 
     core::Config m_config;
     Sources m_sources;
     BadgeReader::Log m_log;
+    BadgeReader::Post m_post;
+    std::string m_posted;  // what the last DevicesChanged said, as a comparable key; rescan thread only
     std::vector<Slot> m_slots;  // one per configured reader; rescan thread only
 
     mutable std::mutex m_mutex;  // m_plugged, m_wake, m_stopping

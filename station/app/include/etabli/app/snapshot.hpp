@@ -124,6 +124,18 @@ struct ControllerMessage {
     core::Timestamp at{};
 };
 
+// [Readers (#5)] One configured badge reader or tag scanner, as hw's device manager last saw
+// it: for the hosts' device panel.
+struct ReaderView {
+    std::string role;                       // "kiosk", "machine:Laser", "scanner"
+    std::string device;                     // "usb 1-1.3 ffff:0035" or "/dev/input/event3"
+    bool connected = false;
+    std::uint64_t taps = 0;                 // lines read since the station started
+    std::optional<core::Timestamp> last_tap;
+    std::optional<core::Problem> problem;   // why it is not connected, or the last dropped line
+    bool permission_denied = false;         // the udev rule is missing: the panel says what to install
+};
+
 // [Tool library (#6)] The member's kiosk borrow or return flow, as the station keeps it.
 struct ToolFlowView {
     std::uint64_t seq = 0;                // changes with every scan or pick
@@ -197,6 +209,9 @@ struct Snapshot {
     // [Controllers (#4)]
     std::vector<ControllerView> controllers;           // by name
     std::vector<ControllerMessage> controller_messages;  // the latest few, oldest first
+
+    // [Readers (#5)] every configured reader, in etabli.toml order (empty: none configured)
+    std::vector<ReaderView> devices;
 };
 
 }  // namespace etabli::app

@@ -90,6 +90,10 @@ inline constexpr bool kControllerCommand =
     std::is_same_v<T, ControllerUpdate> || std::is_same_v<T, ControllerReset> || std::is_same_v<T, ControllerFault> ||
     std::is_same_v<T, ControllerLeaseLost> || std::is_same_v<T, ControllerCurrent> || std::is_same_v<T, ClearMachineFault>;
 
+// [Readers (#5)] Posted by hw's DeviceManager when a reader appears, goes, reads a line or
+// fails: replaces the whole reader list of the snapshot.
+struct DevicesChanged { std::vector<ReaderView> readers; };
+
 // [Repairs and volunteer hours (#8)] handled in station_repairs.cpp. `actor` empty: the
 // command line (trusted, acts as an admin).
 struct LogRepair { core::Repair repair; std::optional<core::MemberId> actor; };   // id ignored; an unset day: today
@@ -139,6 +143,9 @@ struct ReserveTool {
     core::Date from{}, to{};
     std::optional<core::MemberId> actor;
 };
+// Cancels a live reservation or waiting-list place (a held tool goes to the next in line).
+// A member cancels their own; a host (or the command line) any.
+struct CancelToolReservation { core::ReservationId reservation = 0; std::optional<core::MemberId> actor; };
 // The workshop's tool scanner read a tag (posted by hw): selects the tool in the open kiosk
 // borrow or return flow; with no flow open it is kept as the last scan (inventory screens).
 struct ToolScanned { std::string tag; std::string scanner = "kiosk"; };
@@ -157,7 +164,7 @@ inline constexpr bool kToolCommand =
     std::is_same_v<T, AddTool> || std::is_same_v<T, SetTool> || std::is_same_v<T, RetireTool> ||
     std::is_same_v<T, ImportTools> || std::is_same_v<T, Lend> || std::is_same_v<T, ReturnTool> ||
     std::is_same_v<T, RenewLoan> || std::is_same_v<T, ReserveTool> || std::is_same_v<T, ToolScanned> ||
-    std::is_same_v<T, ToolFlow> || std::is_same_v<T, ToolPick>;
+    std::is_same_v<T, ToolFlow> || std::is_same_v<T, ToolPick> || std::is_same_v<T, CancelToolReservation>;
 
 using Command = std::variant<BadgeSeen, AddMember, AddBadge, RevokeBadge, SetMemberLang,
                              StartEnrolment, CancelEnrolment, ImportMembers, Tick,
@@ -167,7 +174,8 @@ using Command = std::variant<BadgeSeen, AddMember, AddBadge, RevokeBadge, SetMem
                              ControllerCurrent, ClearMachineFault,
                              LogRepair, EditRepair, SetPresenceRole, CorrectPresence,
                              AddTool, SetTool, RetireTool, ImportTools, Lend, ReturnTool, RenewLoan, ReserveTool,
-                             ToolScanned, ToolFlow, ToolPick>;
+                             ToolScanned, ToolFlow, ToolPick, CancelToolReservation,
+                             DevicesChanged>;
 
 // What call() returns: nothing special, a member, a tap, an import summary, or what an
 // allocation command produced.
@@ -266,6 +274,7 @@ private:
     MachineControl* m_control = nullptr;
     std::vector<ControllerView> m_controller_views;          // station thread only (#4)
     std::vector<ControllerMessage> m_controller_messages;    // station thread only (#4)
+    std::vector<ReaderView> m_reader_views;                  // station thread only (#5)
     std::shared_ptr<RepairsState> m_repairs;                 // station thread only (#8)
     std::shared_ptr<ToolsState> m_tools;                     // station thread only (#6)
     std::unique_ptr<State> m_state;  // touched by the station thread only (and start())
