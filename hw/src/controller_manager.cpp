@@ -104,19 +104,26 @@ void ControllerManager::machines_changed(const std::vector<alloc::Machine>& mach
         for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         return s;
     };
-    for (const auto& m : machines)
-        for (auto& c : m_controllers)
+    for (auto& c : m_controllers) {
+        bool changed = false;
+        for (const auto& m : machines)
             for (auto& ch : c->channels) {
                 const bool by_id = ch.machine_name == "#" + std::to_string(m.id);
                 if (by_id || lower(ch.machine_name) == lower(m.name)) {
+                    changed = changed || ch.view.machine != m.id;
                     ch.machine = m.id;
                     ch.rules = m.rules;
                     ch.view.machine = m.id;
                 } else if (ch.machine == m.id) {
                     ch.machine.reset();  // renamed away from this channel
                     ch.view.machine.reset();
+                    changed = true;
                 }
             }
+        // The Station finds a channel's machine in these views (a fault, a lost lease): send
+        // them now rather than at the link's next report.
+        if (changed) publish(*c);
+    }
 }
 
 ControllerManager::Channel* ControllerManager::channel_of(alloc::MachineId machine, Controller** owner) {
