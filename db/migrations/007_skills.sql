@@ -34,16 +34,38 @@ ALTER TABLE machines ADD COLUMN skill_level INTEGER NOT NULL DEFAULT 2 CHECK (sk
 ALTER TABLE tools ADD COLUMN skill_id INTEGER REFERENCES skills(id);
 ALTER TABLE tools ADD COLUMN skill_level INTEGER NOT NULL DEFAULT 2 CHECK (skill_level BETWEEN 1 AND 3);
 
--- Upgrade: nobody loses access. Every machine required its own list (an empty list let
--- nobody in), so every machine now requires a skill named after it at level 2; a tool
--- that needed an authorisation requires a skill named after the tool. A machine and a tool
--- of the same name share the skill. Each listed member gets a level-2 grant.
+-- Supervised use: the level-3 member or host who confirmed a session of a member one level
+-- short; supervisor_left once they checked out (the session is then never extended).
+ALTER TABLE sessions ADD COLUMN supervisor_id INTEGER REFERENCES members(id);
+ALTER TABLE sessions ADD COLUMN supervisor_left INTEGER NOT NULL DEFAULT 0 CHECK (supervisor_left IN (0, 1));
+
+-- Upgrade: nobody loses access and nobody gains any. Every machine required its own list
+-- (an empty list let nobody in), so every machine now requires a skill of its own at level
+-- 2, named after it; so does every tool that needed an authorisation. Names must stay
+-- apart (skill names ignore case): a machine whose name another machine already has in
+-- other letter case adds its number, a tool whose name a machine or another such tool has
+-- adds its tag. Each listed member gets a level-2 grant of that skill.
+CREATE TEMP TABLE upgrade_skill_names (kind TEXT NOT NULL, item INTEGER NOT NULL, name TEXT NOT NULL);
+INSERT INTO upgrade_skill_names (kind, item, name)
+    SELECT 'machine', m.id,
+           CASE WHEN EXISTS (SELECT 1 FROM machines o WHERE o.id < m.id AND o.name = m.name COLLATE NOCASE)
+                THEN m.name || ' (' || m.id || ')' ELSE m.name END
+    FROM machines m;
+INSERT INTO upgrade_skill_names (kind, item, name)
+    SELECT 'tool', t.id,
+           CASE WHEN EXISTS (SELECT 1 FROM machines o WHERE o.name = t.name COLLATE NOCASE)
+                  OR EXISTS (SELECT 1 FROM tools o WHERE o.needs_authorisation = 1 AND o.id <> t.id
+                             AND o.name = t.name COLLATE NOCASE)
+                THEN t.name || ' (' || t.tag || ')' ELSE t.name END
+    FROM tools t WHERE t.needs_authorisation = 1;
 INSERT OR IGNORE INTO skills (name, category, created_at)
-    SELECT name, 'machine', strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM machines;
-INSERT OR IGNORE INTO skills (name, category, created_at)
-    SELECT name, 'tool', strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM tools WHERE needs_authorisation = 1;
-UPDATE machines SET skill_id = (SELECT s.id FROM skills s WHERE s.name = machines.name), skill_level = 2;
-UPDATE tools SET skill_id = (SELECT s.id FROM skills s WHERE s.name = tools.name), skill_level = 2
+    SELECT name, kind, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM upgrade_skill_names ORDER BY kind, item;
+UPDATE machines SET skill_level = 2, skill_id =
+    (SELECT s.id FROM upgrade_skill_names u JOIN skills s ON s.name = u.name
+     WHERE u.kind = 'machine' AND u.item = machines.id);
+UPDATE tools SET skill_level = 2, skill_id =
+    (SELECT s.id FROM upgrade_skill_names u JOIN skills s ON s.name = u.name
+     WHERE u.kind = 'tool' AND u.item = tools.id)
     WHERE needs_authorisation = 1;
 INSERT INTO skill_grants (member_id, skill_id, level, signed_by, signed_at, note)
     SELECT a.member_id, m.skill_id, 2, NULL, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'upgrade'
@@ -51,3 +73,7 @@ INSERT INTO skill_grants (member_id, skill_id, level, signed_by, signed_at, note
     UNION
     SELECT a.member_id, t.skill_id, 2, NULL, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'upgrade'
     FROM tool_authorisations a JOIN tools t ON t.id = a.tool_id;
+DROP TABLE upgrade_skill_names;
+-- The machine lists are now grants; the station derives who may use a machine from them.
+-- (tool_authorisations stays, read for display only, until the tool store drops it.)
+DROP TABLE machine_authorisations;

@@ -45,7 +45,8 @@ namespace {
     "id, machine_id, member_id, starts_at, ends_at, state, created_by, walk_in, series, created_at, " \
     "host_note, notice_seen"
 #define ETABLI_SESSION_COLUMNS \
-    "id, machine_id, member_id, booking_id, started_at, allowed_until, ended_at, end_reason, warned"
+    "id, machine_id, member_id, booking_id, started_at, allowed_until, ended_at, end_reason, warned, supervisor_id, " \
+    "supervisor_left"
 #define ETABLI_QUEUE_COLUMNS "id, member_id, machine_id, pool, joined_at, offered_machine_id, offer_expires_at"
 
 // Rows that ended longer ago than this are of no use to the engine (the quota looks a week
@@ -193,6 +194,8 @@ std::expected<alloc::Session, Problem> read_session(const Statement& st) {
         s.end_reason = *e;
     }
     s.warned = st.column_int(8) != 0;
+    if (!st.is_null(9)) s.supervisor = st.column_int(9);  // (#7)
+    s.supervisor_left = st.column_int(10) != 0;
     return s;
 }
 
@@ -225,13 +228,8 @@ std::expected<std::optional<core::Date>, Problem> read_day(const Statement& st, 
 
 std::string subject(const char* kind, std::int64_t id) { return std::string(kind) + ":" + std::to_string(id); }
 
-std::vector<alloc::MemberId> sorted_unique(std::vector<alloc::MemberId> ids) {
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    return ids;
-}
-
-// The stored machine with its authorisations, or nothing.
+// The stored machine, or nothing. Who may use it is not stored with it: since skills (#7,
+// migration 007) the station derives Machine::authorised from the grants.
 std::expected<std::optional<alloc::Machine>, Problem> find_machine(Connection& c, alloc::MachineId id) {
     std::optional<alloc::Machine> found;
     {
@@ -242,13 +240,6 @@ std::expected<std::optional<alloc::Machine>, Problem> find_machine(Connection& c
         ETABLI_TRY(m, read_machine(**st));
         found = std::move(*m);
         (*st)->reset();
-    }
-    ETABLI_TRY(st, c.cached("SELECT member_id FROM machine_authorisations WHERE machine_id = ?1 ORDER BY member_id"));
-    (*st)->bind(1, id);
-    while (true) {
-        ETABLI_TRY(row, (*st)->step());
-        if (!*row) break;
-        found->authorised.push_back((*st)->column_int(0));
     }
     return found;
 }
@@ -273,13 +264,11 @@ std::vector<std::string_view> machine_changes(const alloc::Machine& a, const all
     if (x.grace_after != y.grace_after) out.push_back("grace_after");
     if (x.host_loss.kind != y.host_loss.kind || x.host_loss.seconds != y.host_loss.seconds)
         out.push_back("host_loss");
-    if (a.authorised != b.authorised) out.push_back("authorised");
     return out;
 }
 
 std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std::optional<core::MemberId> actor,
                                            Timestamp at) {
-    m.authorised = sorted_unique(std::move(m.authorised));
     ETABLI_TRY(prev, find_machine(c, m.id));
     std::vector<std::string_view> changed;
     if (*prev) {
@@ -325,69 +314,66 @@ std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std:
         s.bind(18, ts(at));
         ETABLI_CHECK(s.run());
     }
-    const std::vector<alloc::MemberId> before = *prev ? (*prev)->authorised : std::vector<alloc::MemberId>{};
-    if (before != m.authorised) {
-        ETABLI_TRY(del, c.cached("DELETE FROM machine_authorisations WHERE machine_id = ?1"));
-        (*del)->bind(1, m.id);
-        ETABLI_CHECK((*del)->run());
-        ETABLI_TRY(ins, c.cached("INSERT INTO machine_authorisations (machine_id, member_id) VALUES (?1, ?2)"));
-        for (alloc::MemberId who : m.authorised) {
-            (*ins)->reset();
-            (*ins)->bind(1, m.id).bind(2, who);
-            ETABLI_CHECK((*ins)->run());
-        }
-    }
     Detail detail;
     std::string_view kind = "machine.added";
     if (!*prev) {
         detail.add("status", alloc::to_string(m.status));
-        if (!m.authorised.empty()) detail.add_ids("authorised", m.authorised);
     } else {
         const bool status = std::find(changed.begin(), changed.end(), "status") != changed.end();
-        const bool only_list = changed.size() == 1 && changed.front() == "authorised";
-        kind = status ? "machine.status" : only_list ? "machine.authorised" : "machine.changed";
+        kind = status ? "machine.status" : "machine.changed";
         if (status) detail.add("status", alloc::to_string(m.status)).add("was", alloc::to_string((*prev)->status));
         detail.add_list("changed", changed);
-        if (before != m.authorised) {
-            std::vector<std::int64_t> added, removed;
-            std::set_difference(m.authorised.begin(), m.authorised.end(), before.begin(), before.end(),
-                                std::back_inserter(added));
-            std::set_difference(before.begin(), before.end(), m.authorised.begin(), m.authorised.end(),
-                                std::back_inserter(removed));
-            detail.add_ids("added", added).add_ids("removed", removed);
-        }
     }
     return append_event(c, at, actor, kind, subject("machine", m.id), detail);
 }
 
+// Booked or active: the rows load_alloc reads from the floor of 009.
+bool is_live(alloc::BookingState s) { return s == alloc::BookingState::booked || s == alloc::BookingState::active; }
+
 std::expected<void, Problem> write_booking(Connection& c, const alloc::Booking& b, std::optional<core::MemberId> actor,
                                            Timestamp at) {
-    std::optional<alloc::Booking> prev;
-    {
-        ETABLI_TRY(st, c.cached("SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings WHERE id = ?1"));
-        (*st)->bind(1, b.id);
-        ETABLI_TRY(row, (*st)->step());
-        if (*row) {
-            ETABLI_TRY(p, read_booking(**st));
-            if (*p == b) return {};
-            prev = std::move(*p);
-        }
-        (*st)->reset();
-    }
-    {
-        ETABLI_TRY(st, c.cached("INSERT INTO bookings (" ETABLI_BOOKING_COLUMNS ") "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
-                                "ON CONFLICT(id) DO UPDATE SET machine_id = excluded.machine_id, "
-                                "member_id = excluded.member_id, starts_at = excluded.starts_at, "
-                                "ends_at = excluded.ends_at, state = excluded.state, "
-                                "created_by = excluded.created_by, walk_in = excluded.walk_in, "
-                                "series = excluded.series, created_at = excluded.created_at, "
-                                "host_note = excluded.host_note, notice_seen = excluded.notice_seen"));
-        Statement& s = **st;
+    const auto bind_row = [&](Statement& s) {
         s.bind(1, b.id).bind(2, b.machine).bind(3, b.member).bind(4, ts(b.start)).bind(5, ts(b.end));
         s.bind(6, alloc::to_string(b.state)).bind(7, b.created_by == 0 ? std::optional<std::int64_t>{} : std::optional<std::int64_t>{b.created_by}).bind(8, flag(b.walk_in)).bind(9, b.series);
         s.bind(10, ts(b.created_at)).bind(11, b.host_note).bind(12, flag(b.notice_seen));
-        ETABLI_CHECK(s.run());
+    };
+    // Most bookings written are new: insert first, and only when the id is taken read the
+    // stored row (for the event) and update it. DO NOTHING covers the id alone: any other
+    // constraint still fails the statement.
+    std::optional<alloc::Booking> prev;
+    {
+        ETABLI_TRY(st, c.cached("INSERT INTO bookings (" ETABLI_BOOKING_COLUMNS ") "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                                "ON CONFLICT(id) DO NOTHING"));
+        bind_row(**st);
+        ETABLI_CHECK((*st)->run());
+    }
+    if (c.changes() == 0) {
+        {
+            ETABLI_TRY(st, c.cached("SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings WHERE id = ?1"));
+            (*st)->bind(1, b.id);
+            ETABLI_TRY(row, (*st)->step());
+            if (!*row) {
+                (*st)->reset();
+                return std::unexpected(core::problem("Cannot store booking {0}: its id is taken but no row has it",
+                                                     {std::to_string(b.id)}));
+            }
+            ETABLI_TRY(p, read_booking(**st));
+            (*st)->reset();
+            if (*p == b) return {};
+            prev = std::move(*p);
+        }
+        ETABLI_TRY(st, c.cached("UPDATE bookings SET machine_id = ?2, member_id = ?3, starts_at = ?4, ends_at = ?5, "
+                                "state = ?6, created_by = ?7, walk_in = ?8, series = ?9, created_at = ?10, "
+                                "host_note = ?11, notice_seen = ?12 WHERE id = ?1"));
+        bind_row(**st);
+        ETABLI_CHECK((*st)->run());
+        // A booking live again below the floor of 009 (no rule does it today) lowers it.
+        if (is_live(b.state) && !is_live(prev->state)) {
+            ETABLI_TRY(fl, c.cached("UPDATE bookings_live_floor SET floor = MIN(floor, ?1) WHERE id = 1"));
+            (*fl)->bind(1, b.id);
+            ETABLI_CHECK((*fl)->run());
+        }
     }
     Detail detail;
     detail.add("machine", b.machine).add("member", b.member).add("start", ts(b.start)).add("end", ts(b.end));
@@ -429,12 +415,13 @@ std::expected<void, Problem> write_session(Connection& c, const alloc::Session& 
     }
     {
         ETABLI_TRY(st, c.cached("INSERT INTO sessions (" ETABLI_SESSION_COLUMNS ") "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
                                 "ON CONFLICT(id) DO UPDATE SET machine_id = excluded.machine_id, "
                                 "member_id = excluded.member_id, booking_id = excluded.booking_id, "
                                 "started_at = excluded.started_at, allowed_until = excluded.allowed_until, "
                                 "ended_at = excluded.ended_at, end_reason = excluded.end_reason, "
-                                "warned = excluded.warned"));
+                                "warned = excluded.warned, supervisor_id = excluded.supervisor_id, "
+                                "supervisor_left = excluded.supervisor_left"));
         Statement& s = **st;
         s.bind(1, x.id).bind(2, x.machine).bind(3, x.member).bind(4, x.booking).bind(5, ts(x.started));
         s.bind(6, ts(x.allowed_until)).bind(7, optional_ts(x.ended));
@@ -443,7 +430,7 @@ std::expected<void, Problem> write_session(Connection& c, const alloc::Session& 
         } else {
             s.bind_null(8);
         }
-        s.bind(9, flag(x.warned));
+        s.bind(9, flag(x.warned)).bind(10, x.supervisor).bind(11, flag(x.supervisor_left));
         ETABLI_CHECK(s.run());
     }
     Detail detail;
@@ -461,9 +448,12 @@ std::expected<void, Problem> write_session(Connection& c, const alloc::Session& 
     } else if (!prev->warned && x.warned) {
         kind = "session.warned";
         detail.add("until", ts(x.allowed_until));
+    } else if (!prev->supervisor_left && x.supervisor_left) {
+        kind = "session.supervisor_left";  // (#7)
     } else {
         kind = "session.changed";
     }
+    if (x.supervisor) detail.add("supervisor", *x.supervisor);
     if (x.ended) detail.add("ended", ts(*x.ended));
     if (x.end_reason) detail.add("reason", alloc::to_string(*x.end_reason));
     return append_event(c, at, actor, kind, subject("session", x.id), detail);
@@ -574,6 +564,27 @@ std::expected<void, Problem> write_counters(Connection& c, const alloc::IdCounte
     return (*st)->run();
 }
 
+// Moves the floor of 009 up to the oldest live booking `s` holds (or the next id when none
+// is live), after a load. The floor is only where the next load starts reading: when it
+// cannot be written (a read-only file, another writer holding the lock) that load reads a
+// few more rows, nothing else, so failures are left unreported. The NOT EXISTS re-checks,
+// under the write lock, that no row made live since the load sits below the new floor.
+void advance_live_floor(Connection& c, const alloc::EngineState& s, std::optional<alloc::BookingId> stored) {
+    alloc::BookingId floor = s.next_ids.booking;
+    for (const alloc::Booking& b : s.bookings)
+        if (is_live(b.state)) floor = std::min(floor, b.id);
+    if (stored && *stored >= floor) return;
+    auto tx = Transaction::begin(c);
+    if (!tx) return;
+    auto st = c.cached("INSERT INTO bookings_live_floor (id, floor) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE "
+                       "SET floor = excluded.floor WHERE floor < excluded.floor AND NOT EXISTS "
+                       "(SELECT 1 FROM bookings WHERE id >= floor AND id < excluded.floor "
+                       "AND state IN ('booked', 'active'))");
+    if (!st) return;
+    (*st)->bind(1, floor);
+    if ((*st)->run()) (void)tx->commit();
+}
+
 }  // namespace
 
 // [Load] -----------------------------------------------------------------------------------
@@ -590,19 +601,6 @@ std::expected<alloc::EngineState, Problem> SqliteStore::load_alloc(Timestamp now
                 if (!*row) break;
                 ETABLI_TRY(m, read_machine(*st));
                 s.machines.push_back(std::move(*m));
-            }
-        }
-        {
-            std::unordered_map<alloc::MachineId, std::size_t> index;
-            for (std::size_t i = 0; i < s.machines.size(); ++i) index.emplace(s.machines[i].id, i);
-            // Primary-key order: each machine's list comes out sorted.
-            ETABLI_TRY(st, m_conn.prepare("SELECT machine_id, member_id FROM machine_authorisations "
-                                          "ORDER BY machine_id, member_id"));
-            while (true) {
-                ETABLI_TRY(row, st->step());
-                if (!*row) break;
-                auto it = index.find(st->column_int(0));
-                if (it != index.end()) s.machines[it->second].authorised.push_back(st->column_int(1));
             }
         }
         {
@@ -652,13 +650,16 @@ std::expected<alloc::EngineState, Problem> SqliteStore::load_alloc(Timestamp now
             }
         }
         {
-            // Three disjoint parts, each served by its partial index (named: the planner
-            // could otherwise walk every old row): the million rows of history are never
-            // scanned. Each WHERE repeats its index's condition word for word, which is
+            // Three disjoint parts, the ended ones each served by its partial index (named:
+            // the planner could otherwise walk every old row): the million rows of history
+            // are never scanned. Each WHERE repeats its index's condition word for word, which is
             // what lets SQLite use a partial index.
+            // The live part reads the table by id from the floor of 009 (COALESCE: a
+            // missing floor row reads it all rather than miss a booking).
             ETABLI_TRY(st, m_conn.prepare(
-                               "SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings INDEXED BY bookings_live "
-                               "WHERE state IN ('booked', 'active') "
+                               "SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
+                               "WHERE id >= COALESCE((SELECT floor FROM bookings_live_floor WHERE id = 1), 0) "
+                               "AND state IN ('booked', 'active') "
                                "UNION ALL SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
                                "INDEXED BY bookings_ended "
                                "WHERE state IN ('completed', 'no_show', 'cancelled') AND ends_at >= ?1 "
@@ -724,7 +725,14 @@ std::expected<alloc::EngineState, Problem> SqliteStore::load_alloc(Timestamp now
                 s.as_of = *as_of;
             }
         }
+        std::optional<alloc::BookingId> stored_floor;
+        {
+            ETABLI_TRY(st, m_conn.prepare("SELECT floor FROM bookings_live_floor WHERE id = 1"));
+            ETABLI_TRY(row, st->step());
+            if (*row) stored_floor = st->column_int(0);
+        }
         ETABLI_CHECK(tx->commit());
+        advance_live_floor(m_conn, s, stored_floor);
         return s;
     });
 }

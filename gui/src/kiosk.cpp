@@ -49,6 +49,8 @@ core::Lang Kiosk::lang() const {
         case Screen::machines: return m_home.lang;
         case Screen::repairs: return m_home.lang;
         case Screen::tools: return m_home.lang;  // (#6)
+        case Screen::checkouts: return m_home.lang;  // (#8)
+        case Screen::skills: return m_home.lang;     // (#7)
     }
     return m_idle.lang;
 }
@@ -76,6 +78,7 @@ void Kiosk::go_idle(const app::Snapshot& s, CommandList& out) {
     m_enrol_seen_active = false;
     m_machines = MachinesUi{};
     m_repairs = RepairsUi{};
+    m_skills = SkillsUi{};  // (#7)
     m_notices.clear();
     m_offers_hidden.clear();
     m_typed.clear();
@@ -181,7 +184,10 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
     if (s.last_tap && s.last_tap->seq != m_seen_tap) {
         m_seen_tap = s.last_tap->seq;
         // During an enrolment the station captures badges instead of checking in.
-        if (m_screen != Screen::enrol) show_tap(s, *s.last_tap, now);
+        if (skills_tap(s, *s.last_tap, now, cmds)) {  // (#7) "I'll help", attendance, a supervisor
+        } else if (m_screen != Screen::enrol) {
+            show_tap(s, *s.last_tap, now);
+        }
     }
     handle_reply(s, now, out);
 
@@ -246,6 +252,8 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                                                    {o.member_name, o.machine_name, o.until_hhmm}));
             for (auto& b : controller_banners(s, v.tr)) v.banners.push_back(std::move(b));  // (#4)
             v.month_summary = idle_month_summary(s, v.tr);  // (#8)
+            v.help = idle_help_requests(s.know.get(), v.tr);  // (#7)
+            if (s.know) v.help_capture = &s.know->capture;     // (#7) "J'aide" badge capture
             next = draw_idle(v, m_idle, cmds);
             break;
         }
@@ -255,6 +263,8 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             if (s.tools)
                 for (const auto* l : s.tools->loans_of(m_home_view.member.id)) m_home_view.loans.push_back(*l);
             m_home_view.fonts = fonts;
+            m_home_view.checkouts_to_correct = static_cast<int>(s.presence_corrections.size());  // (#8)
+            m_home_view.skill_warnings = skill_warnings(s.skills.get(), m_home_view.member.id, m_home_view.tr);  // (#7)
             if (!m_notices.empty()) {
                 NoticesView nv;
                 nv.tr = m_home_view.tr;
@@ -274,6 +284,15 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             if (next == Next::tools) {  // (#6)
                 m_tools = ToolsUi{};
                 m_screen = Screen::tools;
+                next = Next::stay;
+            }
+            if (next == Next::skills || next == Next::knowhow) {  // (#7)
+                open_skills(next, Screen::member_home, 0, 0);
+                next = Next::stay;
+            }
+            if (next == Next::checkouts) {  // (#8)
+                m_checkouts = CheckoutsUi{};
+                m_screen = Screen::checkouts;
                 next = Next::stay;
             }
             if (next == Next::repairs) {  // (#8)
@@ -307,7 +326,12 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             v.viewer = m_home_view.member;
             v.snap = &s;
             v.clock = clock;
+            if (supervision_frame(s, now)) break;  // (#7) a trainer's badge is awaited
             next = draw_machines(v, m_machines, cmds);
+            if (next == Next::skill_info || next == Next::knowhow) {  // (#7)
+                open_skills(next, Screen::machines, m_machines.machine, 0);
+                next = Next::stay;
+            }
             if (next == Next::home) {
                 m_screen = Screen::member_home;
                 next = Next::stay;
@@ -317,6 +341,10 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
         case Screen::tools: {  // (#6)
             ToolsScreenView tv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
             next = draw_tools(tv, m_tools, cmds);
+            if (next == Next::skill_info) {  // (#7) a skill refusal: the tool's skill page
+                if (const core::Tool* t = skill_refused_tool(s)) open_skills(next, Screen::tools, 0, t->id);
+                next = Next::stay;
+            }
             if (next == Next::home) {
                 m_screen = Screen::member_home;
                 next = Next::stay;
@@ -326,6 +354,18 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
         case Screen::repairs: {  // (#8)
             RepairsView rv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s, nullptr};
             next = draw_repairs(rv, m_repairs, cmds);
+            if (next == Next::home) {
+                m_screen = Screen::member_home;
+                next = Next::stay;
+            }
+            break;
+        }
+        case Screen::skills:  // (#7)
+            next = skills_frame(s, clock, now, cmds);
+            break;
+        case Screen::checkouts: {  // (#8)
+            CheckoutsView cv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
+            next = draw_checkouts(cv, m_checkouts, cmds);
             if (next == Next::home) {
                 m_screen = Screen::member_home;
                 next = Next::stay;

@@ -43,18 +43,41 @@ LocalClock LocalClock::of(core::Timestamp at, std::string_view local_hhmm, core:
     return c;
 }
 
+minutes LocalClock::offset_at(core::Timestamp t) const {
+    if (!changes) return offset;
+    // The last change at or before t; before the first, the first (yesterday's) offset.
+    auto it = std::upper_bound(changes->begin(), changes->end(), t,
+                               [](core::Timestamp x, const app::OffsetChange& c) { return x < c.from; });
+    return it == changes->begin() ? it->offset : std::prev(it)->offset;
+}
+
 core::Date LocalClock::day_of(core::Timestamp t) const {
-    return core::Date{std::chrono::floor<std::chrono::days>(t + offset)};
+    return core::Date{std::chrono::floor<std::chrono::days>(t + offset_at(t))};
 }
 
 int LocalClock::minute_of_day(core::Timestamp t) const {
-    const auto local = t + offset;
+    const auto local = t + offset_at(t);
     return static_cast<int>(
         std::chrono::duration_cast<minutes>(local - std::chrono::floor<std::chrono::days>(local)).count());
 }
 
+// A local time that exists twice (clocks going back) gives the earlier instant; one that
+// does not exist (clocks going forward) the instant of the jump, as the engine reads them.
 core::Timestamp LocalClock::utc(core::Date d, int minute) const {
-    return core::Timestamp{std::chrono::sys_days(d)} + minutes{minute} - offset;
+    const core::Timestamp local{core::Timestamp{std::chrono::sys_days(d)} + minutes{minute}};
+    if (!changes) return local - offset;
+    // The candidates: the local time read with each offset in force around it.
+    std::optional<core::Timestamp> best;
+    for (const app::OffsetChange& c : *changes) {
+        const core::Timestamp t = local - c.offset;
+        if (offset_at(t) == c.offset && (!best || t < *best)) best = t;
+    }
+    if (best) return *best;
+    // In a gap: the instant the clocks jumped, the first change after local − old offset.
+    const core::Timestamp before = local - offset_at(local - std::chrono::hours{24});
+    for (const app::OffsetChange& c : *changes)
+        if (c.from > local - std::chrono::hours{24} && c.from <= before) return c.from;
+    return local - offset_at(local);
 }
 
 std::string LocalClock::hhmm(core::Timestamp t) const { return hhmm_of(minute_of_day(t)); }
@@ -513,12 +536,16 @@ Next step_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
         IdScope row(m.machine.id);
         const bool ok = authorised(m.machine, ui.for_member);
         ButtonOpts o;
-        o.enabled = ok;
+        o.enabled = ok || !ui.as_host;  // (#7) a member not trained opens the skill page: why, next training
         o.caption = caption_of(m);
         if (ok) o.caption_color = machine_status(m, v.clock, v.tr).color;
         o.font = font;
         at(c.x + static_cast<float>(i % cols) * (tw + gap()), top + static_cast<float>(i / cols) * (tile_h + gap()));
         if (button(m.machine.name, "open", ImVec2(tw, tile_h), o)) {
+            if (!ok) {  // (#7)
+                ui.machine = m.machine.id;
+                return Next::skill_info;
+            }
             go(ui, Step::machine);
             ui.machine = m.machine.id;
             ui.day = 0;
@@ -704,6 +731,14 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         return Next::stay;
     }
     y += action_h + gap();
+    {  // (#7) the skill this machine needs, its next training and its know-how cards
+        ButtonOpts so;
+        so.tone = ok ? Tone::normal : Tone::danger;
+        at(side_x, y);
+        if (button(ok ? v.tr("Know-how cards") : v.tr("Training needed"), "skill_info", ImVec2(side_w, action_h), so))
+            return Next::skill_info;
+        y += action_h + gap();
+    }
     message_line(v, ui, side_x, y + fs * 0.3f, side_w, c.y + c.h - y - fs * 0.3f, true);
 
     // The day: navigation, the bar, the start times.
@@ -1471,7 +1506,25 @@ Next step_devices(const MachinesView& v, MachinesUi& ui, Commands&) {
         return Next::stay;
     }
     const float top = c.y + th + gap();
-    draw_devices(*v.snap, v.tr, v.clock, c.x, top, c.w, c.y + c.h - top);
+    // (#5) enrolling a new reader: its own screen (reader_enrol.cpp), from a button under the lists.
+    const float bar_y = c.y + c.h - th;
+    draw_devices(*v.snap, v.tr, v.clock, c.x, top, c.w, bar_y - gap() - top);
+    const std::string enrol = v.tr("Enrol a reader");
+    const float bw = button_width(enrol, 8.0f);
+    at(c.x + c.w - bw, bar_y);
+    ButtonOpts o;
+    o.tone = Tone::primary;
+    if (button(enrol, "enrol_reader", ImVec2(bw, th), o)) {
+        go(ui, Step::enrol_reader);
+        ui.reader_enrol = ReaderEnrolUi{};
+    }
+    return Next::stay;
+}
+
+// [Host: enrol a reader] (#5) the screen itself is reader_enrol.cpp's
+Next step_enrol_reader(const MachinesView& v, MachinesUi& ui, Commands& out) {
+    ReaderEnrolView rv{v.tr, v.fonts, v.viewer, v.snap};
+    if (draw_reader_enrol(rv, ui.reader_enrol, out)) go(ui, Step::devices);
     return Next::stay;
 }
 
@@ -1493,6 +1546,7 @@ Next draw_machines(const MachinesView& v, MachinesUi& ui, Commands& out) {
         case Step::pick_member: return step_pick_member(v, ui, out);
         case Step::hours: return step_hours(v, ui, out);
         case Step::devices: return step_devices(v, ui, out);
+        case Step::enrol_reader: return step_enrol_reader(v, ui, out);
     }
     return Next::stay;
 }

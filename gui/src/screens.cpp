@@ -283,7 +283,7 @@ void present_panel(const IdleView& v, IdleUi& ui, Box p, bool compact) {
 
 }  // namespace
 
-Next draw_idle(const IdleView& v, IdleUi& ui, Commands&) {
+Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
     IdScope scope("idle");
     const Box c = content();
     const float fs = ImGui::GetFontSize();
@@ -322,6 +322,17 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands&) {
         text_block(v.banners[i], "offer" + std::to_string(i), bw - 2 * pad, Align::left, nullptr, colors::kBackground);
         top_end = by + h;
     }
+    // (#7) Attendance by badge belongs to the trainer's screen: back at idle (a time-out), the
+    // next badges must check in and out again.
+    if (v.help_capture && v.help_capture->attendance && ui.help.attendance_stopped != v.help_capture->seq) {
+        out.post(app::StopAttendance{});
+        ui.help.attendance_stopped = v.help_capture->seq;
+    }
+    // (#7) Open help requests, each with "I'll help"; the call to action keeps its room.
+    if (!v.help.empty() || ui.help.offering || !ui.help.thanks.empty() || !ui.help.problem.empty() ||
+        (v.help_capture && v.help_capture->seq != ui.help.capture_seq))
+        top_end = draw_idle_help(v.help, ui.help, v.tr, c.x, top_end, left_w, switch_y - fs * 4, v.now,
+                                 v.help_capture, out);
 
     // The call to action, in the kiosk's language first and the other one under it, with
     // a picture of a badge being tapped.
@@ -407,6 +418,11 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     text_block(status, "status", c.w, Align::left, nullptr, colors::kOk);
     at(c.x, ImGui::GetCursorPosY());
     draw_home_loans(v.loans, v.tr, c.w, 2);  // (#6) overdue tools first thing, in red
+    for (std::size_t i = 0; i < v.skill_warnings.size() && i < 2; ++i) {  // (#7) skills about to lapse
+        at(c.x, ImGui::GetCursorPosY());
+        text_block(ellipsize(v.skill_warnings[i], c.w), "skill_warn" + std::to_string(i), c.w, Align::left, nullptr,
+                   colors::kAccent);
+    }
 
     // Tiles: what the station will offer, shown now but disabled; hosts can enrol badges.
     struct Tile {
@@ -422,9 +438,11 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     }
     for (const Tile& t : std::initializer_list<Tile>{{"Borrow a tool", "borrow", true},  // (#6)
                                                      {"Repairs", "repairs", v.member.role != core::Role::member},  // (#8)
-                                                     {"Know-how", "knowhow", false},
-                                                     {"Who can help?", "help", false}})
+                                                     {"Know-how", "knowhow", true},  // (#7)
+                                                     {"My skills", "skills", true}})  // (#7)
         tiles.push_back(t);
+    // (#8) hosts correct forgotten check-outs; the tile says how many wait.
+    if (core::can_host(v.member.role)) tiles.push_back({"Check-outs to correct", "checkouts", true});
     const float grid_y = ImGui::GetCursorPosY() + fs * 0.5f;
     const float grid_h = c.y + c.h - grid_y;
     const int cols = tiles.size() > 6 ? 4 : 3;
@@ -460,6 +478,8 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         o.tone = tiles[i].enabled ? Tone::selected : Tone::normal;
         o.font = tile_font;
         if (!tiles[i].enabled) o.caption = soon;
+        if (std::string_view(tiles[i].id) == "checkouts" && v.checkouts_to_correct > 0)  // (#8)
+            o.caption = v.tr.fmt("{0} waiting", {std::to_string(v.checkouts_to_correct)});
         if (button(v.tr(tiles[i].msgid), tiles[i].id, ImVec2(tw, tile_h), o)) {
             const std::string_view id = tiles[i].id;
             if (id == "enrol") next = Next::start_enrol;
@@ -467,6 +487,9 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
             if (id == "machines") next = Next::host_machines;
             if (id == "repairs") next = Next::repairs;  // (#8)
             if (id == "borrow") next = Next::tools;     // (#6)
+            if (id == "skills") next = Next::skills;    // (#7)
+            if (id == "knowhow") next = Next::knowhow;  // (#7)
+            if (id == "checkouts") next = Next::checkouts;  // (#8)
         }
     }
     return next;

@@ -5,6 +5,7 @@
 //   Home strip  draw_home_loans
 //   Steps       menu, borrow (+ search), give back, overdue, deposits
 #include <etabli/gui/tools.hpp>
+#include <etabli/gui/skills.hpp>
 
 #include "kit.hpp"
 
@@ -86,18 +87,24 @@ Next draw_menu(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
         bool enabled;
     };
     std::vector<Action> actions{{"Borrow", "borrow", true}, {"Return", "give_back", !loans.empty()}};
+    if (v.viewer.role != core::Role::member) actions.push_back({"Lend for a member", "lend_for", true});
     if (host) {
+        actions.push_back({"Inventory", "inventory", true});
         actions.push_back({"Overdue", "overdue", true});
         actions.push_back({"Deposits held", "deposits", true});
     }
-    const float bw = (c.w - static_cast<float>(actions.size() - 1) * gap()) / static_cast<float>(actions.size());
+    // One row; two on a narrow screen when hosts get their six actions.
+    const std::size_t n = actions.size();
+    const std::size_t per_row = n > 4 && c.w < ImGui::GetFontSize() * 70 ? (n + 1) / 2 : n;
+    const float bw = (c.w - static_cast<float>(per_row - 1) * gap()) / static_cast<float>(per_row);
     const float y = ImGui::GetCursorPosY();
+    const float row_h = per_row < n ? th * 1.3f : th * 1.5f;
     for (std::size_t i = 0; i < actions.size(); ++i) {
-        at(c.x + static_cast<float>(i) * (bw + gap()), y);
+        at(c.x + static_cast<float>(i % per_row) * (bw + gap()), y + static_cast<float>(i / per_row) * (row_h + gap()));
         ButtonOpts o;
         o.tone = Tone::selected;
         o.enabled = actions[i].enabled;
-        if (button(v.tr(actions[i].msgid), actions[i].id, ImVec2(bw, th * 1.5f), o)) {
+        if (button(v.tr(actions[i].msgid), actions[i].id, ImVec2(bw, row_h), o)) {
             const std::string_view id = actions[i].id;
             ui.message.clear();
             ui.page = 0;
@@ -110,15 +117,55 @@ Next draw_menu(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
                 ui.step = ToolsUi::Step::give_back;
                 ui.condition = core::ToolCondition::good;
                 ui.note.clear();
+            } else if (id == "lend_for") {
+                ui.step = ToolsUi::Step::pick_member;
+                ui.member_search.clear();
+            } else if (id == "inventory") {
+                ui.step = ToolsUi::Step::inventory;
+                ui.exported = false;
+                ui.search.clear();
+                ui.category.clear();
             } else if (id == "overdue") {
                 ui.step = ToolsUi::Step::overdue;
+                ui.exported = false;
             } else {
                 ui.step = ToolsUi::Step::deposits;
             }
         }
     }
-    at(c.x, y + th * 1.5f + gap());
+    at(c.x, y + static_cast<float>((n + per_row - 1) / per_row) * (row_h + gap()));
     if (!ui.message.empty()) text_block(ui.message, "message", c.w, Align::left, nullptr, colors::kOk);
+    // My reservations and waiting-list places, each with Cancel (at most three rows here).
+    {
+        IdScope res("reservations");
+        int shown = 0;
+        const std::string cancel = v.tr("Cancel");
+        const float cw = button_width(cancel, 5.0f);
+        for (const auto& r : v.snap->tools->reservations) {
+            if (r.member != v.viewer.id || shown == 3) continue;
+            ++shown;
+            const auto* t = v.snap->tools->find(r.tool);
+            const std::string name = t ? t->name : "#" + std::to_string(r.tool);
+            std::string what;
+            if (r.state == core::ReservationState::held && r.held_until)
+                what = v.tr.fmt("{0}: held for you until {1}", {name, format_short_date(v.tr.lang, *r.held_until)});
+            else if (r.kind == core::ReservationKind::waiting)
+                what = v.tr.fmt("{0}: on the waiting list", {name});
+            else
+                what = v.tr.fmt("{0}: reserved from {1} to {2}", {name, format_short_date(v.tr.lang, r.from),
+                                                                    format_short_date(v.tr.lang, r.to)});
+            IdScope row(r.id);
+            const float ry = ImGui::GetCursorPosY();
+            at(c.x, ry + (th - ImGui::GetFontSize()) * 0.5f);
+            text_block(ellipsize(what, c.w - cw - gap()), "what", c.w - cw - gap());
+            at(c.x + c.w - cw, ry);
+            if (button(cancel, "cancel", ImVec2(cw, th))) {
+                out.post(app::CancelToolReservation{r.id, v.viewer.id});
+                ui.message = v.tr.fmt("Reservation of {0} cancelled.", {name});
+            }
+            at(c.x, ry + th + gap());
+        }
+    }
     text_block(loans.empty() ? v.tr("You have no tool on loan.") : v.tr("My loans"), "my_loans_title", c.w);
     std::vector<app::LoanView> copy;
     for (const auto* l : loans) copy.push_back(*l);
@@ -142,6 +189,7 @@ std::vector<const core::Tool*> pickable(const ToolsScreenView& v, const ToolsUi&
 
 void end_flow(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     out.post(app::ToolFlow{app::ToolFlow::Mode::closed, v.viewer.id, v.viewer.id});
+    ui.for_member = 0;
     ui.step = ToolsUi::Step::menu;
     ui.page = 0;
     ui.search.clear();
@@ -188,14 +236,26 @@ Next draw_borrow(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     const Box c = content();
     const float th = touch_height();
     const float fs = ImGui::GetFontSize();
-    const app::ToolFlowView* flow = v.snap->tools->flow && v.snap->tools->flow->member == v.viewer.id ? &*v.snap->tools->flow : nullptr;
-    if (header(v, c, v.tr("Borrow a tool"))) {
+    const app::ToolFlowView* flow = v.snap->tools->flow && v.snap->tools->flow->member == borrower(v, ui) ? &*v.snap->tools->flow : nullptr;
+    const auto* lendee = ui.for_member ? v.snap->directory->find(ui.for_member) : nullptr;
+    if (header(v, c, lendee ? v.tr.fmt("Lend to {0}", {lendee->display_name}) : v.tr("Borrow a tool"))) {
         end_flow(v, ui, out);
         return Next::stay;
     }
     float y = ImGui::GetCursorPosY();
     if (flow && flow->problem) {
-        text_block(v.tr.problem(*flow->problem), "problem", c.w, Align::left, nullptr, colors::kError);
+        // (#7) refused for a skill: the tool's skill page (the next training, its cards) is one tap away.
+        const core::Tool* needs = skill_refused_tool(*v.snap);
+        const std::string why = v.tr("Training needed");
+        const float ww = needs ? button_width(why, 5.0f) : 0.0f;
+        const float pw = c.w - (needs ? ww + gap() : 0.0f);
+        text_block(v.tr.problem(*flow->problem), "problem", pw, Align::left, nullptr, colors::kError);
+        if (needs) {
+            const float below = ImGui::GetCursorPosY();
+            at(c.x + pw + gap(), y);
+            if (button(why, "skill_info", ImVec2(ww, th))) return Next::skill_info;
+            at(c.x, std::max(below, y + th + gap() * 0.5f));
+        }
     } else {
         text_block(v.tr("Scan a tool's label, or choose it below."), "hint", c.w, Align::left, nullptr, colors::kMuted);
     }
@@ -273,8 +333,8 @@ Next draw_borrow(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     if (button(v.tr("Confirm"), "confirm", ImVec2(right_w, th), confirm) && flow) {
         app::Lend l;
         l.tools = flow->basket;
-        l.member = v.viewer.id;
-        l.actor = v.viewer.id;
+        l.member = borrower(v, ui);
+        l.actor = v.viewer.id;  // lent_by records a volunteer lending for the member
         if (ui.days > 0) l.days = ui.days;
         out.post(l);
         ui.message = v.tr.fmt("{0} tool(s) borrowed: see the due dates below.", {std::to_string(n)});
@@ -286,7 +346,7 @@ Next draw_borrow(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
 Next draw_search(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     const Box c = content();
     const float th = touch_height();
-    const app::ToolFlowView* flow = v.snap->tools->flow && v.snap->tools->flow->member == v.viewer.id ? &*v.snap->tools->flow : nullptr;
+    const app::ToolFlowView* flow = v.snap->tools->flow && v.snap->tools->flow->member == borrower(v, ui) ? &*v.snap->tools->flow : nullptr;
     if (header(v, c, v.tr("Search a tool"))) {
         ui.step = ToolsUi::Step::borrow;
         ui.page = 0;
@@ -316,6 +376,17 @@ Next draw_give_back(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     else text_block(v.tr("Scan the tool's label, or choose it from your loans."), "hint", c.w, Align::left, nullptr, colors::kMuted);
     const float y = ImGui::GetCursorPosY() + gap() * 0.5f;
     const core::ToolId selected = flow && flow->selected ? *flow->selected : 0;  // 0: none
+    if (ui.typing_reason) {
+        const float kb_h = std::floor((c.y + c.h - y) * 0.62f);
+        at(c.x, y);
+        text_field(ui.deposit_reason, v.tr("Why is the deposit kept?"), "reason_field", ImVec2(c.w, th));
+        const std::string done = v.tr("Done");
+        at(c.x + c.w - button_width(done), y + th + gap());
+        if (button(done, "reason_done", ImVec2(button_width(done), th))) ui.typing_reason = false;
+        at(c.x, c.y + c.h - kb_h);
+        draw_keyboard(ui.deposit_reason, ui.reason_keys, v.tr.lang, ImVec2(c.w, kb_h), 200, v.tr);
+        return Next::stay;
+    }
     if (ui.typing_note) {
         const float kb_h = std::floor((c.y + c.h - y) * 0.62f);
         at(c.x, y);
@@ -353,6 +424,12 @@ Next draw_give_back(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     const float rx = c.x + left_w + gap();
     panel(Box{rx, y, right_w, c.y + c.h - y});
     const core::Tool* tool = selected ? v.snap->tools->find(selected) : nullptr;
+    const app::LoanView* loan = nullptr;
+    if (tool)
+        for (const auto& l : v.snap->tools->loans)
+            if (l.loan.tool == tool->id) loan = &l;
+    // A deposit held: given back, or kept with a reason (one more row in the panel).
+    const bool deposit = loan && loan->loan.deposit == core::DepositState::held;
     at(rx + fs * 0.4f, y + fs * 0.3f);
     text_block(tool ? ellipsize(tool->name, right_w - fs * 0.8f) : v.tr("No tool chosen"), "chosen", right_w - fs * 0.8f);
     const struct {
@@ -363,7 +440,7 @@ Next draw_give_back(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
                  {"Worn", "worn", core::ToolCondition::worn},
                  {"Damaged", "damaged", core::ToolCondition::damaged}};
     // One condition a row: "Endommagé" and its neighbours never share a narrow panel.
-    const float cy = c.y + c.h - 5 * th - 4 * gap();
+    const float cy = c.y + c.h - (deposit ? 6 : 5) * th - (deposit ? 5 : 4) * gap();
     for (int i = 0; i < 3; ++i) {
         at(rx, cy + static_cast<float>(i) * (th + gap()));
         ButtonOpts o;
@@ -376,17 +453,39 @@ Next draw_give_back(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     note.enabled = tool != nullptr;
     const std::string note_label = ui.note.empty() ? v.tr("Add a note") : ellipsize(ui.note, right_w - fs);
     if (button(note_label, "note", ImVec2(right_w, th), note)) ui.typing_note = true;
+    if (deposit) {
+        IdScope dep("deposit");
+        const float hw = (right_w - gap()) / 2;
+        const float dy = cy + 4 * (th + gap());
+        at(rx, dy);
+        ButtonOpts back;
+        back.tone = ui.keep_deposit ? Tone::normal : Tone::selected;
+        back.caption = ellipsize(v.tr.fmt("{0} €", {core::format_euros(loan->loan.deposit_cents)}), hw - fs);
+        if (button(v.tr("Given back"), "returned", ImVec2(hw, th), back)) ui.keep_deposit = false;
+        at(rx + hw + gap(), dy);
+        ButtonOpts keep;
+        keep.tone = ui.keep_deposit ? Tone::danger : Tone::normal;
+        keep.caption = ellipsize(ui.deposit_reason.empty() ? v.tr("Why?") : ui.deposit_reason, hw - fs);
+        if (button(v.tr("Kept"), "kept", ImVec2(hw, th), keep)) {
+            ui.keep_deposit = true;
+            ui.typing_reason = true;
+        }
+    }
     at(rx, c.y + c.h - th);
     ButtonOpts confirm;
     confirm.tone = Tone::primary;
-    confirm.enabled = tool != nullptr;
+    confirm.enabled = tool != nullptr && !(deposit && ui.keep_deposit && ui.deposit_reason.empty());
     if (button(v.tr("Return it"), "confirm", ImVec2(right_w, th), confirm) && tool) {
         app::ReturnTool r;
         r.tool = tool->id;
         r.condition = ui.condition;
         r.note = ui.note;
         r.actor = v.viewer.id;
+        r.keep_deposit = deposit && ui.keep_deposit;
+        if (r.keep_deposit) r.deposit_reason = ui.deposit_reason;
         out.post(r);
+        ui.keep_deposit = false;
+        ui.deposit_reason.clear();
         ui.message = ui.condition == core::ToolCondition::damaged ? v.tr.fmt("{0} returned: thank you, it goes to repair.", {tool->name})
                                                                   : v.tr.fmt("{0} returned: thank you!", {tool->name});
         ui.condition = core::ToolCondition::good;
@@ -397,7 +496,7 @@ Next draw_give_back(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
 }
 
 // The hosts' lists: one line per loan, paginated.
-Next draw_host_list(const ToolsScreenView& v, ToolsUi& ui, bool overdue) {
+Next draw_host_list(const ToolsScreenView& v, ToolsUi& ui, Commands& out, bool overdue) {
     const Box c = content();
     const float th = touch_height();
     if (header(v, c, overdue ? v.tr("Overdue tools") : v.tr("Deposits held"))) {
@@ -408,6 +507,25 @@ Next draw_host_list(const ToolsScreenView& v, ToolsUi& ui, bool overdue) {
     std::vector<const app::LoanView*> rows;
     for (const auto& l : v.snap->tools->loans)
         if (overdue ? l.days_late > 0 : l.loan.deposit == core::DepositState::held) rows.push_back(&l);
+    if (overdue && !rows.empty()) {
+        // The list as a CSV file (days late, contact) for the hosts' reminders.
+        const float ey = ImGui::GetCursorPosY();
+        const std::string exp = v.tr("Export CSV");
+        const float ew = button_width(exp, 5.0f);
+        at(c.x + c.w - ew, ey);
+        if (button(exp, "export_csv", ImVec2(ew, th))) {
+            app::ExportTools x;
+            x.kind = app::ExportTools::Kind::overdue_csv;
+            x.csv_header = {v.tr("Tag"), v.tr("Tool"), v.tr("Member number"), v.tr("Member"), v.tr("E-mail"),
+                            v.tr("Due"), v.tr("Days late"), v.tr("Deposit")};
+            x.actor = v.viewer.id;
+            out.post(x);
+            ui.exported = true;
+        }
+        at(c.x, ey);
+        if (ui.exported) draw_export_result(v, c.w - ew - gap());
+        at(c.x, std::max(ImGui::GetCursorPosY(), ey + th + gap()));
+    }
     const float y = ImGui::GetCursorPosY();
     if (rows.empty()) {
         text_block(overdue ? v.tr("No tool is overdue.") : v.tr("No deposit is held."), "empty", c.w);
@@ -444,8 +562,13 @@ Next draw_tools(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
         case ToolsUi::Step::borrow: return draw_borrow(v, ui, out);
         case ToolsUi::Step::search: return draw_search(v, ui, out);
         case ToolsUi::Step::give_back: return draw_give_back(v, ui, out);
-        case ToolsUi::Step::overdue: return draw_host_list(v, ui, true);
-        case ToolsUi::Step::deposits: return draw_host_list(v, ui, false);
+        case ToolsUi::Step::overdue: return draw_host_list(v, ui, out, true);
+        case ToolsUi::Step::deposits: return draw_host_list(v, ui, out, false);
+        case ToolsUi::Step::inventory: return draw_inventory(v, ui, out, false);  // tools_host.cpp
+        case ToolsUi::Step::inventory_search: return draw_inventory(v, ui, out, true);
+        case ToolsUi::Step::tool_form: return draw_tool_form(v, ui, out);
+        case ToolsUi::Step::retire: return draw_retire(v, ui, out);
+        case ToolsUi::Step::pick_member: return draw_pick_member(v, ui, out);
     }
     return Next::stay;
 }

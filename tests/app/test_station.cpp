@@ -8,6 +8,7 @@
 #include "testing.hpp"
 
 #include <atomic>
+#include <cstdio>
 
 using namespace etabli;
 using namespace etabli::app;
@@ -203,4 +204,54 @@ TEST_CASE("a stopped station refuses commands instead of hanging") {
     f.station->stop();
     auto r = f.station->call(Tick{});
     CHECK(!r);
+}
+
+namespace {
+// Paris around the spring change of 2027: +1 h until 2027-03-28 01:00 UTC, then +2 h.
+class SpringZone final : public alloc::Zone {
+public:
+    static core::Timestamp change() { return utc("2027-03-28T01:00:00Z"); }
+    std::chrono::seconds offset(core::Timestamp t) const override {
+        return t < change() ? std::chrono::hours{1} : std::chrono::hours{2};
+    }
+    alloc::LocalResolution resolve(std::chrono::local_seconds l) const override {
+        const core::Timestamp t{l.time_since_epoch() - offset(core::Timestamp{l.time_since_epoch()} - std::chrono::hours{1})};
+        return {alloc::LocalResolution::Kind::unique, t, t};
+    }
+};
+class SpringCalendar final : public Calendar {
+public:
+    core::Date local_day(core::Timestamp t) const override {
+        return core::Date{std::chrono::floor<std::chrono::days>(m_zone.to_local(t))};
+    }
+    core::Timestamp day_start(core::Date d) const override {
+        return m_zone.resolve(std::chrono::local_days{std::chrono::sys_days{d}.time_since_epoch()}).first;
+    }
+    std::string local_hhmm(core::Timestamp t) const override {
+        const auto l = m_zone.to_local(t);
+        const auto m = std::chrono::duration_cast<minutes>(l - std::chrono::floor<std::chrono::days>(l)).count();
+        char b[8];
+        std::snprintf(b, sizeof b, "%02d:%02d", static_cast<int>(m / 60), static_cast<int>(m % 60));
+        return b;
+    }
+    const alloc::Zone& zone() const override { return m_zone; }
+
+private:
+    SpringZone m_zone;
+};
+}  // namespace
+
+TEST_CASE("the snapshot gives the kiosk the offsets of the days it shows, a daylight-saving change included") {
+    testing::TempDir dir;
+    testing::FakeClock clock{utc("2027-03-26T13:00:00Z")};
+    SpringCalendar calendar;
+    auto store = db::SqliteStore::open(dir / "etabli.db");
+    REQUIRE(store);
+    Station station{**store, clock, calendar};
+    REQUIRE(station.start());
+    const auto snap = station.snapshot();
+    REQUIRE(snap->offsets);
+    const std::vector<OffsetChange> want{{utc("2027-03-24T23:00:00Z"), minutes{60}},  // yesterday's start
+                                         {SpringZone::change(), minutes{120}}};
+    CHECK(*snap->offsets == want);
 }

@@ -111,19 +111,12 @@ void build(const fs::path& file, const Zone& zone, Timestamp now) {
                                  "ahead_days, max_length_min, created_at, updated_at) "
                                  "VALUES (?1, ?2, 'kind', ?3, 600, ?4, 80, 180, ?5, ?5)"),
                        "prepare machines");
-        auto au = must(c.prepare("INSERT INTO machine_authorisations (machine_id, member_id) VALUES (?1, ?2)"),
-                       "prepare authorisations");
         for (int m = 1; m <= kMachines; ++m) {
             mc.reset();
             mc.bind(1, std::int64_t{m}).bind(2, "Machine " + std::to_string(m));
             mc.bind(3, "Pool " + std::to_string((m - 1) / kPoolSize)).bind(4, m % 2 ? "pool" : "machine");
             mc.bind(5, created);
             must(mc.run(), "insert a machine");
-            for (int i = 1; i <= kMembers; ++i) {
-                au.reset();
-                au.bind(1, std::int64_t{m}).bind(2, std::int64_t{i});
-                must(au.run(), "insert an authorisation");
-            }
         }
         auto h = must(c.prepare("INSERT INTO opening_weekly (weekday, from_min, to_min) VALUES (?1, 480, 1320)"),
                       "prepare hours");
@@ -178,6 +171,10 @@ void build(const fs::path& file, const Zone& zone, Timestamp now) {
                       "prepare alloc_state");
     state.bind(1, id).bind(2, std::int64_t{kPast + 1}).bind(3, now_text);
     must(state.run(), "insert alloc_state");
+    // Where the station's loads leave the floor of the live bookings (migration 009): at
+    // the oldest live one, the first future booking.
+    must(c.exec("UPDATE bookings_live_floor SET floor = (SELECT MIN(id) FROM bookings WHERE state = 'booked')"),
+         "set the live floor");
     must(c.exec("COMMIT; PRAGMA journal_mode = WAL;"), "commit the build");
 }
 
@@ -203,7 +200,7 @@ int main() {
     // The build wrote without syncing: put it on the disk now, as a station's file is when it
     // starts, or the first checkpoint of the durable loop pays for flushing 275 MB.
     sync_file(file);
-    std::printf("built %s: %d machines, %d members (all authorised on every machine), %d past bookings with "
+    std::printf("built %s: %d machines (no skill required: every member may use them), %d members, %d past bookings with "
                 "their sessions, %d future bookings, %.0f MB, in %.1f s\n",
                 file.c_str(), kMachines, kMembers, kPast, kFuture,
                 static_cast<double>(fs::file_size(file)) / 1e6, seconds_since(t_build));
@@ -221,6 +218,10 @@ int main() {
     std::printf("load: %.3f s (target < 1 s)\n", load_s);
     if (!(load_s < kLoadTarget)) ok = false;
     const auto t_engine = Clock::now();
+    // Who may use each machine, as the station derives it from the skills (#7) before it
+    // builds the engine: no skill required, every member.
+    for (Machine& mc : state.machines)
+        for (const MemberInfo& mi : state.members) mc.authorised.push_back(mi.id);
     Engine engine{std::move(state), zone, now};
     std::printf("engine built from it in %.3f s (load + build: %.3f s)\n", seconds_since(t_engine),
                 load_s + seconds_since(t_engine));

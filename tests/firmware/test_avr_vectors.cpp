@@ -2,7 +2,7 @@
 // sim harness): the protocol module gives the reference bytes on the 8-bit target too.
 // Also the real firmware ELF there: its AVR board file (UART, tick, pins, watchdog).
 // Layer: tests (firmware in simulator). Single-threaded.
-#include <etabli/sim/board.hpp>
+#include <etb_sim/board.hpp>
 #include <etb_proto.h>
 #include <fw_config.h>
 

@@ -112,6 +112,27 @@ TEST_CASE("the local clock is derived from the snapshot's local time") {
     CHECK(gui::hhmm_of(1440) == "24:00");
 }
 
+TEST_CASE("the local clock follows a daylight-saving change inside the days it shows") {
+    // Paris: +1 h until 2027-03-28 01:00 UTC, then +2 h; back to +1 h on 2027-10-31 01:00 UTC.
+    auto c = gui::LocalClock::of(utc_at("2027-03-26T13:05:00Z"), "14:05", day(2027, 3, 26));
+    c.changes = std::make_shared<const std::vector<app::OffsetChange>>(std::vector<app::OffsetChange>{
+        {utc_at("2027-03-25T00:00:00Z"), 60min}, {utc_at("2027-03-28T01:00:00Z"), 120min},
+        {utc_at("2027-10-31T01:00:00Z"), 60min}});
+    // Saturday as today; Sunday's and Monday's hours in summer time.
+    CHECK(c.hhmm(utc_at("2027-03-27T15:00:00Z")) == "16:00");
+    CHECK(c.hhmm(utc_at("2027-03-28T15:00:00Z")) == "17:00");
+    CHECK(c.utc(day(2027, 3, 29), 14 * 60) == utc_at("2027-03-29T12:00:00Z"));
+    CHECK(c.utc(day(2027, 3, 28), 1 * 60) == utc_at("2027-03-28T00:00:00Z"));
+    // 02:30 does not exist that night: the instant the clocks jumped.
+    CHECK(c.utc(day(2027, 3, 28), 2 * 60 + 30) == utc_at("2027-03-28T01:00:00Z"));
+    CHECK(c.minute_of_day(utc_at("2027-03-28T01:00:00Z")) == 3 * 60);
+    CHECK(c.day_of(utc_at("2027-03-28T22:30:00Z")) == day(2027, 3, 29));
+    // 02:30 happens twice on 31 October: the earlier one.
+    CHECK(c.utc(day(2027, 10, 31), 2 * 60 + 30) == utc_at("2027-10-31T00:30:00Z"));
+    CHECK(c.hhmm(utc_at("2027-10-31T01:30:00Z")) == "02:30");
+    CHECK(c.utc(day(2027, 11, 2), 9 * 60) == utc_at("2027-11-02T08:00:00Z"));
+}
+
 TEST_CASE("idle: the machine board says what each machine is doing") {
     MachinesHarness h;
     CHECK(h.label("idle/board/title") == "Machines");
@@ -151,7 +172,7 @@ TEST_CASE("booking: machines the member may use come first; the others need trai
     h.open_booking();
     CHECK(h.label("machines/title") == "Réserver une machine");
     const auto& mill = h.item("machines/3/open");
-    CHECK_FALSE(mill.enabled);
+    CHECK(mill.enabled);  // (#7) not trained: the tap opens the skill page (why, the next training)
     CHECK(mill.caption == "Formation nécessaire");
     for (int id : {1, 2, 4}) {
         const auto& m = h.item("machines/" + std::to_string(id) + "/open");

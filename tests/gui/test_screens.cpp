@@ -122,8 +122,8 @@ TEST_CASE("member home after a check-in, in the member's language") {
     CHECK(h.item("home/borrow").enabled);  // the tool library (#6)
     CHECK(h.item("home/book").enabled);
     CHECK_FALSE(h.item("home/repairs").enabled);
-    CHECK_FALSE(h.item("home/knowhow").enabled);
-    CHECK(h.label("home/help") == "Qui peut m'aider\u00a0?");
+    CHECK(h.item("home/knowhow").enabled);  // (#7) know-how cards
+    CHECK(h.item("home/skills").enabled);   // (#7) my skills, trainings, who can help
     CHECK_FALSE(h.has("home/enrol"));  // members do not enrol badges
 
     SUBCASE("the language switch posts SetMemberLang and relabels, ids unchanged") {

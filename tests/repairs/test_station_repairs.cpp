@@ -143,3 +143,19 @@ TEST_CASE("the role picked at badge-in is stored on the presence; a forgotten ch
     CHECK(snap->presences_to_correct.empty());
     CHECK(snap->volunteer_time.at(11) == hours{3} + minutes{30});
 }
+
+TEST_CASE("New Year's Day starts the year's figures again from the store, whatever the screens hold") {
+    Fixture f;
+    f.clock.set(utc("2026-12-31T15:00:00Z"));
+    REQUIRE(f.station->call(Tick{}));
+    auto hugo = f.add("Hugo Bernard", core::Role::volunteer);
+    REQUIRE(f.station->call(LogRepair{f.brakes(hugo.id), hugo.id}));
+    CHECK(f.station->snapshot()->repair_year.total == 1);
+    // Past midnight in Paris: the publish that reloads the year must not read the state it
+    // just replaced (it did: a use after free, seen by valgrind and ASan).
+    f.clock.set(utc("2026-12-31T23:30:00Z"));
+    REQUIRE(f.station->call(Tick{}));
+    CHECK(f.station->snapshot()->repair_year.total == 0);
+    REQUIRE(f.station->call(LogRepair{f.brakes(hugo.id), hugo.id}));
+    CHECK(f.station->snapshot()->repair_year.total == 1);
+}

@@ -1,12 +1,17 @@
 // The simulator harness (firmware-bridge/sim) on its own test program, echo.elf: UART bytes
 // in and out, pin changes at the right simulated time, the ADC and digital inputs, resets
 // (external and watchdog), determinism. Layer: tests, label unit. Single-threaded.
-#include <etabli/sim/board.hpp>
+#include <etb_sim/board.hpp>
+
+#include <etabli/core/i18n.hpp>
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 using etabli::sim::Board;
@@ -207,8 +212,22 @@ TEST_CASE("sim: simulated time is deterministic and faster than real time") {
 TEST_CASE("sim: a missing or bad ELF is a readable problem") {
     auto missing = Board::load("/nonexistent/firmware.elf");
     REQUIRE_FALSE(missing.has_value());
-    CHECK(missing.error().msgid == "Firmware file {0} not found.");
+    CHECK(missing.error().code == etabli::sim::LoadError::Code::file_not_found);
+    CHECK(missing.error().text == "Firmware file {0} not found.");
+    CHECK(missing.error().english() == "Firmware file /nonexistent/firmware.elf not found.");
     auto bad = Board::load(ETABLI_TEST_DATA "/sim/test_sim.cpp");
     REQUIRE_FALSE(bad.has_value());
-    CHECK(bad.error().msgid == "Firmware file {0} is not a valid AVR ELF.");
+    CHECK(bad.error().code == etabli::sim::LoadError::Code::not_avr_elf);
+    CHECK(bad.error().text == "Firmware file {0} is not a valid AVR ELF.");
+
+    // The harness knows nothing of the station (DESIGN.md): the station side translates its
+    // plain error through the catalogue, keyed by the English text.
+    std::stringstream po;
+    po << std::ifstream(std::filesystem::path(ETABLI_ASSETS_DIR) / "i18n" / "sim.fr.po").rdbuf();
+    auto cat = etabli::core::parse_po(po.str());
+    REQUIRE(cat.has_value());
+    etabli::core::Translations tr;
+    tr.fr = *cat;
+    const etabli::core::Problem p{missing.error().text, missing.error().args};
+    CHECK(tr.render(etabli::core::Lang::fr, p) == "Fichier de firmware /nonexistent/firmware.elf introuvable.");
 }

@@ -2,7 +2,7 @@
 // frame by frame from the test with the shared protocol module (etb_proto.h): relays off at
 // power-up, HELLO, GRANT timing, lease expiry, heartbeats, resets (external, watchdog after a
 // lock-up), the feedback fault latch, current sensing. Layer: tests, label unit. One thread.
-#include <etabli/sim/board.hpp>
+#include <etb_sim/board.hpp>
 
 #include <etb_proto.h>
 

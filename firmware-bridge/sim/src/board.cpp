@@ -6,7 +6,7 @@
 // registry below behind a mutex.
 //
 // [SECTION] index: registry and logger · Impl · load · run · uart · pins · inputs
-#include <etabli/sim/board.hpp>
+#include <etb_sim/board.hpp>
 
 #include <avr_adc.h>
 #include <avr_ioport.h>
@@ -291,11 +291,36 @@ void Board::Impl::arm_rx_timer() {
 }
 
 // [SECTION] load
-std::expected<std::unique_ptr<Board>, core::Problem> Board::load(const std::string& elf,
-                                                                 const BoardOptions& options) {
+std::string LoadError::english() const {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        // {0}..{9}; anything else is copied as written.
+        if (text[i] == '{' && i + 2 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '9' &&
+            text[i + 2] == '}') {
+            const auto n = static_cast<std::size_t>(text[i + 1] - '0');
+            if (n < args.size()) {
+                out += args[n];
+                i += 2;
+                continue;
+            }
+        }
+        out += text[i];
+    }
+    return out;
+}
+
+namespace {
+LoadError load_error(LoadError::Code code, std::string text, std::string arg) {
+    return LoadError{code, std::move(text), {std::move(arg)}};
+}
+}  // namespace
+
+std::expected<std::unique_ptr<Board>, LoadError> Board::load(const std::string& elf,
+                                                             const BoardOptions& options) {
+    using Code = LoadError::Code;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(elf, ec))
-        return std::unexpected(core::problem("Firmware file {0} not found.", {elf}));
+        return std::unexpected(load_error(Code::file_not_found, "Firmware file {0} not found.", elf));
     {
         static std::once_flag logger_once;
         std::call_once(logger_once, [] { avr_global_logger_set(board_logger); });
@@ -309,12 +334,12 @@ std::expected<std::unique_ptr<Board>, core::Problem> Board::load(const std::stri
         if (f) std::fclose(f);
         if (got < header.size() || header[0] != 0x7F || header[1] != 'E' || header[2] != 'L' ||
             header[3] != 'F' || header[18] != 83 || header[19] != 0)
-            return std::unexpected(core::problem("Firmware file {0} is not a valid AVR ELF.", {elf}));
+            return std::unexpected(load_error(Code::not_avr_elf, "Firmware file {0} is not a valid AVR ELF.", elf));
     }
     // elf_firmware_t is large (traces, symbols); keep it off the stack.
     auto firmware = std::make_unique<elf_firmware_t>();
     if (elf_read_firmware(elf.c_str(), firmware.get()) != 0)
-        return std::unexpected(core::problem("Firmware file {0} is not a valid AVR ELF.", {elf}));
+        return std::unexpected(load_error(Code::not_avr_elf, "Firmware file {0} is not a valid AVR ELF.", elf));
     const std::string mcu = firmware->mmcu[0] ? std::string(firmware->mmcu) : options.mcu;
     if (!firmware->frequency) firmware->frequency = options.frequency_hz;
     if (!firmware->vcc) firmware->vcc = options.vcc_mv;
@@ -329,7 +354,7 @@ std::expected<std::unique_ptr<Board>, core::Problem> Board::load(const std::stri
     if (!impl->avr) {
         std::free(firmware->flash);
         std::free(firmware->eeprom);
-        return std::unexpected(core::problem("The simulator does not know the microcontroller {0}.", {mcu}));
+        return std::unexpected(load_error(Code::unknown_mcu, "The simulator does not know the microcontroller {0}.", mcu));
     }
     avr_t* avr = impl->avr;
     {
@@ -354,7 +379,7 @@ std::expected<std::unique_ptr<Board>, core::Problem> Board::load(const std::stri
     avr_ioctl(avr, AVR_IOCTL_UART_SET_FLAGS('0'), &flags);
     impl->uart_irqs = avr_io_getirq(avr, AVR_IOCTL_UART_GETIRQ('0'), 0);
     if (!impl->uart_irqs)
-        return std::unexpected(core::problem("The microcontroller {0} has no UART 0.", {mcu}));
+        return std::unexpected(load_error(Code::no_uart, "The microcontroller {0} has no UART 0.", mcu));
     avr_irq_register_notify(impl->uart_irqs + UART_IRQ_OUTPUT, on_uart_output, impl.get());
     avr_irq_register_notify(impl->uart_irqs + UART_IRQ_OUT_XON, on_uart_xon, impl.get());
     avr_irq_register_notify(impl->uart_irqs + UART_IRQ_OUT_XOFF, on_uart_xoff, impl.get());

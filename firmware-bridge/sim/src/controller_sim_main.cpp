@@ -13,7 +13,7 @@
 // `sine CH OFFSET_MV AMPLITUDE_MV [HZ]` (a current transformer's signal), `input PORT BIT 0|1`,
 // `pin PORT BIT` (answers `pin PORT BIT LEVEL`), `time` (answers `time T`), `reset`, `quit`.
 // Errors in commands answer `error TEXT`; the simulation keeps running.
-#include <etabli/sim/board.hpp>
+#include <etb_sim/board.hpp>
 
 #include <array>
 #include <cerrno>

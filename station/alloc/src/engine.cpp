@@ -801,6 +801,12 @@ std::expected<Changes, Problem> Engine::extend(BookingId id, Timestamp end, Memb
     if (b.state != BookingState::active)
         return std::unexpected(problem("Booking {0} is not running: move it instead", {num(id)}));
     const Machine& mc = m_machines.at(b.machine);
+    if (auto si = m_session_on.find(b.machine); si != m_session_on.end()) {
+        const Session& s = m_sessions.at(si->second);
+        if (s.supervisor && s.supervisor_left)
+            return std::unexpected(problem("The supervisor of {0} has left: the session ends at {1} and cannot be extended",
+                                           {mc.name, format_local(*m_zone, s.allowed_until)}));
+    }
     if (end <= b.end)
         return std::unexpected(problem("The new end {0} must come after the current end {1}",
                                        {format_local(*m_zone, end), format_local(*m_zone, b.end)}));
@@ -855,7 +861,7 @@ void Engine::arm_session(const Session& s) {
 
 void Engine::start_session(const Machine& mc, MemberId member, BookingId booking, Timestamp now, Timestamp until,
                            Changes& out) {
-    Session s{m_ids.session++, mc.id, member, booking, now, until, std::nullopt, std::nullopt, false};
+    Session s{m_ids.session++, mc.id, member, booking, now, until, std::nullopt, std::nullopt, false, std::nullopt, false};
     m_session_on[mc.id] = s.id;
     m_sessions.emplace(s.id, s);
     arm_session(s);
@@ -886,7 +892,8 @@ void Engine::close_session(SessionId id, Timestamp at, SessionEnd why, Changes& 
     out.sessions.push_back(std::move(s));
 }
 
-std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id, Timestamp now) {
+std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id, Timestamp now,
+                                               std::optional<MemberId> supervisor) {
     expect_now(now);
     const Machine* mc = machine(mid);
     if (!mc) return std::unexpected(problem("No machine has the number {0}", {num(mid)}));
@@ -905,10 +912,18 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
     if (member.valid_until && m_zone->local_day(now) > *member.valid_until)
         return std::unexpected(problem("Membership expired on {0}: renew it with a host",
                                        {core::format_date(*member.valid_until)}));
-    if (!is_authorised(*mc, member_id))
+    if (!supervisor && !is_authorised(*mc, member_id))
         return std::unexpected(problem("Not authorised on {0}: a host authorises members after their training",
                                        {mc->name}));
     if (mc->status == MachineStatus::maintenance) return std::unexpected(problem("{0} is under maintenance", {mc->name}));
+    // The session just started carries its supervisor (#7), in memory and in the row written.
+    auto supervised = [&](Changes& c) {
+        if (!supervisor) return;
+        Session& s = m_sessions.at(m_session_on.at(mid));
+        s.supervisor = supervisor;
+        for (auto& row : c.sessions)
+            if (row.id == s.id) row.supervisor = supervisor;
+    };
     if (mc->status == MachineStatus::out_of_order) return std::unexpected(problem("{0} is out of order", {mc->name}));
 
     // The member's own booking of now, from early_start before it.
@@ -933,6 +948,7 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
         arm_booking(b);
         put_booking(std::move(b), out);
         start_session(*mc, member_id, bid, now, until, out);
+        supervised(out);
         dispatch_offers(now, out);
         return done(std::move(out));
     }
@@ -947,7 +963,20 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
     const BookingId bid = b.id;
     put_booking(std::move(b), out);
     start_session(*mc, member_id, bid, now, *end, out);
+    supervised(out);
     dispatch_offers(now, out);
+    return done(std::move(out));
+}
+
+Changes Engine::supervisor_left(MachineId mid, MemberId supervisor, Timestamp now) {
+    (void)now;
+    Changes out;
+    auto si = m_session_on.find(mid);
+    if (si == m_session_on.end()) return out;
+    Session& s = m_sessions.at(si->second);
+    if (s.supervisor != supervisor || s.supervisor_left) return out;
+    s.supervisor_left = true;
+    out.sessions.push_back(s);
     return done(std::move(out));
 }
 
@@ -985,7 +1014,8 @@ void Engine::run_deadline(std::string_view kind, std::int64_t id, Timestamp at, 
             if (q.machine == mc.id || (q.pool && q.pool == mc.pool)) waiting = true;
         const MemberInfo* member = m_members.contains(s.member) ? &m_members.at(s.member) : nullptr;
         const bool host = member && core::can_host(member->role);
-        const bool extend = mc.status == MachineStatus::available && !waiting &&
+        const bool unsupervised = s.supervisor && s.supervisor_left;  // (#7) runs to its end, no further
+        const bool extend = mc.status == MachineStatus::available && !waiting && !unsupervised &&
                             (host || !outside_hours(s.allowed_until, new_end)) &&
                             !conflict(mc, b.start, new_end, b.id) && !over_quota(mc, s.member, b.start, new_end, b.id);
         if (extend) {
@@ -1173,6 +1203,15 @@ std::expected<Changes, Problem> Engine::authorise(MachineId id, MemberId member,
     if (allowed && !present) m.authorised.insert(it, member);
     if (!allowed && present) m.authorised.erase(it);
     return set_machine(std::move(m), now);
+}
+
+void Engine::set_authorised(MachineId id, std::vector<MemberId> members) {
+    auto it = m_machines.find(id);
+    if (it == m_machines.end()) return;
+    std::sort(members.begin(), members.end());
+    members.erase(std::unique(members.begin(), members.end()), members.end());
+    it->second.authorised = std::move(members);
+    index_machine(it->second);
 }
 
 void Engine::set_hours(OpeningHours h) {

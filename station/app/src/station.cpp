@@ -35,6 +35,8 @@ struct Station::State {
     std::uint64_t version = 0;
     alloc::Deadlines deadlines;
     std::string published_hhmm;
+    core::Date offsets_day{};                                        // the day `offsets` was made for
+    std::shared_ptr<const std::vector<OffsetChange>> offsets;        // see Snapshot::offsets
     std::optional<core::Date> published_day;
 
     // [Allocation (#3)]
@@ -101,6 +103,29 @@ struct Station::State {
 
 // [SECTION] Life cycle
 namespace {
+
+// The offsets of `zone` from `from` to `to` (Snapshot::offsets): sampled every 6 hours (two
+// changes are months apart), each change then found to the second by bisection.
+std::vector<OffsetChange> offset_changes(const alloc::Zone& zone, core::Timestamp from, core::Timestamp to) {
+    using std::chrono::duration_cast;
+    using std::chrono::minutes;
+    std::vector<OffsetChange> out{{from, duration_cast<minutes>(zone.offset(from))}};
+    for (core::Timestamp a = from; a < to;) {
+        core::Timestamp b = std::min(a + std::chrono::hours{6}, to);
+        const auto off_a = zone.offset(a), off_b = zone.offset(b);
+        if (off_a != off_b) {
+            core::Timestamp lo = a, hi = b;  // offset(lo) == off_a, offset(hi) != off_a
+            while (hi - lo > std::chrono::seconds{1}) {
+                const core::Timestamp mid = lo + (hi - lo) / 2;
+                (zone.offset(mid) == off_a ? lo : hi) = mid;
+            }
+            out.push_back({hi, duration_cast<minutes>(zone.offset(hi))});
+            b = hi;
+        }
+        a = b;
+    }
+    return out;
+}
 alloc::MemberInfo command_line_admin() { return alloc::MemberInfo{kCommandLine, core::Role::admin, std::nullopt}; }
 }  // namespace
 
@@ -119,6 +144,7 @@ std::expected<void, Problem> Station::build_engine() {
     auto resumed = st.engine->resume(now);
     if (auto r = m_store.commit_alloc(resumed, std::nullopt, now); !r) return std::unexpected(r.error());
     act(resumed.actions);
+    apply_skill_gates();  // station_skills.cpp (#7): who may use each machine (none before load_skills)
     return {};
 }
 
@@ -158,6 +184,8 @@ std::expected<void, Problem> Station::start() {
     if (auto r = build_engine(); !r) return std::unexpected(r.error());
     if (auto r = load_repairs(); !r) return std::unexpected(r.error());  // station_repairs.cpp (#8)
     if (auto r = load_tools(); !r) return std::unexpected(r.error());    // station_tools.cpp (#6)
+    if (auto r = load_know(); !r) return std::unexpected(r.error());     // station_know.cpp (#7)
+    if (auto r = load_skills(); !r) return std::unexpected(r.error());   // station_skills.cpp (#7), after the engine
     housekeeping();
     publish();
     {
@@ -274,6 +302,8 @@ Result Station::handle(const Command& c) {
             } else if constexpr (std::is_same_v<T, DevicesChanged>) {
                 m_reader_views = cmd.readers;  // (#5) the hosts' device panel
                 return Done{};
+            } else if constexpr (kReaderEnrolCommand<T>) {
+                return handle_reader_enrol(c);  // station_reader_enrol.cpp (#5)
             } else if constexpr (kControllerCommand<T>) {
                 return handle_controllers(c);  // station_controllers.cpp (#4)
             } else if constexpr (kToolCommand<T>) {
@@ -282,6 +312,14 @@ Result Station::handle(const Command& c) {
                 return r;
             } else if constexpr (kRepairCommand<T>) {
                 auto r = handle_repairs(c);  // station_repairs.cpp (#8)
+                if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
+                return r;
+            } else if constexpr (kKnowCommand<T>) {
+                auto r = handle_know(c);  // station_know.cpp (#7)
+                if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
+                return r;
+            } else if constexpr (kSkillCommand<T>) {
+                auto r = handle_skills(c);  // station_skills.cpp (#7)
                 if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
                 return r;
             } else if constexpr (std::is_same_v<T, BadgeSeen>) {
@@ -367,6 +405,20 @@ Result Station::handle_tap(const BadgeSeen& c) {
         if (badge_it && badge_it->status == core::BadgeStatus::active) st.enrolment->current_owner = badge_it->member_id;
         return Done{};
     }
+    {
+        // (#7) A pending two-badge sign-off or supervised use takes the badge (station_skills.cpp).
+        const core::Member* who = badge_it && badge_it->status == core::BadgeStatus::active
+                                      ? st.directory->find(badge_it->member_id) : nullptr;
+        if (auto r = skills_kiosk_tap(*uid, who)) {
+            if (!*r && r->error().kind == core::Problem::Kind::storage) return st.failed(r->error());
+            return std::move(*r);
+        }
+        // (#7) "J'aide" or attendance by badge takes the badge (station_know.cpp).
+        if (auto r = know_kiosk_tap(who)) {
+            if (!*r && r->error().kind == core::Problem::Kind::storage) return st.failed(r->error());
+            return std::move(*r);
+        }
+    }
 
     const core::Member* member = badge_it ? st.directory->find(badge_it->member_id) : nullptr;
     const core::Presence* open = nullptr;
@@ -397,6 +449,7 @@ Result Station::handle_tap(const BadgeSeen& c) {
             auto p = m_store.check_out(open->id, *uid, now);
             if (!p) return st.failed(p.error());
             st.open.erase(member->id);
+            skills_checked_out(member->id);  // (#7) the sessions they supervised get no extension
             break;
         }
         default: {
@@ -498,6 +551,7 @@ Result Station::commit(std::expected<alloc::Changes, Problem> changes, std::opti
     }
     st.index_machines(changes->machines);
     if (m_control && !changes->machines.empty()) m_control->machines_changed(changes->machines);
+    skills_after_alloc(*changes);  // station_skills.cpp (#7): a session's end resets the lapse
     act(changes->actions);
     return Done{};
 }
@@ -556,7 +610,17 @@ Result Station::machine_access(alloc::MachineId machine, const core::Member& mem
         const auto* s = st.engine->session_on(machine);
         return s && s->member == member.id;
     }();
-    auto decision = st.engine->access(machine, member.id, now);
+    // (#7) station_skills.cpp: a supervisor confirming a pending use, or a refusal naming the skill.
+    const auto gate = skills_gate(machine, member.id, had_session);
+    if (gate.refusal) {
+        view.refusal = *gate.refusal;
+        view.seq = ++st.access_seq;
+        st.last_access = view;
+        return view;
+    }
+    if (gate.supervised) view.member = *gate.supervised;
+    auto decision = gate.supervised ? st.engine->access(machine, *gate.supervised, now, member.id)
+                                    : st.engine->access(machine, member.id, now);
     if (!decision) {
         view.refusal = decision.error();
     } else {
@@ -591,18 +655,17 @@ Result Station::handle_alloc(const Command& c) {
                 m.id = id;
                 auto r = commit(engine.set_machine(m, now), stored_actor(cmd.actor));
                 if (!r) return r;
+                if (auto s = skills_machine_added(m, cmd.actor); !s) return st.failed(s.error());  // (#7)
                 return *engine.machine(id);
             } else if constexpr (std::is_same_v<T, SetMachineStatus>) {
                 auto r = commit(engine.set_status(cmd.machine, cmd.status, as_actor(cmd.actor), now), stored_actor(cmd.actor));
                 if (!r) return r;
                 return *engine.machine(cmd.machine);
             } else if constexpr (std::is_same_v<T, Authorise>) {
-                if (!st.directory->find(cmd.member))
-                    return std::unexpected(problem("No member has the number {0}", {std::to_string(cmd.member)}));
-                auto r = commit(engine.authorise(cmd.machine, cmd.member, cmd.allowed, as_actor(cmd.actor), now),
-                                stored_actor(cmd.actor));
-                if (!r) return r;
-                return *engine.machine(cmd.machine);
+                // (#7) A grant of the machine's skill (station_skills.cpp): level 2, or 0 to revoke.
+                auto r = skills_authorise(cmd);
+                if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
+                return r;
             } else if constexpr (std::is_same_v<T, SetHours>) {
                 if (auto p = st.require_host(cmd.actor, "Only a host can change the opening hours")) return std::unexpected(*p);
                 if (auto r = m_store.save_hours(cmd.hours, cmd.actor, now); !r) return st.failed(r.error());
@@ -672,6 +735,8 @@ bool Station::housekeeping() {
     st.deadlines.schedule("minute", floor<minutes>(now) + minutes{1});
     if (engine_tick(now)) changed = true;
     if (m_tools && tools_housekeeping(now)) changed = true;  // station_tools.cpp (#6)
+    if (m_know && know_housekeeping(now)) changed = true;    // station_know.cpp (#7)
+    if (m_skills && skills_housekeeping(now)) changed = true;  // station_skills.cpp (#7)
 
     const auto today = m_calendar.local_day(now);
     if (st.published_day != today) {
@@ -715,6 +780,13 @@ void Station::publish() {
     snap->today = m_calendar.local_day(now);
     snap->local_hhmm = m_calendar.local_hhmm(now);
     st.published_hhmm = snap->local_hhmm;
+    if (!st.offsets || st.offsets_day != snap->today) {
+        st.offsets = std::make_shared<const std::vector<OffsetChange>>(
+            offset_changes(m_calendar.zone(), m_calendar.day_start(snap->today) - std::chrono::days{1},
+                           m_calendar.day_start(snap->today) + std::chrono::days{62}));
+        st.offsets_day = snap->today;
+    }
+    snap->offsets = st.offsets;
     snap->directory = st.directory;
     const auto start = m_calendar.day_start(snap->today);
     for (const auto& [member, p] : st.open) {
@@ -732,8 +804,11 @@ void Station::publish() {
     if (st.engine) publish_alloc(*snap, now);
     publish_controllers(*snap);
     snap->devices = m_reader_views;  // (#5)
+    publish_reader_enrol(*snap);     // station_reader_enrol.cpp (#5)
     publish_repairs(*snap);  // station_repairs.cpp (#8)
     publish_tools(*snap);    // station_tools.cpp (#6)
+    publish_skills(*snap);   // station_skills.cpp (#7)
+    publish_know(*snap);     // station_know.cpp (#7), after the skills: it reads their names
     std::function<void()> wake;
     {
         std::lock_guard lk(m_mutex);

@@ -22,6 +22,7 @@ struct Station::RepairsState {
     std::map<core::MemberId, core::VolunteerRole> roles;  // members present with today's role
     std::map<unsigned, seconds> hours;              // this year's volunteer time by month
     std::vector<core::PresenceId> to_correct;
+    std::vector<PresenceToCorrect> corrections;     // the same, for the host screen
     core::RepairStats stats;
     bool stats_dirty = true;
     std::optional<Timestamp> hours_at;              // when hours were last computed
@@ -156,6 +157,27 @@ Result Station::handle_repairs(const Command& c) {
             } else if constexpr (std::is_same_v<T, CorrectPresence>) {
                 if (!is_host(cmd.actor)) return std::unexpected(problem("Only a host can correct a check-out"));
                 if (cmd.checked_out > now) return std::unexpected(problem("A check-out cannot be in the future"));
+                // The real time of leaving cannot run into the member's next visit: the hours
+                // would count twice. The flagged list knows the next check-in; the open
+                // presence covers a visit that started since the list was last computed.
+                auto flagged = std::find_if(rs.corrections.begin(), rs.corrections.end(),
+                                            [&](const PresenceToCorrect& p) { return p.presence == cmd.presence; });
+                if (flagged != rs.corrections.end()) {
+                    // Said here in local time (the store's own check speaks UTC, for the CLI).
+                    if (cmd.checked_out <= flagged->checked_in)
+                        return std::unexpected(problem("The check-out must come after the check-in, on {0} at {1}",
+                                                       {core::format_date(m_calendar.local_day(flagged->checked_in)),
+                                                        m_calendar.local_hhmm(flagged->checked_in)}));
+                    std::optional<Timestamp> next = flagged->next_check_in;
+                    if (const auto* open = open_presence(flagged->member);
+                        open && open->id != cmd.presence && open->checked_in > flagged->checked_in &&
+                        (!next || open->checked_in < *next))
+                        next = open->checked_in;
+                    if (next && cmd.checked_out > *next)
+                        return std::unexpected(problem("{0} badged in again on {1} at {2}: the check-out must come before that",
+                                                       {flagged->member_name, core::format_date(m_calendar.local_day(*next)),
+                                                        m_calendar.local_hhmm(*next)}));
+                }
                 auto r = m_store.correct_presence(cmd.presence, cmd.checked_out, cmd.actor, now);
                 if (!r) return std::unexpected(r.error());
                 rs.hours_at.reset();
@@ -169,13 +191,15 @@ Result Station::handle_repairs(const Command& c) {
 
 void Station::publish_repairs(Snapshot& snap) {
     if (!m_repairs) return;
-    RepairsState& rs = *m_repairs;
     const auto now = snap.at;
     const int this_year = static_cast<int>(snap.today.year());
-    if (this_year != rs.year) {
-        // New Year's Day: the in-memory year starts again from the store.
+    if (this_year != m_repairs->year) {
+        // New Year's Day: the in-memory year starts again from the store (a new state
+        // object: `rs` below is taken after it).
         if (auto r = load_repairs(); !r) snap.storage_problem = r.error();
+        if (!m_repairs) return;
     }
+    RepairsState& rs = *m_repairs;
     // Volunteer hours move with time: recomputed at most every five minutes, and after a role
     // or a correction changed them.
     if (!rs.hours_at || now - *rs.hours_at >= minutes{5}) {
@@ -197,6 +221,26 @@ void Station::publish_repairs(Snapshot& snap) {
                 if (rep.total.count() > 0) rs.hours[m] = rep.total;
                 for (auto id : rep.to_correct)
                     if (std::find(rs.to_correct.begin(), rs.to_correct.end(), id) == rs.to_correct.end()) rs.to_correct.push_back(id);
+            }
+            rs.corrections.clear();
+            for (auto id : rs.to_correct) {
+                auto p = std::find_if(presences->begin(), presences->end(), [&](const auto& x) { return x.id == id; });
+                if (p == presences->end() || !p->checked_out) continue;
+                PresenceToCorrect v;
+                v.presence = p->id;
+                v.member = p->member;
+                const auto* m = directory().find(p->member);
+                v.member_name = m ? m->display_name : "#" + std::to_string(p->member);
+                if (!p->roles.empty()) v.role = p->roles.back().role;
+                v.checked_in = p->checked_in;
+                v.auto_closed = *p->checked_out;
+                if (auto c = closing(p->checked_in); c && *c > p->checked_in && *c <= *p->checked_out) v.closing = *c;
+                for (const auto& q : *presences)
+                    if (q.member == p->member && q.id != p->id && q.checked_in > p->checked_in &&
+                        (!v.next_check_in || q.checked_in < *v.next_check_in))
+                        v.next_check_in = q.checked_in;
+                v.utc_offset = m_calendar.zone().offset(p->checked_in);
+                rs.corrections.push_back(std::move(v));
             }
             rs.roles.clear();
             const auto day_start = m_calendar.day_start(snap.today);
@@ -221,6 +265,7 @@ void Station::publish_repairs(Snapshot& snap) {
     snap.repair_year = rs.stats;
     snap.volunteer_time = rs.hours;
     snap.presences_to_correct = rs.to_correct;
+    snap.presence_corrections = rs.corrections;
     snap.ask_volunteer_role = true;
 }
 

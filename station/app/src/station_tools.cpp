@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -53,10 +54,23 @@ struct Station::ToolsState {
     core::ReservationId max_reservation = 0;
     std::optional<ToolFlowView> flow;
     std::optional<ToolScanView> last_scan;
+    std::optional<ToolExportView> last_export;
     std::uint64_t seq = 0;
     std::optional<core::Date> swept_day;
     bool dirty = true;
     std::shared_ptr<const ToolsView> view;
+    // Indexes, so that a command costs the same whatever the size of the library.
+    std::map<core::MemberId, std::set<std::pair<sys_days, core::LoanId>>> open_by_member;  // by due day
+    std::map<core::ToolId, std::set<core::ReservationId>> live_by_tool;
+    std::map<std::string, int> category_uses;  // by tools not retired
+    // The snapshot's lists, edited in place by apply() (copy-on-write chunks): publishing
+    // copies a few pointers. Loan views carry member names and days late, so they are built
+    // for one directory and one day; a new directory or day rebuilds them (publish_tools).
+    SharedList<core::Tool, ToolByName> tool_list;
+    SharedList<LoanView, LoanByDue> loan_list;
+    SharedList<core::Reservation, ReservationById> reservation_list;
+    std::shared_ptr<const Directory> view_directory;
+    std::optional<core::Date> view_day;
 
     const core::Tool* tool(core::ToolId id) const {
         auto it = tools.find(id);
@@ -68,29 +82,74 @@ struct Station::ToolsState {
     }
     std::vector<core::Reservation> reservations_of(core::ToolId id) const {
         std::vector<core::Reservation> out;
-        for (const auto& [rid, r] : live)
-            if (r.tool == id) out.push_back(r);
+        if (auto it = live_by_tool.find(id); it != live_by_tool.end())
+            for (auto rid : it->second) out.push_back(live.at(rid));
         return out;
     }
     std::vector<core::Loan> loans_of(core::MemberId m) const {
         std::vector<core::Loan> out;
-        for (const auto& [id, l] : open)
-            if (l.member == m) out.push_back(l);
+        if (auto it = open_by_member.find(m); it != open_by_member.end())
+            for (const auto& [due, id] : it->second) out.push_back(open.at(id));
         return out;
     }
+    // What the lending rules need of a member's loans: the overdue ones and how many in all
+    // (a member's other loans are only counted, whatever their number).
+    core::MemberLoans rules_view(const core::Member* member, core::MemberId m, core::Date today) const {
+        core::MemberLoans who{member, {}};
+        auto it = open_by_member.find(m);
+        if (it == open_by_member.end()) return who;
+        for (const auto& [due, id] : it->second) {
+            if (due >= sys_days{today}) break;
+            who.open_loans.push_back(open.at(id));
+        }
+        who.other_open = it->second.size() - who.open_loans.size();
+        return who;
+    }
+    void drop_loan_view(const core::Loan& l) {
+        LoanView key;
+        key.loan = l;
+        loan_list.erase(key);
+    }
+    void add_loan_view(const core::Loan& l);
 
     // Memory follows a committed change.
     void apply(const ToolChanges& c) {
+        const auto uses_category = [](const core::Tool& t) {
+            return t.status != core::ToolStatus::retired && !t.category.empty();
+        };
         for (const auto& t : c.tools) {
-            if (auto it = tools.find(t.id); it != tools.end()) by_tag.erase(it->second.tag);
+            bool names_changed = false;
+            if (auto it = tools.find(t.id); it != tools.end()) {
+                const core::Tool& old = it->second;
+                by_tag.erase(old.tag);
+                tool_list.erase(old);
+                if (uses_category(old) && --category_uses[old.category] == 0) category_uses.erase(old.category);
+                names_changed = old.name != t.name || old.tag != t.tag || old.category != t.category;
+            }
             tools[t.id] = t;
             by_tag[t.tag] = t.id;
+            tool_list.insert(t);
+            if (uses_category(t)) ++category_uses[t.category];
+            // An open loan shows the tool's name: a renamed tool renames its loan view.
+            if (const auto* l = names_changed ? loan_of_tool(t.id) : nullptr) {
+                drop_loan_view(*l);
+                add_loan_view(*l);
+            }
         }
         for (const auto& l : c.loans) {
             max_loan = std::max(max_loan, l.id);
+            if (auto it = open.find(l.id); it != open.end()) {
+                drop_loan_view(it->second);
+                if (auto m = open_by_member.find(it->second.member); m != open_by_member.end()) {
+                    m->second.erase({sys_days{it->second.due}, l.id});
+                    if (m->second.empty()) open_by_member.erase(m);
+                }
+            }
             if (l.open()) {
                 open[l.id] = l;
                 open_by_tool[l.tool] = l.id;
+                open_by_member[l.member].insert({sys_days{l.due}, l.id});
+                add_loan_view(l);
             } else {
                 open.erase(l.id);
                 if (auto it = open_by_tool.find(l.tool); it != open_by_tool.end() && it->second == l.id) open_by_tool.erase(it);
@@ -98,13 +157,21 @@ struct Station::ToolsState {
         }
         for (const auto& r : c.reservations) {
             max_reservation = std::max(max_reservation, r.id);
-            if (auto it = live.find(r.id); it != live.end() && it->second.kind == core::ReservationKind::range)
-                ranges[r.tool].erase(entry_of(it->second));
+            if (auto it = live.find(r.id); it != live.end()) {
+                if (it->second.kind == core::ReservationKind::range) ranges[r.tool].erase(entry_of(it->second));
+                reservation_list.erase(it->second);
+            }
             if (r.live()) {
                 live[r.id] = r;
+                live_by_tool[r.tool].insert(r.id);
+                reservation_list.insert(r);
                 if (r.kind == core::ReservationKind::range) ranges[r.tool].insert(entry_of(r));
             } else {
                 live.erase(r.id);
+                if (auto it = live_by_tool.find(r.tool); it != live_by_tool.end()) {
+                    it->second.erase(r.id);
+                    if (it->second.empty()) live_by_tool.erase(it);
+                }
             }
         }
         for (const auto& a : c.authorisations) {
@@ -304,6 +371,9 @@ Result Station::handle_tools(const Command& command) {
                     c.events.push_back(event("tool_auth.removed", sub("tool", t->id), {{"member", num(m)}}));
                 }
                 if (auto r = commit(c, cmd.actor); !r) return std::unexpected(r.error());
+                // (#7) The lists above are kept for display; lending reads grants of the tool's skill.
+                if (auto r = skills_tool_authorise(*t, cmd.authorise, cmd.revoke, cmd.actor); !r)
+                    return std::unexpected(r.error());
                 return *ts.tool(t->id);
             } else if constexpr (std::is_same_v<T, RetireTool>) {
                 if (auto p = need_host(cmd.actor, "Only a host can change the tool inventory")) return std::unexpected(*p);
@@ -353,7 +423,7 @@ Result Station::handle_tools(const Command& command) {
                 std::set<core::ToolId> distinct(cmd.tools.begin(), cmd.tools.end());
                 if (distinct.size() != cmd.tools.size())
                     return std::unexpected(problem("The same tool is twice in the basket"));
-                core::MemberLoans who{member, ts.loans_of(cmd.member)};
+                const auto who = ts.rules_view(member, cmd.member, today);
                 ToolChanges c;
                 core::LoanId next = ts.max_loan;
                 const core::LoanId basket = next + 1;
@@ -364,9 +434,10 @@ Result Station::handle_tools(const Command& command) {
                     auto due = core::due_date(ts.rules, *tool, cmd.days, today);
                     if (!due) return std::unexpected(due.error());
                     const auto rs = ts.reservations_of(tool_id);
-                    if (auto p = core::check_lend(ts.rules, *tool, who, cmd.tools.size(),
-                                                  ts.auths.contains({tool_id, cmd.member}), rs, today, *due))
+                    // (#7) The skill the tool requires replaces its authorisation list.
+                    if (auto p = core::check_lend(ts.rules, *tool, who, cmd.tools.size(), true, rs, today, *due))
                         return std::unexpected(*p);
+                    if (auto p = tool_skill_refusal(*tool, cmd.member)) return std::unexpected(*p);
                     core::Loan l;
                     l.id = ++next;
                     l.tool = tool_id;
@@ -604,24 +675,92 @@ Result Station::handle_tools(const Command& command) {
                 }
                 if (in_basket != f.basket.end()) return Done{};  // scanned twice: once in the basket
                 const auto* member = dir.find(f.member);
-                core::MemberLoans who{member, ts.loans_of(f.member)};
+                const auto who = ts.rules_view(member, f.member, today);
                 auto due = core::due_date(ts.rules, *tool, std::nullopt, today);
                 if (!due) {
                     f.problem = due.error();
                     return std::unexpected(*f.problem);
                 }
-                if (auto p = core::check_lend(ts.rules, *tool, who, f.basket.size() + 1, ts.auths.contains({tool_id, f.member}),
-                                              ts.reservations_of(tool_id), today, *due)) {
+                auto p = core::check_lend(ts.rules, *tool, who, f.basket.size() + 1, true,  // (#7) skill below
+                                          ts.reservations_of(tool_id), today, *due);
+                if (!p) p = tool_skill_refusal(*tool, f.member);
+                if (p) {
                     f.problem = *p;
                     return std::unexpected(*p);
                 }
                 f.basket.push_back(tool_id);
                 return Done{};
+            } else if constexpr (std::is_same_v<T, ExportTools>) {
+                return export_tools(cmd, now);  // toolgaps: the kiosk's label sheet and overdue CSV
             } else {
                 return std::unexpected(problem("?"));
             }
         },
         command);
+}
+
+// [SECTION] Exports (toolgaps)
+namespace {
+std::filesystem::path export_folder(const std::filesystem::path& configured) {
+    if (!configured.empty()) return configured;
+    if (const char* x = std::getenv("XDG_DOCUMENTS_DIR"); x && *x) return x;
+    if (const char* h = std::getenv("HOME"); h && *h) return h;
+    return ".";
+}
+// A member's text starting with = + - @ gets a ' first: a spreadsheet never runs it as a formula.
+std::string csv_field(std::string s) {
+    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(s.begin(), '\'');
+    if (s.find_first_of(",;\"\r\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+std::string csv_line(const std::vector<std::string>& cells) {
+    std::string line;
+    for (std::size_t i = 0; i < cells.size(); ++i) line += (i ? "," : "") + csv_field(cells[i]);
+    return line + "\r\n";
+}
+}  // namespace
+
+Result Station::export_tools(const ExportTools& cmd, core::Timestamp now) {
+    ToolsState& ts = *m_tools;
+    if (cmd.actor) {
+        const auto* m = directory().find(*cmd.actor);
+        if (!m || !core::can_host(m->role)) return std::unexpected(problem("Only a host can print labels or export the overdue list"));
+    }
+    const auto today = m_calendar.local_day(now);
+    ToolExportView x;
+    x.seq = ++ts.seq;
+    x.labels = cmd.kind == ExportTools::Kind::labels;
+    const auto folder = export_folder(m_opts.tool_export_dir);
+    std::expected<void, Problem> done;
+    if (x.labels) {
+        std::vector<core::Tool> chosen;
+        for (const auto& t : ts.tool_list)
+            if (t.status != core::ToolStatus::retired && (cmd.category.empty() || t.category == cmd.category)) chosen.push_back(t);
+        x.path = (folder / ("etabli-labels-" + core::format_date(today) + ".pdf")).string();
+        if (auto n = m_store.write_tool_labels(chosen, x.path)) x.rows = *n;
+        else done = std::unexpected(n.error());
+    } else {
+        std::string text = "\xEF\xBB\xBF";  // a BOM: spreadsheets then read the accents right
+        text += csv_line(cmd.csv_header.empty() ? std::vector<std::string>{"Tag", "Tool", "Member number", "Member", "E-mail",
+                                                                           "Due", "Days late", "Deposit"}
+                                                : cmd.csv_header);
+        for (const auto& l : ts.loan_list) {
+            if (core::days_late(l.loan, today) == 0) continue;
+            text += csv_line({l.tool_tag, l.tool_name, std::to_string(l.loan.member), l.member_name, l.member_contact,
+                              core::format_date(l.loan.due), std::to_string(core::days_late(l.loan, today)),
+                              core::format_euros(l.loan.deposit_cents)});
+            ++x.rows;
+        }
+        x.path = (folder / ("etabli-overdue-" + core::format_date(today) + ".csv")).string();
+        done = m_store.write_export(x.path, text);
+    }
+    if (!done) x.problem = done.error();
+    ts.last_export = x;
+    ts.dirty = true;
+    if (!done) return std::unexpected(done.error());
+    return Done{};
 }
 
 // [SECTION] Publishing
@@ -643,6 +782,11 @@ LoanView loan_view(const core::Loan& l, const core::Tool* t, const Directory& di
 }
 }  // namespace
 
+void Station::ToolsState::add_loan_view(const core::Loan& l) {
+    if (!view_directory || !view_day) return;  // the next publish builds them all
+    loan_list.insert(loan_view(l, tool(l.tool), *view_directory, *view_day));
+}
+
 std::vector<LoanView> Station::overdue_tools_of(core::MemberId member) const {
     std::vector<LoanView> out;
     if (!m_tools) return out;
@@ -656,32 +800,33 @@ std::vector<LoanView> Station::overdue_tools_of(core::MemberId member) const {
 void Station::publish_tools(Snapshot& snap) {
     if (!m_tools) return;
     ToolsState& ts = *m_tools;
-    // Days late change at midnight: a new day rebuilds the view too.
-    if (!ts.dirty && ts.view && ts.swept_day == snap.today && ts.view->loans.size() == ts.open.size()) {
+    // Loan views hold member names and days late: a new directory or a new day (midnight)
+    // rebuilds them; anything else edited them in place as it was applied.
+    if (ts.view_directory != snap.directory || ts.view_day != snap.today) {
+        ts.view_directory = snap.directory;
+        ts.view_day = snap.today;
+        std::vector<LoanView> all;
+        all.reserve(ts.open.size());
+        for (const auto& [id, l] : ts.open) all.push_back(loan_view(l, ts.tool(l.tool), *snap.directory, snap.today));
+        std::sort(all.begin(), all.end(), LoanByDue{});
+        ts.loan_list.assign_sorted(std::move(all));
+        ts.dirty = true;
+    }
+    if (!ts.dirty && ts.view) {
         snap.tools = ts.view;
         return;
     }
     auto v = std::make_shared<ToolsView>();
     v->rules = ts.rules;
-    std::set<std::string> cats;
-    for (const auto& [id, t] : ts.tools) {
-        v->tools.push_back(t);
-        if (t.status != core::ToolStatus::retired && !t.category.empty()) cats.insert(t.category);
-    }
-    std::sort(v->tools.begin(), v->tools.end(), [](const auto& a, const auto& b) {
-        return a.name != b.name ? a.name < b.name : a.id < b.id;
-    });
-    v->categories.assign(cats.begin(), cats.end());
-    const Directory& dir = *snap.directory;
-    for (const auto& [id, l] : ts.open) v->loans.push_back(loan_view(l, ts.tool(l.tool), dir, snap.today));
-    std::stable_sort(v->loans.begin(), v->loans.end(), [](const auto& a, const auto& b) {
-        if (a.days_late != b.days_late) return a.days_late > b.days_late;
-        return sys_days{a.loan.due} < sys_days{b.loan.due};
-    });
-    for (const auto& [id, r] : ts.live) v->reservations.push_back(r);
+    v->tools = ts.tool_list;
+    v->categories.reserve(ts.category_uses.size());
+    for (const auto& [cat, n] : ts.category_uses) v->categories.push_back(cat);
+    v->loans = ts.loan_list;
+    v->reservations = ts.reservation_list;
     v->authorisations.assign(ts.auths.begin(), ts.auths.end());
     v->flow = ts.flow;
     v->last_scan = ts.last_scan;
+    v->last_export = ts.last_export;
     ts.view = v;
     ts.dirty = false;
     snap.tools = std::move(v);

@@ -7,9 +7,12 @@
 #include "alloc_cmds.hpp"
 #include "repair_cmds.hpp"
 #include "tool_cmds.hpp"
+#include "know_cmds.hpp"
+#include "skill_cmds.hpp"
 #include "devices_cmds.hpp"
 #include "controller_cmds.hpp"
 #include "kiosk_controllers.hpp"
+#include "kiosk_reader_enrol.hpp"
 #include "context.hpp"
 
 #include <etabli/db/database.hpp>
@@ -77,7 +80,9 @@ std::optional<int> Context::open_station() {
     auto s = db::SqliteStore::open(db_path);
     if (!s) return fail(kStorage, s.error());
     store = std::move(*s);
-    station = std::make_unique<app::Station>(*store, clock, *calendar);
+    auto opts = station_options(*this);  // (#6) tool_config.cpp: the lending rules of etabli.toml
+    if (!opts) return fail(kBadInput, opts.error());
+    station = std::make_unique<app::Station>(*store, clock, *calendar, *opts);
     if (before_start) station_attachments = before_start(*station);
     if (auto r = station->start(); !r) return fail(kStorage, r.error());
     return std::nullopt;
@@ -303,6 +308,8 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size)
     // the Station starts, their links started after it and stopped before it stops.
     std::shared_ptr<StationControllers> controllers;
     wire_station_controllers(ctx, demo, controllers);
+    std::shared_ptr<KioskReaderEnrolment> reader_enrolment;  // (#5) enrolling a reader from the host panel
+    wire_reader_enrolment(ctx, reader_enrolment);
     if (auto code = ctx.open_station()) return *code;
     ctx.before_start = nullptr;
     struct StopLinks {
@@ -313,6 +320,21 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size)
     // The badge readers of etabli.toml (#5); a bad file stops here, before the kiosk opens.
     auto readers = start_station_readers(ctx, ctx.config);
     if (!readers) return readers.error();
+    // (#5) A reader enrolled from the kiosk is written to etabli.toml, then every reader is
+    // restarted from it so the new one works at once. The capture is stopped before the
+    // readers and the Station go.
+    std::mutex readers_mutex;
+    if (reader_enrolment)
+        reader_enrolment->set_reload([&ctx, &readers, &readers_mutex] {
+            // The old readers let go of their devices first (EVIOCGRAB, claimed interfaces).
+            std::lock_guard lk(readers_mutex);
+            readers->reset();
+            if (auto fresh = start_station_readers(ctx, ctx.config)) *readers = std::move(*fresh);
+        });
+    struct StopEnrolment {
+        std::shared_ptr<KioskReaderEnrolment>& e;
+        ~StopEnrolment() { if (e) e->cancel(); }
+    } stop_enrolment{reader_enrolment};
     if (demo && ctx.station->snapshot()->directory->members.empty()) {
         if (int code = seed_demo(ctx); code != kDone) return code;
     }
@@ -400,6 +422,8 @@ int run(int argc, char** argv) {
     AllocCommands alloc_commands(app);
     RepairCommands repair_commands(app);  // (#8)
     ToolCommands tool_commands(app);  // (#6)
+    KnowCommands know_commands(app);  // (#7) trainings, help, cards
+    SkillCommands skill_commands(app);  // (#7) skills; after alloc and tool (adds machine/tool require)
     DevicesCommands devices_commands(app);  // (#5)
     ControllerCommands controller_commands(app);  // (#4)
 
@@ -423,6 +447,7 @@ int run(int argc, char** argv) {
         ctx.lang = *l;
     }
     ctx.db_path = db_opt.empty() ? db::default_db_path() : std::filesystem::path(db_opt);
+    ctx.config = devices_commands.config_path();  // (#6) every command that opens the station reads [tools]
 
     if (init->parsed()) return cmd_init(ctx, init_demo);
     if (m_add->parsed()) return cmd_member_add(ctx, add_args);
@@ -435,6 +460,8 @@ int run(int argc, char** argv) {
     if (auto code = alloc_commands.run(ctx)) return *code;
     if (auto code = repair_commands.run(ctx)) return *code;  // (#8)
     if (auto code = tool_commands.run(ctx)) return *code;  // (#6)
+    if (auto code = know_commands.run(ctx)) return *code;  // (#7)
+    if (auto code = skill_commands.run(ctx)) return *code;  // (#7) skills
     if (auto code = devices_commands.run(ctx)) return *code;  // (#5)
     if (auto code = controller_commands.run(ctx, devices_commands.config_path())) return *code;  // (#4)
     if (presence->parsed()) return cmd_presence(ctx);

@@ -13,6 +13,10 @@
 
 namespace etabli::cli {
 
+// The Station's options from etabli.toml ([tools]: the lending rules), or why the file does
+// not load (tool_config.cpp).
+std::expected<app::Station::Options, core::Problem> station_options(const Context& ctx);
+
 class ToolCommands {
 public:
     // Declares the subcommands on `app` ("export" is shared: found or created).

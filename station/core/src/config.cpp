@@ -156,6 +156,34 @@ std::expected<void, Problem> each_table(const toml::node& node, const std::strin
     return {};
 }
 
+// [tools] (#6): every key optional, the rest keep ToolRules' defaults.
+std::expected<ToolRules, Problem> parse_tools(const toml::node& node, const std::string& section) {
+    const auto* t = node.as_table();
+    if (!t) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be written as a [{1}] section", section));
+    ToolRules r;
+    for (auto&& [k, n] : *t) {
+        const std::string key(k.str());
+        int* field = key == "max_tools"            ? &r.max_loans
+                     : key == "max_loan_days"      ? &r.max_days
+                     : key == "hold_days"          ? &r.hold_days
+                     : key == "reserve_ahead_days" ? &r.max_reserve_ahead_days
+                                                   : nullptr;
+        if (field) {
+            const std::int64_t hi = key == "max_tools" ? 100 : key == "hold_days" ? 30 : 365;
+            auto v = integer(n, key, 1, hi);
+            if (!v) return std::unexpected(v.error());
+            *field = static_cast<int>(*v);
+        } else if (key == "overdue_blocks") {
+            const auto* b = n.as_boolean();
+            if (!b) return std::unexpected(at(n, "Configuration line {0}: \"{1}\" must be true or false", key));
+            r.overdue_blocks = b->get();
+        } else {
+            return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [tools]", {line_of(k.source()), key}));
+        }
+    }
+    return r;
+}
+
 // A TOML basic string: quotes, backslashes and control characters escaped.
 std::string quoted(std::string_view s) {
     std::string out = "\"";
@@ -227,6 +255,10 @@ std::expected<Config, Problem> parse_config(std::string_view text_in) {
             if (auto r = each_table(node, key, c.readers, parse_reader); !r) return std::unexpected(r.error());
         } else if (key == "controller") {
             if (auto r = each_table(node, key, c.controllers, parse_controller); !r) return std::unexpected(r.error());
+        } else if (key == "tools") {
+            auto r = parse_tools(node, key);
+            if (!r) return std::unexpected(r.error());
+            c.tools = *r;
         } else {
             return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\"", {line_of(k.source()), key}));
         }
@@ -257,6 +289,11 @@ std::string to_toml(const Config& c) {
         o << "channels = [";
         for (std::size_t i = 0; i < ctl.channels.size(); ++i) o << (i ? ", " : "") << quoted(ctl.channels[i]);
         o << "]\n";
+    }
+    if (c.tools) {
+        o << "\n[tools]\nmax_tools = " << c.tools->max_loans << "\nmax_loan_days = " << c.tools->max_days
+          << "\nhold_days = " << c.tools->hold_days << "\nreserve_ahead_days = " << c.tools->max_reserve_ahead_days
+          << "\noverdue_blocks = " << (c.tools->overdue_blocks ? "true" : "false") << '\n';
     }
     return o.str();
 }

@@ -192,12 +192,12 @@ std::optional<Problem> check_lend(const ToolRules& rules, const Tool& tool, cons
     if (membership_expired(*who.member, today))
         return problem("Membership of {0} has ended: renew it at the desk before borrowing", {who.member->display_name});
     for (const auto& l : who.open_loans)
-        if (overdue(l, today))
+        if (rules.overdue_blocks && overdue(l, today))
             return problem("No new loan while a tool is overdue: {0} must bring back the overdue tool first",
                            {who.member->display_name});
-    if (who.open_loans.size() + basket_size > static_cast<std::size_t>(rules.max_loans))
+    if (who.open_count() + basket_size > static_cast<std::size_t>(rules.max_loans))
         return problem("At most {0} tools at once: {1} already has {2}; return one or take fewer",
-                       {std::to_string(rules.max_loans), who.member->display_name, std::to_string(who.open_loans.size())});
+                       {std::to_string(rules.max_loans), who.member->display_name, std::to_string(who.open_count())});
     if (tool.needs_authorisation && !authorised)
         return problem("{0} needs an authorisation: ask a host to show you the tool and authorise you", {tool.name});
     for (const auto& r : tool_reservations) {

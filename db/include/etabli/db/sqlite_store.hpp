@@ -77,6 +77,17 @@ public:
     std::expected<std::vector<core::Loan>, Problem> loan_history(std::optional<core::MemberId> member,
                                                                   std::size_t limit) override;
     std::expected<std::vector<core::Loan>, Problem> overdue_loans(core::Date today) override;
+    // The kiosk's exports (toolgaps) in tool_export.cpp.
+    std::expected<std::size_t, Problem> write_tool_labels(const std::vector<core::Tool>& tools,
+                                                          const std::filesystem::path& out) override;
+    std::expected<void, Problem> write_export(const std::filesystem::path& out, std::string_view bytes) override;
+
+    // [Skills (#7)] in skill_store.cpp; the contracts are app::Store's.
+    std::expected<app::SkillData, Problem> load_skills() override;
+    std::expected<void, Problem> commit_skills(const app::SkillChanges& c, std::optional<core::MemberId> actor,
+                                               core::Timestamp at) override;
+    std::expected<std::vector<core::SkillGrant>, Problem> skill_grants(std::optional<core::MemberId> member,
+                                                                       std::optional<core::SkillId> skill) override;
 
     // [Repairs and volunteer hours (#8)] in repair_store.cpp; the contracts are app::Store's.
     std::expected<core::Repair, Problem> add_repair(const core::Repair& r, std::optional<core::MemberId> actor,
@@ -93,6 +104,13 @@ public:
                                                   std::optional<core::MemberId> actor, core::Timestamp at) override;
     std::expected<std::vector<core::VolunteerPresence>, Problem> volunteer_presences(core::Timestamp from,
                                                                                      core::Timestamp to) override;
+
+    // [Trainings, help in the room, know-how cards (#7)] in know_store.cpp; the contracts are app::Store's.
+    std::expected<app::KnowData, Problem> load_know(core::Timestamp since) override;
+    std::expected<void, Problem> commit_know(const app::KnowChanges& c, std::optional<core::MemberId> actor,
+                                             core::Timestamp at) override;
+    std::expected<std::vector<core::Presence>, Problem> presences_between(core::Timestamp from,
+                                                                           core::Timestamp to) override;
 
     // The connection, for read-only queries of tools and tests (never for writes that bypass
     // the event log).

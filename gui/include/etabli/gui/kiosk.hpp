@@ -8,10 +8,12 @@
 
 #include <etabli/app/station.hpp>
 #include <etabli/core/i18n.hpp>
+#include <etabli/gui/checkouts.hpp>
 #include <etabli/gui/machines.hpp>
 #include <etabli/gui/repairs.hpp>
 #include <etabli/gui/screens.hpp>
 #include <etabli/gui/theme.hpp>
+#include <etabli/gui/skills.hpp>
 #include <etabli/gui/tools.hpp>
 #include <etabli/gui/widgets.hpp>
 
@@ -45,7 +47,7 @@ int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOp
 enum class Key : std::uint8_t { d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, enter, backspace };
 inline Key digit_key(int d) { return static_cast<Key>(d); }
 
-enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools };
+enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools, checkouts, skills };
 
 class Kiosk {
 public:
@@ -76,9 +78,20 @@ public:
     const MachinesUi& machines_ui() const { return m_machines; }
     const RepairsUi& repairs_ui() const { return m_repairs; }
     const ToolsUi& tools_ui() const { return m_tools; }  // (#6)
+    const CheckoutsUi& checkouts_ui() const { return m_checkouts; }  // (#8)
+    const SkillsUi& skills_ui() const { return m_skills; }           // (#7)
 
 private:
     void go_idle(const app::Snapshot& s, CommandList& out);  // cancels a running enrolment
+    // (#7, kiosk_skills.cpp) a badge tap the skills screens take ("I'll help", attendance, a
+    // supervisor): true when it must not show the member home.
+    bool skills_tap(const app::Snapshot& s, const app::TapView& tap, double now, Commands& cmds);
+    SkillsScreenView skills_view(const app::Snapshot& s, const LocalClock& clock, double now) const;
+    // Opens the skills screens from `caller` (Next::skills, knowhow or skill_info).
+    void open_skills(Next how, Screen caller, std::int64_t machine, std::int64_t tool);
+    Next skills_frame(const app::Snapshot& s, const LocalClock& clock, double now, Commands& cmds);
+    // The supervision prompt over the machine screens; true when it was drawn.
+    bool supervision_frame(const app::Snapshot& s, double now);
     void show_tap(const app::Snapshot& s, const app::TapView& tap, double now);
     void handle_keys(double now, Commands& cmds);
     void handle_reply(const app::Snapshot& s, double now, CommandList& out);
@@ -102,6 +115,10 @@ private:
     MachinesUi m_machines;
     RepairsUi m_repairs;  // (#8)
     ToolsUi m_tools;      // (#6)
+    CheckoutsUi m_checkouts;  // (#8) forgotten check-outs, hosts
+    SkillsUi m_skills;                         // (#7)
+    Screen m_skills_caller = Screen::member_home;  // (#7) where Back from the skills screens goes
+    std::optional<core::Timestamp> m_supervision_hidden;  // (#7) "Cancel" on the prompt of that expiry
     std::vector<alloc::Booking> m_notices;       // host notes to show once, from the badge-in
     std::set<alloc::QueueEntryId> m_offers_hidden;  // "Later" or "No thanks" on these offers
     core::MemberId m_enrol_host = 0;

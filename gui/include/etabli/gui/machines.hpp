@@ -7,15 +7,15 @@
 // Layer: gui (app snapshots in, app commands out). GUI thread only (inside an ImGui frame),
 // except LocalClock and the text helpers (pure, any thread).
 //
-// Local time: the kiosk has no time-zone database. The snapshot gives the local "HH:MM" of
-// snapshot.at; LocalClock derives the UTC offset of that instant from it and applies it to
-// the whole displayed period. TODO(#3): a daylight-saving change inside the displayed days
-// shifts their times by an hour until the change has passed; the station should publish
-// the offsets (or day starts) of the days it shows.
+// Local time: the kiosk has no time-zone database. The snapshot gives the offsets (local
+// minus UTC) of the days it may show, a daylight-saving change included; LocalClock applies
+// the one in force at each instant. Without them (an older snapshot, a test) it derives one
+// offset from the local "HH:MM" of snapshot.at and applies it to the whole displayed period.
 #pragma once
 
 #include <etabli/app/snapshot.hpp>
 #include <etabli/gui/keyboard.hpp>
+#include <etabli/gui/reader_enrol.hpp>
 #include <etabli/gui/screens.hpp>
 #include <etabli/gui/theme.hpp>
 #include <etabli/gui/widgets.hpp>
@@ -23,6 +23,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,11 +36,19 @@ struct LocalClock {
     core::Timestamp at{};
     std::chrono::minutes offset{0};  // local time minus UTC, at `at`
     core::Date today{};
+    // The station's offsets (Snapshot::offsets), when it gave them: then they decide.
+    std::shared_ptr<const std::vector<app::OffsetChange>> changes;
 
     // offset = local_hhmm − UTC time of day of `at`, brought into [−14 h, +14 h]. An
     // unreadable local_hhmm gives offset 0 (UTC).
     static LocalClock of(core::Timestamp at, std::string_view local_hhmm, core::Date today);
-    static LocalClock of(const app::Snapshot& s) { return of(s.at, s.local_hhmm, s.today); }
+    static LocalClock of(const app::Snapshot& s) {
+        LocalClock c = of(s.at, s.local_hhmm, s.today);
+        if (s.offsets && !s.offsets->empty()) c.changes = s.offsets;
+        return c;
+    }
+
+    std::chrono::minutes offset_at(core::Timestamp t) const;  // local time minus UTC at `t`
 
     core::Date day_of(core::Timestamp t) const;
     int minute_of_day(core::Timestamp t) const;  // 0 … 1439, local
@@ -129,6 +138,7 @@ struct MachinesUi {
         pick_member,    // hosts: whom to book for
         hours,          // hosts: the weekly opening hours
         devices,        // hosts: badge readers and machine controllers (#5, devices.cpp)
+        enrol_reader,   // hosts: bind a new reader to a role (#5, reader_enrol.cpp)
     };
     Step step = Step::machines;
     bool as_host = false;          // a host books for `for_member` (outside hours allowed)
@@ -156,6 +166,7 @@ struct MachinesUi {
     KeyboardState search_keys;
     std::array<DayHoursEdit, 7> hours{};  // by c_encoding weekday (0 = Sunday)
     Step back_to = Step::machines;        // where "Back" from the length/slot steps goes
+    ReaderEnrolUi reader_enrol;           // (#5) the enrol_reader step
 };
 
 // Starts a flow: the member's own booking screens, or the hosts' machine screens.

@@ -26,6 +26,10 @@ enum class Next {
     home,           // machine screens: back to the member home
     repairs,        // member home: a volunteer's "Repairs" (#8)
     tools,          // member home: "Borrow a tool" (#6)
+    checkouts,      // member home: a host's "Check-outs to correct" (#8, checkouts.cpp)
+    skills,         // member home: "My skills" (#7, skills.cpp)
+    knowhow,        // member home: "Know-how" cards (#7, know_how.cpp)
+    skill_info,     // machine or tool screens: the skill needed and the cards (#7)
 };
 
 struct LocalClock;  // machines.hpp
@@ -40,6 +44,30 @@ std::string format_day(core::Lang lang, core::Date d);
 std::string weekday_name(core::Lang lang, unsigned c_encoding);
 
 // [Idle]
+// (#7) Open help requests on the idle screen, each with "I'll help" (skills.cpp draws them).
+struct IdleHelp {
+    std::int64_t id = 0;                // core::HelpRequestId
+    std::string text;                   // "Marie cherche de l'aide : dévoilage de roue"
+};
+struct IdleHelpUi {
+    std::int64_t offering = 0;          // "I'll help" tapped: the station takes the next badge as the helper's
+    double offered_at = 0;              // monotonic seconds
+    std::uint64_t capture_seq = 0;      // the station's KnowCaptureView::seq last seen
+    std::string problem;                // the station refused a badge ("your own request…")
+    double problem_at = 0;
+    std::uint64_t attendance_stopped = 0;  // capture seq for which the idle screen sent StopAttendance
+    std::string thanks;                 // "Thank you Hugo! Marie is waiting for you."
+    double thanks_at = 0;
+};
+inline constexpr double kHelpCaptureSeconds = 30.0;
+inline constexpr double kHelpThanksSeconds = 6.0;
+// The requests with their "I'll help" buttons from (x, y) in width w, down to `bottom` at
+// most; returns the y below what was drawn. "I'll help" posts OfferHelp{id, 0} (the station
+// captures the next badge), "Cancel" CancelHelpCapture; `capture` (may be null) tells how it
+// went. Ids: help/<id>/offer, help/<id>/cancel, help/thanks, help/problem.
+float draw_idle_help(const std::vector<IdleHelp>& requests, IdleHelpUi& ui, const Tr& tr, float x, float y,
+                     float w, float bottom, double now, const app::KnowCaptureView* capture, Commands& out);
+
 struct IdleView {
     Tr tr;
     const Fonts* fonts = nullptr;
@@ -52,10 +80,13 @@ struct IdleView {
     std::vector<std::string> banners;  // "Léa: the laser cutter is free for you…" (queue offers)
     double now = 0;                    // seconds, monotonic: turns the board's pages
     std::string month_summary;         // (#8) "Ce mois-ci : 12 réparations…"; empty: not shown
+    std::vector<IdleHelp> help;        // (#7) open help requests, oldest first
+    const app::KnowCaptureView* help_capture = nullptr;  // (#7) the station's "J'aide" badge capture
 };
 struct IdleUi {
     int page = 0;
     core::Lang lang = core::Lang::fr;  // the FR/EN switch writes here
+    IdleHelpUi help;                   // (#7) "I'll help" waiting for the helper's badge
 };
 Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out);
 
@@ -67,6 +98,8 @@ struct MemberHomeView {
     core::TapKind kind = core::TapKind::check_in;
     std::string at_hhmm;
     std::vector<app::LoanView> loans;  // (#6) the member's loans, overdue first: shown under the greeting
+    int checkouts_to_correct = 0;      // (#8) hosts: forgotten check-outs waiting, shown on their tile
+    std::vector<std::string> skill_warnings;  // (#7) skills lapsing within two weeks, shown under the greeting
 };
 struct MemberHomeUi {
     core::Lang lang = core::Lang::fr;  // the member's language, as shown

@@ -26,8 +26,16 @@ struct ToolsScreenView {
     core::Member viewer;                 // the member at the kiosk
     const app::Snapshot* snap = nullptr;
 };
+// The hosts' inventory form (tools_host.cpp): every field as typed, checked by the station.
+struct ToolForm {
+    core::ToolId id = 0;  // 0: a new tool
+    std::string name, category, tag, location, days = "14", deposit, notes;
+    core::ToolCondition condition = core::ToolCondition::good;
+    int field = 0;        // the field the keyboard types into
+};
 struct ToolsUi {
-    enum class Step { menu, borrow, search, give_back, overdue, deposits };
+    enum class Step { menu, borrow, search, give_back, overdue, deposits, inventory, inventory_search, tool_form, retire,
+                      pick_member };
     Step step = Step::menu;
     std::string category;                // borrow: the category tile chosen ("" all)
     std::string search;
@@ -39,7 +47,36 @@ struct ToolsUi {
     KeyboardState note_keys;
     bool typing_note = false;
     std::string message;                 // the last confirmation ("3 tools lent…"), shown in the menu
+    // Return: the deposit held for the tool chosen is given back, or kept with a reason.
+    bool keep_deposit = false;
+    std::string deposit_reason;
+    KeyboardState reason_keys;
+    bool typing_reason = false;
+    // Hosts' inventory (tools_host.cpp).
+    ToolForm form;
+    KeyboardState form_keys;
+    core::ToolId retire = 0;             // the tool whose retirement waits for a confirmation
+    std::uint64_t pending = 0;           // the AddTool/SetTool/RetireTool posted; its reply decides
+    std::string form_problem;            // the station's refusal of the form, translated
+    bool exported = false;               // an export was asked on this screen: show ToolsView::last_export
+    // A volunteer or host lending for a member: who (0: the viewer borrows for themself).
+    core::MemberId for_member = 0;
+    std::string member_search;
+    KeyboardState member_keys;
 };
+
+// Whose basket the borrow steps fill: the member picked by a volunteer, else the viewer.
+inline core::MemberId borrower(const ToolsScreenView& v, const ToolsUi& ui) { return ui.for_member ? ui.for_member : v.viewer.id; }
+// A volunteer or host picks the member to lend to (present members first, or a search).
+Next draw_pick_member(const ToolsScreenView& v, ToolsUi& ui, Commands& out);
+
+// The outcome of the latest label sheet or overdue CSV, for the screen that asked (one line).
+void draw_export_result(const ToolsScreenView& v, float width);
+
+// Hosts' inventory steps (tools_host.cpp), called by draw_tools.
+Next draw_inventory(const ToolsScreenView& v, ToolsUi& ui, Commands& out, bool searching);
+Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out);
+Next draw_retire(const ToolsScreenView& v, ToolsUi& ui, Commands& out);
 
 // Draws the current step; Next::home when the member leaves the tool screens.
 Next draw_tools(const ToolsScreenView& v, ToolsUi& ui, Commands& out);

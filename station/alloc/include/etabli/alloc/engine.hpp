@@ -186,7 +186,13 @@ public:
     // [SECTION] Sessions
     // A badge at `machine`'s reader (or the kiosk's start button): ends the member's own
     // session there, or starts one.
-    std::expected<Changes, Problem> access(MachineId machine, MemberId member, Timestamp now);
+    // (#7) With a supervisor (checked by the Station: present, can teach the skill or a host),
+    // the member may start although not authorised; the session records the supervisor.
+    std::expected<Changes, Problem> access(MachineId machine, MemberId member, Timestamp now,
+                                           std::optional<MemberId> supervisor = std::nullopt);
+    // (#7) The supervisor of the session on `machine` left: it runs to its allowed end and is
+    // no longer extended (automatically or by extend()). Empty Changes when nothing to mark.
+    Changes supervisor_left(MachineId machine, MemberId supervisor, Timestamp now);
     // A host ends the session on `machine`, or the controller reported a fault.
     std::expected<Changes, Problem> end_session(MachineId machine, MemberId actor, SessionEnd why,
                                                 Timestamp now);
@@ -205,6 +211,10 @@ public:
     std::expected<Changes, Problem> set_status(MachineId id, MachineStatus s, MemberId actor, Timestamp now);
     std::expected<Changes, Problem> authorise(MachineId id, MemberId member, bool allowed, MemberId actor,
                                               Timestamp now);
+    // (#7) Who may use machine `id` now, derived by the Station from skill grants, lapse and
+    // the machine's requirement. Replaces Machine::authorised and its bitmap in memory only:
+    // nothing to store (machines persist their requirement, not the list). Unknown id: ignored.
+    void set_authorised(MachineId id, std::vector<MemberId> members);
     void set_hours(OpeningHours h);
     void upsert_member(const MemberInfo& m);
 
@@ -216,6 +226,7 @@ public:
     // True when [s, e) lies inside opening hours.
     bool inside_hours(Timestamp s, Timestamp e) const;
     const Machine* machine(MachineId id) const;
+    const std::map<MachineId, Machine>& machines() const { return m_machines; }  // (#7) every machine, by id
     const Booking* booking(BookingId id) const;
     const Session* session_on(MachineId m) const;
     std::vector<Booking> bookings_on(MachineId m, Timestamp from, Timestamp to) const;

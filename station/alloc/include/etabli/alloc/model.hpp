@@ -178,6 +178,10 @@ struct Session {
     std::optional<Timestamp> ended;
     std::optional<SessionEnd> end_reason;
     bool warned = false;
+    // (#7) Supervised use: the member who can teach the skill (or the host) who confirmed
+    // with their own badge. Once they left, the session runs to its allowed end, no further.
+    std::optional<MemberId> supervisor;
+    bool supervisor_left = false;
     friend bool operator==(const Session&, const Session&) = default;
 };
 

@@ -5,14 +5,18 @@
 #pragma once
 
 #include <etabli/alloc/model.hpp>
+#include <etabli/app/know.hpp>
 #include <etabli/core/member.hpp>
 #include <etabli/core/member_import.hpp>
 #include <etabli/core/presence.hpp>
 #include <etabli/core/tools.hpp>
 #include <etabli/core/repair.hpp>
 #include <etabli/core/volunteer_hours.hpp>
+#include <etabli/app/skills_view.hpp>
 
 #include <expected>
+#include <filesystem>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
@@ -205,6 +209,40 @@ public:
                                                                           std::size_t limit) = 0;
     // Loans not returned whose due day is before `today`, most days late first.
     virtual std::expected<std::vector<core::Loan>, Problem> overdue_loans(core::Date today) = 0;
+    // The kiosk's exports (toolgaps, db/src/tool_export.cpp): the A4 label sheet of `tools`
+    // (the number of labels; "No tool to label…" when empty), and a whole text file (CSV)
+    // written next to `out` then renamed over it. A path that cannot be written is a Problem
+    // and leaves no file behind. Station thread.
+    virtual std::expected<std::size_t, Problem> write_tool_labels(const std::vector<core::Tool>& tools,
+                                                                  const std::filesystem::path& out) = 0;
+    virtual std::expected<void, Problem> write_export(const std::filesystem::path& out, std::string_view bytes) = 0;
+
+    // [Skills (#7)] in db/src/skill_store.cpp.
+    // The catalogue, the latest grant of each (member, skill), what machines and tools require,
+    // the end of each member's last session on the machines requiring each skill, id counters.
+    virtual std::expected<SkillData, Problem> load_skills() = 0;
+    // One skills use case in one transaction: upserts skills by id, sets requirements (a
+    // machine or tool that does not exist refuses the whole), appends grants (ids chosen by
+    // the station), and the events skill.added / skill.changed / skill.required / skill.granted.
+    virtual std::expected<void, Problem> commit_skills(const SkillChanges& c, std::optional<core::MemberId> actor,
+                                                       Timestamp at) = 0;
+    // Grant history (of a member, of a skill, or all), newest first.
+    virtual std::expected<std::vector<core::SkillGrant>, Problem> skill_grants(std::optional<core::MemberId> member,
+                                                                               std::optional<core::SkillId> skill) = 0;
+
+    // [Trainings, help in the room, know-how cards (#7)] in db/src/know_store.cpp; types in app/know.hpp.
+    // Trainings not cancelled that end after `since` or were never granted (with all their
+    // places), open help requests, opt-ins, suggested and published cards with their steps,
+    // links and "helped" marks, the names of skills, machines and tools, the id counters.
+    virtual std::expected<KnowData, Problem> load_know(Timestamp since) = 0;
+    // One use case in one transaction: upserts trainings, places, help requests and cards by id
+    // (a card's steps and links are replaced whole), sets opt-ins, adds "helped" marks (a second
+    // mark of the same member is ignored), appends the events. Unknown member or skill ids are
+    // refused whole ("Storage error: …").
+    virtual std::expected<void, Problem> commit_know(const KnowChanges& c, std::optional<core::MemberId> actor,
+                                                     Timestamp at) = 0;
+    // Presences (closed or open) that began in [from, to): the history of "who usually comes".
+    virtual std::expected<std::vector<core::Presence>, Problem> presences_between(Timestamp from, Timestamp to) = 0;
 };
 
 }  // namespace etabli::app

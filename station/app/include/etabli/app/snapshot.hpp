@@ -3,12 +3,16 @@
 #pragma once
 
 #include <etabli/alloc/engine.hpp>
+#include <etabli/app/know.hpp>
+#include <etabli/app/skills_view.hpp>
 #include <etabli/core/member.hpp>
 #include <etabli/core/presence.hpp>
 #include <etabli/core/tools.hpp>
 #include <etabli/core/repair_stats.hpp>
 #include <etabli/core/volunteer_hours.hpp>
+#include <etabli/app/shared_list.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -136,6 +140,20 @@ struct ReaderView {
     bool permission_denied = false;         // the udev rule is missing: the panel says what to install
 };
 
+// [Reader enrolment from the kiosk (#5)] A host asked to bind the next reader on which a badge
+// is tapped to a role; handled in station_reader_enrol.cpp.
+struct ReaderEnrolmentView {
+    enum class State { waiting, done, failed };
+    std::uint64_t attempt = 0;
+    State state = State::waiting;
+    std::string role;                       // "kiosk", "machine:NAME", "scanner"
+    core::Timestamp started{}, expires{};
+    std::string device;                     // done: the device bound ("usb 1-1.3 ffff:0035")
+    std::string uid;                        // done: the badge read on it
+    std::string config;                     // done: the file written
+    std::optional<core::Problem> problem;   // failed: why
+};
+
 // [Tool library (#6)] The member's kiosk borrow or return flow, as the station keeps it.
 struct ToolFlowView {
     std::uint64_t seq = 0;                // changes with every scan or pick
@@ -151,15 +169,38 @@ struct ToolScanView {
     std::string tag;
     std::optional<core::ToolId> tool;     // the tool with that tag, if any
 };
+struct ToolByName {
+    bool operator()(const core::Tool& a, const core::Tool& b) const { return a.name != b.name ? a.name < b.name : a.id < b.id; }
+};
+// By due day then id: for one day, the same order as "most days late first, then by due day".
+struct LoanByDue {
+    bool operator()(const LoanView& a, const LoanView& b) const {
+        return a.loan.due != b.loan.due ? a.loan.due < b.loan.due : a.loan.id < b.loan.id;
+    }
+};
+struct ReservationById {
+    bool operator()(const core::Reservation& a, const core::Reservation& b) const { return a.id < b.id; }
+};
+// The outcome of the latest ExportTools (toolgaps): the file written, or why not.
+struct ToolExportView {
+    std::uint64_t seq = 0;
+    bool labels = true;                  // false: the overdue CSV
+    std::string path;
+    std::size_t rows = 0;                // labels or overdue loans written
+    std::optional<core::Problem> problem;
+};
+// The lists that grow with the workshop share their unchanged chunks with the previous
+// snapshot (SharedList): a checkout copies a few chunks, not the inventory.
 struct ToolsView {
     core::ToolRules rules;
-    std::vector<core::Tool> tools;               // every tool, by name
+    SharedList<core::Tool, ToolByName> tools;    // every tool, by name
     std::vector<std::string> categories;         // used by a tool not retired, sorted
-    std::vector<LoanView> loans;                 // open loans, overdue first (most days late), then by due day
-    std::vector<core::Reservation> reservations; // live, by id
+    SharedList<LoanView, LoanByDue> loans;       // open loans, overdue first (most days late), then by due day
+    SharedList<core::Reservation, ReservationById> reservations;  // live, by id
     std::vector<std::pair<core::ToolId, core::MemberId>> authorisations;
     std::optional<ToolFlowView> flow;
     std::optional<ToolScanView> last_scan;
+    std::optional<ToolExportView> last_export;
     const core::Tool* find(core::ToolId id) const {
         for (const auto& t : tools)
             if (t.id == id) return &t;
@@ -174,11 +215,37 @@ struct ToolsView {
     }
 };
 
+// [Forgotten check-outs (#8)] A presence the station closed by itself because the volunteer
+// forgot to badge out, counted until closing time until a host sets the real time of leaving.
+struct PresenceToCorrect {
+    core::PresenceId presence = 0;
+    core::MemberId member = 0;
+    std::string member_name;
+    std::optional<core::VolunteerRole> role;  // the last role picked during it, if any
+    core::Timestamp checked_in{};
+    core::Timestamp auto_closed{};            // when the station closed it (the next day's start)
+    std::optional<core::Timestamp> closing;   // the day's closing time: counted until then
+    std::optional<core::Timestamp> next_check_in;  // the member's next visit: a correction ends before
+    std::chrono::seconds utc_offset{0};       // local time minus UTC at check-in (to show times)
+};
+
+// Local time minus UTC from `from` on (#3): the kiosk has no time-zone database, and the
+// days it shows (bookings up to weeks ahead) may hold a daylight-saving change.
+struct OffsetChange {
+    core::Timestamp from{};
+    std::chrono::minutes offset{0};
+    friend bool operator==(const OffsetChange&, const OffsetChange&) = default;
+};
+
 struct Snapshot {
     std::uint64_t version = 0;
     core::Timestamp at{};
     core::Date today{};            // local day
     std::string local_hhmm;        // local time "HH:MM"; a new snapshot comes every minute
+    // The offset in force from the start of yesterday (first entry), then each change until
+    // 62 days after today. Empty: the station did not say (the kiosk then derives one offset
+    // from local_hhmm).
+    std::shared_ptr<const std::vector<OffsetChange>> offsets;
     std::shared_ptr<const Directory> directory;
     std::vector<PresentMember> present;  // who is in now, by check-in time
     std::optional<TapView> last_tap;
@@ -201,6 +268,7 @@ struct Snapshot {
     core::RepairStats repair_year;                        // this year's repairs, month by month
     std::map<unsigned, std::chrono::seconds> volunteer_time;  // this year's volunteer hours by month (1-12)
     std::vector<core::PresenceId> presences_to_correct;   // forgotten check-outs of this year, for hosts
+    std::vector<PresenceToCorrect> presence_corrections;   // the same, with what the host screen shows (#8)
     bool ask_volunteer_role = false;  // the kiosk asks volunteers and hosts their role at badge-in
 
     // [Tool library (#6)] rebuilt only when it changes (shared between snapshots)
@@ -212,6 +280,12 @@ struct Snapshot {
 
     // [Readers (#5)] every configured reader, in etabli.toml order (empty: none configured)
     std::vector<ReaderView> devices;
+    std::optional<ReaderEnrolmentView> reader_enrolment;  // the latest, until the host leaves the panel
+
+    // [Trainings, help in the room, know-how cards (#7)] rebuilt only when it changes (shared)
+    std::shared_ptr<const KnowView> know = std::make_shared<KnowView>();
+    // [Skills (#7)] catalogue, levels, requirements, pending badges; rebuilt only when it changes (shared)
+    std::shared_ptr<const SkillsView> skills = std::make_shared<SkillsView>();
 };
 
 }  // namespace etabli::app

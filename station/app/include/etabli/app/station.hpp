@@ -5,13 +5,16 @@
 // Calendar are used from the station thread only (Clock::now() from any).
 #pragma once
 
+#include <etabli/app/know.hpp>
 #include <etabli/app/ports.hpp>
+#include <etabli/app/reader_enrol.hpp>
 #include <etabli/app/snapshot.hpp>
 
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <expected>
+#include <filesystem>
 #include <functional>
 #include <future>
 #include <memory>
@@ -93,6 +96,20 @@ inline constexpr bool kControllerCommand =
 // [Readers (#5)] Posted by hw's DeviceManager when a reader appears, goes, reads a line or
 // fails: replaces the whole reader list of the snapshot.
 struct DevicesChanged { std::vector<ReaderView> readers; };
+// [Reader enrolment from the kiosk (#5)] handled in station_reader_enrol.cpp. A host (or the
+// command line, actor empty) binds the next reader on which a badge is tapped to `role`
+// ("kiosk", "machine:NAME", "scanner"); the ReaderEnroller port answers with ReaderEnrolled.
+struct StartReaderEnrolment { std::string role; std::optional<core::MemberId> actor; };
+struct CancelReaderEnrolment { std::optional<core::MemberId> actor; };
+struct ReaderEnrolled {
+    std::uint64_t attempt = 0;
+    bool ok = false;
+    std::string device, uid, config;  // ok: what was bound, the badge read, the file written
+    core::Problem problem;            // !ok
+};
+template <class T>
+inline constexpr bool kReaderEnrolCommand = std::is_same_v<T, StartReaderEnrolment> ||
+                                            std::is_same_v<T, CancelReaderEnrolment> || std::is_same_v<T, ReaderEnrolled>;
 
 // [Repairs and volunteer hours (#8)] handled in station_repairs.cpp. `actor` empty: the
 // command line (trusted, acts as an admin).
@@ -146,6 +163,16 @@ struct ReserveTool {
 // Cancels a live reservation or waiting-list place (a held tool goes to the next in line).
 // A member cancels their own; a host (or the command line) any.
 struct CancelToolReservation { core::ReservationId reservation = 0; std::optional<core::MemberId> actor; };
+// A host at the kiosk writes the label sheet (A4 PDF; tools not retired, of `category` when
+// given) or the overdue list (CSV) into Options::tool_export_dir; the file's path and the
+// number of rows come back in ToolsView::last_export (toolgaps, #6).
+struct ExportTools {
+    enum class Kind { labels, overdue_csv };
+    Kind kind = Kind::labels;
+    std::string category;
+    std::vector<std::string> csv_header;  // the CSV's column names, in the kiosk's language (8)
+    std::optional<core::MemberId> actor;
+};
 // The workshop's tool scanner read a tag (posted by hw): selects the tool in the open kiosk
 // borrow or return flow; with no flow open it is kept as the last scan (inventory screens).
 struct ToolScanned { std::string tag; std::string scanner = "kiosk"; };
@@ -164,7 +191,45 @@ inline constexpr bool kToolCommand =
     std::is_same_v<T, AddTool> || std::is_same_v<T, SetTool> || std::is_same_v<T, RetireTool> ||
     std::is_same_v<T, ImportTools> || std::is_same_v<T, Lend> || std::is_same_v<T, ReturnTool> ||
     std::is_same_v<T, RenewLoan> || std::is_same_v<T, ReserveTool> || std::is_same_v<T, ToolScanned> ||
-    std::is_same_v<T, ToolFlow> || std::is_same_v<T, ToolPick> || std::is_same_v<T, CancelToolReservation>;
+    std::is_same_v<T, ToolFlow> || std::is_same_v<T, ToolPick> || std::is_same_v<T, CancelToolReservation> ||
+    std::is_same_v<T, ExportTools>;
+
+// [Skills (#7)] handled in station_skills.cpp. `actor`/`signer` empty: the command line
+// (trusted, acts as an admin). Machines and tools require a skill at a level; who may use a
+// machine is derived from the grants (see station_skills.cpp).
+struct AddSkill { core::Skill skill; std::optional<core::MemberId> actor; };   // id chosen by the station; hosts only
+struct EditSkill { core::Skill skill; std::optional<core::MemberId> actor; };  // by id: name, category, description, lapse
+// A grant signed by a trainer (level 3 on the skill) or a host; level 0 withdraws.
+struct GrantSkill {
+    core::SkillId skill = 0;
+    core::MemberId member = 0;
+    int level = core::kLevelAutonomous;
+    std::optional<core::MemberId> signer;
+    std::optional<core::Date> expires;  // last valid day
+    std::string note;
+};
+// What a machine or a tool requires (none: nothing). Hosts only.
+struct RequireSkill {
+    enum class Target { machine, tool };
+    Target target = Target::machine;
+    std::int64_t id = 0;
+    std::optional<core::SkillRequirement> requirement;
+    std::optional<core::MemberId> actor;
+};
+// Two-badge sign-off at the kiosk: the trainer (badged in) starts it; the member's own badge
+// at the kiosk reader within 60 s commits the grant (that tap checks nobody in or out).
+struct StartSignOff {
+    core::SkillId skill = 0;
+    core::MemberId member = 0;
+    int level = core::kLevelAutonomous;
+    core::MemberId signer = 0;
+    std::optional<core::Date> expires;
+};
+struct CancelSignOff {};
+template <class T>
+inline constexpr bool kSkillCommand = std::is_same_v<T, AddSkill> || std::is_same_v<T, EditSkill> ||
+                                      std::is_same_v<T, GrantSkill> || std::is_same_v<T, RequireSkill> ||
+                                      std::is_same_v<T, StartSignOff> || std::is_same_v<T, CancelSignOff>;
 
 using Command = std::variant<BadgeSeen, AddMember, AddBadge, RevokeBadge, SetMemberLang,
                              StartEnrolment, CancelEnrolment, ImportMembers, Tick,
@@ -174,8 +239,12 @@ using Command = std::variant<BadgeSeen, AddMember, AddBadge, RevokeBadge, SetMem
                              ControllerCurrent, ClearMachineFault,
                              LogRepair, EditRepair, SetPresenceRole, CorrectPresence,
                              AddTool, SetTool, RetireTool, ImportTools, Lend, ReturnTool, RenewLoan, ReserveTool,
-                             ToolScanned, ToolFlow, ToolPick, CancelToolReservation,
-                             DevicesChanged>;
+                             ToolScanned, ToolFlow, ToolPick, CancelToolReservation, ExportTools,
+                             DevicesChanged, StartReaderEnrolment, CancelReaderEnrolment, ReaderEnrolled,
+                             AddTraining, CancelTraining, TrainingSignup, TrainingCancelSignup, TrainingAttendance,
+                             TrainingGrant, SetHelpOptIn, HelpWho, AskHelp, OfferHelp, WithdrawHelp, SaveCard, ReviewCard,
+                             CardHelped, CancelHelpCapture, StartAttendance, StopAttendance,
+                             AddSkill, EditSkill, GrantSkill, RequireSkill, StartSignOff, CancelSignOff>;
 
 // What call() returns: nothing special, a member, a tap, an import summary, or what an
 // allocation command produced.
@@ -183,7 +252,9 @@ struct Done {};
 using Result = std::expected<std::variant<Done, core::Member, core::Badge, TapView, ImportSummary, alloc::Machine,
                                           std::vector<alloc::Booking>, std::vector<alloc::Slot>, AccessView,
                                           std::vector<alloc::QueuePlace>, core::Repair, core::Tool, std::vector<core::Tool>,
-                                          std::vector<core::Loan>, core::Reservation>,
+                                          std::vector<core::Loan>, core::Reservation,
+                                          core::Training, core::HelpRequest, core::Card, std::vector<core::Helper>,
+                                          core::Skill, core::SkillGrant>,
                              Problem>;
 
 // The command line is an admin at the terminal: its allocation requests act as this member
@@ -196,6 +267,9 @@ public:
     struct Options {
         std::chrono::seconds enrolment_timeout{60};
         core::ToolRules tool_rules;  // the tool library's lending rules (#6)
+        // Where the kiosk's exports go (#6: labels, overdue CSV); empty: $XDG_DOCUMENTS_DIR,
+        // else $HOME, else the working folder.
+        std::filesystem::path tool_export_dir;
     };
 
     // The Store must already be open and migrated. Nothing runs until start().
@@ -205,6 +279,9 @@ public:
     // Machine controllers; none (the default) until #4: power actions are only shown.
     // Set before start().
     void set_machine_control(MachineControl* control) { m_control = control; }
+    // Reader enrolment from the kiosk (#5); none: StartReaderEnrolment is refused. Set before
+    // start(); the enroller must outlive the station thread (stop() first).
+    void set_reader_enroller(ReaderEnroller* enroller) { m_reader_enroller = enroller; }
     ~Station();  // stops the thread after draining what was posted
     Station(const Station&) = delete;
     Station& operator=(const Station&) = delete;
@@ -241,6 +318,8 @@ private:
     Result handle_add_badge(const AddBadge& c);
     Result handle_alloc(const Command& c);
     Result handle_controllers(const Command& c);             // station_controllers.cpp (#4)
+    Result handle_reader_enrol(const Command& c);            // station_reader_enrol.cpp (#5)
+    void publish_reader_enrol(Snapshot& snap);               // station_reader_enrol.cpp (#5)
     void publish_controllers(Snapshot& snap) const;          // station_controllers.cpp (#4)
     alloc::Engine* engine();                                 // for station_controllers.cpp
     struct RepairsState;                                     // station_repairs.cpp (#8)
@@ -251,10 +330,38 @@ private:
     const core::Presence* open_presence(core::MemberId member) const;  // for station_repairs.cpp
     struct ToolsState;                                       // station_tools.cpp (#6)
     Result handle_tools(const Command& c);                   // station_tools.cpp (#6)
+    Result export_tools(const ExportTools& cmd, core::Timestamp now);  // station_tools.cpp (#6, toolgaps)
     std::expected<void, Problem> load_tools();               // station_tools.cpp (#6), at start
     void publish_tools(Snapshot& snap);                      // station_tools.cpp (#6)
     bool tools_housekeeping(core::Timestamp now);            // station_tools.cpp (#6): holds and ranges that ran out
     std::vector<LoanView> overdue_tools_of(core::MemberId member) const;  // station_tools.cpp (#6), at badge-in
+    struct KnowState;                                        // station_know.cpp (#7)
+    Result handle_know(const Command& c);                    // station_know.cpp (#7)
+    std::expected<void, Problem> load_know();                // station_know.cpp (#7), at start
+    void publish_know(Snapshot& snap);                       // station_know.cpp (#7)
+    bool know_housekeeping(core::Timestamp now);
+    std::optional<Result> know_kiosk_tap(const core::Member* member);  // station_know.cpp (#7): "J'aide" / attendance badge
+    struct SkillsState;                                      // station_skills.cpp (#7)
+    Result handle_skills(const Command& c);                  // station_skills.cpp (#7)
+    std::expected<void, Problem> load_skills();              // station_skills.cpp (#7), at start, after the engine
+    void publish_skills(Snapshot& snap);                     // station_skills.cpp (#7)
+    bool skills_housekeeping(core::Timestamp now);           // station_skills.cpp (#7): a new day (lapse), pending badges that ran out
+    void apply_skill_gates();                                // station_skills.cpp (#7): who may use each machine, into the engine
+    void skills_after_alloc(const alloc::Changes& c);        // station_skills.cpp (#7): ended sessions reset the lapse
+    Result skills_authorise(const Authorise& c);             // station_skills.cpp (#7): the old command as a grant
+    std::expected<void, Problem> skills_machine_added(const alloc::Machine& m, std::optional<core::MemberId> actor);  // (#7) requires a skill named after it
+    // (#7) Before the engine decides a badge at a machine: a supervisor confirming a pending
+    // supervised use (`supervised` = whose session starts), or a refusal naming the skill.
+    struct SkillGate {
+        std::optional<core::MemberId> supervised;
+        std::optional<Problem> refusal;
+    };
+    SkillGate skills_gate(alloc::MachineId machine, core::MemberId member, bool own_session);
+    std::optional<Result> skills_kiosk_tap(const std::string& uid, const core::Member* member);  // (#7) sign-off / supervisor badge at the kiosk
+    void skills_checked_out(core::MemberId member);          // (#7) a supervisor left
+    std::optional<Problem> tool_skill_refusal(const core::Tool& tool, core::MemberId member) const;  // (#7) for station_tools.cpp
+    std::expected<void, Problem> skills_tool_authorise(const core::Tool& tool, const std::vector<core::MemberId>& allow,
+                                                       const std::vector<core::MemberId>& revoke, std::optional<core::MemberId> actor);  // (#7) SetTool sugar             // station_know.cpp (#7): help requests that ran out or whose asker left
     std::expected<void, Problem> build_engine();
     void act(const std::vector<alloc::Action>& actions);
     bool engine_tick(core::Timestamp now);
@@ -275,8 +382,13 @@ private:
     std::vector<ControllerView> m_controller_views;          // station thread only (#4)
     std::vector<ControllerMessage> m_controller_messages;    // station thread only (#4)
     std::vector<ReaderView> m_reader_views;                  // station thread only (#5)
+    ReaderEnroller* m_reader_enroller = nullptr;             // (#5) set before start()
+    std::optional<ReaderEnrolmentView> m_reader_enrolment;   // station thread only (#5)
+    std::uint64_t m_reader_attempts = 0;                     // station thread only (#5)
     std::shared_ptr<RepairsState> m_repairs;                 // station thread only (#8)
     std::shared_ptr<ToolsState> m_tools;                     // station thread only (#6)
+    std::shared_ptr<KnowState> m_know;                       // station thread only (#7)
+    std::shared_ptr<SkillsState> m_skills;                   // station thread only (#7, skills)
     std::unique_ptr<State> m_state;  // touched by the station thread only (and start())
 
     mutable std::mutex m_mutex;

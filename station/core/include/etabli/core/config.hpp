@@ -17,6 +17,12 @@
 //   [[controller]]
 //   port = "/dev/ttyUSB0"     # or serial = "..."
 //   channels = ["Laser", "Scie"]
+//   [tools]                   # the tool library's lending rules (#6); each key optional
+//   max_tools = 5             # tools at once per member, 1-100
+//   max_loan_days = 60        # the longest loan, 1-365 days
+//   hold_days = 3             # a returned tool waits this long for the next on its waiting list, 1-30
+//   reserve_ahead_days = 90   # how far ahead a tool can be reserved, 1-365
+//   overdue_blocks = true     # no new loan while the member has an overdue tool
 //
 // Unknown keys are errors (a typo must not silently leave a reader unconfigured); so are
 // wrong types and values. An error names the line, the key and what was expected.
@@ -24,6 +30,7 @@
 
 #include <etabli/core/badge_format.hpp>
 #include <etabli/core/problem.hpp>
+#include <etabli/core/tools.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -82,6 +89,7 @@ struct Config {
     std::string timezone;  // empty: the default of the caller (ETABLI_TZ, else Europe/Paris)
     std::vector<ReaderConfig> readers;
     std::vector<ControllerConfig> controllers;
+    std::optional<ToolRules> tools;  // [tools]; none: the defaults of ToolRules
     bool operator==(const Config&) const = default;
 };
 

@@ -98,6 +98,8 @@ struct ToolRules {
     int max_days = 60;      // the longest a due date may be set
     int hold_days = 3;      // a returned tool waits this long for the next on its waiting list
     int max_reserve_ahead_days = 90;
+    bool overdue_blocks = true;  // no new loan while the member has an overdue tool
+    bool operator==(const ToolRules&) const = default;
 };
 
 // [Fields] What people type or import, validated.
@@ -114,7 +116,9 @@ std::expected<Tool, Problem> validate_tool(Tool t);
 // [Rules] Every function answers nullopt (allowed) or the refusal.
 struct MemberLoans {
     const Member* member = nullptr;     // null: unknown member
-    std::vector<Loan> open_loans;       // the member's loans not returned
+    std::vector<Loan> open_loans;       // the member's loans not returned (at least the overdue ones)
+    std::size_t other_open = 0;         // open loans not listed above: only their number matters
+    std::size_t open_count() const { return open_loans.size() + other_open; }
 };
 
 // Whether `tool` may be lent to the member until `due`, in a basket of `basket_size` tools

@@ -28,6 +28,10 @@ std::expected<VolunteerRole, Problem> parse_volunteer_role(std::string_view text
 inline bool picks_role(Role r) { return r == Role::volunteer || r == Role::host; }
 
 // The default hourly value: the French SMIC horaire brut at 1 January 2026, 12.02 €, in cents.
+// Checked against published figures (not the Journal officiel text itself): the decree of
+// December 2025 raised the gross hourly SMIC by 1.18 % from 11.88 € to 12.02 € (1,823.03 € a
+// month for 35 h), as quoted by the Fédération hospitalière de France (emploi.fhf.fr) and by
+// juritravail.com citing the ministry of Labour. Mayotte has its own, lower SMIC.
 // Associations may use another figure (SMIC chargé, a sector rate): every report takes it
 // as an option.
 inline constexpr std::int64_t kDefaultHourlyValueCents = 1202;

@@ -8,9 +8,11 @@
 //
 // Time never comes from the wall clock here: it advances only inside run_for()/run_until(),
 // by whole CPU cycles (62.5 ns at 16 MHz), so a test gives the same result on every machine.
+//
+// The header lives under etb_sim/, not etabli/: firmware-bridge depends on nothing of the
+// station (DESIGN.md), so load errors are plain values (LoadError) that the station's side
+// turns into translated problems where it shows them.
 #pragma once
-
-#include <etabli/core/problem.hpp>
 
 #include <cstdint>
 #include <expected>
@@ -43,6 +45,17 @@ struct BoardOptions {
     std::uint64_t noise_seed = 0x5EED'E7AB'11CAull;
 };
 
+// Why a firmware could not be loaded. `text` is the English sentence with {0} placeholders
+// (also the key of its French translation in assets/i18n/sim.fr.po), `args` fill them.
+struct LoadError {
+    enum class Code { file_not_found, not_avr_elf, unknown_mcu, no_uart };
+    Code code;
+    std::string text;
+    std::vector<std::string> args;
+    // The sentence with its arguments filled in, untranslated.
+    std::string english() const;
+};
+
 // Why the simulated CPU stopped running for good (until reset()).
 enum class CpuState { running, sleeping, done, crashed };
 
@@ -64,9 +77,9 @@ struct UartByte {
 class Board {
 public:
     // Loads `elf` into a fresh simulated MCU at power-up (every pin an input, as on the chip).
-    // Fails with a readable Problem when the file cannot be read or the MCU is unknown.
-    static std::expected<std::unique_ptr<Board>, core::Problem> load(const std::string& elf,
-                                                                      const BoardOptions& options = {});
+    // Fails with a LoadError when the file cannot be read or the MCU is unknown.
+    static std::expected<std::unique_ptr<Board>, LoadError> load(const std::string& elf,
+                                                                  const BoardOptions& options = {});
     ~Board();
     Board(const Board&) = delete;
     Board& operator=(const Board&) = delete;

@@ -1,0 +1,476 @@
+// The hosts' inventory screens of the tool library (#6, see tools.hpp): the list of every tool
+// with category tiles and a search on the on-screen keyboard; a form to add or edit a tool
+// (name, category, tag, location, loan days, deposit, notes, condition) typed on the same
+// keyboard; retiring a tool after a confirmation. The station checks every field: the form
+// only parses numbers and shows the station's refusal, translated, until a save goes through.
+// Layer: gui (app snapshots in, app commands out). GUI thread only (inside an ImGui frame).
+#include <etabli/gui/tools.hpp>
+
+#include "kit.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace etabli::gui {
+
+using namespace kit;
+
+namespace {
+
+struct Extra {
+    std::string label;
+    const char* id;
+    Tone tone;
+};
+// Title on the left, the extra buttons and "Back" on the right. Returns 1 when Back was
+// tapped, 2 + i for extras[i], 0 otherwise; leaves the cursor below the row.
+int host_header(const ToolsScreenView& v, const Box& c, std::string_view title, const std::vector<Extra>& extras = {}) {
+    const float th = touch_height();
+    const std::string back = v.tr("Back");
+    const float bw = button_width(back, 5.0f);
+    int tapped = 0;
+    at(c.x + c.w - bw, c.y);
+    if (button(back, "back", ImVec2(bw, th))) tapped = 1;
+    float left = c.w - bw - gap();
+    for (std::size_t i = extras.size(); i-- > 0;) {
+        const float ew = button_width(extras[i].label, 4.0f);
+        at(c.x + left - ew, c.y);
+        ButtonOpts o;
+        o.tone = extras[i].tone;
+        if (button(extras[i].label, extras[i].id, ImVec2(ew, th), o)) tapped = 2 + static_cast<int>(i);
+        left -= ew + gap();
+    }
+    {
+        FontScope f(title_font(v.fonts));
+        at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
+        text_block(ellipsize(title, left), "title", left);
+    }
+    at(c.x, c.y + th + gap());
+    return tapped;
+}
+
+int rows_fit(float h, float row_h) { return std::max(1, static_cast<int>(std::floor((h + gap()) / (row_h + gap())))); }
+
+std::string condition_label(const Tr& tr, core::ToolCondition c) {
+    switch (c) {
+        case core::ToolCondition::good: return tr("Good");
+        case core::ToolCondition::worn: return tr("Worn");
+        case core::ToolCondition::damaged: return tr("Damaged");
+        case core::ToolCondition::broken: return tr("Broken");
+    }
+    return {};
+}
+
+std::string status_label(const Tr& tr, core::ToolStatus s) {
+    switch (s) {
+        case core::ToolStatus::available: return tr("Available");
+        case core::ToolStatus::on_loan: return tr("On loan");
+        case core::ToolStatus::reserved: return tr("Held for a member");
+        case core::ToolStatus::in_repair: return tr("In repair");
+        case core::ToolStatus::retired: return tr("Retired");
+    }
+    return {};
+}
+
+// 1-9, 0, a decimal comma and Erase, in two rows filling `b`.
+void digit_pad(const ToolsScreenView& v, std::string& text, const Box& b, std::size_t max) {
+    IdScope pad("pad");
+    const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", ",", "erase"};
+    const float kw = (b.w - 5 * gap()) / 6;
+    const float kh = (b.h - gap()) / 2;
+    for (int i = 0; i < 12; ++i) {
+        at(b.x + static_cast<float>(i % 6) * (kw + gap()), b.y + static_cast<float>(i / 6) * (kh + gap()));
+        const std::string_view k = keys[i];
+        if (k == "erase") {
+            if (button(v.tr("Erase"), "erase", ImVec2(kw, kh)) && !text.empty()) text.pop_back();
+        } else if (button(k, k, ImVec2(kw, kh)) && text.size() < max) {
+            text += k;
+        }
+    }
+}
+
+ToolForm form_of(const core::Tool& t) {
+    ToolForm f;
+    f.id = t.id;
+    f.name = t.name;
+    f.category = t.category;
+    f.tag = t.tag;
+    f.location = t.location;
+    f.days = std::to_string(t.loan_days);
+    f.deposit = t.deposit_cents ? core::format_euros(t.deposit_cents) : "";
+    f.notes = t.notes;
+    f.condition = t.condition;
+    return f;
+}
+
+// The reply to the command the form posted: saved (back to the list) or refused (shown).
+void take_reply(const ToolsScreenView& v, ToolsUi& ui) {
+    const auto& r = v.snap->last_reply;
+    if (!ui.pending || !r || r->request_id != ui.pending) return;
+    ui.pending = 0;
+    if (r->ok) {
+        ui.form_problem.clear();
+        ui.step = ToolsUi::Step::inventory;
+    } else {
+        ui.form_problem = v.tr.problem(r->problem);
+        ui.message.clear();
+    }
+}
+
+// The list of the inventory: every tool of the filters, tap to edit.
+void inventory_list(const ToolsScreenView& v, ToolsUi& ui, const Box& b) {
+    const float th = touch_height();
+    const float fs = ImGui::GetFontSize();
+    std::vector<const core::Tool*> tools;
+    for (const auto& t : v.snap->tools->tools) {
+        if (!ui.category.empty() && t.category != ui.category) continue;
+        if (!ui.search.empty() && !name_matches(t.name, ui.search) && !name_matches(t.tag, ui.search) &&
+            !name_matches(t.location, ui.search))
+            continue;
+        tools.push_back(&t);
+    }
+    if (tools.empty()) {
+        at(b.x, b.y);
+        text_block(v.tr("No tool matches."), "none", b.w, Align::left, nullptr, colors::kMuted);
+        return;
+    }
+    // Two columns on wide screens, one on small ones.
+    const int cols = b.w > fs * 30 ? 2 : 1;
+    const float cw = (b.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
+    const float row_h = th * 1.2f;
+    const int per_col = rows_fit(b.h - th - gap(), row_h);
+    const int per_page = per_col * cols;
+    const int pages = static_cast<int>((tools.size() + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page));
+    ui.page = std::clamp(ui.page, 0, std::max(0, pages - 1));
+    IdScope scope("inventory");
+    for (int i = 0; i < per_page; ++i) {
+        const std::size_t k = static_cast<std::size_t>(ui.page * per_page + i);
+        if (k >= tools.size()) break;
+        const core::Tool& t = *tools[k];
+        IdScope row(t.id);
+        at(b.x + static_cast<float>(i / per_col) * (cw + gap()), b.y + static_cast<float>(i % per_col) * (row_h + gap()));
+        ButtonOpts o;
+        o.tone = t.status == core::ToolStatus::retired ? Tone::quiet : Tone::normal;
+        std::string caption = t.tag + " · " + status_label(v.tr, t.status);
+        if (!t.location.empty()) caption += " · " + t.location;
+        o.caption = ellipsize(caption, cw - fs);
+        if (button(ellipsize(t.name, cw - fs), "edit", ImVec2(cw, row_h), o)) {
+            ui.form = form_of(t);
+            ui.form_problem.clear();
+            ui.form_keys = KeyboardState{};
+            ui.step = ToolsUi::Step::tool_form;
+        }
+    }
+    if (pages > 1) ui.page = pager(ui.page, pages, b.x, b.y + b.h - th, th * 1.6f, th);
+}
+
+}  // namespace
+
+void draw_export_result(const ToolsScreenView& v, float width) {
+    const auto& x = v.snap->tools->last_export;
+    if (!x) {
+        text_block(v.tr("Writing the file…"), "export", width, Align::left, nullptr, colors::kMuted);
+        return;
+    }
+    if (x->problem) {
+        text_block(v.tr.problem(*x->problem), "export", width, Align::left, nullptr, colors::kError);
+        return;
+    }
+    const std::string what = x->labels ? v.tr.fmt("{0} labels written to {1}", {std::to_string(x->rows), x->path})
+                                       : v.tr.fmt("{0} overdue loans written to {1}", {std::to_string(x->rows), x->path});
+    text_block(what, "export", width, Align::left, nullptr, colors::kOk);
+}
+
+Next draw_inventory(const ToolsScreenView& v, ToolsUi& ui, Commands& out, bool searching) {
+    const Box c = content();
+    const float th = touch_height();
+    const float fs = ImGui::GetFontSize();
+    if (searching) {
+        if (host_header(v, c, v.tr("Search the inventory")) == 1) {
+            ui.step = ToolsUi::Step::inventory;
+            ui.page = 0;
+            return Next::stay;
+        }
+        const float y = ImGui::GetCursorPosY();
+        const float kb_h = std::floor(c.h * 0.42f);
+        at(c.x, y);
+        text_field(ui.search, v.tr("Name, tag or place"), "search_field", ImVec2(c.w, th));
+        const float list_y = y + th + gap();
+        inventory_list(v, ui, Box{c.x, list_y, c.w, c.y + c.h - kb_h - gap() - list_y});
+        at(c.x, c.y + c.h - kb_h);
+        if (draw_keyboard(ui.search, ui.search_keys, v.tr.lang, ImVec2(c.w, kb_h), 40, v.tr)) ui.page = 0;
+        return Next::stay;
+    }
+    // Add and the label sheet (of what the list shows: the category chosen, else every tool)
+    // next to Back; category tiles and Search on the row below.
+    const int tapped = host_header(v, c, v.tr("Inventory"),
+                                   {{v.tr("Add a tool"), "add", Tone::primary}, {v.tr("Print labels"), "labels", Tone::normal}});
+    if (tapped == 1) {
+        ui.step = ToolsUi::Step::menu;
+        ui.page = 0;
+        ui.search.clear();
+        ui.category.clear();
+        return Next::stay;
+    }
+    if (tapped == 2) {
+        ui.form = ToolForm{};
+        ui.form.category = ui.category;
+        ui.form_problem.clear();
+        ui.form_keys = KeyboardState{};
+        ui.step = ToolsUi::Step::tool_form;
+        ui.message.clear();
+        ui.exported = false;
+        return Next::stay;
+    }
+    if (tapped == 3) {
+        app::ExportTools x;
+        x.kind = app::ExportTools::Kind::labels;
+        x.category = ui.category;
+        x.actor = v.viewer.id;
+        out.post(x);
+        ui.exported = true;
+        ui.message.clear();
+    }
+    float y = ImGui::GetCursorPosY();
+    if (ui.exported) {
+        draw_export_result(v, c.w);
+        y = ImGui::GetCursorPosY();
+    } else if (!ui.message.empty()) {
+        text_block(ui.message, "message", c.w, Align::left, nullptr, colors::kOk);
+        y = ImGui::GetCursorPosY();
+    }
+    {
+        IdScope cats("categories");
+        const std::string search = ui.search.empty() ? v.tr("Search") : v.tr.fmt("Search: {0}", {ui.search});
+        const float search_w = std::min(button_width(search, 4.0f), c.w * 0.3f);
+        at(c.x + c.w - search_w, y);
+        if (button(ellipsize(search, search_w - fs), "search", ImVec2(search_w, th))) {
+            ui.step = ToolsUi::Step::inventory_search;
+            ui.page = 0;
+        }
+        const float right = c.x + c.w - search_w - gap();
+        std::vector<std::string> names{""};
+        for (const auto& cat : v.snap->tools->categories) names.push_back(cat);
+        float x = c.x;
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            const std::string label = names[i].empty() ? v.tr("All") : names[i];
+            const float w = button_width(label, 3.0f);
+            if (x + w > right - gap()) break;
+            at(x, y);
+            ButtonOpts o;
+            o.tone = ui.category == names[i] ? Tone::selected : Tone::normal;
+            IdScope id(static_cast<std::int64_t>(i));
+            if (button(label, "category", ImVec2(w, th), o)) {
+                ui.category = names[i];
+                ui.page = 0;
+            }
+            x += w + gap();
+        }
+    }
+    y += th + gap();
+    inventory_list(v, ui, Box{c.x, y, c.w, c.y + c.h - y});
+    return Next::stay;
+}
+
+Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
+    take_reply(v, ui);
+    if (ui.step != ToolsUi::Step::tool_form) {  // saved: the list, at once
+        ui.message = v.tr.fmt("Saved: {0}", {ui.form.name});
+        return draw_inventory(v, ui, out, false);
+    }
+    const Box c = content();
+    const float th = touch_height();
+    const float fs = ImGui::GetFontSize();
+    ToolForm& f = ui.form;
+    const core::Tool* existing = f.id ? v.snap->tools->find(f.id) : nullptr;
+    const bool can_retire = existing && existing->status != core::ToolStatus::retired;
+    std::vector<Extra> extras;
+    if (can_retire) extras.push_back({v.tr("Retire"), "retire", Tone::danger});
+    const int tapped = host_header(v, c, f.id ? v.tr.fmt("Edit: {0}", {existing ? existing->name : f.name}) : v.tr("New tool"), extras);
+    if (tapped == 1) {
+        ui.step = ToolsUi::Step::inventory;
+        ui.pending = 0;
+        return Next::stay;
+    }
+    if (tapped == 2) {
+        ui.retire = f.id;
+        ui.form_problem.clear();
+        ui.step = ToolsUi::Step::retire;
+        return Next::stay;
+    }
+    float y = ImGui::GetCursorPosY();
+    if (!ui.form_problem.empty()) {
+        text_block(ui.form_problem, "problem", c.w, Align::left, nullptr, colors::kError);
+        y = ImGui::GetCursorPosY();
+    }
+    struct Field {
+        const char* msgid;
+        const char* id;
+        std::string* text;
+        std::size_t max;
+    };
+    Field fields[] = {{"Name", "name", &f.name, 80},         {"Category", "category", &f.category, 60},
+                      {"Tag", "tag", &f.tag, 64},            {"Location", "location", &f.location, 60},
+                      {"Loan days", "days", &f.days, 3},     {"Deposit (€)", "deposit", &f.deposit, 9},
+                      {"Notes", "notes", &f.notes, 2000}};
+    constexpr int kFields = 7;
+    f.field = std::clamp(f.field, 0, kFields - 1);
+    // A 3 x 3 grid of fields, the condition and Save above the keyboard.
+    const float kb_h = std::floor(c.h * 0.40f);
+    const float grid_h = c.y + c.h - kb_h - gap() - y;
+    const float cell_h = std::max(th, (grid_h - 2 * gap()) / 3);
+    const float cw = (c.w - 2 * gap()) / 3;
+    {
+        IdScope grid("form");
+        for (int i = 0; i < 9; ++i) {
+            at(c.x + static_cast<float>(i % 3) * (cw + gap()), y + static_cast<float>(i / 3) * (cell_h + gap()));
+            ButtonOpts o;
+            if (i < kFields) {
+                const Field& fd = fields[i];
+                o.tone = f.field == i ? Tone::selected : Tone::normal;
+                o.caption = v.tr(fd.msgid);
+                const std::string shown = fd.text->empty() ? std::string("—") : ellipsize(*fd.text, cw - fs);
+                if (button(shown, fd.id, ImVec2(cw, cell_h), o)) {
+                    f.field = i;
+                    ui.form_keys = KeyboardState{};
+                }
+            } else if (i == 7) {
+                // Condition: each tap moves to the next (good, worn, damaged, broken).
+                o.caption = v.tr("Condition");
+                o.tone = f.condition == core::ToolCondition::damaged || f.condition == core::ToolCondition::broken ? Tone::danger
+                                                                                                                 : Tone::normal;
+                if (button(condition_label(v.tr, f.condition), "condition", ImVec2(cw, cell_h), o))
+                    f.condition = static_cast<core::ToolCondition>((static_cast<int>(f.condition) + 1) % 4);
+            } else {
+                o.tone = Tone::primary;
+                o.enabled = ui.pending == 0;
+                if (button(v.tr("Save"), "save", ImVec2(cw, cell_h), o)) {
+                    core::Tool t = existing ? *existing : core::Tool{};
+                    t.name = f.name;
+                    t.category = f.category;
+                    t.tag = f.tag;
+                    t.location = f.location;
+                    t.notes = f.notes;
+                    t.condition = f.condition;
+                    int days = 0;
+                    const auto* end = f.days.data() + f.days.size();
+                    const auto [p, ec] = std::from_chars(f.days.data(), end, days);
+                    std::optional<core::Problem> bad;
+                    if (ec != std::errc{} || p != end || days < 1 || days > 365)
+                        bad = core::problem("Loan days: a whole number from 1 to 365");
+                    t.loan_days = days;
+                    if (!bad) {
+                        if (f.deposit.empty()) t.deposit_cents = 0;
+                        else if (auto cents = core::parse_euros(f.deposit)) t.deposit_cents = *cents;
+                        else bad = cents.error();
+                    }
+                    if (bad) {
+                        ui.form_problem = v.tr.problem(*bad);
+                    } else {
+                        // A repaired tool (good or worn again) goes back on the shelf.
+                        if (existing && existing->status == core::ToolStatus::in_repair &&
+                            (t.condition == core::ToolCondition::good || t.condition == core::ToolCondition::worn))
+                            t.status = core::ToolStatus::available;
+                        if (existing) ui.pending = out.post(app::SetTool{t, {}, {}, v.viewer.id});
+                        else ui.pending = out.post(app::AddTool{t, v.viewer.id});
+                        ui.form_problem.clear();
+                    }
+                }
+            }
+        }
+    }
+    at(c.x, c.y + c.h - kb_h);
+    const Field& typing = fields[f.field];
+    // Days and euros take digits: the letter keyboard has none, a digit pad does.
+    if (f.field == 4 || f.field == 5) digit_pad(v, *typing.text, Box{c.x, c.y + c.h - kb_h, c.w, kb_h}, typing.max);
+    else draw_keyboard(*typing.text, ui.form_keys, v.tr.lang, ImVec2(c.w, kb_h), typing.max, v.tr);
+    return Next::stay;
+}
+
+Next draw_pick_member(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
+    const Box c = content();
+    const float th = touch_height();
+    const float fs = ImGui::GetFontSize();
+    if (host_header(v, c, v.tr("Lend for a member: who?")) == 1) {
+        ui.step = ToolsUi::Step::menu;
+        return Next::stay;
+    }
+    const float y = ImGui::GetCursorPosY();
+    const float kb_h = std::floor(c.h * 0.42f);
+    at(c.x, y);
+    text_field(ui.member_search, v.tr("Name of the member"), "member_field", ImVec2(c.w, th));
+    // With nothing typed: who is in now; else every member whose name matches.
+    std::vector<std::pair<core::MemberId, std::string>> who;
+    if (ui.member_search.empty()) {
+        for (const auto& p : v.snap->present)
+            if (p.id != v.viewer.id) who.emplace_back(p.id, p.name);
+    } else {
+        for (const auto& [id, m] : v.snap->directory->members)
+            if (id != v.viewer.id && name_matches(m.display_name, ui.member_search)) who.emplace_back(id, m.display_name);
+    }
+    const float list_y = y + th + gap();
+    const Box b{c.x, list_y, c.w, c.y + c.h - kb_h - gap() - list_y};
+    const int cols = b.w > fs * 40 ? 3 : 2;
+    const float cw = (b.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
+    const int rows = std::max(1, static_cast<int>(std::floor((b.h + gap()) / (th + gap()))));
+    if (who.empty()) {
+        at(b.x, b.y);
+        text_block(ui.member_search.empty() ? v.tr("Nobody else is in: type a name.") : v.tr("No member matches."), "none", b.w,
+                   Align::left, nullptr, colors::kMuted);
+    }
+    {
+        IdScope list("members");
+        for (std::size_t i = 0; i < who.size() && i < static_cast<std::size_t>(rows * cols); ++i) {
+            IdScope row(who[i].first);
+            at(b.x + static_cast<float>(static_cast<int>(i) % cols) * (cw + gap()),
+               b.y + static_cast<float>(static_cast<int>(i) / cols) * (th + gap()));
+            if (button(ellipsize(who[i].second, cw - fs), "pick", ImVec2(cw, th))) {
+                ui.for_member = who[i].first;
+                out.post(app::ToolFlow{app::ToolFlow::Mode::borrow, who[i].first, v.viewer.id});
+                ui.step = ToolsUi::Step::borrow;
+                ui.days = 0;
+                ui.page = 0;
+                ui.message.clear();
+            }
+        }
+    }
+    at(c.x, c.y + c.h - kb_h);
+    draw_keyboard(ui.member_search, ui.member_keys, v.tr.lang, ImVec2(c.w, kb_h), 40, v.tr);
+    return Next::stay;
+}
+
+Next draw_retire(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
+    take_reply(v, ui);
+    const core::Tool* t = v.snap->tools->find(ui.retire);
+    if (ui.step != ToolsUi::Step::retire || !t) {
+        if (t) ui.message = v.tr.fmt("{0} is retired from the library.", {t->name});
+        ui.step = ToolsUi::Step::inventory;
+        return draw_inventory(v, ui, out, false);
+    }
+    const Box c = content();
+    const float th = touch_height();
+    if (host_header(v, c, v.tr("Retire a tool")) == 1) {
+        ui.step = ToolsUi::Step::tool_form;
+        return Next::stay;
+    }
+    text_block(v.tr.fmt("Retire {0} ({1})? It can no longer be lent, and its reservations are cancelled.", {t->name, t->tag}),
+               "question", c.w);
+    if (!ui.form_problem.empty()) text_block(ui.form_problem, "problem", c.w, Align::left, nullptr, colors::kError);
+    const float y = ImGui::GetCursorPosY() + gap();
+    const float bw = std::min(c.w * 0.45f, button_width(v.tr("Retire it"), 8.0f));
+    at(c.x, y);
+    ButtonOpts danger;
+    danger.tone = Tone::danger;
+    danger.enabled = ui.pending == 0;
+    if (button(v.tr("Retire it"), "confirm", ImVec2(bw, th * 1.3f), danger))
+        ui.pending = out.post(app::RetireTool{t->id, v.viewer.id});
+    at(c.x + bw + gap(), y);
+    if (button(v.tr("Keep it"), "cancel", ImVec2(bw, th * 1.3f))) {
+        ui.form_problem.clear();
+        ui.step = ToolsUi::Step::tool_form;
+    }
+    return Next::stay;
+}
+
+}  // namespace etabli::gui

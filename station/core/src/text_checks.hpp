@@ -1,0 +1,45 @@
+// Text checks shared by the #7 core files (trainings, help, cards): valid UTF-8, no control
+// characters, trimmed, a length in code points. Private to station/core/src.
+// Layer: core (pure). Any thread.
+#pragma once
+
+#include <etabli/core/member.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace etabli::core::text_checks {
+
+inline std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+    return s;
+}
+
+// Control characters (C0 and DEL) other than those allowed; a newline when `newlines`.
+inline bool has_control(std::string_view s, bool newlines) {
+    for (char ch : s) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (u == '\n' && newlines) continue;
+        if (u < 0x20 || u == 0x7f) return true;
+    }
+    return false;
+}
+
+// Trimmed text of at most `max_chars` code points, valid UTF-8, without control characters
+// (tabs become spaces; newlines only when `newlines`). nullopt when it is not.
+inline std::optional<std::string> clean_text(std::string_view raw, std::size_t max_chars, bool newlines) {
+    std::string s(trim(raw));
+    for (auto& ch : s)
+        if (ch == '\t') ch = ' ';
+    if (newlines) std::erase(s, '\r');
+    const auto len = utf8_length(s);
+    if (!len || *len > max_chars || has_control(s, newlines)) return std::nullopt;
+    return s;
+}
+inline std::optional<std::string> clean_line(std::string_view raw, std::size_t max_chars) {
+    return clean_text(raw, max_chars, false);
+}
+
+}  // namespace etabli::core::text_checks
