@@ -10,6 +10,7 @@
 
 #include <etabli/hw/evdev_reader.hpp>
 #include <etabli/hw/hid_decoder.hpp>
+#include <etabli/hw/reader_enrol.hpp>
 #include <etabli/hw/usb_context.hpp>
 #include <etabli/hw/usb_devices.hpp>
 
@@ -229,31 +230,6 @@ int cmd_devices(Context& ctx, const fs::path& path, bool watch) {
 }
 
 // [SECTION] enrol
-// The USB device behind /dev/input/eventN, from sysfs: the first ancestor with idVendor.
-std::optional<core::DeviceMatch> usb_identity(const fs::path& event_node) {
-    std::error_code ec;
-    fs::path dir = fs::canonical(fs::path("/sys/class/input") / event_node.filename(), ec);
-    if (ec) return std::nullopt;
-    auto read = [](const fs::path& p) {
-        std::ifstream in(p);
-        std::string s;
-        std::getline(in, s);
-        return s;
-    };
-    for (; dir.has_relative_path() && dir != dir.parent_path(); dir = dir.parent_path()) {
-        if (!fs::exists(dir / "idVendor", ec)) continue;
-        core::DeviceMatch m;
-        m.vendor = static_cast<std::uint16_t>(std::strtoul(read(dir / "idVendor").c_str(), nullptr, 16));
-        m.product = static_cast<std::uint16_t>(std::strtoul(read(dir / "idProduct").c_str(), nullptr, 16));
-        // A serial number follows the reader from port to port; without one, the port path
-        // is what tells two readers of the same model apart.
-        if (auto s = read(dir / "serial"); !s.empty()) m.serial = s;
-        else m.port = dir.filename().string();
-        return m;
-    }
-    return std::nullopt;
-}
-
 int cmd_enrol(Context& ctx, const fs::path& path, const std::string& role_text, const std::string& profile_text, int timeout) {
     auto role = core::reader_role_from_string(role_text);
     if (!role) return ctx.fail(kBadInput, problem("Unknown role \"{0}\": use kiosk, machine:NAME or scanner", {role_text}));
@@ -300,7 +276,7 @@ int cmd_enrol(Context& ctx, const fs::path& path, const std::string& role_text, 
     if (!found) return ctx.fail(kBadInput, problem("No badge was read within {0} seconds", {std::to_string(timeout)}));
     auto uid = core::canonical_uid(*profile, found->second);
     if (!uid) return ctx.fail(kBadInput, uid.error());
-    auto match = usb_identity(found->first);
+    auto match = hw::usb_identity(found->first);
     if (!match) return ctx.fail(kBadInput, problem("The device {0} is not a USB device: configure it with driver = \"evdev\"", {found->first.string()}));
 
     core::ReaderConfig r;
