@@ -515,13 +515,17 @@ std::expected<void, Problem> remove_queue_entry(Connection& c, alloc::QueueEntry
     return append_event(c, at, actor, "queue.left", subject("queue", id), detail);
 }
 
-// The created_at of the booking with the largest id (none in an empty table): with
+// The booking with the largest id, and its created_at (none in an empty table): with
 // alloc_state, what load_alloc rebuilds as_of from. One probe at the end of the rowid tree.
-std::expected<std::optional<std::string>, Problem> newest_booking_time(Connection& c) {
-    ETABLI_TRY(st, c.cached("SELECT created_at FROM bookings ORDER BY id DESC LIMIT 1"));
+struct NewestBooking {
+    alloc::BookingId id = 0;
+    std::string created_at;
+};
+std::expected<std::optional<NewestBooking>, Problem> newest_booking(Connection& c) {
+    ETABLI_TRY(st, c.cached("SELECT id, created_at FROM bookings ORDER BY id DESC LIMIT 1"));
     ETABLI_TRY(row, (*st)->step());
-    std::optional<std::string> t;
-    if (*row) t = (*st)->column_text(0);
+    std::optional<NewestBooking> t;
+    if (*row) t = NewestBooking{(*st)->column_int(0), (*st)->column_text(1)};
     (*st)->reset();
     return t;
 }
@@ -562,6 +566,36 @@ std::expected<void, Problem> write_counters(Connection& c, const alloc::IdCounte
     (*st)->bind(1, n.booking).bind(2, n.session).bind(3, n.queue_entry).bind(4, n.series).bind(5, ts(as_of));
     (*st)->bind(6, newest_before);
     return (*st)->run();
+}
+
+// Whether the rows of decision `c` alone tell load_alloc its counters and time, so that
+// write_counters would leave alloc_state as it is (its WHERE) and can be skipped with the
+// read it needs: the common booking decision, where it was a fifth of the commit's work
+// (bench_alloc_store). `stored`: the counters known stored after this store's last commit
+// (none: unknown, write). A counter is told when it did not grow past `stored`, or when this
+// decision writes the row with the id just below it; the time is told when a booking
+// written here has the largest id (the booking counter is told by it) and was created at
+// the decision's time, not before the newest stored booking's (`newest`, before this
+// decision's rows: another writer on the file may have made a later id at an earlier time,
+// and the time must not go back). Queue entries are deleted, so a grown queue counter is
+// always written.
+bool rows_tell_counters(const alloc::Changes& c, const std::optional<alloc::IdCounters>& stored,
+                        const std::optional<NewestBooking>& newest) {
+    if (!stored) return false;
+    const alloc::IdCounters& n = c.next_ids;
+    if (n.queue_entry > stored->queue_entry) return false;
+    bool time = false, booking = n.booking <= stored->booking, series = n.series <= stored->series;
+    for (const alloc::Booking& b : c.bookings) {
+        if (b.id == n.booking - 1) {
+            booking = true;
+            time = b.created_at == c.as_of && (!newest || (b.id > newest->id && ts(c.as_of) >= newest->created_at));
+        }
+        if (b.series && *b.series == n.series - 1) series = true;
+    }
+    bool session = n.session <= stored->session;
+    for (const alloc::Session& x : c.sessions)
+        if (x.id == n.session - 1) session = true;
+    return time && booking && series && session;
 }
 
 // Moves the floor of 009 up to the oldest live booking `s` holds (or the next id when none
@@ -662,11 +696,11 @@ std::expected<alloc::EngineState, Problem> SqliteStore::load_alloc(Timestamp now
                                "AND state IN ('booked', 'active') "
                                "UNION ALL SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
                                "INDEXED BY bookings_ended "
-                               "WHERE state IN ('completed', 'no_show', 'cancelled') AND ends_at >= ?1 "
+                               "WHERE state NOT IN ('booked', 'active') AND ends_at >= ?1 "
                                "UNION ALL SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
                                "INDEXED BY bookings_unseen_notes "
                                "WHERE host_note IS NOT NULL AND notice_seen = 0 AND ends_at < ?1 "
-                               "AND state IN ('completed', 'no_show', 'cancelled')"));
+                               "AND state NOT IN ('booked', 'active')"));
             st->bind(1, ts(now - kKeep));
             while (true) {
                 ETABLI_TRY(row, st->step());
@@ -743,7 +777,8 @@ std::expected<void, Problem> SqliteStore::commit_alloc(const alloc::Changes& c, 
                                                        Timestamp at) {
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
-        ETABLI_TRY(newest_before, newest_booking_time(m_conn));
+        ETABLI_TRY(newest, newest_booking(m_conn));
+        const bool counters = !rows_tell_counters(c, m_alloc_ids_stored, *newest);
         // Machines first: the bookings, sessions and queue entries of this decision may
         // refer to a machine it adds.
         for (const alloc::Machine& m : c.machines) ETABLI_CHECK(write_machine(m_conn, m, actor, at));
@@ -751,8 +786,12 @@ std::expected<void, Problem> SqliteStore::commit_alloc(const alloc::Changes& c, 
         for (const alloc::Session& x : c.sessions) ETABLI_CHECK(write_session(m_conn, x, actor, at));
         for (const alloc::QueueEntry& q : c.queue) ETABLI_CHECK(write_queue_entry(m_conn, q, actor, at));
         for (alloc::QueueEntryId id : c.queue_removed) ETABLI_CHECK(remove_queue_entry(m_conn, id, actor, at));
-        ETABLI_CHECK(write_counters(m_conn, c.next_ids, c.as_of, *newest_before));
-        return tx->commit();
+        if (counters)
+            ETABLI_CHECK(write_counters(m_conn, c.next_ids, c.as_of,
+                                        *newest ? std::optional<std::string>{(*newest)->created_at} : std::nullopt));
+        ETABLI_CHECK(tx->commit());
+        m_alloc_ids_stored = c.next_ids;
+        return {};
     });
 }
 

@@ -1,8 +1,8 @@
-// SqliteStore, tool-library part (#6): tools, tool authorisations, loans and reservations
+// SqliteStore, tool-library part (#6): tools, loans and reservations
 // (db/migrations/004_tools.sql), loaded once at start and written one use case per
 // transaction (a checkout basket of several tools is one commit), with the events the
-// station named. Layer: db. Thread: the station thread (or the CLI's main thread before a
-// Station exists).
+// station named. Who may borrow a tool is a skill grant since #7 (skill_store.cpp). Layer:
+// db. Thread: the station thread (or the CLI's main thread before a Station exists).
 //
 // [SECTION] Index
 //   [Readers]  one row → one core record
@@ -198,17 +198,6 @@ std::expected<void, Problem> write_reservation(Connection& c, const core::Reserv
     return (*st)->run();
 }
 
-std::expected<void, Problem> write_authorisation(Connection& c, const app::ToolAuthorisation& a) {
-    if (a.allowed) {
-        ETABLI_TRY(st, c.cached("INSERT OR IGNORE INTO tool_authorisations (tool_id, member_id) VALUES (?1, ?2)"));
-        (*st)->bind(1, a.tool).bind(2, a.member);
-        return (*st)->run();
-    }
-    ETABLI_TRY(st, c.cached("DELETE FROM tool_authorisations WHERE tool_id = ?1 AND member_id = ?2"));
-    (*st)->bind(1, a.tool).bind(2, a.member);
-    return (*st)->run();
-}
-
 }  // namespace
 
 // [Load] -----------------------------------------------------------------------------------
@@ -232,14 +221,6 @@ std::expected<app::ToolData, Problem> SqliteStore::load_tools() {
             ETABLI_TRY(rows, read_all<core::Reservation>(*st, read_reservation));
             d.reservations = std::move(*rows);
         }
-        {
-            ETABLI_TRY(st, m_conn.prepare("SELECT tool_id, member_id FROM tool_authorisations ORDER BY tool_id, member_id"));
-            for (;;) {
-                ETABLI_TRY(row, st->step());
-                if (!*row) break;
-                d.authorisations.emplace_back(st->column_int(0), st->column_int(1));
-            }
-        }
         ETABLI_TRY(ml, m_conn.query_int("SELECT coalesce(max(id), 0) FROM loans"));
         ETABLI_TRY(mr, m_conn.query_int("SELECT coalesce(max(id), 0) FROM tool_reservations"));
         d.max_loan_id = *ml;
@@ -257,7 +238,6 @@ std::expected<void, Problem> SqliteStore::commit_tools(const app::ToolChanges& c
         for (const auto& t : c.tools) ETABLI_CHECK(write_tool(m_conn, t));
         for (const auto& l : c.loans) ETABLI_CHECK(write_loan(m_conn, l));
         for (const auto& r : c.reservations) ETABLI_CHECK(write_reservation(m_conn, r));
-        for (const auto& a : c.authorisations) ETABLI_CHECK(write_authorisation(m_conn, a));
         for (const auto& e : c.events) {
             Detail d;
             for (const auto& [k, v] : e.detail) d.add(k, v);

@@ -3,6 +3,7 @@
 // reads the keyboard reader's digits, and returns to idle after 30 s without a touch.
 // Layer: gui. GUI thread only; headless in tests (no GLFW, no GL).
 #include <etabli/gui/kiosk.hpp>
+#include <etabli/gui/skill_home.hpp>
 
 #include "controllers.hpp"
 
@@ -265,6 +266,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             m_home_view.fonts = fonts;
             m_home_view.checkouts_to_correct = static_cast<int>(s.presence_corrections.size());  // (#8)
             m_home_view.skill_warnings = skill_warnings(s.skills.get(), m_home_view.member.id, m_home_view.tr);  // (#7)
+            m_home_view.cards = home_card_suggestions(s.skills.get(), s.know.get(), m_home_view.member.id);  // (#7)
             if (!m_notices.empty()) {
                 NoticesView nv;
                 nv.tr = m_home_view.tr;
@@ -288,6 +290,8 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             }
             if (next == Next::skills || next == Next::knowhow) {  // (#7)
                 open_skills(next, Screen::member_home, 0, 0);
+                if (m_home.open_card) open_home_card(m_skills, *m_home.open_card);  // (#7) a suggested card
+                m_home.open_card.reset();
                 next = Next::stay;
             }
             if (next == Next::checkouts) {  // (#8)

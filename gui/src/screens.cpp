@@ -7,6 +7,7 @@
 #include <etabli/gui/screens.hpp>
 #include <etabli/gui/tools.hpp>
 #include <etabli/gui/machines.hpp>
+#include <etabli/gui/skill_home.hpp>
 
 #include "kit.hpp"
 
@@ -422,6 +423,11 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         at(c.x, ImGui::GetCursorPosY());
         text_block(ellipsize(v.skill_warnings[i], c.w), "skill_warn" + std::to_string(i), c.w, Align::left, nullptr,
                    colors::kAccent);
+    }
+    // (#7) cards for the skills being learnt (skill_home.cpp); no row when there are none.
+    if (const int k = draw_home_cards(v.cards, v.tr, c.x, ImGui::GetCursorPosY() + fs * 0.3f, c.w); k >= 0) {
+        ui.open_card = v.cards[static_cast<std::size_t>(k)];
+        next = Next::knowhow;
     }
 
     // Tiles: what the station will offer, shown now but disabled; hosts can enrol badges.

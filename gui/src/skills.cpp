@@ -15,6 +15,7 @@
 //   Entry        draw_skills and the starters
 #include <etabli/gui/skills.hpp>
 
+#include "attendance_search.hpp"
 #include "know_how.hpp"
 #include "kit.hpp"
 
@@ -998,6 +999,11 @@ Next step_attendance_list(const SkillsScreenView& v, SkillsUi& ui, Commands&) {
 }
 
 Next step_attendance(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
+    if (ui.attendance_adding) {  // "Add by name" over the step (attendance_search.cpp)
+        if (const app::TrainingView* t = v.know ? v.know->find_training(ui.training) : nullptr)
+            return draw_attendance_add(v, ui, out, *t);
+        ui.attendance_adding = false;
+    }
     IdScope scope("attendance");
     const Box c = content();
     const float fs = ImGui::GetFontSize();
@@ -1022,6 +1028,12 @@ Next step_attendance(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
     at(side_x, ImGui::GetCursorPosY());
     text_block(v.tr.fmt("Level granted: {0}", {level_text(v.tr, t->training.level)}), "level", side_w, Align::left, nullptr,
                colors::kMuted);
+    {  // Walk-ins without their badge are found by name (attendance_search.cpp).
+        at(side_x, ImGui::GetCursorPosY() + fs * 0.3f);
+        ButtonOpts add;
+        add.enabled = ui.pending == 0 && (t->running || t->over) && !t->training.granted_at;
+        if (button(v.tr("Add by name"), "add", ImVec2(side_w, th), add)) start_attendance_add(ui);
+    }
     const float grant_h = std::max(th, fs * 2.6f);
     at(side_x, c.y + c.h - grant_h);
     ButtonOpts g;

@@ -1,14 +1,16 @@
 // The hosts' inventory screens of the tool library (#6, see tools.hpp): the list of every tool
 // with category tiles and a search on the on-screen keyboard; a form to add or edit a tool
-// (name, category, tag, location, loan days, deposit, notes, condition) typed on the same
-// keyboard; retiring a tool after a confirmation. The station checks every field: the form
-// only parses numbers and shows the station's refusal, translated, until a save goes through.
+// (name, category, tag, location, loan days, deposit, maximum renewals, notes, condition)
+// typed on the same keyboard, numbers on a digit pad; retiring a tool after a confirmation.
+// The station checks every field: the form only parses numbers and shows the station's
+// refusal, translated, until a save goes through.
 // Layer: gui (app snapshots in, app commands out). GUI thread only (inside an ImGui frame).
 #include <etabli/gui/tools.hpp>
 
 #include "kit.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -98,6 +100,7 @@ ToolForm form_of(const core::Tool& t) {
     f.tag = t.tag;
     f.location = t.location;
     f.days = std::to_string(t.loan_days);
+    f.renewals = std::to_string(t.max_renewals);
     f.deposit = t.deposit_cents ? core::format_euros(t.deposit_cents) : "";
     f.notes = t.notes;
     f.condition = t.condition;
@@ -313,18 +316,23 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     Field fields[] = {{"Name", "name", &f.name, 80},         {"Category", "category", &f.category, 60},
                       {"Tag", "tag", &f.tag, 64},            {"Location", "location", &f.location, 60},
                       {"Loan days", "days", &f.days, 3},     {"Deposit (€)", "deposit", &f.deposit, 9},
-                      {"Notes", "notes", &f.notes, 2000}};
-    constexpr int kFields = 7;
+                      {"Notes", "notes", &f.notes, 2000},    {"Max renewals", "renewals", &f.renewals, 2}};
+    constexpr int kFields = 8;
+    constexpr int kCondition = kFields, kSave = kFields + 1;
     f.field = std::clamp(f.field, 0, kFields - 1);
-    // A 3 x 3 grid of fields, the condition and Save above the keyboard.
+    // A 3 x 3 grid: the texts, then the condition, then the numbers (typed on the digit pad);
+    // Save on a row of its own below, on the right, above the keyboard.
+    constexpr std::array<int, 10> kCells{0, 1, 2, 3, 6, kCondition, 4, 5, 7, kSave};
     const float kb_h = std::floor(c.h * 0.40f);
     const float grid_h = c.y + c.h - kb_h - gap() - y;
-    const float cell_h = std::max(th, (grid_h - 2 * gap()) / 3);
+    const float cell_h = std::max(th, (grid_h - th - 3 * gap()) / 3);
     const float cw = (c.w - 2 * gap()) / 3;
     {
         IdScope grid("form");
-        for (int i = 0; i < 9; ++i) {
-            at(c.x + static_cast<float>(i % 3) * (cw + gap()), y + static_cast<float>(i / 3) * (cell_h + gap()));
+        for (std::size_t cell = 0; cell < kCells.size(); ++cell) {
+            const int i = kCells[cell];
+            const int col = i == kSave ? 2 : static_cast<int>(cell % 3);
+            at(c.x + static_cast<float>(col) * (cw + gap()), y + static_cast<float>(cell / 3) * (cell_h + gap()));
             ButtonOpts o;
             if (i < kFields) {
                 const Field& fd = fields[i];
@@ -335,7 +343,7 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
                     f.field = i;
                     ui.form_keys = KeyboardState{};
                 }
-            } else if (i == 7) {
+            } else if (i == kCondition) {
                 // Condition: each tap moves to the next (good, worn, damaged, broken).
                 o.caption = v.tr("Condition");
                 o.tone = f.condition == core::ToolCondition::damaged || f.condition == core::ToolCondition::broken ? Tone::danger
@@ -345,7 +353,7 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
             } else {
                 o.tone = Tone::primary;
                 o.enabled = ui.pending == 0;
-                if (button(v.tr("Save"), "save", ImVec2(cw, cell_h), o)) {
+                if (button(v.tr("Save"), "save", ImVec2(cw, th), o)) {
                     core::Tool t = existing ? *existing : core::Tool{};
                     t.name = f.name;
                     t.category = f.category;
@@ -360,6 +368,15 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
                     if (ec != std::errc{} || p != end || days < 1 || days > 365)
                         bad = core::problem("Loan days: a whole number from 1 to 365");
                     t.loan_days = days;
+                    if (!bad) {
+                        // The station checks the range too; a form that cannot parse says so here.
+                        int renewals = -1;
+                        const auto* rend = f.renewals.data() + f.renewals.size();
+                        const auto [rp, rec] = std::from_chars(f.renewals.data(), rend, renewals);
+                        if (rec != std::errc{} || rp != rend || renewals < 0 || renewals > 20)
+                            bad = core::problem("Renewals go from 0 to 20 (got {0})", {f.renewals.empty() ? "—" : f.renewals});
+                        t.max_renewals = renewals;
+                    }
                     if (!bad) {
                         if (f.deposit.empty()) t.deposit_cents = 0;
                         else if (auto cents = core::parse_euros(f.deposit)) t.deposit_cents = *cents;
@@ -382,8 +399,9 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     }
     at(c.x, c.y + c.h - kb_h);
     const Field& typing = fields[f.field];
-    // Days and euros take digits: the letter keyboard has none, a digit pad does.
-    if (f.field == 4 || f.field == 5) digit_pad(v, *typing.text, Box{c.x, c.y + c.h - kb_h, c.w, kb_h}, typing.max);
+    // Days, euros and renewals take digits: the letter keyboard has none, a digit pad does.
+    if (f.field == 4 || f.field == 5 || f.field == 7)
+        digit_pad(v, *typing.text, Box{c.x, c.y + c.h - kb_h, c.w, kb_h}, typing.max);
     else draw_keyboard(*typing.text, ui.form_keys, v.tr.lang, ImVec2(c.w, kb_h), typing.max, v.tr);
     return Next::stay;
 }

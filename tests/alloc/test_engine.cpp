@@ -252,6 +252,30 @@ TEST_CASE("nobody is extended while members wait in the queue") {
     CHECK(kinds(f.go("2026-12-01 16:00")) == std::vector{K::power_off, K::offer});
 }
 
+TEST_CASE("a queue left at closing time is offered the machine when the workshop opens") {
+    Fixture f("2026-12-07 19:00");  // a Monday; closed all day on Tuesday 8 December
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));  // walk-in to closing time, 20:00
+    REQUIRE(f.engine.join_queue(kNoe, QueueTarget{kLaser, std::nullopt}, f.now));
+    CHECK(kinds(f.go("2026-12-07 20:00")) == std::vector{K::warn, K::power_off});  // free, but closed
+    // The next look at the queue is the next opening: Wednesday 14:00, not the closed Tuesday.
+    CHECK(f.engine.next_deadline() == at(f.zone, "2026-12-09 14:00"));
+    CHECK(f.go("2026-12-09 13:59").actions.empty());
+    auto o = f.go("2026-12-09 14:00");
+    REQUIRE(kinds(o) == std::vector{K::offer});
+    CHECK(o.actions[0].member == kNoe);
+    CHECK(o.actions[0].until == at(f.zone, "2026-12-09 14:10"));
+
+    SUBCASE("nobody waiting: no look at the opening") {
+        Fixture g("2026-12-07 19:00");
+        REQUIRE(g.engine.join_queue(kNoe, QueueTarget{kLaser, std::nullopt}, g.now));  // offered at once
+        REQUIRE(g.engine.access(kLaser, kNoe, g.now));
+        REQUIRE(g.engine.join_queue(kZoe, QueueTarget{kLaser, std::nullopt}, g.now));
+        REQUIRE(g.engine.leave_queue(kZoe, QueueTarget{kLaser, std::nullopt}, g.now));
+        g.go("2026-12-07 20:00");
+        CHECK_FALSE(g.engine.next_deadline());
+    }
+}
+
 TEST_CASE("restart in the middle of a session: resume before its end, close after it") {
     Fixture f;
     f.booked(kLaser, kLea, "2026-12-01 15:00", "2026-12-01 16:00");

@@ -51,6 +51,10 @@ struct Ref {
     std::vector<QueueEntry> queue;  // join order
     std::map<MachineId, Timestamp> free_at;
     IdCounters ids;
+    Timestamp dispatched_at{};  // the last look at the queue (dispatch)
+    // The last opening found: (from, opening) with no opening in (from, opening), so that
+    // any later `from` before `opening` finds the same one without scanning again.
+    mutable std::optional<std::pair<Timestamp, Timestamp>> opening_memo;
 
     std::string loc(Timestamp t) const { return format_local(z, t); }
 
@@ -219,7 +223,7 @@ struct Ref {
         out.queue_removed.push_back(id);
     }
     void start(const Machine& mc, MemberId member, BookingId booking, Timestamp now, Timestamp until, Changes& out) {
-        Session s{ids.session++, mc.id, member, booking, now, until, std::nullopt, std::nullopt, false};
+        Session s{ids.session++, mc.id, member, booking, now, until, std::nullopt, std::nullopt, false, std::nullopt};
         sessions.push_back(s);
         out.actions.push_back({Action::Kind::power_on, mc.id, member, now, until, s.id, booking, std::nullopt});
         out.sessions.push_back(s);
@@ -234,7 +238,20 @@ struct Ref {
             if ((m && id == *m) || (!m && pool && mc.pool == pool)) out.push_back(id);
         return out;
     }
+    // The first minute after `t`, within 35 days, open while the minute before is closed:
+    // scanned minute by minute.
+    std::optional<Timestamp> opening_after(Timestamp t) const {
+        if (opening_memo && opening_memo->first <= t && t < opening_memo->second) return opening_memo->second;
+        for (Timestamp m = floor<minutes>(t) + minutes{1}; m <= t + days{35}; m += minutes{1}) {
+            if (open_at(m) && !open_at(m - minutes{1})) {
+                opening_memo = std::pair{t, m};
+                return m;
+            }
+        }
+        return std::nullopt;
+    }
     void dispatch(Timestamp now, Changes& out) {
+        dispatched_at = now;
         for (auto& q : queue) {
             if (q.offered || !members.contains(q.member)) continue;
             const MemberInfo& m = members.at(q.member);
@@ -280,6 +297,8 @@ struct Ref {
         for (const auto& q : queue)
             if (q.offer_expires) offer(*q.offer_expires, "offer:" + num(q.id));
         for (const auto& [m, t] : free_at) offer(t, "free:" + num(m));
+        if (std::any_of(queue.begin(), queue.end(), [](const QueueEntry& q) { return !q.offered; }))
+            if (auto t = opening_after(dispatched_at)) offer(*t, "open:0");
         return best;
     }
     Changes tick(Timestamp now) {
@@ -325,9 +344,9 @@ struct Ref {
                 out.actions.push_back({Action::Kind::expire_offer, *q.offered, q.member, at, *q.offer_expires,
                                        std::nullopt, std::nullopt, q.id});
                 remove_entry(id, out);
-            } else {
+            } else if (kind == "free") {
                 free_at.erase(id);
-            }
+            }  // "open": only the look at the queue below
             dispatch(at, out);
         }
         return done(std::move(out));
@@ -774,7 +793,7 @@ TEST_CASE("model: the engine decides exactly as a brute-force reference over a l
     const EngineState initial = model_workshop();
     Timestamp now = at(zone, "2026-03-20 07:30");
     auto engine = std::make_unique<Engine>(initial, zone, now);
-    Ref ref{zone, EngineConfig{}, {}, initial.hours, {}, {}, {}, {}, {}, initial.next_ids};
+    Ref ref{zone, EngineConfig{}, {}, initial.hours, {}, {}, {}, {}, {}, initial.next_ids, {}, {}};
     for (const auto& m : initial.machines) ref.machines[m.id] = m;
     for (const auto& m : initial.members) ref.members[m.id] = m;
     Replica store;
@@ -925,6 +944,7 @@ TEST_CASE("model: the engine decides exactly as a brute-force reference over a l
             if (chance(50)) now += seconds{pick(1, 3 * 3600)};
             engine = std::make_unique<Engine>(store.load(initial.hours, initial.members), zone, now);
             ref.prune(now);
+            ref.dispatched_at = store.as_of;  // what a restarted engine knows of its last look
             const Changes got = engine->resume(now);
             const Changes want = ref.resume(now);
             same(got, want, "restart");

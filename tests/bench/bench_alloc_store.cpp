@@ -253,6 +253,7 @@ int main() {
     // One of each in turn: the disk of a shared machine changes speed from second to second
     // (an fsync here costs from 0.1 to 2 ms), and both sides must see the same weather.
     double durable_s = 0, baseline_s = 0, durable_cpu = 0, baseline_cpu = 0;
+    double durable_kernel = 0, baseline_kernel = 0;
     std::vector<double> durable_each, baseline_each;
     int refused = 0;
     // Pages each side hands to the WAL (SQLite's own count), the main cost of a commit
@@ -267,6 +268,7 @@ int main() {
     const auto durable = [&](const BookingRequest& r, Timestamp at, bool timed) {
         const auto t0 = Clock::now();
         const auto c0 = std::clock();
+        const auto k0 = thread_cpu_split().kernel;
         auto decided = engine.book(r, at);
         if (decided) {
             must(store->commit_alloc(*decided, r.actor, at), "commit_alloc");
@@ -277,10 +279,12 @@ int main() {
         durable_each.push_back(seconds_since(t0));
         durable_s += durable_each.back();
         durable_cpu += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+        durable_kernel += thread_cpu_split().kernel - k0;
     };
     const auto baseline = [&](const BookingRequest& r, Timestamp at, bool timed) {
         const auto t0 = Clock::now();
         const auto c0 = std::clock();
+        const auto k0 = thread_cpu_split().kernel;
         begin.reset();
         must(begin.run(), "BEGIN");
         insert.reset();
@@ -293,6 +297,7 @@ int main() {
         baseline_each.push_back(seconds_since(t0));
         baseline_s += baseline_each.back();
         baseline_cpu += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+        baseline_kernel += thread_cpu_split().kernel - k0;
     };
     // Warm-up, untimed: each side writes until its WAL has wrapped once (a checkpoint every
     // 1000 pages, then the file is written over from its start), as on a station that has
@@ -324,9 +329,10 @@ int main() {
                 durable_rate);
     std::printf("baseline (raw single-row INSERT, one transaction each, same pragmas): %d in %.2f s = %.0f /s\n",
                 kDurable, baseline_s, baseline_rate);
-    std::printf("per operation: durable %.0f us (%.0f us of CPU), baseline %.0f us (%.0f us of CPU)\n",
-                1e6 * durable_s / kDurable, 1e6 * durable_cpu / kDurable, 1e6 * baseline_s / kDurable,
-                1e6 * baseline_cpu / kDurable);
+    std::printf("per operation: durable %.0f us (%.0f us of CPU, %.0f in the kernel), baseline %.0f us (%.0f us of "
+                "CPU, %.0f in the kernel)\n",
+                1e6 * durable_s / kDurable, 1e6 * durable_cpu / kDurable, 1e6 * durable_kernel / kDurable,
+                1e6 * baseline_s / kDurable, 1e6 * baseline_cpu / kDurable, 1e6 * baseline_kernel / kDurable);
     // Median and 99th percentile of each side: a few slow commits (a checkpoint, a disk
     // hiccup) weigh on the totals above, not on the median.
     const auto percentiles = [](std::vector<double> v) {

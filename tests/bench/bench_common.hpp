@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +29,18 @@ inline double thread_cpu_seconds() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// User and kernel CPU seconds of the calling thread (getrusage RUSAGE_THREAD): a commit's
+// fsync and page writes show in the kernel part.
+struct CpuSplit {
+    double user = 0, kernel = 0;
+};
+inline CpuSplit thread_cpu_split() {
+    rusage ru{};
+    getrusage(RUSAGE_THREAD, &ru);
+    auto sec = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + 1e-6 * static_cast<double>(tv.tv_usec); };
+    return {sec(ru.ru_utime), sec(ru.ru_stime)};
 }
 
 // VmRSS of this process in KiB, -1 when /proc is not there.

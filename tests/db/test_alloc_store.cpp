@@ -570,12 +570,64 @@ TEST_CASE_FIXTURE(Fixture, "a booking's commit leaves alloc_state alone: its row
     }
 }
 
+TEST_CASE_FIXTURE(Fixture, "after a booking that skipped alloc_state, every counter a later decision grows is kept") {
+    Changes first;
+    first.machines = {drill()};
+    first.next_ids = IdCounters{1, 1, 1, 1};
+    first.as_of = now;
+    commit(first);
+    Timestamp t = now;
+    BookingId next = 1;
+    // A booking at its decision's time: alloc_state is not written (see the case above).
+    auto book = [&](IdCounters ids, std::optional<SeriesId> series = std::nullopt) {
+        t += minutes{1};
+        Changes c;
+        c.bookings = {Booking{next, 3, lea, now + days{1} + hours{next}, now + days{1} + hours{next + 1},
+                              BookingState::booked, lea, false, series, t, std::nullopt, false}};
+        ++next;
+        c.next_ids = ids;
+        c.as_of = t;
+        commit(c, lea);
+        return load();
+    };
+    auto s = book(IdCounters{2, 1, 1, 1});
+    CHECK(s.next_ids == IdCounters{2, 1, 1, 1});
+    CHECK(s.as_of == std::optional<Timestamp>{t});
+    SUBCASE("a queue entry made and gone in one decision") {
+        s = book(IdCounters{3, 1, 4, 1});
+        CHECK(s.next_ids == IdCounters{3, 1, 4, 1});
+    }
+    SUBCASE("a session counter grown without its row") {
+        s = book(IdCounters{3, 7, 1, 1});
+        CHECK(s.next_ids == IdCounters{3, 7, 1, 1});
+    }
+    SUBCASE("a series counter grown past the booking's series") {
+        s = book(IdCounters{3, 1, 1, 5}, SeriesId{2});
+        CHECK(s.next_ids == IdCounters{3, 1, 1, 5});
+    }
+    SUBCASE("a booking counter grown past the booking's id") {
+        s = book(IdCounters{9, 1, 1, 1});
+        CHECK(s.next_ids == IdCounters{9, 1, 1, 1});
+    }
+    SUBCASE("a booking made before its decision's time") {
+        t += minutes{1};
+        Changes c;
+        c.bookings = {Booking{next, 3, lea, now + days{3}, now + days{3} + hours{1}, BookingState::booked, lea, false,
+                              std::nullopt, now, std::nullopt, false}};
+        c.next_ids = IdCounters{next + 1, 1, 1, 1};
+        c.as_of = t;
+        commit(c, lea);
+        s = load();
+    }
+    CHECK(s.as_of == std::optional<Timestamp>{t});
+}
+
 TEST_CASE_FIXTURE(Fixture, "load_alloc reads the live rows from their floor and the ended ones by partial index, never the whole bookings table") {
     auto plan = store->connection().prepare(
         "EXPLAIN QUERY PLAN SELECT id FROM bookings WHERE id >= COALESCE((SELECT floor FROM bookings_live_floor "
         "WHERE id = 1), 0) AND state IN ('booked', 'active') "
         "UNION ALL SELECT id FROM bookings INDEXED BY bookings_ended "
-        "WHERE state IN ('completed', 'no_show', 'cancelled') AND ends_at >= '2026-01-01T00:00:00Z'");
+        "WHERE state NOT IN ('booked', 'active') AND ends_at >= '2026-01-01T00:00:00Z'");
     REQUIRE(plan);
     std::string all;
     while (true) {
@@ -866,4 +918,65 @@ TEST_CASE_FIXTURE(Fixture, "end to end: real engine decisions, committed, reload
     CHECK(std::count(log.begin(), log.end(), std::string("machine.added machine:3")) == 1);
     CHECK(std::count_if(log.begin(), log.end(), [](const std::string& e) { return e.starts_with("booking.booked"); }) == 3);
     CHECK(std::count(log.begin(), log.end(), std::string("session.started session:1")) == 1);
+}
+
+TEST_CASE("after migration 011, a booking or a session is written without a temporary b-tree, under the same rules") {
+    // A database at schema 9 with a booking and a session, opened by this version.
+    TempDir tmp;
+    const fs::path p = tmp / "etabli.db";
+    REQUIRE(db::migrate_to(p, 9));
+    {
+        auto c = db::Connection::open_raw(p.string(), SQLITE_OPEN_READWRITE);
+        REQUIRE(c);
+        REQUIRE(c->exec("PRAGMA foreign_keys = ON;"
+                        "INSERT INTO members (id, display_name, role, lang, created_at, updated_at) "
+                        "VALUES (4, 'Zoé', 'member', 'fr', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');"
+                        "INSERT INTO machines (id, name, created_at, updated_at) "
+                        "VALUES (1, 'Laser', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');"
+                        "INSERT INTO bookings (id, machine_id, member_id, starts_at, ends_at, state, created_at) VALUES "
+                        "(1, 1, 4, '2026-11-30T10:00:00Z', '2026-11-30T11:00:00Z', 'completed', '2026-11-01T00:00:00Z'),"
+                        "(2, 1, 4, '2026-12-02T10:00:00Z', '2026-12-02T11:00:00Z', 'booked', '2026-11-01T00:00:00Z');"
+                        "INSERT INTO sessions (id, machine_id, member_id, booking_id, started_at, allowed_until, ended_at, "
+                        "end_reason) VALUES (1, 1, 4, 1, '2026-11-30T10:00:00Z', '2026-11-30T11:00:00Z', "
+                        "'2026-11-30T10:40:00Z', 'badge');"));
+    }
+    // A connection that read the schema before the upgrade (the command line, say).
+    auto old = db::Connection::open_raw(p.string(), SQLITE_OPEN_READWRITE);
+    REQUIRE(old);
+    REQUIRE(old->query_int("SELECT COUNT(*) FROM bookings"));
+    auto store = db::SqliteStore::open(p);
+    REQUIRE_MESSAGE(store, (store ? "" : store.error().english()));
+    db::Connection& c = (*store)->connection();
+    CHECK(c.query_text("PRAGMA integrity_check").value_or("") == "ok");
+    // The rows are all there, and both parts of load_alloc find theirs.
+    auto s = (*store)->load_alloc(utc("2026-12-01T10:00:00Z"));
+    REQUIRE(s);
+    CHECK(s->bookings.size() == 2);
+    // No insert or update of these tables builds a temporary b-tree any more.
+    const auto ephemeral = [&](const std::string& sql) {
+        auto st = c.prepare(("EXPLAIN " + sql).c_str());
+        REQUIRE(st);
+        int n = 0;
+        while (true) {
+            auto row = st->step();
+            REQUIRE(row);
+            if (!*row) break;
+            n += st->column_text(1) == "OpenEphemeral";
+        }
+        return n;
+    };
+    CHECK(ephemeral("INSERT INTO bookings (id, machine_id, member_id, starts_at, ends_at, state, created_at) "
+                    "VALUES (?1, 1, 4, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO NOTHING") == 0);
+    CHECK(ephemeral("UPDATE bookings SET state = ?2 WHERE id = ?1") == 0);
+    CHECK(ephemeral("UPDATE sessions SET ended_at = ?2, end_reason = ?3 WHERE id = ?1") == 0);
+    // The rules still hold: an unknown state or end reason is refused, a known one taken.
+    CHECK_FALSE(c.exec("UPDATE bookings SET state = 'lost' WHERE id = 2"));
+    CHECK_FALSE(c.exec("UPDATE sessions SET end_reason = 'lost' WHERE id = 1"));
+    CHECK(c.exec("UPDATE bookings SET state = 'cancelled' WHERE id = 2"));
+    CHECK(c.exec("UPDATE sessions SET end_reason = 'fault' WHERE id = 1"));
+    // The connection opened before reloads the schema (the cookie moved) and keeps the rules.
+    CHECK_FALSE(old->exec("UPDATE bookings SET state = 'lost' WHERE id = 1"));
+    CHECK(old->exec("UPDATE bookings SET state = 'no_show' WHERE id = 1"));
+    CHECK(c.query_int("SELECT COUNT(*) FROM bookings INDEXED BY bookings_ended "
+                      "WHERE state NOT IN ('booked', 'active') AND ends_at >= '2026-01-01T00:00:00Z'").value_or(-1) == 2);
 }

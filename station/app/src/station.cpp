@@ -675,7 +675,7 @@ Result Station::handle_alloc(const Command& c) {
                 alloc::BookingRequest req{cmd.machine, cmd.member, cmd.start, cmd.end,
                                           cmd.actor.value_or(cmd.as_host ? kCommandLine : cmd.member)};
                 auto changes = cmd.weekly_until ? engine.book_weekly(req, *cmd.weekly_until, now) : engine.book(req, now);
-                if (!changes) return std::unexpected(changes.error());
+                if (!changes) return std::unexpected(skills_explain(changes.error(), {cmd.machine, std::nullopt}, cmd.member));  // (#7)
                 auto booked = changes->bookings;
                 auto r = commit(std::move(changes), stored_actor(cmd.actor));
                 if (!r) return r;
@@ -692,10 +692,14 @@ Result Station::handle_alloc(const Command& c) {
             } else if constexpr (std::is_same_v<T, FindSlots>) {
                 auto slots = engine.find_slots(cmd.query, now);
                 if (!slots) return std::unexpected(slots.error());
+                if (slots->empty())  // (#7) none because of a missing skill: say which
+                    if (auto p = skills_alloc_refusal(cmd.query.target, cmd.query.member)) return std::unexpected(*p);
                 st.last_slots = *slots;
                 return *slots;
             } else if constexpr (std::is_same_v<T, JoinQueue>) {
-                auto r = commit(engine.join_queue(cmd.member, cmd.target, now), cmd.member);
+                auto joined = engine.join_queue(cmd.member, cmd.target, now);
+                if (!joined) return std::unexpected(skills_explain(joined.error(), cmd.target, cmd.member));  // (#7)
+                auto r = commit(std::move(joined), cmd.member);
                 if (!r) return r;
                 return engine.queue_places(cmd.target, now);
             } else if constexpr (std::is_same_v<T, LeaveQueue>) {

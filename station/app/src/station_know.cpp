@@ -145,12 +145,10 @@ Result Station::handle_know(const Command& c) {
         for (auto m : attendees)
             if (auto ok = core::check_grant(skill, skills.name(t.skill), m, t.level, signer, trainer->display_name); !ok)
                 return ok.error();
-        // Each grant is the skills part's own use case (its memory and gates follow); the checks
-        // above make a refusal here a storage failure only.
-        for (auto m : attendees) {
-            auto r = handle_skills(Command{GrantSkill{t.skill, m, t.level, t.trainer, std::nullopt, training_subject(t.id)}});
-            if (!r) return r.error();
-        }
+        // All grants in one transaction of the skills part (its memory and gates follow): a
+        // storage failure part-way writes none. The checks above make a refusal there a storage
+        // failure only (or a level changed since the last snapshot).
+        if (auto r = skills_grant_all(t.skill, attendees, t.level, t.trainer, training_subject(t.id)); !r) return r.error();
         return std::nullopt;
     };
     auto commit = [&](const KnowChanges& ch, std::optional<core::MemberId> actor) -> std::expected<void, Problem> {

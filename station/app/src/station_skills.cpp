@@ -198,6 +198,36 @@ std::optional<Problem> Station::tool_skill_refusal(const core::Tool& tool, core:
     return core::check_requirement(tool.name, *skill, req->second.level, have);
 }
 
+// The engine answers a booking, a queue or a slot search for a member missing a machine's
+// skill with its generic "not authorised" text (its derived lists do not know why); the
+// member is told which skill, at which level, and their own, as at the machine's reader.
+std::optional<Problem> Station::skills_alloc_refusal(const alloc::QueueTarget& target, core::MemberId member) {
+    alloc::Engine* eng = engine();
+    if (!m_skills || !eng) return std::nullopt;
+    const SkillsState& ss = *m_skills;
+    const auto today = m_calendar.local_day(m_clock.now());
+    std::optional<Problem> first;
+    for (const auto& [id, mc] : eng->machines()) {
+        if (target.machine ? id != *target.machine : (!target.pool || mc.pool != target.pool)) continue;
+        auto req = ss.machines.find(id);
+        if (req == ss.machines.end()) return std::nullopt;  // requires nothing: not the skill's doing
+        const core::Skill* skill = ss.skill(req->second.skill);
+        if (!skill) return std::nullopt;
+        const int have = level_of(ss, m_calendar, member, skill->id, today).level;
+        auto refusal = core::check_requirement(target.machine ? mc.name : *target.pool, *skill, req->second.level, have);
+        if (!refusal) return std::nullopt;  // one machine of the pool would do: another rule refused
+        if (!first) first = std::move(refusal);
+    }
+    return first;
+}
+
+Problem Station::skills_explain(Problem engine_refusal, const alloc::QueueTarget& target, core::MemberId member) {
+    if (engine_refusal.msgid != "Not authorised on {0}: a host authorises members after their training")
+        return engine_refusal;
+    auto p = skills_alloc_refusal(target, member);
+    return p ? *p : engine_refusal;
+}
+
 // [SECTION] Commands
 namespace {
 std::optional<Problem> need_host(const Directory& dir, std::optional<core::MemberId> actor, const char* msgid) {
@@ -347,6 +377,43 @@ Result Station::handle_skills(const Command& c) {
             }
         },
         c);
+}
+
+// A training's grants (#7, station_know.cpp): every attendee checked first, then every grant
+// in one SkillChanges and one transaction, so a storage failure part-way writes none of them
+// and memory stays as it was.
+std::expected<std::vector<core::SkillGrant>, Problem> Station::skills_grant_all(core::SkillId skill_id,
+                                                                                const std::vector<core::MemberId>& members,
+                                                                                int level, core::MemberId signer_id,
+                                                                                const std::string& note) {
+    if (!m_skills) return std::unexpected(problem("The station is not running"));
+    SkillsState& ss = *m_skills;
+    const auto now = m_clock.now();
+    const auto today = m_calendar.local_day(now);
+    const Directory& dir = directory();
+    const auto* skill = ss.skill(skill_id);
+    if (!skill) return std::unexpected(problem("No skill has the number {0}", {num(skill_id)}));
+    const auto* who = dir.find(signer_id);
+    if (!who) return std::unexpected(problem("No member has the number {0}", {num(signer_id)}));
+    const core::Signer signer{who->id, who->role, level_of(ss, m_calendar, who->id, skill->id, today)};
+    SkillChanges ch;
+    for (auto m : members) {
+        if (!dir.find(m)) return std::unexpected(problem("No member has the number {0}", {num(m)}));
+        if (auto ok = core::check_grant(skill, skill->name, m, level, signer, who->display_name); !ok)
+            return std::unexpected(ok.error());
+        core::SkillGrant g;
+        g.id = ss.max_grant + 1 + static_cast<core::GrantId>(ch.grants.size());
+        g.member = m;
+        g.skill = skill->id;
+        g.level = level;
+        g.signed_by = signer_id;
+        g.signed_at = now;
+        g.note = note;
+        ch.grants.push_back(g);
+    }
+    if (auto r = commit_skills(m_store, ss, ch, signer_id, now); !r) return std::unexpected(r.error());
+    if (engine()) regate_skill(ss, *engine(), m_calendar, dir, skill->id, today);
+    return ch.grants;
 }
 
 // `machine authorise` / `revoke` of #3 as grants: level 2 (or the machine's level if higher)

@@ -49,7 +49,6 @@ struct Station::ToolsState {
     std::map<core::ToolId, core::LoanId> open_by_tool;
     std::map<core::ReservationId, core::Reservation> live;
     std::map<core::ToolId, alloc::IntervalIndex<DayEntry>> ranges;  // live range reservations per tool
-    std::set<std::pair<core::ToolId, core::MemberId>> auths;
     core::LoanId max_loan = 0;
     core::ReservationId max_reservation = 0;
     std::optional<ToolFlowView> flow;
@@ -174,10 +173,6 @@ struct Station::ToolsState {
                 }
             }
         }
-        for (const auto& a : c.authorisations) {
-            if (a.allowed) auths.insert({a.tool, a.member});
-            else auths.erase({a.tool, a.member});
-        }
         dirty = true;
     }
 };
@@ -213,7 +208,6 @@ std::expected<void, Problem> Station::load_tools() {
     all.tools = std::move(data->tools);
     all.loans = std::move(data->open_loans);
     all.reservations = std::move(data->reservations);
-    for (const auto& [t, m] : data->authorisations) all.authorisations.push_back({t, m, true});
     ts.apply(all);
     ts.max_loan = std::max(ts.max_loan, data->max_loan_id);
     ts.max_reservation = std::max(ts.max_reservation, data->max_reservation_id);
@@ -362,16 +356,8 @@ Result Station::handle_tools(const Command& command) {
                 c.tools.push_back(*t);
                 c.events.push_back(event(t->status != old->status ? "tool.status" : "tool.changed", sub("tool", t->id),
                                          {{"status", std::string(core::to_string(t->status))}}));
-                for (auto m : cmd.authorise) {
-                    c.authorisations.push_back({t->id, m, true});
-                    c.events.push_back(event("tool_auth.added", sub("tool", t->id), {{"member", num(m)}}));
-                }
-                for (auto m : cmd.revoke) {
-                    c.authorisations.push_back({t->id, m, false});
-                    c.events.push_back(event("tool_auth.removed", sub("tool", t->id), {{"member", num(m)}}));
-                }
                 if (auto r = commit(c, cmd.actor); !r) return std::unexpected(r.error());
-                // (#7) The lists above are kept for display; lending reads grants of the tool's skill.
+                // (#7) --authorise / --revoke are grants of the tool's skill (their events: skill.granted).
                 if (auto r = skills_tool_authorise(*t, cmd.authorise, cmd.revoke, cmd.actor); !r)
                     return std::unexpected(r.error());
                 return *ts.tool(t->id);
@@ -823,7 +809,6 @@ void Station::publish_tools(Snapshot& snap) {
     for (const auto& [cat, n] : ts.category_uses) v->categories.push_back(cat);
     v->loans = ts.loan_list;
     v->reservations = ts.reservation_list;
-    v->authorisations.assign(ts.auths.begin(), ts.auths.end());
     v->flow = ts.flow;
     v->last_scan = ts.last_scan;
     v->last_export = ts.last_export;

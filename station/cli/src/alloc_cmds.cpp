@@ -400,7 +400,8 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         }
         q.member = m_member;
         auto r = station.call(app::FindSlots{q});
-        if (!r) return fail(r.error());
+        // Refused by a rule (the skill, the membership): a refusal, exit 1, as for a booking.
+        if (!r) return ctx.fail(r.error().kind == core::Problem::Kind::storage ? kStorage : kRefused, r.error());
         const auto& slots = std::get<std::vector<alloc::Slot>>(*r);
         json arr = json::array();
         for (const auto& sl : slots) {
@@ -425,7 +426,7 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         if (m_queue_join->parsed() || m_queue_leave->parsed()) {
             auto r = m_queue_join->parsed() ? station.call(app::JoinQueue{m_member, target})
                                             : station.call(app::LeaveQueue{m_member, target});
-            if (!r) return fail(r.error());
+            if (!r) return ctx.fail(r.error().kind == core::Problem::Kind::storage ? kStorage : kRefused, r.error());
             places = std::get<std::vector<alloc::QueuePlace>>(*r);
         } else {
             for (const auto& p : station.snapshot()->queue)

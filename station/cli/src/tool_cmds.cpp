@@ -13,6 +13,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <iostream>
@@ -42,7 +43,22 @@ std::expected<const core::Tool*, core::Problem> find_tag(const app::Snapshot& s,
     return std::unexpected(problem("No tool has the tag {0} (see: etabli tool list)", {*tag}));
 }
 
-json tool_json(const core::Tool& t, const app::ToolsView& v) {
+// (#7) What the tool requires, and who may borrow it: the members at that level, derived from
+// the skill grants (the per-tool lists of #6 are gone, migration 010).
+const core::SkillRequirement* tool_requirement(const app::Snapshot& s, core::ToolId id) {
+    if (!s.skills) return nullptr;
+    auto it = s.skills->tools.find(id);
+    return it == s.skills->tools.end() ? nullptr : &it->second;
+}
+std::vector<core::MemberId> tool_authorised(const app::Snapshot& s, core::ToolId id) {
+    std::vector<core::MemberId> out;
+    if (const auto* req = tool_requirement(s, id))
+        for (const auto* l : s.skills->who(req->skill, req->level)) out.push_back(l->member);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+json tool_json(const core::Tool& t, const app::Snapshot& s) {
     json j{{"id", t.id},
            {"name", t.name},
            {"tag", t.tag},
@@ -55,10 +71,12 @@ json tool_json(const core::Tool& t, const app::ToolsView& v) {
            {"max_renewals", t.max_renewals},
            {"notes", t.notes},
            {"needs_authorisation", t.needs_authorisation}};
-    json auth = json::array();
-    for (const auto& [tool, member] : v.authorisations)
-        if (tool == t.id) auth.push_back(member);
-    j["authorised"] = auth;
+    j["skill"] = nullptr;
+    if (const auto* req = tool_requirement(s, t.id)) {
+        const auto* sk = s.skills->find(req->skill);
+        j["skill"] = json{{"id", req->skill}, {"name", sk ? sk->name : ""}, {"level", req->level}};
+    }
+    j["authorised"] = tool_authorised(s, t.id);
     return j;
 }
 
@@ -263,7 +281,7 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         auto r = ctx.station->call(app::AddTool{t, std::nullopt});
         if (!r) return ctx.fail(r.error());
         const auto& added = std::get<core::Tool>(*r);
-        if (ctx.json) std::cout << tool_json(added, *ctx.station->snapshot()->tools).dump() << '\n';
+        if (ctx.json) std::cout << tool_json(added, *ctx.station->snapshot()).dump() << '\n';
         else std::cout << added.tag << '\n';
         return kDone;
     }
@@ -356,7 +374,7 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         json arr = json::array();
         for (const auto& t : tv.tools) {
             if (!m_category.empty() && core::fold_csv_key(t.category) != core::fold_csv_key(m_category)) continue;
-            if (ctx.json) arr.push_back(tool_json(t, tv));
+            if (ctx.json) arr.push_back(tool_json(t, *snap));
             else
                 std::cout << fmt::format("{:<10}  {:<32}  {:<16}  {}\n", t.tag, t.name, t.category,
                                          ctx.t(std::string(core::to_string(t.status))));
@@ -487,7 +505,7 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         for (const auto& l : tv.loans)
             if (l.loan.tool == t.id) loan = &l;
         if (ctx.json) {
-            auto j = tool_json(t, tv);
+            auto j = tool_json(t, *snap);
             if (loan) j["loan"] = loan_json(*loan);
             json rs = json::array();
             for (const auto& r : tv.reservations)
@@ -511,6 +529,15 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         line("Deposit", t.deposit_cents ? core::format_euros(t.deposit_cents) + " €" : "-");
         line("Renewals", std::to_string(t.max_renewals));
         line("Needs authorisation", ctx.t(t.needs_authorisation ? "yes" : "no"));
+        if (const auto* req = tool_requirement(*snap, t.id)) {  // (#7)
+            const auto* sk = snap->skills->find(req->skill);
+            line("Skill needed", core::fill_placeholders(ctx.t("{0} at level {1} ({2})"),
+                                                         {sk ? sk->name : "#" + std::to_string(req->skill),
+                                                          std::to_string(req->level), ctx.t(core::level_name(req->level))}));
+            std::string who;
+            for (auto m : tool_authorised(*snap, t.id)) who += (who.empty() ? "" : ", ") + member_name(*snap, m);
+            line("May borrow it", who.empty() ? "-" : who);
+        }
         if (loan) line("On loan to", loan->member_name + " (" + format_local_date(loan->loan.due, ctx.lang) + ")");
         for (const auto& r : tv.reservations)
             if (r.tool == t.id)
@@ -528,7 +555,7 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         auto r = station.call(app::SetTool{changed, m_authorise, m_revoke, std::nullopt});
         if (!r) return ctx.fail(r.error());
         const auto& after = std::get<core::Tool>(*r);
-        if (ctx.json) std::cout << tool_json(after, *station.snapshot()->tools).dump() << '\n';
+        if (ctx.json) std::cout << tool_json(after, *station.snapshot()).dump() << '\n';
         else std::cout << core::fill_placeholders(ctx.t("{0} updated"), {after.tag}) << '\n';
         return kDone;
     }

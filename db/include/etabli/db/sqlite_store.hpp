@@ -119,6 +119,11 @@ public:
 private:
     explicit SqliteStore(Connection c) : m_conn(std::move(c)) {}
     Connection m_conn;
+    // The id counters the stored rows (with alloc_state) were known to imply after this
+    // store's last successful commit_alloc; none before the first. Counters only grow, and
+    // another writer only raises them: a decision whose counters stay at or below these, or
+    // are told by its own new rows, has nothing to store in alloc_state (see commit_alloc).
+    std::optional<alloc::IdCounters> m_alloc_ids_stored;
 };
 
 }  // namespace etabli::db

@@ -91,6 +91,12 @@ struct IdleUi {
 Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out);
 
 // [Member home]
+// (#7) A know-how card suggested for a skill the member is learning (skill_home.hpp).
+struct HomeCard {
+    std::int64_t card = 0;   // core::CardId
+    std::int64_t skill = 0;  // core::SkillId: the skill it is suggested for
+    std::string title;
+};
 struct MemberHomeView {
     Tr tr;  // in the member's language
     const Fonts* fonts = nullptr;
@@ -100,9 +106,11 @@ struct MemberHomeView {
     std::vector<app::LoanView> loans;  // (#6) the member's loans, overdue first: shown under the greeting
     int checkouts_to_correct = 0;      // (#8) hosts: forgotten check-outs waiting, shown on their tile
     std::vector<std::string> skill_warnings;  // (#7) skills lapsing within two weeks, shown under the greeting
+    std::vector<HomeCard> cards;  // (#7) cards for the skills being learnt, most helped first; none: no row
 };
 struct MemberHomeUi {
     core::Lang lang = core::Lang::fr;  // the member's language, as shown
+    std::optional<HomeCard> open_card;  // (#7) the suggested card tapped (with Next::knowhow)
 };
 Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out);
 

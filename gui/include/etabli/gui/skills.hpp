@@ -83,6 +83,7 @@ struct SkillsUi {
     core::TrainingId training = 0;
     core::TrainingId attendance_armed = 0;  // StartAttendance sent for it (the station takes kiosk badges)
     std::uint64_t capture_seq = 0;          // the station's KnowCaptureView::seq last seen
+    bool attendance_adding = false;         // the attendance step shows "Add by name" (attendance_search.cpp)
     // a machine's or tool's page, and the card list's filter
     std::int64_t machine = 0;           // alloc::MachineId, 0: none
     std::int64_t tool = 0;              // core::ToolId, 0: none

@@ -30,6 +30,7 @@ struct ToolsScreenView {
 struct ToolForm {
     core::ToolId id = 0;  // 0: a new tool
     std::string name, category, tag, location, days = "14", deposit, notes;
+    std::string renewals = "2";  // core::Tool::max_renewals, typed on the digit pad
     core::ToolCondition condition = core::ToolCondition::good;
     int field = 0;        // the field the keyboard types into
 };

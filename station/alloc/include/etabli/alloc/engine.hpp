@@ -46,9 +46,10 @@
 //  * Queue: after every change, each entry (join order) without an offer is offered the first
 //    machine of its target that would grant it a walk-in now and is not held by another offer;
 //    the offer holds the machine `offer_hold`, then lapses and the entry leaves the queue.
-//    Re-checked on every decision, every deadline, and when a buffer after a session ends.
-//    (A queue that waits while the workshop is closed is offered at the next event after
-//    opening: TODO(#3) add an opening deadline.)
+//    Re-checked on every decision, every deadline, and when a buffer after a session ends;
+//    while an entry waits without an offer, also at the next opening of the workshop (the
+//    first minute open after one closed, within 35 days): a queue left at closing time is
+//    offered the free machine when the doors open, not at the next badge.
 #pragma once
 
 #include <etabli/alloc/interval_index.hpp>
@@ -307,6 +308,7 @@ private:
 
     // checks (no text: see Refusal)
     Check conflict(const Machine& mc, Timestamp s, Timestamp e, std::optional<BookingId> ignore) const;
+    const Held* first_conflict(const Machine& mc, Timestamp s, Timestamp e, std::optional<BookingId> ignore) const;
     Check over_quota(const Machine& mc, MemberId member, Timestamp s, Timestamp e,
                      std::optional<BookingId> ignore) const;
     Check outside_hours(Timestamp s, Timestamp e) const;
@@ -318,6 +320,12 @@ private:
     // than `enough`; none when closed at t.
     std::optional<Timestamp> run_end(Timestamp t, Timestamp enough) const;
     std::optional<Timestamp> next_open(Timestamp t) const;
+    // The first instant after `t`, within kOpeningHorizon, at which the workshop opens:
+    // open then, closed the minute before. See the queue rule above.
+    std::optional<Timestamp> opening_after(Timestamp t) const;
+    bool open_at(Timestamp t) const;
+    // Schedules (or cancels) the "open" deadline from m_offers_at: see dispatch_offers().
+    void arm_opening();
     std::vector<MachineId> machines_of(const QueueTarget& t) const;
     bool is_authorised(const Machine& mc, MemberId m) const;
     const MemberInfo* member_info(MemberId id) const;
@@ -381,6 +389,8 @@ private:
     NumberedDeadlines m_noshows;
     IdCounters m_ids;
     Timestamp m_now{};
+    Timestamp m_offers_at{};    // when dispatch_offers() last looked at the queue
+    bool m_open_armed = false;  // the "open" deadline is scheduled
     Timestamp m_as_of{};  // the time of the last decision before this engine was built
     // The last time at which nothing was due (a tick, or a request that found nothing due):
     // every deadline due at or before it since then was left by a request at that very time.

@@ -79,7 +79,6 @@ struct ToolData {
     std::vector<core::Tool> tools;
     std::vector<core::Loan> open_loans;              // not returned
     std::vector<core::Reservation> reservations;     // live: waiting or held
-    std::vector<std::pair<core::ToolId, core::MemberId>> authorisations;
     core::LoanId max_loan_id = 0;                    // the largest stored id, history included
     core::ReservationId max_reservation_id = 0;
 };
@@ -90,18 +89,12 @@ struct ToolEvent {
     std::string subject;
     std::vector<std::pair<std::string, std::string>> detail;
 };
-struct ToolAuthorisation {
-    core::ToolId tool = 0;
-    core::MemberId member = 0;
-    bool allowed = true;
-};
 // One tool-library use case (a checkout basket, a return, a renewal, a reservation, an
 // import…): rows to upsert by id, and the events to append.
 struct ToolChanges {
     std::vector<core::Tool> tools;
     std::vector<core::Loan> loans;
     std::vector<core::Reservation> reservations;
-    std::vector<ToolAuthorisation> authorisations;
     std::vector<ToolEvent> events;
 };
 
@@ -195,13 +188,12 @@ public:
                                                                                              Timestamp to) = 0;
 
     // [Tool library (#6)] in db/src/tool_store.cpp.
-    // Every tool, the open loans, the live reservations, the authorisations and the id
-    // counters.
+    // Every tool, the open loans, the live reservations and the id counters (who may borrow
+    // a tool is a skill grant, load_skills).
     virtual std::expected<ToolData, Problem> load_tools() = 0;
     // Writes one use case in one transaction: upserts tools, loans and reservations by id
-    // (ids chosen by the station), adds or removes authorisations, appends the events. A
-    // tag already used by another tool or a second open loan of one tool is refused whole
-    // ("Storage error: …") and changes nothing.
+    // (ids chosen by the station), appends the events. A tag already used by another tool or
+    // a second open loan of one tool is refused whole ("Storage error: …") and changes nothing.
     virtual std::expected<void, Problem> commit_tools(const ToolChanges& c, std::optional<core::MemberId> actor,
                                                       Timestamp at) = 0;
     // Loan history for exports: every loan (of `member` when given), newest first, at most `limit`.

@@ -197,7 +197,6 @@ struct ToolsView {
     std::vector<std::string> categories;         // used by a tool not retired, sorted
     SharedList<LoanView, LoanByDue> loans;       // open loans, overdue first (most days late), then by due day
     SharedList<core::Reservation, ReservationById> reservations;  // live, by id
-    std::vector<std::pair<core::ToolId, core::MemberId>> authorisations;
     std::optional<ToolFlowView> flow;
     std::optional<ToolScanView> last_scan;
     std::optional<ToolExportView> last_export;

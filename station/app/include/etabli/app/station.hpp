@@ -360,6 +360,14 @@ private:
     std::optional<Result> skills_kiosk_tap(const std::string& uid, const core::Member* member);  // (#7) sign-off / supervisor badge at the kiosk
     void skills_checked_out(core::MemberId member);          // (#7) a supervisor left
     std::optional<Problem> tool_skill_refusal(const core::Tool& tool, core::MemberId member) const;  // (#7) for station_tools.cpp
+    // (#7) The skill refusal for `member` on `target` (a machine or a pool) when they are below
+    // the skill every machine of it requires (none otherwise); skills_explain puts it in place
+    // of the engine's "Not authorised on {0}" for bookings and queues (station_skills.cpp).
+    std::optional<Problem> skills_alloc_refusal(const alloc::QueueTarget& target, core::MemberId member);
+    Problem skills_explain(Problem engine_refusal, const alloc::QueueTarget& target, core::MemberId member);
+    // (#7) A training's grants: all checked, then committed in one transaction (station_skills.cpp).
+    std::expected<std::vector<core::SkillGrant>, Problem> skills_grant_all(core::SkillId skill, const std::vector<core::MemberId>& members,
+                                                                            int level, core::MemberId signer, const std::string& note);
     std::expected<void, Problem> skills_tool_authorise(const core::Tool& tool, const std::vector<core::MemberId>& allow,
                                                        const std::vector<core::MemberId>& revoke, std::optional<core::MemberId> actor);  // (#7) SetTool sugar             // station_know.cpp (#7): help requests that ran out or whose asker left
     std::expected<void, Problem> build_engine();
