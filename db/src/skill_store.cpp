@@ -194,6 +194,19 @@ std::expected<void, Problem> SqliteStore::commit_skills(const app::SkillChanges&
             ETABLI_CHECK(write_requirement(m_conn, "UPDATE tools SET skill_id = ?2, skill_level = ?3 WHERE id = ?1",
                                            "tool", t.tool, t.requirement, actor, at));
         for (const auto& g : c.grants) ETABLI_CHECK(write_grant(m_conn, g, actor, at));
+        if (c.training) {
+            const app::TrainingGranted& t = *c.training;
+            ETABLI_TRY(st, m_conn.cached("UPDATE trainings SET granted_at = ?2 WHERE id = ?1 AND granted_at IS NULL"));
+            (*st)->bind(1, t.training).bind(2, ts(t.at));
+            ETABLI_CHECK((*st)->run());
+            // Another writer marked it first (or it is gone): its grants are not given twice.
+            if (m_conn.changes() != 1)
+                return std::unexpected(storage_problem("training " + std::to_string(t.training) +
+                                                       " is missing or already granted"));
+            ETABLI_CHECK(append_event(m_conn, at, actor, "training.granted", "training:" + std::to_string(t.training),
+                                      Detail{}.add("level", std::int64_t{t.level})
+                                          .add("attendees", static_cast<std::int64_t>(c.grants.size()))));
+        }
         return tx->commit();
     });
 }

@@ -230,6 +230,33 @@ TEST_CASE("skill gaps: a training's grants fail whole when the store fails on th
     CHECK(*conn.query_int("SELECT max(id) FROM skill_grants") == *conn.query_int("SELECT count(*) FROM skill_grants"));
 }
 
+TEST_CASE("skill gaps: a training's mark is written with its grants: marked elsewhere first, nobody is granted") {
+    TrainingFixture f;
+    auto& conn = f.store->connection();
+    // Another writer on the file (the command line) granted this training a moment ago.
+    const std::string mark = "UPDATE trainings SET granted_at = '2027-01-05T11:19:00Z' WHERE id = " +
+                             std::to_string(f.training);
+    REQUIRE(conn.exec(mark.c_str()));
+    auto r = f.station->call(TrainingGrant{f.training, f.trainer});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == core::Problem::Kind::storage);
+    CHECK(f.training_grants() == 0);
+    for (auto m : f.pupils) CHECK(f.station->snapshot()->skills->effective(m, f.laser_skill) == 0);
+
+    SUBCASE("granted here: the mark and its event are in the grants' transaction") {
+        REQUIRE(conn.exec(("UPDATE trainings SET granted_at = NULL WHERE id = " + std::to_string(f.training)).c_str()));
+        REQUIRE(f.station->call(TrainingGrant{f.training, f.trainer}));
+        CHECK(f.training_grants() == 3);
+        const std::string q = "SELECT count(*) FROM trainings WHERE granted_at IS NOT NULL AND id = " +
+                              std::to_string(f.training);
+        CHECK(*conn.query_int(q.c_str()) == 1);
+        CHECK(*conn.query_int("SELECT count(*) FROM events WHERE kind = 'training.granted'") == 1);
+        // A second time is refused before anything is written.
+        CHECK_FALSE(f.station->call(TrainingGrant{f.training, f.trainer}));
+        CHECK(f.training_grants() == 3);
+    }
+}
+
 TEST_CASE("skill gaps: a training's grants are checked whole before any is written") {
     TrainingFixture f;
     // The trainer lost their teaching level since attendance: nobody gets the level.

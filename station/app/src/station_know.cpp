@@ -137,7 +137,8 @@ Result Station::handle_know(const Command& c) {
     };
     // One grant per attendee, signed by the trainer, after checking every one of them first:
     // a trainer who cannot sign grants nothing.
-    auto grant_levels = [&](const core::Training& t, const std::vector<core::MemberId>& attendees) -> std::optional<Problem> {
+    auto grant_levels = [&](const core::Training& t, const std::vector<core::MemberId>& attendees,
+                            std::optional<core::MemberId> actor) -> std::optional<Problem> {
         const auto* skill = skills.find(t.skill);
         const auto* trainer = dir.find(t.trainer);
         if (!trainer) return no_member(t.trainer);
@@ -145,10 +146,13 @@ Result Station::handle_know(const Command& c) {
         for (auto m : attendees)
             if (auto ok = core::check_grant(skill, skills.name(t.skill), m, t.level, signer, trainer->display_name); !ok)
                 return ok.error();
-        // All grants in one transaction of the skills part (its memory and gates follow): a
-        // storage failure part-way writes none. The checks above make a refusal there a storage
-        // failure only (or a level changed since the last snapshot).
-        if (auto r = skills_grant_all(t.skill, attendees, t.level, t.trainer, training_subject(t.id)); !r) return r.error();
+        // All grants and the training's mark in one transaction of the skills part (its memory
+        // and gates follow): a storage failure part-way writes none. The checks above make a
+        // refusal there a storage failure only (or a level changed since the last snapshot).
+        if (auto r = skills_grant_all(t.skill, attendees, t.level, t.trainer, training_subject(t.id),
+                                      TrainingGranted{t.id, now, t.level}, actor);
+            !r)
+            return r.error();
         return std::nullopt;
     };
     auto commit = [&](const KnowChanges& ch, std::optional<core::MemberId> actor) -> std::expected<void, Problem> {
@@ -279,13 +283,8 @@ Result Station::handle_know(const Command& c) {
                     if (s.present_at && s.state != core::SignupState::cancelled && s.member != t.trainer)
                         attendees.push_back(s.member);
                 if (attendees.empty()) return std::unexpected(problem("Nobody was marked present at this training"));
-                if (auto refused = grant_levels(t, attendees)) return std::unexpected(*refused);
-                t.granted_at = now;
-                KnowChanges ch;
-                ch.trainings.push_back(t);
-                ch.events.push_back(event("training.granted", training_subject(t.id),
-                                          {{"level", num(t.level)}, {"attendees", num(static_cast<std::int64_t>(attendees.size()))}}));
-                if (auto r = commit(ch, cmd.actor); !r) return std::unexpected(r.error());
+                if (auto refused = grant_levels(t, attendees, cmd.actor)) return std::unexpected(*refused);
+                t.granted_at = now;  // written with the grants (skills_grant_all)
                 it->second = t;
                 return t;
             } else if constexpr (std::is_same_v<T, SetHelpOptIn>) {

@@ -385,7 +385,9 @@ Result Station::handle_skills(const Command& c) {
 std::expected<std::vector<core::SkillGrant>, Problem> Station::skills_grant_all(core::SkillId skill_id,
                                                                                 const std::vector<core::MemberId>& members,
                                                                                 int level, core::MemberId signer_id,
-                                                                                const std::string& note) {
+                                                                                const std::string& note,
+                                                                                std::optional<TrainingGranted> training,
+                                                                                std::optional<core::MemberId> actor) {
     if (!m_skills) return std::unexpected(problem("The station is not running"));
     SkillsState& ss = *m_skills;
     const auto now = m_clock.now();
@@ -411,7 +413,8 @@ std::expected<std::vector<core::SkillGrant>, Problem> Station::skills_grant_all(
         g.note = note;
         ch.grants.push_back(g);
     }
-    if (auto r = commit_skills(m_store, ss, ch, signer_id, now); !r) return std::unexpected(r.error());
+    ch.training = training;
+    if (auto r = commit_skills(m_store, ss, ch, actor.value_or(signer_id), now); !r) return std::unexpected(r.error());
     if (engine()) regate_skill(ss, *engine(), m_calendar, dir, skill->id, today);
     return ch.grants;
 }

@@ -35,12 +35,21 @@ struct ToolRequirement { core::ToolId tool = 0; std::optional<core::SkillRequire
 // One skills use case: skills to upsert by id, grants to append (ids chosen by the station),
 // requirements to set (none: nothing required). Events: skill.added, skill.changed,
 // skill.granted, skill.required.
+// A training whose levels the grants of the same SkillChanges give: marked granted (only if
+// it is not yet) in the same transaction, so that a failure leaves neither, and a retry
+// neither grants twice nor misses the mark.
+struct TrainingGranted {
+    std::int64_t training = 0;  // core::TrainingId
+    core::Timestamp at{};
+    int level = 0;
+};
 struct SkillChanges {
     std::vector<core::Skill> skills;
     std::vector<core::SkillGrant> grants;
     std::vector<MachineRequirement> machines;
     std::vector<ToolRequirement> tools;
-    bool empty() const { return skills.empty() && grants.empty() && machines.empty() && tools.empty(); }
+    std::optional<TrainingGranted> training;
+    bool empty() const { return skills.empty() && grants.empty() && machines.empty() && tools.empty() && !training; }
 };
 
 // [Views]

@@ -366,8 +366,11 @@ private:
     std::optional<Problem> skills_alloc_refusal(const alloc::QueueTarget& target, core::MemberId member);
     Problem skills_explain(Problem engine_refusal, const alloc::QueueTarget& target, core::MemberId member);
     // (#7) A training's grants: all checked, then committed in one transaction (station_skills.cpp).
+    // `training`: marked granted in the same transaction; `actor`: who asked (the signer when none).
     std::expected<std::vector<core::SkillGrant>, Problem> skills_grant_all(core::SkillId skill, const std::vector<core::MemberId>& members,
-                                                                            int level, core::MemberId signer, const std::string& note);
+                                                                            int level, core::MemberId signer, const std::string& note,
+                                                                            std::optional<TrainingGranted> training = std::nullopt,
+                                                                            std::optional<core::MemberId> actor = std::nullopt);
     std::expected<void, Problem> skills_tool_authorise(const core::Tool& tool, const std::vector<core::MemberId>& allow,
                                                        const std::vector<core::MemberId>& revoke, std::optional<core::MemberId> actor);  // (#7) SetTool sugar             // station_know.cpp (#7): help requests that ran out or whose asker left
     std::expected<void, Problem> build_engine();
