@@ -64,14 +64,15 @@ int draw_home_cards(const std::vector<HomeCard>& cards, const Tr& tr, float x, f
     const float fs = ImGui::GetFontSize();
     const float th = touch_height();
     // The label takes what it needs up to a quarter of the row; the cards share the rest, each
-    // at most a third of the row so one card does not read as a banner.
+    // at most half of the row so one card does not read as a banner (two share it whole: a
+    // title cut at a third of the row was the common case).
     const std::string label = tr("To learn:");
     const float label_w = std::min(ImGui::CalcTextSize(label.c_str()).x + fs * 0.5f, w * 0.25f);
     at(x, y + (th - fs) * 0.5f);
     text_block(ellipsize(label, label_w), "label", label_w, Align::left, nullptr, colors::kAccent);
     const float n = static_cast<float>(cards.size());
     const float room = w - label_w - gap();
-    const float bw = std::min((room - (n - 1) * gap()) / n, w / 3.0f);
+    const float bw = std::min((room - (n - 1) * gap()) / n, w / 2.0f);
     int tapped = -1;
     for (std::size_t i = 0; i < cards.size(); ++i) {
         IdScope id(cards[i].card);
