@@ -9,7 +9,6 @@
 #include "devices_cmds.hpp"
 
 #include <etabli/hw/evdev_reader.hpp>
-#include <etabli/hw/hid_decoder.hpp>
 #include <etabli/hw/reader_enrol.hpp>
 #include <etabli/hw/usb_context.hpp>
 #include <etabli/hw/usb_devices.hpp>
@@ -23,8 +22,6 @@
 #include <fcntl.h>
 #include <fstream>
 #include <iostream>
-#include <linux/input.h>
-#include <poll.h>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
@@ -238,46 +235,20 @@ int cmd_enrol(Context& ctx, const fs::path& path, const std::string& role_text, 
     auto config = load_config(path);
     if (!config) return fail_config(ctx, path, config.error());
 
-    // Every keyboard-like input device, read without grabbing: nothing is taken from anyone;
-    // the one that types digits and Enter is the reader.
-    struct Candidate {
-        fs::path node;
-        int fd;
-        hw::HidDecoder decoder;
-    };
-    std::vector<Candidate> cands;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator("/dev/input", ec)) {
-        if (!e.path().filename().string().starts_with("event")) continue;
-        const int fd = ::open(e.path().c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd >= 0) cands.push_back(Candidate{e.path(), fd, hw::HidDecoder{}});
-    }
-    if (cands.empty()) return ctx.fail(kBadInput, problem("Cannot read any input device: install the udev rule for badge readers (README, \"Badge readers\") or run as root"));
+    // Every input device, read without grabbing: nothing is taken from anyone; the one that
+    // types digits and Enter is the reader (hw/reader_enrol, as the kiosk's enrolment).
+    auto cands = hw::open_input_candidates();
+    if (!cands) return ctx.fail(kBadInput, cands.error());
     std::cout << ctx.t("Tap a badge on the reader to enrol...") << std::endl;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout);
-    std::optional<std::pair<fs::path, std::string>> found;
-    while (!found && std::chrono::steady_clock::now() < deadline) {
-        std::vector<pollfd> fds;
-        for (auto& c : cands) fds.push_back(pollfd{c.fd, POLLIN, 0});
-        if (::poll(fds.data(), fds.size(), 200) <= 0) continue;
-        for (std::size_t i = 0; i < cands.size() && !found; ++i) {
-            if (!(fds[i].revents & POLLIN)) continue;
-            input_event evs[64];
-            const ssize_t n = ::read(cands[i].fd, evs, sizeof evs);
-            if (n <= 0) continue;
-            std::vector<hw::LineEvent> lines;
-            for (std::size_t k = 0; k < static_cast<std::size_t>(n) / sizeof(input_event); ++k)
-                cands[i].decoder.feed_evdev(evs[k].type, evs[k].code, evs[k].value, std::chrono::steady_clock::now(), lines);
-            for (auto& l : lines)
-                if (l && l->size() >= 4) found = std::make_pair(cands[i].node, *l);
-        }
-    }
-    for (auto& c : cands) ::close(c.fd);
-    if (!found) return ctx.fail(kBadInput, problem("No badge was read within {0} seconds", {std::to_string(timeout)}));
-    auto uid = core::canonical_uid(*profile, found->second);
+    std::signal(SIGINT, on_sigint);  // Ctrl-C stops the wait like the timeout
+    std::signal(SIGTERM, on_sigint);
+    auto captured = hw::capture_enrol_line(std::move(*cands), std::chrono::steady_clock::now() + std::chrono::seconds(timeout),
+                                           g_interrupted);
+    if (!captured) return ctx.fail(kBadInput, captured.error());
+    auto uid = core::canonical_uid(*profile, captured->line);
     if (!uid) return ctx.fail(kBadInput, uid.error());
-    auto match = hw::usb_identity(found->first);
-    if (!match) return ctx.fail(kBadInput, problem("The device {0} is not a USB device: configure it with driver = \"evdev\"", {found->first.string()}));
+    auto match = hw::usb_identity(captured->node);
+    if (!match) return ctx.fail(kBadInput, problem("The device {0} is not a USB device: configure it with driver = \"evdev\"", {captured->node}));
 
     core::ReaderConfig r;
     r.role = *role;
