@@ -117,18 +117,6 @@ std::expected<core::Card, Problem> read_card(const Statement& st) {
     return c;
 }
 
-template <class T, class Reader>
-std::expected<std::vector<T>, Problem> read_rows(Statement& st, Reader reader) {
-    std::vector<T> out;
-    for (;;) {
-        ETABLI_TRY(row, st.step());
-        if (!*row) break;
-        ETABLI_TRY(v, reader(st));
-        out.push_back(std::move(*v));
-    }
-    return out;
-}
-
 std::expected<void, Problem> read_names(Connection& c, const char* sql, std::map<std::int64_t, std::string>& out) {
     ETABLI_TRY(st, c.prepare(sql));
     for (;;) {
@@ -222,7 +210,7 @@ std::expected<app::KnowData, Problem> SqliteStore::load_know(Timestamp since) {
             ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_TRAINING_COLUMNS " FROM trainings "
                                           "WHERE cancelled = 0 AND (ends_at > ?1 OR granted_at IS NULL) ORDER BY id"));
             st->bind(1, ts(since));
-            ETABLI_TRY(rows, read_rows<core::Training>(*st, read_training));
+            ETABLI_TRY(rows, read_all<core::Training>(*st, read_training));
             d.trainings = std::move(*rows);
         }
         {
@@ -230,12 +218,12 @@ std::expected<app::KnowData, Problem> SqliteStore::load_know(Timestamp since) {
                                           "FROM training_signups s JOIN trainings t ON t.id = s.training_id "
                                           "WHERE t.cancelled = 0 AND (t.ends_at > ?1 OR t.granted_at IS NULL) ORDER BY s.id"));
             st->bind(1, ts(since));
-            ETABLI_TRY(rows, read_rows<core::Signup>(*st, read_signup));
+            ETABLI_TRY(rows, read_all<core::Signup>(*st, read_signup));
             d.signups = std::move(*rows);
         }
         {
             ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_HELP_COLUMNS " FROM help_requests WHERE state = 'open' ORDER BY id"));
-            ETABLI_TRY(rows, read_rows<core::HelpRequest>(*st, read_help));
+            ETABLI_TRY(rows, read_all<core::HelpRequest>(*st, read_help));
             d.help_requests = std::move(*rows);
         }
         {
@@ -248,7 +236,7 @@ std::expected<app::KnowData, Problem> SqliteStore::load_know(Timestamp since) {
         }
         {
             ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_CARD_COLUMNS " FROM cards WHERE state <> 'rejected' ORDER BY id"));
-            ETABLI_TRY(rows, read_rows<core::Card>(*st, read_card));
+            ETABLI_TRY(rows, read_all<core::Card>(*st, read_card));
             d.cards = std::move(*rows);
         }
         std::map<core::CardId, core::Card*> by_id;

@@ -57,18 +57,6 @@ std::expected<core::SkillGrant, Problem> read_grant(const Statement& st) {
     return g;
 }
 
-template <class T, class Reader>
-std::expected<std::vector<T>, Problem> read_all(Statement& st, Reader reader) {
-    std::vector<T> out;
-    for (;;) {
-        ETABLI_TRY(row, st.step());
-        if (!*row) break;
-        ETABLI_TRY(v, reader(st));
-        out.push_back(std::move(*v));
-    }
-    return out;
-}
-
 std::expected<std::map<std::int64_t, core::SkillRequirement>, Problem> read_requirements(Connection& c,
                                                                                           const char* sql) {
     std::map<std::int64_t, core::SkillRequirement> out;

@@ -107,6 +107,20 @@ private:
     std::string m_text;
 };
 
+// Every row a stepped statement gives, each read by `reader` (Statement& -> expected<T>);
+// the first unreadable row fails the whole read.
+template <class T, class Reader>
+std::expected<std::vector<T>, Problem> read_all(Statement& st, Reader reader) {
+    std::vector<T> out;
+    for (;;) {
+        ETABLI_TRY(row, st.step());
+        if (!*row) break;
+        ETABLI_TRY(v, reader(st));
+        out.push_back(std::move(*v));
+    }
+    return out;
+}
+
 inline std::expected<void, Problem> append_event(Connection& c, Timestamp at, std::optional<core::MemberId> actor,
                                                  std::string_view kind, const std::string& subject,
                                                  const Detail& detail) {

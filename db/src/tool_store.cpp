@@ -127,18 +127,6 @@ std::expected<core::Reservation, Problem> read_reservation(const Statement& st) 
     return r;
 }
 
-template <class T, class Reader>
-std::expected<std::vector<T>, Problem> read_all(Statement& st, Reader reader) {
-    std::vector<T> out;
-    for (;;) {
-        ETABLI_TRY(row, st.step());
-        if (!*row) break;
-        ETABLI_TRY(v, reader(st));
-        out.push_back(std::move(*v));
-    }
-    return out;
-}
-
 // [Commit] ---------------------------------------------------------------------------------
 std::expected<void, Problem> write_tool(Connection& c, const core::Tool& t) {
     ETABLI_TRY(st, c.cached("INSERT INTO tools (" ETABLI_TOOL_COLUMNS ") VALUES "
