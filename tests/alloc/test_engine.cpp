@@ -6,6 +6,7 @@
 #include "alloc_fixture.hpp"
 
 #include <algorithm>
+#include <random>
 
 using namespace etabli;
 using namespace etabli::alloc;
@@ -480,4 +481,40 @@ TEST_CASE("numbered deadlines: by time, then by name as text, as Deadlines order
     CHECK(got == d.take_due(t0 + seconds{60}));
     CHECK(got == std::vector<std::string>{"noshow:1", "noshow:10", "noshow:9", "noshow:11", "noshow:2"});
     CHECK_FALSE(n.next());
+}
+
+TEST_CASE("numbered deadlines: the same answers as Deadlines over months of random schedules, moves and cancels") {
+    // Deadlines spread over weeks, taken as time moves by hours or days: the heap of the
+    // next day's deadlines runs out and refills from the later ones many times.
+    for (const unsigned seed : {1U, 2U, 3U}) {
+        std::mt19937 rng(seed);
+        const Timestamp t0{seconds{1'700'000'000}};
+        NumberedDeadlines n;
+        Deadlines d;
+        Timestamp now = t0;
+        for (int step = 0; step < 20'000; ++step) {
+            const int op = std::uniform_int_distribution<int>(0, 9)(rng);
+            const std::int64_t id = std::uniform_int_distribution<std::int64_t>(0, 300)(rng);
+            if (op < 6) {
+                // Mostly within two days, some weeks ahead; whole minutes now and then, so
+                // that several deadlines fall on one second.
+                const long span = op < 4 ? 2L * 86'400 : 40L * 86'400;
+                const auto ahead = std::uniform_int_distribution<long>(0, span)(rng);
+                const Timestamp at = now + seconds{op == 0 ? ahead / 60 * 60 : ahead};
+                n.schedule(id, at);
+                d.schedule("noshow:" + std::to_string(id), at);
+            } else if (op < 8) {
+                n.cancel(id);
+                d.cancel("noshow:" + std::to_string(id));
+            } else {
+                now += seconds{std::uniform_int_distribution<long>(0, op == 8 ? 1'800 : 86'400)(rng)};
+                std::vector<std::string> got;
+                while (auto e = n.take_next(now)) got.push_back("noshow:" + std::to_string(e->second));
+                REQUIRE(got == d.take_due(now));
+            }
+            REQUIRE(n.size() == d.size());
+            REQUIRE((n.next() ? std::optional{n.next()->first} : std::nullopt) == d.next());
+            REQUIRE(n.when(id) == d.when("noshow:" + std::to_string(id)));
+        }
+    }
 }

@@ -3,8 +3,9 @@
 // from those rows and the resident memory after it; the access decision latency (p50, p99);
 // booking decisions per second against a baseline that answers the same request stream with
 // SQL overlap and quota queries on an indexed in-memory SQLite table holding the same rows,
-// each side answering the stream in several rounds from the same state (the median counts:
-// the engine's round lasts a few milliseconds, where one preemption weighs).
+// each side answering the stream in several rounds from the same state, each round rolled
+// back untimed before the next (the median counts: the engine's round lasts a few
+// milliseconds, where one preemption weighs).
 // Layer: tests/bench (plain main, no doctest). Single-threaded.
 // Exit status 1 when a target is missed: build < 1 s, RSS < 200 MB, p99 < 50 µs, ratio >= 50.
 #include "bench_common.hpp"
@@ -178,10 +179,13 @@ int main() {
     // and its numbers); book() is the same call with the refusal explained as text.
     // Timed in this thread's CPU time on both sides (see thread_cpu_seconds): neither does
     // I/O (the baseline's database is in memory), and wall time is printed beside it.
-    // The engine answers the stream in a few milliseconds, where one preemption or a cold
-    // cache moves the figure by a tenth: it answers it kRounds times, each on an engine built
-    // afresh from the same rows and brought to the same time (the same answers each round),
-    // and the median round counts. The baseline's rounds, below, are rolled back likewise.
+    // The engine answers the stream in a few milliseconds, where one preemption moves the
+    // figure by a tenth: each side answers it in rounds, and the median round counts. Both
+    // start from the same rows, and both roll a round back the same way before the next,
+    // untimed: SQLite deletes the rows it inserted, the engine cancels the bookings it made
+    // (cancelled bookings hold no time and count in no quota: the next round gets the same
+    // answers, checked below). The first round of each side runs on a state just built or
+    // loaded, with cold caches, and is printed with the others.
     struct Round {
         double cpu = 0, wall = 0;
     };
@@ -189,11 +193,18 @@ int main() {
     std::vector<char> engine_ok;
     std::vector<Refusal> refusals;
     std::optional<Engine> fresh;
+    fresh.emplace(fresh_state(), zone, now);
+    fresh->resume(now);
+    fresh->tick(tb);
+    std::vector<std::pair<BookingId, MemberId>> made;  // this round's bookings, to roll back
+    made.reserve(reqs.size());
     for (int round = 0; round < kRounds; ++round) {
-        fresh.reset();
-        fresh.emplace(fresh_state(), zone, now);
-        fresh->resume(now);
-        fresh->tick(tb);
+        for (const auto& [id, who] : made)
+            if (!fresh->cancel(id, who, std::nullopt, tb)) {
+                std::fprintf(stderr, "could not cancel booking %lld\n", static_cast<long long>(id));
+                return 2;
+            }
+        made.clear();
         std::vector<char> ok_now;
         std::vector<Refusal> refused_now;
         ok_now.reserve(reqs.size());
@@ -203,7 +214,8 @@ int main() {
         for (const auto& r : reqs) {
             auto d = fresh->decide_booking(r, tb);
             ok_now.push_back(d.has_value());
-            if (!d) refused_now.push_back(d.error());
+            if (d) made.emplace_back(d->bookings.front().id, r.member);
+            else refused_now.push_back(d.error());
         }
         engine_rounds.push_back({thread_cpu_seconds() - c_engine, seconds_since(t_engine)});
         if (round > 0 && ok_now != engine_ok) {

@@ -93,32 +93,60 @@ bool NumberedDeadlines::stale(const Entry& e) const {
     return it == m_by_n.end() || it->second.gen != e.gen;
 }
 
-void NumberedDeadlines::drop_stale_top() {
-    while (!m_heap.empty() && stale(m_heap.front())) {
-        std::pop_heap(m_heap.begin(), m_heap.end(), later);
-        m_heap.pop_back();
+void NumberedDeadlines::settle() {
+    for (;;) {
+        while (!m_heap.empty() && stale(m_heap.front())) {
+            std::pop_heap(m_heap.begin(), m_heap.end(), later);
+            m_heap.pop_back();
+        }
+        if (!m_heap.empty() || m_far.empty()) return;
+        refill();
     }
+}
+
+void NumberedDeadlines::refill() {
+    std::erase_if(m_far, [&](const Entry& e) { return stale(e); });
+    if (m_far.empty()) return;
+    const auto first = std::min_element(m_far.begin(), m_far.end(),
+                                        [](const Entry& a, const Entry& b) { return a.at < b.at; })->at;
+    constexpr auto window = std::chrono::days{1};
+    m_horizon = first > core::Timestamp::max() - window ? core::Timestamp::max() : first + window;
+    const auto near = std::partition(m_far.begin(), m_far.end(), [&](const Entry& e) { return e.at > m_horizon; });
+    m_heap.insert(m_heap.end(), near, m_far.end());
+    m_far.erase(near, m_far.end());
+    std::make_heap(m_heap.begin(), m_heap.end(), later);
 }
 
 void NumberedDeadlines::compact() {
     std::erase_if(m_heap, [&](const Entry& e) { return stale(e); });
+    std::erase_if(m_far, [&](const Entry& e) { return stale(e); });
     std::make_heap(m_heap.begin(), m_heap.end(), later);
+}
+
+void NumberedDeadlines::reserve(std::size_t n, float fill) {
+    m_by_n.max_load_factor(fill);
+    m_by_n.reserve(n);
+    m_far.reserve(n);
 }
 
 void NumberedDeadlines::schedule(std::int64_t n, core::Timestamp at) {
     const std::uint64_t gen = ++m_gen;
     m_by_n.insert_or_assign(n, Live{at, gen});
     const bool top_moved = !m_heap.empty() && m_heap.front().n == n;
-    m_heap.push_back(Entry{at, gen, n});
-    std::push_heap(m_heap.begin(), m_heap.end(), later);
-    if (m_heap.size() > 64 && m_heap.size() > 2 * m_by_n.size()) compact();
-    if (top_moved) drop_stale_top();
+    if (at <= m_horizon) {
+        m_heap.push_back(Entry{at, gen, n});
+        std::push_heap(m_heap.begin(), m_heap.end(), later);
+    } else {
+        m_far.push_back(Entry{at, gen, n});
+    }
+    if (m_heap.size() + m_far.size() > 64 && m_heap.size() + m_far.size() > 2 * m_by_n.size()) compact();
+    if (top_moved || m_heap.empty()) settle();
 }
 
 void NumberedDeadlines::cancel(std::int64_t n) {
     if (m_by_n.erase(n) == 0) return;
-    if (m_heap.size() > 64 && m_heap.size() > 2 * m_by_n.size()) compact();
-    drop_stale_top();
+    if (m_heap.size() + m_far.size() > 64 && m_heap.size() + m_far.size() > 2 * m_by_n.size()) compact();
+    settle();
 }
 
 std::optional<std::pair<core::Timestamp, std::int64_t>> NumberedDeadlines::next() const {
@@ -138,7 +166,7 @@ std::optional<std::pair<core::Timestamp, std::int64_t>> NumberedDeadlines::take_
     const Entry e = m_heap.back();
     m_heap.pop_back();
     m_by_n.erase(e.n);
-    drop_stale_top();
+    settle();
     return std::pair{e.at, e.n};
 }
 

@@ -78,11 +78,22 @@ public:
     // Removes and returns the earliest if it is due at `now` (deadline <= now).
     std::optional<std::pair<core::Timestamp, std::int64_t>> take_next(core::Timestamp now);
     std::size_t size() const { return m_by_n.size(); }
+    // Room for n deadlines, the table by number kept at most `fill` full (see the engine's
+    // constructor for why sparse).
+    void reserve(std::size_t n, float fill);
     // a < b as decimal text ("10" < "9"), for non-negative numbers.
     static bool text_less(std::int64_t a, std::int64_t b);
 
 private:
-    // As in Deadlines: a heap with lazy deletion, the live deadline of each number in a map.
+    // As in Deadlines: lazy deletion, the live deadline of each number in a map. Only the
+    // deadlines up to m_horizon are in the heap; later ones wait in m_far, in no order, and
+    // move to the heap a day's worth at a time when it runs out (refill). Bookings are made
+    // days ahead: a push into a heap of every booked booking's deadline read a few entries
+    // scattered over a megabyte (a tenth of an accepted booking's time, measured), where an
+    // append to m_far writes next to the previous one; each deadline moves to the heap once,
+    // with its day's others, into a heap of a day's deadlines.
+    // Invariant: every entry of m_heap is at or before m_horizon, every entry of m_far after
+    // it; the heap's top is live, and the heap is empty only when nothing live is in m_far.
     struct Live {
         core::Timestamp at;
         std::uint64_t gen;
@@ -96,11 +107,14 @@ private:
         return a.at > b.at || (a.at == b.at && text_less(b.n, a.n));
     }
     bool stale(const Entry& e) const;
-    void drop_stale_top();
+    void settle();  // restores the invariant's last clause (drops stale tops, refills)
+    void refill();  // the heap is empty: moves the earliest day of m_far into it
     void compact();
 
     std::unordered_map<std::int64_t, Live> m_by_n;
     std::vector<Entry> m_heap;
+    std::vector<Entry> m_far;
+    core::Timestamp m_horizon = core::Timestamp::min();
     std::uint64_t m_gen = 0;
 };
 
