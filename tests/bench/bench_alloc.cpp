@@ -357,7 +357,7 @@ int main() {
             if (by_rule[k]) std::printf(" #%zu: %d", k, by_rule[k]);
         std::printf("\n");
     }
-    std::printf("  rounds (CPU ms): engine");
+    std::printf("  rounds (CPU ms; each side's first on a state just built): engine");
     for (const Round& r : engine_rounds) std::printf(" %.2f", 1e3 * r.cpu);
     std::printf("; baseline");
     for (const Round& r : sql_rounds) std::printf(" %.1f", 1e3 * r.cpu);
