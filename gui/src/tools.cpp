@@ -557,6 +557,7 @@ Next draw_host_list(const ToolsScreenView& v, ToolsUi& ui, Commands& out, bool o
 
 Next draw_tools(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     IdScope scope("tools");
+    take_inventory_scan(v, ui);  // tools_host.cpp
     switch (ui.step) {
         case ToolsUi::Step::menu: return draw_menu(v, ui, out);
         case ToolsUi::Step::borrow: return draw_borrow(v, ui, out);

@@ -1,6 +1,7 @@
 // The hosts' inventory screens of the tool library (#6, see tools.hpp): the list of every tool
 // with category tiles and a search on the on-screen keyboard; a form to add or edit a tool
-// (name, category, tag, location, loan days, deposit, maximum renewals, notes, condition)
+// (name, category, tag, location, loan days, deposit, maximum renewals, notes, condition,
+// the photo's file name)
 // typed on the same keyboard, numbers on a digit pad; retiring a tool after a confirmation.
 // The station checks every field: the form only parses numbers and shows the station's
 // refusal, translated, until a save goes through.
@@ -103,8 +104,17 @@ ToolForm form_of(const core::Tool& t) {
     f.renewals = std::to_string(t.max_renewals);
     f.deposit = t.deposit_cents ? core::format_euros(t.deposit_cents) : "";
     f.notes = t.notes;
+    f.photo = t.photo.value_or("");
     f.condition = t.condition;
     return f;
+}
+
+void open_form(ToolsUi& ui, ToolForm form, std::string notice = {}) {
+    ui.form = std::move(form);
+    ui.form_problem.clear();
+    ui.form_notice = std::move(notice);
+    ui.form_keys = KeyboardState{};
+    ui.step = ToolsUi::Step::tool_form;
 }
 
 // The reply to the command the form posted: saved (back to the list) or refused (shown).
@@ -158,17 +168,29 @@ void inventory_list(const ToolsScreenView& v, ToolsUi& ui, const Box& b) {
         std::string caption = t.tag + " · " + status_label(v.tr, t.status);
         if (!t.location.empty()) caption += " · " + t.location;
         o.caption = ellipsize(caption, cw - fs);
-        if (button(ellipsize(t.name, cw - fs), "edit", ImVec2(cw, row_h), o)) {
-            ui.form = form_of(t);
-            ui.form_problem.clear();
-            ui.form_keys = KeyboardState{};
-            ui.step = ToolsUi::Step::tool_form;
-        }
+        if (button(ellipsize(t.name, cw - fs), "edit", ImVec2(cw, row_h), o)) open_form(ui, form_of(t));
     }
     if (pages > 1) ui.page = pager(ui.page, pages, b.x, b.y + b.h - th, th * 1.6f, th);
 }
 
 }  // namespace
+
+void take_inventory_scan(const ToolsScreenView& v, ToolsUi& ui) {
+    const auto& scan = v.snap->tools->last_scan;
+    if (!scan || scan->seq <= ui.scan_seen) return;
+    ui.scan_seen = scan->seq;
+    if (ui.step != ToolsUi::Step::inventory && ui.step != ToolsUi::Step::inventory_search) return;
+    ui.message.clear();
+    ui.exported = false;
+    if (const core::Tool* t = scan->tool ? v.snap->tools->find(*scan->tool) : nullptr) {
+        open_form(ui, form_of(*t));
+        return;
+    }
+    ToolForm f;
+    f.tag = scan->tag;
+    f.category = ui.category;
+    open_form(ui, std::move(f), v.tr.fmt("No tool has the label {0} yet: fill in the new tool, then save", {scan->tag}));
+}
 
 void draw_export_result(const ToolsScreenView& v, float width) {
     const auto& x = v.snap->tools->last_export;
@@ -217,11 +239,9 @@ Next draw_inventory(const ToolsScreenView& v, ToolsUi& ui, Commands& out, bool s
         return Next::stay;
     }
     if (tapped == 2) {
-        ui.form = ToolForm{};
-        ui.form.category = ui.category;
-        ui.form_problem.clear();
-        ui.form_keys = KeyboardState{};
-        ui.step = ToolsUi::Step::tool_form;
+        ToolForm f;
+        f.category = ui.category;
+        open_form(ui, std::move(f));
         ui.message.clear();
         ui.exported = false;
         return Next::stay;
@@ -306,6 +326,9 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     if (!ui.form_problem.empty()) {
         text_block(ui.form_problem, "problem", c.w, Align::left, nullptr, colors::kError);
         y = ImGui::GetCursorPosY();
+    } else if (!ui.form_notice.empty()) {
+        text_block(ui.form_notice, "notice", c.w, Align::left, nullptr, colors::kMuted);
+        y = ImGui::GetCursorPosY();
     }
     struct Field {
         const char* msgid;
@@ -316,13 +339,14 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     Field fields[] = {{"Name", "name", &f.name, 80},         {"Category", "category", &f.category, 60},
                       {"Tag", "tag", &f.tag, 64},            {"Location", "location", &f.location, 60},
                       {"Loan days", "days", &f.days, 3},     {"Deposit (€)", "deposit", &f.deposit, 9},
-                      {"Notes", "notes", &f.notes, 2000},    {"Max renewals", "renewals", &f.renewals, 2}};
-    constexpr int kFields = 8;
-    constexpr int kCondition = kFields, kSave = kFields + 1;
+                      {"Notes", "notes", &f.notes, 2000},    {"Max renewals", "renewals", &f.renewals, 2},
+                      {"Photo", "photo", &f.photo, 120}};
+    constexpr int kFields = 9;
+    constexpr int kPhoto = 8, kCondition = kFields, kSave = kFields + 1;
     f.field = std::clamp(f.field, 0, kFields - 1);
     // A 3 x 3 grid: the texts, then the condition, then the numbers (typed on the digit pad);
-    // Save on a row of its own below, on the right, above the keyboard.
-    constexpr std::array<int, 10> kCells{0, 1, 2, 3, 6, kCondition, 4, 5, 7, kSave};
+    // the photo's file name and Save on a row of their own below, above the keyboard.
+    constexpr std::array<int, 11> kCells{0, 1, 2, 3, 6, kCondition, 4, 5, 7, kPhoto, kSave};
     const float kb_h = std::floor(c.h * 0.40f);
     const float grid_h = c.y + c.h - kb_h - gap() - y;
     const float cell_h = std::max(th, (grid_h - th - 3 * gap()) / 3);
@@ -334,7 +358,16 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
             const int col = i == kSave ? 2 : static_cast<int>(cell % 3);
             at(c.x + static_cast<float>(col) * (cw + gap()), y + static_cast<float>(cell / 3) * (cell_h + gap()));
             ButtonOpts o;
-            if (i < kFields) {
+            if (i == kPhoto) {
+                // Two cells wide and one line high, like Save: "Photo: perceuse.jpg".
+                const float pw = 2 * cw + gap();
+                o.tone = f.field == i ? Tone::selected : Tone::normal;
+                const std::string shown = v.tr.fmt("Photo: {0}", {f.photo.empty() ? std::string("—") : f.photo});
+                if (button(ellipsize(shown, pw - fs), "photo", ImVec2(pw, th), o)) {
+                    f.field = i;
+                    ui.form_keys = KeyboardState{};
+                }
+            } else if (i < kFields) {
                 const Field& fd = fields[i];
                 o.tone = f.field == i ? Tone::selected : Tone::normal;
                 o.caption = v.tr(fd.msgid);
@@ -360,6 +393,7 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
                     t.tag = f.tag;
                     t.location = f.location;
                     t.notes = f.notes;
+                    t.photo = f.photo.empty() ? std::nullopt : std::optional<std::string>(f.photo);
                     t.condition = f.condition;
                     int days = 0;
                     const auto* end = f.days.data() + f.days.size();

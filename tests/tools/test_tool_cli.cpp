@@ -92,6 +92,24 @@ TEST_CASE("the tool library from the command line") {
     CHECK(cli({"lend", "PER-1", "--member", "1"}).code == 1);
 }
 
+TEST_CASE("tool photo and notes: set, shown, removed; a path out of the photos folder is bad input") {
+    testing::Cli cli;
+    REQUIRE(cli({"init"}).code == 0);
+    REQUIRE(cli({"tool", "add", "--name", "Perceuse", "--tag", "PER-1", "--photo", "perceuse.jpg", "--notes", "Mèches dans la boîte"}).code == 0);
+    auto r = cli({"--json", "tool", "show", "PER-1"});
+    REQUIRE(r.code == 0);
+    CHECK(has(r.out, "\"photo\":\"perceuse.jpg\""));
+    r = cli({"--lang", "fr", "tool", "show", "PER-1"});
+    CHECK(has(r.out, "perceuse.jpg"));
+    CHECK(has(r.out, "Mèches dans la boîte"));
+    r = cli({"--lang", "fr", "tool", "set", "PER-1", "--photo", "../etabli.db"});
+    CHECK(r.code == 2);
+    CHECK(has(r.err, "dossier des photos"));
+    CHECK(has(cli({"--json", "tool", "show", "PER-1"}).out, "\"photo\":\"perceuse.jpg\""));  // unchanged
+    REQUIRE(cli({"tool", "set", "PER-1", "--photo", ""}).code == 0);
+    CHECK(has(cli({"--json", "tool", "show", "PER-1"}).out, "\"photo\":null"));
+}
+
 TEST_CASE("tool import: all or nothing, every bad line listed") {
     testing::Cli cli;
     REQUIRE(cli({"init"}).code == 0);

@@ -1,6 +1,6 @@
 // gui (#6): the hosts' inventory screens headless (list with category tiles and search, add
 // and edit a tool on the on-screen keyboard, a refusal shown until a save goes through,
-// retiring after a confirmation), the deposit given back or kept with a reason at a return,
+// retiring after a confirmation, a scanned label opening its tool or a new one), the deposit given back or kept with a reason at a return,
 // and a member cancelling their own reservation; layout-checked at 800x480, 1280x800 and
 // 1920x1080 in French. Layer: gui tests.
 // The harness reads ETABLI_ASSETS_DIR/i18n/gui.fr.po: here a copy with the tool screens' French
@@ -25,9 +25,10 @@ core::Tool host_tool(core::ToolId id, std::string name, std::string category, co
 // Léa (1) is a host; tool 1 is on loan to her with a 20 € deposit; she holds a reservation.
 void host_library(Harness& h) {
     auto tv = std::make_shared<app::ToolsView>();
+    core::Tool drill = host_tool(3, "Perceuse à percussion sans fil", "Perçage", core::ToolStatus::available);
+    drill.photo = "perceuse.jpg";
     tv->tools = {host_tool(1, "Clé dynamométrique 40–200 N·m", "Vélo", core::ToolStatus::on_loan),
-                 host_tool(2, "Démonte-pneus", "Vélo", core::ToolStatus::available),
-                 host_tool(3, "Perceuse à percussion sans fil", "Perçage", core::ToolStatus::available)};
+                 host_tool(2, "Démonte-pneus", "Vélo", core::ToolStatus::available), drill};
     for (int i = 4; i < 40; ++i)
         tv->tools.push_back(host_tool(i, "Serre-joint n° " + std::to_string(i), "Menuiserie", core::ToolStatus::available));
     tv->categories = {"Menuiserie", "Perçage", "Vélo"};
@@ -154,6 +155,54 @@ TEST_CASE("tools host: inventory, add and edit a tool, a refusal, retire after a
         CHECK(retires[0].tool == 3);
         h.reply(last_id(h.out), true);
         CHECK(h.has("tools/inventory/1/edit"));
+    }
+}
+
+TEST_CASE("tools host: a label scanned at the inventory opens that tool's form, or a new tool's with the tag") {
+    for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
+        Harness h(size);
+        host_library(h);
+        // What the station publishes when the scanner reads a label and no borrow or return is open.
+        auto scan = [&](std::uint64_t seq, std::string tag, std::optional<core::ToolId> tool) {
+            auto tv = std::make_shared<app::ToolsView>(*h.snap.tools);
+            tv->last_scan = app::ToolScanView{seq, std::move(tag), tool};
+            h.snap.tools = tv;
+            h.publish();
+            h.frame();
+        };
+        h.show_tap(1, core::TapKind::check_out, "0001234567");
+        h.tap("home/borrow");
+        scan(100, "T2", 2);  // before the inventory opened: not the inventory's
+        h.tap("tools/inventory");
+        CHECK(h.label("tools/title") == "Inventaire");
+        scan(101, "T3", 3);
+        CHECK(h.label("tools/form/name").rfind("Perceuse à percussion", 0) == 0);  // ellipsized in its cell
+        CHECK(h.label("tools/form/photo").find("perceuse.jpg") != std::string::npos);
+        h.check_layout("edit tool, scanned");
+        // Its photo taken off: the field emptied, saved.
+        h.tap("tools/form/photo");
+        for (int i = 0; i < 12; ++i) h.tap(h.key_ending("kbd/backspace"));
+        h.tap("tools/form/save");
+        auto sets = commands_of<app::SetTool>(h.out);
+        REQUIRE(sets.size() == 1);
+        CHECK(sets[0].tool.id == 3);
+        CHECK_FALSE(sets[0].tool.photo);
+        h.reply(last_id(h.out), true);
+        CHECK(h.label("tools/title") == "Inventaire");
+        // A label no tool has: the form of a new tool, the tag filled in, and why.
+        scan(102, "T-NEUF-7", std::nullopt);
+        CHECK(h.label("tools/form/tag") == "T-NEUF-7");
+        CHECK(h.label("tools/notice").find("T-NEUF-7") != std::string::npos);
+        h.check_layout("new tool, scanned");
+        h.type_on_screen("Scie sauteuse");
+        h.tap("tools/form/save");
+        auto adds = commands_of<app::AddTool>(h.out);
+        REQUIRE(adds.size() == 1);
+        CHECK(adds[0].tool.tag == "T-NEUF-7");
+        CHECK(adds[0].tool.name == "Scie sauteuse");
+        // A scan while a form is open changes nothing on it.
+        scan(103, "T2", 2);
+        CHECK(h.label("tools/form/name") == "Scie sauteuse");
     }
 }
 

@@ -200,6 +200,27 @@ TEST_CASE("tags, euros and tool fields") {
     CHECK(tool_condition_from_string("usé") == ToolCondition::worn);
 }
 
+TEST_CASE("a tool's photo: a file name in the photos folder, never a path out of it") {
+    Tool t = tool(1);
+    t.photo = "  outils/perceuse.jpg ";
+    auto v = validate_tool(t);
+    REQUIRE(v);
+    CHECK(v->photo == "outils/perceuse.jpg");
+    t.photo = "   ";  // blank: no photo
+    v = validate_tool(t);
+    REQUIRE(v);
+    CHECK_FALSE(v->photo);
+    for (const char* bad : {"../etabli.db", "outils/../../x.jpg", "/etc/passwd", "C:\\photos\\a.jpg", "\\\\srv\\a.jpg",
+                            "https://exemple.fr/a.jpg", "a\tb.jpg"}) {
+        t.photo = bad;
+        auto r = validate_tool(t);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().msgid == "The photo \"{0}\" must be a file name relative to the photos folder");
+    }
+    t.photo = std::string(300, 'a');
+    CHECK_FALSE(validate_tool(t));
+}
+
 TEST_CASE("days late") {
     CHECK(days_late(loan(1, 1, in_days(-3)), kToday) == 3);
     CHECK(days_late(loan(1, 1, kToday), kToday) == 0);
@@ -246,6 +267,17 @@ TEST_CASE("tool CSV: duplicate tags and bad lines, nothing imported") {
     CHECK(e[2].line == 5);
     CHECK(e[3].line == 6);
     CHECK(e[3].problem.msgid.find("already used by a tool") != std::string::npos);
+}
+
+TEST_CASE("tool CSV: a photo column; a photo outside the folder refuses its line") {
+    auto rows = parse_tool_csv("Nom;Photo\nPerceuse;perceuse.jpg\nScie;\n", {});
+    REQUIRE(rows);
+    CHECK((*rows)[0].tool.photo == "perceuse.jpg");
+    CHECK_FALSE((*rows)[1].tool.photo);
+    auto bad = parse_tool_csv("Name,Image\nDrill,drill.png\nSaw,../../etc/shadow\n", {});
+    REQUIRE_FALSE(bad);
+    REQUIRE(bad.error().size() == 1);
+    CHECK(bad.error()[0].line == 3);
 }
 
 TEST_CASE("tool CSV: no name column, empty file, UTF-16") {

@@ -71,6 +71,7 @@ json tool_json(const core::Tool& t, const app::Snapshot& s) {
            {"max_renewals", t.max_renewals},
            {"notes", t.notes},
            {"needs_authorisation", t.needs_authorisation}};
+    j["photo"] = t.photo ? json(*t.photo) : json(nullptr);
     j["skill"] = nullptr;
     if (const auto* req = tool_requirement(s, t.id)) {
         const auto* sk = s.skills->find(req->skill);
@@ -167,6 +168,7 @@ ToolCommands::ToolCommands(CLI::App& app) {
         sub->add_option("--location", m_f.location, "Where it is kept");
         sub->add_option("--renewals", m_f.renewals, "Maximum renewals");
         sub->add_option("--notes", m_f.notes, "Notes");
+        sub->add_option("--photo", m_f.photo, "Photo: a file name relative to the photos folder (\"\" removes it)");
         sub->add_option("--condition", m_f.condition, "good, worn, damaged or broken");
         sub->add_option("--needs-auth", m_f.needs_auth, "yes or no: only authorised members may borrow it");
     };
@@ -244,6 +246,7 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         if (given("--category")) t.category = m_f.category;
         if (given("--location")) t.location = m_f.location;
         if (given("--notes")) t.notes = m_f.notes;
+        if (given("--photo")) t.photo = m_f.photo.empty() ? std::nullopt : std::optional<std::string>(m_f.photo);
         if (given("--days")) t.loan_days = m_f.days;
         if (given("--renewals")) t.max_renewals = m_f.renewals;
         if (given("--deposit")) {
@@ -529,6 +532,8 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         line("Deposit", t.deposit_cents ? core::format_euros(t.deposit_cents) + " €" : "-");
         line("Renewals", std::to_string(t.max_renewals));
         line("Needs authorisation", ctx.t(t.needs_authorisation ? "yes" : "no"));
+        if (!t.notes.empty()) line("Notes", t.notes);
+        if (t.photo) line("Photo", *t.photo);
         if (const auto* req = tool_requirement(*snap, t.id)) {  // (#7)
             const auto* sk = snap->skills->find(req->skill);
             line("Skill needed", core::fill_placeholders(ctx.t("{0} at level {1} ({2})"),

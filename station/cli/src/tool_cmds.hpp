@@ -26,7 +26,7 @@ public:
 
 private:
     struct Fields {
-        std::string name, tag, category, location, deposit, notes, condition, status, needs_auth;
+        std::string name, tag, category, location, deposit, notes, condition, status, needs_auth, photo;
         int days = 0, renewals = -1;
     } m_f;
     std::vector<std::string> m_tags;

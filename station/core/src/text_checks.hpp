@@ -1,5 +1,5 @@
-// Text checks shared by the #7 core files (trainings, help, cards): valid UTF-8, no control
-// characters, trimmed, a length in code points. Private to station/core/src.
+// Text checks shared by the #7 core files (trainings, help, cards) and the tools' photos:
+// valid UTF-8, no control characters, trimmed, a length in code points, relative paths. Private to station/core/src.
 // Layer: core (pure). Any thread.
 #pragma once
 
@@ -40,6 +40,24 @@ inline std::optional<std::string> clean_text(std::string_view raw, std::size_t m
 }
 inline std::optional<std::string> clean_line(std::string_view raw, std::size_t max_chars) {
     return clean_text(raw, max_chars, false);
+}
+
+// A path inside a folder (a photo under the cards or photos folder): trimmed, at most
+// `max_bytes`, valid UTF-8, no control characters, relative (no leading / or \\, no drive
+// letter, no URL), and no ".." component. nullopt when it is not.
+inline std::optional<std::string> relative_path(std::string_view raw, std::size_t max_bytes) {
+    const std::string s(trim(raw));
+    if (s.empty() || s.size() > max_bytes || !utf8_length(s) || has_control(s, false)) return std::nullopt;
+    if (s.front() == '/' || s.front() == '\\' || s.find("://") != std::string::npos) return std::nullopt;
+    if (s.size() >= 2 && s[1] == ':') return std::nullopt;  // C:\…
+    std::size_t start = 0;
+    for (;;) {
+        const auto end = s.find_first_of("/\\", start);
+        if (s.substr(start, end == std::string::npos ? std::string::npos : end - start) == "..") return std::nullopt;
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return s;
 }
 
 }  // namespace etabli::core::text_checks

@@ -6,6 +6,9 @@
 //   rules       lend, due date, renew, reserve
 //   csv         parse_tool_csv
 #include <etabli/core/tools.hpp>
+#include <etabli/core/know_how.hpp>  // kMaxPhotoPath
+
+#include "text_checks.hpp"
 
 #include <algorithm>
 #include <array>
@@ -151,6 +154,11 @@ std::expected<Tool, Problem> validate_tool(Tool t) {
         if (!tag) return std::unexpected(tag.error());
         t.tag = *tag;
     }
+    if (t.photo) {
+        if (trim_csv_cell(*t.photo).empty()) t.photo.reset();
+        else if (auto path = text_checks::relative_path(*t.photo, kMaxPhotoPath)) t.photo = *path;
+        else return std::unexpected(problem("The photo \"{0}\" must be a file name relative to the photos folder", {shown_csv_cell(*t.photo)}));
+    }
     if (t.loan_days < 1 || t.loan_days > 365)
         return std::unexpected(problem("A loan lasts 1 to 365 days (got {0})", {std::to_string(t.loan_days)}));
     if (t.max_renewals < 0 || t.max_renewals > 20)
@@ -271,7 +279,7 @@ std::optional<Problem> check_reserve(const ToolRules& rules, const Tool& tool, c
 
 // [SECTION] csv
 namespace {
-enum class ToolField { name, tag, category, location, days, deposit, renewals, notes, auth, condition, kCount };
+enum class ToolField { name, tag, category, location, days, deposit, renewals, notes, auth, condition, photo, kCount };
 constexpr std::size_t kFieldCount = static_cast<std::size_t>(ToolField::kCount);
 
 // Folded header names per field.
@@ -287,6 +295,7 @@ const std::array<std::vector<std::string_view>, kFieldCount>& tool_headers() {
         {"notes", "note", "remarques", "comment", "comments", "commentaire"},
         {"habilitation", "authorisation", "authorization", "needsauthorisation", "needsauthorization", "formation"},
         {"etat", "condition"},
+        {"photo", "image", "picture", "fichierphoto"},
     }};
     return h;
 }
@@ -350,6 +359,7 @@ std::expected<std::vector<ToolImportRow>, std::vector<ImportLineError>> parse_to
         t.category = std::string(cell(ToolField::category));
         t.location = std::string(cell(ToolField::location));
         t.notes = std::string(cell(ToolField::notes));
+        if (auto ph = cell(ToolField::photo); !ph.empty()) t.photo = std::string(ph);
         if (auto d = cell(ToolField::days); !d.empty()) {
             if (auto v = parse_small_int(d)) t.loan_days = *v;
             else fail(problem("Loan length \"{0}\" is not a number of days", {shown_csv_cell(d)}));

@@ -14,6 +14,7 @@
 #include <etabli/gui/theme.hpp>
 #include <etabli/gui/widgets.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@ struct ToolForm {
     core::ToolId id = 0;  // 0: a new tool
     std::string name, category, tag, location, days = "14", deposit, notes;
     std::string renewals = "2";  // core::Tool::max_renewals, typed on the digit pad
+    std::string photo;           // a file name in the photos folder; "" none
     core::ToolCondition condition = core::ToolCondition::good;
     int field = 0;        // the field the keyboard types into
 };
@@ -59,6 +61,8 @@ struct ToolsUi {
     core::ToolId retire = 0;             // the tool whose retirement waits for a confirmation
     std::uint64_t pending = 0;           // the AddTool/SetTool/RetireTool posted; its reply decides
     std::string form_problem;            // the station's refusal of the form, translated
+    std::string form_notice;             // why the form opened by itself (a new label scanned)
+    std::uint64_t scan_seen = 0;         // the last label scan this screen has seen (ToolScanView::seq)
     bool exported = false;               // an export was asked on this screen: show ToolsView::last_export
     // A volunteer or host lending for a member: who (0: the viewer borrows for themself).
     core::MemberId for_member = 0;
@@ -75,6 +79,10 @@ Next draw_pick_member(const ToolsScreenView& v, ToolsUi& ui, Commands& out);
 void draw_export_result(const ToolsScreenView& v, float width);
 
 // Hosts' inventory steps (tools_host.cpp), called by draw_tools.
+// A label scanned while the inventory list is open opens that tool's form, or the form of a
+// new tool with the tag filled in when no tool has it. Called on every frame of the tools
+// screens: a scan on another screen belongs to that screen and is only marked seen.
+void take_inventory_scan(const ToolsScreenView& v, ToolsUi& ui);
 Next draw_inventory(const ToolsScreenView& v, ToolsUi& ui, Commands& out, bool searching);
 Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out);
 Next draw_retire(const ToolsScreenView& v, ToolsUi& ui, Commands& out);

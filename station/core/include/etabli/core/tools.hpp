@@ -56,7 +56,7 @@ struct Tool {
     std::int64_t deposit_cents = 0;      // 0: no deposit
     int max_renewals = 2;
     std::string notes;
-    std::optional<std::string> photo;    // a file name under the assets, optional
+    std::optional<std::string> photo;    // optional: a file name relative to the photos folder
     bool needs_authorisation = false;
     Timestamp created_at{};
     Timestamp updated_at{};
@@ -110,7 +110,8 @@ std::expected<std::string, Problem> normalize_tag(std::string_view raw);
 std::expected<std::int64_t, Problem> parse_euros(std::string_view raw);
 std::string format_euros(std::int64_t cents);  // "20.50"
 // Name 1–80 code points (normalize_name); category and location trimmed, ≤ 60; days 1–365,
-// renewals 0–20; tag normalised when given.
+// renewals 0–20; tag normalised when given; photo a relative path (≤ kMaxPhotoPath bytes, no
+// ".."), a blank one none.
 std::expected<Tool, Problem> validate_tool(Tool t);
 
 // [Rules] Every function answers nullopt (allowed) or the refusal.
@@ -150,6 +151,7 @@ inline bool overdue(const Loan& l, Date today) { return l.open() && days_late(l,
 //   deposit   Caution, Deposit, Dépôt
 //   renewals  Renouvellements, Renewals
 //   notes     Notes, Remarques, Comment
+//   photo     Photo, Image, Fichier photo (a file name relative to the photos folder)
 //   auth      Habilitation, Authorisation, Needs authorisation (oui/non, yes/no, 1/0, x)
 //   condition État, Condition
 // Tags must be unique in the file and against `existing_tags` (normalised): any duplicate
