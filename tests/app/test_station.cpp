@@ -5,7 +5,7 @@
 #include <etabli/app/station.hpp>
 #include <etabli/db/sqlite_store.hpp>
 
-#include "testing.hpp"
+#include "station_fixture.hpp"
 
 #include <atomic>
 #include <cstdio>
@@ -17,32 +17,11 @@ using testing::utc;
 
 namespace {
 
-struct Fixture {
-    testing::TempDir dir;
-    testing::FakeClock clock{utc("2026-11-28T13:00:00Z")};  // 14:00 in Paris
-    testing::FixedCalendar calendar{minutes{60}};
-    std::unique_ptr<db::SqliteStore> store;
-    std::unique_ptr<Station> station;
-
-    Fixture() { reopen(); }
-    void reopen() {
-        station.reset();
-        store.reset();
-        auto s = db::SqliteStore::open(dir / "etabli.db");
-        REQUIRE(s);
-        store = std::move(*s);
-        station = std::make_unique<Station>(*store, clock, calendar);
-        REQUIRE(station->start());
-    }
+struct Fixture : testing::StationOnDisk {
+    Fixture() : StationOnDisk(utc("2026-11-28T13:00:00Z")) { reopen(); }  // 14:00 in Paris
     core::Member add(const std::string& name, core::Role role = core::Role::member,
                      std::optional<std::string> badge = std::nullopt, std::optional<core::Date> until = std::nullopt) {
-        core::MemberDraft d;
-        d.display_name = name;
-        d.role = role;
-        d.valid_until = until;
-        auto r = station->call(AddMember{d, std::nullopt, badge});
-        REQUIRE(r);
-        return std::get<core::Member>(*r);
+        return add_member(name, role, std::move(badge), until);
     }
     TapView tap(const std::string& uid) {
         auto r = station->call(BadgeSeen{uid, "kiosk"});

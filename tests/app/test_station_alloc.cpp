@@ -6,7 +6,7 @@
 #include <etabli/app/station.hpp>
 #include <etabli/db/sqlite_store.hpp>
 
-#include "testing.hpp"
+#include "station_fixture.hpp"
 
 #include <mutex>
 
@@ -44,17 +44,12 @@ private:
     std::vector<alloc::Action> m_actions;
 };
 
-struct Fixture {
-    testing::TempDir dir;
-    testing::FakeClock clock{utc("2026-12-01T09:00:00Z")};  // a Tuesday, 10:00 in Paris
-    testing::FixedCalendar calendar{minutes{60}};
+struct Fixture : testing::StationOnDisk {
     RecordingControl control;
-    std::unique_ptr<db::SqliteStore> store;
-    std::unique_ptr<Station> station;
     core::MemberId lea = 0, camille = 0;
     alloc::MachineId laser = 0;
 
-    Fixture() {
+    Fixture() : StationOnDisk(utc("2026-12-01T09:00:00Z")) {  // a Tuesday, 10:00 in Paris
         reopen();
         lea = add("Léa", core::Role::member, "01");
         camille = add("Camille", core::Role::host, "02");
@@ -69,23 +64,12 @@ struct Fixture {
         for (auto& day : h.weekly) day = {alloc::DayWindow{9 * 60, 21 * 60}};
         REQUIRE(station->call(SetHours{h, std::nullopt}));
     }
+    ~Fixture() { station.reset(); }  // before `control`, which it calls
     void reopen() {
-        station.reset();
-        store.reset();
-        auto s = db::SqliteStore::open(dir / "etabli.db");
-        REQUIRE(s);
-        store = std::move(*s);
-        station = std::make_unique<Station>(*store, clock, calendar);
-        station->set_machine_control(&control);
-        REQUIRE(station->start());
+        StationOnDisk::reopen([&](Station& s) { s.set_machine_control(&control); });
     }
     core::MemberId add(const std::string& name, core::Role role, const std::string& badge) {
-        core::MemberDraft d;
-        d.display_name = name;
-        d.role = role;
-        auto r = station->call(AddMember{d, std::nullopt, badge});
-        REQUIRE(r);
-        return std::get<core::Member>(*r).id;
+        return add_member(name, role, badge).id;
     }
     AccessView tap_machine(const std::string& uid) {
         auto r = station->call(BadgeSeen{uid, "Laser"});

@@ -10,7 +10,7 @@
 #include <etabli/db/sqlite_store.hpp>
 #include <etabli/hw/controller_manager.hpp>
 
-#include "testing.hpp"
+#include "station_fixture.hpp"
 
 using namespace etabli;
 using namespace etabli::app;
@@ -20,28 +20,20 @@ using testing::utc;
 
 namespace {
 
-struct Fixture {
-    testing::TempDir dir;
-    testing::FakeClock clock{utc("2026-12-01T09:00:00Z")};  // a Tuesday, 10:00 in Paris
-    testing::FixedCalendar calendar{minutes{60}};
+struct Fixture : testing::StationOnDisk {
     testing::PtyController board;
-    std::unique_ptr<db::SqliteStore> store;
-    std::unique_ptr<Station> station;
     std::unique_ptr<hw::ControllerManager> manager;
     core::MemberId lea = 0, camille = 0;
     alloc::MachineId laser = 0;
 
-    explicit Fixture(alloc::HostLossPolicy policy = {}) {
-        auto s = db::SqliteStore::open(dir / "etabli.db");
-        REQUIRE(s);
-        store = std::move(*s);
-        station = std::make_unique<Station>(*store, clock, calendar);
+    explicit Fixture(alloc::HostLossPolicy policy = {}) : StationOnDisk(utc("2026-12-01T09:00:00Z")) {  // a Tuesday, 10:00 in Paris
         core::ControllerConfig cfg;
         cfg.port = board.path();
         cfg.channels = {"Découpe laser"};
-        manager = std::make_unique<hw::ControllerManager>(*station, std::vector{cfg});
-        station->set_machine_control(manager.get());
-        REQUIRE(station->start());
+        reopen([&](Station& s) {
+            manager = std::make_unique<hw::ControllerManager>(s, std::vector{cfg});
+            s.set_machine_control(manager.get());
+        });
         manager->start();
         lea = add("Léa", core::Role::member, "01");
         camille = add("Camille", core::Role::host, "02");
@@ -63,12 +55,7 @@ struct Fixture {
         station->stop();
     }
     core::MemberId add(const std::string& name, core::Role role, const std::string& badge) {
-        core::MemberDraft d;
-        d.display_name = name;
-        d.role = role;
-        auto r = station->call(AddMember{d, std::nullopt, badge});
-        REQUIRE(r);
-        return std::get<core::Member>(*r).id;
+        return add_member(name, role, badge).id;
     }
     AccessView tap_machine(const std::string& uid) {
         auto r = station->call(BadgeSeen{uid, "Découpe laser"});

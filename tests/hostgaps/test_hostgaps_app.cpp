@@ -11,7 +11,7 @@
 #include <etabli/db/sqlite_store.hpp>
 #include <etabli/hw/reader_enrol.hpp>
 
-#include "testing.hpp"
+#include "station_fixture.hpp"
 
 #include <linux/input.h>
 #include <thread>
@@ -24,28 +24,12 @@ using testing::utc;
 
 namespace {
 
-struct Fixture {
-    testing::TempDir dir;
-    testing::FakeClock clock{utc("2026-11-28T13:00:00Z")};  // 14:00 in Paris
-    testing::FixedCalendar calendar{minutes{60}};
-    std::unique_ptr<db::SqliteStore> store;
-    std::unique_ptr<Station> station;
-
-    explicit Fixture(ReaderEnroller* enroller = nullptr) {
-        auto s = db::SqliteStore::open(dir / "etabli.db");
-        REQUIRE(s);
-        store = std::move(*s);
-        station = std::make_unique<Station>(*store, clock, calendar);
-        station->set_reader_enroller(enroller);
-        REQUIRE(station->start());
+struct Fixture : testing::StationOnDisk {
+    explicit Fixture(ReaderEnroller* enroller = nullptr) : StationOnDisk(utc("2026-11-28T13:00:00Z")) {  // 14:00 in Paris
+        reopen([&](Station& s) { s.set_reader_enroller(enroller); });
     }
     core::Member add(const std::string& name, core::Role role, std::optional<std::string> badge = std::nullopt) {
-        core::MemberDraft d;
-        d.display_name = name;
-        d.role = role;
-        auto r = station->call(AddMember{d, std::nullopt, badge});
-        REQUIRE(r);
-        return std::get<core::Member>(*r);
+        return add_member(name, role, std::move(badge));
     }
 };
 

@@ -9,7 +9,7 @@
 #include <etabli/app/station.hpp>
 #include <etabli/db/sqlite_store.hpp>
 
-#include "testing.hpp"
+#include "station_fixture.hpp"
 
 #include <algorithm>
 
@@ -20,27 +20,10 @@ using testing::utc;
 
 namespace {
 
-struct CaptureFixture {
-    testing::TempDir dir;
-    testing::FakeClock clock{utc("2026-11-28T13:00:00Z")};  // Saturday, 14:00 in Paris
-    testing::FixedCalendar calendar{minutes{60}};
-    std::unique_ptr<db::SqliteStore> store;
-    std::unique_ptr<Station> station;
-
-    CaptureFixture() {
-        auto s = db::SqliteStore::open(dir / "etabli.db");
-        REQUIRE(s);
-        store = std::move(*s);
-        station = std::make_unique<Station>(*store, clock, calendar);
-        REQUIRE(station->start());
-    }
+struct CaptureFixture : testing::StationOnDisk {
+    CaptureFixture() : StationOnDisk(utc("2026-11-28T13:00:00Z")) { reopen(); }  // Saturday, 14:00 in Paris
     core::MemberId add(const std::string& name, core::Role role, std::string badge) {
-        core::MemberDraft d;
-        d.display_name = name;
-        d.role = role;
-        auto r = station->call(AddMember{d, std::nullopt, badge});
-        REQUIRE(r);
-        return std::get<core::Member>(*r).id;
+        return add_member(name, role, std::move(badge)).id;
     }
     core::SkillId skill(const std::string& name) {
         core::Skill s;

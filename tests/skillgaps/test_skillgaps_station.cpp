@@ -8,7 +8,7 @@
 #include <etabli/app/station.hpp>
 #include <etabli/db/sqlite_store.hpp>
 
-#include "testing.hpp"
+#include "station_fixture.hpp"
 
 using namespace etabli;
 using namespace etabli::app;
@@ -20,22 +20,13 @@ namespace {
 const char* kSkillNeeded = "Skill needed for {0}: {1} at level {2} (you are at level {3})";
 const char* kNotAuthorised = "Not authorised on {0}: a host authorises members after their training";
 
-struct Fixture {
-    testing::TempDir dir;
-    testing::FakeClock clock{utc("2027-01-05T09:00:00Z")};  // a Tuesday, 10:00 in Paris
-    testing::FixedCalendar calendar{minutes{60}};
-    std::unique_ptr<db::SqliteStore> store;
-    std::unique_ptr<Station> station;
+struct Fixture : testing::StationOnDisk {
     core::MemberId lea = 0, hugo = 0, zoe = 0, host = 0;
     alloc::MachineId laser = 0;
     core::SkillId laser_skill = 0;
 
-    Fixture() {
-        auto s = db::SqliteStore::open(dir.path() / "etabli.db");
-        REQUIRE(s);
-        store = std::move(*s);
-        station = std::make_unique<Station>(*store, clock, calendar);
-        REQUIRE(station->start());
+    Fixture() : StationOnDisk(utc("2027-01-05T09:00:00Z")) {  // a Tuesday, 10:00 in Paris
+        reopen();
         lea = add("Léa", core::Role::member);
         hugo = add("Hugo", core::Role::member);
         zoe = add("Zoé", core::Role::member);
@@ -48,14 +39,7 @@ struct Fixture {
         grant(laser_skill, lea, 2);
         grant(laser_skill, hugo, 1);
     }
-    core::MemberId add(const std::string& name, core::Role role) {
-        core::MemberDraft d;
-        d.display_name = name;
-        d.role = role;
-        auto r = station->call(AddMember{d, std::nullopt, std::nullopt});
-        REQUIRE(r);
-        return std::get<core::Member>(*r).id;
-    }
+    core::MemberId add(const std::string& name, core::Role role) { return add_member(name, role).id; }
     alloc::MachineId machine(const std::string& name, std::optional<std::string> pool = std::nullopt) {
         alloc::Machine m;
         m.name = name;

@@ -11,7 +11,7 @@
 #include <etabli/db/migrations.hpp>
 #include <etabli/db/sqlite_store.hpp>
 
-#include "testing.hpp"
+#include "station_fixture.hpp"
 
 #include <sqlite3.h>
 
@@ -22,19 +22,14 @@ using testing::utc;
 
 namespace {
 
-struct Fixture {
-    testing::TempDir dir;
-    // A Tuesday, 10:00 in Paris. Every scenario stays inside 2027: the repairs part (#8) reloads
-    // its state at New Year (see the report of #7).
-    testing::FakeClock clock{utc("2027-01-05T09:00:00Z")};
-    testing::FixedCalendar calendar{minutes{60}};
-    std::unique_ptr<db::SqliteStore> store;
-    std::unique_ptr<Station> station;
+struct Fixture : testing::StationOnDisk {
     core::MemberId lea = 0, camille = 0, hugo = 0, host = 0, zoe = 0;
     alloc::MachineId laser = 0;
     core::SkillId laser_skill = 0;
 
-    Fixture() {
+    // A Tuesday, 10:00 in Paris. Every scenario stays inside 2027: the repairs part (#8) reloads
+    // its state at New Year (see the report of #7).
+    Fixture() : StationOnDisk(utc("2027-01-05T09:00:00Z")) {
         reopen();
         lea = add("Léa", core::Role::member, "01");
         camille = add("Camille", core::Role::member, "02");  // trainer (level 3)
@@ -58,22 +53,8 @@ struct Fixture {
         grant(camille, 3);
         grant(hugo, 1);
     }
-    void reopen() {
-        station.reset();
-        store.reset();
-        auto s = db::SqliteStore::open(dir.path() / "etabli.db");
-        REQUIRE(s);
-        store = std::move(*s);
-        station = std::make_unique<Station>(*store, clock, calendar);
-        REQUIRE(station->start());
-    }
     core::MemberId add(const std::string& name, core::Role role, const std::string& badge) {
-        core::MemberDraft d;
-        d.display_name = name;
-        d.role = role;
-        auto r = station->call(AddMember{d, std::nullopt, badge});
-        REQUIRE(r);
-        return std::get<core::Member>(*r).id;
+        return add_member(name, role, badge).id;
     }
     Result grant(core::MemberId who, int level, std::optional<core::MemberId> by = std::nullopt) {
         auto r = station->call(GrantSkill{laser_skill, who, level, by, std::nullopt, ""});

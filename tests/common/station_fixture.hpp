@@ -1,0 +1,57 @@
+// A Station on a SQLite file in a temporary folder, with a clock the test moves and a
+// calendar an hour ahead of UTC (Paris in winter): the setup the station-level suites share
+// (app, repairs, know, skills, hostgaps, controllers). Header-only, for the suites that link
+// etabli_app and etabli_db. Test-only. Test thread.
+#pragma once
+
+#include "testing.hpp"
+
+#include <etabli/app/station.hpp>
+#include <etabli/db/sqlite_store.hpp>
+
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace etabli::testing {
+
+struct StationOnDisk {
+    TempDir dir;
+    FakeClock clock;
+    FixedCalendar calendar{std::chrono::minutes{60}};
+    std::unique_ptr<db::SqliteStore> store;
+    std::unique_ptr<app::Station> station;
+
+    explicit StationOnDisk(core::Timestamp now) : clock(now) {}
+
+    // Stops the Station if one runs, opens the database file again and starts a Station on
+    // it: what was stored survives, as after a restart. `before_start` wires the ports a
+    // suite needs (a reader enroller, machine control) before the start.
+    void reopen(const std::function<void(app::Station&)>& before_start = {}) {
+        station.reset();
+        store.reset();
+        auto s = db::SqliteStore::open(dir / "etabli.db");
+        REQUIRE(s);
+        store = std::move(*s);
+        station = std::make_unique<app::Station>(*store, clock, calendar);
+        if (before_start) before_start(*station);
+        REQUIRE(station->start());
+    }
+
+    core::Member add_member(const std::string& name, core::Role role = core::Role::member,
+                            std::optional<std::string> badge = std::nullopt,
+                            std::optional<core::Date> until = std::nullopt) {
+        core::MemberDraft d;
+        d.display_name = name;
+        d.role = role;
+        d.valid_until = until;
+        auto r = station->call(app::AddMember{d, std::nullopt, std::move(badge)});
+        REQUIRE_MESSAGE(r, (r ? "" : r.error().english()));
+        return std::get<core::Member>(*r);
+    }
+};
+
+}  // namespace etabli::testing
