@@ -104,8 +104,12 @@ void NumberedDeadlines::settle() {
     }
 }
 
+void NumberedDeadlines::drop_stale(std::vector<Entry>& v) {
+    std::erase_if(v, [&](const Entry& e) { return stale(e); });
+}
+
 void NumberedDeadlines::refill() {
-    std::erase_if(m_far, [&](const Entry& e) { return stale(e); });
+    drop_stale(m_far);
     if (m_far.empty()) return;
     const auto first = std::min_element(m_far.begin(), m_far.end(),
                                         [](const Entry& a, const Entry& b) { return a.at < b.at; })->at;
@@ -117,9 +121,11 @@ void NumberedDeadlines::refill() {
     std::make_heap(m_heap.begin(), m_heap.end(), later);
 }
 
-void NumberedDeadlines::compact() {
-    std::erase_if(m_heap, [&](const Entry& e) { return stale(e); });
-    std::erase_if(m_far, [&](const Entry& e) { return stale(e); });
+void NumberedDeadlines::compact_if_stale() {
+    const std::size_t held = m_heap.size() + m_far.size();
+    if (held <= 64 || held <= 2 * m_by_n.size()) return;
+    drop_stale(m_heap);
+    drop_stale(m_far);
     std::make_heap(m_heap.begin(), m_heap.end(), later);
 }
 
@@ -139,13 +145,13 @@ void NumberedDeadlines::schedule(std::int64_t n, core::Timestamp at) {
     } else {
         m_far.push_back(Entry{at, gen, n});
     }
-    if (m_heap.size() + m_far.size() > 64 && m_heap.size() + m_far.size() > 2 * m_by_n.size()) compact();
+    compact_if_stale();
     if (top_moved || m_heap.empty()) settle();
 }
 
 void NumberedDeadlines::cancel(std::int64_t n) {
     if (m_by_n.erase(n) == 0) return;
-    if (m_heap.size() + m_far.size() > 64 && m_heap.size() + m_far.size() > 2 * m_by_n.size()) compact();
+    compact_if_stale();
     settle();
 }
 

@@ -109,7 +109,8 @@ private:
     bool stale(const Entry& e) const;
     void settle();  // restores the invariant's last clause (drops stale tops, refills)
     void refill();  // the heap is empty: moves the earliest day of m_far into it
-    void compact();
+    void drop_stale(std::vector<Entry>& v);
+    void compact_if_stale();  // drops the stale entries once they outnumber the live ones
 
     std::unordered_map<std::int64_t, Live> m_by_n;
     std::vector<Entry> m_heap;
