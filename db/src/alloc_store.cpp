@@ -535,7 +535,7 @@ std::expected<std::optional<NewestBooking>, Problem> newest_booking(Connection& 
 // and as_of as MAX(stored, created_at of the newest booking). Bookings and sessions are
 // never deleted, so a decision that books (new id = MAX(id) + 1, created_at = its time)
 // leaves nothing to store: rewriting the row anyway cost one page of the seven a booking's
-// commit wrote (bench_alloc_store). Queue entries are deleted, so their counter
+// commit wrote (bench_alloc, store part). Queue entries are deleted, so their counter
 // lands here whenever it passes the largest id left. `newest_before` is the newest
 // booking's time before this decision's rows were written: a booking given a larger id but
 // an earlier time (a second writer on the file) must not pull as_of back.
@@ -571,7 +571,7 @@ std::expected<void, Problem> write_counters(Connection& c, const alloc::IdCounte
 // Whether the rows of decision `c` alone tell load_alloc its counters and time, so that
 // write_counters would leave alloc_state as it is (its WHERE) and can be skipped with the
 // read it needs: the common booking decision, where it was a fifth of the commit's work
-// (bench_alloc_store). `stored`: the counters known stored after this store's last commit
+// (bench_alloc, store part). `stored`: the counters known stored after this store's last commit
 // (none: unknown, write). A counter is told when it did not grow past `stored`, or when this
 // decision writes the row with the id just below it; the time is told when a booking
 // written here has the largest id (the booking counter is told by it) and was created at

@@ -1,6 +1,6 @@
-// Benchmark of the allocation store (#3) on a file database at workshop-network scale: 50
-// machines (every member authorised on each), 20,000 members, 1,000,000 past bookings with
-// their sessions and 50,000 future bookings. Prints, in one run:
+// The store part of the allocation benchmark (bench_alloc.hpp), on a file database at
+// workshop-network scale: 50 machines (every member authorised on each), 20,000 members,
+// 1,000,000 past bookings with their sessions and 50,000 future bookings. Prints:
 //   - the time to open the store and load the engine's state at start (target < 1 s), and,
 //     for information, the engine build from it;
 //   - durable bookings per second (an Engine::book decision on a free slot + its commit_alloc,
@@ -12,8 +12,10 @@
 //     0.70 where it is about 0.95 once the file is on disk). Decisions are one second apart,
 //     each a new as_of for the store to keep.
 // Layer: tests/bench (plain main, no doctest). Single-threaded.
-// Exit status 1 when a target is missed or a decision or a commit fails.
+// run_store_part returns false when a target is missed or a decision fails; a store call
+// that fails ends the program with exit status 2.
 
+#include "bench_alloc.hpp"
 #include "bench_common.hpp"
 
 #include <etabli/alloc/engine.hpp>
@@ -48,9 +50,10 @@ namespace {
 constexpr int kMachines = 50, kPoolSize = 5;
 constexpr int kMembers = 20'000;
 constexpr int kPast = 1'000'000, kFuture = 50'000;
-constexpr int kDurable = 2'000;  // durable bookings, in alternating blocks
+// Durable bookings, one of each side in turn. 6,000 rather than 2,000: one slow commit (a
+// disk hiccup of a shared machine) weighs a third as much on the ratio of the totals.
+constexpr int kDurable = 6'000;
 constexpr int kPerDay = 14;                    // future bookings per machine and day
-constexpr double kLoadTarget = 1.0, kRatioTarget = 0.8;
 
 // The workshop's time: UTC+1 all year (enough here: no booking crosses a DST change).
 class FixedZone final : public Zone {
@@ -63,7 +66,7 @@ public:
 };
 
 [[noreturn]] void die(const std::string& what) {
-    std::fprintf(stderr, "bench_alloc_store: %s\n", what.c_str());
+    std::fprintf(stderr, "bench_alloc (store part): %s\n", what.c_str());
     std::exit(2);
 }
 
@@ -187,7 +190,7 @@ void sync_file(const fs::path& file) {
 
 }  // namespace
 
-int main() {
+bool etabli::bench::run_store_part(AllocFigures& out) {
     bool ok = true;
     FixedZone zone;
     const core::Date today{year{2026} / December / day{1}};
@@ -216,7 +219,8 @@ int main() {
                 state.machines.size(), state.members.size(), state.bookings.size(), state.sessions.size(),
                 static_cast<double>(rss_kb()) / 1024.0);
     std::printf("load: %.3f s (target < 1 s)\n", load_s);
-    if (!(load_s < kLoadTarget)) ok = false;
+    if (!(load_s < kLoadTargetS)) ok = false;
+    out.load_s = load_s;
     const auto t_engine = Clock::now();
     // Who may use each machine, as the station derives it from the skills (#7) before it
     // builds the engine: no skill required, every member.
@@ -346,14 +350,12 @@ int main() {
     std::printf("pages written per commit: durable %.1f, baseline %.1f\n",
                 static_cast<double>(pages_written(store->connection()) - durable_pages0) / kDurable,
                 static_cast<double>(pages_written(base) - baseline_pages0) / kDurable);
-    std::printf("durable ratio: %.2f (target >= %.1f)\n", ratio, kRatioTarget);
+    std::printf("durable ratio: %.2f (target >= %.1f)\n", ratio, kDurableTarget);
     if (refused) {
         std::printf("%d of the booking requests were refused: the bench expects free slots\n", refused);
         ok = false;
     }
-    if (!(ratio >= kRatioTarget)) ok = false;
-    std::printf("%s\n", ok ? "all targets met" : "TARGET MISSED");
-    // The suite may run this benchmark only to show the figures (a shared machine's disk can
-    // stall for seconds): ETABLI_BENCH_REPORT_ONLY=1 then makes a missed target exit 0.
-    return exit_status(ok);
+    if (!(ratio >= kDurableTarget)) ok = false;
+    out.durable_ratio = ratio;
+    return ok;
 }

@@ -3,7 +3,7 @@
 //       Station (rules, one commit_tools transaction, the new snapshot), WAL + synchronous
 //       FULL as the store sets them, against raw single-row INSERTs committed one by one on a
 //       second file with the same pragmas, in alternating blocks so that both sides see the
-//       same disk weather (bench_alloc_store does the same). Target: ratio >= 0.5.
+//       same disk weather (bench_alloc's store part does the same). Target: ratio >= 0.5.
 //   [2] the overdue list (SqliteStore::overdue_loans) on a file holding 100,000 past loans
 //       and the 2,700 open loans of [1]. Target: < 20 ms (median of 21 runs).
 // Prints the figures; exits 1 when a target is missed (unless ETABLI_BENCH_REPORT_ONLY=1).

@@ -1,0 +1,35 @@
+// The allocation benchmark (#3) is one program, `bench_alloc`, in two parts that print their
+// own lines: the engine part (bench_alloc.cpp: build, memory, access latency, booking
+// decisions against SQLite overlap queries) and the store part (bench_alloc_store.cpp: load
+// from a file database at the same scale, durable bookings against raw inserts). main
+// (bench_alloc_main.cpp) runs both, the store part first, then prints every figure of
+// issue 3 with its target in one table. Test-only. Single-threaded.
+#pragma once
+
+namespace etabli::bench {
+
+// The targets of issue 3, which both parts and the table hold the figures to.
+inline constexpr double kBuildTargetS = 1.0;        // engine build, < 1 s
+inline constexpr double kRssTargetMb = 200.0;       // resident memory, < 200 MB
+inline constexpr double kAccessP99TargetUs = 50.0;  // access decision p99, < 50 µs
+inline constexpr double kDecisionsTarget = 50.0;    // booking decisions, >= 50x SQLite
+inline constexpr double kLoadTargetS = 1.0;         // load at start, < 1 s
+inline constexpr double kDurableTarget = 0.8;       // durable bookings, >= 0.8 of raw inserts
+
+// Each part fills its own fields; a figure a part did not reach stays negative.
+struct AllocFigures {
+    // engine part
+    double build_s = -1;            // engine from 1,050,000 rows
+    double rss_mb = -1;             // resident memory after that build
+    double access_p50_us = -1, access_p99_us = -1;
+    double decisions_ratio = -1;    // engine decisions / SQLite baseline's, CPU time, median rounds
+    // store part
+    double load_s = -1;             // open the file database and load the engine's state
+    double durable_ratio = -1;      // durable bookings / raw single-row inserts
+};
+
+// Each returns true when its targets are met and nothing failed.
+bool run_engine_part(AllocFigures& out);
+bool run_store_part(AllocFigures& out);
+
+}  // namespace etabli::bench
