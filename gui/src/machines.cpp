@@ -43,6 +43,16 @@ LocalClock LocalClock::of(core::Timestamp at, std::string_view local_hhmm, core:
     return c;
 }
 
+LocalClock LocalClock::of(const app::Snapshot& s) {
+    LocalClock c = of(s.at, s.local_hhmm, s.today);
+    if (s.offsets && !s.offsets->empty()) c.changes = s.offsets;
+    const int now = c.minute_of_day(s.at);
+    const auto& windows = s.hours.of(c.day_of(s.at));
+    c.workshop_closed = std::none_of(windows.begin(), windows.end(),
+                                     [&](const alloc::DayWindow& w) { return w.from <= now && now < w.to; });
+    return c;
+}
+
 minutes LocalClock::offset_at(core::Timestamp t) const {
     if (!changes) return offset;
     // The last change at or before t; before the first, the first (yesterday's) offset.
@@ -97,6 +107,7 @@ inline constexpr ImU32 kBusy = IM_COL32(0xff, 0xa9, 0x4d, 0xff);
 inline constexpr ImU32 kBooked = IM_COL32(0x7a, 0xb8, 0xff, 0xff);
 inline constexpr ImU32 kMaintenance = colors::kAccent;
 inline constexpr ImU32 kOut = colors::kError;
+inline constexpr ImU32 kClosed = colors::kMuted;
 inline constexpr ImU32 kTakenBand = IM_COL32(0xb0, 0x5a, 0x2a, 0xff);
 inline constexpr ImU32 kFreeBand = IM_COL32(0x1e, 0x5a, 0x36, 0xff);
 inline constexpr ImU32 kClosedBand = IM_COL32(0x2a, 0x30, 0x3a, 0xff);
@@ -217,14 +228,14 @@ MachineStatusLine machine_status(const app::MachineView& m, const LocalClock& cl
     if (m.machine.status == MachineStatus::out_of_order) return {tr("Out of order"), tint::kOut};
     if (m.machine.status == MachineStatus::maintenance) return {tr("Maintenance"), tint::kMaintenance};
     if (m.session) return {tr.fmt("In use until {0}", {m.until_hhmm}), tint::kBusy};
-    if (m.next) {
-        // A booking that has begun (its member has not started yet) or begins within the
-        // hour holds the machine; a later one today leaves it free until then.
-        const bool today = m.next_hhmm.find(' ') == std::string::npos;
-        const std::string start = today ? m.next_hhmm : clock.hhmm(m.next->start);
-        if (m.next->start <= clock.at + std::chrono::hours{1}) return {tr.fmt("Booked at {0}", {start}), tint::kBooked};
-        if (today) return {tr.fmt("Free until {0}", {start}), tint::kFree};
-    }
+    // A booking that has begun (its member has not started yet) or begins within the hour
+    // holds the machine; a later one today leaves it free until then.
+    const bool next_today = m.next && m.next_hhmm.find(' ') == std::string::npos;
+    if (m.next && m.next->start <= clock.at + std::chrono::hours{1})
+        return {tr.fmt("Booked at {0}", {next_today ? m.next_hhmm : clock.hhmm(m.next->start)}), tint::kBooked};
+    // Outside opening hours a member may neither start nor book it (hosts may).
+    if (clock.workshop_closed) return {tr("Workshop closed"), tint::kClosed};
+    if (next_today) return {tr.fmt("Free until {0}", {m.next_hhmm}), tint::kFree};
     return {tr("Free"), tint::kFree};
 }
 

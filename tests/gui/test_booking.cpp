@@ -147,6 +147,29 @@ TEST_CASE("idle: the machine board says what each machine is doing") {
     h.frame();
     CHECK(h.label("idle/board/1/status") == "Réservée à 16:00");
     CHECK(h.label("idle/board/4/status") == "Hors service");
+    {
+        // After closing (21:00 every day here) a free machine is not "Libre": a member's
+        // badge would be refused. A session running late, a booking and a fault still show.
+        const auto keep = h.snap;
+        h.snap.at = utc_at("2026-11-28T20:30:00Z");
+        h.snap.local_hhmm = "21:30";
+        h.publish();
+        h.frame();
+        CHECK(h.label("idle/board/3/status") == "Atelier fermé");
+        CHECK(h.label("idle/board/2/status") == "Occupée jusqu'à 15:30");
+        CHECK(h.label("idle/board/4/status") == "Hors service");
+        // A closed day (24 December) at 10:00: closed though inside the weekly hours.
+        h.snap.at = utc_at("2026-12-24T09:00:00Z");
+        h.snap.local_hhmm = "10:00";
+        h.snap.today = day(2026, 12, 24);
+        h.publish();
+        h.frame();
+        CHECK(h.label("idle/board/3/status") == "Atelier fermé");
+        h.snap = keep;
+        h.publish();
+        h.frame();
+        CHECK(h.label("idle/board/3/status") == "Libre");
+    }
     h.tap("idle/lang_en");
     CHECK(h.label("idle/board/2/status") == "In use until 15:30");
     CHECK(h.label("idle/board/1/status") == "Booked at 16:00");

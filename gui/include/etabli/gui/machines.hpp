@@ -42,11 +42,11 @@ struct LocalClock {
     // offset = local_hhmm − UTC time of day of `at`, brought into [−14 h, +14 h]. An
     // unreadable local_hhmm gives offset 0 (UTC).
     static LocalClock of(core::Timestamp at, std::string_view local_hhmm, core::Date today);
-    static LocalClock of(const app::Snapshot& s) {
-        LocalClock c = of(s.at, s.local_hhmm, s.today);
-        if (s.offsets && !s.offsets->empty()) c.changes = s.offsets;
-        return c;
-    }
+    // The same from a snapshot, with its offsets and whether the workshop is open at s.at.
+    static LocalClock of(const app::Snapshot& s);
+    // No window of the opening hours holds `at` (set by of(Snapshot)): a member's badge at
+    // a machine would be refused, so the board does not say "Libre".
+    bool workshop_closed = false;
 
     std::chrono::minutes offset_at(core::Timestamp t) const;  // local time minus UTC at `t`
 
@@ -61,7 +61,7 @@ std::string hhmm_of(int minute);
 
 // [Board]
 // What one machine is doing, as the board says it: "Libre", "Libre jusqu'à 16:00",
-// "Occupée jusqu'à 15:30", "Réservée à 16:00", "Maintenance", "Hors service".
+// "Occupée jusqu'à 15:30", "Réservée à 16:00", "Atelier fermé", "Maintenance", "Hors service".
 struct MachineStatusLine {
     std::string text;
     ImU32 color = 0;
