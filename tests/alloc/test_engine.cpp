@@ -392,7 +392,10 @@ TEST_CASE("bad input is refused with the rule and its numbers") {
           "The end (2026-12-01 15:00) must come after the start (2026-12-01 16:00)");
     CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 16:00", "2026-12-01 16:00")) ==
           "The end (2026-12-01 16:00) must come after the start (2026-12-01 16:00)");
-    CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 14:00", "2026-12-01 14:10")).find("grid") != std::string::npos);
+    // Shorter than the minimum: said so with the minimum, not as off the grid.
+    CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 14:00", "2026-12-01 14:10")) ==
+          "Too short: 10 min; Laser takes bookings of 15 min to 2 h");
+    CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 14:00", "2026-12-01 14:20")).find("grid") != std::string::npos);
     CHECK(refusal(f.book(kLaser, kLea, "2026-12-01 14:00", "2026-12-01 17:00")) ==
           "Too long: 3 h; Laser takes bookings of 15 min to 2 h");
     CHECK(refusal(f.book(kLaser, kLea, "2026-11-30 14:00", "2026-11-30 15:00")) == "2026-11-30 14:00 is already past");

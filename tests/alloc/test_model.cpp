@@ -147,10 +147,6 @@ struct Ref {
         if (r.end <= r.start)
             return problem("The end ({1}) must come after the start ({0})", {loc(r.start), loc(r.end)});
         if (r.start < now) return problem("{0} is already past", {loc(r.start)});
-        for (const Timestamp t : {r.start, r.end})
-            if (!grid(t, mc.rules.slot))
-                return problem("{0} is not on the {1}-minute grid of {2}: the next time on it is {3}",
-                               {loc(t), num(mc.rules.slot.count()), mc.name, loc(up(t, mc.rules.slot))});
         const seconds len = r.end - r.start;
         const auto lengths = [&](const char*) {
             return std::vector<std::string>{format_duration(len), mc.name, format_duration(mc.rules.min_length),
@@ -158,6 +154,10 @@ struct Ref {
         };
         if (len < mc.rules.min_length) return problem("Too short: {0}; {1} takes bookings of {2} to {3}", lengths(""));
         if (len > mc.rules.max_length) return problem("Too long: {0}; {1} takes bookings of {2} to {3}", lengths(""));
+        for (const Timestamp t : {r.start, r.end})
+            if (!grid(t, mc.rules.slot))
+                return problem("{0} is not on the {1}-minute grid of {2}: the next time on it is {3}",
+                               {loc(t), num(mc.rules.slot.count()), mc.name, loc(up(t, mc.rules.slot))});
         const Timestamp horizon = now + days{mc.rules.ahead_days};
         if (!host && r.start > horizon)
             return problem("Too far ahead: {0} takes bookings up to {1} days ahead, until {2}",
@@ -261,7 +261,8 @@ struct Ref {
                 for (const auto& o : queue) held = held || o.offered == mid;
                 const Machine& mc = machines.at(mid);
                 if (held || mc.status != MachineStatus::available || !authorised(mc, q.member) || session_on(mid)) continue;
-                if (!walk_in_end(mc, m, now)) continue;
+                const auto usable = walk_in_end(mc, m, now);
+                if (!usable || *usable < now + cfg.offer_hold + mc.rules.min_length) continue;
                 q.offered = mid;
                 q.offer_expires = now + cfg.offer_hold;
                 out.actions.push_back({Action::Kind::offer, mid, q.member, now, *q.offer_expires, std::nullopt,
@@ -347,7 +348,7 @@ struct Ref {
             } else if (kind == "free") {
                 free_at.erase(id);
             }  // "open": only the look at the queue below
-            dispatch(at, out);
+            dispatch(now, out);
         }
         return done(std::move(out));
     }

@@ -28,7 +28,8 @@ struct AllocFigures {
     double durable_ratio = -1;      // durable bookings / raw single-row inserts
 };
 
-// Each returns true when its targets are met and nothing failed.
+// Each returns false when a decision or a call went wrong; the figures are judged by main's
+// table, against their targets and floors (bench_common.hpp).
 bool run_engine_part(AllocFigures& out);
 bool run_store_part(AllocFigures& out);
 

@@ -1,5 +1,5 @@
 // What the benchmarks share: a steady clock, a temporary folder, the resident memory, and
-// the report-only switch. Test-only.
+// the verdict (targets and floors). Test-only.
 #pragma once
 
 #include <chrono>
@@ -71,12 +71,54 @@ struct TempFolder {
     TempFolder& operator=(const TempFolder&) = delete;
 };
 
-// The exit status of a benchmark: 1 for a missed target, unless ETABLI_BENCH_REPORT_ONLY=1
-// (the suite shows a figure that is not at its target yet without failing on it).
-inline int exit_status(bool targets_met) {
-    if (targets_met) return 0;
-    const char* e = std::getenv("ETABLI_BENCH_REPORT_ONLY");
-    return e && std::string_view(e) == "1" ? 0 : 1;
-}
+// A benchmark's verdict. Every figure has a target, the number, printed with "met" or
+// "MISSED", and a floor far from it: half a target ratio, twice a target time. Only a figure
+// past its floor, or a wrong answer, fails the suite: a machine of our kind, busy or quiet,
+// meets the floor every time, and a real regression (a lost index, an O(n^2) path) falls
+// through it. tests/bench/README.md lists every figure with its target and floor.
+class Verdict {
+public:
+    // Higher is better (a ratio): target value >= target, floor value >= target * 0.5.
+    void at_least(const char* what, double value, double target, const char* unit) {
+        figure(what, value, unit, ">=", target, target * kFloorShare, value >= target, value >= target * kFloorShare);
+    }
+    // Lower is better (a time): target value < target, floor value < target * 2.
+    void at_most(const char* what, double value, double target, const char* unit) {
+        figure(what, value, unit, "<", target, target / kFloorShare, value < target, value < target / kFloorShare);
+    }
+    // A wrong answer or a failed call: fails the suite whatever the figures.
+    void wrong(const char* why) {
+        std::printf("  WRONG: %s\n", why);
+        m_wrong = true;
+    }
+    void require(bool holds, const char* why) {
+        if (!holds) wrong(why);
+    }
+    // Prints the summary line and returns the exit status: 1 below a floor or on a wrong answer.
+    int finish(const char* name) const {
+        if (m_wrong || m_below_floor)
+            std::printf("%s: FAILED (%s)\n", name, m_wrong ? "a wrong answer" : "a figure below its floor: a regression");
+        else
+            std::printf("%s: passed; %s\n", name, m_missed ? "a target MISSED on this run (above its floor)" : "every target met");
+        return m_wrong || m_below_floor ? 1 : 0;
+    }
+    bool targets_met() const { return !m_missed && !m_wrong && !m_below_floor; }
+
+private:
+    static constexpr double kFloorShare = 0.5;
+    void figure(const char* what, double value, const char* unit, const char* op, double target, double floor,
+                bool met, bool above_floor) {
+        if (value < 0) {  // a part stopped before it measured this figure
+            std::printf("  %-44s not reached\n", what);
+            m_wrong = true;
+            return;
+        }
+        std::printf("  %-44s %11.3f %-3s target %s %g %s: %-6s floor %s %g %s: %s\n", what, value, unit, op, target, unit,
+                    met ? "met" : "MISSED", op, floor, unit, above_floor ? "held" : "BROKEN");
+        m_missed |= !met;
+        m_below_floor |= !above_floor;
+    }
+    bool m_wrong = false, m_missed = false, m_below_floor = false;
+};
 
 }  // namespace etabli::bench

@@ -213,5 +213,8 @@ int main() {
                     kRounds, bench::seconds_since(start));
         if (r50 < 2.0 && r99 < 2.0) break;
     }
-    return bench::exit_status(r50 < 2.0 && r99 < 2.0);
+    bench::Verdict verdict;
+    verdict.at_most("GRANT->ACK / pty echo, p50", r50, 2.0, "x");
+    verdict.at_most("GRANT->ACK / pty echo, p99", r99, 2.0, "x");
+    return verdict.finish("bench_controller");
 }

@@ -103,7 +103,7 @@ Latencies tap_latencies(int taps, Setup setup, Seen last_seen) {
 }  // namespace
 
 int main() {
-    bool ok = true;
+    bench::Verdict verdict;
     constexpr int kTaps = 3000;
 
     // [1] Latency of the reader path: Enter report -> the Station handled the BadgeSeen and
@@ -125,7 +125,8 @@ int main() {
         const double p50 = percentile(lat.us, 0.50), p99 = percentile(lat.us, 0.99);
         std::printf("report -> station latency: p50 %.1f us, p99 %.1f us over %d taps (target p99 < 1000 us)%s\n", p50, p99,
                     kTaps, lat.seen ? "" : "  LAST TAP NOT SEEN");
-        ok = ok && lat.seen && p99 < 1000.0;
+        verdict.require(lat.seen, "the last enrolment tap never reached the snapshot");
+        verdict.at_most("report -> station latency, p99", p99, 1000.0, "us");
     }
 
     // [1b] The same with the commit a tap makes in use: unknown badges, each refusal logged in
@@ -139,7 +140,7 @@ int main() {
         std::printf("report -> refusal logged on disk -> station: p50 %.1f us, p99 %.1f us over %d taps (disk-bound, "
                     "reported)%s\n",
                     percentile(lat.us, 0.50), percentile(lat.us, 0.99), kTaps, lat.seen ? "" : "  LAST TAP NOT SEEN");
-        ok = ok && lat.seen;
+        verdict.require(lat.seen, "the last unknown badge never reached the snapshot");
     }
 
     // [2] Decoder throughput against a loop that reads the same reports.
@@ -179,7 +180,7 @@ int main() {
         std::printf("decoder: %.1f M reports/s, %zu lines; %.1fx the baseline loop's time (%.1f M reports/s)  [%llu]\n",
                     reports / decode / 1e6, lines, decode / base, reports / base / 1e6,
                     static_cast<unsigned long long>(sink % 10));
-        ok = ok && lines == 2000u * kRounds;
+        verdict.require(lines == 2000u * kRounds, "the decoder lost or invented badge lines");
     }
-    return bench::exit_status(ok);
+    return verdict.finish("bench_reader");
 }

@@ -6,7 +6,7 @@
 //       same disk weather (bench_alloc's store part does the same). Target: ratio >= 0.5.
 //   [2] the overdue list (SqliteStore::overdue_loans) on a file holding 100,000 past loans
 //       and the 2,700 open loans of [1]. Target: < 20 ms (median of 21 runs).
-// Prints the figures; exits 1 when a target is missed (unless ETABLI_BENCH_REPORT_ONLY=1).
+// Prints the figures against their targets; exits 1 below a floor (bench_common.hpp).
 // Test-only; single thread plus the Station's.
 #include <etabli/app/station.hpp>
 #include <etabli/db/database.hpp>
@@ -72,7 +72,7 @@ constexpr int kPastLoans = 100'000;
 
 int main() {
     bench::TempFolder tmp;
-    bool ok = true;
+    bench::Verdict verdict;
 
     // [1] Durable checkouts.
     FixedClock clock;
@@ -164,7 +164,7 @@ int main() {
     std::printf("baseline (raw single-row INSERT, one transaction each, same pragmas): %d in %.2f s = %.0f /s\n",
                 kCheckouts, baseline_s, raw_rate);
     std::printf("ratio checkout/raw: %.2f (target >= 0.5)\n", ratio);
-    if (ratio < 0.5) ok = false;
+    verdict.at_least("durable 3-tool checkouts / raw inserts", ratio, 0.5, "x");
 
     // [2] The overdue list over 100,000 past loans.
     auto& c = store->connection();
@@ -195,6 +195,6 @@ int main() {
     const double median_ms = each[each.size() / 2];
     std::printf("overdue list over %d past loans (%zu overdue): median %.2f ms, max %.2f ms (target < 20 ms)\n",
                 kPastLoans, found, median_ms, each.back());
-    if (median_ms >= 20) ok = false;
-    return bench::exit_status(ok);
+    verdict.at_most("overdue list, median", median_ms, 20.0, "ms");
+    return verdict.finish("bench_tools");
 }

@@ -220,6 +220,27 @@ TEST_CASE("skills: supervised use at the machine's reader; the supervisor leavin
     CHECK(hist->front().end_reason == alloc::SessionEnd::allowed_end);
 }
 
+TEST_CASE("skills: a supervisor not checked in confirms at the machine's reader; the session stays the member's") {
+    Fixture f;
+    auto h = f.tap_machine("03");  // Hugo, level 1: supervision needed
+    CHECK(h.refusal.msgid == kSupervision);
+    f.clock.advance(seconds{20});
+    auto s = f.tap_machine("02");  // Camille (level 3), who has not badged in at the kiosk
+    CHECK(s.granted);
+    CHECK(s.member == f.hugo);
+    auto sess = f.session();
+    REQUIRE(sess);
+    CHECK(sess->member == f.hugo);
+    CHECK(sess->supervisor == f.camille);
+    // Her badge at the machine checked her in: leaving later ends the session's extensions.
+    REQUIRE(f.station->snapshot()->skills);
+    CHECK(f.station->snapshot()->skills->supervision.empty());
+    REQUIRE(f.tap_kiosk("02"));  // so this tap is her check-out
+    sess = f.session();
+    REQUIRE(sess);
+    CHECK(sess->supervisor_left);
+}
+
 TEST_CASE("skills: a supervised session whose supervisor stays is extended as any other") {
     Fixture f;
     REQUIRE(f.tap_kiosk("04"));  // Sam, a host (level 0 himself) may supervise

@@ -586,12 +586,14 @@ Engine::Check Engine::check_request(const BookingRequest& r, Timestamp now, std:
     const MachineRules& ru = mc->rules;
     if (r.end <= r.start) return refuse(Rule::end_before_start, secs(r.start), secs(r.end));
     if (r.start < now) return refuse(Rule::past, secs(r.start));
-    for (const Timestamp t : {r.start, r.end})
-        if (!on_grid(t, ru.slot)) return refuse(Rule::off_grid, mc->id, secs(t), ru.slot.count(), secs(ceil_grid(t, ru.slot)));
+    // The length before the grid: a booking too short is told so with the minimum, even when
+    // its end is also off the grid.
     const auto len = r.end - r.start;
     if (len < ru.min_length || len > ru.max_length)
         return refuse(len < ru.min_length ? Rule::too_short : Rule::too_long, mc->id, secs(len),
                       secs(duration_cast<seconds>(ru.min_length)), secs(duration_cast<seconds>(ru.max_length)));
+    for (const Timestamp t : {r.start, r.end})
+        if (!on_grid(t, ru.slot)) return refuse(Rule::off_grid, mc->id, secs(t), ru.slot.count(), secs(ceil_grid(t, ru.slot)));
     const Timestamp horizon = now + days{ru.ahead_days};
     if (!host && r.start > horizon) return refuse(Rule::too_far, mc->id, ru.ahead_days, secs(horizon));
     if (member.has_valid_until && m_zone->local_day(r.start) > core::Date{sys_days{days{member.valid_until}}})
@@ -1116,7 +1118,9 @@ void Engine::run_deadline(std::string_view kind, std::int64_t id, Timestamp at, 
         remove_entry(id, out);
     }
     // "free": a buffer ended; "open": the workshop opened. Only the offers below need a look.
-    dispatch_offers(at, out);
+    // They are made as of the tick's time, not the deadline's: a station that takes a deadline
+    // late (no command ran for a while) still gives the queue a whole offer, not one already lapsed.
+    dispatch_offers(m_now, out);
 }
 
 // [SECTION] queue
@@ -1149,7 +1153,10 @@ void Engine::dispatch_offers(Timestamp now, Changes& out) {
             const Machine& mc = m_machines.at(mid);
             if (mc.status != MachineStatus::available || !is_authorised(mc, q.member) || m_session_on.contains(mid))
                 continue;
-            if (!walk_in_end(mc, member, now)) continue;
+            // Only what the member can take: at least the minimum length from any moment
+            // until the offer lapses (a tap at its last minute still fits before the next booking).
+            const auto usable = walk_in_end(mc, member, now);
+            if (!usable || *usable < now + m_config.offer_hold + mc.rules.min_length) continue;
             q.offered = mid;
             q.offer_expires = now + m_config.offer_hold;
             held.push_back(mid);
@@ -1224,7 +1231,12 @@ std::vector<QueuePlace> Engine::queue_places(const QueueTarget& target, Timestam
     std::vector<QueuePlace> out;
     for (const auto& [id, q] : m_queue) {
         if (q.machine != target.machine || q.pool != target.pool) continue;
-        QueuePlace p{q, out.size() + 1, seconds{0}};
+        QueuePlace p{q, out.size() + 1, seconds{0}, std::nullopt};
+        if (q.offered) {
+            const auto mi = m_members.find(q.member);
+            if (mi != m_members.end())
+                if (auto usable = walk_in_end(m_machines.at(*q.offered), mi->second, now)) p.usable_until = *usable;
+        }
         if (!free_at.empty()) {
             auto it = std::min_element(free_at.begin(), free_at.end());
             p.estimated_wait = *it - now;
@@ -1298,19 +1310,22 @@ void Engine::set_hours(OpeningHours h) {
 // [SECTION] queries
 
 std::expected<std::vector<Slot>, Problem> Engine::find_slots(const SlotQuery& q, Timestamp now) const {
+    // Member 0: nobody in particular, "when is it free": opening hours as for a member, no
+    // authorisation or quota of anyone's.
+    const bool anyone = q.member == 0;
     auto mi = m_members.find(q.member);
-    if (mi == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(q.member)}));
+    if (!anyone && mi == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(q.member)}));
     const auto ids = machines_of(q.target);
     if (ids.empty()) {
         if (q.target.machine) return std::unexpected(problem("No machine has the number {0}", {num(*q.target.machine)}));
         return std::unexpected(problem("No pool is named {0}", {q.target.pool.value_or("")}));
     }
-    const bool host = core::can_host(mi->second.role);
+    const bool host = !anyone && core::can_host(mi->second.role);
     std::vector<Slot> found;
     for (MachineId mid : ids) {
         const Machine& mc = m_machines.at(mid);
         const MachineRules& ru = mc.rules;
-        if (mc.status != MachineStatus::available || !is_authorised(mc, q.member)) continue;
+        if (mc.status != MachineStatus::available || (!anyone && !is_authorised(mc, q.member))) continue;
         if (q.length < ru.min_length || q.length > ru.max_length) continue;
         const Timestamp horizon = now + days{ru.ahead_days};
         const Index& idx = m_by_machine.at(mid);
@@ -1336,7 +1351,7 @@ std::expected<std::vector<Slot>, Problem> Engine::find_slots(const SlotQuery& q,
                     continue;
                 }
             }
-            if (over_quota(mc, q.member, t, e, std::nullopt)) {
+            if (!anyone && over_quota(mc, q.member, t, e, std::nullopt)) {
                 t += ru.slot;
                 continue;
             }

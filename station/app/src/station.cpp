@@ -129,9 +129,12 @@ std::vector<OffsetChange> offset_changes(const alloc::Zone& zone, core::Timestam
 alloc::MemberInfo command_line_admin() { return alloc::MemberInfo{kCommandLine, core::Role::admin, std::nullopt}; }
 }  // namespace
 
-// Builds the allocation engine from the store, then resumes the sessions that were running
-// when the station stopped (closing those whose end passed meanwhile).
-std::expected<void, Problem> Station::build_engine() {
+// Builds the allocation engine from the store and, with `resume`, resumes it: the sessions
+// that were running when the station stopped (closing those whose end passed meanwhile) and
+// the deadlines that fell due, the queue's offers among them. At start the resume waits for
+// the skills' gates (resume_engine, after load_skills): an offer needs to know who may use
+// the machine.
+std::expected<void, Problem> Station::build_engine(bool resume) {
     State& st = *m_state;
     const auto now = m_clock.now();
     auto state = m_store.load_alloc(now);
@@ -141,10 +144,15 @@ std::expected<void, Problem> Station::build_engine() {
     st.index_machines(state->machines);
     if (m_control) m_control->machines_changed(state->machines);
     st.engine = std::make_unique<alloc::Engine>(std::move(*state), m_calendar.zone(), now);
-    auto resumed = st.engine->resume(now);
+    apply_skill_gates();  // station_skills.cpp (#7): who may use each machine (none before load_skills)
+    return resume ? resume_engine() : std::expected<void, Problem>{};
+}
+
+std::expected<void, Problem> Station::resume_engine() {
+    const auto now = m_clock.now();
+    auto resumed = m_state->engine->resume(now);
     if (auto r = m_store.commit_alloc(resumed, std::nullopt, now); !r) return std::unexpected(r.error());
     act(resumed.actions);
-    apply_skill_gates();  // station_skills.cpp (#7): who may use each machine (none before load_skills)
     return {};
 }
 
@@ -181,11 +189,12 @@ std::expected<void, Problem> Station::start() {
     for (auto& b : data->badges) dir->badges.emplace(b.uid, std::move(b));
     m_state->directory = std::move(dir);
     for (auto& p : data->open_presence) m_state->open[p.member_id] = p;
-    if (auto r = build_engine(); !r) return std::unexpected(r.error());
+    if (auto r = build_engine(false); !r) return std::unexpected(r.error());
     if (auto r = load_repairs(); !r) return std::unexpected(r.error());  // station_repairs.cpp (#8)
     if (auto r = load_tools(); !r) return std::unexpected(r.error());    // station_tools.cpp (#6)
     if (auto r = load_know(); !r) return std::unexpected(r.error());     // station_know.cpp (#7)
     if (auto r = load_skills(); !r) return std::unexpected(r.error());   // station_skills.cpp (#7), after the engine
+    if (auto r = resume_engine(); !r) return std::unexpected(r.error());  // with the skills' gates in place
     housekeeping();
     publish();
     {
@@ -295,7 +304,7 @@ Result Station::handle(const Command& c) {
             using T = std::decay_t<decltype(cmd)>;
             if constexpr (std::is_same_v<T, AddMachine> || std::is_same_v<T, SetMachineStatus> ||
                           std::is_same_v<T, Authorise> || std::is_same_v<T, SetHours> || std::is_same_v<T, Book> ||
-                          std::is_same_v<T, CancelBooking> || std::is_same_v<T, FindSlots> ||
+                          std::is_same_v<T, CancelBooking> || std::is_same_v<T, FindSlots> || std::is_same_v<T, ListBookings> ||
                           std::is_same_v<T, JoinQueue> || std::is_same_v<T, LeaveQueue> ||
                           std::is_same_v<T, EndSession> || std::is_same_v<T, MachineAccess>) {
                 return handle_alloc(c);
@@ -591,7 +600,7 @@ Result Station::handle_machine_tap(alloc::MachineId machine, const std::string& 
                                                        m_calendar.day_start(m_calendar.local_day(now))),
                                       member->display_name);
     } else {
-        return machine_access(machine, *member);
+        return machine_access(machine, *member, *uid);
     }
     if (auto r = m_store.log_refusal(*uid, core::TapKind::unknown_badge, now); !r) st.storage_problem = r.error();
     view.seq = ++st.access_seq;
@@ -599,7 +608,8 @@ Result Station::handle_machine_tap(alloc::MachineId machine, const std::string& 
     return view;
 }
 
-Result Station::machine_access(alloc::MachineId machine, const core::Member& member) {
+Result Station::machine_access(alloc::MachineId machine, const core::Member& member,
+                               std::optional<std::string> reader_uid) {
     State& st = *m_state;
     const auto now = m_clock.now();
     engine_tick(now);
@@ -611,7 +621,7 @@ Result Station::machine_access(alloc::MachineId machine, const core::Member& mem
         return s && s->member == member.id;
     }();
     // (#7) station_skills.cpp: a supervisor confirming a pending use, or a refusal naming the skill.
-    const auto gate = skills_gate(machine, member.id, had_session);
+    const auto gate = skills_gate(machine, member.id, had_session, reader_uid.has_value());
     if (gate.refusal) {
         view.refusal = *gate.refusal;
         view.seq = ++st.access_seq;
@@ -624,6 +634,11 @@ Result Station::machine_access(alloc::MachineId machine, const core::Member& mem
     if (!decision) {
         view.refusal = decision.error();
     } else {
+        if (gate.check_in_supervisor && reader_uid) {
+            auto p = m_store.check_in(member.id, *reader_uid, std::nullopt, now, now);
+            if (!p) return st.failed(p.error());
+            st.open[member.id] = *p;
+        }
         if (auto r = commit(std::move(*decision), member.id); !r) return std::unexpected(r.error());
         view.ended = had_session;
         view.granted = !had_session;
@@ -692,10 +707,23 @@ Result Station::handle_alloc(const Command& c) {
             } else if constexpr (std::is_same_v<T, FindSlots>) {
                 auto slots = engine.find_slots(cmd.query, now);
                 if (!slots) return std::unexpected(slots.error());
-                if (slots->empty())  // (#7) none because of a missing skill: say which
+                if (slots->empty() && cmd.query.member != 0)  // (#7) none because of a missing skill: say which
                     if (auto p = skills_alloc_refusal(cmd.query.target, cmd.query.member)) return std::unexpected(*p);
                 st.last_slots = *slots;
                 return *slots;
+            } else if constexpr (std::is_same_v<T, ListBookings>) {
+                std::vector<alloc::Booking> out;
+                for (const auto& [name, id] : st.machine_by_name) {
+                    if (cmd.machine && id != *cmd.machine) continue;
+                    for (auto& b : engine.bookings_on(id, cmd.from, cmd.to))
+                        if ((b.state == alloc::BookingState::booked || b.state == alloc::BookingState::active) &&
+                            (!cmd.member || b.member == *cmd.member))
+                            out.push_back(std::move(b));
+                }
+                std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+                    return a.start != b.start ? a.start < b.start : a.id < b.id;
+                });
+                return out;
             } else if constexpr (std::is_same_v<T, JoinQueue>) {
                 auto joined = engine.join_queue(cmd.member, cmd.target, now);
                 if (!joined) return std::unexpected(skills_explain(joined.error(), cmd.target, cmd.member));  // (#7)

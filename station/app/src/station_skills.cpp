@@ -542,7 +542,8 @@ bool eligible_supervisor(const SkillBook& ss, const Calendar& cal, const core::M
 }
 }  // namespace
 
-Station::SkillGate Station::skills_gate(alloc::MachineId machine, core::MemberId member, bool own_session) {
+Station::SkillGate Station::skills_gate(alloc::MachineId machine, core::MemberId member, bool own_session,
+                                        bool at_reader) {
     SkillGate gate;
     alloc::Engine* eng = engine();
     if (!m_skills || !eng || own_session) return gate;
@@ -553,11 +554,15 @@ Station::SkillGate Station::skills_gate(alloc::MachineId machine, core::MemberId
     const auto* who = dir.find(member);
     if (!who) return gate;
     std::erase_if(ss.supervision, [&](const PendingSupervision& p) { return p.expires_at <= now; });
-    // A supervisor confirming the member refused here a moment ago.
+    // A supervisor confirming the member refused here a moment ago. At the machine's own
+    // reader the supervisor's badge shows they are there: one not checked in yet is checked in
+    // with the session, so that leaving ends its extensions as for anyone else.
     for (auto it = ss.supervision.begin(); it != ss.supervision.end(); ++it) {
         if (it->machine != machine || it->member == member) continue;
-        if (!eligible_supervisor(ss, m_calendar, *who, it->skill, today, open_presence(member) != nullptr)) continue;
+        const bool present = open_presence(member) != nullptr;
+        if (!eligible_supervisor(ss, m_calendar, *who, it->skill, today, present || at_reader)) continue;
         gate.supervised = it->member;
+        gate.check_in_supervisor = !present;
         ss.supervision.erase(it);
         ss.dirty = true;
         return gate;

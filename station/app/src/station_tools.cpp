@@ -216,21 +216,37 @@ std::expected<void, Problem> Station::load_tools() {
 
 // [SECTION] Holds
 namespace {
+// The last day a hold for `member` starting today may run: rules.hold_days, cut the day before
+// another member's date reservation begins; nullopt when such a reservation runs today (the
+// tool is theirs now, the waiting list waits).
+std::optional<core::Date> hold_end(const std::vector<core::Reservation>& rs, core::MemberId member,
+                                   const core::ToolRules& rules, core::Date today) {
+    core::Date end = plus_days(today, rules.hold_days);
+    for (const auto& r : rs) {
+        if (r.kind != core::ReservationKind::range || r.member == member || sys_days{r.to} < sys_days{today}) continue;
+        if (sys_days{r.from} <= sys_days{today}) return std::nullopt;
+        if (sys_days{r.from} <= sys_days{end}) end = core::Date{sys_days{r.from} - days{1}};
+    }
+    return end;
+}
+
 // The tool is back on the shelf (returned, or repaired): the first member of its waiting list
-// gets it held for rules.hold_days, else it is available. Appends to `c`.
+// gets it held for rules.hold_days (never into another member's date reservation), else it
+// is available. Appends to `c`.
 void shelve(core::Tool& tool, const std::vector<core::Reservation>& rs,
             const core::ToolRules& rules, core::Date today, ToolChanges& c) {
     const core::Reservation* next = nullptr;
     for (const auto& r : rs)
         if (r.kind == core::ReservationKind::waiting && r.state == core::ReservationState::waiting && (!next || r.id < next->id))
             next = &r;
-    if (!next) {
+    const auto until = next ? hold_end(rs, next->member, rules, today) : std::nullopt;
+    if (!next || !until) {
         tool.status = core::ToolStatus::available;
         return;
     }
     core::Reservation held = *next;
     held.state = core::ReservationState::held;
-    held.held_until = plus_days(today, rules.hold_days);
+    held.held_until = *until;
     tool.status = core::ToolStatus::reserved;
     c.reservations.push_back(held);
     c.events.push_back(event("reservation.held", sub("reservation", held.id),
@@ -555,10 +571,12 @@ Result Station::handle_tools(const Command& command) {
                 c.events.push_back(event(cmd.waiting_list ? "reservation.waiting" : "reservation.booked", sub("reservation", r.id),
                                          {{"tool", num(r.tool)}, {"member", num(r.member)}, {"from", core::format_date(r.from)},
                                           {"to", core::format_date(r.to)}}));
-                // On the shelf with nobody ahead: a waiting-list place is a hold at once.
-                if (cmd.waiting_list && tool->status == core::ToolStatus::available) {
+                // On the shelf with nobody ahead: a waiting-list place is a hold at once, up to
+                // another member's date reservation.
+                const auto until = hold_end(rs, cmd.member, ts.rules, today);
+                if (cmd.waiting_list && tool->status == core::ToolStatus::available && until) {
                     r.state = core::ReservationState::held;
-                    r.held_until = plus_days(today, ts.rules.hold_days);
+                    r.held_until = *until;
                     c.reservations.back() = r;
                     core::Tool t = *tool;
                     t.status = core::ToolStatus::reserved;

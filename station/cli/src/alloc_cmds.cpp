@@ -355,10 +355,16 @@ std::optional<int> AllocCommands::run(Context& ctx) {
             if (!id) return fail(id.error());
             only = *id;
         }
+        // From the engine, not the snapshot's two weeks: a weekly series runs for months.
+        app::ListBookings q;
+        q.machine = only;
+        if (m_member_opt_list->count()) q.member = m_member;
+        q.from = day ? cal.day_start(*day) : cal.day_start(cal.local_day(ctx.clock.now()));
+        q.to = day ? cal.day_start(core::Date{sys_days{*day} + days{1}}) : core::Timestamp::max();
+        auto listed = station.call(q);
+        if (!listed) return fail(listed.error());
         json arr = json::array();
-        for (const auto& b : snap->upcoming) {
-            if (only && b.machine != *only) continue;
-            if (m_member_opt_list->count() && b.member != m_member) continue;
+        for (const auto& b : std::get<std::vector<alloc::Booking>>(*listed)) {
             if (day && cal.local_day(b.start) != *day) continue;
             if (ctx.json) {
                 arr.push_back(booking_json(cal, b));
@@ -436,12 +442,22 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         for (const auto& p : places) {
             const auto* who = snap->directory->find(p.entry.member);
             const auto wait = duration_cast<minutes>(p.estimated_wait).count();
-            if (ctx.json)
-                arr.push_back({{"position", p.position}, {"member", p.entry.member}, {"wait_min", wait},
-                               {"offered", p.entry.offered.has_value()}});
-            else
-                std::cout << fmt::format("{:>3}. {:<28} ~{} min{}\n", p.position, who ? who->display_name : "?", wait,
-                                         p.entry.offered ? "  (" + ctx.t("offered") + ")" : "");
+            // An offer says until when it holds and how long a tap now may use the machine.
+            std::string offer;
+            if (p.entry.offered && p.entry.offer_expires && p.usable_until)
+                offer = "  (" + core::fill_placeholders(ctx.t("offered until {0}; a tap now may use it until {1}"),
+                                                        {cal.local_hhmm(*p.entry.offer_expires), cal.local_hhmm(*p.usable_until)}) + ")";
+            else if (p.entry.offered)
+                offer = "  (" + ctx.t("offered") + ")";
+            if (ctx.json) {
+                json j = {{"position", p.position}, {"member", p.entry.member}, {"wait_min", wait},
+                          {"offered", p.entry.offered.has_value()}};
+                if (p.entry.offer_expires) j["offer_until_local"] = local_text(cal, *p.entry.offer_expires);
+                if (p.usable_until) j["usable_until_local"] = local_text(cal, *p.usable_until);
+                arr.push_back(std::move(j));
+            } else {
+                std::cout << fmt::format("{:>3}. {:<28} ~{} min{}\n", p.position, who ? who->display_name : "?", wait, offer);
+            }
         }
         if (ctx.json) std::cout << arr.dump() << '\n';
         else if (places.empty()) std::cout << ctx.t("Nobody waits.") << '\n';

@@ -125,7 +125,7 @@ struct SlotQuery {
     QueueTarget target;
     Minutes length{60};
     Timestamp from{};
-    MemberId member = 0;  // whose authorisations, hours and quota apply
+    MemberId member = 0;  // whose authorisations, hours and quota apply; 0: when the machine is free
     std::size_t count = 3;
 };
 struct Slot {
@@ -139,6 +139,7 @@ struct QueuePlace {
     QueueEntry entry;
     std::size_t position = 0;  // 1 = head
     std::chrono::seconds estimated_wait{0};
+    std::optional<Timestamp> usable_until;  // an offered entry: how long a tap now may use the machine
 };
 
 class Engine {

@@ -69,6 +69,14 @@ struct Book {
 };
 struct CancelBooking { alloc::BookingId booking = 0; std::optional<core::MemberId> actor; std::optional<std::string> reason; };
 struct FindSlots { alloc::SlotQuery query; };
+// The live bookings (booked or active) that overlap [from, to), by start; any machine or
+// member when not given. A read: the snapshot holds only the next two weeks.
+struct ListBookings {
+    std::optional<alloc::MachineId> machine;
+    std::optional<core::MemberId> member;
+    Timestamp from{};
+    Timestamp to{};
+};
 struct JoinQueue { core::MemberId member = 0; alloc::QueueTarget target; };
 struct LeaveQueue { core::MemberId member = 0; alloc::QueueTarget target; };
 struct EndSession { alloc::MachineId machine = 0; std::optional<core::MemberId> actor; };
@@ -234,7 +242,7 @@ inline constexpr bool kSkillCommand = std::is_same_v<T, AddSkill> || std::is_sam
 using Command = std::variant<BadgeSeen, AddMember, AddBadge, RevokeBadge, SetMemberLang,
                              StartEnrolment, CancelEnrolment, ImportMembers, Tick,
                              AddMachine, SetMachineStatus, Authorise, SetHours, Book, CancelBooking,
-                             FindSlots, JoinQueue, LeaveQueue, EndSession, MachineAccess,
+                             FindSlots, ListBookings, JoinQueue, LeaveQueue, EndSession, MachineAccess,
                              ControllerUpdate, ControllerReset, ControllerFault, ControllerLeaseLost,
                              ControllerCurrent, ClearMachineFault,
                              LogRepair, EditRepair, SetPresenceRole, CorrectPresence,
@@ -355,8 +363,11 @@ private:
     struct SkillGate {
         std::optional<core::MemberId> supervised;
         std::optional<Problem> refusal;
+        bool check_in_supervisor = false;  // confirmed at the machine's reader without a presence
     };
-    SkillGate skills_gate(alloc::MachineId machine, core::MemberId member, bool own_session);
+    // `at_reader`: the member badged at the machine's own reader (their badge there shows they
+    // are at the machine), not the kiosk's start button.
+    SkillGate skills_gate(alloc::MachineId machine, core::MemberId member, bool own_session, bool at_reader);
     std::optional<Result> skills_kiosk_tap(const std::string& uid, const core::Member* member);  // (#7) sign-off / supervisor badge at the kiosk
     void skills_checked_out(core::MemberId member);          // (#7) a supervisor left
     std::optional<Problem> tool_skill_refusal(const core::Tool& tool, core::MemberId member) const;  // (#7) for station_tools.cpp
@@ -373,12 +384,14 @@ private:
                                                                             std::optional<core::MemberId> actor = std::nullopt);
     std::expected<void, Problem> skills_tool_authorise(const core::Tool& tool, const std::vector<core::MemberId>& allow,
                                                        const std::vector<core::MemberId>& revoke, std::optional<core::MemberId> actor);  // (#7) SetTool sugar             // station_know.cpp (#7): help requests that ran out or whose asker left
-    std::expected<void, Problem> build_engine();
+    std::expected<void, Problem> build_engine(bool resume = true);
+    std::expected<void, Problem> resume_engine();
     void act(const std::vector<alloc::Action>& actions);
     bool engine_tick(core::Timestamp now);
     void publish_alloc(Snapshot& snap, core::Timestamp now) const;
     Result handle_machine_tap(alloc::MachineId machine, const std::string& uid);
-    Result machine_access(alloc::MachineId machine, const core::Member& member);
+    Result machine_access(alloc::MachineId machine, const core::Member& member,
+                          std::optional<std::string> reader_uid = std::nullopt);
     Result commit(std::expected<alloc::Changes, Problem> changes, std::optional<core::MemberId> actor);
     std::optional<alloc::MachineId> machine_of_reader(const std::string& reader) const;
     static bool is_kiosk_reader(const std::string& reader);  // the kiosk's own readers check in

@@ -1,0 +1,104 @@
+// First-day defects (rules that answered wrongly), as Station scenarios on a SQLite file with
+// a fake clock: the queue's offers after a late deadline and near the next booking, the
+// supervisor at a machine's reader. Each test failed before its fix.
+// Layer: app tests. Test thread and the Station's.
+#include <doctest/doctest.h>
+
+#include <etabli/app/station.hpp>
+#include <etabli/db/sqlite_store.hpp>
+
+#include "station_fixture.hpp"
+
+using namespace etabli;
+using namespace etabli::app;
+using namespace std::chrono;
+using testing::utc;
+
+namespace {
+
+struct Fixture : testing::StationOnDisk {
+    core::MemberId lea = 0, hugo = 0, zoe = 0;
+    alloc::MachineId laser = 0;
+
+    Fixture() : StationOnDisk(utc("2026-12-01T09:00:00Z")) {  // a Tuesday, 10:00 in Paris
+        reopen();
+        lea = add_member("Léa", core::Role::member, "01").id;
+        hugo = add_member("Hugo", core::Role::member, "03").id;
+        zoe = add_member("Zoé", core::Role::member, "05").id;
+        alloc::Machine m;
+        m.name = "Laser";
+        m.rules.min_length = minutes{30};
+        m.rules.max_length = minutes{120};
+        auto r = station->call(AddMachine{m, std::nullopt});
+        REQUIRE(r);
+        laser = std::get<alloc::Machine>(*r).id;
+        REQUIRE(station->call(Authorise{laser, lea, true, std::nullopt}));
+        REQUIRE(station->call(Authorise{laser, hugo, true, std::nullopt}));
+        REQUIRE(station->call(Authorise{laser, zoe, true, std::nullopt}));
+        alloc::OpeningHours h;
+        for (auto& day : h.weekly) day = {alloc::DayWindow{9 * 60, 21 * 60}};
+        REQUIRE(station->call(SetHours{h, std::nullopt}));
+    }
+    Result book(core::MemberId who, const char* from, const char* to) {
+        return station->call(Book{laser, who, utc(from), utc(to), std::nullopt, false, std::nullopt});
+    }
+};
+
+}  // namespace
+
+TEST_CASE("first day: a no-show's release taken late still gives the queue a whole offer") {
+    Fixture f;
+    REQUIRE(f.book(f.lea, "2026-12-01T09:00:00Z", "2026-12-01T10:30:00Z"));  // 10:00-11:30, Léa does not come
+    REQUIRE(f.station->call(JoinQueue{f.hugo, alloc::QueueTarget{f.laser, std::nullopt}}));
+    // Nothing runs until 10:40: the release was due at 10:15, an offer made then would have
+    // lapsed at 10:25. The next program to open the station only reads.
+    f.clock.set(utc("2026-12-01T09:40:00Z"));
+    f.reopen();
+    auto snap = f.station->snapshot();
+    REQUIRE(snap->queue.size() == 1);
+    CHECK(snap->queue[0].entry.member == f.hugo);
+    CHECK(snap->queue[0].entry.offered == f.laser);
+    REQUIRE(snap->queue[0].entry.offer_expires);
+    CHECK(*snap->queue[0].entry.offer_expires == utc("2026-12-01T09:50:00Z"));
+    // Hugo's badge within the offer starts the machine.
+    f.clock.advance(minutes{5});
+    auto r = f.station->call(BadgeSeen{"03", "Laser"});
+    REQUIRE(r);
+    CHECK(std::get<AccessView>(*r).granted);
+}
+
+TEST_CASE("first day: a queue offer is made only when the member can take the minimum until it lapses") {
+    Fixture f;
+    // Léa uses the laser now; Zoé has booked it at 11:00.
+    REQUIRE(f.book(f.zoe, "2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z"));  // 11:00-12:00
+    REQUIRE(f.station->call(MachineAccess{f.laser, f.lea}));                // a walk-in session now
+    REQUIRE(f.station->call(JoinQueue{f.hugo, alloc::QueueTarget{f.laser, std::nullopt}}));
+    // Léa stops at 10:30: a walk-in from 10:30 could take 30 min before 11:00, but not from
+    // any moment of a 10-minute offer. No offer, and the queue says so.
+    f.clock.set(utc("2026-12-01T09:30:00Z"));
+    auto ended = f.station->call(BadgeSeen{"01", "Laser"});
+    REQUIRE(ended);
+    CHECK(std::get<AccessView>(*ended).ended);
+    auto snap = f.station->snapshot();
+    REQUIRE(snap->queue.size() == 1);
+    CHECK_FALSE(snap->queue[0].entry.offered);
+}
+
+TEST_CASE("first day: a queue offer says until when a tap may use the machine") {
+    Fixture f;
+    REQUIRE(f.book(f.zoe, "2026-12-01T11:00:00Z", "2026-12-01T12:00:00Z"));  // 12:00-13:00
+    REQUIRE(f.station->call(MachineAccess{f.laser, f.lea}));
+    REQUIRE(f.station->call(JoinQueue{f.hugo, alloc::QueueTarget{f.laser, std::nullopt}}));
+    f.clock.set(utc("2026-12-01T09:30:00Z"));
+    REQUIRE(f.station->call(BadgeSeen{"01", "Laser"}));
+    auto snap = f.station->snapshot();
+    REQUIRE(snap->queue.size() == 1);
+    CHECK(snap->queue[0].entry.offered == f.laser);
+    REQUIRE(snap->queue[0].usable_until);
+    CHECK(*snap->queue[0].usable_until == utc("2026-12-01T11:00:00Z"));  // up to Zoé's booking at 12:00
+    // A tap at the offer's last minute still gets the minimum.
+    f.clock.set(utc("2026-12-01T09:39:00Z"));
+    auto r = f.station->call(BadgeSeen{"03", "Laser"});
+    REQUIRE(r);
+    CHECK(std::get<AccessView>(*r).granted);
+}
