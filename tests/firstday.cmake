@@ -3,3 +3,7 @@
 # Included by tests/CMakeLists.txt.
 etabli_test(firstday_app_tests app firstday/test_firstday_station.cpp)
 target_link_libraries(firstday_app_tests PRIVATE etabli_db)
+
+etabli_test(firstday_cli_tests cli firstday/test_firstday_cli.cpp)
+target_include_directories(firstday_cli_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/cli)
+add_dependencies(firstday_cli_tests etabli)

@@ -4,7 +4,7 @@
 // [SECTION] Index
 //   [Helpers]   e-mails, subjects, member and badge readers (shared ones: store_support.hpp)
 //   [Open/load]
-//   [Members]   add_member, set_member_lang
+//   [Members]   add_member, set_member_lang, update_member
 //   [Badges]    add_badge, set_badge_status
 //   [Presence]  check_in, check_out, close_stale, log_refusal
 //   [Import]    import_members
@@ -269,6 +269,49 @@ std::expected<core::Member, Problem> SqliteStore::set_member_lang(core::MemberId
                                   Detail{}.add("lang", core::to_string(lang))));
         ETABLI_CHECK(tx->commit());
         m.lang = lang;
+        m.updated_at = at;
+        return m;
+    });
+}
+
+std::expected<core::Member, Problem> SqliteStore::update_member(core::MemberId id, const core::MemberDraft& d,
+                                                                std::optional<core::MemberId> actor, Timestamp at) {
+    return guarded([&]() -> std::expected<core::Member, Problem> {
+        ETABLI_TRY(tx, Transaction::begin(m_conn));
+        ETABLI_TRY(found, find_member(m_conn, id));
+        if (!*found) return std::unexpected(no_member(id));
+        core::Member m = std::move(**found);
+        auto email = lower_email(d.email);
+        if (email && email != m.email) {
+            ETABLI_TRY(owner, email_owner(m_conn, *email));
+            if (*owner && **owner != id)
+                return std::unexpected(core::problem("E-mail {0} is already used by {1}.", {*email, member_name(m_conn, **owner)}));
+        }
+        std::string changed;
+        auto note = [&](bool differs, const char* field) {
+            if (differs) changed += (changed.empty() ? "" : ",") + std::string(field);
+        };
+        note(m.display_name != d.display_name, "name");
+        note(m.email != email, "email");
+        note(m.role != d.role, "role");
+        note(m.valid_until != d.valid_until, "until");
+        note(m.lang != d.lang, "lang");
+        if (changed.empty()) return m;  // nothing changes, nothing is logged
+        ETABLI_TRY(st, m_conn.cached("UPDATE members SET display_name = ?1, email = ?2, role = ?3, valid_until = ?4, "
+                                     "lang = ?5, updated_at = ?6 WHERE id = ?7"));
+        (*st)->bind(1, d.display_name).bind(2, email).bind(3, core::to_string(d.role));
+        if (d.valid_until) (*st)->bind(4, core::format_date(*d.valid_until));
+        else (*st)->bind_null(4);
+        (*st)->bind(5, core::to_string(d.lang)).bind(6, ts(at)).bind(7, id);
+        ETABLI_CHECK((*st)->run());
+        ETABLI_CHECK(append_event(m_conn, at, actor, "member.edited", member_subject(id),
+                                  Detail{}.add("fields", changed).add("role", core::to_string(d.role))));
+        ETABLI_CHECK(tx->commit());
+        m.display_name = d.display_name;
+        m.email = email;
+        m.role = d.role;
+        m.valid_until = d.valid_until;
+        m.lang = d.lang;
         m.updated_at = at;
         return m;
     });

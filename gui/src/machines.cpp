@@ -697,14 +697,23 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
                 if (b->member == ui.for_member) my_booking_now = true;
                 else if (b->start <= v.clock.at) other_now = true;
             }
+            // Outside opening hours the station refuses a member's start: the button is not
+            // offered as if it would work, and the line under it says why.
+            const bool closed = v.clock.workshop_closed;
             ButtonOpts o;
-            o.tone = Tone::primary;
-            o.enabled = ok && m.status == alloc::MachineStatus::available && !mv->session &&
+            o.tone = closed ? Tone::normal : Tone::primary;
+            o.enabled = ok && !closed && m.status == alloc::MachineStatus::available && !mv->session &&
                         (my_booking_now || !other_now);
             at(side_x, y);
             if (button(v.tr("Start"), "start", ImVec2(side_w, action_h), o))
                 out.post(app::MachineAccess{m.id, ui.for_member});
             y += action_h + gap();
+            if (closed) {
+                at(side_x, y);
+                text_block(v.tr("The workshop is closed: machines start during opening hours."), "closed_why", side_w,
+                           Align::left, nullptr, colors::kMuted);
+                y = ImGui::GetCursorPosY() + gap();
+            }
             const alloc::QueuePlace* q = queue_place(s, ui.for_member, m.id);
             if (q) {
                 at(side_x, y);

@@ -50,7 +50,7 @@ std::string choice_label(const Tr& tr, const core::Repair& r) {
     if (r.category == 3) return tr("Bike light");
     if (r.category == 18) return tr("E-bike battery");
     if (r.category)
-        if (auto c = core::ords_category(*r.category)) return std::string(c->name);
+        if (auto c = core::ords_category(*r.category)) return tr(std::string(c->name));
     return "?";
 }
 

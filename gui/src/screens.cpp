@@ -430,32 +430,28 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         next = Next::knowhow;
     }
 
-    // Tiles: what the station will offer, shown now but disabled; hosts can enrol badges.
+    // Tiles: only what this member can do now (no "coming soon"); hosts can enrol badges.
     struct Tile {
         const char* msgid;
         const char* id;
-        bool enabled;
     };
-    // What works first, then what is coming.
-    std::vector<Tile> tiles{{"Book a machine", "book", true}};
+    std::vector<Tile> tiles{{"Book a machine", "book"}};
     if (core::can_host(v.member.role)) {
-        tiles.push_back({"Machines", "machines", true});
-        tiles.push_back({"Enrol a badge", "enrol", true});
+        tiles.push_back({"Machines", "machines"});
+        tiles.push_back({"Enrol a badge", "enrol"});
     }
-    for (const Tile& t : std::initializer_list<Tile>{{"Borrow a tool", "borrow", true},  // (#6)
-                                                     {"Repairs", "repairs", v.member.role != core::Role::member},  // (#8)
-                                                     {"Know-how", "knowhow", true},  // (#7)
-                                                     {"My skills", "skills", true}})  // (#7)
-        tiles.push_back(t);
+    tiles.push_back({"Borrow a tool", "borrow"});                                        // (#6)
+    if (v.member.role != core::Role::member) tiles.push_back({"Repairs", "repairs"});  // (#8) those who log repairs
+    tiles.push_back({"Know-how", "knowhow"});                                            // (#7)
+    tiles.push_back({"My skills", "skills"});                                            // (#7)
     // (#8) hosts correct forgotten check-outs; the tile says how many wait.
-    if (core::can_host(v.member.role)) tiles.push_back({"Check-outs to correct", "checkouts", true});
+    if (core::can_host(v.member.role)) tiles.push_back({"Check-outs to correct", "checkouts"});
     const float grid_y = ImGui::GetCursorPosY() + fs * 0.5f;
     const float grid_h = c.y + c.h - grid_y;
     const int cols = tiles.size() > 6 ? 4 : 3;
     const int rows = 2;
     const float tw = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
     const float tile_h = (grid_h - static_cast<float>(rows - 1) * gap()) / static_cast<float>(rows);
-    const std::string soon = v.tr("Coming soon");
     // The bold title font unless a word of a label would have to be cut in it (narrow
     // tiles: four columns on a small screen).
     ImFont* tile_font = title_font(v.fonts);
@@ -480,10 +476,8 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         const int row = static_cast<int>(i) / cols;
         at(c.x + static_cast<float>(col) * (tw + gap()), grid_y + static_cast<float>(row) * (tile_h + gap()));
         ButtonOpts o;
-        o.enabled = tiles[i].enabled;
-        o.tone = tiles[i].enabled ? Tone::selected : Tone::normal;
+        o.tone = Tone::selected;
         o.font = tile_font;
-        if (!tiles[i].enabled) o.caption = soon;
         if (std::string_view(tiles[i].id) == "checkouts" && v.checkouts_to_correct > 0)  // (#8)
             o.caption = v.tr.fmt("{0} waiting", {std::to_string(v.checkouts_to_correct)});
         if (button(v.tr(tiles[i].msgid), tiles[i].id, ImVec2(tw, tile_h), o)) {

@@ -74,6 +74,8 @@ TEST_CASE("a badge at a machine's reader starts and ends a session, and the hist
     testing::Cli cli;
     REQUIRE(cli({"init", "--demo"}).code == 0);
     const std::string printer = first_line(cli({"machine", "add", "--name", "Imprimante 3D"}).out);
+    REQUIRE(cli({"skill", "add", "Impression 3D"}).code == 0);  // open to all until a skill is required
+    REQUIRE(cli({"machine", "require", printer, "--skill", "Impression 3D"}).code == 0);
     REQUIRE(cli({"hours", "set", "mon-sun 00:00-24:00"}).code == 0);
     // Not authorised yet: refused with the rule.
     auto r = cli({"tap", "0001234567", "--reader", "Imprimante 3D"});

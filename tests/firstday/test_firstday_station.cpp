@@ -102,3 +102,35 @@ TEST_CASE("first day: a queue offer says until when a tap may use the machine") 
     REQUIRE(r);
     CHECK(std::get<AccessView>(*r).granted);
 }
+
+TEST_CASE("first day: a member whose membership ended cannot sign up, be marked present or be granted at a training") {
+    testing::StationOnDisk f(utc("2026-11-28T13:00:00Z"));  // Saturday, 14:00 in Paris
+    f.reopen();
+    const auto trainer = f.add_member("Marc", core::Role::volunteer).id;
+    const auto ines = f.add_member("Inès", core::Role::member, "07", core::Date{2026y / 10 / 3}).id;
+    const auto alice = f.add_member("Alice", core::Role::member).id;
+    core::Skill s;
+    s.name = "Dévoilage de roue";
+    auto sk = f.station->call(AddSkill{s, std::nullopt});
+    REQUIRE(sk);
+    const auto wheel = std::get<core::Skill>(*sk).id;
+    REQUIRE(f.station->call(GrantSkill{wheel, trainer, 3, std::nullopt, std::nullopt, ""}));
+    core::Training t;
+    t.skill = wheel;
+    t.trainer = trainer;
+    t.capacity = 4;
+    t.start = utc("2026-11-28T13:30:00Z");
+    t.end = t.start + hours{2};
+    t.level = 2;
+    auto tr = f.station->call(AddTraining{t, std::nullopt});
+    REQUIRE(tr);
+    const auto id = std::get<core::Training>(*tr).id;
+    const char* kEnded = "{0}'s membership ended on {1}: renew it with a host";
+    CHECK(f.station->call(TrainingSignup{id, ines, std::nullopt}).error().msgid == kEnded);
+    CHECK(f.station->call(TrainingAttendance{id, ines, trainer}).error().msgid == kEnded);
+    REQUIRE(f.station->call(TrainingAttendance{id, alice, trainer}));
+    f.clock.set(utc("2026-11-28T15:00:00Z"));
+    REQUIRE(f.station->call(TrainingGrant{id, trainer}));
+    CHECK(f.station->snapshot()->skills->effective(ines, wheel) == 0);
+    CHECK(f.station->snapshot()->skills->effective(alice, wheel) == 2);
+}

@@ -739,3 +739,17 @@ TEST_CASE("layout of the machine screens in French at 800x480, 1280x800 and 1920
         h.check_layout("host machine day (whole day)");
     }
 }
+
+TEST_CASE("booking: after closing time the machine page offers no start, and says why") {
+    MachinesHarness h;
+    h.open_booking();
+    h.tap("machines/1/open");
+    CHECK(h.item("machine/start").enabled);
+    CHECK_FALSE(h.has("machine/closed_why"));
+    h.snap.at = utc_at("2026-11-28T20:30:00Z");  // 21:30 in Paris: closed (21:00 every day here)
+    h.snap.local_hhmm = "21:30";
+    h.publish();
+    h.frame();
+    CHECK_FALSE(h.item("machine/start").enabled);
+    CHECK(h.label("machine/closed_why") == "L'atelier est fermé\u00a0: les machines démarrent pendant les heures d'ouverture.");
+}

@@ -121,7 +121,7 @@ TEST_CASE("member home after a check-in, in the member's language") {
     CHECK(h.label("home/borrow") == "Emprunter un outil");
     CHECK(h.item("home/borrow").enabled);  // the tool library (#6)
     CHECK(h.item("home/book").enabled);
-    CHECK_FALSE(h.item("home/repairs").enabled);
+    CHECK_FALSE(h.has("home/repairs"));  // members do not log repairs: no tile, no "coming soon"
     CHECK(h.item("home/knowhow").enabled);  // (#7) know-how cards
     CHECK(h.item("home/skills").enabled);   // (#7) my skills, trainings, who can help
     CHECK_FALSE(h.has("home/enrol"));  // members do not enrol badges

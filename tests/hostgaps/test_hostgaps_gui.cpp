@@ -139,7 +139,7 @@ TEST_CASE("hostgaps: a refused correction is shown in French and the picker stay
                           {"Hugo Bernard", "2026-11-28", "10:05"}));
     CHECK(h.kiosk.checkouts_ui().selected == 41);
     CHECK(h.label("checkouts/picker/message") ==
-          "Hugo Bernard a badgé de nouveau le 2026-11-28 à 10:05\u00a0: le départ doit être avant");
+          "Hugo Bernard a badgé de nouveau le 28/11/2026 à 10:05\u00a0: le départ doit être avant");
     h.check_layout("refused correction");
     // The message stays until the host changes the time.
     h.tap("checkouts/picker/plus15");

@@ -371,7 +371,8 @@ TEST_CASE("statistics: per month by status, fix rate, top problems, kilograms") 
     old.day = ymd(2025, 5, 1);
     rs.push_back(old);
 
-    const auto s = repair_stats(rs, 2026, std::nullopt);
+    const PiiStripper pii({"Léa Dubois"});
+    const auto s = repair_stats(rs, 2026, std::nullopt, pii);
     CHECK(s.total == 6);
     CHECK(s.fixed == 4);
     CHECK(s.fix_rate == doctest::Approx(4.0 / 5.0));  // unknown outcomes are left out
@@ -382,5 +383,22 @@ TEST_CASE("statistics: per month by status, fix rate, top problems, kilograms") 
     REQUIRE(!s.components.empty());
     CHECK(s.components[0].component == Component::wheel);
     CHECK(s.components[0].top_problems[0] == std::pair<std::string, int>{"crevaison", 2});
-    CHECK(repair_stats(rs, 2026, 10u).total == 1);
+    CHECK(repair_stats(rs, 2026, 10u, pii).total == 1);
+}
+
+TEST_CASE("statistics: the top problems carry no name, e-mail address or phone number") {
+    std::vector<Repair> rs;
+    for (int i = 0; i < 3; ++i) {
+        auto r = bike(Component::wheel, RepairStatus::fixed);
+        r.problem = "appeler Léa Dubois au 06 12 34 56 78 ou lea.dubois@example.org";
+        rs.push_back(r);
+    }
+    const auto s = repair_stats(rs, 2026, std::nullopt, PiiStripper({"Léa Dubois"}));
+    REQUIRE(!s.components.empty());
+    REQUIRE(!s.components[0].top_problems.empty());
+    const std::string& top = s.components[0].top_problems[0].first;
+    CHECK(top.find("06 12") == std::string::npos);
+    CHECK(top.find("example.org") == std::string::npos);
+    CHECK(top.find("dubois") == std::string::npos);
+    CHECK(s.components[0].top_problems[0].second == 3);
 }

@@ -29,6 +29,8 @@ TEST_CASE("book, slots and queue join refused for a missing skill print the skil
     auto r = cli({"machine", "add", "--name", "Fraiseuse"});
     REQUIRE(r.code == 0);
     const std::string mill = first_line(r.out);
+    REQUIRE(cli({"skill", "add", "Fraiseuse"}).code == 0);  // a new machine is open until a skill is required
+    REQUIRE(cli({"machine", "require", "Fraiseuse", "--skill", "Fraiseuse"}).code == 0);
     REQUIRE(cli({"hours", "set", "mon-sun 00:00-24:00"}).code == 0);
     const std::string day = tomorrow();
 

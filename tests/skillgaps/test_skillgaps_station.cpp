@@ -47,11 +47,19 @@ struct Fixture : testing::StationOnDisk {
         m.rules.max_length = minutes{120};
         auto r = station->call(AddMachine{m, std::nullopt});
         REQUIRE(r);
-        return std::get<alloc::Machine>(*r).id;
+        const auto id = std::get<alloc::Machine>(*r).id;
+        // A new machine is open to all: these require a skill named after it, at level 2.
+        core::Skill sk;
+        sk.name = name;
+        auto made = station->call(AddSkill{sk, std::nullopt});
+        REQUIRE(made);
+        REQUIRE(station->call(RequireSkill{RequireSkill::Target::machine, id,
+                                           core::SkillRequirement{std::get<core::Skill>(*made).id, 2}, std::nullopt}));
+        return id;
     }
     core::SkillId skill_of(const std::string& name) {
         const auto* s = station->snapshot()->skills->find_name(name);
-        REQUIRE(s);  // a new machine requires a skill named after it
+        REQUIRE(s);
         return s->id;
     }
     void grant(core::SkillId s, core::MemberId m, int level) {

@@ -45,11 +45,12 @@ struct Fixture : testing::StationOnDisk {
         alloc::OpeningHours h;
         for (auto& day : h.weekly) day = {alloc::DayWindow{0, 24 * 60}};
         REQUIRE(station->call(SetHours{h, std::nullopt}));
+        CHECK_FALSE(station->snapshot()->skills->machines.contains(laser));  // open until a skill is required
+        REQUIRE(station->call(Authorise{laser, lea, true, std::nullopt}));  // level 2, as before
         const auto* s = station->snapshot()->skills->find_name("Laser");
-        REQUIRE(s);  // a new machine requires a skill named after it
+        REQUIRE(s);  // the first authorisation requires a skill named after the machine
         laser_skill = s->id;
         CHECK(station->snapshot()->skills->machines.at(laser) == core::SkillRequirement{laser_skill, 2});
-        REQUIRE(station->call(Authorise{laser, lea, true, std::nullopt}));  // level 2, as before
         grant(camille, 3);
         grant(hugo, 1);
     }

@@ -71,6 +71,11 @@ TEST_CASE("the tool library from the command line") {
     const auto loans = testing::read_file(cli.dir / "loans.csv");
     CHECK(testing::lines(loans) == 3);  // header + 2 loans
     CHECK(has(loans, "Clé dynamométrique"));
+    // One language and one clock: French values, local times, no UTC "Z" stamps.
+    CHECK_FALSE(has(loans, "held"));
+    CHECK_FALSE(has(loans, "kept"));
+    CHECK_FALSE(has(loans, "Z,"));
+    CHECK((has(loans, "caution") || has(loans, "sans caution")));
     r = cli({"export", "overdue", "--out", (cli.dir / "overdue.csv").string()});
     REQUIRE(r.code == 0);
     CHECK(testing::lines(testing::read_file(cli.dir / "overdue.csv")) == 1);

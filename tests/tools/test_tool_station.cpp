@@ -229,9 +229,11 @@ TEST_CASE("inventory: tags unique, numbered tags, retire, import all or nothing,
     dup.tag.clear();
     auto r = f.station->call(AddTool{dup, std::nullopt});
     REQUIRE(r);
-    CHECK(std::get<core::Tool>(*r).tag == "T0002");
+    CHECK(std::get<core::Tool>(*r).tag == "T0001");  // the first untagged tool, whatever came before
     CHECK(f.msg(f.station->call(AddTool{dup, f.lea})).find("Only a host") != std::string::npos);
-    REQUIRE(f.station->call(AddTool{dup, f.camille}));
+    auto second = f.station->call(AddTool{dup, f.camille});
+    REQUIRE(second);
+    CHECK(std::get<core::Tool>(*second).tag == "T0002");
 
     REQUIRE(f.lend({a.id}, f.lea));
     CHECK(f.msg(f.station->call(RetireTool{a.id, std::nullopt})).find("on loan") != std::string::npos);
@@ -395,4 +397,38 @@ TEST_CASE("cancelling a reservation: own or by a host; a held tool passes to the
     auto snap = f.station->snapshot();
     CHECK(snap->tools->reservations.empty());
     reserve(truing.id, f.lea, false, core::Date{2026y / 12 / 11}, core::Date{2026y / 12 / 11});
+}
+
+TEST_CASE("a waiting-list hold stops the day before another member's date reservation") {
+    Fixture f;
+    const auto truing = f.tool("Centreur", "CENTREUR", 7);
+    REQUIRE(f.lend({truing.id}, f.lea, 1));  // due Wednesday 2
+    REQUIRE(f.station->call(ReserveTool{truing.id, f.max, true, {}, {}, std::nullopt}));  // Max waits
+    // Camille has reserved it from Thursday 3 to Saturday 5 December.
+    REQUIRE(f.station->call(ReserveTool{truing.id, f.camille, false, core::Date{2026y / 12 / 3}, core::Date{2026y / 12 / 5},
+                                        std::nullopt}));
+    REQUIRE(f.give_back(truing.id));  // Tuesday 1: a 3-day hold would run into Camille's days
+    const auto data = f.store->load_tools();
+    REQUIRE(data);
+    bool held = false;
+    for (const auto& r : data->reservations)
+        if (r.tool == truing.id && r.member == f.max && r.state == core::ReservationState::held) {
+            held = true;
+            REQUIRE(r.held_until);
+            CHECK(*r.held_until == core::Date{2026y / 12 / 2});
+        }
+    CHECK(held);
+}
+
+TEST_CASE("no waiting-list hold while another member's date reservation runs") {
+    Fixture f;
+    const auto truing = f.tool("Centreur", "CENTREUR", 7);
+    REQUIRE(f.lend({truing.id}, f.lea, 1));
+    REQUIRE(f.station->call(ReserveTool{truing.id, f.max, true, {}, {}, std::nullopt}));
+    REQUIRE(f.station->call(ReserveTool{truing.id, f.camille, false, core::Date{2026y / 12 / 3}, core::Date{2026y / 12 / 5},
+                                        std::nullopt}));
+    f.days_later(2);  // Thursday 3: Camille's days have begun, Léa brings it back a day late
+    REQUIRE(f.give_back(truing.id));
+    CHECK(f.find(truing.id).status != core::ToolStatus::reserved);
+    CHECK(f.lend({truing.id}, f.camille));  // hers to take
 }

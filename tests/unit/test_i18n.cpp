@@ -179,3 +179,15 @@ TEST_CASE("every message of the station, the storage, the command line and the k
     MESSAGE(checked << " messages checked");
     CHECK(checked > 50);
 }
+
+TEST_CASE("French messages write dates as a French reader does; English keeps ISO dates") {
+    Translations tr;
+    tr.fr.merge(*parse_po("msgid \"Membership expired on {0}: renew it with a host\"\n"
+                          "msgstr \"Adhésion expirée le {0} : renouvelez-la auprès d'un animateur\"\n"));
+    const Problem p = problem("Membership expired on {0}: renew it with a host", {"2026-10-03"});
+    CHECK(tr.render(Lang::fr, p) == "Adhésion expirée le 03/10/2026 : renouvelez-la auprès d'un animateur");
+    CHECK(tr.render(Lang::en, p) == "Membership expired on 2026-10-03: renew it with a host");
+    CHECK(tr.render(Lang::fr, problem("{0} is already past", {"2026-12-01 14:00"})) == "01/12/2026 14:00 is already past");
+    CHECK(tr.render(Lang::fr, problem("{0}", {"2026-12-01T14:00"})) == "2026-12-01T14:00");  // not a shown date
+    CHECK(tr.render(Lang::fr, problem("{0}", {"T2026-12-01"})) == "T2026-12-01");
+}

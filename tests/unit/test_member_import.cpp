@@ -539,3 +539,25 @@ TEST_CASE("import: every message of the parser has a French translation") {
         CHECK(catalog->lookup(id) != id);
     }
 }
+
+TEST_CASE("the usual French spellings of an end of membership are read; other columns are listed, or refused with strict") {
+    for (const char* header : {"Date de fin d'adhésion", "Fin de cotisation", "Expire le", "Valable jusqu'au",
+                               "Date d'échéance", "Fin d’adhésion", "DATE DE FIN D'ADHESION", "Membership end"}) {
+        CAPTURE(header);
+        const std::string csv = std::string("Nom;Prénom;") + header + ";Téléphone\nDubois;Léa;31/12/2026;06 12 34 56 78\n";
+        auto r = parse_member_csv(csv, ImportOptions{});
+        REQUIRE(r);
+        REQUIRE(r->rows.size() == 1);
+        REQUIRE(r->rows[0].draft.valid_until);
+        CHECK(*r->rows[0].draft.valid_until == Date{2026y / 12 / 31});
+        CHECK(r->ignored == std::vector<std::string>{"Téléphone"});
+    }
+    // With strict, a column that nothing reads refuses the file, and names it.
+    ImportOptions strict;
+    strict.strict = true;
+    auto refused = parse_member_csv("Nom;Prénom;Fin d'adhésion;Téléphone\nDubois;Léa;31/12/2026;06\n", strict);
+    REQUIRE_FALSE(refused);
+    REQUIRE(refused.error().size() == 1);
+    CHECK(refused.error()[0].problem.args[0] == "\"Téléphone\"");
+    CHECK(parse_member_csv("Nom;Prénom;Fin d'adhésion\nDubois;Léa;31/12/2026\n", strict));
+}

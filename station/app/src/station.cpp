@@ -302,7 +302,7 @@ Result Station::handle(const Command& c) {
     return std::visit(
         [&](const auto& cmd) -> Result {
             using T = std::decay_t<decltype(cmd)>;
-            if constexpr (std::is_same_v<T, AddMachine> || std::is_same_v<T, SetMachineStatus> ||
+            if constexpr (std::is_same_v<T, AddMachine> || std::is_same_v<T, EditMachine> || std::is_same_v<T, SetMachineStatus> ||
                           std::is_same_v<T, Authorise> || std::is_same_v<T, SetHours> || std::is_same_v<T, Book> ||
                           std::is_same_v<T, CancelBooking> || std::is_same_v<T, FindSlots> || std::is_same_v<T, ListBookings> ||
                           std::is_same_v<T, JoinQueue> || std::is_same_v<T, LeaveQueue> ||
@@ -353,6 +353,17 @@ Result Station::handle(const Command& c) {
                 if (!b) return st.failed(b.error());
                 st.edit_directory().badges[b->uid] = *b;
                 return *b;
+            } else if constexpr (std::is_same_v<T, EditMember>) {
+                if (!st.directory->find(cmd.member))
+                    return std::unexpected(problem("No member has the number {0}", {std::to_string(cmd.member)}));
+                if (auto p = st.require_host(cmd.actor, "Only a host can change a member")) return std::unexpected(*p);
+                if (auto v = core::validate_draft(cmd.draft); !v) return std::unexpected(v.error());
+                auto m = m_store.update_member(cmd.member, cmd.draft, cmd.actor, now);
+                if (!m) return m.error().kind == core::Problem::Kind::storage ? st.failed(m.error()) : std::unexpected(m.error());
+                st.edit_directory().members[m->id] = *m;
+                if (st.engine) st.engine->upsert_member(alloc::MemberInfo::of(*m));
+                if (st.last_tap && st.last_tap->member && st.last_tap->member->id == m->id) st.last_tap->member = *m;
+                return *m;
             } else if constexpr (std::is_same_v<T, SetMemberLang>) {
                 if (!st.directory->find(cmd.member)) return std::unexpected(problem("No member has the number {0}", {std::to_string(cmd.member)}));
                 auto m = m_store.set_member_lang(cmd.member, cmd.lang, now);
@@ -672,6 +683,18 @@ Result Station::handle_alloc(const Command& c) {
                 if (!r) return r;
                 if (auto s = skills_machine_added(m, cmd.actor); !s) return st.failed(s.error());  // (#7)
                 return *engine.machine(id);
+            } else if constexpr (std::is_same_v<T, EditMachine>) {
+                if (auto p = st.require_host(cmd.actor, "Only a host can change machines")) return std::unexpected(*p);
+                const auto* current = engine.machine(cmd.machine.id);
+                if (!current) return std::unexpected(problem("No machine has the number {0}", {std::to_string(cmd.machine.id)}));
+                alloc::Machine m = cmd.machine;
+                if (auto it = st.machine_by_name.find(State::lower(m.name)); it != st.machine_by_name.end() && it->second != m.id)
+                    return std::unexpected(problem("A machine is already called {0}", {m.name}));
+                m.status = current->status;          // SetMachineStatus changes it
+                m.authorised = current->authorised;  // the skills decide it
+                auto r = commit(engine.set_machine(m, now), stored_actor(cmd.actor));
+                if (!r) return r;
+                return *engine.machine(m.id);
             } else if constexpr (std::is_same_v<T, SetMachineStatus>) {
                 auto r = commit(engine.set_status(cmd.machine, cmd.status, as_actor(cmd.actor), now), stored_actor(cmd.actor));
                 if (!r) return r;

@@ -130,6 +130,13 @@ Result Station::handle_know(const Command& c) {
         return !actor || *actor == member || is_host(actor);
     };
     auto no_member = [](core::MemberId id) { return problem("No member has the number {0}", {num(id)}); };
+    // A membership that ended refuses trainings as it refuses every other action.
+    const auto today = m_calendar.local_day(now);
+    auto lapsed = [&](core::MemberId id) -> std::optional<Problem> {
+        const auto* m = dir.find(id);
+        if (!m || !m->valid_until || !(*m->valid_until < today)) return std::nullopt;
+        return problem("{0}'s membership ended on {1}: renew it with a host", {m->display_name, core::format_date(*m->valid_until)});
+    };
     auto no_training = [](core::TrainingId id) { return problem("No training has the number {0}", {num(id)}); };
     auto no_skill = [](core::SkillId id) { return problem("No skill has the number {0}", {num(id)}); };
     auto present_now = [&](core::MemberId m) {
@@ -143,9 +150,10 @@ Result Station::handle_know(const Command& c) {
         const auto* trainer = dir.find(t.trainer);
         if (!trainer) return no_member(t.trainer);
         const core::Signer signer{trainer->id, trainer->role, skills.effective(trainer->id, t.skill)};
-        for (auto m : attendees)
+        for (auto m : attendees) {
             if (auto ok = core::check_grant(skill, skills.name(t.skill), m, t.level, signer, trainer->display_name); !ok)
                 return ok.error();
+        }
         // All grants and the training's mark in one transaction of the skills part (its memory
         // and gates follow): a storage failure part-way writes none. The checks above make a
         // refusal there a storage failure only (or a level changed since the last snapshot).
@@ -203,6 +211,7 @@ Result Station::handle_know(const Command& c) {
                 if (!dir.find(cmd.member)) return std::unexpected(no_member(cmd.member));
                 if (!self_or_host(cmd.actor, cmd.member))
                     return std::unexpected(problem("Only a host can sign up another member"));
+                if (auto p = lapsed(cmd.member)) return std::unexpected(*p);
                 auto& places = ks.places[cmd.training];
                 auto state = core::signup_decision(it->second, places, cmd.member, now);
                 if (!state) return std::unexpected(state.error());
@@ -249,6 +258,7 @@ Result Station::handle_know(const Command& c) {
                 if (cmd.actor && *cmd.actor != cmd.member && *cmd.actor != t.trainer && !is_host(cmd.actor))
                     return std::unexpected(problem("Only the trainer or a host can take attendance"));
                 if (t.granted_at) return std::unexpected(problem("This training is over: its levels were granted"));
+                if (auto p = lapsed(cmd.member)) return std::unexpected(*p);
                 if (!core::attendance_open(t, now))
                     return std::unexpected(problem("Attendance opens 30 minutes before the training and closes at its end"));
                 auto& places = ks.places[cmd.training];
@@ -280,7 +290,8 @@ Result Station::handle_know(const Command& c) {
                 if (now < t.start) return std::unexpected(problem("The training has not started yet"));
                 std::vector<core::MemberId> attendees;
                 for (const auto& s : ks.places[t.id])
-                    if (s.present_at && s.state != core::SignupState::cancelled && s.member != t.trainer)
+                    // A membership that ended since the attendance is not granted a level.
+                    if (s.present_at && s.state != core::SignupState::cancelled && s.member != t.trainer && !lapsed(s.member))
                         attendees.push_back(s.member);
                 if (attendees.empty()) return std::unexpected(problem("Nobody was marked present at this training"));
                 if (auto refused = grant_levels(t, attendees, cmd.actor)) return std::unexpected(*refused);

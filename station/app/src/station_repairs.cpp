@@ -257,7 +257,9 @@ void Station::publish_repairs(Snapshot& snap) {
     std::erase_if(rs.roles, [&](const auto& kv) { return open_presence(kv.first) == nullptr; });
     std::erase_if(rs.recent, [&](const core::Repair& r) { return now - r.logged_at > hours{24}; });
     if (rs.stats_dirty) {
-        rs.stats = core::repair_stats(rs.repairs, rs.year, std::nullopt);
+        std::vector<std::string> names;
+        for (const auto& [id, m] : directory().members) names.push_back(m.display_name);
+        rs.stats = core::repair_stats(rs.repairs, rs.year, std::nullopt, core::PiiStripper(names));
         rs.stats_dirty = false;
     }
     snap.recent_repairs.assign(rs.recent.rbegin(), rs.recent.rend());

@@ -470,6 +470,14 @@ std::expected<void, Problem> Station::skills_machine_added(const alloc::Machine&
     if (!m_skills || !eng) return {};
     SkillsState& ss = *m_skills;
     if (ss.machines.contains(m.id)) return {};
+    // A machine is open to every member until a skill is required (machine require, or the
+    // first machine authorise, which makes one after its name). A list given with the machine
+    // is such a start: the machine's skill at level 2, granted to them.
+    if (m.authorised.empty()) {
+        eng->set_authorised(m.id, allowed_on(ss, m_calendar, directory(), m.id, m_calendar.local_day(m_clock.now())));
+        ss.dirty = true;
+        return {};
+    }
     const auto now = m_clock.now();
     SkillChanges ch;
     const core::SkillRequirement req{skill_named_after(ss, ch, m.name, "machine", now), core::kLevelAutonomous};

@@ -187,9 +187,10 @@ std::string num(std::int64_t v) { return std::to_string(v); }
 
 core::Date plus_days(core::Date d, int n) { return core::Date{sys_days{d} + days{n}}; }
 
-// A tool without a tag is numbered T0001, T0002… skipping tags already used.
-std::string next_tag(const std::map<std::string, core::ToolId>& used, core::ToolId id) {
-    for (std::int64_t n = id;; ++n) {
+// A tool without a tag gets the first free number of T0001, T0002… (its id would skip the
+// numbers of tools that came with tags of their own).
+std::string next_tag(const std::map<std::string, core::ToolId>& used, core::ToolId) {
+    for (std::int64_t n = 1;; ++n) {
         std::string digits = std::to_string(n);
         while (digits.size() < 4) digits.insert(digits.begin(), '0');
         std::string tag = "T" + digits;

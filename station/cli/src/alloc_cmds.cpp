@@ -1,5 +1,6 @@
 // The allocation commands of the command line (see alloc_cmds.hpp). Layer: cli.
 #include "alloc_cmds.hpp"
+#include "export_files.hpp"
 
 #include <etabli/alloc/hours_text.hpp>
 
@@ -7,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <limits>
+#include <map>
 
 namespace etabli::cli {
 
@@ -68,6 +71,9 @@ json machine_json(const app::MachineView& v) {
            {"buffer_min", m.rules.buffer_after.count()},
            {"ahead_days", m.rules.ahead_days},
            {"quota_hours_week", m.rules.quota_per_week ? json(static_cast<double>(m.rules.quota_per_week->count()) / 60.0) : json(nullptr)},
+           {"host_loss", m.rules.host_loss.kind == alloc::HostLossPolicy::Kind::cut ? std::string("cut")
+                         : (m.rules.host_loss.kind == alloc::HostLossPolicy::Kind::grace ? "grace:" : "until-idle:") +
+                               std::to_string(m.rules.host_loss.seconds.count())},
            {"in_use", v.session.has_value()},
            {"power", v.power}};
     if (v.session) j["until_local"] = v.until_hhmm;
@@ -92,10 +98,35 @@ std::expected<alloc::HostLossPolicy, core::Problem> parse_host_loss(const std::s
     return std::unexpected(problem("--host-loss takes cut, grace:SECONDS or until-idle:MAX_SECONDS (got \"{0}\")", {s}));
 }
 
+// Why a session ended, in words.
+std::string session_end_text(const Context& ctx, alloc::SessionEnd e) {
+    switch (e) {
+        case alloc::SessionEnd::badge: return ctx.t("badge at the machine");
+        case alloc::SessionEnd::host: return ctx.t("ended by a host");
+        case alloc::SessionEnd::allowed_end: return ctx.t("allowed time over");
+        case alloc::SessionEnd::fault: return ctx.t("controller fault");
+        case alloc::SessionEnd::station_down: return ctx.t("station stopped");
+    }
+    return "";
+}
+
+// A host-loss policy in words, in the command's language.
+std::string host_loss_text(const Context& ctx, const alloc::HostLossPolicy& p) {
+    const auto n = std::to_string(p.seconds.count());
+    switch (p.kind) {
+        case alloc::HostLossPolicy::Kind::cut: return ctx.t("the power is cut at once (cut)");
+        case alloc::HostLossPolicy::Kind::grace:
+            return core::fill_placeholders(ctx.t("the machine runs on for {0} s, then is cut (grace:{0})"), {n});
+        case alloc::HostLossPolicy::Kind::until_idle:
+            return core::fill_placeholders(ctx.t("the machine runs until it is idle, at most {0} s (until-idle:{0})"), {n});
+    }
+    return "";
+}
+
 }  // namespace
 
 AllocCommands::AllocCommands(CLI::App& app) {
-    auto* machine = app.add_subcommand("machine", "Machines: add, list, show, set, authorise, revoke");
+    auto* machine = app.add_subcommand("machine", "Machines: add, list, show, set, clear-fault, authorise, revoke");
     machine->require_subcommand(1);
     m_machine_add = machine->add_subcommand("add", "Add a machine; prints its number");
     m_machine_add->add_option("--name", m_add.name, "Name shown on the board")->required();
@@ -112,9 +143,12 @@ AllocCommands::AllocCommands(CLI::App& app) {
     m_machine_list = machine->add_subcommand("list", "List the machines");
     m_machine_show = machine->add_subcommand("show", "Show one machine");
     m_machine_show->add_option("MACHINE", m_machine, "Number or name")->required();
-    m_machine_set = machine->add_subcommand("set", "Change a machine's status");
+    m_machine_set = machine->add_subcommand("set", "Change a machine's status or host-loss policy");
     m_machine_set->add_option("MACHINE", m_machine, "Number or name")->required();
-    m_machine_set->add_option("--status", m_status, "available, maintenance or out-of-order")->required();
+    m_machine_set->add_option("--status", m_status, "available, maintenance or out-of-order");
+    m_machine_set->add_option("--host-loss", m_set_host_loss, "When the station disappears: cut, grace:SECONDS, until-idle:MAX_SECONDS");
+    m_machine_clear_fault = machine->add_subcommand("clear-fault", "Clear a controller's contact fault once the machine was checked");
+    m_machine_clear_fault->add_option("MACHINE", m_machine, "Number or name")->required();
     m_machine_auth = machine->add_subcommand("authorise", "Allow a member to use a machine");
     m_machine_auth->add_option("MACHINE", m_machine, "Number or name")->required();
     m_machine_auth->add_option("--member", m_member, "Member number")->required();
@@ -172,14 +206,19 @@ AllocCommands::AllocCommands(CLI::App& app) {
     m_queue_leave->add_option("MACHINE", m_machine, "Number or name")->required();
     m_queue_leave->add_option("--member", m_member, "Member number")->required();
 
-    m_sessions = app.add_subcommand("sessions", "Machine sessions of a day (usage history)");
+    m_sessions = app.add_subcommand("sessions", "Machine sessions (usage history), with durations and totals");
     m_sessions->add_option("--machine", m_machine, "Number or name");
     m_sessions->add_option("--day", m_day, "YYYY-MM-DD (default: today)");
+    m_sessions_member = m_sessions->add_option("--member", m_member, "Only this member's sessions");
+    m_sessions->add_option("--from", m_sessions_from, "First day, YYYY-MM-DD (with --to: a period)");
+    m_sessions->add_option("--to", m_sessions_to, "Last day, YYYY-MM-DD, included");
+    m_sessions->add_option("--csv", m_sessions_csv, "Also write the sessions to this CSV file (UTF-8)");
 }
 
 std::optional<int> AllocCommands::run(Context& ctx) {
     const bool any = m_machine_add->parsed() || m_machine_list->parsed() || m_machine_show->parsed() ||
                      m_machine_set->parsed() || m_machine_auth->parsed() || m_machine_revoke->parsed() ||
+                     m_machine_clear_fault->parsed() ||
                      m_hours_set->parsed() || m_hours_close->parsed() || m_hours_open->parsed() ||
                      m_hours_show->parsed() || m_book->parsed() || m_booking_list->parsed() ||
                      m_booking_cancel->parsed() || m_slots->parsed() || m_queue_join->parsed() ||
@@ -195,6 +234,22 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         if (m_add.slot <= 0 || m_add.min <= 0 || m_add.max < m_add.min || m_add.buffer < 0 || m_add.ahead < 0 ||
             m_add.quota_hours < 0 || m_add.max > 24 * 60 || m_add.quota_hours > 168)
             return ctx.fail(kBadInput, problem("Machine rules out of range: slot and lengths in minutes (max ≥ min > 0, max ≤ 1440), buffer ≥ 0, ahead ≥ 0, quota 0–168 h"));
+    }
+    std::optional<alloc::HostLossPolicy> set_host_loss;
+    std::optional<alloc::MachineStatus> set_status;
+    if (m_machine_set->parsed()) {
+        if (m_status.empty() && m_set_host_loss.empty())
+            return ctx.fail(kBadInput, problem("Say what to change: --status or --host-loss"));
+        if (!m_status.empty()) {
+            set_status = alloc::machine_status_from_string(m_status);
+            if (!set_status)
+                return ctx.fail(kBadInput, problem("Unknown status \"{0}\": use available, maintenance or out-of-order", {m_status}));
+        }
+        if (!m_set_host_loss.empty()) {
+            auto p = parse_host_loss(m_set_host_loss);
+            if (!p) return ctx.fail(kBadInput, p.error());
+            set_host_loss = *p;
+        }
     }
     std::optional<core::Date> day;
     if (!m_day.empty()) {
@@ -272,19 +327,48 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         }
         return kDone;
     }
-    if (m_machine_show->parsed() || m_machine_set->parsed() || m_machine_auth->parsed() || m_machine_revoke->parsed()) {
+    if (m_machine_show->parsed() || m_machine_set->parsed() || m_machine_auth->parsed() || m_machine_revoke->parsed() ||
+        m_machine_clear_fault->parsed()) {
         auto id = machine_id();
         if (!id) return fail(id.error());
+        std::string name;
+        for (const auto& v : snap->machines)
+            if (v.machine.id == *id) name = v.machine.name;
         if (m_machine_set->parsed()) {
-            auto st = alloc::machine_status_from_string(m_status);
-            if (!st) return ctx.fail(kBadInput, problem("Unknown status \"{0}\": use available, maintenance or out-of-order", {m_status}));
-            if (auto r = station.call(app::SetMachineStatus{*id, *st, std::nullopt}); !r) return fail(r.error());
+            if (set_host_loss) {
+                alloc::Machine m;
+                for (const auto& v : snap->machines)
+                    if (v.machine.id == *id) m = v.machine;
+                m.rules.host_loss = *set_host_loss;
+                if (auto r = station.call(app::EditMachine{m, std::nullopt}); !r) return fail(r.error());
+            }
+            if (set_status)
+                if (auto r = station.call(app::SetMachineStatus{*id, *set_status, std::nullopt}); !r) return fail(r.error());
+        } else if (m_machine_clear_fault->parsed()) {
+            if (auto r = station.call(app::ClearMachineFault{*id, std::nullopt}); !r) return fail(r.error());
+            if (!ctx.json) {
+                std::cout << core::fill_placeholders(ctx.t("Contact fault cleared on {0}"), {name}) << '\n';
+                return kDone;
+            }
         } else if (m_machine_auth->parsed() || m_machine_revoke->parsed()) {
             if (auto r = station.call(app::Authorise{*id, m_member, m_machine_auth->parsed(), std::nullopt}); !r)
                 return fail(r.error());
+            if (!ctx.json) {
+                const auto* who = station.snapshot()->directory->find(m_member);
+                const std::string member_name = who ? who->display_name : std::to_string(m_member);
+                std::cout << core::fill_placeholders(ctx.t(m_machine_auth->parsed() ? "{0} may use {1}" : "{0} may no longer use {1}"),
+                                                     {member_name, name})
+                          << '\n';
+                return kDone;
+            }
         }
         for (const auto& v : station.snapshot()->machines)
-            if (v.machine.id == *id) print_machine(v);
+            if (v.machine.id == *id) {
+                print_machine(v);
+                if (!ctx.json && (m_machine_show->parsed() || m_machine_set->parsed()))
+                    std::cout << "      " << ctx.t("If the station disappears:") << ' ' << host_loss_text(ctx, v.machine.rules.host_loss)
+                              << '\n';
+            }
         return kDone;
     }
 
@@ -464,32 +548,91 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         return kDone;
     }
     if (m_sessions->parsed()) {
-        const auto d = day.value_or(cal.local_day(ctx.clock.now()));
-        const auto from = cal.day_start(d);
-        const auto to = cal.day_start(core::Date{sys_days{d} + days{1}});
-        auto rows = ctx.store->sessions_between(from, to, 10000);
-        if (!rows) return ctx.fail(kStorage, rows.error());
+        // The period: --day, or --from/--to (either alone: that one day), else today.
+        auto date_arg = [&](const std::string& text) -> std::expected<core::Date, core::Problem> {
+            if (auto d = core::parse_date(text)) return *d;
+            return std::unexpected(problem("\"{0}\" is not a date: write YYYY-MM-DD, e.g. 2027-09-30", {text}));
+        };
+        core::Date first = day.value_or(cal.local_day(ctx.clock.now())), last = first;
+        if (!m_sessions_from.empty() || !m_sessions_to.empty()) {
+            if (day) return ctx.fail(kBadInput, problem("Give --day, or --from and --to, not both"));
+            auto f = date_arg(m_sessions_from.empty() ? m_sessions_to : m_sessions_from);
+            auto t = date_arg(m_sessions_to.empty() ? m_sessions_from : m_sessions_to);
+            if (!f) return ctx.fail(kBadInput, f.error());
+            if (!t) return ctx.fail(kBadInput, t.error());
+            if (sys_days{*t} < sys_days{*f}) return ctx.fail(kBadInput, problem("--to comes before --from: check the days"));
+            first = *f;
+            last = *t;
+        }
         std::optional<alloc::MachineId> only;
         if (!m_machine.empty()) {
             auto id = machine_id();
             if (!id) return fail(id.error());
             only = *id;
         }
+        if (m_sessions_member->count() && !snap->directory->find(m_member))
+            return ctx.fail(kBadInput, problem("No member has the number {0}", {std::to_string(m_member)}));
+        const auto now = ctx.clock.now();
+        // The store belongs to the station thread while it runs: stop it, then read.
+        station.stop();
+        auto rows = ctx.store->sessions_between(cal.day_start(first), cal.day_start(core::Date{sys_days{last} + days{1}}),
+                                                std::numeric_limits<std::size_t>::max());
+        if (!rows) return ctx.fail(kStorage, rows.error());
+        std::map<alloc::MachineId, std::string> name_of;
+        for (const auto& v : snap->machines) name_of[v.machine.id] = v.machine.name;
+        auto member_name = [&](core::MemberId id) {
+            const auto* who = snap->directory->find(id);
+            return who ? who->display_name : "#" + std::to_string(id);
+        };
+        auto hm = [](seconds d) { return fmt::format("{}:{:02}", d.count() / 3600, d.count() % 3600 / 60); };
+        std::vector<alloc::Session> kept;
+        for (auto& s : *rows)
+            if ((!only || s.machine == *only) && (!m_sessions_member->count() || s.member == m_member)) kept.push_back(s);
+        std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.started < b.started; });
+        std::map<std::string, seconds> by_machine, by_member;
         json arr = json::array();
-        for (const auto& s : *rows) {
-            if (only && s.machine != *only) continue;
-            const auto* who = snap->directory->find(s.member);
+        std::string csv = "\xEF\xBB\xBF" + csv_line({ctx.t("Session"), ctx.t("Machine"), ctx.t("Member number"), ctx.t("Member"),
+                                                     ctx.t("Start"), ctx.t("End"), ctx.t("Minutes"), ctx.t("End reason")});
+        for (const auto& s : kept) {
+            const auto length = duration_cast<seconds>(s.ended.value_or(now) - s.started);
+            by_machine[name_of[s.machine]] += length;
+            by_member[member_name(s.member)] += length;
+            const std::string reason = s.end_reason ? session_end_text(ctx, *s.end_reason) : "";
+            csv += csv_line({std::to_string(s.id), name_of[s.machine], std::to_string(s.member), member_name(s.member),
+                            local_text(cal, s.started), s.ended ? local_text(cal, *s.ended) : "",
+                            std::to_string(length.count() / 60), reason});
             if (ctx.json) {
-                json j{{"id", s.id}, {"machine", s.machine}, {"member", s.member}, {"started", core::format_timestamp(s.started)}};
+                json j{{"id", s.id}, {"machine", s.machine}, {"member", s.member}, {"started", core::format_timestamp(s.started)},
+                       {"start_local", local_text(cal, s.started)}, {"minutes", length.count() / 60}};
                 if (s.ended) j["ended"] = core::format_timestamp(*s.ended);
+                if (s.ended) j["end_local"] = local_text(cal, *s.ended);
                 if (s.end_reason) j["end_reason"] = alloc::to_string(*s.end_reason);
                 arr.push_back(j);
             } else {
-                std::cout << fmt::format("{}-{}  {:>4}  {}\n", cal.local_hhmm(s.started), s.ended ? cal.local_hhmm(*s.ended) : "…",
-                                         s.machine, who ? who->display_name : "?");
+                const bool one_day = first == last;
+                std::cout << fmt::format("{}{}-{}  {:>6}  {:<20} {}\n", one_day ? "" : core::format_date(cal.local_day(s.started)) + " ",
+                                         cal.local_hhmm(s.started), s.ended ? cal.local_hhmm(*s.ended) : "…", hm(length),
+                                         name_of[s.machine], member_name(s.member));
             }
         }
-        if (ctx.json) std::cout << arr.dump() << '\n';
+        if (!m_sessions_csv.empty()) {
+            if (auto p = write_whole(m_sessions_csv, csv)) return ctx.fail(kBadInput, *p);
+        }
+        if (ctx.json) {
+            json totals{{"machines", json::object()}, {"members", json::object()}};
+            for (const auto& [n, d] : by_machine) totals["machines"][n] = d.count() / 60;
+            for (const auto& [n, d] : by_member) totals["members"][n] = d.count() / 60;
+            std::cout << json{{"sessions", arr}, {"total_minutes", totals}}.dump() << '\n';
+            return kDone;
+        }
+        if (kept.empty()) {
+            std::cout << ctx.t("No session in this period.") << '\n';
+            return kDone;
+        }
+        std::cout << ctx.t("Total per machine:") << '\n';
+        for (const auto& [n, d] : by_machine) std::cout << fmt::format("  {:>6}  {}\n", hm(d), n);
+        std::cout << ctx.t("Total per member:") << '\n';
+        for (const auto& [n, d] : by_member) std::cout << fmt::format("  {:>6}  {}\n", hm(d), n);
         return kDone;
     }
     return std::nullopt;

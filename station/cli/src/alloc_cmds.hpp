@@ -26,6 +26,9 @@ private:
         double quota_hours = 0;
         bool quota_pool = false;
     } m_add;
+    std::string m_set_host_loss;  // machine set --host-loss
+    std::string m_sessions_from, m_sessions_to, m_sessions_csv;
+    CLI::Option* m_sessions_member = nullptr;
     std::string m_machine, m_status, m_reason, m_from, m_to, m_day, m_weekly_until, m_pool;
     core::MemberId m_member = 0;
     int m_minutes = 0;
@@ -34,6 +37,7 @@ private:
     std::int64_t m_booking = 0;
 
     CLI::App *m_machine_add, *m_machine_list, *m_machine_show, *m_machine_set, *m_machine_auth, *m_machine_revoke;
+    CLI::App* m_machine_clear_fault;
     CLI::App *m_hours_set, *m_hours_close, *m_hours_open, *m_hours_show;
     CLI::App *m_book, *m_booking_list, *m_booking_cancel, *m_slots;
     CLI::App *m_queue_join, *m_queue_show, *m_queue_leave, *m_sessions;

@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <regex>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -142,6 +143,54 @@ int cmd_member_add(Context& ctx, const MemberAddArgs& a) {
     return kDone;
 }
 
+// member set: only the options given change; --until none removes the end of membership.
+struct MemberSetArgs {
+    core::MemberId id = 0;
+    std::optional<std::string> name, email, role, until, lang;
+};
+
+int cmd_member_set(Context& ctx, const MemberSetArgs& a) {
+    if (!a.name && !a.email && !a.role && !a.until && !a.lang)
+        return ctx.fail(kBadInput, problem("Say what to change: --name, --email, --role, --until or --lang"));
+    std::optional<core::Role> role;
+    if (a.role) {
+        role = core::role_from_string(*a.role);
+        if (!role) return ctx.fail(kBadInput, problem("Unknown role \"{0}\": use member, volunteer, host or admin", {*a.role}));
+    }
+    std::optional<core::Lang> lang;
+    if (a.lang) {
+        lang = core::lang_from_string(*a.lang);
+        if (!lang) return ctx.fail(kBadInput, problem("Unknown language \"{0}\": use fr or en", {*a.lang}));
+    }
+    std::optional<std::optional<core::Date>> until;
+    if (a.until) {
+        if (*a.until == "none" || *a.until == "aucune") {
+            until = std::optional<core::Date>{};
+        } else {
+            auto u = parse_until(*a.until);
+            if (!u) return ctx.fail(kBadInput, problem("\"{0}\" is not a date: write YYYY-MM-DD, e.g. 2027-09-30", {*a.until}));
+            until = *u;
+        }
+    }
+    if (auto code = ctx.open_station()) return *code;
+    const auto snap = ctx.station->snapshot();
+    const auto* m = snap->directory->find(a.id);
+    if (!m) return ctx.fail(kBadInput, problem("No member has the number {0}", {std::to_string(a.id)}));
+    core::MemberDraft d;
+    d.display_name = a.name.value_or(m->display_name);
+    d.email = a.email ? (a.email->empty() ? std::nullopt : std::optional<std::string>(*a.email)) : m->email;
+    d.role = role.value_or(m->role);
+    d.valid_until = until ? *until : m->valid_until;
+    d.lang = lang.value_or(m->lang);
+    if (auto v = core::validate_draft(d); !v) return ctx.fail(kBadInput, v.error());
+    auto r = ctx.station->call(app::EditMember{a.id, d, std::nullopt});
+    if (!r) return ctx.fail(r.error());
+    const auto& done = std::get<core::Member>(*r);
+    if (ctx.json) std::cout << json{{"id", done.id}}.dump() << '\n';
+    else std::cout << core::fill_placeholders(ctx.t("Member {0} ({1}) updated"), {std::to_string(done.id), done.display_name}) << '\n';
+    return kDone;
+}
+
 bool is_present(const app::Snapshot& s, core::MemberId id) {
     return std::any_of(s.present.begin(), s.present.end(), [&](const auto& p) { return p.id == id; });
 }
@@ -217,7 +266,7 @@ int cmd_badge_revoke(Context& ctx, const std::string& uid, bool lost) {
 }
 
 // A badge at a machine's reader: start or end a session there.
-int machine_tap(Context& ctx, const std::string& uid, const std::string& reader) {
+int machine_tap(Context& ctx, const std::string& uid, const std::string& reader, bool lang_given) {
     const auto snap = ctx.station->snapshot();
     std::optional<app::MachineView> machine;
     for (const auto& v : snap->machines) {
@@ -231,6 +280,9 @@ int machine_tap(Context& ctx, const std::string& uid, const std::string& reader)
     auto r = ctx.station->call(app::BadgeSeen{uid, "machine:" + std::to_string(machine->machine.id)});
     if (!r) return ctx.fail(r.error());
     const auto& a = std::get<app::AccessView>(*r);
+    // As a reader does: the member's own language, unless --lang asked for another.
+    if (const auto* who = a.member ? ctx.station->snapshot()->directory->find(a.member) : nullptr; who && !lang_given)
+        ctx.lang = who->lang;
     std::string message;
     if (a.granted) message = core::fill_placeholders(ctx.t("{0} on until {1}"), {machine->machine.name, a.until_hhmm});
     else if (a.ended) message = core::fill_placeholders(ctx.t("{0}: session ended"), {machine->machine.name});
@@ -245,13 +297,15 @@ int machine_tap(Context& ctx, const std::string& uid, const std::string& reader)
     return a.granted || a.ended ? kDone : kRefused;
 }
 
-int cmd_tap(Context& ctx, const std::string& uid, const std::string& reader) {
+// `lang_given`: --lang was on the command line; else the member is answered in their language.
+int cmd_tap(Context& ctx, const std::string& uid, const std::string& reader, bool lang_given) {
     if (auto u = core::normalize_uid(uid); !u) return ctx.fail(kBadInput, u.error());
     if (auto code = ctx.open_station()) return *code;
-    if (!reader.empty()) return machine_tap(ctx, uid, reader);
+    if (!reader.empty()) return machine_tap(ctx, uid, reader, lang_given);
     auto r = ctx.station->call(app::BadgeSeen{uid, "cli"});
     if (!r) return ctx.fail(r.error());
     const auto& tap = std::get<app::TapView>(*r);
+    if (tap.member && !lang_given) ctx.lang = tap.member->lang;
     const auto& d = tap.decision;
     const std::string name = tap.member ? tap.member->display_name : "";
     if (ctx.json) {
@@ -343,6 +397,31 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size)
     return gui::run_kiosk(*ctx.station, ctx.tr, opts);
 }
 
+// CLI11's messages (English) as a msgid and its arguments, for the translation catalogue:
+// the usual ones by their shape, any other as it is.
+core::Problem parse_error_text(const std::string& what) {
+    static const std::pair<std::regex, const char*> kShapes[] = {
+        {std::regex("^(.+) is required$"), "{0} is required"},
+        {std::regex("^A subcommand is required$"), "A command is required"},
+        {std::regex("^The following argument was not expected: (.+)$"), "This argument was not expected: {0}"},
+        {std::regex("^The following arguments were not expected: (.+)$"), "These arguments were not expected: {0}"},
+        {std::regex("^Could not convert: (.+) = (.*)$"), "{0} does not take \"{1}\": check the value"},
+        {std::regex("^(.+) excludes (.+)$"), "{0} cannot be given with {1}"},
+        {std::regex("^(.+) requires (.+)$"), "{0} needs {1}"},
+        {std::regex("^(.+): ([0-9]+) required .* missing$"), "{0} needs a value"},
+        {std::regex("^Option (.+) is not found$"), "Unknown option {0}"},
+        {std::regex("^(.+): Value (.+) not in .*$"), "{0} does not take \"{1}\": check the value"},
+    };
+    std::smatch m;
+    for (const auto& [re, msgid] : kShapes)
+        if (std::regex_match(what, m, re)) {
+            std::vector<std::string> args;
+            for (std::size_t i = 1; i < m.size(); ++i) args.push_back(m[i].str());
+            return problem(msgid, args);
+        }
+    return problem("{0}", {what});
+}
+
 core::Lang detect_lang() {
     for (const char* var : {"ETABLI_LANG", "LC_ALL", "LC_MESSAGES", "LANG"}) {
         const char* v = std::getenv(var);
@@ -374,7 +453,7 @@ int run(int argc, char** argv) {
     auto* init = app.add_subcommand("init", "Create or migrate the database; --demo adds a demo workshop (idempotent)");
     init->add_flag("--demo", init_demo, "Add the demo workshop's members and badges");
 
-    auto* member = app.add_subcommand("member", "Members: add, list, show, import");
+    auto* member = app.add_subcommand("member", "Members: add, set, list, show, import");
     member->require_subcommand(1);
     MemberAddArgs add_args;
     auto* m_add = member->add_subcommand("add", "Add a member; prints the new member's number");
@@ -383,6 +462,14 @@ int run(int argc, char** argv) {
     m_add->add_option("--email", add_args.email, "E-mail address");
     m_add->add_option("--until", add_args.until, "Last day of membership, YYYY-MM-DD");
     m_add->add_option("--lang", add_args.lang, "Preferred language: fr or en")->default_val("fr");
+    MemberSetArgs set_args;
+    auto* m_set = member->add_subcommand("set", "Change a member: name, e-mail, role, end of membership, language");
+    m_set->add_option("ID", set_args.id, "Member number")->required();
+    m_set->add_option("--name", set_args.name, "Display name");
+    m_set->add_option("--email", set_args.email, "E-mail address (\"\" removes it)");
+    m_set->add_option("--role", set_args.role, "member, volunteer, host or admin");
+    m_set->add_option("--until", set_args.until, "Last day of membership, YYYY-MM-DD (none: no end)");
+    m_set->add_option("--lang", set_args.lang, "Preferred language: fr or en");
     auto* m_list = member->add_subcommand("list", "List the members");
     core::MemberId show_id = 0;
     auto* m_show = member->add_subcommand("show", "Show one member");
@@ -391,6 +478,8 @@ int run(int argc, char** argv) {
     std::vector<std::string> import_maps;
     auto* m_import = member->add_subcommand("import", "Import members from a CSV file (spreadsheet or HelloAsso export)");
     m_import->add_option("FILE", import_file, "CSV file")->required();
+    bool import_strict = false;
+    m_import->add_flag("--strict", import_strict, "Refuse a file with a column that no field reads");
     m_import->add_option("--map", import_maps, "field=header, e.g. --map email=\"Adresse perso\" (fields: name, first_name, last_name, email, until, since, role, lang)");
 
     auto* badge = app.add_subcommand("badge", "Badges: add, revoke");
@@ -437,7 +526,17 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << "etabli: " << e.what() << ". " << ctx.t("Try: etabli --help") << '\n';
+        // The parse stopped before --lang was read: look for it by hand, so that the whole
+        // line is in the language asked for.
+        for (int i = 1; i + 1 < argc; ++i)
+            if (std::string_view(argv[i]) == "--lang")
+                if (auto l = core::lang_from_string(argv[i + 1])) ctx.lang = *l;
+        for (int i = 1; i < argc; ++i)
+            if (std::string_view(argv[i]).starts_with("--lang="))
+                if (auto l = core::lang_from_string(std::string(argv[i] + 7))) ctx.lang = *l;
+        const auto text = parse_error_text(e.what());
+        std::cerr << "etabli: " << core::fill_placeholders(ctx.t(text.msgid), text.args) << ". " << ctx.t("Try: etabli --help")
+                  << '\n';
         return kBadInput;
     }
 
@@ -451,12 +550,13 @@ int run(int argc, char** argv) {
 
     if (init->parsed()) return cmd_init(ctx, init_demo);
     if (m_add->parsed()) return cmd_member_add(ctx, add_args);
+    if (m_set->parsed()) return cmd_member_set(ctx, set_args);
     if (m_list->parsed()) return cmd_member_list(ctx);
     if (m_show->parsed()) return cmd_member_show(ctx, show_id);
-    if (m_import->parsed()) return import_members(ctx, import_file, import_maps);
+    if (m_import->parsed()) return import_members(ctx, import_file, import_maps, import_strict);
     if (b_add->parsed()) return cmd_badge_add(ctx, badge_uid, badge_member);
     if (b_revoke->parsed()) return cmd_badge_revoke(ctx, badge_uid, badge_lost);
-    if (tap->parsed()) return cmd_tap(ctx, tap_uid, tap_reader);
+    if (tap->parsed()) return cmd_tap(ctx, tap_uid, tap_reader, !lang_opt.empty());
     if (auto code = alloc_commands.run(ctx)) return *code;
     if (auto code = repair_commands.run(ctx)) return *code;  // (#8)
     if (auto code = tool_commands.run(ctx)) return *code;  // (#6)

@@ -57,7 +57,8 @@ std::string json_member(const core::Member& m, const app::Directory& d, bool pre
 std::string format_local_date(core::Date d, core::Lang lang);  // 31/12/2026 or 2026-12-31
 
 // `etabli member import` (import_cmd.cpp).
-int import_members(Context& ctx, const std::string& file, const std::vector<std::string>& maps);
+// `strict`: a column that no field reads refuses the file.
+int import_members(Context& ctx, const std::string& file, const std::vector<std::string>& maps, bool strict);
 // `etabli init --demo` and `etabli kiosk --demo` (demo.cpp): idempotent.
 int seed_demo(Context& ctx);
 

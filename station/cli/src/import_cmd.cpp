@@ -20,8 +20,9 @@ constexpr std::uintmax_t kMaxImportBytes = 64ull * 1024 * 1024;  // a huge assoc
 constexpr std::size_t kErrorsShown = 10;
 }  // namespace
 
-int import_members(Context& ctx, const std::string& file, const std::vector<std::string>& maps) {
+int import_members(Context& ctx, const std::string& file, const std::vector<std::string>& maps, bool strict) {
     core::ImportOptions opts;
+    opts.strict = strict;
     for (const auto& m : maps) {
         const auto eq = m.find('=');
         auto field = eq == std::string::npos ? std::nullopt : core::import_field_from_string(m.substr(0, eq));
@@ -63,6 +64,7 @@ int import_members(Context& ctx, const std::string& file, const std::vector<std:
         return kBadInput;
     }
 
+    const std::vector<std::string> ignored = table->ignored;
     if (auto code = ctx.open_station()) return *code;
     if (tty && table->rows.size() > 1000) std::fprintf(stderr, "%s…", ctx.t("Saving").c_str());
     auto r = ctx.station->call(app::ImportMembers{std::move(table->rows)});
@@ -70,11 +72,19 @@ int import_members(Context& ctx, const std::string& file, const std::vector<std:
     if (!r) return ctx.fail(r.error());
     const auto& s = std::get<app::ImportSummary>(*r);
     if (ctx.json) {
-        std::cout << nlohmann::json{{"added", s.added}, {"updated", s.updated}, {"unchanged", s.unchanged}}.dump() << '\n';
-    } else {
-        std::cout << core::fill_placeholders(ctx.t("{0} added, {1} updated, {2} unchanged"),
-                                             {std::to_string(s.added), std::to_string(s.updated), std::to_string(s.unchanged)})
+        std::cout << nlohmann::json{{"added", s.added}, {"updated", s.updated}, {"unchanged", s.unchanged}, {"ignored_columns", ignored}}
+                         .dump()
                   << '\n';
+    } else {
+        std::string line = core::fill_placeholders(ctx.t("{0} added, {1} updated, {2} unchanged"),
+                                                   {std::to_string(s.added), std::to_string(s.updated), std::to_string(s.unchanged)});
+        // Every column left out is named: a misspelt end-of-membership header must not pass unseen.
+        if (!ignored.empty()) {
+            std::string list;
+            for (const auto& h : ignored) list += (list.empty() ? "" : ", ") + ("\"" + h + "\"");
+            line += "; " + core::fill_placeholders(ctx.t("columns not imported: {0} (name their field with --map field=HEADER)"), {list});
+        }
+        std::cout << line << '\n';
     }
     return kDone;
 }

@@ -154,8 +154,8 @@ json repair_json(const core::Repair& r, const app::Directory& dir) {
 
 std::string what_of(const Context& ctx, const core::Repair& r) {
     if (r.item == core::ItemKind::bicycle && r.component) return ctx.t(std::string(core::label_of(*r.component)));
-    if (r.category)
-        if (auto c = core::ords_category(*r.category)) return std::string(c->name);
+    if (r.category)  // the ORDS name in the reader's language (exports keep ORDS's English)
+        if (auto c = core::ords_category(*r.category)) return ctx.t(std::string(c->name));
     return "?";
 }
 
@@ -457,7 +457,9 @@ std::optional<int> RepairCommands::run(Context& ctx) {
                                    : core::Date{year{y}, December, day{31}};
         auto rows = ctx.store->repairs_between(first, last);
         if (!rows) return ctx.fail(kStorage, rows.error());
-        auto s = core::repair_stats(*rows, y, mo);
+        std::vector<std::string> names;
+        for (const auto& [id, m] : snap->directory->members) names.push_back(m.display_name);
+        auto s = core::repair_stats(*rows, y, mo, core::PiiStripper(names));
         const auto& cal = *ctx.calendar;
         auto presences = ctx.store->volunteer_presences(cal.day_start(first), cal.day_start(core::Date{sys_days{last} + days{1}}));
         if (!presences) return ctx.fail(kStorage, presences.error());

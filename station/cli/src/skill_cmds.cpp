@@ -80,12 +80,16 @@ SkillCommands::SkillCommands(CLI::App& app) {
     auto* machine = app.get_subcommand("machine");
     m_machine_require = machine->add_subcommand("require", "Require a skill at a level to use a machine");
     m_machine_require->add_option("MACHINE", m_target, "Number or name")->required();
-    m_machine_require->add_option("--skill", m_skill, "Skill name or number")->required();
+    auto* skill_opt = m_machine_require->add_option("--skill", m_skill, "Skill name or number");
+    auto* none_opt = m_machine_require->add_flag("--none", m_none, "Require nothing: open to every member");
+    skill_opt->excludes(none_opt);
     m_machine_require->add_option("--level", m_level, "1, 2 or 3")->default_val("2");
     auto* tool = app.get_subcommand("tool");
     m_tool_require = tool->add_subcommand("require", "Require a skill at a level to borrow a tool");
     m_tool_require->add_option("TAG", m_target, "Tool tag")->required();
-    m_tool_require->add_option("--skill", m_skill, "Skill name or number")->required();
+    skill_opt = m_tool_require->add_option("--skill", m_skill, "Skill name or number");
+    none_opt = m_tool_require->add_flag("--none", m_none, "Require nothing: any member may borrow it");
+    skill_opt->excludes(none_opt);
     m_tool_require->add_option("--level", m_level, "1, 2 or 3")->default_val("2");
 }
 
@@ -107,10 +111,14 @@ std::optional<int> SkillCommands::run(Context& ctx) {
         if (!expires)
             return ctx.fail(kBadInput, problem("\"{0}\" is not a date: write YYYY-MM-DD, e.g. 2027-09-30", {m_expires}));
     }
+    const bool requiring = m_machine_require->parsed() || m_tool_require->parsed();
+    if (requiring && !m_none && m_skill.empty())
+        return ctx.fail(kBadInput, problem("Say which skill with --skill NAME, or --none to require nothing"));
     if (auto code = ctx.open_station()) return *code;
     auto& station = *ctx.station;
     const auto snap = station.snapshot();
     const app::Directory& dir = *snap->directory;
+    if (requiring) return require(ctx, *snap, *level);
 
     if (m_add->parsed()) {
         core::Skill s;
@@ -141,7 +149,7 @@ std::optional<int> SkillCommands::run(Context& ctx) {
         return kDone;
     }
 
-    auto skill = find_skill(*snap, m_machine_require->parsed() || m_tool_require->parsed() ? m_skill : m_name);
+    auto skill = find_skill(*snap, m_name);
     if (!skill) return ctx.fail(kBadInput, skill.error());
     const core::Skill& sk = **skill;
 
@@ -209,32 +217,61 @@ std::optional<int> SkillCommands::run(Context& ctx) {
         else std::cout << g.id << '\n';
         return kDone;
     }
-    if (m_machine_require->parsed() || m_tool_require->parsed()) {
-        app::RequireSkill cmd;
-        if (m_machine_require->parsed()) {
-            cmd.target = app::RequireSkill::Target::machine;
-            std::optional<alloc::MachineId> id;
-            for (const auto& m : snap->machines)
-                if (std::to_string(m.machine.id) == m_target || lower(m.machine.name) == lower(m_target)) id = m.machine.id;
-            if (!id)
-                return ctx.fail(kBadInput, problem("No machine is called or numbered \"{0}\" (see: etabli machine list)", {m_target}));
-            cmd.id = *id;
-        } else {
-            cmd.target = app::RequireSkill::Target::tool;
-            auto tag = core::normalize_tag(m_target);
-            if (!tag) return ctx.fail(kBadInput, tag.error());
-            std::optional<core::ToolId> id;
-            for (const auto& t : snap->tools->tools)
-                if (t.tag == *tag) id = t.id;
-            if (!id) return ctx.fail(kBadInput, problem("No tool has the tag {0} (see: etabli tool list)", {*tag}));
-            cmd.id = *id;
-        }
-        cmd.requirement = core::SkillRequirement{sk.id, *level};
-        if (auto r = station.call(cmd); !r) return fail(r.error());
-        if (ctx.json) std::cout << json{{"id", cmd.id}, {"skill", sk.id}, {"level", *level}}.dump() << '\n';
-        return kDone;
-    }
     return std::nullopt;
+}
+
+// machine require / tool require: a skill at a level, or --none; says what now holds.
+int SkillCommands::require(Context& ctx, const app::Snapshot& snap, int level) {
+    app::RequireSkill cmd;
+    std::string name;
+    if (m_machine_require->parsed()) {
+        cmd.target = app::RequireSkill::Target::machine;
+        std::optional<alloc::MachineId> id;
+        for (const auto& m : snap.machines)
+            if (std::to_string(m.machine.id) == m_target || lower(m.machine.name) == lower(m_target)) {
+                id = m.machine.id;
+                name = m.machine.name;
+            }
+        if (!id)
+            return ctx.fail(kBadInput, problem("No machine is called or numbered \"{0}\" (see: etabli machine list)", {m_target}));
+        cmd.id = *id;
+    } else {
+        cmd.target = app::RequireSkill::Target::tool;
+        auto tag = core::normalize_tag(m_target);
+        if (!tag) return ctx.fail(kBadInput, tag.error());
+        std::optional<core::ToolId> id;
+        for (const auto& t : snap.tools->tools)
+            if (t.tag == *tag) {
+                id = t.id;
+                name = t.name;
+            }
+        if (!id) return ctx.fail(kBadInput, problem("No tool has the tag {0} (see: etabli tool list)", {*tag}));
+        cmd.id = *id;
+    }
+    const core::Skill* sk = nullptr;
+    if (!m_none) {
+        auto skill = find_skill(snap, m_skill);
+        if (!skill) return ctx.fail(kBadInput, skill.error());
+        sk = *skill;
+        cmd.requirement = core::SkillRequirement{sk->id, level};
+    }
+    if (auto r = ctx.station->call(cmd); !r) return ctx.fail(r.error());
+    if (ctx.json) {
+        json j{{"id", cmd.id}};
+        if (sk) j.update(json{{"skill", sk->id}, {"level", level}});
+        else j["skill"] = nullptr;
+        std::cout << j.dump() << '\n';
+    } else if (sk) {
+        std::cout << core::fill_placeholders(ctx.t("{0} now requires {1} at level {2}"), {name, sk->name, std::to_string(level)})
+                  << '\n';
+    } else {
+        std::cout << core::fill_placeholders(ctx.t(cmd.target == app::RequireSkill::Target::machine
+                                                       ? "{0} requires no skill now: every member may use it"
+                                                       : "{0} requires no skill now: every member may borrow it"),
+                                             {name})
+                  << '\n';
+    }
+    return kDone;
 }
 
 }  // namespace etabli::cli

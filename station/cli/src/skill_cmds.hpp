@@ -22,7 +22,10 @@ public:
     std::optional<int> run(Context& ctx);
 
 private:
+    int require(Context& ctx, const app::Snapshot& snap, int level);
+
     std::string m_name, m_category, m_description, m_level, m_expires, m_note, m_target, m_skill;
+    bool m_none = false;  // machine/tool require --none: nothing required any more
     int m_lapse = 6;
     core::MemberId m_member = 0, m_by = 0;
     bool m_present = false;

@@ -7,6 +7,7 @@
 //   Grammar     ToolCommands::ToolCommands
 //   Commands    ToolCommands::run
 #include "tool_cmds.hpp"
+#include "export_files.hpp"
 
 #include <etabli/db/labels.hpp>
 
@@ -99,41 +100,6 @@ json loan_json(const app::LoanView& l) {
     return j;
 }
 
-// One CSV field, quoted when it holds a separator, a quote or a line break. A leading = + - @
-// is prefixed with ' so that a spreadsheet never runs a member's text as a formula.
-std::string csv_field(std::string s) {
-    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(s.begin(), '\'');
-    if (s.find_first_of(",\"\r\n;") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
-
-std::string csv_line(const std::vector<std::string>& cells) {
-    std::string line;
-    for (std::size_t i = 0; i < cells.size(); ++i) line += (i ? "," : "") + csv_field(cells[i]);
-    return line + "\r\n";
-}
-
-// Writes `text` to `path` through a temporary file renamed at the end: an interrupted export
-// never leaves half a file where a good one was.
-std::optional<core::Problem> write_whole(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".part";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) return problem("Cannot write \"{0}\": check the folder exists and may be written", {path});
-        out << text;
-        out.flush();
-        if (!out) return problem("Cannot write \"{0}\": check the folder exists and may be written", {path});
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        return problem("Cannot write \"{0}\": check the folder exists and may be written", {path});
-    }
-    return std::nullopt;
-}
 
 std::string member_name(const app::Snapshot& s, core::MemberId id) {
     const auto* m = s.directory->find(id);
@@ -448,13 +414,26 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         std::string text = "\xEF\xBB\xBF" + csv_line({ctx.t("Loan"), ctx.t("Tag"), ctx.t("Tool"), ctx.t("Member number"),
                                                       ctx.t("Member"), ctx.t("Lent at"), ctx.t("Due"), ctx.t("Returned at"),
                                                       ctx.t("Renewals"), ctx.t("Condition"), ctx.t("Deposit"), ctx.t("Deposit state")});
+        // Every time in the workshop's local time (as the due day is), every value in the
+        // reader's language: one file a volunteer reads without a key.
+        const auto& cal = *ctx.calendar;
+        auto local = [&](core::Timestamp t) { return core::format_date(cal.local_day(t)) + " " + cal.local_hhmm(t); };
+        auto deposit_text = [&](core::DepositState d) -> std::string {
+            switch (d) {
+                case core::DepositState::none: return ctx.t("no deposit");
+                case core::DepositState::held: return ctx.t("deposit held");
+                case core::DepositState::returned: return ctx.t("deposit returned");
+                case core::DepositState::kept: return ctx.t("deposit kept");
+            }
+            return "";
+        };
         for (const auto& l : *history) {
             const auto* t = tv.find(l.tool);
             text += csv_line({std::to_string(l.id), t ? t->tag : "", t ? t->name : "", std::to_string(l.member),
-                              member_name(*snap, l.member), core::format_timestamp(l.lent_at), core::format_date(l.due),
-                              l.returned_at ? core::format_timestamp(*l.returned_at) : "", std::to_string(l.renewals),
-                              l.return_condition ? std::string(core::to_string(*l.return_condition)) : "",
-                              core::format_euros(l.deposit_cents), std::string(core::to_string(l.deposit))});
+                              member_name(*snap, l.member), local(l.lent_at), core::format_date(l.due),
+                              l.returned_at ? local(*l.returned_at) : "", std::to_string(l.renewals),
+                              l.return_condition ? ctx.t(std::string(core::to_string(*l.return_condition))) : "",
+                              core::format_euros(l.deposit_cents), deposit_text(l.deposit)});
         }
         if (auto p = write_whole(m_out, text)) return ctx.fail(kBadInput, *p);
         if (ctx.json) std::cout << json{{"rows", history->size()}, {"out", m_out}}.dump() << '\n';
@@ -531,10 +510,10 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         line("Loan length", core::fill_placeholders(ctx.t("{0} days"), {std::to_string(t.loan_days)}));
         line("Deposit", t.deposit_cents ? core::format_euros(t.deposit_cents) + " €" : "-");
         line("Renewals", std::to_string(t.max_renewals));
-        line("Needs authorisation", ctx.t(t.needs_authorisation ? "yes" : "no"));
         if (!t.notes.empty()) line("Notes", t.notes);
         if (t.photo) line("Photo", *t.photo);
-        if (const auto* req = tool_requirement(*snap, t.id)) {  // (#7)
+        // Who may borrow it is the skill's say alone (#7): one line, never a contradiction.
+        if (const auto* req = tool_requirement(*snap, t.id)) {
             const auto* sk = snap->skills->find(req->skill);
             line("Skill needed", core::fill_placeholders(ctx.t("{0} at level {1} ({2})"),
                                                          {sk ? sk->name : "#" + std::to_string(req->skill),
@@ -542,6 +521,8 @@ std::optional<int> ToolCommands::run(Context& ctx) {
             std::string who;
             for (auto m : tool_authorised(*snap, t.id)) who += (who.empty() ? "" : ", ") + member_name(*snap, m);
             line("May borrow it", who.empty() ? "-" : who);
+        } else {
+            line("Skill needed", ctx.t("none: any member may borrow it"));
         }
         if (loan) line("On loan to", loan->member_name + " (" + format_local_date(loan->loan.due, ctx.lang) + ")");
         for (const auto& r : tv.reservations)
@@ -550,6 +531,22 @@ std::optional<int> ToolCommands::run(Context& ctx) {
                      "#" + std::to_string(r.id) + " " + member_name(*snap, r.member) + (r.kind == core::ReservationKind::range
                                                          ? " " + format_local_date(r.from, ctx.lang) + " – " + format_local_date(r.to, ctx.lang)
                                                          : ""));
+        // The last return: its condition, the volunteer's note and a kept deposit's reason,
+        // which hosts need when the next member asks. The store is read once the station stopped.
+        station.stop();
+        if (auto history = ctx.store->loan_history(std::nullopt, 5000)) {
+            for (const auto& l : *history) {
+                if (l.tool != t.id || !l.returned_at) continue;
+                std::string text = format_local_date(ctx.calendar->local_day(*l.returned_at), ctx.lang) + ", " +
+                                   member_name(*snap, l.member);
+                if (l.return_condition) text += ", " + ctx.t(std::string(core::to_string(*l.return_condition)));
+                line("Last return", text);
+                if (!l.return_note.empty()) line("Return note", l.return_note);
+                if (l.deposit == core::DepositState::kept)
+                    line("Deposit kept", core::format_euros(l.deposit_cents) + " € — " + l.deposit_reason);
+                break;
+            }
+        }
         return kDone;
     }
     if (m_set->parsed()) {

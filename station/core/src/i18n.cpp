@@ -132,8 +132,29 @@ std::expected<Catalog, Problem> parse_po(std::string_view text) {
     return cat;
 }
 
+namespace {
+// "2026-10-03" or "2026-10-03 14:00" (how problems carry dates and local times) as a French
+// reader writes it, "03/10/2026" or "03/10/2026 14:00"; any other text as it is.
+std::string french_date(const std::string& a) {
+    auto digits = [&](std::size_t from, std::size_t n) {
+        for (std::size_t i = from; i < from + n; ++i)
+            if (a[i] < '0' || a[i] > '9') return false;
+        return true;
+    };
+    const bool date = a.size() >= 10 && digits(0, 4) && a[4] == '-' && digits(5, 2) && a[7] == '-' && digits(8, 2);
+    const bool plain = a.size() == 10;
+    const bool with_time = a.size() == 16 && a[10] == ' ' && digits(11, 2) && a[13] == ':' && digits(14, 2);
+    if (!date || (!plain && !with_time)) return a;
+    return a.substr(8, 2) + "/" + a.substr(5, 2) + "/" + a.substr(0, 4) + a.substr(10);
+}
+}  // namespace
+
 std::string Translations::render(Lang l, const Problem& p) const {
-    return fill_placeholders(of(l).lookup(p.msgid), p.args);
+    if (l != Lang::fr) return fill_placeholders(of(l).lookup(p.msgid), p.args);
+    std::vector<std::string> args;
+    args.reserve(p.args.size());
+    for (const auto& a : p.args) args.push_back(french_date(a));
+    return fill_placeholders(of(l).lookup(p.msgid), args);
 }
 
 }  // namespace etabli::core

@@ -245,10 +245,24 @@ std::vector<std::string_view> header_names(ImportField f) {
         return {"email", "courriel", "mail", "adressemail", "adresseemail", "adressecourriel",
                 "emailaddress"};
     case ImportField::until:
+        // "Date de fin d'adhésion", "Fin de cotisation", "Expire le", "Valable jusqu'au"…
         return {"findadhesion", "datedefin", "validejusquau", "expiration", "dateexpiration",
-                "datedexpiration", "validuntil", "expires", "expirationdate", "enddate", "until"};
+                "datedexpiration", "validuntil", "expires", "expirationdate", "enddate", "until",
+                "datedefindadhesion", "datefindadhesion", "datefinadhesion", "finadhesion",
+                "datedefinadhesion", "findecotisation", "fincotisation", "datedefindecotisation",
+                "datefincotisation", "datefindecotisation", "expirele", "expirationle",
+                "expirationadhesion", "expirationdeladhesion", "dateexpirationadhesion",
+                "datedexpirationdeladhesion", "valablejusquau", "valablejusqua", "validejusqua",
+                "adhesionvalablejusquau", "adhesionjusquau", "cotisationjusquau", "jusquau",
+                "finvalidite", "findevalidite", "datedefindevalidite", "echeance", "dateecheance",
+                "datedecheance", "echeanceadhesion", "echeancecotisation", "membershipend",
+                "membershipenddate", "membershipexpires", "membershipexpiry", "expiry", "expirydate",
+                "expireson", "validto", "paiduntil"};
     case ImportField::since:
-        return {"datedadhesion", "date", "membershipdate", "joined", "dateadhesion", "since"};
+        return {"datedadhesion", "date", "membershipdate", "joined", "dateadhesion", "since",
+                "datedecotisation", "datecotisation", "debutadhesion", "datededebutdadhesion",
+                "datededebut", "datedebut", "adherentdepuis", "membredepuis", "depuis",
+                "membersince", "startdate", "membershipstart", "joindate", "datejoined"};
     case ImportField::role: return {"role", "statutbenevole"};
     case ImportField::lang: return {"langue", "language", "lang"};
     }
@@ -683,8 +697,22 @@ std::expected<ImportTable, std::vector<ImportLineError>> parse_member_csv(std::s
 
     const auto cols = resolve_columns(records->front().fields, opts);
     if (!cols) return std::unexpected(std::move(cols.error()));
+    const auto& header = records->front().fields;
+    std::vector<bool> used(header.size(), false);
     for (ImportField f : kAllFields)
-        if (const auto c = (*cols)[index_of(f)]) table.columns.emplace_back(f, records->front().fields[*c]);
+        if (const auto c = (*cols)[index_of(f)]) {
+            table.columns.emplace_back(f, header[*c]);
+            used[*c] = true;
+        }
+    for (std::size_t c = 0; c < header.size(); ++c)
+        if (!used[c] && !trim(header[c]).empty()) table.ignored.push_back(shown(header[c]));
+    if (opts.strict && !table.ignored.empty()) {
+        std::string list;
+        for (const auto& h : table.ignored) list += (list.empty() ? "" : ", ") + ("\"" + h + "\"");
+        return file_error(problem("Columns that nothing reads: {0}. Name their field with --map field=HEADER, "
+                                  "or import without --strict",
+                                  {list}));
+    }
 
     Errors errors;
     RowReader rows(*cols, opts);

@@ -76,7 +76,8 @@ std::int64_t kept_grams(const Repair& r) {
     return 0;
 }
 
-RepairStats repair_stats(const std::vector<Repair>& repairs, std::optional<int> year, std::optional<unsigned> month) {
+RepairStats repair_stats(const std::vector<Repair>& repairs, std::optional<int> year, std::optional<unsigned> month,
+                         const PiiStripper& pii) {
     RepairStats s;
     std::map<std::pair<int, unsigned>, MonthStats> months;
     std::map<int, ComponentStats> comps;  // key: component index, -1 powered
@@ -103,7 +104,8 @@ RepairStats repair_stats(const std::vector<Repair>& repairs, std::optional<int> 
         if (key >= 0) c.component = static_cast<Component>(key);
         ++c.total;
         if (r.status == RepairStatus::fixed) ++c.fixed;
-        if (auto k = problem_key(r.problem); !k.empty()) ++problems[key][k];
+        bool changed = false;
+        if (auto k = problem_key(pii.strip(r.problem, changed)); !k.empty()) ++problems[key][k];
     }
     for (auto& [k, m] : months) s.months.push_back(m);
     const int known = s.total - unknown;

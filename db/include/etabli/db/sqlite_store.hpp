@@ -42,6 +42,8 @@ public:
                                                     core::Timestamp at) override;
     std::expected<core::Member, Problem> set_member_lang(core::MemberId id, core::Lang lang,
                                                          core::Timestamp at) override;
+    std::expected<core::Member, Problem> update_member(core::MemberId id, const core::MemberDraft& d,
+                                                       std::optional<core::MemberId> actor, core::Timestamp at) override;
     std::expected<core::Badge, Problem> add_badge(const std::string& uid, core::MemberId member,
                                                   std::optional<core::MemberId> actor,
                                                   core::Timestamp at) override;

@@ -113,6 +113,10 @@ public:
                                                             Timestamp at) = 0;
     virtual std::expected<core::Member, Problem> set_member_lang(core::MemberId id, core::Lang lang,
                                                                  Timestamp at) = 0;
+    // Writes every field of `d` to member `id` and logs which fields changed (names only, no
+    // personal data). An e-mail used by another member is refused and changes nothing.
+    virtual std::expected<core::Member, Problem> update_member(core::MemberId id, const core::MemberDraft& d,
+                                                               std::optional<core::MemberId> actor, Timestamp at) = 0;
     // Creates the badge, or re-activates a revoked/lost one for `member`.
     virtual std::expected<core::Badge, Problem> add_badge(const std::string& uid, core::MemberId member,
                                                           std::optional<core::MemberId> actor,

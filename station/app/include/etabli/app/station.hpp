@@ -45,6 +45,13 @@ struct RevokeBadge {
     core::BadgeStatus status = core::BadgeStatus::revoked;  // revoked or lost
     std::optional<core::MemberId> actor;
 };
+// A host or admin edits a member (`member set`, the kiosk's member page): `draft` is the whole
+// member as it should be (name, e-mail, role, end of membership, language).
+struct EditMember {
+    core::MemberId member = 0;
+    core::MemberDraft draft;
+    std::optional<core::MemberId> actor;
+};
 struct SetMemberLang {
     core::MemberId member = 0;
     core::Lang lang = core::Lang::fr;
@@ -56,6 +63,9 @@ struct Tick {};  // runs the due deadlines now (tests with a fake clock; the thr
 
 // [Allocation commands (#3)] `actor` empty: the command line, which acts as an admin.
 struct AddMachine { alloc::Machine machine; std::optional<core::MemberId> actor; };   // id chosen by the station
+// A host changes a machine's name, rules or host-loss policy (`machine set`); the status,
+// who may use it and its id stay as they are.
+struct EditMachine { alloc::Machine machine; std::optional<core::MemberId> actor; };
 struct SetMachineStatus { alloc::MachineId machine = 0; alloc::MachineStatus status{}; std::optional<core::MemberId> actor; };
 struct Authorise { alloc::MachineId machine = 0; core::MemberId member = 0; bool allowed = true; std::optional<core::MemberId> actor; };
 struct SetHours { alloc::OpeningHours hours; std::optional<core::MemberId> actor; };
@@ -239,9 +249,9 @@ inline constexpr bool kSkillCommand = std::is_same_v<T, AddSkill> || std::is_sam
                                       std::is_same_v<T, GrantSkill> || std::is_same_v<T, RequireSkill> ||
                                       std::is_same_v<T, StartSignOff> || std::is_same_v<T, CancelSignOff>;
 
-using Command = std::variant<BadgeSeen, AddMember, AddBadge, RevokeBadge, SetMemberLang,
+using Command = std::variant<BadgeSeen, AddMember, EditMember, AddBadge, RevokeBadge, SetMemberLang,
                              StartEnrolment, CancelEnrolment, ImportMembers, Tick,
-                             AddMachine, SetMachineStatus, Authorise, SetHours, Book, CancelBooking,
+                             AddMachine, EditMachine, SetMachineStatus, Authorise, SetHours, Book, CancelBooking,
                              FindSlots, ListBookings, JoinQueue, LeaveQueue, EndSession, MachineAccess,
                              ControllerUpdate, ControllerReset, ControllerFault, ControllerLeaseLost,
                              ControllerCurrent, ClearMachineFault,

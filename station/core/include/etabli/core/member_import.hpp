@@ -50,6 +50,8 @@ std::optional<ImportField> import_field_from_string(std::string_view);  // "name
 struct ImportOptions {
     // field → header text, from `--map field=header`; matched like the guessed headers.
     std::vector<std::pair<ImportField, std::string>> map;
+    // `--strict`: a column that no field takes refuses the file (else it is only listed).
+    bool strict = false;
     Role default_role = Role::member;
     Lang default_lang = Lang::fr;
     // Called now and then with (bytes parsed, total bytes); may be empty.
@@ -79,6 +81,9 @@ struct ImportTable {
     bool converted_from_cp1252 = false;
     // The header each field was read from, for the summary shown to the user.
     std::vector<std::pair<ImportField, std::string>> columns;
+    // The headers of the columns no field took (blank headers left out), as shown to the user:
+    // the summary lists them, so that nothing is dropped without a word.
+    std::vector<std::string> ignored;
 };
 
 // All errors, not only the first: the caller shows the first ones and a count. A file with

@@ -46,7 +46,11 @@ struct RepairStats {
     std::vector<ComponentStats> components;  // by total, most first
 };
 
-// Statistics of the repairs whose day is in the given year (and month): none = all.
-RepairStats repair_stats(const std::vector<Repair>& repairs, std::optional<int> year, std::optional<unsigned> month);
+// Statistics of the repairs whose day is in the given year (and month): none = all. The top
+// problems are counted on texts without personal data (`pii`: the directory's names, e-mail
+// addresses and phone numbers replaced, as in the ORDS export): statistics are shown on the
+// kiosk and printed for funders.
+RepairStats repair_stats(const std::vector<Repair>& repairs, std::optional<int> year, std::optional<unsigned> month,
+                         const PiiStripper& pii);
 
 }  // namespace etabli::core
