@@ -52,6 +52,7 @@ core::Lang Kiosk::lang() const {
         case Screen::tools: return m_home.lang;  // (#6)
         case Screen::checkouts: return m_home.lang;  // (#8)
         case Screen::skills: return m_home.lang;     // (#7)
+        case Screen::members: return m_home.lang;    // (#15)
     }
     return m_idle.lang;
 }
@@ -299,6 +300,11 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                 m_screen = Screen::checkouts;
                 next = Next::stay;
             }
+            if (next == Next::members) {  // (#15)
+                m_members = MembersUi{};
+                m_screen = Screen::members;
+                next = Next::stay;
+            }
             if (next == Next::repairs) {  // (#8)
                 const core::MemberId asked = m_repairs.role_asked;
                 m_repairs = RepairsUi{};
@@ -370,6 +376,15 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
         case Screen::checkouts: {  // (#8)
             CheckoutsView cv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
             next = draw_checkouts(cv, m_checkouts, cmds);
+            if (next == Next::home) {
+                m_screen = Screen::member_home;
+                next = Next::stay;
+            }
+            break;
+        }
+        case Screen::members: {  // (#15)
+            MembersView mv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
+            next = draw_members(mv, m_members, cmds);
             if (next == Next::home) {
                 m_screen = Screen::member_home;
                 next = Next::stay;

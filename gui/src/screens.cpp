@@ -438,6 +438,7 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     std::vector<Tile> tiles{{"Book a machine", "book"}};
     if (core::can_host(v.member.role)) {
         tiles.push_back({"Machines", "machines"});
+        tiles.push_back({"Members", "members"});  // (#15)
         tiles.push_back({"Enrol a badge", "enrol"});
     }
     tiles.push_back({"Borrow a tool", "borrow"});                                        // (#6)
@@ -448,8 +449,8 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     if (core::can_host(v.member.role)) tiles.push_back({"Check-outs to correct", "checkouts"});
     const float grid_y = ImGui::GetCursorPosY() + fs * 0.5f;
     const float grid_h = c.y + c.h - grid_y;
-    const int cols = tiles.size() > 6 ? 4 : 3;
-    const int rows = 2;
+    const int cols = tiles.size() > 6 ? 4 : (tiles.size() > 4 ? 3 : 2);  // two rows, none left alone
+    const int rows = std::max(2, (static_cast<int>(tiles.size()) + cols - 1) / cols);
     const float tw = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
     const float tile_h = (grid_h - static_cast<float>(rows - 1) * gap()) / static_cast<float>(rows);
     // The bold title font unless a word of a label would have to be cut in it (narrow
@@ -490,6 +491,7 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
             if (id == "skills") next = Next::skills;    // (#7)
             if (id == "knowhow") next = Next::knowhow;  // (#7)
             if (id == "checkouts") next = Next::checkouts;  // (#8)
+            if (id == "members") next = Next::members;      // (#15)
         }
     }
     return next;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <sys/wait.h>
 #include <vector>
@@ -34,6 +35,17 @@ inline Run etabli_run(const testing::TempDir& dir, const std::vector<std::string
     r.out = testing::read_file(dir / "out.txt");
     r.err = testing::read_file(dir / "err.txt");
     return r;
+}
+
+// The local date `days` from now in Paris, "YYYY-MM-DD" (the tests set ETABLI_TZ=Europe/Paris):
+// noon UTC of that day, safely inside it whatever the hour.
+inline std::string paris_day_in(int days) {
+    const std::time_t t = std::time(nullptr) + days * 86400 + 12 * 3600;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
 }
 
 inline std::size_t lines(const std::string& s) {

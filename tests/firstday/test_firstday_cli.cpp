@@ -14,15 +14,7 @@ using namespace etabli;
 namespace {
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-// The local date `days` from now in Paris, "YYYY-MM-DD" (the tests set ETABLI_TZ=Europe/Paris).
-std::string day_in(int days) {
-    const std::time_t t = std::time(nullptr) + days * 86400 + 12 * 3600;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
+std::string day_in(int days) { return testing::paris_day_in(days); }
 }  // namespace
 
 TEST_CASE("first day: slots without --member say when the machine is free") {

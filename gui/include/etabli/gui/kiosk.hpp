@@ -9,6 +9,7 @@
 #include <etabli/app/station.hpp>
 #include <etabli/core/i18n.hpp>
 #include <etabli/gui/checkouts.hpp>
+#include <etabli/gui/members.hpp>
 #include <etabli/gui/machines.hpp>
 #include <etabli/gui/repairs.hpp>
 #include <etabli/gui/screens.hpp>
@@ -47,7 +48,7 @@ int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOp
 enum class Key : std::uint8_t { d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, enter, backspace };
 inline Key digit_key(int d) { return static_cast<Key>(d); }
 
-enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools, checkouts, skills };
+enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools, checkouts, skills, members };
 
 class Kiosk {
 public:
@@ -79,6 +80,7 @@ public:
     const RepairsUi& repairs_ui() const { return m_repairs; }
     const ToolsUi& tools_ui() const { return m_tools; }  // (#6)
     const CheckoutsUi& checkouts_ui() const { return m_checkouts; }  // (#8)
+    const MembersUi& members_ui() const { return m_members; }        // (#15)
     const SkillsUi& skills_ui() const { return m_skills; }           // (#7)
 
 private:
@@ -116,6 +118,7 @@ private:
     RepairsUi m_repairs;  // (#8)
     ToolsUi m_tools;      // (#6)
     CheckoutsUi m_checkouts;  // (#8) forgotten check-outs, hosts
+    MembersUi m_members;      // (#15) members, hosts
     SkillsUi m_skills;                         // (#7)
     Screen m_skills_caller = Screen::member_home;  // (#7) where Back from the skills screens goes
     std::optional<core::Timestamp> m_supervision_hidden;  // (#7) "Cancel" on the prompt of that expiry

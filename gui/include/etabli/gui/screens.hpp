@@ -30,6 +30,7 @@ enum class Next {
     skills,         // member home: "My skills" (#7, skills.cpp)
     knowhow,        // member home: "Know-how" cards (#7, know_how.cpp)
     skill_info,     // machine or tool screens: the skill needed and the cards (#7)
+    members,        // member home: a host's "Members" (#15, members.cpp)
 };
 
 struct LocalClock;  // machines.hpp
