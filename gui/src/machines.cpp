@@ -301,6 +301,7 @@ std::vector<Offer> current_offers(const app::Snapshot& s, const LocalClock& cloc
         o.machine_name = machine_name(s, o.machine);
         o.member_name = member_name(s, q.entry.member);
         o.until_hhmm = q.entry.offer_expires ? clock.hhmm(*q.entry.offer_expires) : std::string();
+        o.usable_hhmm = q.usable_until ? clock.hhmm(*q.usable_until) : std::string();
         r.push_back(std::move(o));
     }
     return r;
@@ -314,10 +315,12 @@ OfferChoice draw_offer(const OfferView& v, Commands& out) {
     const float w = std::min(c.w, fs * 32);
     const float x = c.x + (c.w - w) * 0.5f;
     const std::string title = v.tr("It's your turn!");
-    const std::string text = v.offer.until_hhmm.empty()
-                                 ? v.tr.fmt("The machine {0} is free for you.", {v.offer.machine_name})
-                                 : v.tr.fmt("The machine {0} is free for you until {1}.",
-                                            {v.offer.machine_name, v.offer.until_hhmm});
+    std::string text = v.offer.until_hhmm.empty()
+                           ? v.tr.fmt("The machine {0} is free for you.", {v.offer.machine_name})
+                           : v.tr.fmt("The machine {0} is free for you until {1}.",
+                                      {v.offer.machine_name, v.offer.until_hhmm});
+    // How long it is theirs: the station offers only what a start can take.
+    if (!v.offer.usable_hhmm.empty()) text += " " + v.tr.fmt("Started now, it is yours until {0}.", {v.offer.usable_hhmm});
     const float h = text_block_height(title, w, large_font(v.fonts)) + fs * 0.6f +
                     text_block_height(text, w, title_font(v.fonts)) + fs * 1.2f + th * 2 + gap();
     float y = c.y + std::max(0.0f, (c.h - h) * 0.5f);

@@ -753,3 +753,22 @@ TEST_CASE("booking: after closing time the machine page offers no start, and say
     CHECK_FALSE(h.item("machine/start").enabled);
     CHECK(h.label("machine/closed_why") == "L'atelier est fermé\u00a0: les machines démarrent pendant les heures d'ouverture.");
 }
+
+TEST_CASE("queue offer: the popup says how long a start now may use the machine") {
+    MachinesHarness h;
+    alloc::QueuePlace p;
+    p.entry.id = 41;
+    p.entry.member = 1;
+    p.entry.machine = 2;
+    p.entry.offered = 2;
+    p.entry.offer_expires = utc_at("2026-11-28T13:15:00Z");
+    p.usable_until = utc_at("2026-11-28T14:00:00Z");  // the next booking, as the station computed it
+    p.position = 1;
+    h.snap.queue.push_back(p);
+    h.snap.machines[1].session.reset();
+    h.publish();
+    h.frame();
+    h.show_tap(1, core::TapKind::check_in, "0001234567");
+    CHECK(h.label("offer/text") ==
+          "La machine Imprimante 3D Prusa est libre pour vous jusqu'à 14:15. Démarrée maintenant, elle est à vous jusqu'à 15:00.");
+}

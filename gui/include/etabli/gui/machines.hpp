@@ -80,7 +80,8 @@ struct Offer {
     alloc::MachineId machine = 0;
     std::string machine_name;
     std::string member_name;
-    std::string until_hhmm;
+    std::string until_hhmm;   // the offer holds the machine until then
+    std::string usable_hhmm;  // a start now may use the machine until then (the station's word)
 };
 // Every entry of the snapshot's queues that holds an offer now.
 std::vector<Offer> current_offers(const app::Snapshot& s, const LocalClock& clock);
