@@ -700,9 +700,10 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
                 if (b->member == ui.for_member) my_booking_now = true;
                 else if (b->start <= v.clock.at) other_now = true;
             }
-            // Outside opening hours the station refuses a member's start: the button is not
-            // offered as if it would work, and the line under it says why.
-            const bool closed = v.clock.workshop_closed;
+            // Outside opening hours the station refuses a member's walk-in (a host may start
+            // one, and a booking made for now starts): the button is not offered as if it
+            // would work, and the line under it says why.
+            const bool closed = v.clock.workshop_closed && !my_booking_now && !core::can_host(v.viewer.role);
             ButtonOpts o;
             o.tone = closed ? Tone::normal : Tone::primary;
             o.enabled = ok && !closed && m.status == alloc::MachineStatus::available && !mv->session &&

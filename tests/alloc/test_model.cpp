@@ -261,8 +261,7 @@ struct Ref {
                 for (const auto& o : queue) held = held || o.offered == mid;
                 const Machine& mc = machines.at(mid);
                 if (held || mc.status != MachineStatus::available || !authorised(mc, q.member) || session_on(mid)) continue;
-                const auto usable = walk_in_end(mc, m, now);
-                if (!usable || *usable < now + cfg.offer_hold + mc.rules.min_length) continue;
+                if (!walk_in_end(mc, m, now) || !walk_in_end(mc, m, now + cfg.offer_hold)) continue;
                 q.offered = mid;
                 q.offer_expires = now + cfg.offer_hold;
                 out.actions.push_back({Action::Kind::offer, mid, q.member, now, *q.offer_expires, std::nullopt,

@@ -85,6 +85,11 @@ TEST_CASE("first day: member set changes a role, an end of membership, a name, a
     CHECK(has(r.out, "\"lang\":\"en\""));
     CHECK(cli({"member", "set", "1", "--until", "none"}).code == 0);
     CHECK(has(cli({"--json", "member", "show", "1"}).out, "\"until\":null"));
+    CHECK(cli({"member", "set", "1", "--name", "  Léa   Dubois ", "--email", " Lea.Dubois@Example.org "}).code == 0);
+    r = cli({"--json", "member", "show", "1"});
+    CHECK(has(r.out, "\"name\":\"Léa Dubois\""));  // cleaned as at member add
+    CHECK(has(r.out, "\"email\":\"lea.dubois@example.org\""));
+    CHECK(cli({"member", "set", "1", "--email", "camille.martin@example.org"}).code != 0);  // Camille's
     CHECK(cli({"member", "set", "1"}).code == 2);                          // nothing to change
     CHECK(cli({"member", "set", "1", "--role", "chef"}).code == 2);        // bad role
     CHECK(cli({"member", "set", "1", "--until", "30/09/2027"}).code == 2);  // bad date
@@ -153,6 +158,10 @@ TEST_CASE("first day: one language at a time, from the argument parser to a memb
     CHECK(has(r.err, "--from is required. Try: etabli --help"));
     r = cli({"book", printer, "--member", "1", "--minutes", "60"});
     CHECK(has(r.err, "--from est obligatoire. Essayez : etabli --help"));
+    r = cli({"member"});
+    CHECK(has(r.err, "Une commande est nécessaire"));
+    r = cli({"member", "set", "1", "--lang", "en", "--bogus"});
+    CHECK(has(r.err, "Essayez"));  // --lang after the command is the member's, not the message's
     r = cli({"serve"});
     CHECK(r.code == 2);
     CHECK(has(r.err, "Cet argument n'était pas attendu : serve"));

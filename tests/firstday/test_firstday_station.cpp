@@ -134,3 +134,21 @@ TEST_CASE("first day: a member whose membership ended cannot sign up, be marked 
     CHECK(f.station->snapshot()->skills->effective(ines, wheel) == 0);
     CHECK(f.station->snapshot()->skills->effective(alice, wheel) == 2);
 }
+
+TEST_CASE("first day: a machine whose longest use is shorter than the offer's hold plus its minimum is still offered") {
+    Fixture f;
+    alloc::Machine m;
+    m.name = "Ponceuse";
+    m.rules.min_length = minutes{15};
+    m.rules.max_length = minutes{20};
+    auto r = f.station->call(AddMachine{m, std::nullopt});
+    REQUIRE(r);
+    const auto sander = std::get<alloc::Machine>(*r).id;
+    REQUIRE(f.station->call(MachineAccess{sander, f.lea}));
+    REQUIRE(f.station->call(JoinQueue{f.hugo, alloc::QueueTarget{sander, std::nullopt}}));
+    f.clock.set(utc("2026-12-01T09:10:00Z"));
+    REQUIRE(f.station->call(MachineAccess{sander, f.lea}));  // Léa stops
+    auto snap = f.station->snapshot();
+    REQUIRE(snap->queue.size() == 1);
+    CHECK(snap->queue[0].entry.offered == sander);
+}

@@ -1153,10 +1153,10 @@ void Engine::dispatch_offers(Timestamp now, Changes& out) {
             const Machine& mc = m_machines.at(mid);
             if (mc.status != MachineStatus::available || !is_authorised(mc, q.member) || m_session_on.contains(mid))
                 continue;
-            // Only what the member can take: at least the minimum length from any moment
-            // until the offer lapses (a tap at its last minute still fits before the next booking).
-            const auto usable = walk_in_end(mc, member, now);
-            if (!usable || *usable < now + m_config.offer_hold + mc.rules.min_length) continue;
+            // Only what the member can take: a start now, and a start at the offer's last
+            // moment, each get at least the minimum length (before the next booking, the
+            // closing, the quota).
+            if (!walk_in_end(mc, member, now) || !walk_in_end(mc, member, now + m_config.offer_hold)) continue;
             q.offered = mid;
             q.offer_expires = now + m_config.offer_hold;
             held.push_back(mid);

@@ -357,8 +357,13 @@ Result Station::handle(const Command& c) {
                 if (!st.directory->find(cmd.member))
                     return std::unexpected(problem("No member has the number {0}", {std::to_string(cmd.member)}));
                 if (auto p = st.require_host(cmd.actor, "Only a host can change a member")) return std::unexpected(*p);
-                if (auto v = core::validate_draft(cmd.draft); !v) return std::unexpected(v.error());
-                auto m = m_store.update_member(cmd.member, cmd.draft, cmd.actor, now);
+                auto draft = core::validate_draft(cmd.draft);  // the cleaned name and e-mail are stored
+                if (!draft) return std::unexpected(draft.error());
+                if (draft->email)
+                    for (const auto& [id, other] : st.directory->members)
+                        if (id != cmd.member && other.email == draft->email)
+                            return std::unexpected(problem("The e-mail {0} is already used by {1}", {*draft->email, other.display_name}));
+                auto m = m_store.update_member(cmd.member, *draft, cmd.actor, now);
                 if (!m) return m.error().kind == core::Problem::Kind::storage ? st.failed(m.error()) : std::unexpected(m.error());
                 st.edit_directory().members[m->id] = *m;
                 if (st.engine) st.engine->upsert_member(alloc::MemberInfo::of(*m));
@@ -645,12 +650,13 @@ Result Station::machine_access(alloc::MachineId machine, const core::Member& mem
     if (!decision) {
         view.refusal = decision.error();
     } else {
+        if (auto r = commit(std::move(*decision), member.id); !r) return std::unexpected(r.error());
+        // The supervisor's badge at the machine checks them in, once the session is stored.
         if (gate.check_in_supervisor && reader_uid) {
             auto p = m_store.check_in(member.id, *reader_uid, std::nullopt, now, now);
             if (!p) return st.failed(p.error());
             st.open[member.id] = *p;
         }
-        if (auto r = commit(std::move(*decision), member.id); !r) return std::unexpected(r.error());
         view.ended = had_session;
         view.granted = !had_session;
         if (const auto* s = st.engine->session_on(machine)) view.until_hhmm = m_calendar.local_hhmm(s->allowed_until);
@@ -682,6 +688,9 @@ Result Station::handle_alloc(const Command& c) {
                 auto r = commit(engine.set_machine(m, now), stored_actor(cmd.actor));
                 if (!r) return r;
                 if (auto s = skills_machine_added(m, cmd.actor); !s) return st.failed(s.error());  // (#7)
+                // Who may use it is known only now: the queues of its pool get their offers.
+                if (auto again = commit(engine.set_machine(*engine.machine(id), now), stored_actor(cmd.actor)); !again)
+                    return again;
                 return *engine.machine(id);
             } else if constexpr (std::is_same_v<T, EditMachine>) {
                 if (auto p = st.require_host(cmd.actor, "Only a host can change machines")) return std::unexpected(*p);

@@ -568,7 +568,9 @@ Station::SkillGate Station::skills_gate(alloc::MachineId machine, core::MemberId
     for (auto it = ss.supervision.begin(); it != ss.supervision.end(); ++it) {
         if (it->machine != machine || it->member == member) continue;
         const bool present = open_presence(member) != nullptr;
-        if (!eligible_supervisor(ss, m_calendar, *who, it->skill, today, present || at_reader)) continue;
+        // Checked in at the machine: only with a membership that has not ended, as at the door.
+        const bool may_check_in = at_reader && !(who->valid_until && *who->valid_until < today);
+        if (!eligible_supervisor(ss, m_calendar, *who, it->skill, today, present || may_check_in)) continue;
         gate.supervised = it->member;
         gate.check_in_supervisor = !present;
         ss.supervision.erase(it);

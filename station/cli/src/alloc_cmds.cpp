@@ -354,7 +354,8 @@ std::optional<int> AllocCommands::run(Context& ctx) {
             if (auto r = station.call(app::Authorise{*id, m_member, m_machine_auth->parsed(), std::nullopt}); !r)
                 return fail(r.error());
             if (!ctx.json) {
-                const auto* who = station.snapshot()->directory->find(m_member);
+                const auto after = station.snapshot();  // held: `who` points into it
+                const auto* who = after->directory->find(m_member);
                 const std::string member_name = who ? who->display_name : std::to_string(m_member);
                 std::cout << core::fill_placeholders(ctx.t(m_machine_auth->parsed() ? "{0} may use {1}" : "{0} may no longer use {1}"),
                                                      {member_name, name})
@@ -589,14 +590,15 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         for (auto& s : *rows)
             if ((!only || s.machine == *only) && (!m_sessions_member->count() || s.member == m_member)) kept.push_back(s);
         std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.started < b.started; });
-        std::map<std::string, seconds> by_machine, by_member;
+        std::map<std::string, seconds> by_machine;
+        std::map<core::MemberId, seconds> by_member;  // by number: two members may share a name
         json arr = json::array();
         std::string csv = "\xEF\xBB\xBF" + csv_line({ctx.t("Session"), ctx.t("Machine"), ctx.t("Member number"), ctx.t("Member"),
                                                      ctx.t("Start"), ctx.t("End"), ctx.t("Minutes"), ctx.t("End reason")});
         for (const auto& s : kept) {
             const auto length = duration_cast<seconds>(s.ended.value_or(now) - s.started);
             by_machine[name_of[s.machine]] += length;
-            by_member[member_name(s.member)] += length;
+            by_member[s.member] += length;
             const std::string reason = s.end_reason ? session_end_text(ctx, *s.end_reason) : "";
             csv += csv_line({std::to_string(s.id), name_of[s.machine], std::to_string(s.member), member_name(s.member),
                             local_text(cal, s.started), s.ended ? local_text(cal, *s.ended) : "",
@@ -621,7 +623,7 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         if (ctx.json) {
             json totals{{"machines", json::object()}, {"members", json::object()}};
             for (const auto& [n, d] : by_machine) totals["machines"][n] = d.count() / 60;
-            for (const auto& [n, d] : by_member) totals["members"][n] = d.count() / 60;
+            for (const auto& [id, d] : by_member) totals["members"][std::to_string(id)] = d.count() / 60;
             std::cout << json{{"sessions", arr}, {"total_minutes", totals}}.dump() << '\n';
             return kDone;
         }
@@ -632,7 +634,7 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         std::cout << ctx.t("Total per machine:") << '\n';
         for (const auto& [n, d] : by_machine) std::cout << fmt::format("  {:>6}  {}\n", hm(d), n);
         std::cout << ctx.t("Total per member:") << '\n';
-        for (const auto& [n, d] : by_member) std::cout << fmt::format("  {:>6}  {}\n", hm(d), n);
+        for (const auto& [id, d] : by_member) std::cout << fmt::format("  {:>6}  {}\n", hm(d), member_name(id));
         return kDone;
     }
     return std::nullopt;

@@ -182,8 +182,9 @@ int cmd_member_set(Context& ctx, const MemberSetArgs& a) {
     d.role = role.value_or(m->role);
     d.valid_until = until ? *until : m->valid_until;
     d.lang = lang.value_or(m->lang);
-    if (auto v = core::validate_draft(d); !v) return ctx.fail(kBadInput, v.error());
-    auto r = ctx.station->call(app::EditMember{a.id, d, std::nullopt});
+    auto v = core::validate_draft(d);
+    if (!v) return ctx.fail(kBadInput, v.error());
+    auto r = ctx.station->call(app::EditMember{a.id, *v, std::nullopt});
     if (!r) return ctx.fail(r.error());
     const auto& done = std::get<core::Member>(*r);
     if (ctx.json) std::cout << json{{"id", done.id}}.dump() << '\n';
@@ -281,8 +282,8 @@ int machine_tap(Context& ctx, const std::string& uid, const std::string& reader,
     if (!r) return ctx.fail(r.error());
     const auto& a = std::get<app::AccessView>(*r);
     // As a reader does: the member's own language, unless --lang asked for another.
-    if (const auto* who = a.member ? ctx.station->snapshot()->directory->find(a.member) : nullptr; who && !lang_given)
-        ctx.lang = who->lang;
+    const auto after = ctx.station->snapshot();  // held: the member below points into it
+    if (const auto* who = a.member ? after->directory->find(a.member) : nullptr; who && !lang_given) ctx.lang = who->lang;
     std::string message;
     if (a.granted) message = core::fill_placeholders(ctx.t("{0} on until {1}"), {machine->machine.name, a.until_hhmm});
     else if (a.ended) message = core::fill_placeholders(ctx.t("{0}: session ended"), {machine->machine.name});
@@ -401,8 +402,8 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size)
 // the usual ones by their shape, any other as it is.
 core::Problem parse_error_text(const std::string& what) {
     static const std::pair<std::regex, const char*> kShapes[] = {
-        {std::regex("^(.+) is required$"), "{0} is required"},
         {std::regex("^A subcommand is required$"), "A command is required"},
+        {std::regex("^(.+) is required$"), "{0} is required"},
         {std::regex("^The following argument was not expected: (.+)$"), "This argument was not expected: {0}"},
         {std::regex("^The following arguments were not expected: (.+)$"), "These arguments were not expected: {0}"},
         {std::regex("^Could not convert: (.+) = (.*)$"), "{0} does not take \"{1}\": check the value"},
@@ -528,12 +529,19 @@ int run(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         // The parse stopped before --lang was read: look for it by hand, so that the whole
         // line is in the language asked for.
-        for (int i = 1; i + 1 < argc; ++i)
-            if (std::string_view(argv[i]) == "--lang")
-                if (auto l = core::lang_from_string(argv[i + 1])) ctx.lang = *l;
-        for (int i = 1; i < argc; ++i)
-            if (std::string_view(argv[i]).starts_with("--lang="))
-                if (auto l = core::lang_from_string(std::string(argv[i] + 7))) ctx.lang = *l;
+        // Only the options before the command: `member set --lang en` is a member's language.
+        for (int i = 1; i < argc; ++i) {
+            const std::string_view a = argv[i];
+            if (a == "--lang" && i + 1 < argc) {
+                if (auto l = core::lang_from_string(argv[++i])) ctx.lang = *l;
+            } else if (a.starts_with("--lang=")) {
+                if (auto l = core::lang_from_string(std::string(a.substr(7)))) ctx.lang = *l;
+            } else if (a == "--db") {
+                ++i;
+            } else if (!a.starts_with("-")) {
+                break;
+            }
+        }
         const auto text = parse_error_text(e.what());
         std::cerr << "etabli: " << core::fill_placeholders(ctx.t(text.msgid), text.args) << ". " << ctx.t("Try: etabli --help")
                   << '\n';
