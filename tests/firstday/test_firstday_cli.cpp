@@ -222,3 +222,23 @@ TEST_CASE("first day: a tool's page says one thing about who may borrow it, and 
     CHECK(has(r.out, "Mécanique"));
     CHECK_FALSE(has(r.out, "tout adhérent peut l'emprunter"));
 }
+
+TEST_CASE("first day: French output names ORDS categories in French; stats carry no personal data") {
+    testing::Cli cli;
+    REQUIRE(cli({"init"}).code == 0);
+    const std::string hugo = first_line(cli({"member", "add", "--name", "Hugo Bernard", "--role", "volunteer"}).out);
+    REQUIRE(cli({"member", "add", "--name", "Léa Dubois", "--email", "lea.dubois@example.org"}).code == 0);
+    auto r = cli({"repair", "log", "--volunteer", hugo, "--item", "powered", "--category", "3", "--problem",
+                  "appeler léa dubois au 06 12 34 56 78 ou lea.dubois@example.org", "--status", "fixed", "--minutes", "15"});
+    REQUIRE(r.code == 0);
+    const std::string id = first_line(r.out);
+    r = cli({"repair", "show", id});
+    CHECK(has(r.out, "Éclairage décoratif ou de sécurité"));
+    CHECK_FALSE(has(r.out, "Decorative or safety lights"));
+    CHECK(has(cli({"--lang", "en", "repair", "show", id}).out, "Decorative or safety lights"));
+    r = cli({"stats"});
+    CHECK(r.code == 0);
+    CHECK_FALSE(has(r.out, "06 12"));
+    CHECK_FALSE(has(r.out, "example.org"));
+    CHECK_FALSE(has(r.out, "dubois"));
+}

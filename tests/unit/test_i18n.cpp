@@ -191,3 +191,14 @@ TEST_CASE("French messages write dates as a French reader does; English keeps IS
     CHECK(tr.render(Lang::fr, problem("{0}", {"2026-12-01T14:00"})) == "2026-12-01T14:00");  // not a shown date
     CHECK(tr.render(Lang::fr, problem("{0}", {"T2026-12-01"})) == "T2026-12-01");
 }
+
+TEST_CASE("one word for one thing: a host is an animateur in every French catalogue") {
+    const std::filesystem::path dir = std::filesystem::path(ETABLI_ASSETS_DIR) / "i18n";
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        if (!e.path().string().ends_with(".fr.po")) continue;
+        const std::string text = testing::read_file(e.path());
+        INFO(e.path().filename().string());
+        CHECK(text.find("msgstr \"Seul un hôte") == std::string::npos);
+        CHECK(text.find(" hôte ") == std::string::npos);
+    }
+}
