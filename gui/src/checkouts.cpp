@@ -78,25 +78,11 @@ std::string when_line(const Tr& tr, const app::PresenceToCorrect& p) {
     return tr.fmt("{0}: arrived at {1}, not counted yet", {day, hhmm(p.checked_in, p.utc_offset)});
 }
 
-// Title on the left, one button on the right; returns true when the button was tapped.
 bool header(const CheckoutsView& v, const std::string& title, const std::string& button_label, const char* id) {
-    const Box c = content();
-    const float th = touch_height();
-    const float bw = button_width(button_label, 5.0f);
-    at(c.x + c.w - bw, c.y);
-    const bool tapped = button(button_label, id, ImVec2(bw, th));
-    FontScope f(title_font(v.fonts));
-    const float tw = c.w - bw - gap() * 2;
-    at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
-    text_block(ellipsize(title, tw), "title", tw);
-    return tapped;
+    return title_bar(v.fonts, title, button_label, id);
 }
 
-void message_line(const CheckoutsUi& ui, float x, float y, float w) {
-    if (ui.message.empty()) return;
-    at(x, y);
-    text_block(ellipsize(ui.message, w), "message", w, Align::left, nullptr, ui.message_ok ? colors::kOk : colors::kError);
-}
+void message_line(const CheckoutsUi& ui, float x, float y, float w) { outcome_line(ui.message, ui.message_ok, x, y, w); }
 
 // [List]
 Next draw_list(const CheckoutsView& v, CheckoutsUi& ui) {

@@ -36,6 +36,12 @@ std::optional<core::Lang> lang_switch(core::Lang current, float x, float y, floa
 // Width of a button holding `label` on one line with margins, at least `min_em` font heights.
 float button_width(std::string_view label, float min_em = 4.0f);
 void panel(Box b);
+// A screen's top row: `title` in the title font on the left, one button on the right (ids
+// `title` and `id`); returns true on the frame the button was tapped.
+bool title_bar(const Fonts* fonts, const std::string& title, const std::string& button_label, std::string_view id);
+// The outcome of the last command at (x, y): green when it worked, red with the reason when
+// not; nothing when `message` is empty (id `message`).
+void outcome_line(const std::string& message, bool ok, float x, float y, float w);
 // "◀" "▶" buttons (ids prev/next) at (x, y); returns the new page, clamped to [0, pages).
 int pager(int page, int pages, float x, float y, float bw, float h);
 // Lower case without the accents of Latin-1 letters (and œ, æ), for searching names.

@@ -43,26 +43,9 @@ std::string until_text(const Tr& tr, const std::optional<core::Date>& d) {
     return d ? tr.fmt("until {0}", {format_short_date(tr.lang, *d)}) : tr("no end date");
 }
 
-// Title on the left, one button on the right; returns true when the button was tapped.
-bool header(const MembersView& v, const std::string& title, const char* id) {
-    const Box c = content();
-    const float th = touch_height();
-    const std::string back = v.tr("Back");
-    const float bw = button_width(back, 5.0f);
-    at(c.x + c.w - bw, c.y);
-    const bool tapped = button(back, id, ImVec2(bw, th));
-    FontScope f(title_font(v.fonts));
-    const float tw = c.w - bw - gap() * 2;
-    at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
-    text_block(ellipsize(title, tw), "title", tw);
-    return tapped;
-}
+bool header(const MembersView& v, const std::string& title, const char* id) { return title_bar(v.fonts, title, v.tr("Back"), id); }
 
-void message_line(const MembersUi& ui, float x, float y, float w) {
-    if (ui.message.empty()) return;
-    at(x, y);
-    text_block(ellipsize(ui.message, w), "message", w, Align::left, nullptr, ui.message_ok ? colors::kOk : colors::kError);
-}
+void message_line(const MembersUi& ui, float x, float y, float w) { outcome_line(ui.message, ui.message_ok, x, y, w); }
 
 void open(MembersUi& ui, const core::Member& m) {
     ui.selected = m.id;

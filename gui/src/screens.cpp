@@ -96,6 +96,25 @@ float button_width(std::string_view label, float min_em) {
     return std::max(min_em * fs, ImGui::CalcTextSize(s.c_str()).x + fs * 1.4f);
 }
 
+bool title_bar(const Fonts* fonts, const std::string& title, const std::string& button_label, std::string_view id) {
+    const Box c = content();
+    const float th = touch_height();
+    const float bw = button_width(button_label, 5.0f);
+    at(c.x + c.w - bw, c.y);
+    const bool tapped = button(button_label, id, ImVec2(bw, th));
+    FontScope f(title_font(fonts));
+    const float tw = c.w - bw - gap() * 2;
+    at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
+    text_block(ellipsize(title, tw), "title", tw);
+    return tapped;
+}
+
+void outcome_line(const std::string& message, bool ok, float x, float y, float w) {
+    if (message.empty()) return;
+    at(x, y);
+    text_block(ellipsize(message, w), "message", w, Align::left, nullptr, ok ? colors::kOk : colors::kError);
+}
+
 void panel(Box b) {
     const ImVec2 wp = ImGui::GetWindowPos();
     ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(wp.x + b.x, wp.y + b.y),
