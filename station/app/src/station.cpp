@@ -13,6 +13,7 @@
 #include <etabli/alloc/timers.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <cassert>
 #include <cctype>
 #include <map>
@@ -201,7 +202,19 @@ std::expected<void, Problem> Station::start() {
         std::lock_guard lk(m_mutex);
         m_stopping = false;
     }
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        // (#16) An exception escaping the loop (housekeeping, publishing) is logged and the
+        // loop starts again; one escaping a command is that command's failure (see run()).
+        for (;;) {
+            try {
+                run();
+                return;
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "etabli: error: the station thread failed, restarting its loop: %s\n", e.what());
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+        }
+    });
     return {};
 }
 
@@ -216,6 +229,7 @@ void Station::stop() {
 
 void Station::run() {
     for (;;) {
+        m_loops.fetch_add(1, std::memory_order_relaxed);  // the watchdog's sign of life (#16)
         std::optional<Item> item;
         {
             std::unique_lock lk(m_mutex);
@@ -227,7 +241,8 @@ void Station::run() {
                 const auto until = duration_cast<milliseconds>(*next - m_clock.now());
                 wait = std::clamp(until, milliseconds{0}, wait);
             }
-            m_cv.wait_for(lk, wait, [this] { return m_stopping || !m_inbox.empty(); });
+            m_cv.wait_for(lk, wait, [this] { return m_stopping || !m_inbox.empty() || m_nudged; });
+            m_nudged = false;
             if (!m_inbox.empty()) {
                 item = std::move(m_inbox.front());
                 m_inbox.pop_front();
@@ -237,7 +252,13 @@ void Station::run() {
         }
         bool changed = housekeeping();
         if (item) {
-            Result r = handle(item->command);
+            Result r = std::unexpected(problem("The station is not running"));
+            try {
+                r = handle(item->command);
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "etabli: error: a command failed in the station: %s\n", e.what());
+                r = std::unexpected(core::storage_problem("The station failed on this request: {0}", {e.what()}));
+            }
             if (item->request_id != 0) {
                 Reply reply;
                 reply.request_id = item->request_id;
@@ -291,6 +312,19 @@ std::shared_ptr<const Snapshot> Station::snapshot() const {
 void Station::set_wake(std::function<void()> wake) {
     std::lock_guard lk(m_mutex);
     m_wake = std::move(wake);
+}
+
+void Station::nudge() {
+    {
+        std::lock_guard lk(m_mutex);
+        m_nudged = true;
+    }
+    m_cv.notify_one();
+}
+
+void Station::add_watcher(std::function<void()> watcher) {
+    std::lock_guard lk(m_mutex);
+    m_watchers.push_back(std::move(watcher));
 }
 
 // [SECTION] Commands
@@ -874,12 +908,15 @@ void Station::publish() {
     publish_skills(*snap);   // station_skills.cpp (#7)
     publish_know(*snap);     // station_know.cpp (#7), after the skills: it reads their names
     std::function<void()> wake;
+    std::vector<std::function<void()>> watchers;
     {
         std::lock_guard lk(m_mutex);
         m_snapshot = std::move(snap);
         wake = m_wake;
+        watchers = m_watchers;
     }
     if (wake) wake();
+    for (const auto& w : watchers) w();
 }
 
 }  // namespace etabli::app

@@ -1,4 +1,5 @@
 // The allocation commands of the command line (see alloc_cmds.hpp). Layer: cli.
+#include "io.hpp"
 #include "alloc_cmds.hpp"
 #include "export_files.hpp"
 
@@ -285,7 +286,7 @@ std::optional<int> AllocCommands::run(Context& ctx) {
     auto fail = [&](const core::Problem& p) { return ctx.fail(p); };
     auto print_machine = [&](const app::MachineView& v) {
         if (ctx.json) {
-            std::cout << machine_json(v).dump() << '\n';
+            cli_out() << machine_json(v).dump() << '\n';
             return;
         }
         std::string state = ctx.t(std::string(alloc::to_string(v.machine.status)));
@@ -293,7 +294,7 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         else if (v.machine.status == alloc::MachineStatus::available && v.next)
             state = core::fill_placeholders(ctx.t("free, booked at {0}"), {v.next_hhmm});
         else if (v.machine.status == alloc::MachineStatus::available) state = ctx.t("free");
-        std::cout << fmt::format("{:>4}  {:<24} {:<14} {}\n", v.machine.id, v.machine.name, v.machine.pool.value_or("-"), state);
+        cli_out() << fmt::format("{:>4}  {:<24} {:<14} {}\n", v.machine.id, v.machine.name, v.machine.pool.value_or("-"), state);
     };
 
     if (m_machine_add->parsed()) {
@@ -313,15 +314,15 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         auto r = station.call(app::AddMachine{m, std::nullopt});
         if (!r) return fail(r.error());
         const auto& made = std::get<alloc::Machine>(*r);
-        if (ctx.json) std::cout << json{{"id", made.id}}.dump() << '\n';
-        else std::cout << made.id << '\n';
+        if (ctx.json) cli_out() << json{{"id", made.id}}.dump() << '\n';
+        else cli_out() << made.id << '\n';
         return kDone;
     }
     if (m_machine_list->parsed()) {
         if (ctx.json) {
             json arr = json::array();
             for (const auto& v : station.snapshot()->machines) arr.push_back(machine_json(v));
-            std::cout << arr.dump() << '\n';
+            cli_out() << arr.dump() << '\n';
         } else {
             for (const auto& v : station.snapshot()->machines) print_machine(v);
         }
@@ -347,7 +348,7 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         } else if (m_machine_clear_fault->parsed()) {
             if (auto r = station.call(app::ClearMachineFault{*id, std::nullopt}); !r) return fail(r.error());
             if (!ctx.json) {
-                std::cout << core::fill_placeholders(ctx.t("Contact fault cleared on {0}"), {name}) << '\n';
+                cli_out() << core::fill_placeholders(ctx.t("Contact fault cleared on {0}"), {name}) << '\n';
                 return kDone;
             }
         } else if (m_machine_auth->parsed() || m_machine_revoke->parsed()) {
@@ -357,7 +358,7 @@ std::optional<int> AllocCommands::run(Context& ctx) {
                 const auto after = station.snapshot();  // held: `who` points into it
                 const auto* who = after->directory->find(m_member);
                 const std::string member_name = who ? who->display_name : std::to_string(m_member);
-                std::cout << core::fill_placeholders(ctx.t(m_machine_auth->parsed() ? "{0} may use {1}" : "{0} may no longer use {1}"),
+                cli_out() << core::fill_placeholders(ctx.t(m_machine_auth->parsed() ? "{0} may use {1}" : "{0} may no longer use {1}"),
                                                      {member_name, name})
                           << '\n';
                 return kDone;
@@ -367,7 +368,7 @@ std::optional<int> AllocCommands::run(Context& ctx) {
             if (v.machine.id == *id) {
                 print_machine(v);
                 if (!ctx.json && (m_machine_show->parsed() || m_machine_set->parsed()))
-                    std::cout << "      " << ctx.t("If the station disappears:") << ' ' << host_loss_text(ctx, v.machine.rules.host_loss)
+                    cli_out() << "      " << ctx.t("If the station disappears:") << ' ' << host_loss_text(ctx, v.machine.rules.host_loss)
                               << '\n';
             }
         return kDone;
@@ -387,14 +388,14 @@ std::optional<int> AllocCommands::run(Context& ctx) {
             for (const auto& line : alloc::format_weekly(h.weekly, core::Lang::en)) week.push_back(line);
             json ex = json::object();
             for (const auto& [d, w] : h.exceptions) ex[core::format_date(d)] = w.empty() ? "closed" : alloc::format_windows(w);
-            std::cout << json{{"weekly", week}, {"exceptions", ex}}.dump() << '\n';
+            cli_out() << json{{"weekly", week}, {"exceptions", ex}}.dump() << '\n';
             return kDone;
         }
         const auto lines = alloc::format_weekly(h.weekly, ctx.lang);
-        if (lines.empty()) std::cout << ctx.t("No opening hours set: members cannot book (hosts can).") << '\n';
-        for (const auto& line : lines) std::cout << line << '\n';
+        if (lines.empty()) cli_out() << ctx.t("No opening hours set: members cannot book (hosts can).") << '\n';
+        for (const auto& line : lines) cli_out() << line << '\n';
         for (const auto& [d, w] : h.exceptions)
-            std::cout << format_local_date(d, ctx.lang) << "  " << (w.empty() ? ctx.t("closed") : alloc::format_windows(w)) << '\n';
+            cli_out() << format_local_date(d, ctx.lang) << "  " << (w.empty() ? ctx.t("closed") : alloc::format_windows(w)) << '\n';
         return kDone;
     }
 
@@ -417,17 +418,17 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         auto r = station.call(app::Book{*id, m_member, *start, end, std::nullopt, m_as_host, until});
         if (!r) {
             // A booking refused by a rule is a refusal (exit 1), not bad input.
-            std::cerr << "etabli: " << ctx.render(r.error()) << '\n';
+            cli_err() << "etabli: " << ctx.render(r.error()) << '\n';
             return r.error().kind == core::Problem::Kind::storage ? kStorage : kRefused;
         }
         const auto& rows = std::get<std::vector<alloc::Booking>>(*r);
         if (ctx.json) {
             json arr = json::array();
             for (const auto& b : rows) arr.push_back(booking_json(cal, b));
-            std::cout << arr.dump() << '\n';
+            cli_out() << arr.dump() << '\n';
         } else {
             for (const auto& b : rows)
-                std::cout << core::fill_placeholders(ctx.t("Booking {0}: {1} to {2}"),
+                cli_out() << core::fill_placeholders(ctx.t("Booking {0}: {1} to {2}"),
                                                      {std::to_string(b.id), local_text(cal, b.start), local_text(cal, b.end)})
                           << '\n';
         }
@@ -459,18 +460,18 @@ std::optional<int> AllocCommands::run(Context& ctx) {
             std::string machine_name;
             for (const auto& v : snap->machines)
                 if (v.machine.id == b.machine) machine_name = v.machine.name;
-            std::cout << fmt::format("{:>5}  {}  {}  {:<20} {:<24} {}\n", b.id, local_text(cal, b.start),
+            cli_out() << fmt::format("{:>5}  {}  {}  {:<20} {:<24} {}\n", b.id, local_text(cal, b.start),
                                      cal.local_hhmm(b.end), machine_name, who ? who->display_name : "?",
                                      ctx.t(std::string(alloc::to_string(b.state))));
         }
-        if (ctx.json) std::cout << arr.dump() << '\n';
+        if (ctx.json) cli_out() << arr.dump() << '\n';
         return kDone;
     }
     if (m_booking_cancel->parsed()) {
         auto r = station.call(app::CancelBooking{m_booking, std::nullopt,
                                                   m_reason.empty() ? std::nullopt : std::optional<std::string>(m_reason)});
         if (!r) return fail(r.error());
-        std::cout << core::fill_placeholders(ctx.t("Booking {0} cancelled"), {std::to_string(m_booking)}) << '\n';
+        cli_out() << core::fill_placeholders(ctx.t("Booking {0} cancelled"), {std::to_string(m_booking)}) << '\n';
         return kDone;
     }
     if (m_slots->parsed()) {
@@ -503,10 +504,10 @@ std::optional<int> AllocCommands::run(Context& ctx) {
                 arr.push_back({{"machine", sl.machine}, {"name", name}, {"start_local", local_text(cal, sl.start)},
                                {"end_local", local_text(cal, sl.end)}});
             else
-                std::cout << fmt::format("{}  {}  {}\n", local_text(cal, sl.start), cal.local_hhmm(sl.end), name);
+                cli_out() << fmt::format("{}  {}  {}\n", local_text(cal, sl.start), cal.local_hhmm(sl.end), name);
         }
-        if (ctx.json) std::cout << arr.dump() << '\n';
-        else if (slots.empty()) std::cout << ctx.t("No free slot in the booking horizon.") << '\n';
+        if (ctx.json) cli_out() << arr.dump() << '\n';
+        else if (slots.empty()) cli_out() << ctx.t("No free slot in the booking horizon.") << '\n';
         return kDone;
     }
     if (m_queue_join->parsed() || m_queue_show->parsed() || m_queue_leave->parsed()) {
@@ -541,11 +542,11 @@ std::optional<int> AllocCommands::run(Context& ctx) {
                 if (p.usable_until) j["usable_until_local"] = local_text(cal, *p.usable_until);
                 arr.push_back(std::move(j));
             } else {
-                std::cout << fmt::format("{:>3}. {:<28} ~{} min{}\n", p.position, who ? who->display_name : "?", wait, offer);
+                cli_out() << fmt::format("{:>3}. {:<28} ~{} min{}\n", p.position, who ? who->display_name : "?", wait, offer);
             }
         }
-        if (ctx.json) std::cout << arr.dump() << '\n';
-        else if (places.empty()) std::cout << ctx.t("Nobody waits.") << '\n';
+        if (ctx.json) cli_out() << arr.dump() << '\n';
+        else if (places.empty()) cli_out() << ctx.t("Nobody waits.") << '\n';
         return kDone;
     }
     if (m_sessions->parsed()) {
@@ -575,8 +576,8 @@ std::optional<int> AllocCommands::run(Context& ctx) {
             return ctx.fail(kBadInput, problem("No member has the number {0}", {std::to_string(m_member)}));
         const auto now = ctx.clock.now();
         // The store belongs to the station thread while it runs: stop it, then read.
-        station.stop();
-        auto rows = ctx.store->sessions_between(cal.day_start(first), cal.day_start(core::Date{sys_days{last} + days{1}}),
+        ctx.release_station();
+        auto rows = ctx.reader().sessions_between(cal.day_start(first), cal.day_start(core::Date{sys_days{last} + days{1}}),
                                                 std::numeric_limits<std::size_t>::max());
         if (!rows) return ctx.fail(kStorage, rows.error());
         std::map<alloc::MachineId, std::string> name_of;
@@ -612,7 +613,7 @@ std::optional<int> AllocCommands::run(Context& ctx) {
                 arr.push_back(j);
             } else {
                 const bool one_day = first == last;
-                std::cout << fmt::format("{}{}-{}  {:>6}  {:<20} {}\n", one_day ? "" : core::format_date(cal.local_day(s.started)) + " ",
+                cli_out() << fmt::format("{}{}-{}  {:>6}  {:<20} {}\n", one_day ? "" : core::format_date(cal.local_day(s.started)) + " ",
                                          cal.local_hhmm(s.started), s.ended ? cal.local_hhmm(*s.ended) : "…", hm(length),
                                          name_of[s.machine], member_name(s.member));
             }
@@ -624,17 +625,17 @@ std::optional<int> AllocCommands::run(Context& ctx) {
             json totals{{"machines", json::object()}, {"members", json::object()}};
             for (const auto& [n, d] : by_machine) totals["machines"][n] = d.count() / 60;
             for (const auto& [id, d] : by_member) totals["members"][std::to_string(id)] = d.count() / 60;
-            std::cout << json{{"sessions", arr}, {"total_minutes", totals}}.dump() << '\n';
+            cli_out() << json{{"sessions", arr}, {"total_minutes", totals}}.dump() << '\n';
             return kDone;
         }
         if (kept.empty()) {
-            std::cout << ctx.t("No session in this period.") << '\n';
+            cli_out() << ctx.t("No session in this period.") << '\n';
             return kDone;
         }
-        std::cout << ctx.t("Total per machine:") << '\n';
-        for (const auto& [n, d] : by_machine) std::cout << fmt::format("  {:>6}  {}\n", hm(d), n);
-        std::cout << ctx.t("Total per member:") << '\n';
-        for (const auto& [id, d] : by_member) std::cout << fmt::format("  {:>6}  {}\n", hm(d), member_name(id));
+        cli_out() << ctx.t("Total per machine:") << '\n';
+        for (const auto& [n, d] : by_machine) cli_out() << fmt::format("  {:>6}  {}\n", hm(d), n);
+        cli_out() << ctx.t("Total per member:") << '\n';
+        for (const auto& [id, d] : by_member) cli_out() << fmt::format("  {:>6}  {}\n", hm(d), member_name(id));
         return kDone;
     }
     return std::nullopt;

@@ -4,6 +4,7 @@
 //   Context          opening the store, translations, failure lines
 //   Commands         init, member, badge, tap, presence, kiosk
 //   Entry            the argument grammar (CLI11) and exit codes
+#include "io.hpp"
 #include "alloc_cmds.hpp"
 #include "repair_cmds.hpp"
 #include "tool_cmds.hpp"
@@ -14,6 +15,7 @@
 #include "kiosk_controllers.hpp"
 #include "kiosk_reader_enrol.hpp"
 #include "context.hpp"
+#include "serve.hpp"
 
 #include <etabli/db/database.hpp>
 #include <etabli/db/migrations.hpp>
@@ -25,7 +27,11 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <thread>
+#include <unistd.h>
+#include <mutex>
 #include <regex>
+#include <set>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -58,7 +64,7 @@ core::Translations load_translations(const std::filesystem::path& assets) {
         ss << in.rdbuf();
         auto cat = core::parse_po(ss.str());
         if (!cat) {
-            std::cerr << "etabli: " << f.string() << ": " << cat.error().english() << '\n';
+            cli_err() << "etabli: " << f.string() << ": " << cat.error().english() << '\n';
             continue;
         }
         tr.fr.merge(*cat);
@@ -67,26 +73,94 @@ core::Translations load_translations(const std::filesystem::path& assets) {
 }
 
 int Context::fail(int code, const core::Problem& p) const {
-    std::cerr << "etabli: " << render(p) << '\n';
+    cli_err() << "etabli: " << render(p) << '\n';
     return code;
 }
 
+// The one owner of the database (#16): a command waits while other commands hold it (each
+// holds it for its whole run: load, decide, commit), `wait` at most per holder; a station
+// (serve or kiosk) holding it is named at once.
+std::optional<int> Context::take_lock(std::chrono::milliseconds wait) {
+    if (served || lock.held()) return std::nullopt;
+    using clock_type = std::chrono::steady_clock;
+    auto since = clock_type::now();
+    pid_t last_pid = -1;
+    for (;;) {
+        auto r = db::OwnerLock::try_take(db_path, db::LockHolder{::getpid(), role.empty() ? "etabli" : role, {}});
+        if (r) {
+            lock = std::move(*r);
+            return std::nullopt;
+        }
+        if (auto* p = std::get_if<core::Problem>(&r.error())) return fail(kStorage, *p);
+        const auto& h = std::get<db::OwnerLock::Busy>(r.error()).holder;
+        const bool station_holds = h.role == "serve" || h.role == "kiosk";
+        if (h.pid != last_pid) {  // the lock changed hands: the queue moves, wait again
+            last_pid = h.pid;
+            since = clock_type::now();
+        }
+        if (station_holds)
+            return fail(kStorage, core::storage_problem("The database {0} is held by etabli {1} (process {2}): one station per database",
+                                                        {db_path.string(), h.role, std::to_string(h.pid)}));
+        if (clock_type::now() - since >= wait) {
+            const std::string who = h.role.empty() ? std::string("etabli") : "etabli " + h.role;
+            return fail(kStorage, core::storage_problem("The database {0} is in use by {1} (process {2}); try again when it has finished",
+                                                        {db_path.string(), who, std::to_string(h.pid)}));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
 std::optional<int> Context::open_station() {
-    auto cal = TzCalendar::make([] {
-        const char* z = std::getenv("ETABLI_TZ");
-        return std::string(z && *z ? z : "Europe/Paris");
-    }());
-    if (!cal) return fail(kBadInput, cal.error());
-    calendar = std::move(*cal);
+    if (served) {
+        station = served->station;
+        calendar = served->calendar;
+        return std::nullopt;
+    }
+    if (station) return std::nullopt;
+    if (!calendar) {
+        auto cal = TzCalendar::make([] {
+            const char* z = std::getenv("ETABLI_TZ");
+            return std::string(z && *z ? z : "Europe/Paris");
+        }());
+        if (!cal) return fail(kBadInput, cal.error());
+        calendar = std::move(*cal);
+    }
+    if (auto code = take_lock(std::chrono::seconds(10))) return code;
     auto s = db::SqliteStore::open(db_path);
     if (!s) return fail(kStorage, s.error());
     store = std::move(*s);
     auto opts = station_options(*this);  // (#6) tool_config.cpp: the lending rules of etabli.toml
     if (!opts) return fail(kBadInput, opts.error());
-    station = std::make_unique<app::Station>(*store, clock, *calendar, *opts);
+    owned_station = std::make_unique<app::Station>(*store, clock, *calendar, *opts);
+    station = owned_station.get();
     if (before_start) station_attachments = before_start(*station);
     if (auto r = station->start(); !r) return fail(kStorage, r.error());
     return std::nullopt;
+}
+
+app::Store& Context::reader() {
+    if (!served) {
+        release_station();
+        return *store;
+    }
+    if (!read_store) {
+        auto s = db::SqliteStore::open(served->db_path);
+        if (!s) throw std::runtime_error(s.error().english());
+        read_store = std::move(*s);
+    }
+    return *read_store;
+}
+
+void Context::release_station() {
+    if (!served && owned_station) owned_station->stop();
+}
+
+std::optional<int> Context::reopen_station() {
+    if (served) return std::nullopt;
+    station = nullptr;
+    owned_station.reset();
+    store.reset();
+    return open_station();
 }
 
 // [SECTION] Commands
@@ -101,12 +175,12 @@ int cmd_init(Context& ctx, bool demo) {
     }
     const auto snap = ctx.station->snapshot();
     if (ctx.json) {
-        std::cout << json{{"db", ctx.db_path.string()}, {"schema", db::latest_schema_version()},
+        cli_out() << json{{"db", ctx.db_path.string()}, {"schema", db::latest_schema_version()},
                           {"members", snap->directory->members.size()}}
                          .dump()
                   << '\n';
     } else {
-        std::cout << core::fill_placeholders(ctx.t("Database ready: {0} (schema {1}, {2} members)"),
+        cli_out() << core::fill_placeholders(ctx.t("Database ready: {0} (schema {1}, {2} members)"),
                                              {ctx.db_path.string(), std::to_string(db::latest_schema_version()),
                                               std::to_string(snap->directory->members.size())})
                   << '\n';
@@ -138,8 +212,8 @@ int cmd_member_add(Context& ctx, const MemberAddArgs& a) {
     auto r = ctx.station->call(app::AddMember{d, std::nullopt, std::nullopt});
     if (!r) return ctx.fail(r.error());
     const auto& m = std::get<core::Member>(*r);
-    if (ctx.json) std::cout << json{{"id", m.id}}.dump() << '\n';
-    else std::cout << m.id << '\n';
+    if (ctx.json) cli_out() << json{{"id", m.id}}.dump() << '\n';
+    else cli_out() << m.id << '\n';
     return kDone;
 }
 
@@ -187,8 +261,8 @@ int cmd_member_set(Context& ctx, const MemberSetArgs& a) {
     auto r = ctx.station->call(app::EditMember{a.id, *v, std::nullopt});
     if (!r) return ctx.fail(r.error());
     const auto& done = std::get<core::Member>(*r);
-    if (ctx.json) std::cout << json{{"id", done.id}}.dump() << '\n';
-    else std::cout << core::fill_placeholders(ctx.t("Member {0} ({1}) updated"), {std::to_string(done.id), done.display_name}) << '\n';
+    if (ctx.json) cli_out() << json{{"id", done.id}}.dump() << '\n';
+    else cli_out() << core::fill_placeholders(ctx.t("Member {0} ({1}) updated"), {std::to_string(done.id), done.display_name}) << '\n';
     return kDone;
 }
 
@@ -201,18 +275,18 @@ int cmd_member_list(Context& ctx) {
     const auto snap = ctx.station->snapshot();
     const auto& dir = *snap->directory;
     if (ctx.json) {
-        std::cout << '[';
+        cli_out() << '[';
         bool first = true;
         for (const auto& [id, m] : dir.members) {
-            std::cout << (first ? "" : ",") << json_member(m, dir, is_present(*snap, id));
+            cli_out() << (first ? "" : ",") << json_member(m, dir, is_present(*snap, id));
             first = false;
         }
-        std::cout << "]\n";
+        cli_out() << "]\n";
         return kDone;
     }
     for (const auto& [id, m] : dir.members) {
         std::string until = m.valid_until ? format_local_date(*m.valid_until, ctx.lang) : "-";
-        std::cout << fmt::format("{:>6}  {:<32}  {:<9}  {:<10}  {}\n", id, m.display_name,
+        cli_out() << fmt::format("{:>6}  {:<32}  {:<9}  {:<10}  {}\n", id, m.display_name,
                                  ctx.t(std::string(core::to_string(m.role))), until, m.email.value_or(""));
     }
     return kDone;
@@ -224,11 +298,11 @@ int cmd_member_show(Context& ctx, core::MemberId id) {
     const auto* m = snap->directory->find(id);
     if (!m) return ctx.fail(kBadInput, problem("No member has the number {0}", {std::to_string(id)}));
     if (ctx.json) {
-        std::cout << json_member(*m, *snap->directory, is_present(*snap, id)) << '\n';
+        cli_out() << json_member(*m, *snap->directory, is_present(*snap, id)) << '\n';
         return kDone;
     }
     auto line = [&](std::string_view label, const std::string& value) {
-        std::cout << fmt::format("{:<16} {}\n", ctx.t(label) + ":", value);
+        cli_out() << fmt::format("{:<16} {}\n", ctx.t(label) + ":", value);
     };
     line("Number", std::to_string(m->id));
     line("Name", m->display_name);
@@ -250,8 +324,8 @@ int cmd_badge_add(Context& ctx, const std::string& uid, core::MemberId member) {
     auto r = ctx.station->call(app::AddBadge{uid, member, std::nullopt});
     if (!r) return ctx.fail(r.error());
     const auto& b = std::get<core::Badge>(*r);
-    if (ctx.json) std::cout << json{{"uid", b.uid}, {"member", b.member_id}, {"status", core::to_string(b.status)}}.dump() << '\n';
-    else std::cout << core::fill_placeholders(ctx.t("Badge {0} enrolled to member {1}"), {b.uid, std::to_string(b.member_id)}) << '\n';
+    if (ctx.json) cli_out() << json{{"uid", b.uid}, {"member", b.member_id}, {"status", core::to_string(b.status)}}.dump() << '\n';
+    else cli_out() << core::fill_placeholders(ctx.t("Badge {0} enrolled to member {1}"), {b.uid, std::to_string(b.member_id)}) << '\n';
     return kDone;
 }
 
@@ -261,8 +335,8 @@ int cmd_badge_revoke(Context& ctx, const std::string& uid, bool lost) {
     auto r = ctx.station->call(app::RevokeBadge{uid, lost ? core::BadgeStatus::lost : core::BadgeStatus::revoked, std::nullopt});
     if (!r) return ctx.fail(r.error());
     const auto& b = std::get<core::Badge>(*r);
-    if (ctx.json) std::cout << json{{"uid", b.uid}, {"member", b.member_id}, {"status", core::to_string(b.status)}}.dump() << '\n';
-    else std::cout << core::fill_placeholders(ctx.t(lost ? "Badge {0} declared lost" : "Badge {0} revoked"), {b.uid}) << '\n';
+    if (ctx.json) cli_out() << json{{"uid", b.uid}, {"member", b.member_id}, {"status", core::to_string(b.status)}}.dump() << '\n';
+    else cli_out() << core::fill_placeholders(ctx.t(lost ? "Badge {0} declared lost" : "Badge {0} revoked"), {b.uid}) << '\n';
     return kDone;
 }
 
@@ -291,9 +365,9 @@ int machine_tap(Context& ctx, const std::string& uid, const std::string& reader,
     if (ctx.json) {
         nlohmann::json j{{"machine", a.machine}, {"granted", a.granted}, {"ended", a.ended}, {"message", message}};
         if (a.granted) j["until_local"] = a.until_hhmm;
-        std::cout << j.dump() << '\n';
+        cli_out() << j.dump() << '\n';
     } else {
-        std::cout << message << '\n';
+        cli_out() << message << '\n';
     }
     return a.granted || a.ended ? kDone : kRefused;
 }
@@ -314,13 +388,13 @@ int cmd_tap(Context& ctx, const std::string& uid, const std::string& reader, boo
         if (tap.member) j["member"] = json{{"id", tap.member->id}, {"name", name}};
         if (d.expired_on) j["expired_on"] = core::format_date(*d.expired_on);
         j["message"] = ctx.render(core::describe(d, name));
-        std::cout << j.dump() << '\n';
+        cli_out() << j.dump() << '\n';
     } else {
         auto p = core::describe(d, name);
         if (d.expired_on) p.args[0] = format_local_date(*d.expired_on, ctx.lang);
-        std::cout << ctx.render(p);
-        if (!core::is_refusal(d.kind)) std::cout << " (" << ctx.calendar->local_hhmm(tap.at) << ")";
-        std::cout << '\n';
+        cli_out() << ctx.render(p);
+        if (!core::is_refusal(d.kind)) cli_out() << " (" << ctx.calendar->local_hhmm(tap.at) << ")";
+        cli_out() << '\n';
     }
     return core::is_refusal(d.kind) ? kRefused : kDone;
 }
@@ -332,15 +406,15 @@ int cmd_presence(Context& ctx) {
         json arr = json::array();
         for (const auto& p : snap->present)
             arr.push_back({{"id", p.id}, {"name", p.name}, {"since", core::format_timestamp(p.since)}, {"since_local", p.since_hhmm}});
-        std::cout << arr.dump() << '\n';
+        cli_out() << arr.dump() << '\n';
         return kDone;
     }
     if (snap->present.empty()) {
-        std::cout << ctx.t("Nobody is in.") << '\n';
+        cli_out() << ctx.t("Nobody is in.") << '\n';
         return kDone;
     }
     for (const auto& p : snap->present)
-        std::cout << fmt::format("{}  {}\n", p.since_hhmm, p.name);
+        cli_out() << fmt::format("{}  {}\n", p.since_hhmm, p.name);
     return kDone;
 }
 
@@ -355,8 +429,12 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size)
         opts.width = w;
         opts.height = h;
     }
+    // (#16) The kiosk embeds the station: it takes the database's lock first, so that a
+    // running `etabli serve` (or another kiosk) is named and nothing is written twice.
+    ctx.role = "kiosk";
+    if (auto code = ctx.take_lock(std::chrono::seconds(10))) return *code;
     if (!gui::display_available()) {
-        std::cerr << "etabli: " << ctx.t("No display: start the kiosk on the workshop's X session, or try it under Xvfb: xvfb-run -s '-screen 0 1280x800x24' etabli kiosk") << '\n';
+        cli_err() << "etabli: " << ctx.t("No display: start the kiosk on the workshop's X session, or try it under Xvfb: xvfb-run -s '-screen 0 1280x800x24' etabli kiosk") << '\n';
         return kBadInput;
     }
     // The machine controllers of etabli.toml and, with --demo, the demo board (#4): set before
@@ -393,9 +471,21 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size)
     if (demo && ctx.station->snapshot()->directory->members.empty()) {
         if (int code = seed_demo(ctx); code != kDone) return code;
     }
+    // (#16) The embedded station answers `etabli` commands on its own socket (named in the
+    // lock file), so that they go through it rather than beside it.
+    const char* env_socket = std::getenv("ETABLI_SOCKET");
+    const auto socket = env_socket && *env_socket
+                            ? std::filesystem::path(env_socket)
+                            : default_socket_path().parent_path() / ("kiosk-" + std::to_string(::getpid()) + ".sock");
+    auto api = start_api(ctx, socket, "etabli kiosk");
+    if (!api) return api.error();
+    struct StopApi {
+        std::shared_ptr<ApiServer>& a;
+        ~StopApi() { a->stop(); }
+    } stop_api{*api};
     opts.fullscreen = fullscreen;
     opts.lang = ctx.lang;
-    return gui::run_kiosk(*ctx.station, ctx.tr, opts);
+    return gui::run_kiosk(*ctx.station, ctx.tr(), opts);
 }
 
 // CLI11's messages (English) as a msgid and its arguments, for the translation catalogue:
@@ -437,12 +527,30 @@ core::Lang detect_lang() {
 }  // namespace
 
 // [SECTION] Entry
-int run(int argc, char** argv) {
-    Context ctx;
-    ctx.lang = detect_lang();
-    ctx.assets = find_assets();
-    ctx.tr = load_translations(ctx.assets);
+namespace {
 
+// The words of the parsed command: "member add", "book", "tool loans export"…
+std::string command_path(const CLI::App& app) {
+    std::string path;
+    const CLI::App* at = &app;
+    for (;;) {
+        const auto subs = at->get_subcommands();
+        if (subs.empty()) break;
+        at = subs.front();
+        path += (path.empty() ? "" : " ") + at->get_name();
+    }
+    return path;
+}
+
+// Commands that run in the calling process whatever holds the database: the window, the
+// service itself, and what talks to the hardware plugged into this PC.
+bool runs_here(const std::string& path) {
+    return path.empty() || path == "kiosk" || path == "serve" || path.starts_with("devices") || path.starts_with("controller");
+}
+
+// `may_forward`: a station serving the database gets the command (a terminal's `etabli`);
+// `may_write`: the API client may change data (served only).
+int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, bool may_write) {
     CLI::App app{"Établi: the station of a community workshop / la station d'un atelier partagé", "etabli"};
     app.set_version_flag("--version", ETABLI_VERSION);
     std::string db_opt, lang_opt;
@@ -502,6 +610,11 @@ int run(int argc, char** argv) {
 
     auto* presence = app.add_subcommand("presence", "Who is in now");
 
+    ServeArgs serve_args;  // (#16)
+    auto* serve = app.add_subcommand("serve", "The station service without a window (systemd): owns the database, readers, controllers; answers on a socket");
+    serve->add_option("--socket", serve_args.socket, "API socket (default: $ETABLI_SOCKET, else $XDG_RUNTIME_DIR/etabli/station.sock)");
+    serve->add_flag("--demo", serve_args.demo, "Add the demo workshop when the database has no member");
+
     bool kiosk_full = false, kiosk_demo = false;
     std::string kiosk_size;
     auto* kiosk = app.add_subcommand("kiosk", "The touchscreen station (the default when a display exists)");
@@ -521,11 +634,11 @@ int run(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
+        return app.exit(e, cli_out(), cli_err());
     } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
+        return app.exit(e, cli_out(), cli_err());
     } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
+        return app.exit(e, cli_out(), cli_err());
     } catch (const CLI::ParseError& e) {
         // The parse stopped before --lang was read: look for it by hand, so that the whole
         // line is in the language asked for.
@@ -543,7 +656,7 @@ int run(int argc, char** argv) {
             }
         }
         const auto text = parse_error_text(e.what());
-        std::cerr << "etabli: " << core::fill_placeholders(ctx.t(text.msgid), text.args) << ". " << ctx.t("Try: etabli --help")
+        cli_err() << "etabli: " << core::fill_placeholders(ctx.t(text.msgid), text.args) << ". " << ctx.t("Try: etabli --help")
                   << '\n';
         return kBadInput;
     }
@@ -554,8 +667,28 @@ int run(int argc, char** argv) {
         ctx.lang = *l;
     }
     ctx.db_path = db_opt.empty() ? db::default_db_path() : std::filesystem::path(db_opt);
+    // Absolute: the lock file names it, and a station serves clients from other folders.
+    if (std::error_code ec; ctx.db_path != ":memory:") ctx.db_path = std::filesystem::absolute(ctx.db_path, ec);
     ctx.config = devices_commands.config_path();  // (#6) every command that opens the station reads [tools]
 
+    ctx.role = command_path(app);
+    if (ctx.served) {
+        // (#16) A command an API client sent: on the service's own database and files.
+        if (runs_here(ctx.role))
+            return ctx.fail(kBadInput, problem("\"{0}\" runs on the station's own PC, not through its API", {ctx.role.empty() ? "kiosk" : ctx.role}));
+        std::vector<std::string> words(argv + 1, argv + argc);
+        if (!may_write && !read_only_command(ctx.role, words))
+            return ctx.fail(kRefused, problem("Refused: \"{0}\" changes the workshop's data or writes a file, which only the etabli user and the etabli-admin group may do (missing right: write)",
+                                              {ctx.role}));
+        ctx.db_path = ctx.served->db_path;
+        ctx.config = ctx.served->config;
+    } else if (may_forward && !runs_here(ctx.role)) {
+        // (#16) A station serves this database: the command goes through its API.
+        const bool db_given = !db_opt.empty() || (std::getenv("ETABLI_DB") && *std::getenv("ETABLI_DB"));
+        if (auto code = forward_to_station(ctx, argc, argv, db_given)) return *code;
+    }
+
+    if (serve->parsed()) return cmd_serve(ctx, serve_args);
     if (init->parsed()) return cmd_init(ctx, init_demo);
     if (m_add->parsed()) return cmd_member_add(ctx, add_args);
     if (m_set->parsed()) return cmd_member_set(ctx, set_args);
@@ -575,8 +708,51 @@ int run(int argc, char** argv) {
     if (presence->parsed()) return cmd_presence(ctx);
     if (kiosk->parsed()) return cmd_kiosk(ctx, kiosk_full, kiosk_demo, kiosk_size);
     if (gui::display_available()) return cmd_kiosk(ctx, false, false, "");
-    std::cout << app.help();
+    cli_out() << app.help();
     return kDone;
+}
+
+std::shared_ptr<const core::Translations> process_translations(const std::filesystem::path& assets) {
+    static std::once_flag once;
+    static std::shared_ptr<const core::Translations> tr;
+    std::call_once(once, [&] { tr = std::make_shared<core::Translations>(load_translations(assets)); });
+    return tr;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    Context ctx;
+    ctx.lang = detect_lang();
+    ctx.assets = find_assets();
+    ctx.translations = process_translations(ctx.assets);
+    return execute(ctx, argc, argv, true, true);
+}
+
+int run_for_client(const std::vector<std::string>& args, const Served& served, core::Lang lang, bool may_write) {
+    Context ctx;
+    ctx.served = &served;
+    ctx.lang = lang;
+    ctx.assets = find_assets();
+    ctx.translations = served.translations ? served.translations : process_translations(ctx.assets);
+    std::vector<const char*> argv{"etabli"};
+    for (const auto& a : args) argv.push_back(a.c_str());
+    return execute(ctx, static_cast<int>(argv.size()), argv.data(), false, may_write);
+}
+
+// Read-only commands: what any local user of the station's PC may run through the API. Not
+// here (so refused without the write right): every change, and every command that writes a
+// file (exports), since the service would write it with its own rights.
+bool read_only_command(const std::string& path, const std::vector<std::string>& args) {
+    static const std::set<std::string> kReads = {
+        "presence", "member list", "member show", "machine list", "machine show", "hours show", "booking list",
+        "slots", "queue show", "sessions", "tool list", "tool show", "tool overdue", "repair list", "repair show",
+        "repair stats", "skill list", "skill show", "skill who", "training list", "card list", "card show",
+        "help who", "volunteer hours"};
+    if (!kReads.contains(path)) return false;
+    for (const auto& a : args)
+        if (a == "--csv" || a.starts_with("--csv=") || a == "--out" || a.starts_with("--out=")) return false;
+    return true;
 }
 
 }  // namespace etabli::cli

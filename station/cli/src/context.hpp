@@ -7,7 +7,9 @@
 #include <etabli/app/station.hpp>
 #include <etabli/cli/cli.hpp>
 #include <etabli/core/i18n.hpp>
+#include <etabli/db/owner_lock.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -16,30 +18,62 @@
 
 namespace etabli::cli {
 
+// A command that a station service runs for an API client (#16) uses that station, its
+// calendar and its files instead of opening its own (api_server.cpp).
+struct Served {
+    app::Station* station = nullptr;
+    std::shared_ptr<TzCalendar> calendar;
+    std::filesystem::path db_path;
+    std::filesystem::path config;
+    std::shared_ptr<const core::Translations> translations;
+};
+
 struct Context {
     std::filesystem::path db_path;
     bool json = false;
     core::Lang lang = core::Lang::fr;
-    core::Translations tr;
+    std::shared_ptr<const core::Translations> translations = std::make_shared<core::Translations>();
+    const core::Translations& tr() const { return *translations; }
     std::filesystem::path assets;
     std::filesystem::path config;  // etabli.toml: --config or the default (set by DevicesCommands::run, #5)
 
+    // What the command is, for the lock file ("book", "member add"…; "kiosk", "serve").
+    std::string role;
+    const Served* served = nullptr;  // set: the command runs inside a station service
+
+    // The lock that makes this process the database's one owner (#16), taken by
+    // open_station() before the store opens; declared first, so released after the store closed.
+    db::OwnerLock lock;
     std::unique_ptr<app::Store> store;
     SystemClock clock;
-    std::unique_ptr<TzCalendar> calendar;
+    std::shared_ptr<TzCalendar> calendar;
     // Called by open_station() between making the Station and starting it, for what must be
     // set before start() (the kiosk's machine controllers, #4). What it returns is kept here,
     // declared before `station` so that it is destroyed after it.
     std::function<std::shared_ptr<void>(app::Station&)> before_start;
     std::shared_ptr<void> station_attachments;
-    std::unique_ptr<app::Station> station;
+    std::unique_ptr<app::Station> owned_station;
+    app::Station* station = nullptr;  // owned_station, or the service's (served)
+    std::unique_ptr<app::Store> read_store;  // served: a second connection for reads (reader())
 
-    std::string t(std::string_view msgid) const { return tr.tr(lang, msgid); }
-    std::string render(const core::Problem& p) const { return tr.render(lang, p); }
+    std::string t(std::string_view msgid) const { return tr().tr(lang, msgid); }
+    std::string render(const core::Problem& p) const { return tr().render(lang, p); }
 
     // Opens (creating and migrating) the database and starts the Station. On failure prints
     // one line and returns the exit code (3 storage, 2 bad configuration).
+    // Locally it first takes the database's lock (waiting while other commands finish; a
+    // station that holds it is named, exit 3). Served, it uses the service's station.
     std::optional<int> open_station();
+    // `wait`: how long to wait for a command that holds the lock (a station never is waited for).
+    std::optional<int> take_lock(std::chrono::milliseconds wait);
+    // For the commands that read the store itself (histories, exports): locally, stops the
+    // station first and returns its store; served, a second connection beside the running
+    // station's (SQLite WAL: it reads the last commit). Throws when that cannot open.
+    app::Store& reader();
+    // Locally: stops the station thread (what it published stays readable). Served: nothing.
+    void release_station();
+    // Locally: a fresh station on a fresh store (the lock stays held). Served: nothing.
+    std::optional<int> reopen_station();
     // Prints "etabli: <message>" on stderr and returns the code.
     int fail(int code, const core::Problem& p) const;
     int fail(const core::Problem& p) const {

@@ -1,5 +1,6 @@
 // The controller commands of the command line (see controller_cmds.hpp). Layer: cli. Main
 // thread: `list` and `test` drive a LinkProtocol themselves, synchronously, on the real clock.
+#include "io.hpp"
 #include "controller_cmds.hpp"
 #include "devices_cmds.hpp"
 
@@ -170,24 +171,24 @@ std::optional<int> ControllerCommands::run(Context& ctx, const std::filesystem::
                 if (r.problem) j["problem"] = ctx.render(*r.problem);
                 arr.push_back(j);
             }
-            std::cout << arr.dump(2) << '\n';
+            cli_out() << arr.dump(2) << '\n';
         } else {
-            if (results.empty()) std::cout << ctx.t("No controller is configured") << '\n';
+            if (results.empty()) cli_out() << ctx.t("No controller is configured") << '\n';
             for (const auto& r : results) {
-                std::cout << r.name;
-                if (r.name != r.port) std::cout << "  " << r.port;
+                cli_out() << r.name;
+                if (r.name != r.port) cli_out() << "  " << r.port;
                 if (r.hello && !r.problem) {
-                    std::cout << "  " << ctx.t("up") << "  firmware " << int(r.hello->fw_major) << '.'
+                    cli_out() << "  " << ctx.t("up") << "  firmware " << int(r.hello->fw_major) << '.'
                               << int(r.hello->fw_minor) << '.' << int(r.hello->fw_patch) << "  boot "
                               << hex32(r.hello->boot_id) << "  " << int(r.hello->channels) << ' ' << ctx.t("channels")
                               << '\n';
                 } else {
-                    std::cout << "  " << ctx.t("down") << "  " << (r.problem ? ctx.render(*r.problem) : "") << '\n';
+                    cli_out() << "  " << ctx.t("down") << "  " << (r.problem ? ctx.render(*r.problem) : "") << '\n';
                 }
                 if (!r.status) continue;
                 for (std::uint8_t i = 0; i < r.status->count; ++i) {
                     const auto& c = r.status->ch[i];
-                    std::cout << "  " << int(i) << "  " << (i < r.machines.size() ? r.machines[i] : "-") << "  "
+                    cli_out() << "  " << int(i) << "  " << (i < r.machines.size() ? r.machines[i] : "-") << "  "
                               << ((c.flags & ETB_CH_RELAY) ? ctx.t("relay on") : ctx.t("relay off"))
                               << ((c.flags & ETB_CH_FAULT) ? "  " + ctx.t("contact fault") : "") << "  "
                               << c.current_ma << " mA\n";
@@ -221,13 +222,13 @@ std::optional<int> ControllerCommands::run(Context& ctx, const std::filesystem::
             milliseconds{2000});
         if (p) return ctx.fail(kBadInput, *p);
         if (refused) return ctx.fail(kRefused, *refused);
-        std::cout << fmt::format(fmt::runtime(ctx.t("Relay {0} closed for {1} s")), m_channel, m_seconds) << std::endl;
+        cli_out() << fmt::format(fmt::runtime(ctx.t("Relay {0} closed for {1} s")), m_channel, m_seconds) << std::endl;
         // No heartbeats: the firmware opens the relay itself when the lease runs out; the
         // REVOKE after it is only there in case it did not.
         (void)s.drive([](const hw::LinkEvent&) { return false; }, milliseconds{lease}, false);
         s.link().revoke(ch, 0);
         (void)s.drive([](const hw::LinkEvent& e) { return e.kind == hw::LinkEvent::Kind::acked; }, milliseconds{1000});
-        std::cout << ctx.t("Relay open again") << '\n';
+        cli_out() << ctx.t("Relay open again") << '\n';
         return kDone;
     }
     return std::nullopt;

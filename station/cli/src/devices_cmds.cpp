@@ -6,6 +6,7 @@
 //   Station readers  UsbContext + DeviceManager wired to the Station
 //   devices          what is plugged, its role, live taps with --watch
 //   enrol            the next device that types digits + Enter gets the role
+#include "io.hpp"
 #include "devices_cmds.hpp"
 
 #include <etabli/hw/evdev_reader.hpp>
@@ -81,7 +82,7 @@ namespace {
 
 // "etabli: /etc/.../etabli.toml: Configuration line 3: ..." (the detail translated).
 int fail_config(Context& ctx, const fs::path& path, const core::Problem& p) {
-    std::cerr << "etabli: " << path.string() << ": " << ctx.render(p) << '\n';
+    cli_err() << "etabli: " << path.string() << ": " << ctx.render(p) << '\n';
     return kBadInput;
 }
 
@@ -139,9 +140,9 @@ std::expected<std::unique_ptr<StationReaders>, int> start_station_readers(Contex
     auto config = load_config(path);
     if (!config) return std::unexpected(fail_config(ctx, path, config.error()));
     if (config->readers.empty()) return std::unique_ptr<StationReaders>{};
-    app::Station* station = ctx.station.get();
+    app::Station* station = ctx.station;
     auto log = [&ctx](const std::string& reader, const core::Problem& p) {
-        std::cerr << "etabli: " << reader << ": " << ctx.render(p) << '\n';
+        cli_err() << "etabli: " << reader << ": " << ctx.render(p) << '\n';
     };
     return std::unique_ptr<StationReaders>(
         make_readers(*config, [station](app::Command c) { station->post_async(std::move(c), 0); }, log));
@@ -182,21 +183,21 @@ int cmd_devices(Context& ctx, const fs::path& path, bool watch) {
             readers.push_back(json{{"role", r.role.to_string()}, {"driver", r.driver == core::ReaderDriver::evdev ? "evdev" : "libusb"},
                                    {"profile", std::string(core::to_string(r.profile))}, {"plugged", plugged}});
         }
-        std::cout << json{{"config", path.string()}, {"devices", arr}, {"readers", readers}}.dump() << '\n';
+        cli_out() << json{{"config", path.string()}, {"devices", arr}, {"readers", readers}}.dump() << '\n';
     } else {
-        std::cout << ctx.t("Configuration:") << ' ' << path.string() << '\n';
+        cli_out() << ctx.t("Configuration:") << ' ' << path.string() << '\n';
         for (const auto& d : list) {
             const auto role = role_of(*config, d);
-            std::cout << d.id() << "  " << d.port_path << "  " << (d.name.empty() ? "-" : d.name) << "  "
+            cli_out() << d.id() << "  " << d.port_path << "  " << (d.name.empty() ? "-" : d.name) << "  "
                       << (d.serial.empty() ? "-" : d.serial) << "  "
                       << (role.empty() ? (d.boot_keyboard_interface >= 0 ? ctx.t("keyboard, not configured (left to the kiosk)") : std::string("-")) : role);
-            if (d.strings_denied) std::cout << "  " << ctx.t("(permission denied: install the udev rule)");
-            std::cout << '\n';
+            if (d.strings_denied) cli_out() << "  " << ctx.t("(permission denied: install the udev rule)");
+            cli_out() << '\n';
         }
         for (const auto& r : config->readers) {
             const bool plugged = r.driver == core::ReaderDriver::evdev ? fs::exists(r.device)
                                                                        : std::any_of(list.begin(), list.end(), [&](const auto& d) { return hw::matches(r.match, d); });
-            if (!plugged) std::cout << r.role.to_string() << ": " << ctx.t("configured, not plugged in") << '\n';
+            if (!plugged) cli_out() << r.role.to_string() << ": " << ctx.t("configured, not plugged in") << '\n';
         }
     }
     if (!watch) return kDone;
@@ -211,16 +212,16 @@ int cmd_devices(Context& ctx, const fs::path& path, bool watch) {
         [&](app::Command c) {
             std::lock_guard lk(out);
             if (auto* b = std::get_if<app::BadgeSeen>(&c)) {
-                if (ctx.json) std::cout << json{{"tap", b->uid}, {"reader", b->reader}}.dump() << std::endl;
-                else std::cout << b->reader << "  " << b->uid << std::endl;
+                if (ctx.json) cli_out() << json{{"tap", b->uid}, {"reader", b->reader}}.dump() << std::endl;
+                else cli_out() << b->reader << "  " << b->uid << std::endl;
             } else if (auto* t = std::get_if<app::ToolScanned>(&c)) {
-                if (ctx.json) std::cout << json{{"scan", t->tag}}.dump() << std::endl;
-                else std::cout << "scanner  " << t->tag << std::endl;
+                if (ctx.json) cli_out() << json{{"scan", t->tag}}.dump() << std::endl;
+                else cli_out() << "scanner  " << t->tag << std::endl;
             }
         },
         [&](const std::string& reader, const core::Problem& p) {
             std::lock_guard lk(out);
-            std::cerr << "etabli: " << reader << ": " << ctx.render(p) << std::endl;
+            cli_err() << "etabli: " << reader << ": " << ctx.render(p) << std::endl;
         });
     while (!g_interrupted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     return kDone;
@@ -239,7 +240,7 @@ int cmd_enrol(Context& ctx, const fs::path& path, const std::string& role_text, 
     // types digits and Enter is the reader (hw/reader_enrol, as the kiosk's enrolment).
     auto cands = hw::open_input_candidates();
     if (!cands) return ctx.fail(kBadInput, cands.error());
-    std::cout << ctx.t("Tap a badge on the reader to enrol...") << std::endl;
+    cli_out() << ctx.t("Tap a badge on the reader to enrol...") << std::endl;
     std::signal(SIGINT, on_sigint);  // Ctrl-C stops the wait like the timeout
     std::signal(SIGTERM, on_sigint);
     auto captured = hw::capture_enrol_line(std::move(*cands), std::chrono::steady_clock::now() + std::chrono::seconds(timeout),
@@ -260,9 +261,9 @@ int cmd_enrol(Context& ctx, const fs::path& path, const std::string& role_text, 
     else config->readers.push_back(r);
     if (auto s = save_config(path, *config); !s) return ctx.fail(kStorage, s.error());
     if (ctx.json) {
-        std::cout << json{{"role", r.role.to_string()}, {"uid", *uid}, {"config", path.string()}}.dump() << '\n';
+        cli_out() << json{{"role", r.role.to_string()}, {"uid", *uid}, {"config", path.string()}}.dump() << '\n';
     } else {
-        std::cout << core::fill_placeholders(ctx.t("Reader bound to {0} (badge {1}); written to {2}"), {r.role.to_string(), *uid, path.string()}) << '\n';
+        cli_out() << core::fill_placeholders(ctx.t("Reader bound to {0} (badge {1}); written to {2}"), {r.role.to_string(), *uid, path.string()}) << '\n';
     }
     return kDone;
 }

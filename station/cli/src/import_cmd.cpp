@@ -1,6 +1,7 @@
 // `etabli member import FILE.csv [--map field=header]…`: reads the file, parses it with
 // core::parse_member_csv, shows every bad line (the first ones and a count) or sends all
 // rows to the station in one command (one transaction). Layer: cli. Main thread.
+#include "io.hpp"
 #include "context.hpp"
 
 #include <nlohmann/json.hpp>
@@ -53,14 +54,14 @@ int import_members(Context& ctx, const std::string& file, const std::vector<std:
     if (opts.progress) std::fprintf(stderr, "\r%*s\r", 20, "");
     if (!table) {
         const auto& errors = table.error();
-        std::cerr << "etabli: " << core::fill_placeholders(ctx.t("{0}: nothing imported, {1} problem(s):"), {file, std::to_string(errors.size())}) << '\n';
+        cli_err() << "etabli: " << core::fill_placeholders(ctx.t("{0}: nothing imported, {1} problem(s):"), {file, std::to_string(errors.size())}) << '\n';
         for (std::size_t i = 0; i < errors.size() && i < kErrorsShown; ++i) {
-            if (errors[i].line) std::cerr << "  " << core::fill_placeholders(ctx.t("line {0}"), {std::to_string(errors[i].line)}) << ": ";
-            else std::cerr << "  ";
-            std::cerr << ctx.render(errors[i].problem) << '\n';
+            if (errors[i].line) cli_err() << "  " << core::fill_placeholders(ctx.t("line {0}"), {std::to_string(errors[i].line)}) << ": ";
+            else cli_err() << "  ";
+            cli_err() << ctx.render(errors[i].problem) << '\n';
         }
         if (errors.size() > kErrorsShown)
-            std::cerr << "  " << core::fill_placeholders(ctx.t("…and {0} more"), {std::to_string(errors.size() - kErrorsShown)}) << '\n';
+            cli_err() << "  " << core::fill_placeholders(ctx.t("…and {0} more"), {std::to_string(errors.size() - kErrorsShown)}) << '\n';
         return kBadInput;
     }
 
@@ -72,7 +73,7 @@ int import_members(Context& ctx, const std::string& file, const std::vector<std:
     if (!r) return ctx.fail(r.error());
     const auto& s = std::get<app::ImportSummary>(*r);
     if (ctx.json) {
-        std::cout << nlohmann::json{{"added", s.added}, {"updated", s.updated}, {"unchanged", s.unchanged}, {"ignored_columns", ignored}}
+        cli_out() << nlohmann::json{{"added", s.added}, {"updated", s.updated}, {"unchanged", s.unchanged}, {"ignored_columns", ignored}}
                          .dump()
                   << '\n';
     } else {
@@ -84,7 +85,7 @@ int import_members(Context& ctx, const std::string& file, const std::vector<std:
             for (const auto& h : ignored) list += (list.empty() ? "" : ", ") + ("\"" + h + "\"");
             line += "; " + core::fill_placeholders(ctx.t("columns not imported: {0} (name their field with --map field=HEADER)"), {list});
         }
-        std::cout << line << '\n';
+        cli_out() << line << '\n';
     }
     return kDone;
 }

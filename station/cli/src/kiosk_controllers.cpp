@@ -1,5 +1,6 @@
 // The machine controllers of a running station (see kiosk_controllers.hpp). Layer: cli. Main
 // thread.
+#include "io.hpp"
 #include "kiosk_controllers.hpp"
 #include "controller_cmds.hpp"
 #include "devices_cmds.hpp"
@@ -46,7 +47,7 @@ void wire_station_controllers(Context& ctx, bool demo, std::shared_ptr<StationCo
             if (b)
                 board = std::move(*b);
             else
-                std::cerr << "etabli: " << ctx.render(b.error()) << '\n';
+                cli_err() << "etabli: " << ctx.render(b.error()) << '\n';
         }
         out = StationControllers::attach(station, config ? *config : core::Config{}, std::move(board));
         return out;

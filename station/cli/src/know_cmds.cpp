@@ -7,6 +7,7 @@
 //   Helpers     lookups by name or number, JSON rows
 //   Grammar     KnowCommands::KnowCommands
 //   Commands    KnowCommands::run
+#include "io.hpp"
 #include "know_cmds.hpp"
 
 #include <etabli/core/member_import.hpp>
@@ -181,7 +182,7 @@ std::optional<int> KnowCommands::run(Context& ctx) {
         ss << in.rdbuf();
         auto parsed = core::parse_card_markdown(ss.str(), m_title.empty());
         if (!parsed) {
-            std::cerr << "etabli: " << m_file << ": " << ctx.render(parsed.error()) << '\n';
+            cli_err() << "etabli: " << m_file << ": " << ctx.render(parsed.error()) << '\n';
             return kBadInput;
         }
         card_text = std::move(*parsed);
@@ -206,14 +207,14 @@ std::optional<int> KnowCommands::run(Context& ctx) {
         const auto* t = now_snap->know->find_training(id);
         if (!t) return;
         if (ctx.json) {
-            std::cout << training_json(*t).dump() << '\n';
+            cli_out() << training_json(*t).dump() << '\n';
             return;
         }
-        std::cout << fmt::format("{:>4}  {}–{}  {:<24}  {}  {}/{}", t->training.id, t->when, t->end_hhmm, t->skill_name,
+        cli_out() << fmt::format("{:>4}  {}–{}  {:<24}  {}  {}/{}", t->training.id, t->when, t->end_hhmm, t->skill_name,
                                  t->trainer_name, t->confirmed, t->training.capacity);
-        if (t->waiting) std::cout << "  " << core::fill_placeholders(ctx.t("{0} waiting"), {std::to_string(t->waiting)});
-        if (t->training.granted_at) std::cout << "  " << ctx.t("levels granted");
-        std::cout << '\n';
+        if (t->waiting) cli_out() << "  " << core::fill_placeholders(ctx.t("{0} waiting"), {std::to_string(t->waiting)});
+        if (t->training.granted_at) cli_out() << "  " << ctx.t("levels granted");
+        cli_out() << '\n';
     };
 
     if (m_t_add->parsed()) {
@@ -235,14 +236,14 @@ std::optional<int> KnowCommands::run(Context& ctx) {
         if (!r) return ctx.fail(r.error());
         const auto& added = std::get<core::Training>(*r);
         if (ctx.json) print_training(added.id);
-        else std::cout << added.id << '\n';
+        else cli_out() << added.id << '\n';
         return kDone;
     }
     if (m_t_list->parsed()) {
         if (ctx.json) {
             json arr = json::array();
             for (const auto& t : know.trainings) arr.push_back(training_json(t));
-            std::cout << arr.dump() << '\n';
+            cli_out() << arr.dump() << '\n';
         } else {
             for (const auto& t : know.trainings) print_training(t.training.id);
         }
@@ -262,16 +263,16 @@ std::optional<int> KnowCommands::run(Context& ctx) {
             json j{{"training", m_id}, {"member", m_member}, {"state", place ? core::to_string(place->signup.state) : "cancelled"}};
             if (place && place->waiting_position) j["waiting_position"] = *place->waiting_position;
             if (place) j["present"] = place->signup.present_at.has_value();
-            std::cout << j.dump() << '\n';
+            cli_out() << j.dump() << '\n';
         } else if (!place) {
-            std::cout << ctx.t("Place cancelled") << '\n';
+            cli_out() << ctx.t("Place cancelled") << '\n';
         } else if (m_t_attend->parsed()) {
-            std::cout << ctx.t("Marked present") << '\n';
+            cli_out() << ctx.t("Marked present") << '\n';
         } else if (place->waiting_position) {
-            std::cout << core::fill_placeholders(ctx.t("On the waiting list, position {0}"), {std::to_string(*place->waiting_position)})
+            cli_out() << core::fill_placeholders(ctx.t("On the waiting list, position {0}"), {std::to_string(*place->waiting_position)})
                       << '\n';
         } else {
-            std::cout << ctx.t("Signed up") << '\n';
+            cli_out() << ctx.t("Signed up") << '\n';
         }
         return kDone;
     }
@@ -280,8 +281,8 @@ std::optional<int> KnowCommands::run(Context& ctx) {
         const auto present = know.find_training(m_id)->present;
         auto r = station.call(app::TrainingGrant{m_id, std::nullopt});
         if (!r) return refused(ctx, r.error());
-        if (ctx.json) std::cout << json{{"training", m_id}, {"granted", present}}.dump() << '\n';
-        else std::cout << core::fill_placeholders(ctx.t("Level granted to {0} attendee(s)"), {std::to_string(present)}) << '\n';
+        if (ctx.json) cli_out() << json{{"training", m_id}, {"granted", present}}.dump() << '\n';
+        else cli_out() << core::fill_placeholders(ctx.t("Level granted to {0} attendee(s)"), {std::to_string(present)}) << '\n';
         return kDone;
     }
     if (m_c_add->parsed()) {
@@ -308,9 +309,9 @@ std::optional<int> KnowCommands::run(Context& ctx) {
         const auto& added = std::get<core::Card>(*r);
         if (ctx.json) {
             const auto* v = station.snapshot()->know->find_card(added.id);
-            std::cout << (v ? card_json(*v, true) : json{{"id", added.id}}).dump() << '\n';
+            cli_out() << (v ? card_json(*v, true) : json{{"id", added.id}}).dump() << '\n';
         } else {
-            std::cout << added.id << '\n';
+            cli_out() << added.id << '\n';
         }
         return kDone;
     }
@@ -326,22 +327,22 @@ std::optional<int> KnowCommands::run(Context& ctx) {
         json arr = json::array();
         for (const auto* c : cards) {
             if (ctx.json) arr.push_back(card_json(*c, false));
-            else std::cout << fmt::format("{:>4}  {:<48}  {:>3}\n", c->card.id, c->card.title, c->card.helped);
+            else cli_out() << fmt::format("{:>4}  {:<48}  {:>3}\n", c->card.id, c->card.title, c->card.helped);
         }
-        if (ctx.json) std::cout << arr.dump() << '\n';
+        if (ctx.json) cli_out() << arr.dump() << '\n';
         return kDone;
     }
     if (m_c_show->parsed()) {
         const auto* c = know.find_card(m_id);
         if (!c) return ctx.fail(kBadInput, problem("No card has the number {0}", {std::to_string(m_id)}));
         if (ctx.json) {
-            std::cout << card_json(*c, true).dump() << '\n';
+            cli_out() << card_json(*c, true).dump() << '\n';
             return kDone;
         }
-        std::cout << c->card.title << '\n';
+        cli_out() << c->card.title << '\n';
         for (std::size_t i = 0; i < c->card.steps.size(); ++i) {
-            std::cout << fmt::format("{:>2}. {}\n", i + 1, c->card.steps[i].text);
-            if (c->card.steps[i].photo) std::cout << "    [" << *c->card.steps[i].photo << "]\n";
+            cli_out() << fmt::format("{:>2}. {}\n", i + 1, c->card.steps[i].text);
+            if (c->card.steps[i].photo) cli_out() << "    [" << *c->card.steps[i].photo << "]\n";
         }
         return kDone;
     }
@@ -366,14 +367,14 @@ std::optional<int> KnowCommands::run(Context& ctx) {
                                        {"present", h.helper.present},
                                        {"usual", h.helper.usual_count}});
                 } else {
-                    std::cout << fmt::format("{:>4}  {:<32}  {}  {}\n", h.helper.member, h.name, h.helper.level,
+                    cli_out() << fmt::format("{:>4}  {:<32}  {}  {}\n", h.helper.member, h.name, h.helper.level,
                                              h.helper.present ? ctx.t("here now")
                                                               : core::fill_placeholders(ctx.t("usually here ({0} times)"),
                                                                                         {std::to_string(h.helper.usual_count)}));
                 }
             }
         }
-        if (ctx.json) std::cout << arr.dump() << '\n';
+        if (ctx.json) cli_out() << arr.dump() << '\n';
         return kDone;
     }
     if (m_h_ask->parsed()) {
@@ -384,10 +385,10 @@ std::optional<int> KnowCommands::run(Context& ctx) {
         if (!r) return refused(ctx, r.error());
         const auto& h = std::get<core::HelpRequest>(*r);
         if (ctx.json) {
-            std::cout << json{{"id", h.id}, {"member", h.asker}, {"skill", h.skill}, {"expires", core::format_timestamp(h.expires_at)}}.dump()
+            cli_out() << json{{"id", h.id}, {"member", h.asker}, {"skill", h.skill}, {"expires", core::format_timestamp(h.expires_at)}}.dump()
                       << '\n';
         } else {
-            std::cout << h.id << '\n';
+            cli_out() << h.id << '\n';
         }
         return kDone;
     }
@@ -395,8 +396,8 @@ std::optional<int> KnowCommands::run(Context& ctx) {
         if (auto c = need_member(m_member)) return *c;
         auto r = station.call(app::SetHelpOptIn{m_member, !m_off, std::nullopt});
         if (!r) return refused(ctx, r.error());
-        if (ctx.json) std::cout << json{{"member", m_member}, {"opt_in", !m_off}}.dump() << '\n';
-        else std::cout << (m_off ? ctx.t("No longer listed in \"who can help\"") : ctx.t("Listed in \"who can help\"")) << '\n';
+        if (ctx.json) cli_out() << json{{"member", m_member}, {"opt_in", !m_off}}.dump() << '\n';
+        else cli_out() << (m_off ? ctx.t("No longer listed in \"who can help\"") : ctx.t("Listed in \"who can help\"")) << '\n';
         return kDone;
     }
     return std::nullopt;

@@ -3,6 +3,7 @@
 // Writes go through the Station (LogRepair, EditRepair, SetPresenceRole, CorrectPresence), so
 // the same rules hold as at the kiosk. Reads of history (lists, exports) stop the Station
 // first and then ask the store: the store belongs to one thread at a time.
+#include "io.hpp"
 #include "repair_cmds.hpp"
 
 #include <etabli/alloc/model.hpp>
@@ -163,7 +164,7 @@ std::string status_text(const Context& ctx, core::RepairStatus s) { return ctx.t
 
 void print_repair(const Context& ctx, const core::Repair& r, const app::Directory& dir) {
     auto line = [&](std::string_view label, const std::string& value) {
-        std::cout << fmt::format("{:<18} {}\n", ctx.t(label) + ":", value);
+        cli_out() << fmt::format("{:<18} {}\n", ctx.t(label) + ":", value);
     };
     std::string vols;
     for (auto v : r.volunteers) {
@@ -263,14 +264,12 @@ std::optional<int> RepairCommands::run(Context& ctx) {
         if (auto code = ctx.open_station()) return *code;
         core::Repair r;
         if (m_edit->parsed()) {
-            ctx.station->stop();
-            auto found = ctx.store->find_repair(m_id);
+            ctx.release_station();
+            auto found = ctx.reader().find_repair(m_id);
             if (!found) return ctx.fail(kStorage, found.error());
             if (!*found) return ctx.fail(kBadInput, problem("No repair has the number {0}", {std::to_string(m_id)}));
             r = **found;
-            ctx.station.reset();
-            ctx.store.reset();
-            if (auto code = ctx.open_station()) return *code;
+            if (auto code = ctx.reopen_station()) return *code;
         } else {
             if (m_fields.volunteers.empty()) return ctx.fail(kBadInput, problem("A repair needs at least one volunteer"));
             if (m_fields.item.empty()) m_fields.item = "bicycle";
@@ -282,19 +281,19 @@ std::optional<int> RepairCommands::run(Context& ctx) {
                                     : ctx.station->call(app::LogRepair{r, std::nullopt});
         if (!res) return ctx.fail(res.error());
         const auto& stored = std::get<core::Repair>(*res);
-        if (ctx.json) std::cout << repair_json(stored, *ctx.station->snapshot()->directory).dump() << '\n';
-        else std::cout << stored.id << '\n';
+        if (ctx.json) cli_out() << repair_json(stored, *ctx.station->snapshot()->directory).dump() << '\n';
+        else cli_out() << stored.id << '\n';
         return kDone;
     }
     if (m_list->parsed() || m_show->parsed()) {
         if (auto code = ctx.open_station()) return *code;
         const auto snap = ctx.station->snapshot();
-        ctx.station->stop();
+        ctx.release_station();
         if (m_show->parsed()) {
-            auto found = ctx.store->find_repair(m_id);
+            auto found = ctx.reader().find_repair(m_id);
             if (!found) return ctx.fail(kStorage, found.error());
             if (!*found) return ctx.fail(kBadInput, problem("No repair has the number {0}", {std::to_string(m_id)}));
-            if (ctx.json) std::cout << repair_json(**found, *snap->directory).dump() << '\n';
+            if (ctx.json) cli_out() << repair_json(**found, *snap->directory).dump() << '\n';
             else print_repair(ctx, **found, *snap->directory);
             return kDone;
         }
@@ -303,7 +302,7 @@ std::optional<int> RepairCommands::run(Context& ctx) {
             day = core::parse_date(m_day);
             if (!day) return ctx.fail(kBadInput, problem("\"{0}\" is not a date: write YYYY-MM-DD, e.g. 2027-09-30", {m_day}));
         }
-        auto rows = ctx.store->repairs_between(day, day);
+        auto rows = ctx.reader().repairs_between(day, day);
         if (!rows) return ctx.fail(kStorage, rows.error());
         json arr = json::array();
         for (auto it = rows->rbegin(); it != rows->rend(); ++it) {
@@ -317,22 +316,22 @@ std::optional<int> RepairCommands::run(Context& ctx) {
             }
             std::string text = r.problem;
             if (text.size() > 40) text = text.substr(0, 39) + "…";
-            std::cout << fmt::format("{:>6}  {}  {:<22}  {:<12}  {:>4} min  {}\n", r.id, core::format_date(r.day),
+            cli_out() << fmt::format("{:>6}  {}  {:<22}  {:<12}  {:>4} min  {}\n", r.id, core::format_date(r.day),
                                      what_of(ctx, r), status_text(ctx, r.status), r.minutes, text);
         }
-        if (ctx.json) std::cout << arr.dump() << '\n';
+        if (ctx.json) cli_out() << arr.dump() << '\n';
         return kDone;
     }
     if (m_export_ords->parsed() || m_export_repairs->parsed()) {
         if (auto code = ctx.open_station()) return *code;
         const auto snap = ctx.station->snapshot();
-        ctx.station->stop();
-        auto rows = ctx.store->repairs_between(std::nullopt, std::nullopt);
+        ctx.release_station();
+        auto rows = ctx.reader().repairs_between(std::nullopt, std::nullopt);
         if (!rows) return ctx.fail(kStorage, rows.error());
         if (m_export_repairs->parsed()) {
             if (auto w = write_text(m_out, core::export_repairs_csv(*rows)); !w) return ctx.fail(kStorage, w.error());
-            if (ctx.json) std::cout << json{{"file", m_out}, {"repairs", rows->size()}}.dump() << '\n';
-            else std::cout << core::fill_placeholders(ctx.t("{0} repairs written to {1}"), {std::to_string(rows->size()), m_out}) << '\n';
+            if (ctx.json) cli_out() << json{{"file", m_out}, {"repairs", rows->size()}}.dump() << '\n';
+            else cli_out() << core::fill_placeholders(ctx.t("{0} repairs written to {1}"), {std::to_string(rows->size()), m_out}) << '\n';
             return kDone;
         }
         std::vector<std::string> names;
@@ -348,11 +347,11 @@ std::optional<int> RepairCommands::run(Context& ctx) {
             if (auto w = write_text(dir / file, *text); !w) return ctx.fail(kStorage, w.error());
         }
         if (ctx.json) {
-            std::cout << json{{"folder", m_out}, {"powered_rows", x->powered_rows}, {"bicycles", x->bicycles},
+            cli_out() << json{{"folder", m_out}, {"powered_rows", x->powered_rows}, {"bicycles", x->bicycles},
                               {"texts_changed", x->texts_changed}}.dump()
                       << '\n';
         } else {
-            std::cout << core::fill_placeholders(ctx.t("ORDS files written to {0}: {1} powered items, {2} bicycles"),
+            cli_out() << core::fill_placeholders(ctx.t("ORDS files written to {0}: {1} powered items, {2} bicycles"),
                                                  {m_out, std::to_string(x->powered_rows), std::to_string(x->bicycles)})
                       << '\n'
                       << core::fill_placeholders(ctx.t("Personal data removed from {0} problem texts"), {std::to_string(x->texts_changed)})
@@ -367,14 +366,14 @@ std::optional<int> RepairCommands::run(Context& ctx) {
         if (!cents) return ctx.fail(kBadInput, cents.error());
         if (auto code = ctx.open_station()) return *code;
         const auto snap = ctx.station->snapshot();
-        ctx.station->stop();
+        ctx.release_station();
         const auto& cal = *ctx.calendar;
         const auto from = cal.day_start(*month);
         const auto to = cal.day_start(core::Date{month->year() / month->month() / 1} + std::chrono::months{1});
-        auto presences = ctx.store->volunteer_presences(from, to);
+        auto presences = ctx.reader().volunteer_presences(from, to);
         if (!presences) return ctx.fail(kStorage, presences.error());
         // Opening hours give the closing time of a forgotten check-out's day.
-        auto state = ctx.store->load_alloc(ctx.clock.now());
+        auto state = ctx.reader().load_alloc(ctx.clock.now());
         if (!state) return ctx.fail(kStorage, state.error());
         const alloc::OpeningHours hours = state->hours;
         auto closing = [&](core::Timestamp in) -> std::optional<core::Timestamp> {
@@ -393,8 +392,8 @@ std::optional<int> RepairCommands::run(Context& ctx) {
         if (m_export_hours->parsed()) {
             if (auto w = write_text(m_out, core::volunteer_hours_csv(report, m_month, names, *cents)); !w)
                 return ctx.fail(kStorage, w.error());
-            if (ctx.json) std::cout << json{{"file", m_out}, {"lines", report.lines.size()}, {"flagged", report.to_correct.size()}}.dump() << '\n';
-            else std::cout << core::fill_placeholders(ctx.t("Volunteer hours of {0} written to {1}"), {m_month, m_out}) << '\n';
+            if (ctx.json) cli_out() << json{{"file", m_out}, {"lines", report.lines.size()}, {"flagged", report.to_correct.size()}}.dump() << '\n';
+            else cli_out() << core::fill_placeholders(ctx.t("Volunteer hours of {0} written to {1}"), {m_month, m_out}) << '\n';
             return kDone;
         }
         if (ctx.json) {
@@ -403,22 +402,22 @@ std::optional<int> RepairCommands::run(Context& ctx) {
                 arr.push_back({{"member", l.member}, {"role", l.role ? std::string(core::to_string(*l.role)) : ""},
                                {"seconds", l.time.count()}, {"presences", l.presences}, {"flagged", l.flagged},
                                {"value_cents", core::value_cents(l.time, *cents)}});
-            std::cout << json{{"month", m_month}, {"lines", arr}, {"total_seconds", report.total.count()},
+            cli_out() << json{{"month", m_month}, {"lines", arr}, {"total_seconds", report.total.count()},
                               {"to_correct", report.to_correct}, {"hourly_value_cents", *cents}}.dump()
                       << '\n';
             return kDone;
         }
         const bool fr = ctx.lang == core::Lang::fr;
         for (const auto& l : report.lines) {
-            std::cout << fmt::format("{:<28} {:<14} {:>9}  {:>10} €{}\n", names.count(l.member) ? names[l.member] : "?",
+            cli_out() << fmt::format("{:<28} {:<14} {:>9}  {:>10} €{}\n", names.count(l.member) ? names[l.member] : "?",
                                      l.role ? ctx.t(std::string(core::label_of(*l.role))) : "-", hours_text(l.time),
                                      core::format_money(core::value_cents(l.time, *cents), fr),
                                      l.flagged ? "  (" + ctx.t("check-out to correct") + ")" : "");
         }
-        std::cout << fmt::format("{:<43} {:>9}  {:>10} €\n", ctx.t("Total"), hours_text(report.total),
+        cli_out() << fmt::format("{:<43} {:>9}  {:>10} €\n", ctx.t("Total"), hours_text(report.total),
                                  core::format_money(core::value_cents(report.total, *cents), fr));
         for (auto id : report.to_correct)
-            std::cout << core::fill_placeholders(ctx.t("Presence {0}: forgotten check-out, counted until closing time"), {std::to_string(id)})
+            cli_out() << core::fill_placeholders(ctx.t("Presence {0}: forgotten check-out, counted until closing time"), {std::to_string(id)})
                       << '\n';
         return kDone;
     }
@@ -428,8 +427,8 @@ std::optional<int> RepairCommands::run(Context& ctx) {
         if (auto code = ctx.open_station()) return *code;
         auto r = ctx.station->call(app::SetPresenceRole{m_volunteer, *role, std::nullopt});
         if (!r) return ctx.fail(r.error());
-        if (ctx.json) std::cout << json{{"member", m_volunteer}, {"role", core::to_string(*role)}}.dump() << '\n';
-        else std::cout << ctx.t(std::string(core::label_of(*role))) << '\n';
+        if (ctx.json) cli_out() << json{{"member", m_volunteer}, {"role", core::to_string(*role)}}.dump() << '\n';
+        else cli_out() << ctx.t(std::string(core::label_of(*role))) << '\n';
         return kDone;
     }
     if (m_correct->parsed()) {
@@ -438,8 +437,8 @@ std::optional<int> RepairCommands::run(Context& ctx) {
         if (!t) return ctx.fail(kBadInput, t.error());
         auto r = ctx.station->call(app::CorrectPresence{m_presence, *t, std::nullopt});
         if (!r) return ctx.fail(r.error());
-        if (ctx.json) std::cout << json{{"presence", m_presence}, {"checked_out", core::format_timestamp(*t)}}.dump() << '\n';
-        else std::cout << core::fill_placeholders(ctx.t("Presence {0} corrected"), {std::to_string(m_presence)}) << '\n';
+        if (ctx.json) cli_out() << json{{"presence", m_presence}, {"checked_out", core::format_timestamp(*t)}}.dump() << '\n';
+        else cli_out() << core::fill_placeholders(ctx.t("Presence {0} corrected"), {std::to_string(m_presence)}) << '\n';
         return kDone;
     }
     if (m_stats->parsed()) {
@@ -447,7 +446,7 @@ std::optional<int> RepairCommands::run(Context& ctx) {
             return ctx.fail(kBadInput, problem("The month must be between 1 and 12"));
         if (auto code = ctx.open_station()) return *code;
         const auto snap = ctx.station->snapshot();
-        ctx.station->stop();
+        ctx.release_station();
         const int y = m_year_opt->count() > 0 ? m_year : static_cast<int>(snap->today.year());
         if (y < 1900 || y > 9999) return ctx.fail(kBadInput, problem("The year must be between 1900 and 9999"));
         std::optional<unsigned> mo;
@@ -455,13 +454,13 @@ std::optional<int> RepairCommands::run(Context& ctx) {
         const core::Date first{year{y}, month{mo.value_or(1)}, day{1}};
         const core::Date last = mo ? core::Date{sys_days{core::Date{year{y}, month{*mo}, day{1}} + std::chrono::months{1}} - days{1}}
                                    : core::Date{year{y}, December, day{31}};
-        auto rows = ctx.store->repairs_between(first, last);
+        auto rows = ctx.reader().repairs_between(first, last);
         if (!rows) return ctx.fail(kStorage, rows.error());
         std::vector<std::string> names;
         for (const auto& [id, m] : snap->directory->members) names.push_back(m.display_name);
         auto s = core::repair_stats(*rows, y, mo, core::PiiStripper(names));
         const auto& cal = *ctx.calendar;
-        auto presences = ctx.store->volunteer_presences(cal.day_start(first), cal.day_start(core::Date{sys_days{last} + days{1}}));
+        auto presences = ctx.reader().volunteer_presences(cal.day_start(first), cal.day_start(core::Date{sys_days{last} + days{1}}));
         if (!presences) return ctx.fail(kStorage, presences.error());
         seconds hours_total{0};
         for (auto& m : s.months) {
@@ -486,20 +485,20 @@ std::optional<int> RepairCommands::run(Context& ctx) {
                 comps.push_back({{"component", c.component ? std::string(core::to_string(*c.component)) : "powered"},
                                  {"total", c.total}, {"fixed", c.fixed}, {"top_problems", top}});
             }
-            std::cout << json{{"year", y}, {"total", s.total}, {"fixed", s.fixed}, {"fix_rate", s.fix_rate},
+            cli_out() << json{{"year", y}, {"total", s.total}, {"fixed", s.fixed}, {"fix_rate", s.fix_rate},
                               {"kept_kg", static_cast<double>(s.kept_grams) / 1000.0},
                               {"volunteer_hours", static_cast<double>(hours_total.count()) / 3600.0},
                               {"months", months}, {"components", comps}}.dump()
                       << '\n';
             return kDone;
         }
-        std::cout << core::fill_placeholders(ctx.t("{0} repairs, {1} fixed ({2} %), {3} kg kept out of the waste, {4} of volunteering"),
+        cli_out() << core::fill_placeholders(ctx.t("{0} repairs, {1} fixed ({2} %), {3} kg kept out of the waste, {4} of volunteering"),
                                              {std::to_string(s.total), std::to_string(s.fixed),
                                               std::to_string(static_cast<int>(s.fix_rate * 100.0 + 0.5)),
                                               fmt::format("{:.1f}", static_cast<double>(s.kept_grams) / 1000.0), hours_text(hours_total)})
                   << '\n';
         for (const auto& m : s.months)
-            std::cout << fmt::format("{}-{:02}  {:>4}  {}: {:>3}  {}: {:>3}  {}: {:>3}  {}: {:>3}  {:>9}\n", m.year, m.month, m.total,
+            cli_out() << fmt::format("{}-{:02}  {:>4}  {}: {:>3}  {}: {:>3}  {}: {:>3}  {}: {:>3}  {:>9}\n", m.year, m.month, m.total,
                                      status_text(ctx, core::RepairStatus::fixed), m.by_status[0],
                                      status_text(ctx, core::RepairStatus::repairable), m.by_status[1],
                                      status_text(ctx, core::RepairStatus::end_of_life), m.by_status[2],
@@ -507,7 +506,7 @@ std::optional<int> RepairCommands::run(Context& ctx) {
         for (const auto& c : s.components) {
             std::string top;
             for (const auto& [text, n] : c.top_problems) top += (top.empty() ? "" : "; ") + text + " (" + std::to_string(n) + ")";
-            std::cout << fmt::format("{:<22} {:>4}  {}\n",
+            cli_out() << fmt::format("{:<22} {:>4}  {}\n",
                                      c.component ? ctx.t(std::string(core::label_of(*c.component))) : ctx.t("Powered items"), c.total, top);
         }
         return kDone;

@@ -1,4 +1,5 @@
 // The skills commands of the command line (see skill_cmds.hpp). Layer: cli. Main thread.
+#include "io.hpp"
 #include "skill_cmds.hpp"
 
 #include <etabli/core/skills.hpp>
@@ -129,8 +130,8 @@ std::optional<int> SkillCommands::run(Context& ctx) {
         auto r = station.call(app::AddSkill{s, std::nullopt});
         if (!r) return fail(r.error());
         const auto& made = std::get<core::Skill>(*r);
-        if (ctx.json) std::cout << json{{"id", made.id}}.dump() << '\n';
-        else std::cout << made.id << '\n';
+        if (ctx.json) cli_out() << json{{"id", made.id}}.dump() << '\n';
+        else cli_out() << made.id << '\n';
         return kDone;
     }
     if (m_list->parsed()) {
@@ -142,10 +143,10 @@ std::optional<int> SkillCommands::run(Context& ctx) {
                 j["autonomous_or_more"] = n;
                 arr.push_back(j);
             } else {
-                std::cout << fmt::format("{:>4}  {:<28} {:<12} {}\n", s.id, s.name, s.category.empty() ? "-" : s.category, n);
+                cli_out() << fmt::format("{:>4}  {:<28} {:<12} {}\n", s.id, s.name, s.category.empty() ? "-" : s.category, n);
             }
         }
-        if (ctx.json) std::cout << arr.dump() << '\n';
+        if (ctx.json) cli_out() << arr.dump() << '\n';
         return kDone;
     }
 
@@ -168,11 +169,11 @@ std::optional<int> SkillCommands::run(Context& ctx) {
                 if (req.skill == sk.id) tools.push_back(json{{"tool", id}, {"level", req.level}});
             j["machines"] = machines;
             j["tools"] = tools;
-            std::cout << j.dump() << '\n';
+            cli_out() << j.dump() << '\n';
             return kDone;
         }
-        std::cout << sk.name << (sk.category.empty() ? "" : "  (" + sk.category + ")") << '\n';
-        if (!sk.description.empty()) std::cout << sk.description << '\n';
+        cli_out() << sk.name << (sk.category.empty() ? "" : "  (" + sk.category + ")") << '\n';
+        if (!sk.description.empty()) cli_out() << sk.description << '\n';
         for (const auto& l : v.levels) {
             if (l.skill != sk.id) continue;
             const auto* m = dir.find(l.member);
@@ -180,7 +181,7 @@ std::optional<int> SkillCommands::run(Context& ctx) {
             if (l.level.lapsed) when = ctx.t("lapsed");
             else if (l.level.expired) when = ctx.t("expired");
             else if (l.level.lapses_on) when = format_local_date(*l.level.lapses_on, ctx.lang);
-            std::cout << fmt::format("{:>6}  {:<24} {} {:<12} {}\n", l.member, m ? m->display_name : "?", l.level.level,
+            cli_out() << fmt::format("{:>6}  {:<24} {} {:<12} {}\n", l.member, m ? m->display_name : "?", l.level.level,
                                      ctx.t(core::level_name(l.level.level)), when);
         }
         return kDone;
@@ -195,11 +196,11 @@ std::optional<int> SkillCommands::run(Context& ctx) {
                 arr.push_back(level_json(*l, dir));
             } else {
                 const auto* m = dir.find(l->member);
-                std::cout << fmt::format("{:>6}  {:<24} {} {}\n", l->member, m ? m->display_name : "?", l->level.level,
+                cli_out() << fmt::format("{:>6}  {:<24} {} {}\n", l->member, m ? m->display_name : "?", l->level.level,
                                          ctx.t(core::level_name(l->level.level)));
             }
         }
-        if (ctx.json) std::cout << arr.dump() << '\n';
+        if (ctx.json) cli_out() << arr.dump() << '\n';
         return kDone;
     }
     if (m_grant->parsed()) {
@@ -213,8 +214,8 @@ std::optional<int> SkillCommands::run(Context& ctx) {
         auto r = station.call(app::GrantSkill{sk.id, m_member, *level, by, expires, m_note});
         if (!r) return ctx.fail(r.error().kind == core::Problem::Kind::storage ? kStorage : kRefused, r.error());
         const auto& g = std::get<core::SkillGrant>(*r);
-        if (ctx.json) std::cout << json{{"id", g.id}, {"member", g.member}, {"skill", g.skill}, {"level", g.level}}.dump() << '\n';
-        else std::cout << g.id << '\n';
+        if (ctx.json) cli_out() << json{{"id", g.id}, {"member", g.member}, {"skill", g.skill}, {"level", g.level}}.dump() << '\n';
+        else cli_out() << g.id << '\n';
         return kDone;
     }
     return std::nullopt;
@@ -260,12 +261,12 @@ int SkillCommands::require(Context& ctx, const app::Snapshot& snap, int level) {
         json j{{"id", cmd.id}};
         if (sk) j.update(json{{"skill", sk->id}, {"level", level}});
         else j["skill"] = nullptr;
-        std::cout << j.dump() << '\n';
+        cli_out() << j.dump() << '\n';
     } else if (sk) {
-        std::cout << core::fill_placeholders(ctx.t("{0} now requires {1} at level {2}"), {name, sk->name, std::to_string(level)})
+        cli_out() << core::fill_placeholders(ctx.t("{0} now requires {1} at level {2}"), {name, sk->name, std::to_string(level)})
                   << '\n';
     } else {
-        std::cout << core::fill_placeholders(ctx.t(cmd.target == app::RequireSkill::Target::machine
+        cli_out() << core::fill_placeholders(ctx.t(cmd.target == app::RequireSkill::Target::machine
                                                        ? "{0} requires no skill now: every member may use it"
                                                        : "{0} requires no skill now: every member may borrow it"),
                                              {name})

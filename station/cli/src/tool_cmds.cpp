@@ -6,6 +6,7 @@
 //   Helpers     tag lookup, JSON and CSV rows
 //   Grammar     ToolCommands::ToolCommands
 //   Commands    ToolCommands::run
+#include "io.hpp"
 #include "tool_cmds.hpp"
 #include "export_files.hpp"
 
@@ -250,8 +251,8 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         auto r = ctx.station->call(app::AddTool{t, std::nullopt});
         if (!r) return ctx.fail(r.error());
         const auto& added = std::get<core::Tool>(*r);
-        if (ctx.json) std::cout << tool_json(added, *ctx.station->snapshot()).dump() << '\n';
-        else std::cout << added.tag << '\n';
+        if (ctx.json) cli_out() << tool_json(added, *ctx.station->snapshot()).dump() << '\n';
+        else cli_out() << added.tag << '\n';
         return kDone;
     }
     if (m_import->parsed()) {
@@ -270,21 +271,21 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         auto rows = core::parse_tool_csv(ss.str(), existing);
         if (!rows) {
             const auto& errors = rows.error();
-            std::cerr << "etabli: " << core::fill_placeholders(ctx.t("{0}: nothing imported, {1} problem(s):"), {m_file, std::to_string(errors.size())}) << '\n';
+            cli_err() << "etabli: " << core::fill_placeholders(ctx.t("{0}: nothing imported, {1} problem(s):"), {m_file, std::to_string(errors.size())}) << '\n';
             for (std::size_t i = 0; i < errors.size() && i < kErrorsShown; ++i) {
-                std::cerr << "  ";
-                if (errors[i].line) std::cerr << core::fill_placeholders(ctx.t("line {0}"), {std::to_string(errors[i].line)}) << ": ";
-                std::cerr << ctx.render(errors[i].problem) << '\n';
+                cli_err() << "  ";
+                if (errors[i].line) cli_err() << core::fill_placeholders(ctx.t("line {0}"), {std::to_string(errors[i].line)}) << ": ";
+                cli_err() << ctx.render(errors[i].problem) << '\n';
             }
             if (errors.size() > kErrorsShown)
-                std::cerr << "  " << core::fill_placeholders(ctx.t("…and {0} more"), {std::to_string(errors.size() - kErrorsShown)}) << '\n';
+                cli_err() << "  " << core::fill_placeholders(ctx.t("…and {0} more"), {std::to_string(errors.size() - kErrorsShown)}) << '\n';
             return kBadInput;
         }
         auto r = ctx.station->call(app::ImportTools{std::move(*rows)});
         if (!r) return ctx.fail(r.error());
         const auto& tools = std::get<std::vector<core::Tool>>(*r);
-        if (ctx.json) std::cout << json{{"added", tools.size()}}.dump() << '\n';
-        else std::cout << core::fill_placeholders(ctx.t("{0} tools added"), {std::to_string(tools.size())}) << '\n';
+        if (ctx.json) cli_out() << json{{"added", tools.size()}}.dump() << '\n';
+        else cli_out() << core::fill_placeholders(ctx.t("{0} tools added"), {std::to_string(tools.size())}) << '\n';
         return kDone;
     }
 
@@ -317,10 +318,10 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         const auto& res = std::get<core::Reservation>(*r);
         const auto* tool = ctx.station->snapshot()->tools->find(res.tool);
         if (ctx.json) {
-            std::cout << json{{"id", res.id}, {"tag", tool ? tool->tag : ""}, {"member", res.member}, {"state", core::to_string(res.state)}}.dump()
+            cli_out() << json{{"id", res.id}, {"tag", tool ? tool->tag : ""}, {"member", res.member}, {"state", core::to_string(res.state)}}.dump()
                       << '\n';
         } else {
-            std::cout << core::fill_placeholders(ctx.t("Reservation {0} cancelled"), {std::to_string(res.id)}) << '\n';
+            cli_out() << core::fill_placeholders(ctx.t("Reservation {0} cancelled"), {std::to_string(res.id)}) << '\n';
         }
         return kDone;
     }
@@ -345,10 +346,10 @@ std::optional<int> ToolCommands::run(Context& ctx) {
             if (!m_category.empty() && core::fold_csv_key(t.category) != core::fold_csv_key(m_category)) continue;
             if (ctx.json) arr.push_back(tool_json(t, *snap));
             else
-                std::cout << fmt::format("{:<10}  {:<32}  {:<16}  {}\n", t.tag, t.name, t.category,
+                cli_out() << fmt::format("{:<10}  {:<32}  {:<16}  {}\n", t.tag, t.name, t.category,
                                          ctx.t(std::string(core::to_string(t.status))));
         }
-        if (ctx.json) std::cout << arr.dump() << '\n';
+        if (ctx.json) cli_out() << arr.dump() << '\n';
         return kDone;
     }
     if (m_labels->parsed()) {
@@ -361,8 +362,8 @@ std::optional<int> ToolCommands::run(Context& ctx) {
             return ctx.fail(kBadInput, problem("No tool in the category \"{0}\": nothing to print (see: etabli tool list)", {m_category}));
         auto n = db::write_label_sheet(chosen, m_out);
         if (!n) return ctx.fail(kBadInput, n.error());
-        if (ctx.json) std::cout << json{{"labels", *n}, {"out", m_out}}.dump() << '\n';
-        else std::cout << core::fill_placeholders(ctx.t("{0} labels written to {1}"), {std::to_string(*n), m_out}) << '\n';
+        if (ctx.json) cli_out() << json{{"labels", *n}, {"out", m_out}}.dump() << '\n';
+        else cli_out() << core::fill_placeholders(ctx.t("{0} labels written to {1}"), {std::to_string(*n), m_out}) << '\n';
         return kDone;
     }
     if (m_loans->parsed() || m_export_overdue->parsed()) {
@@ -384,8 +385,8 @@ std::optional<int> ToolCommands::run(Context& ctx) {
                                   core::format_date(l->loan.due), std::to_string(l->days_late),
                                   core::format_euros(l->loan.deposit_cents)});
             if (auto p = write_whole(m_out, text)) return ctx.fail(kBadInput, *p);
-            if (ctx.json) std::cout << json{{"rows", rows.size()}, {"out", m_out}}.dump() << '\n';
-            else std::cout << core::fill_placeholders(ctx.t("{0} overdue loans written to {1}"), {std::to_string(rows.size()), m_out}) << '\n';
+            if (ctx.json) cli_out() << json{{"rows", rows.size()}, {"out", m_out}}.dump() << '\n';
+            else cli_out() << core::fill_placeholders(ctx.t("{0} overdue loans written to {1}"), {std::to_string(rows.size()), m_out}) << '\n';
             return kDone;
         }
         if (ctx.json) {
@@ -395,21 +396,21 @@ std::optional<int> ToolCommands::run(Context& ctx) {
                 j["contact"] = l->member_contact;
                 arr.push_back(j);
             }
-            std::cout << arr.dump() << '\n';
+            cli_out() << arr.dump() << '\n';
             return kDone;
         }
-        if (rows.empty()) std::cout << ctx.t(only_overdue ? "No overdue loan." : "No tool is on loan.") << '\n';
+        if (rows.empty()) cli_out() << ctx.t(only_overdue ? "No overdue loan." : "No tool is on loan.") << '\n';
         for (const auto* l : rows) {
             std::string late = l->days_late ? core::fill_placeholders(ctx.t("{0} days late"), {std::to_string(l->days_late)}) : "";
-            std::cout << fmt::format("{:<10}  {:<28}  {:<24}  {}  {}  {}\n", l->tool_tag, l->tool_name, l->member_name,
+            cli_out() << fmt::format("{:<10}  {:<28}  {:<24}  {}  {}  {}\n", l->tool_tag, l->tool_name, l->member_name,
                                      format_local_date(l->loan.due, ctx.lang), late, only_overdue ? l->member_contact : "");
         }
         return kDone;
     }
     if (m_export_loans->parsed()) {
         // The store belongs to the station thread while it runs: stop it, then read.
-        station.stop();
-        auto history = ctx.store->loan_history(std::nullopt, std::numeric_limits<std::size_t>::max());
+        ctx.release_station();
+        auto history = ctx.reader().loan_history(std::nullopt, std::numeric_limits<std::size_t>::max());
         if (!history) return ctx.fail(kStorage, history.error());
         std::string text = "\xEF\xBB\xBF" + csv_line({ctx.t("Loan"), ctx.t("Tag"), ctx.t("Tool"), ctx.t("Member number"),
                                                       ctx.t("Member"), ctx.t("Lent at"), ctx.t("Due"), ctx.t("Returned at"),
@@ -436,8 +437,8 @@ std::optional<int> ToolCommands::run(Context& ctx) {
                               core::format_euros(l.deposit_cents), deposit_text(l.deposit)});
         }
         if (auto p = write_whole(m_out, text)) return ctx.fail(kBadInput, *p);
-        if (ctx.json) std::cout << json{{"rows", history->size()}, {"out", m_out}}.dump() << '\n';
-        else std::cout << core::fill_placeholders(ctx.t("{0} loans written to {1}"), {std::to_string(history->size()), m_out}) << '\n';
+        if (ctx.json) cli_out() << json{{"rows", history->size()}, {"out", m_out}}.dump() << '\n';
+        else cli_out() << core::fill_placeholders(ctx.t("{0} loans written to {1}"), {std::to_string(history->size()), m_out}) << '\n';
         return kDone;
     }
     if (m_lend->parsed()) {
@@ -463,15 +464,15 @@ std::optional<int> ToolCommands::run(Context& ctx) {
             for (const auto& l : loans)
                 for (const auto& v : after->tools->loans)
                     if (v.loan.id == l.id) arr.push_back(loan_json(v));
-            std::cout << arr.dump() << '\n';
+            cli_out() << arr.dump() << '\n';
         } else {
             for (const auto& l : loans) {
                 const auto* t = after->tools->find(l.tool);
-                std::cout << core::fill_placeholders(ctx.t("{0} lent to {1}, due {2}"),
+                cli_out() << core::fill_placeholders(ctx.t("{0} lent to {1}, due {2}"),
                                                      {t ? t->name : "?", member_name(*after, l.member), format_local_date(l.due, ctx.lang)});
                 if (l.deposit_cents > 0)
-                    std::cout << " " << core::fill_placeholders(ctx.t("(deposit {0} €)"), {core::format_euros(l.deposit_cents)});
-                std::cout << '\n';
+                    cli_out() << " " << core::fill_placeholders(ctx.t("(deposit {0} €)"), {core::format_euros(l.deposit_cents)});
+                cli_out() << '\n';
             }
         }
         return kDone;
@@ -495,11 +496,11 @@ std::optional<int> ToolCommands::run(Context& ctx) {
                     rs.push_back({{"id", r.id}, {"member", r.member}, {"kind", core::to_string(r.kind)}, {"state", core::to_string(r.state)},
                                   {"from", core::format_date(r.from)}, {"to", core::format_date(r.to)}});
             j["reservations"] = rs;
-            std::cout << j.dump() << '\n';
+            cli_out() << j.dump() << '\n';
             return kDone;
         }
         auto line = [&](std::string_view label, const std::string& value) {
-            std::cout << fmt::format("{:<20} {}\n", ctx.t(label) + ":", value);
+            cli_out() << fmt::format("{:<20} {}\n", ctx.t(label) + ":", value);
         };
         line("Tag", t.tag);
         line("Name", t.name);
@@ -533,8 +534,8 @@ std::optional<int> ToolCommands::run(Context& ctx) {
                                                          : ""));
         // The last return: its condition, the volunteer's note and a kept deposit's reason,
         // which hosts need when the next member asks. The store is read once the station stopped.
-        station.stop();
-        if (auto history = ctx.store->loan_history(std::nullopt, 5000)) {
+        ctx.release_station();
+        if (auto history = ctx.reader().loan_history(std::nullopt, 5000)) {
             for (const auto& l : *history) {
                 if (l.tool != t.id || !l.returned_at) continue;
                 std::string text = format_local_date(ctx.calendar->local_day(*l.returned_at), ctx.lang) + ", " +
@@ -557,15 +558,15 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         auto r = station.call(app::SetTool{changed, m_authorise, m_revoke, std::nullopt});
         if (!r) return ctx.fail(r.error());
         const auto& after = std::get<core::Tool>(*r);
-        if (ctx.json) std::cout << tool_json(after, *station.snapshot()).dump() << '\n';
-        else std::cout << core::fill_placeholders(ctx.t("{0} updated"), {after.tag}) << '\n';
+        if (ctx.json) cli_out() << tool_json(after, *station.snapshot()).dump() << '\n';
+        else cli_out() << core::fill_placeholders(ctx.t("{0} updated"), {after.tag}) << '\n';
         return kDone;
     }
     if (m_retire->parsed()) {
         auto r = station.call(app::RetireTool{t.id, std::nullopt});
         if (!r) return refused(ctx, r.error());
-        if (ctx.json) std::cout << json{{"tag", t.tag}, {"status", "retired"}}.dump() << '\n';
-        else std::cout << core::fill_placeholders(ctx.t("{0} retired"), {t.tag}) << '\n';
+        if (ctx.json) cli_out() << json{{"tag", t.tag}, {"status", "retired"}}.dump() << '\n';
+        else cli_out() << core::fill_placeholders(ctx.t("{0} retired"), {t.tag}) << '\n';
         return kDone;
     }
     if (m_return->parsed()) {
@@ -581,16 +582,16 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         const auto after = station.snapshot();
         const auto* now_tool = after->tools->find(t.id);
         if (ctx.json) {
-            std::cout << json{{"tag", t.tag}, {"loan", l.id}, {"status", core::to_string(now_tool ? now_tool->status : t.status)},
+            cli_out() << json{{"tag", t.tag}, {"loan", l.id}, {"status", core::to_string(now_tool ? now_tool->status : t.status)},
                               {"deposit_state", core::to_string(l.deposit)}, {"days_late", core::days_late(l, after->today)}}
                              .dump()
                       << '\n';
         } else {
-            std::cout << core::fill_placeholders(ctx.t("{0} returned: {1}"),
+            cli_out() << core::fill_placeholders(ctx.t("{0} returned: {1}"),
                                                  {t.name, ctx.t(std::string(core::to_string(now_tool ? now_tool->status : t.status)))});
-            if (l.deposit == core::DepositState::returned) std::cout << ", " << ctx.t("give the deposit back");
-            if (l.deposit == core::DepositState::kept) std::cout << ", " << ctx.t("deposit kept");
-            std::cout << '\n';
+            if (l.deposit == core::DepositState::returned) cli_out() << ", " << ctx.t("give the deposit back");
+            if (l.deposit == core::DepositState::kept) cli_out() << ", " << ctx.t("deposit kept");
+            cli_out() << '\n';
         }
         return kDone;
     }
@@ -598,8 +599,8 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         auto r = station.call(app::RenewLoan{t.id, std::nullopt});
         if (!r) return refused(ctx, r.error());
         const auto& l = std::get<std::vector<core::Loan>>(*r).front();
-        if (ctx.json) std::cout << json{{"tag", t.tag}, {"due", core::format_date(l.due)}, {"renewals", l.renewals}}.dump() << '\n';
-        else std::cout << core::fill_placeholders(ctx.t("{0} renewed, due {1}"), {t.name, format_local_date(l.due, ctx.lang)}) << '\n';
+        if (ctx.json) cli_out() << json{{"tag", t.tag}, {"due", core::format_date(l.due)}, {"renewals", l.renewals}}.dump() << '\n';
+        else cli_out() << core::fill_placeholders(ctx.t("{0} renewed, due {1}"), {t.name, format_local_date(l.due, ctx.lang)}) << '\n';
         return kDone;
     }
     if (m_reserve->parsed()) {
@@ -617,18 +618,18 @@ std::optional<int> ToolCommands::run(Context& ctx) {
             json j{{"id", res.id}, {"tag", t.tag}, {"member", res.member}, {"kind", core::to_string(res.kind)},
                    {"state", core::to_string(res.state)}, {"from", core::format_date(res.from)}, {"to", core::format_date(res.to)}};
             if (res.held_until) j["held_until"] = core::format_date(*res.held_until);
-            std::cout << j.dump() << '\n';
+            cli_out() << j.dump() << '\n';
         } else if (res.kind == core::ReservationKind::range) {
-            std::cout << core::fill_placeholders(ctx.t("{0} reserved for {1} from {2} to {3}"),
+            cli_out() << core::fill_placeholders(ctx.t("{0} reserved for {1} from {2} to {3}"),
                                                  {t.name, member_name(*snap, res.member), format_local_date(res.from, ctx.lang),
                                                   format_local_date(res.to, ctx.lang)})
                       << '\n';
         } else if (res.state == core::ReservationState::held) {
-            std::cout << core::fill_placeholders(ctx.t("{0} is held for {1} until {2}"),
+            cli_out() << core::fill_placeholders(ctx.t("{0} is held for {1} until {2}"),
                                                  {t.name, member_name(*snap, res.member), format_local_date(*res.held_until, ctx.lang)})
                       << '\n';
         } else {
-            std::cout << core::fill_placeholders(ctx.t("{0} joined the waiting list of {1}"), {member_name(*snap, res.member), t.name}) << '\n';
+            cli_out() << core::fill_placeholders(ctx.t("{0} joined the waiting list of {1}"), {member_name(*snap, res.member), t.name}) << '\n';
         }
         return kDone;
     }

@@ -10,6 +10,7 @@
 #include <etabli/app/reader_enrol.hpp>
 #include <etabli/app/snapshot.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -320,6 +321,15 @@ public:
     std::shared_ptr<const Snapshot> snapshot() const;
     // Called on the station thread after each new snapshot (the GUI passes glfwPostEmptyEvent).
     void set_wake(std::function<void()> wake);
+    // Also called on the station thread after each new snapshot, after the wake hook: the
+    // API's subscriptions (#16). Any thread; never removed.
+    void add_watcher(std::function<void()> watcher);
+    // How many times the station thread went round its loop (at least once a second while it
+    // runs): a watchdog that sees it stand still knows the thread is stuck (#16).
+    std::uint64_t loops() const { return m_loops.load(std::memory_order_relaxed); }
+    // Wakes the station thread for one more turn of its loop (nothing else): a watchdog's
+    // probe. A thread stuck in a command does not turn, and loops() stands still.
+    void nudge();
 
 private:
     struct Item {
@@ -429,8 +439,11 @@ private:
     std::condition_variable m_cv;
     std::deque<Item> m_inbox;
     bool m_stopping = false;
+    bool m_nudged = false;
     std::shared_ptr<const Snapshot> m_snapshot;
     std::function<void()> m_wake;
+    std::vector<std::function<void()>> m_watchers;
+    std::atomic<std::uint64_t> m_loops{0};
     std::thread m_thread;
 };
 

@@ -1,0 +1,55 @@
+// One owner per database (#16): an advisory lock (flock) on "<database>.lock", held for the
+// owning process's life and taken before any write. The kernel drops it when the process
+// dies, however it dies, so a stale lock never blocks a restart. The file also says who holds
+// it (pid, role, API socket), so that a second program can name the holder or reach it.
+// Layer: db. Any thread.
+#pragma once
+
+#include <etabli/core/problem.hpp>
+
+#include <chrono>
+#include <expected>
+#include <filesystem>
+#include <optional>
+#include <variant>
+#include <string>
+#include <sys/types.h>
+
+namespace etabli::db {
+
+struct LockHolder {
+    pid_t pid = 0;
+    std::string role;    // "serve", "kiosk", or a command ("book", "member add"…)
+    std::string socket;  // the station's API socket; empty for a command
+};
+
+class OwnerLock {
+public:
+    OwnerLock() = default;
+    OwnerLock(OwnerLock&& o) noexcept;
+    OwnerLock& operator=(OwnerLock&& o) noexcept;
+    OwnerLock(const OwnerLock&) = delete;
+    OwnerLock& operator=(const OwnerLock&) = delete;
+    ~OwnerLock();
+
+    // The lock file of a database: "<path>.lock" beside it (none for ":memory:").
+    static std::filesystem::path lock_path(const std::filesystem::path& db);
+
+    // Takes the lock now or says who holds it. Creates the database's folder when missing.
+    // A Problem (kind storage) when the lock file cannot be opened at all.
+    struct Busy { LockHolder holder; };
+    static std::expected<OwnerLock, std::variant<Busy, core::Problem>> try_take(const std::filesystem::path& db,
+                                                                                  const LockHolder& me);
+    // Who holds the lock now, if anyone (a lock file nobody holds says nothing).
+    static std::optional<LockHolder> holder(const std::filesystem::path& db);
+
+    bool held() const { return m_fd >= 0; }
+    // Rewrites what the file says about the holder (e.g. once the socket is bound).
+    void describe(const LockHolder& me);
+    void release();
+
+private:
+    int m_fd = -1;
+};
+
+}  // namespace etabli::db

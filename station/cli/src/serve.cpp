@@ -1,0 +1,190 @@
+// `etabli serve` (#16): the station without a window. It owns the database (its lock), the
+// badge readers, the machine controllers, the timers and the snapshots, and answers its
+// clients on the API socket. Under systemd (assets/systemd/etabli.service) it says READY=1
+// once it listens and pings the watchdog while its Station thread runs. Layer: cli.
+#include "serve.hpp"
+#include "devices_cmds.hpp"
+#include "io.hpp"
+#include "kiosk_controllers.hpp"
+
+#include <etabli/db/database.hpp>
+
+#include <systemd/sd-daemon.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+namespace etabli::cli {
+
+namespace fs = std::filesystem;
+using namespace std::chrono;
+
+void notify_systemd(const std::string& state) { ::sd_notify(0, state.c_str()); }
+
+StationWatchdog::StationWatchdog(std::function<std::uint64_t()> progress, microseconds interval,
+                                 std::function<void(const std::string&)> notify)
+    : m_progress(std::move(progress)), m_interval(interval), m_notify(std::move(notify)) {
+    m_thread = std::thread([this] { run(); });
+}
+
+StationWatchdog::~StationWatchdog() {
+    {
+        std::lock_guard lk(m_mutex);
+        m_stop = true;
+    }
+    m_cv.notify_all();
+    m_thread.join();
+}
+
+std::optional<microseconds> StationWatchdog::requested() {
+    std::uint64_t usec = 0;
+    if (::sd_watchdog_enabled(0, &usec) > 0 && usec > 0) return microseconds(usec);
+    return std::nullopt;
+}
+
+void StationWatchdog::run() {
+    const auto step = std::max(microseconds(10'000), m_interval / 8);
+    auto last_ping = steady_clock::now() - m_interval;
+    std::uint64_t last_seen = m_progress();
+    bool warned = false;
+    std::unique_lock lk(m_mutex);
+    while (!m_stop) {
+        m_cv.wait_for(lk, step, [this] { return m_stop; });
+        if (m_stop) return;
+        const auto now = steady_clock::now();
+        const auto seen = m_progress();
+        if (seen != last_seen) {
+            if (now - last_ping >= m_interval / 4) {
+                m_notify("WATCHDOG=1");
+                last_ping = now;
+                last_seen = seen;
+                warned = false;
+            }
+        } else if (!warned && now - last_ping >= m_interval / 2) {
+            log_line(LogLevel::error, "The station thread has not moved for " +
+                                          std::to_string(duration_cast<milliseconds>(now - last_ping).count()) +
+                                          " ms: the watchdog is no longer fed");
+            warned = true;
+        }
+    }
+}
+
+std::expected<std::shared_ptr<ApiServer>, int> start_api(Context& ctx, const fs::path& socket, const std::string& server) {
+    Served served;
+    served.station = ctx.station;
+    served.calendar = ctx.calendar;
+    served.db_path = ctx.db_path;
+    served.config = ctx.config;
+    served.translations = ctx.translations;
+    ApiServer::Options opts;
+    opts.socket = socket;
+    opts.server = server;
+    auto api = std::make_shared<ApiServer>(std::move(served), opts);
+    if (auto r = api->start(); !r) return std::unexpected(ctx.fail(kStorage, r.error()));
+    ctx.lock.describe(db::LockHolder{::getpid(), ctx.role, socket.string()});
+    std::weak_ptr<ApiServer> weak = api;
+    ctx.station->add_watcher([weak] {
+        if (auto a = weak.lock()) a->snapshot_changed();
+    });
+    return api;
+}
+
+namespace {
+
+int g_signal_pipe[2] = {-1, -1};
+extern "C" void on_stop_signal(int) {
+    const char c = 's';
+    [[maybe_unused]] auto n = ::write(g_signal_pipe[1], &c, 1);
+}
+
+// One line per badge tap and machine access, for the journal: numbers only, no names.
+struct EventLog {
+    std::uint64_t tap = 0, access = 0;
+    void operator()(const app::Snapshot& s) {
+        if (s.last_tap && s.last_tap->seq != tap) {
+            tap = s.last_tap->seq;
+            log_line(LogLevel::info, "tap " + s.last_tap->uid + ": " + std::string(core::to_string(s.last_tap->decision.kind)) +
+                                         (s.last_tap->member ? " (member " + std::to_string(s.last_tap->member->id) + ")" : ""));
+        }
+        if (s.last_access && s.last_access->seq != access) {
+            access = s.last_access->seq;
+            const auto& a = *s.last_access;
+            log_line(LogLevel::info, "machine " + std::to_string(a.machine) + ", member " + std::to_string(a.member) + ": " +
+                                         (a.granted ? "session started until " + a.until_hhmm
+                                          : a.ended ? std::string("session ended")
+                                                    : "refused (" + a.refusal.english() + ")"));
+        }
+    }
+};
+
+}  // namespace
+
+int cmd_serve(Context& ctx, const ServeArgs& args) {
+    ctx.role = "serve";
+    const fs::path socket = args.socket.empty() ? default_socket_path() : fs::path(args.socket);
+    // The lock first: a second station on this database stops here, naming the first.
+    if (auto code = ctx.take_lock(seconds(10))) return *code;
+    std::shared_ptr<StationControllers> controllers;
+    wire_station_controllers(ctx, args.demo, controllers);
+    if (auto code = ctx.open_station()) return *code;
+    ctx.before_start = nullptr;
+    struct StopLinks {
+        std::shared_ptr<StationControllers>& c;
+        ~StopLinks() {
+            if (c) c->stop();
+        }
+    } stop_links{controllers};
+    if (controllers) controllers->start();
+    auto readers = start_station_readers(ctx, ctx.config);
+    if (!readers) return readers.error();
+    if (args.demo && ctx.station->snapshot()->directory->members.empty()) {
+        if (int code = seed_demo(ctx); code != kDone) return code;
+    }
+    auto api = start_api(ctx, socket, "etabli serve");
+    if (!api) return api.error();
+    auto events = std::make_shared<EventLog>();
+    app::Station* station = ctx.station;
+    station->add_watcher([events, station] {
+        if (auto s = station->snapshot()) (*events)(*s);
+    });
+
+    if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0) return ctx.fail(kStorage, core::storage_problem("Cannot open a pipe"));
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    ::sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGTERM, &sa, nullptr);
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+
+    std::unique_ptr<StationWatchdog> watchdog;
+    if (auto interval = StationWatchdog::requested())
+        watchdog = std::make_unique<StationWatchdog>(
+            [station] {
+                station->nudge();  // a live thread turns once more before the next look
+                return station->loops();
+            },
+            *interval);
+    const auto snap = station->snapshot();
+    log_line(LogLevel::info, "station ready: database " + ctx.db_path.string() + ", " + std::to_string(snap->directory->members.size()) +
+                                 " members, " + std::to_string(snap->machines.size()) + " machines; API on " + socket.string());
+    notify_systemd("READY=1\nSTATUS=Serving " + ctx.db_path.string() + " on " + socket.string() + "\nMAINPID=" + std::to_string(::getpid()));
+
+    for (;;) {
+        pollfd p{g_signal_pipe[0], POLLIN, 0};
+        if (::poll(&p, 1, -1) > 0) break;
+        if (errno != EINTR) break;
+    }
+    notify_systemd("STOPPING=1");
+    log_line(LogLevel::info, "stopping: the API closes, sessions stay as stored; controllers keep their leases until they lapse");
+    watchdog.reset();
+    (*api)->stop();
+    readers->reset();
+    if (controllers) controllers->stop();
+    ctx.station->stop();
+    return kDone;
+}
+
+}  // namespace etabli::cli
