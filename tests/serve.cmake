@@ -5,3 +5,17 @@ etabli_test(serve_cli_tests cli serve/test_serve_cli.cpp)
 target_include_directories(serve_cli_tests PRIVATE ${PROJECT_SOURCE_DIR}/station/cli/src)
 target_link_libraries(serve_cli_tests PRIVATE etabli_cli nlohmann_json::nlohmann_json SQLite::SQLite3)
 add_dependencies(serve_cli_tests etabli)
+
+etabli_test(serve_station_tests app serve/test_serve_station.cpp)
+target_include_directories(serve_station_tests PRIVATE ${PROJECT_SOURCE_DIR}/station/cli/src)
+target_link_libraries(serve_station_tests PRIVATE etabli_cli etabli_db nlohmann_json::nlohmann_json)
+
+# Its benchmark (tests/bench/README.md): API round trips, durable bookings through the API,
+# a kiosk tap while 50 clients read.
+add_executable(bench_api bench/bench_api.cpp)
+target_include_directories(bench_api PRIVATE ${PROJECT_SOURCE_DIR}/station/cli/src)
+target_link_libraries(bench_api PRIVATE etabli_cli etabli_db nlohmann_json::nlohmann_json)
+target_compile_definitions(bench_api PRIVATE ETABLI_ASSETS_DIR="${PROJECT_SOURCE_DIR}/assets")
+etabli_warnings(bench_api)
+add_test(NAME bench_api COMMAND bench_api)
+set_tests_properties(bench_api PROPERTIES LABELS bench TIMEOUT 600)

@@ -49,6 +49,7 @@ bool read_only_command(const std::string& path, const std::vector<std::string>& 
 
 // A summary of a snapshot for API clients: version, who is in, machines and their sessions.
 nlohmann::json snapshot_json(const app::Snapshot& s);
+nlohmann::json presence_json(const app::Snapshot& s);  // as `etabli --json presence` prints it
 
 class ApiServer {
 public:

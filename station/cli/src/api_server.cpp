@@ -23,6 +23,7 @@
 #include <sched.h>
 #include <sstream>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -98,10 +99,15 @@ std::optional<fs::path> station_socket(const fs::path& db, bool db_given) {
 }
 
 // [SECTION] Snapshot summary
-json snapshot_json(const app::Snapshot& s) {
+json presence_json(const app::Snapshot& s) {
     json present = json::array();
     for (const auto& p : s.present)
         present.push_back({{"id", p.id}, {"name", p.name}, {"since", core::format_timestamp(p.since)}, {"since_local", p.since_hhmm}});
+    return present;
+}
+
+json snapshot_json(const app::Snapshot& s) {
+    json present = presence_json(s);
     json machines = json::array();
     for (const auto& m : s.machines) {
         json j{{"id", m.machine.id}, {"name", m.machine.name}, {"status", alloc::to_string(m.machine.status)}, {"power", m.power}};
@@ -330,6 +336,9 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
     // Each client thread has its own working folder, so that a command's relative file
     // names are the client's (CLONE_FS: cwd is per thread from here on).
     const bool own_cwd = ::unshare(CLONE_FS) == 0;
+    // Clients yield to the station: on a busy PC (a kiosk, fifty scripts reading) the Station
+    // thread, the readers and the window keep their time; a client's reply waits instead.
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
     ucred cred{};
     socklen_t len = sizeof cred;
     if (::getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return;
@@ -366,7 +375,7 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
         if (!id.is_number_integer() && !id.is_string())
             return send_line(c->fd, error(nullptr, "bad_request", core::problem("A request needs an \"id\" (a number or a text), given back with its reply")));
         if (!req.contains("op") || !req["op"].is_string())
-            return send_line(c->fd, error(id, "bad_request", core::problem("A request needs an \"op\": hello, cli, snapshot, subscribe, unsubscribe or ping")));
+            return send_line(c->fd, error(id, "bad_request", core::problem("A request needs an \"op\": hello, cli, presence, tap, book, snapshot, subscribe, unsubscribe or ping")));
         const std::string op = req["op"];
         if (auto l = req.find("lang"); l != req.end() && l->is_string())
             if (auto parsed = core::lang_from_string(l->get<std::string>())) lang = *parsed;
@@ -394,6 +403,56 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
         if (op == "snapshot") {
             const auto snap = m_served.station->snapshot();
             return send_line(c->fd, json{{"id", id}, {"ok", true}, {"snapshot", snapshot_json(*snap)}}.dump() + "\n");
+        }
+        // Typed requests (#16): the kiosk's and scripts' hot paths, without the command line's
+        // parser. Same station, same rules, the same refusals in the client's language.
+        if (op == "presence") {
+            const auto snap = m_served.station->snapshot();
+            return send_line(c->fd, json{{"id", id}, {"ok", true}, {"present", presence_json(*snap)}}.dump() + "\n");
+        }
+        if (op == "tap" || op == "book") {
+            if (!writer)
+                return send_line(c->fd, error(id, "rights", core::problem("Refused: \"{0}\" changes the workshop's data or writes a file, which only the etabli user and the etabli-admin group may do (missing right: write)", {op})));
+            if (op == "tap") {
+                const auto uid = req.find("uid");
+                if (uid == req.end() || !uid->is_string())
+                    return send_line(c->fd, error(id, "bad_request", core::problem("\"tap\" needs \"uid\": the badge number as a text")));
+                auto r = m_served.station->call(app::BadgeSeen{uid->get<std::string>(), "cli"});
+                if (!r) return send_line(c->fd, error(id, "refused", r.error()));
+                const auto* tap = std::get_if<app::TapView>(&*r);
+                if (!tap) return send_line(c->fd, error(id, "refused", core::problem("The station failed on this request: {0}", {"tap"})));
+                const auto& d = tap->decision;
+                const auto name = tap->member ? tap->member->display_name : std::string();
+                const auto speak = tap->member ? tap->member->lang : lang;
+                json j{{"id", id}, {"ok", true}, {"outcome", core::to_string(d.kind)}, {"refused", core::is_refusal(d.kind)},
+                       {"at", core::format_timestamp(tap->at)}, {"message", tr.render(speak, core::describe(d, name))}};
+                if (tap->member) j["member"] = json{{"id", tap->member->id}, {"name", name}};
+                return send_line(c->fd, j.dump() + "\n");
+            }
+            auto number = [&](const char* key) -> std::optional<std::int64_t> {
+                const auto it = req.find(key);
+                if (it == req.end() || !it->is_number_integer()) return std::nullopt;
+                return it->get<std::int64_t>();
+            };
+            const auto machine = number("machine"), member = number("member"), minutes = number("minutes");
+            const auto from = req.contains("from") && req["from"].is_string() ? core::parse_timestamp(req["from"].get<std::string>())
+                                                                               : std::nullopt;
+            if (!machine || !member || !minutes || !from || *minutes <= 0 || *minutes > 24 * 60)
+                return send_line(c->fd, error(id, "bad_request", core::problem("\"book\" needs \"machine\" and \"member\" (numbers), \"from\" (UTC, e.g. 2026-12-07T13:00:00Z) and \"minutes\" (1 to 1440)")));
+            app::Book b;
+            b.machine = static_cast<alloc::MachineId>(*machine);
+            b.member = static_cast<core::MemberId>(*member);
+            b.start = *from;
+            b.end = *from + std::chrono::minutes(*minutes);
+            b.as_host = req.value("as_host", false);
+            auto r = m_served.station->call(b);
+            if (!r) return send_line(c->fd, error(id, "refused", r.error()));
+            json list = json::array();
+            if (const auto* bookings = std::get_if<std::vector<alloc::Booking>>(&*r))
+                for (const auto& bk : *bookings)
+                    list.push_back({{"id", bk.id}, {"machine", bk.machine}, {"member", bk.member},
+                                    {"start", core::format_timestamp(bk.start)}, {"end", core::format_timestamp(bk.end)}});
+            return send_line(c->fd, json{{"id", id}, {"ok", true}, {"bookings", std::move(list)}}.dump() + "\n");
         }
         if (op == "subscribe") {
             c->subscribed = true;
@@ -435,7 +494,7 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
                                          {"version", version}}
                                         .dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
-        return send_line(c->fd, error(id, "unknown_op", core::problem("Unknown request \"{0}\": use hello, cli, snapshot, subscribe, unsubscribe or ping", {op})));
+        return send_line(c->fd, error(id, "unknown_op", core::problem("Unknown request \"{0}\": use hello, cli, presence, tap, book, snapshot, subscribe, unsubscribe or ping", {op})));
     };
 
     char chunk[8192];

@@ -1,0 +1,132 @@
+// The station service's parts in process (#16): the watchdog fed by the Station thread's loop
+// (and starved when that thread hangs), an exception in a command, the API server beside a
+// running Station and its subscription. Test-only.
+#include "serve.hpp"
+#include "station_fixture.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
+using namespace etabli;
+using namespace std::chrono;
+using json = nlohmann::json;
+
+namespace {
+
+core::Timestamp utc(const char* iso) { return *core::parse_timestamp(iso); }
+
+// A machine control whose machines_changed() blocks while armed: the Station thread hangs in it.
+struct HangingControl final : app::MachineControl {
+    std::mutex m;
+    std::condition_variable cv;
+    bool armed = false, released = false;
+    std::atomic<bool> inside{false};
+    void apply(const alloc::Action&) override {}
+    void machines_changed(const std::vector<alloc::Machine>&) override {
+        std::unique_lock lk(m);
+        if (!armed) return;
+        inside = true;
+        cv.wait(lk, [&] { return released; });
+        inside = false;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("the watchdog is fed while the Station thread turns, and starves while it hangs") {
+    testing::StationOnDisk s(utc("2026-12-01T09:00:00Z"));
+    HangingControl control;
+    s.reopen([&](app::Station& st) { st.set_machine_control(&control); });
+    std::atomic<int> pings{0};
+    auto* station = s.station.get();
+    cli::StationWatchdog dog(
+        [station] {
+            station->nudge();
+            return station->loops();
+        },
+        milliseconds(200), [&](const std::string& m) {
+            if (m == "WATCHDOG=1") ++pings;
+        });
+    std::this_thread::sleep_for(milliseconds(1000));
+    const int fed = pings;
+    MESSAGE(fed << " pings in 1 s with a 200 ms watchdog");
+    CHECK(fed >= 5);
+
+    {
+        std::lock_guard lk(control.m);
+        control.armed = true;
+    }
+    alloc::Machine m;
+    m.name = "Laser";
+    auto pending = station->post(app::AddMachine{m, std::nullopt});
+    while (!control.inside) std::this_thread::sleep_for(milliseconds(5));
+    std::this_thread::sleep_for(milliseconds(100));  // a ping already under way may land
+    const int at_hang = pings;
+    std::this_thread::sleep_for(milliseconds(1000));
+    CHECK(pings == at_hang);  // stuck: not one ping in five watchdog periods
+
+    {
+        std::lock_guard lk(control.m);
+        control.released = true;
+    }
+    control.cv.notify_all();
+    CHECK(pending.get());
+    std::this_thread::sleep_for(milliseconds(500));
+    CHECK(pings > at_hang);  // moving again: fed again
+}
+
+TEST_CASE("the embedded station's API: a CLI command through the socket changes the station the kiosk draws, and subscribers see it") {
+    testing::StationOnDisk s(utc("2026-12-01T09:00:00Z"));
+    s.reopen();
+    cli::Served served;
+    served.station = s.station.get();
+    auto cal = cli::TzCalendar::make("Europe/Paris");
+    REQUIRE(cal);
+    served.calendar = std::move(*cal);
+    served.db_path = s.dir / "etabli.db";
+    served.translations = std::make_shared<core::Translations>(cli::load_translations(ETABLI_ASSETS_DIR));
+    cli::ApiServer::Options opts;
+    opts.socket = s.dir / "api.sock";
+    auto api = std::make_shared<cli::ApiServer>(served, opts);
+    REQUIRE(api->start());
+    std::weak_ptr<cli::ApiServer> weak = api;
+    s.station->add_watcher([weak] {
+        if (auto a = weak.lock()) a->snapshot_changed();
+    });
+
+    cli::ApiClient sub;
+    REQUIRE(sub.connect(opts.socket, "kiosk"));
+    std::vector<json> events;
+    sub.on_event = [&](const json& e) { events.push_back(e); };
+    REQUIRE(sub.request(json{{"op", "subscribe"}}));
+
+    cli::ApiClient admin;
+    REQUIRE(admin.connect(opts.socket, "cli"));
+    const auto r = admin.request(json{{"op", "cli"}, {"argv", {"--json", "member", "add", "--name", "Zoé"}}});
+    REQUIRE(r);
+    CHECK((*r)["exit"] == 0);
+    const auto id = json::parse((*r)["out"].get<std::string>())["id"].get<core::MemberId>();
+    // The in-process snapshot (what the embedded kiosk draws) has it when the reply comes.
+    CHECK(s.station->snapshot()->directory->find(id) != nullptr);
+    const auto version = (*r)["version"].get<std::uint64_t>();
+    const auto until = steady_clock::now() + seconds(2);
+    bool seen = false;
+    while (!seen && steady_clock::now() < until) {
+        auto e = sub.next(milliseconds(100));
+        if (e && e->contains("event")) events.push_back(*e);
+        for (const auto& ev : events)
+            seen = seen || (ev["snapshot"]["version"].get<std::uint64_t>() >= version && ev["snapshot"]["members"] == 1);
+    }
+    CHECK(seen);
+
+    // Read-only snapshot request, and an English error for an English client.
+    const auto snap = admin.request(json{{"op", "snapshot"}});
+    REQUIRE(snap);
+    CHECK((*snap)["snapshot"]["members"] == 1);
+    const auto bad = admin.request(json{{"op", "fly"}, {"lang", "en"}});
+    REQUIRE(bad);
+    CHECK((*bad)["error"]["message"] == "Unknown request \"fly\": use hello, cli, presence, tap, book, snapshot, subscribe, unsubscribe or ping");
+    api->stop();
+}
