@@ -162,9 +162,9 @@ TEST_CASE("first day: one language at a time, from the argument parser to a memb
     CHECK(has(r.err, "Une commande est nécessaire"));
     r = cli({"member", "set", "1", "--lang", "en", "--bogus"});
     CHECK(has(r.err, "Essayez"));  // --lang after the command is the member's, not the message's
-    r = cli({"serve"});
+    r = cli({"servir"});
     CHECK(r.code == 2);
-    CHECK(has(r.err, "Cet argument n'était pas attendu : serve"));
+    CHECK(has(r.err, "Cet argument n'était pas attendu : servir"));
     r = cli({"book", printer, "--member", "abc", "--from", "2027-01-05 10:00", "--minutes", "60"});
     CHECK(r.code == 2);
     CHECK(has(r.err, "--member n'accepte pas « abc »"));

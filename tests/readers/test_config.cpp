@@ -52,7 +52,7 @@ TEST_CASE("config: a good file") {
     CHECK(c->readers[0].match.product == 0x0035);
     CHECK(c->readers[0].profile == BadgeFormat::dec10);
     CHECK(c->readers[0].gap == std::chrono::milliseconds{100});
-    CHECK(c->readers[1].role.station_reader() == "Laser");
+    CHECK(c->readers[1].role.station_reader() == "machine:Laser");
     CHECK(c->readers[1].match.interface_class == 3);
     CHECK(c->readers[1].match.port == "1-1.3");
     CHECK(c->readers[1].gap == std::chrono::milliseconds{250});

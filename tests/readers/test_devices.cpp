@@ -176,7 +176,7 @@ TEST_CASE("manager: configured readers are opened and post by role; the keyboard
     ReadTime t{};
     type(*script.sinks.at("1-1"), "0012345678", t);
     type(*script.sinks.at("1-2"), render_card(core::BadgeFormat::dec10_reversed, 12345678), t);
-    CHECK(posted.badges() == std::vector<std::pair<std::string, std::string>>{{"00BC614E", "kiosk"}, {"00BC614E", "Laser"}});
+    CHECK(posted.badges() == std::vector<std::pair<std::string, std::string>>{{"00BC614E", "kiosk"}, {"00BC614E", "machine:Laser"}});
 
     // Unplug the kiosk reader mid-line: closed on the next pass; its status says so.
     auto& kiosk_sink = *script.sinks.at("1-1");
@@ -368,8 +368,8 @@ TEST_CASE("evdev: unplug during a read and replug, 1,000 times: no leaked fd or 
     mgr.rescan();
     CHECK(posted.size() == static_cast<std::size_t>(kCycles));
     auto badges = posted.badges();
-    CHECK(badges.front() == std::pair<std::string, std::string>{"100000", "Laser"});
-    CHECK(badges.back() == std::pair<std::string, std::string>{std::to_string(100000 + kCycles - 1), "Laser"});
+    CHECK(badges.front() == std::pair<std::string, std::string>{"100000", "machine:Laser"});
+    CHECK(badges.back() == std::pair<std::string, std::string>{std::to_string(100000 + kCycles - 1), "machine:Laser"});
     CHECK(count_entries("/proc/self/fd") == fds_before);
     CHECK(count_entries("/proc/self/task") == threads_before);
 }

@@ -130,3 +130,29 @@ TEST_CASE("the embedded station's API: a CLI command through the socket changes 
     CHECK((*bad)["error"]["message"] == "Unknown request \"fly\": use hello, cli, presence, tap, book, snapshot, subscribe, unsubscribe or ping");
     api->stop();
 }
+
+TEST_CASE("a machine called \"kiosk\" does not capture the kiosk's taps; its own reader still reaches it") {
+    testing::StationOnDisk s(utc("2026-12-01T09:00:00Z"));  // a Tuesday, 10:00 in Paris
+    s.reopen();
+    const auto lea = s.add_member("Léa", core::Role::member, "0001234567");
+    alloc::OpeningHours h;
+    for (auto& day : h.weekly) day = {alloc::DayWindow{9 * 60, 21 * 60}};
+    REQUIRE(s.station->call(app::SetHours{h, std::nullopt}));
+    alloc::Machine m;
+    m.name = "kiosk";
+    auto added = s.station->call(app::AddMachine{m, std::nullopt});
+    REQUIRE(added);
+    const auto id = std::get<alloc::Machine>(*added).id;
+    REQUIRE(s.station->call(app::Authorise{id, lea.id, true, std::nullopt}));
+
+    auto tap = s.station->call(app::BadgeSeen{"0001234567", "kiosk"});
+    REQUIRE(tap);
+    REQUIRE(std::holds_alternative<app::TapView>(*tap));  // a check-in, not a machine session
+    CHECK(std::get<app::TapView>(*tap).decision.kind == core::TapKind::check_in);
+
+    auto at_machine = s.station->call(app::BadgeSeen{"0001234567", "machine:kiosk"});
+    REQUIRE(at_machine);
+    REQUIRE(std::holds_alternative<app::AccessView>(*at_machine));
+    CHECK(std::get<app::AccessView>(*at_machine).machine == id);
+    CHECK(std::get<app::AccessView>(*at_machine).granted);
+}

@@ -622,13 +622,17 @@ bool Station::is_kiosk_reader(const std::string& reader) {
 std::optional<alloc::MachineId> Station::machine_of_reader(const std::string& reader) const {
     const State& st = *m_state;
     if (!st.engine || reader.empty()) return std::nullopt;
-    // "kiosk", "keyboard", "cli", "demo": the kiosk's own reader.
-    auto it = st.machine_by_name.find(State::lower(reader));
-    if (it != st.machine_by_name.end()) return it->second;
-    if (reader.starts_with("machine:")) {
-        const auto id = std::strtoll(reader.c_str() + 8, nullptr, 10);
+    // "kiosk", "keyboard", "cli", "demo": the kiosk's own reader, whatever the machines are
+    // called (#16: a machine named "kiosk" must not capture the kiosk's taps). A machine's
+    // reader is "machine:NUMBER" or "machine:NAME" (config: ReaderRole::station_reader).
+    if (is_kiosk_reader(reader)) return std::nullopt;
+    const std::string name = reader.starts_with("machine:") ? reader.substr(8) : reader;
+    if (!name.empty() && name.find_first_not_of("0123456789") == std::string::npos) {
+        const auto id = std::strtoll(name.c_str(), nullptr, 10);
         if (st.engine->machine(id)) return id;
     }
+    auto it = st.machine_by_name.find(State::lower(name));
+    if (it != st.machine_by_name.end()) return it->second;
     return std::nullopt;
 }
 

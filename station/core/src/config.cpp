@@ -219,8 +219,7 @@ std::string ReaderRole::to_string() const {
 std::string ReaderRole::station_reader() const {
     if (kind == Kind::kiosk) return "kiosk";
     if (kind == Kind::scanner) return "scanner";
-    const bool number = !machine.empty() && machine.find_first_not_of("0123456789") == std::string::npos;
-    return number ? "machine:" + machine : machine;
+    return "machine:" + machine;  // never a bare name: a machine may be called "kiosk"
 }
 
 std::optional<ReaderRole> reader_role_from_string(std::string_view s) {
