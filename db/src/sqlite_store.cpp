@@ -216,41 +216,59 @@ std::expected<app::StationData, Problem> SqliteStore::load() {
 
 // [Members] --------------------------------------------------------------------------------
 
+// Inside the caller's transaction (#16: one use case, one transaction).
+std::expected<core::Member, Problem> SqliteStore::insert_member(const core::MemberDraft& d, std::optional<core::MemberId> actor,
+                                                                Timestamp at) {
+    auto email = lower_email(d.email);
+    if (email) {
+        ETABLI_TRY(owner, email_owner(m_conn, *email));
+        if (*owner) {
+            return std::unexpected(core::problem("E-mail {0} is already used by {1}.",
+                                                 {*email, member_name(m_conn, **owner)}));
+        }
+    }
+    ETABLI_TRY(st, m_conn.cached("INSERT INTO members (display_name, email, role, valid_until, lang, "
+                                 "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"));
+    (*st)->bind(1, d.display_name).bind(2, email).bind(3, core::to_string(d.role));
+    if (d.valid_until) {
+        (*st)->bind(4, core::format_date(*d.valid_until));
+    } else {
+        (*st)->bind_null(4);
+    }
+    (*st)->bind(5, core::to_string(d.lang)).bind(6, ts(at));
+    ETABLI_CHECK((*st)->run());
+    core::Member m;
+    m.id = m_conn.last_insert_rowid();
+    m.display_name = d.display_name;
+    m.email = email;
+    m.role = d.role;
+    m.valid_until = d.valid_until;
+    m.lang = d.lang;
+    m.created_at = at;
+    m.updated_at = at;
+    ETABLI_CHECK(append_event(m_conn, at, actor, "member.added", member_subject(m.id),
+                              Detail{}.add("role", core::to_string(m.role))));
+    return m;
+}
+
 std::expected<core::Member, Problem> SqliteStore::add_member(const core::MemberDraft& d,
                                                              std::optional<core::MemberId> actor, Timestamp at) {
     return guarded([&]() -> std::expected<core::Member, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
-        auto email = lower_email(d.email);
-        if (email) {
-            ETABLI_TRY(owner, email_owner(m_conn, *email));
-            if (*owner) {
-                return std::unexpected(core::problem("E-mail {0} is already used by {1}.",
-                                                     {*email, member_name(m_conn, **owner)}));
-            }
-        }
-        ETABLI_TRY(st, m_conn.cached("INSERT INTO members (display_name, email, role, valid_until, lang, "
-                                     "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"));
-        (*st)->bind(1, d.display_name).bind(2, email).bind(3, core::to_string(d.role));
-        if (d.valid_until) {
-            (*st)->bind(4, core::format_date(*d.valid_until));
-        } else {
-            (*st)->bind_null(4);
-        }
-        (*st)->bind(5, core::to_string(d.lang)).bind(6, ts(at));
-        ETABLI_CHECK((*st)->run());
-        core::Member m;
-        m.id = m_conn.last_insert_rowid();
-        m.display_name = d.display_name;
-        m.email = email;
-        m.role = d.role;
-        m.valid_until = d.valid_until;
-        m.lang = d.lang;
-        m.created_at = at;
-        m.updated_at = at;
-        ETABLI_CHECK(append_event(m_conn, at, actor, "member.added", member_subject(m.id),
-                                  Detail{}.add("role", core::to_string(m.role))));
+        ETABLI_TRY(m, insert_member(d, actor, at));
         ETABLI_CHECK(tx->commit());
-        return m;
+        return *m;
+    });
+}
+
+std::expected<app::MemberWithBadge, Problem> SqliteStore::add_member_with_badge(const core::MemberDraft& d, const std::string& uid,
+                                                                                 std::optional<core::MemberId> actor, Timestamp at) {
+    return guarded([&]() -> std::expected<app::MemberWithBadge, Problem> {
+        ETABLI_TRY(tx, Transaction::begin(m_conn));
+        ETABLI_TRY(m, insert_member(d, actor, at));
+        ETABLI_TRY(b, insert_badge(uid, m->id, actor, at));
+        ETABLI_CHECK(tx->commit());
+        return app::MemberWithBadge{*m, *b};
     });
 }
 
@@ -319,41 +337,48 @@ std::expected<core::Member, Problem> SqliteStore::update_member(core::MemberId i
 
 // [Badges] ---------------------------------------------------------------------------------
 
+// Inside the caller's transaction.
+std::expected<core::Badge, Problem> SqliteStore::insert_badge(const std::string& uid, core::MemberId member,
+                                                              std::optional<core::MemberId> actor, Timestamp at) {
+    ETABLI_TRY(holder, find_member(m_conn, member));
+    if (!*holder) return std::unexpected(no_member(member));
+    ETABLI_TRY(existing, find_badge(m_conn, uid));
+    core::Badge b;
+    Detail detail;
+    detail.add("member", member);
+    if (!*existing) {
+        ETABLI_TRY(st, m_conn.cached("INSERT INTO badges (uid, member_id, status, created_at, updated_at) "
+                                     "VALUES (?1, ?2, 'active', ?3, ?3)"));
+        (*st)->bind(1, uid).bind(2, member).bind(3, ts(at));
+        ETABLI_CHECK((*st)->run());
+        b = core::Badge{uid, member, core::BadgeStatus::active, at};
+    } else {
+        b = **existing;
+        if (b.status == core::BadgeStatus::active) {
+            return std::unexpected(core::problem("Badge {0} is already enrolled to {1}.",
+                                                 {uid, member_name(m_conn, b.member_id)}));
+        }
+        // A badge declared lost and found again, or revoked then handed out anew.
+        ETABLI_TRY(st, m_conn.cached("UPDATE badges SET member_id = ?1, status = 'active', updated_at = ?2 "
+                                     "WHERE uid = ?3"));
+        (*st)->bind(1, member).bind(2, ts(at)).bind(3, uid);
+        ETABLI_CHECK((*st)->run());
+        detail.add("was", core::to_string(b.status));
+        if (b.member_id != member) detail.add("previous_member", b.member_id);
+        b.member_id = member;
+        b.status = core::BadgeStatus::active;
+    }
+    ETABLI_CHECK(append_event(m_conn, at, actor, "badge.added", badge_subject(uid), detail));
+    return b;
+}
+
 std::expected<core::Badge, Problem> SqliteStore::add_badge(const std::string& uid, core::MemberId member,
                                                            std::optional<core::MemberId> actor, Timestamp at) {
     return guarded([&]() -> std::expected<core::Badge, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
-        ETABLI_TRY(holder, find_member(m_conn, member));
-        if (!*holder) return std::unexpected(no_member(member));
-        ETABLI_TRY(existing, find_badge(m_conn, uid));
-        core::Badge b;
-        Detail detail;
-        detail.add("member", member);
-        if (!*existing) {
-            ETABLI_TRY(st, m_conn.cached("INSERT INTO badges (uid, member_id, status, created_at, updated_at) "
-                                         "VALUES (?1, ?2, 'active', ?3, ?3)"));
-            (*st)->bind(1, uid).bind(2, member).bind(3, ts(at));
-            ETABLI_CHECK((*st)->run());
-            b = core::Badge{uid, member, core::BadgeStatus::active, at};
-        } else {
-            b = **existing;
-            if (b.status == core::BadgeStatus::active) {
-                return std::unexpected(core::problem("Badge {0} is already enrolled to {1}.",
-                                                     {uid, member_name(m_conn, b.member_id)}));
-            }
-            // A badge declared lost and found again, or revoked then handed out anew.
-            ETABLI_TRY(st, m_conn.cached("UPDATE badges SET member_id = ?1, status = 'active', updated_at = ?2 "
-                                         "WHERE uid = ?3"));
-            (*st)->bind(1, member).bind(2, ts(at)).bind(3, uid);
-            ETABLI_CHECK((*st)->run());
-            detail.add("was", core::to_string(b.status));
-            if (b.member_id != member) detail.add("previous_member", b.member_id);
-            b.member_id = member;
-            b.status = core::BadgeStatus::active;
-        }
-        ETABLI_CHECK(append_event(m_conn, at, actor, "badge.added", badge_subject(uid), detail));
+        ETABLI_TRY(b, insert_badge(uid, member, actor, at));
         ETABLI_CHECK(tx->commit());
-        return b;
+        return *b;
     });
 }
 

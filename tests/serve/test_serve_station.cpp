@@ -156,3 +156,21 @@ TEST_CASE("a machine called \"kiosk\" does not capture the kiosk's taps; its own
     CHECK(std::get<app::AccessView>(*at_machine).machine == id);
     CHECK(std::get<app::AccessView>(*at_machine).granted);
 }
+
+TEST_CASE("one use case, one transaction: a member added with a badge that cannot be enrolled leaves no member behind") {
+    testing::TempDir dir;
+    auto store = db::SqliteStore::open(dir / "etabli.db");
+    REQUIRE(store);
+    const auto at = utc("2026-12-01T09:00:00Z");
+    core::MemberDraft lea;
+    lea.display_name = "Léa";
+    REQUIRE((*store)->add_member_with_badge(lea, "0001234567", std::nullopt, at));
+    core::MemberDraft hugo;
+    hugo.display_name = "Hugo";
+    auto refused = (*store)->add_member_with_badge(hugo, "0001234567", std::nullopt, at);  // Léa's badge
+    CHECK_FALSE(refused);
+    auto data = (*store)->load();
+    REQUIRE(data);
+    CHECK(data->members.size() == 1);  // Hugo was not written without his badge
+    CHECK(data->badges.size() == 1);
+}

@@ -551,16 +551,24 @@ Result Station::handle_add_member(const AddMember& c) {
         if (auto p = st.badge_taken(*u)) return std::unexpected(*p);
         uid = *u;
     }
-    auto m = m_store.add_member(*draft, c.actor, now);
-    if (!m) return st.failed(m.error());
+    // One use case, one transaction (#16): a member added with a badge has both or neither.
+    std::optional<core::Badge> badge;
+    std::expected<core::Member, Problem> m = std::unexpected(Problem{});
+    if (uid) {
+        auto both = m_store.add_member_with_badge(*draft, *uid, c.actor, now);
+        if (!both) return st.failed(both.error());
+        m = both->member;
+        badge = both->badge;
+    } else {
+        m = m_store.add_member(*draft, c.actor, now);
+        if (!m) return st.failed(m.error());
+    }
     Directory& d = st.edit_directory();
     d.members[m->id] = *m;
     if (st.engine) st.engine->upsert_member(alloc::MemberInfo::of(*m));
-    if (uid) {
-        auto b = m_store.add_badge(*uid, m->id, c.actor, now);
-        if (!b) return st.failed(b.error());
-        d.badges[b->uid] = *b;
-        st.enrolment_done(b->uid);
+    if (badge) {
+        d.badges[badge->uid] = *badge;
+        st.enrolment_done(badge->uid);
     }
     return *m;
 }

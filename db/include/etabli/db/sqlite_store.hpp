@@ -47,6 +47,9 @@ public:
     std::expected<core::Badge, Problem> add_badge(const std::string& uid, core::MemberId member,
                                                   std::optional<core::MemberId> actor,
                                                   core::Timestamp at) override;
+    std::expected<app::MemberWithBadge, Problem> add_member_with_badge(const core::MemberDraft& d, const std::string& uid,
+                                                                        std::optional<core::MemberId> actor,
+                                                                        core::Timestamp at) override;
     std::expected<core::Badge, Problem> set_badge_status(const std::string& uid, core::BadgeStatus status,
                                                          std::optional<core::MemberId> actor,
                                                          core::Timestamp at) override;
@@ -120,6 +123,10 @@ public:
 
 private:
     explicit SqliteStore(Connection c) : m_conn(std::move(c)) {}
+    std::expected<core::Member, Problem> insert_member(const core::MemberDraft& d, std::optional<core::MemberId> actor,
+                                                       core::Timestamp at);
+    std::expected<core::Badge, Problem> insert_badge(const std::string& uid, core::MemberId member,
+                                                     std::optional<core::MemberId> actor, core::Timestamp at);
     Connection m_conn;
     // The id counters the stored rows (with alloc_state) were known to imply after this
     // store's last successful commit_alloc; none before the first. Counters only grow, and

@@ -68,6 +68,11 @@ struct StationData {
     std::vector<core::Presence> open_presence;  // checked_out empty
 };
 
+struct MemberWithBadge {
+    core::Member member;
+    core::Badge badge;
+};
+
 struct ImportSummary {
     std::size_t added = 0;
     std::size_t updated = 0;
@@ -121,6 +126,10 @@ public:
     virtual std::expected<core::Badge, Problem> add_badge(const std::string& uid, core::MemberId member,
                                                           std::optional<core::MemberId> actor,
                                                           Timestamp at) = 0;
+    // A new member and their badge, in one transaction: both or neither (#16).
+    virtual std::expected<MemberWithBadge, Problem> add_member_with_badge(const core::MemberDraft& d, const std::string& uid,
+                                                                          std::optional<core::MemberId> actor,
+                                                                          Timestamp at) = 0;
     virtual std::expected<core::Badge, Problem> set_badge_status(const std::string& uid,
                                                                  core::BadgeStatus status,
                                                                  std::optional<core::MemberId> actor,
