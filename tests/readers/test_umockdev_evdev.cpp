@@ -122,7 +122,7 @@ TEST_CASE("umockdev evdev: the real EvdevTransport grabs an emulated event node 
         std::lock_guard lk(m);
         REQUIRE(seen.size() == 1);
         CHECK(seen[0].uid == "0012345678");
-        CHECK(seen[0].reader == "Découpe laser");
+        CHECK(seen[0].reader == "machine:Découpe laser");
     }
     CHECK(reader.status().taps == 1);
     umockdev_testbed_detach_ioctl(tb, "/dev/input/event7", nullptr);
