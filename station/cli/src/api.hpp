@@ -88,6 +88,7 @@ private:
     mutable std::mutex m_mutex;
     std::list<std::shared_ptr<Conn>> m_conns;
     std::atomic<bool> m_stopping{false};
+    std::atomic<int> m_active{0};  // requests being handled now, all clients together
 };
 
 // A client of a station's API: connects, says hello, sends requests, reads replies by id.

@@ -336,9 +336,21 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
     // Each client thread has its own working folder, so that a command's relative file
     // names are the client's (CLONE_FS: cwd is per thread from here on).
     const bool own_cwd = ::unshare(CLONE_FS) == 0;
-    // Clients yield to the station: on a busy PC (a kiosk, fifty scripts reading) the Station
-    // thread, the readers and the window keep their time; a client's reply waits instead.
-    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+    // Many clients at once yield to the station: when more requests run than the PC has
+    // cores (fifty scripts reading), each runs at nice 10, so the Station thread, the readers
+    // and the window keep their time and a client's reply waits instead. One or a few clients
+    // (a command, a kiosk) run at the station's own priority.
+    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    int my_nice = 0;
+    auto enter = [&] {
+        const int busy = m_active.fetch_add(1) + 1;
+        const int want = busy > cores ? 10 : 0;
+        if (want != my_nice && ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), want) == 0) my_nice = want;
+    };
+    struct Leave {
+        std::atomic<int>& a;
+        ~Leave() { --a; }
+    };
     ucred cred{};
     socklen_t len = sizeof cred;
     if (::getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return;
@@ -522,6 +534,8 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             start = nl + 1;
             if (!line.empty() && line.back() == '\r') line.pop_back();
             if (line.empty()) continue;
+            enter();
+            Leave leave{m_active};
             if (line.size() > m_opts.max_line) {
                 send_line(c->fd, error(nullptr, "line_too_long", core::problem("A request line is at most {0} bytes", {std::to_string(m_opts.max_line)})));
                 return;
