@@ -228,8 +228,18 @@ void Station::stop() {
 }
 
 void Station::run() {
+    // (#16) A turn that throws is logged and does not count in loops(): a station that keeps
+    // failing stops feeding the watchdog and is restarted. Every command's caller gets a reply.
+    auto guarded = [](const char* what, auto&& f) {
+        try {
+            f();
+            return true;
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "etabli: error: the station failed in %s: %s\n", what, e.what());
+            return false;
+        }
+    };
     for (;;) {
-        m_loops.fetch_add(1, std::memory_order_relaxed);  // the watchdog's sign of life (#16)
         std::optional<Item> item;
         {
             std::unique_lock lk(m_mutex);
@@ -250,7 +260,8 @@ void Station::run() {
                 return;
             }
         }
-        bool changed = housekeeping();
+        bool changed = false;
+        bool ok = guarded("its housekeeping", [&] { changed = housekeeping(); });
         if (item) {
             Result r = std::unexpected(problem("The station is not running"));
             try {
@@ -269,11 +280,12 @@ void Station::run() {
                 m_state->last_reply = reply;
             }
             // Publish first: whoever waits on the promise then sees the new snapshot.
-            publish();
+            ok = guarded("publishing", [&] { publish(); }) && ok;
             if (item->promise) item->promise->set_value(std::move(r));
-            continue;
+        } else if (changed) {
+            ok = guarded("publishing", [&] { publish(); }) && ok;
         }
-        if (changed) publish();
+        if (ok) m_loops.fetch_add(1, std::memory_order_relaxed);  // the watchdog's sign of life
     }
 }
 

@@ -132,6 +132,13 @@ std::optional<int> forward_to_station(Context& ctx, int argc, const char* const*
         cli_err() << "etabli: " << msg << '\n';
         return kStorage;
     }
+    // The station must serve the very database asked for (a lock file can be stale, a name a
+    // symlink): a database named on the command line and served elsewhere is not forwarded.
+    if (db_given) {
+        std::error_code ec;
+        const auto theirs = fs::weakly_canonical(fs::path(hello->value("db", std::string())), ec);
+        if (ec || theirs != ctx.db_path) return std::nullopt;
+    }
     json words = json::array();
     bool before_command = true;
     for (int i = 1; i < argc; ++i) {
@@ -152,7 +159,7 @@ std::optional<int> forward_to_station(Context& ctx, int argc, const char* const*
     if (!reply) return ctx.fail(kStorage, core::storage_problem("The station stopped answering: {0}", {reply.error()}));
     if (!reply->value("ok", false)) {
         cli_err() << "etabli: " << (*reply)["error"].value("message", std::string("?")) << '\n';
-        return kBadInput;
+        return (*reply)["error"].value("code", std::string()) == "busy" ? kStorage : kBadInput;
     }
     cli_out() << reply->value("out", std::string());
     cli_err() << reply->value("err", std::string());

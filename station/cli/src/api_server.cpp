@@ -98,6 +98,10 @@ std::optional<fs::path> station_socket(const fs::path& db, bool db_given) {
     return std::nullopt;
 }
 
+// A reply or event as one line. A text that is not UTF-8 (a name typed on a broken
+// keyboard) is sent with U+FFFD in place of its bad bytes, never refused.
+std::string to_line(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
+
 // [SECTION] Snapshot summary
 json presence_json(const app::Snapshot& s) {
     json present = json::array();
@@ -128,8 +132,11 @@ json snapshot_json(const app::Snapshot& s) {
 }
 
 // [SECTION] Server: start, accept, stop
+inline constexpr std::size_t kReadOnlyClientsPerUser = 16;
+
 struct ApiServer::Conn {
     int fd = -1;
+    uid_t uid = static_cast<uid_t>(-1);
     int event_fd = -1;
     std::thread thread;
     std::atomic<bool> done{false};
@@ -263,7 +270,7 @@ void ApiServer::accept_loop() {
         if (full) {
             const std::string line = json{{"id", nullptr}, {"ok", false},
                                           {"error", {{"code", "busy"}, {"message", "Too many clients: try again in a moment"}}}}
-                                         .dump() + "\n";
+                                         .dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
             [[maybe_unused]] auto n = ::send(fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
             ::close(fd);
             continue;
@@ -277,7 +284,8 @@ void ApiServer::accept_loop() {
         }
         std::lock_guard lk(m_mutex);
         m_conns.push_back(c);
-        c->thread = std::thread([this, c] {
+        try {
+            c->thread = std::thread([this, c] {
             try {
                 serve_client(c);
             } catch (const std::exception& e) {
@@ -285,7 +293,13 @@ void ApiServer::accept_loop() {
             }
             ::shutdown(c->fd, SHUT_RDWR);
             c->done = true;
-        });
+            });
+        } catch (const std::system_error& e) {  // no thread for it: its place and fds go back
+            log_line(LogLevel::error, std::string("API: cannot start a client's thread: ") + e.what());
+            m_conns.pop_back();
+            ::close(c->fd);
+            ::close(c->event_fd);
+        }
     }
 }
 
@@ -355,6 +369,19 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
     socklen_t len = sizeof cred;
     if (::getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return;
     const bool writer = may_write(cred);
+    c->uid = cred.uid;
+    if (!writer) {  // one local user without rights cannot take every place
+        std::size_t same = 0;
+        {
+            std::lock_guard lk(m_mutex);
+            for (const auto& o : m_conns) same += !o->done && o->uid == cred.uid ? 1 : 0;
+        }
+        if (same > kReadOnlyClientsPerUser) {
+            send_line(c->fd, json{{"id", nullptr}, {"ok", false}, {"error", {{"code", "busy"}, {"message", "Too many clients: try again in a moment"}}}}
+                                 .dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+            return;
+        }
+    }
     timeval tv{};
     tv.tv_sec = static_cast<time_t>(m_opts.write_timeout.count() / 1000);
     tv.tv_usec = static_cast<suseconds_t>((m_opts.write_timeout.count() % 1000) * 1000);
@@ -367,13 +394,13 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
     std::string buf;
 
     auto error = [&](const json& id, const char* code, const core::Problem& p) {
-        return json{{"id", id}, {"ok", false}, {"error", {{"code", code}, {"message", tr.render(lang, p)}}}}.dump() + "\n";
+        return json{{"id", id}, {"ok", false}, {"error", {{"code", code}, {"message", tr.render(lang, p)}}}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     };
     auto send_snapshot = [&]() -> bool {
         const auto snap = m_served.station->snapshot();
         if (!snap || snap->version == sent_version) return true;
         sent_version = snap->version;
-        return send_line(c->fd, json{{"event", "snapshot"}, {"snapshot", snapshot_json(*snap)}}.dump() + "\n");
+        return send_line(c->fd, json{{"event", "snapshot"}, {"snapshot", snapshot_json(*snap)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
     };
 
     // One request line: its reply (or replies), false to drop the client.
@@ -406,21 +433,21 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             return send_line(c->fd, json{{"id", id}, {"ok", true}, {"version", ours}, {"server", m_opts.server},
                                          {"pid", ::getpid()}, {"db", m_served.db_path.string()},
                                          {"rights", writer ? "write" : "read"}}
-                                            .dump() + "\n");
+                                            .dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
         if (!hello)
             return send_line(c->fd, error(id, "hello_first", core::problem("Say hello first: {\"id\":1,\"op\":\"hello\",\"version\":\"{0}.{1}\"}",
                                                                          {std::to_string(kApiMajor), std::to_string(kApiMinor)})));
-        if (op == "ping") return send_line(c->fd, json{{"id", id}, {"ok", true}}.dump() + "\n");
+        if (op == "ping") return send_line(c->fd, json{{"id", id}, {"ok", true}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         if (op == "snapshot") {
             const auto snap = m_served.station->snapshot();
-            return send_line(c->fd, json{{"id", id}, {"ok", true}, {"snapshot", snapshot_json(*snap)}}.dump() + "\n");
+            return send_line(c->fd, json{{"id", id}, {"ok", true}, {"snapshot", snapshot_json(*snap)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
         // Typed requests (#16): the kiosk's and scripts' hot paths, without the command line's
         // parser. Same station, same rules, the same refusals in the client's language.
         if (op == "presence") {
             const auto snap = m_served.station->snapshot();
-            return send_line(c->fd, json{{"id", id}, {"ok", true}, {"present", presence_json(*snap)}}.dump() + "\n");
+            return send_line(c->fd, json{{"id", id}, {"ok", true}, {"present", presence_json(*snap)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
         if (op == "tap" || op == "book") {
             if (!writer)
@@ -439,7 +466,7 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
                 json j{{"id", id}, {"ok", true}, {"outcome", core::to_string(d.kind)}, {"refused", core::is_refusal(d.kind)},
                        {"at", core::format_timestamp(tap->at)}, {"message", tr.render(speak, core::describe(d, name))}};
                 if (tap->member) j["member"] = json{{"id", tap->member->id}, {"name", name}};
-                return send_line(c->fd, j.dump() + "\n");
+                return send_line(c->fd, j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
             }
             auto number = [&](const char* key) -> std::optional<std::int64_t> {
                 const auto it = req.find(key);
@@ -456,7 +483,7 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             b.member = static_cast<core::MemberId>(*member);
             b.start = *from;
             b.end = *from + std::chrono::minutes(*minutes);
-            b.as_host = req.value("as_host", false);
+            b.as_host = req.contains("as_host") && req["as_host"].is_boolean() && req["as_host"].get<bool>();
             auto r = m_served.station->call(b);
             if (!r) return send_line(c->fd, error(id, "refused", r.error()));
             json list = json::array();
@@ -464,17 +491,17 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
                 for (const auto& bk : *bookings)
                     list.push_back({{"id", bk.id}, {"machine", bk.machine}, {"member", bk.member},
                                     {"start", core::format_timestamp(bk.start)}, {"end", core::format_timestamp(bk.end)}});
-            return send_line(c->fd, json{{"id", id}, {"ok", true}, {"bookings", std::move(list)}}.dump() + "\n");
+            return send_line(c->fd, json{{"id", id}, {"ok", true}, {"bookings", std::move(list)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
         if (op == "subscribe") {
             c->subscribed = true;
             sent_version = 0;
-            if (!send_line(c->fd, json{{"id", id}, {"ok", true}}.dump() + "\n")) return false;
+            if (!send_line(c->fd, json{{"id", id}, {"ok", true}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n")) return false;
             return send_snapshot();
         }
         if (op == "unsubscribe") {
             c->subscribed = false;
-            return send_line(c->fd, json{{"id", id}, {"ok", true}}.dump() + "\n");
+            return send_line(c->fd, json{{"id", id}, {"ok", true}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
         if (op == "cli") {
             const auto a = req.find("argv");
@@ -489,7 +516,10 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             if (own_cwd) {
                 const auto cwd = req.find("cwd");
                 const std::string dir = cwd != req.end() && cwd->is_string() ? cwd->get<std::string>() : std::string("/");
-                if (::chdir(dir.c_str()) != 0) [[maybe_unused]] int r = ::chdir("/");
+                if (::chdir(dir.c_str()) != 0)
+                    return send_line(c->fd, error(id, "bad_request", core::problem("The station cannot use the folder {0}: {1}", {dir, std::strerror(errno)})));
+            } else if (req.contains("cwd")) {
+                return send_line(c->fd, error(id, "bad_request", core::problem("The station cannot use the folder {0}: {1}", {req["cwd"].dump(), "unshare"})));
             }
             std::ostringstream out, err;
             int code = kStorage;
@@ -509,13 +539,18 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
         return send_line(c->fd, error(id, "unknown_op", core::problem("Unknown request \"{0}\": use hello, cli, presence, tap, book, snapshot, subscribe, unsubscribe or ping", {op})));
     };
 
+    // A client says hello within 10 s, and then speaks at least every 15 minutes unless it
+    // subscribed: idle connections never pile up.
     char chunk[8192];
     while (!m_stopping) {
         pollfd fds[2] = {{c->fd, POLLIN, 0}, {c->event_fd, POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0) {
+        const int wait_ms = !hello ? 10'000 : c->subscribed ? -1 : 15 * 60'000;
+        const int ready = ::poll(fds, 2, wait_ms);
+        if (ready < 0) {
             if (errno == EINTR) continue;
             return;
         }
+        if (ready == 0) return;  // silent too long
         if (m_stopping) return;
         if (fds[1].revents & POLLIN) {
             std::uint64_t n = 0;
@@ -540,7 +575,13 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
                 send_line(c->fd, error(nullptr, "line_too_long", core::problem("A request line is at most {0} bytes", {std::to_string(m_opts.max_line)})));
                 return;
             }
-            if (!handle(line)) return;
+            try {
+                if (!handle(line)) return;
+            } catch (const std::exception& e) {  // a bad value deep in a request: that request's error only
+                log_line(LogLevel::error, std::string("API: a request failed: ") + e.what());
+                if (!send_line(c->fd, error(nullptr, "internal", core::problem("The station failed on this request: {0}", {e.what()}))))
+                    return;
+            }
         }
         buf.erase(0, start);
         if (buf.size() > m_opts.max_line) {

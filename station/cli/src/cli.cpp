@@ -668,7 +668,11 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     }
     ctx.db_path = db_opt.empty() ? db::default_db_path() : std::filesystem::path(db_opt);
     // Absolute: the lock file names it, and a station serves clients from other folders.
-    if (std::error_code ec; ctx.db_path != ":memory:") ctx.db_path = std::filesystem::absolute(ctx.db_path, ec);
+    // Resolved (symlinks too): two names of one file must find the same lock.
+    if (std::error_code ec; ctx.db_path != ":memory:") {
+        auto resolved = std::filesystem::weakly_canonical(std::filesystem::absolute(ctx.db_path, ec), ec);
+        if (!ec) ctx.db_path = resolved;
+    }
     ctx.config = devices_commands.config_path();  // (#6) every command that opens the station reads [tools]
 
     ctx.role = command_path(app);
@@ -746,9 +750,9 @@ int run_for_client(const std::vector<std::string>& args, const Served& served, c
 bool read_only_command(const std::string& path, const std::vector<std::string>& args) {
     static const std::set<std::string> kReads = {
         "presence", "member list", "member show", "machine list", "machine show", "hours show", "booking list",
-        "slots", "queue show", "sessions", "tool list", "tool show", "tool overdue", "repair list", "repair show",
-        "repair stats", "skill list", "skill show", "skill who", "training list", "card list", "card show",
-        "help who", "volunteer hours"};
+        "slots", "queue show", "sessions", "loans", "stats", "tool list", "tool show", "repair list", "repair show",
+        "skill list", "skill show", "skill who", "training list", "card list", "card show", "help who",
+        "volunteer hours"};
     if (!kReads.contains(path)) return false;
     for (const auto& a : args)
         if (a == "--csv" || a.starts_with("--csv=") || a == "--out" || a.starts_with("--out=")) return false;

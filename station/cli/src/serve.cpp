@@ -151,7 +151,10 @@ int cmd_serve(Context& ctx, const ServeArgs& args) {
         if (auto s = station->snapshot()) (*events)(*s);
     });
 
-    if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0) return ctx.fail(kStorage, core::storage_problem("Cannot open a pipe"));
+    if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0) {
+        (*api)->stop();
+        return ctx.fail(kStorage, core::storage_problem("Cannot open a pipe"));
+    }
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     ::sigemptyset(&sa.sa_mask);

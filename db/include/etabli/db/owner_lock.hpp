@@ -1,7 +1,9 @@
-// One owner per database (#16): an advisory lock (flock) on "<database>.lock", held for the
-// owning process's life and taken before any write. The kernel drops it when the process
-// dies, however it dies, so a stale lock never blocks a restart. The file also says who holds
-// it (pid, role, API socket), so that a second program can name the holder or reach it.
+// One owner per database (#16): an advisory lock (an open-file-description fcntl lock) on
+// "<database>.lock" (0600), held for the owning process's life and taken before any write. The
+// kernel drops it when the process dies, however it dies, so a stale lock never blocks a
+// restart; it is tested without being taken, so a reader never gets in the way. Who holds it
+// (pid, role, API socket) is written in the lock file and in "<database>.station" (0644, for
+// other local users), so that a second program can name the holder or reach it.
 // Layer: db. Any thread.
 #pragma once
 
@@ -50,6 +52,7 @@ public:
 
 private:
     int m_fd = -1;
+    std::filesystem::path m_info;  // "<db>.station": who holds it, readable by every local user
 };
 
 }  // namespace etabli::db
