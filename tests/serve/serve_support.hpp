@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api.hpp"
+#include "cli_run.hpp"
 #include "testing.hpp"
 
 #include <doctest/doctest.h>
@@ -133,14 +134,7 @@ inline Done stop_proc(const Proc& p, std::chrono::milliseconds grace = std::chro
     return d;
 }
 
-// "YYYY-MM-DD" `days` from today in Paris.
-inline std::string day_in(int days) {
-    const std::time_t t = std::time(nullptr) + days * 86400 + 12 * 3600;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
+// "YYYY-MM-DD" `days` from today in Paris (cli_run.hpp).
+inline std::string day_in(int days) { return paris_day_in(days); }
 
 }  // namespace etabli::testing
