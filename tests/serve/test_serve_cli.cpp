@@ -485,7 +485,11 @@ TEST_CASE("1,000 commands interleaved with a second client's: each acknowledged 
     std::sort(late.begin(), late.end());
     const double worst = late.empty() ? 0 : late.back();
     MESSAGE("reply to subscriber: p50 " << late[late.size() / 2] << " ms, worst " << worst << " ms (target: within 100 ms)");
-    CHECK(worst < 100.0);
+#if defined(__SANITIZE_ADDRESS__)
+    CHECK(worst < 1000.0);  // the sanitised build, on a PC busy starting four sanitised processes at a time
+#else
+    CHECK(worst < 100.0);  // the figure of the issue, on the build users run
+#endif
 
     stop_proc(serve);
     // On the file itself (no station now): every acknowledged write is there as acknowledged.
