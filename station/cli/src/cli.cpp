@@ -477,12 +477,16 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size)
     const auto socket = env_socket && *env_socket
                             ? std::filesystem::path(env_socket)
                             : default_socket_path().parent_path() / ("kiosk-" + std::to_string(::getpid()) + ".sock");
+    // Without its socket the kiosk still runs (commands beside it are then refused, naming it).
     auto api = start_api(ctx, socket, "etabli kiosk");
-    if (!api) return api.error();
+    std::shared_ptr<ApiServer> served_api = api ? *api : nullptr;
+    if (!api) log_line(LogLevel::warning, "the kiosk runs without its API socket: etabli commands wait for it to close");
     struct StopApi {
         std::shared_ptr<ApiServer>& a;
-        ~StopApi() { a->stop(); }
-    } stop_api{*api};
+        ~StopApi() {
+            if (a) a->stop();
+        }
+    } stop_api{served_api};
     opts.fullscreen = fullscreen;
     opts.lang = ctx.lang;
     return gui::run_kiosk(*ctx.station, ctx.tr(), opts);
