@@ -191,7 +191,7 @@ int main() {
         }
         return us;
     };
-    const auto idle = taps(300);
+    const auto idle = taps(1000);
     std::atomic<bool> stop{false};
     std::atomic<long> reads{0};
     std::vector<std::thread> hammer;
@@ -207,7 +207,7 @@ int main() {
     std::this_thread::sleep_for(milliseconds(300));
     const long reads_before = reads;
     const auto t_busy = bench::Clock::now();
-    const auto busy = taps(300);
+    const auto busy = taps(1000);
     const double busy_s = bench::seconds_since(t_busy);
     const long busy_reads = reads - reads_before;
     stop = true;

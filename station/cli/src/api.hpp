@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <semaphore>
 #include <optional>
 #include <string>
 #include <thread>
@@ -89,6 +91,7 @@ private:
     std::list<std::shared_ptr<Conn>> m_conns;
     std::atomic<bool> m_stopping{false};
     std::atomic<int> m_active{0};  // requests being handled now, all clients together
+    std::counting_semaphore<4096> m_slots{std::max(1, static_cast<int>(std::thread::hardware_concurrency()))};
 };
 
 // A client of a station's API: connects, says hello, sends requests, reads replies by id.

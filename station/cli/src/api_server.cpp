@@ -571,6 +571,13 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             if (line.empty()) continue;
             enter();
             Leave leave{m_active};
+            // At most as many requests run at once as the PC has cores: fifty clients hammering
+            // wait for their replies instead of taking the CPU from the Station thread.
+            m_slots.acquire();
+            struct Release {
+                std::counting_semaphore<4096>& s;
+                ~Release() { s.release(); }
+            } release_slot{m_slots};
             if (line.size() > m_opts.max_line) {
                 send_line(c->fd, error(nullptr, "line_too_long", core::problem("A request line is at most {0} bytes", {std::to_string(m_opts.max_line)})));
                 return;
