@@ -73,7 +73,6 @@ public:
     void stop();
     // From the station's watcher: a new snapshot; subscribers are sent it.
     void snapshot_changed();
-    std::size_t clients() const;
     const std::filesystem::path& socket() const { return m_opts.socket; }
 
 private:

@@ -211,13 +211,6 @@ void ApiServer::stop() {
     fs::remove(m_opts.socket, ec);
 }
 
-std::size_t ApiServer::clients() const {
-    std::lock_guard lk(m_mutex);
-    std::size_t n = 0;
-    for (const auto& c : m_conns) n += c->done ? 0 : 1;
-    return n;
-}
-
 void ApiServer::snapshot_changed() {
     std::lock_guard lk(m_mutex);
     const std::uint64_t one = 1;
