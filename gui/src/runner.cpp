@@ -13,6 +13,8 @@
 
 #include <cfloat>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 
 namespace etabli::gui {
 
@@ -61,6 +63,14 @@ void rebuild_fonts(Kiosk& kiosk, ImVec2 display, const std::string& font_path, b
 }  // namespace
 
 int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOptions& opts) {
+    KioskLink link;
+    link.snapshot = [&station] { return station.snapshot(); };
+    link.post = [&station](app::Command c, std::uint64_t id) { station.post_async(std::move(c), id); };
+    link.set_wake = [&station](std::function<void()> w) { station.set_wake(std::move(w)); };
+    return run_kiosk(link, tr, opts);
+}
+
+int run_kiosk(const KioskLink& station, const core::Translations& tr, const KioskOptions& opts) {
     if (!glfwInit()) {
         std::fprintf(stderr,
                      "etabli kiosk: cannot open a window (no usable display). Start it on the workshop's X "
@@ -111,6 +121,12 @@ int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOp
 
     station.set_wake([] { glfwPostEmptyEvent(); });
 
+    // ETABLI_KIOSK_TRACE=FILE: every text and button the kiosk shows, one per line, rewritten
+    // whenever it changes (tests and remote support read what the screen says).
+    const char* trace_env = std::getenv("ETABLI_KIOSK_TRACE");
+    const std::string trace_path = trace_env ? trace_env : "";
+    std::string traced;
+
     std::vector<std::pair<app::Command, std::uint64_t>> out;
     bool was_down = false;
     int extra_frames = 2;  // ImGui settles sizes over a frame or two
@@ -140,6 +156,18 @@ int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOp
         out.clear();
         kiosk.frame(*snap, now, out);
         ImGui::Render();
+        if (!trace_path.empty()) {
+            std::string text;
+            for (const auto& item : kiosk.last_frame().items) text += item.label + "\n";
+            if (text != traced) {
+                traced = text;
+                const std::string tmp = trace_path + ".tmp";
+                if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+                    std::fwrite(text.data(), 1, text.size(), f);
+                    if (std::fclose(f) == 0) std::rename(tmp.c_str(), trace_path.c_str());
+                }
+            }
+        }
 
         int dw = 0, dh = 0;
         glfwGetFramebufferSize(window, &dw, &dh);
@@ -150,7 +178,7 @@ int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOp
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         glfwSwapBuffers(window);
 
-        for (auto& [command, id] : out) station.post_async(std::move(command), id);
+        for (auto& [command, id] : out) station.post(std::move(command), id);
         // A release, a command or a screen change needs a couple more frames to show.
         if (down_now != was_down || !out.empty()) extra_frames = 2;
         else if (extra_frames > 0) --extra_frames;

@@ -79,6 +79,7 @@ private:
     struct Conn;
     void accept_loop();
     void serve_client(const std::shared_ptr<Conn>& c);
+    void serve_kiosk(const std::shared_ptr<Conn>& c, std::string already_read);  // (#16) the kiosk stream
     void reap(bool all);
 
     Served m_served;
@@ -112,6 +113,9 @@ public:
     std::expected<nlohmann::json, std::string> next(std::chrono::milliseconds timeout);
     std::function<void(const nlohmann::json&)> on_event;
     int fd() const { return m_fd; }
+    // Gives up the connection (after a switch to another protocol, the kiosk stream): its
+    // socket and the bytes already read past the last line. The client is then unconnected.
+    std::pair<int, std::string> release();
 
 private:
     std::expected<std::string, std::string> read_line(std::chrono::milliseconds timeout);

@@ -21,6 +21,13 @@ ApiClient::~ApiClient() {
     if (m_fd >= 0) ::close(m_fd);
 }
 
+std::pair<int, std::string> ApiClient::release() {
+    std::pair<int, std::string> out{m_fd, std::move(m_buf)};
+    m_fd = -1;
+    m_buf.clear();
+    return out;
+}
+
 std::expected<json, std::string> ApiClient::connect(const fs::path& socket, const std::string& client, milliseconds timeout) {
     if (m_fd >= 0) ::close(m_fd);
     m_fd = -1;

@@ -9,6 +9,7 @@
 //   One client: rights, lines, requests, subscription
 #include "api.hpp"
 #include "io.hpp"
+#include "kiosk_wire.hpp"
 
 #include <etabli/core/time.hpp>
 
@@ -337,7 +338,97 @@ bool send_line(int fd, const std::string& line) {
     return true;
 }
 
+std::string fmt_hex(std::uint64_t v) {
+    char b[17];
+    std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
+    return b;
+}
+
+// What the station answered, as the GUI's Reply (as Station::run makes it for post_async).
+app::Reply reply_of(std::uint64_t request, const app::Result& r) {
+    app::Reply reply;
+    reply.request_id = request;
+    reply.ok = r.has_value();
+    if (!r) reply.problem = r.error();
+    else if (auto* m = std::get_if<core::Member>(&*r)) reply.member = m->id;
+    else if (auto* b = std::get_if<core::Badge>(&*r)) reply.member = b->member_id;
+    return reply;
+}
+
 }  // namespace
+
+// (#16) A kiosk stream: every new snapshot goes to the kiosk as it is published (its shared
+// parts only when they changed); each command the kiosk sends runs in the Station and its
+// reply follows the snapshot that shows it. The client is trusted to write (checked at the
+// switch) but not to speak for the station's devices (wire::kiosk_may_send).
+void ApiServer::serve_kiosk(const std::shared_ptr<Conn>& c, std::string buf) {
+    constexpr std::size_t kMaxCommand = 4u << 20;  // an import from the kiosk is far smaller
+    wire::SnapshotEncoder encoder;
+    std::uint64_t sent_version = 0;
+    c->subscribed = true;
+    auto send_snapshot = [&]() -> bool {
+        const auto snap = m_served.station->snapshot();
+        if (!snap || snap->version == sent_version) return true;
+        sent_version = snap->version;
+        return send_line(c->fd, wire::frame(wire::FrameKind::snapshot, encoder.encode(*snap)));
+    };
+    if (!send_snapshot()) return;
+    log_line(LogLevel::info, "a kiosk connected (uid " + std::to_string(c->uid) + ")");
+    struct Gone {
+        ~Gone() { log_line(LogLevel::info, "a kiosk left"); }
+    } gone;
+    char chunk[16384];
+    while (!m_stopping) {
+        // Bytes already read with the switch are handled before waiting for more.
+        for (;;) {
+            auto f = wire::next_frame(buf, kMaxCommand);
+            if (!f) {
+                log_line(LogLevel::warning, "API: a kiosk sent " + f.error() + ": dropped");
+                return;
+            }
+            if (!*f) break;
+            if ((*f)->kind != wire::FrameKind::command) {
+                log_line(LogLevel::warning, "API: a kiosk sent something else than a command: dropped");
+                return;
+            }
+            const auto request = (*f)->request;
+            app::Result r = std::unexpected(core::problem("The station failed on this request: {0}", {"kiosk"}));
+            auto command = wire::decode_command((*f)->body);
+            if (!command) {
+                r = std::unexpected(core::problem("The kiosk sent a command the station cannot read ({0}): is it the same version?", {command.error()}));
+            } else if (!wire::kiosk_may_send(*command)) {
+                r = std::unexpected(core::problem("A kiosk cannot send this command: only the station's own devices do"));
+            } else {
+                // The kiosk's own keyboard is its only reader: it never speaks for a machine's.
+                if (auto* tap = std::get_if<app::BadgeSeen>(&*command); tap && tap->reader != "kiosk") tap->reader = "keyboard";
+                m_slots.acquire();
+                struct Release {
+                    std::counting_semaphore<4096>& s;
+                    ~Release() { s.release(); }
+                } release_slot{m_slots};
+                r = m_served.station->call(std::move(*command));
+            }
+            if (!send_snapshot()) return;
+            if (!send_line(c->fd, wire::frame(wire::FrameKind::reply, wire::encode_reply(reply_of(request, r)), request))) return;
+        }
+        pollfd fds[2] = {{c->fd, POLLIN, 0}, {c->event_fd, POLLIN, 0}};
+        const int ready = ::poll(fds, 2, -1);
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            return;
+        }
+        if (m_stopping) return;
+        if (fds[1].revents & POLLIN) {
+            std::uint64_t n = 0;
+            [[maybe_unused]] auto rd = ::read(c->event_fd, &n, sizeof n);
+            if (!send_snapshot()) return;
+        }
+        if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        const auto n = ::recv(c->fd, chunk, sizeof chunk, 0);
+        if (n <= 0) return;  // the kiosk closed or was killed: its sessions go on in the station
+        buf.append(chunk, static_cast<std::size_t>(n));
+    }
+}
 
 void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
     // Each client thread has its own working folder, so that a command's relative file
@@ -385,6 +476,7 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
     bool hello = false;
     std::uint64_t sent_version = 0;
     std::string buf;
+    bool kiosk_stream = false;
 
     auto error = [&](const json& id, const char* code, const core::Problem& p) {
         return json{{"id", id}, {"ok", false}, {"error", {{"code", code}, {"message", tr.render(lang, p)}}}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
@@ -496,6 +588,20 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             c->subscribed = false;
             return send_line(c->fd, json{{"id", id}, {"ok", true}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
+        if (op == "kiosk") {  // (#16) `etabli kiosk --connect`: the connection becomes a kiosk stream
+            if (!writer)
+                return send_line(c->fd, error(id, "rights", core::problem("Refused: \"{0}\" changes the workshop's data or writes a file, which only the etabli user and the etabli-admin group may do (missing right: write)", {op})));
+            const std::string ours = fmt_hex(wire::schema());
+            const std::string theirs = req.contains("schema") && req["schema"].is_string() ? req["schema"].get<std::string>() : "?";
+            if (theirs != ours) {
+                send_line(c->fd, error(id, "version", core::problem("This station runs another build of etabli ({0}) than the kiosk ({1}): start the kiosk of the station's own installation",
+                                                                    {ours, theirs})));
+                return false;
+            }
+            if (!send_line(c->fd, json{{"id", id}, {"ok", true}, {"schema", ours}}.dump() + "\n")) return false;
+            kiosk_stream = true;
+            return true;
+        }
         if (op == "cli") {
             const auto a = req.find("argv");
             if (a == req.end() || !a->is_array() || a->empty() || a->size() > 256)
@@ -582,6 +688,11 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
                 if (!send_line(c->fd, error(nullptr, "internal", core::problem("The station failed on this request: {0}", {e.what()}))))
                     return;
             }
+            if (kiosk_stream) break;
+        }
+        if (kiosk_stream) {
+            serve_kiosk(c, buf.substr(start));
+            return;
         }
         buf.erase(0, start);
         if (buf.size() > m_opts.max_line) {

@@ -12,6 +12,7 @@
 #include "skill_cmds.hpp"
 #include "devices_cmds.hpp"
 #include "controller_cmds.hpp"
+#include "kiosk_client.hpp"
 #include "kiosk_controllers.hpp"
 #include "kiosk_reader_enrol.hpp"
 #include "context.hpp"
@@ -418,7 +419,8 @@ int cmd_presence(Context& ctx) {
     return kDone;
 }
 
-int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size) {
+int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size, std::optional<std::string> connect = std::nullopt,
+              bool db_given = false) {
     gui::KioskOptions opts;
     if (!size.empty()) {
         int w = 0, h = 0;
@@ -428,6 +430,29 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size)
             return ctx.fail(kBadInput, problem("--size takes WIDTHxHEIGHT, at least 800x480 (got \"{0}\")", {size}));
         opts.width = w;
         opts.height = h;
+    }
+    if (connect) {
+        // (#16) The kiosk as a client of `etabli serve`: no lock, no database, no devices of its
+        // own; it draws the station's snapshots and sends its commands through the API.
+        if (demo) return ctx.fail(kBadInput, problem("--demo is for a kiosk with its own station; the service has its own data"));
+        if (!gui::display_available()) {
+            cli_err() << "etabli: " << ctx.t("No display: start the kiosk on the workshop's X session, or try it under Xvfb: xvfb-run -s '-screen 0 1280x800x24' etabli kiosk") << '\n';
+            return kBadInput;
+        }
+        std::filesystem::path socket = *connect;
+        if (socket.empty()) socket = station_socket(ctx.db_path, db_given).value_or(default_socket_path());
+        RemoteStation remote(socket);
+        if (auto r = remote.start(); !r)
+            return ctx.fail(kStorage, core::storage_problem("No station service answers on {0} ({1}): start it first (etabli serve, or systemctl start etabli)",
+                                                            {socket.string(), r.error()}));
+        log_line(LogLevel::info, "the kiosk draws from the station on " + socket.string());
+        gui::KioskLink link;
+        link.snapshot = [&remote] { return remote.snapshot(); };
+        link.post = [&remote](app::Command c, std::uint64_t id) { remote.post_async(std::move(c), id); };
+        link.set_wake = [&remote](std::function<void()> w) { remote.set_wake(std::move(w)); };
+        opts.fullscreen = fullscreen;
+        opts.lang = ctx.lang;
+        return gui::run_kiosk(link, ctx.tr(), opts);
     }
     // (#16) The kiosk embeds the station: it takes the database's lock first, so that a
     // running `etabli serve` (or another kiosk) is named and nothing is written twice.
@@ -625,6 +650,9 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     kiosk->add_flag("--fullscreen", kiosk_full, "Full screen on the primary monitor");
     kiosk->add_flag("--demo", kiosk_demo, "Add the demo workshop when the database has no member");
     kiosk->add_option("--size", kiosk_size, "Window size, e.g. 800x480 (default 1280x800)");
+    std::string kiosk_connect;
+    kiosk->add_option("--connect", kiosk_connect, "Draw from the station service (etabli serve) on this socket, or the one that serves the database")
+        ->expected(0, 1);
 
     AllocCommands alloc_commands(app);
     RepairCommands repair_commands(app);  // (#8)
@@ -714,7 +742,11 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     if (auto code = devices_commands.run(ctx)) return *code;  // (#5)
     if (auto code = controller_commands.run(ctx, devices_commands.config_path())) return *code;  // (#4)
     if (presence->parsed()) return cmd_presence(ctx);
-    if (kiosk->parsed()) return cmd_kiosk(ctx, kiosk_full, kiosk_demo, kiosk_size);
+    if (kiosk->parsed()) {
+        const bool db_given = !db_opt.empty() || (std::getenv("ETABLI_DB") && *std::getenv("ETABLI_DB"));
+        return cmd_kiosk(ctx, kiosk_full, kiosk_demo, kiosk_size,
+                         kiosk->count("--connect") > 0 ? std::optional<std::string>(kiosk_connect) : std::nullopt, db_given);
+    }
     if (gui::display_available()) return cmd_kiosk(ctx, false, false, "");
     cli_out() << app.help();
     return kDone;

@@ -19,6 +19,8 @@
 #include <etabli/gui/widgets.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -42,6 +44,16 @@ bool display_available();
 // (Ctrl+Alt+Q; Esc too, but only when not fullscreen). Returns 0, or 2 after one line on
 // stderr when no window can be opened. Calls station.set_wake and clears it on return.
 int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOptions& opts);
+
+// What the kiosk draws from and sends to: the embedded Station, or (#16, `kiosk --connect`)
+// the station service through its API. snapshot() and post() are called on the GUI thread;
+// set_wake's hook may be called from any thread.
+struct KioskLink {
+    std::function<std::shared_ptr<const app::Snapshot>()> snapshot;
+    std::function<void(app::Command, std::uint64_t)> post;
+    std::function<void(std::function<void()>)> set_wake;
+};
+int run_kiosk(const KioskLink& link, const core::Translations& tr, const KioskOptions& opts);
 
 // Keys from the physical keyboard (or a keyboard-wedge badge reader), as key codes, not
 // text: an AZERTY keyboard gives the same UID as a QWERTY one.
