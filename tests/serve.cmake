@@ -11,7 +11,7 @@ add_dependencies(serve_cli_tests etabli)
 add_test(NAME serve_load_tests COMMAND serve_cli_tests --no-skip "--test-case=1?000*")
 set_tests_properties(serve_load_tests PROPERTIES LABELS cli TIMEOUT 1500)
 
-etabli_test(serve_station_tests app serve/test_serve_station.cpp)
+etabli_test(serve_station_tests app serve/test_serve_station.cpp serve/test_kiosk_stream.cpp)
 target_include_directories(serve_station_tests PRIVATE ${PROJECT_SOURCE_DIR}/station/cli/src)
 target_link_libraries(serve_station_tests PRIVATE etabli_cli etabli_db nlohmann_json::nlohmann_json)
 
