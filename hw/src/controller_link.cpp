@@ -6,6 +6,7 @@
 //   Protocol     handshake, queue, retransmission, replies, events, timers
 //   Thread       open/reopen, poll on the port and a wake-up eventfd, callbacks
 #include <etabli/hw/controller_link.hpp>
+#include <etabli/hw/guarded.hpp>
 
 #include <algorithm>
 #include <cassert>
@@ -356,7 +357,7 @@ ControllerLink::~ControllerLink() { stop(); }
 void ControllerLink::start() {
     assert(!m_thread.joinable() && "ControllerLink::start called twice");
     m_stop = false;
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] { run_guarded("a controller link", [this] { run(); }, [this] { return m_stop.load(); }); });
 }
 
 void ControllerLink::stop() {

@@ -1,6 +1,7 @@
 // The evdev path of a badge reader (see evdev_reader.hpp). Layer: hw, driver part.
 // open()/close() on the device manager's thread; run() on the transport's own thread.
 #include <etabli/hw/evdev_reader.hpp>
+#include <etabli/hw/guarded.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -46,7 +47,12 @@ std::expected<void, core::Problem> EvdevTransport::open(ReportSink& sink) {
         m_fd = -1;
         return std::unexpected(device_open_problem(m_path, err));
     }
-    m_thread = std::thread([this, &sink] { run(sink); });
+    m_thread = std::thread([this, &sink] {
+        run_guarded("a badge reader", [&] { run(sink); }, [this] {
+            pollfd p{m_stop, POLLIN, 0};
+            return ::poll(&p, 1, 0) > 0;  // close() wrote to it
+        });
+    });
     return {};
 }
 

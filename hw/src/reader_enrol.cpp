@@ -6,6 +6,7 @@
 // configured readers are already grabbed (or detached by libusb), so their taps do not reach
 // us: an enrolment binds a device that is not bound yet.
 #include <etabli/hw/hid_decoder.hpp>
+#include <etabli/hw/guarded.hpp>
 #include <etabli/hw/reader_enrol.hpp>
 
 #include <etabli/core/badge_format.hpp>
@@ -132,7 +133,9 @@ void ReaderEnrolWorker::start(std::uint64_t attempt, const core::ReaderRole& rol
     if (m_thread.joinable()) m_thread.join();
     if (m_shutdown) return;
     m_stop = false;
-    m_thread = std::thread([this, attempt, role, timeout] { run(attempt, role, timeout); });
+    m_thread = std::thread([this, attempt, role, timeout] {
+        run_guarded("a reader enrolment", [&] { run(attempt, role, timeout); }, [this] { return m_stop.load(); });
+    });
 }
 
 void ReaderEnrolWorker::run(std::uint64_t attempt, core::ReaderRole role, std::chrono::seconds timeout) {

@@ -6,6 +6,7 @@
 //   enumerate        descriptors, port path, boot-keyboard interface, strings
 //   LibusbTransport  open/claim/submit; callbacks; cancel and wait on close
 #include <etabli/hw/evdev_reader.hpp>
+#include <etabli/hw/guarded.hpp>
 #include <etabli/hw/usb_context.hpp>
 
 #include <libusb.h>
@@ -78,10 +79,12 @@ std::expected<std::unique_ptr<UsbContext>, core::Problem> UsbContext::create() {
     }
     Impl* p = impl.get();
     p->events = std::thread([p] {
-        while (p->running) {
-            timeval tv{0, 500000};
-            libusb_handle_events_timeout_completed(p->ctx, &tv, nullptr);
-        }
+        run_guarded("the USB event loop", [p] {
+            while (p->running) {
+                timeval tv{0, 500000};
+                libusb_handle_events_timeout_completed(p->ctx, &tv, nullptr);
+            }
+        }, [p] { return !p->running; });
     });
     return std::unique_ptr<UsbContext>(new UsbContext(std::move(impl)));
 }
@@ -105,14 +108,19 @@ void UsbContext::watch(std::function<void()> changed, std::chrono::milliseconds 
         im.hotplug_registered = rc == LIBUSB_SUCCESS;
     }
     im.poller = std::thread([&im, poll] {
-        std::unique_lock lk(im.watch_mutex);
-        while (!im.stop_poll) {
-            if (im.watch_cv.wait_for(lk, poll, [&] { return im.stop_poll; })) break;
-            auto f = im.changed;
-            lk.unlock();
-            if (f) f();
-            lk.lock();
-        }
+        run_guarded("the USB hot-plug poll", [&im, poll] {
+            std::unique_lock lk(im.watch_mutex);
+            while (!im.stop_poll) {
+                if (im.watch_cv.wait_for(lk, poll, [&] { return im.stop_poll; })) break;
+                auto f = im.changed;
+                lk.unlock();
+                if (f) f();
+                lk.lock();
+            }
+        }, [&im] {
+            std::lock_guard lk(im.watch_mutex);
+            return im.stop_poll;
+        });
     });
 }
 

@@ -1,6 +1,7 @@
 // The device manager (see usb_devices.hpp). Layer: hw, driver part. rescan() on the manager's
 // thread; notify() from any thread.
 #include <etabli/hw/usb_devices.hpp>
+#include <etabli/hw/guarded.hpp>
 
 #include <algorithm>
 
@@ -118,13 +119,18 @@ void DeviceManager::post_changes() {
 void DeviceManager::start(std::chrono::milliseconds period) {
     if (m_thread.joinable()) return;
     m_thread = std::thread([this, period] {
-        for (;;) {
-            rescan();
-            std::unique_lock lk(m_mutex);
-            m_cv.wait_for(lk, period, [&] { return m_wake || m_stopping; });
-            if (m_stopping) return;
-            m_wake = false;
-        }
+        run_guarded("the reader scan", [this, period] {
+            for (;;) {
+                rescan();
+                std::unique_lock lk(m_mutex);
+                m_cv.wait_for(lk, period, [&] { return m_wake || m_stopping; });
+                if (m_stopping) return;
+                m_wake = false;
+            }
+        }, [this] {
+            std::lock_guard lk(m_mutex);
+            return m_stopping;
+        });
     });
 }
 

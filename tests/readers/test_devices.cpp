@@ -382,3 +382,30 @@ TEST_CASE("evdev: a missing device node is a clear problem, and no thread is lef
     REQUIRE(!res);
     CHECK(res.error().msgid == "Badge reader {0} is not plugged in");
 }
+
+// (#16) A device thread's exception is caught at its entry, logged, and the part starts again.
+#include <etabli/hw/guarded.hpp>
+
+TEST_CASE("a device thread that throws is restarted, and stops when its part stops") {
+    std::atomic<int> runs{0};
+    std::atomic<bool> stopping{false};
+    std::thread t([&] {
+        etabli::hw::run_guarded("a test part", [&] {
+            if (++runs < 3) throw std::runtime_error("a bad frame");
+        }, [&] { return stopping.load(); }, std::chrono::milliseconds(5));
+    });
+    t.join();
+    CHECK(runs == 3);  // twice restarted, then returned normally
+
+    runs = 0;
+    std::thread u([&] {
+        etabli::hw::run_guarded("a test part", [&] {
+            ++runs;
+            throw 42;  // not even an exception class
+        }, [&] { return stopping.load(); }, std::chrono::milliseconds(5));
+    });
+    while (runs < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    stopping = true;
+    u.join();  // returns once the part stops
+    CHECK(runs >= 2);
+}
