@@ -185,8 +185,12 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
     handle_keys(now, cmds);
     if (s.last_tap && s.last_tap->seq != m_seen_tap) {
         m_seen_tap = s.last_tap->seq;
-        // During an enrolment the station captures badges instead of checking in.
-        if (skills_tap(s, *s.last_tap, now, cmds)) {  // (#7) "I'll help", attendance, a supervisor
+        // (#16) The station decided who took the badge: a capture (an enrolment, a sign-off,
+        // a supervisor, "J'aide", attendance) shows its outcome on its own screen; only a
+        // check-in or check-out opens the member's screens. Nothing is decided again here.
+        if (s.last_tap->claim != app::TapClaim::presence) {
+            m_last_touch = now;
+        } else if (skills_tap(s, *s.last_tap, now, cmds)) {  // a check-in or out while a skills screen waits for badges
         } else if (m_screen != Screen::enrol) {
             show_tap(s, *s.last_tap, now);
         }

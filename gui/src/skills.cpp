@@ -1252,14 +1252,18 @@ bool skills_takes_taps(const SkillsUi& ui) {
 }
 
 void skills_on_tap(const SkillsScreenView& v, SkillsUi& ui, const app::TapView& tap, Commands& out) {
+    (void)out;
     if (ui.step != SkillsUi::Step::attendance || !tap.member) return;
+    // (#16) Attendance by badge is the station's capture: a tap that reaches this screen as a
+    // check-in or check-out was one (the capture had stopped). Say what the station did; the
+    // screen takes nobody's attendance on its own.
     if (core::is_refusal(tap.decision.kind)) {
         ui.message = v.tr("This badge cannot be used: see a host.");
         ui.message_ok = false;
         return;
     }
-    post(ui, out, app::TrainingAttendance{ui.training, tap.member->id, v.viewer.id},
-         v.tr.fmt("{0} is present.", {tap.member->display_name}));
+    ui.message = v.tr.problem(core::describe(tap.decision, tap.member->display_name));
+    ui.message_ok = true;
 }
 
 SkillsUi skills_hub() { return SkillsUi{}; }

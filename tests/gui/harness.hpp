@@ -184,6 +184,18 @@ struct Harness {
         publish();
         frame();
     }
+    // (#16) A tap the station gave to a capture (attendance, "J'aide", a sign-off…).
+    void show_claimed_tap(core::MemberId id, app::TapClaim claim, std::string uid) {
+        const std::uint64_t seq = snap.last_tap ? snap.last_tap->seq + 1 : 1;
+        app::TapView t;
+        t.seq = seq;
+        t.uid = std::move(uid);
+        t.claim = claim;
+        if (const auto* m = snap.directory->find(id)) t.member = *m;
+        snap.last_tap = t;
+        publish();
+        frame();
+    }
 
     // Types `text` on the on-screen keyboard: keys are found by the label they show.
     void type_on_screen(std::string_view text) {

@@ -41,6 +41,11 @@ struct CaptureFixture : testing::StationOnDisk {
         auto snap = station->snapshot();
         return snap->last_tap ? snap->last_tap->seq : 0;
     }
+    // (#16) Who the station said took the latest tap.
+    app::TapClaim claim() {
+        auto snap = station->snapshot();
+        return snap->last_tap ? snap->last_tap->claim : app::TapClaim::presence;
+    }
     KnowCaptureView capture() { return station->snapshot()->know->capture; }
 };
 
@@ -84,7 +89,10 @@ TEST_CASE("J'aide: the next kiosk badge is the helper, who stays checked in") {
     CHECK(std::get<core::HelpRequest>(*helped).helper == camille);
     CHECK(f.present(camille));
     CHECK(f.present(marie));
-    CHECK(f.tap_seq() == seq);
+    // The kiosk is told the tap was the help capture's, not a check-in or out (#16).
+    CHECK(f.tap_seq() > seq);
+    CHECK(f.claim() == app::TapClaim::help);
+    const auto helped_seq = f.tap_seq();
     cap = f.capture();
     CHECK_FALSE(cap.help);
     CHECK_FALSE(cap.problem);
@@ -99,7 +107,8 @@ TEST_CASE("J'aide: the next kiosk badge is the helper, who stays checked in") {
     // Captured no more: the next tap is an ordinary one (Camille checks out).
     REQUIRE(f.tap("12"));
     CHECK_FALSE(f.present(camille));
-    CHECK(f.tap_seq() == seq + 1);
+    CHECK(f.tap_seq() == helped_seq + 1);
+    CHECK(f.claim() == app::TapClaim::presence);
 }
 
 TEST_CASE("J'aide: the capture runs out after 30 s, or is cancelled; the tap then checks in or out") {
@@ -159,7 +168,8 @@ TEST_CASE("attendance by badge: checked-in members stay in and are marked presen
 
     REQUIRE(f.tap("21"));  // Alice, checked in: stays in, marked present
     CHECK(f.present(alice));
-    CHECK(f.tap_seq() == seq);
+    CHECK(f.tap_seq() == seq + 1);
+    CHECK(f.claim() == app::TapClaim::attendance);  // (#16) the attendance capture took it
     auto cap = f.capture();
     CHECK(cap.marked == alice);
     CHECK(cap.marked_name == "Alice");

@@ -177,7 +177,11 @@ void Station::act(const std::vector<alloc::Action>& actions) {
 Station::Station(Store& store, const Clock& clock, const Calendar& calendar, Options opts)
     : m_store(store), m_clock(clock), m_calendar(calendar), m_opts(opts), m_state(std::make_unique<State>()) {
     m_snapshot = std::make_shared<Snapshot>();
+    // (#16) Every registered feature, in the order of features.hpp.
+    for_each_type(Features{}, [this]<class F, std::size_t>() { m_features.push_back(F::make(*this, *this)); });
 }
+
+Result Station::failed(Problem p) { return m_state->failed(std::move(p)); }
 
 Station::~Station() { stop(); }
 
@@ -191,10 +195,8 @@ std::expected<void, Problem> Station::start() {
     m_state->directory = std::move(dir);
     for (auto& p : data->open_presence) m_state->open[p.member_id] = p;
     if (auto r = build_engine(false); !r) return std::unexpected(r.error());
-    if (auto r = load_repairs(); !r) return std::unexpected(r.error());  // station_repairs.cpp (#8)
-    if (auto r = load_tools(); !r) return std::unexpected(r.error());    // station_tools.cpp (#6)
-    if (auto r = load_know(); !r) return std::unexpected(r.error());     // station_know.cpp (#7)
-    if (auto r = load_skills(); !r) return std::unexpected(r.error());   // station_skills.cpp (#7), after the engine
+    for (auto& f : m_features)  // (#16) after the members and the engine, in registration order
+        if (auto r = f->load(); !r) return std::unexpected(r.error());
     if (auto r = resume_engine(); !r) return std::unexpected(r.error());  // with the skills' gates in place
     housekeeping();
     publish();
@@ -354,27 +356,9 @@ Result Station::handle(const Command& c) {
                           std::is_same_v<T, JoinQueue> || std::is_same_v<T, LeaveQueue> ||
                           std::is_same_v<T, EndSession> || std::is_same_v<T, MachineAccess>) {
                 return handle_alloc(c);
-            } else if constexpr (std::is_same_v<T, DevicesChanged>) {
-                m_reader_views = cmd.readers;  // (#5) the hosts' device panel
-                return Done{};
-            } else if constexpr (kReaderEnrolCommand<T>) {
-                return handle_reader_enrol(c);  // station_reader_enrol.cpp (#5)
-            } else if constexpr (kControllerCommand<T>) {
-                return handle_controllers(c);  // station_controllers.cpp (#4)
-            } else if constexpr (kToolCommand<T>) {
-                auto r = handle_tools(c);  // station_tools.cpp (#6)
-                if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
-                return r;
-            } else if constexpr (kRepairCommand<T>) {
-                auto r = handle_repairs(c);  // station_repairs.cpp (#8)
-                if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
-                return r;
-            } else if constexpr (kKnowCommand<T>) {
-                auto r = handle_know(c);  // station_know.cpp (#7)
-                if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
-                return r;
-            } else if constexpr (kSkillCommand<T>) {
-                auto r = handle_skills(c);  // station_skills.cpp (#7)
+            } else if constexpr (kFeatureOf<T> >= 0) {
+                // (#16) A feature's command goes to that feature (features.hpp).
+                auto r = m_features[static_cast<std::size_t>(kFeatureOf<T>)]->handle(c);
                 if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
                 return r;
             } else if constexpr (std::is_same_v<T, BadgeSeen>) {
@@ -470,25 +454,36 @@ Result Station::handle_tap(const BadgeSeen& c) {
         return it == st.directory->badges.end() ? nullptr : &it->second;
     }();
 
+    // (#16) One ordered chain of claimants: a badge being enrolled, then each feature in
+    // registration order (a skills sign-off or supervisor, "J'aide", attendance), then the
+    // member's check-in or check-out. The kiosk shows last_tap as decided here.
+    auto claimed = [&](TapClaim claim, Result r) -> Result {
+        TapView view;
+        view.seq = ++st.tap_seq;
+        view.uid = *uid;
+        view.claim = claim;
+        view.at = now;
+        if (badge_it && badge_it->status == core::BadgeStatus::active)
+            if (const auto* m = st.directory->find(badge_it->member_id)) view.member = *m;
+        if (!r) view.refusal = r.error();
+        st.last_tap = std::move(view);
+        if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
+        return r;
+    };
     if (st.enrolment && now < st.enrolment->expires) {
         st.enrolment->uid = *uid;
         st.enrolment->current_owner.reset();
         if (badge_it && badge_it->status == core::BadgeStatus::active) st.enrolment->current_owner = badge_it->member_id;
-        return Done{};
+        return claimed(TapClaim::enrolment, Done{});
     }
     {
-        // (#7) A pending two-badge sign-off or supervised use takes the badge (station_skills.cpp).
-        const core::Member* who = badge_it && badge_it->status == core::BadgeStatus::active
-                                      ? st.directory->find(badge_it->member_id) : nullptr;
-        if (auto r = skills_kiosk_tap(*uid, who)) {
-            if (!*r && r->error().kind == core::Problem::Kind::storage) return st.failed(r->error());
-            return std::move(*r);
-        }
-        // (#7) "J'aide" or attendance by badge takes the badge (station_know.cpp).
-        if (auto r = know_kiosk_tap(who)) {
-            if (!*r && r->error().kind == core::Problem::Kind::storage) return st.failed(r->error());
-            return std::move(*r);
-        }
+        KioskTap tap;
+        tap.uid = *uid;
+        tap.badge = badge_it;
+        tap.member = badge_it && badge_it->status == core::BadgeStatus::active ? st.directory->find(badge_it->member_id) : nullptr;
+        tap.at = now;
+        for (auto& f : m_features)
+            if (auto c = f->claim_tap(tap)) return claimed(c->claim, std::move(c->result));
     }
 
     const core::Member* member = badge_it ? st.directory->find(badge_it->member_id) : nullptr;
@@ -520,7 +515,7 @@ Result Station::handle_tap(const BadgeSeen& c) {
             auto p = m_store.check_out(open->id, *uid, now);
             if (!p) return st.failed(p.error());
             st.open.erase(member->id);
-            skills_checked_out(member->id);  // (#7) the sessions they supervised get no extension
+            for (auto& f : m_features) f->checked_out(member->id);  // (#7 skills: the sessions they supervised get no extension)
             break;
         }
         default: {
@@ -630,7 +625,7 @@ Result Station::commit(std::expected<alloc::Changes, Problem> changes, std::opti
     }
     st.index_machines(changes->machines);
     if (m_control && !changes->machines.empty()) m_control->machines_changed(changes->machines);
-    skills_after_alloc(*changes);  // station_skills.cpp (#7): a session's end resets the lapse
+    for (auto& f : m_features) f->after_alloc(*changes);  // (#7 skills: a session's end resets the lapse)
     act(changes->actions);
     return Done{};
 }
@@ -856,9 +851,8 @@ bool Station::housekeeping() {
     }
     st.deadlines.schedule("minute", floor<minutes>(now) + minutes{1});
     if (engine_tick(now)) changed = true;
-    if (m_tools && tools_housekeeping(now)) changed = true;  // station_tools.cpp (#6)
-    if (m_know && know_housekeeping(now)) changed = true;    // station_know.cpp (#7)
-    if (m_skills && skills_housekeeping(now)) changed = true;  // station_skills.cpp (#7)
+    for (auto& f : m_features)  // (#16) each feature's deadlines, in registration order
+        if (f->housekeeping(now)) changed = true;
 
     const auto today = m_calendar.local_day(now);
     if (st.published_day != today) {
@@ -924,13 +918,9 @@ void Station::publish() {
     snap->last_reply = st.last_reply;
     snap->storage_problem = st.storage_problem;
     if (st.engine) publish_alloc(*snap, now);
-    publish_controllers(*snap);
-    snap->devices = m_reader_views;  // (#5)
-    publish_reader_enrol(*snap);     // station_reader_enrol.cpp (#5)
-    publish_repairs(*snap);  // station_repairs.cpp (#8)
-    publish_tools(*snap);    // station_tools.cpp (#6)
-    publish_skills(*snap);   // station_skills.cpp (#7)
-    publish_know(*snap);     // station_know.cpp (#7), after the skills: it reads their names
+    // (#16) Each feature's part, in registration order (know-how after the skills: it reads
+    // their names).
+    for (auto& f : m_features) f->publish(*snap);
     std::function<void()> wake;
     std::vector<std::function<void()>> watchers;
     {

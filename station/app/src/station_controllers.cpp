@@ -8,6 +8,8 @@
 // badge again rather than see the machine restart under them.
 #include <etabli/app/station.hpp>
 
+#include "legacy_features.hpp"
+
 #include <algorithm>
 
 namespace etabli::app {
@@ -107,5 +109,17 @@ void Station::publish_controllers(Snapshot& snap) const {
     snap.controllers = m_controller_views;
     snap.controller_messages = m_controller_messages;
 }
+
+// [SECTION] The feature (#16): the Station reaches this file only through it.
+std::unique_ptr<Feature> LegacyFeatures::controllers(Station& s) {
+    struct Controllers final : Feature {
+        Station& s;
+        explicit Controllers(Station& st) : s(st) {}
+        Result handle(const Command& c) override { return s.handle_controllers(c); }
+        void publish(Snapshot& snap) override { s.publish_controllers(snap); }
+    };
+    return std::make_unique<Controllers>(s);
+}
+std::unique_ptr<Feature> ControllersFeature::make(Station& s, FeatureHost&) { return LegacyFeatures::controllers(s); }
 
 }  // namespace etabli::app

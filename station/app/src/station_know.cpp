@@ -16,6 +16,8 @@
 //   [Publishing]    publish_know
 #include <etabli/app/station.hpp>
 
+#include "legacy_features.hpp"
+
 #include <algorithm>
 
 namespace etabli::app {
@@ -721,5 +723,26 @@ void Station::publish_know(Snapshot& snap) {
     ks.view_skills = skills_key;
     snap.know = std::move(v);
 }
+
+// [SECTION] The feature (#16)
+std::unique_ptr<Feature> LegacyFeatures::know(Station& s) {
+    struct Know final : Feature {
+        Station& s;
+        explicit Know(Station& st) : s(st) {}
+        std::expected<void, Problem> load() override { return s.load_know(); }
+        Result handle(const Command& c) override { return s.handle_know(c); }
+        // "J'aide" takes the helper's badge; the attendance screen, the attendees'.
+        std::optional<Claimed> claim_tap(const KioskTap& tap) override {
+            const bool help = s.m_know && s.m_know->capture.help && tap.at < s.m_know->capture.help_expires;
+            auto r = s.know_kiosk_tap(tap.member);
+            if (!r) return std::nullopt;
+            return Claimed{help ? TapClaim::help : TapClaim::attendance, std::move(*r)};
+        }
+        bool housekeeping(core::Timestamp now) override { return s.m_know && s.know_housekeeping(now); }
+        void publish(Snapshot& snap) override { s.publish_know(snap); }
+    };
+    return std::make_unique<Know>(s);
+}
+std::unique_ptr<Feature> KnowFeature::make(Station& s, FeatureHost&) { return LegacyFeatures::know(s); }
 
 }  // namespace etabli::app

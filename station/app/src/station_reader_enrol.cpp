@@ -9,6 +9,8 @@
 // cancelled attempts are ignored.
 #include <etabli/app/station.hpp>
 
+#include "legacy_features.hpp"
+
 namespace etabli::app {
 
 using core::problem;
@@ -83,5 +85,26 @@ void Station::publish_reader_enrol(Snapshot& snap) {
     }
     snap.reader_enrolment = m_reader_enrolment;
 }
+
+// [SECTION] The feature (#16): the device panel's readers and enrolling a reader.
+std::unique_ptr<Feature> LegacyFeatures::readers(Station& s) {
+    struct Readers final : Feature {
+        Station& s;
+        explicit Readers(Station& st) : s(st) {}
+        Result handle(const Command& c) override {
+            if (const auto* d = std::get_if<DevicesChanged>(&c)) {
+                s.m_reader_views = d->readers;  // (#5) the hosts' device panel
+                return Done{};
+            }
+            return s.handle_reader_enrol(c);
+        }
+        void publish(Snapshot& snap) override {
+            snap.devices = s.m_reader_views;
+            s.publish_reader_enrol(snap);
+        }
+    };
+    return std::make_unique<Readers>(s);
+}
+std::unique_ptr<Feature> ReadersFeature::make(Station& s, FeatureHost&) { return LegacyFeatures::readers(s); }
 
 }  // namespace etabli::app

@@ -8,6 +8,8 @@
 // thousand a year); exports read the store.
 #include <etabli/app/station.hpp>
 
+#include "legacy_features.hpp"
+
 #include <algorithm>
 
 namespace etabli::app {
@@ -270,5 +272,18 @@ void Station::publish_repairs(Snapshot& snap) {
     snap.presence_corrections = rs.corrections;
     snap.ask_volunteer_role = true;
 }
+
+// [SECTION] The feature (#16)
+std::unique_ptr<Feature> LegacyFeatures::repairs(Station& s) {
+    struct Repairs final : Feature {
+        Station& s;
+        explicit Repairs(Station& st) : s(st) {}
+        std::expected<void, Problem> load() override { return s.load_repairs(); }
+        Result handle(const Command& c) override { return s.handle_repairs(c); }
+        void publish(Snapshot& snap) override { s.publish_repairs(snap); }
+    };
+    return std::make_unique<Repairs>(s);
+}
+std::unique_ptr<Feature> RepairsFeature::make(Station& s, FeatureHost&) { return LegacyFeatures::repairs(s); }
 
 }  // namespace etabli::app

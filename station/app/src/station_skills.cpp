@@ -17,6 +17,8 @@
 // applied to memory, so memory never runs ahead of the disk.
 #include <etabli/app/station.hpp>
 
+#include "legacy_features.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -697,5 +699,29 @@ void Station::publish_skills(Snapshot& snap) {
     }
     snap.skills = ss.view;
 }
+
+// [SECTION] The feature (#16)
+std::unique_ptr<Feature> LegacyFeatures::skills(Station& s) {
+    struct Skills final : Feature {
+        Station& s;
+        explicit Skills(Station& st) : s(st) {}
+        std::expected<void, Problem> load() override { return s.load_skills(); }
+        Result handle(const Command& c) override { return s.handle_skills(c); }
+        // A pending two-badge sign-off takes the next badge; else a supervisor's badge for a
+        // pending supervised use.
+        std::optional<Claimed> claim_tap(const KioskTap& tap) override {
+            const bool sign_off = s.m_skills && s.m_skills->sign_off && s.m_skills->sign_off->expires_at > tap.at;
+            auto r = s.skills_kiosk_tap(tap.uid, tap.member);
+            if (!r) return std::nullopt;
+            return Claimed{sign_off ? TapClaim::sign_off : TapClaim::supervision, std::move(*r)};
+        }
+        bool housekeeping(core::Timestamp now) override { return s.m_skills && s.skills_housekeeping(now); }
+        void publish(Snapshot& snap) override { s.publish_skills(snap); }
+        void after_alloc(const alloc::Changes& c) override { s.skills_after_alloc(c); }
+        void checked_out(core::MemberId member) override { s.skills_checked_out(member); }
+    };
+    return std::make_unique<Skills>(s);
+}
+std::unique_ptr<Feature> SkillsFeature::make(Station& s, FeatureHost&) { return LegacyFeatures::skills(s); }
 
 }  // namespace etabli::app

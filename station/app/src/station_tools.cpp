@@ -15,6 +15,8 @@
 // applied to memory (apply()), so memory never runs ahead of the disk.
 #include <etabli/app/station.hpp>
 
+#include "legacy_features.hpp"
+
 #include <etabli/alloc/interval_index.hpp>
 
 #include <algorithm>
@@ -835,5 +837,19 @@ void Station::publish_tools(Snapshot& snap) {
     ts.dirty = false;
     snap.tools = std::move(v);
 }
+
+// [SECTION] The feature (#16)
+std::unique_ptr<Feature> LegacyFeatures::tools(Station& s) {
+    struct Tools final : Feature {
+        Station& s;
+        explicit Tools(Station& st) : s(st) {}
+        std::expected<void, Problem> load() override { return s.load_tools(); }
+        Result handle(const Command& c) override { return s.handle_tools(c); }
+        bool housekeeping(core::Timestamp now) override { return s.m_tools && s.tools_housekeeping(now); }
+        void publish(Snapshot& snap) override { s.publish_tools(snap); }
+    };
+    return std::make_unique<Tools>(s);
+}
+std::unique_ptr<Feature> ToolsFeature::make(Station& s, FeatureHost&) { return LegacyFeatures::tools(s); }
 
 }  // namespace etabli::app

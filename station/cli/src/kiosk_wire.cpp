@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <tuple>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -37,6 +38,8 @@ template <class T> struct is_duration : std::false_type {};
 template <class R, class P> struct is_duration<std::chrono::duration<R, P>> : std::true_type {};
 template <class T> struct is_time_point : std::false_type {};
 template <class C, class D> struct is_time_point<std::chrono::time_point<C, D>> : std::true_type {};
+template <class T> struct is_tuple : std::false_type {};
+template <class... A> struct is_tuple<std::tuple<A...>> : std::true_type {};
 template <class T> struct is_array : std::false_type {};
 template <class T, std::size_t N> struct is_array<std::array<T, N>> : std::true_type {};
 template <class T> struct is_shared_list : std::false_type {};
@@ -109,6 +112,8 @@ void put(Out& o, const T& v) {
     } else if constexpr (is_vector<T>::value || is_set<T>::value || is_shared_list<T>::value) {
         put_len(o, v.size());
         for (const auto& e : v) put(o, static_cast<const element_t<T>&>(e));
+    } else if constexpr (is_tuple<T>::value) {
+        std::apply([&](const auto&... e) { (put(o, e), ...); }, v);
     } else if constexpr (is_array<T>::value) {
         for (const auto& e : v) put(o, e);
     } else if constexpr (std::is_same_v<T, alloc::OpeningHours>) {  // by hand: GCC 12 cannot count its fields (std::array)
@@ -201,6 +206,8 @@ void get(In& in, T& v) {
         }
         if constexpr (is_shared_list<T>::value) v.assign_sorted(std::move(items));
         else v = T(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
+    } else if constexpr (is_tuple<T>::value) {
+        std::apply([&](auto&... e) { (get(in, e), ...); }, v);
     } else if constexpr (is_array<T>::value) {
         for (auto& e : v) get(in, e);
     } else if constexpr (std::is_same_v<T, alloc::OpeningHours>) {
@@ -297,6 +304,12 @@ void sig(std::string& s) {
         s += '[';
         sig<element_t<T>>(s);
         s += ']';
+    } else if constexpr (is_tuple<T>::value) {
+        s += 'T';
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (sig<std::tuple_element_t<I, T>>(s), ...);
+        }(std::make_index_sequence<std::tuple_size_v<T>>{});
+        s += ';';
     } else if constexpr (is_array<T>::value) {
         s += "a" + std::to_string(std::tuple_size_v<T>);
         sig<typename T::value_type>(s);
@@ -434,7 +447,8 @@ bool kiosk_may_send(const app::Command& c) {
             using T = std::decay_t<decltype(x)>;
             return !(std::is_same_v<T, app::Tick> || std::is_same_v<T, app::DevicesChanged> ||
                      std::is_same_v<T, app::ReaderEnrolled> || std::is_same_v<T, app::ToolScanned> ||
-                     (app::kControllerCommand<T> && !std::is_same_v<T, app::ClearMachineFault>));
+                     (app::kFeatureOf<T> == static_cast<int>(app::feature_index_v<app::ControllersFeature>) &&
+                      !std::is_same_v<T, app::ClearMachineFault>));
         },
         c);
 }

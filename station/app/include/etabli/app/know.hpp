@@ -103,14 +103,6 @@ struct ReviewCard { core::CardId card = 0; bool publish = true; std::optional<co
 // "This helped me": once per member and card (a second tap changes nothing).
 struct CardHelped { core::CardId card = 0; core::MemberId member = 0; };
 
-template <class T>
-inline constexpr bool kKnowCommand =
-    std::is_same_v<T, AddTraining> || std::is_same_v<T, CancelTraining> || std::is_same_v<T, TrainingSignup> ||
-    std::is_same_v<T, TrainingCancelSignup> || std::is_same_v<T, TrainingAttendance> ||
-    std::is_same_v<T, TrainingGrant> || std::is_same_v<T, SetHelpOptIn> || std::is_same_v<T, HelpWho> ||
-    std::is_same_v<T, AskHelp> || std::is_same_v<T, OfferHelp> || std::is_same_v<T, WithdrawHelp> ||
-    std::is_same_v<T, SaveCard> || std::is_same_v<T, ReviewCard> || std::is_same_v<T, CardHelped> ||
-    std::is_same_v<T, CancelHelpCapture> || std::is_same_v<T, StartAttendance> || std::is_same_v<T, StopAttendance>;
 
 // [Snapshot]
 struct SignupView {

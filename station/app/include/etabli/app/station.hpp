@@ -95,175 +95,21 @@ struct EndSession { alloc::MachineId machine = 0; std::optional<core::MemberId> 
 // (exactly as a badge at the machine's reader: starts, or ends their own session).
 struct MachineAccess { alloc::MachineId machine = 0; core::MemberId member = 0; };
 
-// [Controller events (#4)] Posted by hw's ControllerManager from its link threads; handled in
-// station_controllers.cpp. Machines are ids the manager resolved from the configured names.
-struct ControllerUpdate { ControllerView view; };  // link state or channel status changed: replaces the view of that name
-struct ControllerReset {                           // a new boot id: the board reset, every relay is off
-    std::string controller;
-    std::vector<alloc::MachineId> machines;        // their sessions end
-};
-struct ControllerFault { alloc::MachineId machine = 0; };  // feedback fault latched: session ends, machine out of order
-struct ControllerLeaseLost { alloc::MachineId machine = 0; };  // the firmware cut the relay by itself: session ends
-struct ControllerCurrent { alloc::MachineId machine = 0; bool running = false; };
-// A host cleared the cause of a fault: the controller forgets it and the machine is back in service.
-struct ClearMachineFault { alloc::MachineId machine = 0; std::optional<core::MemberId> actor; };
-template <class T>
-inline constexpr bool kControllerCommand =
-    std::is_same_v<T, ControllerUpdate> || std::is_same_v<T, ControllerReset> || std::is_same_v<T, ControllerFault> ||
-    std::is_same_v<T, ControllerLeaseLost> || std::is_same_v<T, ControllerCurrent> || std::is_same_v<T, ClearMachineFault>;
 
-// [Readers (#5)] Posted by hw's DeviceManager when a reader appears, goes, reads a line or
-// fails: replaces the whole reader list of the snapshot.
-struct DevicesChanged { std::vector<ReaderView> readers; };
-// [Reader enrolment from the kiosk (#5)] handled in station_reader_enrol.cpp. A host (or the
-// command line, actor empty) binds the next reader on which a badge is tapped to `role`
-// ("kiosk", "machine:NAME", "scanner"); the ReaderEnroller port answers with ReaderEnrolled.
-struct StartReaderEnrolment { std::string role; std::optional<core::MemberId> actor; };
-struct CancelReaderEnrolment { std::optional<core::MemberId> actor; };
-struct ReaderEnrolled {
-    std::uint64_t attempt = 0;
-    bool ok = false;
-    std::string device, uid, config;  // ok: what was bound, the badge read, the file written
-    core::Problem problem;            // !ok
-};
-template <class T>
-inline constexpr bool kReaderEnrolCommand = std::is_same_v<T, StartReaderEnrolment> ||
-                                            std::is_same_v<T, CancelReaderEnrolment> || std::is_same_v<T, ReaderEnrolled>;
 
-// [Repairs and volunteer hours (#8)] handled in station_repairs.cpp. `actor` empty: the
-// command line (trusted, acts as an admin).
-struct LogRepair { core::Repair repair; std::optional<core::MemberId> actor; };   // id ignored; an unset day: today
-// A volunteer edits their own repairs of the last 24 h; hosts and the command line any repair.
-struct EditRepair { core::Repair repair; std::optional<core::MemberId> actor; };
-// Today's role of a volunteer who is in (picked at badge-in, changeable during the day).
-struct SetPresenceRole { core::MemberId member = 0; core::VolunteerRole role{}; std::optional<core::MemberId> actor; };
-// A host sets the real check-out time of a presence the station closed by itself.
-struct CorrectPresence { core::PresenceId presence = 0; core::Timestamp checked_out{}; std::optional<core::MemberId> actor; };
-template <class T>
-inline constexpr bool kRepairCommand = std::is_same_v<T, LogRepair> || std::is_same_v<T, EditRepair> ||
-                                       std::is_same_v<T, SetPresenceRole> || std::is_same_v<T, CorrectPresence>;
 
-// [Tool library (#6)] handled in station_tools.cpp. `actor` empty: the command line (trusted);
-// a kiosk actor acting for another member must be a volunteer, host or admin.
-struct AddTool { core::Tool tool; std::optional<core::MemberId> actor; };  // id chosen by the station; no tag: numbered
-// Replaces the tool's fields (by id; status and condition included, e.g. repaired), and
-// authorises or revokes members for tools that need an authorisation.
-struct SetTool {
-    core::Tool tool;
-    std::vector<core::MemberId> authorise, revoke;
-    std::optional<core::MemberId> actor;
-};
-struct RetireTool { core::ToolId tool = 0; std::optional<core::MemberId> actor; };
-struct ImportTools { std::vector<core::ToolImportRow> rows; };  // all or nothing, one transaction
-// Checks out a basket of tools to a member: one transaction, all or none.
-struct Lend {
-    std::vector<core::ToolId> tools;
-    core::MemberId member = 0;
-    std::optional<int> days;  // the tools' default loan length when empty
-    std::optional<core::MemberId> actor;
-};
-struct ReturnTool {
-    core::ToolId tool = 0;
-    core::ToolCondition condition = core::ToolCondition::good;
-    std::string note;
-    bool keep_deposit = false;
-    std::string deposit_reason;  // required when the deposit is kept
-    std::optional<core::MemberId> actor;
-};
-struct RenewLoan { core::ToolId tool = 0; std::optional<core::MemberId> actor; };
-// A day range (waiting_list false) or a place on the tool's waiting list.
-struct ReserveTool {
-    core::ToolId tool = 0;
-    core::MemberId member = 0;
-    bool waiting_list = false;
-    core::Date from{}, to{};
-    std::optional<core::MemberId> actor;
-};
-// Cancels a live reservation or waiting-list place (a held tool goes to the next in line).
-// A member cancels their own; a host (or the command line) any.
-struct CancelToolReservation { core::ReservationId reservation = 0; std::optional<core::MemberId> actor; };
-// A host at the kiosk writes the label sheet (A4 PDF; tools not retired, of `category` when
-// given) or the overdue list (CSV) into Options::tool_export_dir; the file's path and the
-// number of rows come back in ToolsView::last_export (toolgaps, #6).
-struct ExportTools {
-    enum class Kind { labels, overdue_csv };
-    Kind kind = Kind::labels;
-    std::string category;
-    std::vector<std::string> csv_header;  // the CSV's column names, in the kiosk's language (8)
-    std::optional<core::MemberId> actor;
-};
-// The workshop's tool scanner read a tag (posted by hw): selects the tool in the open kiosk
-// borrow or return flow; with no flow open it is kept as the last scan (inventory screens).
-struct ToolScanned { std::string tag; std::string scanner = "kiosk"; };
-// The kiosk opens (borrow or return) or closes the member's tool flow.
-struct ToolFlow {
-    enum class Mode { closed, borrow, give_back };
-    Mode mode = Mode::closed;
-    core::MemberId member = 0;
-    std::optional<core::MemberId> actor;  // a volunteer acting for the member
-};
-// Adds or removes a tool of the open borrow basket (tiles, search), or selects the tool to
-// give back in the return flow.
-struct ToolPick { core::ToolId tool = 0; bool add = true; };
-template <class T>
-inline constexpr bool kToolCommand =
-    std::is_same_v<T, AddTool> || std::is_same_v<T, SetTool> || std::is_same_v<T, RetireTool> ||
-    std::is_same_v<T, ImportTools> || std::is_same_v<T, Lend> || std::is_same_v<T, ReturnTool> ||
-    std::is_same_v<T, RenewLoan> || std::is_same_v<T, ReserveTool> || std::is_same_v<T, ToolScanned> ||
-    std::is_same_v<T, ToolFlow> || std::is_same_v<T, ToolPick> || std::is_same_v<T, CancelToolReservation> ||
-    std::is_same_v<T, ExportTools>;
 
-// [Skills (#7)] handled in station_skills.cpp. `actor`/`signer` empty: the command line
-// (trusted, acts as an admin). Machines and tools require a skill at a level; who may use a
-// machine is derived from the grants (see station_skills.cpp).
-struct AddSkill { core::Skill skill; std::optional<core::MemberId> actor; };   // id chosen by the station; hosts only
-struct EditSkill { core::Skill skill; std::optional<core::MemberId> actor; };  // by id: name, category, description, lapse
-// A grant signed by a trainer (level 3 on the skill) or a host; level 0 withdraws.
-struct GrantSkill {
-    core::SkillId skill = 0;
-    core::MemberId member = 0;
-    int level = core::kLevelAutonomous;
-    std::optional<core::MemberId> signer;
-    std::optional<core::Date> expires;  // last valid day
-    std::string note;
-};
-// What a machine or a tool requires (none: nothing). Hosts only.
-struct RequireSkill {
-    enum class Target { machine, tool };
-    Target target = Target::machine;
-    std::int64_t id = 0;
-    std::optional<core::SkillRequirement> requirement;
-    std::optional<core::MemberId> actor;
-};
-// Two-badge sign-off at the kiosk: the trainer (badged in) starts it; the member's own badge
-// at the kiosk reader within 60 s commits the grant (that tap checks nobody in or out).
-struct StartSignOff {
-    core::SkillId skill = 0;
-    core::MemberId member = 0;
-    int level = core::kLevelAutonomous;
-    core::MemberId signer = 0;
-    std::optional<core::Date> expires;
-};
-struct CancelSignOff {};
-template <class T>
-inline constexpr bool kSkillCommand = std::is_same_v<T, AddSkill> || std::is_same_v<T, EditSkill> ||
-                                      std::is_same_v<T, GrantSkill> || std::is_same_v<T, RequireSkill> ||
-                                      std::is_same_v<T, StartSignOff> || std::is_same_v<T, CancelSignOff>;
 
-using Command = std::variant<BadgeSeen, AddMember, EditMember, AddBadge, RevokeBadge, SetMemberLang,
-                             StartEnrolment, CancelEnrolment, ImportMembers, Tick,
-                             AddMachine, EditMachine, SetMachineStatus, Authorise, SetHours, Book, CancelBooking,
-                             FindSlots, ListBookings, JoinQueue, LeaveQueue, EndSession, MachineAccess,
-                             ControllerUpdate, ControllerReset, ControllerFault, ControllerLeaseLost,
-                             ControllerCurrent, ClearMachineFault,
-                             LogRepair, EditRepair, SetPresenceRole, CorrectPresence,
-                             AddTool, SetTool, RetireTool, ImportTools, Lend, ReturnTool, RenewLoan, ReserveTool,
-                             ToolScanned, ToolFlow, ToolPick, CancelToolReservation, ExportTools,
-                             DevicesChanged, StartReaderEnrolment, CancelReaderEnrolment, ReaderEnrolled,
-                             AddTraining, CancelTraining, TrainingSignup, TrainingCancelSignup, TrainingAttendance,
-                             TrainingGrant, SetHelpOptIn, HelpWho, AskHelp, OfferHelp, WithdrawHelp, SaveCard, ReviewCard,
-                             CardHelped, CancelHelpCapture, StartAttendance, StopAttendance,
-                             AddSkill, EditSkill, GrantSkill, RequireSkill, StartSignOff, CancelSignOff>;
+// The station's own commands (members, badges, presence; the allocation of machines), then
+// every registered feature's (features.hpp): one variant, built from the lists.
+using CoreCommands = type_list<BadgeSeen, AddMember, EditMember, AddBadge, RevokeBadge, SetMemberLang, StartEnrolment,
+                               CancelEnrolment, ImportMembers, Tick>;
+using AllocCommands = type_list<AddMachine, EditMachine, SetMachineStatus, Authorise, SetHours, Book, CancelBooking, FindSlots,
+                                ListBookings, JoinQueue, LeaveQueue, EndSession, MachineAccess>;
+using Command = as_variant_t<concat_t<CoreCommands, AllocCommands, FeatureCommands>>;
+// The feature that handles T (its index in Features), or -1 for the station's own commands.
+template <class T>
+inline constexpr int kFeatureOf = owner_of_v<Features, T>;
 
 // What call() returns: nothing special, a member, a tap, an import summary, or what an
 // allocation command produced.
@@ -280,8 +126,16 @@ using Result = std::expected<std::variant<Done, core::Member, core::Badge, TapVi
 // id, which the station gives the admin role in the engine (never stored as a member).
 inline constexpr core::MemberId kCommandLine = 0;
 
+}  // namespace etabli::app
+
+#include <etabli/app/feature.hpp>
+
+namespace etabli::app {
+
+struct LegacyFeatures;  // the features of before #16, kept as Station members (station_*.cpp)
+
 // [Station]
-class Station {
+class Station final : private FeatureHost {
 public:
     struct Options {
         std::chrono::seconds enrolment_timeout{60};
@@ -332,6 +186,13 @@ public:
     void nudge();
 
 private:
+    friend struct LegacyFeatures;
+    // [FeatureHost] what the features may use (#16)
+    Store& store() override { return m_store; }
+    const Clock& clock() const override { return m_clock; }
+    const Calendar& calendar() const override { return m_calendar; }
+    Result failed(Problem p) override;
+
     struct Item {
         Command command;
         std::optional<std::promise<Result>> promise;
@@ -349,13 +210,13 @@ private:
     Result handle_reader_enrol(const Command& c);            // station_reader_enrol.cpp (#5)
     void publish_reader_enrol(Snapshot& snap);               // station_reader_enrol.cpp (#5)
     void publish_controllers(Snapshot& snap) const;          // station_controllers.cpp (#4)
-    alloc::Engine* engine();                                 // for station_controllers.cpp
+    alloc::Engine* engine() override;                        // for station_controllers.cpp
     struct RepairsState;                                     // station_repairs.cpp (#8)
     Result handle_repairs(const Command& c);                 // station_repairs.cpp (#8)
     std::expected<void, Problem> load_repairs();             // station_repairs.cpp (#8), at start
     void publish_repairs(Snapshot& snap);                    // station_repairs.cpp (#8)
-    const Directory& directory() const;                      // for station_repairs.cpp
-    const core::Presence* open_presence(core::MemberId member) const;  // for station_repairs.cpp
+    const Directory& directory() const override;             // for station_repairs.cpp
+    const core::Presence* open_presence(core::MemberId member) const override;  // for station_repairs.cpp
     struct ToolsState;                                       // station_tools.cpp (#6)
     Result handle_tools(const Command& c);                   // station_tools.cpp (#6)
     Result export_tools(const ExportTools& cmd, core::Timestamp now);  // station_tools.cpp (#6, toolgaps)
@@ -434,6 +295,7 @@ private:
     std::shared_ptr<KnowState> m_know;                       // station thread only (#7)
     std::shared_ptr<SkillsState> m_skills;                   // station thread only (#7, skills)
     std::unique_ptr<State> m_state;  // touched by the station thread only (and start())
+    std::vector<std::unique_ptr<Feature>> m_features;  // (#16) in the order of Features (features.hpp)
 
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;
