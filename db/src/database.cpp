@@ -218,10 +218,12 @@ int Connection::error_code() const { return m_db ? (sqlite3_errcode(m_db) & 0xff
 // [Transaction] ----------------------------------------------------------------------------
 
 std::expected<Transaction, Problem> Transaction::begin(Connection& c, Kind kind) {
-    auto st = c.cached(kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+    // (#16) Inside an outer transaction: a savepoint, released into it by commit().
+    const bool nested = !sqlite3_get_autocommit(c.get());
+    auto st = c.cached(nested ? "SAVEPOINT etabli_nested" : kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
     if (!st) return std::unexpected(st.error());
     if (auto r = (*st)->run(); !r) return std::unexpected(r.error());
-    return Transaction{c};
+    return Transaction{c, nested};
 }
 
 Transaction::~Transaction() {
@@ -230,14 +232,15 @@ Transaction::~Transaction() {
     // on some errors): only roll back what is still open.
     m_conn->reset_cached();
     if (!sqlite3_get_autocommit(m_conn->get())) {
-        sqlite3_exec(m_conn->get(), "ROLLBACK", nullptr, nullptr, nullptr);
+        if (m_nested) sqlite3_exec(m_conn->get(), "ROLLBACK TO etabli_nested; RELEASE etabli_nested", nullptr, nullptr, nullptr);
+        else sqlite3_exec(m_conn->get(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
 }
 
 std::expected<void, Problem> Transaction::commit() {
     assert(m_conn && "commit() called twice or on a moved-from Transaction");
     m_conn->reset_cached();
-    auto st = m_conn->cached("COMMIT");
+    auto st = m_conn->cached(m_nested ? "RELEASE etabli_nested" : "COMMIT");
     if (!st) return std::unexpected(st.error());
     if (auto r = (*st)->run(); !r) return std::unexpected(r.error());  // destructor rolls back
     m_conn = nullptr;

@@ -261,6 +261,12 @@ std::expected<core::Member, Problem> SqliteStore::add_member(const core::MemberD
     });
 }
 
+std::expected<void, Problem> SqliteStore::atomically(const std::function<std::expected<void, Problem>()>& body) {
+    ETABLI_TRY(tx, Transaction::begin(m_conn));
+    if (auto r = body(); !r) return r;  // the destructor rolls back everything it committed
+    return tx->commit();
+}
+
 std::expected<app::MemberWithBadge, Problem> SqliteStore::add_member_with_badge(const core::MemberDraft& d, const std::string& uid,
                                                                                  std::optional<core::MemberId> actor, Timestamp at) {
     return guarded([&]() -> std::expected<app::MemberWithBadge, Problem> {

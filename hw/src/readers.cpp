@@ -10,6 +10,11 @@ BadgeReader::BadgeReader(core::ReaderConfig config, Post post, Log log)
       m_log(std::move(log)),
       m_decoder(DecoderOptions{.gap = m_config.gap}) {
     m_status.role = m_config.role.to_string();
+    // (#16) Typed once, here: a machine's reader names its machine by the id the configuration
+    // was resolved to; one whose machine was not found is bound to nothing.
+    if (m_config.role.kind == core::ReaderRole::Kind::machine)
+        m_reader = m_config.role.resolved ? app::ReaderRef::at_machine(*m_config.role.resolved, m_status.role)
+                                          : app::ReaderRef::unbound(m_status.role);
     m_lines.reserve(4);
 }
 
@@ -34,7 +39,7 @@ void BadgeReader::deliver(std::vector<LineEvent>& lines, ReadTime at) {
             // Tool tags are printed codes, not card numbers: no profile applies.
             m_post(app::ToolScanned{*line, "scanner"});
         } else if (auto uid = core::canonical_uid(m_config.profile, *line)) {
-            m_post(app::BadgeSeen{*uid, m_config.role.station_reader()});
+            m_post(app::BadgeSeen{*uid, m_reader});
             std::lock_guard lk(m_mutex);
             ++m_status.taps;
             m_status.last_uid = *uid;

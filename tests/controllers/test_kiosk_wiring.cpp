@@ -42,8 +42,15 @@ const app::ControllerView* controller(const app::Snapshot& s, const std::string&
     return nullptr;
 }
 
+// The machine's reader, as etabli.toml's "machine:NAME" is resolved at load (#16).
+app::ReaderRef reader_of(app::Station& s, const std::string& machine) {
+    for (const auto& m : s.snapshot()->machines)
+        if (m.machine.name == machine) return app::ReaderRef::at_machine(m.machine.id, "machine:" + machine);
+    return app::ReaderRef::unbound("machine:" + machine);
+}
+
 bool granted(app::Station& s, const std::string& uid, const std::string& reader) {
-    auto r = s.call(app::BadgeSeen{uid, reader});
+    auto r = s.call(app::BadgeSeen{uid, reader_of(s, reader)});
     REQUIRE(r);
     return std::get<app::AccessView>(*r).granted;
 }
@@ -163,7 +170,7 @@ TEST_CASE("wiring: --demo's fake board switches the demo's laser (channel 1) and
     CHECK(eventually([&] { return demo->relay(2); }));
     CHECK(!demo->relay(0));
     // Léa badges again at the laser: her session ends and the relay opens.
-    auto again = ctx.station->call(app::BadgeSeen{"0001234567", "Découpe laser"});
+    auto again = ctx.station->call(app::BadgeSeen{"0001234567", reader_of(*ctx.station, "Découpe laser")});
     REQUIRE(again);
     CHECK(std::get<app::AccessView>(*again).ended);
     CHECK(eventually([&] { return !demo->relay(1); }));

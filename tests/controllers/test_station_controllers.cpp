@@ -58,7 +58,7 @@ struct Fixture : testing::StationOnDisk {
         return add_member(name, role, badge).id;
     }
     AccessView tap_machine(const std::string& uid) {
-        auto r = station->call(BadgeSeen{uid, "Découpe laser"});
+        auto r = station->call(BadgeSeen{uid, ReaderRef::at_machine(laser)});
         REQUIRE(r);
         return std::get<AccessView>(*r);
     }

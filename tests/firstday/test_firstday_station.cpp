@@ -62,7 +62,7 @@ TEST_CASE("first day: a no-show's release taken late still gives the queue a who
     CHECK(*snap->queue[0].entry.offer_expires == utc("2026-12-01T09:50:00Z"));
     // Hugo's badge within the offer starts the machine.
     f.clock.advance(minutes{5});
-    auto r = f.station->call(BadgeSeen{"03", "Laser"});
+    auto r = f.station->call(BadgeSeen{"03", ReaderRef::at_machine(f.laser)});
     REQUIRE(r);
     CHECK(std::get<AccessView>(*r).granted);
 }
@@ -76,7 +76,7 @@ TEST_CASE("first day: a queue offer is made only when the member can take the mi
     // Léa stops at 10:30: a walk-in from 10:30 could take 30 min before 11:00, but not from
     // any moment of a 10-minute offer. No offer, and the queue says so.
     f.clock.set(utc("2026-12-01T09:30:00Z"));
-    auto ended = f.station->call(BadgeSeen{"01", "Laser"});
+    auto ended = f.station->call(BadgeSeen{"01", ReaderRef::at_machine(f.laser)});
     REQUIRE(ended);
     CHECK(std::get<AccessView>(*ended).ended);
     auto snap = f.station->snapshot();
@@ -90,7 +90,7 @@ TEST_CASE("first day: a queue offer says until when a tap may use the machine") 
     REQUIRE(f.station->call(MachineAccess{f.laser, f.lea}));
     REQUIRE(f.station->call(JoinQueue{f.hugo, alloc::QueueTarget{f.laser, std::nullopt}}));
     f.clock.set(utc("2026-12-01T09:30:00Z"));
-    REQUIRE(f.station->call(BadgeSeen{"01", "Laser"}));
+    REQUIRE(f.station->call(BadgeSeen{"01", ReaderRef::at_machine(f.laser)}));
     auto snap = f.station->snapshot();
     REQUIRE(snap->queue.size() == 1);
     CHECK(snap->queue[0].entry.offered == f.laser);
@@ -98,7 +98,7 @@ TEST_CASE("first day: a queue offer says until when a tap may use the machine") 
     CHECK(*snap->queue[0].usable_until == utc("2026-12-01T11:00:00Z"));  // up to Zoé's booking at 12:00
     // A tap at the offer's last minute still gets the minimum.
     f.clock.set(utc("2026-12-01T09:39:00Z"));
-    auto r = f.station->call(BadgeSeen{"03", "Laser"});
+    auto r = f.station->call(BadgeSeen{"03", ReaderRef::at_machine(f.laser)});
     REQUIRE(r);
     CHECK(std::get<AccessView>(*r).granted);
 }

@@ -43,7 +43,8 @@ TEST_CASE("idle: digits typed then Enter post a keyboard badge read") {
     auto seen = commands_of<app::BadgeSeen>(h.out);
     REQUIRE(seen.size() == 1);
     CHECK(seen[0].uid == "0001234567");
-    CHECK(seen[0].reader == "keyboard");
+    CHECK(seen[0].reader.kind() == app::ReaderRef::Kind::kiosk);
+    CHECK(seen[0].reader.name() == "keyboard");
     CHECK(h.kiosk.typed().empty());
 
     SUBCASE("stray digits are forgotten after 2 s") {

@@ -60,7 +60,7 @@ struct Posted {
         std::lock_guard lk(m);
         std::vector<std::pair<std::string, std::string>> v;
         for (auto& c : cmds)
-            if (auto* b = std::get_if<app::BadgeSeen>(&c)) v.emplace_back(b->uid, b->reader);
+            if (auto* b = std::get_if<app::BadgeSeen>(&c)) v.emplace_back(b->uid, b->reader.to_string());
         return v;
     }
     std::size_t size() {
@@ -329,6 +329,7 @@ TEST_CASE("evdev: unplug during a read and replug, 1,000 times: no leaked fd or 
     const auto link = dir / "event-kbd";
     core::ReaderConfig cfg;
     cfg.role = core::ReaderRole{core::ReaderRole::Kind::machine, "Laser"};
+    cfg.role.resolved = 4;  // (#16) as the station resolved "Laser" when it loaded etabli.toml
     cfg.driver = core::ReaderDriver::evdev;
     cfg.device = link.string();
     cfg.profile = core::BadgeFormat::raw;
@@ -368,8 +369,9 @@ TEST_CASE("evdev: unplug during a read and replug, 1,000 times: no leaked fd or 
     mgr.rescan();
     CHECK(posted.size() == static_cast<std::size_t>(kCycles));
     auto badges = posted.badges();
-    CHECK(badges.front() == std::pair<std::string, std::string>{"100000", "machine:Laser"});
-    CHECK(badges.back() == std::pair<std::string, std::string>{std::to_string(100000 + kCycles - 1), "machine:Laser"});
+    // Typed: the machine's id, never its name (#16).
+    CHECK(badges.front() == std::pair<std::string, std::string>{"100000", "machine:4"});
+    CHECK(badges.back() == std::pair<std::string, std::string>{std::to_string(100000 + kCycles - 1), "machine:4"});
     CHECK(count_entries("/proc/self/fd") == fds_before);
     CHECK(count_entries("/proc/self/task") == threads_before);
 }

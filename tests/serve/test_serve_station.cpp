@@ -150,7 +150,8 @@ TEST_CASE("a machine called \"kiosk\" does not capture the kiosk's taps; its own
     REQUIRE(std::holds_alternative<app::TapView>(*tap));  // a check-in, not a machine session
     CHECK(std::get<app::TapView>(*tap).decision.kind == core::TapKind::check_in);
 
-    auto at_machine = s.station->call(app::BadgeSeen{"0001234567", "machine:kiosk"});
+    // Its reader, "machine:kiosk" in etabli.toml, resolved to the machine's id at load (#16).
+    auto at_machine = s.station->call(app::BadgeSeen{"0001234567", app::ReaderRef::at_machine(id, "machine:kiosk")});
     REQUIRE(at_machine);
     REQUIRE(std::holds_alternative<app::AccessView>(*at_machine));
     CHECK(std::get<app::AccessView>(*at_machine).machine == id);
@@ -173,4 +174,36 @@ TEST_CASE("one use case, one transaction: a member added with a badge that canno
     REQUIRE(data);
     CHECK(data->members.size() == 1);  // Hugo was not written without his badge
     CHECK(data->badges.size() == 1);
+}
+
+TEST_CASE("one use case, one transaction: a machine whose skill cannot be stored leaves no machine behind") {
+    testing::StationOnDisk s(utc("2026-12-01T09:00:00Z"));
+    s.reopen();
+    const auto lea = s.add_member("Léa", core::Role::member, "0001234567");
+    // The skill named after the machine cannot be written (a full disk, as far as SQLite says).
+    REQUIRE(s.store->connection().exec("CREATE TRIGGER no_skill BEFORE INSERT ON skills BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"));
+    alloc::Machine laser;
+    laser.name = "Découpe laser";
+    laser.authorised = {lea.id};  // a list given with the machine: a skill and its grants
+    auto r = s.station->call(app::AddMachine{laser, std::nullopt});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == core::Problem::Kind::storage);
+    CHECK(*s.store->connection().query_int("SELECT count(*) FROM machines") == 0);
+    CHECK(*s.store->connection().query_int("SELECT count(*) FROM skills") == 0);
+    CHECK(s.station->snapshot()->machines.empty());
+    CHECK(s.station->snapshot()->storage_problem.has_value());
+
+    // The station goes on: with room again, the same machine is added whole, and a restart
+    // reads exactly that.
+    REQUIRE(s.store->connection().exec("DROP TRIGGER no_skill"));
+    auto again = s.station->call(app::AddMachine{laser, std::nullopt});
+    REQUIRE(again);
+    const auto id = std::get<alloc::Machine>(*again).id;
+    CHECK(*s.store->connection().query_int("SELECT count(*) FROM machines") == 1);
+    CHECK(*s.store->connection().query_int("SELECT count(*) FROM skills") == 1);
+    CHECK(s.station->snapshot()->machines.size() == 1);
+    CHECK(s.station->snapshot()->skills->machines.contains(id));
+    s.reopen();
+    CHECK(s.station->snapshot()->machines.size() == 1);
+    CHECK(s.station->snapshot()->skills->machines.contains(id));
 }

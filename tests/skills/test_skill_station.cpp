@@ -62,7 +62,7 @@ struct Fixture : testing::StationOnDisk {
         return r;
     }
     AccessView tap_machine(const std::string& uid) {
-        auto r = station->call(BadgeSeen{uid, "Laser"});
+        auto r = station->call(BadgeSeen{uid, ReaderRef::at_machine(laser)});
         REQUIRE(r);
         return std::get<AccessView>(*r);
     }
@@ -464,18 +464,17 @@ TEST_CASE("skills: upgrading from schema 6 keeps every authorised member's acces
         {{2, 1}, false}, {{2, 2}, true}, {{2, 3}, false}, {{2, 4}, false},
         {{3, 1}, false}, {{3, 2}, false}, {{3, 3}, false}, {{3, 4}, false},
     };
-    const char* names[] = {"", "Laser", "CNC", "Tour"};
     for (const auto& [key, allowed] : expected) {
         const auto [machine, member] = key;
         CAPTURE(machine);
         CAPTURE(member);
-        auto r = station.call(BadgeSeen{"0" + std::to_string(member), names[machine]});
+        auto r = station.call(BadgeSeen{"0" + std::to_string(member), ReaderRef::at_machine(machine)});
         REQUIRE(r);
         const auto& v = std::get<AccessView>(*r);
         CHECK(v.granted == allowed);
         if (v.granted) {
             clock.advance(minutes{1});
-            REQUIRE(std::get<AccessView>(*station.call(BadgeSeen{"0" + std::to_string(member), names[machine]})).ended);
+            REQUIRE(std::get<AccessView>(*station.call(BadgeSeen{"0" + std::to_string(member), ReaderRef::at_machine(machine)})).ended);
         }
     }
     // The skills the upgrade made: one per machine and per tool needing an authorisation.

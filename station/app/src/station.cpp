@@ -362,13 +362,20 @@ Result Station::handle(const Command& c) {
                 if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
                 return r;
             } else if constexpr (std::is_same_v<T, BadgeSeen>) {
-                if (auto machine = machine_of_reader(cmd.reader)) return handle_machine_tap(*machine, cmd.uid);
-                // A reader configured for a machine that was renamed or removed must not check
-                // people in at the door: only the kiosk's own readers do.
-                if (!is_kiosk_reader(cmd.reader))
-                    return std::unexpected(problem(
-                        "The reader \"{0}\" is bound to no machine: check the reader's role in etabli.toml",
-                        {cmd.reader}));
+                // (#16) Where the badge was read is typed data, resolved with the configuration:
+                // a machine's reader reaches its machine by id, the kiosk's readers check in,
+                // and a reader bound to nothing (a machine renamed or removed) checks nobody in.
+                const auto no_machine = [&] {
+                    return std::unexpected(problem("The reader \"{0}\" is bound to no machine: check the reader's role in etabli.toml",
+                                                   {cmd.reader.name()}));
+                };
+                switch (cmd.reader.kind()) {
+                case ReaderRef::Kind::machine:
+                    if (!st.engine || !st.engine->machine(cmd.reader.machine())) return no_machine();
+                    return handle_machine_tap(cmd.reader.machine(), cmd.uid);
+                case ReaderRef::Kind::unbound: return no_machine();
+                case ReaderRef::Kind::kiosk: break;
+                }
                 return handle_tap(cmd);
             } else if constexpr (std::is_same_v<T, AddMember>) {
                 return handle_add_member(cmd);
@@ -630,25 +637,50 @@ Result Station::commit(std::expected<alloc::Changes, Problem> changes, std::opti
     return Done{};
 }
 
-bool Station::is_kiosk_reader(const std::string& reader) {
-    return reader.empty() || reader == "kiosk" || reader == "keyboard" || reader == "cli" || reader == "demo";
+// [ReaderRef] (#16)
+ReaderRef::ReaderRef(std::string name) {
+    if (name.empty() || name == "kiosk" || name == "keyboard" || name == "cli" || name == "demo") {
+        m_name = name.empty() ? "kiosk" : std::move(name);
+        return;
+    }
+    if (name.starts_with("machine:")) {
+        const std::string id = name.substr(8);
+        if (!id.empty() && id.size() <= 18 && id.find_first_not_of("0123456789") == std::string::npos) {
+            m_kind = Kind::machine;
+            m_machine = std::strtoll(id.c_str(), nullptr, 10);
+            m_name = std::move(name);
+            return;
+        }
+    }
+    m_kind = Kind::unbound;
+    m_name = std::move(name);
 }
 
-std::optional<alloc::MachineId> Station::machine_of_reader(const std::string& reader) const {
-    const State& st = *m_state;
-    if (!st.engine || reader.empty()) return std::nullopt;
-    // "kiosk", "keyboard", "cli", "demo": the kiosk's own reader, whatever the machines are
-    // called (#16: a machine named "kiosk" must not capture the kiosk's taps). A machine's
-    // reader is "machine:NUMBER" or "machine:NAME" (config: ReaderRole::station_reader).
-    if (is_kiosk_reader(reader)) return std::nullopt;
-    const std::string name = reader.starts_with("machine:") ? reader.substr(8) : reader;
-    if (!name.empty() && name.find_first_not_of("0123456789") == std::string::npos) {
-        const auto id = std::strtoll(name.c_str(), nullptr, 10);
-        if (st.engine->machine(id)) return id;
-    }
-    auto it = st.machine_by_name.find(State::lower(name));
-    if (it != st.machine_by_name.end()) return it->second;
+ReaderRef ReaderRef::at_machine(alloc::MachineId id, std::string name) {
+    ReaderRef r;
+    r.m_kind = Kind::machine;
+    r.m_machine = id;
+    r.m_name = name.empty() ? "machine:" + std::to_string(id) : std::move(name);
+    return r;
+}
+
+ReaderRef ReaderRef::unbound(std::string name) {
+    ReaderRef r;
+    r.m_kind = Kind::unbound;
+    r.m_name = std::move(name);
+    return r;
+}
+
+std::optional<ReaderRef> ReaderRef::restore(Kind kind, alloc::MachineId machine, std::string name) {
+    if (kind == Kind::kiosk) return ReaderRef(name == "kiosk" || name == "keyboard" || name == "cli" || name == "demo" ? name : "kiosk");
+    if (kind == Kind::machine) return at_machine(machine, std::move(name));
+    if (kind == Kind::unbound) return unbound(std::move(name));
     return std::nullopt;
+}
+
+std::string ReaderRef::to_string() const {
+    if (m_kind == Kind::machine) return "machine:" + std::to_string(m_machine);
+    return m_name;
 }
 
 Result Station::handle_machine_tap(alloc::MachineId machine, const std::string& raw_uid) {
@@ -738,13 +770,34 @@ Result Station::handle_alloc(const Command& c) {
                 alloc::MachineId id = 1;
                 for (const auto& [name, mid] : st.machine_by_name) id = std::max(id, mid + 1);
                 m.id = id;
-                auto r = commit(engine.set_machine(m, now), stored_actor(cmd.actor));
-                if (!r) return r;
-                if (auto s = skills_machine_added(m, cmd.actor); !s) return st.failed(s.error());  // (#7)
-                // Who may use it is known only now: the queues of its pool get their offers.
-                if (auto again = commit(engine.set_machine(*engine.machine(id), now), stored_actor(cmd.actor)); !again)
-                    return again;
-                return *engine.machine(id);
+                // (#16) One use case, one transaction: the machine, the skill named after it
+                // and the grants of its list are stored together or not at all.
+                Result out = Done{};
+                auto tx = m_store.atomically([&]() -> std::expected<void, Problem> {
+                    auto r = commit(engine.set_machine(m, now), stored_actor(cmd.actor));
+                    if (!r) {
+                        out = r;
+                        return std::unexpected(r.error());
+                    }
+                    if (auto sk = skills_machine_added(m, cmd.actor); !sk) {  // (#7)
+                        out = st.failed(sk.error());
+                        return std::unexpected(sk.error());
+                    }
+                    // Who may use it is known only now: the queues of its pool get their offers.
+                    if (auto again = commit(st.engine->set_machine(*st.engine->machine(id), now), stored_actor(cmd.actor)); !again) {
+                        out = again;
+                        return std::unexpected(again.error());
+                    }
+                    return {};
+                });
+                if (!tx) {
+                    // Nothing of it stays: the memory is read again from the file as it is.
+                    if (auto rebuilt = build_engine(false); !rebuilt) st.storage_problem = rebuilt.error();
+                    else if (auto sk = load_skills(); !sk) st.storage_problem = sk.error();
+                    else if (auto res = resume_engine(); !res) st.storage_problem = res.error();
+                    return out.has_value() ? st.failed(tx.error()) : out;
+                }
+                return *st.engine->machine(id);
             } else if constexpr (std::is_same_v<T, EditMachine>) {
                 if (auto p = st.require_host(cmd.actor, "Only a host can change machines")) return std::unexpected(*p);
                 const auto* current = engine.machine(cmd.machine.id);

@@ -49,6 +49,11 @@ int run_for_client(const std::vector<std::string>& args, const Served& served, c
 // Whether a command (its path: "member list", "book"…) only reads (cli.cpp).
 bool read_only_command(const std::string& path, const std::vector<std::string>& args);
 
+// (#16) A badge a capture took (TapView::claim): its name for JSON ("help"…) and the sentence
+// that says so.
+const char* claim_name(app::TapClaim c);
+core::Problem describe_claim(const app::TapView& tap);
+
 // A summary of a snapshot for API clients: version, who is in, machines and their sessions.
 nlohmann::json snapshot_json(const app::Snapshot& s);
 nlohmann::json presence_json(const app::Snapshot& s);  // as `etabli --json presence` prints it

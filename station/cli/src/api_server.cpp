@@ -104,6 +104,32 @@ std::optional<fs::path> station_socket(const fs::path& db, bool db_given) {
 std::string to_line(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
 
 // [SECTION] Snapshot summary
+const char* claim_name(app::TapClaim c) {
+    switch (c) {
+    case app::TapClaim::presence: return "presence";
+    case app::TapClaim::enrolment: return "enrolment";
+    case app::TapClaim::sign_off: return "sign_off";
+    case app::TapClaim::supervision: return "supervision";
+    case app::TapClaim::help: return "help";
+    case app::TapClaim::attendance: return "attendance";
+    }
+    return "presence";
+}
+
+core::Problem describe_claim(const app::TapView& tap) {
+    const std::string name = tap.member ? tap.member->display_name : tap.uid;
+    if (tap.refusal) return *tap.refusal;
+    switch (tap.claim) {
+    case app::TapClaim::enrolment: return core::problem("Badge {0} read for the enrolment under way: nobody checked in or out", {tap.uid});
+    case app::TapClaim::sign_off: return core::problem("{0}'s badge confirmed the skill sign-off: nobody checked in or out", {name});
+    case app::TapClaim::supervision: return core::problem("{0}'s badge confirmed a supervised machine use: nobody checked in or out", {name});
+    case app::TapClaim::help: return core::problem("{0} answers the help request: nobody checked in or out", {name});
+    case app::TapClaim::attendance: return core::problem("{0} is marked present at the training: nobody checked in or out", {name});
+    case app::TapClaim::presence: break;
+    }
+    return core::problem("{0}", {name});
+}
+
 json presence_json(const app::Snapshot& s) {
     json present = json::array();
     for (const auto& p : s.present)
@@ -400,7 +426,8 @@ void ApiServer::serve_kiosk(const std::shared_ptr<Conn>& c, std::string buf) {
                 r = std::unexpected(core::problem("A kiosk cannot send this command: only the station's own devices do"));
             } else {
                 // The kiosk's own keyboard is its only reader: it never speaks for a machine's.
-                if (auto* tap = std::get_if<app::BadgeSeen>(&*command); tap && tap->reader != "kiosk") tap->reader = "keyboard";
+                if (auto* tap = std::get_if<app::BadgeSeen>(&*command); tap && tap->reader.kind() != app::ReaderRef::Kind::kiosk)
+                    tap->reader = app::ReaderRef("keyboard");
                 m_slots.acquire();
                 struct Release {
                     std::counting_semaphore<4096>& s;
@@ -542,6 +569,16 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
                 if (uid == req.end() || !uid->is_string())
                     return send_line(c->fd, error(id, "bad_request", core::problem("\"tap\" needs \"uid\": the badge number as a text")));
                 auto r = m_served.station->call(app::BadgeSeen{uid->get<std::string>(), "cli"});
+                const auto after = m_served.station->snapshot();
+                // (#16) A capture took the badge (an enrolment, a sign-off, "J'aide", attendance):
+                // the reply says which, as the station decided it.
+                if (after->last_tap && after->last_tap->claim != app::TapClaim::presence && !std::get_if<app::TapView>(r ? &*r : nullptr)) {
+                    const auto& t = *after->last_tap;
+                    json j{{"id", id}, {"ok", r.has_value()}, {"outcome", claim_name(t.claim)}, {"refused", !r.has_value()},
+                           {"at", core::format_timestamp(t.at)}, {"message", tr.render(t.member ? t.member->lang : lang, describe_claim(t))}};
+                    if (t.member) j["member"] = json{{"id", t.member->id}, {"name", t.member->display_name}};
+                    return send_line(c->fd, j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+                }
                 if (!r) return send_line(c->fd, error(id, "refused", r.error()));
                 const auto* tap = std::get_if<app::TapView>(&*r);
                 if (!tap) return send_line(c->fd, error(id, "refused", core::problem("The station failed on this request: {0}", {"tap"})));

@@ -353,7 +353,7 @@ int machine_tap(Context& ctx, const std::string& uid, const std::string& reader,
     }
     if (!machine)
         return ctx.fail(kBadInput, problem("No machine is called or numbered \"{0}\" (see: etabli machine list)", {reader}));
-    auto r = ctx.station->call(app::BadgeSeen{uid, "machine:" + std::to_string(machine->machine.id)});
+    auto r = ctx.station->call(app::BadgeSeen{uid, app::ReaderRef::at_machine(machine->machine.id, machine->machine.name)});
     if (!r) return ctx.fail(r.error());
     const auto& a = std::get<app::AccessView>(*r);
     // As a reader does: the member's own language, unless --lang asked for another.
@@ -379,7 +379,25 @@ int cmd_tap(Context& ctx, const std::string& uid, const std::string& reader, boo
     if (auto code = ctx.open_station()) return *code;
     if (!reader.empty()) return machine_tap(ctx, uid, reader, lang_given);
     auto r = ctx.station->call(app::BadgeSeen{uid, "cli"});
-    if (!r) return ctx.fail(r.error());
+    if (!r || !std::holds_alternative<app::TapView>(*r)) {
+        // (#16) A capture took the badge: say which, as the station decided it.
+        const auto after = ctx.station->snapshot();
+        if (after->last_tap && after->last_tap->claim != app::TapClaim::presence) {
+            const auto& t = *after->last_tap;
+            if (t.member && !lang_given) ctx.lang = t.member->lang;
+            const auto message = ctx.render(describe_claim(t));
+            if (ctx.json) {
+                json j{{"uid", t.uid}, {"outcome", claim_name(t.claim)}, {"at", core::format_timestamp(t.at)}, {"message", message}};
+                if (t.member) j["member"] = json{{"id", t.member->id}, {"name", t.member->display_name}};
+                cli_out() << j.dump() << '\n';
+            } else {
+                cli_out() << message << '\n';
+            }
+            return r ? kDone : kRefused;
+        }
+        if (!r) return ctx.fail(r.error());
+        return ctx.fail(kStorage, core::storage_problem("The station failed on this request: {0}", {"tap"}));
+    }
     const auto& tap = std::get<app::TapView>(*r);
     if (tap.member && !lang_given) ctx.lang = tap.member->lang;
     const auto& d = tap.decision;

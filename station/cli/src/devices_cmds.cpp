@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -144,6 +145,22 @@ std::expected<std::unique_ptr<StationReaders>, int> start_station_readers(Contex
     auto log = [&ctx](const std::string& reader, const core::Problem& p) {
         cli_err() << "etabli: " << reader << ": " << ctx.render(p) << '\n';
     };
+    // (#16) Each machine reader's machine, by number or name, resolved to its id now: the
+    // station then never looks a reader up by name. One not found is said at once, and its
+    // badges are refused until etabli.toml names an existing machine.
+    const auto snap = station->snapshot();
+    for (auto& r : config->readers) {
+        if (r.role.kind != core::ReaderRole::Kind::machine) continue;
+        auto lower = [](std::string s) {
+            for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return s;
+        };
+        for (const auto& m : snap->machines)
+            if (std::to_string(m.machine.id) == r.role.machine || lower(m.machine.name) == lower(r.role.machine)) r.role.resolved = m.machine.id;
+        if (!r.role.resolved)
+            log(r.role.to_string(), core::problem("No machine is called or numbered \"{0}\": this reader's badges are refused until etabli.toml names an existing machine",
+                                                  {r.role.machine}));
+    }
     return std::unique_ptr<StationReaders>(
         make_readers(*config, [station](app::Command c) { station->post_async(std::move(c), 0); }, log));
 }
@@ -212,8 +229,8 @@ int cmd_devices(Context& ctx, const fs::path& path, bool watch) {
         [&](app::Command c) {
             std::lock_guard lk(out);
             if (auto* b = std::get_if<app::BadgeSeen>(&c)) {
-                if (ctx.json) cli_out() << json{{"tap", b->uid}, {"reader", b->reader}}.dump() << std::endl;
-                else cli_out() << b->reader << "  " << b->uid << std::endl;
+                if (ctx.json) cli_out() << json{{"tap", b->uid}, {"reader", b->reader.name()}}.dump() << std::endl;
+                else cli_out() << b->reader.name() << "  " << b->uid << std::endl;
             } else if (auto* t = std::get_if<app::ToolScanned>(&c)) {
                 if (ctx.json) cli_out() << json{{"scan", t->tag}}.dump() << std::endl;
                 else cli_out() << "scanner  " << t->tag << std::endl;

@@ -116,6 +116,10 @@ void put(Out& o, const T& v) {
         std::apply([&](const auto&... e) { (put(o, e), ...); }, v);
     } else if constexpr (is_array<T>::value) {
         for (const auto& e : v) put(o, e);
+    } else if constexpr (std::is_same_v<T, app::ReaderRef>) {  // a class: its parts by hand
+        put(o, v.kind());
+        put(o, v.machine());
+        put(o, v.name());
     } else if constexpr (std::is_same_v<T, alloc::OpeningHours>) {  // by hand: GCC 12 cannot count its fields (std::array)
         put(o, v.weekly);
         put(o, v.exceptions);
@@ -210,6 +214,16 @@ void get(In& in, T& v) {
         std::apply([&](auto&... e) { (get(in, e), ...); }, v);
     } else if constexpr (is_array<T>::value) {
         for (auto& e : v) get(in, e);
+    } else if constexpr (std::is_same_v<T, app::ReaderRef>) {
+        app::ReaderRef::Kind kind{};
+        alloc::MachineId machine = 0;
+        std::string name;
+        get(in, kind);
+        get(in, machine);
+        get(in, name);
+        auto r = app::ReaderRef::restore(kind, machine, std::move(name));
+        if (!r) throw DecodeError("an unknown kind of reader");
+        v = std::move(*r);
     } else if constexpr (std::is_same_v<T, alloc::OpeningHours>) {
         get(in, v.weekly);
         get(in, v.exceptions);
@@ -313,6 +327,8 @@ void sig(std::string& s) {
     } else if constexpr (is_array<T>::value) {
         s += "a" + std::to_string(std::tuple_size_v<T>);
         sig<typename T::value_type>(s);
+    } else if constexpr (std::is_same_v<T, app::ReaderRef>) {
+        s += "(e1i8s)";
     } else if constexpr (std::is_same_v<T, alloc::OpeningHours>) {
         s += '(';
         sig<decltype(alloc::OpeningHours::weekly)>(s);

@@ -121,13 +121,15 @@ private:
 // A write transaction (BEGIN IMMEDIATE: takes the write lock up front, so a busy database
 // waits in busy_timeout instead of failing half-way), or with `Kind::read` a deferred one that
 // gives several SELECTs one consistent view. Rolled back by the destructor unless commit()
-// succeeded: an early return (or an exception) undoes everything.
+// succeeded: an early return (or an exception) undoes everything. (#16) Begun inside another
+// transaction it is a savepoint of it: its commit() keeps its changes for the outer one to
+// commit or roll back, so several use cases can run as one (Store::atomically).
 class Transaction {
 public:
     enum class Kind { write, read };
     static std::expected<Transaction, Problem> begin(Connection& c, Kind kind = Kind::write);
     ~Transaction();
-    Transaction(Transaction&& o) noexcept : m_conn(o.m_conn) { o.m_conn = nullptr; }
+    Transaction(Transaction&& o) noexcept : m_conn(o.m_conn), m_nested(o.m_nested) { o.m_conn = nullptr; }
     Transaction& operator=(Transaction&&) = delete;
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
@@ -135,8 +137,9 @@ public:
     std::expected<void, Problem> commit();
 
 private:
-    explicit Transaction(Connection& c) : m_conn(&c) {}
+    explicit Transaction(Connection& c, bool nested = false) : m_conn(&c), m_nested(nested) {}
     Connection* m_conn = nullptr;  // null once committed or rolled back
+    bool m_nested = false;         // a savepoint inside an outer transaction
 };
 
 // [Opening]

@@ -47,6 +47,7 @@ public:
     std::expected<core::Badge, Problem> add_badge(const std::string& uid, core::MemberId member,
                                                   std::optional<core::MemberId> actor,
                                                   core::Timestamp at) override;
+    std::expected<void, Problem> atomically(const std::function<std::expected<void, Problem>()>& body) override;
     std::expected<app::MemberWithBadge, Problem> add_member_with_badge(const core::MemberDraft& d, const std::string& uid,
                                                                         std::optional<core::MemberId> actor,
                                                                         core::Timestamp at) override;

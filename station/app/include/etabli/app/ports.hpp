@@ -15,6 +15,7 @@
 #include <etabli/app/skills_view.hpp>
 
 #include <expected>
+#include <functional>
 #include <filesystem>
 #include <string_view>
 #include <optional>
@@ -110,6 +111,11 @@ struct ToolChanges {
 class Store {
 public:
     virtual ~Store() = default;
+
+    // (#16) One use case, one transaction: every call `body` makes commits into one outer
+    // transaction, committed when it succeeds and rolled back whole when it fails. The
+    // default (fakes) just runs it.
+    virtual std::expected<void, Problem> atomically(const std::function<std::expected<void, Problem>()>& body) { return body(); }
 
     virtual std::expected<StationData, Problem> load() = 0;
 

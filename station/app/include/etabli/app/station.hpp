@@ -27,9 +27,35 @@
 namespace etabli::app {
 
 // [Commands and events]
+// Where a badge was read (#16), as typed data the configuration resolved when it was loaded:
+// the kiosk's own reader (its keyboard, the command line), or a machine's reader by the
+// machine's id. The Station never looks a reader up by name, so a machine called "kiosk"
+// cannot capture the kiosk's taps.
+class ReaderRef {
+public:
+    enum class Kind : std::uint8_t { kiosk, machine, unbound };
+    ReaderRef() = default;
+    // A kiosk reader by its name ("kiosk", "keyboard", "cli", "demo"), or "machine:ID" (a
+    // number); any other text is a reader bound to nothing, whose badges are refused.
+    ReaderRef(const char* name) : ReaderRef(std::string(name)) {}
+    ReaderRef(std::string name);
+    static ReaderRef at_machine(alloc::MachineId id, std::string name = {});
+    static ReaderRef unbound(std::string name);
+    static std::optional<ReaderRef> restore(Kind kind, alloc::MachineId machine, std::string name);  // the kiosk stream
+
+    Kind kind() const { return m_kind; }
+    alloc::MachineId machine() const { return m_machine; }
+    const std::string& name() const { return m_name; }  // as configured, for logs and refusals
+    std::string to_string() const;                     // "kiosk", "machine:3", or the unbound name
+
+private:
+    Kind m_kind = Kind::kiosk;
+    alloc::MachineId m_machine = 0;
+    std::string m_name = "kiosk";
+};
 struct BadgeSeen {            // a reader (or the keyboard at the idle screen) read a badge
     std::string uid;          // raw text as read; normalised by the station
-    std::string reader = "kiosk";
+    ReaderRef reader;
 };
 struct AddMember {
     core::MemberDraft draft;
@@ -274,8 +300,6 @@ private:
     Result machine_access(alloc::MachineId machine, const core::Member& member,
                           std::optional<std::string> reader_uid = std::nullopt);
     Result commit(std::expected<alloc::Changes, Problem> changes, std::optional<core::MemberId> actor);
-    std::optional<alloc::MachineId> machine_of_reader(const std::string& reader) const;
-    static bool is_kiosk_reader(const std::string& reader);  // the kiosk's own readers check in
     void publish();
     bool housekeeping();
 

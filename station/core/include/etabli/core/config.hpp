@@ -46,10 +46,12 @@ struct ReaderRole {
     enum class Kind { kiosk, machine, scanner };
     Kind kind = Kind::kiosk;
     std::string machine;  // Kind::machine: the machine's name or number, as written
+    // (#16) Kind::machine: the machine's id, found when the configuration was resolved against
+    // the station's machines (none: no such machine, its badges are refused).
+    std::optional<std::int64_t> resolved;
     // "kiosk", "machine:NAME", "scanner"
     std::string to_string() const;
-    // What the reader's taps carry as BadgeSeen::reader: "kiosk", the machine's name, or
-    // "machine:ID" when the machine was given by number.
+    // "kiosk", "scanner", or "machine:NAME" / "machine:ID" as written (logs, the device panel).
     std::string station_reader() const;
     bool operator==(const ReaderRole&) const = default;
 };
