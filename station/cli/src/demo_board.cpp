@@ -2,6 +2,8 @@
 // host-built firmware every millisecond; the accessors take the lock that thread holds.
 #include "demo_board.hpp"
 
+#include <etabli/hw/guarded.hpp>
+
 #include <etabli/hw/serial_port.hpp>
 
 #include <fw_host.h>
@@ -25,7 +27,7 @@ std::expected<std::unique_ptr<DemoBoard>, core::Problem> DemoBoard::start() {
     opt.seed = 0;
     b->m_fw = fw_host_create(&opt);
     if (!b->m_fw) return std::unexpected(core::problem("The demo controller could not start (out of memory)"));
-    b->m_thread = std::thread([p = b.get()] { p->run(); });
+    b->m_thread = std::thread([p = b.get()] { hw::run_guarded("the demo controller", [p] { p->run(); }, [p] { return p->m_stop.load(); }); });
     return b;
 }
 

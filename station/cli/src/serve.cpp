@@ -3,6 +3,8 @@
 // clients on the API socket. Under systemd (assets/systemd/etabli.service) it says READY=1
 // once it listens and pings the watchdog while its Station thread runs. Layer: cli.
 #include "serve.hpp"
+
+#include <etabli/hw/guarded.hpp>
 #include "devices_cmds.hpp"
 #include "io.hpp"
 #include "kiosk_controllers.hpp"
@@ -27,7 +29,13 @@ void notify_systemd(const std::string& state) { ::sd_notify(0, state.c_str()); }
 StationWatchdog::StationWatchdog(std::function<std::uint64_t()> progress, microseconds interval,
                                  std::function<void(const std::string&)> notify)
     : m_progress(std::move(progress)), m_interval(interval), m_notify(std::move(notify)) {
-    m_thread = std::thread([this] { run(); });
+    // (#16) An exception escaping the watchdog's loop is logged and the loop starts again.
+    m_thread = std::thread([this] {
+        hw::run_guarded("the watchdog", [this] { run(); }, [this] {
+            std::lock_guard lk(m_mutex);
+            return m_stop;
+        });
+    });
 }
 
 StationWatchdog::~StationWatchdog() {
