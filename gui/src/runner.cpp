@@ -7,6 +7,8 @@
 // the station thread and only calls glfwPostEmptyEvent, which GLFW allows from any thread.
 #include <etabli/gui/kiosk.hpp>
 
+#include <etabli/app/reply.hpp>
+
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <GLFW/glfw3.h>
@@ -85,7 +87,7 @@ public:
             // a few microseconds away, and worth waiting for rather than a frame.
             const auto wait = base && base->version > it->version ? std::chrono::milliseconds(5) : std::chrono::milliseconds(0);
             if (it->result.wait_for(wait) == std::future_status::ready) {
-                m_ready.push_back(reply_of(it->id, it->result.get()));
+                m_ready.push_back(app::reply_of(it->id, it->result.get()));
                 it = m_waiting.erase(it);
             } else if (now - it->since > std::chrono::seconds(15)) {
                 app::Reply late;
@@ -115,15 +117,6 @@ public:
     }
 
 private:
-    static app::Reply reply_of(std::uint64_t id, const app::Result& r) {
-        app::Reply reply;
-        reply.request_id = id;
-        reply.ok = r.has_value();
-        if (!r) reply.problem = r.error();
-        else if (auto* m = std::get_if<core::Member>(&*r)) reply.member = m->id;
-        else if (auto* b = std::get_if<core::Badge>(&*r)) reply.member = b->member_id;
-        return reply;
-    }
     struct Waiting {
         std::uint64_t id = 0;
         std::future<app::Result> result;

@@ -9,6 +9,7 @@
 //   Housekeeping     deadlines: enrolment expiry, the minute tick, the stale-presence sweep
 //   Publishing       building the immutable snapshot
 #include <etabli/app/station.hpp>
+#include <etabli/app/reply.hpp>
 
 #include <etabli/alloc/timers.hpp>
 
@@ -272,15 +273,7 @@ void Station::run() {
                 std::fprintf(stderr, "etabli: error: a command failed in the station: %s\n", e.what());
                 r = std::unexpected(core::storage_problem("The station failed on this request: {0}", {e.what()}));
             }
-            if (item->request_id != 0) {
-                Reply reply;
-                reply.request_id = item->request_id;
-                reply.ok = r.has_value();
-                if (!r) reply.problem = r.error();
-                else if (auto* m = std::get_if<core::Member>(&*r)) reply.member = m->id;
-                else if (auto* b = std::get_if<core::Badge>(&*r)) reply.member = b->member_id;
-                m_state->last_reply = reply;
-            }
+            if (item->request_id != 0) m_state->last_reply = reply_of(item->request_id, r);
             // Publish first: whoever waits on the promise then sees the new snapshot.
             ok = guarded("publishing", [&] { publish(); }) && ok;
             if (item->promise) item->promise->set_value(std::move(r));

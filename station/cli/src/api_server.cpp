@@ -11,6 +11,8 @@
 #include "io.hpp"
 #include "kiosk_wire.hpp"
 
+#include <etabli/app/reply.hpp>
+
 #include <etabli/core/time.hpp>
 
 #include <cerrno>
@@ -370,16 +372,6 @@ std::string fmt_hex(std::uint64_t v) {
     return b;
 }
 
-// What the station answered, as the GUI's Reply (as Station::run makes it for post_async).
-app::Reply reply_of(std::uint64_t request, const app::Result& r) {
-    app::Reply reply;
-    reply.request_id = request;
-    reply.ok = r.has_value();
-    if (!r) reply.problem = r.error();
-    else if (auto* m = std::get_if<core::Member>(&*r)) reply.member = m->id;
-    else if (auto* b = std::get_if<core::Badge>(&*r)) reply.member = b->member_id;
-    return reply;
-}
 
 }  // namespace
 
@@ -436,7 +428,7 @@ void ApiServer::serve_kiosk(const std::shared_ptr<Conn>& c, std::string buf) {
                 r = m_served.station->call(std::move(*command));
             }
             if (!send_snapshot()) return;
-            if (!send_line(c->fd, wire::frame(wire::FrameKind::reply, wire::encode_reply(reply_of(request, r)), request))) return;
+            if (!send_line(c->fd, wire::frame(wire::FrameKind::reply, wire::encode_reply(app::reply_of(request, r)), request))) return;
         }
         pollfd fds[2] = {{c->fd, POLLIN, 0}, {c->event_fd, POLLIN, 0}};
         const int ready = ::poll(fds, 2, -1);

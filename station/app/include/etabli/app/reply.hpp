@@ -1,0 +1,20 @@
+// The reply to a command the kiosk sent with a request id (#16), made from the command's
+// Result the same way everywhere: the embedded station, the kiosk's own runner, the API's
+// kiosk stream. Layer: app. Any thread.
+#pragma once
+
+#include <etabli/app/station.hpp>
+
+namespace etabli::app {
+
+inline Reply reply_of(std::uint64_t request_id, const Result& r) {
+    Reply reply;
+    reply.request_id = request_id;
+    reply.ok = r.has_value();
+    if (!r) reply.problem = r.error();
+    else if (const auto* m = std::get_if<core::Member>(&*r)) reply.member = m->id;
+    else if (const auto* b = std::get_if<core::Badge>(&*r)) reply.member = b->member_id;
+    return reply;
+}
+
+}  // namespace etabli::app
