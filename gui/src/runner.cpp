@@ -6,8 +6,7 @@
 // Layer: gui. GUI thread only (the thread that calls run_kiosk); the wake hook runs on
 // the station thread and only calls glfwPostEmptyEvent, which GLFW allows from any thread.
 #include <etabli/gui/kiosk.hpp>
-
-#include <etabli/app/reply.hpp>
+#include <etabli/gui/embedded_replies.hpp>
 
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
@@ -65,75 +64,10 @@ void rebuild_fonts(Kiosk& kiosk, ImVec2 display, const std::string& font_path, b
     }
 }
 
-// The embedded station's replies by request id (#16): each command is posted with its own
-// promise, and its reply shown as last_reply in the snapshots of the frames that follow, one
-// reply per frame: two replies that come between two frames are both shown, none lost (the
-// station's own last_reply keeps only the latest). A reply that does not come in 15 s is
-// shown as a failure, so no screen waits for ever. GUI thread only.
-class EmbeddedReplies {
-public:
-    explicit EmbeddedReplies(app::Station& station) : m_station(station) {}
-
-    void post(app::Command c, std::uint64_t id) {
-        const auto snap = m_station.snapshot();
-        m_waiting.push_back(Waiting{id, m_station.post(std::move(c)), snap ? snap->version : 0, std::chrono::steady_clock::now()});
-    }
-
-    std::shared_ptr<const app::Snapshot> snapshot() {
-        auto base = m_station.snapshot();
-        const auto now = std::chrono::steady_clock::now();
-        for (auto it = m_waiting.begin(); it != m_waiting.end();) {
-            // The station publishes, then answers: once the version moved on, the answer is
-            // a few microseconds away, and worth waiting for rather than a frame.
-            const auto wait = base && base->version > it->version ? std::chrono::milliseconds(5) : std::chrono::milliseconds(0);
-            if (it->result.wait_for(wait) == std::future_status::ready) {
-                m_ready.push_back(app::reply_of(it->id, it->result.get()));
-                it = m_waiting.erase(it);
-            } else if (now - it->since > std::chrono::seconds(15)) {
-                app::Reply late;
-                late.request_id = it->id;
-                late.problem = core::problem("The station did not answer in time: try again");
-                m_ready.push_back(std::move(late));
-                it = m_waiting.erase(it);
-            } else {
-                ++it;
-            }
-        }
-        base = m_station.snapshot();  // at least the one that answered
-        bool changed = base != m_base;
-        if (!m_ready.empty()) {
-            m_shown = std::move(m_ready.front());
-            m_ready.pop_front();
-            changed = true;
-            if (!m_ready.empty()) glfwPostEmptyEvent();  // the next one at the next frame
-        }
-        if (changed && base) {
-            auto view = std::make_shared<app::Snapshot>(*base);
-            view->last_reply = m_shown;
-            m_view = std::move(view);
-            m_base = base;
-        }
-        return m_view ? m_view : base;
-    }
-
-private:
-    struct Waiting {
-        std::uint64_t id = 0;
-        std::future<app::Result> result;
-        std::uint64_t version = 0;  // the snapshot's when it was posted
-        std::chrono::steady_clock::time_point since;
-    };
-    app::Station& m_station;
-    std::vector<Waiting> m_waiting;
-    std::deque<app::Reply> m_ready;
-    std::optional<app::Reply> m_shown;
-    std::shared_ptr<const app::Snapshot> m_base, m_view;
-};
-
 }  // namespace
 
 int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOptions& opts) {
-    EmbeddedReplies replies(station);
+    EmbeddedReplies replies(station, [] { glfwPostEmptyEvent(); });
     KioskLink link;
     link.snapshot = [&replies] { return replies.snapshot(); };
     link.post = [&replies](app::Command c, std::uint64_t id) { replies.post(std::move(c), id); };

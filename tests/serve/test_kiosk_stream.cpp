@@ -6,6 +6,8 @@
 #include "station_fixture.hpp"
 #include "tz_calendar.hpp"
 
+#include <etabli/gui/embedded_replies.hpp>
+
 #include <thread>
 
 using namespace etabli;
@@ -222,4 +224,35 @@ TEST_CASE("kiosk --connect in process: commands and their replies by id, none lo
     CHECK(up->present.size() == 2);
     remote.post_async(app::BadgeSeen{"0001234567", "keyboard"}, 44);  // Léa leaves
     CHECK(wait_for(remote, [](const app::Snapshot& v) { return v.last_reply && v.last_reply->request_id == 44 && v.present.size() == 1; }));
+}
+
+TEST_CASE("the embedded kiosk: two replies that come between two frames are both shown, in turn, none lost") {
+    testing::StationOnDisk s(utc("2026-12-01T09:00:00Z"));
+    s.reopen();
+    int wakes = 0;
+    gui::EmbeddedReplies replies(*s.station, [&] { ++wakes; });
+    core::MemberDraft a, b;
+    a.display_name = "Zoé";
+    b.display_name = "Inès";
+    replies.post(app::AddMember{a, std::nullopt, std::nullopt}, 7);
+    replies.post(app::AddMember{b, std::nullopt, std::nullopt}, 8);
+    replies.post(app::Tick{}, 9);
+    // The station handles all three before the next frame.
+    const auto until = steady_clock::now() + seconds(5);
+    while (s.station->snapshot()->directory->members.size() < 2 && steady_clock::now() < until)
+        std::this_thread::sleep_for(milliseconds(1));
+    std::this_thread::sleep_for(milliseconds(20));
+    std::vector<std::uint64_t> shown;
+    for (int frame = 0; frame < 5; ++frame) {
+        const auto v = replies.snapshot();
+        REQUIRE(v);
+        if (v->last_reply && (shown.empty() || shown.back() != v->last_reply->request_id)) {
+            CHECK(v->last_reply->ok);
+            shown.push_back(v->last_reply->request_id);
+        }
+    }
+    CHECK(shown == std::vector<std::uint64_t>{7, 8, 9});
+    CHECK(wakes >= 2);  // a frame asked for each reply still waiting
+    // The reply carries the member it made, and the snapshot shows it.
+    CHECK(replies.snapshot()->directory->members.size() == 2);
 }
