@@ -262,9 +262,21 @@ std::expected<core::Member, Problem> SqliteStore::add_member(const core::MemberD
 }
 
 std::expected<void, Problem> SqliteStore::atomically(const std::function<std::expected<void, Problem>()>& body) {
-    ETABLI_TRY(tx, Transaction::begin(m_conn));
-    if (auto r = body(); !r) return r;  // the destructor rolls back everything it committed
-    return tx->commit();
+    auto done = [&]() -> std::expected<void, Problem> {
+        ETABLI_TRY(tx, Transaction::begin(m_conn));
+        if (auto r = body(); !r) return r;  // the destructor rolls back everything it committed
+        return tx->commit();
+    };
+    std::expected<void, Problem> r;
+    try {
+        r = done();
+    } catch (...) {
+        m_alloc_ids_stored.reset();
+        throw;
+    }
+    // What the inner commits remembered of the file may be rolled back with them.
+    if (!r) m_alloc_ids_stored.reset();
+    return r;
 }
 
 std::expected<app::MemberWithBadge, Problem> SqliteStore::add_member_with_badge(const core::MemberDraft& d, const std::string& uid,

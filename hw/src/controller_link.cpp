@@ -357,7 +357,20 @@ ControllerLink::~ControllerLink() { stop(); }
 void ControllerLink::start() {
     assert(!m_thread.joinable() && "ControllerLink::start called twice");
     m_stop = false;
-    m_thread = std::thread([this] { run_guarded("a controller link", [this] { run(); }, [this] { return m_stop.load(); }); });
+    m_thread = std::thread([this] {
+        run_guarded("a controller link", [this] {
+            try {
+                run();
+            } catch (...) {
+                // The restarted loop opens the port and says HELLO afresh: nothing of the old
+                // exchange is replayed, and the station sees the link down meanwhile.
+                m_proto.close(core::problem("Controller {0} is not answering", {m_name}));
+                for (auto& e : m_proto.take_events())
+                    if (m_on_event) m_on_event(e);
+                throw;
+            }
+        }, [this] { return m_stop.load(); });
+    });
 }
 
 void ControllerLink::stop() {

@@ -159,6 +159,13 @@ TEST_CASE("kiosk stream codec: every cut or corrupted command is refused with a 
     CHECK(buf.empty());
     std::string huge = cli::wire::frame(cli::wire::FrameKind::command, std::string(100, 'x'), 1);
     CHECK_FALSE(cli::wire::next_frame(huge, 50));
+    // (#16) A value out of its list (a role no member can have) is refused, never stored.
+    app::AddMember odd;
+    odd.draft.display_name = "Zoé";
+    odd.draft.role = static_cast<core::Role>(200);
+    auto out_of_list = cli::wire::decode_command(cli::wire::encode_command(odd));
+    REQUIRE_FALSE(out_of_list);
+    CHECK(out_of_list.error() == "a value out of its list");
     // Only the station's devices speak for the devices.
     CHECK(cli::wire::kiosk_may_send(app::Command{app::BadgeSeen{"1", "keyboard"}}));
     CHECK_FALSE(cli::wire::kiosk_may_send(app::Command{app::Tick{}}));

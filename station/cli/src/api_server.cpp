@@ -560,11 +560,17 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
                 const auto uid = req.find("uid");
                 if (uid == req.end() || !uid->is_string())
                     return send_line(c->fd, error(id, "bad_request", core::problem("\"tap\" needs \"uid\": the badge number as a text")));
+                const auto before = m_served.station->snapshot();
+                const auto seq_before = before->last_tap ? before->last_tap->seq : 0;
                 auto r = m_served.station->call(app::BadgeSeen{uid->get<std::string>(), "cli"});
                 const auto after = m_served.station->snapshot();
-                // (#16) A capture took the badge (an enrolment, a sign-off, "J'aide", attendance):
-                // the reply says which, as the station decided it.
-                if (after->last_tap && after->last_tap->claim != app::TapClaim::presence && !std::get_if<app::TapView>(r ? &*r : nullptr)) {
+                // (#16) A capture took this badge (an enrolment, a sign-off, "J'aide", attendance):
+                // the reply says which, as the station decided it. (The station's taps are one at
+                // a time: the first new tap after ours began can only be ours, a kiosk's badge
+                // meanwhile aside, whose number then differs.)
+                const auto normalized = core::normalize_uid(uid->get<std::string>());
+                if (after->last_tap && after->last_tap->seq > seq_before && normalized && after->last_tap->uid == *normalized &&
+                    after->last_tap->claim != app::TapClaim::presence && !std::get_if<app::TapView>(r ? &*r : nullptr)) {
                     const auto& t = *after->last_tap;
                     json j{{"id", id}, {"ok", r.has_value()}, {"outcome", claim_name(t.claim)}, {"refused", !r.has_value()},
                            {"at", core::format_timestamp(t.at)}, {"message", tr.render(t.member ? t.member->lang : lang, describe_claim(t))}};

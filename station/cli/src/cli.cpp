@@ -378,11 +378,15 @@ int cmd_tap(Context& ctx, const std::string& uid, const std::string& reader, boo
     if (auto u = core::normalize_uid(uid); !u) return ctx.fail(kBadInput, u.error());
     if (auto code = ctx.open_station()) return *code;
     if (!reader.empty()) return machine_tap(ctx, uid, reader, lang_given);
+    const auto before = ctx.station->snapshot();
+    const auto seq_before = before->last_tap ? before->last_tap->seq : 0;
     auto r = ctx.station->call(app::BadgeSeen{uid, "cli"});
     if (!r || !std::holds_alternative<app::TapView>(*r)) {
-        // (#16) A capture took the badge: say which, as the station decided it.
+        // (#16) A capture took this badge: say which, as the station decided it.
         const auto after = ctx.station->snapshot();
-        if (after->last_tap && after->last_tap->claim != app::TapClaim::presence) {
+        const auto normalized = core::normalize_uid(uid);
+        if (after->last_tap && after->last_tap->seq > seq_before && normalized && after->last_tap->uid == *normalized &&
+            after->last_tap->claim != app::TapClaim::presence) {
             const auto& t = *after->last_tap;
             if (t.member && !lang_given) ctx.lang = t.member->lang;
             const auto message = ctx.render(describe_claim(t));

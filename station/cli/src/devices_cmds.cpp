@@ -155,8 +155,14 @@ std::expected<std::unique_ptr<StationReaders>, int> start_station_readers(Contex
             for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             return s;
         };
-        for (const auto& m : snap->machines)
-            if (std::to_string(m.machine.id) == r.role.machine || lower(m.machine.name) == lower(r.role.machine)) r.role.resolved = m.machine.id;
+        for (const auto& m : snap->machines)  // a number names the machine of that number
+            if (std::to_string(m.machine.id) == r.role.machine) r.role.resolved = m.machine.id;
+        if (!r.role.resolved)
+            for (const auto& m : snap->machines)  // names are unique (case aside)
+                if (lower(m.machine.name) == lower(r.role.machine)) {
+                    r.role.resolved = m.machine.id;
+                    break;
+                }
         if (!r.role.resolved)
             log(r.role.to_string(), core::problem("No machine is called or numbered \"{0}\": this reader's badges are refused until etabli.toml names an existing machine",
                                                   {r.role.machine}));

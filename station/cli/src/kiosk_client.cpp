@@ -150,7 +150,7 @@ bool RemoteStation::read_frames() {
             const auto now = steady_clock::now();
             for (auto it = m_pending.begin(); it != m_pending.end();) {
                 if (now - it->second > kReplyTimeout) {
-                    m_replies.push_back(failed(it->first, core::problem("The station did not answer in time: try again")));
+                    m_replies.push_back(failed(it->first, core::problem("The station did not answer in time: look at the screen before trying again")));
                     it = m_pending.erase(it);
                     late = true;
                 } else {
@@ -186,8 +186,9 @@ void RemoteStation::lost(const std::string& why) {
         m_buf.clear();
         if (m_connected) log_line(LogLevel::warning, "the kiosk lost the station (" + why + "): reconnecting");
         m_connected = false;
+        // Sent, maybe done: the screen (at the next connection) says whether it was.
         for (const auto& [request, since] : m_pending)
-            m_replies.push_back(failed(request, core::problem("The station service does not answer: try again in a moment")));
+            m_replies.push_back(failed(request, core::problem("The station service stopped answering: look at the screen before trying again")));
         m_pending.clear();
         m_dirty = true;
     }
@@ -195,12 +196,10 @@ void RemoteStation::lost(const std::string& why) {
 }
 
 void RemoteStation::wake() {
-    std::function<void()> w;
-    {
-        std::lock_guard lk(m_mutex);
-        w = m_wake;
-    }
-    if (w) w();
+    // Under the lock: once set_wake({}) returns, no wake-up of the old hook runs any more (the
+    // window's may not outlive GLFW). The hooks are short and never call back in here.
+    std::lock_guard lk(m_mutex);
+    if (m_wake) m_wake();
 }
 
 void RemoteStation::set_wake(std::function<void()> wake) {

@@ -4,6 +4,7 @@
 
 #include <boost/pfr.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstring>
@@ -48,6 +49,33 @@ template <class T, class L> struct is_shared_list<app::SharedList<T, L>> : std::
 template <class T> struct element { using type = typename T::value_type; };
 template <class T, class L> struct element<app::SharedList<T, L>> { using type = T; };
 template <class T> using element_t = typename element<T>::type;
+
+// (#16) The largest value of each enum a kiosk's command may carry: a decoded value beyond it
+// is refused (the station indexes tables by some of them). require_bounds<app::Command>()
+// below fails to compile when a command gains an enum that is not listed here.
+template <class E>
+struct enum_bound;  // no definition: an enum without a bound
+template <class E>
+concept has_bound = requires { enum_bound<E>::last; };
+
+template <> struct enum_bound<alloc::HostLossPolicy::Kind> { static constexpr auto last = alloc::HostLossPolicy::Kind::until_idle; };
+template <> struct enum_bound<alloc::MachineStatus> { static constexpr auto last = alloc::MachineStatus::out_of_order; };
+template <> struct enum_bound<alloc::QuotaScope> { static constexpr auto last = alloc::QuotaScope::pool; };
+template <> struct enum_bound<app::ExportTools::Kind> { static constexpr auto last = app::ExportTools::Kind::overdue_csv; };
+template <> struct enum_bound<app::RequireSkill::Target> { static constexpr auto last = app::RequireSkill::Target::tool; };
+template <> struct enum_bound<app::ToolFlow::Mode> { static constexpr auto last = app::ToolFlow::Mode::give_back; };
+template <> struct enum_bound<core::BadgeStatus> { static constexpr auto last = core::BadgeStatus::revoked; };
+template <> struct enum_bound<core::Barrier> { static constexpr auto last = core::Barrier::too_worn_out; };
+template <> struct enum_bound<core::CardState> { static constexpr auto last = core::CardState::rejected; };
+template <> struct enum_bound<core::Component> { static constexpr auto last = core::Component::other; };
+template <> struct enum_bound<core::ItemKind> { static constexpr auto last = core::ItemKind::powered; };
+template <> struct enum_bound<core::Lang> { static constexpr auto last = core::Lang::en; };
+template <> struct enum_bound<core::Problem::Kind> { static constexpr auto last = core::Problem::Kind::storage; };
+template <> struct enum_bound<core::RepairStatus> { static constexpr auto last = core::RepairStatus::unknown; };
+template <> struct enum_bound<core::Role> { static constexpr auto last = core::Role::admin; };
+template <> struct enum_bound<core::ToolCondition> { static constexpr auto last = core::ToolCondition::broken; };
+template <> struct enum_bound<core::ToolStatus> { static constexpr auto last = core::ToolStatus::retired; };
+template <> struct enum_bound<core::VolunteerRole> { static constexpr auto last = core::VolunteerRole::host; };
 
 struct DecodeError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -169,6 +197,10 @@ void get(In& in, T& v) {
     } else if constexpr (std::is_enum_v<T>) {
         std::underlying_type_t<T> u{};
         raw(in, &u, sizeof u);
+        if constexpr (has_bound<T>) {
+            using U = std::underlying_type_t<T>;
+            if (u < U{0} || u > static_cast<U>(enum_bound<T>::last)) throw DecodeError("a value out of its list");
+        }
         v = static_cast<T>(u);
     } else if constexpr (std::is_same_v<T, std::string>) {
         const auto n = get_len(in);
@@ -202,7 +234,7 @@ void get(In& in, T& v) {
     } else if constexpr (is_vector<T>::value || is_shared_list<T>::value) {
         const auto n = get_len(in);
         std::vector<element_t<T>> items;
-        items.reserve(n);
+        items.reserve(std::min<std::size_t>(n, 1024));  // a hostile count costs no more than its bytes
         for (std::size_t i = 0; i < n; ++i) {
             element_t<T> x{};
             get(in, x);
@@ -362,6 +394,43 @@ void sig(std::string& s) {
         s += ')';
     }
 }
+
+// Every enum a command can carry has a bound (compile-time walk of the types).
+template <class T>
+constexpr bool bounds_ok() {
+    if constexpr (std::is_enum_v<T>) {
+        static_assert(has_bound<T>, "an enum a kiosk command carries needs an enum_bound (kiosk_wire.cpp)");
+        return true;
+    } else if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, std::string> || is_duration<T>::value ||
+                         is_time_point<T>::value || std::is_same_v<T, std::chrono::year_month_day> ||
+                         std::is_same_v<T, std::monostate> || std::is_same_v<T, app::ReaderRef> ||
+                         std::is_same_v<T, alloc::OpeningHours>) {
+        return true;
+    } else if constexpr (is_optional<T>::value) {
+        return bounds_ok<typename T::value_type>();
+    } else if constexpr (is_vector<T>::value || is_set<T>::value || is_shared_list<T>::value || is_array<T>::value) {
+        return bounds_ok<element_t<T>>();
+    } else if constexpr (is_map<T>::value) {
+        return bounds_ok<typename T::key_type>() && bounds_ok<typename T::mapped_type>();
+    } else if constexpr (is_pair<T>::value) {
+        return bounds_ok<typename T::first_type>() && bounds_ok<typename T::second_type>();
+    } else if constexpr (is_variant<T>::value) {
+        return []<std::size_t... I>(std::index_sequence<I...>) {
+            return (bounds_ok<std::variant_alternative_t<I, T>>() && ...);
+        }(std::make_index_sequence<std::variant_size_v<T>>{});
+    } else if constexpr (is_tuple<T>::value) {
+        return []<std::size_t... I>(std::index_sequence<I...>) {
+            return (bounds_ok<std::tuple_element_t<I, T>>() && ...);
+        }(std::make_index_sequence<std::tuple_size_v<T>>{});
+    } else if constexpr (is_shared<T>::value) {
+        return bounds_ok<std::remove_const_t<typename T::element_type>>();
+    } else {
+        return []<std::size_t... I>(std::index_sequence<I...>) {
+            return (bounds_ok<boost::pfr::tuple_element_t<I, T>>() && ...);
+        }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+    }
+}
+static_assert(bounds_ok<app::Command>() && bounds_ok<app::Reply>());
 
 template <class T>
 std::expected<T, std::string> decode_value(std::string_view bytes, std::unordered_map<std::type_index, std::shared_ptr<const void>>* seen) {

@@ -43,7 +43,7 @@ public:
             } else if (now - it->since > std::chrono::seconds(15)) {
                 app::Reply late;
                 late.request_id = it->id;
-                late.problem = core::problem("The station did not answer in time: try again");
+                late.problem = core::problem("The station did not answer in time: look at the screen before trying again");
                 m_ready.push_back(std::move(late));
                 it = m_waiting.erase(it);
             } else {
