@@ -20,6 +20,7 @@
 #include <semaphore>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -32,6 +33,10 @@ inline constexpr int kApiMinor = 0;
 // "etabli[pid] info: …" on a terminal). Any thread; each line is one write.
 enum class LogLevel { error = 3, warning = 4, info = 6 };
 void log_line(LogLevel level, const std::string& text);
+
+// Writes all of `bytes` to a socket (no SIGPIPE); false when the peer left or does not take
+// them within the socket's send timeout.
+bool send_all(int fd, std::string_view bytes);
 
 // Where a station listens when nothing says otherwise: $ETABLI_SOCKET; under systemd
 // $RUNTIME_DIRECTORY/station.sock; else $XDG_RUNTIME_DIR/etabli/station.sock; else

@@ -87,15 +87,7 @@ std::expected<json, std::string> ApiClient::request(json req, milliseconds timeo
     const auto id = m_next_id++;
     req["id"] = id;
     const std::string line = req.dump() + "\n";
-    std::size_t off = 0;
-    while (off < line.size()) {
-        const auto n = ::send(m_fd, line.data() + off, line.size() - off, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return std::unexpected(std::string(std::strerror(errno)));
-        }
-        off += static_cast<std::size_t>(n);
-    }
+    if (!send_all(m_fd, line)) return std::unexpected(std::string(std::strerror(errno)));
     const auto deadline = steady_clock::now() + timeout;
     for (;;) {
         const auto left = duration_cast<milliseconds>(deadline - steady_clock::now());

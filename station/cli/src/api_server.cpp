@@ -52,6 +52,19 @@ void log_line(LogLevel level, const std::string& text) {
     [[maybe_unused]] auto n = ::write(2, line.data(), line.size());
 }
 
+bool send_all(int fd, std::string_view bytes) {
+    std::size_t off = 0;
+    while (off < bytes.size()) {
+        const auto n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;  // EAGAIN after SO_SNDTIMEO: the peer does not read; EPIPE: it left
+        }
+        off += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
 fs::path default_socket_path() {
     if (const char* s = std::getenv("ETABLI_SOCKET"); s && *s) return s;
     if (const char* r = std::getenv("RUNTIME_DIRECTORY"); r && *r) {
@@ -352,26 +365,6 @@ bool may_write(const ucred& cred) {
     return false;
 }
 
-// Writes a whole line; false when the client does not take it within the send timeout.
-bool send_line(int fd, const std::string& line) {
-    std::size_t off = 0;
-    while (off < line.size()) {
-        const auto n = ::send(fd, line.data() + off, line.size() - off, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return false;  // EAGAIN after SO_SNDTIMEO: it does not read; EPIPE: it left
-        }
-        off += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-std::string fmt_hex(std::uint64_t v) {
-    char b[17];
-    std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
-    return b;
-}
-
 
 }  // namespace
 
@@ -388,7 +381,7 @@ void ApiServer::serve_kiosk(const std::shared_ptr<Conn>& c, std::string buf) {
         const auto snap = m_served.station->snapshot();
         if (!snap || snap->version == sent_version) return true;
         sent_version = snap->version;
-        return send_line(c->fd, wire::frame(wire::FrameKind::snapshot, encoder.encode(*snap)));
+        return send_all(c->fd, wire::frame(wire::FrameKind::snapshot, encoder.encode(*snap)));
     };
     if (!send_snapshot()) return;
     log_line(LogLevel::info, "a kiosk connected (uid " + std::to_string(c->uid) + ")");
@@ -428,7 +421,7 @@ void ApiServer::serve_kiosk(const std::shared_ptr<Conn>& c, std::string buf) {
                 r = m_served.station->call(std::move(*command));
             }
             if (!send_snapshot()) return;
-            if (!send_line(c->fd, wire::frame(wire::FrameKind::reply, wire::encode_reply(app::reply_of(request, r)), request))) return;
+            if (!send_all(c->fd, wire::frame(wire::FrameKind::reply, wire::encode_reply(app::reply_of(request, r)), request))) return;
         }
         pollfd fds[2] = {{c->fd, POLLIN, 0}, {c->event_fd, POLLIN, 0}};
         const int ready = ::poll(fds, 2, -1);
@@ -480,7 +473,7 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             for (const auto& o : m_conns) same += !o->done && o->uid == cred.uid ? 1 : 0;
         }
         if (same > kReadOnlyClientsPerUser) {
-            send_line(c->fd, json{{"id", nullptr}, {"ok", false}, {"error", {{"code", "busy"}, {"message", "Too many clients: try again in a moment"}}}}
+            send_all(c->fd, json{{"id", nullptr}, {"ok", false}, {"error", {{"code", "busy"}, {"message", "Too many clients: try again in a moment"}}}}
                                  .dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
             return;
         }
@@ -504,21 +497,21 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
         const auto snap = m_served.station->snapshot();
         if (!snap || snap->version == sent_version) return true;
         sent_version = snap->version;
-        return send_line(c->fd, json{{"event", "snapshot"}, {"snapshot", snapshot_json(*snap)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+        return send_all(c->fd, json{{"event", "snapshot"}, {"snapshot", snapshot_json(*snap)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
     };
 
     // One request line: its reply (or replies), false to drop the client.
     auto handle = [&](const std::string& line) -> bool {
         json req = json::parse(line, nullptr, false);
         if (req.is_discarded())
-            return send_line(c->fd, error(nullptr, "bad_json", core::problem("This line is not JSON: send one JSON object per line")));
+            return send_all(c->fd, error(nullptr, "bad_json", core::problem("This line is not JSON: send one JSON object per line")));
         if (!req.is_object())
-            return send_line(c->fd, error(nullptr, "bad_request", core::problem("A request is a JSON object with an \"id\" and an \"op\"")));
+            return send_all(c->fd, error(nullptr, "bad_request", core::problem("A request is a JSON object with an \"id\" and an \"op\"")));
         const json id = req.contains("id") ? req["id"] : json(nullptr);
         if (!id.is_number_integer() && !id.is_string())
-            return send_line(c->fd, error(nullptr, "bad_request", core::problem("A request needs an \"id\" (a number or a text), given back with its reply")));
+            return send_all(c->fd, error(nullptr, "bad_request", core::problem("A request needs an \"id\" (a number or a text), given back with its reply")));
         if (!req.contains("op") || !req["op"].is_string())
-            return send_line(c->fd, error(id, "bad_request", core::problem("A request needs an \"op\": hello, cli, presence, tap, book, snapshot, subscribe, unsubscribe or ping")));
+            return send_all(c->fd, error(id, "bad_request", core::problem("A request needs an \"op\": hello, cli, presence, tap, book, snapshot, subscribe, unsubscribe or ping")));
         const std::string op = req["op"];
         if (auto l = req.find("lang"); l != req.end() && l->is_string())
             if (auto parsed = core::lang_from_string(l->get<std::string>())) lang = *parsed;
@@ -529,37 +522,37 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             if (auto dot = theirs.find('.'); dot != std::string::npos && dot > 0 && dot <= 4)
                 major = std::atoi(theirs.substr(0, dot).c_str());
             if (major != kApiMajor) {
-                send_line(c->fd, error(id, "version", core::problem("This station speaks API version {0}; the client speaks {1}. Use an etabli of the same major version",
+                send_all(c->fd, error(id, "version", core::problem("This station speaks API version {0}; the client speaks {1}. Use an etabli of the same major version",
                                                                     {ours, theirs.empty() ? "?" : theirs})));
                 return false;
             }
             hello = true;
-            return send_line(c->fd, json{{"id", id}, {"ok", true}, {"version", ours}, {"server", m_opts.server},
+            return send_all(c->fd, json{{"id", id}, {"ok", true}, {"version", ours}, {"server", m_opts.server},
                                          {"pid", ::getpid()}, {"db", m_served.db_path.string()},
                                          {"rights", writer ? "write" : "read"}}
                                             .dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
         if (!hello)
-            return send_line(c->fd, error(id, "hello_first", core::problem("Say hello first: {\"id\":1,\"op\":\"hello\",\"version\":\"{0}.{1}\"}",
+            return send_all(c->fd, error(id, "hello_first", core::problem("Say hello first: {\"id\":1,\"op\":\"hello\",\"version\":\"{0}.{1}\"}",
                                                                          {std::to_string(kApiMajor), std::to_string(kApiMinor)})));
-        if (op == "ping") return send_line(c->fd, json{{"id", id}, {"ok", true}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+        if (op == "ping") return send_all(c->fd, json{{"id", id}, {"ok", true}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         if (op == "snapshot") {
             const auto snap = m_served.station->snapshot();
-            return send_line(c->fd, json{{"id", id}, {"ok", true}, {"snapshot", snapshot_json(*snap)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+            return send_all(c->fd, json{{"id", id}, {"ok", true}, {"snapshot", snapshot_json(*snap)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
         // Typed requests (#16): the kiosk's and scripts' hot paths, without the command line's
         // parser. Same station, same rules, the same refusals in the client's language.
         if (op == "presence") {
             const auto snap = m_served.station->snapshot();
-            return send_line(c->fd, json{{"id", id}, {"ok", true}, {"present", presence_json(*snap)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+            return send_all(c->fd, json{{"id", id}, {"ok", true}, {"present", presence_json(*snap)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
         if (op == "tap" || op == "book") {
             if (!writer)
-                return send_line(c->fd, error(id, "rights", core::problem("Refused: \"{0}\" changes the workshop's data or writes a file, which only the etabli user and the etabli-admin group may do (missing right: write)", {op})));
+                return send_all(c->fd, error(id, "rights", core::problem("Refused: \"{0}\" changes the workshop's data or writes a file, which only the etabli user and the etabli-admin group may do (missing right: write)", {op})));
             if (op == "tap") {
                 const auto uid = req.find("uid");
                 if (uid == req.end() || !uid->is_string())
-                    return send_line(c->fd, error(id, "bad_request", core::problem("\"tap\" needs \"uid\": the badge number as a text")));
+                    return send_all(c->fd, error(id, "bad_request", core::problem("\"tap\" needs \"uid\": the badge number as a text")));
                 const auto before = m_served.station->snapshot();
                 const auto seq_before = before->last_tap ? before->last_tap->seq : 0;
                 auto r = m_served.station->call(app::BadgeSeen{uid->get<std::string>(), "cli"});
@@ -575,18 +568,18 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
                     json j{{"id", id}, {"ok", r.has_value()}, {"outcome", claim_name(t.claim)}, {"refused", !r.has_value()},
                            {"at", core::format_timestamp(t.at)}, {"message", tr.render(t.member ? t.member->lang : lang, describe_claim(t))}};
                     if (t.member) j["member"] = json{{"id", t.member->id}, {"name", t.member->display_name}};
-                    return send_line(c->fd, j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+                    return send_all(c->fd, j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
                 }
-                if (!r) return send_line(c->fd, error(id, "refused", r.error()));
+                if (!r) return send_all(c->fd, error(id, "refused", r.error()));
                 const auto* tap = std::get_if<app::TapView>(&*r);
-                if (!tap) return send_line(c->fd, error(id, "refused", core::problem("The station failed on this request: {0}", {"tap"})));
+                if (!tap) return send_all(c->fd, error(id, "refused", core::problem("The station failed on this request: {0}", {"tap"})));
                 const auto& d = tap->decision;
                 const auto name = tap->member ? tap->member->display_name : std::string();
                 const auto speak = tap->member ? tap->member->lang : lang;
                 json j{{"id", id}, {"ok", true}, {"outcome", core::to_string(d.kind)}, {"refused", core::is_refusal(d.kind)},
                        {"at", core::format_timestamp(tap->at)}, {"message", tr.render(speak, core::describe(d, name))}};
                 if (tap->member) j["member"] = json{{"id", tap->member->id}, {"name", name}};
-                return send_line(c->fd, j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+                return send_all(c->fd, j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
             }
             auto number = [&](const char* key) -> std::optional<std::int64_t> {
                 const auto it = req.find(key);
@@ -597,7 +590,7 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             const auto from = req.contains("from") && req["from"].is_string() ? core::parse_timestamp(req["from"].get<std::string>())
                                                                                : std::nullopt;
             if (!machine || !member || !minutes || !from || *minutes <= 0 || *minutes > 24 * 60)
-                return send_line(c->fd, error(id, "bad_request", core::problem("\"book\" needs \"machine\" and \"member\" (numbers), \"from\" (UTC, e.g. 2026-12-07T13:00:00Z) and \"minutes\" (1 to 1440)")));
+                return send_all(c->fd, error(id, "bad_request", core::problem("\"book\" needs \"machine\" and \"member\" (numbers), \"from\" (UTC, e.g. 2026-12-07T13:00:00Z) and \"minutes\" (1 to 1440)")));
             app::Book b;
             b.machine = static_cast<alloc::MachineId>(*machine);
             b.member = static_cast<core::MemberId>(*member);
@@ -605,55 +598,55 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             b.end = *from + std::chrono::minutes(*minutes);
             b.as_host = req.contains("as_host") && req["as_host"].is_boolean() && req["as_host"].get<bool>();
             auto r = m_served.station->call(b);
-            if (!r) return send_line(c->fd, error(id, "refused", r.error()));
+            if (!r) return send_all(c->fd, error(id, "refused", r.error()));
             json list = json::array();
             if (const auto* bookings = std::get_if<std::vector<alloc::Booking>>(&*r))
                 for (const auto& bk : *bookings)
                     list.push_back({{"id", bk.id}, {"machine", bk.machine}, {"member", bk.member},
                                     {"start", core::format_timestamp(bk.start)}, {"end", core::format_timestamp(bk.end)}});
-            return send_line(c->fd, json{{"id", id}, {"ok", true}, {"bookings", std::move(list)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+            return send_all(c->fd, json{{"id", id}, {"ok", true}, {"bookings", std::move(list)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
         if (op == "subscribe") {
             c->subscribed = true;
             sent_version = 0;
-            if (!send_line(c->fd, json{{"id", id}, {"ok", true}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n")) return false;
+            if (!send_all(c->fd, json{{"id", id}, {"ok", true}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n")) return false;
             return send_snapshot();
         }
         if (op == "unsubscribe") {
             c->subscribed = false;
-            return send_line(c->fd, json{{"id", id}, {"ok", true}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+            return send_all(c->fd, json{{"id", id}, {"ok", true}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
         if (op == "kiosk") {  // (#16) `etabli kiosk --connect`: the connection becomes a kiosk stream
             if (!writer)
-                return send_line(c->fd, error(id, "rights", core::problem("Refused: \"{0}\" changes the workshop's data or writes a file, which only the etabli user and the etabli-admin group may do (missing right: write)", {op})));
-            const std::string ours = fmt_hex(wire::schema());
+                return send_all(c->fd, error(id, "rights", core::problem("Refused: \"{0}\" changes the workshop's data or writes a file, which only the etabli user and the etabli-admin group may do (missing right: write)", {op})));
+            const std::string ours = wire::schema_text();
             const std::string theirs = req.contains("schema") && req["schema"].is_string() ? req["schema"].get<std::string>() : "?";
             if (theirs != ours) {
-                send_line(c->fd, error(id, "version", core::problem("This station runs another build of etabli ({0}) than the kiosk ({1}): start the kiosk of the station's own installation",
+                send_all(c->fd, error(id, "version", core::problem("This station runs another build of etabli ({0}) than the kiosk ({1}): start the kiosk of the station's own installation",
                                                                     {ours, theirs})));
                 return false;
             }
-            if (!send_line(c->fd, json{{"id", id}, {"ok", true}, {"schema", ours}}.dump() + "\n")) return false;
+            if (!send_all(c->fd, json{{"id", id}, {"ok", true}, {"schema", ours}}.dump() + "\n")) return false;
             kiosk_stream = true;
             return true;
         }
         if (op == "cli") {
             const auto a = req.find("argv");
             if (a == req.end() || !a->is_array() || a->empty() || a->size() > 256)
-                return send_line(c->fd, error(id, "bad_request", core::problem("\"cli\" needs \"argv\": the command line's words, e.g. [\"member\",\"list\"]")));
+                return send_all(c->fd, error(id, "bad_request", core::problem("\"cli\" needs \"argv\": the command line's words, e.g. [\"member\",\"list\"]")));
             std::vector<std::string> args;
             for (const auto& w : *a) {
                 if (!w.is_string())
-                    return send_line(c->fd, error(id, "bad_request", core::problem("Every word of \"argv\" is a text")));
+                    return send_all(c->fd, error(id, "bad_request", core::problem("Every word of \"argv\" is a text")));
                 args.push_back(w.get<std::string>());
             }
             if (own_cwd) {
                 const auto cwd = req.find("cwd");
                 const std::string dir = cwd != req.end() && cwd->is_string() ? cwd->get<std::string>() : std::string("/");
                 if (::chdir(dir.c_str()) != 0)
-                    return send_line(c->fd, error(id, "bad_request", core::problem("The station cannot use the folder {0}: {1}", {dir, std::strerror(errno)})));
+                    return send_all(c->fd, error(id, "bad_request", core::problem("The station cannot use the folder {0}: {1}", {dir, std::strerror(errno)})));
             } else if (req.contains("cwd")) {
-                return send_line(c->fd, error(id, "bad_request", core::problem("The station cannot use the folder {0}: {1}", {req["cwd"].dump(), "unshare"})));
+                return send_all(c->fd, error(id, "bad_request", core::problem("The station cannot use the folder {0}: {1}", {req["cwd"].dump(), "unshare"})));
             }
             std::ostringstream out, err;
             int code = kStorage;
@@ -666,11 +659,11 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             }
             // The snapshot version after the command: a subscriber knows when it shows it.
             const auto version = m_served.station->snapshot()->version;
-            return send_line(c->fd, json{{"id", id}, {"ok", true}, {"exit", code}, {"out", out.str()}, {"err", err.str()},
+            return send_all(c->fd, json{{"id", id}, {"ok", true}, {"exit", code}, {"out", out.str()}, {"err", err.str()},
                                          {"version", version}}
                                         .dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
-        return send_line(c->fd, error(id, "unknown_op", core::problem("Unknown request \"{0}\": use hello, cli, presence, tap, book, snapshot, subscribe, unsubscribe or ping", {op})));
+        return send_all(c->fd, error(id, "unknown_op", core::problem("Unknown request \"{0}\": use hello, cli, presence, tap, book, snapshot, subscribe, unsubscribe or ping", {op})));
     };
 
     // A client says hello within 10 s, and then speaks at least every 15 minutes unless it
@@ -713,14 +706,14 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
                 ~Release() { s.release(); }
             } release_slot{m_slots};
             if (line.size() > m_opts.max_line) {
-                send_line(c->fd, error(nullptr, "line_too_long", core::problem("A request line is at most {0} bytes", {std::to_string(m_opts.max_line)})));
+                send_all(c->fd, error(nullptr, "line_too_long", core::problem("A request line is at most {0} bytes", {std::to_string(m_opts.max_line)})));
                 return;
             }
             try {
                 if (!handle(line)) return;
             } catch (const std::exception& e) {  // a bad value deep in a request: that request's error only
                 log_line(LogLevel::error, std::string("API: a request failed: ") + e.what());
-                if (!send_line(c->fd, error(nullptr, "internal", core::problem("The station failed on this request: {0}", {e.what()}))))
+                if (!send_all(c->fd, error(nullptr, "internal", core::problem("The station failed on this request: {0}", {e.what()}))))
                     return;
             }
             if (kiosk_stream) break;
@@ -731,7 +724,7 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
         }
         buf.erase(0, start);
         if (buf.size() > m_opts.max_line) {
-            send_line(c->fd, error(nullptr, "line_too_long", core::problem("A request line is at most {0} bytes", {std::to_string(m_opts.max_line)})));
+            send_all(c->fd, error(nullptr, "line_too_long", core::problem("A request line is at most {0} bytes", {std::to_string(m_opts.max_line)})));
             return;
         }
     }

@@ -20,31 +20,12 @@ namespace {
 
 constexpr std::size_t kMaxSnapshot = 256u << 20;  // a workshop of many thousand tools is far smaller
 
-std::string hex(std::uint64_t v) {
-    char b[17];
-    std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
-    return b;
-}
-
 app::Reply failed(std::uint64_t request, core::Problem p) {
     app::Reply r;
     r.request_id = request;
     r.ok = false;
     r.problem = std::move(p);
     return r;
-}
-
-bool send_all(int fd, const std::string& bytes) {
-    std::size_t off = 0;
-    while (off < bytes.size()) {
-        const auto n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        off += static_cast<std::size_t>(n);
-    }
-    return true;
 }
 
 }  // namespace
@@ -65,7 +46,7 @@ std::expected<void, std::string> RemoteStation::open(milliseconds timeout) {
     auto hello = client.connect(m_socket, "etabli-kiosk", timeout);
     if (!hello) return std::unexpected(hello.error());
     if (!hello->value("ok", false)) return std::unexpected((*hello)["error"].value("message", std::string("?")));
-    auto reply = client.request(json{{"op", "kiosk"}, {"schema", hex(wire::schema())}}, timeout);
+    auto reply = client.request(json{{"op", "kiosk"}, {"schema", wire::schema_text()}}, timeout);
     if (!reply) return std::unexpected(reply.error());
     if (!reply->value("ok", false)) return std::unexpected((*reply)["error"].value("message", std::string("?")));
     auto [fd, rest] = client.release();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <set>
@@ -460,6 +461,12 @@ std::uint64_t schema() {
         return h;
     }();
     return hash;
+}
+
+std::string schema_text() {
+    char b[17];
+    std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(schema()));
+    return b;
 }
 
 std::string SnapshotEncoder::encode(const app::Snapshot& s) {

@@ -26,6 +26,7 @@ namespace etabli::cli::wire {
 // The layout of Snapshot, Command and Reply (each field's type, in order) and the program's
 // version, hashed: equal on both ends of a kiosk stream, or the stream is refused.
 std::uint64_t schema();
+std::string schema_text();  // the same, as 16 hex digits (the "kiosk" request's "schema")
 
 // Snapshots share their big parts (members, tools, know-how, skills) from one version to the
 // next: a stream sends each part again only when it changed. One Encoder per connection,
