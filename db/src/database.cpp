@@ -9,6 +9,7 @@
 //   [Opening]      pre-flight checks that never touch the file, pragmas, migrations
 
 #include <etabli/db/database.hpp>
+#include <etabli/db/backup.hpp>
 #include <etabli/db/migrations.hpp>
 
 #include <sqlite3.h>
@@ -276,7 +277,8 @@ Problem read_only_problem(const fs::path& p) {
         {shown(p)});
 }
 
-// "file:" URI for sqlite3_open_v2: % ? # must be escaped in the path.
+}  // namespace
+
 std::string file_uri(const fs::path& p, const char* query) {
     std::string uri = "file:";
     for (char ch : fs::absolute(p).string()) {
@@ -292,6 +294,8 @@ std::string file_uri(const fs::path& p, const char* query) {
     uri += query;
     return uri;
 }
+
+namespace {
 
 // The schema version of an existing SQLite file, read without changing anything on disk.
 // A read-only connection on a WAL database creates -wal and -shm files and leaves them behind,
@@ -392,7 +396,8 @@ std::expected<void, Problem> apply_pragmas(Connection& c) {
     return c.exec("PRAGMA synchronous = FULL;");
 }
 
-std::expected<Connection, Problem> open_database(const fs::path& path, std::optional<int> target_version) {
+std::expected<Connection, Problem> open_database(const fs::path& path, std::optional<int> target_version,
+                                                 const fs::path& backup_folder) {
     try {
         if (path.empty()) {
             return std::unexpected(core::problem("No database file given. Use --db to choose one."));
@@ -405,7 +410,20 @@ std::expected<Connection, Problem> open_database(const fs::path& path, std::opti
                 {shown(path), c.error().english()}));
         }
         if (auto r = apply_pragmas(*c); !r) return std::unexpected(r.error());
-        if (auto r = migrate(*c, target_version.value_or(latest_schema_version())); !r) {
+        const int target = target_version.value_or(latest_schema_version());
+        // (#17) An upgrade of a workshop's data is preceded by a verified backup; without
+        // one, the file stays as it is.
+        if (auto current = c->query_int("PRAGMA user_version"); current && *current >= 1 && *current < target) {
+            const auto folder = backup_folder.empty() ? default_backup_folder(path) : backup_folder;
+            auto b = write_backup(path, folder, BackupKind::pre_migration,
+                                  std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+            if (!b) {
+                return std::unexpected(core::storage_problem(
+                    "The database was not upgraded, because the backup before the upgrade failed: {0}",
+                    {b.error().english()}));
+            }
+        }
+        if (auto r = migrate(*c, target); !r) {
             return std::unexpected(r.error());
         }
         return std::move(*c);

@@ -155,9 +155,10 @@ Problem not_open(core::PresenceId id) {
 
 // [Open/load] ------------------------------------------------------------------------------
 
-std::expected<std::unique_ptr<SqliteStore>, Problem> SqliteStore::open(const std::filesystem::path& path) {
+std::expected<std::unique_ptr<SqliteStore>, Problem> SqliteStore::open(const std::filesystem::path& path,
+                                                                       const std::filesystem::path& backup_folder) {
     return guarded([&]() -> std::expected<std::unique_ptr<SqliteStore>, Problem> {
-        ETABLI_TRY(c, open_database(path));
+        ETABLI_TRY(c, open_database(path, std::nullopt, backup_folder));
         return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*c)));
     });
 }

@@ -270,6 +270,8 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                 for (const auto* l : s.tools->loans_of(m_home_view.member.id)) m_home_view.loans.push_back(*l);
             m_home_view.fonts = fonts;
             m_home_view.checkouts_to_correct = static_cast<int>(s.presence_corrections.size());  // (#8)
+            m_home_view.backups = s.backups;  // (#17)
+            m_home_view.today = s.today;
             m_home_view.skill_warnings = skill_warnings(s.skills.get(), m_home_view.member.id, m_home_view.tr);  // (#7)
             m_home_view.cards = home_card_suggestions(s.skills.get(), s.know.get(), m_home_view.member.id);  // (#7)
             if (!m_notices.empty()) {

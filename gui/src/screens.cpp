@@ -404,6 +404,27 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
 }
 
 // [Member home]
+std::pair<std::string, bool> backup_line(const app::BackupView& b, const Tr& tr, core::Date today) {
+    if (!b.reported) return {};
+    std::string line;
+    if (!b.last_day) {
+        line = tr("No backup of the data yet");
+    } else {
+        using namespace std::chrono;
+        const auto d = *b.last_day;
+        std::string day = d == today ? tr("today") : sys_days{d} + days{1} == sys_days{today} ? tr("yesterday") : [&] {
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "%02u/%02u", static_cast<unsigned>(d.day()), static_cast<unsigned>(d.month()));
+            return std::string(buf);
+        }();
+        line = tr.fmt("Last backup: {0} at {1}", {day, b.last_hhmm});
+        if (b.stale) line += " · " + tr.fmt("none for {0} h", {std::to_string(b.hours_since)});
+    }
+    if (b.failure) line += " · " + tr.fmt("the last one failed: {0}", {tr.problem(*b.failure)});
+    if (b.disk_low && b.free_bytes) line += " · " + tr.fmt("disk almost full ({0} MB free)", {std::to_string(*b.free_bytes / 1000000)});
+    return {line, b.alarm()};
+}
+
 Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) {
     IdScope scope("home");
     Next next = Next::stay;
@@ -436,6 +457,12 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     const std::string status = in ? v.tr.fmt("Checked in at {0}", {v.at_hhmm})
                                   : v.tr.fmt("Checked out at {0}. See you soon!", {v.at_hhmm});
     text_block(status, "status", c.w, Align::left, nullptr, colors::kOk);
+    if (core::can_host(v.member.role)) {  // (#17)
+        if (const auto [line, alarm] = backup_line(v.backups, v.tr, v.today); !line.empty()) {
+            at(c.x, ImGui::GetCursorPosY());
+            text_block(line, "backups", c.w, Align::left, nullptr, alarm ? colors::kError : colors::kMuted);
+        }
+    }
     at(c.x, ImGui::GetCursorPosY());
     draw_home_loans(v.loans, v.tr, c.w, 2);  // (#6) overdue tools first thing, in red
     for (std::size_t i = 0; i < v.skill_warnings.size() && i < 2; ++i) {  // (#7) skills about to lapse

@@ -69,6 +69,7 @@ TEST_CASE("skill gaps: migration 010 drops tool_authorisations; tools gate the s
     testing::FakeClock clock{utc("2026-12-01T09:00:00Z")};
     testing::FixedCalendar calendar{minutes{60}};
     auto store = db::SqliteStore::open(path);  // and on to the latest schema
+    INFO((store ? std::string() : store.error().english()));
     REQUIRE(store);
     Station station(**store, clock, calendar);
     REQUIRE(station.start());

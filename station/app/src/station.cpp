@@ -33,6 +33,7 @@ struct Station::State {
     std::optional<Enrolment> enrolment;
     std::optional<Reply> last_reply;
     std::optional<core::Problem> storage_problem;
+    std::optional<BackupReport> backups;  // (#17) none: nobody reports (a bare kiosk, a test)
     std::uint64_t tap_seq = 0;
     std::uint64_t version = 0;
     alloc::Deadlines deadlines;
@@ -339,7 +340,8 @@ Result Station::handle(const Command& c) {
     State& st = *m_state;
     const auto now = m_clock.now();
     // A failure sets it again; the clock and the device reports are not commands that write.
-    if (!std::holds_alternative<Tick>(c) && !std::holds_alternative<DevicesChanged>(c)) st.storage_problem.reset();
+    if (!std::holds_alternative<Tick>(c) && !std::holds_alternative<DevicesChanged>(c) && !std::holds_alternative<NoteBackups>(c))
+        st.storage_problem.reset();
     return std::visit(
         [&](const auto& cmd) -> Result {
             using T = std::decay_t<decltype(cmd)>;
@@ -435,6 +437,9 @@ Result Station::handle(const Command& c) {
                     }
                 }
                 return *summary;
+            } else if constexpr (std::is_same_v<T, NoteBackups>) {
+                st.backups = cmd.report;
+                return Done{};
             } else {
                 static_assert(std::is_same_v<T, Tick>);
                 return Done{};
@@ -963,6 +968,19 @@ void Station::publish() {
     snap->enrolment = st.enrolment;
     snap->last_reply = st.last_reply;
     snap->storage_problem = st.storage_problem;
+    if (st.backups) {  // (#17)
+        BackupView& b = snap->backups;
+        b.reported = true;
+        b.free_bytes = st.backups->free_bytes;
+        b.failure = st.backups->failure;
+        if (st.backups->last_ok) {
+            b.last_day = m_calendar.local_day(*st.backups->last_ok);
+            b.last_hhmm = m_calendar.local_hhmm(*st.backups->last_ok);
+            b.hours_since = static_cast<int>(std::max<std::int64_t>(0, duration_cast<hours>(now - *st.backups->last_ok).count()));
+        }
+        b.stale = !st.backups->last_ok || now - *st.backups->last_ok > kBackupStaleAfter;
+        b.disk_low = b.free_bytes && *b.free_bytes < kDiskLowBytes;
+    }
     if (st.engine) publish_alloc(*snap, now);
     // (#16) Each feature's part, in registration order (know-how after the skills: it reads
     // their names).

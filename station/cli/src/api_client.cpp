@@ -163,7 +163,21 @@ std::optional<int> forward_to_station(Context& ctx, int argc, const char* const*
     cli_out() << reply->value("out", std::string());
     cli_err() << reply->value("err", std::string());
     cli_out().flush();
-    return reply->value("exit", static_cast<int>(kStorage));
+    const int exit_code = reply->value("exit", static_cast<int>(kStorage));
+    if (ctx.role == "restore" && exit_code == kDone) {
+        // (#17) The service starts again on the restored file: say so once it answers.
+        std::this_thread::sleep_for(milliseconds(300));
+        for (int attempt = 0; attempt < 300; ++attempt) {
+            ApiClient again;
+            if (auto h = again.connect(*socket, "etabli-cli"); h && h->value("ok", false)) {
+                cli_out() << ctx.t("The station runs again, on the restored data.") << '\n';
+                return kDone;
+            }
+            std::this_thread::sleep_for(milliseconds(100));
+        }
+        return ctx.fail(kStorage, core::storage_problem("The station did not start again after the restore: see its log (journalctl -u etabli)"));
+    }
+    return exit_code;
 }
 
 }  // namespace etabli::cli

@@ -12,6 +12,7 @@
 #include "skill_cmds.hpp"
 #include "devices_cmds.hpp"
 #include "controller_cmds.hpp"
+#include "backup_cmds.hpp"
 #include "kiosk_client.hpp"
 #include "kiosk_controllers.hpp"
 #include "kiosk_reader_enrol.hpp"
@@ -118,16 +119,12 @@ std::optional<int> Context::open_station() {
         return std::nullopt;
     }
     if (station) return std::nullopt;
-    if (!calendar) {
-        auto cal = TzCalendar::make([] {
-            const char* z = std::getenv("ETABLI_TZ");
-            return std::string(z && *z ? z : "Europe/Paris");
-        }());
-        if (!cal) return fail(kBadInput, cal.error());
-        calendar = std::move(*cal);
-    }
+    if (auto code = make_calendar()) return code;
     if (auto code = take_lock(std::chrono::seconds(10))) return code;
-    auto s = db::SqliteStore::open(db_path);
+    // (#17) the backup before a migration goes where [backup] says.
+    auto backups = backup_settings(*this);
+    if (!backups) return fail(kBadInput, backups.error());
+    auto s = db::SqliteStore::open(db_path, backups->folder);
     if (!s) return fail(kStorage, s.error());
     store = std::move(*s);
     auto opts = station_options(*this);  // (#6) tool_config.cpp: the lending rules of etabli.toml
@@ -136,6 +133,17 @@ std::optional<int> Context::open_station() {
     station = owned_station.get();
     if (before_start) station_attachments = before_start(*station);
     if (auto r = station->start(); !r) return fail(kStorage, r.error());
+    return std::nullopt;
+}
+
+std::optional<int> Context::make_calendar() {
+    if (calendar) return std::nullopt;
+    auto cal = TzCalendar::make([] {
+        const char* z = std::getenv("ETABLI_TZ");
+        return std::string(z && *z ? z : "Europe/Paris");
+    }());
+    if (!cal) return fail(kBadInput, cal.error());
+    calendar = std::move(*cal);
     return std::nullopt;
 }
 
@@ -524,8 +532,16 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size,
     const auto socket = env_socket && *env_socket
                             ? std::filesystem::path(env_socket)
                             : default_socket_path().parent_path() / ("kiosk-" + std::to_string(::getpid()) + ".sock");
+    // (#17) The embedded station backs up its data every night too.
+    auto backup_cfg = backup_settings(ctx);
+    if (!backup_cfg) return ctx.fail(kBadInput, backup_cfg.error());
+    auto backups = std::make_shared<BackupScheduler>(ctx, *backup_cfg);
+    Served hooks;
+    hooks.backups_changed = [weak = std::weak_ptr<BackupScheduler>(backups)] {
+        if (auto b = weak.lock()) b->nudge();
+    };
     // Without its socket the kiosk still runs (commands beside it are then refused, naming it).
-    auto api = start_api(ctx, socket, "etabli kiosk");
+    auto api = start_api(ctx, socket, "etabli kiosk", hooks);
     std::shared_ptr<ApiServer> served_api = api ? *api : nullptr;
     if (!api) log_line(LogLevel::warning, "the kiosk runs without its API socket: etabli commands wait for it to close");
     struct StopApi {
@@ -683,6 +699,7 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     SkillCommands skill_commands(app);  // (#7) skills; after alloc and tool (adds machine/tool require)
     DevicesCommands devices_commands(app);  // (#5)
     ControllerCommands controller_commands(app);  // (#4)
+    BackupCommands backup_commands(app);  // (#17)
 
     app.require_subcommand(0, 1);
     try {
@@ -763,6 +780,7 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     if (auto code = skill_commands.run(ctx)) return *code;  // (#7) skills
     if (auto code = devices_commands.run(ctx)) return *code;  // (#5)
     if (auto code = controller_commands.run(ctx, devices_commands.config_path())) return *code;  // (#4)
+    if (auto code = backup_commands.run(ctx)) return *code;  // (#17)
     if (presence->parsed()) return cmd_presence(ctx);
     if (kiosk->parsed()) {
         const bool db_given = !db_opt.empty() || (std::getenv("ETABLI_DB") && *std::getenv("ETABLI_DB"));
@@ -810,7 +828,7 @@ bool read_only_command(const std::string& path, const std::vector<std::string>& 
         "presence", "member list", "member show", "machine list", "machine show", "hours show", "booking list",
         "slots", "queue show", "sessions", "loans", "stats", "tool list", "tool show", "repair list", "repair show",
         "skill list", "skill show", "skill who", "training list", "card list", "card show", "help who",
-        "volunteer hours"};
+        "volunteer hours", "backups", "check"};
     if (!kReads.contains(path)) return false;
     for (const auto& a : args)
         if (a == "--csv" || a.starts_with("--csv=") || a == "--out" || a.starts_with("--out=")) return false;

@@ -26,6 +26,10 @@ struct Served {
     std::filesystem::path db_path;
     std::filesystem::path config;
     std::shared_ptr<const core::Translations> translations;
+    // (#17) `etabli restore` through the service: checked, then the service stops its writes,
+    // swaps the files and starts again; returns at once (the swap happens after the reply).
+    std::function<std::expected<void, core::Problem>(const std::filesystem::path&)> restore;
+    std::function<void()> backups_changed;  // a manual backup: the host's panel learns it now
 };
 
 struct Context {
@@ -64,6 +68,9 @@ struct Context {
     // Locally it first takes the database's lock (waiting while other commands finish; a
     // station that holds it is named, exit 3). Served, it uses the service's station.
     std::optional<int> open_station();
+    // The time zone's calendar (ETABLI_TZ, else Europe/Paris), when a command shows local times
+    // without a station.
+    std::optional<int> make_calendar();
     // `wait`: how long to wait for a command that holds the lock (a station never is waited for).
     std::optional<int> take_lock(std::chrono::milliseconds wait);
     // For the commands that read the store itself (histories, exports): locally, stops the

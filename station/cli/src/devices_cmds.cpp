@@ -305,7 +305,8 @@ DevicesCommands::DevicesCommands(CLI::App& app) {
 }
 
 std::optional<int> DevicesCommands::run(Context& ctx) {
-    ctx.config = config_path();  // for every command that reads etabli.toml (kiosk, controllers)
+    // (served: the service's own file, set by execute, stays)
+    if (!ctx.served) ctx.config = config_path();  // for every command that reads etabli.toml (kiosk, controllers)
     if (m_enrol->parsed()) return cmd_enrol(ctx, config_path(), m_role, m_profile, m_timeout);
     if (m_devices->parsed()) return cmd_devices(ctx, config_path(), m_watch);
     return std::nullopt;

@@ -537,7 +537,7 @@ bool kiosk_may_send(const app::Command& c) {
     return std::visit(
         [](const auto& x) {
             using T = std::decay_t<decltype(x)>;
-            return !(std::is_same_v<T, app::Tick> || std::is_same_v<T, app::DevicesChanged> ||
+            return !(std::is_same_v<T, app::Tick> || std::is_same_v<T, app::DevicesChanged> || std::is_same_v<T, app::NoteBackups> ||
                      std::is_same_v<T, app::ReaderEnrolled> || std::is_same_v<T, app::ToolScanned> ||
                      (app::kFeatureOf<T> == static_cast<int>(app::feature_index_v<app::ControllersFeature>) &&
                       !std::is_same_v<T, app::ClearMachineFault>));

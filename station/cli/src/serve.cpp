@@ -8,12 +8,17 @@
 #include "devices_cmds.hpp"
 #include "io.hpp"
 #include "kiosk_controllers.hpp"
+#include "backup_cmds.hpp"
+
+#include <etabli/db/backup.hpp>
 
 #include <etabli/db/database.hpp>
 
 #include <systemd/sd-daemon.h>
 
 #include <csignal>
+#include <cstring>
+#include <fstream>
 #include <cstdlib>
 #include <fcntl.h>
 #include <poll.h>
@@ -80,8 +85,9 @@ void StationWatchdog::run() {
     }
 }
 
-std::expected<std::shared_ptr<ApiServer>, int> start_api(Context& ctx, const fs::path& socket, const std::string& server) {
-    Served served;
+std::expected<std::shared_ptr<ApiServer>, int> start_api(Context& ctx, const fs::path& socket, const std::string& server,
+                                                         const Served& hooks) {
+    Served served = hooks;
     served.station = ctx.station;
     served.calendar = ctx.calendar;
     served.db_path = ctx.db_path;
@@ -103,6 +109,42 @@ std::expected<std::shared_ptr<ApiServer>, int> start_api(Context& ctx, const fs:
 namespace {
 
 int g_signal_pipe[2] = {-1, -1};
+// (#17) The backup an API client asked to restore: set before 'r' is written to the pipe.
+std::mutex g_restore_mutex;
+fs::path g_restore_file;
+
+// The command line this process was started with, for starting again after a restore.
+std::vector<std::string> own_command_line() {
+    std::ifstream in("/proc/self/cmdline", std::ios::binary);
+    std::vector<std::string> args;
+    std::string a;
+    while (std::getline(in, a, '\0')) args.push_back(a);
+    return args;
+}
+
+// Puts the backup in place (the station is stopped, its store closed, the lock still held)
+// and starts this program again with the same command line: the new station loads the
+// restored data. Returns only when the exec failed.
+void restore_and_restart(const fs::path& db, const fs::path& backup) {
+    auto r = db::restore_backup(db, backup, floor<seconds>(system_clock::now()));
+    if (r) {
+        log_line(LogLevel::info, "restored " + backup.string() + " as " + db.string() +
+                                     (r->aside ? "; the previous database is kept as " + r->aside->string() : std::string()));
+    } else {
+        log_line(LogLevel::error, "restore of " + backup.string() + " failed, the database is unchanged: " + r.error().english());
+    }
+    const auto args = own_command_line();
+    if (args.empty()) return;
+    std::vector<char*> argv;
+    for (const auto& x : args) argv.push_back(const_cast<char*>(x.c_str()));
+    argv.push_back(nullptr);
+    // The program's own path (not /proc/self/exe, which would name the process "exe").
+    std::error_code ec;
+    const auto exe = fs::read_symlink("/proc/self/exe", ec);
+    ::execv(ec ? "/proc/self/exe" : exe.c_str(), argv.data());
+    log_line(LogLevel::error, std::string("cannot start again after the restore: ") + std::strerror(errno));
+}
+
 extern "C" void on_stop_signal(int) {
     const char c = 's';
     [[maybe_unused]] auto n = ::write(g_signal_pipe[1], &c, 1);
@@ -151,7 +193,26 @@ int cmd_serve(Context& ctx, const ServeArgs& args) {
     if (args.demo && ctx.station->snapshot()->directory->members.empty()) {
         if (int code = seed_demo(ctx); code != kDone) return code;
     }
-    auto api = start_api(ctx, socket, "etabli serve");
+    // (#17) Nightly backups, the host panel's report; a restore asked through the API.
+    auto backup_cfg = backup_settings(ctx);
+    if (!backup_cfg) return ctx.fail(kBadInput, backup_cfg.error());
+    auto backups = std::make_shared<BackupScheduler>(ctx, *backup_cfg);
+    Served hooks;
+    std::weak_ptr<BackupScheduler> weak_backups = backups;
+    hooks.backups_changed = [weak_backups] {
+        if (auto b = weak_backups.lock()) b->nudge();
+    };
+    hooks.restore = [](const fs::path& file) -> std::expected<void, core::Problem> {
+        {
+            std::lock_guard lk(g_restore_mutex);
+            if (!g_restore_file.empty()) return std::unexpected(core::problem("A restore is already under way"));
+            g_restore_file = file;
+        }
+        const char c = 'r';
+        if (::write(g_signal_pipe[1], &c, 1) != 1) return std::unexpected(core::storage_problem("Cannot open a pipe"));
+        return {};
+    };
+    auto api = start_api(ctx, socket, "etabli serve", hooks);
     if (!api) return api.error();
     auto events = std::make_shared<EventLog>();
     app::Station* station = ctx.station;
@@ -183,18 +244,41 @@ int cmd_serve(Context& ctx, const ServeArgs& args) {
                                  " members, " + std::to_string(snap->machines.size()) + " machines; API on " + socket.string());
     notify_systemd("READY=1\nSTATUS=Serving " + ctx.db_path.string() + " on " + socket.string() + "\nMAINPID=" + std::to_string(::getpid()));
 
+    bool restoring = false;
     for (;;) {
         pollfd p{g_signal_pipe[0], POLLIN, 0};
-        if (::poll(&p, 1, -1) > 0) break;
+        if (::poll(&p, 1, -1) > 0) {
+            char c = 's';
+            if (::read(g_signal_pipe[0], &c, 1) == 1 && c == 'r') {
+                // Let the client read its reply before the API closes.
+                std::this_thread::sleep_for(milliseconds(200));
+                restoring = true;
+            }
+            break;
+        }
         if (errno != EINTR) break;
     }
-    notify_systemd("STOPPING=1");
+    notify_systemd(restoring ? "RELOADING=1" : "STOPPING=1");
     log_line(LogLevel::info, "stopping: the API closes, sessions stay as stored; controllers keep their leases until they lapse");
     watchdog.reset();
     (*api)->stop();
     readers->reset();
     if (controllers) controllers->stop();
+    backups.reset();
     ctx.station->stop();
+    if (restoring) {
+        // The store closed: no connection of this process is left on the file.
+        ctx.station = nullptr;
+        ctx.owned_station.reset();
+        ctx.store.reset();
+        fs::path file;
+        {
+            std::lock_guard lk(g_restore_mutex);
+            file = g_restore_file;
+        }
+        restore_and_restart(ctx.db_path, file);
+        return kStorage;
+    }
     return kDone;
 }
 

@@ -44,8 +44,9 @@ private:
 
 // Starts the API on `socket` for the context's running station, says so in the lock file,
 // and sends subscribers every new snapshot. A failure is printed (exit code returned).
+// `hooks`: what the service adds to what its API commands may ask of it (restore, #17).
 std::expected<std::shared_ptr<ApiServer>, int> start_api(Context& ctx, const std::filesystem::path& socket,
-                                                         const std::string& server);
+                                                         const std::string& server, const Served& hooks = {});
 
 struct ServeArgs {
     std::string socket;

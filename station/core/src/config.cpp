@@ -184,6 +184,32 @@ std::expected<ToolRules, Problem> parse_tools(const toml::node& node, const std:
     return r;
 }
 
+// [backup] (#17): every key optional.
+std::expected<BackupConfig, Problem> parse_backup(const toml::node& node, const std::string& section) {
+    const auto* t = node.as_table();
+    if (!t) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be written as a [{1}] section", section));
+    BackupConfig b;
+    for (auto&& [k, n] : *t) {
+        const std::string key(k.str());
+        std::string* str = key == "folder" ? &b.folder : key == "copy_to" ? &b.copy_to : key == "usb_label" ? &b.usb_label : nullptr;
+        int* num = key == "daily" ? &b.daily : key == "weekly" ? &b.weekly : key == "monthly" ? &b.monthly : key == "hour" ? &b.hour : nullptr;
+        if (str) {
+            auto v = text(n, key);
+            if (!v) return std::unexpected(v.error());
+            if (v->find('\0') != std::string::npos || v->size() > 4096)
+                return std::unexpected(at(n, "Configuration line {0}: \"{1}\" is not a usable name", key));
+            *str = *v;
+        } else if (num) {
+            auto v = integer(n, key, key == "hour" ? 0 : 1, key == "hour" ? 23 : 1000);
+            if (!v) return std::unexpected(v.error());
+            *num = static_cast<int>(*v);
+        } else {
+            return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [backup]", {line_of(k.source()), key}));
+        }
+    }
+    return b;
+}
+
 // A TOML basic string: quotes, backslashes and control characters escaped.
 std::string quoted(std::string_view s) {
     std::string out = "\"";
@@ -258,6 +284,10 @@ std::expected<Config, Problem> parse_config(std::string_view text_in) {
             auto r = parse_tools(node, key);
             if (!r) return std::unexpected(r.error());
             c.tools = *r;
+        } else if (key == "backup") {
+            auto r = parse_backup(node, key);
+            if (!r) return std::unexpected(r.error());
+            c.backup = *r;
         } else {
             return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\"", {line_of(k.source()), key}));
         }
@@ -293,6 +323,14 @@ std::string to_toml(const Config& c) {
         o << "\n[tools]\nmax_tools = " << c.tools->max_loans << "\nmax_loan_days = " << c.tools->max_days
           << "\nhold_days = " << c.tools->hold_days << "\nreserve_ahead_days = " << c.tools->max_reserve_ahead_days
           << "\noverdue_blocks = " << (c.tools->overdue_blocks ? "true" : "false") << '\n';
+    }
+    if (c.backup) {
+        o << "\n[backup]\n";
+        if (!c.backup->folder.empty()) o << "folder = " << quoted(c.backup->folder) << '\n';
+        if (!c.backup->copy_to.empty()) o << "copy_to = " << quoted(c.backup->copy_to) << '\n';
+        if (!c.backup->usb_label.empty()) o << "usb_label = " << quoted(c.backup->usb_label) << '\n';
+        o << "daily = " << c.backup->daily << "\nweekly = " << c.backup->weekly << "\nmonthly = " << c.backup->monthly
+          << "\nhour = " << c.backup->hour << '\n';
     }
     return o.str();
 }

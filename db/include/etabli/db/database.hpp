@@ -155,8 +155,15 @@ std::filesystem::path default_db_path();
 // -wal/-shm left behind either): a file that is not SQLite, a file written by a newer Établi
 // (schema above latest_schema_version()), a read-only file or folder, a folder that cannot
 // be created.
+// (#17) Before it migrates a file that has data, a verified backup goes to `backup_folder`
+// (default_backup_folder() when empty); when that fails, nothing is migrated.
 std::expected<Connection, Problem> open_database(const std::filesystem::path& path,
-                                                 std::optional<int> target_version = std::nullopt);
+                                                 std::optional<int> target_version = std::nullopt,
+                                                 const std::filesystem::path& backup_folder = {});
+
+// A "file:" URI for Connection::open_raw with `query` ("mode=ro", "mode=ro&immutable=1"…):
+// the absolute path with % ? # escaped.
+std::string file_uri(const std::filesystem::path& p, const char* query);
 
 // The turns-on-every-connection pragmas (exposed for tools and tests that open a file
 // themselves, e.g. the benchmark's baseline).

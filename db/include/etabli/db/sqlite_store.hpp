@@ -34,7 +34,9 @@ class SqliteStore final : public app::Store {
 public:
     // Opens (and creates, and migrates) the database at `path`; see open_database() for what
     // is refused. The CLI maps any failure here to exit code 3.
-    static std::expected<std::unique_ptr<SqliteStore>, Problem> open(const std::filesystem::path& path);
+    // (#17) `backup_folder`: where the backup before a migration goes (empty: the default).
+    static std::expected<std::unique_ptr<SqliteStore>, Problem> open(const std::filesystem::path& path,
+                                                                      const std::filesystem::path& backup_folder = {});
 
     std::expected<app::StationData, Problem> load() override;
     std::expected<core::Member, Problem> add_member(const core::MemberDraft& d,

@@ -108,7 +108,12 @@ struct MemberHomeView {
     int checkouts_to_correct = 0;      // (#8) hosts: forgotten check-outs waiting, shown on their tile
     std::vector<std::string> skill_warnings;  // (#7) skills lapsing within two weeks, shown under the greeting
     std::vector<HomeCard> cards;  // (#7) cards for the skills being learnt, most helped first; none: no row
+    app::BackupView backups;      // (#17) hosts: the last backup and the free disk, red when they need a look
+    core::Date today{};
 };
+// (#17) The host's line about backups: its text, and whether it is an alarm (red). Empty when
+// nobody reports on backups.
+std::pair<std::string, bool> backup_line(const app::BackupView& b, const Tr& tr, core::Date today);
 struct MemberHomeUi {
     core::Lang lang = core::Lang::fr;  // the member's language, as shown
     std::optional<HomeCard> open_card;  // (#7) the suggested card tapped (with Next::knowhow)

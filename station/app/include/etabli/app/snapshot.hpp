@@ -25,6 +25,7 @@ struct Snapshot {
     std::optional<Enrolment> enrolment;
     std::optional<Reply> last_reply;
     std::optional<core::Problem> storage_problem;  // the last write failed: shown to hosts
+    BackupView backups;                            // (#17) shown to hosts, red when it needs them
 
     // [Allocation (#3)]
     std::vector<MachineView> machines;           // by name

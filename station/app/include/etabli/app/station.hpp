@@ -86,6 +86,9 @@ struct SetMemberLang {
 struct StartEnrolment { core::MemberId host = 0; };
 struct CancelEnrolment {};
 struct ImportMembers { std::vector<core::ImportRow> rows; };
+// (#17) The service's backup thread says how the backups and the disk are (device-only: never
+// from a kiosk).
+struct NoteBackups { BackupReport report; };
 struct Tick {};  // runs the due deadlines now (tests with a fake clock; the thread also wakes by itself)
 
 // [Allocation commands (#3)] `actor` empty: the command line, which acts as an admin.
@@ -129,7 +132,7 @@ struct MachineAccess { alloc::MachineId machine = 0; core::MemberId member = 0; 
 // The station's own commands (members, badges, presence; the allocation of machines), then
 // every registered feature's (features.hpp): one variant, built from the lists.
 using CoreCommands = type_list<BadgeSeen, AddMember, EditMember, AddBadge, RevokeBadge, SetMemberLang, StartEnrolment,
-                               CancelEnrolment, ImportMembers, Tick>;
+                               CancelEnrolment, ImportMembers, NoteBackups, Tick>;
 using AllocCommands = type_list<AddMachine, EditMachine, SetMachineStatus, Authorise, SetHours, Book, CancelBooking, FindSlots,
                                 ListBookings, JoinQueue, LeaveQueue, EndSession, MachineAccess>;
 using Command = as_variant_t<concat_t<CoreCommands, AllocCommands, FeatureCommands>>;

@@ -244,4 +244,26 @@ struct OffsetChange {
     friend bool operator==(const OffsetChange&, const OffsetChange&) = default;
 };
 
+// [Backups (#17)] What the station service reports of its backups and its disk, and what the
+// host's panel shows of it.
+struct BackupReport {
+    std::optional<core::Timestamp> last_ok;      // the newest verified backup
+    std::optional<core::Problem> failure;        // the last attempt failed (cleared by a success)
+    std::optional<std::uint64_t> free_bytes;     // free space where the database lives
+    bool operator==(const BackupReport&) const = default;
+};
+struct BackupView {
+    bool reported = false;                 // a service watches the backups (not a bare kiosk)
+    std::optional<core::Date> last_day;    // local day and time of the newest verified backup
+    std::string last_hhmm;
+    int hours_since = -1;                  // -1: never
+    std::optional<std::uint64_t> free_bytes;
+    std::optional<core::Problem> failure;
+    bool stale = false;                    // no verified backup for 48 h
+    bool disk_low = false;                 // under 500 MB free
+    bool alarm() const { return reported && (stale || disk_low || failure.has_value()); }
+};
+inline constexpr std::chrono::hours kBackupStaleAfter{48};
+inline constexpr std::uint64_t kDiskLowBytes = 500ull * 1000 * 1000;
+
 }  // namespace etabli::app

@@ -87,11 +87,22 @@ struct ControllerConfig {
     bool operator==(const ControllerConfig&) const = default;
 };
 
+// [backup] (#17): where the station keeps its backups and how many.
+struct BackupConfig {
+    std::string folder;     // empty: "backups" beside the database; relative: to the database's folder
+    std::string copy_to;    // a second folder (another disk), written when it exists
+    std::string usb_label;  // a disk or USB stick by its filesystem label, written when mounted
+    int daily = 7, weekly = 4, monthly = 12;
+    int hour = 3;           // the nightly backup's local hour, 0–23
+    bool operator==(const BackupConfig&) const = default;
+};
+
 struct Config {
     std::string timezone;  // empty: the default of the caller (ETABLI_TZ, else Europe/Paris)
     std::vector<ReaderConfig> readers;
     std::vector<ControllerConfig> controllers;
     std::optional<ToolRules> tools;  // [tools]; none: the defaults of ToolRules
+    std::optional<BackupConfig> backup;  // [backup]; none: the defaults
     bool operator==(const Config&) const = default;
 };
 

@@ -1,0 +1,81 @@
+// Backups and checks of the workshop's data (#17): `etabli backup`, `backups`, `restore`,
+// `check`, and the service's nightly backups (BackupScheduler). The work itself is in
+// db/backup.hpp and db/check.hpp; here are the settings of etabli.toml, the copies on a second
+// disk, the output and the station's report. Layer: cli.
+#pragma once
+
+#include "context.hpp"
+
+#include <etabli/db/backup.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace etabli::cli {
+
+// [backup] of etabli.toml, with the folders made absolute (relative ones are the database's).
+struct BackupSettings {
+    std::filesystem::path folder;
+    std::filesystem::path copy_to;  // empty: none
+    std::string usb_label;          // empty: none
+    db::Rotation keep;
+    int hour = 3;
+};
+std::expected<BackupSettings, core::Problem> backup_settings(const Context& ctx);
+
+// One automatic or manual backup: written and verified in the folder, rotated, then copied to
+// the second disk and the USB stick when they are there. `copies`: what happened to each.
+struct BackupRun {
+    db::BackupInfo main;
+    std::vector<std::string> copies;  // translated lines
+};
+std::expected<BackupRun, core::Problem> run_backup(const Context& ctx, const BackupSettings& s, db::BackupKind kind,
+                                                   core::Timestamp now);
+
+class BackupCommands {
+public:
+    explicit BackupCommands(CLI::App& app);
+    std::optional<int> run(Context& ctx);
+
+private:
+    int backup(Context& ctx);
+    int list(Context& ctx);
+    int restore(Context& ctx);
+    int check(Context& ctx);
+
+    std::string m_to, m_file;
+    bool m_verify = false;
+    CLI::App *m_backup = nullptr, *m_list = nullptr, *m_restore = nullptr, *m_check = nullptr;
+};
+
+// The service's backups: at start and every 30 s it looks whether the nightly backup is due
+// (the configured local hour has passed since the newest backup), takes it, and tells the
+// station how the backups and the disk are (NoteBackups), for the host's panel.
+class BackupScheduler {
+public:
+    BackupScheduler(Context& ctx, BackupSettings settings);
+    ~BackupScheduler();
+    BackupScheduler(const BackupScheduler&) = delete;
+    BackupScheduler& operator=(const BackupScheduler&) = delete;
+    // Looks now (tests, and after a manual backup).
+    void nudge();
+
+private:
+    void run();
+    void once();
+    Context& m_ctx;
+    BackupSettings m_settings;
+    std::optional<core::Problem> m_failure;
+    std::chrono::steady_clock::time_point m_failed_at{};
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_stop = false, m_nudged = false;
+    std::thread m_thread;
+};
+
+}  // namespace etabli::cli

@@ -1,0 +1,13 @@
+# Never lose the workshop's data (#17): backups, restore and `check` at the storage layer, then
+# with the real binary and through a running service. Included by tests/CMakeLists.txt.
+etabli_test(backup_tests db survival/test_backup.cpp)
+target_link_libraries(backup_tests PRIVATE etabli_db etabli_core)
+target_compile_definitions(backup_tests PRIVATE ETABLI_ASSETS_DIR="${PROJECT_SOURCE_DIR}/assets")
+
+etabli_test(backup_cli_tests cli survival/test_backup_cli.cpp)
+target_include_directories(backup_cli_tests PRIVATE ${PROJECT_SOURCE_DIR}/station/cli/src ${CMAKE_CURRENT_SOURCE_DIR}/cli ${CMAKE_CURRENT_SOURCE_DIR}/serve)
+target_link_libraries(backup_cli_tests PRIVATE etabli_cli nlohmann_json::nlohmann_json)
+add_dependencies(backup_cli_tests etabli)
+
+etabli_test(backup_panel_tests gui survival/test_backup_panel.cpp)
+target_link_libraries(backup_panel_tests PRIVATE etabli_gui)
