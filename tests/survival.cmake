@@ -11,3 +11,8 @@ add_dependencies(backup_cli_tests etabli)
 
 etabli_test(backup_panel_tests gui survival/test_backup_panel.cpp)
 target_link_libraries(backup_panel_tests PRIVATE etabli_gui)
+
+# Power cuts and disk faults under the real Station and store, through a fault-injecting VFS.
+etabli_test(power_loss_tests app survival/test_power_loss.cpp survival/fault_vfs.cpp)
+target_link_libraries(power_loss_tests PRIVATE etabli_db SQLite::SQLite3)
+target_compile_definitions(power_loss_tests PRIVATE ETABLI_ASSETS_DIR="${PROJECT_SOURCE_DIR}/assets")

@@ -60,15 +60,6 @@ constexpr Rule kRules[] = {
      "AND g.level > COALESCE((SELECT s2.level FROM skill_grants s2 WHERE s2.member_id = g.signed_by "
      "AND s2.skill_id = g.skill_id AND s2.id < g.id ORDER BY s2.id DESC LIMIT 1), 0) LIMIT 100",
      "Skill grant {0} is at level {1}, above its signer's (member {2}, level {3})"},
-    // The database's own counters must be ahead of every id they gave (#16).
-    {"booking_counter",
-     "SELECT a.next_booking, (SELECT max(id) FROM bookings) FROM alloc_state a "
-     "WHERE a.next_booking <= (SELECT COALESCE(max(id), 0) FROM bookings)",
-     "The next booking number ({0}) is not above the last booking ({1})"},
-    {"session_counter",
-     "SELECT a.next_session, (SELECT max(id) FROM sessions) FROM alloc_state a "
-     "WHERE a.next_session <= (SELECT COALESCE(max(id), 0) FROM sessions)",
-     "The next session number ({0}) is not above the last session ({1})"},
 };
 
 }  // namespace

@@ -31,6 +31,20 @@ Problem storage_problem(std::string detail) {
     return core::problem("Storage error: {0}", {std::move(detail)});
 }
 
+Problem sqlite_problem(int rc, const char* detail) {
+    const std::string d = detail ? detail : sqlite3_errstr(rc);
+    switch (rc & 0xff) {
+    case SQLITE_FULL:
+        return core::storage_problem("The disk is full: nothing was saved. Free some space (old photos, exports) and try again.");
+    case SQLITE_IOERR:
+        return core::storage_problem("The disk could not write ({0}): nothing was saved. Try again; if it goes on, check the disk.", {d});
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return core::storage_problem("The database file is damaged ({0}): nothing was saved. Run etabli check, then restore the last backup.", {d});
+    default: return storage_problem(d);
+    }
+}
+
 // [Statement] ------------------------------------------------------------------------------
 
 Statement::~Statement() {
@@ -85,7 +99,7 @@ std::expected<bool, Problem> Statement::step() {
     int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    return std::unexpected(storage_problem(sqlite3_errmsg(m_db)));
+    return std::unexpected(sqlite_problem(rc, sqlite3_errmsg(m_db)));
 }
 
 std::expected<void, Problem> Statement::run() {
@@ -212,7 +226,9 @@ std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_
 
 std::int64_t Connection::changes() const { return sqlite3_changes64(m_db); }
 
-Problem Connection::error() const { return storage_problem(m_db ? sqlite3_errmsg(m_db) : "no connection"); }
+Problem Connection::error() const {
+    return m_db ? sqlite_problem(sqlite3_errcode(m_db), sqlite3_errmsg(m_db)) : storage_problem("no connection");
+}
 
 int Connection::error_code() const { return m_db ? (sqlite3_errcode(m_db) & 0xff) : SQLITE_MISUSE; }
 

@@ -211,7 +211,7 @@ int BackupCommands::check(Context& ctx) {
         for (const auto& v : *r) out.push_back({{"rule", v.rule}, {"message", ctx.render(v.what)}});
         cli_out() << json{{"ok", r->empty()}, {"violations", out}}.dump() << '\n';
     } else if (r->empty()) {
-        cli_out() << core::fill_placeholders(ctx.t("{0}: no problem found (integrity, links, bookings, loans, sessions, presences, skills, counters)."),
+        cli_out() << core::fill_placeholders(ctx.t("{0}: no problem found (integrity, links, bookings, loans, sessions, presences, skills)."),
                                              {ctx.db_path.string()})
                   << '\n';
     } else {

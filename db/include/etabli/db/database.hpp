@@ -28,6 +28,9 @@ using core::Problem;
 
 // "Storage error: {detail}": the catch-all for failures a person cannot fix by retyping.
 Problem storage_problem(std::string detail);
+// (#17) The Problem for a failed SQLite call: a full disk, a disk that fails to write and a
+// damaged file each say what happened and what to do; anything else is storage_problem().
+Problem sqlite_problem(int rc, const char* detail);
 
 // [Statement]
 // A prepared statement. Bind errors are remembered and reported by the next step(), so a
