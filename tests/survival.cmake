@@ -16,3 +16,10 @@ target_link_libraries(backup_panel_tests PRIVATE etabli_gui)
 etabli_test(power_loss_tests app survival/test_power_loss.cpp survival/fault_vfs.cpp)
 target_link_libraries(power_loss_tests PRIVATE etabli_db SQLite::SQLite3)
 target_compile_definitions(power_loss_tests PRIVATE ETABLI_ASSETS_DIR="${PROJECT_SOURCE_DIR}/assets")
+
+# kill -9 under a write storm: 50 cycles here; scripts/kill9 runs 1,000 (ETABLI_KILL9_CYCLES).
+etabli_test(kill9_tests cli survival/test_kill9.cpp)
+target_include_directories(kill9_tests PRIVATE ${PROJECT_SOURCE_DIR}/station/cli/src ${CMAKE_CURRENT_SOURCE_DIR}/cli ${CMAKE_CURRENT_SOURCE_DIR}/serve)
+target_link_libraries(kill9_tests PRIVATE etabli_cli etabli_db nlohmann_json::nlohmann_json SQLite::SQLite3)
+add_dependencies(kill9_tests etabli)
+set_tests_properties(kill9_tests PROPERTIES TIMEOUT 1500)
