@@ -23,3 +23,11 @@ target_include_directories(kill9_tests PRIVATE ${PROJECT_SOURCE_DIR}/station/cli
 target_link_libraries(kill9_tests PRIVATE etabli_cli etabli_db nlohmann_json::nlohmann_json SQLite::SQLite3)
 add_dependencies(kill9_tests etabli)
 set_tests_properties(kill9_tests PROPERTIES TIMEOUT 1500)
+
+# A month in an afternoon: 30 simulated days through the real service on a test clock. Its
+# figures are timings and memory, so it runs with the benchmarks (optimised build).
+etabli_test(soak_tests bench survival/test_soak.cpp)
+target_include_directories(soak_tests PRIVATE ${PROJECT_SOURCE_DIR}/station/cli/src ${CMAKE_CURRENT_SOURCE_DIR}/cli ${CMAKE_CURRENT_SOURCE_DIR}/serve)
+target_link_libraries(soak_tests PRIVATE etabli_cli etabli_db nlohmann_json::nlohmann_json SQLite::SQLite3)
+add_dependencies(soak_tests etabli)
+set_tests_properties(soak_tests PROPERTIES TIMEOUT 1200)

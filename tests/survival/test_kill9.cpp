@@ -296,6 +296,8 @@ TEST_CASE("kill -9 under a write storm, cycle after cycle: every acknowledged wr
         CAPTURE(said);
         CHECK(violations->empty());
         running = open_sessions(db);
+        if (std::getenv("ETABLI_KILL9_VERBOSE"))
+            MESSAGE("cycle " << cycle << ": " << ledger.acknowledged << " acknowledged so far, restart " << restart_ms.back() << " ms");
         if (cycles >= 100 && (cycle + 1) % 100 == 0)
             MESSAGE("kill -9: " << cycle + 1 << " cycles, " << ledger.acknowledged << " acknowledged writes");
     }

@@ -256,7 +256,9 @@ void BackupScheduler::run() {
         lk.unlock();
         once();
         lk.lock();
-        m_cv.wait_for(lk, seconds(30), [this] { return m_stop || m_nudged; });
+        // Every second: cheap (a folder listed, a statvfs), and a clock that jumps (the soak
+        // test's) is seen at once. The station hears only of changes.
+        m_cv.wait_for(lk, seconds(1), [this] { return m_stop || m_nudged; });
     }
 }
 
@@ -287,7 +289,14 @@ void BackupScheduler::once() {
     app::BackupReport report;
     if (!list.empty()) report.last_ok = list.front().taken;
     report.failure = m_failure;
-    if (auto free = db::free_bytes(m_ctx.db_path)) report.free_bytes = *free;
+    // By 10 MB steps: every write moves the exact figure.
+    if (auto free = db::free_bytes(m_ctx.db_path)) report.free_bytes = *free / 10'000'000 * 10'000'000;
+    const auto same = [](const app::BackupReport& a, const app::BackupReport& b) {
+        return a.last_ok == b.last_ok && a.free_bytes == b.free_bytes && a.failure.has_value() == b.failure.has_value() &&
+               (!a.failure || a.failure->english() == b.failure->english());
+    };
+    if (m_reported && same(*m_reported, report)) return;
+    m_reported = report;
     (void)station->post(app::NoteBackups{report});
 }
 

@@ -53,7 +53,7 @@ private:
     CLI::App *m_backup = nullptr, *m_list = nullptr, *m_restore = nullptr, *m_check = nullptr;
 };
 
-// The service's backups: at start and every 30 s it looks whether the nightly backup is due
+// The service's backups: at start and every second it looks whether the nightly backup is due
 // (the configured local hour has passed since the newest backup), takes it, and tells the
 // station how the backups and the disk are (NoteBackups), for the host's panel.
 class BackupScheduler {
@@ -72,6 +72,7 @@ private:
     BackupSettings m_settings;
     std::optional<core::Problem> m_failure;
     std::chrono::steady_clock::time_point m_failed_at{};
+    std::optional<app::BackupReport> m_reported;  // the last report posted
     std::mutex m_mutex;
     std::condition_variable m_cv;
     bool m_stop = false, m_nudged = false;

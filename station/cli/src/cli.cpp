@@ -803,6 +803,13 @@ std::shared_ptr<const core::Translations> process_translations(const std::filesy
 
 int run(int argc, char** argv) {
     Context ctx;
+    // (#17) The soak test's simulated month: a clock it moves. Never set on a real station.
+    if (const char* f = std::getenv("ETABLI_TEST_CLOCK"); f && *f) {
+        if (!ctx.clock.use_test_file(f)) {
+            cli_err() << "etabli: ETABLI_TEST_CLOCK=" << f << " cannot be read\n";
+            return kBadInput;
+        }
+    }
     ctx.lang = detect_lang();
     ctx.assets = find_assets();
     ctx.translations = process_translations(ctx.assets);

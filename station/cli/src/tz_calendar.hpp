@@ -5,7 +5,9 @@
 
 #include <etabli/app/ports.hpp>
 
+#include <cstdint>
 #include <expected>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -15,7 +17,18 @@ namespace etabli::cli {
 
 class SystemClock final : public app::Clock {
 public:
+    SystemClock() = default;
+    ~SystemClock();
+    SystemClock(const SystemClock&) = delete;
+    SystemClock& operator=(const SystemClock&) = delete;
     core::Timestamp now() const override;
+    // (#17) For the soak test only: the time is read from `file`, 8 bytes holding UTC seconds
+    // (host order) that the test rewrites; $ETABLI_TEST_CLOCK names it. Mapped, so a read
+    // costs a memory load. False when the file cannot be mapped (the system clock stays).
+    bool use_test_file(const std::filesystem::path& file);
+
+private:
+    const std::int64_t* m_test = nullptr;  // mapped; null: the system clock
 };
 
 // An IANA zone as the allocation engine sees it (offsets, and local times that do not exist
