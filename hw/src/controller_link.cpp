@@ -239,7 +239,10 @@ void LinkProtocol::handle_reply(const etb_msg& m, LinkTime now) {
         }
         return;
     }
-    m_inflight.reset();
+    // (#17, found by fuzz_link) A reply that does not decode, or of a type no command is
+    // answered with, is ignored: the command stays in flight and is sent again, ending acked,
+    // nak'ed or failed. Dropping it silently lost a REVOKE (the relay then stayed on, renewed
+    // by the heartbeats, until the link went down).
     LinkEvent e;
     e.command = cmd;
     if (m.type == ETB_T_ACK) {
@@ -254,6 +257,7 @@ void LinkProtocol::handle_reply(const etb_msg& m, LinkTime now) {
         e.kind = LinkEvent::Kind::nak;
         if (e.nak.code == ETB_NAK_NO_HELLO) {
             // The controller rebooted and we missed its EVENT BOOT: handshake again.
+            m_inflight.reset();
             emit(std::move(e));
             start_hello(now);
             return;
@@ -261,6 +265,7 @@ void LinkProtocol::handle_reply(const etb_msg& m, LinkTime now) {
     } else {
         return;
     }
+    m_inflight.reset();
     emit(std::move(e));
 }
 
