@@ -300,9 +300,13 @@ std::expected<void, Problem> SqliteStore::correct_presence(core::PresenceId pres
 std::expected<std::vector<core::VolunteerPresence>, Problem> SqliteStore::volunteer_presences(Timestamp from, Timestamp to) {
     return guarded([&]() -> std::expected<std::vector<core::VolunteerPresence>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
+        // (#17) The volunteers' presences through presence_by_member, and those with a role of the
+        // day: never every presence ever recorded (taps of plain members are most of them).
         const std::string where =
             "p.checked_in < ?2 AND (p.checked_out IS NULL OR p.checked_out > ?1 OR c.checked_out > ?1) AND "
-            "(m.role IN ('volunteer', 'host') OR EXISTS (SELECT 1 FROM presence_roles x WHERE x.presence_id = p.id))";
+            "p.id IN (SELECT v.id FROM members vm JOIN presence v ON v.member_id = vm.id "
+            "WHERE vm.role IN ('volunteer', 'host') AND v.checked_in < ?2 "
+            "UNION SELECT x.presence_id FROM presence_roles x)";
         const std::string from_sql =
             " FROM presence p JOIN members m ON m.id = p.member_id "
             "LEFT JOIN presence_corrections c ON c.presence_id = p.id WHERE ";
