@@ -1,5 +1,6 @@
 // The station's LinkProtocol in front of one host-built controller (etabli_fw_host), both on
-// one fake millisecond clock, with an optional fault injector on the line in each direction.
+// one fake millisecond clock, with an optional fault injector on the line in each direction,
+// the station's frames decoded as written, and a hook to hand the station a frame of our own.
 // Layer: tests (station link + firmware on host). Single-threaded and deterministic.
 #pragma once
 
@@ -8,10 +9,12 @@
 #include <etb_proto.h>
 #include <fw_host.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <random>
+#include <span>
 #include <vector>
 
 namespace etabli::testing {
@@ -81,6 +84,7 @@ public:
         fw = fw_host_create(&opt);
         fw_host_set_output(fw, &LinkBench::on_output, this);
         fw_host_set_relay_hook(fw, &LinkBench::on_relay, this);
+        etb_rx_init(&m_station_rx);
         link.open(now());
     }
     ~LinkBench() { fw_host_destroy(fw); }
@@ -96,6 +100,9 @@ public:
             link.poll(now());
             auto out = link.take_output();
             frames_to_fw += static_cast<std::uint64_t>(std::count(out.begin(), out.end(), std::uint8_t{0}));
+            etb_msg m;
+            for (auto byte : out)
+                if (etb_rx_push(&m_station_rx, byte, &m)) station_frames.push_back(m);
             to_fw.push(out, ms);
         }
         auto in = to_fw.pull(ms);
@@ -104,10 +111,14 @@ public:
         ++ms;
         auto back = to_station.pull(ms);
         if (station_alive && !back.empty()) link.on_bytes(back, now());
-        for (auto& e : link.take_events()) {
-            if (on_event) on_event(e);
-            events.push_back(std::move(e));
-        }
+        collect_events();
+    }
+    // Test hook: `bytes` reach the station now, as if just read from the line, ahead of what
+    // the line still carries; its events are collected as step() does. For frames the
+    // firmware would never send (built with etb_proto's pack functions and etb_frame_encode).
+    void feed_station(std::span<const std::uint8_t> bytes) {
+        link.on_bytes(bytes, now());
+        collect_events();
     }
     void run(std::uint64_t n, bool station_alive = true) {
         for (std::uint64_t i = 0; i < n; ++i) step(station_alive);
@@ -131,11 +142,19 @@ public:
     std::uint64_t ms = 0;
     std::uint64_t frames_to_fw = 0, frames_to_station = 0;
     std::vector<hw::LinkEvent> events;
+    // Every frame the station wrote during step(), decoded, retransmissions included.
+    std::vector<etb_msg> station_frames;
     std::function<void(const hw::LinkEvent&)> on_event;
     std::function<void(std::uint8_t ch, bool on)> on_relay_change;
     bool relays[ETB_MAX_CHANNELS] = {};
 
 private:
+    void collect_events() {
+        for (auto& e : link.take_events()) {
+            if (on_event) on_event(e);
+            events.push_back(std::move(e));
+        }
+    }
     static void on_output(void* ctx, const std::uint8_t* data, std::size_t len) {
         auto* self = static_cast<LinkBench*>(ctx);
         std::vector<std::uint8_t> v(data, data + len);
@@ -149,6 +168,7 @@ private:
         self->relays[ch] = on != 0;
         if (was != (on != 0) && self->on_relay_change) self->on_relay_change(ch, on != 0);
     }
+    etb_rx m_station_rx{};  // decodes what the station writes into station_frames
 };
 
 }  // namespace etabli::testing

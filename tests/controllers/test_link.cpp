@@ -1,13 +1,18 @@
 // The station's controller link (hw::LinkProtocol) against the real firmware logic built for
 // the host (etabli_fw_host), on one fake millisecond clock: handshake, leases and heartbeats,
 // each host-loss policy when the station dies, reset detection, the welded-relay fault, the
-// version refusal, and 10,000 frames through a line that drops, corrupts, duplicates, stalls
-// and splits bytes. Layer: tests (hw + firmware on host). Single-threaded.
+// version refusal, a malformed reply to a REVOKE (ignored: the REVOKE is sent again), and
+// 10,000 frames through a line that drops, corrupts, duplicates, stalls and splits bytes.
+// Layer: tests (hw + firmware on host). Single-threaded.
 #include "link_bench.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
+#include <span>
+#include <vector>
 
 using namespace etabli;
 using etabli::testing::LinkBench;
@@ -180,6 +185,103 @@ TEST_CASE("link: a controller of another protocol major is refused with a clear 
           "Controller /dev/ttyUSB9 speaks protocol version 2 and the station 1: update the firmware or the station");
     CHECK(!link.up());
     CHECK(link.state() == hw::LinkProtocol::State::refused);
+}
+
+// (#17, found by fuzz_link) A reply naming the command in flight that does not decode, or of
+// a type no command is answered with, must not end it: the command stays in flight, is sent
+// again and ends acked. Before the fix the link dropped it with no event and no retransmission:
+// here the controller never had the first REVOKE, so its relay stayed on, renewed by the
+// heartbeats, and no `acked` ever came.
+TEST_CASE("link: a malformed reply to a REVOKE is ignored; the REVOKE is sent again and acked") {
+    int variant = 0;
+    SUBCASE("a reply-flagged EVENT with the REVOKE's ack number") { variant = 0; }
+    SUBCASE("a STATUS whose payload is truncated") { variant = 1; }
+    SUBCASE("a NAK whose payload is truncated") { variant = 2; }
+
+    LinkBench b;
+    REQUIRE(b.run_until([&] { return b.link.up(); }, 500));
+    grant(b, 0, 42);
+    REQUIRE(b.relay(0));
+    REQUIRE(b.run_until([&] { return b.link.queued() == 0; }, 1000));  // nothing in flight
+
+    auto revokes = [&] {
+        std::vector<etb_msg> out;
+        std::copy_if(b.station_frames.begin(), b.station_frames.end(), std::back_inserter(out),
+                     [](const etb_msg& m) { return m.type == ETB_T_REVOKE && !(m.flags & ETB_F_REPLY); });
+        return out;
+    };
+    auto ends = [&](Kind k) {
+        return std::count_if(b.events.begin(), b.events.end(),
+                             [&](const auto& e) { return e.kind == k && e.command.type == ETB_T_REVOKE; });
+    };
+    // The first REVOKE is lost on its way to the controller (the next step's poll sends it:
+    // it is queued, nothing is in flight) ...
+    b.link.revoke(0, 1);
+    b.to_fw.faults.drop = 1.0;
+    b.step();
+    b.to_fw.faults.drop = 0;
+    REQUIRE(revokes().size() == 1);
+    const etb_msg revoke = revokes().front();
+    REQUIRE(b.link.queued() == 1);
+
+    // ... and the first reply the station reads for it is a malformed one.
+    etb_msg bad;
+    switch (variant) {
+    case 0: {
+        etb_msg_reply(&bad, ETB_T_EVENT, &revoke);
+        const etb_event ev{ETB_EV_RELAY_CUT, 0, ETB_CUT_NONE, 42, 1234};
+        etb_pack_event(&bad, &ev);
+        break;
+    }
+    case 1: {
+        etb_msg_reply(&bad, ETB_T_STATUS, &revoke);
+        etb_status st{};
+        st.count = 2;
+        etb_pack_status(&bad, &st);
+        bad.len = static_cast<std::uint8_t>(ETB_LEN_STATUS(2) - 1);
+        etb_status check;
+        REQUIRE(etb_unpack_status(&bad, &check) != 0);
+        break;
+    }
+    default: {
+        etb_msg_reply(&bad, ETB_T_NAK, &revoke);
+        const etb_nak nk{ETB_NAK_BAD_CHANNEL, 0, ETB_PROTO_MAJOR, ETB_PROTO_MINOR};
+        etb_pack_nak(&bad, &nk);
+        bad.len = static_cast<std::uint8_t>(ETB_LEN_NAK - 1);
+        etb_nak check;
+        REQUIRE(etb_unpack_nak(&bad, &check) != 0);
+        break;
+    }
+    }
+    REQUIRE(bad.ack == revoke.seq);
+    REQUIRE((bad.flags & ETB_F_REPLY) != 0);
+    std::uint8_t frame[ETB_FRAME_MAX];
+    const int n = etb_frame_encode(&bad, frame, sizeof frame);
+    REQUIRE(n > 0);
+    const auto events_before = b.events.size();
+    b.feed_station(std::span<const std::uint8_t>(frame, static_cast<std::size_t>(n)));
+    CHECK(b.events.size() == events_before);  // nothing reported for it
+    CHECK(b.link.queued() == 1);              // the REVOKE is still in flight
+    CHECK(b.relay(0));                        // the controller never had it
+
+    // It is sent again (same number), the controller opens the relay and acknowledges it.
+    REQUIRE(b.run_until([&] { return ends(Kind::acked) > 0; }, 1000));
+    const auto sent = revokes();
+    CHECK(sent.size() >= 2);
+    CHECK(std::all_of(sent.begin(), sent.end(), [&](const etb_msg& m) { return m.seq == revoke.seq; }));
+    CHECK(!b.relay(0));
+    const auto& acked = *std::find_if(b.events.begin(), b.events.end(), [](const auto& e) {
+        return e.kind == Kind::acked && e.command.type == ETB_T_REVOKE;
+    });
+    CHECK(acked.command.seq == revoke.seq);
+    CHECK(acked.ack_info == ETB_ACK_APPLIED);  // the retransmission turned the relay off
+    b.run(1000);
+    CHECK(ends(Kind::acked) == 1);
+    CHECK(ends(Kind::nak) == 0);
+    CHECK(ends(Kind::failed) == 0);
+    CHECK(ends(Kind::status) == 0);
+    CHECK(!b.relay(0));
+    CHECK(b.link.up());
 }
 
 TEST_CASE("link: 1.5 s of silence is a link down; it recovers when the line does") {

@@ -14,9 +14,12 @@
 //   5  the port closes (with or without a reason); 6  it opens; 7  the firmware reboots.
 // Checked: what the link writes is only well-formed frames of our version (commands with a
 // sequence number, or ACKs of events), every event carries what its kind promises, the queue
-// stays bounded, next_wakeup() exists while open; and after any input, with the line clean and
-// a firmware that answers, the link comes up and a GRANT is acknowledged and closes the relay
-// within 20 s (no state sticks). Layer: tests (fuzz). Single-threaded, on a fake clock;
+// stays bounded, next_wakeup() exists while open; every command written (HEARTBEAT..ALL_OFF)
+// ends exactly once, in an acked, nak, failed or status event of its own, or is dropped with the
+// link (down, boot, refused), before the link writes the next command or a HELLO (#17: a
+// malformed reply used to end one silently); and after any input, with the line clean and a
+// firmware that answers, the link comes up and a GRANT is acknowledged and closes the relay
+// within 20 s (no state sticks), and the last command still in flight then ends too. Layer: tests (fuzz). Single-threaded, on a fake clock;
 // replayed by replay_main.cpp or run under libFuzzer.
 #include <etabli/hw/controller_link.hpp>
 
@@ -73,6 +76,14 @@ struct Bench {
     std::optional<std::uint8_t> last_command_seq;
     std::size_t commands = 0;  // queued by us
     std::vector<hw::LinkEvent> events;
+    // The command (HEARTBEAT..ALL_OFF) the link wrote that has not ended yet: one at most, as
+    // the link keeps one in flight. `id` numbers the commands written (their seqs wrap).
+    struct Unanswered {
+        std::uint8_t seq, type;
+        std::uint64_t id;
+    };
+    std::optional<Unanswered> unanswered;
+    std::uint64_t written_commands = 0;
 
     explicit Bench(std::uint32_t seed) {
         new_firmware(seed);
@@ -104,25 +115,10 @@ struct Bench {
         b->from_fw.insert(b->from_fw.end(), data, data + len);
     }
 
-    // Takes what the link wrote and what it reported, and checks both.
+    // Takes what the link reported and what it wrote, and checks both. Events first: within one
+    // call the link ends a command before it writes the next (poll: failed, then the next in
+    // the queue; a down, boot or NAK NO_HELLO, then a HELLO), never a command and then its end.
     void drain() {
-        const auto out = link.take_output();
-        const auto dropped = written.dropped;
-        for (auto byte : out) {
-            etb_msg m;
-            if (!etb_rx_push(&written, byte, &m)) continue;
-            require(m.version == ETB_PROTO_MAJOR);
-            if (m.flags & ETB_F_REPLY) {
-                require(m.type == ETB_T_ACK && m.seq == 0 && m.len == ETB_LEN_ACK);  // only events are answered
-            } else {
-                require(m.type >= ETB_T_HELLO && m.type <= ETB_T_ALL_OFF && m.seq != 0);
-                require(m.len == natural_length(m.type, 0));
-                last_command_seq = m.seq;
-            }
-        }
-        require(written.dropped == dropped && written.len == 0);  // whole frames, all good
-        to_fw.insert(to_fw.end(), out.begin(), out.end());
-
         for (auto& e : link.take_events()) {
             switch (e.kind) {
             case Kind::up: require(e.hello.has_value()); break;
@@ -138,8 +134,50 @@ struct Bench {
                 break;
             case Kind::event: break;
             }
+            // Every command written ends exactly once: acked, nak'ed, failed or answered with a
+            // status (of this very command), or dropped with the link (down, boot, refused).
+            switch (e.kind) {
+            case Kind::acked:
+            case Kind::nak:
+            case Kind::failed:
+            case Kind::status:
+                require(unanswered && unanswered->seq == e.command.seq && unanswered->type == e.command.type);
+                unanswered.reset();
+                break;
+            case Kind::down:
+            case Kind::boot:
+            case Kind::refused: unanswered.reset(); break;
+            case Kind::up:
+            case Kind::event: break;
+            }
             events.push_back(std::move(e));
         }
+
+        const auto out = link.take_output();
+        const auto dropped = written.dropped;
+        for (auto byte : out) {
+            etb_msg m;
+            if (!etb_rx_push(&written, byte, &m)) continue;
+            require(m.version == ETB_PROTO_MAJOR);
+            if (m.flags & ETB_F_REPLY) {
+                require(m.type == ETB_T_ACK && m.seq == 0 && m.len == ETB_LEN_ACK);  // only events are answered
+            } else {
+                require(m.type >= ETB_T_HELLO && m.type <= ETB_T_ALL_OFF && m.seq != 0);
+                require(m.len == natural_length(m.type, 0));
+                last_command_seq = m.seq;
+                // A HELLO or a new command only once the last command ended (a retransmission
+                // repeats its seq): one that vanished without an end is caught here.
+                if (m.type == ETB_T_HELLO) {
+                    require(!unanswered);
+                } else if (!unanswered || unanswered->seq != m.seq || unanswered->type != m.type) {
+                    require(!unanswered);
+                    unanswered = Unanswered{m.seq, m.type, ++written_commands};
+                }
+            }
+        }
+        require(written.dropped == dropped && written.len == 0);  // whole frames, all good
+        to_fw.insert(to_fw.end(), out.begin(), out.end());
+
         if (events.size() > 4096) events.erase(events.begin(), events.end() - 16);
         if (link.up()) require(link.hello().has_value());
         require(link.next_wakeup().has_value() == (link.state() != hw::LinkProtocol::State::closed));
@@ -278,5 +316,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
     }
     require(closed);
+
+    // The command still unanswered ends too, within its three sends (300 ms) on a clean line.
+    if (b.unanswered) {
+        const auto id = b.unanswered->id;
+        for (int i = 0; i < 1000 && b.unanswered && b.unanswered->id == id; ++i) b.run_firmware(1);
+        require(!b.unanswered || b.unanswered->id != id);
+    }
     return 0;
 }
