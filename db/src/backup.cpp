@@ -18,12 +18,14 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <csignal>
 #include <ctime>
 #include <fcntl.h>
 #include <fstream>
@@ -31,6 +33,7 @@
 #include <set>
 #include <sstream>
 #include <span>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -58,7 +61,6 @@ namespace {
 // [Files] ----------------------------------------------------------------------------------
 
 constexpr std::array<unsigned char, 4> kZstdMagic = {0x28, 0xB5, 0x2F, 0xFD};
-constexpr std::string_view kPrefix = "etabli-";
 constexpr std::string_view kSuffix = ".db.zst";
 
 std::string errno_text(int e) { return std::strerror(e); }
@@ -217,10 +219,13 @@ std::optional<BackupTime> parse_stamp(std::string_view s) {
     return BackupTime{sys_days{day}.time_since_epoch() + hours{*h} + minutes{*mi} + seconds{*se}};
 }
 
-std::optional<BackupInfo> parse_name(const fs::path& p) {
+// "<stem>-<stamp>-<kind>[-N].db.zst": `stem` is the database's file name without ".db", so
+// that two databases sharing a folder never count or rotate each other's backups.
+std::optional<BackupInfo> parse_name(const fs::path& p, std::string_view stem) {
     const std::string name = p.filename().string();
-    if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix)) return std::nullopt;
-    const std::string_view mid = std::string_view(name).substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size());
+    const std::string prefix = std::string(stem) + "-";
+    if (!name.starts_with(prefix) || !name.ends_with(kSuffix) || name.size() < prefix.size() + kSuffix.size()) return std::nullopt;
+    const std::string_view mid = std::string_view(name).substr(prefix.size(), name.size() - prefix.size() - kSuffix.size());
     const auto dash = mid.find('-');
     if (dash == std::string_view::npos) return std::nullopt;
     auto t = parse_stamp(mid.substr(0, dash));
@@ -285,7 +290,8 @@ std::expected<int, Problem> verify_backup(const fs::path& backup) {
 
 // [Write] ----------------------------------------------------------------------------------
 
-std::expected<BackupInfo, Problem> write_backup(const fs::path& db, const fs::path& folder, BackupKind kind, BackupTime now) {
+std::expected<BackupInfo, Problem> write_backup(const fs::path& db, const fs::path& folder, BackupKind kind, BackupTime now,
+                                                const std::atomic<bool>* cancel) {
     try {
         std::error_code ec;
         if (!fs::is_regular_file(db, ec))
@@ -293,16 +299,17 @@ std::expected<BackupInfo, Problem> write_backup(const fs::path& db, const fs::pa
         fs::create_directories(folder, ec);
         if (!fs::is_directory(folder, ec))
             return std::unexpected(core::storage_problem("Cannot create the backup folder {0} ({1})", {folder.string(), ec ? ec.message() : "not a folder"}));
-        // The copy, its compressed form and the check's copy: room for three databases.
+        // The copy, its compressed form and the check's copy, with room to spare: three times
+        // the database (a backup must not be what fills the disk the station writes to).
         const auto size = fs::file_size(db, ec) + [&] {
             std::error_code e2;
             auto w = fs::file_size(fs::path(db.string() + "-wal"), e2);
             return e2 ? std::uintmax_t{0} : w;
         }();
-        if (auto room = free_bytes(folder); room && *room < 2 * size + (1u << 20))
+        if (auto room = free_bytes(folder); room && *room < 3 * size + (1u << 20))
             return std::unexpected(core::storage_problem(
                 "Not enough free space in {0} for a backup ({1} MB free, {2} MB needed). Free some space and try again.",
-                {folder.string(), std::to_string(*room >> 20), std::to_string((2 * size >> 20) + 1)}));
+                {folder.string(), std::to_string(*room >> 20), std::to_string((3 * size >> 20) + 1)}));
 
         RemoveOnExit copy{temp_in(folder, "copy")};
         {
@@ -315,13 +322,23 @@ std::expected<BackupInfo, Problem> write_backup(const fs::path& db, const fs::pa
             if (!dst) return std::unexpected(dst.error());
             sqlite3_backup* b = sqlite3_backup_init(dst->get(), "main", src->get(), "main");
             if (!b) return std::unexpected(dst->error());
+            // By 1,024 pages (4 MB): a stop asked meanwhile is heard. A write of the station
+            // between two steps makes SQLite start the copy again from its last commit, so
+            // the copy is still one consistent state.
             int rc = SQLITE_OK;
-            for (int tries = 0; tries < 50; ++tries) {
-                rc = sqlite3_backup_step(b, -1);
+            for (int busy = 0; busy < 50;) {
+                if (cancel && cancel->load()) {
+                    rc = SQLITE_INTERRUPT;
+                    break;
+                }
+                rc = sqlite3_backup_step(b, 1024);
+                if (rc == SQLITE_OK) continue;
                 if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+                ++busy;
                 sqlite3_sleep(100);
             }
             sqlite3_backup_finish(b);
+            if (rc == SQLITE_INTERRUPT) return std::unexpected(core::storage_problem("The backup was stopped"));
             if (rc != SQLITE_DONE) {
                 return std::unexpected(rc == SQLITE_FULL
                                            ? core::storage_problem("The disk is full: cannot write a backup in {0}. Free some space and try again.", {folder.string()})
@@ -331,17 +348,26 @@ std::expected<BackupInfo, Problem> write_backup(const fs::path& db, const fs::pa
             if (auto r = dst->exec("PRAGMA journal_mode = DELETE"); !r) return std::unexpected(r.error());
         }
         // Never over another backup: a second one in the same second is "-2", and so on.
-        const auto base = std::string(kPrefix) + stamp(now) + "-" + std::string(to_string(kind));
+        const auto base = backup_stem(db) + "-" + stamp(now) + "-" + std::string(to_string(kind));
         fs::path final_path = folder / (base + std::string(kSuffix));
         for (int n = 2; fs::exists(final_path, ec) && n < 1000; ++n) final_path = folder / (base + "-" + std::to_string(n) + std::string(kSuffix));
         RemoveOnExit partial{temp_in(folder, "partial")};
         if (auto r = zstd_copy(copy.path, partial.path, true); !r) return std::unexpected(r.error());
+        // Readable by whoever may read the database (the etabli-admin group restores them).
+        if (struct stat st {}; ::stat(db.c_str(), &st) == 0) ::chmod(partial.path.c_str(), st.st_mode & 0660);
         auto schema = verify_backup(partial.path);
         if (!schema)
             return std::unexpected(core::storage_problem("The backup failed its check and was deleted: {0}", {schema.error().english()}));
-        // link(2) fails rather than replace a file that appeared meanwhile.
-        if (::link(partial.path.c_str(), final_path.c_str()) != 0)
+        // Never over a file that appeared meanwhile: renameat2(RENAME_NOREPLACE), or link(2)
+        // where the filesystem has no such rename (link is refused by vfat and exFAT sticks,
+        // which do have the rename).
+        if (::renameat2(AT_FDCWD, partial.path.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) == 0) {
+            partial.path.clear();
+        } else if (errno == EEXIST) {
+            ec = std::error_code(EEXIST, std::generic_category());
+        } else if (::link(partial.path.c_str(), final_path.c_str()) != 0) {
             ec = std::error_code(errno, std::generic_category());
+        }
         if (ec) return std::unexpected(core::storage_problem("Cannot name the backup {0} ({1})", {final_path.string(), ec.message()}));
         sync_folder(folder);
         BackupInfo info;
@@ -358,12 +384,17 @@ std::expected<BackupInfo, Problem> write_backup(const fs::path& db, const fs::pa
 
 // [List] -----------------------------------------------------------------------------------
 
-std::vector<BackupInfo> list_backups(const fs::path& folder) {
+std::string backup_stem(const fs::path& db) {
+    const auto stem = db.stem().string();
+    return stem.empty() ? std::string("etabli") : stem;
+}
+
+std::vector<BackupInfo> list_backups(const fs::path& folder, std::string_view stem) {
     std::vector<BackupInfo> out;
     std::error_code ec;
     for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
         if (!it->is_regular_file(ec)) continue;
-        auto b = parse_name(it->path());
+        auto b = parse_name(it->path(), stem);
         if (!b) continue;
         b->bytes = it->file_size(ec);
         out.push_back(std::move(*b));
@@ -374,8 +405,8 @@ std::vector<BackupInfo> list_backups(const fs::path& folder) {
     return out;
 }
 
-std::vector<BackupInfo> rotate_backups(const fs::path& folder, const Rotation& keep) {
-    const auto all = list_backups(folder);
+std::vector<BackupInfo> rotate_backups(const fs::path& folder, const Rotation& keep, std::string_view stem) {
+    const auto all = list_backups(folder, stem);
     std::set<fs::path> kept;
     // Newest first: the first backup seen of a bucket is the newest of it.
     auto keep_by = [&](int count, auto bucket_of, bool pre_migration) {
@@ -412,6 +443,27 @@ std::vector<BackupInfo> rotate_backups(const fs::path& folder, const Rotation& k
     return removed;
 }
 
+int remove_stale_scratch(const fs::path& folder) {
+    int removed = 0;
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (!name.starts_with(".etabli-") || !name.ends_with(".tmp")) continue;
+        // ".etabli-<what>-<pid>-<n>.tmp": the pid is the second number from the end.
+        const std::string core_name = name.substr(0, name.size() - 4);
+        const auto last = core_name.rfind('-');
+        const auto before = last == std::string::npos ? std::string::npos : core_name.rfind('-', last - 1);
+        if (before == std::string::npos) continue;
+        const std::string pid_text = core_name.substr(before + 1, last - before - 1);
+        if (pid_text.empty() || !std::all_of(pid_text.begin(), pid_text.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+        const auto pid = static_cast<pid_t>(std::stol(pid_text));
+        if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno == EPERM) continue;  // still at work
+        std::error_code e2;
+        if (fs::remove(it->path(), e2)) ++removed;
+    }
+    return removed;
+}
+
 // [Disks] ----------------------------------------------------------------------------------
 
 namespace {
@@ -440,9 +492,24 @@ std::optional<fs::path> mount_of_label(const std::string& label) {
     const fs::path by_label = by_label_env && *by_label_env ? fs::path(by_label_env) : fs::path("/dev/disk/by-label");
     const fs::path mounts = mounts_env && *mounts_env ? fs::path(mounts_env) : fs::path("/proc/self/mounts");
     std::error_code ec;
-    // udev escapes a label's unsafe characters as \x20…; the plain name is tried first.
-    const auto device = fs::canonical(by_label / label, ec);
-    if (ec) return std::nullopt;
+    // udev escapes a label's unsafe characters (a space is \x20): the plain name, then that.
+    auto device = fs::canonical(by_label / label, ec);
+    if (ec) {
+        std::string escaped;
+        for (const char ch : label) {
+            const auto u = static_cast<unsigned char>(ch);
+            if (std::isalnum(u) || ch == '-' || ch == '_' || ch == '.' || u >= 0x80) {
+                escaped += ch;
+            } else {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\x%02x", u);
+                escaped += buf;
+            }
+        }
+        ec.clear();
+        device = fs::canonical(by_label / escaped, ec);
+        if (ec) return std::nullopt;
+    }
     std::ifstream in(mounts);
     std::string line;
     while (std::getline(in, line)) {
@@ -488,27 +555,53 @@ std::expected<Restored, Problem> restore_backup(const fs::path& db, const fs::pa
 
         Restored out;
         out.schema = *schema;
-        const auto perms = fs::exists(db, ec) ? fs::status(db, ec).permissions() : fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read;
         const fs::path wal(db.string() + "-wal"), shm(db.string() + "-shm");
-        if (fs::exists(db, ec)) {
-            // Its last commits into the file itself first, so that the file aside is whole.
+        struct stat old {};
+        const bool had_db = ::stat(db.c_str(), &old) == 0;
+        if (had_db) {
+            // The new file takes the old one's mode and, when allowed, its owner: the service's
+            // user must still write it after a restore run by an admin.
+            ::chmod(incoming.path.c_str(), old.st_mode & 07777);
+            (void)!::chown(incoming.path.c_str(), old.st_uid, old.st_gid);
+            // Its last commits into the file itself first, so that the copy aside is whole.
             if (auto c = Connection::open_raw(db.string(), SQLITE_OPEN_READWRITE)) {
                 (void)c->exec("PRAGMA busy_timeout = 2000; PRAGMA wal_checkpoint(TRUNCATE);");
             }
             fs::path aside = dir / (db.filename().string() + ".before-restore-" + stamp(now));
             for (int n = 2; fs::exists(aside, ec); ++n) aside = dir / (db.filename().string() + ".before-restore-" + stamp(now) + "-" + std::to_string(n));
-            fs::rename(db, aside, ec);
-            if (ec) return std::unexpected(core::storage_problem("Cannot move {0} aside ({1})", {db.string(), ec.message()}));
-            // A WAL that could not be checkpointed goes with its file: never onto the backup.
-            if (fs::exists(wal, ec) && fs::file_size(wal, ec) > 0) fs::rename(wal, fs::path(aside.string() + "-wal"), ec);
+            // A second name first: the database never stops being at its path (the swap below
+            // replaces it in one rename), and a failure here changes nothing.
+            if (::link(db.c_str(), aside.c_str()) != 0) {
+                fs::copy_file(db, aside, ec);
+                if (ec) return std::unexpected(core::storage_problem("Cannot move {0} aside ({1})", {db.string(), ec.message()}));
+                if (auto r = sync_file(aside); !r) return std::unexpected(r.error());
+            }
+            // A WAL that could not be checkpointed goes with the copy aside, never onto the backup.
+            if (fs::exists(wal, ec) && fs::file_size(wal, ec) > 0) {
+                fs::copy_file(wal, fs::path(aside.string() + "-wal"), ec);
+                if (ec) {
+                    fs::remove(aside, ec);
+                    return std::unexpected(core::storage_problem("Cannot move {0} aside ({1})", {wal.string(), ec.message()}));
+                }
+            }
             out.aside = aside;
         }
+        // The old file's side files go first (a WAL left beside the restored file would be
+        // replayed onto it; its commits are in the copy aside), then one rename swaps the file.
         fs::remove(wal, ec);
         fs::remove(shm, ec);
         fs::rename(incoming.path, db, ec);
-        if (ec) return std::unexpected(core::storage_problem("Cannot put the backup in place of {0} ({1})", {db.string(), ec.message()}));
+        if (ec) {
+            std::error_code e2;
+            if (out.aside) {
+                const fs::path aside_wal(out.aside->string() + "-wal");
+                if (fs::exists(aside_wal, e2)) fs::copy_file(aside_wal, wal, e2);  // the old file as it was
+                fs::remove(aside_wal, e2);
+                fs::remove(*out.aside, e2);
+            }
+            return std::unexpected(core::storage_problem("Cannot put the backup in place of {0} ({1})", {db.string(), ec.message()}));
+        }
         incoming.path.clear();
-        fs::permissions(db, perms, ec);
         sync_folder(dir);
         return out;
     } catch (const std::exception& e) {

@@ -29,9 +29,6 @@ constexpr Rule kRules[] = {
      "SELECT t.tag, count(*) FROM loans l JOIN tools t ON t.id = l.tool_id WHERE l.returned_at IS NULL "
      "GROUP BY l.tool_id HAVING count(*) > 1 LIMIT 100",
      "Tool {0} is out on {1} open loans at once"},
-    {"loan_dates",
-     "SELECT id FROM loans WHERE returned_at IS NOT NULL AND returned_at < lent_at LIMIT 100",
-     "Loan {0} was returned before it was lent"},
     {"open_sessions",
      "SELECT m.name, count(*) FROM sessions s JOIN machines m ON m.id = s.machine_id WHERE s.ended_at IS NULL "
      "GROUP BY s.machine_id HAVING count(*) > 1 LIMIT 100",
@@ -43,9 +40,6 @@ constexpr Rule kRules[] = {
      "SELECT s.id, s.booking_id FROM sessions s JOIN bookings b ON b.id = s.booking_id "
      "WHERE b.machine_id <> s.machine_id LIMIT 100",
      "Session {0} runs on another machine than its booking {1}"},
-    {"session_dates",
-     "SELECT id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < started_at LIMIT 100",
-     "Session {0} ended before it started"},
     {"open_presence",
      "SELECT member_id, count(*) FROM presence WHERE checked_out IS NULL GROUP BY member_id HAVING count(*) > 1 LIMIT 100",
      "Member {0} is checked in {1} times at once"},

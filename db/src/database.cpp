@@ -37,7 +37,9 @@ Problem sqlite_problem(int rc, const char* detail) {
     case SQLITE_FULL:
         return core::storage_problem("The disk is full: nothing was saved. Free some space (old photos, exports) and try again.");
     case SQLITE_IOERR:
-        return core::storage_problem("The disk could not write ({0}): nothing was saved. Try again; if it goes on, check the disk.", {d});
+        // An fsync that failed after the commit's frames reached the WAL may still come back
+        // at the next start: "may not", never "was not".
+        return core::storage_problem("The disk failed ({0}): this change may not have been saved. Try again; if it goes on, check the disk.", {d});
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
         return core::storage_problem("The database file is damaged ({0}): nothing was saved. Run etabli check, then restore the last backup.", {d});

@@ -300,11 +300,13 @@ std::expected<void, Problem> SqliteStore::correct_presence(core::PresenceId pres
 std::expected<std::vector<core::VolunteerPresence>, Problem> SqliteStore::volunteer_presences(Timestamp from, Timestamp to) {
     return guarded([&]() -> std::expected<std::vector<core::VolunteerPresence>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
-        // (#17) The volunteers' presences through presence_by_member, and those with a role of the
-        // day: never every presence ever recorded (taps of plain members are most of them).
+        // (#17) Only the volunteers' and hosts' presences (through presence_by_member) and those
+        // given a role: not every presence ever recorded (plain members' taps are most of them).
+        // CROSS JOIN keeps the members outside: without statistics SQLite would rather walk the
+        // whole presence_by_checked_in index (a year of history: 14 ms against 0.1 ms).
         const std::string where =
             "p.checked_in < ?2 AND (p.checked_out IS NULL OR p.checked_out > ?1 OR c.checked_out > ?1) AND "
-            "p.id IN (SELECT v.id FROM members vm JOIN presence v ON v.member_id = vm.id "
+            "p.id IN (SELECT v.id FROM members vm CROSS JOIN presence v ON v.member_id = vm.id "
             "WHERE vm.role IN ('volunteer', 'host') AND v.checked_in < ?2 "
             "UNION SELECT x.presence_id FROM presence_roles x)";
         const std::string from_sql =

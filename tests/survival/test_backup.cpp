@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <set>
+#include <unistd.h>
 
 using namespace etabli;
 using namespace std::chrono;
@@ -265,6 +266,9 @@ TEST_CASE("a USB stick is found by its filesystem label, through the mount table
     CHECK(db::mount_of_label("ETABLI-SAUV") == dir / "media stick");
     CHECK_FALSE(db::mount_of_label("AUTRE"));
     CHECK_FALSE(db::mount_of_label("../dev"));
+    // A label with a space: udev names the link with \x20.
+    fs::create_symlink(dir / "dev" / "sdb1", dir / "by-label" / "SAUV\\x20ATELIER");
+    CHECK(db::mount_of_label("SAUV ATELIER") == dir / "media stick");
     testing::write_file(dir / "mounts", "proc /proc proc rw 0 0\n");  // plugged in, not mounted
     CHECK_FALSE(db::mount_of_label("ETABLI-SAUV"));
     ::unsetenv("ETABLI_DISK_BY_LABEL");
@@ -341,4 +345,44 @@ TEST_CASE("[backup] in etabli.toml: every key, checked, written back as read") {
     auto unknown = core::parse_config("[backup]\nkeep = 3\n");
     REQUIRE_FALSE(unknown);
     CHECK(unknown.error().english() == "Configuration line 2: unknown key \"keep\" in [backup]");
+}
+
+TEST_CASE("two databases sharing a backup folder never count nor rotate each other's backups") {
+    testing::TempDir dir;
+    seed(dir / "etabli.db", 1);
+    seed(dir / "demo.db", 2);
+    for (int d = 1; d <= 9; ++d) {
+        const auto t = at("2026-12-0" + std::to_string(d) + "T02:00:00Z");
+        REQUIRE(db::write_backup(dir / "etabli.db", dir / "b", db::BackupKind::nightly, t));
+        if (d == 1) REQUIRE(db::write_backup(dir / "demo.db", dir / "b", db::BackupKind::nightly, t));
+    }
+    CHECK(db::list_backups(dir / "b", "etabli").size() == 9);
+    REQUIRE(db::list_backups(dir / "b", "demo").size() == 1);
+    CHECK(db::list_backups(dir / "b", "demo")[0].file.filename() == "demo-20261201T020000Z-nightly.db.zst");
+    db::rotate_backups(dir / "b", db::Rotation{2, 1, 1, 1}, "etabli");
+    CHECK(db::list_backups(dir / "b", "etabli").size() == 2);
+    CHECK(db::list_backups(dir / "b", "demo").size() == 1);  // untouched
+    CHECK(db::backup_stem(dir / "demo.db") == "demo");
+}
+
+TEST_CASE("scratch files of a backup killed half-way are removed; a live process's are not") {
+    testing::TempDir dir;
+    touch(dir / ".etabli-copy-999999-0.tmp");  // no such process
+    touch(dir / (".etabli-copy-" + std::to_string(::getpid()) + "-3.tmp"));
+    touch(dir / ".etabli-notes.txt");
+    CHECK(db::remove_stale_scratch(dir.path()) == 1);
+    CHECK_FALSE(fs::exists(dir / ".etabli-copy-999999-0.tmp"));
+    CHECK(fs::exists(dir / (".etabli-copy-" + std::to_string(::getpid()) + "-3.tmp")));
+    CHECK(fs::exists(dir / ".etabli-notes.txt"));
+}
+
+TEST_CASE("a backup stopped half-way leaves nothing behind") {
+    testing::TempDir dir;
+    seed(dir / "etabli.db", 200);
+    std::atomic<bool> stop{true};
+    auto b = db::write_backup(dir / "etabli.db", dir / "b", db::BackupKind::nightly, at("2026-12-05T02:00:00Z"), &stop);
+    REQUIRE_FALSE(b);
+    CHECK(b.error().english() == "The backup was stopped");
+    CHECK(db::list_backups(dir / "b").empty());
+    for (const auto& e : fs::directory_iterator(dir / "b")) CHECK_FALSE(e.path().filename().string().starts_with(".etabli-"));
 }

@@ -8,6 +8,7 @@
 // The suite runs 50 cycles; `scripts/kill9 1000` runs a thousand (ETABLI_KILL9_CYCLES).
 // Test-only.
 #include "serve_support.hpp"
+#include "tz_calendar.hpp"
 
 #include <etabli/db/check.hpp>
 
@@ -38,7 +39,7 @@ struct Ledger {
     std::map<std::int64_t, std::string> bookings;            // id -> state
     std::map<std::string, std::optional<std::int64_t>> loans;  // tool tag -> open loan's member
     std::set<std::int64_t> repairs;
-    std::map<std::int64_t, bool> present;                    // member -> in
+    std::map<std::int64_t, std::pair<bool, std::string>> present;  // member -> in, and the Paris day it was said
     std::set<std::string> uncertain;                         // "booking:7", "tool:T0001", "member:12"
     std::int64_t acknowledged = 0, lost_replies = 0;
     void uncertain_of(const std::string& key) {
@@ -47,6 +48,13 @@ struct Ledger {
         ++lost_replies;
     }
 };
+
+// Today in Paris, the tests' zone ("YYYY-MM-DD"): a change says a midnight passed.
+std::string paris_today() {
+    static const auto paris = cli::TzCalendar::make("Europe/Paris");
+    const auto day = (*paris)->local_day(floor<seconds>(system_clock::now()));
+    return core::format_timestamp(core::Timestamp{sys_days{day}.time_since_epoch()}).substr(0, 10);
+}
 
 // One client's storm, until the station dies under it.
 void storm(const fs::path& socket, int who, int cycle, Ledger& ledger, std::atomic<bool>& stop) {
@@ -98,7 +106,7 @@ void storm(const fs::path& socket, int who, int cycle, Ledger& ledger, std::atom
         if (!tap) return;
         if (tap->value("outcome", std::string()) == "check_in") {
             std::lock_guard lk(ledger.m);
-            ledger.present[id] = true;
+            ledger.present[id] = {true, paris_today()};
             ++ledger.acknowledged;
         }
         // A booking on the client's own machine, in a ring of 30-minute slots 2 to 40 days ahead
@@ -156,7 +164,7 @@ void storm(const fs::path& socket, int who, int cycle, Ledger& ledger, std::atom
         if (!out) return;
         if (out->value("outcome", std::string()) == "check_out") {
             std::lock_guard lk(ledger.m);
-            ledger.present[id] = false;
+            ledger.present[id] = {false, paris_today()};
             ++ledger.acknowledged;
         }
         // A machine session now and then: the host at the 3D printer's reader (starts or ends).
@@ -216,8 +224,10 @@ std::int64_t verify(const fs::path& db, Ledger& l) {
         CHECK(d.text("SELECT count(*) FROM repairs WHERE id = " + std::to_string(id)) == "1");
         ++checked;
     }
-    for (const auto& [member, in] : l.present) {
+    for (const auto& [member, said] : l.present) {
+        const auto& [in, day] = said;
         if (l.uncertain.contains("member:" + std::to_string(member))) continue;
+        if (day != paris_today()) continue;  // a midnight passed: the station closed what was open
         CHECK(d.text("SELECT count(*) FROM presence WHERE checked_out IS NULL AND member_id = " + std::to_string(member)) == (in ? "1" : "0"));
         ++checked;
     }

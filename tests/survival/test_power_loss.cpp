@@ -260,7 +260,7 @@ TEST_CASE("disk faults: write errors, fsync errors and a full disk fail the comm
             CHECK(failed.error().kind == core::Problem::Kind::storage);
             const std::string fr = tr.render(core::Lang::fr, failed.error());
             CAPTURE(fr);
-            CHECK((fr.starts_with("Le disque est plein") || fr.starts_with("Le disque n'a pas pu écrire")));
+            CHECK((fr.starts_with("Le disque est plein") || fr.starts_with("Le disque a rencontré une erreur")));
             CHECK(vfs.faults_injected() >= 1);
             // Nothing half-written: neither in memory nor on disk.
             CHECK(r.station->snapshot()->directory->members.size() == members_before);

@@ -165,15 +165,29 @@ std::optional<int> forward_to_station(Context& ctx, int argc, const char* const*
     cli_out().flush();
     const int exit_code = reply->value("exit", static_cast<int>(kStorage));
     if (ctx.role == "restore" && exit_code == kDone) {
-        // (#17) The service starts again on the restored file: say so once it answers.
-        std::this_thread::sleep_for(milliseconds(300));
-        for (int attempt = 0; attempt < 300; ++attempt) {
+        // (#17) The service starts again (the same process, exec'ed) and says in its hello how
+        // the swap went: wait for that hello, as long as a large database takes to copy.
+        std::string file;
+        for (int i = 1; i < argc; ++i)
+            if (std::string_view(argv[i]) == "restore" && i + 1 < argc) file = fs::absolute(argv[i + 1], ec).string();
+        const auto until = steady_clock::now() + minutes(10);
+        while (steady_clock::now() < until) {
+            std::this_thread::sleep_for(milliseconds(200));
             ApiClient again;
-            if (auto h = again.connect(*socket, "etabli-cli"); h && h->value("ok", false)) {
-                cli_out() << ctx.t("The station runs again, on the restored data.") << '\n';
-                return kDone;
+            auto h = again.connect(*socket, "etabli-cli");
+            if (!h || !h->value("ok", false) || !h->contains("restore")) continue;
+            const auto& r = (*h)["restore"];
+            if (!r.is_object() || r.value("file", std::string()) != file) continue;
+            if (!r.value("ok", false)) {
+                const core::Problem p{r.value("msgid", std::string("{0}")), r.value("args", std::vector<std::string>{}),
+                                      core::Problem::Kind::storage};
+                cli_out() << ctx.t("The station runs again, on the data it had: the restore failed.") << '\n';
+                return ctx.fail(kStorage, p);
             }
-            std::this_thread::sleep_for(milliseconds(100));
+            cli_out() << ctx.t("The station runs again, on the restored data.") << '\n';
+            if (r.contains("aside"))
+                cli_out() << core::fill_placeholders(ctx.t("The previous database is kept as {0}."), {r.value("aside", std::string())}) << '\n';
+            return kDone;
         }
         return ctx.fail(kStorage, core::storage_problem("The station did not start again after the restore: see its log (journalctl -u etabli)"));
     }

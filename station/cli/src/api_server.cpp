@@ -527,10 +527,11 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
                 return false;
             }
             hello = true;
-            return send_all(c->fd, json{{"id", id}, {"ok", true}, {"version", ours}, {"server", m_opts.server},
-                                         {"pid", ::getpid()}, {"db", m_served.db_path.string()},
-                                         {"rights", writer ? "write" : "read"}}
-                                            .dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+            json reply{{"id", id}, {"ok", true}, {"version", ours}, {"server", m_opts.server}, {"pid", ::getpid()},
+                       {"db", m_served.db_path.string()}, {"rights", writer ? "write" : "read"}};
+            // (#17) A station started again by a restore says how it went, to the client waiting.
+            if (!m_served.restore_result.empty()) reply["restore"] = json::parse(m_served.restore_result, nullptr, false);
+            return send_all(c->fd, reply.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
         if (!hello)
             return send_all(c->fd, error(id, "hello_first", core::problem("Say hello first: {\"id\":1,\"op\":\"hello\",\"version\":\"{0}.{1}\"}",

@@ -58,21 +58,22 @@ core::Timestamp now_s() { return floor<seconds>(system_clock::now()); }
 }  // namespace
 
 std::expected<BackupRun, core::Problem> run_backup(const Context& ctx, const BackupSettings& s, db::BackupKind kind,
-                                                   core::Timestamp now) {
-    auto main = db::write_backup(ctx.db_path, s.folder, kind, now);
+                                                   core::Timestamp now, const std::atomic<bool>* cancel) {
+    const auto stem = db::backup_stem(ctx.db_path);
+    auto main = db::write_backup(ctx.db_path, s.folder, kind, now, cancel);
     if (!main) return std::unexpected(main.error());
     BackupRun out;
     out.main = *main;
-    db::rotate_backups(s.folder, s.keep);
+    db::rotate_backups(s.folder, s.keep, stem);
     // The second disk and the stick: a fresh verified copy each, with their own rotation. A
     // missing disk is said, never an error: it is unplugged most of the time.
     auto copy_to = [&](const fs::path& folder, const std::string& where) {
-        auto b = db::write_backup(ctx.db_path, folder, kind, now);
+        auto b = db::write_backup(ctx.db_path, folder, kind, now, cancel);
         if (!b) {
             out.copies.push_back(core::fill_placeholders(ctx.t("Copy on {0}: failed ({1})"), {where, ctx.render(b.error())}));
             return;
         }
-        db::rotate_backups(folder, s.keep);
+        db::rotate_backups(folder, s.keep, stem);
         out.copies.push_back(core::fill_placeholders(ctx.t("Copy on {0}: {1}"), {where, b->file.string()}));
     };
     std::error_code ec;
@@ -151,7 +152,7 @@ int BackupCommands::list(Context& ctx) {
     json out = json::array();
     int bad = 0;
     for (const auto& folder : folders) {
-        const auto list = db::list_backups(folder);
+        const auto list = db::list_backups(folder, db::backup_stem(ctx.db_path));
         if (!ctx.json) {
             cli_out() << core::fill_placeholders(ctx.t("Backups in {0}: {1}"), {folder.string(), std::to_string(list.size())}) << '\n';
         }
@@ -233,6 +234,7 @@ BackupScheduler::BackupScheduler(Context& ctx, BackupSettings settings) : m_ctx(
 }
 
 BackupScheduler::~BackupScheduler() {
+    m_cancel = true;  // a backup under way stops within a step (systemd's stop timeout is 20 s)
     {
         std::lock_guard lk(m_mutex);
         m_stop = true;
@@ -250,6 +252,9 @@ void BackupScheduler::nudge() {
 }
 
 void BackupScheduler::run() {
+    // What a backup killed half-way (a power cut) left behind.
+    if (const int n = db::remove_stale_scratch(m_settings.folder); n > 0)
+        log_line(LogLevel::info, "removed " + std::to_string(n) + " scratch files of an interrupted backup");
     std::unique_lock lk(m_mutex);
     while (!m_stop) {
         m_nudged = false;
@@ -266,7 +271,8 @@ void BackupScheduler::once() {
     app::Station* station = m_ctx.station;
     if (!station) return;
     const core::Timestamp now = m_ctx.clock.now();
-    auto list = db::list_backups(m_settings.folder);
+    const auto stem = db::backup_stem(m_ctx.db_path);
+    auto list = db::list_backups(m_settings.folder, stem);
     // The nightly backup is due once the configured hour has passed since the newest backup.
     const auto today = m_ctx.calendar->local_day(now);
     auto due_at = m_ctx.calendar->day_start(today) + hours(m_settings.hour);
@@ -274,7 +280,7 @@ void BackupScheduler::once() {
     // After a failure, the next try waits ten minutes: a full disk is not hammered.
     const bool waiting = m_failure && steady_clock::now() - m_failed_at < minutes(10);
     if ((list.empty() || list.front().taken < due_at) && !waiting) {
-        auto r = run_backup(m_ctx, m_settings, db::BackupKind::nightly, now);
+        auto r = run_backup(m_ctx, m_settings, db::BackupKind::nightly, now, &m_cancel);
         if (r) {
             m_failure.reset();
             log_line(LogLevel::info, "backup written and verified: " + r->main.file.string());
@@ -284,7 +290,7 @@ void BackupScheduler::once() {
             m_failed_at = steady_clock::now();
             log_line(LogLevel::error, "backup failed: " + r.error().english());
         }
-        list = db::list_backups(m_settings.folder);
+        list = db::list_backups(m_settings.folder, stem);
     }
     app::BackupReport report;
     if (!list.empty()) report.last_ok = list.front().taken;

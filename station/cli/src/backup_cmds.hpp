@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -35,7 +36,7 @@ struct BackupRun {
     std::vector<std::string> copies;  // translated lines
 };
 std::expected<BackupRun, core::Problem> run_backup(const Context& ctx, const BackupSettings& s, db::BackupKind kind,
-                                                   core::Timestamp now);
+                                                   core::Timestamp now, const std::atomic<bool>* cancel = nullptr);
 
 class BackupCommands {
 public:
@@ -76,6 +77,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_cv;
     bool m_stop = false, m_nudged = false;
+    std::atomic<bool> m_cancel{false};
     std::thread m_thread;
 };
 

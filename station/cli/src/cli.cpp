@@ -13,6 +13,8 @@
 #include "devices_cmds.hpp"
 #include "controller_cmds.hpp"
 #include "backup_cmds.hpp"
+
+#include <etabli/db/backup.hpp>
 #include "kiosk_client.hpp"
 #include "kiosk_controllers.hpp"
 #include "kiosk_reader_enrol.hpp"
@@ -124,6 +126,17 @@ std::optional<int> Context::open_station() {
     // (#17) the backup before a migration goes where [backup] says.
     auto backups = backup_settings(*this);
     if (!backups) return fail(kBadInput, backups.error());
+    // (#17) A database file gone while its backups are there was deleted by mistake: a station
+    // never starts afresh over it (its empty nightly backups would push the good ones out of
+    // the rotation). `etabli init` is how one starts an empty database on purpose.
+    if (std::error_code ec; role != "init" && db_path != ":memory:" && !std::filesystem::exists(db_path, ec)) {
+        const auto kept = db::list_backups(backups->folder, db::backup_stem(db_path));
+        if (!kept.empty())
+            return fail(kStorage, core::storage_problem(
+                                      "The database {0} is missing, but it has backups: put the newest back with etabli restore {1} "
+                                      "(or run etabli init to start an empty database)",
+                                      {db_path.string(), kept.front().file.string()}));
+    }
     auto s = db::SqliteStore::open(db_path, backups->folder);
     if (!s) return fail(kStorage, s.error());
     store = std::move(*s);

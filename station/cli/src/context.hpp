@@ -30,6 +30,7 @@ struct Served {
     // swaps the files and starts again; returns at once (the swap happens after the reply).
     std::function<std::expected<void, core::Problem>(const std::filesystem::path&)> restore;
     std::function<void()> backups_changed;  // a manual backup: the host's panel learns it now
+    std::string restore_result;  // JSON: how the restore that started this station went (hello)
 };
 
 struct Context {

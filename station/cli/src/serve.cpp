@@ -12,6 +12,8 @@
 
 #include <etabli/db/backup.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <etabli/db/database.hpp>
 
 #include <systemd/sd-daemon.h>
@@ -126,13 +128,22 @@ std::vector<std::string> own_command_line() {
 // and starts this program again with the same command line: the new station loads the
 // restored data. Returns only when the exec failed.
 void restore_and_restart(const fs::path& db, const fs::path& backup) {
+    // systemd: the swap (a copy, a check) and the next start may take longer than the watchdog.
+    notify_systemd("WATCHDOG=1\nWATCHDOG_USEC=600000000\nEXTEND_TIMEOUT_USEC=600000000");
     auto r = db::restore_backup(db, backup, floor<seconds>(system_clock::now()));
+    nlohmann::json result{{"file", backup.string()}, {"ok", r.has_value()}};
     if (r) {
+        if (r->aside) result["aside"] = r->aside->string();
         log_line(LogLevel::info, "restored " + backup.string() + " as " + db.string() +
                                      (r->aside ? "; the previous database is kept as " + r->aside->string() : std::string()));
     } else {
-        log_line(LogLevel::error, "restore of " + backup.string() + " failed, the database is unchanged: " + r.error().english());
+        result["error"] = r.error().english();
+        result["msgid"] = r.error().msgid;
+        result["args"] = r.error().args;
+        log_line(LogLevel::error, "restore of " + backup.string() + " failed, the database is as it was: " + r.error().english());
     }
+    // The new process says it in its hello, to the client that waits for it.
+    ::setenv("ETABLI_RESTORE_RESULT", result.dump().c_str(), 1);
     const auto args = own_command_line();
     if (args.empty()) return;
     std::vector<char*> argv;
@@ -193,6 +204,7 @@ int cmd_serve(Context& ctx, const ServeArgs& args) {
     if (args.demo && ctx.station->snapshot()->directory->members.empty()) {
         if (int code = seed_demo(ctx); code != kDone) return code;
     }
+    if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0) return ctx.fail(kStorage, core::storage_problem("Cannot open a pipe"));
     // (#17) Nightly backups, the host panel's report; a restore asked through the API.
     auto backup_cfg = backup_settings(ctx);
     if (!backup_cfg) return ctx.fail(kBadInput, backup_cfg.error());
@@ -209,9 +221,17 @@ int cmd_serve(Context& ctx, const ServeArgs& args) {
             g_restore_file = file;
         }
         const char c = 'r';
-        if (::write(g_signal_pipe[1], &c, 1) != 1) return std::unexpected(core::storage_problem("Cannot open a pipe"));
+        if (::write(g_signal_pipe[1], &c, 1) != 1) {
+            std::lock_guard lk(g_restore_mutex);
+            g_restore_file.clear();
+            return std::unexpected(core::storage_problem("Cannot open a pipe"));
+        }
         return {};
     };
+    if (const char* done = std::getenv("ETABLI_RESTORE_RESULT"); done && *done) {
+        hooks.restore_result = done;
+        ::unsetenv("ETABLI_RESTORE_RESULT");
+    }
     auto api = start_api(ctx, socket, "etabli serve", hooks);
     if (!api) return api.error();
     auto events = std::make_shared<EventLog>();
@@ -220,10 +240,6 @@ int cmd_serve(Context& ctx, const ServeArgs& args) {
         if (auto s = station->snapshot()) (*events)(*s);
     });
 
-    if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0) {
-        (*api)->stop();
-        return ctx.fail(kStorage, core::storage_problem("Cannot open a pipe"));
-    }
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     ::sigemptyset(&sa.sa_mask);

@@ -5,13 +5,14 @@
 // and the restore that swaps a backup in, keeping the current file aside.
 // Layer: db. Any thread: every function opens its own connections.
 //
-// A backup's name says when and why it was taken: etabli-20261205T020000Z-nightly.db.zst
-// (UTC). A file with such a name passed its verification when it was written: a backup that
-// fails is deleted and never gets the name.
+// A backup's name says whose, when (UTC) and why it was taken:
+// etabli-20261205T020000Z-nightly.db.zst for etabli.db. A file with such a name passed its
+// verification when it was written: a backup that fails is deleted and never gets the name.
 #pragma once
 
 #include <etabli/core/problem.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <expected>
@@ -49,18 +50,28 @@ std::filesystem::path default_backup_folder(const std::filesystem::path& db);
 // Copies the database at `db` (its last commit, WAL included) into `folder` (created when
 // missing) as a verified compressed backup. Refused with a storage Problem, leaving nothing
 // behind: a database that cannot be read, a folder that cannot be written, too little space.
+// `cancel`: set from another thread, the copy stops within a step and leaves nothing behind.
 std::expected<BackupInfo, Problem> write_backup(const std::filesystem::path& db, const std::filesystem::path& folder,
-                                                BackupKind kind, BackupTime now);
+                                                BackupKind kind, BackupTime now, const std::atomic<bool>* cancel = nullptr);
 
 // Decompresses (when zstd) `backup` to `out`, opens it and runs integrity_check: the schema
 // version, or why it is not a usable Établi database.
 std::expected<int, Problem> verify_backup(const std::filesystem::path& backup);
 
-// The backups in `folder`, newest first (an absent folder has none).
-std::vector<BackupInfo> list_backups(const std::filesystem::path& folder);
+// What a database's backups are named after: its file name without ".db" ("etabli").
+std::string backup_stem(const std::filesystem::path& db);
 
-// Deletes the backups of `folder` that `keep` does not keep, as of now; returns them.
-std::vector<BackupInfo> rotate_backups(const std::filesystem::path& folder, const Rotation& keep);
+// The backups of the database named `stem` in `folder`, newest first (an absent folder has
+// none; another database's backups in the same folder are not listed).
+std::vector<BackupInfo> list_backups(const std::filesystem::path& folder, std::string_view stem = "etabli");
+
+// Deletes the backups of `stem` in `folder` that `keep` does not keep; returns them.
+std::vector<BackupInfo> rotate_backups(const std::filesystem::path& folder, const Rotation& keep,
+                                       std::string_view stem = "etabli");
+
+// Removes the scratch files (".etabli-*.tmp") that a backup, check or restore of a process
+// that no longer runs left in `folder` (a power cut, a kill); returns how many.
+int remove_stale_scratch(const std::filesystem::path& folder);
 
 // The mount point of the filesystem labelled `label` (/dev/disk/by-label, then the mount
 // table), if it is plugged in and mounted. $ETABLI_DISK_BY_LABEL and $ETABLI_MOUNTS replace the
