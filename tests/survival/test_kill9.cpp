@@ -8,6 +8,7 @@
 // The suite runs 50 cycles; `scripts/kill9 1000` runs a thousand (ETABLI_KILL9_CYCLES).
 // Test-only.
 #include "serve_support.hpp"
+#include "sql_probe.hpp"
 #include "tz_calendar.hpp"
 
 #include <etabli/db/check.hpp>
@@ -174,20 +175,7 @@ void storm(const fs::path& socket, int who, int cycle, Ledger& ledger, std::atom
     }
 }
 
-struct Db {
-    sqlite3* c = nullptr;
-    explicit Db(const fs::path& p) { REQUIRE(sqlite3_open_v2(p.c_str(), &c, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK); }
-    ~Db() { sqlite3_close(c); }
-    std::string text(const std::string& sql) const {
-        sqlite3_stmt* st = nullptr;
-        REQUIRE(sqlite3_prepare_v2(c, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
-        std::string out = "<none>";
-        if (sqlite3_step(st) == SQLITE_ROW)
-            out = sqlite3_column_text(st, 0) ? reinterpret_cast<const char*>(sqlite3_column_text(st, 0)) : "<null>";
-        sqlite3_finalize(st);
-        return out;
-    }
-};
+using Db = SqlProbe;
 
 std::string q(const std::string& s) {
     std::string out = "'";

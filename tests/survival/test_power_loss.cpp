@@ -4,6 +4,7 @@
 // disk make the command in flight fail with a clear message, nothing half-written, reads go
 // on, and the station recovers by itself once the fault clears. Test-only.
 #include "fault_vfs.hpp"
+#include "sql_probe.hpp"
 #include "station_fixture.hpp"
 
 #include <etabli/core/i18n.hpp>
@@ -112,9 +113,9 @@ void workload(Station& s, const Workshop& w, testing::FakeClock& clock, Acks& ac
         auto r = s.call(LogRepair{repair_by(w.volunteer, i), w.volunteer});
         if (ok(r)) acks.repairs.push_back(std::get<core::Repair>(*r).id);
         if (i % 3 == 2 && !acks.bookings.empty()) {
-            const auto first = acks.bookings.begin()->first;
-            if (acks.bookings.begin()->second == "booked" && ok(s.call(CancelBooking{first, w.host, std::string("fermeture")})))
-                acks.bookings[first] = "cancelled";
+            const auto oldest = acks.bookings.begin()->first;
+            if (acks.bookings.begin()->second == "booked" && ok(s.call(CancelBooking{oldest, w.host, std::string("fermeture")})))
+                acks.bookings[oldest] = "cancelled";
         }
         if (i % 4 == 3 && ok(s.call(BadgeSeen{badge, "kiosk"}))) acks.present[id] = false;
     }
@@ -122,16 +123,8 @@ void workload(Station& s, const Workshop& w, testing::FakeClock& clock, Acks& ac
 
 // Every acknowledged write, looked for in the file itself; the count of those checked.
 int verify(const fs::path& db, const Acks& acks) {
-    sqlite3* c = nullptr;
-    REQUIRE(sqlite3_open_v2(db.c_str(), &c, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-    auto text = [&](const std::string& sql) {
-        sqlite3_stmt* st = nullptr;
-        REQUIRE(sqlite3_prepare_v2(c, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
-        std::string out = "<none>";
-        if (sqlite3_step(st) == SQLITE_ROW) out = sqlite3_column_text(st, 0) ? reinterpret_cast<const char*>(sqlite3_column_text(st, 0)) : "<null>";
-        sqlite3_finalize(st);
-        return out;
-    };
+    const testing::SqlProbe probe(db);
+    auto text = [&](const std::string& sql) { return probe.text(sql); };
     int checked = 0;
     for (const auto& [id, name] : acks.members) {
         CHECK(text("SELECT display_name FROM members WHERE id = " + std::to_string(id)) == name);
@@ -154,7 +147,6 @@ int verify(const fs::path& db, const Acks& acks) {
         CHECK(text("SELECT count(*) FROM presence WHERE checked_out IS NULL AND member_id = " + std::to_string(member)) == (in ? "1" : "0"));
         ++checked;
     }
-    sqlite3_close(c);
     return checked;
 }
 
