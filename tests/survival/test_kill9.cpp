@@ -278,8 +278,22 @@ TEST_CASE("kill -9 under a write storm, cycle after cycle: every acknowledged wr
         }
         std::atomic<bool> stop{false};
         std::vector<std::thread> clients;
+        std::int64_t before = 0;
+        {
+            std::lock_guard lk(ledger.m);
+            before = ledger.acknowledged;
+        }
         for (int who = 0; who < 3; ++who) clients.emplace_back([&, who] { storm(socket, who, cycle, ledger, stop); });
-        std::this_thread::sleep_for(milliseconds(std::uniform_int_distribution<int>(30, 400)(rng)));
+        // The storm under way first (a slow or busy machine, a sanitised build, acknowledges
+        // fewer writes in a fixed time), then the kill at a random moment within it.
+        for (const auto until = steady_clock::now() + seconds(30); steady_clock::now() < until;) {
+            {
+                std::lock_guard lk(ledger.m);
+                if (ledger.acknowledged >= before + 6) break;
+            }
+            std::this_thread::sleep_for(milliseconds(2));
+        }
+        std::this_thread::sleep_for(milliseconds(std::uniform_int_distribution<int>(0, 300)(rng)));
         kill(p.pid, SIGKILL);
         int status = 0;
         waitpid(p.pid, &status, 0);
@@ -310,6 +324,6 @@ TEST_CASE("kill -9 under a write storm, cycle after cycle: every acknowledged wr
     MESSAGE("restart (start to first answer) on the demo workshop: p50 " << p50 << " ms, p95 " << p95 << " ms, worst " << worst
                                                                           << " ms; target < 1000 ms: " << std::string(p95 < 1000 ? "met" : "MISSED")
                                                                           << " (the test fails only past 5000 ms)");
-    CHECK(ledger.acknowledged > cycles * 5);
+    CHECK(ledger.acknowledged >= cycles * 6);
     CHECK(p95 < 5000);
 }
