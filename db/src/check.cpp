@@ -2,6 +2,7 @@
 // rows are the violations. See check.hpp. Layer: db.
 #include <etabli/db/check.hpp>
 
+#include <etabli/db/audit.hpp>
 #include <etabli/db/database.hpp>
 
 #include <sqlite3.h>
@@ -103,6 +104,12 @@ std::expected<std::vector<Violation>, core::Problem> check_database(const std::f
             for (int i = 0; i < columns; ++i) args.push_back(st->column_text(i));
             out.push_back({rule.name, core::problem(rule.msgid, std::move(args))});
         }
+    }
+    // (#18) The audit trail's chain, when the file has one.
+    if (auto has = c->query_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit'"); has && *has > 0) {
+        auto v = verify_audit(db);
+        if (!v) return std::unexpected(v.error());
+        if (v->why) out.push_back({"audit_chain", *v->why});
     }
     return out;
 }

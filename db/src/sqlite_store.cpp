@@ -14,6 +14,8 @@
 
 #include <etabli/db/sqlite_store.hpp>
 
+#include <etabli/db/audit.hpp>
+
 #include <etabli/db/migrations.hpp>
 
 #include "store_support.hpp"
@@ -259,6 +261,14 @@ std::expected<core::Member, Problem> SqliteStore::add_member(const core::MemberD
         ETABLI_TRY(m, insert_member(d, actor, at));
         ETABLI_CHECK(tx->commit());
         return *m;
+    });
+}
+
+std::expected<void, Problem> SqliteStore::append_audit(const app::AuditEntry& e) {
+    return guarded([&]() -> std::expected<void, Problem> {
+        ETABLI_TRY(tx, Transaction::begin(m_conn));  // a savepoint inside atomically()
+        ETABLI_CHECK(db::append_audit(m_conn, e));
+        return tx->commit();
     });
 }
 

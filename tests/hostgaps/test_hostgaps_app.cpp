@@ -87,7 +87,7 @@ TEST_CASE("hostgaps: a forgotten check-out shows who, when and until when; corre
     CHECK(english(overlap) == "Camille Martin badged in again on 2026-11-29 at 11:05: the check-out must come before that");
     auto not_host = f.station->call(CorrectPresence{pc.presence, utc("2026-11-28T16:30:00Z"), hugo.id});
     REQUIRE_FALSE(not_host);
-    CHECK(not_host.error().msgid == "Only a host can correct a check-out");
+    CHECK(not_host.error().msgid == "Refused: only a host or an admin can do this; {0} is not one (missing right: host)");
     CHECK(f.station->snapshot()->presence_corrections.size() == 2);
 
     // The real time: the presence leaves the list, the hours follow.
@@ -142,7 +142,7 @@ TEST_CASE("hostgaps: the station starts, answers, ignores late answers and cance
     auto camille = f.add("Camille Martin", core::Role::host);
     auto lea = f.add("Léa Dubois", core::Role::member);
 
-    CHECK(f.station->call(StartReaderEnrolment{"kiosk", lea.id}).error().msgid == "Only a host can enrol a badge reader");
+    CHECK(f.station->call(StartReaderEnrolment{"kiosk", lea.id}).error().msgid == "Refused: only a host or an admin can do this; {0} is not one (missing right: host)");
     CHECK(f.station->call(StartReaderEnrolment{"door", camille.id}).error().msgid ==
           "Unknown role \"{0}\": use kiosk, machine:NAME or scanner");
     CHECK(port.starts.empty());

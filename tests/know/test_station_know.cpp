@@ -76,7 +76,7 @@ TEST_CASE("sign-up fills the places, then the waiting list; a cancellation promo
     t.trainer = trainer;
     t.start = utc("2026-12-06T13:00:00Z");
     t.end = t.start + hours{1};
-    CHECK(f.station->call(AddTraining{t, a}).error().msgid == "Only a host can schedule a training");
+    CHECK(f.station->call(AddTraining{t, a}).error().msgid == "Refused: only a host or an admin can do this; {0} is not one (missing right: host)");
     CHECK(f.station->call(AddTraining{t, host}));
 
     for (auto m : {a, b, c, d}) REQUIRE(f.station->call(TrainingSignup{id, m, m}));
@@ -315,7 +315,7 @@ TEST_CASE("cards: members suggest, volunteers publish; \"this helped me\" once p
         CHECK(snap->know->cards_for_skill(wheel)[0]->machine_names == std::vector<std::string>{"Laser"});
         CHECK(snap->know->cards[0].card.steps[1].photo == "photos/deux.jpg");
     }
-    CHECK(f.station->call(ReviewCard{s_id, true, tom}).error().msgid == "Only a volunteer or a host can publish or reject a card");
+    CHECK(f.station->call(ReviewCard{s_id, true, tom}).error().msgid == "Refused: only volunteers, trainers and hosts can do this; {0} is not one (missing right: volunteer)");
     REQUIRE(f.station->call(ReviewCard{s_id, true, hugo}));
     CHECK(f.station->call(ReviewCard{s_id, true, hugo}).error().msgid == "This card is not waiting for review");
 

@@ -188,7 +188,8 @@ TEST_CASE("kiosk --connect in process: commands and their replies by id, none lo
     // Two commands between two frames: both replies are shown, one frame after the other.
     core::MemberDraft d;
     d.display_name = "Zoé";
-    remote.post_async(app::AddMember{d, std::nullopt, std::nullopt}, 41);
+    const auto camille = s.station->snapshot()->directory->members.rbegin()->first;  // the host, badged in
+    remote.post_async(app::AddMember{d, camille, std::nullopt}, 41);
     remote.post_async(app::Tick{}, 42);  // not the kiosk's to send: refused, by id
     std::set<std::uint64_t> seen;
     std::optional<app::Reply> zoe, tick;
@@ -236,17 +237,18 @@ TEST_CASE("kiosk --connect in process: commands and their replies by id, none lo
 TEST_CASE("the embedded kiosk: two replies that come between two frames are both shown, in turn, none lost") {
     testing::StationOnDisk s(utc("2026-12-01T09:00:00Z"));
     s.reopen();
+    const auto host = s.add_member("Camille", core::Role::host);
     int wakes = 0;
     gui::EmbeddedReplies replies(*s.station, [&] { ++wakes; });
     core::MemberDraft a, b;
     a.display_name = "Zoé";
     b.display_name = "Inès";
-    replies.post(app::AddMember{a, std::nullopt, std::nullopt}, 7);
-    replies.post(app::AddMember{b, std::nullopt, std::nullopt}, 8);
-    replies.post(app::Tick{}, 9);
+    replies.post(app::AddMember{a, host.id, std::nullopt}, 7);
+    replies.post(app::AddMember{b, host.id, std::nullopt}, 8);
+    replies.post(app::Tick{}, 9);  // refused: a kiosk speaks for no device (#18)
     // The station handles all three before the next frame.
     const auto until = steady_clock::now() + seconds(5);
-    while (s.station->snapshot()->directory->members.size() < 2 && steady_clock::now() < until)
+    while (s.station->snapshot()->directory->members.size() < 3 && steady_clock::now() < until)
         std::this_thread::sleep_for(milliseconds(1));
     std::this_thread::sleep_for(milliseconds(20));
     std::vector<std::uint64_t> shown;
@@ -254,12 +256,12 @@ TEST_CASE("the embedded kiosk: two replies that come between two frames are both
         const auto v = replies.snapshot();
         REQUIRE(v);
         if (v->last_reply && (shown.empty() || shown.back() != v->last_reply->request_id)) {
-            CHECK(v->last_reply->ok);
+            CHECK(v->last_reply->ok == (v->last_reply->request_id != 9));
             shown.push_back(v->last_reply->request_id);
         }
     }
     CHECK(shown == std::vector<std::uint64_t>{7, 8, 9});
     CHECK(wakes >= 2);  // a frame asked for each reply still waiting
     // The reply carries the member it made, and the snapshot shows it.
-    CHECK(replies.snapshot()->directory->members.size() == 2);
+    CHECK(replies.snapshot()->directory->members.size() == 3);
 }

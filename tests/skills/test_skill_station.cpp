@@ -339,12 +339,10 @@ TEST_CASE("skills: two-badge sign-off at the kiosk") {
 
 TEST_CASE("skills: sign-off refusals (above own level, lapsed trainer, unknown skill, bad level)") {
     Fixture f;
-    // Léa (level 2) cannot grant 3, nor sign at all.
-    CHECK(f.msg(f.grant(f.zoe, 3, f.lea)) == "{0} cannot grant {1} at level {2}: above their own level ({3})");
-    CHECK(f.msg(f.grant(f.zoe, 1, f.lea)) ==
-          "Only a host or a member who can teach {0} (level 3) can sign it off; {1} is at level {2}");
-    CHECK(f.msg(f.station->call(StartSignOff{f.laser_skill, f.zoe, 3, f.lea, std::nullopt})) ==
-          "{0} cannot grant {1} at level {2}: above their own level ({3})");
+    // Léa (level 2, a trainer of nothing) cannot sign at all (#18: the rights table says so).
+    CHECK(f.msg(f.grant(f.zoe, 3, f.lea)) == "Refused: only a trainer (level 3 on a skill) or a host can do this; {0} is neither (missing right: trainer)");
+    CHECK(f.msg(f.grant(f.zoe, 1, f.lea)) == "Refused: only a trainer (level 3 on a skill) or a host can do this; {0} is neither (missing right: trainer)");
+    CHECK(f.msg(f.station->call(StartSignOff{f.laser_skill, f.zoe, 3, f.lea, std::nullopt})) == "Refused: only a trainer (level 3 on a skill) or a host can do this; {0} is neither (missing right: trainer)");
     CHECK_FALSE(f.station->snapshot()->skills->sign_off);
     CHECK(f.msg(f.station->call(GrantSkill{999, f.zoe, 2, f.camille, std::nullopt, ""})) == "No skill has the number {0}");
     CHECK(f.msg(f.grant(f.zoe, 5, f.camille)) == "{0} is not a skill level: 0 none, 1 learning, 2 autonomous, 3 can teach");
@@ -413,7 +411,7 @@ TEST_CASE("skills: a tool's required skill gates lending; tool authorise is a gr
     CHECK(f.msg(f.station->call(RequireSkill{RequireSkill::Target::machine, f.laser, core::SkillRequirement{wheel, 0}, std::nullopt})) ==
           "A requirement is a level from 1 to 3, not {0}");
     CHECK(f.msg(f.station->call(RequireSkill{RequireSkill::Target::machine, f.laser, core::SkillRequirement{wheel, 2}, f.lea})) ==
-          "Only a host can change the skills");
+          "Refused: only a host or an admin can do this; {0} is not one (missing right: host)");
 }
 
 // THE MIGRATION: a database as the previous release (schema 6) left it, with machine and

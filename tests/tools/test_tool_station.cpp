@@ -230,7 +230,7 @@ TEST_CASE("inventory: tags unique, numbered tags, retire, import all or nothing,
     auto r = f.station->call(AddTool{dup, std::nullopt});
     REQUIRE(r);
     CHECK(std::get<core::Tool>(*r).tag == "T0001");  // the first untagged tool, whatever came before
-    CHECK(f.msg(f.station->call(AddTool{dup, f.lea})).find("Only a host") != std::string::npos);
+    CHECK(f.msg(f.station->call(AddTool{dup, f.lea})).find("(missing right: host)") != std::string::npos);
     auto second = f.station->call(AddTool{dup, f.camille});
     REQUIRE(second);
     CHECK(std::get<core::Tool>(*second).tag == "T0002");

@@ -9,6 +9,7 @@
 //   Housekeeping     deadlines: enrolment expiry, the minute tick, the stale-presence sweep
 //   Publishing       building the immutable snapshot
 #include <etabli/app/station.hpp>
+#include <etabli/app/rights.hpp>
 #include <etabli/app/reply.hpp>
 
 #include <etabli/alloc/timers.hpp>
@@ -76,6 +77,19 @@ struct Station::State {
         const auto* m = directory->find(*actor);
         if (!m || !core::can_host(m->role)) return problem(msgid);
         return std::nullopt;
+    }
+
+    // (#18) Giving or taking away the host or admin role is an admin's: a host runs the day
+    // (members, volunteers) but does not make hosts.
+    std::optional<core::Problem> require_admin_for_role(std::optional<core::MemberId> actor, std::optional<core::Role> before,
+                                                        core::Role after) const {
+        if (!actor) return std::nullopt;
+        const bool powerful = core::can_host(after) || (before && core::can_host(*before));
+        if (!powerful || (before && *before == after)) return std::nullopt;
+        const auto* m = directory->find(*actor);
+        if (m && m->role == core::Role::admin) return std::nullopt;
+        return problem("Refused: only an admin can give or take away the host or admin role; {0} is not one (missing right: admin)",
+                       {m ? m->display_name : std::to_string(*actor)});
     }
 
     // An active badge belongs to one member at a time.
@@ -187,19 +201,26 @@ Result Station::failed(Problem p) { return m_state->failed(std::move(p)); }
 
 Station::~Station() { stop(); }
 
-std::expected<void, Problem> Station::start() {
-    assert(!m_thread.joinable() && "Station::start called twice");
+// Everything the station keeps in memory, read from the store: at start, and again after a
+// transaction that failed once its commands had changed the memory (#18: the audit row).
+std::expected<void, Problem> Station::load_all() {
     auto data = m_store.load();
     if (!data) return std::unexpected(data.error());
     auto dir = std::make_shared<Directory>();
     for (auto& m : data->members) dir->members.emplace(m.id, std::move(m));
     for (auto& b : data->badges) dir->badges.emplace(b.uid, std::move(b));
     m_state->directory = std::move(dir);
+    m_state->open.clear();
     for (auto& p : data->open_presence) m_state->open[p.member_id] = p;
     if (auto r = build_engine(false); !r) return std::unexpected(r.error());
     for (auto& f : m_features)  // (#16) after the members and the engine, in registration order
         if (auto r = f->load(); !r) return std::unexpected(r.error());
-    if (auto r = resume_engine(); !r) return std::unexpected(r.error());  // with the skills' gates in place
+    return resume_engine();  // with the skills' gates in place
+}
+
+std::expected<void, Problem> Station::start() {
+    assert(!m_thread.joinable() && "Station::start called twice");
+    if (auto r = load_all(); !r) return r;
     housekeeping();
     publish();
     {
@@ -269,7 +290,7 @@ void Station::run() {
         if (item) {
             Result r = std::unexpected(problem("The station is not running"));
             try {
-                r = handle(item->command);
+                r = handle_checked(item->command, item->origin);
             } catch (const std::exception& e) {
                 std::fprintf(stderr, "etabli: error: a command failed in the station: %s\n", e.what());
                 r = std::unexpected(core::storage_problem("The station failed on this request: {0}", {e.what()}));
@@ -286,7 +307,7 @@ void Station::run() {
 }
 
 // [SECTION] Inbox
-std::future<Result> Station::post(Command c) {
+std::future<Result> Station::post(Command c, Origin origin) {
     std::promise<Result> p;
     auto f = p.get_future();
     {
@@ -295,22 +316,148 @@ std::future<Result> Station::post(Command c) {
             p.set_value(std::unexpected(problem("The station is not running")));
             return f;
         }
-        m_inbox.push_back(Item{std::move(c), std::move(p), 0});
+        m_inbox.push_back(Item{std::move(c), std::move(p), 0, origin});
     }
     m_cv.notify_one();
     return f;
 }
 
-void Station::post_async(Command c, std::uint64_t request_id) {
+void Station::post_async(Command c, std::uint64_t request_id, Origin origin) {
     {
         std::lock_guard lk(m_mutex);
         if (!m_thread.joinable() || m_stopping) return;
-        m_inbox.push_back(Item{std::move(c), std::nullopt, request_id});
+        m_inbox.push_back(Item{std::move(c), std::nullopt, request_id, origin});
     }
     m_cv.notify_one();
 }
 
-Result Station::call(Command c) { return post(std::move(c)).get(); }
+Result Station::call(Command c, Origin origin) { return post(std::move(c), origin).get(); }
+
+// [SECTION] Rights and the audit trail (#18)
+namespace {
+// The ids a command touches, for the audit trail (ids only: an erased member's name must not
+// stay in an append-only table).
+std::string audit_detail(const Command& c, const Result& r) {
+    std::string out;
+    auto add = [&](std::string_view key, std::int64_t v) {
+        if (!out.empty()) out += ' ';
+        out += key;
+        out += '=';
+        out += std::to_string(v);
+    };
+    std::visit(
+        [&](const auto& cmd) {
+            if constexpr (requires { cmd.member + 0; }) add("member", cmd.member);
+            if constexpr (requires { cmd.machine + 0; }) add("machine", cmd.machine);
+            if constexpr (requires { cmd.machine.id + 0; }) add("machine", cmd.machine.id);
+            if constexpr (requires { cmd.tool + 0; }) add("tool", cmd.tool);
+            if constexpr (requires { cmd.tool.id + 0; }) add("tool", cmd.tool.id);
+            if constexpr (requires { cmd.booking + 0; }) add("booking", cmd.booking);
+            if constexpr (requires { cmd.training + 0; }) add("training", cmd.training);
+            if constexpr (requires { cmd.training.id + 0; }) add("training", cmd.training.id);
+            if constexpr (requires { cmd.skill + 0; }) add("skill", cmd.skill);
+            if constexpr (requires { cmd.skill.id + 0; }) add("skill", cmd.skill.id);
+            if constexpr (requires { cmd.presence + 0; }) add("presence", cmd.presence);
+            if constexpr (requires { cmd.card + 0; }) add("card", cmd.card);
+            if constexpr (requires { cmd.level + 0; }) add("level", cmd.level);
+            if constexpr (requires { cmd.draft.role; }) {
+                out += out.empty() ? "" : " ";
+                out += "role=" + std::string(core::to_string(cmd.draft.role));
+            }
+            if constexpr (requires { cmd.rows.size(); }) add("rows", static_cast<std::int64_t>(cmd.rows.size()));
+        },
+        c);
+    if (r)
+        std::visit(
+            [&](const auto& v) {
+                using V = std::decay_t<decltype(v)>;
+                if constexpr (std::is_same_v<V, core::Member>) add("member", v.id);
+                else if constexpr (std::is_same_v<V, alloc::Machine>) add("machine", v.id);
+                else if constexpr (std::is_same_v<V, core::Tool>) add("tool", v.id);
+                else if constexpr (std::is_same_v<V, core::Training>) add("training", v.id);
+                else if constexpr (std::is_same_v<V, core::Skill>) add("skill", v.id);
+                else if constexpr (std::is_same_v<V, core::SkillGrant>) add("grant", v.id);
+            },
+            *r);
+    return out;
+}
+
+bool audited(const Right& r) { return r.need == Need::trainer || r.need == Need::host || r.need == Need::admin; }
+}  // namespace
+
+// The rights table first; a host's or admin's action commits with its audit row, and a
+// refused attempt at one is written on its own.
+Result Station::handle_checked(const Command& c, Origin origin) {
+    const Right right = right_of(c);
+    auto entry = [&](std::string outcome, std::string detail) {
+        AuditEntry e;
+        e.at = m_clock.now();
+        e.actor = acting_member(c, origin);
+        if (e.actor && *e.actor == kCommandLine) e.actor.reset();
+        e.principal = principal_name(c, origin);
+        e.origin = origin == Origin::local ? "local" : origin == Origin::kiosk ? "kiosk" : "reader";
+        e.action = std::string(right.action);
+        e.outcome = std::move(outcome);
+        e.detail = std::move(detail);
+        return e;
+    };
+    if (auto refused = check_right(c, origin)) {
+        if (audited(right) || right.need == Need::device) {
+            if (auto a = m_store.append_audit(entry("refused", refused->english())); !a)
+                std::fprintf(stderr, "etabli: error: the audit trail could not record a refusal: %s\n", a.error().english().c_str());
+        }
+        return std::unexpected(std::move(*refused));
+    }
+    if (!audited(right)) return handle(c);
+    Result out = std::unexpected(problem("The station is not running"));
+    auto tx = m_store.atomically([&]() -> std::expected<void, Problem> {
+        out = handle(c);
+        if (!out) return {};  // nothing to record; what it did (if anything) stays
+        return m_store.append_audit(entry("done", audit_detail(c, out)));
+    });
+    if (!tx) {
+        // The action and its audit row are rolled back together: the memory, which the action
+        // changed, is read again from the file.
+        if (auto again = load_all(); !again) m_state->storage_problem = again.error();
+        return failed(tx.error());
+    }
+    return out;
+}
+
+std::string Station::principal_name(const Command& c, Origin origin) const {
+    if (origin == Origin::reader) return "unix_reader";
+    const auto actor = acting_member(c, origin);
+    if (!actor || *actor == kCommandLine) return origin == Origin::local ? "command_line" : "nobody";
+    const auto* m = m_state->directory->find(*actor);
+    return m ? std::string(core::to_string(m->role)) : "unknown";
+}
+
+// [SECTION] Rights (#18): the table in rights.hpp, before any handler
+std::optional<Problem> Station::check_right(const Command& c, Origin origin) const {
+    const Right right = right_of(c);
+    const auto actor = acting_member(c, origin);
+    Principal who = origin == Origin::reader ? Principal::unix_reader : origin == Origin::kiosk ? Principal::nobody : Principal::command_line;
+    std::string name;
+    if (actor && origin != Origin::reader) {
+        if (*actor == kCommandLine) {
+            // The allocation's own id for the command line; from a kiosk, nobody.
+        } else {
+            const auto* m = m_state->directory->find(*actor);
+            if (!m) return problem("No member has the number {0}", {std::to_string(*actor)});
+            name = m->display_name;
+            switch (m->role) {
+            case core::Role::member: who = Principal::member; break;
+            case core::Role::volunteer: who = Principal::volunteer; break;
+            case core::Role::host: who = Principal::host; break;
+            case core::Role::admin: who = Principal::admin; break;
+            }
+            if ((who == Principal::member || who == Principal::volunteer) && (right.need == Need::trainer || right.need == Need::volunteer) && is_trainer(*actor))
+                who = Principal::trainer;
+        }
+    }
+    if (allows(right.need, right.writes, who)) return std::nullopt;
+    return refusal(right.need, right.writes, who, name);
+}
 
 std::shared_ptr<const Snapshot> Station::snapshot() const {
     std::lock_guard lk(m_mutex);
@@ -389,6 +536,8 @@ Result Station::handle(const Command& c) {
                 if (!st.directory->find(cmd.member))
                     return std::unexpected(problem("No member has the number {0}", {std::to_string(cmd.member)}));
                 if (auto p = st.require_host(cmd.actor, "Only a host can change a member")) return std::unexpected(*p);
+                if (auto p = st.require_admin_for_role(cmd.actor, st.directory->find(cmd.member)->role, cmd.draft.role))
+                    return std::unexpected(*p);
                 auto draft = core::validate_draft(cmd.draft);  // the cleaned name and e-mail are stored
                 if (!draft) return std::unexpected(draft.error());
                 if (draft->email)
@@ -548,6 +697,7 @@ Result Station::handle_add_member(const AddMember& c) {
     State& st = *m_state;
     const auto now = m_clock.now();
     if (auto p = st.require_host(c.actor, "Only a host can add a member")) return std::unexpected(*p);
+    if (auto p = st.require_admin_for_role(c.actor, std::nullopt, c.draft.role)) return std::unexpected(*p);
     auto draft = core::validate_draft(c.draft);
     if (!draft) return std::unexpected(draft.error());
     if (draft->email) {

@@ -101,6 +101,14 @@ struct SkillBook {
 using skills_detail::SkillBook;
 struct Station::SkillsState : SkillBook {};
 
+// (#18) A trainer for the rights table: level 3 on some skill (the handlers check which).
+bool Station::is_trainer(core::MemberId member) const {
+    if (!m_skills) return false;
+    for (const auto& [skill, by_member] : m_skills->grants)
+        if (auto it = by_member.find(member); it != by_member.end() && it->second.level >= core::kLevelTeach) return true;
+    return false;
+}
+
 std::expected<void, Problem> Station::load_skills() {
     auto data = m_store.load_skills();
     if (!data) return std::unexpected(data.error());

@@ -418,7 +418,7 @@ void ApiServer::serve_kiosk(const std::shared_ptr<Conn>& c, std::string buf) {
                     std::counting_semaphore<4096>& s;
                     ~Release() { s.release(); }
                 } release_slot{m_slots};
-                r = m_served.station->call(std::move(*command));
+                r = m_served.station->call(std::move(*command), app::Origin::kiosk);
             }
             if (!send_snapshot()) return;
             if (!send_all(c->fd, wire::frame(wire::FrameKind::reply, wire::encode_reply(app::reply_of(request, r)), request))) return;

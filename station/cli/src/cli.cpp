@@ -13,6 +13,7 @@
 #include "devices_cmds.hpp"
 #include "controller_cmds.hpp"
 #include "backup_cmds.hpp"
+#include "trust_cmds.hpp"
 
 #include <etabli/db/backup.hpp>
 #include "kiosk_client.hpp"
@@ -713,6 +714,7 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     DevicesCommands devices_commands(app);  // (#5)
     ControllerCommands controller_commands(app);  // (#4)
     BackupCommands backup_commands(app);  // (#17)
+    TrustCommands trust_commands(app);    // (#18)
 
     app.require_subcommand(0, 1);
     try {
@@ -794,6 +796,7 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     if (auto code = devices_commands.run(ctx)) return *code;  // (#5)
     if (auto code = controller_commands.run(ctx, devices_commands.config_path())) return *code;  // (#4)
     if (auto code = backup_commands.run(ctx)) return *code;  // (#17)
+    if (auto code = trust_commands.run(ctx)) return *code;   // (#18)
     if (presence->parsed()) return cmd_presence(ctx);
     if (kiosk->parsed()) {
         const bool db_given = !db_opt.empty() || (std::getenv("ETABLI_DB") && *std::getenv("ETABLI_DB"));

@@ -2,6 +2,8 @@
 // or decoder by one thread at a time).
 #include "kiosk_wire.hpp"
 
+#include <etabli/app/rights.hpp>
+
 #include <boost/pfr.hpp>
 
 #include <algorithm>
@@ -534,15 +536,8 @@ std::expected<std::optional<Frame>, std::string> next_frame(std::string& buf, st
 }
 
 bool kiosk_may_send(const app::Command& c) {
-    return std::visit(
-        [](const auto& x) {
-            using T = std::decay_t<decltype(x)>;
-            return !(std::is_same_v<T, app::Tick> || std::is_same_v<T, app::DevicesChanged> || std::is_same_v<T, app::NoteBackups> ||
-                     std::is_same_v<T, app::ReaderEnrolled> || std::is_same_v<T, app::ToolScanned> ||
-                     (app::kFeatureOf<T> == static_cast<int>(app::feature_index_v<app::ControllersFeature>) &&
-                      !std::is_same_v<T, app::ClearMachineFault>));
-        },
-        c);
+    // (#18) The rights table says which commands only the station's devices send.
+    return app::right_of(c).need != app::Need::device;
 }
 
 }  // namespace etabli::cli::wire

@@ -39,6 +39,7 @@ public:
                                                                       const std::filesystem::path& backup_folder = {});
 
     std::expected<app::StationData, Problem> load() override;
+    std::expected<void, Problem> append_audit(const app::AuditEntry& e) override;  // (#18) audit.cpp's chain
     std::expected<core::Member, Problem> add_member(const core::MemberDraft& d,
                                                     std::optional<core::MemberId> actor,
                                                     core::Timestamp at) override;

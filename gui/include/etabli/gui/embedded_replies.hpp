@@ -27,7 +27,7 @@ public:
 
     void post(app::Command c, std::uint64_t id) {
         const auto snap = m_station.snapshot();
-        m_waiting.push_back(Waiting{id, m_station.post(std::move(c)), snap ? snap->version : 0, std::chrono::steady_clock::now()});
+        m_waiting.push_back(Waiting{id, m_station.post(std::move(c), app::Origin::kiosk), snap ? snap->version : 0, std::chrono::steady_clock::now()});
     }
 
     std::shared_ptr<const app::Snapshot> snapshot() {

@@ -104,6 +104,18 @@ struct ToolChanges {
     std::vector<ToolEvent> events;
 };
 
+// (#18) One row of the audit trail: a host's or admin's action, a refused attempt at one, a
+// PIN lockout, a change of rights. The store chains it to the row before (SHA-256).
+struct AuditEntry {
+    Timestamp at{};
+    std::optional<core::MemberId> actor;  // none: the command line or the station itself
+    std::string principal;                // the asker as the rights table saw them: "host", "command_line"…
+    std::string origin;                   // "local", "kiosk", "reader"
+    std::string action;                   // the rights table's name: "member.add"
+    std::string outcome;                  // "done", "refused", "lockout"…
+    std::string detail;                   // the ids it touched, or why it was refused (never a PIN)
+};
+
 // Durable storage. Each call is one use case and one transaction: it either commits whole
 // and returns the stored result, or changes nothing and returns a Problem ("storage error:
 // …"). Every state change also appends to the event log in the same transaction.
@@ -118,6 +130,10 @@ public:
     virtual std::expected<void, Problem> atomically(const std::function<std::expected<void, Problem>()>& body) { return body(); }
 
     virtual std::expected<StationData, Problem> load() = 0;
+
+    // (#18) Appends a row to the audit trail, in the transaction under way when there is one
+    // (atomically): the action and its row commit together. The default (fakes) keeps nothing.
+    virtual std::expected<void, Problem> append_audit(const AuditEntry&) { return {}; }
 
     virtual std::expected<core::Member, Problem> add_member(const core::MemberDraft& d,
                                                             std::optional<core::MemberId> actor,

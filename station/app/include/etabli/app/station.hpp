@@ -161,6 +161,14 @@ inline constexpr core::MemberId kCommandLine = 0;
 
 namespace etabli::app {
 
+// Where a command came from (#18): who acts is read from the command (rights.hpp), and
+// with nobody named, the origin says who asks.
+enum class Origin : std::uint8_t {
+    local,   // the station's own process: the command line (its user has the write right), the devices
+    kiosk,   // a kiosk window, embedded or a client of the service: acts as the member it names
+    reader,  // an API client without the write right
+};
+
 struct LegacyFeatures;  // the features of before #16, kept as Station members (station_*.cpp)
 
 // [Station]
@@ -194,12 +202,13 @@ public:
     void stop();
 
     // Posts a command; the future is fulfilled after the command committed (or failed).
-    std::future<Result> post(Command c);
+    // Every command is first checked against the rights table (rights.hpp) for `origin`.
+    std::future<Result> post(Command c, Origin origin = Origin::local);
     // Posts with a request id: the reply appears in a later snapshot's last_reply (for the
     // GUI, which never blocks on the station).
-    void post_async(Command c, std::uint64_t request_id);
-    // post(c).get()
-    Result call(Command c);
+    void post_async(Command c, std::uint64_t request_id, Origin origin = Origin::local);
+    // post(c, origin).get()
+    Result call(Command c, Origin origin = Origin::local);
 
     std::shared_ptr<const Snapshot> snapshot() const;
     // Called on the station thread after each new snapshot (the GUI passes glfwPostEmptyEvent).
@@ -226,11 +235,17 @@ private:
         Command command;
         std::optional<std::promise<Result>> promise;
         std::uint64_t request_id = 0;
+        Origin origin = Origin::local;
     };
     struct State;
 
     void run();
     Result handle(const Command& c);
+    Result handle_checked(const Command& c, Origin origin);                     // (#18) rights, then handle, with its audit row
+    std::optional<Problem> check_right(const Command& c, Origin origin) const;  // (#18) rights.hpp
+    std::string principal_name(const Command& c, Origin origin) const;         // (#18) for the audit trail
+    std::expected<void, Problem> load_all();                                    // everything in memory, from the store
+    bool is_trainer(core::MemberId member) const;                              // station_skills.cpp (#18)
     Result handle_tap(const BadgeSeen& c);
     Result handle_add_member(const AddMember& c);
     Result handle_add_badge(const AddBadge& c);
