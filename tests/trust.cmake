@@ -7,3 +7,21 @@ etabli_test(audit_tests cli trust/test_audit.cpp)
 target_include_directories(audit_tests PRIVATE ${PROJECT_SOURCE_DIR}/station/cli/src ${CMAKE_CURRENT_SOURCE_DIR}/cli ${CMAKE_CURRENT_SOURCE_DIR}/serve)
 target_link_libraries(audit_tests PRIVATE etabli_cli etabli_db nlohmann_json::nlohmann_json SQLite::SQLite3)
 add_dependencies(audit_tests etabli)
+
+etabli_test(privacy_tests cli trust/test_privacy.cpp)
+target_include_directories(privacy_tests PRIVATE ${PROJECT_SOURCE_DIR}/station/cli/src ${CMAKE_CURRENT_SOURCE_DIR}/cli ${CMAKE_CURRENT_SOURCE_DIR}/serve)
+target_link_libraries(privacy_tests PRIVATE etabli_cli etabli_db nlohmann_json::nlohmann_json)
+add_dependencies(privacy_tests etabli)
+
+etabli_test(retention_tests cli trust/test_retention.cpp)
+target_include_directories(retention_tests PRIVATE ${PROJECT_SOURCE_DIR}/station/cli/src ${CMAKE_CURRENT_SOURCE_DIR}/cli ${CMAKE_CURRENT_SOURCE_DIR}/serve)
+target_link_libraries(retention_tests PRIVATE etabli_cli etabli_db nlohmann_json::nlohmann_json)
+add_dependencies(retention_tests etabli)
+
+# The audit chain's verification rate (#18), label bench.
+pkg_check_modules(SODIUM_BENCH REQUIRED IMPORTED_TARGET libsodium)
+add_executable(bench_audit bench/bench_audit.cpp)
+target_link_libraries(bench_audit PRIVATE etabli_db etabli_core SQLite::SQLite3 PkgConfig::SODIUM_BENCH)
+etabli_warnings(bench_audit)
+add_test(NAME bench_audit COMMAND bench_audit)
+set_tests_properties(bench_audit PROPERTIES LABELS bench TIMEOUT 600)

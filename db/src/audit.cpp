@@ -2,6 +2,7 @@
 #include <etabli/db/audit.hpp>
 
 #include <etabli/db/database.hpp>
+#include <etabli/db/privacy.hpp>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -13,10 +14,10 @@ namespace etabli::db {
 
 namespace {
 
-void field(crypto_hash_sha256_state& st, std::string_view v) {
+void field(crypto_auth_hmacsha256_state& st, std::string_view v) {
     const std::string len = std::to_string(v.size()) + ":";
-    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(len.data()), len.size());
-    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(v.data()), v.size());
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(len.data()), len.size());
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(v.data()), v.size());
 }
 
 std::string hex(const unsigned char* p, std::size_t n) {
@@ -41,6 +42,15 @@ AuditRow read_row(Statement& s) {
     return r;
 }
 
+// A fingerprint of the key: HMAC(key, "etabli audit key"), 16 hex digits.
+std::string key_id(const std::string& key) {
+    std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
+    const std::string_view label = "etabli audit key";
+    crypto_auth_hmacsha256(mac.data(), reinterpret_cast<const unsigned char*>(label.data()), label.size(),
+                           reinterpret_cast<const unsigned char*>(key.data()));
+    return hex(mac.data(), 8);
+}
+
 constexpr const char* kColumns = "id, at, actor_id, principal, origin, action, outcome, detail, prev_hash, hash";
 
 std::expected<Connection, core::Problem> open_read(const std::filesystem::path& db) {
@@ -55,10 +65,10 @@ std::expected<Connection, core::Problem> open_read(const std::filesystem::path& 
 
 }  // namespace
 
-std::string audit_hash(const AuditRow& row) {
+std::string audit_hash(const AuditRow& row, const std::string& key) {
     if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
     field(st, std::to_string(row.id));
     field(st, row.at);
     field(st, row.actor ? std::to_string(*row.actor) : std::string());
@@ -68,12 +78,12 @@ std::string audit_hash(const AuditRow& row) {
     field(st, row.outcome);
     field(st, row.detail);
     field(st, row.prev_hash);
-    std::array<unsigned char, crypto_hash_sha256_BYTES> out{};
-    crypto_hash_sha256_final(&st, out.data());
+    std::array<unsigned char, crypto_auth_hmacsha256_BYTES> out{};
+    crypto_auth_hmacsha256_final(&st, out.data());
     return hex(out.data(), out.size());
 }
 
-std::expected<void, core::Problem> append_audit(Connection& c, const app::AuditEntry& e) {
+std::expected<void, core::Problem> append_audit(Connection& c, const app::AuditEntry& e, const std::string& key) {
     auto last = c.cached("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
     if (!last) return std::unexpected(last.error());
     AuditRow row;
@@ -95,7 +105,13 @@ std::expected<void, core::Problem> append_audit(Connection& c, const app::AuditE
     row.action = e.action;
     row.outcome = e.outcome;
     row.detail = e.detail;
-    row.hash = audit_hash(row);
+    row.hash = audit_hash(row, key);
+    if (row.id == 1 || row.prev_hash == kAuditGenesis) {
+        auto meta = c.cached("INSERT OR IGNORE INTO trust_meta (name, value) VALUES ('audit_key_id', ?1)");
+        if (!meta) return std::unexpected(meta.error());
+        (*meta)->bind(1, key_id(key));
+        if (auto r = (*meta)->run(); !r) return std::unexpected(r.error());
+    }
     auto ins = c.cached("INSERT INTO audit (id, at, actor_id, principal, origin, action, outcome, detail, prev_hash, hash) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!ins) return std::unexpected(ins.error());
@@ -105,10 +121,26 @@ std::expected<void, core::Problem> append_audit(Connection& c, const app::AuditE
 }
 
 std::expected<AuditVerdict, core::Problem> verify_audit(const std::filesystem::path& db) {
+    auto key = installation_pepper(db, false);
+    if (!key) return std::unexpected(key.error());
     auto c = open_read(db);
     if (!c) return std::unexpected(c.error());
     auto tx = Transaction::begin(*c, Transaction::Kind::read);
     if (!tx) return std::unexpected(tx.error());
+    return verify_audit(*c, *key);
+}
+
+std::expected<AuditVerdict, core::Problem> verify_audit(Connection& conn, const std::string& key) {
+    Connection* c = &conn;
+    {
+        auto id = c->prepare("SELECT value FROM trust_meta WHERE name = 'audit_key_id'");
+        if (!id) return std::unexpected(id.error());
+        auto has = id->step();
+        if (!has) return std::unexpected(has.error());
+        if (*has && id->column_text(0) != key_id(key))
+            return std::unexpected(core::storage_problem(
+                "The audit trail was written with another secret than this database's etabli.db.pepper: put back the one kept with it"));
+    }
     auto s = c->prepare(std::string("SELECT ") + kColumns + " FROM audit ORDER BY id");
     if (!s) return std::unexpected(s.error());
     AuditVerdict v;
@@ -125,7 +157,7 @@ std::expected<AuditVerdict, core::Problem> verify_audit(const std::filesystem::p
             why = core::problem("Audit row {0} follows row {1}: the rows between were removed", {std::to_string(row.id), std::to_string(expected_id - 1)});
         else if (row.prev_hash != prev)
             why = core::problem("Audit row {0} does not follow the row before it: that row was changed or removed", {std::to_string(row.id)});
-        else if (audit_hash(row) != row.hash)
+        else if (audit_hash(row, key) != row.hash)
             why = core::problem("Audit row {0} was changed after it was written", {std::to_string(row.id)});
         if (why) {
             v.first_broken = row.id;

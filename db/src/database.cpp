@@ -402,8 +402,10 @@ std::expected<void, Problem> preflight(const fs::path& p) {
 }  // namespace
 
 std::expected<void, Problem> apply_pragmas(Connection& c) {
+    // (#18) secure_delete: what is deleted or overwritten is zeroed in the file, so an erased
+    // member's name does not linger in free space.
     if (auto r = c.exec("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; "
-                        "PRAGMA synchronous = FULL;");
+                        "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;");
         !r) {
         return r;
     }

@@ -15,6 +15,7 @@
 #include <etabli/db/sqlite_store.hpp>
 
 #include <etabli/db/audit.hpp>
+#include <etabli/db/privacy.hpp>
 
 #include <etabli/db/migrations.hpp>
 
@@ -161,7 +162,7 @@ std::expected<std::unique_ptr<SqliteStore>, Problem> SqliteStore::open(const std
                                                                        const std::filesystem::path& backup_folder) {
     return guarded([&]() -> std::expected<std::unique_ptr<SqliteStore>, Problem> {
         ETABLI_TRY(c, open_database(path, std::nullopt, backup_folder));
-        return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*c)));
+        return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*c), path));
     });
 }
 
@@ -267,8 +268,45 @@ std::expected<core::Member, Problem> SqliteStore::add_member(const core::MemberD
 std::expected<void, Problem> SqliteStore::append_audit(const app::AuditEntry& e) {
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));  // a savepoint inside atomically()
-        ETABLI_CHECK(db::append_audit(m_conn, e));
+        if (!m_pepper) {
+            ETABLI_TRY(pepper, installation_pepper(m_path));
+            m_pepper = std::move(*pepper);
+        }
+        ETABLI_CHECK(db::append_audit(m_conn, e, *m_pepper));
         return tx->commit();
+    });
+}
+
+std::expected<void, Problem> SqliteStore::erase_member(core::MemberId id, std::optional<core::MemberId> actor, core::Timestamp at) {
+    return guarded([&]() -> std::expected<void, Problem> {
+        ETABLI_TRY(pepper, installation_pepper(m_path));
+        ETABLI_TRY(tx, Transaction::begin(m_conn));
+        ETABLI_TRY(erased, erase_member_rows(m_conn, id, *pepper, at));
+        Detail d;
+        d.add("badges", static_cast<std::int64_t>(erased->badges.size()));
+        ETABLI_CHECK(append_event(m_conn, at, actor, "member.erased", member_subject(id), d));
+        return tx->commit();
+    });
+}
+
+std::expected<app::PurgeSummary, Problem> SqliteStore::purge_personal_data(const app::PurgeRequest& r) {
+    return guarded([&]() -> std::expected<app::PurgeSummary, Problem> {
+        ETABLI_TRY(pepper, installation_pepper(m_path));
+        ETABLI_TRY(tx, Transaction::begin(m_conn));
+        ETABLI_TRY(summary, purge_rows(m_conn, r, *pepper));
+        if (r.dry_run) return *summary;  // the transaction rolls back: nothing changed
+        Detail d;
+        d.add("presences", summary->presences).add("daily_rows", summary->daily_rows).add("erased", static_cast<std::int64_t>(summary->erased.size()));
+        ETABLI_CHECK(append_event(m_conn, r.now, std::nullopt, "privacy.purged", "privacy", d));
+        ETABLI_CHECK(tx->commit());
+        return *summary;
+    });
+}
+
+std::expected<void, Problem> SqliteStore::scrub() {
+    return guarded([&]() -> std::expected<void, Problem> {
+        m_conn.reset_cached();  // VACUUM wants no statement open
+        return db::scrub(m_conn);
     });
 }
 

@@ -335,10 +335,15 @@ TEST_CASE("rights come from the peer's credentials: another local user may read,
         const int status = std::system(cmd.c_str());
         return std::make_pair(WEXITSTATUS(status), read_file(w.dir.path() / "n.out") + read_file(w.dir.path() / "n.err"));
     };
-    const auto [read_code, read_text] = as_nobody("member list");
+    // (#18) Members' names are personal data: not for any local user; what names nobody is.
+    const auto [names_code, names_text] = as_nobody("member list");
+    INFO(names_text);
+    CHECK(names_code == 1);
+    CHECK(names_text.find("Léa Dubois") == std::string::npos);
+    CHECK(names_text.find("données personnelles") != std::string::npos);
+    const auto [read_code, read_text] = as_nobody("machine list");
     INFO(read_text);
     CHECK(read_code == 0);
-    CHECK(read_text.find("Léa Dubois") != std::string::npos);
     const auto [write_code, write_text] = as_nobody("member add --name Intrus");
     INFO(write_text);
     CHECK(write_code == 1);

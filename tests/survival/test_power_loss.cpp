@@ -174,12 +174,14 @@ TEST_CASE("power cuts swept through a workload: no acknowledged write is lost, t
         w = set_up(*r.station);
         r.stop();
         fs::copy_file(r.dir / "etabli.db", seed_dir / "etabli.db");
+        fs::copy_file(r.dir / "etabli.db.pepper", seed_dir / "etabli.db.pepper");  // (#18) the secret travels with it
     }
     // How many writes, syncs and truncations the workload makes, uncut.
     std::int64_t total = 0;
     {
         Run r;
         fs::copy_file(seed_dir / "etabli.db", r.dir / "etabli.db");
+        fs::copy_file(seed_dir / "etabli.db.pepper", r.dir / "etabli.db.pepper");
         r.reopen();
         vfs.reset();
         Acks acks;
@@ -196,6 +198,7 @@ TEST_CASE("power cuts swept through a workload: no acknowledged write is lost, t
         CAPTURE(at);
         Run r;
         fs::copy_file(seed_dir / "etabli.db", r.dir / "etabli.db");
+        fs::copy_file(seed_dir / "etabli.db.pepper", r.dir / "etabli.db.pepper");
         r.reopen();
         vfs.reset();
         vfs.cut_after(at);

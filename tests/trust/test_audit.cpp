@@ -6,6 +6,7 @@
 #include <etabli/app/rights.hpp>
 #include <etabli/db/audit.hpp>
 #include <etabli/db/check.hpp>
+#include <etabli/db/privacy.hpp>
 #include <etabli/db/sqlite_store.hpp>
 
 #include "serve_support.hpp"
@@ -74,7 +75,7 @@ TEST_CASE("host actions and refused attempts are chained in the audit trail, eac
     CHECK(no.action == "machine.add");
     CHECK(no.outcome == "refused");
     CHECK(no.actor == w.lea.id);
-    CHECK(no.detail.find("missing right: host") != std::string::npos);
+    CHECK(no.detail.find("missing=host") != std::string::npos);
     // Chained: each row carries its predecessor's hash.
     CHECK(rows[0].prev_hash == db::kAuditGenesis);
     for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i].prev_hash == rows[i - 1].hash);
@@ -130,6 +131,7 @@ TEST_CASE("an edited, deleted or cut audit row is found and named") {
     }
     const fs::path copy = w.dir / "copy.db";
     fs::copy_file(w.db(), copy);
+    fs::copy_file(w.db().string() + ".pepper", copy.string() + ".pepper");  // the secret travels with it
     SUBCASE("an edited row") {
         Raw raw(w.db());
         REQUIRE(raw.exec("DROP TRIGGER audit_no_update") == SQLITE_OK);
@@ -141,9 +143,12 @@ TEST_CASE("an edited, deleted or cut audit row is found and named") {
         CHECK(v->why->msgid == "Audit row {0} was changed after it was written");
     }
     SUBCASE("an edited row whose hash was recomputed: the next row no longer follows") {
+        // Forged with the installation's secret (only the station's user can read it).
         auto row = rows[3];
         row.actor = 2;
-        const auto forged = db::audit_hash(row);
+        auto key = db::installation_pepper(w.db(), false);
+        REQUIRE(key);
+        const auto forged = db::audit_hash(row, *key);
         Raw raw(w.db());
         REQUIRE(raw.exec("DROP TRIGGER audit_no_update") == SQLITE_OK);
         REQUIRE(raw.exec("UPDATE audit SET actor_id = 2, hash = '" + forged + "' WHERE id = 4") == SQLITE_OK);
@@ -152,6 +157,17 @@ TEST_CASE("an edited, deleted or cut audit row is found and named") {
         CHECK(v->first_broken == 5);
         REQUIRE(v->why);
         CHECK(v->why->msgid == "Audit row {0} does not follow the row before it: that row was changed or removed");
+    }
+    SUBCASE("an edited row whose hash was recomputed without the secret: found at that row") {
+        auto row = rows[3];
+        row.actor = 2;
+        const auto forged = db::audit_hash(row, std::string(32, '\0'));
+        Raw raw(w.db());
+        REQUIRE(raw.exec("DROP TRIGGER audit_no_update") == SQLITE_OK);
+        REQUIRE(raw.exec("UPDATE audit SET actor_id = 2, hash = '" + forged + "' WHERE id = 4") == SQLITE_OK);
+        auto v = db::verify_audit(w.db());
+        REQUIRE(v);
+        CHECK(v->first_broken == 4);
     }
     SUBCASE("a deleted row") {
         Raw raw(w.db());
@@ -213,4 +229,19 @@ TEST_CASE("etabli audit verify and audit list at the command line") {
     CHECK(broken.code == 1);
     CHECK(broken.out.find("First broken row: 1") != std::string::npos);
     CHECK(run({"check"}).code == 1);
+}
+
+TEST_CASE("a host refused by the rules (making a host) is in the audit trail too, without names") {
+    Workshop w;
+    core::MemberDraft d;
+    d.display_name = "Léa";
+    d.role = core::Role::host;
+    REQUIRE(!w.station->call(EditMember{w.lea.id, d, w.host.id}, Origin::kiosk));
+    const auto last = w.rows().back();
+    CHECK(last.action == "member.edit");
+    CHECK(last.outcome == "refused");
+    CHECK(last.actor == w.host.id);
+    CHECK(last.detail.find("why=") != std::string::npos);
+    CHECK(last.detail.find("Camille") == std::string::npos);
+    CHECK(last.detail.find("Léa") == std::string::npos);
 }

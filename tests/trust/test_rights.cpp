@@ -29,7 +29,7 @@ void act_as(T& cmd, core::MemberId who) {
     else if constexpr (std::is_same_v<T, GrantSkill> || std::is_same_v<T, StartSignOff>) cmd.signer = who;
     else if constexpr (std::is_same_v<T, HelpWho>) cmd.asker = who;
     else if constexpr (std::is_same_v<T, OfferHelp>) cmd.helper = who;
-    else if constexpr (std::is_same_v<T, EditMember>) cmd.actor = who;  // on nobody: a host editing themselves into a member needs an admin
+    else if constexpr (std::is_same_v<T, EditMember> || std::is_same_v<T, EraseMember>) cmd.actor = who;  // on nobody (member 0)  // on nobody: a host editing themselves into a member needs an admin
     else {
         if constexpr (requires { cmd.actor; }) cmd.actor = who;
         if constexpr (requires { cmd.member; }) cmd.member = who;  // for themselves
@@ -166,4 +166,37 @@ TEST_CASE("a member acts for themselves: host commands through the kiosk or as a
     CHECK(f.station->call(AddMachine{m, std::nullopt}));  // the command line
     // An unknown member named as the actor is nobody.
     CHECK(f.station->call(AddMachine{m, 424242}, Origin::kiosk).error().msgid == "No member has the number {0}");
+}
+
+TEST_CASE("a kiosk never speaks as the command line: a command whose actor is left empty is nobody's, whoever it names") {
+    testing::StationOnDisk f(utc("2026-11-28T13:00:00Z"));
+    f.reopen();
+    const auto admin = f.add_member("Ada", core::Role::admin);
+    const auto host = f.add_member("Camille", core::Role::host);
+    // A badge for the admin, enrolled by a forged kiosk frame naming no actor.
+    CHECK(missing_right(f.station->call(AddBadge{"0000000999", admin.id, std::nullopt}, Origin::kiosk).error()) == "host");
+    core::MemberDraft up;
+    up.display_name = "Camille";
+    up.role = core::Role::admin;
+    CHECK(missing_right(f.station->call(EditMember{host.id, up, std::nullopt}, Origin::kiosk).error()) == "host");
+    Book b;
+    b.member = host.id;
+    b.as_host = true;
+    CHECK(missing_right(f.station->call(b, Origin::kiosk).error()) == "member");
+    // The same from the command line (the etabli user) goes through.
+    CHECK(f.station->call(AddBadge{"0000000999", admin.id, std::nullopt}));
+}
+
+TEST_CASE("a read-only Unix user's commands reach the Station as such, through the thread's origin") {
+    testing::StationOnDisk f(utc("2026-11-28T13:00:00Z"));
+    f.reopen();
+    alloc::Machine m;
+    m.name = "Laser";
+    {
+        OriginScope reader(Origin::reader);
+        CHECK(missing_right(f.station->call(AddMachine{m, std::nullopt}).error()) == "write");
+        CHECK(f.station->call(ListBookings{}));  // a read
+        CHECK(missing_right(f.station->call(BadgeSeen{"0001", "cli"}).error()) == "write");  // a tap writes
+    }
+    CHECK(f.station->call(AddMachine{m, std::nullopt}));  // the scope ended
 }

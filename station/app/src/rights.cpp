@@ -23,11 +23,11 @@ std::optional<core::MemberId> acting_member(const Command& c, Origin origin) {
                 if (cmd.helper == 0) return std::nullopt;  // "J'aide": the next badge is the helper
                 return cmd.helper;
             } else if constexpr (requires { cmd.actor; }) {
+                // A command that names its actor: from a kiosk, none named is nobody (never the
+                // command line, which the handlers take an empty actor for). The member it acts
+                // on is not who acts.
+                (void)origin;
                 if (cmd.actor) return *cmd.actor;
-                // The kiosk acts for the member it names; the command line names a member it
-                // acts on, as an admin.
-                if constexpr (requires { cmd.member; })
-                    if (origin == Origin::kiosk) return cmd.member;
                 return std::nullopt;
             } else if constexpr (requires { cmd.member; }) {
                 return cmd.member;  // a member's own command (queues, the start button, "this helped")

@@ -85,10 +85,12 @@ struct Station::State {
                                                         core::Role after) const {
         if (!actor) return std::nullopt;
         const bool powerful = core::can_host(after) || (before && core::can_host(*before));
-        if (!powerful || (before && *before == after)) return std::nullopt;
+        // An admin's own record (e-mail, end of membership) is an admin's to change too.
+        const bool admin_record = before && *before == core::Role::admin;
+        if (!powerful || (before && *before == after && !admin_record)) return std::nullopt;
         const auto* m = directory->find(*actor);
         if (m && m->role == core::Role::admin) return std::nullopt;
-        return problem("Refused: only an admin can give or take away the host or admin role; {0} is not one (missing right: admin)",
+        return problem("Refused: only an admin can change an admin, or give or take away the host or admin role; {0} is not one (missing right: admin)",
                        {m ? m->display_name : std::to_string(*actor)});
     }
 
@@ -307,7 +309,15 @@ void Station::run() {
 }
 
 // [SECTION] Inbox
-std::future<Result> Station::post(Command c, Origin origin) {
+namespace {
+thread_local Origin t_origin = Origin::local;
+}
+OriginScope::OriginScope(Origin o) : m_previous(t_origin) { t_origin = o; }
+OriginScope::~OriginScope() { t_origin = m_previous; }
+Origin OriginScope::current() { return t_origin; }
+
+std::future<Result> Station::post(Command c, std::optional<Origin> given) {
+    const Origin origin = given.value_or(OriginScope::current());
     std::promise<Result> p;
     auto f = p.get_future();
     {
@@ -322,7 +332,8 @@ std::future<Result> Station::post(Command c, Origin origin) {
     return f;
 }
 
-void Station::post_async(Command c, std::uint64_t request_id, Origin origin) {
+void Station::post_async(Command c, std::uint64_t request_id, std::optional<Origin> given) {
+    const Origin origin = given.value_or(OriginScope::current());
     {
         std::lock_guard lk(m_mutex);
         if (!m_thread.joinable() || m_stopping) return;
@@ -331,7 +342,7 @@ void Station::post_async(Command c, std::uint64_t request_id, Origin origin) {
     m_cv.notify_one();
 }
 
-Result Station::call(Command c, Origin origin) { return post(std::move(c), origin).get(); }
+Result Station::call(Command c, std::optional<Origin> origin) { return post(std::move(c), origin).get(); }
 
 // [SECTION] Rights and the audit trail (#18)
 namespace {
@@ -377,12 +388,22 @@ std::string audit_detail(const Command& c, const Result& r) {
                 else if constexpr (std::is_same_v<V, core::Training>) add("training", v.id);
                 else if constexpr (std::is_same_v<V, core::Skill>) add("skill", v.id);
                 else if constexpr (std::is_same_v<V, core::SkillGrant>) add("grant", v.id);
+                else if constexpr (std::is_same_v<V, PurgeSummary>) {
+                    add("dry_run", v.dry_run ? 1 : 0);
+                    add("presences", v.presences);
+                    add("daily_rows", v.daily_rows);
+                    add("erased", static_cast<std::int64_t>(v.erased.size()));
+                }
             },
             *r);
     return out;
 }
 
-bool audited(const Right& r) { return r.need == Need::trainer || r.need == Need::host || r.need == Need::admin; }
+// Hosts' and admins' actions, and whatever changes rights (a training's grants are signed by
+// its trainer, a member).
+bool audited(const Right& r) {
+    return r.need == Need::trainer || r.need == Need::host || r.need == Need::admin || r.action == "training.grant";
+}
 }  // namespace
 
 // The rights table first; a host's or admin's action commits with its audit row, and a
@@ -403,24 +424,47 @@ Result Station::handle_checked(const Command& c, Origin origin) {
     };
     if (auto refused = check_right(c, origin)) {
         if (audited(right) || right.need == Need::device) {
-            if (auto a = m_store.append_audit(entry("refused", refused->english())); !a)
+            // Ids and the right that was missing: never a name (an erased member stays erased).
+            std::string detail = audit_detail(c, Result(Done{}));
+            const bool write = refused->msgid.find("(missing right: write)") != std::string::npos;
+            detail += std::string(detail.empty() ? "" : " ") + "missing=" + std::string(write ? "write" : to_string(right.need));
+            if (auto a = m_store.append_audit(entry("refused", std::move(detail))); !a)
                 std::fprintf(stderr, "etabli: error: the audit trail could not record a refusal: %s\n", a.error().english().c_str());
         }
         return std::unexpected(std::move(*refused));
     }
     if (!audited(right)) return handle(c);
     Result out = std::unexpected(problem("The station is not running"));
-    auto tx = m_store.atomically([&]() -> std::expected<void, Problem> {
-        out = handle(c);
-        if (!out) return {};  // nothing to record; what it did (if anything) stays
-        return m_store.append_audit(entry("done", audit_detail(c, out)));
-    });
-    if (!tx) {
-        // The action and its audit row are rolled back together: the memory, which the action
-        // changed, is read again from the file.
+    // The action and its audit row are rolled back together; the memory, which the action
+    // changed, is then read again from the file (and an enrolment it armed is disarmed).
+    auto reload = [&] {
         if (auto again = load_all(); !again) m_state->storage_problem = again.error();
+        if (std::holds_alternative<StartEnrolment>(c)) m_state->enrolment.reset();
+    };
+    std::expected<void, Problem> tx;
+    try {
+        tx = m_store.atomically([&]() -> std::expected<void, Problem> {
+            out = handle(c);
+            if (out) return m_store.append_audit(entry("done", audit_detail(c, out)));
+            if (out.error().kind == core::Problem::Kind::storage) return {};
+            // Refused by the handler (a host making a host, a trainer of another skill…): the
+            // attempt is recorded, with what was refused (the message's text, without its names).
+            std::string detail = audit_detail(c, Result(Done{}));
+            detail += std::string(detail.empty() ? "" : " ") + "why=\"" + out.error().msgid + "\"";
+            return m_store.append_audit(entry("refused", std::move(detail)));
+        });
+    } catch (...) {
+        reload();
+        throw;
+    }
+    if (!tx) {
+        reload();
         return failed(tx.error());
     }
+    // An erasure leaves nothing behind in the file's free pages or its WAL.
+    const auto* purge = out ? std::get_if<PurgeSummary>(&*out) : nullptr;
+    if (out && (std::holds_alternative<EraseMember>(c) || (purge && !purge->dry_run && (!purge->erased.empty() || purge->presences > 0))))
+        if (auto s = m_store.scrub(); !s) std::fprintf(stderr, "etabli: warning: after an erasure, the file could not be compacted: %s\n", s.error().english().c_str());
     return out;
 }
 
@@ -528,6 +572,9 @@ Result Station::handle(const Command& c) {
                 if (!uid) return std::unexpected(uid.error());
                 if (!st.directory->badges.contains(*uid))
                     return std::unexpected(problem("No badge {0} is enrolled", {*uid}));
+                // (#18) A host does not lock an admin out.
+                if (const auto* owner = st.directory->find(st.directory->badges.at(*uid).member_id); owner && owner->role == core::Role::admin)
+                    if (auto p = st.require_admin_for_role(cmd.actor, core::Role::admin, core::Role::admin)) return std::unexpected(*p);
                 auto b = m_store.set_badge_status(*uid, cmd.status, cmd.actor, now);
                 if (!b) return st.failed(b.error());
                 st.edit_directory().badges[b->uid] = *b;
@@ -550,6 +597,16 @@ Result Station::handle(const Command& c) {
                 if (st.engine) st.engine->upsert_member(alloc::MemberInfo::of(*m));
                 if (st.last_tap && st.last_tap->member && st.last_tap->member->id == m->id) st.last_tap->member = *m;
                 return *m;
+            } else if constexpr (std::is_same_v<T, EraseMember>) {
+                // (#18) The rows are rewritten in the store; every part of the memory that
+                // held the member's name or badges is read again from the file.
+                if (auto r = m_store.erase_member(cmd.member, cmd.actor, now); !r)
+                    return r.error().kind == core::Problem::Kind::storage ? st.failed(r.error()) : std::unexpected(r.error());
+                if (auto again = load_all(); !again) return st.failed(again.error());
+                if (st.last_tap && st.last_tap->member && st.last_tap->member->id == cmd.member) st.last_tap.reset();
+                return *st.directory->find(cmd.member);
+            } else if constexpr (std::is_same_v<T, PurgePersonalData>) {
+                return purge_personal_data(cmd);
             } else if constexpr (std::is_same_v<T, SetMemberLang>) {
                 if (!st.directory->find(cmd.member)) return std::unexpected(problem("No member has the number {0}", {std::to_string(cmd.member)}));
                 auto m = m_store.set_member_lang(cmd.member, cmd.lang, now);
@@ -637,7 +694,7 @@ Result Station::handle_tap(const BadgeSeen& c) {
         tap.member = badge_it && badge_it->status == core::BadgeStatus::active ? st.directory->find(badge_it->member_id) : nullptr;
         tap.at = now;
         for (auto& f : m_features)
-            if (auto c = f->claim_tap(tap)) return claimed(c->claim, std::move(c->result));
+            if (auto got = f->claim_tap(tap)) return claimed(got->claim, std::move(got->result));
     }
 
     const core::Member* member = badge_it ? st.directory->find(badge_it->member_id) : nullptr;

@@ -77,6 +77,29 @@ std::optional<Timestamp> closing_time(const Calendar& cal, const alloc::Engine* 
 
 }  // namespace
 
+// (#18) Retention: the store does the rows; the memory is read again when anything changed.
+Result Station::purge_personal_data(const PurgePersonalData& c) {
+    const auto now = m_clock.now();
+    const auto today = m_calendar.local_day(now);
+    PurgeRequest r;
+    r.now = now;
+    r.dry_run = c.dry_run;
+    r.calendar = &m_calendar;
+    // Whole months kept: from the first of the month N months back.
+    const core::Date first_of_month = today.year() / today.month() / std::chrono::day{1};
+    r.presences_before = m_calendar.day_start(first_of_month - std::chrono::months{m_opts.privacy.presence_months});
+    core::Date ended = today - std::chrono::years{m_opts.privacy.erase_after_years};
+    if (!ended.ok()) ended = ended.year() / ended.month() / std::chrono::last;  // 29 February
+    r.erase_ended_before = ended;
+    const alloc::Engine* eng = engine();
+    r.closing_of = [this, eng](Timestamp in) { return closing_time(m_calendar, eng, in); };
+    auto s = m_store.purge_personal_data(r);
+    if (!s) return s.error().kind == core::Problem::Kind::storage ? failed(s.error()) : std::unexpected(s.error());
+    if (!c.dry_run && (s->presences > 0 || !s->erased.empty()))
+        if (auto again = load_all(); !again) return failed(again.error());
+    return *s;
+}
+
 Result Station::handle_repairs(const Command& c) {
     if (!m_repairs) return std::unexpected(problem("The station is not running"));
     RepairsState& rs = *m_repairs;

@@ -537,6 +537,9 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             return send_all(c->fd, error(id, "hello_first", core::problem("Say hello first: {\"id\":1,\"op\":\"hello\",\"version\":\"{0}.{1}\"}",
                                                                          {std::to_string(kApiMajor), std::to_string(kApiMinor)})));
         if (op == "ping") return send_all(c->fd, json{{"id", id}, {"ok", true}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+        // (#18) Names, badges and who is in are members' personal data: not for read-only users.
+        if (!writer && (op == "snapshot" || op == "presence" || op == "subscribe"))
+            return send_all(c->fd, error(id, "rights", core::problem("Refused: \"{0}\" shows members' personal data, which only the etabli user and the etabli-admin group may see (missing right: write)", {op})));
         if (op == "snapshot") {
             const auto snap = m_served.station->snapshot();
             return send_all(c->fd, json{{"id", id}, {"ok", true}, {"snapshot", snapshot_json(*snap)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
@@ -653,6 +656,9 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             int code = kStorage;
             try {
                 RedirectOutput redirect(out, err);
+                // (#18) A read-only user's commands reach the Station as such (rights.hpp).
+                std::optional<app::OriginScope> as_reader;
+                if (!writer) as_reader.emplace(app::Origin::reader);
                 code = run_for_client(args, m_served, lang, writer);
             } catch (const std::exception& e) {
                 err << "etabli: " << e.what() << '\n';

@@ -285,6 +285,14 @@ void BackupScheduler::once() {
             m_failure.reset();
             log_line(LogLevel::info, "backup written and verified: " + r->main.file.string());
             for (const auto& c : r->copies) log_line(LogLevel::info, c);
+            // (#18) Then the night's retention ([privacy]): after the backup, never instead of it.
+            if (auto p = station->call(app::PurgePersonalData{false, std::nullopt}); !p) {
+                log_line(LogLevel::error, "the nightly purge of personal data failed: " + p.error().english());
+            } else if (const auto* s = std::get_if<app::PurgeSummary>(&*p); s && (s->presences > 0 || !s->erased.empty())) {
+                log_line(LogLevel::info, "nightly purge of personal data: " + std::to_string(s->presences) + " presences became " +
+                                             std::to_string(s->daily_rows) + " daily totals, " + std::to_string(s->erased.size()) +
+                                             " members erased");
+            }
         } else {
             m_failure = r.error();
             m_failed_at = steady_clock::now();

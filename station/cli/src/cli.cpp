@@ -768,7 +768,7 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
             return ctx.fail(kBadInput, problem("\"{0}\" runs on the station's own PC, not through its API", {ctx.role.empty() ? "kiosk" : ctx.role}));
         std::vector<std::string> words(argv + 1, argv + argc);
         if (!may_write && !read_only_command(ctx.role, words))
-            return ctx.fail(kRefused, problem("Refused: \"{0}\" changes the workshop's data or writes a file, which only the etabli user and the etabli-admin group may do (missing right: write)",
+            return ctx.fail(kRefused, problem("Refused: \"{0}\" changes the workshop's data, writes a file or shows members' personal data, which only the etabli user and the etabli-admin group may do (missing right: write)",
                                               {ctx.role}));
         ctx.db_path = ctx.served->db_path;
         ctx.config = ctx.served->config;
@@ -844,14 +844,12 @@ int run_for_client(const std::vector<std::string>& args, const Served& served, c
 }
 
 // Read-only commands: what any local user of the station's PC may run through the API. Not
-// here (so refused without the write right): every change, and every command that writes a
-// file (exports), since the service would write it with its own rights.
+// here (so refused without the write right): every change, every command that writes a file
+// (exports), since the service would write it with its own rights, and (#18) every command
+// that shows members' personal data (names, e-mails, badges, who is in, who borrowed, who
+// booked, who repaired): those are for the etabli user and the etabli-admin group.
 bool read_only_command(const std::string& path, const std::vector<std::string>& args) {
-    static const std::set<std::string> kReads = {
-        "presence", "member list", "member show", "machine list", "machine show", "hours show", "booking list",
-        "slots", "queue show", "sessions", "loans", "stats", "tool list", "tool show", "repair list", "repair show",
-        "skill list", "skill show", "skill who", "training list", "card list", "card show", "help who",
-        "volunteer hours", "backups", "check"};
+    static const std::set<std::string> kReads = {"machine list", "hours show", "slots", "tool list", "skill list", "stats", "backups", "check"};
     if (!kReads.contains(path)) return false;
     for (const auto& a : args)
         if (a == "--csv" || a.starts_with("--csv=") || a == "--out" || a.starts_with("--out=")) return false;

@@ -13,6 +13,7 @@ std::expected<app::Station::Options, core::Problem> station_options(const Contex
     auto config = load_config(ctx.config.empty() ? default_config_path() : ctx.config);
     if (!config) return std::unexpected(config.error());
     if (config->tools) opts.tool_rules = *config->tools;
+    if (config->privacy) opts.privacy = *config->privacy;  // (#18)
     return opts;
 }
 

@@ -4,8 +4,14 @@
 #include "io.hpp"
 
 #include <etabli/db/audit.hpp>
+#include <etabli/db/privacy.hpp>
+#include <etabli/db/sqlite_store.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <iostream>
 
 namespace etabli::cli {
 
@@ -19,11 +25,26 @@ TrustCommands::TrustCommands(CLI::App& app) {
     m_list->add_option("--since", m_since, "From this day (YYYY-MM-DD, local) or time (UTC, 2026-12-05T08:00:00Z)");
     m_list->add_option("--who", m_who, "Only the actions of this member (number)");
     m_list->add_option("--limit", m_limit, "At most this many rows, the latest (default 200)")->check(CLI::Range(1, 1000000));
+    auto* privacy = app.add_subcommand("privacy", "Members' personal data: retention ([privacy] of etabli.toml)");
+    privacy->require_subcommand(1);
+    m_purge = privacy->add_subcommand("purge", "Apply the retention now: old presences become daily totals, long-ended members are erased");
+    m_purge->add_flag("--dry-run", m_dry_run, "Say what would go, change nothing");
+    if (auto* member = app.get_subcommand("member")) {
+        m_export = member->add_subcommand("export", "Everything stored about a member (RGPD): JSON, or --html for a readable page");
+        m_export->add_option("ID", m_member, "Member number")->required();
+        m_export->add_flag("--html", m_html, "A readable page (HTML) instead of JSON");
+        m_erase = member->add_subcommand("erase", "Erase a member (RGPD): name, e-mail, free text, badge numbers; admins only");
+        m_erase->add_option("ID", m_member, "Member number")->required();
+        m_erase->add_flag("--yes", m_yes, "Confirm without being asked (scripts, the API)");
+    }
 }
 
 std::optional<int> TrustCommands::run(Context& ctx) {
     if (m_verify->parsed()) return verify(ctx);
     if (m_list->parsed()) return list(ctx);
+    if (m_export && m_export->parsed()) return export_member(ctx);
+    if (m_erase && m_erase->parsed()) return erase_member(ctx);
+    if (m_purge->parsed()) return purge(ctx);
     return std::nullopt;
 }
 
@@ -86,6 +107,136 @@ int TrustCommands::list(Context& ctx) {
         cli_out() << r.id << "  " << r.at << "  " << who << "  " << r.origin << "  " << r.action << "  " << r.outcome;
         if (!r.detail.empty()) cli_out() << "  " << r.detail;
         cli_out() << '\n';
+    }
+    return kDone;
+}
+
+namespace {
+
+std::string html_escape(std::string_view s) {
+    std::string out;
+    for (char ch : s) {
+        switch (ch) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += ch;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+int TrustCommands::export_member(Context& ctx) {
+    if (auto code = ctx.open_station()) return *code;
+    auto* store = dynamic_cast<db::SqliteStore*>(&ctx.reader());
+    if (!store) return ctx.fail(kStorage, core::storage_problem("This station's store cannot export members"));
+    auto data = db::member_data(store->connection(), m_member);
+    if (!data) return ctx.fail(data.error());
+    const auto now = core::format_timestamp(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    if (!m_html) {
+        json sections = json::object();
+        for (const auto& sec : *data) {
+            json rows = json::array();
+            for (const auto& r : sec.rows) {
+                json row = json::object();
+                for (std::size_t i = 0; i < sec.columns.size(); ++i) row[sec.columns[i]] = r[i] ? json(*r[i]) : json(nullptr);
+                rows.push_back(std::move(row));
+            }
+            sections[sec.name] = std::move(rows);
+        }
+        // Invalid UTF-8 in a stored text is replaced, never a failure of the export.
+        cli_out() << json{{"member", m_member}, {"exported_at", now}, {"format", "etabli-member-export/1"}, {"data", sections}}.dump(
+                         2, ' ', false, json::error_handler_t::replace)
+                  << '\n';
+        return kDone;
+    }
+    std::string name;
+    if (!data->empty() && !(*data)[0].rows.empty()) name = (*data)[0].rows[0][1].value_or("");
+    std::string page = "<!DOCTYPE html>\n<html lang=\"" + std::string(ctx.lang == core::Lang::fr ? "fr" : "en") +
+                       "\"><head><meta charset=\"utf-8\"><title>" +
+                       html_escape(core::fill_placeholders(ctx.t("Data stored about {0}"), {name})) +
+                       "</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}"
+                       "td,th{border:1px solid #999;padding:.2em .5em;text-align:left;vertical-align:top}</style></head><body>\n";
+    page += "<h1>" + html_escape(core::fill_placeholders(ctx.t("Data stored about {0}"), {""})) + "<bdi>" + html_escape(name) + "</bdi></h1>\n";
+    page += "<p>" + html_escape(core::fill_placeholders(ctx.t("Member number {0}, exported on {1}."), {std::to_string(m_member), now})) + "</p>\n";
+    for (const auto& sec : *data) {
+        page += "<h2>" + html_escape(sec.name) + " (" + std::to_string(sec.rows.size()) + ")</h2>\n";
+        if (sec.rows.empty()) {
+            page += "<p>" + html_escape(ctx.t("Nothing stored.")) + "</p>\n";
+            continue;
+        }
+        page += "<table><tr>";
+        for (const auto& c : sec.columns) page += "<th>" + html_escape(c) + "</th>";
+        page += "</tr>\n";
+        for (const auto& r : sec.rows) {
+            page += "<tr>";
+            for (const auto& v : r) page += "<td><bdi>" + html_escape(v.value_or("")) + "</bdi></td>";
+            page += "</tr>\n";
+        }
+        page += "</table>\n";
+    }
+    page += "</body></html>\n";
+    cli_out() << page;
+    return kDone;
+}
+
+int TrustCommands::purge(Context& ctx) {
+    if (auto code = ctx.open_station()) return *code;
+    auto r = ctx.station->call(app::PurgePersonalData{m_dry_run, std::nullopt});
+    if (!r) return ctx.fail(r.error());
+    const auto* s = std::get_if<app::PurgeSummary>(&*r);
+    if (!s) return ctx.fail(kStorage, core::storage_problem("The station failed on this request: {0}", {"privacy purge"}));
+    if (ctx.json) {
+        json erased = json::array(), kept = json::array();
+        for (const auto& [id, name] : s->erased) erased.push_back({{"id", id}, {"name", name}});
+        for (const auto& [id, why] : s->kept) kept.push_back({{"id", id}, {"why", ctx.render(why)}});
+        cli_out() << json{{"dry_run", s->dry_run}, {"presences", s->presences}, {"daily_rows", s->daily_rows}, {"erased", erased}, {"kept", kept}}
+                         .dump(-1, ' ', false, json::error_handler_t::replace)
+                  << '\n';
+        return kDone;
+    }
+    cli_out() << ctx.t(s->dry_run ? "Dry run: nothing was changed. The purge would do this:" : "Personal data purged:") << '\n';
+    cli_out() << "  "
+              << core::fill_placeholders(ctx.t(s->dry_run ? "{0} presences older than the retention would become {1} daily totals"
+                                                          : "{0} presences older than the retention became {1} daily totals"),
+                                         {std::to_string(s->presences), std::to_string(s->daily_rows)})
+              << '\n';
+    for (const auto& [id, name] : s->erased)
+        cli_out() << "  " << core::fill_placeholders(ctx.t(s->dry_run ? "member {0} ({1}) would be erased: membership ended long ago" : "member {0} ({1}) erased: membership ended long ago"),
+                                                     {std::to_string(id), name})
+                  << '\n';
+    for (const auto& [id, why] : s->kept)
+        cli_out() << "  " << core::fill_placeholders(ctx.t("member {0} kept: {1}"), {std::to_string(id), ctx.render(why)}) << '\n';
+    return kDone;
+}
+
+int TrustCommands::erase_member(Context& ctx) {
+    if (auto code = ctx.open_station()) return *code;
+    const auto snap = ctx.station->snapshot();
+    const auto* m = snap->directory->find(m_member);
+    if (!m) return ctx.fail(kBadInput, core::problem("No member has the number {0}", {std::to_string(m_member)}));
+    if (!m_yes) {
+        if (ctx.served || !::isatty(STDIN_FILENO))
+            return ctx.fail(kBadInput, core::problem("Erasing a member cannot be undone: add --yes to confirm"));
+        std::cerr << core::fill_placeholders(ctx.t("Erase {0} (number {1}) for good? Their name, e-mail, notes and badge numbers will be gone. "
+                                                   "Type the number to confirm: "),
+                                             {m->display_name, std::to_string(m_member)})
+                  << std::flush;
+        std::string typed;
+        std::getline(std::cin, typed);
+        if (typed != std::to_string(m_member)) return ctx.fail(kRefused, core::problem("Not confirmed: nothing was erased"));
+    }
+    auto r = ctx.station->call(app::EraseMember{m_member, std::nullopt});
+    if (!r) return ctx.fail(r.error());
+    if (ctx.json) {
+        cli_out() << json{{"ok", true}, {"member", m_member}, {"name", db::erased_name(m_member)}}.dump() << '\n';
+    } else {
+        cli_out() << core::fill_placeholders(ctx.t("Member {0} is erased: now \"{1}\"."), {std::to_string(m_member), db::erased_name(m_member)})
+                  << '\n';
     }
     return kDone;
 }

@@ -1,5 +1,6 @@
-// Trust (#18) at the command line: `etabli audit verify` and `etabli audit list`. The chain
-// itself is db/audit.hpp; what is audited is decided in the Station (rights.hpp).
+// Trust (#18) at the command line: `etabli audit verify|list`, `etabli member export|erase`.
+// The chain is db/audit.hpp, members' data db/privacy.hpp; what is audited and who may erase
+// is decided in the Station (rights.hpp).
 // Layer: cli.
 #pragma once
 
@@ -20,7 +21,13 @@ public:
 private:
     int verify(Context& ctx);
     int list(Context& ctx);
+    int export_member(Context& ctx);
+    int erase_member(Context& ctx);
+    int purge(Context& ctx);
 
+    std::int64_t m_member = 0;
+    bool m_html = false, m_yes = false, m_dry_run = false;
+    CLI::App *m_export = nullptr, *m_erase = nullptr, *m_purge = nullptr;
     std::string m_since;
     std::int64_t m_who = 0;
     std::size_t m_limit = 200;

@@ -210,6 +210,22 @@ std::expected<BackupConfig, Problem> parse_backup(const toml::node& node, const 
     return b;
 }
 
+// [privacy] (#18): every key optional.
+std::expected<PrivacyConfig, Problem> parse_privacy(const toml::node& node, const std::string& section) {
+    const auto* t = node.as_table();
+    if (!t) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be written as a [{1}] section", section));
+    PrivacyConfig p;
+    for (auto&& [k, n] : *t) {
+        const std::string key(k.str());
+        int* num = key == "presence_months" ? &p.presence_months : key == "erase_after_years" ? &p.erase_after_years : nullptr;
+        if (!num) return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [privacy]", {line_of(k.source()), key}));
+        auto v = integer(n, key, 1, key == "presence_months" ? 120 : 30);
+        if (!v) return std::unexpected(v.error());
+        *num = static_cast<int>(*v);
+    }
+    return p;
+}
+
 // A TOML basic string: quotes, backslashes and control characters escaped.
 std::string quoted(std::string_view s) {
     std::string out = "\"";
@@ -284,6 +300,10 @@ std::expected<Config, Problem> parse_config(std::string_view text_in) {
             auto r = parse_tools(node, key);
             if (!r) return std::unexpected(r.error());
             c.tools = *r;
+        } else if (key == "privacy") {
+            auto r = parse_privacy(node, key);
+            if (!r) return std::unexpected(r.error());
+            c.privacy = *r;
         } else if (key == "backup") {
             auto r = parse_backup(node, key);
             if (!r) return std::unexpected(r.error());
@@ -324,6 +344,8 @@ std::string to_toml(const Config& c) {
           << "\nhold_days = " << c.tools->hold_days << "\nreserve_ahead_days = " << c.tools->max_reserve_ahead_days
           << "\noverdue_blocks = " << (c.tools->overdue_blocks ? "true" : "false") << '\n';
     }
+    if (c.privacy)
+        o << "\n[privacy]\npresence_months = " << c.privacy->presence_months << "\nerase_after_years = " << c.privacy->erase_after_years << '\n';
     if (c.backup) {
         o << "\n[backup]\n";
         if (!c.backup->folder.empty()) o << "folder = " << quoted(c.backup->folder) << '\n';

@@ -1,5 +1,7 @@
-// The audit trail (#18): an append-only table whose rows are chained by SHA-256 (libsodium),
-// so that a row deleted or edited behind the station's back is found. Written by the store in
+// The audit trail (#18): an append-only table whose rows are chained by SHA-256 (libsodium,
+// keyed: HMAC-SHA-256 with the installation's pepper, privacy.hpp), so that a row deleted or
+// edited behind the station's back is found, and a chain rewritten whole cannot be made
+// without the secret kept outside the database. Written by the store in
 // the transaction of the action (SqliteStore::append_audit); read and verified here.
 // Layer: db. Any thread (each call opens its own read-only connection).
 #pragma once
@@ -26,13 +28,13 @@ struct AuditRow {
     std::string prev_hash, hash;          // hex
 };
 
-// The SHA-256 (hex) of a row: its fields, each with its length, then prev_hash.
-std::string audit_hash(const AuditRow& row);
+// The HMAC-SHA-256 (hex) of a row under `key`: its fields, each with its length, then prev_hash.
+std::string audit_hash(const AuditRow& row, const std::string& key);
 // The hash of "no row before" (the first row's prev_hash): 64 zeros.
 inline constexpr const char* kAuditGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
 // Appends `e` on `c` (in its transaction when one is open) chained to the last row.
-std::expected<void, core::Problem> append_audit(Connection& c, const app::AuditEntry& e);
+std::expected<void, core::Problem> append_audit(Connection& c, const app::AuditEntry& e, const std::string& key);
 
 struct AuditVerdict {
     std::int64_t rows = 0;                     // rows checked
@@ -40,8 +42,10 @@ struct AuditVerdict {
     std::optional<core::Problem> why;          // what is wrong with it
     std::string last_hash;                     // the chain's head: note it elsewhere to see a cut tail
 };
-// Recomputes the whole chain, in id order.
+// Recomputes the whole chain, in id order, with the installation's pepper beside `db`.
 std::expected<AuditVerdict, core::Problem> verify_audit(const std::filesystem::path& db);
+// The same on `c`, in the caller's read transaction.
+std::expected<AuditVerdict, core::Problem> verify_audit(Connection& c, const std::string& key);
 
 struct AuditQuery {
     std::optional<std::string> since;         // UTC timestamp text; rows at or after it

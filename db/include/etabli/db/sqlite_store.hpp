@@ -40,6 +40,9 @@ public:
 
     std::expected<app::StationData, Problem> load() override;
     std::expected<void, Problem> append_audit(const app::AuditEntry& e) override;  // (#18) audit.cpp's chain
+    std::expected<void, Problem> erase_member(core::MemberId id, std::optional<core::MemberId> actor, core::Timestamp at) override;  // (#18) privacy.cpp
+    std::expected<void, Problem> scrub() override;
+    std::expected<app::PurgeSummary, Problem> purge_personal_data(const app::PurgeRequest& r) override;  // (#18) privacy.cpp
     std::expected<core::Member, Problem> add_member(const core::MemberDraft& d,
                                                     std::optional<core::MemberId> actor,
                                                     core::Timestamp at) override;
@@ -126,12 +129,14 @@ public:
     Connection& connection() { return m_conn; }
 
 private:
-    explicit SqliteStore(Connection c) : m_conn(std::move(c)) {}
+    SqliteStore(Connection c, std::filesystem::path path) : m_conn(std::move(c)), m_path(std::move(path)) {}
     std::expected<core::Member, Problem> insert_member(const core::MemberDraft& d, std::optional<core::MemberId> actor,
                                                        core::Timestamp at);
     std::expected<core::Badge, Problem> insert_badge(const std::string& uid, core::MemberId member,
                                                      std::optional<core::MemberId> actor, core::Timestamp at);
     Connection m_conn;
+    std::filesystem::path m_path;         // (#18) where the pepper is: beside it
+    std::optional<std::string> m_pepper;  // (#18) read at the first audit row
     // The id counters the stored rows (with alloc_state) were known to imply after this
     // store's last successful commit_alloc; none before the first. Counters only grow, and
     // another writer only raises them: a decision whose counters stay at or below these, or

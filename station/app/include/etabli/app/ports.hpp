@@ -116,6 +116,23 @@ struct AuditEntry {
     std::string detail;                   // the ids it touched, or why it was refused (never a PIN)
 };
 
+// (#18) Retention (RGPD): what `etabli privacy purge` and the nightly purge do.
+struct PurgeRequest {
+    Timestamp now{};
+    Timestamp presences_before{};      // raw presences that began before this become daily totals
+    core::Date erase_ended_before{};   // members whose membership ended before this day are erased
+    bool dry_run = true;               // everything computed, then rolled back
+    const Calendar* calendar = nullptr;
+    std::function<std::optional<Timestamp>(Timestamp)> closing_of;  // a day's closing time (forgotten check-outs)
+};
+struct PurgeSummary {
+    bool dry_run = true;
+    std::int64_t presences = 0;    // raw presence rows reduced
+    std::int64_t daily_rows = 0;   // the daily totals they became
+    std::vector<std::pair<core::MemberId, std::string>> erased;   // id, name before
+    std::vector<std::pair<core::MemberId, Problem>> kept;         // ended long ago, but not erased: why
+};
+
 // Durable storage. Each call is one use case and one transaction: it either commits whole
 // and returns the stored result, or changes nothing and returns a Problem ("storage error:
 // …"). Every state change also appends to the event log in the same transaction.
@@ -134,6 +151,18 @@ public:
     // (#18) Appends a row to the audit trail, in the transaction under way when there is one
     // (atomically): the action and its row commit together. The default (fakes) keeps nothing.
     virtual std::expected<void, Problem> append_audit(const AuditEntry&) { return {}; }
+    // (#18) Erases a member (RGPD): see db/privacy.hpp. The default (fakes) refuses.
+    virtual std::expected<void, Problem> erase_member(core::MemberId, std::optional<core::MemberId> actor, Timestamp at) {
+        (void)actor;
+        (void)at;
+        return std::unexpected(core::problem("This station cannot erase members"));
+    }
+    // (#18) Retention: see PurgeRequest. One transaction (rolled back for a dry run).
+    virtual std::expected<PurgeSummary, Problem> purge_personal_data(const PurgeRequest&) {
+        return std::unexpected(core::problem("This station cannot purge personal data"));
+    }
+    // (#18) After an erasure committed: the file rewritten without free pages, the WAL emptied.
+    virtual std::expected<void, Problem> scrub() { return {}; }
 
     virtual std::expected<core::Member, Problem> add_member(const core::MemberDraft& d,
                                                             std::optional<core::MemberId> actor,

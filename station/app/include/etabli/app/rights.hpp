@@ -70,6 +70,8 @@ inline constexpr bool kWrites = true, kReads = false;
 template <> inline constexpr Right kRight<BadgeSeen>{Need::anyone, kWrites, "badge.tap"};
 template <> inline constexpr Right kRight<AddMember>{Need::host, kWrites, "member.add"};
 template <> inline constexpr Right kRight<EditMember>{Need::host, kWrites, "member.edit"};  // a change of role: admin (the handler)
+template <> inline constexpr Right kRight<EraseMember>{Need::admin, kWrites, "member.erase"};
+template <> inline constexpr Right kRight<PurgePersonalData>{Need::admin, kWrites, "privacy.purge"};
 template <> inline constexpr Right kRight<AddBadge>{Need::host, kWrites, "badge.add"};
 template <> inline constexpr Right kRight<RevokeBadge>{Need::host, kWrites, "badge.revoke"};
 template <> inline constexpr Right kRight<SetMemberLang>{Need::anyone, kWrites, "member.lang"};  // the badged member's own screen language

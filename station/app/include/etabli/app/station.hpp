@@ -83,6 +83,19 @@ struct SetMemberLang {
     core::MemberId member = 0;
     core::Lang lang = core::Lang::fr;
 };
+// (#18) An admin erases a member (RGPD): name, e-mail and free text gone, badges revoked and
+// their numbers hashed; the member keeps their number as "Membre effacé n°N", so statistics
+// stay right. Refused while they have a tool out, a machine running, a booking to come.
+struct EraseMember {
+    core::MemberId member = 0;
+    std::optional<core::MemberId> actor;
+};
+// (#18) Retention ([privacy] of etabli.toml): old presences become daily totals, members
+// whose membership ended long ago are erased. `dry_run`: says what would go, changes nothing.
+struct PurgePersonalData {
+    bool dry_run = true;
+    std::optional<core::MemberId> actor;
+};
 struct StartEnrolment { core::MemberId host = 0; };
 struct CancelEnrolment {};
 struct ImportMembers { std::vector<core::ImportRow> rows; };
@@ -131,7 +144,7 @@ struct MachineAccess { alloc::MachineId machine = 0; core::MemberId member = 0; 
 
 // The station's own commands (members, badges, presence; the allocation of machines), then
 // every registered feature's (features.hpp): one variant, built from the lists.
-using CoreCommands = type_list<BadgeSeen, AddMember, EditMember, AddBadge, RevokeBadge, SetMemberLang, StartEnrolment,
+using CoreCommands = type_list<BadgeSeen, AddMember, EditMember, EraseMember, PurgePersonalData, AddBadge, RevokeBadge, SetMemberLang, StartEnrolment,
                                CancelEnrolment, ImportMembers, NoteBackups, Tick>;
 using AllocCommands = type_list<AddMachine, EditMachine, SetMachineStatus, Authorise, SetHours, Book, CancelBooking, FindSlots,
                                 ListBookings, JoinQueue, LeaveQueue, EndSession, MachineAccess>;
@@ -148,7 +161,7 @@ using Result = std::expected<std::variant<Done, core::Member, core::Badge, TapVi
                                           std::vector<alloc::QueuePlace>, core::Repair, core::Tool, std::vector<core::Tool>,
                                           std::vector<core::Loan>, core::Reservation,
                                           core::Training, core::HelpRequest, core::Card, std::vector<core::Helper>,
-                                          core::Skill, core::SkillGrant>,
+                                          core::Skill, core::SkillGrant, PurgeSummary>,
                              Problem>;
 
 // The command line is an admin at the terminal: its allocation requests act as this member
@@ -169,6 +182,20 @@ enum class Origin : std::uint8_t {
     reader,  // an API client without the write right
 };
 
+// The origin of the commands a thread posts without naming one: the API runs a read-only
+// user's command line under Origin::reader, so the Station's table sees who asks (#18).
+class OriginScope {
+public:
+    explicit OriginScope(Origin o);
+    ~OriginScope();
+    OriginScope(const OriginScope&) = delete;
+    OriginScope& operator=(const OriginScope&) = delete;
+    static Origin current();
+
+private:
+    Origin m_previous;
+};
+
 struct LegacyFeatures;  // the features of before #16, kept as Station members (station_*.cpp)
 
 // [Station]
@@ -177,6 +204,7 @@ public:
     struct Options {
         std::chrono::seconds enrolment_timeout{60};
         core::ToolRules tool_rules;  // the tool library's lending rules (#6)
+        core::PrivacyConfig privacy;  // (#18) how long personal data is kept
         // Where the kiosk's exports go (#6: labels, overdue CSV); empty: $XDG_DOCUMENTS_DIR,
         // else $HOME, else the working folder.
         std::filesystem::path tool_export_dir;
@@ -203,12 +231,13 @@ public:
 
     // Posts a command; the future is fulfilled after the command committed (or failed).
     // Every command is first checked against the rights table (rights.hpp) for `origin`.
-    std::future<Result> post(Command c, Origin origin = Origin::local);
+    // No origin given: the thread's (OriginScope), local by default.
+    std::future<Result> post(Command c, std::optional<Origin> origin = std::nullopt);
     // Posts with a request id: the reply appears in a later snapshot's last_reply (for the
     // GUI, which never blocks on the station).
-    void post_async(Command c, std::uint64_t request_id, Origin origin = Origin::local);
+    void post_async(Command c, std::uint64_t request_id, std::optional<Origin> origin = std::nullopt);
     // post(c, origin).get()
-    Result call(Command c, Origin origin = Origin::local);
+    Result call(Command c, std::optional<Origin> origin = std::nullopt);
 
     std::shared_ptr<const Snapshot> snapshot() const;
     // Called on the station thread after each new snapshot (the GUI passes glfwPostEmptyEvent).
@@ -257,6 +286,7 @@ private:
     alloc::Engine* engine() override;                        // for station_controllers.cpp
     struct RepairsState;                                     // station_repairs.cpp (#8)
     Result handle_repairs(const Command& c);                 // station_repairs.cpp (#8)
+    Result purge_personal_data(const PurgePersonalData& c);  // station_repairs.cpp (#18): retention
     std::expected<void, Problem> load_repairs();             // station_repairs.cpp (#8), at start
     void publish_repairs(Snapshot& snap);                    // station_repairs.cpp (#8)
     const Directory& directory() const override;             // for station_repairs.cpp

@@ -97,12 +97,21 @@ struct BackupConfig {
     bool operator==(const BackupConfig&) const = default;
 };
 
+// [privacy] (#18): how long members' personal data is kept (RGPD), applied every night and by
+// `etabli privacy purge`.
+struct PrivacyConfig {
+    int presence_months = 12;   // raw presences older than this become daily totals (volunteer hours stay right)
+    int erase_after_years = 3;  // members whose membership ended longer ago than this are erased
+    bool operator==(const PrivacyConfig&) const = default;
+};
+
 struct Config {
     std::string timezone;  // empty: the default of the caller (ETABLI_TZ, else Europe/Paris)
     std::vector<ReaderConfig> readers;
     std::vector<ControllerConfig> controllers;
     std::optional<ToolRules> tools;  // [tools]; none: the defaults of ToolRules
     std::optional<BackupConfig> backup;  // [backup]; none: the defaults
+    std::optional<PrivacyConfig> privacy;  // [privacy] (#18); none: the defaults
     bool operator==(const Config&) const = default;
 };
 

@@ -1,4 +1,4 @@
--- 013 (#18): the audit trail. Every host's and admin's action, every refused attempt at one,
+-- 013 (#18): trust. The audit trail: every host's and admin's action, every refused attempt at one,
 -- every PIN lockout and change of rights, appended in the transaction of its effect. Each row
 -- carries the SHA-256 of the row before it (prev_hash) and its own (hash, over its fields and
 -- prev_hash): `etabli audit verify` recomputes the chain and names the first row that does not
@@ -26,3 +26,19 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'the audit trail is append-only');
 END;
+
+-- Members' data (RGPD): an erased member keeps their number, so that statistics, volunteer
+-- hours and repair exports stay countable, but names nobody ("Membre effacé n°N"). When.
+ALTER TABLE members ADD COLUMN erased_at TEXT;
+
+-- Retention: raw presences older than [privacy] presence_months become one row per member, day
+-- and role with the day's total time (summary = 1): volunteer hours stay right, the times of
+-- arrival and the badges used are gone. A summary is never reduced again.
+ALTER TABLE presence ADD COLUMN summary INTEGER NOT NULL DEFAULT 0;
+
+-- Which secret keys the audit chain (a fingerprint, never the secret): a database moved without
+-- its etabli.db.pepper is then said to be so, not reported as rewritten.
+CREATE TABLE trust_meta (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

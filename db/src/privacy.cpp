@@ -1,0 +1,416 @@
+// Members' data under the RGPD (#18): see privacy.hpp.
+#include <etabli/db/privacy.hpp>
+
+#include <etabli/core/volunteer_hours.hpp>
+#include <etabli/db/database.hpp>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <tuple>
+
+namespace etabli::db {
+
+namespace fs = std::filesystem;
+using core::problem;
+
+
+namespace {
+constexpr std::size_t kPepperBytes = 32;
+
+bool sodium_ready() {
+    static const bool ok = sodium_init() >= 0;
+    return ok;
+}
+}  // namespace
+
+std::expected<std::string, core::Problem> installation_pepper(const fs::path& db, bool create) {
+    if (!sodium_ready()) return std::unexpected(core::storage_problem("libsodium cannot start"));
+    if (db.empty() || db == ":memory:") {
+        static std::once_flag once;
+        static std::string process_pepper(kPepperBytes, '\0');
+        std::call_once(once, [] { randombytes_buf(process_pepper.data(), process_pepper.size()); });
+        return process_pepper;
+    }
+    const fs::path file = fs::path(db.string() + ".pepper");
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd >= 0) {
+            std::string out(kPepperBytes + 1, '\0');
+            const ssize_t n = ::read(fd, out.data(), out.size());
+            ::close(fd);
+            if (n != static_cast<ssize_t>(kPepperBytes))
+                return std::unexpected(core::storage_problem("The station's secret {0} is damaged (not {1} bytes): restore it from where it was kept",
+                                                       {file.string(), std::to_string(kPepperBytes)}));
+            out.resize(kPepperBytes);
+            return out;
+        }
+        if (errno != ENOENT)
+            return std::unexpected(core::storage_problem("Cannot read the station's secret {0} ({1})", {file.string(), std::strerror(errno)}));
+        if (!create)
+            return std::unexpected(core::storage_problem("The station's secret {0} is missing: put back the one kept with the database", {file.string()}));
+        // Made once, readable by the station's user only; two makers at once: one wins.
+        const fs::path tmp = fs::path(file.string() + ".new." + std::to_string(::getpid()));
+        const int w = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (w < 0)
+            return std::unexpected(core::storage_problem("Cannot create the station's secret {0} ({1})", {file.string(), std::strerror(errno)}));
+        std::array<unsigned char, kPepperBytes> bytes{};
+        randombytes_buf(bytes.data(), bytes.size());
+        const bool written = ::write(w, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(w) == 0;
+        ::close(w);
+        if (!written || (::link(tmp.c_str(), file.c_str()) != 0 && errno != EEXIST)) {
+            const int e = errno;
+            ::unlink(tmp.c_str());
+            return std::unexpected(core::storage_problem("Cannot create the station's secret {0} ({1})", {file.string(), std::strerror(e)}));
+        }
+        ::unlink(tmp.c_str());
+    }
+    return std::unexpected(core::storage_problem("Cannot read the station's secret {0} ({1})", {file.string(), "?"}));
+}
+
+std::string erased_uid(const std::string& pepper, const std::string& uid) {
+    sodium_ready();
+    std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(pepper.data()), pepper.size());
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(uid.data()), uid.size());
+    crypto_auth_hmacsha256_final(&st, mac.data());
+    std::string hex(17, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), mac.data(), 8);
+    hex.pop_back();
+    for (auto& ch : hex) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return "ERASED:" + hex;
+}
+
+std::string erased_name(core::MemberId id) { return "Membre effacé n°" + std::to_string(id); }
+
+// [SECTION] Export
+namespace {
+struct Source {
+    const char* name;
+    const char* sql;  // ?1 is the member's id
+};
+// Every table with a row that names the member, and how it names them.
+constexpr Source kSources[] = {
+    {"member", "SELECT * FROM members WHERE id = ?1"},
+    {"badges", "SELECT * FROM badges WHERE member_id = ?1"},
+    {"presence", "SELECT * FROM presence WHERE member_id = ?1 ORDER BY id"},
+    {"presence_roles", "SELECT r.* FROM presence_roles r JOIN presence p ON p.id = r.presence_id WHERE p.member_id = ?1"},
+    {"presence_corrections", "SELECT c.* FROM presence_corrections c JOIN presence p ON p.id = c.presence_id WHERE p.member_id = ?1 OR c.corrected_by = ?1"},
+    {"bookings", "SELECT * FROM bookings WHERE member_id = ?1 OR created_by = ?1 ORDER BY id"},
+    {"sessions", "SELECT * FROM sessions WHERE member_id = ?1 OR supervisor_id = ?1 ORDER BY id"},
+    {"queue_entries", "SELECT * FROM queue_entries WHERE member_id = ?1"},
+    {"loans", "SELECT * FROM loans WHERE member_id = ?1 OR lent_by = ?1 ORDER BY id"},
+    {"tool_reservations", "SELECT * FROM tool_reservations WHERE member_id = ?1 ORDER BY id"},
+    {"skill_grants", "SELECT * FROM skill_grants WHERE member_id = ?1 OR signed_by = ?1 ORDER BY id"},
+    {"trainings", "SELECT * FROM trainings WHERE trainer_id = ?1 ORDER BY id"},
+    {"training_signups", "SELECT * FROM training_signups WHERE member_id = ?1 ORDER BY id"},
+    {"repairs", "SELECT * FROM repairs WHERE owner_member_id = ?1 OR logged_by = ?1 OR id IN (SELECT repair_id FROM repair_volunteers WHERE member_id = ?1) ORDER BY id"},
+    {"help_requests", "SELECT * FROM help_requests WHERE asker_id = ?1 OR helper_id = ?1 ORDER BY id"},
+    {"cards", "SELECT * FROM cards WHERE author_id = ?1 OR reviewer_id = ?1 ORDER BY id"},
+    {"card_helped", "SELECT * FROM card_helped WHERE member_id = ?1"},
+    {"events", "SELECT * FROM events WHERE actor_member_id = ?1 OR subject = 'member:' || ?1 ORDER BY id"},
+    {"audit", "SELECT id, at, actor_id, principal, origin, action, outcome, detail FROM audit WHERE actor_id = ?1 ORDER BY id"},
+};
+}  // namespace
+
+std::expected<std::vector<DataSection>, core::Problem> member_data(Connection& c, core::MemberId id) {
+    auto tx = Transaction::begin(c, Transaction::Kind::read);
+    if (!tx) return std::unexpected(tx.error());
+    {
+        auto found = c.prepare("SELECT count(*) FROM members WHERE id = ?1");
+        if (!found) return std::unexpected(found.error());
+        found->bind(1, id);
+        if (auto r = found->step(); !r) return std::unexpected(r.error());
+        if (found->column_int(0) == 0) return std::unexpected(problem("No member has the number {0}", {std::to_string(id)}));
+    }
+    std::vector<DataSection> out;
+    for (const auto& src : kSources) {
+        auto s = c.prepare(src.sql);
+        if (!s) return std::unexpected(s.error());
+        s->bind(1, id);
+        DataSection sec;
+        sec.name = src.name;
+        const int n = sqlite3_column_count(s->get());
+        for (int i = 0; i < n; ++i) sec.columns.emplace_back(sqlite3_column_name(s->get(), i));
+        for (;;) {
+            auto has = s->step();
+            if (!has) return std::unexpected(has.error());
+            if (!*has) break;
+            std::vector<std::optional<std::string>> row;
+            for (int i = 0; i < n; ++i) row.push_back(s->column_optional_text(i));
+            sec.rows.push_back(std::move(row));
+        }
+        out.push_back(std::move(sec));
+    }
+    return out;
+}
+
+// [SECTION] Erasure
+namespace {
+std::expected<std::int64_t, core::Problem> count(Connection& c, const char* sql, core::MemberId id, const std::string& now = {}) {
+    auto s = c.prepare(sql);
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, id);
+    if (!now.empty()) s->bind(2, now);
+    if (auto r = s->step(); !r) return std::unexpected(r.error());
+    return s->column_int(0);
+}
+
+std::expected<void, core::Problem> run(Connection& c, const char* sql, std::initializer_list<std::string> texts, std::optional<core::MemberId> id = {}) {
+    auto s = c.prepare(sql);
+    if (!s) return std::unexpected(s.error());
+    int i = 1;
+    for (const auto& t : texts) s->bind(i++, t);
+    if (id) s->bind(i, *id);
+    return s->run();
+}
+
+// Free text anywhere that may carry a member's name or e-mail.
+constexpr std::pair<const char*, const char*> kFreeText[] = {
+    {"repairs", "problem"},       {"repairs", "done"},         {"repairs", "notes"},        {"repairs", "brand"},        {"repairs", "model"},
+    {"help_requests", "text"},    {"bookings", "host_note"},   {"loans", "return_note"},    {"loans", "deposit_reason"},
+    {"skill_grants", "note"},     {"trainings", "note"},       {"card_steps", "text"},      {"cards", "title"},
+    {"tools", "notes"},           {"tools", "location"},       {"repair_parts", "name"},    {"repair_parts", "donor"},
+};
+}  // namespace
+
+std::expected<Erasure, core::Problem> erase_member_rows(Connection& c, core::MemberId id, const std::string& pepper, core::Timestamp at) {
+    const std::string now = core::format_timestamp(at);
+    Erasure e;
+    {
+        auto s = c.prepare("SELECT display_name, email, erased_at, role FROM members WHERE id = ?1");
+        if (!s) return std::unexpected(s.error());
+        s->bind(1, id);
+        auto has = s->step();
+        if (!has) return std::unexpected(has.error());
+        if (!*has) return std::unexpected(problem("No member has the number {0}", {std::to_string(id)}));
+        if (!s->is_null(2)) return std::unexpected(problem("Member {0} is already erased", {std::to_string(id)}));
+        e.old_name = s->column_text(0);
+        e.old_email = s->column_optional_text(1);
+        const auto role = s->column_text(3);
+        if (role == "host" || role == "admin")
+            return std::unexpected(problem("{0} is a host or an admin: give them the member role first, then erase them", {e.old_name}));
+    }
+    // What cannot be left without its member.
+    auto loans = count(c, "SELECT count(*) FROM loans WHERE member_id = ?1 AND returned_at IS NULL", id);
+    if (!loans) return std::unexpected(loans.error());
+    if (*loans > 0)
+        return std::unexpected(problem("{0} still has {1} tools out: take them back before the erasure", {e.old_name, std::to_string(*loans)}));
+    auto sessions = count(c, "SELECT count(*) FROM sessions WHERE member_id = ?1 AND ended_at IS NULL", id);
+    if (!sessions) return std::unexpected(sessions.error());
+    if (*sessions > 0) return std::unexpected(problem("{0} is using a machine: end the session before the erasure", {e.old_name}));
+    auto bookings = count(c, "SELECT count(*) FROM bookings WHERE member_id = ?1 AND state IN ('booked', 'active') AND ends_at > ?2", id, now);
+    if (!bookings) return std::unexpected(bookings.error());
+    if (*bookings > 0)
+        return std::unexpected(problem("{0} has {1} bookings to come: cancel them before the erasure", {e.old_name, std::to_string(*bookings)}));
+    auto queued = count(c, "SELECT count(*) FROM queue_entries WHERE member_id = ?1", id);
+    if (!queued) return std::unexpected(queued.error());
+    if (*queued > 0) return std::unexpected(problem("{0} is waiting in a queue: take them out of it before the erasure", {e.old_name}));
+
+    const std::string erased = erased_name(id);
+    // The event log is append-only; its badge subjects are rewritten here, in this
+    // transaction, and the guard put back before it commits.
+    if (auto r = c.exec("DROP TRIGGER IF EXISTS events_no_update"); !r) return std::unexpected(r.error());
+    auto restore_guard = [&] {
+        return c.exec("CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events "
+                      "BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END");
+    };
+    auto body = [&]() -> std::expected<void, core::Problem> {
+        if (auto r = run(c, "UPDATE presence SET checked_out = ?1, closed_by = 'auto' WHERE checked_out IS NULL AND member_id = ?2", {now}, id); !r)
+            return r;
+        std::vector<std::string> uids;
+        {
+            auto s = c.prepare("SELECT uid FROM badges WHERE member_id = ?1");
+            if (!s) return std::unexpected(s.error());
+            s->bind(1, id);
+            for (;;) {
+                auto has = s->step();
+                if (!has) return std::unexpected(has.error());
+                if (!*has) break;
+                uids.push_back(s->column_text(0));
+            }
+        }
+        for (const auto& uid : uids) {
+            const std::string hidden = erased_uid(pepper, uid);
+            if (auto r = run(c, "UPDATE badges SET uid = ?1, status = 'revoked', updated_at = ?2 WHERE uid = ?3", {hidden, now, uid}); !r) return r;
+            if (auto r = run(c, "UPDATE presence SET badge_uid = ?1 WHERE badge_uid = ?2", {hidden, uid}); !r) return r;
+            if (auto r = run(c, "UPDATE events SET subject = ?1 WHERE subject = ?2", {"badge:" + hidden, "badge:" + uid}); !r) return r;
+            if (auto r = run(c, "UPDATE events SET detail = replace(detail, ?1, ?2) WHERE instr(detail, ?1) > 0",
+                             {"\"" + uid + "\"", "\"" + hidden + "\""});
+                !r)
+                return r;
+            e.badges.push_back(hidden);
+        }
+        if (auto r = run(c, "UPDATE members SET display_name = ?1, email = NULL, role = 'member', help_opt_in = 0, erased_at = ?2, updated_at = ?2 WHERE id = ?3",
+                         {erased, now}, id);
+            !r)
+            return r;
+        // Free text they wrote or that is about them.
+        for (const char* sql : {"UPDATE help_requests SET text = '' WHERE asker_id = ?1", "UPDATE bookings SET host_note = NULL WHERE member_id = ?1",
+                                "UPDATE loans SET return_note = '', deposit_reason = '' WHERE member_id = ?1",
+                                "UPDATE skill_grants SET note = '' WHERE member_id = ?1", "UPDATE repairs SET notes = '' WHERE owner_member_id = ?1"}) {
+            auto s = c.prepare(sql);
+            if (!s) return std::unexpected(s.error());
+            s->bind(1, id);
+            if (auto r = s->run(); !r) return r;
+        }
+        // Their name and e-mail wherever else they were written.
+        std::vector<std::string> needles{e.old_name};
+        if (e.old_email && !e.old_email->empty()) needles.push_back(*e.old_email);
+        for (const auto& needle : needles) {
+            if (needle.size() < 3) continue;  // "Al" would rewrite every "Alu"
+            for (const auto& [table, column] : kFreeText) {
+                const std::string sql = std::string("UPDATE ") + table + " SET " + column + " = replace(" + column + ", ?1, ?2) WHERE instr(" +
+                                        column + ", ?1) > 0";
+                auto s = c.prepare(sql);
+                if (!s) return std::unexpected(s.error());
+                s->bind(1, needle).bind(2, erased);
+                if (auto r = s->run(); !r) return r;
+            }
+        }
+        return {};
+    };
+    auto done = body();
+    auto guard = restore_guard();
+    if (!done) return std::unexpected(done.error());
+    if (!guard) return std::unexpected(guard.error());
+    return e;
+}
+
+// [SECTION] Retention
+std::expected<app::PurgeSummary, core::Problem> purge_rows(Connection& c, const app::PurgeRequest& r, const std::string& pepper) {
+    app::PurgeSummary out;
+    out.dry_run = r.dry_run;
+    if (!r.calendar) return std::unexpected(problem("The purge needs the station's calendar"));
+    const std::string before = core::format_timestamp(r.presences_before);
+    // 1. Raw presences, closed, that began before the cut: grouped by member and local day.
+    std::map<std::pair<core::MemberId, core::Date>, std::vector<core::VolunteerPresence>> groups;
+    {
+        auto s = c.prepare("SELECT p.id, p.member_id, p.checked_in, p.checked_out, p.closed_by, x.checked_out FROM presence p "
+                           "LEFT JOIN presence_corrections x ON x.presence_id = p.id "
+                           "WHERE p.summary = 0 AND p.checked_out IS NOT NULL AND p.checked_in < ?1 ORDER BY p.id");
+        if (!s) return std::unexpected(s.error());
+        s->bind(1, before);
+        for (;;) {
+            auto has = s->step();
+            if (!has) return std::unexpected(has.error());
+            if (!*has) break;
+            core::VolunteerPresence p;
+            p.id = s->column_int(0);
+            p.member = s->column_int(1);
+            auto in = core::parse_timestamp(s->column_text(2));
+            auto o = core::parse_timestamp(s->column_text(3));
+            if (!in || !o) continue;  // a row `etabli check` would name; not ours to guess
+            p.checked_in = *in;
+            p.checked_out = *o;
+            p.auto_closed = s->column_optional_text(4) == std::optional<std::string>{"auto"};
+            if (!s->is_null(5))
+                if (auto cx = core::parse_timestamp(s->column_text(5))) p.corrected_out = *cx;
+            groups[{p.member, r.calendar->local_day(p.checked_in)}].push_back(std::move(p));
+            ++out.presences;
+        }
+    }
+    {
+        auto s = c.prepare("SELECT r.presence_id, r.since, r.role FROM presence_roles r JOIN presence p ON p.id = r.presence_id "
+                           "WHERE p.summary = 0 AND p.checked_out IS NOT NULL AND p.checked_in < ?1 ORDER BY r.presence_id, r.since");
+        if (!s) return std::unexpected(s.error());
+        s->bind(1, before);
+        std::map<core::PresenceId, std::vector<core::RoleSpan>> spans;
+        for (;;) {
+            auto has = s->step();
+            if (!has) return std::unexpected(has.error());
+            if (!*has) break;
+            auto since = core::parse_timestamp(s->column_text(1));
+            auto role = core::parse_volunteer_role(s->column_text(2));
+            if (since && role) spans[s->column_int(0)].push_back(core::RoleSpan{*since, *role});
+        }
+        for (auto& [key, list] : groups)
+            for (auto& p : list)
+                if (auto it = spans.find(p.id); it != spans.end()) p.roles = it->second;
+    }
+    for (const auto& [key, list] : groups) {
+        const auto& [member, day] = key;
+        const auto start = r.calendar->day_start(day);
+        auto end = start;
+        for (const auto& p : list) end = std::max(end, p.corrected_out.value_or(*p.checked_out));
+        const auto report = core::volunteer_hours(list, start, end + std::chrono::hours{24}, r.now, r.closing_of);
+        for (const auto& p : list) {
+            const auto id = std::to_string(p.id);
+            for (const char* sql : {"DELETE FROM presence_roles WHERE presence_id = ?1", "DELETE FROM presence_corrections WHERE presence_id = ?1",
+                                    "DELETE FROM presence WHERE id = ?1"}) {
+                auto d = c.prepare(sql);
+                if (!d) return std::unexpected(d.error());
+                d->bind(1, p.id);
+                if (auto x = d->run(); !x) return std::unexpected(x.error());
+            }
+        }
+        // One row per role, one after the other from the day's start: never overlapping, so
+        // counted whole.
+        auto at = start;
+        for (const auto& line : report.lines) {
+            if (line.member != member) continue;
+            const auto out_at = at + line.time;
+            auto ins = c.prepare("INSERT INTO presence (member_id, badge_uid, checked_in, checked_out, closed_by, summary) VALUES (?1, NULL, ?2, ?3, 'badge', 1)");
+            if (!ins) return std::unexpected(ins.error());
+            ins->bind(1, member).bind(2, core::format_timestamp(at)).bind(3, core::format_timestamp(out_at));
+            if (auto x = ins->run(); !x) return std::unexpected(x.error());
+            const auto row = c.last_insert_rowid();
+            if (line.role) {
+                auto role = c.prepare("INSERT INTO presence_roles (presence_id, since, role) VALUES (?1, ?2, ?3)");
+                if (!role) return std::unexpected(role.error());
+                role->bind(1, row).bind(2, core::format_timestamp(at)).bind(3, std::string(core::to_string(*line.role)));
+                if (auto x = role->run(); !x) return std::unexpected(x.error());
+            }
+            ++out.daily_rows;
+            at = out_at;
+        }
+    }
+    // 2. Members whose membership ended long ago.
+    std::vector<std::tuple<core::MemberId, std::string, std::string>> ended;
+    {
+        auto s = c.prepare("SELECT id, display_name, role FROM members WHERE erased_at IS NULL AND valid_until IS NOT NULL AND valid_until < ?1 ORDER BY id");
+        if (!s) return std::unexpected(s.error());
+        s->bind(1, core::format_date(r.erase_ended_before));
+        for (;;) {
+            auto has = s->step();
+            if (!has) return std::unexpected(has.error());
+            if (!*has) break;
+            ended.emplace_back(s->column_int(0), s->column_text(1), s->column_text(2));
+        }
+    }
+    for (const auto& [id, name, role] : ended) {
+        if (role == "host" || role == "admin") {
+            out.kept.emplace_back(id, problem("{0} is a host or an admin: an admin decides (etabli member erase)", {name}));
+            continue;
+        }
+        auto sp = Transaction::begin(c);  // a savepoint: a refused erasure leaves the rest going
+        if (!sp) return std::unexpected(sp.error());
+        auto e = erase_member_rows(c, id, pepper, r.now);
+        if (!e) {
+            if (e.error().kind == core::Problem::Kind::storage) return std::unexpected(e.error());
+            out.kept.emplace_back(id, e.error());
+            continue;  // the savepoint rolls back
+        }
+        if (auto x = sp->commit(); !x) return std::unexpected(x.error());
+        out.erased.emplace_back(id, name);
+    }
+    return out;
+}
+
+std::expected<void, core::Problem> scrub(Connection& c) {
+    if (auto r = c.exec("VACUUM"); !r) return r;
+    return c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+}  // namespace etabli::db
