@@ -25,3 +25,10 @@ target_link_libraries(bench_audit PRIVATE etabli_db etabli_core SQLite::SQLite3 
 etabli_warnings(bench_audit)
 add_test(NAME bench_audit COMMAND bench_audit)
 set_tests_properties(bench_audit PROPERTIES LABELS bench TIMEOUT 600)
+
+etabli_test(hostile_gui_tests gui trust/test_hostile_gui.cpp)
+target_link_libraries(hostile_gui_tests PRIVATE etabli_gui)
+target_include_directories(hostile_gui_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/gui ${PROJECT_SOURCE_DIR}/gui/src)
+
+etabli_test(hostile_export_tests unit trust/test_hostile_exports.cpp)
+target_link_libraries(hostile_export_tests PRIVATE etabli_core)

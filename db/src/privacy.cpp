@@ -60,7 +60,12 @@ std::expected<std::string, core::Problem> installation_pepper(const fs::path& db
         if (!create)
             return std::unexpected(core::storage_problem("The station's secret {0} is missing: put back the one kept with the database", {file.string()}));
         // Made once, readable by the station's user only; two makers at once: one wins.
-        const fs::path tmp = fs::path(file.string() + ".new." + std::to_string(::getpid()));
+        std::array<unsigned char, 8> salt{};
+        randombytes_buf(salt.data(), salt.size());
+        std::string suffix(17, '\0');
+        sodium_bin2hex(suffix.data(), suffix.size(), salt.data(), salt.size());
+        suffix.pop_back();
+        const fs::path tmp = fs::path(file.string() + ".new." + suffix);  // never a leftover's name
         const int w = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (w < 0)
             return std::unexpected(core::storage_problem("Cannot create the station's secret {0} ({1})", {file.string(), std::strerror(errno)}));
@@ -74,16 +79,24 @@ std::expected<std::string, core::Problem> installation_pepper(const fs::path& db
             return std::unexpected(core::storage_problem("Cannot create the station's secret {0} ({1})", {file.string(), std::strerror(e)}));
         }
         ::unlink(tmp.c_str());
+        // The name made durable too: the commits it keys must not outlive it after a power cut.
+        if (const int d = ::open(file.parent_path().empty() ? "." : file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
+            ::fsync(d);
+            ::close(d);
+        }
     }
     return std::unexpected(core::storage_problem("Cannot read the station's secret {0} ({1})", {file.string(), "?"}));
 }
 
-std::string erased_uid(const std::string& pepper, const std::string& uid) {
+std::string erased_uid(const std::string& pepper, const std::string& uid, core::MemberId member) {
     sodium_ready();
     std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
     crypto_auth_hmacsha256_state st;
     crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(pepper.data()), pepper.size());
-    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(uid.data()), uid.size());
+    // The member's number too: a badge given to another member after the first was erased
+    // gets another erased number (badges.uid is unique).
+    const std::string input = uid + "/" + std::to_string(member);
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(input.data()), input.size());
     crypto_auth_hmacsha256_final(&st, mac.data());
     std::string hex(17, '\0');
     sodium_bin2hex(hex.data(), hex.size(), mac.data(), 8);
@@ -176,12 +189,19 @@ std::expected<void, core::Problem> run(Connection& c, const char* sql, std::init
     return s->run();
 }
 
-// Free text anywhere that may carry a member's name or e-mail.
-constexpr std::pair<const char*, const char*> kFreeText[] = {
-    {"repairs", "problem"},       {"repairs", "done"},         {"repairs", "notes"},        {"repairs", "brand"},        {"repairs", "model"},
-    {"help_requests", "text"},    {"bookings", "host_note"},   {"loans", "return_note"},    {"loans", "deposit_reason"},
-    {"skill_grants", "note"},     {"trainings", "note"},       {"card_steps", "text"},      {"cards", "title"},
-    {"tools", "notes"},           {"tools", "location"},       {"repair_parts", "name"},    {"repair_parts", "donor"},
+// Free text in the rows tied to the member (theirs, or that they wrote) that may carry their
+// name or e-mail: only there is it replaced, so "Max" never rewrites another row's "Maxxis".
+// ?1 the text, ?2 the replacement, ?3 the member.
+constexpr const char* kTiedText[] = {
+    "UPDATE repairs SET problem = replace(problem, ?1, ?2), done = replace(done, ?1, ?2), notes = replace(notes, ?1, ?2) "
+    "WHERE owner_member_id = ?3 OR logged_by = ?3 OR id IN (SELECT repair_id FROM repair_volunteers WHERE member_id = ?3)",
+    "UPDATE help_requests SET text = replace(text, ?1, ?2) WHERE helper_id = ?3",
+    "UPDATE skill_grants SET note = replace(note, ?1, ?2) WHERE member_id = ?3 OR signed_by = ?3",
+    "UPDATE trainings SET note = replace(note, ?1, ?2) WHERE trainer_id = ?3",
+    "UPDATE cards SET title = replace(title, ?1, ?2) WHERE author_id = ?3",
+    "UPDATE card_steps SET text = replace(text, ?1, ?2) WHERE card_id IN (SELECT id FROM cards WHERE author_id = ?3)",
+    "UPDATE bookings SET host_note = replace(host_note, ?1, ?2) WHERE created_by = ?3",
+    "UPDATE loans SET return_note = replace(return_note, ?1, ?2), deposit_reason = replace(deposit_reason, ?1, ?2) WHERE lent_by = ?3",
 };
 }  // namespace
 
@@ -217,6 +237,18 @@ std::expected<Erasure, core::Problem> erase_member_rows(Connection& c, core::Mem
     auto queued = count(c, "SELECT count(*) FROM queue_entries WHERE member_id = ?1", id);
     if (!queued) return std::unexpected(queued.error());
     if (*queued > 0) return std::unexpected(problem("{0} is waiting in a queue: take them out of it before the erasure", {e.old_name}));
+    auto supervising = count(c, "SELECT count(*) FROM sessions WHERE supervisor_id = ?1 AND ended_at IS NULL", id);
+    if (!supervising) return std::unexpected(supervising.error());
+    if (*supervising > 0) return std::unexpected(problem("{0} is using a machine: end the session before the erasure", {e.old_name}));
+    auto holds = count(c, "SELECT count(*) FROM tool_reservations WHERE member_id = ?1 AND state IN ('waiting', 'held')", id);
+    if (!holds) return std::unexpected(holds.error());
+    if (*holds > 0)
+        return std::unexpected(problem("{0} has {1} tool reservations: cancel them before the erasure", {e.old_name, std::to_string(*holds)}));
+    auto places = count(c, "SELECT count(*) FROM training_signups s JOIN trainings t ON t.id = s.training_id WHERE s.member_id = ?1 "
+                           "AND s.state IN ('confirmed', 'waiting') AND t.cancelled = 0 AND t.starts_at > ?2", id, now);
+    if (!places) return std::unexpected(places.error());
+    if (*places > 0)
+        return std::unexpected(problem("{0} has {1} places in trainings to come: cancel them before the erasure", {e.old_name, std::to_string(*places)}));
 
     const std::string erased = erased_name(id);
     // The event log is append-only; its badge subjects are rewritten here, in this
@@ -242,7 +274,7 @@ std::expected<Erasure, core::Problem> erase_member_rows(Connection& c, core::Mem
             }
         }
         for (const auto& uid : uids) {
-            const std::string hidden = erased_uid(pepper, uid);
+            const std::string hidden = erased_uid(pepper, uid, id);
             if (auto r = run(c, "UPDATE badges SET uid = ?1, status = 'revoked', updated_at = ?2 WHERE uid = ?3", {hidden, now, uid}); !r) return r;
             if (auto r = run(c, "UPDATE presence SET badge_uid = ?1 WHERE badge_uid = ?2", {hidden, uid}); !r) return r;
             if (auto r = run(c, "UPDATE events SET subject = ?1 WHERE subject = ?2", {"badge:" + hidden, "badge:" + uid}); !r) return r;
@@ -252,11 +284,14 @@ std::expected<Erasure, core::Problem> erase_member_rows(Connection& c, core::Mem
                 return r;
             e.badges.push_back(hidden);
         }
-        if (auto r = run(c, "UPDATE members SET display_name = ?1, email = NULL, role = 'member', help_opt_in = 0, erased_at = ?2, updated_at = ?2 WHERE id = ?3",
+        // The role stays: a volunteer's past hours stay in the volunteer-hours reports.
+        if (auto r = run(c, "UPDATE members SET display_name = ?1, email = NULL, help_opt_in = 0, erased_at = ?2, updated_at = ?2 WHERE id = ?3",
                          {erased, now}, id);
             !r)
             return r;
         // Free text they wrote or that is about them.
+        if (auto r = run(c, "UPDATE help_requests SET state = 'withdrawn', closed_at = ?1 WHERE asker_id = ?2 AND state = 'open'", {now}, id); !r)
+            return r;
         for (const char* sql : {"UPDATE help_requests SET text = '' WHERE asker_id = ?1", "UPDATE bookings SET host_note = NULL WHERE member_id = ?1",
                                 "UPDATE loans SET return_note = '', deposit_reason = '' WHERE member_id = ?1",
                                 "UPDATE skill_grants SET note = '' WHERE member_id = ?1", "UPDATE repairs SET notes = '' WHERE owner_member_id = ?1"}) {
@@ -265,17 +300,15 @@ std::expected<Erasure, core::Problem> erase_member_rows(Connection& c, core::Mem
             s->bind(1, id);
             if (auto r = s->run(); !r) return r;
         }
-        // Their name and e-mail wherever else they were written.
+        // Their name and e-mail in the rows tied to them.
         std::vector<std::string> needles{e.old_name};
         if (e.old_email && !e.old_email->empty()) needles.push_back(*e.old_email);
         for (const auto& needle : needles) {
-            if (needle.size() < 3) continue;  // "Al" would rewrite every "Alu"
-            for (const auto& [table, column] : kFreeText) {
-                const std::string sql = std::string("UPDATE ") + table + " SET " + column + " = replace(" + column + ", ?1, ?2) WHERE instr(" +
-                                        column + ", ?1) > 0";
+            if (needle.size() < 3) continue;
+            for (const char* sql : kTiedText) {
                 auto s = c.prepare(sql);
                 if (!s) return std::unexpected(s.error());
-                s->bind(1, needle).bind(2, erased);
+                s->bind(1, needle).bind(2, erased).bind(3, id);
                 if (auto r = s->run(); !r) return r;
             }
         }
@@ -294,12 +327,13 @@ std::expected<app::PurgeSummary, core::Problem> purge_rows(Connection& c, const 
     out.dry_run = r.dry_run;
     if (!r.calendar) return std::unexpected(problem("The purge needs the station's calendar"));
     const std::string before = core::format_timestamp(r.presences_before);
-    // 1. Raw presences, closed, that began before the cut: grouped by member and local day.
-    std::map<std::pair<core::MemberId, core::Date>, std::vector<core::VolunteerPresence>> groups;
+    // 1. Raw presences that ended (as corrected) before the cut, each in every local day it
+    // touches: a day's total is its part inside that day, as the month reports count it.
+    std::map<core::PresenceId, core::VolunteerPresence> raw;
     {
         auto s = c.prepare("SELECT p.id, p.member_id, p.checked_in, p.checked_out, p.closed_by, x.checked_out FROM presence p "
                            "LEFT JOIN presence_corrections x ON x.presence_id = p.id "
-                           "WHERE p.summary = 0 AND p.checked_out IS NOT NULL AND p.checked_in < ?1 ORDER BY p.id");
+                           "WHERE p.summary = 0 AND p.checked_out IS NOT NULL AND COALESCE(x.checked_out, p.checked_out) < ?1 ORDER BY p.id");
         if (!s) return std::unexpected(s.error());
         s->bind(1, before);
         for (;;) {
@@ -311,55 +345,59 @@ std::expected<app::PurgeSummary, core::Problem> purge_rows(Connection& c, const 
             p.member = s->column_int(1);
             auto in = core::parse_timestamp(s->column_text(2));
             auto o = core::parse_timestamp(s->column_text(3));
-            if (!in || !o) continue;  // a row `etabli check` would name; not ours to guess
+            if (!in || !o || *o < *in) continue;  // a row `etabli check` would name; not ours to guess
             p.checked_in = *in;
             p.checked_out = *o;
             p.auto_closed = s->column_optional_text(4) == std::optional<std::string>{"auto"};
             if (!s->is_null(5))
                 if (auto cx = core::parse_timestamp(s->column_text(5))) p.corrected_out = *cx;
-            groups[{p.member, r.calendar->local_day(p.checked_in)}].push_back(std::move(p));
-            ++out.presences;
+            raw.emplace(p.id, std::move(p));
         }
     }
     {
         auto s = c.prepare("SELECT r.presence_id, r.since, r.role FROM presence_roles r JOIN presence p ON p.id = r.presence_id "
-                           "WHERE p.summary = 0 AND p.checked_out IS NOT NULL AND p.checked_in < ?1 ORDER BY r.presence_id, r.since");
+                           "WHERE p.summary = 0 AND p.checked_out IS NOT NULL ORDER BY r.presence_id, r.since");
         if (!s) return std::unexpected(s.error());
-        s->bind(1, before);
-        std::map<core::PresenceId, std::vector<core::RoleSpan>> spans;
         for (;;) {
             auto has = s->step();
             if (!has) return std::unexpected(has.error());
             if (!*has) break;
+            auto it = raw.find(s->column_int(0));
+            if (it == raw.end()) continue;
             auto since = core::parse_timestamp(s->column_text(1));
             auto role = core::parse_volunteer_role(s->column_text(2));
-            if (since && role) spans[s->column_int(0)].push_back(core::RoleSpan{*since, *role});
+            if (since && role) it->second.roles.push_back(core::RoleSpan{*since, *role});
         }
-        for (auto& [key, list] : groups)
-            for (auto& p : list)
-                if (auto it = spans.find(p.id); it != spans.end()) p.roles = it->second;
     }
-    for (const auto& [key, list] : groups) {
+    out.presences = static_cast<std::int64_t>(raw.size());
+    std::map<std::pair<core::MemberId, core::Date>, std::vector<const core::VolunteerPresence*>> days;
+    for (const auto& [pid, p] : raw) {
+        const auto end = std::max(p.checked_in, p.corrected_out.value_or(*p.checked_out));
+        const core::Date first = r.calendar->local_day(p.checked_in), last = r.calendar->local_day(end);
+        for (auto d = std::chrono::sys_days{first}; d <= std::chrono::sys_days{last}; d += std::chrono::days{1})
+            days[{p.member, core::Date{d}}].push_back(&p);
+    }
+    for (const auto& [pid, p] : raw) {
+        for (const char* sql : {"DELETE FROM presence_roles WHERE presence_id = ?1", "DELETE FROM presence_corrections WHERE presence_id = ?1",
+                                "DELETE FROM presence WHERE id = ?1"}) {
+            auto d = c.prepare(sql);
+            if (!d) return std::unexpected(d.error());
+            d->bind(1, pid);
+            if (auto x = d->run(); !x) return std::unexpected(x.error());
+        }
+    }
+    for (const auto& [key, list] : days) {
         const auto& [member, day] = key;
         const auto start = r.calendar->day_start(day);
-        auto end = start;
-        for (const auto& p : list) end = std::max(end, p.corrected_out.value_or(*p.checked_out));
-        const auto report = core::volunteer_hours(list, start, end + std::chrono::hours{24}, r.now, r.closing_of);
-        for (const auto& p : list) {
-            const auto id = std::to_string(p.id);
-            for (const char* sql : {"DELETE FROM presence_roles WHERE presence_id = ?1", "DELETE FROM presence_corrections WHERE presence_id = ?1",
-                                    "DELETE FROM presence WHERE id = ?1"}) {
-                auto d = c.prepare(sql);
-                if (!d) return std::unexpected(d.error());
-                d->bind(1, p.id);
-                if (auto x = d->run(); !x) return std::unexpected(x.error());
-            }
-        }
+        const auto next = r.calendar->day_start(core::Date{std::chrono::sys_days{day} + std::chrono::days{1}});
+        std::vector<core::VolunteerPresence> those;
+        for (const auto* p : list) those.push_back(*p);
+        const auto report = core::volunteer_hours(those, start, next, r.now, r.closing_of);
         // One row per role, one after the other from the day's start: never overlapping, so
-        // counted whole.
+        // counted whole, and inside the day (the day's total is at most the day).
         auto at = start;
         for (const auto& line : report.lines) {
-            if (line.member != member) continue;
+            if (line.member != member || (line.time.count() == 0 && line.presences == 0)) continue;
             const auto out_at = at + line.time;
             auto ins = c.prepare("INSERT INTO presence (member_id, badge_uid, checked_in, checked_out, closed_by, summary) VALUES (?1, NULL, ?2, ?3, 'badge', 1)");
             if (!ins) return std::unexpected(ins.error());
@@ -376,6 +414,19 @@ std::expected<app::PurgeSummary, core::Problem> purge_rows(Connection& c, const 
             at = out_at;
         }
     }
+    // The event log's presence events of before the cut hold the same times and badge numbers:
+    // they go too (the log is append-only; its guard is lifted and put back in this transaction).
+    if (auto x = c.exec("DROP TRIGGER IF EXISTS events_no_delete"); !x) return std::unexpected(x.error());
+    {
+        auto d = c.prepare("DELETE FROM events WHERE kind LIKE 'presence.%' AND at < ?1");
+        if (!d) return std::unexpected(d.error());
+        d->bind(1, before);
+        if (auto x = d->run(); !x) return std::unexpected(x.error());
+    }
+    if (auto x = c.exec("CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events "
+                        "BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END");
+        !x)
+        return std::unexpected(x.error());
     // 2. Members whose membership ended long ago.
     std::vector<std::tuple<core::MemberId, std::string, std::string>> ended;
     {
@@ -410,7 +461,13 @@ std::expected<app::PurgeSummary, core::Problem> purge_rows(Connection& c, const 
 
 std::expected<void, core::Problem> scrub(Connection& c) {
     if (auto r = c.exec("VACUUM"); !r) return r;
-    return c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    // A reader holding an old snapshot (a backup, the API's reads) keeps old pages in the WAL:
+    // said, so that the caller can warn; the next checkpoint empties it.
+    int log = 0, done = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(c.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    if (rc != SQLITE_OK || log != 0)
+        return std::unexpected(core::storage_problem("Another reader kept the database's journal: the erased data leaves it at the next checkpoint"));
+    return {};
 }
 
 }  // namespace etabli::db

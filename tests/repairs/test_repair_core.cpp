@@ -284,7 +284,7 @@ TEST_CASE("the full repairs CSV keeps bike detail and defuses spreadsheet formul
     CHECK(csv ==
           "id,date,volunteers,owner,item,component,ords_category_id,ords_category,partner_category,brand,model,year,"
           "status,barrier,minutes,parts,problem,done,notes,logged_at,updated_at\n"
-          "7,2026-11-28,3 5,1,bicycle,wheel,,,,,,,fixed,,30,chambre à air:new; roue:salvaged:donor-12,"
+          "7,2026-11-28,3 5,1,bicycle,wheel,,,,,,,fixed,,30,\"chambre à air:new; roue:salvaged:donor-12\","  // (#18) a ; is quoted too (French spreadsheets split on it)
           "\"'=HYPERLINK(\"\"x\"\")\",,,2026-11-28T13:00:00Z,2026-11-28T13:00:00Z\n");
 }
 

@@ -117,6 +117,27 @@ TEST_CASE("an erased member's name, e-mail and badge number are nowhere in the f
     CHECK(found);
 }
 
+TEST_CASE("a badge given again after its first owner was erased: the second owner is erased too; hosts are not erased") {
+    testing::StationOnDisk f(utc("2026-11-28T13:00:00Z"));
+    f.reopen();
+    const auto a = f.add_member("Alice Premier", core::Role::member, "0007777777");
+    REQUIRE(f.station->call(EraseMember{a.id, std::nullopt}));
+    const auto b = f.add_member("Bruno Second", core::Role::member, "0007777777");  // the same card, handed on
+    auto erased = f.station->call(EraseMember{b.id, std::nullopt});
+    REQUIRE_MESSAGE(erased, (erased ? "" : erased.error().english()));
+    CHECK(f.store->connection().query_int("SELECT count(*) FROM badges WHERE uid LIKE 'ERASED:%'").value_or(0) == 2);
+    // The event log's guard is back after an erasure.
+    CHECK(!f.store->connection().exec("UPDATE events SET kind = 'x' WHERE id = 1"));
+    const auto host = f.add_member("Camille", core::Role::host);
+    auto refused = f.station->call(EraseMember{host.id, std::nullopt});
+    REQUIRE(!refused);
+    CHECK(refused.error().msgid == "{0} is a host or an admin: give them the member role first, then erase them");
+    // A volunteer keeps the role (their past hours stay in the reports), not the name.
+    const auto vic = f.add_member("Victor Bénévole", core::Role::volunteer);
+    REQUIRE(f.station->call(EraseMember{vic.id, std::nullopt}));
+    CHECK(f.station->snapshot()->directory->find(vic.id)->role == core::Role::volunteer);
+}
+
 TEST_CASE("erasure refusals: an unknown member, a tool still out") {
     testing::StationOnDisk f(utc("2026-11-28T13:00:00Z"));
     f.reopen();
@@ -151,9 +172,10 @@ TEST_CASE("the pepper is made once, 32 bytes, readable by the station's user onl
     testing::TempDir other;
     auto c = db::installation_pepper(other / "etabli.db");
     REQUIRE(c);
-    CHECK(db::erased_uid(*a, "0001234567") != db::erased_uid(*c, "0001234567"));
-    CHECK(db::erased_uid(*a, "0001234567") == db::erased_uid(*a, "0001234567"));
-    CHECK(db::erased_uid(*a, "0001234567").starts_with("ERASED:"));
+    CHECK(db::erased_uid(*a, "0001234567", 1) != db::erased_uid(*c, "0001234567", 1));
+    CHECK(db::erased_uid(*a, "0001234567", 1) == db::erased_uid(*a, "0001234567", 1));
+    CHECK(db::erased_uid(*a, "0001234567", 1).starts_with("ERASED:"));
+    CHECK(db::erased_uid(*a, "0001234567", 1) != db::erased_uid(*a, "0001234567", 2));  // a badge given again
     // A damaged pepper is said, not replaced (it would orphan what it keyed).
     { std::ofstream(db.string() + ".pepper", std::ios::trunc) << "short"; }
     auto damaged = db::installation_pepper(db);

@@ -43,13 +43,23 @@ std::map<std::pair<core::MemberId, std::string>, seconds> hours_by_role(testing:
 }  // namespace
 
 TEST_CASE("retention: a dry run changes nothing; the purge keeps the hours, erases long-ended members, and finds nothing the second time") {
-    testing::StationOnDisk f(utc("2025-06-10T07:00:00Z"));  // 09:00 in the fixture's zone
+    testing::StationOnDisk f(utc("2025-05-31T21:00:00Z"));  // 22:00 on 31 May in the fixture's zone (UTC+1)
     f.reopen();
     const auto vic = f.add_member("Victor", core::Role::volunteer, "0000000101");
     const auto lea = f.add_member("Léa", core::Role::member, "0000000102");
     const auto olga = f.add_member("Olga Ancienne", core::Role::member, std::nullopt, core::Date{year{2022} / 1 / 31});
     const auto paul = f.add_member("Paul Emprunteur", core::Role::member);
     const auto hugo = f.add_member("Hugo Hôte", core::Role::host, std::nullopt, core::Date{year{2021} / 12 / 31});
+    // Victor across midnight and the month's end: in at 22:00 on 31 May, forgotten, closed by the
+    // station at midnight, corrected by a host to 02:00 on 1 June (2 h in each month).
+    REQUIRE(f.station->call(BadgeSeen{"0000000101", "kiosk"}));
+    f.clock.advance(hours{4});
+    REQUIRE(f.station->call(Tick{}));
+    const auto night = count(f, "SELECT id FROM presence ORDER BY id LIMIT 1");
+    REQUIRE(count(f, "SELECT count(*) FROM presence WHERE closed_by = 'auto'") == 1);
+    auto corrected = f.station->call(CorrectPresence{night, f.clock.now(), std::nullopt});
+    REQUIRE_MESSAGE(corrected, (corrected ? "" : corrected.error().english()));
+    f.clock.advance(duration_cast<seconds>(utc("2025-06-10T07:00:00Z") - f.clock.now()));  // 10 June, 09:00
     core::Tool drill;
     drill.name = "Perceuse";
     auto t = f.station->call(AddTool{drill, std::nullopt});
@@ -77,18 +87,22 @@ TEST_CASE("retention: a dry run changes nothing; the purge keeps the hours, eras
     // Now: November 2026. Victor comes in today; that presence is not touched.
     f.clock.advance(duration_cast<seconds>(utc("2026-11-28T13:00:00Z") - f.clock.now()));
     REQUIRE(f.station->call(BadgeSeen{"0000000101", "kiosk"}));
+    const auto may_from = f.calendar.day_start(core::Date{year{2025} / 5 / 1});
     const auto june_from = f.calendar.day_start(core::Date{year{2025} / 6 / 1});
     const auto june_to = f.calendar.day_start(core::Date{year{2025} / 7 / 1});
     const auto before = hours_by_role(f, june_from, june_to);
+    const auto may_before = hours_by_role(f, may_from, june_from);
     REQUIRE(!before.empty());
+    REQUIRE(may_before.at({vic.id, "-"}) == hours{2});
     const auto raw_rows = count(f, "SELECT count(*) FROM presence");
-    REQUIRE(raw_rows == 4);
+    REQUIRE(raw_rows == 5);
+    const auto presence_events = count(f, "SELECT count(*) FROM events WHERE kind LIKE 'presence.%'");
 
     auto dry = f.station->call(PurgePersonalData{true, std::nullopt});
     REQUIRE_MESSAGE(dry, (dry ? "" : dry.error().english()));
     const auto& d = std::get<PurgeSummary>(*dry);
     CHECK(d.dry_run);
-    CHECK(d.presences == 3);
+    CHECK(d.presences == 4);
     CHECK(d.daily_rows >= 2);
     REQUIRE(d.erased.size() == 1);
     CHECK(d.erased[0].first == olga.id);
@@ -100,6 +114,7 @@ TEST_CASE("retention: a dry run changes nothing; the purge keeps the hours, eras
     // Nothing changed.
     CHECK(count(f, "SELECT count(*) FROM presence") == raw_rows);
     CHECK(count(f, "SELECT count(*) FROM presence WHERE summary = 1") == 0);
+    CHECK(count(f, "SELECT count(*) FROM events WHERE kind LIKE 'presence.%'") == presence_events);
     CHECK(f.station->snapshot()->directory->find(olga.id)->display_name == "Olga Ancienne");
 
     auto real = f.station->call(PurgePersonalData{false, std::nullopt});
@@ -111,7 +126,13 @@ TEST_CASE("retention: a dry run changes nothing; the purge keeps the hours, eras
     CHECK(s.erased == d.erased);
     // The hours of June 2025 are the same, by member and role; the times and badges are gone.
     CHECK(hours_by_role(f, june_from, june_to) == before);
+    CHECK(hours_by_role(f, may_from, june_from) == may_before);  // the night across the month's end, split as before
     CHECK(count(f, "SELECT count(*) FROM presence WHERE summary = 0 AND checked_in < '2026-01-01'") == 0);
+    // The event log's presence events of then went too (times, badge numbers); its guards are back.
+    CHECK(count(f, "SELECT count(*) FROM events WHERE kind LIKE 'presence.%' AND at < '2026-01-01'") == 0);
+    CHECK(count(f, "SELECT count(*) FROM events WHERE kind LIKE 'presence.%'") > 0);  // today's
+    CHECK(!f.store->connection().exec("DELETE FROM events WHERE id = 1"));
+    CHECK(!f.store->connection().exec("UPDATE events SET kind = 'x' WHERE id = 1"));
     CHECK(count(f, "SELECT count(*) FROM presence WHERE summary = 1 AND badge_uid IS NOT NULL") == 0);
     CHECK(count(f, "SELECT count(*) FROM presence WHERE summary = 0 AND badge_uid = '0000000101'") == 1);  // today's
     CHECK(f.station->snapshot()->present.size() == 1);

@@ -18,6 +18,7 @@
 #include "legacy_features.hpp"
 
 #include <etabli/alloc/interval_index.hpp>
+#include <etabli/core/ords.hpp>
 
 #include <algorithm>
 #include <cassert>
@@ -714,17 +715,14 @@ std::filesystem::path export_folder(const std::filesystem::path& configured) {
     if (const char* h = std::getenv("HOME"); h && *h) return h;
     return ".";
 }
-// A member's text starting with = + - @ gets a ' first: a spreadsheet never runs it as a formula.
-std::string csv_field(std::string s) {
-    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(s.begin(), '\'');
-    if (s.find_first_of(",;\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
+// A member's text starting with = + - @ gets a ' first: a spreadsheet never runs it as a
+// formula (core::append_csv_field, the one CSV field of the station).
 std::string csv_line(const std::vector<std::string>& cells) {
     std::string line;
-    for (std::size_t i = 0; i < cells.size(); ++i) line += (i ? "," : "") + csv_field(cells[i]);
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i) line += ',';
+        core::append_csv_field(line, cells[i]);
+    }
     return line + "\r\n";
 }
 }  // namespace

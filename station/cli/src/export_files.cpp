@@ -2,6 +2,8 @@
 // Layer: cli. Main thread.
 #include "export_files.hpp"
 
+#include <etabli/core/ords.hpp>
+
 #include <filesystem>
 #include <fstream>
 
@@ -10,11 +12,9 @@ namespace etabli::cli {
 using core::problem;
 
 std::string csv_field(std::string s) {
-    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(s.begin(), '\'');
-    if (s.find_first_of(",\"\r\n;") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
+    std::string out;
+    core::append_csv_field(out, s);  // (#18) one CSV field for every export, formulas disarmed
+    return out;
 }
 
 std::string csv_line(const std::vector<std::string>& cells) {

@@ -7,11 +7,14 @@
 namespace etabli::core {
 
 void append_csv_field(std::string& out, std::string_view field) {
-    if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    const bool formula = !field.empty() && std::string_view("=+-@\t\r").find(field.front()) != std::string_view::npos;
+    if (field.find_first_of(",;\"\r\n") == std::string_view::npos) {
+        if (formula) out += '\'';
         out.append(field);
         return;
     }
     out += '"';
+    if (formula) out += '\'';
     for (char c : field) {
         if (c == '"') out += '"';
         out += c;
@@ -223,13 +226,9 @@ std::expected<OrdsExport, Problem> export_ords(const std::vector<Repair>& repair
 }
 
 namespace {
+// A spreadsheet runs "=…" as a formula: append_csv_field disarms it (#18: every CSV).
 void cell(std::string& out, std::string_view v, bool last = false) {
-    // A spreadsheet runs "=…" as a formula: a problem text typed at the kiosk must not.
-    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) {
-        append_csv_field(out, "'" + std::string(v));
-    } else {
-        append_csv_field(out, v);
-    }
+    append_csv_field(out, v);
     out += last ? '\n' : ',';
 }
 }  // namespace

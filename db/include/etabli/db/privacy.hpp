@@ -25,8 +25,8 @@ class Connection;
 std::expected<std::string, core::Problem> installation_pepper(const std::filesystem::path& db, bool create = true);
 
 // What an erased badge's number becomes: "ERASED:" and 16 hex digits of HMAC-SHA-256(pepper,
-// uid). The same badge shown again is known as an erased member's, and its number is not kept.
-std::string erased_uid(const std::string& pepper, const std::string& uid);
+// uid and member). The number is not kept; a copied database alone cannot find it back.
+std::string erased_uid(const std::string& pepper, const std::string& uid, core::MemberId member);
 
 // The name an erased member keeps.
 std::string erased_name(core::MemberId id);  // "Membre effacé n°12"
