@@ -4,6 +4,8 @@
 #include <etabli/db/database.hpp>
 #include <etabli/db/privacy.hpp>
 
+#include "read_only.hpp"
+
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -52,16 +54,6 @@ std::string key_id(const std::string& key) {
 }
 
 constexpr const char* kColumns = "id, at, actor_id, principal, origin, action, outcome, detail, prev_hash, hash";
-
-std::expected<Connection, core::Problem> open_read(const std::filesystem::path& db) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(db, ec))
-        return std::unexpected(core::storage_problem("There is no database at {0}", {db.string()}));
-    auto c = Connection::open_raw(file_uri(db, "mode=ro"), SQLITE_OPEN_READONLY);
-    if (!c) return std::unexpected(c.error());
-    if (auto r = c->exec("PRAGMA busy_timeout = 5000"); !r) return std::unexpected(r.error());
-    return c;
-}
 
 }  // namespace
 
@@ -123,7 +115,7 @@ std::expected<void, core::Problem> append_audit(Connection& c, const app::AuditE
 std::expected<AuditVerdict, core::Problem> verify_audit(const std::filesystem::path& db) {
     auto key = installation_pepper(db, false);
     if (!key) return std::unexpected(key.error());
-    auto c = open_read(db);
+    auto c = open_read_only(db);
     if (!c) return std::unexpected(c.error());
     auto tx = Transaction::begin(*c, Transaction::Kind::read);
     if (!tx) return std::unexpected(tx.error());
@@ -192,7 +184,7 @@ std::expected<std::vector<AuditRow>, core::Problem> list_audit(Connection& c, co
 }
 
 std::expected<std::vector<AuditRow>, core::Problem> list_audit(const std::filesystem::path& db, const AuditQuery& q) {
-    auto c = open_read(db);
+    auto c = open_read_only(db);
     if (!c) return std::unexpected(c.error());
     return list_audit(*c, q);
 }

@@ -4,6 +4,8 @@
 
 #include <etabli/db/audit.hpp>
 #include <etabli/db/privacy.hpp>
+
+#include "read_only.hpp"
 #include <etabli/db/database.hpp>
 
 #include <sqlite3.h>
@@ -61,12 +63,8 @@ constexpr Rule kRules[] = {
 }  // namespace
 
 std::expected<std::vector<Violation>, core::Problem> check_database(const std::filesystem::path& db) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(db, ec))
-        return std::unexpected(core::storage_problem("There is no database at {0}", {db.string()}));
-    auto c = Connection::open_raw(file_uri(db, "mode=ro"), SQLITE_OPEN_READONLY);
+    auto c = open_read_only(db);
     if (!c) return std::unexpected(c.error());
-    if (auto r = c->exec("PRAGMA busy_timeout = 5000"); !r) return std::unexpected(r.error());
     auto tx = Transaction::begin(*c, Transaction::Kind::read);
     if (!tx) return std::unexpected(tx.error());
     std::vector<Violation> out;
