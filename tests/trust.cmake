@@ -32,3 +32,13 @@ target_include_directories(hostile_gui_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
 
 etabli_test(hostile_export_tests unit trust/test_hostile_exports.cpp)
 target_link_libraries(hostile_export_tests PRIVATE etabli_core)
+
+etabli_test(pin_tests unit trust/test_pin.cpp)
+target_link_libraries(pin_tests PRIVATE etabli_db)
+
+# A PIN check's time (#18) against the 300 ms budget, label bench.
+add_executable(bench_pin bench/bench_pin.cpp)
+target_link_libraries(bench_pin PRIVATE etabli_db PkgConfig::SODIUM_BENCH)
+etabli_warnings(bench_pin)
+add_test(NAME bench_pin COMMAND bench_pin)
+set_tests_properties(bench_pin PROPERTIES LABELS bench TIMEOUT 600)
