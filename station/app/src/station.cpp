@@ -350,11 +350,13 @@ namespace {
 // stay in an append-only table).
 std::string audit_detail(const Command& c, const Result& r) {
     std::string out;
-    auto add = [&](std::string_view key, std::int64_t v) {
+    std::set<std::string> seen;
+    auto add = [&](std::string_view key, std::int64_t v, bool id = true) {
+        if (id && v == 0) return;  // an entity not numbered yet: the result names it
+        std::string item = std::string(key) + "=" + std::to_string(v);
+        if (!seen.insert(item).second) return;
         if (!out.empty()) out += ' ';
-        out += key;
-        out += '=';
-        out += std::to_string(v);
+        out += item;
     };
     std::visit(
         [&](const auto& cmd) {
@@ -370,12 +372,12 @@ std::string audit_detail(const Command& c, const Result& r) {
             if constexpr (requires { cmd.skill.id + 0; }) add("skill", cmd.skill.id);
             if constexpr (requires { cmd.presence + 0; }) add("presence", cmd.presence);
             if constexpr (requires { cmd.card + 0; }) add("card", cmd.card);
-            if constexpr (requires { cmd.level + 0; }) add("level", cmd.level);
+            if constexpr (requires { cmd.level + 0; }) add("level", cmd.level, false);
             if constexpr (requires { cmd.draft.role; }) {
                 out += out.empty() ? "" : " ";
                 out += "role=" + std::string(core::to_string(cmd.draft.role));
             }
-            if constexpr (requires { cmd.rows.size(); }) add("rows", static_cast<std::int64_t>(cmd.rows.size()));
+            if constexpr (requires { cmd.rows.size(); }) add("rows", static_cast<std::int64_t>(cmd.rows.size()), false);
         },
         c);
     if (r)
@@ -389,10 +391,10 @@ std::string audit_detail(const Command& c, const Result& r) {
                 else if constexpr (std::is_same_v<V, core::Skill>) add("skill", v.id);
                 else if constexpr (std::is_same_v<V, core::SkillGrant>) add("grant", v.id);
                 else if constexpr (std::is_same_v<V, PurgeSummary>) {
-                    add("dry_run", v.dry_run ? 1 : 0);
-                    add("presences", v.presences);
-                    add("daily_rows", v.daily_rows);
-                    add("erased", static_cast<std::int64_t>(v.erased.size()));
+                    out += std::string(out.empty() ? "" : " ") + (v.dry_run ? "dry_run=1" : "dry_run=0");
+                    add("presences", v.presences, false);
+                    add("daily_rows", v.daily_rows, false);
+                    add("erased", static_cast<std::int64_t>(v.erased.size()), false);
                 }
             },
             *r);
