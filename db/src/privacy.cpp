@@ -15,6 +15,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -189,6 +190,20 @@ std::expected<void, core::Problem> run(Connection& c, const char* sql, std::init
     return s->run();
 }
 
+// The event log is append-only (migration 002): its guard against `op` ("UPDATE" or "DELETE")
+// is lifted for `body` and put back, in the caller's transaction, whatever body returns.
+std::expected<void, core::Problem> with_event_log_open(Connection& c, std::string_view op,
+                                                       const std::function<std::expected<void, core::Problem>()>& body) {
+    const std::string trigger = op == "DELETE" ? "events_no_delete" : "events_no_update";
+    if (auto r = c.exec(("DROP TRIGGER IF EXISTS " + trigger).c_str()); !r) return r;
+    auto done = body();
+    auto guard = c.exec(("CREATE TRIGGER IF NOT EXISTS " + trigger + " BEFORE " + std::string(op) +
+                         " ON events BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END")
+                            .c_str());
+    if (!done) return done;
+    return guard;
+}
+
 // Free text in the rows tied to the member (theirs, or that they wrote) that may carry their
 // name or e-mail: only there is it replaced, so "Max" never rewrites another row's "Maxxis".
 // ?1 the text, ?2 the replacement, ?3 the member.
@@ -251,13 +266,7 @@ std::expected<Erasure, core::Problem> erase_member_rows(Connection& c, core::Mem
         return std::unexpected(problem("{0} has {1} places in trainings to come: cancel them before the erasure", {e.old_name, std::to_string(*places)}));
 
     const std::string erased = erased_name(id);
-    // The event log is append-only; its badge subjects are rewritten here, in this
-    // transaction, and the guard put back before it commits.
-    if (auto r = c.exec("DROP TRIGGER IF EXISTS events_no_update"); !r) return std::unexpected(r.error());
-    auto restore_guard = [&] {
-        return c.exec("CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events "
-                      "BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END");
-    };
+    // The event log's badge subjects are rewritten too (with_event_log_open).
     auto body = [&]() -> std::expected<void, core::Problem> {
         if (auto r = run(c, "UPDATE presence SET checked_out = ?1, closed_by = 'auto' WHERE checked_out IS NULL AND member_id = ?2", {now}, id); !r)
             return r;
@@ -314,10 +323,7 @@ std::expected<Erasure, core::Problem> erase_member_rows(Connection& c, core::Mem
         }
         return {};
     };
-    auto done = body();
-    auto guard = restore_guard();
-    if (!done) return std::unexpected(done.error());
-    if (!guard) return std::unexpected(guard.error());
+    if (auto done = with_event_log_open(c, "UPDATE", body); !done) return std::unexpected(done.error());
     return e;
 }
 
@@ -416,17 +422,13 @@ std::expected<app::PurgeSummary, core::Problem> purge_rows(Connection& c, const 
     }
     // The event log's presence events of before the cut hold the same times and badge numbers:
     // they go too (the log is append-only; its guard is lifted and put back in this transaction).
-    if (auto x = c.exec("DROP TRIGGER IF EXISTS events_no_delete"); !x) return std::unexpected(x.error());
-    {
+    auto cut = with_event_log_open(c, "DELETE", [&]() -> std::expected<void, core::Problem> {
         auto d = c.prepare("DELETE FROM events WHERE kind LIKE 'presence.%' AND at < ?1");
         if (!d) return std::unexpected(d.error());
         d->bind(1, before);
-        if (auto x = d->run(); !x) return std::unexpected(x.error());
-    }
-    if (auto x = c.exec("CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events "
-                        "BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END");
-        !x)
-        return std::unexpected(x.error());
+        return d->run();
+    });
+    if (!cut) return std::unexpected(cut.error());
     // 2. Members whose membership ended long ago.
     std::vector<std::tuple<core::MemberId, std::string, std::string>> ended;
     {
