@@ -33,6 +33,9 @@ target_include_directories(hostile_gui_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
 etabli_test(hostile_export_tests unit trust/test_hostile_exports.cpp)
 target_link_libraries(hostile_export_tests PRIVATE etabli_core)
 
+etabli_test(host_pin_tests app trust/test_host_pin.cpp)
+target_link_libraries(host_pin_tests PRIVATE etabli_db)
+
 etabli_test(pin_tests unit trust/test_pin.cpp)
 target_link_libraries(pin_tests PRIVATE etabli_db)
 

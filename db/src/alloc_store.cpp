@@ -40,7 +40,7 @@ namespace {
 #define ETABLI_MACHINE_COLUMNS                                                                           \
     "id, name, kind, pool, status, slot_min, min_length_min, max_length_min, buffer_after_min, "      \
     "ahead_days, quota_week_min, quota_scope, no_show_release_min, warn_before_min, grace_after_s, " \
-    "host_loss, host_loss_s"
+    "host_loss, host_loss_s, pin_required"
 #define ETABLI_BOOKING_COLUMNS                                                                      \
     "id, machine_id, member_id, starts_at, ends_at, state, created_by, walk_in, series, created_at, " \
     "host_note, notice_seen"
@@ -146,6 +146,7 @@ std::expected<alloc::Machine, Problem> read_machine(const Statement& st) {
     if (!lk) return std::unexpected(bad_row("machines", key, "host_loss", loss));
     r.host_loss.kind = *lk;
     r.host_loss.seconds = seconds{st.column_int(16)};
+    r.pin_required = st.column_int(17) != 0;  // (#18)
     return m;
 }
 
@@ -264,6 +265,7 @@ std::vector<std::string_view> machine_changes(const alloc::Machine& a, const all
     if (x.grace_after != y.grace_after) out.push_back("grace_after");
     if (x.host_loss.kind != y.host_loss.kind || x.host_loss.seconds != y.host_loss.seconds)
         out.push_back("host_loss");
+    if (x.pin_required != y.pin_required) out.push_back("pin_required");
     return out;
 }
 
@@ -289,7 +291,7 @@ std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std:
         ETABLI_TRY(st, c.cached(
                            "INSERT INTO machines (" ETABLI_MACHINE_COLUMNS ", created_at, updated_at) "
                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-                           "?18, ?18) "
+                           "?19, ?18, ?18) "
                            "ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
                            "pool = excluded.pool, status = excluded.status, slot_min = excluded.slot_min, "
                            "min_length_min = excluded.min_length_min, max_length_min = excluded.max_length_min, "
@@ -298,7 +300,7 @@ std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std:
                            "no_show_release_min = excluded.no_show_release_min, "
                            "warn_before_min = excluded.warn_before_min, grace_after_s = excluded.grace_after_s, "
                            "host_loss = excluded.host_loss, host_loss_s = excluded.host_loss_s, "
-                           "updated_at = excluded.updated_at"));
+                           "pin_required = excluded.pin_required, updated_at = excluded.updated_at"));
         const alloc::MachineRules& r = m.rules;
         Statement& s = **st;
         s.bind(1, m.id).bind(2, m.name).bind(3, m.kind).bind(4, m.pool).bind(5, alloc::to_string(m.status));
@@ -311,7 +313,7 @@ std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std:
         }
         s.bind(12, to_text(r.quota_scope)).bind(13, r.no_show_release.count()).bind(14, r.warn_before.count());
         s.bind(15, r.grace_after.count()).bind(16, to_text(r.host_loss.kind)).bind(17, r.host_loss.seconds.count());
-        s.bind(18, ts(at));
+        s.bind(18, ts(at)).bind(19, static_cast<std::int64_t>(r.pin_required ? 1 : 0));
         ETABLI_CHECK(s.run());
     }
     Detail detail;

@@ -23,13 +23,6 @@ std::string peppered(std::string_view pin, const std::string& pepper) {
 }
 }  // namespace
 
-std::optional<core::Problem> check_pin_form(std::string_view pin) {
-    if (pin.size() < 4 || pin.size() > 8) return core::problem("A PIN is 4 to 8 digits");
-    for (char ch : pin)
-        if (ch < '0' || ch > '9') return core::problem("A PIN is 4 to 8 digits");
-    return std::nullopt;
-}
-
 std::expected<std::string, core::Problem> hash_pin(std::string_view pin, const std::string& pepper, PinLimits limits) {
     if (auto p = check_pin_form(pin)) return std::unexpected(*p);
     if (sodium_init() < 0) return std::unexpected(core::storage_problem("libsodium cannot start"));

@@ -268,11 +268,8 @@ std::expected<core::Member, Problem> SqliteStore::add_member(const core::MemberD
 std::expected<void, Problem> SqliteStore::append_audit(const app::AuditEntry& e) {
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));  // a savepoint inside atomically()
-        if (!m_pepper) {
-            ETABLI_TRY(pepper, installation_pepper(m_path));
-            m_pepper = std::move(*pepper);
-        }
-        ETABLI_CHECK(db::append_audit(m_conn, e, *m_pepper));
+        ETABLI_TRY(key, pepper());
+        ETABLI_CHECK(db::append_audit(m_conn, e, *key));
         return tx->commit();
     });
 }

@@ -53,6 +53,7 @@ core::Lang Kiosk::lang() const {
         case Screen::checkouts: return m_home.lang;  // (#8)
         case Screen::skills: return m_home.lang;     // (#7)
         case Screen::members: return m_home.lang;    // (#15)
+        case Screen::pin: return m_home.lang;        // (#18)
     }
     return m_idle.lang;
 }
@@ -61,6 +62,7 @@ bool Kiosk::accepts_badge_typing() const {
     // Screens with an on-screen keyboard take no badge digits: a host typing on a
     // physical keyboard there is not tapping a badge.
     if (m_screen == Screen::enrol) return m_enrol.step == EnrolUi::Step::waiting;
+    if (m_screen == Screen::pin) return false;  // (#18) the PIN is typed on the pad only
     return true;
 }
 
@@ -75,6 +77,12 @@ void Kiosk::go_idle(const app::Snapshot& s, CommandList& out) {
         Commands cmds(out, m_next_request);
         cmds.post(app::CancelEnrolment{});
     }
+    // (#18) A host session never survives the idle screen.
+    if (m_screen != Screen::idle && in_host_session(s)) {
+        Commands cmds(out, m_next_request);
+        cmds.post(app::EndHostSession{m_home_view.member.id});
+    }
+    m_pin = PinPadUi{};
     m_screen = Screen::idle;
     m_enrol = EnrolUi{};
     m_enrol_seen_active = false;
@@ -196,6 +204,8 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
         }
     }
     handle_reply(s, now, out);
+    pin_intercept(s);                // (#18)
+    keep_host_session(s, cmds);      // (#18)
 
     if (m_screen == Screen::enrol && m_enrol.step == EnrolUi::Step::waiting) {
         if (s.enrolment) m_enrol_seen_active = true;
@@ -290,6 +300,13 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                 if (m_home_view.kind == core::TapKind::check_in && draw_role_picker(rv, m_repairs, cmds)) break;
             }
             next = draw_member_home(m_home_view, m_home, cmds);
+            // (#18) The host screens need the host's PIN first.
+            if ((next == Next::members || next == Next::checkouts || next == Next::host_machines || next == Next::start_enrol) &&
+                core::can_host(m_home_view.member.role) && !in_host_session(s)) {
+                open_pin(s, PinPadUi::Purpose::host, next);
+                next = Next::stay;
+                break;
+            }
             if (next == Next::tools) {  // (#6)
                 m_tools = ToolsUi{};
                 m_screen = Screen::tools;
@@ -397,6 +414,9 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             }
             break;
         }
+        case Screen::pin:  // (#18)
+            next = pin_frame(s, cmds);
+            break;
         case Screen::refusal:
             m_refusal_view.fonts = fonts;
             next = draw_refusal(m_refusal_view, m_refusal, cmds);

@@ -52,6 +52,16 @@ struct StationOnDisk {
         REQUIRE_MESSAGE(r, (r ? "" : r.error().english()));
         return std::get<core::Member>(*r);
     }
+
+    // (#18) A host's or admin's session at the kiosk: their PIN set from the command line (hashed
+    // at libsodium's least cost: the tests are not what a PIN's cost protects), then entered.
+    void host_session(core::MemberId who, const std::string& pin = "2468") {
+        store->set_pin_limits({1, 8192});
+        auto set = station->call(app::SetPin{who, pin, std::nullopt, std::nullopt});
+        REQUIRE_MESSAGE(set, (set ? "" : set.error().english()));
+        auto r = station->call(app::OpenHostSession{who, pin}, app::Origin::kiosk);
+        REQUIRE_MESSAGE(r, (r ? "" : r.error().english()));
+    }
 };
 
 }  // namespace etabli::testing

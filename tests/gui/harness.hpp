@@ -74,6 +74,9 @@ app::Snapshot base_snapshot() {
     s.at = std::chrono::sys_days(s.today) + 13h + 5min;
     s.local_hhmm = "14:05";
     s.directory = demo_directory();
+    // (#18) Camille, the host, has entered her PIN: her host screens open at once (the PIN pad
+    // has its own tests, tests/trust/test_pin_pad.cpp).
+    s.host_sessions = {2};
     return s;
 }
 

@@ -189,6 +189,7 @@ TEST_CASE("kiosk --connect in process: commands and their replies by id, none lo
     core::MemberDraft d;
     d.display_name = "Zoé";
     const auto camille = s.station->snapshot()->directory->members.rbegin()->first;  // the host, badged in
+    s.host_session(camille);  // (#18) and her PIN entered
     remote.post_async(app::AddMember{d, camille, std::nullopt}, 41);
     remote.post_async(app::Tick{}, 42);  // not the kiosk's to send: refused, by id
     std::set<std::uint64_t> seen;
@@ -238,6 +239,7 @@ TEST_CASE("the embedded kiosk: two replies that come between two frames are both
     testing::StationOnDisk s(utc("2026-12-01T09:00:00Z"));
     s.reopen();
     const auto host = s.add_member("Camille", core::Role::host);
+    s.host_session(host.id);  // (#18)
     int wakes = 0;
     gui::EmbeddedReplies replies(*s.station, [&] { ++wakes; });
     core::MemberDraft a, b;

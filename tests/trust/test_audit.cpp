@@ -55,8 +55,11 @@ alloc::Machine machine(const std::string& name) {
 
 TEST_CASE("host actions and refused attempts are chained in the audit trail, each with its effect") {
     Workshop w;
-    const auto before = w.rows().size();  // the two members added from the command line
-    CHECK(before == 2);
+    w.host_session(w.host.id);
+    const auto before = w.rows().size();  // the two members added from the command line, the host's PIN set and entered
+    CHECK(before == 4);
+    CHECK(w.rows()[2].action == "pin.set");
+    CHECK(w.rows()[3].action == "host.session_open");
     REQUIRE(w.station->call(AddMachine{machine("Laser"), w.host.id}, Origin::kiosk));
     auto refused = w.station->call(AddMachine{machine("Fraiseuse"), w.lea.id}, Origin::kiosk);
     REQUIRE(!refused);
@@ -94,6 +97,15 @@ TEST_CASE("the audit row is in the transaction of its action: no row, no action"
         Raw raw(w.db());  // the audit table refuses every new row
         REQUIRE(raw.exec("CREATE TRIGGER audit_full BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'no room'); END") == SQLITE_OK);
     }
+    {  // the host's session was opened before the audit table filled
+        Raw raw(w.db());
+        REQUIRE(raw.exec("DROP TRIGGER audit_full") == SQLITE_OK);
+    }
+    w.host_session(w.host.id);
+    {
+        Raw raw(w.db());
+        REQUIRE(raw.exec("CREATE TRIGGER audit_full BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'no room'); END") == SQLITE_OK);
+    }
     auto r = w.station->call(AddMachine{machine("Laser"), w.host.id}, Origin::kiosk);
     REQUIRE(!r);
     CHECK(r.error().kind == core::Problem::Kind::storage);
@@ -118,7 +130,7 @@ TEST_CASE("the audit row is in the transaction of its action: no row, no action"
 
 TEST_CASE("an edited, deleted or cut audit row is found and named") {
     Workshop w;
-    for (int i = 0; i < 5; ++i) REQUIRE(w.station->call(AddMachine{machine("Machine " + std::to_string(i)), w.host.id}, Origin::kiosk));
+    for (int i = 0; i < 5; ++i) REQUIRE(w.station->call(AddMachine{machine("Machine " + std::to_string(i)), std::nullopt}));  // the command line
     const auto rows = w.rows();
     REQUIRE(rows.size() == 7);
     w.station.reset();
@@ -236,6 +248,7 @@ TEST_CASE("a host refused by the rules (making a host) is in the audit trail too
     core::MemberDraft d;
     d.display_name = "Léa";
     d.role = core::Role::host;
+    w.host_session(w.host.id);
     REQUIRE(!w.station->call(EditMember{w.lea.id, d, w.host.id}, Origin::kiosk));
     const auto last = w.rows().back();
     CHECK(last.action == "member.edit");

@@ -215,6 +215,7 @@ std::expected<void, Problem> Station::load_all() {
     m_state->open.clear();
     for (auto& p : data->open_presence) m_state->open[p.member_id] = p;
     if (auto r = build_engine(false); !r) return std::unexpected(r.error());
+    if (auto r = load_pin_states(); !r) return std::unexpected(r.error());  // (#18)
     for (auto& f : m_features)  // (#16) after the members and the engine, in registration order
         if (auto r = f->load(); !r) return std::unexpected(r.error());
     return resume_engine();  // with the skills' gates in place
@@ -404,7 +405,8 @@ std::string audit_detail(const Command& c, const Result& r) {
 // Hosts' and admins' actions, and whatever changes rights (a training's grants are signed by
 // its trainer, a member).
 bool audited(const Right& r) {
-    return r.need == Need::trainer || r.need == Need::host || r.need == Need::admin || r.action == "training.grant";
+    return r.need == Need::trainer || r.need == Need::host || r.need == Need::admin || r.action == "training.grant" ||
+           r.action.starts_with("pin.") || r.action == "host.session_open";  // every PIN tried or changed, every lockout
 }
 }  // namespace
 
@@ -435,7 +437,13 @@ Result Station::handle_checked(const Command& c, Origin origin) {
         }
         return std::unexpected(std::move(*refused));
     }
-    if (!audited(right)) return handle(c);
+    // (#18) A host at the kiosk who acted is still there: their host session goes on.
+    const auto used = [&](Result r) {
+        if (r && origin == Origin::kiosk)
+            if (const auto a = acting_member(c, origin); a && *a != kCommandLine) host_session_used(*a);
+        return r;
+    };
+    if (!audited(right)) return used(handle(c));
     Result out = std::unexpected(problem("The station is not running"));
     // The action and its audit row are rolled back together; the memory, which the action
     // changed, is then read again from the file (and an enrolment it armed is disarmed).
@@ -453,7 +461,8 @@ Result Station::handle_checked(const Command& c, Origin origin) {
             // attempt is recorded, with what was refused (the message's text, without its names).
             std::string detail = audit_detail(c, Result(Done{}));
             detail += std::string(detail.empty() ? "" : " ") + "why=\"" + out.error().msgid + "\"";
-            return m_store.append_audit(entry("refused", std::move(detail)));
+            const bool lockout = out.error().msgid == kPinLockedNow;  // (#18) the fifth wrong PIN
+            return m_store.append_audit(entry(lockout ? "lockout" : "refused", std::move(detail)));
         });
     } catch (...) {
         reload();
@@ -467,7 +476,7 @@ Result Station::handle_checked(const Command& c, Origin origin) {
     const auto* purge = out ? std::get_if<PurgeSummary>(&*out) : nullptr;
     if (out && (std::holds_alternative<EraseMember>(c) || (purge && !purge->dry_run && (!purge->erased.empty() || purge->presences > 0))))
         if (auto s = m_store.scrub(); !s) std::fprintf(stderr, "etabli: warning: after an erasure, the file could not be compacted: %s\n", s.error().english().c_str());
-    return out;
+    return used(std::move(out));
 }
 
 std::string Station::principal_name(const Command& c, Origin origin) const {
@@ -501,8 +510,10 @@ std::optional<Problem> Station::check_right(const Command& c, Origin origin) con
                 who = Principal::trainer;
         }
     }
-    if (allows(right.need, right.writes, who)) return std::nullopt;
-    return refusal(right.need, right.writes, who, name);
+    if (!allows(right.need, right.writes, who)) return refusal(right.need, right.writes, who, name);
+    // (#18) A host's badge alone is not enough at the kiosk: a badge is copied in seconds.
+    if (origin == Origin::kiosk && (who == Principal::host || who == Principal::admin)) return host_session_refusal(c, right, *actor);
+    return std::nullopt;
 }
 
 std::shared_ptr<const Snapshot> Station::snapshot() const {
@@ -544,6 +555,9 @@ Result Station::handle(const Command& c) {
                           std::is_same_v<T, JoinQueue> || std::is_same_v<T, LeaveQueue> ||
                           std::is_same_v<T, EndSession> || std::is_same_v<T, MachineAccess>) {
                 return handle_alloc(c);
+            } else if constexpr (std::is_same_v<T, OpenHostSession> || std::is_same_v<T, TouchHostSession> ||
+                                 std::is_same_v<T, EndHostSession> || std::is_same_v<T, SetPin> || std::is_same_v<T, ResetPin>) {
+                return handle_pins(c);  // (#18) station_pins.cpp
             } else if constexpr (kFeatureOf<T> >= 0) {
                 // (#16) A feature's command goes to that feature (features.hpp).
                 auto r = m_features[static_cast<std::size_t>(kFeatureOf<T>)]->handle(c);
@@ -728,7 +742,8 @@ Result Station::handle_tap(const BadgeSeen& c) {
             auto p = m_store.check_out(open->id, *uid, now);
             if (!p) return st.failed(p.error());
             st.open.erase(member->id);
-            for (auto& f : m_features) f->checked_out(member->id);  // (#7 skills: the sessions they supervised get no extension)
+            for (auto& f : m_features) f->checked_out(member->id);
+            host_session_end(member->id);  // (#18) a host session never outlives the host's presence  // (#7 skills: the sessions they supervised get no extension)
             break;
         }
         default: {
@@ -917,7 +932,7 @@ Result Station::handle_machine_tap(alloc::MachineId machine, const std::string& 
 }
 
 Result Station::machine_access(alloc::MachineId machine, const core::Member& member,
-                               std::optional<std::string> reader_uid) {
+                               std::optional<std::string> reader_uid, bool pin_checked) {
     State& st = *m_state;
     const auto now = m_clock.now();
     engine_tick(now);
@@ -937,6 +952,14 @@ Result Station::machine_access(alloc::MachineId machine, const core::Member& mem
         return view;
     }
     if (gate.supervised) view.member = *gate.supervised;
+    // (#18) A machine that requires its member's PIN: a badge alone (at its reader) does not
+    // start it; ending one's own session, or a supervisor confirming a use asked at the kiosk, does.
+    if (const auto* mc = st.engine->machine(machine); mc && mc->rules.pin_required && !had_session && !gate.supervised && !pin_checked) {
+        view.refusal = reader_uid ? problem("{0} needs your PIN: start it at the kiosk", {mc->name}) : problem(kMachinePinNeeded, {mc->name});
+        view.seq = ++st.access_seq;
+        st.last_access = view;
+        return view;
+    }
     auto decision = gate.supervised ? st.engine->access(machine, *gate.supervised, now, member.id)
                                     : st.engine->access(machine, member.id, now);
     if (!decision) {
@@ -1082,9 +1105,22 @@ Result Station::handle_alloc(const Command& c) {
             } else if constexpr (std::is_same_v<T, MachineAccess>) {
                 const auto* member = st.directory->find(cmd.member);
                 if (!member) return std::unexpected(problem("No member has the number {0}", {std::to_string(cmd.member)}));
-                if (!engine.machine(cmd.machine))
-                    return std::unexpected(problem("No machine has the number {0}", {std::to_string(cmd.machine)}));
-                return machine_access(cmd.machine, *member);
+                const auto* mc = engine.machine(cmd.machine);
+                if (!mc) return std::unexpected(problem("No machine has the number {0}", {std::to_string(cmd.machine)}));
+                // (#18) A machine that requires its member's PIN: the kiosk asks for it.
+                const auto* running = engine.session_on(cmd.machine);
+                bool pin_checked = false;
+                if (mc->rules.pin_required && !(running && running->member == cmd.member)) {
+                    if (!cmd.pin) {
+                        return std::unexpected(problem(has_pin(cmd.member) ? kMachinePinNeeded : kMachinePinToChoose, {mc->name}));
+                    }
+                    if (auto refused = try_pin(cmd.member, *cmd.pin, kMachinePinToChoose, {mc->name})) {
+                        if (refused->kind == core::Problem::Kind::storage) return st.failed(*refused);
+                        return std::unexpected(*refused);
+                    }
+                    pin_checked = true;
+                }
+                return machine_access(cmd.machine, *member, std::nullopt, pin_checked);
             } else if constexpr (std::is_same_v<T, EndSession>) {
                 auto r = commit(engine.end_session(cmd.machine, as_actor(cmd.actor), alloc::SessionEnd::host, now),
                                 stored_actor(cmd.actor));
@@ -1113,6 +1149,7 @@ bool Station::housekeeping() {
     if (engine_tick(now)) changed = true;
     for (auto& f : m_features)  // (#16) each feature's deadlines, in registration order
         if (f->housekeeping(now)) changed = true;
+    if (pins_housekeeping(now)) changed = true;  // (#18) host sessions that ran out
 
     const auto today = m_calendar.local_day(now);
     if (st.published_day != today) {
@@ -1163,6 +1200,7 @@ void Station::publish() {
         st.offsets_day = snap->today;
     }
     snap->offsets = st.offsets;
+    publish_pins(*snap);  // (#18)
     snap->directory = st.directory;
     const auto start = m_calendar.day_start(snap->today);
     for (const auto& [member, p] : st.open) {

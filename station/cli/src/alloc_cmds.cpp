@@ -75,6 +75,7 @@ json machine_json(const app::MachineView& v) {
            {"host_loss", m.rules.host_loss.kind == alloc::HostLossPolicy::Kind::cut ? std::string("cut")
                          : (m.rules.host_loss.kind == alloc::HostLossPolicy::Kind::grace ? "grace:" : "until-idle:") +
                                std::to_string(m.rules.host_loss.seconds.count())},
+           {"pin_required", m.rules.pin_required},
            {"in_use", v.session.has_value()},
            {"power", v.power}};
     if (v.session) j["until_local"] = v.until_hhmm;
@@ -148,6 +149,7 @@ AllocCommands::AllocCommands(CLI::App& app) {
     m_machine_set->add_option("MACHINE", m_machine, "Number or name")->required();
     m_machine_set->add_option("--status", m_status, "available, maintenance or out-of-order");
     m_machine_set->add_option("--host-loss", m_set_host_loss, "When the station disappears: cut, grace:SECONDS, until-idle:MAX_SECONDS");
+    m_machine_set->add_option("--pin-required", m_set_pin_required, "yes: the member's PIN at the kiosk as well as the badge (#18); no: the badge alone");
     m_machine_clear_fault = machine->add_subcommand("clear-fault", "Clear a controller's contact fault once the machine was checked");
     m_machine_clear_fault->add_option("MACHINE", m_machine, "Number or name")->required();
     m_machine_auth = machine->add_subcommand("authorise", "Allow a member to use a machine");
@@ -238,9 +240,15 @@ std::optional<int> AllocCommands::run(Context& ctx) {
     }
     std::optional<alloc::HostLossPolicy> set_host_loss;
     std::optional<alloc::MachineStatus> set_status;
+    std::optional<bool> set_pin_required;
     if (m_machine_set->parsed()) {
-        if (m_status.empty() && m_set_host_loss.empty())
-            return ctx.fail(kBadInput, problem("Say what to change: --status or --host-loss"));
+        if (m_status.empty() && m_set_host_loss.empty() && m_set_pin_required.empty())
+            return ctx.fail(kBadInput, problem("Say what to change: --status, --host-loss or --pin-required"));
+        if (!m_set_pin_required.empty()) {
+            if (m_set_pin_required == "yes" || m_set_pin_required == "oui") set_pin_required = true;
+            else if (m_set_pin_required == "no" || m_set_pin_required == "non") set_pin_required = false;
+            else return ctx.fail(kBadInput, problem("--pin-required takes yes or no (got \"{0}\")", {m_set_pin_required}));
+        }
         if (!m_status.empty()) {
             set_status = alloc::machine_status_from_string(m_status);
             if (!set_status)
@@ -336,11 +344,12 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         for (const auto& v : snap->machines)
             if (v.machine.id == *id) name = v.machine.name;
         if (m_machine_set->parsed()) {
-            if (set_host_loss) {
+            if (set_host_loss || set_pin_required) {
                 alloc::Machine m;
                 for (const auto& v : snap->machines)
                     if (v.machine.id == *id) m = v.machine;
-                m.rules.host_loss = *set_host_loss;
+                if (set_host_loss) m.rules.host_loss = *set_host_loss;
+                if (set_pin_required) m.rules.pin_required = *set_pin_required;
                 if (auto r = station.call(app::EditMachine{m, std::nullopt}); !r) return fail(r.error());
             }
             if (set_status)
@@ -370,6 +379,8 @@ std::optional<int> AllocCommands::run(Context& ctx) {
                 if (!ctx.json && (m_machine_show->parsed() || m_machine_set->parsed()))
                     cli_out() << "      " << ctx.t("If the station disappears:") << ' ' << host_loss_text(ctx, v.machine.rules.host_loss)
                               << '\n';
+                if (!ctx.json && (m_machine_show->parsed() || m_machine_set->parsed()) && v.machine.rules.pin_required)
+                    cli_out() << "      " << ctx.t("Starts with the badge and the member's PIN, at the kiosk") << '\n';
             }
         return kDone;
     }

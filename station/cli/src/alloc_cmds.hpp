@@ -27,6 +27,7 @@ private:
         bool quota_pool = false;
     } m_add;
     std::string m_set_host_loss;  // machine set --host-loss
+    std::string m_set_pin_required;  // machine set --pin-required yes|no (#18)
     std::string m_sessions_from, m_sessions_to, m_sessions_csv;
     CLI::Option* m_sessions_member = nullptr;
     std::string m_machine, m_status, m_reason, m_from, m_to, m_day, m_weekly_until, m_pool;

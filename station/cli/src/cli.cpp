@@ -772,10 +772,17 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
                                               {ctx.role}));
         ctx.db_path = ctx.served->db_path;
         ctx.config = ctx.served->config;
-    } else if (may_forward && !runs_here(ctx.role)) {
-        // (#16) A station serves this database: the command goes through its API.
-        const bool db_given = !db_opt.empty() || (std::getenv("ETABLI_DB") && *std::getenv("ETABLI_DB"));
-        if (auto code = forward_to_station(ctx, argc, argv, db_given)) return *code;
+    } else {
+        // (#18) A PIN is read here, on the user's terminal, and goes to the station with the command.
+        std::vector<std::string> words(argv, argv + argc);
+        if (auto code = trust_commands.read_pin(ctx, words)) return *code;
+        if (may_forward && !runs_here(ctx.role)) {
+            // (#16) A station serves this database: the command goes through its API.
+            const bool db_given = !db_opt.empty() || (std::getenv("ETABLI_DB") && *std::getenv("ETABLI_DB"));
+            std::vector<const char*> forwarded;
+            for (const auto& w : words) forwarded.push_back(w.c_str());
+            if (auto code = forward_to_station(ctx, static_cast<int>(forwarded.size()), forwarded.data(), db_given)) return *code;
+        }
     }
 
     if (serve->parsed()) return cmd_serve(ctx, serve_args);

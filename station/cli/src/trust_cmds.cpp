@@ -3,13 +3,17 @@
 
 #include "io.hpp"
 
+#include <etabli/core/pin.hpp>
 #include <etabli/db/audit.hpp>
 #include <etabli/db/privacy.hpp>
 #include <etabli/db/sqlite_store.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <termios.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <iostream>
 
@@ -29,6 +33,15 @@ TrustCommands::TrustCommands(CLI::App& app) {
     privacy->require_subcommand(1);
     m_purge = privacy->add_subcommand("purge", "Apply the retention now: old presences become daily totals, long-ended members are erased");
     m_purge->add_flag("--dry-run", m_dry_run, "Say what would go, change nothing");
+    auto* pin = app.add_subcommand("pin", "Members' PINs (hosts, admins, machines that require one)");
+    pin->require_subcommand(1);
+    m_pin_set = pin->add_subcommand("set", "Set a member's PIN (4 to 8 digits), read on the terminal without echo or as one line of stdin");
+    m_pin_set->add_option("ID", m_member, "Member number")->required();
+    m_pin_set->add_option("--pin-text", m_pin_text, "")->group("");  // filled by read_pin, hidden
+    m_pin_unlock = pin->add_subcommand("unlock", "Unlock a member's PIN after too many wrong tries");
+    m_pin_unlock->add_option("ID", m_member, "Member number")->required();
+    m_pin_forget = pin->add_subcommand("forget", "Forget a member's PIN: they choose a new one at their next host action");
+    m_pin_forget->add_option("ID", m_member, "Member number")->required();
     if (auto* member = app.get_subcommand("member")) {
         m_export = member->add_subcommand("export", "Everything stored about a member (RGPD): JSON, or --html for a readable page");
         m_export->add_option("ID", m_member, "Member number")->required();
@@ -45,6 +58,7 @@ std::optional<int> TrustCommands::run(Context& ctx) {
     if (m_export && m_export->parsed()) return export_member(ctx);
     if (m_erase && m_erase->parsed()) return erase_member(ctx);
     if (m_purge->parsed()) return purge(ctx);
+    if (m_pin_set->parsed() || m_pin_unlock->parsed() || m_pin_forget->parsed()) return pin(ctx);
     return std::nullopt;
 }
 
@@ -238,6 +252,65 @@ int TrustCommands::erase_member(Context& ctx) {
         cli_out() << core::fill_placeholders(ctx.t("Member {0} is erased: now \"{1}\"."), {std::to_string(m_member), db::erased_name(m_member)})
                   << '\n';
     }
+    return kDone;
+}
+
+namespace {
+// One line of the terminal without its echo (or of stdin when it is not a terminal).
+std::optional<std::string> read_secret(const std::string& prompt) {
+    const bool tty = ::isatty(STDIN_FILENO);
+    termios saved{};
+    if (tty) {
+        std::cerr << prompt << std::flush;
+        ::tcgetattr(STDIN_FILENO, &saved);
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    std::string line;
+    const bool got = static_cast<bool>(std::getline(std::cin, line));
+    if (tty) {
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        std::cerr << '\n';
+    }
+    if (!got) return std::nullopt;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+}  // namespace
+
+std::optional<int> TrustCommands::read_pin(Context& ctx, std::vector<std::string>& args) {
+    if (!m_pin_set || !m_pin_set->parsed() || !m_pin_text.empty()) return std::nullopt;
+    auto first = read_secret(ctx.t("New PIN (4 to 8 digits): "));
+    if (!first) return ctx.fail(kBadInput, core::problem("No PIN was given"));
+    if (auto p = core::check_pin_form(*first)) return ctx.fail(kBadInput, *p);
+    if (::isatty(STDIN_FILENO)) {
+        auto again = read_secret(ctx.t("The same PIN again: "));
+        if (!again || *again != *first) return ctx.fail(kBadInput, core::problem("The two PINs differ: nothing was changed"));
+    }
+    m_pin_text = *first;
+    args.push_back("--pin-text");
+    args.push_back(*first);
+    return std::nullopt;
+}
+
+int TrustCommands::pin(Context& ctx) {
+    if (m_pin_set->parsed() && m_pin_text.empty()) return ctx.fail(kBadInput, core::problem("No PIN was given"));
+    if (auto code = ctx.open_station()) return *code;
+    app::Result r = std::unexpected(core::problem("?"));
+    std::string done;
+    if (m_pin_set->parsed()) {
+        r = ctx.station->call(app::SetPin{m_member, m_pin_text, std::nullopt, std::nullopt});
+        done = "The PIN of member {0} is set.";
+    } else {
+        const bool forget = m_pin_forget->parsed();
+        r = ctx.station->call(app::ResetPin{m_member, forget, std::nullopt});
+        done = forget ? "The PIN of member {0} is forgotten: they choose a new one at their next host action." : "The PIN of member {0} is unlocked.";
+    }
+    std::fill(m_pin_text.begin(), m_pin_text.end(), '\0');
+    if (!r) return ctx.fail(r.error());
+    if (ctx.json) cli_out() << json{{"ok", true}, {"member", m_member}}.dump() << '\n';
+    else cli_out() << core::fill_placeholders(ctx.t(done), {std::to_string(m_member)}) << '\n';
     return kDone;
 }
 

@@ -7,6 +7,7 @@
 // Layer: db. Any thread (a hash takes about a fifth of a second: never on the GUI thread).
 #pragma once
 
+#include <etabli/core/pin.hpp>
 #include <etabli/core/problem.hpp>
 
 #include <chrono>
@@ -25,8 +26,7 @@ struct PinLimits {
     std::size_t mem_bytes = std::size_t{64} << 20;
 };
 
-// None when `pin` is 4 to 8 ASCII digits; else why not (translated msgid).
-std::optional<core::Problem> check_pin_form(std::string_view pin);
+using core::check_pin_form;  // 4 to 8 ASCII digits (core/pin.hpp)
 
 // The text to store (crypto_pwhash_str, Argon2id): refused when the form is wrong.
 std::expected<std::string, core::Problem> hash_pin(std::string_view pin, const std::string& pepper, PinLimits limits = {});
@@ -37,6 +37,6 @@ bool verify_pin(const std::string& stored, std::string_view pin, const std::stri
 // How long a host's rights stay locked after their `lockouts`-th lockout (5 wrong PINs each):
 // 1 min, 5 min, 30 min, 2 h, then 24 h.
 std::chrono::seconds pin_lockout(int lockouts);
-inline constexpr int kPinTries = 5;
+using core::kPinTries;
 
 }  // namespace etabli::db

@@ -23,6 +23,7 @@
 
 #include <etabli/app/ports.hpp>
 #include <etabli/db/database.hpp>
+#include <etabli/db/pin.hpp>
 
 #include <expected>
 #include <filesystem>
@@ -42,6 +43,16 @@ public:
     std::expected<void, Problem> append_audit(const app::AuditEntry& e) override;  // (#18) audit.cpp's chain
     std::expected<void, Problem> erase_member(core::MemberId id, std::optional<core::MemberId> actor, core::Timestamp at) override;  // (#18) privacy.cpp
     std::expected<void, Problem> scrub() override;
+    // (#18) PINs, in pin_store.cpp (db/pin.hpp).
+    std::expected<std::vector<app::PinState>, Problem> load_pins() override;
+    std::expected<app::PinCheck, Problem> check_pin(core::MemberId member, const std::string& pin, core::Timestamp at) override;
+    std::expected<app::PinState, Problem> set_pin(core::MemberId member, const std::string& pin, std::optional<core::MemberId> actor,
+                                                  core::Timestamp at) override;
+    std::expected<app::PinState, Problem> reset_pin(core::MemberId member, bool forget, std::optional<core::MemberId> actor,
+                                                    core::Timestamp at) override;
+    // The cost of the PINs this store hashes from now on (tests: the least libsodium allows;
+    // a PIN keeps the cost it was hashed with).
+    void set_pin_limits(PinLimits limits) { m_pin_limits = limits; }
     std::expected<app::PurgeSummary, Problem> purge_personal_data(const app::PurgeRequest& r) override;  // (#18) privacy.cpp
     std::expected<core::Member, Problem> add_member(const core::MemberDraft& d,
                                                     std::optional<core::MemberId> actor,
@@ -136,7 +147,9 @@ private:
                                                      std::optional<core::MemberId> actor, core::Timestamp at);
     Connection m_conn;
     std::filesystem::path m_path;         // (#18) where the pepper is: beside it
-    std::optional<std::string> m_pepper;  // (#18) read at the first audit row
+    std::optional<std::string> m_pepper;  // (#18) read at the first audit row or PIN
+    PinLimits m_pin_limits;               // (#18)
+    std::expected<std::string, Problem> pepper();  // (#18) m_pepper, read (or made) once
     // The id counters the stored rows (with alloc_state) were known to imply after this
     // store's last successful commit_alloc; none before the first. Counters only grow, and
     // another writer only raises them: a decision whose counters stay at or below these, or

@@ -11,6 +11,7 @@
 #include <etabli/gui/checkouts.hpp>
 #include <etabli/gui/members.hpp>
 #include <etabli/gui/machines.hpp>
+#include <etabli/gui/pin_pad.hpp>
 #include <etabli/gui/repairs.hpp>
 #include <etabli/gui/screens.hpp>
 #include <etabli/gui/theme.hpp>
@@ -60,7 +61,7 @@ int run_kiosk(const KioskLink& link, const core::Translations& tr, const KioskOp
 enum class Key : std::uint8_t { d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, enter, backspace };
 inline Key digit_key(int d) { return static_cast<Key>(d); }
 
-enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools, checkouts, skills, members };
+enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools, checkouts, skills, members, pin };
 
 class Kiosk {
 public:
@@ -94,6 +95,7 @@ public:
     const CheckoutsUi& checkouts_ui() const { return m_checkouts; }  // (#8)
     const MembersUi& members_ui() const { return m_members; }        // (#15)
     const SkillsUi& skills_ui() const { return m_skills; }           // (#7)
+    const PinPadUi& pin_ui() const { return m_pin; }                 // (#18)
 
 private:
     void go_idle(const app::Snapshot& s, CommandList& out);  // cancels a running enrolment
@@ -110,6 +112,13 @@ private:
     void handle_keys(double now, Commands& cmds);
     void handle_reply(const app::Snapshot& s, double now, CommandList& out);
     bool accepts_badge_typing() const;
+    // [PIN (#18), kiosk_pin.cpp] The pad over the member's screens: opened for `purpose`, then
+    // back to the screen it was opened from, or on to `then` (a host screen asked for).
+    void open_pin(const app::Snapshot& s, PinPadUi::Purpose purpose, Next then);
+    Next pin_frame(const app::Snapshot& s, Commands& cmds);
+    void pin_intercept(const app::Snapshot& s);        // a refusal that asks for a PIN opens the pad
+    bool in_host_session(const app::Snapshot& s) const;  // the member at the kiosk
+    void keep_host_session(const app::Snapshot& s, Commands& cmds);  // a touch: still there
     int enrolment_seconds_left(const app::Snapshot& s, double now) const;
     // The member's queue offer to show over their screens, if any (not hidden by "Later").
     std::optional<Offer> offer_for(const app::Snapshot& s, const LocalClock& clock) const;
@@ -139,6 +148,11 @@ private:
     core::MemberId m_enrol_host = 0;
     core::Lang m_enrol_lang = core::Lang::fr;  // the host's language
     bool m_enrol_seen_active = false;          // the station confirmed the enrolment
+    PinPadUi m_pin;                            // (#18)
+    Screen m_pin_back = Screen::member_home;   // (#18) where the pad returns
+    Next m_pin_then = Next::stay;              // (#18) the host screen it opens on success
+    std::uint64_t m_pin_seen_reply = 0;        // (#18) the last reply looked at for a PIN refusal
+    double m_session_touch_sent = 0;           // (#18) when the station last heard of a touch
 
     bool m_started = false;
     std::uint64_t m_seen_tap = 0;  // last tap seq reacted to

@@ -106,6 +106,7 @@ struct MachineRules {
     Minutes warn_before{5};
     std::chrono::seconds grace_after{0};  // carried to the controller, not used here
     HostLossPolicy host_loss{};
+    bool pin_required = false;  // (#18) the member's PIN at the kiosk too; the machine's reader alone refuses
 };
 
 struct Machine {

@@ -13,6 +13,7 @@
 #include <etabli/core/repair.hpp>
 #include <etabli/core/volunteer_hours.hpp>
 #include <etabli/app/skills_view.hpp>
+#include <etabli/app/views.hpp>
 
 #include <expected>
 #include <functional>
@@ -163,6 +164,31 @@ public:
     }
     // (#18) After an erasure committed: the file rewritten without free pages, the WAL emptied.
     virtual std::expected<void, Problem> scrub() { return {}; }
+    // (#18) PINs (db/pin.hpp): every member with a PIN row, at start. The defaults (fakes)
+    // keep none: hosts of a fake store never open a host session at a kiosk.
+    virtual std::expected<std::vector<PinState>, Problem> load_pins() { return std::vector<PinState>{}; }
+    // One try of `pin`: the failures, a lockout and its delay are stored in the same
+    // transaction, so a restart gives no new tries.
+    virtual std::expected<PinCheck, Problem> check_pin(core::MemberId, const std::string& pin, Timestamp at) {
+        (void)pin;
+        (void)at;
+        return std::unexpected(core::problem("This station keeps no PINs"));
+    }
+    // A new PIN (its form checked: 4 to 8 digits), the lockout cleared.
+    virtual std::expected<PinState, Problem> set_pin(core::MemberId, const std::string& pin, std::optional<core::MemberId> actor, Timestamp at) {
+        (void)pin;
+        (void)actor;
+        (void)at;
+        return std::unexpected(core::problem("This station keeps no PINs"));
+    }
+    // An admin unlocks a member's PIN (`forget` false), or forgets it (the member chooses a
+    // new one at their next host action).
+    virtual std::expected<PinState, Problem> reset_pin(core::MemberId, bool forget, std::optional<core::MemberId> actor, Timestamp at) {
+        (void)forget;
+        (void)actor;
+        (void)at;
+        return std::unexpected(core::problem("This station keeps no PINs"));
+    }
 
     virtual std::expected<core::Member, Problem> add_member(const core::MemberDraft& d,
                                                             std::optional<core::MemberId> actor,

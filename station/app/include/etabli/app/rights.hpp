@@ -94,6 +94,12 @@ template <> inline constexpr Right kRight<JoinQueue>{Need::member, kWrites, "que
 template <> inline constexpr Right kRight<LeaveQueue>{Need::member, kWrites, "queue.leave"};
 template <> inline constexpr Right kRight<EndSession>{Need::member, kWrites, "session.end"};
 template <> inline constexpr Right kRight<MachineAccess>{Need::member, kWrites, "session.start"};
+// Host sessions and PINs (#18)
+template <> inline constexpr Right kRight<OpenHostSession>{Need::member, kWrites, "host.session_open"};  // hosts and admins (the handler)
+template <> inline constexpr Right kRight<TouchHostSession>{Need::anyone, kWrites, "host.session_touch"};
+template <> inline constexpr Right kRight<EndHostSession>{Need::anyone, kWrites, "host.session_end"};
+template <> inline constexpr Right kRight<SetPin>{Need::member, kWrites, "pin.set"};  // their own (the handler)
+template <> inline constexpr Right kRight<ResetPin>{Need::admin, kWrites, "pin.reset"};
 // Controllers (#4) and readers (#5)
 template <> inline constexpr Right kRight<ControllerUpdate>{Need::device, kWrites, "controller.update"};
 template <> inline constexpr Right kRight<ControllerReset>{Need::device, kWrites, "controller.reset"};

@@ -26,6 +26,8 @@ struct Snapshot {
     std::optional<Reply> last_reply;
     std::optional<core::Problem> storage_problem;  // the last write failed: shown to hosts
     BackupView backups;                            // (#17) shown to hosts, red when it needs them
+    std::vector<PinState> pins;                    // (#18) members with a PIN row: set, locked (never the PIN)
+    std::vector<core::MemberId> host_sessions;     // (#18) hosts and admins in a host session now
 
     // [Allocation (#3)]
     std::vector<MachineView> machines;           // by name

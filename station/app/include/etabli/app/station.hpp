@@ -135,7 +135,39 @@ struct LeaveQueue { core::MemberId member = 0; alloc::QueueTarget target; };
 struct EndSession { alloc::MachineId machine = 0; std::optional<core::MemberId> actor; };
 // The kiosk's start button: the member already badged in at the kiosk asks for `machine`
 // (exactly as a badge at the machine's reader: starts, or ends their own session).
-struct MachineAccess { alloc::MachineId machine = 0; core::MemberId member = 0; };
+// (#18) `pin`: the member's PIN, for a machine that requires one (its reader alone refuses).
+struct MachineAccess { alloc::MachineId machine = 0; core::MemberId member = 0; std::optional<std::string> pin; };
+
+// [Host sessions and PINs (#18)] At the kiosk, a host's or admin's commands need a host
+// session, opened with their PIN; it ends after kHostSessionIdle without a touch, at their
+// check-out, on "Quitter" and at the idle screen. The command line and devices need none.
+struct OpenHostSession { core::MemberId member = 0; std::string pin; };
+struct TouchHostSession { core::MemberId member = 0; };  // the kiosk saw a touch during the session
+struct EndHostSession { core::MemberId member = 0; };
+// A member chooses or changes their PIN. At the kiosk (`actor` = the member) the current one
+// is needed when there is one; a host without a PIN sets one this way, which opens their host
+// session. From the command line (no actor): set as given.
+struct SetPin {
+    core::MemberId member = 0;
+    std::string pin;
+    std::optional<std::string> current;
+    std::optional<core::MemberId> actor;
+};
+// An admin unlocks a member's PIN after a lockout, or forgets it (`forget`): the member then
+// chooses a new one at their next host action.
+struct ResetPin {
+    core::MemberId member = 0;
+    bool forget = false;
+    std::optional<core::MemberId> actor;
+};
+inline constexpr std::chrono::seconds kHostSessionIdle{120};
+// The refusals a kiosk answers with its PIN pad: a host command without a host session (the
+// host has a PIN / has none yet), and a machine that requires its member's PIN.
+inline constexpr const char* kPinNeeded = "Enter your PIN to act as a host (missing right: pin)";
+inline constexpr const char* kPinToChoose = "Choose your PIN to act as a host (missing right: pin)";
+inline constexpr const char* kMachinePinNeeded = "{0} needs your PIN";
+inline constexpr const char* kMachinePinToChoose = "{0} needs a PIN: choose yours first";
+inline constexpr const char* kPinLockedNow = "Too many wrong PINs: locked for {0} min, until {1}";  // audited as a lockout
 
 
 
@@ -148,7 +180,8 @@ using CoreCommands = type_list<BadgeSeen, AddMember, EditMember, EraseMember, Pu
                                CancelEnrolment, ImportMembers, NoteBackups, Tick>;
 using AllocCommands = type_list<AddMachine, EditMachine, SetMachineStatus, Authorise, SetHours, Book, CancelBooking, FindSlots,
                                 ListBookings, JoinQueue, LeaveQueue, EndSession, MachineAccess>;
-using Command = as_variant_t<concat_t<CoreCommands, AllocCommands, FeatureCommands>>;
+using TrustCommands = type_list<OpenHostSession, TouchHostSession, EndHostSession, SetPin, ResetPin>;
+using Command = as_variant_t<concat_t<CoreCommands, AllocCommands, TrustCommands, FeatureCommands>>;
 // The feature that handles T (its index in Features), or -1 for the station's own commands.
 template <class T>
 inline constexpr int kFeatureOf = owner_of_v<Features, T>;
@@ -196,7 +229,8 @@ private:
     Origin m_previous;
 };
 
-struct LegacyFeatures;  // the features of before #16, kept as Station members (station_*.cpp)
+struct LegacyFeatures;  // the features of before #16
+struct Right;           // rights.hpp, kept as Station members (station_*.cpp)
 
 // [Station]
 class Station final : private FeatureHost {
@@ -275,6 +309,19 @@ private:
     std::string principal_name(const Command& c, Origin origin) const;         // (#18) for the audit trail
     std::expected<void, Problem> load_all();                                    // everything in memory, from the store
     bool is_trainer(core::MemberId member) const;                              // station_skills.cpp (#18)
+    struct PinsState;                                                           // station_pins.cpp (#18)
+    Result handle_pins(const Command& c);                                       // station_pins.cpp (#18): sessions and PINs
+    std::expected<void, Problem> load_pin_states();                             // station_pins.cpp (#18), at start
+    void publish_pins(Snapshot& snap) const;                                    // station_pins.cpp (#18)
+    bool pins_housekeeping(core::Timestamp now);                                // station_pins.cpp (#18): sessions that ran out
+    // (#18) At the kiosk, a host's or admin's command that uses their powers needs an open
+    // host session: the refusal when it has none (`actor` is a host or an admin).
+    std::optional<Problem> host_session_refusal(const Command& c, const Right& right, core::MemberId actor) const;
+    void host_session_used(core::MemberId member);                              // a kiosk command went through: still there
+    void host_session_end(core::MemberId member);                               // at check-out
+    bool has_pin(core::MemberId member) const;
+    // (#18) One try of `member`'s PIN, as the refusal to return when it is not the right one.
+    std::optional<Problem> try_pin(core::MemberId member, const std::string& pin, const char* none_msgid, const std::vector<std::string>& args);
     Result handle_tap(const BadgeSeen& c);
     Result handle_add_member(const AddMember& c);
     Result handle_add_badge(const AddBadge& c);
@@ -346,7 +393,7 @@ private:
     void publish_alloc(Snapshot& snap, core::Timestamp now) const;
     Result handle_machine_tap(alloc::MachineId machine, const std::string& uid);
     Result machine_access(alloc::MachineId machine, const core::Member& member,
-                          std::optional<std::string> reader_uid = std::nullopt);
+                          std::optional<std::string> reader_uid = std::nullopt, bool pin_checked = false);
     Result commit(std::expected<alloc::Changes, Problem> changes, std::optional<core::MemberId> actor);
     void publish();
     bool housekeeping();
@@ -366,6 +413,7 @@ private:
     std::shared_ptr<ToolsState> m_tools;                     // station thread only (#6)
     std::shared_ptr<KnowState> m_know;                       // station thread only (#7)
     std::shared_ptr<SkillsState> m_skills;                   // station thread only (#7, skills)
+    std::shared_ptr<PinsState> m_pins;                       // station thread only (#18)
     std::unique_ptr<State> m_state;  // touched by the station thread only (and start())
     std::vector<std::unique_ptr<Feature>> m_features;  // (#16) in the order of Features (features.hpp)
 

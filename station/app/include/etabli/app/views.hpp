@@ -244,6 +244,29 @@ struct OffsetChange {
     friend bool operator==(const OffsetChange&, const OffsetChange&) = default;
 };
 
+// (#18) A member's PIN as the station knows it: whether one is set and how its lockout stands
+// (never the PIN, nor its hash).
+struct PinState {
+    core::MemberId member = 0;
+    bool set = false;
+    int failures = 0;                      // wrong PINs since the last right one or lockout
+    int lockouts = 0;                      // lockouts so far: the next delay grows with it
+    std::optional<core::Timestamp> locked_until;  // refused whatever the PIN, until then
+    friend bool operator==(const PinState&, const PinState&) = default;
+};
+// What one try of a PIN gave.
+enum class PinVerdict : std::uint8_t {
+    right,
+    wrong,       // failures counted, tries left
+    locked_now,  // this wrong PIN was the last try: locked until state.locked_until
+    locked,      // locked already: the PIN was not even looked at
+    none,        // the member has no PIN
+};
+struct PinCheck {
+    PinVerdict verdict = PinVerdict::none;
+    PinState state;
+};
+
 // [Backups (#17)] What the station service reports of its backups and its disk, and what the
 // host's panel shows of it.
 struct BackupReport {
