@@ -1,5 +1,6 @@
 // SqliteStore's PINs (#18): the table member_pins of migration 014; the hashing is pin.cpp's.
 // Layer: db. The station thread (or the CLI's main thread), like every SqliteStore call.
+#include <etabli/db/audit.hpp>
 #include <etabli/db/privacy.hpp>
 #include <etabli/db/sqlite_store.hpp>
 
@@ -71,6 +72,39 @@ std::expected<std::string, Problem> SqliteStore::pepper() {
         m_pepper = std::move(*p);
     }
     return *m_pepper;
+}
+
+std::expected<std::vector<app::MemberDataSection>, Problem> SqliteStore::member_data(core::MemberId id) {
+    return guarded([&]() -> std::expected<std::vector<app::MemberDataSection>, Problem> {
+        ETABLI_TRY(sections, db::member_data(m_conn, id));
+        std::vector<app::MemberDataSection> out;
+        for (auto& s : *sections) out.push_back(app::MemberDataSection{std::move(s.name), std::move(s.columns), std::move(s.rows)});
+        return out;
+    });
+}
+
+std::expected<std::vector<app::AuditEntry>, Problem> SqliteStore::recent_audit(std::optional<core::MemberId> who, std::size_t limit) {
+    return guarded([&]() -> std::expected<std::vector<app::AuditEntry>, Problem> {
+        AuditQuery q;
+        q.who = who;
+        q.limit = limit;
+        ETABLI_TRY(rows, list_audit(m_conn, q));
+        std::vector<app::AuditEntry> out;
+        for (auto it = rows->rbegin(); it != rows->rend(); ++it) {  // newest first
+            app::AuditEntry e;
+            auto at = core::parse_timestamp(it->at);
+            if (!at) return std::unexpected(bad_row("audit", std::to_string(it->id), "at", it->at));
+            e.at = *at;
+            e.actor = it->actor;
+            e.principal = it->principal;
+            e.origin = it->origin;
+            e.action = it->action;
+            e.outcome = it->outcome;
+            e.detail = it->detail;
+            out.push_back(std::move(e));
+        }
+        return out;
+    });
 }
 
 std::expected<std::vector<app::PinState>, Problem> SqliteStore::load_pins() {

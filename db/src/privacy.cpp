@@ -118,6 +118,7 @@ struct Source {
 constexpr Source kSources[] = {
     {"member", "SELECT * FROM members WHERE id = ?1"},
     {"badges", "SELECT * FROM badges WHERE member_id = ?1"},
+    {"pin", "SELECT member_id, hash IS NOT NULL AS pin_set, failures, lockouts, locked_until, changed_at FROM member_pins WHERE member_id = ?1"},  // never the hash
     {"presence", "SELECT * FROM presence WHERE member_id = ?1 ORDER BY id"},
     {"presence_roles", "SELECT r.* FROM presence_roles r JOIN presence p ON p.id = r.presence_id WHERE p.member_id = ?1"},
     {"presence_corrections", "SELECT c.* FROM presence_corrections c JOIN presence p ON p.id = c.presence_id WHERE p.member_id = ?1 OR c.corrected_by = ?1"},

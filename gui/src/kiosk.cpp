@@ -54,6 +54,7 @@ core::Lang Kiosk::lang() const {
         case Screen::skills: return m_home.lang;     // (#7)
         case Screen::members: return m_home.lang;    // (#15)
         case Screen::pin: return m_home.lang;        // (#18)
+        case Screen::records: return m_home.lang;    // (#18)
     }
     return m_idle.lang;
 }
@@ -301,7 +302,8 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             }
             next = draw_member_home(m_home_view, m_home, cmds);
             // (#18) The host screens need the host's PIN first.
-            if ((next == Next::members || next == Next::checkouts || next == Next::host_machines || next == Next::start_enrol) &&
+            if ((next == Next::members || next == Next::checkouts || next == Next::host_machines || next == Next::start_enrol ||
+                 next == Next::history) &&
                 core::can_host(m_home_view.member.role) && !in_host_session(s)) {
                 open_pin(s, PinPadUi::Purpose::host, next);
                 next = Next::stay;
@@ -316,6 +318,12 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                 open_skills(next, Screen::member_home, 0, 0);
                 if (m_home.open_card) open_home_card(m_skills, *m_home.open_card);  // (#7) a suggested card
                 m_home.open_card.reset();
+                next = Next::stay;
+            }
+            if (next == Next::my_data || next == Next::history) {  // (#18)
+                m_records = RecordsUi{};
+                m_records.kind = next == Next::history ? RecordsUi::Kind::history : RecordsUi::Kind::my_data;
+                m_screen = Screen::records;
                 next = Next::stay;
             }
             if (next == Next::checkouts) {  // (#8)
@@ -417,6 +425,15 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
         case Screen::pin:  // (#18)
             next = pin_frame(s, cmds);
             break;
+        case Screen::records: {  // (#18)
+            RecordsView rv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member.id, &s};
+            next = draw_records(rv, m_records, cmds);
+            if (next == Next::home) {
+                m_screen = Screen::member_home;
+                next = Next::stay;
+            }
+            break;
+        }
         case Screen::refusal:
             m_refusal_view.fonts = fonts;
             next = draw_refusal(m_refusal_view, m_refusal, cmds);

@@ -76,6 +76,11 @@ Next Kiosk::pin_frame(const app::Snapshot& s, Commands& cmds) {
         switch (then) {
         case Next::members: m_members = MembersUi{}; m_screen = Screen::members; break;
         case Next::checkouts: m_checkouts = CheckoutsUi{}; m_screen = Screen::checkouts; break;
+        case Next::history:
+            m_records = RecordsUi{};
+            m_records.kind = RecordsUi::Kind::history;
+            m_screen = Screen::records;
+            break;
         case Next::host_machines:
             m_machines = machines_for_host(m_home_view.member, s);
             m_screen = Screen::machines;

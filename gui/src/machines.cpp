@@ -335,7 +335,7 @@ OfferChoice draw_offer(const OfferView& v, Commands& out) {
     start.font = title_font(v.fonts);
     at(x, y);
     if (button(v.tr("Start"), "start", ImVec2(w, th), start)) {
-        out.post(app::MachineAccess{v.offer.machine, v.member});
+        out.post(app::MachineAccess{v.offer.machine, v.member, std::nullopt});
         choice = OfferChoice::start;
     }
     const float bw = (w - gap()) / 2;
@@ -689,7 +689,7 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             o.tone = Tone::danger;
             at(side_x, y);
             if (button(v.tr("Stop"), "stop", ImVec2(side_w, action_h), o))
-                out.post(app::MachineAccess{m.id, ui.for_member});
+                out.post(app::MachineAccess{m.id, ui.for_member, std::nullopt});
             y += action_h + gap();
         } else {
             // Start: the member's booking of now (from 10 min before it), or a free machine.
@@ -710,7 +710,7 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
                         (my_booking_now || !other_now);
             at(side_x, y);
             if (button(v.tr("Start"), "start", ImVec2(side_w, action_h), o))
-                out.post(app::MachineAccess{m.id, ui.for_member});
+                out.post(app::MachineAccess{m.id, ui.for_member, std::nullopt});
             y += action_h + gap();
             if (closed) {
                 at(side_x, y);

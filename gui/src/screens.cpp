@@ -437,12 +437,24 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     const std::string done = v.tr("Done");
     const float done_w = button_width(done, 5.0f);
     const float lang_w = fs * 10.5f;
-    const float right_w = done_w + gap() + lang_w;
+    // (#18) What the workshop keeps about them; an admin's audit trail.
+    const std::string mine = v.tr("My data");
+    const float mine_w = button_width(mine, 4.0f);
+    const bool admin = v.member.role == core::Role::admin;
+    const std::string hist = v.tr("History");
+    const float hist_w = admin ? button_width(hist, 4.0f) + gap() : 0.0f;
+    const float right_w = done_w + gap() + lang_w + gap() + mine_w + hist_w;
     at(c.x + c.w - done_w, c.y);
     ButtonOpts done_opts;
     done_opts.tone = Tone::primary;
     if (button(done, "done", ImVec2(done_w, th), done_opts)) next = Next::idle;
-    if (auto l = lang_switch(ui.lang, c.x + c.w - right_w, c.y, lang_w, th); l && *l != ui.lang) {
+    at(c.x + c.w - done_w - gap() - lang_w - gap() - mine_w, c.y);
+    if (button(mine, "my_data", ImVec2(mine_w, th))) next = Next::my_data;
+    if (admin) {
+        at(c.x + c.w - right_w, c.y);
+        if (button(hist, "history", ImVec2(hist_w - gap(), th))) next = Next::history;
+    }
+    if (auto l = lang_switch(ui.lang, c.x + c.w - done_w - gap() - lang_w, c.y, lang_w, th); l && *l != ui.lang) {
         ui.lang = *l;
         out.post(app::SetMemberLang{v.member.id, *l});
     }

@@ -1162,7 +1162,7 @@ Next step_item(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
                     ui.access_seen = v.snap->last_access ? v.snap->last_access->seq : 0;
                     ui.awaiting_access = true;
                     ui.message.clear();
-                    out.post(app::MachineAccess{ui.machine, v.viewer.id});
+                    out.post(app::MachineAccess{ui.machine, v.viewer.id, std::nullopt});
                 }
                 at(c.x, ImGui::GetCursorPosY() + gap());
             }

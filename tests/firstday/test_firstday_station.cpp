@@ -71,7 +71,7 @@ TEST_CASE("first day: a queue offer is made only when the member can take the mi
     Fixture f;
     // Léa uses the laser now; Zoé has booked it at 11:00.
     REQUIRE(f.book(f.zoe, "2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z"));  // 11:00-12:00
-    REQUIRE(f.station->call(MachineAccess{f.laser, f.lea}));                // a walk-in session now
+    REQUIRE(f.station->call(MachineAccess{f.laser, f.lea, std::nullopt}));                // a walk-in session now
     REQUIRE(f.station->call(JoinQueue{f.hugo, alloc::QueueTarget{f.laser, std::nullopt}}));
     // Léa stops at 10:30: a walk-in from 10:30 could take 30 min before 11:00, but not from
     // any moment of a 10-minute offer. No offer, and the queue says so.
@@ -87,7 +87,7 @@ TEST_CASE("first day: a queue offer is made only when the member can take the mi
 TEST_CASE("first day: a queue offer says until when a tap may use the machine") {
     Fixture f;
     REQUIRE(f.book(f.zoe, "2026-12-01T11:00:00Z", "2026-12-01T12:00:00Z"));  // 12:00-13:00
-    REQUIRE(f.station->call(MachineAccess{f.laser, f.lea}));
+    REQUIRE(f.station->call(MachineAccess{f.laser, f.lea, std::nullopt}));
     REQUIRE(f.station->call(JoinQueue{f.hugo, alloc::QueueTarget{f.laser, std::nullopt}}));
     f.clock.set(utc("2026-12-01T09:30:00Z"));
     REQUIRE(f.station->call(BadgeSeen{"01", ReaderRef::at_machine(f.laser)}));
@@ -144,10 +144,10 @@ TEST_CASE("first day: a machine whose longest use is shorter than the offer's ho
     auto r = f.station->call(AddMachine{m, std::nullopt});
     REQUIRE(r);
     const auto sander = std::get<alloc::Machine>(*r).id;
-    REQUIRE(f.station->call(MachineAccess{sander, f.lea}));
+    REQUIRE(f.station->call(MachineAccess{sander, f.lea, std::nullopt}));
     REQUIRE(f.station->call(JoinQueue{f.hugo, alloc::QueueTarget{sander, std::nullopt}}));
     f.clock.set(utc("2026-12-01T09:10:00Z"));
-    REQUIRE(f.station->call(MachineAccess{sander, f.lea}));  // Léa stops
+    REQUIRE(f.station->call(MachineAccess{sander, f.lea, std::nullopt}));  // Léa stops
     auto snap = f.station->snapshot();
     REQUIRE(snap->queue.size() == 1);
     CHECK(snap->queue[0].entry.offered == sander);

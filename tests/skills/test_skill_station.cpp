@@ -259,7 +259,7 @@ TEST_CASE("skills: a supervised session whose supervisor stays is extended as an
 
 TEST_CASE("skills: supervised use from the kiosk start button; who may not supervise") {
     Fixture f;
-    auto r = f.station->call(MachineAccess{f.laser, f.hugo});
+    auto r = f.station->call(MachineAccess{f.laser, f.hugo, std::nullopt});
     REQUIRE(r);
     CHECK(std::get<AccessView>(*r).refusal.msgid == kSupervision);
     // Léa (level 2) is not a supervisor: her tap at the kiosk checks her in as usual.

@@ -72,6 +72,8 @@ core::Problem refusal(Need need, bool writes, Principal who, const std::string& 
     using core::problem;
     if (who == Principal::unix_reader && writes)
         return problem("Refused: a read-only user of the station cannot change its data (missing right: write)");
+    if (who == Principal::unix_reader)  // (#18) a read of members' data or of the audit trail
+        return problem("Refused: a read-only user of the station cannot see members' personal data nor the audit trail (missing right: write)");
     switch (need) {
     case Need::anyone: break;
     case Need::member: return problem("Refused: a member must badge in first (missing right: member)");

@@ -556,7 +556,8 @@ Result Station::handle(const Command& c) {
                           std::is_same_v<T, EndSession> || std::is_same_v<T, MachineAccess>) {
                 return handle_alloc(c);
             } else if constexpr (std::is_same_v<T, OpenHostSession> || std::is_same_v<T, TouchHostSession> ||
-                                 std::is_same_v<T, EndHostSession> || std::is_same_v<T, SetPin> || std::is_same_v<T, ResetPin>) {
+                                 std::is_same_v<T, EndHostSession> || std::is_same_v<T, SetPin> || std::is_same_v<T, ResetPin> ||
+                                 std::is_same_v<T, ShowMemberData> || std::is_same_v<T, ShowAudit>) {
                 return handle_pins(c);  // (#18) station_pins.cpp
             } else if constexpr (kFeatureOf<T> >= 0) {
                 // (#16) A feature's command goes to that feature (features.hpp).

@@ -181,6 +181,27 @@ Result Station::handle_pins(const Command& c) {
                 m_pins->pins[cmd.member] = *reset;
                 if (cmd.forget) host_session_end(cmd.member);
                 return Done{};
+            } else if constexpr (std::is_same_v<T, ShowMemberData>) {
+                auto m = find(cmd.member);
+                if (!m) return std::unexpected(m.error());
+                // Their own; another member's: an admin's (or the command line's).
+                if (cmd.actor && *cmd.actor != cmd.member) {
+                    const auto* a = dir.find(*cmd.actor);
+                    if (!a || a->role != core::Role::admin)
+                        return std::unexpected(problem("Only an admin sees another member's data (missing right: admin)"));
+                }
+                auto sections = m_store.member_data(cmd.member);
+                if (!sections) return storage(sections.error());
+                return MemberDataView{cmd.member, std::move(*sections)};
+            } else if constexpr (std::is_same_v<T, ShowAudit>) {
+                auto rows = m_store.recent_audit(cmd.who, static_cast<std::size_t>(std::clamp<std::int64_t>(cmd.limit, 1, 10000)));
+                if (!rows) return storage(rows.error());
+                AuditView v;
+                v.rows = std::move(*rows);
+                for (const auto& r : v.rows)
+                    if (r.actor)
+                        if (const auto* a = dir.find(*r.actor)) v.names[*r.actor] = a->display_name;
+                return v;
             } else {
                 return std::unexpected(problem("?"));
             }

@@ -43,6 +43,8 @@ public:
     std::expected<void, Problem> append_audit(const app::AuditEntry& e) override;  // (#18) audit.cpp's chain
     std::expected<void, Problem> erase_member(core::MemberId id, std::optional<core::MemberId> actor, core::Timestamp at) override;  // (#18) privacy.cpp
     std::expected<void, Problem> scrub() override;
+    std::expected<std::vector<app::MemberDataSection>, Problem> member_data(core::MemberId id) override;  // (#18) privacy.cpp
+    std::expected<std::vector<app::AuditEntry>, Problem> recent_audit(std::optional<core::MemberId> who, std::size_t limit) override;  // (#18)
     // (#18) PINs, in pin_store.cpp (db/pin.hpp).
     std::expected<std::vector<app::PinState>, Problem> load_pins() override;
     std::expected<app::PinCheck, Problem> check_pin(core::MemberId member, const std::string& pin, core::Timestamp at) override;

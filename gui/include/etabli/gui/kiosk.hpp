@@ -12,6 +12,7 @@
 #include <etabli/gui/members.hpp>
 #include <etabli/gui/machines.hpp>
 #include <etabli/gui/pin_pad.hpp>
+#include <etabli/gui/records.hpp>
 #include <etabli/gui/repairs.hpp>
 #include <etabli/gui/screens.hpp>
 #include <etabli/gui/theme.hpp>
@@ -61,7 +62,7 @@ int run_kiosk(const KioskLink& link, const core::Translations& tr, const KioskOp
 enum class Key : std::uint8_t { d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, enter, backspace };
 inline Key digit_key(int d) { return static_cast<Key>(d); }
 
-enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools, checkouts, skills, members, pin };
+enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools, checkouts, skills, members, pin, records };
 
 class Kiosk {
 public:
@@ -96,6 +97,7 @@ public:
     const MembersUi& members_ui() const { return m_members; }        // (#15)
     const SkillsUi& skills_ui() const { return m_skills; }           // (#7)
     const PinPadUi& pin_ui() const { return m_pin; }                 // (#18)
+    const RecordsUi& records_ui() const { return m_records; }        // (#18)
 
 private:
     void go_idle(const app::Snapshot& s, CommandList& out);  // cancels a running enrolment
@@ -149,6 +151,7 @@ private:
     core::Lang m_enrol_lang = core::Lang::fr;  // the host's language
     bool m_enrol_seen_active = false;          // the station confirmed the enrolment
     PinPadUi m_pin;                            // (#18)
+    RecordsUi m_records;                       // (#18) "Mes données", "Historique"
     Screen m_pin_back = Screen::member_home;   // (#18) where the pad returns
     Next m_pin_then = Next::stay;              // (#18) the host screen it opens on success
     std::uint64_t m_pin_seen_reply = 0;        // (#18) the last reply looked at for a PIN refusal

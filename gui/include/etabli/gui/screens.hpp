@@ -30,6 +30,8 @@ enum class Next {
     skills,         // member home: "My skills" (#7, skills.cpp)
     knowhow,        // member home: "Know-how" cards (#7, know_how.cpp)
     skill_info,     // machine or tool screens: the skill needed and the cards (#7)
+    my_data,        // member home: "Mes données", what is stored about them (#18)
+    history,        // member home: an admin's "Historique", the audit trail (#18)
     members,        // member home: a host's "Members" (#15, members.cpp)
 };
 

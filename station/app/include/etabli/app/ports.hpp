@@ -105,18 +105,6 @@ struct ToolChanges {
     std::vector<ToolEvent> events;
 };
 
-// (#18) One row of the audit trail: a host's or admin's action, a refused attempt at one, a
-// PIN lockout, a change of rights. The store chains it to the row before (SHA-256).
-struct AuditEntry {
-    Timestamp at{};
-    std::optional<core::MemberId> actor;  // none: the command line or the station itself
-    std::string principal;                // the asker as the rights table saw them: "host", "command_line"…
-    std::string origin;                   // "local", "kiosk", "reader"
-    std::string action;                   // the rights table's name: "member.add"
-    std::string outcome;                  // "done", "refused", "lockout"…
-    std::string detail;                   // the ids it touched, or why it was refused (never a PIN)
-};
-
 // (#18) Retention (RGPD): what `etabli privacy purge` and the nightly purge do.
 struct PurgeRequest {
     Timestamp now{};
@@ -164,6 +152,16 @@ public:
     }
     // (#18) After an erasure committed: the file rewritten without free pages, the WAL emptied.
     virtual std::expected<void, Problem> scrub() { return {}; }
+    // (#18) Everything stored about a member (db/privacy.hpp member_data). The default (fakes): nothing.
+    virtual std::expected<std::vector<MemberDataSection>, Problem> member_data(core::MemberId) {
+        return std::vector<MemberDataSection>{};
+    }
+    // (#18) The latest `limit` rows of the audit trail (of `who` when given), newest first.
+    virtual std::expected<std::vector<AuditEntry>, Problem> recent_audit(std::optional<core::MemberId> who, std::size_t limit) {
+        (void)who;
+        (void)limit;
+        return std::vector<AuditEntry>{};
+    }
     // (#18) PINs (db/pin.hpp): every member with a PIN row, at start. The defaults (fakes)
     // keep none: hosts of a fake store never open a host session at a kiosk.
     virtual std::expected<std::vector<PinState>, Problem> load_pins() { return std::vector<PinState>{}; }

@@ -100,6 +100,8 @@ template <> inline constexpr Right kRight<TouchHostSession>{Need::anyone, kWrite
 template <> inline constexpr Right kRight<EndHostSession>{Need::anyone, kWrites, "host.session_end"};
 template <> inline constexpr Right kRight<SetPin>{Need::member, kWrites, "pin.set"};  // their own (the handler)
 template <> inline constexpr Right kRight<ResetPin>{Need::admin, kWrites, "pin.reset"};
+template <> inline constexpr Right kRight<ShowMemberData>{Need::member, kReads, "member.data"};  // their own; an admin's for another (the handler)
+template <> inline constexpr Right kRight<ShowAudit>{Need::admin, kReads, "audit.list"};
 // Controllers (#4) and readers (#5)
 template <> inline constexpr Right kRight<ControllerUpdate>{Need::device, kWrites, "controller.update"};
 template <> inline constexpr Right kRight<ControllerReset>{Need::device, kWrites, "controller.reset"};

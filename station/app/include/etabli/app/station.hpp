@@ -160,6 +160,17 @@ struct ResetPin {
     bool forget = false;
     std::optional<core::MemberId> actor;
 };
+// (#18) What is stored about a member, for their "Mes données" (their own, at the kiosk) or an admin.
+struct ShowMemberData {
+    core::MemberId member = 0;
+    std::optional<core::MemberId> actor;
+};
+// (#18) The latest rows of the audit trail (of `who` when given), for the admins' "Historique".
+struct ShowAudit {
+    std::optional<core::MemberId> who;
+    std::int64_t limit = 200;
+    std::optional<core::MemberId> actor;
+};
 inline constexpr std::chrono::seconds kHostSessionIdle{120};
 // The refusals a kiosk answers with its PIN pad: a host command without a host session (the
 // host has a PIN / has none yet), and a machine that requires its member's PIN.
@@ -180,7 +191,7 @@ using CoreCommands = type_list<BadgeSeen, AddMember, EditMember, EraseMember, Pu
                                CancelEnrolment, ImportMembers, NoteBackups, Tick>;
 using AllocCommands = type_list<AddMachine, EditMachine, SetMachineStatus, Authorise, SetHours, Book, CancelBooking, FindSlots,
                                 ListBookings, JoinQueue, LeaveQueue, EndSession, MachineAccess>;
-using TrustCommands = type_list<OpenHostSession, TouchHostSession, EndHostSession, SetPin, ResetPin>;
+using TrustCommands = type_list<OpenHostSession, TouchHostSession, EndHostSession, SetPin, ResetPin, ShowMemberData, ShowAudit>;
 using Command = as_variant_t<concat_t<CoreCommands, AllocCommands, TrustCommands, FeatureCommands>>;
 // The feature that handles T (its index in Features), or -1 for the station's own commands.
 template <class T>
@@ -194,7 +205,7 @@ using Result = std::expected<std::variant<Done, core::Member, core::Badge, TapVi
                                           std::vector<alloc::QueuePlace>, core::Repair, core::Tool, std::vector<core::Tool>,
                                           std::vector<core::Loan>, core::Reservation,
                                           core::Training, core::HelpRequest, core::Card, std::vector<core::Helper>,
-                                          core::Skill, core::SkillGrant, PurgeSummary>,
+                                          core::Skill, core::SkillGrant, PurgeSummary, MemberDataView, AuditView>,
                              Problem>;
 
 // The command line is an admin at the terminal: its allocation requests act as this member

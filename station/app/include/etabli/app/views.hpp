@@ -77,12 +77,41 @@ struct Enrolment {
     std::optional<core::MemberId> current_owner;  // when that badge already belongs to someone
 };
 
+// (#18) One row of the audit trail: a host's or admin's action, a refused attempt at one, a
+// PIN lockout, a change of rights. The store chains it to the row before (SHA-256).
+struct AuditEntry {
+    core::Timestamp at{};
+    std::optional<core::MemberId> actor;  // none: the command line or the station itself
+    std::string principal;                // the asker as the rights table saw them: "host", "command_line"…
+    std::string origin;                   // "local", "kiosk", "reader"
+    std::string action;                   // the rights table's name: "member.add"
+    std::string outcome;                  // "done", "refused", "lockout"…
+    std::string detail;                   // the ids it touched, or why it was refused (never a PIN)
+};
+// (#18) The latest rows of the audit trail, newest first: the admins' "Historique".
+struct AuditView {
+    std::vector<AuditEntry> rows;
+    std::map<core::MemberId, std::string> names;  // the actors' names as they are now
+};
+// (#18) Everything stored about a member (RGPD), section by section: the kiosk's "Mes données".
+struct MemberDataSection {
+    std::string name;  // "member", "badges", "presence", "bookings"…
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::optional<std::string>>> rows;
+};
+struct MemberDataView {
+    core::MemberId member = 0;
+    std::vector<MemberDataSection> sections;
+};
+
 // The reply to a command that the GUI sent with a request id.
 struct Reply {
     std::uint64_t request_id = 0;
     bool ok = false;
     core::Problem problem;                       // when !ok
     std::optional<core::MemberId> member;        // a created or changed member
+    std::shared_ptr<const MemberDataView> member_data;  // (#18) ShowMemberData's
+    std::shared_ptr<const AuditView> audit;             // (#18) ShowAudit's
 };
 
 // One machine on the board: free, in use until HH:MM, booked next at HH:MM, maintenance.
