@@ -30,6 +30,10 @@ etabli_test(hostile_gui_tests gui trust/test_hostile_gui.cpp)
 target_link_libraries(hostile_gui_tests PRIVATE etabli_gui)
 target_include_directories(hostile_gui_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/gui ${PROJECT_SOURCE_DIR}/gui/src)
 
+etabli_test(pin_pad_gui_tests gui trust/test_pin_pad.cpp)
+target_link_libraries(pin_pad_gui_tests PRIVATE etabli_gui)
+target_include_directories(pin_pad_gui_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/gui ${PROJECT_SOURCE_DIR}/gui/src)
+
 etabli_test(hostile_export_tests unit trust/test_hostile_exports.cpp)
 target_link_libraries(hostile_export_tests PRIVATE etabli_core)
 

@@ -83,7 +83,7 @@ PinPadAction draw_pin_pad(const PinPadView& v, PinPadUi& ui) {
                 ButtonOpts o;
                 o.tone = Tone::primary;
                 o.enabled = !waiting && ui.digits.size() >= core::kPinMin;
-                if (button(tr("OK"), "pin/ok", ImVec2(bw, bh), o)) action = PinPadAction::submit;
+                if (button(tr("Validate"), "pin/ok", ImVec2(bw, bh), o)) action = PinPadAction::submit;
             }
         }
         py += bh + g;

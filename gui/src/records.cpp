@@ -98,7 +98,7 @@ Next draw_records(const RecordsView& v, RecordsUi& ui, Commands& out) {
     if (ui.request == 0 && !ui.data && !ui.audit && ui.error.empty())
         ui.request = history ? out.post(app::ShowAudit{std::nullopt, 200, v.member}) : out.post(app::ShowMemberData{v.member, v.member});
 
-    if (title_bar(v.fonts, history ? tr("History: hosts' and admins' actions") : tr("My data: everything the workshop keeps about you"), tr("Back"), "back"))
+    if (title_bar(v.fonts, history ? tr("History") : tr("My data"), tr("Back"), "back"))
         return Next::home;
     const Box c = content();
     const float th = touch_height();
@@ -113,9 +113,10 @@ Next draw_records(const RecordsView& v, RecordsUi& ui, Commands& out) {
         text_block(tr("Loading…"), "loading", c.w, Align::left, nullptr, colors::kMuted);
         return Next::stay;
     }
-    if (!history) {
+    {
         at(c.x, y);
-        const std::string intro = tr("This is what the station stores about you. A host can give you a copy to take away; an admin erases it on request.");
+        const std::string intro = history ? tr("Hosts' and admins' actions, refused attempts and PIN lockouts, newest first.")
+                                          : tr("This is what the station stores about you. A host can give you a copy to take away; an admin erases it on request.");
         text_block(intro, "intro", c.w, Align::left, nullptr, colors::kMuted);
         y += text_block_height(intro, c.w) + fs * 0.3f;
     }

@@ -1,0 +1,177 @@
+// The kiosk's PIN pad (#18): a host without a host session who asks for a host screen gets the
+// pad; the digits are never drawn (neither on the pad nor anywhere else in the frame); the pad
+// posts the PIN and opens the screen asked for once the station agrees; a wrong PIN or a
+// lockout is shown; a refusal for want of a session (a host command from a screen the pad did
+// not guard) opens the pad; "Mes données" and "Historique" show what the station sends.
+#include "harness.hpp"
+
+#include <etabli/core/pin.hpp>
+
+namespace {
+
+// Camille (2), the host, checked in, without a host session.
+struct PadHarness : Harness {
+    explicit PadHarness(ImVec2 size = ImVec2(1280, 800)) : Harness(size) {
+        snap.host_sessions.clear();
+        publish();
+        frame();
+        show_tap(2, core::TapKind::check_in, "0004211337");
+        REQUIRE(kiosk.screen() == gui::Screen::member_home);
+    }
+    void pin(std::string_view digits) {
+        for (char d : digits) tap("pin/digit/" + std::string(1, d));
+    }
+    // No text of the frame shows `digits`.
+    void check_not_shown(const std::string& digits) const {
+        for (const auto& it : log().items) {
+            CHECK(it.label.find(digits) == std::string::npos);
+            CHECK(it.caption.find(digits) == std::string::npos);
+        }
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a host asks for Members without a host session: the pad, the PIN never drawn, then Members") {
+    PadHarness h;
+    app::PinState p;
+    p.member = 2;
+    p.set = true;
+    h.snap.pins = {p};
+    h.publish();
+    h.frame();
+    h.tap("home/members");
+    REQUIRE(h.kiosk.screen() == gui::Screen::pin);
+    CHECK(h.kiosk.pin_ui().step == gui::PinPadUi::Step::enter);
+    CHECK(!h.item("pin/ok").enabled);  // fewer than 4 digits
+    h.pin("7391");
+    CHECK(h.kiosk.pin_ui().digits == "7391");
+    h.check_not_shown("7391");
+    for (char d : std::string("7391")) h.check_not_shown(std::string(1, d) + std::string(1, d));  // no run of them either
+    h.tap("pin/erase");
+    CHECK(h.kiosk.pin_ui().digits == "739");
+    h.pin("1");
+    h.out.clear();
+    h.tap("pin/ok");
+    auto sent = commands_of<app::OpenHostSession>(h.out);
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0].member == 2);
+    CHECK(sent[0].pin == "7391");
+    CHECK(h.kiosk.pin_ui().digits.empty());  // not kept once sent
+    // Wrong: said, and the pad stays.
+    h.reply(h.out.back().second, false, core::problem(core::kPinTriesLeft, {"4"}));
+    CHECK(h.kiosk.screen() == gui::Screen::pin);
+    CHECK(h.kiosk.pin_ui().message == "Wrong PIN: 4 tries left");
+    // Locked: said too.
+    h.pin("0000");
+    h.out.clear();
+    h.tap("pin/ok");
+    h.reply(h.out.back().second, false, core::problem(app::kPinLockedNow, {"1", "14:06"}));
+    CHECK(h.kiosk.pin_ui().message == "Too many wrong PINs: locked for 1 min, until 14:06");
+    h.check_layout("the PIN pad with a lockout");
+    // Right: the session is the station's; the pad goes on to Members.
+    h.pin("7391");
+    h.out.clear();
+    h.tap("pin/ok");
+    h.snap.host_sessions = {2};
+    h.reply(h.out.back().second, true);
+    CHECK(h.kiosk.screen() == gui::Screen::members);
+    // Back home, then Done: the session ends with the idle screen.
+    h.frame();
+    h.tap(h.key_ending("/back"));
+    REQUIRE(h.kiosk.screen() == gui::Screen::member_home);
+    h.out.clear();
+    h.tap("home/done");
+    CHECK(h.kiosk.screen() == gui::Screen::idle);
+    auto ended = commands_of<app::EndHostSession>(h.out);
+    REQUIRE(ended.size() == 1);
+    CHECK(ended[0].member == 2);
+}
+
+TEST_CASE("a host without a PIN chooses one twice; two different entries start again; the layout fits") {
+    for (const auto size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
+        PadHarness h(size);
+        h.tap("home/enrol");
+        REQUIRE(h.kiosk.screen() == gui::Screen::pin);
+        CHECK(h.kiosk.pin_ui().step == gui::PinPadUi::Step::choose);
+        CHECK(!h.has("pin/change"));  // nothing to change yet
+        h.check_layout("choosing a PIN");
+        h.pin("2468");
+        h.tap("pin/ok");
+        CHECK(h.kiosk.pin_ui().step == gui::PinPadUi::Step::confirm);
+        h.pin("2469");
+        h.tap("pin/ok");
+        CHECK(h.kiosk.pin_ui().step == gui::PinPadUi::Step::choose);
+        CHECK(!h.kiosk.pin_ui().message.empty());
+        h.pin("2468");
+        h.tap("pin/ok");
+        h.pin("2468");
+        h.out.clear();
+        h.tap("pin/ok");
+        auto set = commands_of<app::SetPin>(h.out);
+        REQUIRE(set.size() == 1);
+        CHECK(set[0].member == 2);
+        CHECK(set[0].actor == 2);
+        CHECK(set[0].pin == "2468");
+        CHECK(!set[0].current);
+        h.snap.host_sessions = {2};
+        h.reply(h.out.back().second, true);
+        CHECK(h.kiosk.screen() == gui::Screen::enrol);  // on to what was asked
+        CHECK(commands_of<app::StartEnrolment>(h.out).size() == 1);
+    }
+}
+
+TEST_CASE("a refusal for want of a host session opens the pad; Cancel goes back; badge digits do not reach it") {
+    PadHarness h;
+    h.snap.host_sessions = {2};
+    h.publish();
+    h.frame();
+    h.tap("home/machines");
+    REQUIRE(h.kiosk.screen() == gui::Screen::machines);
+    // The session ran out at the station meanwhile: the next host command is refused.
+    h.snap.host_sessions.clear();
+    h.reply(4242, false, core::problem(app::kPinNeeded));
+    REQUIRE(h.kiosk.screen() == gui::Screen::pin);
+    CHECK(h.kiosk.pin_ui().message == "Enter your PIN, then do it again");
+    // A badge reader typing digits does not type into the pad.
+    h.type_digits("0001234567", false);
+    CHECK(h.kiosk.pin_ui().digits.empty());
+    h.tap("pin/cancel");
+    CHECK(h.kiosk.screen() == gui::Screen::machines);
+}
+
+TEST_CASE("Mes données: the member's own data, asked for and shown by section") {
+    Harness h;
+    h.show_tap(1, core::TapKind::check_in, "0001234567");
+    h.out.clear();
+    h.tap("home/my_data");
+    REQUIRE(h.kiosk.screen() == gui::Screen::records);
+    auto asked = commands_of<app::ShowMemberData>(h.out);
+    REQUIRE(asked.size() == 1);
+    CHECK(asked[0].member == 1);
+    CHECK(asked[0].actor == 1);
+    CHECK(!h.has("home/history"));
+    app::Reply r;
+    r.request_id = h.out.back().second;
+    r.ok = true;
+    auto d = std::make_shared<app::MemberDataView>();
+    d->member = 1;
+    d->sections.push_back({"member", {"id", "display_name"}, {{std::string("1"), std::string("Léa Dubois")}}});
+    d->sections.push_back({"bookings", {"id"}, {}});  // empty: not shown
+    r.member_data = d;
+    h.snap.last_reply = r;
+    h.publish();
+    h.frame();
+    bool heading = false, name = false, bookings = false;
+    for (const auto& it : h.log().items) {
+        if (it.label == "Identity (1)") heading = true;  // the harness loads gui.fr.po only
+        if (it.label.find("Léa Dubois") != std::string::npos) name = true;
+        if (it.label.find("Bookings") != std::string::npos || it.label.find("Réservations") != std::string::npos) bookings = true;
+    }
+    CHECK(heading);
+    CHECK(name);
+    CHECK(!bookings);
+    h.check_layout("Mes données");
+    h.tap("records/back");
+    CHECK(h.kiosk.screen() == gui::Screen::member_home);
+}
