@@ -15,6 +15,10 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
 using namespace etabli;
 using namespace etabli::app;
 using testing::utc;
@@ -257,4 +261,66 @@ TEST_CASE("a host refused by the rules (making a host) is in the audit trail too
     CHECK(last.detail.find("why=") != std::string::npos);
     CHECK(last.detail.find("Camille") == std::string::npos);
     CHECK(last.detail.find("Léa") == std::string::npos);
+}
+
+TEST_CASE("etabli pin set|unlock|forget and machine set --pin-required at the command line") {
+    testing::TempDir dir;
+    const std::string db = (dir.path() / "etabli.db").string();
+    auto run = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--db", db});
+        return testing::run_etabli(dir.path(), args);
+    };
+    // The PIN comes on stdin (a terminal: twice, without echo), never on the command line.
+    auto pin_set = [&](const std::string& id, const std::string& typed) {
+        const std::string cmd = "printf '" + typed + "\\n' | " + std::string(ETABLI_BINARY) + " --db " + db + " --lang en pin set " + id +
+                                " >/dev/null 2>&1";
+        const int status = std::system(cmd.c_str());
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    };
+    REQUIRE(run({"init", "--demo"}).code == 0);
+    auto added = run({"--json", "member", "add", "--name", "Dominique", "--role", "host"});
+    REQUIRE(added.code == 0);
+    const auto id = std::to_string(nlohmann::json::parse(added.out)["id"].get<std::int64_t>());
+    CHECK(pin_set(id, "24680") == 0);
+    CHECK(pin_set(id, "12a4") == 2);
+    CHECK(pin_set(id, "123") == 2);
+    CHECK(pin_set("424242", "2468") != 0);
+    auto none = run({"--lang", "en", "pin", "set", id});  // stdin is /dev/null
+    CHECK(none.code == 2);
+    CHECK(none.err.find("No PIN was given") != std::string::npos);
+    {  // Stored as Argon2id under the pepper: the right PIN verifies, the digits are not in the file.
+        auto store = db::SqliteStore::open(db);
+        REQUIRE(store);
+        auto check = (*store)->check_pin(std::stoll(id), "24680", utc("2026-12-05T10:00:00Z"));
+        REQUIRE(check);
+        CHECK(check->verdict == PinVerdict::right);
+    }
+    std::ifstream in(db, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+    CHECK(bytes.find("24680") == std::string::npos);
+    CHECK(run({"pin", "unlock", id}).code == 0);
+    CHECK(run({"pin", "forget", id}).code == 0);
+    {
+        auto store = db::SqliteStore::open(db);
+        REQUIRE(store);
+        auto pins = (*store)->load_pins();
+        REQUIRE(pins);
+        REQUIRE(pins->size() == 1);
+        CHECK(!(*pins)[0].set);
+    }
+    // A machine that requires the PIN.
+    REQUIRE(run({"machine", "add", "--name", "Plieuse"}).code == 0);
+    CHECK(run({"machine", "set", "Plieuse", "--pin-required", "peut-être"}).code == 2);
+    CHECK(run({"machine", "set", "Plieuse", "--pin-required", "yes"}).code == 0);
+    auto shown = run({"--json", "machine", "show", "Plieuse"});
+    REQUIRE(shown.code == 0);
+    CHECK(nlohmann::json::parse(shown.out)["pin_required"] == true);
+    auto fr = run({"--lang", "fr", "machine", "show", "Plieuse"});
+    CHECK(fr.out.find("Démarre avec le badge et le code du membre") != std::string::npos);
+    // All of it in the audit trail.
+    auto list = run({"--json", "audit", "list"});
+    REQUIRE(list.code == 0);
+    CHECK(list.out.find("pin.set") != std::string::npos);
+    CHECK(list.out.find("pin.reset") != std::string::npos);
+    CHECK(list.out.find("24680") == std::string::npos);
 }
