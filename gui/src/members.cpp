@@ -226,11 +226,32 @@ void draw_form(const MembersView& v, MembersUi& ui, Commands& out) {
     y += row_h + gap();
     message_line(ui, c.x, std::max(y, bar_y - fs * 1.3f), c.w);
 
+    // (#18) An admin unlocks the member's PIN after a lockout, or forgets it.
+    const app::PinState* pin = nullptr;
+    if (v.viewer.role == core::Role::admin && v.snap)
+        for (const auto& p : v.snap->pins)
+            if (p.member == ui.selected && (p.set || p.locked_until)) pin = &p;
+    float save_w = c.w;
+    if (pin) {
+        const bool locked = pin->locked_until.has_value();
+        const std::string label = v.tr(locked ? "Unlock the PIN" : "Forget the PIN");
+        const float pw = button_width(label, 6.0f);
+        save_w = c.w - pw - gap();
+        at(c.x + save_w + gap(), bar_y);
+        ButtonOpts o;
+        o.tone = locked ? Tone::primary : Tone::danger;
+        o.enabled = ui.pending == 0;
+        if (button(label, "pin", ImVec2(pw, th), o)) {
+            ui.message.clear();
+            ui.done_text = v.tr(locked ? "PIN unlocked." : "PIN forgotten: a new one is chosen at the next host action.");
+            ui.pending = out.post(app::ResetPin{ui.selected, !locked, v.viewer.id});
+        }
+    }
     at(c.x, bar_y);
     ButtonOpts save;
     save.tone = Tone::primary;
     save.enabled = ui.pending == 0;
-    if (button(v.tr("Save"), "save", ImVec2(c.w, th), save)) {
+    if (button(v.tr("Save"), "save", ImVec2(save_w, th), save)) {
         ui.message.clear();
         ui.done_text = v.tr.fmt("{0} saved.", {ui.draft.display_name});
         ui.pending = out.post(app::EditMember{ui.selected, ui.draft, v.viewer.id});

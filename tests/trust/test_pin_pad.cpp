@@ -175,3 +175,77 @@ TEST_CASE("Mes données: the member's own data, asked for and shown by section")
     h.tap("records/back");
     CHECK(h.kiosk.screen() == gui::Screen::member_home);
 }
+
+TEST_CASE("an admin unlocks a locked PIN from the member's page; Historique is theirs; a host sees neither") {
+    Harness h;
+    auto dir = std::make_shared<app::Directory>(*h.snap.directory);
+    dir->members[6] = member(6, "Ada Lovelace", core::Role::admin);
+    dir->badges["0000000006"] = core::Badge{"0000000006", 6, core::BadgeStatus::active, {}};
+    h.snap.directory = dir;
+    h.snap.host_sessions = {2, 6};
+    app::PinState locked;
+    locked.member = 2;
+    locked.set = true;
+    locked.lockouts = 1;
+    locked.locked_until = h.snap.at + std::chrono::minutes{1};
+    h.snap.pins = {locked};
+    h.publish();
+    // The host: no History, and no PIN button on another member's page.
+    h.show_tap(2, core::TapKind::check_in, "0004211337");
+    CHECK(!h.has("home/history"));
+    h.tap("home/members");
+    h.type_on_screen("lea");
+    h.tap("members/search/1/pick");
+    CHECK(!h.has("members/edit/pin"));
+    // The admin.
+    h.show_tap(6, core::TapKind::check_in, "0000000006");
+    REQUIRE(h.kiosk.screen() == gui::Screen::member_home);
+    REQUIRE(h.has("home/history"));
+    h.check_layout("an admin's home with History");
+    h.tap("home/members");
+    h.type_on_screen("cam");
+    h.tap("members/search/2/pick");
+    REQUIRE(h.has("members/edit/pin"));
+    h.check_layout("a member's page with Unlock the PIN");
+    h.out.clear();
+    h.tap("members/edit/pin");
+    auto reset = commands_of<app::ResetPin>(h.out);
+    REQUIRE(reset.size() == 1);
+    CHECK(reset[0].member == 2);
+    CHECK(!reset[0].forget);
+    CHECK(reset[0].actor == 6);
+    // History asks the station for the audit trail.
+    h.tap(h.key_ending("/back"));
+    h.tap(h.key_ending("/back"));
+    REQUIRE(h.kiosk.screen() == gui::Screen::member_home);
+    h.out.clear();
+    h.tap("home/history");
+    REQUIRE(h.kiosk.screen() == gui::Screen::records);
+    auto asked = commands_of<app::ShowAudit>(h.out);
+    REQUIRE(asked.size() == 1);
+    CHECK(asked[0].actor == 6);
+    app::Reply r;
+    r.request_id = h.out.back().second;
+    r.ok = true;
+    auto a = std::make_shared<app::AuditView>();
+    app::AuditEntry e;
+    e.at = h.snap.at;
+    e.actor = 2;
+    e.principal = "host";
+    e.origin = "kiosk";
+    e.action = "host.session_open";
+    e.outcome = "lockout";
+    a->rows.push_back(e);
+    a->names[2] = "Camille Martin";
+    r.audit = a;
+    h.snap.last_reply = r;
+    h.publish();
+    h.frame();
+    bool row = false;
+    for (const auto& it : h.log().items)
+        if (it.label.find("host.session_open") != std::string::npos && it.label.find("Camille Martin") != std::string::npos &&
+            it.label.find("28/11/2026 14:05") != std::string::npos)
+            row = true;
+    CHECK(row);
+    h.check_layout("Historique");
+}
