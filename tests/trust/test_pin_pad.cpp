@@ -249,3 +249,45 @@ TEST_CASE("an admin unlocks a locked PIN from the member's page; Historique is t
     CHECK(row);
     h.check_layout("Historique");
 }
+
+TEST_CASE("a machine that requires the PIN: the start is refused for it, the pad asks, the start goes again with it") {
+    Harness h;
+    for (unsigned d = 0; d < 7; ++d) h.snap.hours.weekly[d] = {alloc::DayWindow{0, 24 * 60}};
+    app::MachineView laser;
+    laser.machine.id = 1;
+    laser.machine.name = "Découpe laser";
+    laser.machine.authorised = {1};
+    laser.machine.rules.pin_required = true;
+    h.snap.machines = {laser};
+    app::PinState p;
+    p.member = 1;
+    p.set = true;
+    h.snap.pins = {p};
+    h.publish();
+    h.show_tap(1, core::TapKind::check_in, "0001234567");
+    h.tap("home/book");
+    h.tap("machines/1/open");
+    h.out.clear();
+    h.tap("machine/start");
+    auto first = commands_of<app::MachineAccess>(h.out);
+    REQUIRE(first.size() == 1);
+    CHECK(!first[0].pin);
+    h.reply(h.out.back().second, false, core::problem(app::kMachinePinNeeded, {"Découpe laser"}));
+    REQUIRE(h.kiosk.screen() == gui::Screen::pin);
+    CHECK(h.kiosk.pin_ui().purpose == gui::PinPadUi::Purpose::machine);
+    CHECK(h.kiosk.pin_ui().machine == 1);
+    bool titled = false;
+    for (const auto& it : h.log().items)
+        if (it.label.find("Découpe laser") != std::string::npos) titled = true;
+    CHECK(titled);
+    for (char d : std::string("5791")) h.tap("pin/digit/" + std::string(1, d));
+    h.out.clear();
+    h.tap("pin/ok");
+    auto again = commands_of<app::MachineAccess>(h.out);
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].machine == 1);
+    CHECK(again[0].member == 1);
+    CHECK(again[0].pin == std::optional<std::string>("5791"));
+    h.reply(h.out.back().second, true);
+    CHECK(h.kiosk.screen() == gui::Screen::machines);
+}
