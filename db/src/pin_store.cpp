@@ -145,9 +145,10 @@ std::expected<app::PinCheck, Problem> SqliteStore::check_pin(core::MemberId memb
         std::string_view kind;
         if (verify_pin(*row->hash, pin, *key)) {
             out.verdict = app::PinVerdict::right;
-            const bool had = row->state.failures > 0 || row->state.lockouts > 0;
+            // The wrong tries start again; the lockouts so far stay (the next delay keeps growing:
+            // a guesser who waits for the host's daily PIN gains nothing), until an admin unlocks.
+            const bool had = row->state.failures > 0;
             row->state.failures = 0;
-            row->state.lockouts = 0;
             if (had) ETABLI_CHECK(write_pin(m_conn, *row, at));
             kind = "pin.right";
         } else if (row->state.failures + 1 >= kPinTries) {

@@ -78,8 +78,9 @@ void Kiosk::go_idle(const app::Snapshot& s, CommandList& out) {
         Commands cmds(out, m_next_request);
         cmds.post(app::CancelEnrolment{});
     }
-    // (#18) A host session never survives the idle screen.
-    if (m_screen != Screen::idle && in_host_session(s)) {
+    // (#18) A host session never survives the idle screen (sent whenever a host leaves: one
+    // being opened right now ends too).
+    if (m_screen != Screen::idle && core::can_host(m_home_view.member.role)) {
         Commands cmds(out, m_next_request);
         cmds.post(app::EndHostSession{m_home_view.member.id});
     }
@@ -460,6 +461,10 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
         }
     }
     if (next == Next::idle) go_idle(s, out);
+    // (#18) The machines' starts sent this frame, for a PIN the station may ask for.
+    for (const auto& [command, id] : out)
+        if (const auto* a = std::get_if<app::MachineAccess>(&command)) m_machine_requests[id] = {a->machine, a->member};
+    while (m_machine_requests.size() > 16) m_machine_requests.erase(m_machine_requests.begin());
 }
 
 }  // namespace etabli::gui

@@ -54,14 +54,26 @@ void Kiosk::pin_intercept(const app::Snapshot& s) {
         open_pin(s, PinPadUi::Purpose::host, Next::stay);
         m_pin.message = Tr{&m_tr, m_home.lang}("Enter your PIN, then do it again");
         m_pin.message_ok = true;
-    } else if ((is(r.problem, app::kMachinePinNeeded) || is(r.problem, app::kMachinePinToChoose)) && m_machines.machine != 0) {
+    } else if (is(r.problem, app::kMachinePinNeeded) || is(r.problem, app::kMachinePinToChoose)) {
+        // The machine and the member the refused start was for.
+        const auto sent = m_machine_requests.find(r.request_id);
+        if (sent == m_machine_requests.end()) return;
         open_pin(s, PinPadUi::Purpose::machine, Next::stay);
+        m_pin.machine = sent->second.first;
+        m_pin.member = sent->second.second;
+        m_pin.machine_name.clear();
+        for (const auto& mv : s.machines)
+            if (mv.machine.id == m_pin.machine) m_pin.machine_name = mv.machine.name;
+        bool has_pin = false;
+        for (const auto& p : s.pins)
+            if (p.member == m_pin.member) has_pin = p.set;
+        m_pin.step = has_pin ? PinPadUi::Step::enter : PinPadUi::Step::choose;
     }
 }
 
 Next Kiosk::pin_frame(const app::Snapshot& s, Commands& cmds) {
     const Tr tr{&m_tr, m_home.lang};
-    const auto member = m_home_view.member.id;
+    const auto member = m_pin.member;  // the viewer; for a machine, the member the start is for
     auto leave = [&](bool done) {
         const Next then = done ? m_pin_then : Next::stay;
         const bool machine = m_pin.purpose == PinPadUi::Purpose::machine;
@@ -130,6 +142,8 @@ Next Kiosk::pin_frame(const app::Snapshot& s, Commands& cmds) {
     v.tr = tr;
     v.fonts = &m_fonts;
     v.member_name = m_home_view.member.display_name;
+    if (member != m_home_view.member.id && s.directory)
+        if (const auto* m = s.directory->find(member)) v.member_name = m->display_name;
     v.has_pin = false;
     for (const auto& p : s.pins)
         if (p.member == member) v.has_pin = p.set;

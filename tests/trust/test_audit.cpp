@@ -281,7 +281,7 @@ TEST_CASE("etabli pin set|unlock|forget and machine set --pin-required at the co
     auto added = run({"--json", "member", "add", "--name", "Dominique", "--role", "host"});
     REQUIRE(added.code == 0);
     const auto id = std::to_string(nlohmann::json::parse(added.out)["id"].get<std::int64_t>());
-    CHECK(pin_set(id, "24680") == 0);
+    CHECK(pin_set(id, "73915842") == 0);
     CHECK(pin_set(id, "12a4") == 2);
     CHECK(pin_set(id, "123") == 2);
     CHECK(pin_set("424242", "2468") != 0);
@@ -291,13 +291,13 @@ TEST_CASE("etabli pin set|unlock|forget and machine set --pin-required at the co
     {  // Stored as Argon2id under the pepper: the right PIN verifies, the digits are not in the file.
         auto store = db::SqliteStore::open(db);
         REQUIRE(store);
-        auto check = (*store)->check_pin(std::stoll(id), "24680", utc("2026-12-05T10:00:00Z"));
+        auto check = (*store)->check_pin(std::stoll(id), "73915842", utc("2026-12-05T10:00:00Z"));
         REQUIRE(check);
         CHECK(check->verdict == PinVerdict::right);
     }
     std::ifstream in(db, std::ios::binary);
     const std::string bytes{std::istreambuf_iterator<char>(in), {}};
-    CHECK(bytes.find("24680") == std::string::npos);
+    CHECK(bytes.find("73915842") == std::string::npos);
     CHECK(run({"pin", "unlock", id}).code == 0);
     CHECK(run({"pin", "forget", id}).code == 0);
     {
@@ -322,5 +322,5 @@ TEST_CASE("etabli pin set|unlock|forget and machine set --pin-required at the co
     REQUIRE(list.code == 0);
     CHECK(list.out.find("pin.set") != std::string::npos);
     CHECK(list.out.find("pin.reset") != std::string::npos);
-    CHECK(list.out.find("24680") == std::string::npos);
+    CHECK(list.out.find("73915842") == std::string::npos);
 }

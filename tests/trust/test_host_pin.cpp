@@ -124,15 +124,20 @@ TEST_CASE("five wrong PINs lock the host rights with a growing delay, which hold
     w.clock.advance(61s);
     REQUIRE(w.open(w.host.id, "2468"));
     REQUIRE(w.station->call(EndHostSession{w.host.id}, Origin::kiosk));
-    // The right PIN wiped the count: the next lockout is 1 minute again, the one after 5.
-    for (int i = 0; i < 5; ++i) (void)w.open(w.host.id, "9999");
-    CHECK(w.open(w.host.id, "2468").error().msgid == "This PIN is locked for {0} min more, until {1}");
-    w.clock.advance(61s);
+    // The right PIN started the tries again, not the delays: a guesser who waits for the
+    // host's daily PIN gets 5 minutes next, then 30.
     for (int i = 0; i < 5; ++i) (void)w.open(w.host.id, "9999");
     w.clock.advance(61s);
     auto still = w.open(w.host.id, "2468");
     REQUIRE(!still);
     CHECK(still.error().args.at(0) == "4");  // 5 minutes, one gone
+    w.clock.advance(240s);
+    for (int i = 0; i < 5; ++i) (void)w.open(w.host.id, "9999");
+    CHECK(w.open(w.host.id, "2468").error().args.at(0) == "30");
+    // An admin's unlock starts them all again.
+    REQUIRE(w.station->call(ResetPin{w.host.id, false, std::nullopt}));
+    for (int i = 0; i < 5; ++i) (void)w.open(w.host.id, "9999");
+    CHECK(w.open(w.host.id, "2468").error().args.at(0) == "1");
 }
 
 TEST_CASE("an admin unlocks or forgets a PIN; a host may not; a PIN is changed with the current one") {
@@ -241,4 +246,54 @@ TEST_CASE("a machine that requires the PIN: a badge alone at its reader is refus
     w.reopen_fast();
     for (const auto& m : w.station->snapshot()->machines)
         if (m.machine.id == id) CHECK(m.machine.rules.pin_required);
+}
+
+TEST_CASE("without a host session a host at the kiosk is the volunteer or trainer they also are, in every handler") {
+    Workshop w;
+    auto skill = [&](const std::string& name) {
+        core::Skill s;
+        s.name = name;
+        auto r = w.station->call(AddSkill{s, std::nullopt});
+        REQUIRE(r);
+        return std::get<core::Skill>(*r).id;
+    };
+    const auto soudure = skill("Soudure"), tour = skill("Tour à métaux");
+    REQUIRE(w.station->call(GrantSkill{soudure, w.host.id, core::kLevelTeach, std::nullopt, std::nullopt, "formatrice"}));
+    // She teaches welding: she signs it with her badge, as any trainer does.
+    CHECK(w.station->call(GrantSkill{soudure, w.lea.id, core::kLevelAutonomous, w.host.id, std::nullopt, ""}, Origin::kiosk));
+    // The lathe she does not teach: that is a host's power, which needs her PIN.
+    auto lathe = w.station->call(GrantSkill{tour, w.lea.id, core::kLevelAutonomous, w.host.id, std::nullopt, ""}, Origin::kiosk);
+    REQUIRE(!lathe);
+    CHECK(lathe.error().kind != core::Problem::Kind::storage);
+    auto levels = w.station->snapshot()->skills;
+    // Her role is hers again after each command: the directory and the engine.
+    CHECK(w.station->snapshot()->directory->find(w.host.id)->role == core::Role::host);
+    // A booking outside the opening hours (closed all week here) is a host's power too.
+    auto added = w.station->call(AddMachine{machine("Plieuse"), std::nullopt});
+    REQUIRE(added);
+    const auto plieuse = std::get<alloc::Machine>(*added).id;
+    REQUIRE(w.station->call(Authorise{plieuse, w.host.id, true, std::nullopt}));
+    Book b;
+    b.machine = plieuse;
+    b.member = w.host.id;
+    b.actor = w.host.id;
+    b.start = w.clock.now() + 1h;
+    b.end = w.clock.now() + 2h;
+    auto closed = w.station->call(b, Origin::kiosk);
+    REQUIRE(!closed);
+    // In her host session, both go through.
+    w.host_session(w.host.id);
+    CHECK(w.station->call(GrantSkill{tour, w.lea.id, core::kLevelAutonomous, w.host.id, std::nullopt, ""}, Origin::kiosk));
+    auto booked = w.station->call(b, Origin::kiosk);
+    CHECK_MESSAGE(booked, (booked ? "" : booked.error().english()));
+    CHECK(w.station->snapshot()->directory->find(w.host.id)->role == core::Role::host);
+}
+
+TEST_CASE("a badge at the kiosk ends every host session: a host's session does not wait for the next person") {
+    Workshop w;
+    w.host_session(w.host.id);
+    CHECK(w.in_session(w.host.id));
+    REQUIRE(w.station->call(BadgeSeen{"0001234567", "kiosk"}));  // Léa checks in
+    CHECK(!w.in_session(w.host.id));
+    CHECK(w.add_machine(w.host.id, "Laser").error().msgid == kPinNeeded);
 }

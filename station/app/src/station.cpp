@@ -431,19 +431,55 @@ Result Station::handle_checked(const Command& c, Origin origin) {
             // Ids and the right that was missing: never a name (an erased member stays erased).
             std::string detail = audit_detail(c, Result(Done{}));
             const bool write = refused->msgid.find("(missing right: write)") != std::string::npos;
-            detail += std::string(detail.empty() ? "" : " ") + "missing=" + std::string(write ? "write" : to_string(right.need));
+            const bool pin = refused->msgid.find("(missing right: pin)") != std::string::npos;  // (#18) no host session
+            detail += std::string(detail.empty() ? "" : " ") + "missing=" + std::string(write ? "write" : pin ? "pin" : to_string(right.need));
             if (auto a = m_store.append_audit(entry("refused", std::move(detail))); !a)
                 std::fprintf(stderr, "etabli: error: the audit trail could not record a refusal: %s\n", a.error().english().c_str());
         }
         return std::unexpected(std::move(*refused));
     }
+    // (#18) A host or admin at the kiosk without a host session acts as the volunteer they also
+    // are: every handler's "a host may…" and the engine's host exemptions see that role, so no
+    // power is reachable with the badge alone, whatever the command.
+    struct Unprivileged {
+        State& st;
+        core::MemberId id;
+        core::Role role;
+        std::shared_ptr<const Directory> installed;
+        Unprivileged(State& s, const core::Member& m) : st(s), id(m.id), role(m.role) {
+            auto dir = std::make_shared<Directory>(*st.directory);
+            dir->members.at(id).role = core::Role::volunteer;
+            installed = dir;
+            st.directory = dir;
+            if (st.engine) st.engine->upsert_member(alloc::MemberInfo::of(dir->members.at(id)));
+        }
+        ~Unprivileged() {
+            // The command may have put a new directory in place (a language changed): the
+            // role comes back in whichever is there.
+            auto dir = std::make_shared<Directory>(*st.directory);
+            if (auto it = dir->members.find(id); it != dir->members.end()) {
+                it->second.role = role;
+                if (st.engine) st.engine->upsert_member(alloc::MemberInfo::of(it->second));
+            }
+            st.directory = std::move(dir);
+        }
+        Unprivileged(const Unprivileged&) = delete;
+        Unprivileged& operator=(const Unprivileged&) = delete;
+    };
+    std::optional<Unprivileged> plain;
+    if (origin == Origin::kiosk)
+        if (const auto a = acting_member(c, origin); a && *a != kCommandLine)
+            if (const auto* m = m_state->directory->find(*a); m && core::can_host(m->role) && host_session_refusal(c, Right{Need::host, true, {}}, *a))
+                plain.emplace(*m_state, *m);
     // (#18) A host at the kiosk who acted is still there: their host session goes on.
     const auto used = [&](Result r) {
         if (r && origin == Origin::kiosk)
             if (const auto a = acting_member(c, origin); a && *a != kCommandLine) host_session_used(*a);
         return r;
     };
-    if (!audited(right)) return used(handle(c));
+    // (#18) A machine's start with its member's PIN: every try is audited, a lockout too.
+    const auto* access = std::get_if<MachineAccess>(&c);
+    if (!audited(right) && !(access && access->pin)) return used(handle(c));
     Result out = std::unexpected(problem("The station is not running"));
     // The action and its audit row are rolled back together; the memory, which the action
     // changed, is then read again from the file (and an enrolment it armed is disarmed).
@@ -512,7 +548,13 @@ std::optional<Problem> Station::check_right(const Command& c, Origin origin) con
     }
     if (!allows(right.need, right.writes, who)) return refusal(right.need, right.writes, who, name);
     // (#18) A host's badge alone is not enough at the kiosk: a badge is copied in seconds.
-    if (origin == Origin::kiosk && (who == Principal::host || who == Principal::admin)) return host_session_refusal(c, right, *actor);
+    if (origin == Origin::kiosk && (who == Principal::host || who == Principal::admin)) {
+        if (auto prompt = host_session_refusal(c, right, *actor)) return prompt;
+        // Without a host session, the host is a volunteer (or the trainer they are) here.
+        const Principal plain = is_trainer(*actor) ? Principal::trainer : Principal::volunteer;
+        if (!allows(right.need, right.writes, plain))
+            if (auto prompt = host_session_refusal(c, Right{Need::host, right.writes, right.action}, *actor)) return prompt;
+    }
     return std::nullopt;
 }
 
@@ -744,7 +786,6 @@ Result Station::handle_tap(const BadgeSeen& c) {
             if (!p) return st.failed(p.error());
             st.open.erase(member->id);
             for (auto& f : m_features) f->checked_out(member->id);
-            host_session_end(member->id);  // (#18) a host session never outlives the host's presence  // (#7 skills: the sessions they supervised get no extension)
             break;
         }
         default: {
@@ -753,6 +794,11 @@ Result Station::handle_tap(const BadgeSeen& c) {
             break;
         }
     }
+    // (#18) A badge at the kiosk starts someone's turn: no host session outlives it (nor the
+    // host's own check-out), whoever opened it.
+    if (decision.kind == core::TapKind::check_in || decision.kind == core::TapKind::check_out)
+        if (const auto snap = snapshot())
+            for (const auto id : snap->host_sessions) host_session_end(id);
     // Notes left by a host on this member's bookings (a cancellation, a move) are shown once.
     st.notices.clear();
     if (member && !core::is_refusal(decision.kind) && st.engine) {
@@ -944,6 +990,15 @@ Result Station::machine_access(alloc::MachineId machine, const core::Member& mem
         const auto* s = st.engine->session_on(machine);
         return s && s->member == member.id;
     }();
+    // (#18) A machine that requires its member's PIN: a badge alone at its reader starts
+    // nothing, not even a use to supervise (a supervisor confirms, at the kiosk, a use asked
+    // there with the PIN).
+    if (const auto* mc = st.engine->machine(machine); mc && mc->rules.pin_required && reader_uid && !had_session && !pin_checked) {
+        view.refusal = problem("{0} needs your PIN: start it at the kiosk", {mc->name});
+        view.seq = ++st.access_seq;
+        st.last_access = view;
+        return view;
+    }
     // (#7) station_skills.cpp: a supervisor confirming a pending use, or a refusal naming the skill.
     const auto gate = skills_gate(machine, member.id, had_session, reader_uid.has_value());
     if (gate.refusal) {

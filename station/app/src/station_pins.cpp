@@ -170,6 +170,7 @@ Result Station::handle_pins(const Command& c) {
                 auto set = m_store.set_pin(cmd.member, cmd.pin, cmd.actor, now);
                 if (!set) return storage(set.error());
                 m_pins->pins[cmd.member] = *set;
+                if (!cmd.actor) host_session_end(cmd.member);  // set for them from the terminal: their next host action asks it
                 // A host who has just chosen (or changed) their PIN at the kiosk is in their host session.
                 if (cmd.actor && core::can_host((*m)->role)) m_pins->sessions[cmd.member] = now;
                 return Done{};

@@ -15,6 +15,7 @@
 //
 // Every change is built as an app::SkillChanges, committed in one transaction, and only then
 // applied to memory, so memory never runs ahead of the disk.
+#include <etabli/app/rights.hpp>
 #include <etabli/app/station.hpp>
 
 #include "legacy_features.hpp"
@@ -632,7 +633,12 @@ std::optional<Result> Station::skills_kiosk_tap(const std::string& uid, const co
     std::erase_if(ss.supervision, [&](const PendingSupervision& p) { return p.expires_at <= now; });
     for (const auto& p : ss.supervision) {
         if (p.member == member->id) continue;
-        if (!eligible_supervisor(ss, m_calendar, *member, p.skill, today, open_presence(member->id) != nullptr)) continue;
+        // (#18) A host supervises a skill they cannot teach with their powers: at the kiosk,
+        // only in their host session (a host's badge alone is copied in seconds).
+        core::Member supervisor = *member;
+        if (core::can_host(supervisor.role) && host_session_refusal(Command{Tick{}}, Right{Need::host, true, {}}, supervisor.id))
+            supervisor.role = core::Role::volunteer;
+        if (!eligible_supervisor(ss, m_calendar, supervisor, p.skill, today, open_presence(member->id) != nullptr)) continue;
         return machine_access(p.machine, *member);  // the gate finds the pending use and starts it supervised
     }
     return std::nullopt;

@@ -280,7 +280,9 @@ std::optional<std::string> read_secret(const std::string& prompt) {
 }  // namespace
 
 std::optional<int> TrustCommands::read_pin(Context& ctx, std::vector<std::string>& args) {
-    if (!m_pin_set || !m_pin_set->parsed() || !m_pin_text.empty()) return std::nullopt;
+    if (!m_pin_set || !m_pin_set->parsed()) return std::nullopt;
+    // Typed on the command line, it would stay in the shell's history and show in `ps`.
+    if (!m_pin_text.empty()) return ctx.fail(kBadInput, core::problem("Type the PIN when asked, not on the command line"));
     auto first = read_secret(ctx.t("New PIN (4 to 8 digits): "));
     if (!first) return ctx.fail(kBadInput, core::problem("No PIN was given"));
     if (auto p = core::check_pin_form(*first)) return ctx.fail(kBadInput, *p);

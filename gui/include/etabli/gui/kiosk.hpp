@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -156,6 +157,9 @@ private:
     Next m_pin_then = Next::stay;              // (#18) the host screen it opens on success
     std::uint64_t m_pin_seen_reply = 0;        // (#18) the last reply looked at for a PIN refusal
     double m_session_touch_sent = 0;           // (#18) when the station last heard of a touch
+    // (#18) Each MachineAccess sent, by request id: a refusal for want of a PIN asks the PIN
+    // of the member it was for, for that machine (a host may start a machine for a member).
+    std::map<std::uint64_t, std::pair<alloc::MachineId, core::MemberId>> m_machine_requests;
 
     bool m_started = false;
     std::uint64_t m_seen_tap = 0;  // last tap seq reacted to
