@@ -472,9 +472,16 @@ Result Station::handle_checked(const Command& c, Origin origin) {
             if (const auto* m = m_state->directory->find(*a); m && core::can_host(m->role) && host_session_refusal(c, Right{Need::host, true, {}}, *a))
                 plain.emplace(*m_state, *m);
     // (#18) A host at the kiosk who acted is still there: their host session goes on.
+    // Refused as a plain volunteer for a host's reason ("Only a host can…", a trainer's row a
+    // host may do for any skill): the host is asked for their PIN, then does it again.
     const auto used = [&](Result r) {
         if (r && origin == Origin::kiosk)
             if (const auto a = acting_member(c, origin); a && *a != kCommandLine) host_session_used(*a);
+        const auto powers_row = right.need == Need::volunteer || right.need == Need::trainer;  // a trainer's row: a host signs any skill
+        if (!r && plain && r.error().kind != core::Problem::Kind::storage &&
+            (powers_row || r.error().msgid.find("host") != std::string::npos) && r.error().msgid.find("PIN") == std::string::npos &&
+            r.error().msgid.find("(missing right:") == std::string::npos)
+            return Result(std::unexpected(problem(has_pin(plain->id) ? kPinNeeded : kPinToChoose)));
         return r;
     };
     // (#18) A machine's start with its member's PIN: every try is audited, a lockout too.
