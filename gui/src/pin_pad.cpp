@@ -71,19 +71,19 @@ PinPadAction draw_pin_pad(const PinPadView& v, PinPadUi& ui) {
                 ButtonOpts o;
                 o.font = kit::title_font(v.fonts);
                 o.enabled = !waiting && ui.digits.size() < core::kPinMax;
-                if (button(label, "pin/digit/" + label, ImVec2(bw, bh), o)) {
+                if (button(label, "pin/digit/" + label, ImVec2(bw, bh), o) && ui.digits.size() < core::kPinMax) {
                     ui.digits += static_cast<char>('0' + d);
                     ui.message.clear();
                 }
             } else if (col == 0) {
                 ButtonOpts o;
                 o.enabled = !waiting && !ui.digits.empty();
-                if (button(tr("Erase"), "pin/erase", ImVec2(bw, bh), o)) ui.digits.pop_back();
+                if (button(tr("Erase"), "pin/erase", ImVec2(bw, bh), o) && !ui.digits.empty()) ui.digits.pop_back();
             } else {
                 ButtonOpts o;
                 o.tone = Tone::primary;
                 o.enabled = !waiting && ui.digits.size() >= core::kPinMin;
-                if (button(tr("Validate"), "pin/ok", ImVec2(bw, bh), o)) action = PinPadAction::submit;
+                if (button(tr("Validate"), "pin/ok", ImVec2(bw, bh), o) && !waiting && ui.digits.size() >= core::kPinMin) action = PinPadAction::submit;
             }
         }
         py += bh + g;
