@@ -12,6 +12,11 @@ namespace etabli::gui {
 
 namespace {
 bool is(const core::Problem& p, const char* msgid) { return p.msgid == msgid; }
+bool has_pin(const app::Snapshot& s, core::MemberId member) {
+    for (const auto& p : s.pins)
+        if (p.member == member) return p.set;
+    return false;
+}
 }  // namespace
 
 bool Kiosk::in_host_session(const app::Snapshot& s) const {
@@ -28,19 +33,11 @@ void Kiosk::keep_host_session(const app::Snapshot& s, Commands& cmds) {
 
 void Kiosk::open_pin(const app::Snapshot& s, PinPadUi::Purpose purpose, Next then) {
     const auto member = m_home_view.member.id;
-    bool has_pin = false;
-    for (const auto& p : s.pins)
-        if (p.member == member) has_pin = p.set;
     if (m_screen != Screen::pin) m_pin_back = m_screen;
     m_pin = PinPadUi{};
     m_pin.purpose = purpose;
     m_pin.member = member;
-    m_pin.step = has_pin ? PinPadUi::Step::enter : PinPadUi::Step::choose;
-    if (purpose == PinPadUi::Purpose::machine) {
-        m_pin.machine = m_machines.machine;
-        for (const auto& mv : s.machines)
-            if (mv.machine.id == m_pin.machine) m_pin.machine_name = mv.machine.name;
-    }
+    m_pin.step = has_pin(s, member) ? PinPadUi::Step::enter : PinPadUi::Step::choose;
     m_pin_then = then;
     m_screen = Screen::pin;
 }
@@ -64,10 +61,7 @@ void Kiosk::pin_intercept(const app::Snapshot& s) {
         m_pin.machine_name.clear();
         for (const auto& mv : s.machines)
             if (mv.machine.id == m_pin.machine) m_pin.machine_name = mv.machine.name;
-        bool has_pin = false;
-        for (const auto& p : s.pins)
-            if (p.member == m_pin.member) has_pin = p.set;
-        m_pin.step = has_pin ? PinPadUi::Step::enter : PinPadUi::Step::choose;
+        m_pin.step = has_pin(s, m_pin.member) ? PinPadUi::Step::enter : PinPadUi::Step::choose;
     }
 }
 
@@ -144,9 +138,7 @@ Next Kiosk::pin_frame(const app::Snapshot& s, Commands& cmds) {
     v.member_name = m_home_view.member.display_name;
     if (member != m_home_view.member.id && s.directory)
         if (const auto* m = s.directory->find(member)) v.member_name = m->display_name;
-    v.has_pin = false;
-    for (const auto& p : s.pins)
-        if (p.member == member) v.has_pin = p.set;
+    v.has_pin = has_pin(s, member);
     switch (draw_pin_pad(v, m_pin)) {
     case PinPadAction::none: break;
     case PinPadAction::cancel: leave(false); break;
