@@ -1,7 +1,9 @@
 // The kiosk's runner: owns GLFW, the OpenGL 3 context and ImGui's backends, and drives a
 // Kiosk. Event-driven: it sleeps in glfwWaitEventsTimeout until input, a new snapshot
 // (the station calls glfwPostEmptyEvent) or the next second (clock, timeouts); never a
-// busy loop. Touch on ImGui 1.86: after a release the pointer stays one frame, then moves
+// busy loop. A frame whose picture is the one on screen (same draw lists, same size) is not
+// drawn again: the software renderer is most of an idle kiosk's cost, and at idle the
+// picture changes once a minute (the clock). Touch on ImGui 1.86: after a release the pointer stays one frame, then moves
 // off-screen so nothing stays highlighted.
 // Layer: gui. GUI thread only (the thread that calls run_kiosk); the wake hook runs on
 // the station thread and only calls glfwPostEmptyEvent, which GLFW allows from any thread.
@@ -19,6 +21,8 @@
 #include <deque>
 #include <future>
 #include <string>
+#include <string_view>
+#include <functional>
 
 namespace etabli::gui {
 
@@ -27,7 +31,35 @@ namespace {
 struct RunnerState {
     Kiosk* kiosk = nullptr;
     bool fullscreen = false;
+    bool damaged = true;  // the window's contents were lost (exposed, resized): draw again
 };
+
+void on_refresh(GLFWwindow* window) {
+    if (auto* st = static_cast<RunnerState*>(glfwGetWindowUserPointer(window))) st->damaged = true;
+}
+
+// What the picture depends on: every draw list's vertices, indices and commands (clip
+// rectangles, textures, ranges), and the display's size. Equal keys draw equal pixels.
+std::size_t picture_key(const ImDrawData& d) {
+    std::size_t h = std::hash<float>{}(d.DisplaySize.x) * 31 + std::hash<float>{}(d.DisplaySize.y);
+    const auto mix = [&h](const void* p, std::size_t n) {
+        const std::string_view bytes(static_cast<const char*>(p), n);
+        h = (h ^ std::hash<std::string_view>{}(bytes)) * 1099511628211ULL;
+    };
+    for (int i = 0; i < d.CmdListsCount; ++i) {
+        const ImDrawList& l = *d.CmdLists[i];
+        mix(l.VtxBuffer.Data, static_cast<std::size_t>(l.VtxBuffer.Size) * sizeof(ImDrawVert));
+        mix(l.IdxBuffer.Data, static_cast<std::size_t>(l.IdxBuffer.Size) * sizeof(ImDrawIdx));
+        for (const ImDrawCmd& c : l.CmdBuffer) {
+            mix(&c.ClipRect, sizeof c.ClipRect);
+            mix(&c.TextureId, sizeof c.TextureId);
+            const unsigned range[3] = {c.VtxOffset, c.IdxOffset, c.ElemCount};
+            mix(range, sizeof range);
+            if (c.UserCallback) h ^= 0x9e3779b97f4a7c15ULL;
+        }
+    }
+    return h;
+}
 
 // Chained behind ImGui's own key callback (installed after ours, it calls ours).
 void on_key(GLFWwindow* window, int key, int, int action, int mods) {
@@ -109,6 +141,11 @@ int run_kiosk(const KioskLink& station, const core::Translations& tr, const Kios
     RunnerState state{&kiosk, opts.fullscreen};
     glfwSetWindowUserPointer(window, &state);
     glfwSetKeyCallback(window, on_key);  // before ImGui's init, which chains to it
+    glfwSetWindowRefreshCallback(window, on_refresh);
+    // ETABLI_KIOSK_REDRAW=always: draw every frame without sleeping, as ImGui's example loop
+    // does. Only the idle benchmark's baseline uses it.
+    const char* redraw_env = std::getenv("ETABLI_KIOSK_REDRAW");
+    const bool redraw_always = redraw_env && std::string_view(redraw_env) == "always";
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -134,10 +171,11 @@ int run_kiosk(const KioskLink& station, const core::Translations& tr, const Kios
 
     std::vector<std::pair<app::Command, std::uint64_t>> out;
     bool was_down = false;
+    std::size_t shown_key = 0;
     int extra_frames = 2;  // ImGui settles sizes over a frame or two
     while (!glfwWindowShouldClose(window)) {
         // Sleep until something happens, at most until the next whole second.
-        if (extra_frames > 0) glfwPollEvents();
+        if (extra_frames > 0 || redraw_always) glfwPollEvents();
         else glfwWaitEventsTimeout(1.0);
 
         const auto snap = station.snapshot();
@@ -149,6 +187,7 @@ int run_kiosk(const KioskLink& station, const core::Translations& tr, const Kios
         if (w > 0 && h > 0 && (static_cast<float>(w) != font_display.x || static_cast<float>(h) != font_display.y)) {
             font_display = ImVec2(static_cast<float>(w), static_cast<float>(h));
             rebuild_fonts(kiosk, font_display, opts.font_path, true);
+            state.damaged = true;
         }
 
         ImGui_ImplOpenGL3_NewFrame();
@@ -161,6 +200,21 @@ int run_kiosk(const KioskLink& station, const core::Translations& tr, const Kios
         out.clear();
         kiosk.frame(*snap, now, out);
         ImGui::Render();
+
+        const std::size_t key = picture_key(*ImGui::GetDrawData());
+        if (key != shown_key || state.damaged || redraw_always) {
+            int dw = 0, dh = 0;
+            glfwGetFramebufferSize(window, &dw, &dh);
+            glViewport(0, 0, dw, dh);
+            const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(colors::kBackground);
+            glClearColor(bg.x, bg.y, bg.z, 1.0f);
+            glClear(GL_COLOR_BUFFER_BIT);
+            ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+            glfwSwapBuffers(window);
+            shown_key = key;
+            state.damaged = false;
+        }
+        // Written once the picture is on screen: what the trace says is what a member sees.
         if (!trace_path.empty()) {
             std::string text;
             for (const auto& item : kiosk.last_frame().items) text += item.label + "\n";
@@ -173,15 +227,6 @@ int run_kiosk(const KioskLink& station, const core::Translations& tr, const Kios
                 }
             }
         }
-
-        int dw = 0, dh = 0;
-        glfwGetFramebufferSize(window, &dw, &dh);
-        glViewport(0, 0, dw, dh);
-        const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(colors::kBackground);
-        glClearColor(bg.x, bg.y, bg.z, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-        glfwSwapBuffers(window);
 
         for (auto& [command, id] : out) station.post(std::move(command), id);
         // A release, a command or a screen change needs a couple more frames to show.
