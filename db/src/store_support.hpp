@@ -84,17 +84,6 @@ public:
         m_text += ']';
         return *this;
     }
-    // A list of row ids: [3,12,40].
-    Detail& add_ids(std::string_view key, const std::vector<std::int64_t>& ids) {
-        open_key(key);
-        m_text += '[';
-        for (std::size_t i = 0; i < ids.size(); ++i) {
-            if (i) m_text += ',';
-            m_text += std::to_string(ids[i]);
-        }
-        m_text += ']';
-        return *this;
-    }
     std::string str() const { return m_text.empty() ? "{}" : m_text + "}"; }
 
 private:

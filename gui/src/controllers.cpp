@@ -30,10 +30,6 @@ MachineChannel machine_channel(const app::Snapshot& s, alloc::MachineId id) {
     return {};
 }
 
-bool machine_in_fault(const app::Snapshot& s, alloc::MachineId id) {
-    const MachineChannel mc = machine_channel(s, id);
-    return mc.channel && mc.channel->fault;
-}
 
 ControllerRow draw_controller_row(const app::Snapshot& s, alloc::MachineId id, const Tr& tr, float x, float y, float w,
                                   bool enabled) {

@@ -22,9 +22,6 @@ struct MachineChannel {
     const app::ControllerChannelView* channel = nullptr;
 };
 MachineChannel machine_channel(const app::Snapshot& s, alloc::MachineId id);
-// Whether that channel holds a latched contact fault (a relay that stayed closed, or feedback
-// without a GRANT).
-bool machine_in_fault(const app::Snapshot& s, alloc::MachineId id);
 
 // The row of a host's machine screen about the machine's controller, when it has one (IdScope
 // "controller"): the board, the channel and the relay ("A10KZ3QP, voie 1 : relais fermé"), the

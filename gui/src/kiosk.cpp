@@ -298,7 +298,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             }
             {
                 // A volunteer picks today's role first (#8).
-                RepairsView rv{m_home_view.tr, fonts, m_home_view.member, &s, nullptr};
+                RepairsView rv{m_home_view.tr, fonts, m_home_view.member, &s};
                 if (m_home_view.kind == core::TapKind::check_in && draw_role_picker(rv, m_repairs, cmds)) break;
             }
             next = draw_member_home(m_home_view, m_home, cmds);
@@ -394,7 +394,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             break;
         }
         case Screen::repairs: {  // (#8)
-            RepairsView rv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s, nullptr};
+            RepairsView rv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
             next = draw_repairs(rv, m_repairs, cmds);
             if (next == Next::home) {
                 m_screen = Screen::member_home;

@@ -234,14 +234,14 @@ void draw_form(const MembersView& v, MembersUi& ui, Commands& out) {
     float save_w = c.w;
     if (pin) {
         const bool locked = pin->locked_until.has_value();
-        const std::string label = v.tr(locked ? "Unlock the PIN" : "Forget the PIN");
-        const float pw = button_width(label, 6.0f);
+        const std::string pin_label = v.tr(locked ? "Unlock the PIN" : "Forget the PIN");
+        const float pw = button_width(pin_label, 6.0f);
         save_w = c.w - pw - gap();
         at(c.x + save_w + gap(), bar_y);
         ButtonOpts o;
         o.tone = locked ? Tone::primary : Tone::danger;
         o.enabled = ui.pending == 0;
-        if (button(label, "pin", ImVec2(pw, th), o)) {
+        if (button(pin_label, "pin", ImVec2(pw, th), o)) {
             ui.message.clear();
             ui.done_text = v.tr(locked ? "PIN unlocked." : "PIN forgotten: a new one is chosen at the next host action.");
             ui.pending = out.post(app::ResetPin{ui.selected, !locked, v.viewer.id});

@@ -52,7 +52,6 @@ Fonts load_fonts(ImFontAtlas& atlas, ImVec2 display, const std::string& font_pat
     const std::string regular = font_path.empty() ? std::string(kDefaultFontPath) : font_path;
     f.body = add_font(atlas, regular, f.body_px, kTextRanges, 2);
     if (f.body) {
-        f.from_file = true;
         // The bold face sits next to the regular one in Debian's package; a custom font
         // has no known bold, so its titles use it at a larger size.
         const std::string bold = font_path.empty() ? std::string(kDefaultBoldFontPath) : font_path;

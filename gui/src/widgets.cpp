@@ -20,12 +20,6 @@ const ItemRecord* FrameLog::find(std::string_view key) const {
     return nullptr;
 }
 
-const ItemRecord* FrameLog::find_label(std::string_view label) const {
-    for (const auto& it : items)
-        if (it.kind == ItemRecord::Kind::button && it.label == label) return &it;
-    return nullptr;
-}
-
 std::string FrameLog::key_of(std::string_view id) const {
     std::string key;
     for (const auto& seg : path) {
@@ -125,11 +119,6 @@ WindowScope::WindowScope(const char* name, ImVec2 pos, ImVec2 size, ImGuiWindowF
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav | extra);
-}
-
-ChildScope::ChildScope(const char* id, ImVec2 size) {
-    ImGui::BeginChild(id, size, false,
-                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoNav);
 }
 
 IdScope::IdScope(std::string_view id) {

@@ -194,11 +194,6 @@ std::vector<app::ControllerView> ControllerManager::views() const {
     return out;
 }
 
-std::vector<ControllerManager::GrantAck> ControllerManager::acked_grants() const {
-    std::lock_guard lk(m_mutex);
-    return m_acked;
-}
-
 void ControllerManager::publish(const Controller& c) {
     app::ControllerView v = c.view;
     v.channel_views.clear();
@@ -324,12 +319,7 @@ void ControllerManager::on_event(std::size_t index, const LinkEvent& e) {
             if (changed) publish(c);
             break;
         }
-        case LinkEvent::Kind::acked:
-            if (e.command.type == ETB_T_GRANT) {
-                etb_grant g;
-                if (etb_unpack_grant(&e.command, &g) == 0) m_acked.push_back(GrantAck{c.index, g.channel, g.session});
-            }
-            break;
+        case LinkEvent::Kind::acked: break;
         case LinkEvent::Kind::nak:
             if (e.command.type == ETB_T_GRANT && e.nak.code == ETB_NAK_FAULT) {
                 Channel* ch = by_channel(e.nak.arg);

@@ -51,11 +51,6 @@ Problem gone(const std::string& path, int e) {
     return problem("Controller port {0} stopped working: {1}", {path, errno_text(e)});
 }
 
-bool set_nonblocking(int fd) {
-    const int flags = ::fcntl(fd, F_GETFL);
-    return flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
-}
-
 }  // namespace
 
 std::expected<void, Problem> make_raw(int fd) {
@@ -95,13 +90,6 @@ void SerialPort::close() {
     m_fd.reset();
 }
 
-SerialPort SerialPort::adopt(Fd fd, std::string name) {
-    SerialPort p;
-    if (fd) (void)set_nonblocking(fd.get());
-    p.m_fd = std::move(fd);
-    p.m_path = std::move(name);
-    return p;
-}
 
 std::expected<std::size_t, Problem> SerialPort::read(std::span<std::uint8_t> out, milliseconds timeout) {
     if (!m_fd) return std::unexpected(gone(m_path, EBADF));

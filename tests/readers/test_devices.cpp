@@ -328,7 +328,7 @@ TEST_CASE("evdev: unplug during a read and replug, 1,000 times: no leaked fd or 
     testing::TempDir dir;
     const auto link = dir / "event-kbd";
     core::ReaderConfig cfg;
-    cfg.role = core::ReaderRole{core::ReaderRole::Kind::machine, "Laser"};
+    cfg.role = core::ReaderRole{core::ReaderRole::Kind::machine, "Laser", std::nullopt};
     cfg.role.resolved = 4;  // (#16) as the station resolved "Laser" when it loaded etabli.toml
     cfg.driver = core::ReaderDriver::evdev;
     cfg.device = link.string();

@@ -94,7 +94,7 @@ TEST_CASE("umockdev evdev: the real EvdevTransport grabs an emulated event node 
     std::mutex m;
     std::vector<app::BadgeSeen> seen;
     core::ReaderConfig cfg;
-    cfg.role = core::ReaderRole{core::ReaderRole::Kind::machine, "Découpe laser"};
+    cfg.role = core::ReaderRole{core::ReaderRole::Kind::machine, "Découpe laser", std::nullopt};
     cfg.driver = core::ReaderDriver::evdev;
     cfg.device = "/dev/input/event7";
     cfg.profile = core::BadgeFormat::raw;

@@ -33,7 +33,7 @@ private:
     std::string m_machine, m_status, m_reason, m_from, m_to, m_day, m_weekly_until, m_pool;
     core::MemberId m_member = 0;
     int m_minutes = 0;
-    bool m_as_host = false, m_later = false, m_member_set = false;
+    bool m_as_host = false, m_later = false;
     std::vector<std::string> m_specs;
     std::int64_t m_booking = 0;
 

@@ -114,10 +114,6 @@ std::optional<fs::path> station_socket(const fs::path& db, bool db_given) {
     return std::nullopt;
 }
 
-// A reply or event as one line. A text that is not UTF-8 (a name typed on a broken
-// keyboard) is sent with U+FFFD in place of its bad bytes, never refused.
-std::string to_line(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
-
 // [SECTION] Snapshot summary
 const char* claim_name(app::TapClaim c) {
     switch (c) {

@@ -112,13 +112,6 @@ std::string state_name(std::uint8_t s) {
 
 }  // namespace
 
-std::unique_ptr<hw::ControllerManager> make_controllers(app::Station& station, const core::Config& config) {
-    if (config.controllers.empty()) return nullptr;
-    auto m = std::make_unique<hw::ControllerManager>(station, config.controllers);
-    station.set_machine_control(m.get());
-    return m;
-}
-
 ControllerCommands::ControllerCommands(CLI::App& app) {
     auto* ctl = app.add_subcommand("controller", "Machine controllers (relay boards on USB serial)");
     m_list = ctl->add_subcommand("list", "Configured controllers: port, firmware, boot id, channels, link state");

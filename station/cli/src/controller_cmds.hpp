@@ -33,8 +33,4 @@ private:
     CLI::App *m_list = nullptr, *m_test = nullptr;
 };
 
-// The machine controllers of a station about to start: set as its MachineControl before
-// Station::start(), started after it. Null when the configuration names none.
-std::unique_ptr<hw::ControllerManager> make_controllers(app::Station& station, const core::Config& config);
-
 }  // namespace etabli::cli

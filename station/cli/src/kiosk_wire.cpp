@@ -323,7 +323,6 @@ void get(In& in, T& v) {
 
 // [Schema] each type's shape as text, hashed.
 template <class T> void sig(std::string& s);
-template <class... A> void sig_all(std::string& s) { (sig<A>(s), ...); }
 
 template <class T>
 void sig(std::string& s) {

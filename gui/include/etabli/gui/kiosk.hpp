@@ -92,13 +92,9 @@ public:
     const std::string& typed() const { return m_typed; }
     const EnrolUi& enrol_ui() const { return m_enrol; }
     const MachinesUi& machines_ui() const { return m_machines; }
-    const RepairsUi& repairs_ui() const { return m_repairs; }
-    const ToolsUi& tools_ui() const { return m_tools; }  // (#6)
     const CheckoutsUi& checkouts_ui() const { return m_checkouts; }  // (#8)
-    const MembersUi& members_ui() const { return m_members; }        // (#15)
     const SkillsUi& skills_ui() const { return m_skills; }           // (#7)
     const PinPadUi& pin_ui() const { return m_pin; }                 // (#18)
-    const RecordsUi& records_ui() const { return m_records; }        // (#18)
 
 private:
     void go_idle(const app::Snapshot& s, CommandList& out);  // cancels a running enrolment

@@ -29,7 +29,6 @@ struct RepairsView {
     const Fonts* fonts = nullptr;
     core::Member viewer;              // the volunteer at the kiosk
     const app::Snapshot* snap = nullptr;
-    const std::string* now_hhmm = nullptr;
 };
 
 struct RepairsUi {

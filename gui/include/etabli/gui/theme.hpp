@@ -19,7 +19,6 @@ struct Fonts {
     ImFont* large = nullptr;  // the idle screen's call to action (bold)
     ImFont* clock = nullptr;  // the idle clock: digits and ':' only
     float body_px = 0;
-    bool from_file = false;   // false: ImGui's built-in font (no DejaVu found)
 };
 
 // Body font size in pixels for a display: grows with the height, limited by the width so

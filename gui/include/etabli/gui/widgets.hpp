@@ -69,7 +69,6 @@ struct FrameLog {
     std::vector<std::string> path;
     std::vector<ItemRecord> items;
     const ItemRecord* find(std::string_view key) const;
-    const ItemRecord* find_label(std::string_view label) const;  // first button with this label
     std::string key_of(std::string_view id) const;               // current path + id
 };
 FrameLog* current_log();  // null outside a Kiosk frame
@@ -82,13 +81,6 @@ public:
     WindowScope(const WindowScope&) = delete;
     WindowScope& operator=(const WindowScope&) = delete;
 };
-class ChildScope {
-public:
-    ChildScope(const char* id, ImVec2 size);
-    ~ChildScope() { ImGui::EndChild(); }
-    ChildScope(const ChildScope&) = delete;
-    ChildScope& operator=(const ChildScope&) = delete;
-};
 class IdScope {  // PushID + a segment of the frame log's path
 public:
     explicit IdScope(std::string_view id);
@@ -96,26 +88,6 @@ public:
     ~IdScope();
     IdScope(const IdScope&) = delete;
     IdScope& operator=(const IdScope&) = delete;
-};
-class ColorScope {
-public:
-    ColorScope() = default;
-    ColorScope(ImGuiCol idx, ImU32 col) { push(idx, col); }
-    void push(ImGuiCol idx, ImU32 col) { ImGui::PushStyleColor(idx, col); ++m_count; }
-    ~ColorScope() { ImGui::PopStyleColor(m_count); }
-    ColorScope(const ColorScope&) = delete;
-    ColorScope& operator=(const ColorScope&) = delete;
-
-private:
-    int m_count = 0;
-};
-class VarScope {
-public:
-    VarScope(ImGuiStyleVar idx, float v) { ImGui::PushStyleVar(idx, v); }
-    VarScope(ImGuiStyleVar idx, ImVec2 v) { ImGui::PushStyleVar(idx, v); }
-    ~VarScope() { ImGui::PopStyleVar(); }
-    VarScope(const VarScope&) = delete;
-    VarScope& operator=(const VarScope&) = delete;
 };
 class FontScope {  // a null font keeps the current one
 public:

@@ -69,13 +69,6 @@ public:
 
     // Tests and the CLI: the current view of every controller (any thread).
     std::vector<app::ControllerView> views() const;
-    // Tests: every GRANT a controller acknowledged, as (controller index, channel, session).
-    struct GrantAck {
-        std::size_t controller = 0;
-        std::uint8_t channel = 0;
-        std::uint32_t session = 0;
-    };
-    std::vector<GrantAck> acked_grants() const;
 
 private:
     struct Channel {
@@ -105,7 +98,6 @@ private:
     ControllerOptions m_opts;
     mutable std::mutex m_mutex;
     std::vector<std::unique_ptr<Controller>> m_controllers;
-    std::vector<GrantAck> m_acked;
 };
 
 }  // namespace etabli::hw

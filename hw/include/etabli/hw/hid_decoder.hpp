@@ -7,9 +7,7 @@
 //
 // Layout-proof by construction: positions are mapped, never text, so an AZERTY session (where
 // the main-row keys type "&é\"'(" without Shift) or a reader that holds Shift for digits or for
-// upper-case hex decodes exactly as on a US layout. WedgeDecoder (keyboard_wedge.hpp) is the
-// first, untimed version of the report path; it keeps its contract and its messages are reused
-// here so they are translated once.
+// upper-case hex decodes exactly as on a US layout.
 #pragma once
 
 #include <etabli/core/problem.hpp>

@@ -67,8 +67,6 @@ public:
     // reset. Pending bytes are flushed. Problems: not found, permission denied (names the
     // udev rule), busy, not a serial port, any other errno in words.
     static std::expected<SerialPort, Problem> open(const std::string& path);
-    // Wraps an fd that is already set up (a pty master in tests). Made non-blocking.
-    static SerialPort adopt(Fd fd, std::string name);
 
     bool is_open() const { return static_cast<bool>(m_fd); }
     const std::string& path() const { return m_path; }

@@ -43,8 +43,6 @@ enum class Principal : std::uint8_t {
     command_line,  // the station's own process: its devices, and the command line of the etabli user or the etabli-admin group
     unix_reader,   // another local user of the API: reads only
 };
-inline constexpr Principal kPrincipals[] = {Principal::nobody, Principal::member,  Principal::volunteer,    Principal::trainer,
-                                            Principal::host,   Principal::admin,   Principal::command_line, Principal::unix_reader};
 
 struct Right {
     Need need = Need::admin;

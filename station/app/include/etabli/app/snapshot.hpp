@@ -70,10 +70,6 @@ struct Snapshot {
     const typename F::Part* part() const {
         return std::get<feature_index_v<F>>(parts).get();
     }
-    template <class F>
-    void set_part(std::shared_ptr<const typename F::Part> p) {
-        std::get<feature_index_v<F>>(parts) = std::move(p);
-    }
 };
 
 }  // namespace etabli::app
