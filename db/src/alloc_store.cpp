@@ -40,13 +40,13 @@ namespace {
 #define ETABLI_MACHINE_COLUMNS                                                                           \
     "id, name, kind, pool, status, slot_min, min_length_min, max_length_min, buffer_after_min, "      \
     "ahead_days, quota_week_min, quota_scope, no_show_release_min, warn_before_min, grace_after_s, " \
-    "host_loss, host_loss_s, pin_required"
+    "host_loss, host_loss_s, pin_required, check_after_use, awaiting_check, check_note"
 #define ETABLI_BOOKING_COLUMNS                                                                      \
     "id, machine_id, member_id, starts_at, ends_at, state, created_by, walk_in, series, created_at, " \
     "host_note, notice_seen"
 #define ETABLI_SESSION_COLUMNS \
     "id, machine_id, member_id, booking_id, started_at, allowed_until, ended_at, end_reason, warned, supervisor_id, " \
-    "supervisor_left"
+    "supervisor_left, handover_until"
 #define ETABLI_QUEUE_COLUMNS "id, member_id, machine_id, pool, joined_at, offered_machine_id, offer_expires_at"
 
 // Rows that ended longer ago than this are of no use to the engine (the quota looks a week
@@ -64,7 +64,7 @@ std::optional<alloc::BookingState> booking_state_from(std::string_view s) {
 
 std::optional<alloc::SessionEnd> session_end_from(std::string_view s) {
     using E = alloc::SessionEnd;
-    for (E v : {E::badge, E::host, E::allowed_end, E::fault, E::station_down})
+    for (E v : {E::badge, E::host, E::allowed_end, E::fault, E::station_down, E::handover})
         if (alloc::to_string(v) == s) return v;
     return std::nullopt;
 }
@@ -146,7 +146,13 @@ std::expected<alloc::Machine, Problem> read_machine(const Statement& st) {
     if (!lk) return std::unexpected(bad_row("machines", key, "host_loss", loss));
     r.host_loss.kind = *lk;
     r.host_loss.seconds = seconds{st.column_int(16)};
-    r.pin_required = st.column_int(17) != 0;  // (#18)
+    r.pin_required = st.column_int(17) != 0;
+    auto level = st.column_text(18);
+    auto lv = alloc::check_level_from_string(level);
+    if (!lv) return std::unexpected(bad_row("machines", key, "check_after_use", level));
+    r.check_after_use = *lv;
+    m.awaiting_check = st.column_int(19) != 0;
+    m.check_note = st.column_optional_text(20);
     return m;
 }
 
@@ -197,6 +203,8 @@ std::expected<alloc::Session, Problem> read_session(const Statement& st) {
     s.warned = st.column_int(8) != 0;
     if (!st.is_null(9)) s.supervisor = st.column_int(9);  // (#7)
     s.supervisor_left = st.column_int(10) != 0;
+    ETABLI_TRY(handover, read_optional_ts(st, 11, "sessions", key, "handover_until"));
+    s.handover_until = *handover;
     return s;
 }
 
@@ -266,6 +274,9 @@ std::vector<std::string_view> machine_changes(const alloc::Machine& a, const all
     if (x.host_loss.kind != y.host_loss.kind || x.host_loss.seconds != y.host_loss.seconds)
         out.push_back("host_loss");
     if (x.pin_required != y.pin_required) out.push_back("pin_required");
+    if (x.check_after_use != y.check_after_use) out.push_back("check_after_use");
+    if (a.awaiting_check != b.awaiting_check) out.push_back("awaiting_check");
+    if (a.check_note != b.check_note) out.push_back("check_note");
     return out;
 }
 
@@ -291,7 +302,7 @@ std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std:
         ETABLI_TRY(st, c.cached(
                            "INSERT INTO machines (" ETABLI_MACHINE_COLUMNS ", created_at, updated_at) "
                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-                           "?19, ?18, ?18) "
+                           "?19, ?20, ?21, ?22, ?18, ?18) "
                            "ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
                            "pool = excluded.pool, status = excluded.status, slot_min = excluded.slot_min, "
                            "min_length_min = excluded.min_length_min, max_length_min = excluded.max_length_min, "
@@ -300,7 +311,9 @@ std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std:
                            "no_show_release_min = excluded.no_show_release_min, "
                            "warn_before_min = excluded.warn_before_min, grace_after_s = excluded.grace_after_s, "
                            "host_loss = excluded.host_loss, host_loss_s = excluded.host_loss_s, "
-                           "pin_required = excluded.pin_required, updated_at = excluded.updated_at"));
+                           "pin_required = excluded.pin_required, check_after_use = excluded.check_after_use, "
+                           "awaiting_check = excluded.awaiting_check, check_note = excluded.check_note, "
+                           "updated_at = excluded.updated_at"));
         const alloc::MachineRules& r = m.rules;
         Statement& s = **st;
         s.bind(1, m.id).bind(2, m.name).bind(3, m.kind).bind(4, m.pool).bind(5, alloc::to_string(m.status));
@@ -314,6 +327,8 @@ std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std:
         s.bind(12, to_text(r.quota_scope)).bind(13, r.no_show_release.count()).bind(14, r.warn_before.count());
         s.bind(15, r.grace_after.count()).bind(16, to_text(r.host_loss.kind)).bind(17, r.host_loss.seconds.count());
         s.bind(18, ts(at)).bind(19, static_cast<std::int64_t>(r.pin_required ? 1 : 0));
+        s.bind(20, alloc::to_string(r.check_after_use)).bind(21, static_cast<std::int64_t>(m.awaiting_check ? 1 : 0));
+        s.bind(22, m.check_note);
         ETABLI_CHECK(s.run());
     }
     Detail detail;
@@ -322,8 +337,10 @@ std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std:
         detail.add("status", alloc::to_string(m.status));
     } else {
         const bool status = std::find(changed.begin(), changed.end(), "status") != changed.end();
-        kind = status ? "machine.status" : "machine.changed";
+        const bool checked = (*prev)->awaiting_check && !m.awaiting_check;
+        kind = checked ? "machine.checked" : status ? "machine.status" : "machine.changed";
         if (status) detail.add("status", alloc::to_string(m.status)).add("was", alloc::to_string((*prev)->status));
+        if (checked && m.check_note) detail.add("note", *m.check_note);
         detail.add_list("changed", changed);
     }
     return append_event(c, at, actor, kind, subject("machine", m.id), detail);
@@ -417,13 +434,13 @@ std::expected<void, Problem> write_session(Connection& c, const alloc::Session& 
     }
     {
         ETABLI_TRY(st, c.cached("INSERT INTO sessions (" ETABLI_SESSION_COLUMNS ") "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
                                 "ON CONFLICT(id) DO UPDATE SET machine_id = excluded.machine_id, "
                                 "member_id = excluded.member_id, booking_id = excluded.booking_id, "
                                 "started_at = excluded.started_at, allowed_until = excluded.allowed_until, "
                                 "ended_at = excluded.ended_at, end_reason = excluded.end_reason, "
                                 "warned = excluded.warned, supervisor_id = excluded.supervisor_id, "
-                                "supervisor_left = excluded.supervisor_left"));
+                                "supervisor_left = excluded.supervisor_left, handover_until = excluded.handover_until"));
         Statement& s = **st;
         s.bind(1, x.id).bind(2, x.machine).bind(3, x.member).bind(4, x.booking).bind(5, ts(x.started));
         s.bind(6, ts(x.allowed_until)).bind(7, optional_ts(x.ended));
@@ -433,6 +450,7 @@ std::expected<void, Problem> write_session(Connection& c, const alloc::Session& 
             s.bind_null(8);
         }
         s.bind(9, flag(x.warned)).bind(10, x.supervisor).bind(11, flag(x.supervisor_left));
+        s.bind(12, optional_ts(x.handover_until));
         ETABLI_CHECK(s.run());
     }
     Detail detail;
@@ -451,7 +469,10 @@ std::expected<void, Problem> write_session(Connection& c, const alloc::Session& 
         kind = "session.warned";
         detail.add("until", ts(x.allowed_until));
     } else if (!prev->supervisor_left && x.supervisor_left) {
-        kind = "session.supervisor_left";  // (#7)
+        kind = "session.supervisor_left";
+    } else if (x.handover_until && prev->handover_until != x.handover_until) {
+        kind = "session.handover_offered";
+        detail.add("until", ts(*x.handover_until));
     } else {
         kind = "session.changed";
     }

@@ -154,6 +154,12 @@ void ControllerManager::apply(const alloc::Action& a) {
             });
             break;
         }
+        case alloc::Action::Kind::handover: {  // the next member's session: a GRANT, no REVOKE between
+            const std::uint32_t session = wire_session(a.session.value_or(1));
+            ch->session = session;
+            c->link->post([idx, session, lease](LinkProtocol& l) { l.grant(idx, session, lease); });
+            break;
+        }
         case alloc::Action::Kind::renew_lease: {
             if (!ch->session) break;
             const std::uint32_t session = *ch->session;

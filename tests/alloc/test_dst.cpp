@@ -19,7 +19,7 @@ Timestamp utc(int y, unsigned mo, unsigned d, int h, int mi) {
 // A workshop open around the clock, with one host and one 4-hour machine.
 EngineState night_shift() {
     EngineState s;
-    Machine m{1, "Kiln", "kiln", std::nullopt, MachineStatus::available, {5, 9}, {}};
+    Machine m{1, "Kiln", "kiln", std::nullopt, MachineStatus::available, {5, 9}, {}, false, std::nullopt};
     m.rules.max_length = hours{4};
     m.rules.ahead_days = 400;
     s.machines = {m};

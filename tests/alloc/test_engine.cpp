@@ -21,9 +21,9 @@ constexpr MachineId kLaser = 1, kPrusaA = 2, kPrusaB = 3;
 
 EngineState workshop() {
     EngineState s;
-    Machine laser{kLaser, "Laser", "laser", std::nullopt, MachineStatus::available, {kLea, kZoe, kNoe, kExpired, kHost}, {}};
+    Machine laser{kLaser, "Laser", "laser", std::nullopt, MachineStatus::available, {kLea, kZoe, kNoe, kExpired, kHost}, {}, false, std::nullopt};
     laser.rules.quota_per_week = hours{6};
-    Machine a{kPrusaA, "Prusa A", "3d", "3D printers", MachineStatus::available, {kLea, kZoe, kNoe, kHost}, {}};
+    Machine a{kPrusaA, "Prusa A", "3d", "3D printers", MachineStatus::available, {kLea, kZoe, kNoe, kHost}, {}, false, std::nullopt};
     a.rules.buffer_after = minutes{10};
     a.rules.max_length = hours{4};
     a.rules.quota_per_week = hours{4};
@@ -520,4 +520,108 @@ TEST_CASE("numbered deadlines: the same answers as Deadlines over months of rand
             REQUIRE(n.when(id) == d.when("noshow:" + std::to_string(id)));
         }
     }
+}
+
+// [Checks between users] ------------------------------------------------------------------
+
+namespace {
+// The laser with a check after use by a member who may use it.
+void with_check(Fixture& f, CheckLevel level = CheckLevel::user) {
+    Machine m = *f.engine.machine(kLaser);
+    m.rules.check_after_use = level;
+    REQUIRE(f.engine.set_machine(m, f.now));
+}
+}  // namespace
+
+TEST_CASE("a machine with a check after use stays locked after each use until the check is confirmed") {
+    Fixture f("2026-12-01 15:00");
+    with_check(f);
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));
+    f.go("2026-12-01 15:20");
+    auto end = f.engine.access(kLaser, kLea, f.now);  // Léa badges again: her session ends
+    REQUIRE(end);
+    CHECK(kinds(*end) == std::vector{K::power_off});
+    REQUIRE(end->machines.size() == 1);
+    CHECK(end->machines[0].awaiting_check);
+    CHECK(f.engine.machine(kLaser)->awaiting_check);
+    CHECK(refusal(f.engine.access(kLaser, kZoe, f.now)) == "Laser waits for its check after use");
+    CHECK(refusal(f.engine.access(kLaser, kLea, f.now)) == "Laser waits for its check after use");
+    // Nor is it offered to the queue while it waits.
+    REQUIRE(f.engine.join_queue(kZoe, QueueTarget{kLaser, std::nullopt}, f.now));
+    CHECK_FALSE(f.engine.queue().begin()->second.offered);
+    auto ok = f.engine.machine_checked(kLaser, true, std::nullopt, f.now);
+    REQUIRE(ok);
+    CHECK_FALSE(f.engine.machine(kLaser)->awaiting_check);
+    CHECK(kinds(*ok) == std::vector{K::offer});  // the queue gets it at once
+    CHECK(refusal(f.engine.machine_checked(kLaser, true, std::nullopt, f.now)) == "Laser is not waiting for a check");
+    CHECK(f.engine.access(kLaser, kZoe, f.now));
+}
+
+TEST_CASE("a check that finds a problem puts the machine into maintenance with its note; any end locks it") {
+    Fixture f("2026-12-01 15:00");
+    with_check(f, CheckLevel::host);
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));
+    f.go("2026-12-01 15:30");
+    REQUIRE(f.engine.end_session(kLaser, kHost, SessionEnd::host, f.now));  // a host stops it: locked too
+    CHECK(f.engine.machine(kLaser)->awaiting_check);
+    auto bad = f.engine.machine_checked(kLaser, false, std::string("lentille sale"), f.now);
+    REQUIRE(bad);
+    const Machine* m = f.engine.machine(kLaser);
+    CHECK(m->status == MachineStatus::maintenance);
+    CHECK(m->check_note == "lentille sale");
+    CHECK_FALSE(m->awaiting_check);
+    CHECK(refusal(f.engine.access(kLaser, kZoe, f.now)) == "Laser is under maintenance");
+    REQUIRE(f.engine.set_status(kLaser, MachineStatus::available, kHost, f.now));
+    CHECK_FALSE(f.engine.machine(kLaser)->check_note);
+    REQUIRE(f.engine.access(kLaser, kZoe, f.now));
+    f.go("2026-12-01 20:00");  // extended slot by slot up to closing time, then the power goes off: locked
+    CHECK_FALSE(f.engine.session_on(kLaser));
+    CHECK(f.engine.machine(kLaser)->awaiting_check);
+    with_check(f, CheckLevel::none);  // turning the check off frees it
+    CHECK_FALSE(f.engine.machine(kLaser)->awaiting_check);
+}
+
+TEST_CASE("a handover passes a running session to the next member without a cut, within 60 s of the offer") {
+    Fixture f("2026-12-01 15:00");
+    with_check(f);
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));
+    const SessionId first = f.engine.session_on(kLaser)->id;
+    CHECK(refusal(f.engine.offer_handover(kLaser, kZoe, f.now)) == "Only the member using Laser can hand it over");
+    f.go("2026-12-01 15:30");
+    auto offered = f.engine.offer_handover(kLaser, kLea, f.now);
+    REQUIRE(offered);
+    CHECK(offered->actions.empty());
+    CHECK(f.engine.session_on(kLaser)->handover_until == f.now + seconds{60});
+    // A member who may not use it cannot take it.
+    CHECK(refusal(f.engine.access(kLaser, kStranger, f.now)).find("Not authorised on Laser") == 0);
+    f.now += seconds{59};
+    auto taken = f.engine.access(kLaser, kZoe, f.now);
+    REQUIRE(taken);
+    CHECK(kinds(*taken) == std::vector{K::handover});  // no power_off, no power_on
+    const Session* s = f.engine.session_on(kLaser);
+    REQUIRE(s);
+    CHECK(s->member == kZoe);
+    CHECK(s->id != first);
+    CHECK(taken->actions[0].session == s->id);
+    CHECK(taken->actions[0].member == kZoe);
+    CHECK_FALSE(f.engine.machine(kLaser)->awaiting_check);  // both were at the machine: no check between them
+    bool ended = false;
+    for (const auto& row : taken->sessions)
+        if (row.id == first) ended = row.end_reason == SessionEnd::handover && row.ended == f.now;
+    CHECK(ended);
+    CHECK(f.engine.booking(s->booking)->walk_in);
+    CHECK(f.engine.booking(s->booking)->member == kZoe);
+    CHECK(f.engine.booking(s->booking)->start == f.now);
+}
+
+TEST_CASE("a handover offer lapses after 60 s, and a machine with a buffer between uses cannot be handed over") {
+    Fixture f("2026-12-01 15:00");
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));
+    REQUIRE(f.engine.offer_handover(kLaser, kLea, f.now));
+    f.now += seconds{61};
+    CHECK(refusal(f.engine.access(kLaser, kZoe, f.now)).find("Laser is in use until") == 0);
+    CHECK(f.engine.session_on(kLaser)->member == kLea);  // she goes on
+    REQUIRE(f.engine.access(kPrusaA, kZoe, f.now));
+    CHECK(refusal(f.engine.offer_handover(kPrusaA, kZoe, f.now)) ==
+          "Prusa A needs 10 min between two uses: it cannot be handed over");
 }

@@ -223,7 +223,7 @@ struct Ref {
         out.queue_removed.push_back(id);
     }
     void start(const Machine& mc, MemberId member, BookingId booking, Timestamp now, Timestamp until, Changes& out) {
-        Session s{ids.session++, mc.id, member, booking, now, until, std::nullopt, std::nullopt, false, std::nullopt};
+        Session s{ids.session++, mc.id, member, booking, now, until, std::nullopt, std::nullopt, false, std::nullopt, false, std::nullopt};
         sessions.push_back(s);
         out.actions.push_back({Action::Kind::power_on, mc.id, member, now, until, s.id, booking, std::nullopt});
         out.sessions.push_back(s);
@@ -651,10 +651,10 @@ const std::vector<MemberId> kMembers{1, 2, 3, 4, 5, 6, 7, kHost};
 
 EngineState model_workshop() {
     EngineState s;
-    Machine laser{1, "Laser", "laser", std::nullopt, MachineStatus::available, {1, 2, 3, 4, 5, kHost}, {}};
+    Machine laser{1, "Laser", "laser", std::nullopt, MachineStatus::available, {1, 2, 3, 4, 5, kHost}, {}, false, std::nullopt};
     laser.rules.quota_per_week = hours{6};
     laser.rules.ahead_days = 3;
-    Machine pa{2, "Prusa A", "3d", "3D printers", MachineStatus::available, {1, 2, 3, 6, 7, kHost}, {}};
+    Machine pa{2, "Prusa A", "3d", "3D printers", MachineStatus::available, {1, 2, 3, 6, 7, kHost}, {}, false, std::nullopt};
     pa.rules.buffer_after = minutes{10};
     pa.rules.max_length = hours{3};
     pa.rules.quota_per_week = hours{5};
@@ -664,7 +664,7 @@ EngineState model_workshop() {
     pb.id = 3;
     pb.name = "Prusa B";
     pb.authorised = {1, 4, 5, 6, 7, kHost};
-    Machine lathe{4, "Lathe", "lathe", std::nullopt, MachineStatus::available, {1, 2, 3, 4, 5, 6, 7, kHost}, {}};
+    Machine lathe{4, "Lathe", "lathe", std::nullopt, MachineStatus::available, {1, 2, 3, 4, 5, 6, 7, kHost}, {}, false, std::nullopt};
     lathe.rules.slot = minutes{30};
     lathe.rules.min_length = minutes{30};
     lathe.rules.max_length = minutes{90};

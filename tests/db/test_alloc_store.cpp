@@ -214,8 +214,8 @@ TEST_CASE_FIXTURE(Fixture, "every field of every record goes through commit_allo
     missed.id = 5;
     missed.state = BookingState::no_show;
     c.bookings = {active, plain, seen, done, missed};
-    Session open{1, 7, lea, 1, s1 + minutes{5}, s1 + hours{2}, std::nullopt, std::nullopt, true, std::nullopt, false};
-    Session closed{2, 3, jean, 4, done.start, done.end, done.end - minutes{10}, SessionEnd::station_down, false, std::nullopt, false};
+    Session open{1, 7, lea, 1, s1 + minutes{5}, s1 + hours{2}, std::nullopt, std::nullopt, true, std::nullopt, false, std::nullopt};
+    Session closed{2, 3, jean, 4, done.start, done.end, done.end - minutes{10}, SessionEnd::station_down, false, std::nullopt, false, std::nullopt};
     c.sessions = {open, closed};
     QueueEntry for_machine{3, jean, 7, std::nullopt, now - minutes{20}, 7, now + minutes{10}};
     QueueEntry for_pool{4, host, std::nullopt, std::string("Lasers"), now - minutes{5}, std::nullopt, std::nullopt};
@@ -309,7 +309,7 @@ TEST_CASE_FIXTURE(Fixture, "every enum value goes through the store") {
     SessionId sid = 1;
     for (SessionEnd e : {SessionEnd::badge, SessionEnd::host, SessionEnd::allowed_end, SessionEnd::fault,
                          SessionEnd::station_down}) {
-        c.sessions.push_back(Session{sid++, m.id, lea, 3, now - hours{1}, now, now - minutes{1}, e, false, std::nullopt, false});
+        c.sessions.push_back(Session{sid++, m.id, lea, 3, now - hours{1}, now, now - minutes{1}, e, false, std::nullopt, false, std::nullopt});
     }
     commit(c);
     CHECK(load().bookings == c.bookings);
@@ -387,7 +387,7 @@ TEST_CASE_FIXTURE(Fixture, "booking and session changes are named by what change
     b.end += hours{1};
     step(b);  // moved
     b.state = BookingState::active;
-    Session s{1, 3, lea, 1, b.start, b.end, std::nullopt, std::nullopt, false, std::nullopt, false};
+    Session s{1, 3, lea, 1, b.start, b.end, std::nullopt, std::nullopt, false, std::nullopt, false, std::nullopt};
     step(b, s);  // active, started
     s.warned = true;
     step(b, s);  // warned
@@ -772,7 +772,7 @@ TEST_CASE_FIXTURE(Fixture, "a failing commit leaves nothing: no row, no event, n
                                      std::nullopt, now, std::nullopt, false});
     }
     SUBCASE("a session for a member that does not exist") {
-        c.sessions = {Session{1, 3, 12345, 1, now, now + hours{1}, std::nullopt, std::nullopt, false, std::nullopt, false}};
+        c.sessions = {Session{1, 3, 12345, 1, now, now + hours{1}, std::nullopt, std::nullopt, false, std::nullopt, false, std::nullopt}};
     }
     SUBCASE("a booking that ends before it starts") {
         c.bookings.back().end = c.bookings.back().start - hours{1};
@@ -800,7 +800,7 @@ TEST_CASE_FIXTURE(Fixture, "sessions_between: [from, to), most recent first, at 
     for (SessionId id = 1; id <= 5; ++id) {
         const Timestamp start = now - days{5} + hours{id};
         c.sessions.push_back(Session{id, 3, id % 2 ? lea : jean, 1, start, start + minutes{30},
-                                     start + minutes{20}, SessionEnd::badge, false, std::nullopt, false});
+                                     start + minutes{20}, SessionEnd::badge, false, std::nullopt, false, std::nullopt});
     }
     commit(c);
     auto got = [&](Timestamp from, Timestamp to, std::size_t limit) {

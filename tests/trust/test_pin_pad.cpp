@@ -11,7 +11,7 @@ namespace {
 
 // Camille (2), the host, checked in, without a host session.
 struct PadHarness : Harness {
-    explicit PadHarness(ImVec2 size = ImVec2(1280, 800)) : Harness(size) {
+    explicit PadHarness(ImVec2 window = ImVec2(1280, 800)) : Harness(window) {
         snap.host_sessions.clear();
         publish();
         frame();

@@ -659,13 +659,13 @@ Problem Engine::explain(const Refusal& r) const {
 }
 
 std::expected<Timestamp, Refusal> Engine::walk_in_end(const Machine& mc, const MemberInfo& member,
-                                                      Timestamp now) const {
+                                                      Timestamp now, std::optional<BookingId> ignore) const {
     const bool host = core::can_host(member.role);
     const MachineRules& ru = mc.rules;
     const Timestamp min_end = now + ru.min_length;
     if (!host)
         if (auto p = outside_hours(now, min_end)) return std::unexpected(*p);
-    if (auto p = conflict(mc, now, min_end, std::nullopt)) return std::unexpected(*p);
+    if (auto p = conflict(mc, now, min_end, ignore)) return std::unexpected(*p);
     if (auto p = over_quota(mc, member.id, now, min_end, std::nullopt)) return std::unexpected(*p);
     Timestamp end = now + ru.max_length;
     if (!host) end = std::min(end, *run_end(now, end));
@@ -929,7 +929,7 @@ void Engine::arm_session(const Session& s) {
 
 void Engine::start_session(const Machine& mc, MemberId member, BookingId booking, Timestamp now, Timestamp until,
                            Changes& out) {
-    Session s{m_ids.session++, mc.id, member, booking, now, until, std::nullopt, std::nullopt, false, std::nullopt, false};
+    Session s{m_ids.session++, mc.id, member, booking, now, until, std::nullopt, std::nullopt, false, std::nullopt, false, std::nullopt};
     m_session_on[mc.id] = s.id;
     m_sessions.emplace(s.id, s);
     arm_session(s);
@@ -954,8 +954,17 @@ void Engine::close_session(SessionId id, Timestamp at, SessionEnd why, Changes& 
     b.end = at;
     b.state = BookingState::completed;
     put_booking(std::move(b), out);
-    const Machine& mc = m_machines.at(s.machine);
+    Machine& mc = m_machines.at(s.machine);
+    if (why == SessionEnd::handover) {  // the next member goes on at once: the power stays on
+        out.sessions.push_back(std::move(s));
+        return;
+    }
     if (mc.rules.buffer_after > Minutes{0}) m_deadlines.schedule(key("free", mc.id), at + mc.rules.buffer_after);
+    // Nobody starts it again before someone at the machine's level confirms the check after use.
+    if (mc.rules.check_after_use != CheckLevel::none && !mc.awaiting_check) {
+        mc.awaiting_check = true;
+        out.machines.push_back(mc);
+    }
     out.actions.push_back(Action{Action::Kind::power_off, s.machine, s.member, at, at, s.id, s.booking, std::nullopt});
     out.sessions.push_back(std::move(s));
 }
@@ -969,13 +978,17 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
     if (mi == m_members.end()) return std::unexpected(problem("No member has the number {0}", {num(member_id)}));
     const MemberInfo& member = mi->second;
     Changes out;
+    // A session its member offered to hand over passes to the next authorised member who badges.
+    const Session* handing = nullptr;
     if (const Session* s = session_on(mid)) {
         if (s->member == member_id) {
             close_session(s->id, now, SessionEnd::badge, out);
             dispatch_offers(now, out);
             return done(std::move(out));
         }
-        return std::unexpected(problem("{0} is in use until {1}", {mc->name, format_local(*m_zone, s->allowed_until)}));
+        if (!s->handover_until || now > *s->handover_until)
+            return std::unexpected(problem("{0} is in use until {1}", {mc->name, format_local(*m_zone, s->allowed_until)}));
+        handing = s;
     }
     if (member.valid_until && m_zone->local_day(now) > *member.valid_until)
         return std::unexpected(problem("Membership expired on {0}: renew it with a host",
@@ -993,6 +1006,29 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
             if (row.id == s.id) row.supervisor = supervisor;
     };
     if (mc->status == MachineStatus::out_of_order) return std::unexpected(problem("{0} is out of order", {mc->name}));
+    if (handing) {
+        // A walk-in for the newcomer from now, as if the machine were free: the booking handed
+        // over ends now. The controller gets the new session's grant, with no cut between.
+        const BookingId old_booking = handing->booking;
+        auto end = walk_in_end(*mc, member, now, old_booking);
+        if (!end) return std::unexpected(explain(end.error()));
+        close_session(handing->id, now, SessionEnd::handover, out);
+        Booking b{m_ids.booking++, mid, member_id, now, *end, BookingState::active, member_id, true,
+                  std::nullopt, now, std::nullopt, false};
+        const BookingId bid = b.id;
+        put_booking(std::move(b), out);
+        start_session(*mc, member_id, bid, now, *end, out);
+        for (auto it = out.actions.rbegin(); it != out.actions.rend(); ++it)
+            if (it->kind == Action::Kind::power_on) {
+                it->kind = Action::Kind::handover;
+                break;
+            }
+        supervised(out);
+        dispatch_offers(now, out);
+        return done(std::move(out));
+    }
+    if (mc->awaiting_check)
+        return std::unexpected(problem("{0} waits for its check after use", {mc->name}));
 
     // The member's own booking of now, from early_start before it.
     const Index& idx = m_by_machine.at(mid);
@@ -1032,6 +1068,39 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
     put_booking(std::move(b), out);
     start_session(*mc, member_id, bid, now, *end, out);
     supervised(out);
+    dispatch_offers(now, out);
+    return done(std::move(out));
+}
+
+std::expected<Changes, Problem> Engine::offer_handover(MachineId mid, MemberId actor, Timestamp now) {
+    expect_now(now);
+    const Machine* mc = machine(mid);
+    if (!mc) return std::unexpected(problem("No machine has the number {0}", {num(mid)}));
+    auto si = m_session_on.find(mid);
+    if (si == m_session_on.end()) return std::unexpected(problem("Nothing is running on {0}", {mc->name}));
+    Session& s = m_sessions.at(si->second);
+    if (s.member != actor) return std::unexpected(problem("Only the member using {0} can hand it over", {mc->name}));
+    if (mc->rules.buffer_after > Minutes{0})
+        return std::unexpected(problem("{0} needs {1} between two uses: it cannot be handed over",
+                                       {mc->name, format_duration(duration_cast<seconds>(mc->rules.buffer_after))}));
+    s.handover_until = now + kHandoverWindow;
+    Changes out;
+    out.sessions.push_back(s);
+    return done(std::move(out));
+}
+
+std::expected<Changes, Problem> Engine::machine_checked(MachineId mid, bool ok, std::optional<std::string> note,
+                                                        Timestamp now) {
+    expect_now(now);
+    auto it = m_machines.find(mid);
+    if (it == m_machines.end()) return std::unexpected(problem("No machine has the number {0}", {num(mid)}));
+    Machine& mc = it->second;
+    if (!mc.awaiting_check) return std::unexpected(problem("{0} is not waiting for a check", {mc.name}));
+    mc.awaiting_check = false;
+    mc.check_note = ok ? std::nullopt : std::move(note);
+    if (!ok) mc.status = MachineStatus::maintenance;
+    Changes out;
+    out.machines.push_back(mc);
     dispatch_offers(now, out);
     return done(std::move(out));
 }
@@ -1151,7 +1220,8 @@ void Engine::dispatch_offers(Timestamp now, Changes& out) {
         for (MachineId mid : machines_of(QueueTarget{q.machine, q.pool})) {
             if (std::find(held.begin(), held.end(), mid) != held.end()) continue;
             const Machine& mc = m_machines.at(mid);
-            if (mc.status != MachineStatus::available || !is_authorised(mc, q.member) || m_session_on.contains(mid))
+            if (mc.status != MachineStatus::available || mc.awaiting_check || !is_authorised(mc, q.member) ||
+                m_session_on.contains(mid))
                 continue;
             // Only what the member can take: a start now, and a start at the offer's last
             // moment, each get at least the minimum length (before the next booking, the
@@ -1254,10 +1324,11 @@ std::expected<Changes, Problem> Engine::set_machine(Machine m, Timestamp now) {
     std::sort(m.authorised.begin(), m.authorised.end());
     index_machine(m);
     Changes out;
+    if (m.rules.check_after_use == CheckLevel::none) m.awaiting_check = false;
     m_fast_machine.set(m.id, &(m_machines[m.id] = m), m_machines.size());
+    out.machines.push_back(m);
     if (m.status != MachineStatus::available)
         if (const Session* s = session_on(m.id)) close_session(s->id, now, SessionEnd::host, out);
-    out.machines.push_back(std::move(m));
     dispatch_offers(now, out);
     return done(std::move(out));
 }
@@ -1270,6 +1341,7 @@ std::expected<Changes, Problem> Engine::set_status(MachineId id, MachineStatus s
     if (!core::can_host(ai->second.role)) return std::unexpected(problem("Only a host can change {0}", {mc->name}));
     Machine m = *mc;
     m.status = st;
+    if (st == MachineStatus::available) m.check_note.reset();  // what the last check found is dealt with
     return set_machine(std::move(m), now);
 }
 

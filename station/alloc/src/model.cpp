@@ -76,6 +76,22 @@ std::optional<MachineStatus> machine_status_from_string(std::string_view s) {
     return std::nullopt;
 }
 
+std::string_view to_string(CheckLevel l) {
+    switch (l) {
+    case CheckLevel::none: return "none";
+    case CheckLevel::user: return "user";
+    case CheckLevel::trainer: return "trainer";
+    case CheckLevel::host: return "host";
+    }
+    return "?";
+}
+
+std::optional<CheckLevel> check_level_from_string(std::string_view s) {
+    for (CheckLevel l : {CheckLevel::none, CheckLevel::user, CheckLevel::trainer, CheckLevel::host})
+        if (s == to_string(l)) return l;
+    return std::nullopt;
+}
+
 std::string_view to_string(BookingState s) {
     switch (s) {
     case BookingState::booked: return "booked";
@@ -94,6 +110,7 @@ std::string_view to_string(SessionEnd e) {
     case SessionEnd::allowed_end: return "allowed_end";
     case SessionEnd::fault: return "fault";
     case SessionEnd::station_down: return "station_down";
+    case SessionEnd::handover: return "handover";
     }
     return "?";
 }
@@ -107,6 +124,7 @@ std::string_view to_string(Action::Kind k) {
     case Action::Kind::release_no_show: return "release_no_show";
     case Action::Kind::offer: return "offer";
     case Action::Kind::expire_offer: return "expire_offer";
+    case Action::Kind::handover: return "handover";
     }
     return "?";
 }

@@ -184,7 +184,8 @@ const core::Presence* Station::open_presence(core::MemberId member) const {
 
 void Station::act(const std::vector<alloc::Action>& actions) {
     for (const auto& a : actions) {
-        if (a.kind == alloc::Action::Kind::power_on || a.kind == alloc::Action::Kind::renew_lease)
+        if (a.kind == alloc::Action::Kind::power_on || a.kind == alloc::Action::Kind::renew_lease ||
+            a.kind == alloc::Action::Kind::handover)
             m_state->power[a.machine] = true;
         else if (a.kind == alloc::Action::Kind::power_off)
             m_state->power[a.machine] = false;
@@ -602,7 +603,8 @@ Result Station::handle(const Command& c) {
                           std::is_same_v<T, Authorise> || std::is_same_v<T, SetHours> || std::is_same_v<T, Book> ||
                           std::is_same_v<T, CancelBooking> || std::is_same_v<T, FindSlots> || std::is_same_v<T, ListBookings> ||
                           std::is_same_v<T, JoinQueue> || std::is_same_v<T, LeaveQueue> ||
-                          std::is_same_v<T, EndSession> || std::is_same_v<T, MachineAccess>) {
+                          std::is_same_v<T, EndSession> || std::is_same_v<T, MachineAccess> ||
+                          std::is_same_v<T, OfferHandover> || std::is_same_v<T, CheckMachine>) {
                 return handle_alloc(c);
             } else if constexpr (std::is_same_v<T, OpenHostSession> || std::is_same_v<T, TouchHostSession> ||
                                  std::is_same_v<T, EndHostSession> || std::is_same_v<T, SetPin> || std::is_same_v<T, ResetPin> ||
@@ -997,6 +999,25 @@ Result Station::machine_access(alloc::MachineId machine, const core::Member& mem
         const auto* s = st.engine->session_on(machine);
         return s && s->member == member.id;
     }();
+    // A machine that waits for its check after use: at its reader, the badge of a member at
+    // the machine's level confirms it (done and fine; a problem is told at the kiosk). Anyone
+    // else is told who may. At the kiosk, the check has its own buttons (CheckMachine).
+    if (const auto* mc = st.engine->machine(machine); mc && mc->awaiting_check && !st.engine->session_on(machine)) {
+        if (auto no = check_refusal(*mc, member); no || !reader_uid) {
+            view.refusal = no ? *no : problem("{0} waits for its check after use", {mc->name});
+        } else {
+            auto checked = st.engine->machine_checked(machine, true, std::nullopt, now);
+            if (!checked) {
+                view.refusal = checked.error();
+            } else {
+                if (auto r = commit(std::move(*checked), member.id); !r) return std::unexpected(r.error());
+                view.checked = true;
+            }
+        }
+        view.seq = ++st.access_seq;
+        st.last_access = view;
+        return view;
+    }
     // (#18) A machine that requires its member's PIN: a badge alone at its reader starts
     // nothing, not even a use to supervise (a supervisor confirms, at the kiosk, a use asked
     // there with the PIN).
@@ -1058,6 +1079,8 @@ Result Station::handle_alloc(const Command& c) {
             if constexpr (std::is_same_v<T, AddMachine>) {
                 if (auto p = st.require_host(cmd.actor, "Only a host can change machines")) return std::unexpected(*p);
                 alloc::Machine m = cmd.machine;
+                m.awaiting_check = false;  // a new machine waits for no check
+                m.check_note.reset();
                 if (st.machine_by_name.contains(State::lower(m.name)))
                     return std::unexpected(problem("A machine is already called {0}", {m.name}));
                 alloc::MachineId id = 1;
@@ -1100,6 +1123,8 @@ Result Station::handle_alloc(const Command& c) {
                     return std::unexpected(problem("A machine is already called {0}", {m.name}));
                 m.status = current->status;          // SetMachineStatus changes it
                 m.authorised = current->authorised;  // the skills decide it
+                m.awaiting_check = current->awaiting_check;  // uses and checks decide these
+                m.check_note = current->check_note;
                 auto r = commit(engine.set_machine(m, now), stored_actor(cmd.actor));
                 if (!r) return r;
                 return *engine.machine(m.id);
@@ -1189,6 +1214,37 @@ Result Station::handle_alloc(const Command& c) {
                                 stored_actor(cmd.actor));
                 if (!r) return r;
                 return Done{};
+            } else if constexpr (std::is_same_v<T, OfferHandover>) {
+                auto r = commit(engine.offer_handover(cmd.machine, cmd.member, now), cmd.member);
+                if (!r) return r;
+                st.deadlines.schedule("handover", now + alloc::kHandoverWindow + seconds{1});  // the offer's end shown
+                return Done{};
+            } else if constexpr (std::is_same_v<T, CheckMachine>) {
+                const auto* mc = engine.machine(cmd.machine);
+                if (!mc) return std::unexpected(problem("No machine has the number {0}", {std::to_string(cmd.machine)}));
+                const std::optional<core::MemberId> actor = cmd.member == kCommandLine ? std::nullopt : std::optional(cmd.member);
+                if (actor) {
+                    const auto* member = st.directory->find(cmd.member);
+                    if (!member) return std::unexpected(problem("No member has the number {0}", {std::to_string(cmd.member)}));
+                    if (auto no = check_refusal(*mc, *member)) return std::unexpected(*no);
+                }
+                // What is wrong, as typed: one line of at most 200 characters, valid text.
+                std::optional<std::string> note = cmd.note;
+                if (note) {
+                    const auto first = note->find_first_not_of(" \t");
+                    const auto last = note->find_last_not_of(" \t");
+                    *note = first == std::string::npos ? std::string{} : note->substr(first, last - first + 1);
+                    const auto len = core::utf8_length(*note);
+                    const bool control = std::any_of(note->begin(), note->end(), [](char ch) {
+                        return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
+                    });
+                    if (!len || *len > 200 || control)
+                        return std::unexpected(problem("Say what is wrong in one line of at most 200 characters"));
+                    if (note->empty()) note.reset();
+                }
+                auto r = commit(engine.machine_checked(cmd.machine, cmd.ok, std::move(note), now), actor);
+                if (!r) return r;
+                return *st.engine->machine(cmd.machine);
             } else {
                 return std::unexpected(problem("?"));
             }
@@ -1206,6 +1262,7 @@ bool Station::housekeeping() {
             st.enrolment.reset();
             changed = true;
         }
+        if (key == "handover") changed = true;
         // "minute" only wakes us: the checks below decide what changed.
     }
     st.deadlines.schedule("minute", floor<minutes>(now) + minutes{1});
@@ -1327,6 +1384,11 @@ void Station::publish_alloc(Snapshot& snap, core::Timestamp now) const {
             const auto* who = st.directory->find(s->member);
             v.session_member = who ? who->display_name : "";
             v.until_hhmm = m_calendar.local_hhmm(s->allowed_until);
+            if (s->handover_until && *s->handover_until >= now) {
+                const auto secs = std::chrono::floor<std::chrono::seconds>(*s->handover_until);
+                const auto sec_of_min = (secs.time_since_epoch().count() % 60 + 60) % 60;
+                v.handover_hhmm = m_calendar.local_hhmm(*s->handover_until) + (sec_of_min < 10 ? ":0" : ":") + std::to_string(sec_of_min);
+            }
         }
         for (const auto& b : engine.bookings_on(id, from, to)) {
             if (b.state == alloc::BookingState::booked || b.state == alloc::BookingState::active) snap.upcoming.push_back(b);

@@ -607,6 +607,31 @@ Station::SkillGate Station::skills_gate(alloc::MachineId machine, core::MemberId
     return gate;
 }
 
+std::optional<Problem> Station::check_refusal(const alloc::Machine& mc, const core::Member& member) {
+    const auto level = mc.rules.check_after_use;
+    if (core::can_host(member.role)) return std::nullopt;
+    // A trainer of the machine's skill: someone who could supervise a use of it.
+    auto trainer = [&] {
+        if (!m_skills) return false;
+        SkillsState& ss = *m_skills;
+        auto req = ss.machines.find(mc.id);
+        if (req == ss.machines.end()) return false;
+        const auto today = m_calendar.local_day(m_clock.now());
+        return core::can_supervise(member.role, level_of(ss, m_calendar, member.id, req->second.skill, today).level);
+    };
+    switch (level) {
+    case alloc::CheckLevel::none:
+    case alloc::CheckLevel::user:
+        if (std::binary_search(mc.authorised.begin(), mc.authorised.end(), member.id) || trainer()) return std::nullopt;
+        return problem("{0} waits for its check after use: a member who may use it badges at its reader", {mc.name});
+    case alloc::CheckLevel::trainer:
+        if (trainer()) return std::nullopt;
+        return problem("{0} waits for its check after use by a trainer of it or a host", {mc.name});
+    case alloc::CheckLevel::host: break;
+    }
+    return problem("{0} waits for its check after use by a host", {mc.name});
+}
+
 std::optional<Result> Station::skills_kiosk_tap(const std::string& uid, const core::Member* member) {
     (void)uid;
     if (!m_skills) return std::nullopt;

@@ -76,6 +76,9 @@ json machine_json(const app::MachineView& v) {
                          : (m.rules.host_loss.kind == alloc::HostLossPolicy::Kind::grace ? "grace:" : "until-idle:") +
                                std::to_string(m.rules.host_loss.seconds.count())},
            {"pin_required", m.rules.pin_required},
+           {"check_after_use", alloc::to_string(m.rules.check_after_use)},
+           {"awaiting_check", m.awaiting_check},
+           {"check_note", m.check_note ? json(*m.check_note) : json(nullptr)},
            {"in_use", v.session.has_value()},
            {"power", v.power}};
     if (v.session) j["until_local"] = v.until_hhmm;
@@ -108,6 +111,7 @@ std::string session_end_text(const Context& ctx, alloc::SessionEnd e) {
         case alloc::SessionEnd::allowed_end: return ctx.t("allowed time over");
         case alloc::SessionEnd::fault: return ctx.t("controller fault");
         case alloc::SessionEnd::station_down: return ctx.t("station stopped");
+        case alloc::SessionEnd::handover: return ctx.t("handed over to the next member");
     }
     return "";
 }
@@ -149,7 +153,13 @@ AllocCommands::AllocCommands(CLI::App& app) {
     m_machine_set->add_option("MACHINE", m_machine, "Number or name")->required();
     m_machine_set->add_option("--status", m_status, "available, maintenance or out-of-order");
     m_machine_set->add_option("--host-loss", m_set_host_loss, "When the station disappears: cut, grace:SECONDS, until-idle:MAX_SECONDS");
-    m_machine_set->add_option("--pin-required", m_set_pin_required, "yes: the member's PIN at the kiosk as well as the badge (#18); no: the badge alone");
+    m_machine_set->add_option("--pin-required", m_set_pin_required, "yes: the member's PIN at the kiosk as well as the badge; no: the badge alone");
+    m_machine_set->add_option("--check-after-use", m_set_check,
+                              "Who confirms the check after each use before the next start: none, user (a member who may use it), "
+                              "trainer (a trainer of its skill or a host), host");
+    m_machine_checked = machine->add_subcommand("checked", "Confirm a machine's check after use (or, with --problem, put it into maintenance)");
+    m_machine_checked->add_option("MACHINE", m_machine, "Number or name")->required();
+    m_machine_checked->add_option("--problem", m_check_problem, "What is wrong: the machine goes into maintenance");
     m_machine_clear_fault = machine->add_subcommand("clear-fault", "Clear a controller's contact fault once the machine was checked");
     m_machine_clear_fault->add_option("MACHINE", m_machine, "Number or name")->required();
     m_machine_auth = machine->add_subcommand("authorise", "Allow a member to use a machine");
@@ -241,9 +251,15 @@ std::optional<int> AllocCommands::run(Context& ctx) {
     std::optional<alloc::HostLossPolicy> set_host_loss;
     std::optional<alloc::MachineStatus> set_status;
     std::optional<bool> set_pin_required;
+    std::optional<alloc::CheckLevel> set_check;
     if (m_machine_set->parsed()) {
-        if (m_status.empty() && m_set_host_loss.empty() && m_set_pin_required.empty())
-            return ctx.fail(kBadInput, problem("Say what to change: --status, --host-loss or --pin-required"));
+        if (m_status.empty() && m_set_host_loss.empty() && m_set_pin_required.empty() && m_set_check.empty())
+            return ctx.fail(kBadInput, problem("Say what to change: --status, --host-loss, --pin-required or --check-after-use"));
+        if (!m_set_check.empty()) {
+            set_check = alloc::check_level_from_string(m_set_check);
+            if (!set_check)
+                return ctx.fail(kBadInput, problem("--check-after-use takes none, user, trainer or host (got \"{0}\")", {m_set_check}));
+        }
         if (!m_set_pin_required.empty()) {
             if (m_set_pin_required == "yes" || m_set_pin_required == "oui") set_pin_required = true;
             else if (m_set_pin_required == "no" || m_set_pin_required == "non") set_pin_required = false;
@@ -298,7 +314,10 @@ std::optional<int> AllocCommands::run(Context& ctx) {
             return;
         }
         std::string state = ctx.t(std::string(alloc::to_string(v.machine.status)));
+        if (v.machine.status == alloc::MachineStatus::maintenance && v.machine.check_note)
+            state += " (" + *v.machine.check_note + ")";
         if (v.session) state = core::fill_placeholders(ctx.t("in use until {0}"), {v.until_hhmm});
+        else if (v.machine.awaiting_check) state = ctx.t("waits for its check after use");
         else if (v.machine.status == alloc::MachineStatus::available && v.next)
             state = core::fill_placeholders(ctx.t("free, booked at {0}"), {v.next_hhmm});
         else if (v.machine.status == alloc::MachineStatus::available) state = ctx.t("free");
@@ -337,23 +356,27 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         return kDone;
     }
     if (m_machine_show->parsed() || m_machine_set->parsed() || m_machine_auth->parsed() || m_machine_revoke->parsed() ||
-        m_machine_clear_fault->parsed()) {
+        m_machine_clear_fault->parsed() || m_machine_checked->parsed()) {
         auto id = machine_id();
         if (!id) return fail(id.error());
         std::string name;
         for (const auto& v : snap->machines)
             if (v.machine.id == *id) name = v.machine.name;
         if (m_machine_set->parsed()) {
-            if (set_host_loss || set_pin_required) {
+            if (set_host_loss || set_pin_required || set_check) {
                 alloc::Machine m;
                 for (const auto& v : snap->machines)
                     if (v.machine.id == *id) m = v.machine;
                 if (set_host_loss) m.rules.host_loss = *set_host_loss;
                 if (set_pin_required) m.rules.pin_required = *set_pin_required;
+                if (set_check) m.rules.check_after_use = *set_check;
                 if (auto r = station.call(app::EditMachine{m, std::nullopt}); !r) return fail(r.error());
             }
             if (set_status)
                 if (auto r = station.call(app::SetMachineStatus{*id, *set_status, std::nullopt}); !r) return fail(r.error());
+        } else if (m_machine_checked->parsed()) {
+            if (auto r = station.call(app::CheckMachine{*id, app::kCommandLine, !m_check_problem, m_check_problem}); !r)
+                return fail(r.error());
         } else if (m_machine_clear_fault->parsed()) {
             if (auto r = station.call(app::ClearMachineFault{*id, std::nullopt}); !r) return fail(r.error());
             if (!ctx.json) {

@@ -28,6 +28,8 @@ private:
     } m_add;
     std::string m_set_host_loss;  // machine set --host-loss
     std::string m_set_pin_required;  // machine set --pin-required yes|no (#18)
+    std::string m_set_check;         // machine set --check-after-use none|user|trainer|host
+    std::optional<std::string> m_check_problem;  // machine checked --problem TEXT
     std::string m_sessions_from, m_sessions_to, m_sessions_csv;
     CLI::Option* m_sessions_member = nullptr;
     std::string m_machine, m_status, m_reason, m_from, m_to, m_day, m_weekly_until, m_pool;
@@ -39,6 +41,7 @@ private:
 
     CLI::App *m_machine_add, *m_machine_list, *m_machine_show, *m_machine_set, *m_machine_auth, *m_machine_revoke;
     CLI::App* m_machine_clear_fault;
+    CLI::App* m_machine_checked;
     CLI::App *m_hours_set, *m_hours_close, *m_hours_open, *m_hours_show;
     CLI::App *m_book, *m_booking_list, *m_booking_cancel, *m_slots;
     CLI::App *m_queue_join, *m_queue_show, *m_queue_leave, *m_sessions;

@@ -62,6 +62,7 @@ template <class E>
 concept has_bound = requires { enum_bound<E>::last; };
 
 template <> struct enum_bound<alloc::HostLossPolicy::Kind> { static constexpr auto last = alloc::HostLossPolicy::Kind::until_idle; };
+template <> struct enum_bound<alloc::CheckLevel> { static constexpr auto last = alloc::CheckLevel::host; };
 template <> struct enum_bound<alloc::MachineStatus> { static constexpr auto last = alloc::MachineStatus::out_of_order; };
 template <> struct enum_bound<alloc::QuotaScope> { static constexpr auto last = alloc::QuotaScope::pool; };
 template <> struct enum_bound<app::ExportTools::Kind> { static constexpr auto last = app::ExportTools::Kind::overdue_csv; };

@@ -43,6 +43,10 @@
 //    slot is free, inside opening hours (members), within quota and nobody waits in the
 //    machine's queue (choice); else the member is warned. At allowed_until the power goes off.
 //    A booked booking not started by start + no_show_release becomes no_show.
+//  * Checks between users: on a machine with a check after use, a session's end (except a
+//    handover) locks it until machine_checked(); a locked machine starts nothing and is
+//    offered to no queue. A handover passes a running session to the next member without a
+//    cut and without the check: both are at the machine.
 //  * Queue: after every change, each entry (join order) without an offer is offered the first
 //    machine of its target that would grant it a walk-in now and is not held by another offer;
 //    the offer holds the machine `offer_hold`, then lapses and the entry leaves the queue.
@@ -192,6 +196,15 @@ public:
     // the member may start although not authorised; the session records the supervisor.
     std::expected<Changes, Problem> access(MachineId machine, MemberId member, Timestamp now,
                                            std::optional<MemberId> supervisor = std::nullopt);
+    // Its member offers the running session on `machine` to the next authorised member: for
+    // kHandoverWindow, that member's badge (access()) takes it over without a cut (a `handover`
+    // action: a new session and walk-in booking from now; the first ends, reason handover, with
+    // no check after use). Refused on a machine with a buffer between uses.
+    std::expected<Changes, Problem> offer_handover(MachineId machine, MemberId actor, Timestamp now);
+    // The check after use of `machine` confirmed (the Station decided the checker is at the
+    // machine's level): starts are allowed again, or, not ok, it goes into maintenance with `note`.
+    std::expected<Changes, Problem> machine_checked(MachineId machine, bool ok, std::optional<std::string> note,
+                                                    Timestamp now);
     // (#7) The supervisor of the session on `machine` left: it runs to its allowed end and is
     // no longer extended (automatically or by extend()). Empty Changes when nothing to mark.
     Changes supervisor_left(MachineId machine, MemberId supervisor, Timestamp now);
@@ -313,7 +326,8 @@ private:
     Check over_quota(const Machine& mc, MemberId member, Timestamp s, Timestamp e,
                      std::optional<BookingId> ignore) const;
     Check outside_hours(Timestamp s, Timestamp e) const;
-    std::expected<Timestamp, Refusal> walk_in_end(const Machine& mc, const MemberInfo& member, Timestamp now) const;
+    std::expected<Timestamp, Refusal> walk_in_end(const Machine& mc, const MemberInfo& member, Timestamp now,
+                                                  std::optional<BookingId> ignore = std::nullopt) const;
     Check check_request(const BookingRequest& r, Timestamp now, std::optional<BookingId> ignore) const;
     const std::vector<Window>& windows_of(core::Date d) const;
     const std::vector<Window>& runs_of(long utc_day) const;

@@ -94,6 +94,17 @@ struct HostLossPolicy {
 
 enum class QuotaScope { machine, pool };
 
+// Who must confirm that a machine was checked (cleaned, nothing broken) after each use before
+// anyone starts it again: nobody (no check), a member who may use it, a trainer of its skill
+// or a host, a host. The Station decides who is at the level; the engine keeps the lock.
+enum class CheckLevel { none, user, trainer, host };
+std::string_view to_string(CheckLevel l);
+std::optional<CheckLevel> check_level_from_string(std::string_view);
+
+// How long after its member offered to hand a running session over another authorised member
+// may take it by badging at the machine, without the power going off.
+inline constexpr std::chrono::seconds kHandoverWindow{60};
+
 struct MachineRules {
     Minutes slot{15};          // bookings start and end on this grid (UTC epoch-aligned)
     Minutes min_length{15};
@@ -107,6 +118,7 @@ struct MachineRules {
     std::chrono::seconds grace_after{0};  // carried to the controller, not used here
     HostLossPolicy host_loss{};
     bool pin_required = false;  // (#18) the member's PIN at the kiosk too; the machine's reader alone refuses
+    CheckLevel check_after_use = CheckLevel::none;  // who confirms the check after each use
 };
 
 struct Machine {
@@ -117,6 +129,11 @@ struct Machine {
     MachineStatus status = MachineStatus::available;
     std::vector<MemberId> authorised;  // kept sorted
     MachineRules rules{};
+    // A use ended and the check after use (rules.check_after_use) is not confirmed yet: nobody
+    // may start it. Set when a session closes, cleared by Engine::machine_checked().
+    bool awaiting_check = false;
+    // What the last check found wrong (the machine went into maintenance), for the hosts.
+    std::optional<std::string> check_note;
 };
 
 // [SECTION] Opening hours
@@ -166,7 +183,7 @@ struct Booking {
     friend bool operator==(const Booking&, const Booking&) = default;
 };
 
-enum class SessionEnd { badge, host, allowed_end, fault, station_down };
+enum class SessionEnd { badge, host, allowed_end, fault, station_down, handover };
 std::string_view to_string(SessionEnd e);
 
 struct Session {
@@ -183,6 +200,9 @@ struct Session {
     // with their own badge. Once they left, the session runs to its allowed end, no further.
     std::optional<MemberId> supervisor;
     bool supervisor_left = false;
+    // Its member offered to hand it over: until then, another authorised member's badge at the
+    // machine takes it (Engine::offer_handover).
+    std::optional<Timestamp> handover_until;
     friend bool operator==(const Session&, const Session&) = default;
 };
 
@@ -208,6 +228,7 @@ struct Action {
         release_no_show, // the booking was not started in time: the machine is free
         offer,           // the queue head may take `machine` until `until`
         expire_offer,    // the offer lapsed; the entry left the queue
+        handover,        // the running session passed to `member` (session, until): grant it, the power stays on
     };
     Kind kind = Kind::power_on;
     MachineId machine = 0;

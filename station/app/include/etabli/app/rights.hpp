@@ -92,6 +92,8 @@ template <> inline constexpr Right kRight<JoinQueue>{Need::member, kWrites, "que
 template <> inline constexpr Right kRight<LeaveQueue>{Need::member, kWrites, "queue.leave"};
 template <> inline constexpr Right kRight<EndSession>{Need::member, kWrites, "session.end"};
 template <> inline constexpr Right kRight<MachineAccess>{Need::member, kWrites, "session.start"};
+template <> inline constexpr Right kRight<OfferHandover>{Need::member, kWrites, "session.handover"};
+template <> inline constexpr Right kRight<CheckMachine>{Need::member, kWrites, "machine.check"};
 // Host sessions and PINs (#18)
 template <> inline constexpr Right kRight<OpenHostSession>{Need::member, kWrites, "host.session_open"};  // hosts and admins (the handler)
 template <> inline constexpr Right kRight<TouchHostSession>{Need::anyone, kWrites, "host.session_touch"};

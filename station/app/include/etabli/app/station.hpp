@@ -137,6 +137,13 @@ struct EndSession { alloc::MachineId machine = 0; std::optional<core::MemberId> 
 // (exactly as a badge at the machine's reader: starts, or ends their own session).
 // (#18) `pin`: the member's PIN, for a machine that requires one (its reader alone refuses).
 struct MachineAccess { alloc::MachineId machine = 0; core::MemberId member = 0; std::optional<std::string> pin; };
+// The member using `machine` offers their session to the next member (alloc::kHandoverWindow):
+// an authorised member's badge at the machine then takes it without the power going off.
+struct OfferHandover { alloc::MachineId machine = 0; core::MemberId member = 0; };
+// The check after use of `machine`: done and fine, or not (`note` says what is wrong; the
+// machine goes into maintenance). `member` must be at the machine's level (rules.check_after_use);
+// 0 is the command line.
+struct CheckMachine { alloc::MachineId machine = 0; core::MemberId member = 0; bool ok = true; std::optional<std::string> note; };
 
 // [Host sessions and PINs (#18)] At the kiosk, a host's or admin's commands need a host
 // session, opened with their PIN; it ends after kHostSessionIdle without a touch, at their
@@ -190,7 +197,7 @@ inline constexpr const char* kPinLockedNow = "Too many wrong PINs: locked for {0
 using CoreCommands = type_list<BadgeSeen, AddMember, EditMember, EraseMember, PurgePersonalData, AddBadge, RevokeBadge, SetMemberLang, StartEnrolment,
                                CancelEnrolment, ImportMembers, NoteBackups, Tick>;
 using AllocCommands = type_list<AddMachine, EditMachine, SetMachineStatus, Authorise, SetHours, Book, CancelBooking, FindSlots,
-                                ListBookings, JoinQueue, LeaveQueue, EndSession, MachineAccess>;
+                                ListBookings, JoinQueue, LeaveQueue, EndSession, MachineAccess, OfferHandover, CheckMachine>;
 using TrustCommands = type_list<OpenHostSession, TouchHostSession, EndHostSession, SetPin, ResetPin, ShowMemberData, ShowAudit>;
 using Command = as_variant_t<concat_t<CoreCommands, AllocCommands, TrustCommands, FeatureCommands>>;
 // The feature that handles T (its index in Features), or -1 for the station's own commands.
@@ -381,6 +388,9 @@ private:
     // `at_reader`: the member badged at the machine's own reader (their badge there shows they
     // are at the machine), not the kiosk's start button.
     SkillGate skills_gate(alloc::MachineId machine, core::MemberId member, bool own_session, bool at_reader);
+    // Why `member` may not confirm the check after use of `machine` (its rules.check_after_use:
+    // a member who may use it, a trainer of its skill, a host), or nothing when they may.
+    std::optional<Problem> check_refusal(const alloc::Machine& machine, const core::Member& member);
     std::optional<Result> skills_kiosk_tap(const std::string& uid, const core::Member* member);  // (#7) sign-off / supervisor badge at the kiosk
     void skills_checked_out(core::MemberId member);          // (#7) a supervisor left
     std::optional<Problem> tool_skill_refusal(const core::Tool& tool, core::MemberId member) const;  // (#7) for station_tools.cpp

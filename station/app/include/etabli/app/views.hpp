@@ -120,6 +120,7 @@ struct MachineView {
     std::optional<alloc::Session> session;   // running now
     std::string session_member;              // its member's name
     std::string until_hhmm;                  // session's allowed end, local
+    std::string handover_hhmm;               // offered to the next member until then (HH:MM:SS, local); empty: not offered
     std::optional<alloc::Booking> next;      // the next booked booking (today or later)
     std::string next_hhmm;                   // its local start; with a date when not today
     bool power = false;                      // the last power action was power_on
@@ -132,6 +133,7 @@ struct AccessView {
     core::MemberId member = 0;
     bool granted = false;  // a session started
     bool ended = false;    // the member's session ended
+    bool checked = false;  // the check after use was confirmed: the machine may start again
     std::string until_hhmm;
     core::Problem refusal;  // when neither
 };
