@@ -179,3 +179,117 @@ TEST_CASE("slots and the queue through the station") {
     REQUIRE(snap->queue.size() == 1);
     CHECK(snap->queue[0].entry.offered == f.laser);
 }
+
+// [Checks between users] -------------------------------------------------------------------
+
+namespace {
+void set_check(Fixture& f, alloc::CheckLevel level) {
+    alloc::Machine m = f.station->snapshot()->machines[0].machine;
+    m.rules.check_after_use = level;
+    REQUIRE(f.station->call(EditMachine{m, std::nullopt}));
+}
+const MachineView& laser_view(Fixture& f) { return f.station->snapshot()->machines[0]; }
+}  // namespace
+
+TEST_CASE("after a use, the machine waits for its check; a member at the level confirms it at the reader, across a restart") {
+    Fixture f;
+    const auto zoe = f.add("Zoé", core::Role::member, "03");
+    f.add("Noé", core::Role::member, "04");  // not authorised on the laser
+    REQUIRE(f.station->call(Authorise{f.laser, zoe, true, std::nullopt}));
+    set_check(f, alloc::CheckLevel::user);
+    f.clock.set(utc("2026-12-01T10:00:00Z"));
+    REQUIRE(f.tap_machine("01").granted);
+    f.clock.advance(minutes{20});
+    REQUIRE(f.tap_machine("01").ended);
+    CHECK(f.station->snapshot()->machines[0].machine.awaiting_check);
+
+    f.reopen();  // the lock is stored
+    CHECK(f.station->snapshot()->machines[0].machine.awaiting_check);
+    auto noe = f.tap_machine("04");
+    CHECK_FALSE(noe.granted);
+    CHECK_FALSE(noe.checked);
+    CHECK(noe.refusal.english() == "Laser waits for its check after use: a member who may use it badges at its reader");
+    f.control.clear();
+    auto checked = f.tap_machine("03");  // Zoé may use it: her badge confirms the check, starts nothing
+    CHECK(checked.checked);
+    CHECK_FALSE(checked.granted);
+    CHECK(f.control.kinds().empty());
+    CHECK_FALSE(f.station->snapshot()->machines[0].machine.awaiting_check);
+    CHECK(f.tap_machine("03").granted);  // her next badge starts it
+
+    // From the kiosk, the start button does not confirm a check: the kiosk has its own buttons.
+    f.clock.advance(minutes{5});
+    REQUIRE(f.tap_machine("03").ended);
+    auto kiosk = f.station->call(MachineAccess{f.laser, zoe, std::nullopt});
+    REQUIRE(kiosk);
+    CHECK(std::get<AccessView>(*kiosk).refusal.english() == "Laser waits for its check after use");
+    REQUIRE(f.station->call(CheckMachine{f.laser, zoe, true, std::nullopt}));
+    CHECK_FALSE(f.station->snapshot()->machines[0].machine.awaiting_check);
+}
+
+TEST_CASE("a check that finds a problem puts the machine into maintenance with the note; the level and the note are checked") {
+    Fixture f;
+    set_check(f, alloc::CheckLevel::host);
+    f.clock.set(utc("2026-12-01T10:00:00Z"));
+    REQUIRE(f.tap_machine("01").granted);
+    REQUIRE(f.tap_machine("01").ended);
+    auto lea = f.station->call(CheckMachine{f.laser, f.lea, true, std::nullopt});
+    REQUIRE_FALSE(lea);
+    CHECK(lea.error().english() == "Laser waits for its check after use by a host");
+    CHECK(f.tap_machine("01").refusal.english() == "Laser waits for its check after use by a host");
+    for (const std::string& bad : {std::string("buse\x01 sale"), std::string(201, 'x')}) {
+        auto r = f.station->call(CheckMachine{f.laser, f.camille, false, bad});
+        REQUIRE_FALSE(r);
+        CHECK(r.error().english() == "Say what is wrong in one line of at most 200 characters");
+    }
+    CHECK(laser_view(f).machine.awaiting_check);  // nothing changed
+    REQUIRE(f.station->call(CheckMachine{f.laser, f.camille, false, std::string("  lentille encrassée ")}));
+    f.reopen();
+    const auto& m = laser_view(f).machine;
+    CHECK(m.status == alloc::MachineStatus::maintenance);
+    CHECK(m.check_note == "lentille encrassée");
+    CHECK_FALSE(m.awaiting_check);
+    // The command line (an admin) confirms without a level check; an unknown machine is refused.
+    REQUIRE(f.station->call(SetMachineStatus{f.laser, alloc::MachineStatus::available, std::nullopt}));
+    CHECK_FALSE(laser_view(f).machine.check_note);
+    CHECK_FALSE(f.station->call(CheckMachine{999, kCommandLine, true, std::nullopt}));
+}
+
+TEST_CASE("a handover at the reader: the session passes to the next member with no power cut, and resumes after a restart") {
+    Fixture f;
+    const auto zoe = f.add("Zoé", core::Role::member, "03");
+    REQUIRE(f.station->call(Authorise{f.laser, zoe, true, std::nullopt}));
+    set_check(f, alloc::CheckLevel::user);
+    f.clock.set(utc("2026-12-01T10:00:00Z"));
+    REQUIRE(f.tap_machine("01").granted);
+    CHECK_FALSE(f.tap_machine("03").granted);  // in use, not offered
+    REQUIRE(f.station->call(OfferHandover{f.laser, f.lea}));
+    CHECK(laser_view(f).handover_hhmm == "11:01:00");
+    CHECK_FALSE(f.station->call(OfferHandover{f.laser, zoe}));  // only Léa may offer it
+    f.clock.advance(seconds{30});
+    f.control.clear();
+    auto taken = f.tap_machine("03");
+    CHECK(taken.granted);
+    CHECK(f.control.kinds() == std::vector{alloc::Action::Kind::handover});
+    CHECK(laser_view(f).power);
+    REQUIRE(laser_view(f).session);
+    CHECK(laser_view(f).session->member == zoe);
+    CHECK(laser_view(f).handover_hhmm.empty());
+    CHECK_FALSE(laser_view(f).machine.awaiting_check);
+
+    f.clock.advance(minutes{5});
+    f.control.clear();
+    f.reopen();
+    CHECK(f.control.saw(alloc::Action::Kind::power_on));
+    REQUIRE(laser_view(f).session);
+    CHECK(laser_view(f).session->member == zoe);
+
+    SUBCASE("an offer not taken within 60 s lapses: the member goes on") {
+        REQUIRE(f.station->call(OfferHandover{f.laser, zoe}));
+        f.clock.advance(seconds{61});
+        REQUIRE(f.station->call(Tick{}));
+        CHECK(laser_view(f).handover_hhmm.empty());
+        CHECK_FALSE(f.tap_machine("01").granted);
+        CHECK(laser_view(f).session->member == zoe);
+    }
+}
