@@ -228,6 +228,7 @@ MachineStatusLine machine_status(const app::MachineView& m, const LocalClock& cl
     if (m.machine.status == MachineStatus::out_of_order) return {tr("Out of order"), tint::kOut};
     if (m.machine.status == MachineStatus::maintenance) return {tr("Maintenance"), tint::kMaintenance};
     if (m.session) return {tr.fmt("In use until {0}", {m.until_hhmm}), tint::kBusy};
+    if (m.machine.awaiting_check) return {tr("To be checked"), tint::kMaintenance};
     // A booking that has begun (its member has not started yet) or begins within the hour
     // holds the machine; a later one today leaves it free until then.
     const bool next_today = m.next && m.next_hhmm.find(' ') == std::string::npos;
@@ -470,8 +471,9 @@ void handle_replies(const MachinesView& v, MachinesUi& ui) {
             const std::string name = machine_name(s, a.machine);
             if (a.granted) ui.message = v.tr.fmt("{0} is on for you until {1}.", {name, a.until_hhmm});
             else if (a.ended) ui.message = v.tr.fmt("{0} is stopped. Thank you!", {name});
+            else if (a.checked) ui.message = v.tr.fmt("{0} is checked: ready for the next member. Thank you!", {name});
             else ui.message = v.tr.problem(a.refusal);
-            ui.message_ok = a.granted || a.ended;
+            ui.message_ok = a.granted || a.ended || a.checked;
         }
     }
 }
@@ -652,6 +654,46 @@ void day_band(const MachinesView& v, const MachinesUi& ui, const alloc::Machine&
     }
 }
 
+// The check after use of a machine that waits for it: "Checked, clean" confirms it, "Report a
+// problem" asks what is wrong on the next screen. Stacked in a column of width w from y (the
+// member's side column) or side by side (the host's page). The station decides who may.
+float check_buttons(const MachinesView& v, MachinesUi& ui, const alloc::Machine& m, float x, float y, float w, float h,
+                    bool side_by_side, Commands& out) {
+    IdScope scope("check");
+    ButtonOpts ok;
+    ok.tone = Tone::primary;
+    ok.enabled = ui.pending == 0;
+    const float bw = side_by_side ? (w - gap()) / 2 : w;
+    at(x, y);
+    if (button(v.tr("Checked, clean"), "ok", ImVec2(bw, h), ok)) {
+        ui.message.clear();
+        ui.pending_text = v.tr.fmt("{0} is checked: ready for the next member. Thank you!", {m.name});
+        ui.pending = out.post(app::CheckMachine{m.id, v.viewer.id, true, std::nullopt});
+    }
+    ButtonOpts bad;
+    bad.tone = Tone::danger;
+    bad.enabled = ui.pending == 0;
+    const float bx = side_by_side ? x + bw + gap() : x;
+    const float by = side_by_side ? y : y + h + gap();
+    at(bx, by);
+    if (button(v.tr("Report a problem"), "problem", ImVec2(bw, h), bad)) {
+        ui.message.clear();
+        ui.reason.clear();
+        ui.reason_keys = KeyboardState{true, false, false};
+        ui.back_to = ui.step;
+        go(ui, Step::check_problem);
+    }
+    return by + h + gap();
+}
+
+// What the last check found wrong, under a machine in maintenance.
+float check_note_line(const MachinesView& v, const alloc::Machine& m, float x, float y, float w) {
+    if (m.status != alloc::MachineStatus::maintenance || !m.check_note) return y;
+    at(x, y);
+    text_block(v.tr.fmt("Found at the check: {0}", {*m.check_note}), "check_note", w, Align::left, nullptr, colors::kMuted);
+    return ImGui::GetCursorPosY() + gap();
+}
+
 Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     IdScope scope("machine");
     const app::Snapshot& s = *v.snap;
@@ -680,6 +722,7 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         at(side_x, y);
         text_block(st.text, "status", side_w, Align::left, title_font(v.fonts), st.color);
         y = ImGui::GetCursorPosY() + fs * 0.3f;
+        y = check_note_line(v, m, side_x, y, side_w);
     }
     const float action_h = std::max(th, fs * 2.3f);  // room for a label on two lines
     const bool mine_running = mv->session && mv->session->member == ui.for_member;
@@ -691,6 +734,25 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             if (button(v.tr("Stop"), "stop", ImVec2(side_w, action_h), o))
                 out.post(app::MachineAccess{m.id, ui.for_member, std::nullopt});
             y += action_h + gap();
+            // Handing over: the next member badges at the machine within a minute, no cut.
+            at(side_x, y);
+            if (!mv->handover_hhmm.empty()) {
+                text_block(v.tr.fmt("Another member who may use it badges at the machine before {0} to take over.",
+                                    {mv->handover_hhmm}),
+                           "handover_until", side_w, Align::left, nullptr, colors::kMuted);
+                y = ImGui::GetCursorPosY() + gap();
+            } else {
+                ButtonOpts ho;
+                ho.enabled = ui.pending == 0;
+                if (button(v.tr("Hand over"), "handover", ImVec2(side_w, action_h), ho)) {
+                    ui.message.clear();
+                    ui.pending_text = v.tr("Ask the next member to badge at the machine within a minute.");
+                    ui.pending = out.post(app::OfferHandover{m.id, ui.for_member});
+                }
+                y += action_h + gap();
+            }
+        } else if (m.awaiting_check && !mv->session) {
+            y = check_buttons(v, ui, m, side_x, y, side_w, action_h, false, out);
         } else {
             // Start: the member's booking of now (from 10 min before it), or a free machine.
             bool my_booking_now = false, other_now = false;
@@ -729,7 +791,7 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
                 if (button(v.tr("Leave the queue"), "leave", ImVec2(side_w, action_h)))
                     out.post(app::LeaveQueue{ui.for_member, alloc::QueueTarget{m.id, std::nullopt}});
                 y += action_h + gap();
-            } else if (ok && (mv->session || other_now || m.status != alloc::MachineStatus::available)) {
+            } else if (ok && (mv->session || other_now || m.status != alloc::MachineStatus::available || m.awaiting_check)) {
                 at(side_x, y);
                 if (button(v.tr("Join the queue"), "join", ImVec2(side_w, action_h)))
                     out.post(app::JoinQueue{ui.for_member, alloc::QueueTarget{m.id, std::nullopt}});
@@ -1266,6 +1328,13 @@ Next step_host_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         }
     }
     y += th + gap();
+    // The check after use: waiting for it, or what the last one found.
+    if (m.awaiting_check && !mv->session) {
+        at(c.x, y);
+        text_block(v.tr("Waiting for its check after use."), "awaiting", c.w, Align::left, nullptr, tint::kMaintenance);
+        y = check_buttons(v, ui, m, c.x, ImGui::GetCursorPosY(), c.w, th, true, out);
+    }
+    y = check_note_line(v, m, c.x, y, c.w);
     // The machine's controller: its relay, or a contact fault which a host clears (#4).
     if (const ControllerRow row = draw_controller_row(s, m.id, v.tr, c.x, y, c.w, !busy); row.shown) {
         if (row.clear) {
@@ -1366,6 +1435,51 @@ Next step_cancel_reason(const MachinesView& v, MachinesUi& ui, Commands& out) {
     y += msg_h + gap();
     at(c.x, y);
     draw_keyboard(ui.reason, ui.reason_keys, v.tr.lang, ImVec2(c.w, c.y + c.h - y), 120, v.tr);
+    return Next::stay;
+}
+
+// [The check found a problem]
+Next step_check_problem(const MachinesView& v, MachinesUi& ui, Commands& out) {
+    IdScope scope("check_problem");
+    const app::Snapshot& s = *v.snap;
+    const Box c = content();
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    const app::MachineView* mv = machine_view(s, ui.machine);
+    const bool busy = ui.pending != 0;
+    if (!mv || (!mv->machine.awaiting_check && !busy)) {
+        go(ui, ui.back_to);
+        return Next::stay;
+    }
+    if (header(v, v.tr.fmt("{0}: what is wrong?", {mv->machine.name}), c) == 1) {
+        go(ui, ui.back_to);
+        return Next::stay;
+    }
+    float y = c.y + th + gap();
+    at(c.x, y);
+    text_block(v.tr("The machine goes into maintenance until a host puts it back."), "what", c.w, Align::left, nullptr,
+               colors::kMuted);
+    y = ImGui::GetCursorPosY();
+    const std::string go_label = v.tr("Put into maintenance");
+    const float gw = button_width(go_label, 8.0f);
+    at(c.x, y);
+    text_field(ui.reason, v.tr("What is wrong (the hosts will see it)"), "note", ImVec2(c.w - gw - gap(), th));
+    ButtonOpts o;
+    o.tone = Tone::danger;
+    o.enabled = !busy && ui.reason.find_first_not_of(' ') != std::string::npos;
+    at(c.x + c.w - gw, y);
+    if (button(go_label, "confirm", ImVec2(gw, th), o)) {
+        ui.message.clear();
+        ui.pending_text = v.tr.fmt("{0}: in maintenance.", {mv->machine.name});
+        ui.after_ok = ui.back_to;
+        ui.pending = out.post(app::CheckMachine{mv->machine.id, v.viewer.id, false, ui.reason});
+    }
+    y += th + gap();
+    const float msg_h = fs * 1.3f;
+    message_line(v, ui, c.x, y, c.w, msg_h);
+    y += msg_h + gap();
+    at(c.x, y);
+    draw_keyboard(ui.reason, ui.reason_keys, v.tr.lang, ImVec2(c.w, c.y + c.h - y), 200, v.tr);
     return Next::stay;
 }
 
@@ -1567,6 +1681,7 @@ Next draw_machines(const MachinesView& v, MachinesUi& ui, Commands& out) {
         case Step::host_machines: return step_host_machines(v, ui, out);
         case Step::host_machine: return step_host_machine(v, ui, out);
         case Step::cancel_reason: return step_cancel_reason(v, ui, out);
+        case Step::check_problem: return step_check_problem(v, ui, out);
         case Step::pick_member: return step_pick_member(v, ui, out);
         case Step::hours: return step_hours(v, ui, out);
         case Step::devices: return step_devices(v, ui, out);

@@ -772,3 +772,103 @@ TEST_CASE("queue offer: the popup says how long a start now may use the machine"
     CHECK(h.label("offer/text") ==
           "La machine Imprimante 3D Prusa est libre pour vous jusqu'à 14:15. Démarrée maintenant, elle est à vous jusqu'à 15:00.");
 }
+
+TEST_CASE("checks between users at the kiosk: a machine to check, confirmed or reported, and a session handed over") {
+    MachinesHarness h;
+    h.snap.machines[0].machine.rules.check_after_use = alloc::CheckLevel::user;
+    h.snap.machines[0].machine.awaiting_check = true;
+    h.snap.machines[0].next.reset();
+    h.publish();
+    h.open_booking();
+    CHECK(h.item("machines/1/open").caption == "À vérifier");
+    h.tap("machines/1/open");
+    CHECK(h.label("machine/status") == "À vérifier");
+    CHECK_FALSE(h.has("machine/start"));
+    h.out.clear();
+    h.tap("machine/check/ok");
+    auto checks = commands_of<app::CheckMachine>(h.out);
+    REQUIRE(checks.size() == 1);
+    CHECK(checks[0].machine == 1);
+    CHECK(checks[0].member == 1);
+    CHECK(checks[0].ok);
+    h.snap.machines[0].machine.awaiting_check = false;
+    h.reply(h.last_id(), true);
+    CHECK(h.label("machine/message") == "Découpe laser est vérifiée : prête pour le membre suivant. Merci !");
+    CHECK(h.has("machine/start"));
+
+    // Again to check; this time something is wrong.
+    h.snap.machines[0].machine.awaiting_check = true;
+    h.publish();
+    h.frame();
+    h.tap("machine/check/problem");
+    REQUIRE(h.kiosk.machines_ui().step == gui::MachinesUi::Step::check_problem);
+    CHECK_FALSE(h.item("check_problem/confirm").enabled);
+    h.type_on_screen("Buse sale");
+    h.out.clear();
+    h.tap("check_problem/confirm");
+    checks = commands_of<app::CheckMachine>(h.out);
+    REQUIRE(checks.size() == 1);
+    CHECK_FALSE(checks[0].ok);
+    CHECK(checks[0].note == std::optional<std::string>("Buse sale"));
+    h.snap.machines[0].machine.awaiting_check = false;
+    h.snap.machines[0].machine.status = alloc::MachineStatus::maintenance;
+    h.snap.machines[0].machine.check_note = "Buse sale";
+    h.reply(h.last_id(), true);
+    REQUIRE(h.kiosk.machines_ui().step == gui::MachinesUi::Step::machine);
+    CHECK(h.label("machine/status") == "Maintenance");
+    CHECK(h.label("machine/check_note") == "Constaté à la vérification : Buse sale");
+
+    // Léa's running session on the printer: she hands it over.
+    h.tap("machine/back");
+    h.snap.machines[1].session->member = 1;
+    h.publish();
+    h.tap("machines/2/open");
+    h.out.clear();
+    h.tap("machine/handover");
+    auto offers = commands_of<app::OfferHandover>(h.out);
+    REQUIRE(offers.size() == 1);
+    CHECK(offers[0].machine == 2);
+    CHECK(offers[0].member == 1);
+    h.snap.machines[1].handover_hhmm = "14:06:00";
+    h.reply(h.last_id(), true);
+    CHECK(h.label("machine/message") == "Demandez au membre suivant de badger sur la machine dans la minute.");
+    CHECK_FALSE(h.has("machine/handover"));
+    CHECK(h.label("machine/handover_until") ==
+          "Un autre membre habilité badge sur la machine avant 14:06:00 pour prendre la suite.");
+}
+
+TEST_CASE("layout of the check after use and the handover in French at 800x480, 1280x800 and 1920x1080") {
+    for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
+        MachinesHarness h(size);
+        h.snap.machines[0].machine.awaiting_check = true;
+        h.snap.machines[3].machine.check_note = "La buse est encrassée et le plateau est rayé au milieu, à changer";
+        h.snap.machines[1].session->member = 1;
+        h.snap.machines[1].handover_hhmm = "14:06:00";
+        h.publish();
+        h.open_booking();
+        h.tap("machines/1/open");
+        h.check_layout("machine to check");
+        h.tap("machine/check/problem");
+        h.type_on_screen("Buse sale");
+        h.check_layout("what is wrong");
+        h.tap("check_problem/back");
+        h.tap("machine/back");
+        h.tap("machines/2/open");
+        h.check_layout("handover offered");
+        h.tap("machine/back");
+        h.tap("machines/4/open");
+        h.check_layout("maintenance with the check's note");
+    }
+    MachinesHarness host;
+    host.snap.machines[0].machine.awaiting_check = true;
+    host.publish();
+    host.open_host();
+    host.tap("host/1/open");
+    CHECK(host.label("hostm/awaiting") == "Attend sa vérification après usage.");
+    host.check_layout("host: machine to check");
+    host.out.clear();
+    host.tap("hostm/check/ok");
+    auto checks = commands_of<app::CheckMachine>(host.out);
+    REQUIRE(checks.size() == 1);
+    CHECK(checks[0].member == 2);
+}

@@ -132,7 +132,7 @@ std::string host_loss_text(const Context& ctx, const alloc::HostLossPolicy& p) {
 }  // namespace
 
 AllocCommands::AllocCommands(CLI::App& app) {
-    auto* machine = app.add_subcommand("machine", "Machines: add, list, show, set, clear-fault, authorise, revoke");
+    auto* machine = app.add_subcommand("machine", "Machines: add, list, show, set, checked, clear-fault, authorise, revoke");
     machine->require_subcommand(1);
     m_machine_add = machine->add_subcommand("add", "Add a machine; prints its number");
     m_machine_add->add_option("--name", m_add.name, "Name shown on the board")->required();

@@ -384,15 +384,16 @@ int machine_tap(Context& ctx, const std::string& uid, const std::string& reader,
     std::string message;
     if (a.granted) message = core::fill_placeholders(ctx.t("{0} on until {1}"), {machine->machine.name, a.until_hhmm});
     else if (a.ended) message = core::fill_placeholders(ctx.t("{0}: session ended"), {machine->machine.name});
+    else if (a.checked) message = core::fill_placeholders(ctx.t("{0}: checked after use, ready for the next member"), {machine->machine.name});
     else message = ctx.render(a.refusal);
     if (ctx.json) {
-        nlohmann::json j{{"machine", a.machine}, {"granted", a.granted}, {"ended", a.ended}, {"message", message}};
+        nlohmann::json j{{"machine", a.machine}, {"granted", a.granted}, {"ended", a.ended}, {"checked", a.checked}, {"message", message}};
         if (a.granted) j["until_local"] = a.until_hhmm;
         cli_out() << j.dump() << '\n';
     } else {
         cli_out() << message << '\n';
     }
-    return a.granted || a.ended ? kDone : kRefused;
+    return a.granted || a.ended || a.checked ? kDone : kRefused;
 }
 
 // `lang_given`: --lang was on the command line; else the member is answered in their language.

@@ -176,6 +176,7 @@ struct EventLog {
             log_line(LogLevel::info, "machine " + std::to_string(a.machine) + ", member " + std::to_string(a.member) + ": " +
                                          (a.granted ? "session started until " + a.until_hhmm
                                           : a.ended ? std::string("session ended")
+                                          : a.checked ? std::string("checked after use")
                                                     : "refused (" + a.refusal.english() + ")"));
         }
     }

@@ -136,6 +136,7 @@ struct MachinesUi {
         host_machines,  // hosts: every machine
         host_machine,   // hosts: status, session, bookings of one machine
         cancel_reason,  // hosts: the reason for a cancellation, on the on-screen keyboard
+        check_problem,  // the check after use found a problem: what, on the on-screen keyboard
         pick_member,    // hosts: whom to book for
         hours,          // hosts: the weekly opening hours
         devices,        // hosts: badge readers and machine controllers (#5, devices.cpp)
