@@ -7,6 +7,7 @@
 
 #include <fw_host.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <fcntl.h>
@@ -29,6 +30,7 @@ public:
         fw_host_options opt{};
         opt.fd = m_pty.master.get();
         opt.channels = channels;
+        m_channels = channels;
         opt.fake_clock = 0;
         opt.seed = seed;
         m_fw = fw_host_create(&opt);
@@ -37,6 +39,14 @@ public:
                 {
                     std::lock_guard lk(m_mutex);
                     (void)fw_host_poll(m_fw);
+                    // The relays' openings, seen after every poll (a REVOKE is acknowledged
+                    // before the link sends the next command, so a cut between two commands
+                    // shows here).
+                    for (std::uint8_t ch = 0; ch < m_channels && ch < 8; ++ch) {
+                        const bool on = fw_host_relay(m_fw, ch) != 0;
+                        if (m_was_on[ch] && !on) ++m_openings[ch];
+                        m_was_on[ch] = on;
+                    }
                 }
                 std::this_thread::sleep_for(std::chrono::microseconds{200});
             }
@@ -54,6 +64,11 @@ public:
     bool relay(std::uint8_t ch) {
         std::lock_guard lk(m_mutex);
         return fw_host_relay(m_fw, ch) != 0;
+    }
+    // How many times channel `ch`'s relay opened since the controller started.
+    int openings(std::uint8_t ch) {
+        std::lock_guard lk(m_mutex);
+        return ch < 8 ? m_openings[ch] : 0;
     }
     void set_feedback(std::uint8_t ch, bool on) {
         std::lock_guard lk(m_mutex);
@@ -77,6 +92,9 @@ private:
     hw::Fd m_slave;
     fw_host* m_fw = nullptr;
     std::mutex m_mutex;
+    std::uint8_t m_channels = 0;
+    std::array<bool, 8> m_was_on{};
+    std::array<int, 8> m_openings{};
     std::atomic<bool> m_stop{false};
     std::thread m_thread;
 };

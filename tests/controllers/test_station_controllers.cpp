@@ -113,6 +113,34 @@ TEST_CASE("controllers: an authorised badge at the machine closes the relay; the
     CHECK(!f.machine().session);
 }
 
+TEST_CASE("controllers: a handover passes the session to the next member with the relay closed throughout") {
+    Fixture f;
+    const auto zoe = f.add("Zoé", core::Role::member, "03");
+    REQUIRE(f.station->call(Authorise{f.laser, zoe, true, std::nullopt}));
+    alloc::Machine m = f.machine().machine;
+    m.rules.check_after_use = alloc::CheckLevel::user;
+    REQUIRE(f.station->call(EditMachine{m, std::nullopt}));
+    f.clock.set(utc("2026-12-01T10:00:00Z"));
+    REQUIRE(f.tap_machine("01").granted);
+    REQUIRE(eventually([&] { return f.board.relay(0); }));
+    REQUIRE(f.station->call(OfferHandover{f.laser, f.lea}));
+    f.clock.advance(seconds{20});
+    REQUIRE(f.tap_machine("03").granted);
+    // The new session's GRANT applied (acknowledged), then a while of heartbeats.
+    std::this_thread::sleep_for(milliseconds{1500});
+    CHECK(f.board.relay(0));
+    CHECK(f.board.openings(0) == 0);
+    REQUIRE(f.machine().session);
+    CHECK(f.machine().session->member == zoe);
+    CHECK_FALSE(f.machine().machine.awaiting_check);
+    // Zoé's own end: the relay opens, and the machine waits for its check.
+    REQUIRE(f.tap_machine("03").ended);
+    CHECK(eventually([&] { return !f.board.relay(0); }, milliseconds{500}));
+    CHECK(f.board.openings(0) == 1);
+    CHECK(f.machine().machine.awaiting_check);
+    CHECK_FALSE(f.tap_machine("01").granted);  // locked until the check
+}
+
 TEST_CASE("controllers: the station dies mid-session, the cut policy opens the relay within the lease") {
     Fixture f;
     auto a = f.tap_machine("01");
