@@ -142,3 +142,30 @@ TEST_CASE("local times around the DST changes: a missing time is refused, a repe
     CHECK(r.out.find("\"start\":\"2027-10-30T23:00:00Z\"") != std::string::npos);
     CHECK(r.out.find("\"end\":\"2027-10-31T03:00:00Z\"") != std::string::npos);
 }
+
+TEST_CASE("the check after use from the command line: set the level, a badge at the reader, checked or a problem") {
+    testing::Cli cli;
+    REQUIRE(cli({"init", "--demo"}).code == 0);
+    CHECK(cli({"hours", "set", "mon-sun 00:00-24:00"}).code == 0);
+    const std::string prusa = "Imprimante 3D Prusa";  // Léa (0001234567) may use it; no buffer after a use
+    CHECK(cli({"machine", "set", prusa, "--check-after-use", "sometimes"}).code == 2);
+    REQUIRE(cli({"machine", "set", prusa, "--check-after-use", "host"}).code == 0);
+    REQUIRE(cli({"tap", "0001234567", "--reader", prusa}).code == 0);
+    REQUIRE(cli({"tap", "0001234567", "--reader", prusa}).code == 0);
+    auto r = cli({"--lang", "en", "machine", "list"});
+    CHECK(r.out.find("waits for its check after use") != std::string::npos);
+    r = cli({"--lang", "en", "tap", "0001234567", "--reader", prusa});  // Léa is not a host
+    CHECK(r.code == 1);
+    CHECK(r.out.find("waits for its check after use by a host") != std::string::npos);
+    r = cli({"--lang", "en", "--json", "tap", "0004211337", "--reader", prusa});  // Camille, a host, confirms it
+    CHECK(r.code == 0);
+    CHECK(r.out.find("\"checked\":true") != std::string::npos);
+    CHECK(cli({"machine", "checked", prusa}).code == 2);  // nothing to check now
+    REQUIRE(cli({"tap", "0001234567", "--reader", prusa}).code == 0);
+    REQUIRE(cli({"tap", "0001234567", "--reader", prusa}).code == 0);
+    REQUIRE(cli({"machine", "checked", prusa, "--problem", "plateau rayé"}).code == 0);
+    r = cli({"--json", "machine", "show", prusa});
+    CHECK(r.out.find("\"status\":\"maintenance\"") != std::string::npos);
+    CHECK(r.out.find("\"check_note\":\"plateau rayé\"") != std::string::npos);
+    CHECK(r.out.find("\"check_after_use\":\"host\"") != std::string::npos);
+}

@@ -231,7 +231,7 @@ AllocCommands::AllocCommands(CLI::App& app) {
 std::optional<int> AllocCommands::run(Context& ctx) {
     const bool any = m_machine_add->parsed() || m_machine_list->parsed() || m_machine_show->parsed() ||
                      m_machine_set->parsed() || m_machine_auth->parsed() || m_machine_revoke->parsed() ||
-                     m_machine_clear_fault->parsed() ||
+                     m_machine_clear_fault->parsed() || m_machine_checked->parsed() ||
                      m_hours_set->parsed() || m_hours_close->parsed() || m_hours_open->parsed() ||
                      m_hours_show->parsed() || m_book->parsed() || m_booking_list->parsed() ||
                      m_booking_cancel->parsed() || m_slots->parsed() || m_queue_join->parsed() ||
