@@ -144,7 +144,7 @@ void text_field(std::string_view text, std::string_view placeholder, std::string
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 max(pos.x + size.x, pos.y + size.y);
     const float fs = ImGui::GetFontSize();
-    dl->AddRectFilled(pos, max, IM_COL32(0xfb, 0xfb, 0xf8, 0xff), ImGui::GetStyle().FrameRounding);
+    dl->AddRectFilled(pos, max, colors::kField, ImGui::GetStyle().FrameRounding);
     const float pad = fs * 0.4f;
     const float inner = size.x - 2 * pad - fs * 0.3f;
     const bool empty = text.empty();
@@ -157,14 +157,14 @@ void text_field(std::string_view text, std::string_view placeholder, std::string
         shown.erase(0, cut);
     }
     const float y = pos.y + (size.y - fs) * 0.5f;
-    const ImU32 ink = empty ? IM_COL32(0x6a, 0x72, 0x7c, 0xff) : IM_COL32(0x10, 0x14, 0x1a, 0xff);
+    const ImU32 ink = empty ? colors::kFieldPlaceholder : colors::kFieldInk;
     ImGui::PushClipRect(pos, max, true);
     // The caret sits at the end of the text, or before the placeholder.
     const float caret_w = std::max(2.0f, fs * 0.08f);
     const float text_x = pos.x + pad + (empty ? caret_w + fs * 0.25f : 0.0f);
     dl->AddText(ImVec2(text_x, y), ink, shown.data(), shown.data() + shown.size());
     const float caret_x = empty ? pos.x + pad : text_x + ImGui::CalcTextSize(shown.data(), shown.data() + shown.size()).x + 2;
-    dl->AddLine(ImVec2(caret_x, y), ImVec2(caret_x, y + fs), IM_COL32(0x1f, 0x5f, 0xbf, 0xff), caret_w);
+    dl->AddLine(ImVec2(caret_x, y), ImVec2(caret_x, y + fs), colors::kSelected, caret_w);
     ImGui::PopClipRect();
 
     ItemRecord r;

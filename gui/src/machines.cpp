@@ -103,8 +103,8 @@ namespace {
 
 namespace tint {
 inline constexpr ImU32 kFree = colors::kOk;
-inline constexpr ImU32 kBusy = IM_COL32(0xff, 0xa9, 0x4d, 0xff);
-inline constexpr ImU32 kBooked = IM_COL32(0x7a, 0xb8, 0xff, 0xff);
+inline constexpr ImU32 kBusy = colors::kBusy;
+inline constexpr ImU32 kBooked = colors::kBooked;
 inline constexpr ImU32 kMaintenance = colors::kAccent;
 inline constexpr ImU32 kOut = colors::kError;
 inline constexpr ImU32 kClosed = colors::kMuted;

@@ -88,22 +88,18 @@ std::vector<std::string> wrap_with(ImFont* font, float size, std::string_view te
     return lines;
 }
 
-struct ToneColors {
-    ImU32 bg, bg_active, text;
-};
+}  // namespace
 
 ToneColors tone_colors(Tone t) {
     switch (t) {
-        case Tone::primary: return {colors::kPrimary, colors::kPrimaryActive, colors::kText};
-        case Tone::danger: return {colors::kDanger, colors::kDangerActive, colors::kText};
-        case Tone::quiet: return {colors::kPanel, colors::kNormal, colors::kText};
-        case Tone::selected: return {colors::kSelected, colors::kSelectedActive, colors::kText};
+        case Tone::primary: return {colors::kPrimary, colors::kPrimaryActive, colors::kText, true};
+        case Tone::danger: return {colors::kDanger, colors::kDangerActive, colors::kText, true};
+        case Tone::quiet: return {colors::kPanel, colors::kNormal, colors::kText, false};
+        case Tone::selected: return {colors::kSelected, colors::kSelectedActive, colors::kText, true};
         case Tone::normal: break;
     }
-    return {colors::kNormal, colors::kNormalActive, colors::kText};
+    return {colors::kNormal, colors::kNormalActive, colors::kText, false};
 }
-
-}  // namespace
 
 std::vector<std::string> wrap_lines(std::string_view text, float width) {
     return wrap_with(ImGui::GetFont(), ImGui::GetFontSize(), text, width);
@@ -182,7 +178,7 @@ bool button(std::string_view label, std::string_view id, ImVec2 size, const Butt
         const float w = text_width(font, cs, l);
         fits = fits && w <= inner + 0.5f;
         dl->AddText(font, cs, ImVec2(pos.x + (size.x - w) * 0.5f, y),
-                    o.enabled ? (o.caption_color ? o.caption_color : colors::kMuted) : fg, l.c_str());
+                    !o.enabled || c.coloured ? fg : o.caption_color ? o.caption_color : colors::kMuted, l.c_str());
         y += cs;
     }
 

@@ -139,7 +139,9 @@ std::vector<std::string> wrap_lines(std::string_view text, float width);
 // Minimal touch target: 1.5 font heights (STYLE.md, rule 12), a bit more for comfort.
 float touch_height();
 
-// Palette shared by the theme and the widgets.
+// Palette shared by the theme and the widgets. Every text colour and every surface it is
+// drawn on are listed below; tests/gui/test_contrast.cpp holds each pair to WCAG 2.1 AA
+// (4.5:1). A pressed button is darker than at rest, so its label stays as readable.
 namespace colors {
 inline constexpr ImU32 kBackground = IM_COL32(0x12, 0x16, 0x1d, 0xff);
 inline constexpr ImU32 kPanel = IM_COL32(0x1d, 0x23, 0x2d, 0xff);
@@ -147,17 +149,37 @@ inline constexpr ImU32 kText = IM_COL32(0xf4, 0xf6, 0xf8, 0xff);
 inline constexpr ImU32 kMuted = IM_COL32(0xae, 0xb8, 0xc4, 0xff);
 inline constexpr ImU32 kAccent = IM_COL32(0xff, 0xc8, 0x3d, 0xff);
 inline constexpr ImU32 kNormal = IM_COL32(0x2f, 0x3a, 0x4a, 0xff);
-inline constexpr ImU32 kNormalActive = IM_COL32(0x48, 0x58, 0x6e, 0xff);
+inline constexpr ImU32 kNormalActive = IM_COL32(0x22, 0x2b, 0x37, 0xff);
 inline constexpr ImU32 kPrimary = IM_COL32(0x1e, 0x7a, 0x46, 0xff);
-inline constexpr ImU32 kPrimaryActive = IM_COL32(0x2b, 0x9c, 0x5c, 0xff);
+inline constexpr ImU32 kPrimaryActive = IM_COL32(0x16, 0x5e, 0x36, 0xff);
 inline constexpr ImU32 kDanger = IM_COL32(0xb0, 0x2a, 0x2a, 0xff);
-inline constexpr ImU32 kDangerActive = IM_COL32(0xd0, 0x3c, 0x3c, 0xff);
+inline constexpr ImU32 kDangerActive = IM_COL32(0x8c, 0x20, 0x20, 0xff);
 inline constexpr ImU32 kSelected = IM_COL32(0x1f, 0x5f, 0xbf, 0xff);
-inline constexpr ImU32 kSelectedActive = IM_COL32(0x35, 0x78, 0xd8, 0xff);
+inline constexpr ImU32 kSelectedActive = IM_COL32(0x18, 0x4c, 0x99, 0xff);
 inline constexpr ImU32 kDisabled = IM_COL32(0x24, 0x2a, 0x33, 0xff);
-inline constexpr ImU32 kDisabledText = IM_COL32(0x86, 0x90, 0x9c, 0xff);
+inline constexpr ImU32 kDisabledText = IM_COL32(0x8a, 0x94, 0xa0, 0xff);
 inline constexpr ImU32 kOk = IM_COL32(0x5f, 0xd3, 0x8a, 0xff);
 inline constexpr ImU32 kError = IM_COL32(0xff, 0x7a, 0x6e, 0xff);
+inline constexpr ImU32 kBusy = IM_COL32(0xff, 0xa9, 0x4d, 0xff);    // a machine in use
+inline constexpr ImU32 kBooked = IM_COL32(0x7a, 0xb8, 0xff, 0xff);  // a machine booked soon
+// The on-screen keyboard's text field: dark ink on a light field.
+inline constexpr ImU32 kField = IM_COL32(0xfb, 0xfb, 0xf8, 0xff);
+inline constexpr ImU32 kFieldInk = IM_COL32(0x10, 0x14, 0x1a, 0xff);
+inline constexpr ImU32 kFieldPlaceholder = IM_COL32(0x6a, 0x72, 0x7c, 0xff);
+
+// The colours text takes on the screen's surfaces (text_block) and in button captions.
+inline constexpr ImU32 kTextColours[] = {kText, kMuted, kAccent, kOk, kError, kBusy, kBooked};
+// The surfaces text_block draws on: the window and the panels.
+inline constexpr ImU32 kSurfaces[] = {kBackground, kPanel};
 }  // namespace colors
+
+// A button's face at rest and pressed, and its label's colour. A caption (the small second
+// line) takes ButtonOpts::caption_color only on the normal and quiet faces; on a coloured
+// face it takes the label's colour.
+struct ToneColors {
+    ImU32 bg, bg_active, text;
+    bool coloured;
+};
+ToneColors tone_colors(Tone t);
 
 }  // namespace etabli::gui
