@@ -337,10 +337,11 @@ std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std:
         detail.add("status", alloc::to_string(m.status));
     } else {
         const bool status = std::find(changed.begin(), changed.end(), "status") != changed.end();
-        const bool checked = (*prev)->awaiting_check && !m.awaiting_check;
+        // Checked: the lock lifted by a check, not by the check being turned off.
+        const bool checked = (*prev)->awaiting_check && !m.awaiting_check && m.rules.check_after_use != alloc::CheckLevel::none;
         kind = checked ? "machine.checked" : status ? "machine.status" : "machine.changed";
         if (status) detail.add("status", alloc::to_string(m.status)).add("was", alloc::to_string((*prev)->status));
-        if (checked && m.check_note) detail.add("note", *m.check_note);
+        if (checked && m.check_note) detail.add("note", std::int64_t{1});  // the text stays in the row, never in the log
         detail.add_list("changed", changed);
     }
     return append_event(c, at, actor, kind, subject("machine", m.id), detail);

@@ -751,8 +751,6 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
                 }
                 y += action_h + gap();
             }
-        } else if (m.awaiting_check && !mv->session) {
-            y = check_buttons(v, ui, m, side_x, y, side_w, action_h, false, out);
         } else {
             // Start: the member's booking of now (from 10 min before it), or a free machine.
             bool my_booking_now = false, other_now = false;
@@ -770,11 +768,15 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             o.tone = closed ? Tone::normal : Tone::primary;
             o.enabled = ok && !closed && m.status == alloc::MachineStatus::available && !mv->session &&
                         (my_booking_now || !other_now);
-            at(side_x, y);
-            if (button(v.tr("Start"), "start", ImVec2(side_w, action_h), o))
-                out.post(app::MachineAccess{m.id, ui.for_member, std::nullopt});
-            y += action_h + gap();
-            if (closed) {
+            if (m.awaiting_check) {  // its check after use first: the start waits for it
+                y = check_buttons(v, ui, m, side_x, y, side_w, action_h, false, out);
+            } else {
+                at(side_x, y);
+                if (button(v.tr("Start"), "start", ImVec2(side_w, action_h), o))
+                    out.post(app::MachineAccess{m.id, ui.for_member, std::nullopt});
+                y += action_h + gap();
+            }
+            if (closed && !m.awaiting_check) {
                 at(side_x, y);
                 text_block(v.tr("The workshop is closed: machines start during opening hours."), "closed_why", side_w,
                            Align::left, nullptr, colors::kMuted);

@@ -625,3 +625,31 @@ TEST_CASE("a handover offer lapses after 60 s, and a machine with a buffer betwe
     CHECK(refusal(f.engine.offer_handover(kPrusaA, kZoe, f.now)) ==
           "Prusa A needs 10 min between two uses: it cannot be handed over");
 }
+
+TEST_CASE("a handover to a member whose own booking comes next starts that booking now; a queue or a PIN refuses the offer") {
+    Fixture f("2026-12-01 15:00");
+    const BookingId zoe = f.booked(kLaser, kZoe, "2026-12-01 16:00", "2026-12-01 17:00");
+    REQUIRE(f.engine.access(kLaser, kLea, f.now));
+    f.go("2026-12-01 15:55");  // Léa was warned: Zoé's booking is next
+    REQUIRE(f.engine.offer_handover(kLaser, kLea, f.now));
+    auto taken = f.engine.access(kLaser, kZoe, f.now);
+    REQUIRE_MESSAGE(taken, (taken ? "" : taken.error().english()));
+    CHECK(kinds(*taken) == std::vector{K::handover});
+    const Session* s = f.engine.session_on(kLaser);
+    REQUIRE(s);
+    CHECK(s->booking == zoe);  // her own booking, started 5 min early
+    CHECK(f.engine.booking(zoe)->start == f.now);
+    CHECK(f.engine.booking(zoe)->state == BookingState::active);
+    CHECK(s->allowed_until == at(f.zone, "2026-12-01 17:00"));
+
+    // Members waiting for the machine come first; a machine that needs a PIN is started at the kiosk.
+    REQUIRE(f.engine.join_queue(kNoe, QueueTarget{kLaser, std::nullopt}, f.now));
+    CHECK(refusal(f.engine.offer_handover(kLaser, kZoe, f.now)) ==
+          "Members are waiting for Laser: it goes to the queue when you stop");
+    REQUIRE(f.engine.leave_queue(kNoe, QueueTarget{kLaser, std::nullopt}, f.now));
+    Machine m = *f.engine.machine(kLaser);
+    m.rules.pin_required = true;
+    REQUIRE(f.engine.set_machine(m, f.now));
+    CHECK(refusal(f.engine.offer_handover(kLaser, kZoe, f.now)) ==
+          "Laser needs the next member's PIN: it cannot be handed over at its reader");
+}

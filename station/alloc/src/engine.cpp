@@ -1006,18 +1006,53 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
             if (row.id == s.id) row.supervisor = supervisor;
     };
     if (mc->status == MachineStatus::out_of_order) return std::unexpected(problem("{0} is out of order", {mc->name}));
+    // The member's own booking of now, from early_start before it.
+    const Index& idx = m_by_machine.at(mid);
+    const Booking* mine = nullptr;
+    for (auto it = idx.upper_bound(Held{now + m_config.early_start, std::numeric_limits<BookingId>::max()});
+         it != idx.begin();) {
+        --it;
+        if (it->end <= now) break;
+        if (it->member == member_id && it->state == BookingState::booked) mine = &m_bookings.at(it->id);
+    }
     if (handing) {
-        // A walk-in for the newcomer from now, as if the machine were free: the booking handed
-        // over ends now. The controller gets the new session's grant, with no cut between.
-        const BookingId old_booking = handing->booking;
-        auto end = walk_in_end(*mc, member, now, old_booking);
-        if (!end) return std::unexpected(explain(end.error()));
-        close_session(handing->id, now, SessionEnd::handover, out);
-        Booking b{m_ids.booking++, mid, member_id, now, *end, BookingState::active, member_id, true,
-                  std::nullopt, now, std::nullopt, false};
-        const BookingId bid = b.id;
-        put_booking(std::move(b), out);
-        start_session(*mc, member_id, bid, now, *end, out);
+        // Decided as if the machine were free from now: the booking handed over holds nothing
+        // while the newcomer's start is checked (their own booking of now, started early, or a
+        // walk-in), then ends now. The controller gets the new session's grant, with no cut.
+        const Booking old = m_bookings.at(handing->booking);
+        const SessionId old_session = handing->id;
+        index_remove(old);
+        Check no;
+        Timestamp until{};
+        if (mine) {
+            if (now < mine->start) {
+                no = conflict(*mc, now, mine->end, mine->id);
+                if (!no) no = over_quota(*mc, member_id, now, mine->end, mine->id);
+            }
+            until = mine->end;
+        } else if (auto end = walk_in_end(*mc, member, now)) {
+            until = *end;
+        } else {
+            no = end.error();
+        }
+        index_add(old);
+        if (no) return std::unexpected(explain(*no));
+        close_session(old_session, now, SessionEnd::handover, out);
+        BookingId bid = 0;
+        if (mine) {
+            Booking b = *mine;
+            b.start = std::min(b.start, now);
+            b.state = BookingState::active;
+            bid = b.id;
+            arm_booking(b);
+            put_booking(std::move(b), out);
+        } else {
+            Booking b{m_ids.booking++, mid, member_id, now, until, BookingState::active, member_id, true,
+                      std::nullopt, now, std::nullopt, false};
+            bid = b.id;
+            put_booking(std::move(b), out);
+        }
+        start_session(*mc, member_id, bid, now, until, out);
         for (auto it = out.actions.rbegin(); it != out.actions.rend(); ++it)
             if (it->kind == Action::Kind::power_on) {
                 it->kind = Action::Kind::handover;
@@ -1030,15 +1065,6 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
     if (mc->awaiting_check)
         return std::unexpected(problem("{0} waits for its check after use", {mc->name}));
 
-    // The member's own booking of now, from early_start before it.
-    const Index& idx = m_by_machine.at(mid);
-    const Booking* mine = nullptr;
-    for (auto it = idx.upper_bound(Held{now + m_config.early_start, std::numeric_limits<BookingId>::max()});
-         it != idx.begin();) {
-        --it;
-        if (it->end <= now) break;
-        if (it->member == member_id && it->state == BookingState::booked) mine = &m_bookings.at(it->id);
-    }
     if (mine) {
         Booking b = *mine;
         if (now < b.start) {
@@ -1083,6 +1109,13 @@ std::expected<Changes, Problem> Engine::offer_handover(MachineId mid, MemberId a
     if (mc->rules.buffer_after > Minutes{0})
         return std::unexpected(problem("{0} needs {1} between two uses: it cannot be handed over",
                                        {mc->name, format_duration(duration_cast<seconds>(mc->rules.buffer_after))}));
+    // The next member starts it at the kiosk with their PIN, as anyone would.
+    if (mc->rules.pin_required)
+        return std::unexpected(problem("{0} needs the next member's PIN: it cannot be handed over at its reader", {mc->name}));
+    // Members waiting for it (or its pool) come first: the machine goes to the queue when it stops.
+    for (const auto& [qid, q] : m_queue)
+        if (q.machine == mid || (q.pool && q.pool == mc->pool))
+            return std::unexpected(problem("Members are waiting for {0}: it goes to the queue when you stop", {mc->name}));
     s.handover_until = now + kHandoverWindow;
     Changes out;
     out.sessions.push_back(s);

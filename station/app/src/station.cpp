@@ -1217,7 +1217,8 @@ Result Station::handle_alloc(const Command& c) {
             } else if constexpr (std::is_same_v<T, OfferHandover>) {
                 auto r = commit(engine.offer_handover(cmd.machine, cmd.member, now), cmd.member);
                 if (!r) return r;
-                st.deadlines.schedule("handover", now + alloc::kHandoverWindow + seconds{1});  // the offer's end shown
+                // The offer's end shown when it comes.
+                st.deadlines.schedule("handover:" + std::to_string(cmd.machine), now + alloc::kHandoverWindow + seconds{1});
                 return Done{};
             } else if constexpr (std::is_same_v<T, CheckMachine>) {
                 const auto* mc = engine.machine(cmd.machine);
@@ -1262,7 +1263,7 @@ bool Station::housekeeping() {
             st.enrolment.reset();
             changed = true;
         }
-        if (key == "handover") changed = true;
+        if (key.starts_with("handover:")) changed = true;
         // "minute" only wakes us: the checks below decide what changed.
     }
     st.deadlines.schedule("minute", floor<minutes>(now) + minutes{1});

@@ -317,7 +317,8 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         if (v.machine.status == alloc::MachineStatus::maintenance && v.machine.check_note)
             state += " (" + *v.machine.check_note + ")";
         if (v.session) state = core::fill_placeholders(ctx.t("in use until {0}"), {v.until_hhmm});
-        else if (v.machine.awaiting_check) state = ctx.t("waits for its check after use");
+        else if (v.machine.awaiting_check && v.machine.status == alloc::MachineStatus::available)
+            state = ctx.t("waits for its check after use");
         else if (v.machine.status == alloc::MachineStatus::available && v.next)
             state = core::fill_placeholders(ctx.t("free, booked at {0}"), {v.next_hhmm});
         else if (v.machine.status == alloc::MachineStatus::available) state = ctx.t("free");

@@ -11,11 +11,14 @@
 // The allocation calls (#3, alloc_store.cpp) add, for each row that differs from what is
 // stored (a row written again unchanged is neither written nor logged):
 //   machine:N   machine.added, machine.status, machine.authorised (only the list changed:
-//               detail added/removed member ids), machine.changed (detail: changed fields)
+//               detail added/removed member ids), machine.checked (the check after use
+//               confirmed, or a problem found: detail status/was, note=1), machine.changed
+//               (detail: changed fields)
 //   booking:N   booking.booked, booking.active, booking.completed, booking.no_show,
 //               booking.cancelled (new row, or a new state), booking.moved (booked, new
 //               times), booking.extended (active, new end), booking.notice_seen, booking.changed
-//   session:N   session.started, session.ended, session.extended, session.warned, session.changed
+//   session:N   session.started, session.ended, session.extended, session.warned,
+//               session.handover_offered (detail: until), session.changed
 //   queue:N     queue.joined, queue.offered, queue.changed, queue.left (deleted)
 //   hours       hours.set
 // Details hold ids, states and times only: never a name, nor a host's note.
