@@ -1391,12 +1391,40 @@ Next step_host_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
 }
 
 // [Host: cancel with a reason]
+// A reason typed on the on-screen keyboard under a header at `c`: an optional muted line
+// (`what`), the field (`field_id`) with its confirm button (enabled once something is typed),
+// the message line and the keyboard. True on the frame the button is tapped.
+bool reason_entry(const MachinesView& v, MachinesUi& ui, const Box& c, const std::string& what, const std::string& go_label,
+                  const std::string& placeholder, std::string_view field_id, bool enabled, std::size_t max_chars) {
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    float y = c.y + th + gap();
+    if (!what.empty()) {
+        at(c.x, y);
+        text_block(what, "what", c.w, Align::left, nullptr, colors::kMuted);
+        y = ImGui::GetCursorPosY();
+    }
+    const float gw = button_width(go_label, 8.0f);
+    at(c.x, y);
+    text_field(ui.reason, placeholder, field_id, ImVec2(c.w - gw - gap(), th));
+    ButtonOpts o;
+    o.tone = Tone::danger;
+    o.enabled = enabled && ui.reason.find_first_not_of(' ') != std::string::npos;
+    at(c.x + c.w - gw, y);
+    const bool confirmed = button(go_label, "confirm", ImVec2(gw, th), o);
+    y += th + gap();
+    const float msg_h = fs * 1.3f;
+    message_line(v, ui, c.x, y, c.w, msg_h);
+    y += msg_h + gap();
+    at(c.x, y);
+    draw_keyboard(ui.reason, ui.reason_keys, v.tr.lang, ImVec2(c.w, c.y + c.h - y), max_chars, v.tr);
+    return confirmed;
+}
+
 Next step_cancel_reason(const MachinesView& v, MachinesUi& ui, Commands& out) {
     IdScope scope("cancel");
     const app::Snapshot& s = *v.snap;
     const Box c = content();
-    const float fs = ImGui::GetFontSize();
-    const float th = touch_height();
     const alloc::Booking* b = nullptr;
     for (const auto& x : s.upcoming)
         if (x.id == ui.cancel_booking) b = &x;
@@ -1409,34 +1437,16 @@ Next step_cancel_reason(const MachinesView& v, MachinesUi& ui, Commands& out) {
         go(ui, Step::host_machine);
         return Next::stay;
     }
-    float y = c.y + th + gap();
-    if (b) {
-        at(c.x, y);
-        const std::string what = machine_name(s, b->machine) + " · " + span_text(v.tr, v.clock, b->start, b->end) +
-                                 " · " + member_name(s, b->member);
-        text_block(ellipsize(what, c.w), "what", c.w, Align::left, nullptr, colors::kMuted);
-        y = ImGui::GetCursorPosY();
-    }
-    const std::string go_label = v.tr("Cancel the booking");
-    const float gw = button_width(go_label, 8.0f);
-    at(c.x, y);
-    text_field(ui.reason, v.tr("Reason (the member will see it)"), "reason", ImVec2(c.w - gw - gap(), th));
-    ButtonOpts o;
-    o.tone = Tone::danger;
-    o.enabled = !busy && b && !ui.reason.empty() && ui.reason.find_first_not_of(' ') != std::string::npos;
-    at(c.x + c.w - gw, y);
-    if (button(go_label, "confirm", ImVec2(gw, th), o)) {
+    std::string what;
+    if (b)
+        what = machine_name(s, b->machine) + " · " + span_text(v.tr, v.clock, b->start, b->end) + " · " + member_name(s, b->member);
+    if (reason_entry(v, ui, c, ellipsize(what, c.w), v.tr("Cancel the booking"), v.tr("Reason (the member will see it)"), "reason",
+                     !busy && b, 120)) {
         ui.message.clear();
         ui.pending_text = v.tr.fmt("Cancelled: {0}, {1}.", {machine_name(s, b->machine), span_text(v.tr, v.clock, b->start, b->end)});
         ui.after_ok = Step::host_machine;
         ui.pending = out.post(app::CancelBooking{b->id, v.viewer.id, ui.reason});
     }
-    y += th + gap();
-    const float msg_h = fs * 1.3f;
-    message_line(v, ui, c.x, y, c.w, msg_h);
-    y += msg_h + gap();
-    at(c.x, y);
-    draw_keyboard(ui.reason, ui.reason_keys, v.tr.lang, ImVec2(c.w, c.y + c.h - y), 120, v.tr);
     return Next::stay;
 }
 
@@ -1445,8 +1455,6 @@ Next step_check_problem(const MachinesView& v, MachinesUi& ui, Commands& out) {
     IdScope scope("check_problem");
     const app::Snapshot& s = *v.snap;
     const Box c = content();
-    const float fs = ImGui::GetFontSize();
-    const float th = touch_height();
     const app::MachineView* mv = machine_view(s, ui.machine);
     const bool busy = ui.pending != 0;
     if (!mv || (!mv->machine.awaiting_check && !busy)) {
@@ -1457,31 +1465,13 @@ Next step_check_problem(const MachinesView& v, MachinesUi& ui, Commands& out) {
         go(ui, ui.back_to);
         return Next::stay;
     }
-    float y = c.y + th + gap();
-    at(c.x, y);
-    text_block(v.tr("The machine goes into maintenance until a host puts it back."), "what", c.w, Align::left, nullptr,
-               colors::kMuted);
-    y = ImGui::GetCursorPosY();
-    const std::string go_label = v.tr("Put into maintenance");
-    const float gw = button_width(go_label, 8.0f);
-    at(c.x, y);
-    text_field(ui.reason, v.tr("What is wrong (the hosts will see it)"), "note", ImVec2(c.w - gw - gap(), th));
-    ButtonOpts o;
-    o.tone = Tone::danger;
-    o.enabled = !busy && ui.reason.find_first_not_of(' ') != std::string::npos;
-    at(c.x + c.w - gw, y);
-    if (button(go_label, "confirm", ImVec2(gw, th), o)) {
+    if (reason_entry(v, ui, c, v.tr("The machine goes into maintenance until a host puts it back."),
+                     v.tr("Put into maintenance"), v.tr("What is wrong (the hosts will see it)"), "note", !busy, 200)) {
         ui.message.clear();
         ui.pending_text = v.tr.fmt("{0}: in maintenance.", {mv->machine.name});
         ui.after_ok = ui.back_to;
         ui.pending = out.post(app::CheckMachine{mv->machine.id, v.viewer.id, false, ui.reason});
     }
-    y += th + gap();
-    const float msg_h = fs * 1.3f;
-    message_line(v, ui, c.x, y, c.w, msg_h);
-    y += msg_h + gap();
-    at(c.x, y);
-    draw_keyboard(ui.reason, ui.reason_keys, v.tr.lang, ImVec2(c.w, c.y + c.h - y), 200, v.tr);
     return Next::stay;
 }
 
