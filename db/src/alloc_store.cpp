@@ -1,4 +1,4 @@
-// SqliteStore, allocation part (#3): the rows the allocation engine is built from (machines
+// SqliteStore, allocation part: the rows the allocation engine is built from (machines
 // and their authorisations, opening hours, bookings, sessions, the walk-in queue, the id
 // counters), loaded once at start and written after every engine decision, with their events.
 // The tables are those of db/migrations/003_allocation.sql.
@@ -201,7 +201,7 @@ std::expected<alloc::Session, Problem> read_session(const Statement& st) {
         s.end_reason = *e;
     }
     s.warned = st.column_int(8) != 0;
-    if (!st.is_null(9)) s.supervisor = st.column_int(9);  // (#7)
+    if (!st.is_null(9)) s.supervisor = st.column_int(9);
     s.supervisor_left = st.column_int(10) != 0;
     ETABLI_TRY(handover, read_optional_ts(st, 11, "sessions", key, "handover_until"));
     s.handover_until = *handover;
@@ -237,8 +237,8 @@ std::expected<std::optional<core::Date>, Problem> read_day(const Statement& st, 
 
 std::string subject(const char* kind, std::int64_t id) { return std::string(kind) + ":" + std::to_string(id); }
 
-// The stored machine, or nothing. Who may use it is not stored with it: since skills (#7,
-// migration 007) the station derives Machine::authorised from the grants.
+// The stored machine, or nothing. Who may use it is not stored with it: the station derives
+// Machine::authorised from the skill grants (migration 007).
 std::expected<std::optional<alloc::Machine>, Problem> find_machine(Connection& c, alloc::MachineId id) {
     std::optional<alloc::Machine> found;
     {

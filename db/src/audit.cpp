@@ -1,4 +1,4 @@
-// The audit trail's chain (#18): see audit.hpp and migration 013.
+// The audit trail's chain: see audit.hpp and migration 013.
 #include <etabli/db/audit.hpp>
 
 #include <etabli/db/database.hpp>

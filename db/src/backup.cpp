@@ -1,4 +1,4 @@
-// Backups and restore of a station's database (#17); see backup.hpp.
+// Backups and restore of a station's database; see backup.hpp.
 // Layer: db. Any thread: every function opens and closes its own connections and files.
 //
 // [SECTION] Index

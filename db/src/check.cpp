@@ -1,4 +1,4 @@
-// `etabli check` (#17): SQLite's checks, then the station's invariants, each as one query whose
+// `etabli check`: SQLite's checks, then the station's invariants, each as one query whose
 // rows are the violations. See check.hpp. Layer: db.
 #include <etabli/db/check.hpp>
 
@@ -104,7 +104,7 @@ std::expected<std::vector<Violation>, core::Problem> check_database(const std::f
             out.push_back({rule.name, core::problem(rule.msgid, std::move(args))});
         }
     }
-    // (#18) The audit trail's chain, when the file has one.
+    // The audit trail's chain, when the file has one.
     // In the same read transaction; a chain that cannot be checked is said, not skipped.
     auto has = c->query_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit'");
     if (!has) return std::unexpected(has.error());

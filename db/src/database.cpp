@@ -237,7 +237,7 @@ int Connection::error_code() const { return m_db ? (sqlite3_errcode(m_db) & 0xff
 // [Transaction] ----------------------------------------------------------------------------
 
 std::expected<Transaction, Problem> Transaction::begin(Connection& c, Kind kind) {
-    // (#16) Inside an outer transaction: a savepoint, released into it by commit().
+    // Inside an outer transaction: a savepoint, released into it by commit().
     const bool nested = !sqlite3_get_autocommit(c.get());
     auto st = c.cached(nested ? "SAVEPOINT etabli_nested" : kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
     if (!st) return std::unexpected(st.error());
@@ -402,7 +402,7 @@ std::expected<void, Problem> preflight(const fs::path& p) {
 }  // namespace
 
 std::expected<void, Problem> apply_pragmas(Connection& c) {
-    // (#18) secure_delete: what is deleted or overwritten is zeroed in the file, so an erased
+    // secure_delete: what is deleted or overwritten is zeroed in the file, so an erased
     // member's name does not linger in free space.
     if (auto r = c.exec("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; "
                         "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;");
@@ -431,7 +431,7 @@ std::expected<Connection, Problem> open_database(const fs::path& path, std::opti
         }
         if (auto r = apply_pragmas(*c); !r) return std::unexpected(r.error());
         const int target = target_version.value_or(latest_schema_version());
-        // (#17) An upgrade of a workshop's data is preceded by a verified backup; without
+        // An upgrade of a workshop's data is preceded by a verified backup; without
         // one, the file stays as it is.
         if (auto current = c->query_int("PRAGMA user_version"); current && *current >= 1 && *current < target) {
             const auto folder = backup_folder.empty() ? default_backup_folder(path) : backup_folder;

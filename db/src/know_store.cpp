@@ -1,4 +1,4 @@
-// SqliteStore, trainings / help in the room / know-how cards part (#7): the tables of
+// SqliteStore, trainings / help in the room / know-how cards part: the tables of
 // db/migrations/008_know_how.sql, loaded once at start and written one use case per
 // transaction with the events the station named; plus the presence history that "who usually
 // comes at this hour" reads. Layer: db. Thread: the station thread (or the CLI's main thread

@@ -1,4 +1,4 @@
-// One owner per database (#16). See owner_lock.hpp. Layer: db.
+// One owner per database. See owner_lock.hpp. Layer: db.
 #include <etabli/db/owner_lock.hpp>
 
 #include <cerrno>

@@ -1,4 +1,4 @@
-// Hosts' and admins' PINs (#18): see pin.hpp.
+// Hosts' and admins' PINs: see pin.hpp.
 #include <etabli/db/pin.hpp>
 
 #include <sodium.h>

@@ -1,4 +1,4 @@
-// SqliteStore's PINs (#18): the table member_pins of migration 014; the hashing is pin.cpp's.
+// SqliteStore's PINs: the table member_pins of migration 014; the hashing is pin.cpp's.
 // Layer: db. The station thread (or the CLI's main thread), like every SqliteStore call.
 #include <etabli/db/audit.hpp>
 #include <etabli/db/privacy.hpp>

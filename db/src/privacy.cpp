@@ -1,4 +1,4 @@
-// Members' data under the RGPD (#18): see privacy.hpp.
+// Members' data under the RGPD: see privacy.hpp.
 #include <etabli/db/privacy.hpp>
 
 #include <etabli/core/volunteer_hours.hpp>
@@ -294,7 +294,7 @@ std::expected<Erasure, core::Problem> erase_member_rows(Connection& c, core::Mem
                 return r;
             e.badges.push_back(hidden);
         }
-        // The PIN's hash goes too (#18): nothing left to try.
+        // The PIN's hash goes too: nothing left to try.
         if (auto r = run(c, "DELETE FROM member_pins WHERE member_id = ?1", {}, id); !r) return r;
         // The role stays: a volunteer's past hours stay in the volunteer-hours reports.
         if (auto r = run(c, "UPDATE members SET display_name = ?1, email = NULL, help_opt_in = 0, erased_at = ?2, updated_at = ?2 WHERE id = ?3",

@@ -1,4 +1,4 @@
-// SqliteStore, repairs and volunteer-hours part (#8): the repair log with its volunteers and
+// SqliteStore, repairs and volunteer-hours part: the repair log with its volunteers and
 // parts, the role a volunteer picks at badge-in, hosts' corrections of forgotten check-outs.
 // The tables are those of db/migrations/005_repairs.sql.
 // Layer: db. Thread: the station thread (or the CLI's main thread before a Station exists).
@@ -300,7 +300,7 @@ std::expected<void, Problem> SqliteStore::correct_presence(core::PresenceId pres
 std::expected<std::vector<core::VolunteerPresence>, Problem> SqliteStore::volunteer_presences(Timestamp from, Timestamp to) {
     return guarded([&]() -> std::expected<std::vector<core::VolunteerPresence>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
-        // (#17) Only the volunteers' and hosts' presences (through presence_by_member) and those
+        // Only the volunteers' and hosts' presences (through presence_by_member) and those
         // given a role: not every presence ever recorded (plain members' taps are most of them).
         // CROSS JOIN keeps the members outside: without statistics SQLite would rather walk the
         // whole presence_by_checked_in index (a year of history: 14 ms against 0.1 ms).

@@ -1,4 +1,4 @@
-// SqliteStore, skills part (#7): the skill catalogue, the append-only grant history, what
+// SqliteStore, skills part: the skill catalogue, the append-only grant history, what
 // machines and tools require (db/migrations/007_skills.sql), loaded once at start with the
 // last session end of each member on each skill, and written one use case per transaction
 // with its events (skill.added, skill.changed, skill.granted, skill.required).

@@ -220,7 +220,7 @@ std::expected<app::StationData, Problem> SqliteStore::load() {
 
 // [Members] --------------------------------------------------------------------------------
 
-// Inside the caller's transaction (#16: one use case, one transaction).
+// Inside the caller's transaction (one use case, one transaction).
 std::expected<core::Member, Problem> SqliteStore::insert_member(const core::MemberDraft& d, std::optional<core::MemberId> actor,
                                                                 Timestamp at) {
     auto email = lower_email(d.email);

@@ -1,4 +1,4 @@
-// The kiosk's exports of the tool library (toolgaps, #6): the label sheet and whole text files
+// The kiosk's exports of the tool library: the label sheet and whole text files
 // (the overdue CSV), behind app::Store so that the kiosk reaches them through the station.
 // Layer: db (exports live here, DESIGN.md). Thread: the station thread.
 #include <etabli/db/labels.hpp>

@@ -1,7 +1,7 @@
-// SqliteStore, tool-library part (#6): tools, loans and reservations
+// SqliteStore, tool-library part: tools, loans and reservations
 // (db/migrations/004_tools.sql), loaded once at start and written one use case per
 // transaction (a checkout basket of several tools is one commit), with the events the
-// station named. Who may borrow a tool is a skill grant since #7 (skill_store.cpp). Layer:
+// station named. Who may borrow a tool is a skill grant (skill_store.cpp). Layer:
 // db. Thread: the station thread (or the CLI's main thread before a Station exists).
 //
 // [SECTION] Index

@@ -1,4 +1,4 @@
-// The attendance screen's search of walk-ins by name (#7; see attendance_search.hpp).
+// The attendance screen's search of walk-ins by name (see attendance_search.hpp).
 // Layer: gui. GUI thread only (inside an ImGui frame).
 #include "attendance_search.hpp"
 

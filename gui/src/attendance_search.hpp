@@ -1,4 +1,4 @@
-// The attendance screen's "Add by name" (#7): a walk-in without their badge is found by name
+// The attendance screen's "Add by name": a walk-in without their badge is found by name
 // on the on-screen keyboard (accents and case ignored) among every member, those checked in
 // first, and marked present with the ordinary TrainingAttendance command. Drawn by the
 // attendance step of skills.cpp while SkillsUi::attendance_adding is set; the step stays

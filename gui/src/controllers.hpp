@@ -1,4 +1,4 @@
-// What the kiosk shows of the machine controllers (#4): the recent controller messages as
+// What the kiosk shows of the machine controllers: the recent controller messages as
 // idle-screen banners ("Découpe laser : défaut de contact, appelez un animateur"), and the
 // host's controller row on a machine's screen (relay state; "Clear the fault" in fault).
 // Layer: gui (reads the snapshot only). GUI thread.

@@ -1,6 +1,6 @@
-// The hosts' device panel (#5): every configured badge reader and tag scanner (its role,
+// The hosts' device panel: every configured badge reader and tag scanner (its role,
 // connected or not, its last badge, its problem in words, and for a permission problem what
-// to install: the udev rule) and every machine controller (#4), from the snapshot only.
+// to install: the udev rule) and every machine controller, from the snapshot only.
 // Reached from the hosts' machine screen ("Appareils"). Layer: gui. GUI thread, inside a frame.
 #pragma once
 

@@ -49,12 +49,12 @@ core::Lang Kiosk::lang() const {
         case Screen::enrol: return m_enrol_lang;
         case Screen::machines: return m_home.lang;
         case Screen::repairs: return m_home.lang;
-        case Screen::tools: return m_home.lang;  // (#6)
-        case Screen::checkouts: return m_home.lang;  // (#8)
-        case Screen::skills: return m_home.lang;     // (#7)
-        case Screen::members: return m_home.lang;    // (#15)
-        case Screen::pin: return m_home.lang;        // (#18)
-        case Screen::records: return m_home.lang;    // (#18)
+        case Screen::tools: return m_home.lang;
+        case Screen::checkouts: return m_home.lang;
+        case Screen::skills: return m_home.lang;
+        case Screen::members: return m_home.lang;
+        case Screen::pin: return m_home.lang;
+        case Screen::records: return m_home.lang;
     }
     return m_idle.lang;
 }
@@ -63,7 +63,7 @@ bool Kiosk::accepts_badge_typing() const {
     // Screens with an on-screen keyboard take no badge digits: a host typing on a
     // physical keyboard there is not tapping a badge.
     if (m_screen == Screen::enrol) return m_enrol.step == EnrolUi::Step::waiting;
-    if (m_screen == Screen::pin) return false;  // (#18) the PIN is typed on the pad only
+    if (m_screen == Screen::pin) return false;  // the PIN is typed on the pad only
     return true;
 }
 
@@ -78,7 +78,7 @@ void Kiosk::go_idle(const app::Snapshot& s, CommandList& out) {
         Commands cmds(out, m_next_request);
         cmds.post(app::CancelEnrolment{});
     }
-    // (#18) A host session never survives the idle screen (sent whenever a host leaves: one
+    // A host session never survives the idle screen (sent whenever a host leaves: one
     // being opened right now ends too).
     if (m_screen != Screen::idle && core::can_host(m_home_view.member.role)) {
         Commands cmds(out, m_next_request);
@@ -90,7 +90,7 @@ void Kiosk::go_idle(const app::Snapshot& s, CommandList& out) {
     m_enrol_seen_active = false;
     m_machines = MachinesUi{};
     m_repairs = RepairsUi{};
-    m_skills = SkillsUi{};  // (#7)
+    m_skills = SkillsUi{};
     m_notices.clear();
     m_offers_hidden.clear();
     m_typed.clear();
@@ -195,7 +195,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
     handle_keys(now, cmds);
     if (s.last_tap && s.last_tap->seq != m_seen_tap) {
         m_seen_tap = s.last_tap->seq;
-        // (#16) The station decided who took the badge: a capture (an enrolment, a sign-off,
+        // The station decided who took the badge: a capture (an enrolment, a sign-off,
         // a supervisor, "J'aide", attendance) shows its outcome on its own screen; only a
         // check-in or check-out opens the member's screens. Nothing is decided again here.
         if (s.last_tap->claim != app::TapClaim::presence) {
@@ -206,8 +206,8 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
         }
     }
     handle_reply(s, now, out);
-    pin_intercept(s);                // (#18)
-    keep_host_session(s, cmds);      // (#18)
+    pin_intercept(s);
+    keep_host_session(s, cmds);
 
     if (m_screen == Screen::enrol && m_enrol.step == EnrolUi::Step::waiting) {
         if (s.enrolment) m_enrol_seen_active = true;
@@ -268,24 +268,24 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                                                    {o.member_name, o.machine_name})
                                         : v.tr.fmt("{0}: {1} is free for you until {2}. Tap your badge to start.",
                                                    {o.member_name, o.machine_name, o.until_hhmm}));
-            for (auto& b : controller_banners(s, v.tr)) v.banners.push_back(std::move(b));  // (#4)
-            v.month_summary = idle_month_summary(s, v.tr);  // (#8)
-            v.help = idle_help_requests(s.know.get(), v.tr);  // (#7)
-            if (s.know) v.help_capture = &s.know->capture;     // (#7) "J'aide" badge capture
+            for (auto& b : controller_banners(s, v.tr)) v.banners.push_back(std::move(b));
+            v.month_summary = idle_month_summary(s, v.tr);
+            v.help = idle_help_requests(s.know.get(), v.tr);
+            if (s.know) v.help_capture = &s.know->capture;     // "J'aide" badge capture
             next = draw_idle(v, m_idle, cmds);
             break;
         }
         case Screen::member_home: {
             m_home_view.tr = Tr{&m_tr, m_home.lang};
-            m_home_view.loans.clear();  // (#6) live: a return at the kiosk shows at once
+            m_home_view.loans.clear();  // live: a return at the kiosk shows at once
             if (s.tools)
                 for (const auto* l : s.tools->loans_of(m_home_view.member.id)) m_home_view.loans.push_back(*l);
             m_home_view.fonts = fonts;
-            m_home_view.checkouts_to_correct = static_cast<int>(s.presence_corrections.size());  // (#8)
-            m_home_view.backups = s.backups;  // (#17)
+            m_home_view.checkouts_to_correct = static_cast<int>(s.presence_corrections.size());
+            m_home_view.backups = s.backups;
             m_home_view.today = s.today;
-            m_home_view.skill_warnings = skill_warnings(s.skills.get(), m_home_view.member.id, m_home_view.tr);  // (#7)
-            m_home_view.cards = home_card_suggestions(s.skills.get(), s.know.get(), m_home_view.member.id);  // (#7)
+            m_home_view.skill_warnings = skill_warnings(s.skills.get(), m_home_view.member.id, m_home_view.tr);
+            m_home_view.cards = home_card_suggestions(s.skills.get(), s.know.get(), m_home_view.member.id);
             if (!m_notices.empty()) {
                 NoticesView nv;
                 nv.tr = m_home_view.tr;
@@ -297,12 +297,12 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                 break;
             }
             {
-                // A volunteer picks today's role first (#8).
+                // A volunteer picks today's role first.
                 RepairsView rv{m_home_view.tr, fonts, m_home_view.member, &s};
                 if (m_home_view.kind == core::TapKind::check_in && draw_role_picker(rv, m_repairs, cmds)) break;
             }
             next = draw_member_home(m_home_view, m_home, cmds);
-            // (#18) The host screens need the host's PIN first.
+            // The host screens need the host's PIN first.
             if ((next == Next::members || next == Next::checkouts || next == Next::host_machines || next == Next::start_enrol ||
                  next == Next::history) &&
                 core::can_host(m_home_view.member.role) && !in_host_session(s)) {
@@ -310,34 +310,34 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                 next = Next::stay;
                 break;
             }
-            if (next == Next::tools) {  // (#6)
+            if (next == Next::tools) {
                 m_tools = ToolsUi{};
                 m_screen = Screen::tools;
                 next = Next::stay;
             }
-            if (next == Next::skills || next == Next::knowhow) {  // (#7)
+            if (next == Next::skills || next == Next::knowhow) {
                 open_skills(next, Screen::member_home, 0, 0);
-                if (m_home.open_card) open_home_card(m_skills, *m_home.open_card);  // (#7) a suggested card
+                if (m_home.open_card) open_home_card(m_skills, *m_home.open_card);  // a suggested card
                 m_home.open_card.reset();
                 next = Next::stay;
             }
-            if (next == Next::my_data || next == Next::history) {  // (#18)
+            if (next == Next::my_data || next == Next::history) {
                 m_records = RecordsUi{};
                 m_records.kind = next == Next::history ? RecordsUi::Kind::history : RecordsUi::Kind::my_data;
                 m_screen = Screen::records;
                 next = Next::stay;
             }
-            if (next == Next::checkouts) {  // (#8)
+            if (next == Next::checkouts) {
                 m_checkouts = CheckoutsUi{};
                 m_screen = Screen::checkouts;
                 next = Next::stay;
             }
-            if (next == Next::members) {  // (#15)
+            if (next == Next::members) {
                 m_members = MembersUi{};
                 m_screen = Screen::members;
                 next = Next::stay;
             }
-            if (next == Next::repairs) {  // (#8)
+            if (next == Next::repairs) {
                 const core::MemberId asked = m_repairs.role_asked;
                 m_repairs = RepairsUi{};
                 m_repairs.role_asked = asked;
@@ -368,9 +368,9 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             v.viewer = m_home_view.member;
             v.snap = &s;
             v.clock = clock;
-            if (supervision_frame(s, now)) break;  // (#7) a trainer's badge is awaited
+            if (supervision_frame(s, now)) break;  // a trainer's badge is awaited
             next = draw_machines(v, m_machines, cmds);
-            if (next == Next::skill_info || next == Next::knowhow) {  // (#7)
+            if (next == Next::skill_info || next == Next::knowhow) {
                 open_skills(next, Screen::machines, m_machines.machine, 0);
                 next = Next::stay;
             }
@@ -380,10 +380,10 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             }
             break;
         }
-        case Screen::tools: {  // (#6)
+        case Screen::tools: {
             ToolsScreenView tv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
             next = draw_tools(tv, m_tools, cmds);
-            if (next == Next::skill_info) {  // (#7) a skill refusal: the tool's skill page
+            if (next == Next::skill_info) {  // a skill refusal: the tool's skill page
                 if (const core::Tool* t = skill_refused_tool(s)) open_skills(next, Screen::tools, 0, t->id);
                 next = Next::stay;
             }
@@ -393,7 +393,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             }
             break;
         }
-        case Screen::repairs: {  // (#8)
+        case Screen::repairs: {
             RepairsView rv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
             next = draw_repairs(rv, m_repairs, cmds);
             if (next == Next::home) {
@@ -402,10 +402,10 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             }
             break;
         }
-        case Screen::skills:  // (#7)
+        case Screen::skills:
             next = skills_frame(s, clock, now, cmds);
             break;
-        case Screen::checkouts: {  // (#8)
+        case Screen::checkouts: {
             CheckoutsView cv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
             next = draw_checkouts(cv, m_checkouts, cmds);
             if (next == Next::home) {
@@ -414,7 +414,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             }
             break;
         }
-        case Screen::members: {  // (#15)
+        case Screen::members: {
             MembersView mv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
             next = draw_members(mv, m_members, cmds);
             if (next == Next::home) {
@@ -423,10 +423,10 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             }
             break;
         }
-        case Screen::pin:  // (#18)
+        case Screen::pin:
             next = pin_frame(s, cmds);
             break;
-        case Screen::records: {  // (#18)
+        case Screen::records: {
             RecordsView rv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member.id, &s};
             next = draw_records(rv, m_records, cmds);
             if (next == Next::home) {
@@ -461,7 +461,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
         }
     }
     if (next == Next::idle) go_idle(s, out);
-    // (#18) The machines' starts sent this frame, for a PIN the station may ask for.
+    // The machines' starts sent this frame, for a PIN the station may ask for.
     for (const auto& [command, id] : out)
         if (const auto* a = std::get_if<app::MachineAccess>(&command)) m_machine_requests[id] = {a->machine, a->member};
     while (m_machine_requests.size() > 16) m_machine_requests.erase(m_machine_requests.begin());

@@ -1,4 +1,4 @@
-// The kiosk's PINs (#18): the pad over the member's screens (pin_pad.hpp), opened when a host
+// The kiosk's PINs: the pad over the member's screens (pin_pad.hpp), opened when a host
 // asks for a host screen without a host session, when the station refuses a command for want
 // of one, or when a machine requires the member's PIN. The session is the station's: the pad
 // only opens it (OpenHostSession, SetPin) and the kiosk tells the station of touches, of

@@ -1,4 +1,4 @@
-// The Kiosk's part of #7: which badge taps the skills screens take, opening and drawing the
+// The Kiosk's side of the skills screens: which badge taps they take, opening and drawing the
 // skills screens, and the supervision prompt over the machine screens. Kept apart from
 // kiosk.cpp, which only calls these.
 // Layer: gui. GUI thread only; headless in tests.

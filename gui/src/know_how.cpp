@@ -1,4 +1,4 @@
-// The kiosk's know-how cards (#7; see know_how.hpp): the list (of a machine, a tool, a skill,
+// The kiosk's know-how cards (see know_how.hpp): the list (of a machine, a tool, a skill,
 // or all), most helped first; the viewer, a page of steps at a time, photos named by their
 // file (the kiosk loads no images), "This helped me"; writing a card (members suggest,
 // volunteers and hosts publish); the review of suggested cards.

@@ -1,4 +1,4 @@
-// The know-how card screens of the kiosk (#7), drawn from the skills screens (skills.cpp):
+// The know-how card screens of the kiosk, drawn from the skills screens (skills.cpp):
 // the card list, the viewer with "This helped me", writing or suggesting a card on the
 // on-screen keyboard, and the review of suggested cards; plus the helpers the two files
 // share. Private to the gui target (not under include/).

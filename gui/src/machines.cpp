@@ -1,4 +1,4 @@
-// The kiosk's machine screens (issue #3): board, booking flow, queue offers, notices and the
+// The kiosk's machine screens: board, booking flow, queue offers, notices and the
 // hosts' machine screens. Every time shown is local, derived from the snapshot's local
 // clock (LocalClock, see machines.hpp); every time sent is UTC.
 // Layer: gui. GUI thread only (inside an ImGui frame); LocalClock and the status texts are pure.
@@ -10,8 +10,8 @@
 #include <etabli/gui/machines.hpp>
 
 #include "kit.hpp"
-#include "controllers.hpp"  // (#4)
-#include "devices.hpp"      // (#5)
+#include "controllers.hpp"
+#include "devices.hpp"
 
 #include <etabli/alloc/model.hpp>
 
@@ -552,13 +552,13 @@ Next step_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
         IdScope row(m.machine.id);
         const bool ok = authorised(m.machine, ui.for_member);
         ButtonOpts o;
-        o.enabled = ok || !ui.as_host;  // (#7) a member not trained opens the skill page: why, next training
+        o.enabled = ok || !ui.as_host;  // a member not trained opens the skill page: why, next training
         o.caption = caption_of(m);
         if (ok) o.caption_color = machine_status(m, v.clock, v.tr).color;
         o.font = font;
         at(c.x + static_cast<float>(i % cols) * (tw + gap()), top + static_cast<float>(i / cols) * (tile_h + gap()));
         if (button(m.machine.name, "open", ImVec2(tw, tile_h), o)) {
-            if (!ok) {  // (#7)
+            if (!ok) {
                 ui.machine = m.machine.id;
                 return Next::skill_info;
             }
@@ -819,7 +819,7 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         return Next::stay;
     }
     y += action_h + gap();
-    {  // (#7) the skill this machine needs, its next training and its know-how cards
+    {  // the skill this machine needs, its next training and its know-how cards
         ButtonOpts so;
         so.tone = ok ? Tone::normal : Tone::danger;
         at(side_x, y);
@@ -1189,7 +1189,7 @@ Next step_host_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
     const float th = touch_height();
     switch (header(v, v.tr("Machines"), c, v.tr("Devices"), "devices")) {
         case 1: return Next::home;
-        case 2: go(ui, Step::devices); return Next::stay;  // readers and controllers (#5)
+        case 2: go(ui, Step::devices); return Next::stay;  // readers and controllers
         default: break;
     }
     const float top = c.y + th + gap();
@@ -1337,7 +1337,7 @@ Next step_host_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         y = check_buttons(v, ui, m, c.x, ImGui::GetCursorPosY(), c.w, th, true, out);
     }
     y = check_note_line(v, m, c.x, y, c.w);
-    // The machine's controller: its relay, or a contact fault which a host clears (#4).
+    // The machine's controller: its relay, or a contact fault which a host clears.
     if (const ControllerRow row = draw_controller_row(s, m.id, v.tr, c.x, y, c.w, !busy); row.shown) {
         if (row.clear) {
             ui.message.clear();
@@ -1626,7 +1626,7 @@ Next step_hours(const MachinesView& v, MachinesUi& ui, Commands& out) {
     return Next::stay;
 }
 
-// [Host: devices] (#5) the panel itself is devices.cpp's
+// [Host: devices] the panel itself is devices.cpp's
 Next step_devices(const MachinesView& v, MachinesUi& ui, Commands&) {
     IdScope scope("host_devices");
     const Box c = content();
@@ -1636,7 +1636,7 @@ Next step_devices(const MachinesView& v, MachinesUi& ui, Commands&) {
         return Next::stay;
     }
     const float top = c.y + th + gap();
-    // (#5) enrolling a new reader: its own screen (reader_enrol.cpp), from a button under the lists.
+    // Enrolling a new reader: its own screen (reader_enrol.cpp), from a button under the lists.
     const float bar_y = c.y + c.h - th;
     draw_devices(*v.snap, v.tr, v.clock, c.x, top, c.w, bar_y - gap() - top);
     const std::string enrol = v.tr("Enrol a reader");
@@ -1651,7 +1651,7 @@ Next step_devices(const MachinesView& v, MachinesUi& ui, Commands&) {
     return Next::stay;
 }
 
-// [Host: enrol a reader] (#5) the screen itself is reader_enrol.cpp's
+// [Host: enrol a reader] the screen itself is reader_enrol.cpp's
 Next step_enrol_reader(const MachinesView& v, MachinesUi& ui, Commands& out) {
     ReaderEnrolView rv{v.tr, v.fonts, v.viewer, v.snap};
     if (draw_reader_enrol(rv, ui.reader_enrol, out)) go(ui, Step::devices);

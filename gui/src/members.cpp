@@ -226,7 +226,7 @@ void draw_form(const MembersView& v, MembersUi& ui, Commands& out) {
     y += row_h + gap();
     message_line(ui, c.x, std::max(y, bar_y - fs * 1.3f), c.w);
 
-    // (#18) An admin unlocks the member's PIN after a lockout, or forgets it.
+    // An admin unlocks the member's PIN after a lockout, or forgets it.
     const app::PinState* pin = nullptr;
     if (v.viewer.role == core::Role::admin && v.snap)
         for (const auto& p : v.snap->pins)

@@ -1,4 +1,4 @@
-// The kiosk's PIN pad (#18): see pin_pad.hpp. Layer: gui. GUI thread only.
+// The kiosk's PIN pad: see pin_pad.hpp. Layer: gui. GUI thread only.
 #include <etabli/core/pin.hpp>
 #include <etabli/gui/pin_pad.hpp>
 

@@ -1,4 +1,4 @@
-// "Mes données" and "Historique" (#18): see records.hpp. Layer: gui. GUI thread only.
+// "Mes données" and "Historique": see records.hpp. Layer: gui. GUI thread only.
 #include <etabli/gui/machines.hpp>
 #include <etabli/gui/records.hpp>
 

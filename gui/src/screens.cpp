@@ -320,7 +320,7 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
     at(c.x, ImGui::GetCursorPosY() - fs * 0.2f);
     text_block(format_long_date(v.tr.lang, v.today), "date", left_w, Align::left, nullptr, colors::kMuted);
     float top_end = ImGui::GetCursorPosY();
-    if (!v.month_summary.empty()) {  // (#8) the workshop's month, a quiet line under the date
+    if (!v.month_summary.empty()) {  // the workshop's month, a quiet line under the date
         at(c.x, top_end + fs * 0.2f);
         text_block(v.month_summary, "month", left_w, Align::left, nullptr, colors::kMuted);
         top_end = ImGui::GetCursorPosY();
@@ -342,13 +342,13 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
         text_block(v.banners[i], "offer" + std::to_string(i), bw - 2 * pad, Align::left, nullptr, colors::kBackground);
         top_end = by + h;
     }
-    // (#7) Attendance by badge belongs to the trainer's screen: back at idle (a time-out), the
+    // Attendance by badge belongs to the trainer's screen: back at idle (a time-out), the
     // next badges must check in and out again.
     if (v.help_capture && v.help_capture->attendance && ui.help.attendance_stopped != v.help_capture->seq) {
         out.post(app::StopAttendance{});
         ui.help.attendance_stopped = v.help_capture->seq;
     }
-    // (#7) Open help requests, each with "I'll help"; the call to action keeps its room.
+    // Open help requests, each with "I'll help"; the call to action keeps its room.
     if (!v.help.empty() || ui.help.offering || !ui.help.thanks.empty() || !ui.help.problem.empty() ||
         (v.help_capture && v.help_capture->seq != ui.help.capture_seq))
         top_end = draw_idle_help(v.help, ui.help, v.tr, c.x, top_end, left_w, switch_y - fs * 4, v.now,
@@ -437,7 +437,7 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     const std::string done = v.tr("Done");
     const float done_w = button_width(done, 5.0f);
     const float lang_w = fs * 10.5f;
-    // (#18) What the workshop keeps about them; an admin's audit trail.
+    // What the workshop keeps about them; an admin's audit trail.
     const std::string mine = v.tr("My data");
     const float mine_w = button_width(mine, 4.0f);
     const bool admin = v.member.role == core::Role::admin;
@@ -469,20 +469,20 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     const std::string status = in ? v.tr.fmt("Checked in at {0}", {v.at_hhmm})
                                   : v.tr.fmt("Checked out at {0}. See you soon!", {v.at_hhmm});
     text_block(status, "status", c.w, Align::left, nullptr, colors::kOk);
-    if (core::can_host(v.member.role)) {  // (#17)
+    if (core::can_host(v.member.role)) {
         if (const auto [line, alarm] = backup_line(v.backups, v.tr, v.today); !line.empty()) {
             at(c.x, ImGui::GetCursorPosY());
             text_block(line, "backups", c.w, Align::left, nullptr, alarm ? colors::kError : colors::kMuted);
         }
     }
     at(c.x, ImGui::GetCursorPosY());
-    draw_home_loans(v.loans, v.tr, c.w, 2);  // (#6) overdue tools first thing, in red
-    for (std::size_t i = 0; i < v.skill_warnings.size() && i < 2; ++i) {  // (#7) skills about to lapse
+    draw_home_loans(v.loans, v.tr, c.w, 2);  // overdue tools first thing, in red
+    for (std::size_t i = 0; i < v.skill_warnings.size() && i < 2; ++i) {  // skills about to lapse
         at(c.x, ImGui::GetCursorPosY());
         text_block(ellipsize(v.skill_warnings[i], c.w), "skill_warn" + std::to_string(i), c.w, Align::left, nullptr,
                    colors::kAccent);
     }
-    // (#7) cards for the skills being learnt (skill_home.cpp); no row when there are none.
+    // Cards for the skills being learnt (skill_home.cpp); no row when there are none.
     if (const int k = draw_home_cards(v.cards, v.tr, c.x, ImGui::GetCursorPosY() + fs * 0.3f, c.w); k >= 0) {
         ui.open_card = v.cards[static_cast<std::size_t>(k)];
         next = Next::knowhow;
@@ -496,14 +496,14 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     std::vector<Tile> tiles{{"Book a machine", "book"}};
     if (core::can_host(v.member.role)) {
         tiles.push_back({"Machines", "machines"});
-        tiles.push_back({"Members", "members"});  // (#15)
+        tiles.push_back({"Members", "members"});
         tiles.push_back({"Enrol a badge", "enrol"});
     }
-    tiles.push_back({"Borrow a tool", "borrow"});                                        // (#6)
-    if (v.member.role != core::Role::member) tiles.push_back({"Repairs", "repairs"});  // (#8) those who log repairs
-    tiles.push_back({"Know-how", "knowhow"});                                            // (#7)
-    tiles.push_back({"My skills", "skills"});                                            // (#7)
-    // (#8) hosts correct forgotten check-outs; the tile says how many wait.
+    tiles.push_back({"Borrow a tool", "borrow"});
+    if (v.member.role != core::Role::member) tiles.push_back({"Repairs", "repairs"});  // those who log repairs
+    tiles.push_back({"Know-how", "knowhow"});
+    tiles.push_back({"My skills", "skills"});
+    // Hosts correct forgotten check-outs; the tile says how many wait.
     if (core::can_host(v.member.role)) tiles.push_back({"Check-outs to correct", "checkouts"});
     const float grid_y = ImGui::GetCursorPosY() + fs * 0.5f;
     const float grid_h = c.y + c.h - grid_y;
@@ -537,19 +537,19 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         ButtonOpts o;
         o.tone = Tone::selected;
         o.font = tile_font;
-        if (std::string_view(tiles[i].id) == "checkouts" && v.checkouts_to_correct > 0)  // (#8)
+        if (std::string_view(tiles[i].id) == "checkouts" && v.checkouts_to_correct > 0)
             o.caption = v.tr.fmt("{0} waiting", {std::to_string(v.checkouts_to_correct)});
         if (button(v.tr(tiles[i].msgid), tiles[i].id, ImVec2(tw, tile_h), o)) {
             const std::string_view id = tiles[i].id;
             if (id == "enrol") next = Next::start_enrol;
             if (id == "book") next = Next::book;
             if (id == "machines") next = Next::host_machines;
-            if (id == "repairs") next = Next::repairs;  // (#8)
-            if (id == "borrow") next = Next::tools;     // (#6)
-            if (id == "skills") next = Next::skills;    // (#7)
-            if (id == "knowhow") next = Next::knowhow;  // (#7)
-            if (id == "checkouts") next = Next::checkouts;  // (#8)
-            if (id == "members") next = Next::members;      // (#15)
+            if (id == "repairs") next = Next::repairs;
+            if (id == "borrow") next = Next::tools;
+            if (id == "skills") next = Next::skills;
+            if (id == "knowhow") next = Next::knowhow;
+            if (id == "checkouts") next = Next::checkouts;
+            if (id == "members") next = Next::members;
         }
     }
     return next;

@@ -1,4 +1,4 @@
-// The member home's know-how suggestions (#7; see skill_home.hpp): which skills a member is
+// The member home's know-how suggestions (see skill_home.hpp): which skills a member is
 // learning, the cards of those skills, the row of buttons under the greeting, and opening
 // the skills screens on a card.
 // Layer: gui. GUI thread only (inside an ImGui frame for the drawing).

@@ -1,4 +1,4 @@
-// The kiosk's skills, trainings and help screens (#7; see skills.hpp). The know-how cards
+// The kiosk's skills, trainings and help screens (see skills.hpp). The know-how cards
 // live in know_how.cpp. Layer: gui. GUI thread only (inside an ImGui frame).
 //
 // [SECTION] index
@@ -1254,7 +1254,7 @@ bool skills_takes_taps(const SkillsUi& ui) {
 void skills_on_tap(const SkillsScreenView& v, SkillsUi& ui, const app::TapView& tap, Commands& out) {
     (void)out;
     if (ui.step != SkillsUi::Step::attendance || !tap.member) return;
-    // (#16) Attendance by badge is the station's capture: a tap that reaches this screen as a
+    // Attendance by badge is the station's capture: a tap that reaches this screen as a
     // check-in or check-out was one (the capture had stopped). Say what the station did; the
     // screen takes nobody's attendance on its own.
     if (core::is_refusal(tap.decision.kind)) {

@@ -244,7 +244,7 @@ Next draw_borrow(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     }
     float y = ImGui::GetCursorPosY();
     if (flow && flow->problem) {
-        // (#7) refused for a skill: the tool's skill page (the next training, its cards) is one tap away.
+        // Refused for a skill: the tool's skill page (next training, cards) is one tap away.
         const core::Tool* needs = skill_refused_tool(*v.snap);
         const std::string why = v.tr("Training needed");
         const float ww = needs ? button_width(why, 5.0f) : 0.0f;

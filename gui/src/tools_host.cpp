@@ -1,4 +1,4 @@
-// The hosts' inventory screens of the tool library (#6, see tools.hpp): the list of every tool
+// The hosts' inventory screens of the tool library (see tools.hpp): the list of every tool
 // with category tiles and a search on the on-screen keyboard; a form to add or edit a tool
 // (name, category, tag, location, loan days, deposit, maximum renewals, notes, condition,
 // the photo's file name)

@@ -239,7 +239,7 @@ void LinkProtocol::handle_reply(const etb_msg& m, LinkTime now) {
         }
         return;
     }
-    // (#17, found by fuzz_link) A reply that does not decode, or of a type no command is
+    // (found by fuzz_link) A reply that does not decode, or of a type no command is
     // answered with, is ignored: the command stays in flight and is sent again, ending acked,
     // nak'ed or failed. Dropping it silently lost a REVOKE (the relay then stayed on, renewed
     // by the heartbeats, until the link went down).

@@ -10,7 +10,7 @@ BadgeReader::BadgeReader(core::ReaderConfig config, Post post, Log log)
       m_log(std::move(log)),
       m_decoder(DecoderOptions{.gap = m_config.gap}) {
     m_status.role = m_config.role.to_string();
-    // (#16) Typed once, here: a machine's reader names its machine by the id the configuration
+    // Typed once, here: a machine's reader names its machine by the id the configuration
     // was resolved to; one whose machine was not found is bound to nothing.
     if (m_config.role.kind == core::ReaderRole::Kind::machine)
         m_reader = m_config.role.resolved ? app::ReaderRef::at_machine(*m_config.role.resolved, m_status.role)

@@ -997,7 +997,7 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
         return std::unexpected(problem("Not authorised on {0}: a host authorises members after their training",
                                        {mc->name}));
     if (mc->status == MachineStatus::maintenance) return std::unexpected(problem("{0} is under maintenance", {mc->name}));
-    // The session just started carries its supervisor (#7), in memory and in the row written.
+    // The session just started carries its supervisor, in memory and in the row written.
     auto supervised = [&](Changes& c) {
         if (!supervisor) return;
         Session& s = m_sessions.at(m_session_on.at(mid));
@@ -1184,7 +1184,7 @@ void Engine::run_deadline(std::string_view kind, std::int64_t id, Timestamp at, 
             if (q.machine == mc.id || (q.pool && q.pool == mc.pool)) waiting = true;
         const MemberInfo* member = m_members.contains(s.member) ? &m_members.at(s.member) : nullptr;
         const bool host = member && core::can_host(member->role);
-        const bool unsupervised = s.supervisor && s.supervisor_left;  // (#7) runs to its end, no further
+        const bool unsupervised = s.supervisor && s.supervisor_left;  // runs to its end, no further
         const bool extend = mc.status == MachineStatus::available && !waiting && !unsupervised &&
                             (host || !outside_hours(s.allowed_until, new_end)) &&
                             !conflict(mc, b.start, new_end, b.id) && !over_quota(mc, s.member, b.start, new_end, b.id);

@@ -1,4 +1,4 @@
-// The features built before #16 as Station members (station_controllers.cpp,
+// The features written before the feature registry, as Station members (station_controllers.cpp,
 // station_reader_enrol.cpp, station_repairs.cpp, station_tools.cpp, station_skills.cpp,
 // station_know.cpp): each file also defines its feature's class here, a thin Feature over its
 // members, so that the Station calls them only through the registry (features.hpp). A new

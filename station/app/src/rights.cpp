@@ -1,4 +1,4 @@
-// The rights table's functions (#18): the rows are in rights.hpp.
+// The rights table's functions: the rows are in rights.hpp.
 #include <etabli/app/rights.hpp>
 
 namespace etabli::app {
@@ -72,7 +72,7 @@ core::Problem refusal(Need need, bool writes, Principal who, const std::string& 
     using core::problem;
     if (who == Principal::unix_reader && writes)
         return problem("Refused: a read-only user of the station cannot change its data (missing right: write)");
-    if (who == Principal::unix_reader)  // (#18) a read of members' data or of the audit trail
+    if (who == Principal::unix_reader)  // a read of members' data or of the audit trail
         return problem("Refused: a read-only user of the station cannot see members' personal data nor the audit trail (missing right: write)");
     switch (need) {
     case Need::anyone: break;

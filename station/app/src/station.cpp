@@ -34,7 +34,7 @@ struct Station::State {
     std::optional<Enrolment> enrolment;
     std::optional<Reply> last_reply;
     std::optional<core::Problem> storage_problem;
-    std::optional<BackupReport> backups;  // (#17) none: nobody reports (a bare kiosk, a test)
+    std::optional<BackupReport> backups;  // none: nobody reports (a bare kiosk, a test)
     std::uint64_t tap_seq = 0;
     std::uint64_t version = 0;
     alloc::Deadlines deadlines;
@@ -43,7 +43,7 @@ struct Station::State {
     std::shared_ptr<const std::vector<OffsetChange>> offsets;        // see Snapshot::offsets
     std::optional<core::Date> published_day;
 
-    // [Allocation (#3)]
+    // [Allocation]
     std::unique_ptr<alloc::Engine> engine;
     std::map<std::string, alloc::MachineId> machine_by_name;  // lower-cased, for readers
     std::map<alloc::MachineId, bool> power;                   // the last power action per machine
@@ -79,7 +79,7 @@ struct Station::State {
         return std::nullopt;
     }
 
-    // (#18) Giving or taking away the host or admin role is an admin's: a host runs the day
+    // Giving or taking away the host or admin role is an admin's: a host runs the day
     // (members, volunteers) but does not make hosts.
     std::optional<core::Problem> require_admin_for_role(std::optional<core::MemberId> actor, std::optional<core::Role> before,
                                                         core::Role after) const {
@@ -163,7 +163,7 @@ std::expected<void, Problem> Station::build_engine(bool resume) {
     st.index_machines(state->machines);
     if (m_control) m_control->machines_changed(state->machines);
     st.engine = std::make_unique<alloc::Engine>(std::move(*state), m_calendar.zone(), now);
-    apply_skill_gates();  // station_skills.cpp (#7): who may use each machine (none before load_skills)
+    apply_skill_gates();  // station_skills.cpp: who may use each machine (none before load_skills)
     return resume ? resume_engine() : std::expected<void, Problem>{};
 }
 
@@ -196,7 +196,7 @@ void Station::act(const std::vector<alloc::Action>& actions) {
 Station::Station(Store& store, const Clock& clock, const Calendar& calendar, Options opts)
     : m_store(store), m_clock(clock), m_calendar(calendar), m_opts(opts), m_state(std::make_unique<State>()) {
     m_snapshot = std::make_shared<Snapshot>();
-    // (#16) Every registered feature, in the order of features.hpp.
+    // Every registered feature, in the order of features.hpp.
     for_each_type(Features{}, [this]<class F, std::size_t>() { m_features.push_back(F::make(*this, *this)); });
 }
 
@@ -205,7 +205,8 @@ Result Station::failed(Problem p) { return m_state->failed(std::move(p)); }
 Station::~Station() { stop(); }
 
 // Everything the station keeps in memory, read from the store: at start, and again after a
-// transaction that failed once its commands had changed the memory (#18: the audit row).
+// transaction that failed once its commands had changed the memory (an action rolled back
+// with its audit row).
 std::expected<void, Problem> Station::load_all() {
     auto data = m_store.load();
     if (!data) return std::unexpected(data.error());
@@ -216,8 +217,8 @@ std::expected<void, Problem> Station::load_all() {
     m_state->open.clear();
     for (auto& p : data->open_presence) m_state->open[p.member_id] = p;
     if (auto r = build_engine(false); !r) return std::unexpected(r.error());
-    if (auto r = load_pin_states(); !r) return std::unexpected(r.error());  // (#18)
-    for (auto& f : m_features)  // (#16) after the members and the engine, in registration order
+    if (auto r = load_pin_states(); !r) return std::unexpected(r.error());
+    for (auto& f : m_features)  // after the members and the engine, in registration order
         if (auto r = f->load(); !r) return std::unexpected(r.error());
     return resume_engine();  // with the skills' gates in place
 }
@@ -232,7 +233,7 @@ std::expected<void, Problem> Station::start() {
         m_stopping = false;
     }
     m_thread = std::thread([this] {
-        // (#16) An exception escaping the loop (housekeeping, publishing) is logged and the
+        // An exception escaping the loop (housekeeping, publishing) is logged and the
         // loop starts again; one escaping a command is that command's failure (see run()).
         for (;;) {
             try {
@@ -257,7 +258,7 @@ void Station::stop() {
 }
 
 void Station::run() {
-    // (#16) A turn that throws is logged and does not count in loops(): a station that keeps
+    // A turn that throws is logged and does not count in loops(): a station that keeps
     // failing stops feeding the watchdog and is restarted. Every command's caller gets a reply.
     auto guarded = [](const char* what, auto&& f) {
         try {
@@ -346,7 +347,7 @@ void Station::post_async(Command c, std::uint64_t request_id, std::optional<Orig
 
 Result Station::call(Command c, std::optional<Origin> origin) { return post(std::move(c), origin).get(); }
 
-// [SECTION] Rights and the audit trail (#18)
+// [SECTION] Rights and the audit trail
 namespace {
 // The ids a command touches, for the audit trail (ids only: an erased member's name must not
 // stay in an append-only table).
@@ -432,14 +433,14 @@ Result Station::handle_checked(const Command& c, Origin origin) {
             // Ids and the right that was missing: never a name (an erased member stays erased).
             std::string detail = audit_detail(c, Result(Done{}));
             const bool write = refused->msgid.find("(missing right: write)") != std::string::npos;
-            const bool pin = refused->msgid.find("(missing right: pin)") != std::string::npos;  // (#18) no host session
+            const bool pin = refused->msgid.find("(missing right: pin)") != std::string::npos;  // no host session
             detail += std::string(detail.empty() ? "" : " ") + "missing=" + std::string(write ? "write" : pin ? "pin" : to_string(right.need));
             if (auto a = m_store.append_audit(entry("refused", std::move(detail))); !a)
                 std::fprintf(stderr, "etabli: error: the audit trail could not record a refusal: %s\n", a.error().english().c_str());
         }
         return std::unexpected(std::move(*refused));
     }
-    // (#18) A host or admin at the kiosk without a host session acts as the volunteer they also
+    // A host or admin at the kiosk without a host session acts as the volunteer they also
     // are: every handler's "a host may…" and the engine's host exemptions see that role, so no
     // power is reachable with the badge alone, whatever the command.
     struct Unprivileged {
@@ -472,7 +473,7 @@ Result Station::handle_checked(const Command& c, Origin origin) {
         if (const auto a = acting_member(c, origin); a && *a != kCommandLine)
             if (const auto* m = m_state->directory->find(*a); m && core::can_host(m->role) && host_session_refusal(c, Right{Need::host, true, {}}, *a))
                 plain.emplace(*m_state, *m);
-    // (#18) A host at the kiosk who acted is still there: their host session goes on.
+    // A host at the kiosk who acted is still there: their host session goes on.
     // Refused as a plain volunteer for a host's reason ("Only a host can…", a trainer's row a
     // host may do for any skill): the host is asked for their PIN, then does it again.
     const auto used = [&](Result r) {
@@ -485,7 +486,7 @@ Result Station::handle_checked(const Command& c, Origin origin) {
             return Result(std::unexpected(problem(has_pin(plain->id) ? kPinNeeded : kPinToChoose)));
         return r;
     };
-    // (#18) A machine's start with its member's PIN: every try is audited, a lockout too.
+    // A machine's start with its member's PIN: every try is audited, a lockout too.
     const auto* access = std::get_if<MachineAccess>(&c);
     if (!audited(right) && !(access && access->pin)) return used(handle(c));
     Result out = std::unexpected(problem("The station is not running"));
@@ -505,7 +506,7 @@ Result Station::handle_checked(const Command& c, Origin origin) {
             // attempt is recorded, with what was refused (the message's text, without its names).
             std::string detail = audit_detail(c, Result(Done{}));
             detail += std::string(detail.empty() ? "" : " ") + "why=\"" + out.error().msgid + "\"";
-            const bool lockout = out.error().msgid == kPinLockedNow;  // (#18) the fifth wrong PIN
+            const bool lockout = out.error().msgid == kPinLockedNow;  // the fifth wrong PIN
             return m_store.append_audit(entry(lockout ? "lockout" : "refused", std::move(detail)));
         });
     } catch (...) {
@@ -531,7 +532,7 @@ std::string Station::principal_name(const Command& c, Origin origin) const {
     return m ? std::string(core::to_string(m->role)) : "unknown";
 }
 
-// [SECTION] Rights (#18): the table in rights.hpp, before any handler
+// [SECTION] Rights: the table in rights.hpp, before any handler
 std::optional<Problem> Station::check_right(const Command& c, Origin origin) const {
     const Right right = right_of(c);
     const auto actor = acting_member(c, origin);
@@ -555,7 +556,7 @@ std::optional<Problem> Station::check_right(const Command& c, Origin origin) con
         }
     }
     if (!allows(right.need, right.writes, who)) return refusal(right.need, right.writes, who, name);
-    // (#18) A host's badge alone is not enough at the kiosk: a badge is copied in seconds.
+    // A host's badge alone is not enough at the kiosk: a badge is copied in seconds.
     if (origin == Origin::kiosk && (who == Principal::host || who == Principal::admin)) {
         if (auto prompt = host_session_refusal(c, right, *actor)) return prompt;
         // Without a host session, the host is a volunteer (or the trainer they are) here.
@@ -609,14 +610,14 @@ Result Station::handle(const Command& c) {
             } else if constexpr (std::is_same_v<T, OpenHostSession> || std::is_same_v<T, TouchHostSession> ||
                                  std::is_same_v<T, EndHostSession> || std::is_same_v<T, SetPin> || std::is_same_v<T, ResetPin> ||
                                  std::is_same_v<T, ShowMemberData> || std::is_same_v<T, ShowAudit>) {
-                return handle_pins(c);  // (#18) station_pins.cpp
+                return handle_pins(c);  // station_pins.cpp
             } else if constexpr (kFeatureOf<T> >= 0) {
-                // (#16) A feature's command goes to that feature (features.hpp).
+                // A feature's command goes to that feature (features.hpp).
                 auto r = m_features[static_cast<std::size_t>(kFeatureOf<T>)]->handle(c);
                 if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
                 return r;
             } else if constexpr (std::is_same_v<T, BadgeSeen>) {
-                // (#16) Where the badge was read is typed data, resolved with the configuration:
+                // Where the badge was read is typed data, resolved with the configuration:
                 // a machine's reader reaches its machine by id, the kiosk's readers check in,
                 // and a reader bound to nothing (a machine renamed or removed) checks nobody in.
                 const auto no_machine = [&] {
@@ -640,7 +641,7 @@ Result Station::handle(const Command& c) {
                 if (!uid) return std::unexpected(uid.error());
                 if (!st.directory->badges.contains(*uid))
                     return std::unexpected(problem("No badge {0} is enrolled", {*uid}));
-                // (#18) A host does not lock an admin out.
+                // A host does not lock an admin out.
                 if (const auto* owner = st.directory->find(st.directory->badges.at(*uid).member_id); owner && owner->role == core::Role::admin)
                     if (auto p = st.require_admin_for_role(cmd.actor, core::Role::admin, core::Role::admin)) return std::unexpected(*p);
                 auto b = m_store.set_badge_status(*uid, cmd.status, cmd.actor, now);
@@ -666,7 +667,7 @@ Result Station::handle(const Command& c) {
                 if (st.last_tap && st.last_tap->member && st.last_tap->member->id == m->id) st.last_tap->member = *m;
                 return *m;
             } else if constexpr (std::is_same_v<T, EraseMember>) {
-                // (#18) The rows are rewritten in the store; every part of the memory that
+                // The rows are rewritten in the store; every part of the memory that
                 // held the member's name or badges is read again from the file.
                 if (auto r = m_store.erase_member(cmd.member, cmd.actor, now); !r)
                     return r.error().kind == core::Problem::Kind::storage ? st.failed(r.error()) : std::unexpected(r.error());
@@ -733,7 +734,7 @@ Result Station::handle_tap(const BadgeSeen& c) {
         return it == st.directory->badges.end() ? nullptr : &it->second;
     }();
 
-    // (#16) One ordered chain of claimants: a badge being enrolled, then each feature in
+    // One ordered chain of claimants: a badge being enrolled, then each feature in
     // registration order (a skills sign-off or supervisor, "J'aide", attendance), then the
     // member's check-in or check-out. The kiosk shows last_tap as decided here.
     auto claimed = [&](TapClaim claim, Result r) -> Result {
@@ -803,7 +804,7 @@ Result Station::handle_tap(const BadgeSeen& c) {
             break;
         }
     }
-    // (#18) A badge at the kiosk starts someone's turn: no host session outlives it (nor the
+    // A badge at the kiosk starts someone's turn: no host session outlives it (nor the
     // host's own check-out), whoever opened it.
     if (decision.kind == core::TapKind::check_in || decision.kind == core::TapKind::check_out)
         if (const auto snap = snapshot())
@@ -817,7 +818,7 @@ Result Station::handle_tap(const BadgeSeen& c) {
             st.notices = notes.bookings;
         }
     }
-    if (member && decision.kind == core::TapKind::check_in) view.overdue_tools = overdue_tools_of(member->id);  // (#6)
+    if (member && decision.kind == core::TapKind::check_in) view.overdue_tools = overdue_tools_of(member->id);
     view.seq = ++st.tap_seq;
     st.last_tap = view;
     return view;
@@ -843,7 +844,7 @@ Result Station::handle_add_member(const AddMember& c) {
         if (auto p = st.badge_taken(*u)) return std::unexpected(*p);
         uid = *u;
     }
-    // One use case, one transaction (#16): a member added with a badge has both or neither.
+    // One use case, one transaction: a member added with a badge has both or neither.
     std::optional<core::Badge> badge;
     std::expected<core::Member, Problem> m = std::unexpected(Problem{});
     if (uid) {
@@ -910,12 +911,12 @@ Result Station::commit(std::expected<alloc::Changes, Problem> changes, std::opti
     }
     st.index_machines(changes->machines);
     if (m_control && !changes->machines.empty()) m_control->machines_changed(changes->machines);
-    for (auto& f : m_features) f->after_alloc(*changes);  // (#7 skills: a session's end resets the lapse)
+    for (auto& f : m_features) f->after_alloc(*changes);  // skills: a session's end resets the lapse
     act(changes->actions);
     return Done{};
 }
 
-// [ReaderRef] (#16)
+// [ReaderRef]
 ReaderRef::ReaderRef(std::string name) {
     if (name.empty() || name == "kiosk" || name == "keyboard" || name == "cli" || name == "demo") {
         m_name = name.empty() ? "kiosk" : std::move(name);
@@ -1018,7 +1019,7 @@ Result Station::machine_access(alloc::MachineId machine, const core::Member& mem
         st.last_access = view;
         return view;
     }
-    // (#18) A machine that requires its member's PIN: a badge alone at its reader starts
+    // A machine that requires its member's PIN: a badge alone at its reader starts
     // nothing, not even a use to supervise (a supervisor confirms, at the kiosk, a use asked
     // there with the PIN).
     if (const auto* mc = st.engine->machine(machine); mc && mc->rules.pin_required && reader_uid && !had_session && !pin_checked) {
@@ -1027,7 +1028,7 @@ Result Station::machine_access(alloc::MachineId machine, const core::Member& mem
         st.last_access = view;
         return view;
     }
-    // (#7) station_skills.cpp: a supervisor confirming a pending use, or a refusal naming the skill.
+    // station_skills.cpp: a supervisor confirming a pending use, or a refusal naming the skill.
     const auto gate = skills_gate(machine, member.id, had_session, reader_uid.has_value());
     if (gate.refusal) {
         view.refusal = *gate.refusal;
@@ -1036,7 +1037,7 @@ Result Station::machine_access(alloc::MachineId machine, const core::Member& mem
         return view;
     }
     if (gate.supervised) view.member = *gate.supervised;
-    // (#18) A machine that requires its member's PIN: a badge alone (at its reader) does not
+    // A machine that requires its member's PIN: a badge alone (at its reader) does not
     // start it; ending one's own session, or a supervisor confirming a use asked at the kiosk, does.
     if (const auto* mc = st.engine->machine(machine); mc && mc->rules.pin_required && !had_session && !gate.supervised && !pin_checked) {
         view.refusal = reader_uid ? problem("{0} needs your PIN: start it at the kiosk", {mc->name}) : problem(kMachinePinNeeded, {mc->name});
@@ -1086,7 +1087,7 @@ Result Station::handle_alloc(const Command& c) {
                 alloc::MachineId id = 1;
                 for (const auto& [name, mid] : st.machine_by_name) id = std::max(id, mid + 1);
                 m.id = id;
-                // (#16) One use case, one transaction: the machine, the skill named after it
+                // One use case, one transaction: the machine, the skill named after it
                 // and the grants of its list are stored together or not at all.
                 Result out = Done{};
                 auto tx = m_store.atomically([&]() -> std::expected<void, Problem> {
@@ -1095,7 +1096,7 @@ Result Station::handle_alloc(const Command& c) {
                         out = r;
                         return std::unexpected(r.error());
                     }
-                    if (auto sk = skills_machine_added(m, cmd.actor); !sk) {  // (#7)
+                    if (auto sk = skills_machine_added(m, cmd.actor); !sk) {
                         out = st.failed(sk.error());
                         return std::unexpected(sk.error());
                     }
@@ -1133,7 +1134,7 @@ Result Station::handle_alloc(const Command& c) {
                 if (!r) return r;
                 return *engine.machine(cmd.machine);
             } else if constexpr (std::is_same_v<T, Authorise>) {
-                // (#7) A grant of the machine's skill (station_skills.cpp): level 2, or 0 to revoke.
+                // A grant of the machine's skill (station_skills.cpp): level 2, or 0 to revoke.
                 auto r = skills_authorise(cmd);
                 if (!r && r.error().kind == core::Problem::Kind::storage) return st.failed(r.error());
                 return r;
@@ -1146,7 +1147,7 @@ Result Station::handle_alloc(const Command& c) {
                 alloc::BookingRequest req{cmd.machine, cmd.member, cmd.start, cmd.end,
                                           cmd.actor.value_or(cmd.as_host ? kCommandLine : cmd.member)};
                 auto changes = cmd.weekly_until ? engine.book_weekly(req, *cmd.weekly_until, now) : engine.book(req, now);
-                if (!changes) return std::unexpected(skills_explain(changes.error(), {cmd.machine, std::nullopt}, cmd.member));  // (#7)
+                if (!changes) return std::unexpected(skills_explain(changes.error(), {cmd.machine, std::nullopt}, cmd.member));
                 auto booked = changes->bookings;
                 auto r = commit(std::move(changes), stored_actor(cmd.actor));
                 if (!r) return r;
@@ -1163,7 +1164,7 @@ Result Station::handle_alloc(const Command& c) {
             } else if constexpr (std::is_same_v<T, FindSlots>) {
                 auto slots = engine.find_slots(cmd.query, now);
                 if (!slots) return std::unexpected(slots.error());
-                if (slots->empty() && cmd.query.member != 0)  // (#7) none because of a missing skill: say which
+                if (slots->empty() && cmd.query.member != 0)  // none because of a missing skill: say which
                     if (auto p = skills_alloc_refusal(cmd.query.target, cmd.query.member)) return std::unexpected(*p);
                 st.last_slots = *slots;
                 return *slots;
@@ -1182,7 +1183,7 @@ Result Station::handle_alloc(const Command& c) {
                 return out;
             } else if constexpr (std::is_same_v<T, JoinQueue>) {
                 auto joined = engine.join_queue(cmd.member, cmd.target, now);
-                if (!joined) return std::unexpected(skills_explain(joined.error(), cmd.target, cmd.member));  // (#7)
+                if (!joined) return std::unexpected(skills_explain(joined.error(), cmd.target, cmd.member));
                 auto r = commit(std::move(joined), cmd.member);
                 if (!r) return r;
                 return engine.queue_places(cmd.target, now);
@@ -1195,7 +1196,7 @@ Result Station::handle_alloc(const Command& c) {
                 if (!member) return std::unexpected(problem("No member has the number {0}", {std::to_string(cmd.member)}));
                 const auto* mc = engine.machine(cmd.machine);
                 if (!mc) return std::unexpected(problem("No machine has the number {0}", {std::to_string(cmd.machine)}));
-                // (#18) A machine that requires its member's PIN: the kiosk asks for it.
+                // A machine that requires its member's PIN: the kiosk asks for it.
                 const auto* running = engine.session_on(cmd.machine);
                 bool pin_checked = false;
                 if (mc->rules.pin_required && !(running && running->member == cmd.member)) {
@@ -1268,9 +1269,9 @@ bool Station::housekeeping() {
     }
     st.deadlines.schedule("minute", floor<minutes>(now) + minutes{1});
     if (engine_tick(now)) changed = true;
-    for (auto& f : m_features)  // (#16) each feature's deadlines, in registration order
+    for (auto& f : m_features)  // each feature's deadlines, in registration order
         if (f->housekeeping(now)) changed = true;
-    if (pins_housekeeping(now)) changed = true;  // (#18) host sessions that ran out
+    if (pins_housekeeping(now)) changed = true;  // host sessions that ran out
 
     const auto today = m_calendar.local_day(now);
     if (st.published_day != today) {
@@ -1321,7 +1322,7 @@ void Station::publish() {
         st.offsets_day = snap->today;
     }
     snap->offsets = st.offsets;
-    publish_pins(*snap);  // (#18)
+    publish_pins(*snap);
     snap->directory = st.directory;
     const auto start = m_calendar.day_start(snap->today);
     for (const auto& [member, p] : st.open) {
@@ -1336,7 +1337,7 @@ void Station::publish() {
     snap->enrolment = st.enrolment;
     snap->last_reply = st.last_reply;
     snap->storage_problem = st.storage_problem;
-    if (st.backups) {  // (#17)
+    if (st.backups) {
         BackupView& b = snap->backups;
         b.reported = true;
         b.free_bytes = st.backups->free_bytes;
@@ -1350,7 +1351,7 @@ void Station::publish() {
         b.disk_low = b.free_bytes && *b.free_bytes < kDiskLowBytes;
     }
     if (st.engine) publish_alloc(*snap, now);
-    // (#16) Each feature's part, in registration order (know-how after the skills: it reads
+    // Each feature's part, in registration order (know-how after the skills: it reads
     // their names).
     for (auto& f : m_features) f->publish(*snap);
     std::function<void()> wake;

@@ -1,4 +1,4 @@
-// The Station's side of machine controllers (#4): what a controller event means for the
+// The Station's side of machine controllers: what a controller event means for the
 // sessions and machines, and the controller part of the snapshot. Layer: app. Station thread
 // only (called from Station::handle and Station::publish).
 //
@@ -110,7 +110,7 @@ void Station::publish_controllers(Snapshot& snap) const {
     snap.controller_messages = m_controller_messages;
 }
 
-// [SECTION] The feature (#16): the Station reaches this file only through it.
+// [SECTION] The feature: the Station reaches this file only through it.
 std::unique_ptr<Feature> LegacyFeatures::controllers(Station& s) {
     struct Controllers final : Feature {
         Station& s;

@@ -1,4 +1,4 @@
-// The Station's trainings, help in the room and know-how cards (#7): the commands of
+// The Station's trainings, help in the room and know-how cards: the commands of
 // app/know.hpp, what the station keeps in memory for them, the expiry of help requests and
 // their part of the snapshot (KnowView).
 // Layer: app. Station thread only (load_know also from start(), before the thread runs).
@@ -724,7 +724,7 @@ void Station::publish_know(Snapshot& snap) {
     snap.know = std::move(v);
 }
 
-// [SECTION] The feature (#16)
+// [SECTION] The feature
 std::unique_ptr<Feature> LegacyFeatures::know(Station& s) {
     struct Know final : Feature {
         Station& s;

@@ -1,4 +1,4 @@
-// Host sessions and PINs (#18): see station.hpp's [Host sessions and PINs]. A host's badge is
+// Host sessions and PINs: see station.hpp's [Host sessions and PINs]. A host's badge is
 // copied in seconds with a cheap cloner; at the kiosk, what a host or an admin does with their
 // powers needs their PIN too, once per host session. The PINs themselves are the store's
 // (db/pin.hpp: Argon2id under the installation's pepper, the lockout kept in the file).

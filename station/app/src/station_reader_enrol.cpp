@@ -1,4 +1,4 @@
-// The Station's part of enrolling a badge reader from the kiosk (#5): StartReaderEnrolment
+// The Station's part of enrolling a badge reader from the kiosk: StartReaderEnrolment
 // (hosts only) asks the ReaderEnroller port to listen, ReaderEnrolled (posted by the port's
 // side) records the outcome, CancelReaderEnrolment stops it; the hosts' device panel reads the
 // state from Snapshot::reader_enrolment.
@@ -86,14 +86,14 @@ void Station::publish_reader_enrol(Snapshot& snap) {
     snap.reader_enrolment = m_reader_enrolment;
 }
 
-// [SECTION] The feature (#16): the device panel's readers and enrolling a reader.
+// [SECTION] The feature: the device panel's readers and enrolling a reader.
 std::unique_ptr<Feature> LegacyFeatures::readers(Station& s) {
     struct Readers final : Feature {
         Station& s;
         explicit Readers(Station& st) : s(st) {}
         Result handle(const Command& c) override {
             if (const auto* d = std::get_if<DevicesChanged>(&c)) {
-                s.m_reader_views = d->readers;  // (#5) the hosts' device panel
+                s.m_reader_views = d->readers;  // the hosts' device panel
                 return Done{};
             }
             return s.handle_reader_enrol(c);

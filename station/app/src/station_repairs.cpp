@@ -1,4 +1,4 @@
-// The Station's repair log and volunteer hours (#8): LogRepair, EditRepair, SetPresenceRole,
+// The Station's repair log and volunteer hours: LogRepair, EditRepair, SetPresenceRole,
 // CorrectPresence, what the station keeps in memory for them (this year's repairs, the last
 // 24 hours, today's roles, the year's volunteer hours) and their part of the snapshot.
 // Layer: app. Station thread only (load_repairs also from start(), before the thread runs).
@@ -77,7 +77,7 @@ std::optional<Timestamp> closing_time(const Calendar& cal, const alloc::Engine* 
 
 }  // namespace
 
-// (#18) Retention: the store does the rows; the memory is read again when anything changed.
+// Retention: the store does the rows; the memory is read again when anything changed.
 Result Station::purge_personal_data(const PurgePersonalData& c) {
     const auto now = m_clock.now();
     const auto today = m_calendar.local_day(now);
@@ -296,7 +296,7 @@ void Station::publish_repairs(Snapshot& snap) {
     snap.ask_volunteer_role = true;
 }
 
-// [SECTION] The feature (#16)
+// [SECTION] The feature
 std::unique_ptr<Feature> LegacyFeatures::repairs(Station& s) {
     struct Repairs final : Feature {
         Station& s;

@@ -1,4 +1,4 @@
-// The Station's skills (#7, foundation): the catalogue, the grants (latest per member and
+// The Station's skills: the catalogue, the grants (latest per member and
 // skill), what machines and tools require, and the gates derived from them: who may use each
 // machine (computed here and set into the engine's per-machine bitmap, so the engine's
 // decision path is unchanged), the tool lend check, supervised use (a member one level short
@@ -102,7 +102,7 @@ struct SkillBook {
 using skills_detail::SkillBook;
 struct Station::SkillsState : SkillBook {};
 
-// (#18) A trainer for the rights table: level 3 on some skill (the handlers check which).
+// A trainer for the rights table: level 3 on some skill (the handlers check which).
 bool Station::is_trainer(core::MemberId member) const {
     if (!m_skills) return false;
     for (const auto& [skill, by_member] : m_skills->grants)
@@ -390,7 +390,7 @@ Result Station::handle_skills(const Command& c) {
         c);
 }
 
-// A training's grants (#7, station_know.cpp): every attendee checked first, then every grant
+// A training's grants (asked by station_know.cpp): every attendee checked first, then every grant
 // in one SkillChanges and one transaction, so a storage failure part-way writes none of them
 // and memory stays as it was.
 std::expected<std::vector<core::SkillGrant>, Problem> Station::skills_grant_all(core::SkillId skill_id,
@@ -430,7 +430,7 @@ std::expected<std::vector<core::SkillGrant>, Problem> Station::skills_grant_all(
     return ch.grants;
 }
 
-// `machine authorise` / `revoke` of #3 as grants: level 2 (or the machine's level if higher)
+// The old `machine authorise` / `revoke` as grants: level 2 (or the machine's level if higher)
 // on the machine's skill, signed by the host (or the command line); level 0 withdraws.
 Result Station::skills_authorise(const Authorise& c) {
     alloc::Engine* eng = engine();
@@ -475,7 +475,7 @@ Result Station::skills_authorise(const Authorise& c) {
 }
 
 // A new machine requires a skill named after it at level 2, as the upgrade did for every
-// machine: nobody uses it before a grant (the empty list of #3 meant the same).
+// machine: nobody uses it before a grant (the old empty authorisation list meant the same).
 std::expected<void, Problem> Station::skills_machine_added(const alloc::Machine& m, std::optional<core::MemberId> actor) {
     alloc::Engine* eng = engine();
     if (!m_skills || !eng) return {};
@@ -493,7 +493,8 @@ std::expected<void, Problem> Station::skills_machine_added(const alloc::Machine&
     SkillChanges ch;
     const core::SkillRequirement req{skill_named_after(ss, ch, m.name, "machine", now), core::kLevelAutonomous};
     ch.machines.push_back(MachineRequirement{m.id, req});
-    // A list given with the machine (#3's field) becomes level-2 grants, signed by whoever added it.
+    // A list given with the machine (its old authorisation list, Machine::authorised) becomes
+    // level-2 grants, signed by whoever added it.
     for (auto member : m.authorised) {
         if (!directory().find(member) || level_of(ss, m_calendar, member, req.skill, m_calendar.local_day(now)).level >= 2)
             continue;
@@ -515,7 +516,7 @@ std::expected<void, Problem> Station::skills_machine_added(const alloc::Machine&
     return {};
 }
 
-// `tool set --authorise/--revoke` of #6 as grants on the tool's skill (created after the
+// The old `tool set --authorise/--revoke` lists as grants on the tool's skill (created after the
 // tool's name when it has none).
 std::expected<void, Problem> Station::skills_tool_authorise(const core::Tool& tool, const std::vector<core::MemberId>& allow,
                                                             const std::vector<core::MemberId>& revoke,
@@ -658,7 +659,7 @@ std::optional<Result> Station::skills_kiosk_tap(const std::string& uid, const co
     std::erase_if(ss.supervision, [&](const PendingSupervision& p) { return p.expires_at <= now; });
     for (const auto& p : ss.supervision) {
         if (p.member == member->id) continue;
-        // (#18) A host supervises a skill they cannot teach with their powers: at the kiosk,
+        // A host supervises a skill they cannot teach with their powers: at the kiosk,
         // only in their host session (a host's badge alone is copied in seconds).
         core::Member supervisor = *member;
         if (core::can_host(supervisor.role) && host_session_refusal(Command{Tick{}}, Right{Need::host, true, {}}, supervisor.id))
@@ -739,7 +740,7 @@ void Station::publish_skills(Snapshot& snap) {
     snap.skills = ss.view;
 }
 
-// [SECTION] The feature (#16)
+// [SECTION] The feature
 std::unique_ptr<Feature> LegacyFeatures::skills(Station& s) {
     struct Skills final : Feature {
         Station& s;

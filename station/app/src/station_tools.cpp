@@ -1,4 +1,4 @@
-// The Station's tool library (#6): inventory, loans (a basket is one transaction), returns with
+// The Station's tool library: inventory, loans (a basket is one transaction), returns with
 // their condition check and deposit, renewals, reservations (day ranges in a per-tool
 // alloc::IntervalIndex with the no-overlap guarantee of the booking core) and waiting lists
 // with their holds, the kiosk's borrow/return flow fed by the tool scanner, and the tools
@@ -377,7 +377,7 @@ Result Station::handle_tools(const Command& command) {
                 c.events.push_back(event(t->status != old->status ? "tool.status" : "tool.changed", sub("tool", t->id),
                                          {{"status", std::string(core::to_string(t->status))}}));
                 if (auto r = commit(c, cmd.actor); !r) return std::unexpected(r.error());
-                // (#7) --authorise / --revoke are grants of the tool's skill (their events: skill.granted).
+                // --authorise / --revoke are grants of the tool's skill (their events: skill.granted).
                 if (auto r = skills_tool_authorise(*t, cmd.authorise, cmd.revoke, cmd.actor); !r)
                     return std::unexpected(r.error());
                 return *ts.tool(t->id);
@@ -440,7 +440,7 @@ Result Station::handle_tools(const Command& command) {
                     auto due = core::due_date(ts.rules, *tool, cmd.days, today);
                     if (!due) return std::unexpected(due.error());
                     const auto rs = ts.reservations_of(tool_id);
-                    // (#7) The skill the tool requires replaces its authorisation list.
+                    // The skill the tool requires replaces its authorisation list.
                     if (auto p = core::check_lend(ts.rules, *tool, who, cmd.tools.size(), true, rs, today, *due))
                         return std::unexpected(*p);
                     if (auto p = tool_skill_refusal(*tool, cmd.member)) return std::unexpected(*p);
@@ -689,7 +689,7 @@ Result Station::handle_tools(const Command& command) {
                     f.problem = due.error();
                     return std::unexpected(*f.problem);
                 }
-                auto p = core::check_lend(ts.rules, *tool, who, f.basket.size() + 1, true,  // (#7) skill below
+                auto p = core::check_lend(ts.rules, *tool, who, f.basket.size() + 1, true,  // the skill is checked below
                                           ts.reservations_of(tool_id), today, *due);
                 if (!p) p = tool_skill_refusal(*tool, f.member);
                 if (p) {
@@ -699,7 +699,7 @@ Result Station::handle_tools(const Command& command) {
                 f.basket.push_back(tool_id);
                 return Done{};
             } else if constexpr (std::is_same_v<T, ExportTools>) {
-                return export_tools(cmd, now);  // toolgaps: the kiosk's label sheet and overdue CSV
+                return export_tools(cmd, now);  // the kiosk's label sheet and overdue CSV
             } else {
                 return std::unexpected(problem("?"));
             }
@@ -707,7 +707,7 @@ Result Station::handle_tools(const Command& command) {
         command);
 }
 
-// [SECTION] Exports (toolgaps)
+// [SECTION] Exports
 namespace {
 std::filesystem::path export_folder(const std::filesystem::path& configured) {
     if (!configured.empty()) return configured;
@@ -836,7 +836,7 @@ void Station::publish_tools(Snapshot& snap) {
     snap.tools = std::move(v);
 }
 
-// [SECTION] The feature (#16)
+// [SECTION] The feature
 std::unique_ptr<Feature> LegacyFeatures::tools(Station& s) {
     struct Tools final : Feature {
         Station& s;

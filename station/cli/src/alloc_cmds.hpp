@@ -1,4 +1,4 @@
-// The allocation commands of the command line (#3): machine, hours, book, booking, slots,
+// The allocation commands of the command line: machine, hours, book, booking, slots,
 // queue, sessions, and `tap --reader`. Layer: cli. Main thread.
 #pragma once
 
@@ -27,7 +27,7 @@ private:
         bool quota_pool = false;
     } m_add;
     std::string m_set_host_loss;  // machine set --host-loss
-    std::string m_set_pin_required;  // machine set --pin-required yes|no (#18)
+    std::string m_set_pin_required;  // machine set --pin-required yes|no
     std::string m_set_check;         // machine set --check-after-use none|user|trainer|host
     std::optional<std::string> m_check_problem;  // machine checked --problem TEXT
     std::string m_sessions_from, m_sessions_to, m_sessions_csv;

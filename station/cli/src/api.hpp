@@ -1,4 +1,4 @@
-// The station's local API (#16): JSON lines on a Unix socket. A station (`etabli serve`, or
+// The station's local API: JSON lines on a Unix socket. A station (`etabli serve`, or
 // the kiosk's embedded station) runs an ApiServer; `etabli` commands are its clients when a
 // station holds their database. docs/API.md describes the protocol. Layer: cli.
 #pragma once
@@ -54,7 +54,7 @@ int run_for_client(const std::vector<std::string>& args, const Served& served, c
 // Whether a command (its path: "member list", "book"…) only reads (cli.cpp).
 bool read_only_command(const std::string& path, const std::vector<std::string>& args);
 
-// (#16) A badge a capture took (TapView::claim): its name for JSON ("help"…) and the sentence
+// A badge a capture took (TapView::claim): its name for JSON ("help"…) and the sentence
 // that says so.
 const char* claim_name(app::TapClaim c);
 core::Problem describe_claim(const app::TapView& tap);
@@ -89,7 +89,7 @@ private:
     struct Conn;
     void accept_loop();
     void serve_client(const std::shared_ptr<Conn>& c);
-    void serve_kiosk(const std::shared_ptr<Conn>& c, std::string already_read);  // (#16) the kiosk stream
+    void serve_kiosk(const std::shared_ptr<Conn>& c, std::string already_read);  // the kiosk stream
     void reap(bool all);
 
     Served m_served;

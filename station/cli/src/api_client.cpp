@@ -1,4 +1,4 @@
-// A client of the station's API (#16), and `etabli …` forwarded to the station that serves
+// A client of the station's API, and `etabli …` forwarded to the station that serves
 // the database. See api.hpp. Layer: cli. The calling thread.
 #include "api.hpp"
 #include "io.hpp"
@@ -165,7 +165,7 @@ std::optional<int> forward_to_station(Context& ctx, int argc, const char* const*
     cli_out().flush();
     const int exit_code = reply->value("exit", static_cast<int>(kStorage));
     if (ctx.role == "restore" && exit_code == kDone) {
-        // (#17) The service starts again (the same process, exec'ed) and says in its hello how
+        // The service starts again (the same process, exec'ed) and says in its hello how
         // the swap went: wait for that hello, as long as a large database takes to copy.
         std::string file;
         for (int i = 1; i < argc; ++i)

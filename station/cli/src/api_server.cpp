@@ -1,4 +1,4 @@
-// The station's API server (#16): JSON lines on a Unix socket, one thread per client (at most
+// The station's API server: JSON lines on a Unix socket, one thread per client (at most
 // Options::max_clients), each reply carrying its request's id. See api.hpp, docs/API.md.
 // Layer: cli. The accept thread and the client threads; start()/stop() from the owner's.
 //
@@ -221,7 +221,7 @@ std::expected<void, core::Problem> ApiServer::start() {
     }
     m_stopping = false;
     m_accept = std::thread([this] {
-        // An exception escaping the accept loop is logged and the loop starts again (#16).
+        // An exception escaping the accept loop is logged and the loop starts again.
         while (!m_stopping) {
             try {
                 accept_loop();
@@ -364,7 +364,7 @@ bool may_write(const ucred& cred) {
 
 }  // namespace
 
-// (#16) A kiosk stream: every new snapshot goes to the kiosk as it is published (its shared
+// A kiosk stream: every new snapshot goes to the kiosk as it is published (its shared
 // parts only when they changed); each command the kiosk sends runs in the Station and its
 // reply follows the snapshot that shows it. The client is trusted to write (checked at the
 // switch) but not to speak for the station's devices (wire::kiosk_may_send).
@@ -525,7 +525,7 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             hello = true;
             json reply{{"id", id}, {"ok", true}, {"version", ours}, {"server", m_opts.server}, {"pid", ::getpid()},
                        {"db", m_served.db_path.string()}, {"rights", writer ? "write" : "read"}};
-            // (#17) A station started again by a restore says how it went, to the client waiting.
+            // A station started again by a restore says how it went, to the client waiting.
             if (!m_served.restore_result.empty()) reply["restore"] = json::parse(m_served.restore_result, nullptr, false);
             return send_all(c->fd, reply.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
@@ -533,14 +533,14 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             return send_all(c->fd, error(id, "hello_first", core::problem("Say hello first: {\"id\":1,\"op\":\"hello\",\"version\":\"{0}.{1}\"}",
                                                                          {std::to_string(kApiMajor), std::to_string(kApiMinor)})));
         if (op == "ping") return send_all(c->fd, json{{"id", id}, {"ok", true}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
-        // (#18) Names, badges and who is in are members' personal data: not for read-only users.
+        // Names, badges and who is in are members' personal data: not for read-only users.
         if (!writer && (op == "snapshot" || op == "presence" || op == "subscribe"))
             return send_all(c->fd, error(id, "rights", core::problem("Refused: \"{0}\" shows members' personal data, which only the etabli user and the etabli-admin group may see (missing right: write)", {op})));
         if (op == "snapshot") {
             const auto snap = m_served.station->snapshot();
             return send_all(c->fd, json{{"id", id}, {"ok", true}, {"snapshot", snapshot_json(*snap)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
-        // Typed requests (#16): the kiosk's and scripts' hot paths, without the command line's
+        // Typed requests: the kiosk's and scripts' hot paths, without the command line's
         // parser. Same station, same rules, the same refusals in the client's language.
         if (op == "presence") {
             const auto snap = m_served.station->snapshot();
@@ -557,7 +557,7 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
                 const auto seq_before = before->last_tap ? before->last_tap->seq : 0;
                 auto r = m_served.station->call(app::BadgeSeen{uid->get<std::string>(), "cli"});
                 const auto after = m_served.station->snapshot();
-                // (#16) A capture took this badge (an enrolment, a sign-off, "J'aide", attendance):
+                // A capture took this badge (an enrolment, a sign-off, "J'aide", attendance):
                 // the reply says which, as the station decided it. (The station's taps are one at
                 // a time: the first new tap after ours began can only be ours, a kiosk's badge
                 // meanwhile aside, whose number then differs.)
@@ -616,7 +616,7 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             c->subscribed = false;
             return send_all(c->fd, json{{"id", id}, {"ok", true}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         }
-        if (op == "kiosk") {  // (#16) `etabli kiosk --connect`: the connection becomes a kiosk stream
+        if (op == "kiosk") {  // `etabli kiosk --connect`: the connection becomes a kiosk stream
             if (!writer)
                 return send_all(c->fd, error(id, "rights", core::problem("Refused: \"{0}\" changes the workshop's data or writes a file, which only the etabli user and the etabli-admin group may do (missing right: write)", {op})));
             const std::string ours = wire::schema_text();
@@ -652,7 +652,7 @@ void ApiServer::serve_client(const std::shared_ptr<Conn>& c) {
             int code = kStorage;
             try {
                 RedirectOutput redirect(out, err);
-                // (#18) A read-only user's commands reach the Station as such (rights.hpp).
+                // A read-only user's commands reach the Station as such (rights.hpp).
                 std::optional<app::OriginScope> as_reader;
                 if (!writer) as_reader.emplace(app::Origin::reader);
                 code = run_for_client(args, m_served, lang, writer);

@@ -1,4 +1,4 @@
-// `etabli backup`, `backups`, `restore`, `check` and the service's nightly backups (#17); see
+// `etabli backup`, `backups`, `restore`, `check` and the service's nightly backups; see
 // backup_cmds.hpp. Layer: cli. Commands: main thread (or an API worker, served). Scheduler: its
 // own thread, which only reads the database (through its own connection) and posts to the
 // station.
@@ -285,7 +285,7 @@ void BackupScheduler::once() {
             m_failure.reset();
             log_line(LogLevel::info, "backup written and verified: " + r->main.file.string());
             for (const auto& c : r->copies) log_line(LogLevel::info, c);
-            // (#18) Then the night's retention ([privacy]): after the backup, never instead of it.
+            // Then the night's retention ([privacy]): after the backup, never instead of it.
             if (auto p = station->call(app::PurgePersonalData{false, std::nullopt}); !p) {
                 log_line(LogLevel::error, "the nightly purge of personal data failed: " + p.error().english());
             } else if (const auto* s = std::get_if<app::PurgeSummary>(&*p); s && (s->presences > 0 || !s->erased.empty())) {

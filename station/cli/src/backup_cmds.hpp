@@ -1,4 +1,4 @@
-// Backups and checks of the workshop's data (#17): `etabli backup`, `backups`, `restore`,
+// Backups and checks of the workshop's data: `etabli backup`, `backups`, `restore`,
 // `check`, and the service's nightly backups (BackupScheduler). The work itself is in
 // db/backup.hpp and db/check.hpp; here are the settings of etabli.toml, the copies on a second
 // disk, the output and the station's report. Layer: cli.

@@ -82,7 +82,7 @@ int Context::fail(int code, const core::Problem& p) const {
     return code;
 }
 
-// The one owner of the database (#16): a command waits while other commands hold it (each
+// The one owner of the database: a command waits while other commands hold it (each
 // holds it for its whole run: load, decide, commit), `wait` at most per holder; a station
 // (serve or kiosk) holding it is named at once.
 std::optional<int> Context::take_lock(std::chrono::milliseconds wait) {
@@ -124,10 +124,10 @@ std::optional<int> Context::open_station() {
     if (station) return std::nullopt;
     if (auto code = make_calendar()) return code;
     if (auto code = take_lock(std::chrono::seconds(10))) return code;
-    // (#17) the backup before a migration goes where [backup] says.
+    // The backup before a migration goes where [backup] says.
     auto backups = backup_settings(*this);
     if (!backups) return fail(kBadInput, backups.error());
-    // (#17) A database file gone while its backups are there was deleted by mistake: a station
+    // A database file gone while its backups are there was deleted by mistake: a station
     // never starts afresh over it (its empty nightly backups would push the good ones out of
     // the rotation). `etabli init` is how one starts an empty database on purpose.
     if (std::error_code ec; role != "init" && db_path != ":memory:" && !std::filesystem::exists(db_path, ec)) {
@@ -141,7 +141,7 @@ std::optional<int> Context::open_station() {
     auto s = db::SqliteStore::open(db_path, backups->folder);
     if (!s) return fail(kStorage, s.error());
     store = std::move(*s);
-    auto opts = station_options(*this);  // (#6) tool_config.cpp: the lending rules of etabli.toml
+    auto opts = station_options(*this);  // tool_config.cpp: the lending rules of etabli.toml
     if (!opts) return fail(kBadInput, opts.error());
     owned_station = std::make_unique<app::Station>(*store, clock, *calendar, *opts);
     station = owned_station.get();
@@ -405,7 +405,7 @@ int cmd_tap(Context& ctx, const std::string& uid, const std::string& reader, boo
     const auto seq_before = before->last_tap ? before->last_tap->seq : 0;
     auto r = ctx.station->call(app::BadgeSeen{uid, "cli"});
     if (!r || !std::holds_alternative<app::TapView>(*r)) {
-        // (#16) A capture took this badge: say which, as the station decided it.
+        // A capture took this badge: say which, as the station decided it.
         const auto after = ctx.station->snapshot();
         const auto normalized = core::normalize_uid(uid);
         if (after->last_tap && after->last_tap->seq > seq_before && normalized && after->last_tap->uid == *normalized &&
@@ -477,7 +477,7 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size,
         opts.height = h;
     }
     if (connect) {
-        // (#16) The kiosk as a client of `etabli serve`: no lock, no database, no devices of its
+        // The kiosk as a client of `etabli serve`: no lock, no database, no devices of its
         // own; it draws the station's snapshots and sends its commands through the API.
         if (demo) return ctx.fail(kBadInput, problem("--demo is for a kiosk with its own station; the service has its own data"));
         if (!gui::display_available()) {
@@ -499,7 +499,7 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size,
         opts.lang = ctx.lang;
         return gui::run_kiosk(link, ctx.tr(), opts);
     }
-    // (#16) The kiosk embeds the station: it takes the database's lock first, so that a
+    // The kiosk embeds the station: it takes the database's lock first, so that a
     // running `etabli serve` (or another kiosk) is named and nothing is written twice.
     ctx.role = "kiosk";
     if (auto code = ctx.take_lock(std::chrono::seconds(10))) return *code;
@@ -507,11 +507,11 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size,
         cli_err() << "etabli: " << ctx.t("No display: start the kiosk on the workshop's X session, or try it under Xvfb: xvfb-run -s '-screen 0 1280x800x24' etabli kiosk") << '\n';
         return kBadInput;
     }
-    // The machine controllers of etabli.toml and, with --demo, the demo board (#4): set before
+    // The machine controllers of etabli.toml and, with --demo, the demo board: set before
     // the Station starts, their links started after it and stopped before it stops.
     std::shared_ptr<StationControllers> controllers;
     wire_station_controllers(ctx, demo, controllers);
-    std::shared_ptr<KioskReaderEnrolment> reader_enrolment;  // (#5) enrolling a reader from the host panel
+    std::shared_ptr<KioskReaderEnrolment> reader_enrolment;  // enrolling a reader from the host panel
     wire_reader_enrolment(ctx, reader_enrolment);
     if (auto code = ctx.open_station()) return *code;
     ctx.before_start = nullptr;
@@ -520,10 +520,10 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size,
         ~StopLinks() { if (c) c->stop(); }
     } stop_links{controllers};
     if (controllers) controllers->start();
-    // The badge readers of etabli.toml (#5); a bad file stops here, before the kiosk opens.
+    // The badge readers of etabli.toml; a bad file stops here, before the kiosk opens.
     auto readers = start_station_readers(ctx, ctx.config);
     if (!readers) return readers.error();
-    // (#5) A reader enrolled from the kiosk is written to etabli.toml, then every reader is
+    // A reader enrolled from the kiosk is written to etabli.toml, then every reader is
     // restarted from it so the new one works at once. The capture is stopped before the
     // readers and the Station go.
     std::mutex readers_mutex;
@@ -541,13 +541,13 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size,
     if (demo && ctx.station->snapshot()->directory->members.empty()) {
         if (int code = seed_demo(ctx); code != kDone) return code;
     }
-    // (#16) The embedded station answers `etabli` commands on its own socket (named in the
+    // The embedded station answers `etabli` commands on its own socket (named in the
     // lock file), so that they go through it rather than beside it.
     const char* env_socket = std::getenv("ETABLI_SOCKET");
     const auto socket = env_socket && *env_socket
                             ? std::filesystem::path(env_socket)
                             : default_socket_path().parent_path() / ("kiosk-" + std::to_string(::getpid()) + ".sock");
-    // (#17) The embedded station backs up its data every night too.
+    // The embedded station backs up its data every night too.
     auto backup_cfg = backup_settings(ctx);
     if (!backup_cfg) return ctx.fail(kBadInput, backup_cfg.error());
     auto backups = std::make_shared<BackupScheduler>(ctx, *backup_cfg);
@@ -692,7 +692,7 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
 
     auto* presence = app.add_subcommand("presence", "Who is in now");
 
-    ServeArgs serve_args;  // (#16)
+    ServeArgs serve_args;
     auto* serve = app.add_subcommand("serve", "The station service without a window (systemd): owns the database, readers, controllers; answers on a socket");
     serve->add_option("--socket", serve_args.socket, "API socket (default: $ETABLI_SOCKET, else $XDG_RUNTIME_DIR/etabli/station.sock)");
     serve->add_flag("--demo", serve_args.demo, "Add the demo workshop when the database has no member");
@@ -708,14 +708,14 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
         ->expected(0, 1);
 
     AllocCommands alloc_commands(app);
-    RepairCommands repair_commands(app);  // (#8)
-    ToolCommands tool_commands(app);  // (#6)
-    KnowCommands know_commands(app);  // (#7) trainings, help, cards
-    SkillCommands skill_commands(app);  // (#7) skills; after alloc and tool (adds machine/tool require)
-    DevicesCommands devices_commands(app);  // (#5)
-    ControllerCommands controller_commands(app);  // (#4)
-    BackupCommands backup_commands(app);  // (#17)
-    TrustCommands trust_commands(app);    // (#18)
+    RepairCommands repair_commands(app);
+    ToolCommands tool_commands(app);
+    KnowCommands know_commands(app);  // trainings, help, cards
+    SkillCommands skill_commands(app);  // skills; after alloc and tool (adds machine/tool require)
+    DevicesCommands devices_commands(app);
+    ControllerCommands controller_commands(app);
+    BackupCommands backup_commands(app);
+    TrustCommands trust_commands(app);
 
     app.require_subcommand(0, 1);
     try {
@@ -760,11 +760,11 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
         auto resolved = std::filesystem::weakly_canonical(std::filesystem::absolute(ctx.db_path, ec), ec);
         if (!ec) ctx.db_path = resolved;
     }
-    ctx.config = devices_commands.config_path();  // (#6) every command that opens the station reads [tools]
+    ctx.config = devices_commands.config_path();  // every command that opens the station reads [tools]
 
     ctx.role = command_path(app);
     if (ctx.served) {
-        // (#16) A command an API client sent: on the service's own database and files.
+        // A command an API client sent: on the service's own database and files.
         if (runs_here(ctx.role))
             return ctx.fail(kBadInput, problem("\"{0}\" runs on the station's own PC, not through its API", {ctx.role.empty() ? "kiosk" : ctx.role}));
         std::vector<std::string> words(argv + 1, argv + argc);
@@ -774,11 +774,11 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
         ctx.db_path = ctx.served->db_path;
         ctx.config = ctx.served->config;
     } else {
-        // (#18) A PIN is read here, on the user's terminal, and goes to the station with the command.
+        // A PIN is read here, on the user's terminal, and goes to the station with the command.
         std::vector<std::string> words(argv, argv + argc);
         if (auto code = trust_commands.read_pin(ctx, words)) return *code;
         if (may_forward && !runs_here(ctx.role)) {
-            // (#16) A station serves this database: the command goes through its API.
+            // A station serves this database: the command goes through its API.
             const bool db_given = !db_opt.empty() || (std::getenv("ETABLI_DB") && *std::getenv("ETABLI_DB"));
             std::vector<const char*> forwarded;
             for (const auto& w : words) forwarded.push_back(w.c_str());
@@ -797,14 +797,14 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     if (b_revoke->parsed()) return cmd_badge_revoke(ctx, badge_uid, badge_lost);
     if (tap->parsed()) return cmd_tap(ctx, tap_uid, tap_reader, !lang_opt.empty());
     if (auto code = alloc_commands.run(ctx)) return *code;
-    if (auto code = repair_commands.run(ctx)) return *code;  // (#8)
-    if (auto code = tool_commands.run(ctx)) return *code;  // (#6)
-    if (auto code = know_commands.run(ctx)) return *code;  // (#7)
-    if (auto code = skill_commands.run(ctx)) return *code;  // (#7) skills
-    if (auto code = devices_commands.run(ctx)) return *code;  // (#5)
-    if (auto code = controller_commands.run(ctx, devices_commands.config_path())) return *code;  // (#4)
-    if (auto code = backup_commands.run(ctx)) return *code;  // (#17)
-    if (auto code = trust_commands.run(ctx)) return *code;   // (#18)
+    if (auto code = repair_commands.run(ctx)) return *code;
+    if (auto code = tool_commands.run(ctx)) return *code;
+    if (auto code = know_commands.run(ctx)) return *code;
+    if (auto code = skill_commands.run(ctx)) return *code;
+    if (auto code = devices_commands.run(ctx)) return *code;
+    if (auto code = controller_commands.run(ctx, devices_commands.config_path())) return *code;
+    if (auto code = backup_commands.run(ctx)) return *code;
+    if (auto code = trust_commands.run(ctx)) return *code;
     if (presence->parsed()) return cmd_presence(ctx);
     if (kiosk->parsed()) {
         const bool db_given = !db_opt.empty() || (std::getenv("ETABLI_DB") && *std::getenv("ETABLI_DB"));
@@ -827,7 +827,7 @@ std::shared_ptr<const core::Translations> process_translations(const std::filesy
 
 int run(int argc, char** argv) {
     Context ctx;
-    // (#17) The soak test's simulated month: a clock it moves. Never set on a real station.
+    // The soak test's simulated month: a clock it moves. Never set on a real station.
     if (const char* f = std::getenv("ETABLI_TEST_CLOCK"); f && *f) {
         if (!ctx.clock.use_test_file(f)) {
             cli_err() << "etabli: ETABLI_TEST_CLOCK=" << f << " cannot be read\n";
@@ -853,7 +853,7 @@ int run_for_client(const std::vector<std::string>& args, const Served& served, c
 
 // Read-only commands: what any local user of the station's PC may run through the API. Not
 // here (so refused without the write right): every change, every command that writes a file
-// (exports), since the service would write it with its own rights, and (#18) every command
+// (exports), since the service would write it with its own rights, and every command
 // that shows members' personal data (names, e-mails, badges, who is in, who borrowed, who
 // booked, who repaired): those are for the etabli user and the etabli-admin group.
 bool read_only_command(const std::string& path, const std::vector<std::string>& args) {

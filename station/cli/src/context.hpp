@@ -18,7 +18,7 @@
 
 namespace etabli::cli {
 
-// A command that a station service runs for an API client (#16) uses that station, its
+// A command that a station service runs for an API client uses that station, its
 // calendar and its files instead of opening its own (api_server.cpp).
 struct Served {
     app::Station* station = nullptr;
@@ -26,7 +26,7 @@ struct Served {
     std::filesystem::path db_path;
     std::filesystem::path config;
     std::shared_ptr<const core::Translations> translations;
-    // (#17) `etabli restore` through the service: checked, then the service stops its writes,
+    // `etabli restore` through the service: checked, then the service stops its writes,
     // swaps the files and starts again; returns at once (the swap happens after the reply).
     std::function<std::expected<void, core::Problem>(const std::filesystem::path&)> restore;
     std::function<void()> backups_changed;  // a manual backup: the host's panel learns it now
@@ -40,20 +40,20 @@ struct Context {
     std::shared_ptr<const core::Translations> translations = std::make_shared<core::Translations>();
     const core::Translations& tr() const { return *translations; }
     std::filesystem::path assets;
-    std::filesystem::path config;  // etabli.toml: --config or the default (set by DevicesCommands::run, #5)
+    std::filesystem::path config;  // etabli.toml: --config or the default (set by DevicesCommands::run)
 
     // What the command is, for the lock file ("book", "member add"…; "kiosk", "serve").
     std::string role;
     const Served* served = nullptr;  // set: the command runs inside a station service
 
-    // The lock that makes this process the database's one owner (#16), taken by
+    // The lock that makes this process the database's one owner, taken by
     // open_station() before the store opens; declared first, so released after the store closed.
     db::OwnerLock lock;
     std::unique_ptr<app::Store> store;
     SystemClock clock;
     std::shared_ptr<TzCalendar> calendar;
     // Called by open_station() between making the Station and starting it, for what must be
-    // set before start() (the kiosk's machine controllers, #4). What it returns is kept here,
+    // set before start() (the kiosk's machine controllers). What it returns is kept here,
     // declared before `station` so that it is destroyed after it.
     std::function<std::shared_ptr<void>(app::Station&)> before_start;
     std::shared_ptr<void> station_attachments;

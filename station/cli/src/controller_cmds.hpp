@@ -1,4 +1,4 @@
-// The controller commands of the command line (#4): `etabli controller list [--port P]...`
+// The controller commands of the command line: `etabli controller list [--port P]...`
 // (port, firmware, boot id, channels, link state; --json) and `etabli controller test PORT
 // CHANNEL` (closes one relay for 2 s, for wiring checks). Also starts the configured
 // controllers for the kiosk and `serve`. Layer: cli. Main thread (links run on their own).

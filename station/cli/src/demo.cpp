@@ -53,7 +53,7 @@ int seed_demo(Context& ctx) {
 
 // The demo's machines, with authorisations and opening hours (only when none are set).
 int seed_demo_tools(Context& ctx);
-int seed_demo_skills(Context& ctx);  // demo_skills.cpp (#7)
+int seed_demo_skills(Context& ctx);  // demo_skills.cpp
 int seed_demo_machines(Context& ctx) {
     struct DemoMachine {
         const char* name;
@@ -93,7 +93,7 @@ int seed_demo_machines(Context& ctx) {
         for (int day = 1; day <= 6; ++day) h.weekly[static_cast<std::size_t>(day)] = {alloc::DayWindow{10 * 60, 20 * 60}};
         if (auto r = ctx.station->call(app::SetHours{h, std::nullopt}); !r) return ctx.fail(r.error());
     }
-    if (int r = seed_demo_skills(ctx); r != kDone) return r;  // demo_skills.cpp (#7): trainers
+    if (int r = seed_demo_skills(ctx); r != kDone) return r;  // demo_skills.cpp: trainers
     return seed_demo_tools(ctx);
 }
 

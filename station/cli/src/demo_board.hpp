@@ -1,4 +1,4 @@
-// The demo's machine controller (#4), a FAKE: the real firmware logic built for the host
+// The demo's machine controller, a FAKE: the real firmware logic built for the host
 // (etabli_fw_host) behind a pseudo-terminal, run by a thread of the program, so that
 // `etabli kiosk --demo` shows relays really switching through the real link code without any
 // board plugged in. Nothing here drives hardware; it is started only by --demo and names

@@ -1,4 +1,4 @@
-// The demo workshop's skills (#7): the machines' skills already hold the demo authorisations
+// The demo workshop's skills: the machines' skills already hold the demo authorisations
 // as level-2 grants (AddMachine and Authorise do that); here a few members become trainers
 // (level 3) so that sign-off and supervised use can be shown, and a bike skill is added.
 // Idempotent: does nothing once any level-3 grant exists. Layer: cli. Main thread.

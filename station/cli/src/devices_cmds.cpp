@@ -145,7 +145,7 @@ std::expected<std::unique_ptr<StationReaders>, int> start_station_readers(Contex
     auto log = [&ctx](const std::string& reader, const core::Problem& p) {
         cli_err() << "etabli: " << reader << ": " << ctx.render(p) << '\n';
     };
-    // (#16) Each machine reader's machine, by number or name, resolved to its id now: the
+    // Each machine reader's machine, by number or name, resolved to its id now: the
     // station then never looks a reader up by name. One not found is said at once, and its
     // badges are refused until etabli.toml names an existing machine.
     const auto snap = station->snapshot();

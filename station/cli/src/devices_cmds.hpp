@@ -1,4 +1,4 @@
-// The device commands of the command line (#5): `etabli devices [--watch]`, `etabli devices
+// The device commands of the command line: `etabli devices [--watch]`, `etabli devices
 // enrol --role ...`, the global `--config PATH`, and the station's etabli.toml: where it is,
 // reading it (a bad file stops the station), writing it back safely, and the readers the kiosk
 // and `serve` run. Layer: cli. Main thread (readers run on their own threads).

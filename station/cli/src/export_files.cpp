@@ -13,7 +13,7 @@ using core::problem;
 
 std::string csv_field(std::string s) {
     std::string out;
-    core::append_csv_field(out, s);  // (#18) one CSV field for every export, formulas disarmed
+    core::append_csv_field(out, s);  // one CSV field for every export, formulas disarmed
     return out;
 }
 

@@ -1,5 +1,5 @@
 // Where a command's output goes: the terminal (cli_out(), cli_err()), or, for a command that
-// a station service runs for an API client (#16), that client's buffers. Per thread, so that
+// a station service runs for an API client, that client's buffers. Per thread, so that
 // two clients served at once, and the station's own log lines, never mix. Layer: cli.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The kiosk as a client of the station service (#16): see kiosk_client.hpp. Layer: cli.
+// The kiosk as a client of the station service: see kiosk_client.hpp. Layer: cli.
 #include "kiosk_client.hpp"
 
 #include "api.hpp"
@@ -80,7 +80,7 @@ std::expected<void, std::string> RemoteStation::start(milliseconds timeout) {
 void RemoteStation::run() {
     while (!m_stopping) {
         // An exception escaping this thread would leave the kiosk frozen: it is logged and
-        // the connection starts again (#16).
+        // the connection starts again.
         try {
             if (m_fd < 0) {
                 if (auto r = open(seconds(2)); !r) {

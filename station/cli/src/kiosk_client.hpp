@@ -1,4 +1,4 @@
-// `etabli kiosk --connect` (#16): the kiosk as a client of the station service. A
+// `etabli kiosk --connect`: the kiosk as a client of the station service. A
 // RemoteStation gives the kiosk's runner what an embedded Station gives it (the latest
 // snapshot, posting a command with a request id, a wake-up hook) over the kiosk stream of
 // the API (kiosk_wire.hpp). Killing the kiosk leaves the station, its sessions, leases and

@@ -1,4 +1,4 @@
-// The machine controllers a running station drives (#4), wired for `etabli kiosk`: the
+// The machine controllers a running station drives, wired for `etabli kiosk`: the
 // [[controller]] sections of etabli.toml, plus the fake demo board under --demo. They are made
 // and set as the Station's MachineControl before Station::start() (Context::before_start),
 // and their links started after it. A port that is missing or refused never stops the kiosk:

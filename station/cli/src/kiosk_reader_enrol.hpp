@@ -1,4 +1,4 @@
-// Reader enrolment from the kiosk (#5), wired for `etabli kiosk`: hw's ReaderEnrolWorker set as
+// Reader enrolment from the kiosk, wired for `etabli kiosk`: hw's ReaderEnrolWorker set as
 // the Station's ReaderEnroller before Station::start() (through Context::before_start, after
 // what is already there), binding the captured reader into etabli.toml (the same write-back as
 // `etabli devices enrol`) and restarting the station's readers so that it works at once.

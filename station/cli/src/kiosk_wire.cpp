@@ -1,4 +1,4 @@
-// The kiosk stream's codec (#16): see kiosk_wire.hpp. Layer: cli. Any thread (each encoder
+// The kiosk stream's codec: see kiosk_wire.hpp. Layer: cli. Any thread (each encoder
 // or decoder by one thread at a time).
 #include "kiosk_wire.hpp"
 
@@ -53,7 +53,7 @@ template <class T> struct element { using type = typename T::value_type; };
 template <class T, class L> struct element<app::SharedList<T, L>> { using type = T; };
 template <class T> using element_t = typename element<T>::type;
 
-// (#16) The largest value of each enum a kiosk's command may carry: a decoded value beyond it
+// The largest value of each enum a kiosk's command may carry: a decoded value beyond it
 // is refused (the station indexes tables by some of them). require_bounds<app::Command>()
 // below fails to compile when a command gains an enum that is not listed here.
 template <class E>
@@ -536,7 +536,7 @@ std::expected<std::optional<Frame>, std::string> next_frame(std::string& buf, st
 }
 
 bool kiosk_may_send(const app::Command& c) {
-    // (#18) The rights table says which commands only the station's devices send.
+    // The rights table says which commands only the station's devices send.
     return app::right_of(c).need != app::Need::device;
 }
 

@@ -1,4 +1,4 @@
-// The kiosk stream's wire format (#16): `etabli kiosk --connect` draws from the service's
+// The kiosk stream's wire format: `etabli kiosk --connect` draws from the service's
 // snapshots and sends the kiosk's commands, in binary, over the API socket once the "kiosk"
 // request switched the connection (docs/API.md, "The kiosk stream"). Both ends are the same
 // build: schema() names the layout of every type sent, and a kiosk of another layout is

@@ -1,4 +1,4 @@
-// The trainings, help-in-the-room and know-how-card commands of the command line (#7):
+// The trainings, help-in-the-room and know-how-card commands of the command line:
 // training add/list/signup/cancel-signup/attend/grant, card add/list/show, help who/ask/opt-in.
 // Layer: cli. Main thread.
 #pragma once

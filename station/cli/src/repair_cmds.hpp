@@ -1,4 +1,4 @@
-// The repair-log and volunteer-hours commands of the command line (#8): repair log/edit/list/
+// The repair-log and volunteer-hours commands of the command line: repair log/edit/list/
 // show, export ords/repairs/volunteer-hours, stats, volunteer role/correct/hours.
 // Layer: cli. Main thread.
 #pragma once

@@ -1,4 +1,4 @@
-// `etabli serve` (#16): the station without a window. It owns the database (its lock), the
+// `etabli serve`: the station without a window. It owns the database (its lock), the
 // badge readers, the machine controllers, the timers and the snapshots, and answers its
 // clients on the API socket. Under systemd (assets/systemd/etabli.service) it says READY=1
 // once it listens and pings the watchdog while its Station thread runs. Layer: cli.
@@ -36,7 +36,7 @@ void notify_systemd(const std::string& state) { ::sd_notify(0, state.c_str()); }
 StationWatchdog::StationWatchdog(std::function<std::uint64_t()> progress, microseconds interval,
                                  std::function<void(const std::string&)> notify)
     : m_progress(std::move(progress)), m_interval(interval), m_notify(std::move(notify)) {
-    // (#16) An exception escaping the watchdog's loop is logged and the loop starts again.
+    // An exception escaping the watchdog's loop is logged and the loop starts again.
     m_thread = std::thread([this] {
         hw::run_guarded("the watchdog", [this] { run(); }, [this] {
             std::lock_guard lk(m_mutex);
@@ -111,7 +111,7 @@ std::expected<std::shared_ptr<ApiServer>, int> start_api(Context& ctx, const fs:
 namespace {
 
 int g_signal_pipe[2] = {-1, -1};
-// (#17) The backup an API client asked to restore: set before 'r' is written to the pipe.
+// The backup an API client asked to restore: set before 'r' is written to the pipe.
 std::mutex g_restore_mutex;
 fs::path g_restore_file;
 
@@ -206,7 +206,7 @@ int cmd_serve(Context& ctx, const ServeArgs& args) {
         if (int code = seed_demo(ctx); code != kDone) return code;
     }
     if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0) return ctx.fail(kStorage, core::storage_problem("Cannot open a pipe"));
-    // (#17) Nightly backups, the host panel's report; a restore asked through the API.
+    // Nightly backups, the host panel's report; a restore asked through the API.
     auto backup_cfg = backup_settings(ctx);
     if (!backup_cfg) return ctx.fail(kBadInput, backup_cfg.error());
     auto backups = std::make_shared<BackupScheduler>(ctx, *backup_cfg);

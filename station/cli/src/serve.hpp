@@ -1,4 +1,4 @@
-// `etabli serve`, the station service (#16), and what the embedded kiosk shares with it: the
+// `etabli serve`, the station service, and what the embedded kiosk shares with it: the
 // API server beside the Station, systemd's readiness and watchdog. Layer: cli.
 #pragma once
 
@@ -44,7 +44,7 @@ private:
 
 // Starts the API on `socket` for the context's running station, says so in the lock file,
 // and sends subscribers every new snapshot. A failure is printed (exit code returned).
-// `hooks`: what the service adds to what its API commands may ask of it (restore, #17).
+// `hooks`: what the service adds to what its API commands may ask of it (restore).
 std::expected<std::shared_ptr<ApiServer>, int> start_api(Context& ctx, const std::filesystem::path& socket,
                                                          const std::string& server, const Served& hooks = {});
 

@@ -1,4 +1,4 @@
-// The skills commands of the command line (#7): skill add/list/show/grant/who, and the
+// The skills commands of the command line: skill add/list/show/grant/who, and the
 // requirement of a machine or a tool (machine require, tool require). Exit codes as
 // everywhere: 0 done, 1 refused by a rule (sign-off), 2 bad input, 3 storage.
 // Layer: cli. Main thread.

@@ -45,8 +45,8 @@ std::expected<const core::Tool*, core::Problem> find_tag(const app::Snapshot& s,
     return std::unexpected(problem("No tool has the tag {0} (see: etabli tool list)", {*tag}));
 }
 
-// (#7) What the tool requires, and who may borrow it: the members at that level, derived from
-// the skill grants (the per-tool lists of #6 are gone, migration 010).
+// What the tool requires, and who may borrow it: the members at that level, derived from
+// the skill grants (the per-tool authorisation lists of migration 004 went in migration 010).
 const core::SkillRequirement* tool_requirement(const app::Snapshot& s, core::ToolId id) {
     if (!s.skills) return nullptr;
     auto it = s.skills->tools.find(id);
@@ -513,7 +513,7 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         line("Renewals", std::to_string(t.max_renewals));
         if (!t.notes.empty()) line("Notes", t.notes);
         if (t.photo) line("Photo", *t.photo);
-        // Who may borrow it is the skill's say alone (#7): one line, never a contradiction.
+        // Who may borrow it is the skill's say alone: one line, never a contradiction.
         if (const auto* req = tool_requirement(*snap, t.id)) {
             const auto* sk = snap->skills->find(req->skill);
             line("Skill needed", core::fill_placeholders(ctx.t("{0} at level {1} ({2})"),

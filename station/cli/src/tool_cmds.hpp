@@ -1,4 +1,4 @@
-// The tool-library commands of the command line (#6): tool add/list/show/set/retire/import/
+// The tool-library commands of the command line: tool add/list/show/set/retire/import/
 // labels, lend, return, renew, loans, reserve, reservation cancel, export loans and export overdue.
 // Layer: cli. Main thread.
 #pragma once

@@ -1,5 +1,5 @@
 // The Station's options from etabli.toml: the tool library's lending rules of its [tools]
-// section (#6), the same for the kiosk, `serve` and every command line that opens the
+// section, the same for the kiosk, `serve` and every command line that opens the
 // station. Layer: cli. Main thread, before the Station starts.
 #include "devices_cmds.hpp"
 #include "tool_cmds.hpp"
@@ -13,7 +13,7 @@ std::expected<app::Station::Options, core::Problem> station_options(const Contex
     auto config = load_config(ctx.config.empty() ? default_config_path() : ctx.config);
     if (!config) return std::unexpected(config.error());
     if (config->tools) opts.tool_rules = *config->tools;
-    if (config->privacy) opts.privacy = *config->privacy;  // (#18)
+    if (config->privacy) opts.privacy = *config->privacy;
     return opts;
 }
 

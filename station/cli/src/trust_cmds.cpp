@@ -1,4 +1,4 @@
-// `etabli audit verify|list` (#18): see trust_cmds.hpp.
+// `etabli audit verify|list`: see trust_cmds.hpp.
 #include "trust_cmds.hpp"
 
 #include "io.hpp"

@@ -1,4 +1,4 @@
-// Trust (#18) at the command line: `etabli audit verify|list`, `etabli member export|erase`.
+// Trust at the command line: `etabli audit verify|list`, `etabli member export|erase`.
 // The chain is db/audit.hpp, members' data db/privacy.hpp; what is audited and who may erase
 // is decided in the Station (rights.hpp).
 // Layer: cli.
@@ -18,7 +18,7 @@ class TrustCommands {
 public:
     explicit TrustCommands(CLI::App& app);
     std::optional<int> run(Context& ctx);
-    // (#18) `etabli pin set`: the new PIN is read on the user's own terminal (twice, without
+    // `etabli pin set`: the new PIN is read on the user's own terminal (twice, without
     // echo) or as one line of stdin, before the command goes to a station that serves the
     // database; `args` then carry it to the station (never the shell's history nor `ps`).
     // None: nothing to do or read; else the exit code of a failure.
@@ -39,7 +39,7 @@ private:
     std::int64_t m_who = 0;
     std::size_t m_limit = 200;
     CLI::App *m_audit = nullptr, *m_verify = nullptr, *m_list = nullptr;
-    CLI::App *m_pin_set = nullptr, *m_pin_unlock = nullptr, *m_pin_forget = nullptr;  // (#18)
+    CLI::App *m_pin_set = nullptr, *m_pin_unlock = nullptr, *m_pin_forget = nullptr;
     std::string m_pin_text;  // the PIN as read by read_pin (hidden option --pin-text)
 };
 

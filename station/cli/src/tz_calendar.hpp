@@ -22,7 +22,7 @@ public:
     SystemClock(const SystemClock&) = delete;
     SystemClock& operator=(const SystemClock&) = delete;
     core::Timestamp now() const override;
-    // (#17) For the soak test only: the time is read from `file`, 8 bytes holding UTC seconds
+    // For the soak test only: the time is read from `file`, 8 bytes holding UTC seconds
     // (host order) that the test rewrites; $ETABLI_TEST_CLOCK names it. Mapped, so a read
     // costs a memory load. False when the file cannot be mapped (the system clock stays).
     bool use_test_file(const std::filesystem::path& file);

@@ -156,7 +156,7 @@ std::expected<void, Problem> each_table(const toml::node& node, const std::strin
     return {};
 }
 
-// [tools] (#6): every key optional, the rest keep ToolRules' defaults.
+// [tools]: every key optional, the rest keep ToolRules' defaults.
 std::expected<ToolRules, Problem> parse_tools(const toml::node& node, const std::string& section) {
     const auto* t = node.as_table();
     if (!t) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be written as a [{1}] section", section));
@@ -184,7 +184,7 @@ std::expected<ToolRules, Problem> parse_tools(const toml::node& node, const std:
     return r;
 }
 
-// [backup] (#17): every key optional.
+// [backup]: every key optional.
 std::expected<BackupConfig, Problem> parse_backup(const toml::node& node, const std::string& section) {
     const auto* t = node.as_table();
     if (!t) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be written as a [{1}] section", section));
@@ -210,7 +210,7 @@ std::expected<BackupConfig, Problem> parse_backup(const toml::node& node, const 
     return b;
 }
 
-// [privacy] (#18): every key optional.
+// [privacy]: every key optional.
 std::expected<PrivacyConfig, Problem> parse_privacy(const toml::node& node, const std::string& section) {
     const auto* t = node.as_table();
     if (!t) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be written as a [{1}] section", section));

@@ -1,4 +1,4 @@
-// Help in the room (#7): who can help with a skill, from presence now and presence history;
+// Help in the room: who can help with a skill, from presence now and presence history;
 // help request states and text. Layer: core (pure). Any thread.
 #include <etabli/core/help.hpp>
 

@@ -1,4 +1,4 @@
-// Know-how cards (#7): field checks, ordering, and the Markdown import. The parser reads one
+// Know-how cards: field checks, ordering, and the Markdown import. The parser reads one
 // line at a time and keeps only what a card needs (title, steps, photos); any other Markdown
 // is kept as text. Layer: core (pure). Any thread.
 #include <etabli/core/know_how.hpp>

@@ -728,7 +728,7 @@ std::string import_identity(const MemberDraft& d) {
     return fold_name(d.display_name);
 }
 
-// [SECTION] shared CSV reading (tool import, #6): the same steps as parse_member_csv above.
+// [SECTION] shared CSV reading (tool import): the same steps as parse_member_csv above.
 std::expected<CsvFile, std::vector<ImportLineError>> read_csv_file(std::string_view bytes) {
     auto file_error = [](Problem p) { return std::unexpected(Errors{{0, std::move(p)}}); };
     if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF"))

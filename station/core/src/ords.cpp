@@ -226,7 +226,7 @@ std::expected<OrdsExport, Problem> export_ords(const std::vector<Repair>& repair
 }
 
 namespace {
-// A spreadsheet runs "=…" as a formula: append_csv_field disarms it (#18: every CSV).
+// A spreadsheet runs "=…" as a formula: append_csv_field disarms it (every CSV of the station).
 void cell(std::string& out, std::string_view v, bool last = false) {
     append_csv_field(out, v);
     out += last ? '\n' : ',';

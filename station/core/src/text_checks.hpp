@@ -1,4 +1,4 @@
-// Text checks shared by the #7 core files (trainings, help, cards) and the tools' photos:
+// Text checks shared by trainings, help in the room, know-how cards and the tools' photos:
 // valid UTF-8, no control characters, trimmed, a length in code points, relative paths. Private to station/core/src.
 // Layer: core (pure). Any thread.
 #pragma once

@@ -1,4 +1,4 @@
-// Trainings (#7): field checks, places and waiting list, attendance window, next training.
+// Trainings: field checks, places and waiting list, attendance window, next training.
 // Layer: core (pure). Any thread.
 #include <etabli/core/trainings.hpp>
 

@@ -1,4 +1,4 @@
-// The audit trail (#18): an append-only table whose rows are chained by SHA-256 (libsodium,
+// The audit trail: an append-only table whose rows are chained by SHA-256 (libsodium,
 // keyed: HMAC-SHA-256 with the installation's pepper, privacy.hpp), so that a row deleted or
 // edited behind the station's back is found, and a chain rewritten whole cannot be made
 // without the secret kept outside the database. Written by the store in

@@ -1,4 +1,4 @@
-// Backups of a station's database (#17): online copies through SQLite's backup API (consistent
+// Backups of a station's database: online copies through SQLite's backup API (consistent
 // while the station writes), compressed with zstd, verified after they are written (decompressed,
 // opened, integrity_check'ed) and only then given their final name; a rotation of 7 daily,
 // 4 weekly and 12 monthly copies; a second copy on a disk or USB stick found by its label;

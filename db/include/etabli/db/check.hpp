@@ -1,4 +1,4 @@
-// `etabli check` (#17): what a database must satisfy beyond SQLite's own checks. SQLite's
+// `etabli check`: what a database must satisfy beyond SQLite's own checks. SQLite's
 // integrity_check and foreign_key_check first, then the station's invariants, each violation
 // named with the rows it concerns. Read-only: one read transaction, nothing written.
 // Layer: db. Any thread (its own connection).

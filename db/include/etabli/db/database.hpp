@@ -28,7 +28,7 @@ using core::Problem;
 
 // "Storage error: {detail}": the catch-all for failures a person cannot fix by retyping.
 Problem storage_problem(std::string detail);
-// (#17) The Problem for a failed SQLite call: a full disk, a disk that fails to write and a
+// The Problem for a failed SQLite call: a full disk, a disk that fails to write and a
 // damaged file each say what happened and what to do; anything else is storage_problem().
 Problem sqlite_problem(int rc, const char* detail);
 
@@ -124,7 +124,7 @@ private:
 // A write transaction (BEGIN IMMEDIATE: takes the write lock up front, so a busy database
 // waits in busy_timeout instead of failing half-way), or with `Kind::read` a deferred one that
 // gives several SELECTs one consistent view. Rolled back by the destructor unless commit()
-// succeeded: an early return (or an exception) undoes everything. (#16) Begun inside another
+// succeeded: an early return (or an exception) undoes everything. Begun inside another
 // transaction it is a savepoint of it: its commit() keeps its changes for the outer one to
 // commit or roll back, so several use cases can run as one (Store::atomically).
 class Transaction {
@@ -158,7 +158,7 @@ std::filesystem::path default_db_path();
 // -wal/-shm left behind either): a file that is not SQLite, a file written by a newer Établi
 // (schema above latest_schema_version()), a read-only file or folder, a folder that cannot
 // be created.
-// (#17) Before it migrates a file that has data, a verified backup goes to `backup_folder`
+// Before it migrates a file that has data, a verified backup goes to `backup_folder`
 // (default_backup_folder() when empty); when that fails, nothing is migrated.
 std::expected<Connection, Problem> open_database(const std::filesystem::path& path,
                                                  std::optional<int> target_version = std::nullopt,

@@ -1,4 +1,4 @@
-// Label sheets of the tool library (#6): an A4 PDF of QR codes with each tool's name and tag,
+// Label sheets of the tool library: an A4 PDF of QR codes with each tool's name and tag,
 // ready to print on adhesive paper (libqrencode for the codes, cairo for the page).
 // Layer: db (exports live here, DESIGN.md). Thread: any; in practice the CLI's main thread.
 #pragma once

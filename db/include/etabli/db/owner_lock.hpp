@@ -1,4 +1,4 @@
-// One owner per database (#16): an advisory lock (an open-file-description fcntl lock) on
+// One owner per database: an advisory lock (an open-file-description fcntl lock) on
 // "<database>.lock" (0600), held for the owning process's life and taken before any write. The
 // kernel drops it when the process dies, however it dies, so a stale lock never blocks a
 // restart; it is tested without being taken, so a reader never gets in the way. Who holds it

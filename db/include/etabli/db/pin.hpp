@@ -1,4 +1,4 @@
-// Hosts' and admins' PINs (#18), the storage side: 4 to 8 digits, kept as Argon2id
+// Hosts' and admins' PINs, the storage side: 4 to 8 digits, kept as Argon2id
 // (libsodium's crypto_pwhash, its own parameters in the stored text) of an HMAC of the PIN
 // keyed by the installation's pepper (privacy.hpp). A copied database alone cannot be
 // brute-forced offline: without the pepper, even the 10^8 PINs of 8 digits cannot be tried.

@@ -1,4 +1,4 @@
-// Members' data under the RGPD (#18): everything stored about one member (export), their
+// Members' data under the RGPD: everything stored about one member (export), their
 // erasure, and the installation's pepper (a secret kept beside the database, never in it).
 // Layer: db. The thread that owns the connection it is given.
 #pragma once

@@ -8,7 +8,7 @@
 // member.updated, badge.added, badge.revoked, badge.lost, badge.active, presence.in,
 // presence.out, presence.auto_closed, tap.refused; `subject` names what changed
 // ("member:12", "badge:04A1B2", "presence:7"); `detail` is a small JSON object.
-// The allocation calls (#3, alloc_store.cpp) add, for each row that differs from what is
+// The allocation calls (alloc_store.cpp) add, for each row that differs from what is
 // stored (a row written again unchanged is neither written nor logged):
 //   machine:N   machine.added, machine.status, machine.authorised (only the list changed:
 //               detail added/removed member ids), machine.checked (the check after use
@@ -38,17 +38,17 @@ class SqliteStore final : public app::Store {
 public:
     // Opens (and creates, and migrates) the database at `path`; see open_database() for what
     // is refused. The CLI maps any failure here to exit code 3.
-    // (#17) `backup_folder`: where the backup before a migration goes (empty: the default).
+    // `backup_folder`: where the backup before a migration goes (empty: the default).
     static std::expected<std::unique_ptr<SqliteStore>, Problem> open(const std::filesystem::path& path,
                                                                       const std::filesystem::path& backup_folder = {});
 
     std::expected<app::StationData, Problem> load() override;
-    std::expected<void, Problem> append_audit(const app::AuditEntry& e) override;  // (#18) audit.cpp's chain
-    std::expected<void, Problem> erase_member(core::MemberId id, std::optional<core::MemberId> actor, core::Timestamp at) override;  // (#18) privacy.cpp
+    std::expected<void, Problem> append_audit(const app::AuditEntry& e) override;  // audit.cpp's chain
+    std::expected<void, Problem> erase_member(core::MemberId id, std::optional<core::MemberId> actor, core::Timestamp at) override;  // privacy.cpp
     std::expected<void, Problem> scrub() override;
-    std::expected<std::vector<app::MemberDataSection>, Problem> member_data(core::MemberId id) override;  // (#18) privacy.cpp
-    std::expected<std::vector<app::AuditEntry>, Problem> recent_audit(std::optional<core::MemberId> who, std::size_t limit) override;  // (#18)
-    // (#18) PINs, in pin_store.cpp (db/pin.hpp).
+    std::expected<std::vector<app::MemberDataSection>, Problem> member_data(core::MemberId id) override;  // privacy.cpp
+    std::expected<std::vector<app::AuditEntry>, Problem> recent_audit(std::optional<core::MemberId> who, std::size_t limit) override;
+    // PINs, in pin_store.cpp (db/pin.hpp).
     std::expected<std::vector<app::PinState>, Problem> load_pins() override;
     std::expected<app::PinCheck, Problem> check_pin(core::MemberId member, const std::string& pin, core::Timestamp at) override;
     std::expected<app::PinState, Problem> set_pin(core::MemberId member, const std::string& pin, std::optional<core::MemberId> actor,
@@ -58,7 +58,7 @@ public:
     // The cost of the PINs this store hashes from now on (tests: the least libsodium allows;
     // a PIN keeps the cost it was hashed with).
     void set_pin_limits(PinLimits limits) { m_pin_limits = limits; }
-    std::expected<app::PurgeSummary, Problem> purge_personal_data(const app::PurgeRequest& r) override;  // (#18) privacy.cpp
+    std::expected<app::PurgeSummary, Problem> purge_personal_data(const app::PurgeRequest& r) override;  // privacy.cpp
     std::expected<core::Member, Problem> add_member(const core::MemberDraft& d,
                                                     std::optional<core::MemberId> actor,
                                                     core::Timestamp at) override;
@@ -89,7 +89,7 @@ public:
     std::expected<app::ImportSummary, Problem> import_members(const std::vector<core::ImportRow>& rows,
                                                               core::Timestamp at) override;
 
-    // [Allocation (#3)] in alloc_store.cpp; the contracts are app::Store's.
+    // [Allocation] in alloc_store.cpp; the contracts are app::Store's.
     std::expected<alloc::EngineState, Problem> load_alloc(core::Timestamp now) override;
     std::expected<void, Problem> commit_alloc(const alloc::Changes& c, std::optional<core::MemberId> actor,
                                               core::Timestamp at) override;
@@ -98,26 +98,26 @@ public:
     std::expected<std::vector<alloc::Session>, Problem> sessions_between(core::Timestamp from, core::Timestamp to,
                                                                          std::size_t limit) override;
 
-    // [Tool library (#6)] in tool_store.cpp; the contracts are app::Store's.
+    // [Tool library] in tool_store.cpp; the contracts are app::Store's.
     std::expected<app::ToolData, Problem> load_tools() override;
     std::expected<void, Problem> commit_tools(const app::ToolChanges& c, std::optional<core::MemberId> actor,
                                               core::Timestamp at) override;
     std::expected<std::vector<core::Loan>, Problem> loan_history(std::optional<core::MemberId> member,
                                                                   std::size_t limit) override;
     std::expected<std::vector<core::Loan>, Problem> overdue_loans(core::Date today) override;
-    // The kiosk's exports (toolgaps) in tool_export.cpp.
+    // The kiosk's exports in tool_export.cpp.
     std::expected<std::size_t, Problem> write_tool_labels(const std::vector<core::Tool>& tools,
                                                           const std::filesystem::path& out) override;
     std::expected<void, Problem> write_export(const std::filesystem::path& out, std::string_view bytes) override;
 
-    // [Skills (#7)] in skill_store.cpp; the contracts are app::Store's.
+    // [Skills] in skill_store.cpp; the contracts are app::Store's.
     std::expected<app::SkillData, Problem> load_skills() override;
     std::expected<void, Problem> commit_skills(const app::SkillChanges& c, std::optional<core::MemberId> actor,
                                                core::Timestamp at) override;
     std::expected<std::vector<core::SkillGrant>, Problem> skill_grants(std::optional<core::MemberId> member,
                                                                        std::optional<core::SkillId> skill) override;
 
-    // [Repairs and volunteer hours (#8)] in repair_store.cpp; the contracts are app::Store's.
+    // [Repairs and volunteer hours] in repair_store.cpp; the contracts are app::Store's.
     std::expected<core::Repair, Problem> add_repair(const core::Repair& r, std::optional<core::MemberId> actor,
                                                     core::Timestamp at) override;
     std::expected<core::Repair, Problem> update_repair(const core::Repair& r, std::optional<core::MemberId> actor,
@@ -133,7 +133,7 @@ public:
     std::expected<std::vector<core::VolunteerPresence>, Problem> volunteer_presences(core::Timestamp from,
                                                                                      core::Timestamp to) override;
 
-    // [Trainings, help in the room, know-how cards (#7)] in know_store.cpp; the contracts are app::Store's.
+    // [Trainings, help in the room, know-how cards] in know_store.cpp; the contracts are app::Store's.
     std::expected<app::KnowData, Problem> load_know(core::Timestamp since) override;
     std::expected<void, Problem> commit_know(const app::KnowChanges& c, std::optional<core::MemberId> actor,
                                              core::Timestamp at) override;
@@ -151,10 +151,10 @@ private:
     std::expected<core::Badge, Problem> insert_badge(const std::string& uid, core::MemberId member,
                                                      std::optional<core::MemberId> actor, core::Timestamp at);
     Connection m_conn;
-    std::filesystem::path m_path;         // (#18) where the pepper is: beside it
-    std::optional<std::string> m_pepper;  // (#18) read at the first audit row or PIN
-    PinLimits m_pin_limits;               // (#18)
-    std::expected<std::string, Problem> pepper();  // (#18) m_pepper, read (or made) once
+    std::filesystem::path m_path;         // where the pepper is: beside it
+    std::optional<std::string> m_pepper;  // read at the first audit row or PIN
+    PinLimits m_pin_limits;
+    std::expected<std::string, Problem> pepper();  // m_pepper, read (or made) once
     // The id counters the stored rows (with alloc_state) were known to imply after this
     // store's last successful commit_alloc; none before the first. Counters only grow, and
     // another writer only raises them: a decision whose counters stay at or below these, or

@@ -1,4 +1,4 @@
-// The hosts' screen for forgotten check-outs (#8): a volunteer who forgot to badge out was
+// The hosts' screen for forgotten check-outs: a volunteer who forgot to badge out was
 // closed by the station and counted until closing time; a host picks the presence, sets the
 // real time of leaving with large ±15 min / ±1 h buttons or hour and minute chips (no typing),
 // and confirms (CorrectPresence). Refusals (before the check-in, in the future, into the next

@@ -1,4 +1,4 @@
-// (#16) The embedded station's replies to the kiosk, by request id: see EmbeddedReplies.
+// The embedded station's replies to the kiosk, by request id: see EmbeddedReplies.
 // Layer: gui. GUI thread only.
 #pragma once
 
@@ -15,7 +15,7 @@
 
 namespace etabli::gui {
 
-// The embedded station's replies by request id (#16): each command is posted with its own
+// The embedded station's replies by request id: each command is posted with its own
 // promise, and its reply shown as last_reply in the snapshots of the frames that follow, one
 // reply per frame: two replies that come between two frames are both shown, none lost (the
 // station's own last_reply keeps only the latest). A reply that does not come in 15 s is

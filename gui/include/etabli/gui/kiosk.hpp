@@ -48,7 +48,7 @@ bool display_available();
 // stderr when no window can be opened. Calls station.set_wake and clears it on return.
 int run_kiosk(app::Station& station, const core::Translations& tr, const KioskOptions& opts);
 
-// What the kiosk draws from and sends to: the embedded Station, or (#16, `kiosk --connect`)
+// What the kiosk draws from and sends to: the embedded Station or, with `kiosk --connect`,
 // the station service through its API. snapshot() and post() are called on the GUI thread;
 // set_wake's hook may be called from any thread.
 struct KioskLink {
@@ -92,13 +92,13 @@ public:
     const std::string& typed() const { return m_typed; }
     const EnrolUi& enrol_ui() const { return m_enrol; }
     const MachinesUi& machines_ui() const { return m_machines; }
-    const CheckoutsUi& checkouts_ui() const { return m_checkouts; }  // (#8)
-    const SkillsUi& skills_ui() const { return m_skills; }           // (#7)
-    const PinPadUi& pin_ui() const { return m_pin; }                 // (#18)
+    const CheckoutsUi& checkouts_ui() const { return m_checkouts; }
+    const SkillsUi& skills_ui() const { return m_skills; }
+    const PinPadUi& pin_ui() const { return m_pin; }
 
 private:
     void go_idle(const app::Snapshot& s, CommandList& out);  // cancels a running enrolment
-    // (#7, kiosk_skills.cpp) a badge tap the skills screens take ("I'll help", attendance, a
+    // (kiosk_skills.cpp) a badge tap the skills screens take ("I'll help", attendance, a
     // supervisor): true when it must not show the member home.
     bool skills_tap(const app::Snapshot& s, const app::TapView& tap, double now, Commands& cmds);
     SkillsScreenView skills_view(const app::Snapshot& s, const LocalClock& clock, double now) const;
@@ -111,7 +111,7 @@ private:
     void handle_keys(double now, Commands& cmds);
     void handle_reply(const app::Snapshot& s, double now, CommandList& out);
     bool accepts_badge_typing() const;
-    // [PIN (#18), kiosk_pin.cpp] The pad over the member's screens: opened for `purpose`, then
+    // [PIN, kiosk_pin.cpp] The pad over the member's screens: opened for `purpose`, then
     // back to the screen it was opened from, or on to `then` (a host screen asked for).
     void open_pin(const app::Snapshot& s, PinPadUi::Purpose purpose, Next then);
     Next pin_frame(const app::Snapshot& s, Commands& cmds);
@@ -135,25 +135,25 @@ private:
     RefusalView m_refusal_view;
     EnrolUi m_enrol;
     MachinesUi m_machines;
-    RepairsUi m_repairs;  // (#8)
-    ToolsUi m_tools;      // (#6)
-    CheckoutsUi m_checkouts;  // (#8) forgotten check-outs, hosts
-    MembersUi m_members;      // (#15) members, hosts
-    SkillsUi m_skills;                         // (#7)
-    Screen m_skills_caller = Screen::member_home;  // (#7) where Back from the skills screens goes
-    std::optional<core::Timestamp> m_supervision_hidden;  // (#7) "Cancel" on the prompt of that expiry
+    RepairsUi m_repairs;
+    ToolsUi m_tools;
+    CheckoutsUi m_checkouts;  // forgotten check-outs, hosts
+    MembersUi m_members;      // members, hosts
+    SkillsUi m_skills;
+    Screen m_skills_caller = Screen::member_home;  // where Back from the skills screens goes
+    std::optional<core::Timestamp> m_supervision_hidden;  // "Cancel" on the prompt of that expiry
     std::vector<alloc::Booking> m_notices;       // host notes to show once, from the badge-in
     std::set<alloc::QueueEntryId> m_offers_hidden;  // "Later" or "No thanks" on these offers
     core::MemberId m_enrol_host = 0;
     core::Lang m_enrol_lang = core::Lang::fr;  // the host's language
     bool m_enrol_seen_active = false;          // the station confirmed the enrolment
-    PinPadUi m_pin;                            // (#18)
-    RecordsUi m_records;                       // (#18) "Mes données", "Historique"
-    Screen m_pin_back = Screen::member_home;   // (#18) where the pad returns
-    Next m_pin_then = Next::stay;              // (#18) the host screen it opens on success
-    std::uint64_t m_pin_seen_reply = 0;        // (#18) the last reply looked at for a PIN refusal
-    double m_session_touch_sent = 0;           // (#18) when the station last heard of a touch
-    // (#18) Each MachineAccess sent, by request id: a refusal for want of a PIN asks the PIN
+    PinPadUi m_pin;
+    RecordsUi m_records;                       // "Mes données", "Historique"
+    Screen m_pin_back = Screen::member_home;   // where the pad returns
+    Next m_pin_then = Next::stay;              // the host screen it opens on success
+    std::uint64_t m_pin_seen_reply = 0;        // the last reply looked at for a PIN refusal
+    double m_session_touch_sent = 0;           // when the station last heard of a touch
+    // Each MachineAccess sent, by request id: a refusal for want of a PIN asks the PIN
     // of the member it was for, for that machine (a host may start a machine for a member).
     std::map<std::uint64_t, std::pair<alloc::MachineId, core::MemberId>> m_machine_requests;
 

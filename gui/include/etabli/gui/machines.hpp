@@ -1,4 +1,4 @@
-// The kiosk's machine screens (issue #3): the machine board of the idle screen, a member's
+// The kiosk's machine screens: the machine board of the idle screen, a member's
 // booking flow (machines, a day of start times, a length, confirm; next free slots; my
 // bookings; start, stop and the walk-in queue), the queue offer, the hosts' notices, and the
 // hosts' machine screens (status, end a session, book for a member, cancel with a reason,
@@ -139,8 +139,8 @@ struct MachinesUi {
         check_problem,  // the check after use found a problem: what, on the on-screen keyboard
         pick_member,    // hosts: whom to book for
         hours,          // hosts: the weekly opening hours
-        devices,        // hosts: badge readers and machine controllers (#5, devices.cpp)
-        enrol_reader,   // hosts: bind a new reader to a role (#5, reader_enrol.cpp)
+        devices,        // hosts: badge readers and machine controllers (devices.cpp)
+        enrol_reader,   // hosts: bind a new reader to a role (reader_enrol.cpp)
     };
     Step step = Step::machines;
     bool as_host = false;          // a host books for `for_member` (outside hours allowed)
@@ -168,7 +168,7 @@ struct MachinesUi {
     KeyboardState search_keys;
     std::array<DayHoursEdit, 7> hours{};  // by c_encoding weekday (0 = Sunday)
     Step back_to = Step::machines;        // where "Back" from the length/slot steps goes
-    ReaderEnrolUi reader_enrol;           // (#5) the enrol_reader step
+    ReaderEnrolUi reader_enrol;           // the enrol_reader step
 };
 
 // Starts a flow: the member's own booking screens, or the hosts' machine screens.

@@ -1,4 +1,4 @@
-// The hosts' members screen (#15): find a member by name on the on-screen keyboard, then change
+// The hosts' members screen: find a member by name on the on-screen keyboard, then change
 // what `etabli member set` changes: name, e-mail, role, end of membership (with month and year
 // steps, or no end) and language. Save posts EditMember; the station checks every field and
 // its refusal (an e-mail already used, a bad name) comes back translated.

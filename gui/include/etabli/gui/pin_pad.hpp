@@ -1,4 +1,4 @@
-// The kiosk's PIN pad (#18): ten digits, "Effacer" and "Valider" on screen, the digits typed
+// The kiosk's PIN pad: ten digits, "Effacer" and "Valider" on screen, the digits typed
 // never shown (a dot each). Hosts and admins enter their PIN to open a host session; a member
 // enters theirs for a machine that requires it; anyone without a PIN chooses one (twice), and
 // one who has a PIN may change it (the current one first).

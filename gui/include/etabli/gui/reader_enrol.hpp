@@ -1,4 +1,4 @@
-// Enrolling a badge reader from the hosts' device panel (#5): "Enrol a reader" → the role
+// Enrolling a badge reader from the hosts' device panel: "Enrol a reader" → the role
 // (the kiosk, one of the machines, the tool scanner) → "Tap a badge on the reader to enrol" →
 // the next device on which a badge types digits and Enter is bound to that role and written to
 // etabli.toml, or a translated error; 60 s at most, with a cancel button. The kiosk only sends

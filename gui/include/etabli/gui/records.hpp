@@ -1,4 +1,4 @@
-// What the station keeps, shown at the kiosk (#18): a member's "Mes données" (everything stored
+// What the station keeps, shown at the kiosk: a member's "Mes données" (everything stored
 // about them, section by section: the RGPD's right of access, on the spot) and the admins'
 // "Historique" (the audit trail, newest first). Both are read-only pages of text lines the
 // station sends in the reply to ShowMemberData or ShowAudit.

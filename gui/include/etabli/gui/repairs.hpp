@@ -1,4 +1,4 @@
-// The kiosk's repair screens (#8): log a bike repair in a few taps (component tiles, status
+// The kiosk's repair screens: log a bike repair in a few taps (component tiles, status
 // buttons, time chips, optional text on the on-screen keyboard, save), "my repairs of the last
 // 24 h" with edit, the statistics screen for hosts (bars and a line drawn with ImGui), and the
 // role picker a volunteer sees at badge-in.

@@ -24,15 +24,15 @@ enum class Next {
     book,           // member home: "Book a machine"
     host_machines,  // member home: a host's "Machines"
     home,           // machine screens: back to the member home
-    repairs,        // member home: a volunteer's "Repairs" (#8)
-    tools,          // member home: "Borrow a tool" (#6)
-    checkouts,      // member home: a host's "Check-outs to correct" (#8, checkouts.cpp)
-    skills,         // member home: "My skills" (#7, skills.cpp)
-    knowhow,        // member home: "Know-how" cards (#7, know_how.cpp)
-    skill_info,     // machine or tool screens: the skill needed and the cards (#7)
-    my_data,        // member home: "Mes données", what is stored about them (#18)
-    history,        // member home: an admin's "Historique", the audit trail (#18)
-    members,        // member home: a host's "Members" (#15, members.cpp)
+    repairs,        // member home: a volunteer's "Repairs"
+    tools,          // member home: "Borrow a tool"
+    checkouts,      // member home: a host's "Check-outs to correct" (checkouts.cpp)
+    skills,         // member home: "My skills" (skills.cpp)
+    knowhow,        // member home: "Know-how" cards (know_how.cpp)
+    skill_info,     // machine or tool screens: the skill needed and the cards
+    my_data,        // member home: "Mes données", what is stored about them
+    history,        // member home: an admin's "Historique", the audit trail
+    members,        // member home: a host's "Members" (members.cpp)
 };
 
 struct LocalClock;  // machines.hpp
@@ -47,7 +47,7 @@ std::string format_day(core::Lang lang, core::Date d);
 std::string weekday_name(core::Lang lang, unsigned c_encoding);
 
 // [Idle]
-// (#7) Open help requests on the idle screen, each with "I'll help" (skills.cpp draws them).
+// Open help requests on the idle screen, each with "I'll help" (skills.cpp draws them).
 struct IdleHelp {
     std::int64_t id = 0;                // core::HelpRequestId
     std::string text;                   // "Marie cherche de l'aide : dévoilage de roue"
@@ -82,19 +82,19 @@ struct IdleView {
     const LocalClock* clock = nullptr;                        // with `machines`
     std::vector<std::string> banners;  // "Léa: the laser cutter is free for you…" (queue offers)
     double now = 0;                    // seconds, monotonic: turns the board's pages
-    std::string month_summary;         // (#8) "Ce mois-ci : 12 réparations…"; empty: not shown
-    std::vector<IdleHelp> help;        // (#7) open help requests, oldest first
-    const app::KnowCaptureView* help_capture = nullptr;  // (#7) the station's "J'aide" badge capture
+    std::string month_summary;         // "Ce mois-ci : 12 réparations…"; empty: not shown
+    std::vector<IdleHelp> help;        // open help requests, oldest first
+    const app::KnowCaptureView* help_capture = nullptr;  // the station's "J'aide" badge capture
 };
 struct IdleUi {
     int page = 0;
     core::Lang lang = core::Lang::fr;  // the FR/EN switch writes here
-    IdleHelpUi help;                   // (#7) "I'll help" waiting for the helper's badge
+    IdleHelpUi help;                   // "I'll help" waiting for the helper's badge
 };
 Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out);
 
 // [Member home]
-// (#7) A know-how card suggested for a skill the member is learning (skill_home.hpp).
+// A know-how card suggested for a skill the member is learning (skill_home.hpp).
 struct HomeCard {
     std::int64_t card = 0;   // core::CardId
     std::int64_t skill = 0;  // core::SkillId: the skill it is suggested for
@@ -106,19 +106,19 @@ struct MemberHomeView {
     core::Member member;
     core::TapKind kind = core::TapKind::check_in;
     std::string at_hhmm;
-    std::vector<app::LoanView> loans;  // (#6) the member's loans, overdue first: shown under the greeting
-    int checkouts_to_correct = 0;      // (#8) hosts: forgotten check-outs waiting, shown on their tile
-    std::vector<std::string> skill_warnings;  // (#7) skills lapsing within two weeks, shown under the greeting
-    std::vector<HomeCard> cards;  // (#7) cards for the skills being learnt, most helped first; none: no row
-    app::BackupView backups;      // (#17) hosts: the last backup and the free disk, red when they need a look
+    std::vector<app::LoanView> loans;  // the member's loans, overdue first: shown under the greeting
+    int checkouts_to_correct = 0;      // hosts: forgotten check-outs waiting, shown on their tile
+    std::vector<std::string> skill_warnings;  // skills lapsing within two weeks, shown under the greeting
+    std::vector<HomeCard> cards;  // cards for the skills being learnt, most helped first; none: no row
+    app::BackupView backups;      // hosts: the last backup and the free disk, red when they need a look
     core::Date today{};
 };
-// (#17) The host's line about backups: its text, and whether it is an alarm (red). Empty when
+// The host's line about backups: its text, and whether it is an alarm (red). Empty when
 // nobody reports on backups.
 std::pair<std::string, bool> backup_line(const app::BackupView& b, const Tr& tr, core::Date today);
 struct MemberHomeUi {
     core::Lang lang = core::Lang::fr;  // the member's language, as shown
-    std::optional<HomeCard> open_card;  // (#7) the suggested card tapped (with Next::knowhow)
+    std::optional<HomeCard> open_card;  // the suggested card tapped (with Next::knowhow)
 };
 Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out);
 

@@ -1,4 +1,4 @@
-// The member home's know-how suggestions (#7): up to three published cards linked to the
+// The member home's know-how suggestions: up to three published cards linked to the
 // skills the member is learning (level 1, a lapsed grant, or a training they signed up for),
 // most helped first, drawn as one row of buttons under the greeting; tapping one opens the
 // card in the skills screens.

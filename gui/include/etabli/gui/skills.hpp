@@ -1,4 +1,4 @@
-// The kiosk's screens of skills, trainings, help in the room and know-how cards (#7): the
+// The kiosk's screens of skills, trainings, help in the room and know-how cards: the
 // member's "My skills" hub (levels and lapse dates, trainings to sign up for, "Who can help
 // me?", "Ask for help"), the trainers' two-badge sign-off and a training's attendance and
 // grants, a machine's or tool's skill page (what is needed, the next training, its cards),

@@ -1,4 +1,4 @@
-// The kiosk's tool-library screens (#6): a member's tools (my loans, overdue in red at the
+// The kiosk's tool-library screens: a member's tools (my loans, overdue in red at the
 // top), Borrow (scan a label, or category tiles, or search with the on-screen keyboard; a
 // basket; the loan length; confirm), Return (scan or choose from my loans; condition good,
 // worn or damaged, with a note), and the hosts' lists (overdue with days late and contact,

@@ -1,4 +1,4 @@
-// (#16) An exception escaping a device thread (a reader, a controller link, USB events, the
+// An exception escaping a device thread (a reader, a controller link, USB events, the
 // device scan, an enrolment capture) is caught at the thread's entry, logged on one line, and
 // that part starts again after a pause: never a silent death, never std::terminate taking the
 // station down. Layer: hw. Any thread.

@@ -1,4 +1,4 @@
-// Enrolling a badge reader (#5): listen on every keyboard-like input device without grabbing
+// Enrolling a badge reader: listen on every keyboard-like input device without grabbing
 // it (nothing is taken from anyone), and the first one on which a badge types digits and Enter
 // is the reader. ReaderEnrolWorker is the kiosk's side of app::ReaderEnroller: it captures on a
 // thread of its own, identifies the device (USB vendor, product, serial or port), hands the new

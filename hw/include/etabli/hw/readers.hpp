@@ -92,7 +92,7 @@ private:
     void deliver(std::vector<LineEvent>& lines, ReadTime at);
 
     core::ReaderConfig m_config;
-    app::ReaderRef m_reader;  // (#16) what its taps carry: the role, resolved when the configuration was loaded
+    app::ReaderRef m_reader;  // what its taps carry: the role, resolved when the configuration was loaded
     Post m_post;
     Log m_log;
     HidDecoder m_decoder;            // transport thread only

@@ -26,7 +26,7 @@
 // store persists the counters it receives in every Changes (`next_ids`), or recomputes them
 // as MAX(id)+1 at load; either way ids are never reused. Machine ids belong to the store.
 //
-// Rules (see the issue #3 text; choices made here are marked "choice"):
+// Rules (those decided here rather than asked of the engine are marked "choice"):
 //  * Conflicts: a booking holds [start, end + buffer_after) of its machine. Cancelled and
 //    no-show bookings hold nothing.
 //  * Quota: for every 7-day window, the hours a member holds on the machine (or its pool)
@@ -192,7 +192,7 @@ public:
     // [SECTION] Sessions
     // A badge at `machine`'s reader (or the kiosk's start button): ends the member's own
     // session there, or starts one.
-    // (#7) With a supervisor (checked by the Station: present, can teach the skill or a host),
+    // With a supervisor (checked by the Station: present, can teach the skill or a host),
     // the member may start although not authorised; the session records the supervisor.
     std::expected<Changes, Problem> access(MachineId machine, MemberId member, Timestamp now,
                                            std::optional<MemberId> supervisor = std::nullopt);
@@ -205,7 +205,7 @@ public:
     // machine's level): starts are allowed again, or, not ok, it goes into maintenance with `note`.
     std::expected<Changes, Problem> machine_checked(MachineId machine, bool ok, std::optional<std::string> note,
                                                     Timestamp now);
-    // (#7) The supervisor of the session on `machine` left: it runs to its allowed end and is
+    // The supervisor of the session on `machine` left: it runs to its allowed end and is
     // no longer extended (automatically or by extend()). Empty Changes when nothing to mark.
     Changes supervisor_left(MachineId machine, MemberId supervisor, Timestamp now);
     // A host ends the session on `machine`, or the controller reported a fault.
@@ -226,7 +226,7 @@ public:
     std::expected<Changes, Problem> set_status(MachineId id, MachineStatus s, MemberId actor, Timestamp now);
     std::expected<Changes, Problem> authorise(MachineId id, MemberId member, bool allowed, MemberId actor,
                                               Timestamp now);
-    // (#7) Who may use machine `id` now, derived by the Station from skill grants, lapse and
+    // Who may use machine `id` now, derived by the Station from skill grants, lapse and
     // the machine's requirement. Replaces Machine::authorised and its bitmap in memory only:
     // nothing to store (machines persist their requirement, not the list). Unknown id: ignored.
     void set_authorised(MachineId id, std::vector<MemberId> members);
@@ -241,7 +241,7 @@ public:
     // True when [s, e) lies inside opening hours.
     bool inside_hours(Timestamp s, Timestamp e) const;
     const Machine* machine(MachineId id) const;
-    const std::map<MachineId, Machine>& machines() const { return m_machines; }  // (#7) every machine, by id
+    const std::map<MachineId, Machine>& machines() const { return m_machines; }  // every machine, by id
     const Booking* booking(BookingId id) const;
     const Session* session_on(MachineId m) const;
     std::vector<Booking> bookings_on(MachineId m, Timestamp from, Timestamp to) const;

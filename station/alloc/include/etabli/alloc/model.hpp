@@ -85,7 +85,7 @@ enum class MachineStatus { available, maintenance, out_of_order };
 std::string_view to_string(MachineStatus s);
 std::optional<MachineStatus> machine_status_from_string(std::string_view);
 
-// What the controller does when the station disappears (the controller issue uses it).
+// What the controller does when the station disappears (hw sends it to the board).
 struct HostLossPolicy {
     enum class Kind { cut, grace, until_idle };
     Kind kind = Kind::cut;
@@ -117,7 +117,7 @@ struct MachineRules {
     Minutes warn_before{5};
     std::chrono::seconds grace_after{0};  // carried to the controller, not used here
     HostLossPolicy host_loss{};
-    bool pin_required = false;  // (#18) the member's PIN at the kiosk too; the machine's reader alone refuses
+    bool pin_required = false;  // the member's PIN at the kiosk too; the machine's reader alone refuses
     CheckLevel check_after_use = CheckLevel::none;  // who confirms the check after each use
 };
 
@@ -196,7 +196,7 @@ struct Session {
     std::optional<Timestamp> ended;
     std::optional<SessionEnd> end_reason;
     bool warned = false;
-    // (#7) Supervised use: the member who can teach the skill (or the host) who confirmed
+    // Supervised use: the member who can teach the skill (or the host) who confirmed
     // with their own badge. Once they left, the session runs to its allowed end, no further.
     std::optional<MemberId> supervisor;
     bool supervisor_left = false;

@@ -1,7 +1,7 @@
 // Deadlines: the timer structure the Station sleeps on. Each named deadline is at most
 // once in the queue; the Station asks for the earliest one, sleeps until it or the next
 // command, then takes the due ones. Layer: alloc (pure: time is an argument).
-// Not thread-safe: owned by the station thread. Bookings, leases and offers (#3) add
+// Not thread-safe: owned by the station thread. Bookings, leases and offers add
 // their deadlines here.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The shape of a feature (#16). A feature of the station (tools, repairs, trainings, skills,
+// The shape of a feature. A feature of the station (tools, repairs, trainings, skills,
 // the machine controllers, the readers…) is one class behind this interface: how it loads its
 // rows at start, handles its own commands, claims a badge tapped at the kiosk, runs its
 // deadlines, and publishes its part of the snapshot. Features are registered in one place,

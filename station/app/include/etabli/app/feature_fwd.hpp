@@ -1,4 +1,4 @@
-// What a feature's descriptor needs to declare itself (#16): see feature.hpp and the one
+// What a feature's descriptor needs to declare itself: see feature.hpp and the one
 // registry, features.hpp. Layer: app (pure).
 #pragma once
 

@@ -1,4 +1,4 @@
-// The station's features, registered in one place (#16). Each feature is a descriptor (its
+// The station's features, registered in one place. Each feature is a descriptor (its
 // commands, its Part of the snapshot, how to make it) in app/features/NAME.hpp and a class in
 // station/app/src behind app/feature.hpp. To add a feature: write those two files and add its
 // descriptor to `Features` below; the Command variant, the dispatch of its commands, its load,
@@ -22,12 +22,12 @@
 
 namespace etabli::app {
 
-using Features = type_list<ControllersFeature,  // machine controllers (#4)
-                           ReadersFeature,      // badge readers and their enrolment (#5)
-                           RepairsFeature,      // repairs and volunteer hours (#8)
-                           ToolsFeature,        // the tool library (#6)
-                           SkillsFeature,       // skills: sign-off and supervisor badges first (#7)
-                           KnowFeature>;        // trainings, help, know-how: "J'aide" and attendance badges (#7)
+using Features = type_list<ControllersFeature,  // machine controllers
+                           ReadersFeature,      // badge readers and their enrolment
+                           RepairsFeature,      // repairs and volunteer hours
+                           ToolsFeature,        // the tool library
+                           SkillsFeature,       // skills: sign-off and supervisor badges first
+                           KnowFeature>;        // trainings, help, know-how: "J'aide" and attendance badges
 
 template <class L>
 struct feature_commands;

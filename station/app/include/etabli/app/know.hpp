@@ -1,4 +1,4 @@
-// Trainings, help in the room and know-how cards (#7) as the app layer sees them: the data the
+// Trainings, help in the room and know-how cards as the app layer sees them: the data the
 // Store loads and commits (KnowData, KnowChanges), the Station commands (handled in
 // station_know.cpp) and the snapshot part the kiosk draws (KnowView).
 // Layer: app. Commands are built on any thread and posted; KnowView is built on the station
@@ -23,7 +23,7 @@
 namespace etabli::app {
 
 // [Store data]
-// What the station keeps of #7 in memory, as loaded at start.
+// What the station keeps in memory of trainings, help and cards, as loaded at start.
 struct KnowData {
     std::vector<core::Training> trainings;   // not cancelled, ending after `since` (plus any not yet granted)
     std::vector<core::Signup> signups;       // of those trainings, every state, by id
@@ -153,7 +153,7 @@ struct CardView {
         return false;
     }
 };
-// The kiosk badge captures of #7 ("J'aide", attendance by badge). `seq` changes with every
+// The kiosk's badge captures ("J'aide", attendance by badge). `seq` changes with every
 // event (armed, answered, marked, refused, ended) so the kiosk can tell a new outcome.
 struct KnowCaptureView {
     std::uint64_t seq = 0;

@@ -49,16 +49,16 @@ public:
     virtual const alloc::Zone& zone() const = 0;
 };
 
-// Machine controllers (#4 implements it over USB): carries out the engine's power actions
+// Machine controllers (hw implements it over USB): carries out the engine's power actions
 // after they were committed. Called on the station thread; must not block (queue and return).
 class MachineControl {
 public:
     virtual ~MachineControl() = default;
     virtual void apply(const alloc::Action& a) = 0;
-    // A host cleared a latched feedback fault on `machine` (#4): tell its controller. Same thread
+    // A host cleared a latched feedback fault on `machine`: tell its controller. Same thread
     // and rules as apply().
     virtual void clear_fault(alloc::MachineId machine) { (void)machine; }
-    // The machines as they are now (#4: names map to controller channels, rules give the
+    // The machines as they are now (names map to controller channels, rules give the
     // host-loss policy): all of them at start, before the first apply(), then each changed one.
     virtual void machines_changed(const std::vector<alloc::Machine>& machines) { (void)machines; }
 };
@@ -81,7 +81,7 @@ struct ImportSummary {
     std::size_t unchanged = 0;
 };
 
-// [Tool library (#6)] What the station keeps of the tool library, as loaded at start.
+// [Tool library] What the station keeps of the tool library, as loaded at start.
 struct ToolData {
     std::vector<core::Tool> tools;
     std::vector<core::Loan> open_loans;              // not returned
@@ -105,7 +105,7 @@ struct ToolChanges {
     std::vector<ToolEvent> events;
 };
 
-// (#18) Retention (RGPD): what `etabli privacy purge` and the nightly purge do.
+// Retention (RGPD): what `etabli privacy purge` and the nightly purge do.
 struct PurgeRequest {
     Timestamp now{};
     Timestamp presences_before{};      // raw presences that began before this become daily totals
@@ -130,39 +130,39 @@ class Store {
 public:
     virtual ~Store() = default;
 
-    // (#16) One use case, one transaction: every call `body` makes commits into one outer
+    // One use case, one transaction: every call `body` makes commits into one outer
     // transaction, committed when it succeeds and rolled back whole when it fails. The
     // default (fakes) just runs it.
     virtual std::expected<void, Problem> atomically(const std::function<std::expected<void, Problem>()>& body) { return body(); }
 
     virtual std::expected<StationData, Problem> load() = 0;
 
-    // (#18) Appends a row to the audit trail, in the transaction under way when there is one
+    // Appends a row to the audit trail, in the transaction under way when there is one
     // (atomically): the action and its row commit together. The default (fakes) keeps nothing.
     virtual std::expected<void, Problem> append_audit(const AuditEntry&) { return {}; }
-    // (#18) Erases a member (RGPD): see db/privacy.hpp. The default (fakes) refuses.
+    // Erases a member (RGPD): see db/privacy.hpp. The default (fakes) refuses.
     virtual std::expected<void, Problem> erase_member(core::MemberId, std::optional<core::MemberId> actor, Timestamp at) {
         (void)actor;
         (void)at;
         return std::unexpected(core::problem("This station cannot erase members"));
     }
-    // (#18) Retention: see PurgeRequest. One transaction (rolled back for a dry run).
+    // Retention: see PurgeRequest. One transaction (rolled back for a dry run).
     virtual std::expected<PurgeSummary, Problem> purge_personal_data(const PurgeRequest&) {
         return std::unexpected(core::problem("This station cannot purge personal data"));
     }
-    // (#18) After an erasure committed: the file rewritten without free pages, the WAL emptied.
+    // After an erasure committed: the file rewritten without free pages, the WAL emptied.
     virtual std::expected<void, Problem> scrub() { return {}; }
-    // (#18) Everything stored about a member (db/privacy.hpp member_data). The default (fakes): nothing.
+    // Everything stored about a member (db/privacy.hpp member_data). The default (fakes): nothing.
     virtual std::expected<std::vector<MemberDataSection>, Problem> member_data(core::MemberId) {
         return std::vector<MemberDataSection>{};
     }
-    // (#18) The latest `limit` rows of the audit trail (of `who` when given), newest first.
+    // The latest `limit` rows of the audit trail (of `who` when given), newest first.
     virtual std::expected<std::vector<AuditEntry>, Problem> recent_audit(std::optional<core::MemberId> who, std::size_t limit) {
         (void)who;
         (void)limit;
         return std::vector<AuditEntry>{};
     }
-    // (#18) PINs (db/pin.hpp): every member with a PIN row, at start. The defaults (fakes)
+    // PINs (db/pin.hpp): every member with a PIN row, at start. The defaults (fakes)
     // keep none: hosts of a fake store never open a host session at a kiosk.
     virtual std::expected<std::vector<PinState>, Problem> load_pins() { return std::vector<PinState>{}; }
     // One try of `pin`: the failures, a lockout and its delay are stored in the same
@@ -201,7 +201,7 @@ public:
     virtual std::expected<core::Badge, Problem> add_badge(const std::string& uid, core::MemberId member,
                                                           std::optional<core::MemberId> actor,
                                                           Timestamp at) = 0;
-    // A new member and their badge, in one transaction: both or neither (#16).
+    // A new member and their badge, in one transaction: both or neither.
     virtual std::expected<MemberWithBadge, Problem> add_member_with_badge(const core::MemberDraft& d, const std::string& uid,
                                                                           std::optional<core::MemberId> actor,
                                                                           Timestamp at) = 0;
@@ -226,7 +226,7 @@ public:
     virtual std::expected<ImportSummary, Problem> import_members(const std::vector<core::ImportRow>& rows,
                                                                  Timestamp at) = 0;
 
-    // [Allocation (#3)]
+    // [Allocation]
     // Everything the allocation engine is built from (see alloc::EngineState): all machines
     // with their authorisations, the opening hours, members (id, role, validity), the
     // bookings that are booked or active plus those that ended after `now` - 8 days, the
@@ -247,7 +247,7 @@ public:
     virtual std::expected<std::vector<alloc::Session>, Problem> sessions_between(Timestamp from, Timestamp to,
                                                                                  std::size_t limit) = 0;
 
-    // [Repairs and volunteer hours (#8)] in db/src/repair_store.cpp.
+    // [Repairs and volunteer hours] in db/src/repair_store.cpp.
     // Stores a validated repair (its id is ignored) with its volunteers and parts, and appends
     // repair.logged (detail: item, status, minutes; never a text). Returns it with its new id,
     // logged_at = updated_at = `at`.
@@ -275,7 +275,7 @@ public:
     virtual std::expected<std::vector<core::VolunteerPresence>, Problem> volunteer_presences(Timestamp from,
                                                                                              Timestamp to) = 0;
 
-    // [Tool library (#6)] in db/src/tool_store.cpp.
+    // [Tool library] in db/src/tool_store.cpp.
     // Every tool, the open loans, the live reservations and the id counters (who may borrow
     // a tool is a skill grant, load_skills).
     virtual std::expected<ToolData, Problem> load_tools() = 0;
@@ -289,7 +289,7 @@ public:
                                                                           std::size_t limit) = 0;
     // Loans not returned whose due day is before `today`, most days late first.
     virtual std::expected<std::vector<core::Loan>, Problem> overdue_loans(core::Date today) = 0;
-    // The kiosk's exports (toolgaps, db/src/tool_export.cpp): the A4 label sheet of `tools`
+    // The kiosk's exports (db/src/tool_export.cpp): the A4 label sheet of `tools`
     // (the number of labels; "No tool to label…" when empty), and a whole text file (CSV)
     // written next to `out` then renamed over it. A path that cannot be written is a Problem
     // and leaves no file behind. Station thread.
@@ -297,7 +297,7 @@ public:
                                                                   const std::filesystem::path& out) = 0;
     virtual std::expected<void, Problem> write_export(const std::filesystem::path& out, std::string_view bytes) = 0;
 
-    // [Skills (#7)] in db/src/skill_store.cpp.
+    // [Skills] in db/src/skill_store.cpp.
     // The catalogue, the latest grant of each (member, skill), what machines and tools require,
     // the end of each member's last session on the machines requiring each skill, id counters.
     virtual std::expected<SkillData, Problem> load_skills() = 0;
@@ -310,7 +310,7 @@ public:
     virtual std::expected<std::vector<core::SkillGrant>, Problem> skill_grants(std::optional<core::MemberId> member,
                                                                                std::optional<core::SkillId> skill) = 0;
 
-    // [Trainings, help in the room, know-how cards (#7)] in db/src/know_store.cpp; types in app/know.hpp.
+    // [Trainings, help in the room, know-how cards] in db/src/know_store.cpp; types in app/know.hpp.
     // Trainings not cancelled that end after `since` or were never granted (with all their
     // places), open help requests, opt-ins, suggested and published cards with their steps,
     // links and "helped" marks, the names of skills, machines and tools, the id counters.

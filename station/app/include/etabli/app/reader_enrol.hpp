@@ -1,4 +1,4 @@
-// Enrolling a badge reader from the kiosk (#5): the port through which the Station asks the
+// Enrolling a badge reader from the kiosk: the port through which the Station asks the
 // hardware side to bind "the next device on which a badge types digits and Enter" to a role
 // and write it to etabli.toml. The kiosk never touches hw: it sends StartReaderEnrolment, the
 // station calls this port, the port's side answers with a ReaderEnrolled command, and the

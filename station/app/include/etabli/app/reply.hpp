@@ -1,4 +1,4 @@
-// The reply to a command the kiosk sent with a request id (#16), made from the command's
+// The reply to a command the kiosk sent with a request id, made from the command's
 // Result the same way everywhere: the embedded station, the kiosk's own runner, the API's
 // kiosk stream. Layer: app. Any thread.
 #pragma once
@@ -14,8 +14,8 @@ inline Reply reply_of(std::uint64_t request_id, const Result& r) {
     if (!r) reply.problem = r.error();
     else if (const auto* m = std::get_if<core::Member>(&*r)) reply.member = m->id;
     else if (const auto* b = std::get_if<core::Badge>(&*r)) reply.member = b->member_id;
-    else if (const auto* d = std::get_if<MemberDataView>(&*r)) reply.member_data = std::make_shared<const MemberDataView>(*d);  // (#18)
-    else if (const auto* a = std::get_if<AuditView>(&*r)) reply.audit = std::make_shared<const AuditView>(*a);              // (#18)
+    else if (const auto* d = std::get_if<MemberDataView>(&*r)) reply.member_data = std::make_shared<const MemberDataView>(*d);
+    else if (const auto* a = std::get_if<AuditView>(&*r)) reply.audit = std::make_shared<const AuditView>(*a);
     return reply;
 }
 

@@ -1,4 +1,4 @@
-// Who may do what (#18): one table of rights, every command of the Station × every kind of
+// Who may do what: one table of rights, every command of the Station × every kind of
 // asker, in this one file. The Station checks it before it handles any command, whether the
 // command came from the kiosk (embedded or through the service), the command line or the API,
 // so no screen or command keeps a rule of its own about who it is for. A command without a row
@@ -94,7 +94,7 @@ template <> inline constexpr Right kRight<EndSession>{Need::member, kWrites, "se
 template <> inline constexpr Right kRight<MachineAccess>{Need::member, kWrites, "session.start"};
 template <> inline constexpr Right kRight<OfferHandover>{Need::member, kWrites, "session.handover"};
 template <> inline constexpr Right kRight<CheckMachine>{Need::member, kWrites, "machine.check"};
-// Host sessions and PINs (#18)
+// Host sessions and PINs
 template <> inline constexpr Right kRight<OpenHostSession>{Need::member, kWrites, "host.session_open"};  // hosts and admins (the handler)
 template <> inline constexpr Right kRight<TouchHostSession>{Need::anyone, kWrites, "host.session_touch"};
 template <> inline constexpr Right kRight<EndHostSession>{Need::anyone, kWrites, "host.session_end"};
@@ -102,7 +102,7 @@ template <> inline constexpr Right kRight<SetPin>{Need::member, kWrites, "pin.se
 template <> inline constexpr Right kRight<ResetPin>{Need::admin, kWrites, "pin.reset"};
 template <> inline constexpr Right kRight<ShowMemberData>{Need::member, kReads, "member.data"};  // their own; an admin's for another (the handler)
 template <> inline constexpr Right kRight<ShowAudit>{Need::admin, kReads, "audit.list"};
-// Controllers (#4) and readers (#5)
+// Controllers and readers
 template <> inline constexpr Right kRight<ControllerUpdate>{Need::device, kWrites, "controller.update"};
 template <> inline constexpr Right kRight<ControllerReset>{Need::device, kWrites, "controller.reset"};
 template <> inline constexpr Right kRight<ControllerFault>{Need::device, kWrites, "controller.fault"};
@@ -113,19 +113,19 @@ template <> inline constexpr Right kRight<DevicesChanged>{Need::device, kWrites,
 template <> inline constexpr Right kRight<StartReaderEnrolment>{Need::host, kWrites, "reader.enrol"};
 template <> inline constexpr Right kRight<CancelReaderEnrolment>{Need::host, kWrites, "reader.enrol_cancel"};
 template <> inline constexpr Right kRight<ReaderEnrolled>{Need::device, kWrites, "reader.enrolled"};
-// Repairs and volunteering (#8)
+// Repairs and volunteering
 template <> inline constexpr Right kRight<LogRepair>{Need::volunteer, kWrites, "repair.log"};
 template <> inline constexpr Right kRight<EditRepair>{Need::volunteer, kWrites, "repair.edit"};
 template <> inline constexpr Right kRight<SetPresenceRole>{Need::member, kWrites, "presence.role"};
 template <> inline constexpr Right kRight<CorrectPresence>{Need::host, kWrites, "presence.correct"};
-// Skills (#7)
+// Skills
 template <> inline constexpr Right kRight<AddSkill>{Need::host, kWrites, "skill.add"};
 template <> inline constexpr Right kRight<EditSkill>{Need::host, kWrites, "skill.edit"};
 template <> inline constexpr Right kRight<GrantSkill>{Need::trainer, kWrites, "skill.grant"};
 template <> inline constexpr Right kRight<RequireSkill>{Need::host, kWrites, "skill.require"};
 template <> inline constexpr Right kRight<StartSignOff>{Need::trainer, kWrites, "skill.sign_off"};
 template <> inline constexpr Right kRight<CancelSignOff>{Need::anyone, kWrites, "skill.sign_off_cancel"};
-// Tools (#6)
+// Tools
 template <> inline constexpr Right kRight<AddTool>{Need::host, kWrites, "tool.add"};
 template <> inline constexpr Right kRight<SetTool>{Need::host, kWrites, "tool.edit"};
 template <> inline constexpr Right kRight<RetireTool>{Need::host, kWrites, "tool.retire"};
@@ -139,7 +139,7 @@ template <> inline constexpr Right kRight<ToolFlow>{Need::member, kWrites, "tool
 template <> inline constexpr Right kRight<ToolPick>{Need::anyone, kWrites, "tool.pick"};  // within a flow a member opened
 template <> inline constexpr Right kRight<CancelToolReservation>{Need::member, kWrites, "tool.reservation_cancel"};
 template <> inline constexpr Right kRight<ExportTools>{Need::host, kWrites, "tool.export"};
-// Know-how: trainings, help, cards (#7)
+// Know-how: trainings, help, cards
 template <> inline constexpr Right kRight<AddTraining>{Need::host, kWrites, "training.add"};
 template <> inline constexpr Right kRight<CancelTraining>{Need::host, kWrites, "training.cancel"};
 template <> inline constexpr Right kRight<TrainingSignup>{Need::member, kWrites, "training.signup"};

@@ -1,4 +1,4 @@
-// Skills (#7) as the Station shows them: the catalogue, every member's effective level,
+// Skills as the Station shows them: the catalogue, every member's effective level,
 // what machines and tools require, the pending two-badge sign-off and the refused taps that
 // wait for a supervisor. Also the rows the Store loads and commits for skills.
 // Layer: app. Built on the station thread, then shared read-only with any thread.

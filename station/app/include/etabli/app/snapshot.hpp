@@ -25,11 +25,11 @@ struct Snapshot {
     std::optional<Enrolment> enrolment;
     std::optional<Reply> last_reply;
     std::optional<core::Problem> storage_problem;  // the last write failed: shown to hosts
-    BackupView backups;                            // (#17) shown to hosts, red when it needs them
-    std::vector<PinState> pins;                    // (#18) members with a PIN row: set, locked (never the PIN)
-    std::vector<core::MemberId> host_sessions;     // (#18) hosts and admins in a host session now
+    BackupView backups;                            // shown to hosts, red when it needs them
+    std::vector<PinState> pins;                    // members with a PIN row: set, locked (never the PIN)
+    std::vector<core::MemberId> host_sessions;     // hosts and admins in a host session now
 
-    // [Allocation (#3)]
+    // [Allocation]
     std::vector<MachineView> machines;           // by name
     alloc::OpeningHours hours;
     std::vector<alloc::Booking> upcoming;        // booked or active, from today to +14 days
@@ -38,33 +38,33 @@ struct Snapshot {
     std::vector<alloc::Booking> notices;         // host notes shown with last_tap's member
     std::optional<std::vector<alloc::Slot>> last_slots;  // the reply to the latest FindSlots
 
-    // [Repairs and volunteer hours (#8)]
+    // [Repairs and volunteer hours]
     std::vector<core::Repair> recent_repairs;             // logged in the last 24 h, newest first
     std::map<core::MemberId, core::VolunteerRole> roles;  // today's role of each volunteer present
     core::RepairStats repair_year;                        // this year's repairs, month by month
     std::map<unsigned, std::chrono::seconds> volunteer_time;  // this year's volunteer hours by month (1-12)
     std::vector<core::PresenceId> presences_to_correct;   // forgotten check-outs of this year, for hosts
-    std::vector<PresenceToCorrect> presence_corrections;   // the same, with what the host screen shows (#8)
+    std::vector<PresenceToCorrect> presence_corrections;   // the same, with what the host screen shows
     bool ask_volunteer_role = false;  // the kiosk asks volunteers and hosts their role at badge-in
 
-    // [Tool library (#6)] rebuilt only when it changes (shared between snapshots)
+    // [Tool library] rebuilt only when it changes (shared between snapshots)
     std::shared_ptr<const ToolsView> tools = std::make_shared<ToolsView>();
 
-    // [Controllers (#4)]
+    // [Controllers]
     std::vector<ControllerView> controllers;           // by name
     std::vector<ControllerMessage> controller_messages;  // the latest few, oldest first
 
-    // [Readers (#5)] every configured reader, in etabli.toml order (empty: none configured)
+    // [Readers] every configured reader, in etabli.toml order (empty: none configured)
     std::vector<ReaderView> devices;
     std::optional<ReaderEnrolmentView> reader_enrolment;  // the latest, until the host leaves the panel
 
-    // [Trainings, help in the room, know-how cards (#7)] rebuilt only when it changes (shared)
+    // [Trainings, help in the room, know-how cards] rebuilt only when it changes (shared)
     std::shared_ptr<const KnowView> know = std::make_shared<KnowView>();
-    // [Skills (#7)] catalogue, levels, requirements, pending badges; rebuilt only when it changes (shared)
+    // [Skills] catalogue, levels, requirements, pending badges; rebuilt only when it changes (shared)
     std::shared_ptr<const SkillsView> skills = std::make_shared<SkillsView>();
 
-    // (#16) The part of each registered feature (features.hpp) that has its own Part type;
-    // null until the feature publishes one. Features of before #16 use the fields above.
+    // The part of each registered feature (features.hpp) that has its own Part type;
+    // null until the feature publishes one. The older ones (LegacyFeatures) use the fields above.
     FeatureParts parts;
     template <class F>
     const typename F::Part* part() const {

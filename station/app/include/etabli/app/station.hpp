@@ -27,7 +27,7 @@
 namespace etabli::app {
 
 // [Commands and events]
-// Where a badge was read (#16), as typed data the configuration resolved when it was loaded:
+// Where a badge was read, as typed data the configuration resolved when it was loaded:
 // the kiosk's own reader (its keyboard, the command line), or a machine's reader by the
 // machine's id. The Station never looks a reader up by name, so a machine called "kiosk"
 // cannot capture the kiosk's taps.
@@ -83,14 +83,14 @@ struct SetMemberLang {
     core::MemberId member = 0;
     core::Lang lang = core::Lang::fr;
 };
-// (#18) An admin erases a member (RGPD): name, e-mail and free text gone, badges revoked and
+// An admin erases a member (RGPD): name, e-mail and free text gone, badges revoked and
 // their numbers hashed; the member keeps their number as "Membre effacé n°N", so statistics
 // stay right. Refused while they have a tool out, a machine running, a booking to come.
 struct EraseMember {
     core::MemberId member = 0;
     std::optional<core::MemberId> actor;
 };
-// (#18) Retention ([privacy] of etabli.toml): old presences become daily totals, members
+// Retention ([privacy] of etabli.toml): old presences become daily totals, members
 // whose membership ended long ago are erased. `dry_run`: says what would go, changes nothing.
 struct PurgePersonalData {
     bool dry_run = true;
@@ -99,12 +99,12 @@ struct PurgePersonalData {
 struct StartEnrolment { core::MemberId host = 0; };
 struct CancelEnrolment {};
 struct ImportMembers { std::vector<core::ImportRow> rows; };
-// (#17) The service's backup thread says how the backups and the disk are (device-only: never
+// The service's backup thread says how the backups and the disk are (device-only: never
 // from a kiosk).
 struct NoteBackups { BackupReport report; };
 struct Tick {};  // runs the due deadlines now (tests with a fake clock; the thread also wakes by itself)
 
-// [Allocation commands (#3)] `actor` empty: the command line, which acts as an admin.
+// [Allocation commands] `actor` empty: the command line, which acts as an admin.
 struct AddMachine { alloc::Machine machine; std::optional<core::MemberId> actor; };   // id chosen by the station
 // A host changes a machine's name, rules or host-loss policy (`machine set`); the status,
 // who may use it and its id stay as they are.
@@ -135,7 +135,7 @@ struct LeaveQueue { core::MemberId member = 0; alloc::QueueTarget target; };
 struct EndSession { alloc::MachineId machine = 0; std::optional<core::MemberId> actor; };
 // The kiosk's start button: the member already badged in at the kiosk asks for `machine`
 // (exactly as a badge at the machine's reader: starts, or ends their own session).
-// (#18) `pin`: the member's PIN, for a machine that requires one (its reader alone refuses).
+// `pin`: the member's PIN, for a machine that requires one (its reader alone refuses).
 struct MachineAccess { alloc::MachineId machine = 0; core::MemberId member = 0; std::optional<std::string> pin; };
 // The member using `machine` offers their session to the next member (alloc::kHandoverWindow):
 // an authorised member's badge at the machine then takes it without the power going off.
@@ -145,7 +145,7 @@ struct OfferHandover { alloc::MachineId machine = 0; core::MemberId member = 0; 
 // 0 is the command line.
 struct CheckMachine { alloc::MachineId machine = 0; core::MemberId member = 0; bool ok = true; std::optional<std::string> note; };
 
-// [Host sessions and PINs (#18)] At the kiosk, a host's or admin's commands need a host
+// [Host sessions and PINs] At the kiosk, a host's or admin's commands need a host
 // session, opened with their PIN; it ends after kHostSessionIdle without a touch, at their
 // check-out, on "Quitter" and at the idle screen. The command line and devices need none.
 struct OpenHostSession { core::MemberId member = 0; std::string pin; };
@@ -167,12 +167,12 @@ struct ResetPin {
     bool forget = false;
     std::optional<core::MemberId> actor;
 };
-// (#18) What is stored about a member, for their "Mes données" (their own, at the kiosk) or an admin.
+// What is stored about a member, for their "Mes données" (their own, at the kiosk) or an admin.
 struct ShowMemberData {
     core::MemberId member = 0;
     std::optional<core::MemberId> actor;
 };
-// (#18) The latest rows of the audit trail (of `who` when given), for the admins' "Historique".
+// The latest rows of the audit trail (of `who` when given), for the admins' "Historique".
 struct ShowAudit {
     std::optional<core::MemberId> who;
     std::int64_t limit = 200;
@@ -225,7 +225,7 @@ inline constexpr core::MemberId kCommandLine = 0;
 
 namespace etabli::app {
 
-// Where a command came from (#18): who acts is read from the command (rights.hpp), and
+// Where a command came from: who acts is read from the command (rights.hpp), and
 // with nobody named, the origin says who asks.
 enum class Origin : std::uint8_t {
     local,   // the station's own process: the command line (its user has the write right), the devices
@@ -234,7 +234,7 @@ enum class Origin : std::uint8_t {
 };
 
 // The origin of the commands a thread posts without naming one: the API runs a read-only
-// user's command line under Origin::reader, so the Station's table sees who asks (#18).
+// user's command line under Origin::reader, so the Station's table sees who asks.
 class OriginScope {
 public:
     explicit OriginScope(Origin o);
@@ -247,7 +247,7 @@ private:
     Origin m_previous;
 };
 
-struct LegacyFeatures;  // the features of before #16
+struct LegacyFeatures;  // the features written before the feature registry
 struct Right;           // rights.hpp, kept as Station members (station_*.cpp)
 
 // [Station]
@@ -255,9 +255,9 @@ class Station final : private FeatureHost {
 public:
     struct Options {
         std::chrono::seconds enrolment_timeout{60};
-        core::ToolRules tool_rules;  // the tool library's lending rules (#6)
-        core::PrivacyConfig privacy;  // (#18) how long personal data is kept
-        // Where the kiosk's exports go (#6: labels, overdue CSV); empty: $XDG_DOCUMENTS_DIR,
+        core::ToolRules tool_rules;  // the tool library's lending rules
+        core::PrivacyConfig privacy;  // how long personal data is kept
+        // Where the kiosk's exports go (labels, overdue CSV); empty: $XDG_DOCUMENTS_DIR,
         // else $HOME, else the working folder.
         std::filesystem::path tool_export_dir;
     };
@@ -266,10 +266,10 @@ public:
     Station(Store& store, const Clock& clock, const Calendar& calendar, Options opts);
     Station(Store& store, const Clock& clock, const Calendar& calendar)
         : Station(store, clock, calendar, Options{}) {}
-    // Machine controllers; none (the default) until #4: power actions are only shown.
-    // Set before start().
+    // Machine controllers; none (the default) when the station runs without them: power actions
+    // are only shown. Set before start().
     void set_machine_control(MachineControl* control) { m_control = control; }
-    // Reader enrolment from the kiosk (#5); none: StartReaderEnrolment is refused. Set before
+    // Reader enrolment from the kiosk; none: StartReaderEnrolment is refused. Set before
     // start(); the enroller must outlive the station thread (stop() first).
     void set_reader_enroller(ReaderEnroller* enroller) { m_reader_enroller = enroller; }
     ~Station();  // stops the thread after draining what was posted
@@ -295,10 +295,10 @@ public:
     // Called on the station thread after each new snapshot (the GUI passes glfwPostEmptyEvent).
     void set_wake(std::function<void()> wake);
     // Also called on the station thread after each new snapshot, after the wake hook: the
-    // API's subscriptions (#16). Any thread; never removed.
+    // API's subscriptions. Any thread; never removed.
     void add_watcher(std::function<void()> watcher);
     // How many times the station thread went round its loop (at least once a second while it
-    // runs): a watchdog that sees it stand still knows the thread is stuck (#16).
+    // runs): a watchdog that sees it stand still knows the thread is stuck.
     std::uint64_t loops() const { return m_loops.load(std::memory_order_relaxed); }
     // Wakes the station thread for one more turn of its loop (nothing else): a watchdog's
     // probe. A thread stuck in a command does not turn, and loops() stands still.
@@ -306,7 +306,7 @@ public:
 
 private:
     friend struct LegacyFeatures;
-    // [FeatureHost] what the features may use (#16)
+    // [FeatureHost] what the features may use
     Store& store() override { return m_store; }
     const Clock& clock() const override { return m_clock; }
     const Calendar& calendar() const override { return m_calendar; }
@@ -322,63 +322,63 @@ private:
 
     void run();
     Result handle(const Command& c);
-    Result handle_checked(const Command& c, Origin origin);                     // (#18) rights, then handle, with its audit row
-    std::optional<Problem> check_right(const Command& c, Origin origin) const;  // (#18) rights.hpp
-    std::string principal_name(const Command& c, Origin origin) const;         // (#18) for the audit trail
+    Result handle_checked(const Command& c, Origin origin);                     // rights, then handle, with its audit row
+    std::optional<Problem> check_right(const Command& c, Origin origin) const;  // rights.hpp
+    std::string principal_name(const Command& c, Origin origin) const;         // for the audit trail
     std::expected<void, Problem> load_all();                                    // everything in memory, from the store
-    bool is_trainer(core::MemberId member) const;                              // station_skills.cpp (#18)
-    struct PinsState;                                                           // station_pins.cpp (#18)
-    Result handle_pins(const Command& c);                                       // station_pins.cpp (#18): sessions and PINs
-    std::expected<void, Problem> load_pin_states();                             // station_pins.cpp (#18), at start
-    void publish_pins(Snapshot& snap) const;                                    // station_pins.cpp (#18)
-    bool pins_housekeeping(core::Timestamp now);                                // station_pins.cpp (#18): sessions that ran out
-    // (#18) At the kiosk, a host's or admin's command that uses their powers needs an open
+    bool is_trainer(core::MemberId member) const;                              // station_skills.cpp: for the rights table
+    struct PinsState;                                                           // station_pins.cpp
+    Result handle_pins(const Command& c);                                       // station_pins.cpp: sessions and PINs
+    std::expected<void, Problem> load_pin_states();                             // station_pins.cpp, at start
+    void publish_pins(Snapshot& snap) const;                                    // station_pins.cpp
+    bool pins_housekeeping(core::Timestamp now);                                // station_pins.cpp: sessions that ran out
+    // At the kiosk, a host's or admin's command that uses their powers needs an open
     // host session: the refusal when it has none (`actor` is a host or an admin).
     std::optional<Problem> host_session_refusal(const Command& c, const Right& right, core::MemberId actor) const;
     void host_session_used(core::MemberId member);                              // a kiosk command went through: still there
     void host_session_end(core::MemberId member);                               // at check-out
     bool has_pin(core::MemberId member) const;
-    // (#18) One try of `member`'s PIN, as the refusal to return when it is not the right one.
+    // One try of `member`'s PIN, as the refusal to return when it is not the right one.
     std::optional<Problem> try_pin(core::MemberId member, const std::string& pin, const char* none_msgid, const std::vector<std::string>& args);
     Result handle_tap(const BadgeSeen& c);
     Result handle_add_member(const AddMember& c);
     Result handle_add_badge(const AddBadge& c);
     Result handle_alloc(const Command& c);
-    Result handle_controllers(const Command& c);             // station_controllers.cpp (#4)
-    Result handle_reader_enrol(const Command& c);            // station_reader_enrol.cpp (#5)
-    void publish_reader_enrol(Snapshot& snap);               // station_reader_enrol.cpp (#5)
-    void publish_controllers(Snapshot& snap) const;          // station_controllers.cpp (#4)
+    Result handle_controllers(const Command& c);             // station_controllers.cpp
+    Result handle_reader_enrol(const Command& c);            // station_reader_enrol.cpp
+    void publish_reader_enrol(Snapshot& snap);               // station_reader_enrol.cpp
+    void publish_controllers(Snapshot& snap) const;          // station_controllers.cpp
     alloc::Engine* engine() override;                        // for station_controllers.cpp
-    struct RepairsState;                                     // station_repairs.cpp (#8)
-    Result handle_repairs(const Command& c);                 // station_repairs.cpp (#8)
-    Result purge_personal_data(const PurgePersonalData& c);  // station_repairs.cpp (#18): retention
-    std::expected<void, Problem> load_repairs();             // station_repairs.cpp (#8), at start
-    void publish_repairs(Snapshot& snap);                    // station_repairs.cpp (#8)
+    struct RepairsState;                                     // station_repairs.cpp
+    Result handle_repairs(const Command& c);                 // station_repairs.cpp
+    Result purge_personal_data(const PurgePersonalData& c);  // station_repairs.cpp: retention
+    std::expected<void, Problem> load_repairs();             // station_repairs.cpp, at start
+    void publish_repairs(Snapshot& snap);                    // station_repairs.cpp
     const Directory& directory() const override;             // for station_repairs.cpp
     const core::Presence* open_presence(core::MemberId member) const override;  // for station_repairs.cpp
-    struct ToolsState;                                       // station_tools.cpp (#6)
-    Result handle_tools(const Command& c);                   // station_tools.cpp (#6)
-    Result export_tools(const ExportTools& cmd, core::Timestamp now);  // station_tools.cpp (#6, toolgaps)
-    std::expected<void, Problem> load_tools();               // station_tools.cpp (#6), at start
-    void publish_tools(Snapshot& snap);                      // station_tools.cpp (#6)
-    bool tools_housekeeping(core::Timestamp now);            // station_tools.cpp (#6): holds and ranges that ran out
-    std::vector<LoanView> overdue_tools_of(core::MemberId member) const;  // station_tools.cpp (#6), at badge-in
-    struct KnowState;                                        // station_know.cpp (#7)
-    Result handle_know(const Command& c);                    // station_know.cpp (#7)
-    std::expected<void, Problem> load_know();                // station_know.cpp (#7), at start
-    void publish_know(Snapshot& snap);                       // station_know.cpp (#7)
+    struct ToolsState;                                       // station_tools.cpp
+    Result handle_tools(const Command& c);                   // station_tools.cpp
+    Result export_tools(const ExportTools& cmd, core::Timestamp now);  // station_tools.cpp: label sheet, overdue CSV
+    std::expected<void, Problem> load_tools();               // station_tools.cpp, at start
+    void publish_tools(Snapshot& snap);                      // station_tools.cpp
+    bool tools_housekeeping(core::Timestamp now);            // station_tools.cpp: holds and ranges that ran out
+    std::vector<LoanView> overdue_tools_of(core::MemberId member) const;  // station_tools.cpp, at badge-in
+    struct KnowState;                                        // station_know.cpp
+    Result handle_know(const Command& c);                    // station_know.cpp
+    std::expected<void, Problem> load_know();                // station_know.cpp, at start
+    void publish_know(Snapshot& snap);                       // station_know.cpp
     bool know_housekeeping(core::Timestamp now);
-    std::optional<Result> know_kiosk_tap(const core::Member* member);  // station_know.cpp (#7): "J'aide" / attendance badge
-    struct SkillsState;                                      // station_skills.cpp (#7)
-    Result handle_skills(const Command& c);                  // station_skills.cpp (#7)
-    std::expected<void, Problem> load_skills();              // station_skills.cpp (#7), at start, after the engine
-    void publish_skills(Snapshot& snap);                     // station_skills.cpp (#7)
-    bool skills_housekeeping(core::Timestamp now);           // station_skills.cpp (#7): a new day (lapse), pending badges that ran out
-    void apply_skill_gates();                                // station_skills.cpp (#7): who may use each machine, into the engine
-    void skills_after_alloc(const alloc::Changes& c);        // station_skills.cpp (#7): ended sessions reset the lapse
-    Result skills_authorise(const Authorise& c);             // station_skills.cpp (#7): the old command as a grant
-    std::expected<void, Problem> skills_machine_added(const alloc::Machine& m, std::optional<core::MemberId> actor);  // (#7) requires a skill named after it
-    // (#7) Before the engine decides a badge at a machine: a supervisor confirming a pending
+    std::optional<Result> know_kiosk_tap(const core::Member* member);  // station_know.cpp: "J'aide" / attendance badge
+    struct SkillsState;                                      // station_skills.cpp
+    Result handle_skills(const Command& c);                  // station_skills.cpp
+    std::expected<void, Problem> load_skills();              // station_skills.cpp, at start, after the engine
+    void publish_skills(Snapshot& snap);                     // station_skills.cpp
+    bool skills_housekeeping(core::Timestamp now);           // station_skills.cpp: a new day (lapse), pending badges that ran out
+    void apply_skill_gates();                                // station_skills.cpp: who may use each machine, into the engine
+    void skills_after_alloc(const alloc::Changes& c);        // station_skills.cpp: ended sessions reset the lapse
+    Result skills_authorise(const Authorise& c);             // station_skills.cpp: the old command as a grant
+    std::expected<void, Problem> skills_machine_added(const alloc::Machine& m, std::optional<core::MemberId> actor);  // requires a skill named after it
+    // Before the engine decides a badge at a machine: a supervisor confirming a pending
     // supervised use (`supervised` = whose session starts), or a refusal naming the skill.
     struct SkillGate {
         std::optional<core::MemberId> supervised;
@@ -391,22 +391,22 @@ private:
     // Why `member` may not confirm the check after use of `machine` (its rules.check_after_use:
     // a member who may use it, a trainer of its skill, a host), or nothing when they may.
     std::optional<Problem> check_refusal(const alloc::Machine& machine, const core::Member& member);
-    std::optional<Result> skills_kiosk_tap(const std::string& uid, const core::Member* member);  // (#7) sign-off / supervisor badge at the kiosk
-    void skills_checked_out(core::MemberId member);          // (#7) a supervisor left
-    std::optional<Problem> tool_skill_refusal(const core::Tool& tool, core::MemberId member) const;  // (#7) for station_tools.cpp
-    // (#7) The skill refusal for `member` on `target` (a machine or a pool) when they are below
+    std::optional<Result> skills_kiosk_tap(const std::string& uid, const core::Member* member);  // sign-off / supervisor badge at the kiosk
+    void skills_checked_out(core::MemberId member);          // a supervisor left
+    std::optional<Problem> tool_skill_refusal(const core::Tool& tool, core::MemberId member) const;  // for station_tools.cpp
+    // The skill refusal for `member` on `target` (a machine or a pool) when they are below
     // the skill every machine of it requires (none otherwise); skills_explain puts it in place
     // of the engine's "Not authorised on {0}" for bookings and queues (station_skills.cpp).
     std::optional<Problem> skills_alloc_refusal(const alloc::QueueTarget& target, core::MemberId member);
     Problem skills_explain(Problem engine_refusal, const alloc::QueueTarget& target, core::MemberId member);
-    // (#7) A training's grants: all checked, then committed in one transaction (station_skills.cpp).
+    // A training's grants: all checked, then committed in one transaction (station_skills.cpp).
     // `training`: marked granted in the same transaction; `actor`: who asked (the signer when none).
     std::expected<std::vector<core::SkillGrant>, Problem> skills_grant_all(core::SkillId skill, const std::vector<core::MemberId>& members,
                                                                             int level, core::MemberId signer, const std::string& note,
                                                                             std::optional<TrainingGranted> training = std::nullopt,
                                                                             std::optional<core::MemberId> actor = std::nullopt);
     std::expected<void, Problem> skills_tool_authorise(const core::Tool& tool, const std::vector<core::MemberId>& allow,
-                                                       const std::vector<core::MemberId>& revoke, std::optional<core::MemberId> actor);  // (#7) SetTool sugar             // station_know.cpp (#7): help requests that ran out or whose asker left
+                                                       const std::vector<core::MemberId>& revoke, std::optional<core::MemberId> actor);  // SetTool sugar             // station_know.cpp: help requests that ran out or whose asker left
     std::expected<void, Problem> build_engine(bool resume = true);
     std::expected<void, Problem> resume_engine();
     void act(const std::vector<alloc::Action>& actions);
@@ -424,19 +424,19 @@ private:
     const Calendar& m_calendar;
     Options m_opts;
     MachineControl* m_control = nullptr;
-    std::vector<ControllerView> m_controller_views;          // station thread only (#4)
-    std::vector<ControllerMessage> m_controller_messages;    // station thread only (#4)
-    std::vector<ReaderView> m_reader_views;                  // station thread only (#5)
-    ReaderEnroller* m_reader_enroller = nullptr;             // (#5) set before start()
-    std::optional<ReaderEnrolmentView> m_reader_enrolment;   // station thread only (#5)
-    std::uint64_t m_reader_attempts = 0;                     // station thread only (#5)
-    std::shared_ptr<RepairsState> m_repairs;                 // station thread only (#8)
-    std::shared_ptr<ToolsState> m_tools;                     // station thread only (#6)
-    std::shared_ptr<KnowState> m_know;                       // station thread only (#7)
-    std::shared_ptr<SkillsState> m_skills;                   // station thread only (#7, skills)
-    std::shared_ptr<PinsState> m_pins;                       // station thread only (#18)
+    std::vector<ControllerView> m_controller_views;          // station thread only
+    std::vector<ControllerMessage> m_controller_messages;    // station thread only
+    std::vector<ReaderView> m_reader_views;                  // station thread only
+    ReaderEnroller* m_reader_enroller = nullptr;             // set before start()
+    std::optional<ReaderEnrolmentView> m_reader_enrolment;   // station thread only
+    std::uint64_t m_reader_attempts = 0;                     // station thread only
+    std::shared_ptr<RepairsState> m_repairs;                 // station thread only
+    std::shared_ptr<ToolsState> m_tools;                     // station thread only
+    std::shared_ptr<KnowState> m_know;                       // station thread only
+    std::shared_ptr<SkillsState> m_skills;                   // station thread only
+    std::shared_ptr<PinsState> m_pins;                       // station thread only
     std::unique_ptr<State> m_state;  // touched by the station thread only (and start())
-    std::vector<std::unique_ptr<Feature>> m_features;  // (#16) in the order of Features (features.hpp)
+    std::vector<std::unique_ptr<Feature>> m_features;  // in the order of Features (features.hpp)
 
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;

@@ -1,4 +1,4 @@
-// Type lists for the feature registry (#16): a feature names its commands as a list, the
+// Type lists for the feature registry: a feature names its commands as a list, the
 // registry concatenates them into the Command variant and finds, at compile time, which
 // feature owns a command. Layer: app (pure).
 #pragma once

@@ -1,4 +1,4 @@
-// The parts of a snapshot (#16: apart from the Snapshot itself, so that a feature's header
+// The parts of a snapshot (apart from the Snapshot itself, so that a feature's header
 // can name them): who is in, taps, machines, devices, tools…
 // Layer: app. Built on the station thread, then shared read-only with any thread.
 #pragma once
@@ -41,7 +41,7 @@ struct PresentMember {
     std::string since_hhmm;  // local time of check-in, "HH:MM"
 };
 
-// [Tool library (#6)] One loan with what the screens show next to it.
+// [Tool library] One loan with what the screens show next to it.
 struct LoanView {
     core::Loan loan;
     std::string tool_name, tool_tag, tool_category;
@@ -50,7 +50,7 @@ struct LoanView {
     int days_late = 0;           // 0 when not overdue
 };
 
-// Who took a badge tapped at the kiosk's reader (#16): the Station decides, in one ordered
+// Who took a badge tapped at the kiosk's reader: the Station decides, in one ordered
 // chain of claimants (a badge being enrolled, a skills sign-off or supervisor, "J'aide", a
 // training's attendance, then check-in or check-out); the kiosk shows that decision.
 enum class TapClaim : std::uint8_t { presence, enrolment, sign_off, supervision, help, attendance };
@@ -64,7 +64,7 @@ struct TapView {
     core::TapDecision decision;
     std::optional<core::Member> member;
     core::Timestamp at{};
-    std::vector<LoanView> overdue_tools;  // (#6) the member's overdue tools, shown first thing at badge-in
+    std::vector<LoanView> overdue_tools;  // the member's overdue tools, shown first thing at badge-in
 };
 
 // A host has asked the kiosk to enrol a badge: the next tap is captured here instead of
@@ -77,7 +77,7 @@ struct Enrolment {
     std::optional<core::MemberId> current_owner;  // when that badge already belongs to someone
 };
 
-// (#18) One row of the audit trail: a host's or admin's action, a refused attempt at one, a
+// One row of the audit trail: a host's or admin's action, a refused attempt at one, a
 // PIN lockout, a change of rights. The store chains it to the row before (SHA-256).
 struct AuditEntry {
     core::Timestamp at{};
@@ -88,12 +88,12 @@ struct AuditEntry {
     std::string outcome;                  // "done", "refused", "lockout"…
     std::string detail;                   // the ids it touched, or why it was refused (never a PIN)
 };
-// (#18) The latest rows of the audit trail, newest first: the admins' "Historique".
+// The latest rows of the audit trail, newest first: the admins' "Historique".
 struct AuditView {
     std::vector<AuditEntry> rows;
     std::map<core::MemberId, std::string> names;  // the actors' names as they are now
 };
-// (#18) Everything stored about a member (RGPD), section by section: the kiosk's "Mes données".
+// Everything stored about a member (RGPD), section by section: the kiosk's "Mes données".
 struct MemberDataSection {
     std::string name;  // "member", "badges", "presence", "bookings"…
     std::vector<std::string> columns;
@@ -110,8 +110,8 @@ struct Reply {
     bool ok = false;
     core::Problem problem;                       // when !ok
     std::optional<core::MemberId> member;        // a created or changed member
-    std::shared_ptr<const MemberDataView> member_data;  // (#18) ShowMemberData's
-    std::shared_ptr<const AuditView> audit;             // (#18) ShowAudit's
+    std::shared_ptr<const MemberDataView> member_data;  // ShowMemberData's
+    std::shared_ptr<const AuditView> audit;             // ShowAudit's
 };
 
 // One machine on the board: free, in use until HH:MM, booked next at HH:MM, maintenance.
@@ -138,7 +138,7 @@ struct AccessView {
     core::Problem refusal;  // when neither
 };
 
-// [Controllers (#4)] One relay channel of a machine controller, as the link last saw it.
+// [Controllers] One relay channel of a machine controller, as the link last saw it.
 struct ControllerChannelView {
     int channel = 0;                  // 0-based on the board
     std::optional<alloc::MachineId> machine;
@@ -167,7 +167,7 @@ struct ControllerMessage {
     core::Timestamp at{};
 };
 
-// [Readers (#5)] One configured badge reader or tag scanner, as hw's device manager last saw
+// [Readers] One configured badge reader or tag scanner, as hw's device manager last saw
 // it: for the hosts' device panel.
 struct ReaderView {
     std::string role;                       // "kiosk", "machine:Laser", "scanner"
@@ -179,7 +179,7 @@ struct ReaderView {
     bool permission_denied = false;         // the udev rule is missing: the panel says what to install
 };
 
-// [Reader enrolment from the kiosk (#5)] A host asked to bind the next reader on which a badge
+// [Reader enrolment from the kiosk] A host asked to bind the next reader on which a badge
 // is tapped to a role; handled in station_reader_enrol.cpp.
 struct ReaderEnrolmentView {
     enum class State { waiting, done, failed };
@@ -193,7 +193,7 @@ struct ReaderEnrolmentView {
     std::optional<core::Problem> problem;   // failed: why
 };
 
-// [Tool library (#6)] The member's kiosk borrow or return flow, as the station keeps it.
+// [Tool library] The member's kiosk borrow or return flow, as the station keeps it.
 struct ToolFlowView {
     std::uint64_t seq = 0;                // changes with every scan or pick
     bool borrowing = true;                // false: giving back
@@ -220,7 +220,7 @@ struct LoanByDue {
 struct ReservationById {
     bool operator()(const core::Reservation& a, const core::Reservation& b) const { return a.id < b.id; }
 };
-// The outcome of the latest ExportTools (toolgaps): the file written, or why not.
+// The outcome of the latest ExportTools: the file written, or why not.
 struct ToolExportView {
     std::uint64_t seq = 0;
     bool labels = true;                  // false: the overdue CSV
@@ -253,7 +253,7 @@ struct ToolsView {
     }
 };
 
-// [Forgotten check-outs (#8)] A presence the station closed by itself because the volunteer
+// [Forgotten check-outs] A presence the station closed by itself because the volunteer
 // forgot to badge out, counted until closing time until a host sets the real time of leaving.
 struct PresenceToCorrect {
     core::PresenceId presence = 0;
@@ -267,7 +267,7 @@ struct PresenceToCorrect {
     std::chrono::seconds utc_offset{0};       // local time minus UTC at check-in (to show times)
 };
 
-// Local time minus UTC from `from` on (#3): the kiosk has no time-zone database, and the
+// Local time minus UTC from `from` on: the kiosk has no time-zone database, and the
 // days it shows (bookings up to weeks ahead) may hold a daylight-saving change.
 struct OffsetChange {
     core::Timestamp from{};
@@ -275,7 +275,7 @@ struct OffsetChange {
     friend bool operator==(const OffsetChange&, const OffsetChange&) = default;
 };
 
-// (#18) A member's PIN as the station knows it: whether one is set and how its lockout stands
+// A member's PIN as the station knows it: whether one is set and how its lockout stands
 // (never the PIN, nor its hash).
 struct PinState {
     core::MemberId member = 0;
@@ -298,7 +298,7 @@ struct PinCheck {
     PinState state;
 };
 
-// [Backups (#17)] What the station service reports of its backups and its disk, and what the
+// [Backups] What the station service reports of its backups and its disk, and what the
 // host's panel shows of it.
 struct BackupReport {
     std::optional<core::Timestamp> last_ok;      // the newest verified backup

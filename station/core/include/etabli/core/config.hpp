@@ -17,7 +17,7 @@
 //   [[controller]]
 //   port = "/dev/ttyUSB0"     # or serial = "..."
 //   channels = ["Laser", "Scie"]
-//   [tools]                   # the tool library's lending rules (#6); each key optional
+//   [tools]                   # the tool library's lending rules; each key optional
 //   max_tools = 5             # tools at once per member, 1-100
 //   max_loan_days = 60        # the longest loan, 1-365 days
 //   hold_days = 3             # a returned tool waits this long for the next on its waiting list, 1-30
@@ -46,7 +46,7 @@ struct ReaderRole {
     enum class Kind { kiosk, machine, scanner };
     Kind kind = Kind::kiosk;
     std::string machine;  // Kind::machine: the machine's name or number, as written
-    // (#16) Kind::machine: the machine's id, found when the configuration was resolved against
+    // Kind::machine: the machine's id, found when the configuration was resolved against
     // the station's machines (none: no such machine, its badges are refused).
     std::optional<std::int64_t> resolved;
     // "kiosk", "machine:NAME", "scanner"
@@ -79,7 +79,7 @@ struct ReaderConfig {
     bool operator==(const ReaderConfig&) const = default;
 };
 
-// Used by the controller link (#4). Either the serial port path or the USB serial number.
+// Used by the controller link. Either the serial port path or the USB serial number.
 struct ControllerConfig {
     std::string port;
     std::string serial;
@@ -87,7 +87,7 @@ struct ControllerConfig {
     bool operator==(const ControllerConfig&) const = default;
 };
 
-// [backup] (#17): where the station keeps its backups and how many.
+// [backup]: where the station keeps its backups and how many.
 struct BackupConfig {
     std::string folder;     // empty: "backups" beside the database; relative: to the database's folder
     std::string copy_to;    // a second folder (another disk), written when it exists
@@ -97,7 +97,7 @@ struct BackupConfig {
     bool operator==(const BackupConfig&) const = default;
 };
 
-// [privacy] (#18): how long members' personal data is kept (RGPD), applied every night and by
+// [privacy]: how long members' personal data is kept (RGPD), applied every night and by
 // `etabli privacy purge`.
 struct PrivacyConfig {
     int presence_months = 12;   // raw presences older than this become daily totals (volunteer hours stay right)
@@ -111,7 +111,7 @@ struct Config {
     std::vector<ControllerConfig> controllers;
     std::optional<ToolRules> tools;  // [tools]; none: the defaults of ToolRules
     std::optional<BackupConfig> backup;  // [backup]; none: the defaults
-    std::optional<PrivacyConfig> privacy;  // [privacy] (#18); none: the defaults
+    std::optional<PrivacyConfig> privacy;  // [privacy]; none: the defaults
     bool operator==(const Config&) const = default;
 };
 

@@ -1,4 +1,4 @@
-// Help in the room (#7): "who can help me with this skill?" and help requests. Members opt in
+// Help in the room: "who can help me with this skill?" and help requests. Members opt in
 // to appear; the list gives first the opted-in members checked in now at level 2 or more,
 // then the opted-in ones who usually come at this weekday and hour (presence history of the
 // last 12 weeks). A help request shows on the idle screen until someone offers to help, the

@@ -1,4 +1,4 @@
-// Know-how cards (#7): short how-tos (title, ordered steps with an optional photo each) linked
+// Know-how cards: short how-tos (title, ordered steps with an optional photo each) linked
 // to skills, tools and machines; published, or suggested by a member and waiting for a
 // volunteer's or host's review; a "this helped me" counter (one per member) orders them.
 // Also the Markdown import: `# Title`, then list items or `## ` sections as steps, `![…](path)`

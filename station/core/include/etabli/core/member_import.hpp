@@ -98,7 +98,7 @@ std::expected<ImportTable, std::vector<ImportLineError>> parse_member_csv(std::s
 std::string import_identity(const MemberDraft& d);
 
 // [Shared CSV reading] The steps of parse_member_csv before the headers are interpreted, for
-// other imports (tools, #6): UTF-16 refused, BOM dropped, Windows-1252 converted, separator
+// other imports (tools): UTF-16 refused, BOM dropped, Windows-1252 converted, separator
 // detected, records read by libcsv with the line each starts on. Blank lines are skipped;
 // an empty file is an error.
 struct CsvRecord {

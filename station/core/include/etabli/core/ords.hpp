@@ -43,7 +43,7 @@ std::expected<OrdsExport, Problem> export_ords(const std::vector<Repair>& repair
 // ORDS problem column: the fault and what was done, "fault; done" (either may be empty).
 std::string ords_problem_text(const Repair& r);
 
-// RFC 4180 field: quoted when it holds a comma, a semicolon, a quote, CR or LF. (#18) A text
+// RFC 4180 field: quoted when it holds a comma, a semicolon, a quote, CR or LF. A text
 // that starts with = + - @, a tab or a CR gets a ' first, so that a spreadsheet never runs a
 // member's name or a typed note as a formula. Every CSV of the station is written with it.
 void append_csv_field(std::string& out, std::string_view field);

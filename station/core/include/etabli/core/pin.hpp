@@ -1,4 +1,4 @@
-// The form of a PIN (#18): 4 to 8 ASCII digits. The kiosk's pad, the command line and the
+// The form of a PIN: 4 to 8 ASCII digits. The kiosk's pad, the command line and the
 // store all check it with this one rule; how a PIN is kept is db/pin.hpp's.
 // Layer: core (pure). Any thread.
 #pragma once

@@ -1,4 +1,4 @@
-// The repair log (#8): what a volunteer repaired, for whom, with which parts and how long it
+// The repair log: what a volunteer repaired, for whom, with which parts and how long it
 // took, in the vocabulary of the Open Repair Data Standard (status, barrier, the 40 product
 // categories) plus the bicycle detail ORDS does not carry (component, parts, donor bikes).
 // Also the parsing of every field that arrives as text (CLI options, kiosk chips) and the

@@ -1,4 +1,4 @@
-// Repair statistics (#8) for the host's statistics screen, the idle screen's "this month" and
+// Repair statistics for the host's statistics screen, the idle screen's "this month" and
 // `etabli stats`: repairs per month by status, fix rate, most common problems per component,
 // kilograms kept out of the waste, volunteer hours.
 // Layer: core (pure). Any thread.

@@ -1,4 +1,4 @@
-// Skills (#7): the catalogue of skills, the grants that give a member a level on a skill,
+// Skills: the catalogue of skills, the grants that give a member a level on a skill,
 // and the rules that read them: the effective level (expiry, lapse by disuse), the sign-off
 // gate, the machine/tool requirement gate and who may supervise. Layer: core (pure: time
 // and days are arguments, nothing here reads a clock). Any thread (values only).

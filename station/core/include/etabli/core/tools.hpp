@@ -1,4 +1,4 @@
-// The tool library (#6): tools, loans, reservations and waiting lists, and the lending rules
+// The tool library: tools, loans, reservations and waiting lists, and the lending rules
 // as pure functions. Every refusal is a Problem whose text names the rule and says what to do.
 // Also the tool CSV import (same CSV reading as the member import: separators, BOM,
 // Windows-1252, all or nothing).

@@ -1,4 +1,4 @@
-// Trainings (#7): a host schedules a session that teaches a skill; members sign up (a waiting
+// Trainings: a host schedules a session that teaches a skill; members sign up (a waiting
 // list when it is full, promoted in order when someone cancels); attendance is taken by badge
 // while it runs; then the trainer grants the level to every attendee in one step. The rules
 // here are pure functions: who is confirmed and who waits, when attendance may be taken, the

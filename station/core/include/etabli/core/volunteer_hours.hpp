@@ -1,4 +1,4 @@
-// Volunteer hours (#8): the role a volunteer picks at badge-in (greeter, mechanic, trainer,
+// Volunteer hours: the role a volunteer picks at badge-in (greeter, mechanic, trainer,
 // host), the hours measured from check-in to check-out per role, forgotten check-outs flagged
 // for a host, and the monthly report associations give their funders ("valorisation du
 // bénévolat": hours × an hourly value).

@@ -1,4 +1,4 @@
-// The machine controllers' events and the hosts' fault clearing (#4): the feature is in station_controllers.cpp.
+// The machine controllers' events and the hosts' fault clearing: the feature is in station_controllers.cpp.
 // Layer: app. Commands are built on any thread and posted; the feature runs on the Station thread.
 #pragma once
 
@@ -12,7 +12,7 @@
 
 namespace etabli::app {
 
-// [Controller events (#4)] Posted by hw's ControllerManager from its link threads; handled in
+// [Controller events] Posted by hw's ControllerManager from its link threads; handled in
 // station_controllers.cpp. Machines are ids the manager resolved from the configured names.
 struct ControllerUpdate { ControllerView view; };  // link state or channel status changed: replaces the view of that name
 struct ControllerReset {                           // a new boot id: the board reset, every relay is off
@@ -25,7 +25,7 @@ struct ControllerCurrent { alloc::MachineId machine = 0; bool running = false; }
 // A host cleared the cause of a fault: the controller forgets it and the machine is back in service.
 struct ClearMachineFault { alloc::MachineId machine = 0; std::optional<core::MemberId> actor; };
 
-// The feature's descriptor (#16, registered in features.hpp).
+// The feature's descriptor (registered in features.hpp).
 struct ControllersFeature {
     using commands = type_list<ControllerUpdate, ControllerReset, ControllerFault, ControllerLeaseLost, ControllerCurrent, ClearMachineFault>;
     using Part = NoPart;

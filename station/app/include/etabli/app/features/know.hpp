@@ -1,4 +1,4 @@
-// Trainings, help in the room and know-how cards (#7): the commands are in app/know.hpp, the
+// Trainings, help in the room and know-how cards: the commands are in app/know.hpp, the
 // feature in station_know.cpp. Layer: app.
 #pragma once
 
@@ -7,7 +7,7 @@
 
 namespace etabli::app {
 
-// The feature's descriptor (#16, registered in features.hpp).
+// The feature's descriptor (registered in features.hpp).
 struct KnowFeature {
     using commands = type_list<AddTraining, CancelTraining, TrainingSignup, TrainingCancelSignup, TrainingAttendance,
                                TrainingGrant, SetHelpOptIn, HelpWho, AskHelp, OfferHelp, WithdrawHelp, SaveCard, ReviewCard,

@@ -1,4 +1,4 @@
-// The badge readers' panel and enrolling a reader from the kiosk (#5): the feature is in station_reader_enrol.cpp.
+// The badge readers' panel and enrolling a reader from the kiosk: the feature is in station_reader_enrol.cpp.
 // Layer: app. Commands are built on any thread and posted; the feature runs on the Station thread.
 #pragma once
 
@@ -12,10 +12,10 @@
 
 namespace etabli::app {
 
-// [Readers (#5)] Posted by hw's DeviceManager when a reader appears, goes, reads a line or
+// [Readers] Posted by hw's DeviceManager when a reader appears, goes, reads a line or
 // fails: replaces the whole reader list of the snapshot.
 struct DevicesChanged { std::vector<ReaderView> readers; };
-// [Reader enrolment from the kiosk (#5)] handled in station_reader_enrol.cpp. A host (or the
+// [Reader enrolment from the kiosk] handled in station_reader_enrol.cpp. A host (or the
 // command line, actor empty) binds the next reader on which a badge is tapped to `role`
 // ("kiosk", "machine:NAME", "scanner"); the ReaderEnroller port answers with ReaderEnrolled.
 struct StartReaderEnrolment { std::string role; std::optional<core::MemberId> actor; };
@@ -27,7 +27,7 @@ struct ReaderEnrolled {
     core::Problem problem;            // !ok
 };
 
-// The feature's descriptor (#16, registered in features.hpp).
+// The feature's descriptor (registered in features.hpp).
 struct ReadersFeature {
     using commands = type_list<DevicesChanged, StartReaderEnrolment, CancelReaderEnrolment, ReaderEnrolled>;
     using Part = NoPart;

@@ -1,4 +1,4 @@
-// Repairs and volunteer hours (#8): the feature is in station_repairs.cpp.
+// Repairs and volunteer hours: the feature is in station_repairs.cpp.
 // Layer: app. Commands are built on any thread and posted; the feature runs on the Station thread.
 #pragma once
 
@@ -14,7 +14,7 @@
 
 namespace etabli::app {
 
-// [Repairs and volunteer hours (#8)] handled in station_repairs.cpp. `actor` empty: the
+// [Repairs and volunteer hours] handled in station_repairs.cpp. `actor` empty: the
 // command line (trusted, acts as an admin).
 struct LogRepair { core::Repair repair; std::optional<core::MemberId> actor; };   // id ignored; an unset day: today
 // A volunteer edits their own repairs of the last 24 h; hosts and the command line any repair.
@@ -24,7 +24,7 @@ struct SetPresenceRole { core::MemberId member = 0; core::VolunteerRole role{}; 
 // A host sets the real check-out time of a presence the station closed by itself.
 struct CorrectPresence { core::PresenceId presence = 0; core::Timestamp checked_out{}; std::optional<core::MemberId> actor; };
 
-// The feature's descriptor (#16, registered in features.hpp).
+// The feature's descriptor (registered in features.hpp).
 struct RepairsFeature {
     using commands = type_list<LogRepair, EditRepair, SetPresenceRole, CorrectPresence>;
     using Part = NoPart;

@@ -1,4 +1,4 @@
-// Skills, their grants and what machines and tools require (#7): the feature is in station_skills.cpp.
+// Skills, their grants and what machines and tools require: the feature is in station_skills.cpp.
 // Layer: app. Commands are built on any thread and posted; the feature runs on the Station thread.
 #pragma once
 
@@ -13,7 +13,7 @@
 
 namespace etabli::app {
 
-// [Skills (#7)] handled in station_skills.cpp. `actor`/`signer` empty: the command line
+// [Skills] handled in station_skills.cpp. `actor`/`signer` empty: the command line
 // (trusted, acts as an admin). Machines and tools require a skill at a level; who may use a
 // machine is derived from the grants (see station_skills.cpp).
 struct AddSkill { core::Skill skill; std::optional<core::MemberId> actor; };   // id chosen by the station; hosts only
@@ -46,7 +46,7 @@ struct StartSignOff {
 };
 struct CancelSignOff {};
 
-// The feature's descriptor (#16, registered in features.hpp).
+// The feature's descriptor (registered in features.hpp).
 struct SkillsFeature {
     using commands = type_list<AddSkill, EditSkill, GrantSkill, RequireSkill, StartSignOff, CancelSignOff>;
     using Part = NoPart;

@@ -1,4 +1,4 @@
-// The tool library (#6): the feature is in station_tools.cpp.
+// The tool library: the feature is in station_tools.cpp.
 // Layer: app. Commands are built on any thread and posted; the feature runs on the Station thread.
 #pragma once
 
@@ -13,7 +13,7 @@
 
 namespace etabli::app {
 
-// [Tool library (#6)] handled in station_tools.cpp. `actor` empty: the command line (trusted);
+// [Tool library] handled in station_tools.cpp. `actor` empty: the command line (trusted);
 // a kiosk actor acting for another member must be a volunteer, host or admin.
 struct AddTool { core::Tool tool; std::optional<core::MemberId> actor; };  // id chosen by the station; no tag: numbered
 // Replaces the tool's fields (by id; status and condition included, e.g. repaired), and
@@ -54,7 +54,7 @@ struct ReserveTool {
 struct CancelToolReservation { core::ReservationId reservation = 0; std::optional<core::MemberId> actor; };
 // A host at the kiosk writes the label sheet (A4 PDF; tools not retired, of `category` when
 // given) or the overdue list (CSV) into Options::tool_export_dir; the file's path and the
-// number of rows come back in ToolsView::last_export (toolgaps, #6).
+// number of rows come back in ToolsView::last_export.
 struct ExportTools {
     enum class Kind { labels, overdue_csv };
     Kind kind = Kind::labels;
@@ -76,7 +76,7 @@ struct ToolFlow {
 // give back in the return flow.
 struct ToolPick { core::ToolId tool = 0; bool add = true; };
 
-// The feature's descriptor (#16, registered in features.hpp).
+// The feature's descriptor (registered in features.hpp).
 struct ToolsFeature {
     using commands = type_list<AddTool, SetTool, RetireTool, ImportTools, Lend, ReturnTool, RenewLoan, ReserveTool, ToolScanned, ToolFlow, ToolPick, CancelToolReservation, ExportTools>;
     using Part = NoPart;
