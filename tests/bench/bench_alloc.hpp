@@ -1,14 +1,14 @@
-// The allocation benchmark (#3) is one program, `bench_alloc`, in two parts that print their
+// The allocation benchmark is one program, `bench_alloc`, in two parts that print their
 // own lines: the engine part (bench_alloc.cpp: build, memory, access latency, booking
 // decisions against SQLite overlap queries) and the store part (bench_alloc_store.cpp: load
 // from a file database at the same scale, durable bookings against raw inserts). main
 // (bench_alloc_main.cpp) runs both, the store part first, then prints every figure of
-// issue 3 with its target in one table. Test-only. Single-threaded.
+// the allocation core with its target in one table. Test-only. Single-threaded.
 #pragma once
 
 namespace etabli::bench {
 
-// The targets of issue 3, which both parts and the table hold the figures to.
+// The allocation core's targets, which both parts and the table hold the figures to.
 inline constexpr double kBuildTargetS = 1.0;        // engine build, < 1 s
 inline constexpr double kRssTargetMb = 200.0;       // resident memory, < 200 MB
 inline constexpr double kAccessP99TargetUs = 50.0;  // access decision p99, < 50 µs

@@ -1,4 +1,4 @@
-// bench_alloc: the allocation benchmark of issue 3 in one run (bench_alloc.hpp). The store
+// bench_alloc: the allocation core's benchmark in one run (bench_alloc.hpp). The store
 // part first, on a process just started (the resident memory it prints after its load is
 // its own), then the engine part, whose resident memory after the build is the process's
 // whole (what the store part left counts in it: the figure can only be too high), then one
@@ -21,7 +21,7 @@ int main() {
     std::printf("== engine part ==\n");
     ok = run_engine_part(f) && ok;
 
-    std::printf("== issue 3: the figures of this run ==\n");
+    std::printf("== the allocation core: the figures of this run ==\n");
     Verdict verdict;
     verdict.require(ok, "a part failed (see its lines above)");
     std::printf("  %-44s %11.3f us\n", "access decision p50", f.access_p50_us);

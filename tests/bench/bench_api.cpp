@@ -1,4 +1,4 @@
-// The station's API (#16), in one run on a Station on a SQLite file (the demo's size):
+// The station's API, in one run on a Station on a SQLite file (the demo's size):
 //   1. a read command through the socket (`presence --json`: connect once, then request and
 //      reply) against the same command run in process on the same Station: p50 and p99;
 //      target API p99 <= 1 ms;

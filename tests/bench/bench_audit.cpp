@@ -1,4 +1,4 @@
-// Benchmark of the audit trail (#18): the chain's verification rate for a year of a busy
+// Benchmark of the audit trail: the chain's verification rate for a year of a busy
 // workshop's host and admin actions (110,000 rows: 300 a day), through db::verify_audit (what
 // `etabli audit verify` and `etabli check` run), against a baseline in the same run: the same
 // rows read by one SELECT and each hashed once with HMAC-SHA-256 (the least any verification

@@ -71,7 +71,7 @@ struct TempFolder {
     TempFolder& operator=(const TempFolder&) = delete;
 };
 
-// A benchmark's verdict. Every figure has a target, the number, printed with "met" or
+// A benchmark's verdict. Every figure has a target, the required figure, printed with "met" or
 // "MISSED", and a floor far from it: half a target ratio, twice a target time. Only a figure
 // past its floor, or a wrong answer, fails the suite: a machine of our kind, busy or quiet,
 // meets the floor every time, and a real regression (a lost index, an O(n^2) path) falls

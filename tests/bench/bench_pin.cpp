@@ -1,4 +1,4 @@
-// Benchmark of a PIN check (#18): db::verify_pin at the station's limits (Argon2id, 3 passes,
+// Benchmark of a PIN check: db::verify_pin at the station's limits (Argon2id, 3 passes,
 // 64 MiB, after an HMAC with the pepper), median of 9, against the 300 ms budget on the kiosk
 // PC, in the thread's CPU time (a busy shared machine lengthens the wall clock, not the work:
 // the floor must hold on every machine of our kind); and, as the baseline in the same run, libsodium's own "interactive" preset (2 passes,

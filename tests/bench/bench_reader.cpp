@@ -1,7 +1,8 @@
-// Benchmark of the badge-reader path (#5): (1) latency from the report that ends a read (Enter)
-// to the Station having handled the BadgeSeen and published its snapshot, in process, p50 and
-// p99 (target p99 < 1 ms; exit 1 when missed, see bench_common.hpp), on a tap the Station
-// takes in memory; (1b) the same when each tap also commits to SQLite, reported; (2) decoder
+// Benchmark of the badge-reader path: (1) a real tap, from the report that ends a read (Enter)
+// to the Station having checked the member in or out, committed it to the SQLite file and
+// published its snapshot, p50 and p99, against the best a program can do on the same disk in
+// the same run (one row written and committed, same pragmas); (1b) the same path while a host
+// enrols a badge (the Station takes the tap in memory: no disk), reported; (2) decoder
 // throughput, as a ratio to a baseline loop over the same reports in the same run (machines
 // are shared).
 // Layer: tests (bench). The bench thread plays the USB event thread; the Station runs its own.
@@ -11,6 +12,8 @@
 #include <etabli/db/sqlite_store.hpp>
 #include <etabli/hw/hid_decoder.hpp>
 #include <etabli/hw/readers.hpp>
+
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <array>
@@ -46,16 +49,16 @@ double percentile(std::vector<double> v, double p) {
     return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
 }
 
-// Taps `taps` badges (1000000, 1000001, ...) through a kiosk reader into a Station on a new
-// SQLite file, after `setup(station)`, and returns the latencies (µs) from each Enter report to
-// the Station's publication of the snapshot that handled it; `seen` holds when `last_seen`
-// finds the last badge in the final snapshot.
+// Taps `taps` badges (`uid(i)` for the i-th) through a kiosk reader into a Station on a new
+// SQLite file, after `setup(station)`, a second apart on the Station's clock, and returns the
+// latencies (µs) from each Enter report to the Station's publication of the snapshot that
+// handled it; `seen` holds when `last_seen` finds the last badge in the final snapshot.
 struct Latencies {
     std::vector<double> us;
     bool seen = false;
 };
-template <class Setup, class Seen>
-Latencies tap_latencies(int taps, Setup setup, Seen last_seen) {
+template <class Setup, class Uid, class Seen>
+Latencies tap_latencies(int taps, Setup setup, Uid uid, Seen last_seen) {
     Latencies out;
     testing::TempDir dir;
     testing::FakeClock clock{testing::utc("2026-11-28T13:00:00Z")};
@@ -81,7 +84,8 @@ Latencies tap_latencies(int taps, Setup setup, Seen last_seen) {
     out.us.reserve(static_cast<std::size_t>(taps));
     hw::ReadTime t{};
     for (int i = 0; i < taps; ++i) {
-        const auto reps = reports_for(std::to_string(1000000 + i));
+        clock.advance(seconds(1));
+        const auto reps = reports_for(uid(i));
         for (std::size_t k = 0; k + 2 < reps.size(); ++k) reader.on_report(reps[k], t += microseconds(500));
         std::uint64_t before;
         {
@@ -95,8 +99,54 @@ Latencies tap_latencies(int taps, Setup setup, Seen last_seen) {
         out.us.push_back(duration<double, std::micro>(woke - t0).count());
         lk.unlock();
         reader.on_report(reps.back(), t += microseconds(500));
+        t += seconds(5);  // past the reader's repeat guard: the same badge may come back
     }
-    out.seen = last_seen(*station.snapshot(), std::to_string(1000000 + taps - 1));
+    out.seen = last_seen(*station.snapshot(), uid(taps - 1));
+    return out;
+}
+
+// The baseline of a tap on disk: `taps` transactions on a new SQLite file with the station's
+// pragmas (WAL, synchronous FULL), each one row inserted (a check-in) or, for a member already
+// in, updated (a check-out), through prepared statements; the latency of each, in µs. Empty
+// when the file cannot be written.
+std::vector<double> commit_latencies(int taps, int members) {
+    std::vector<double> out;
+    testing::TempDir dir;
+    sqlite3* db = nullptr;
+    if (sqlite3_open((dir / "baseline.db").c_str(), &db) != SQLITE_OK) return out;
+    auto exec = [&](const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; };
+    sqlite3_stmt* ins = nullptr;
+    sqlite3_stmt* upd = nullptr;
+    if (exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+             "CREATE TABLE presence (id INTEGER PRIMARY KEY, member INTEGER NOT NULL, in_at INTEGER NOT NULL, out_at INTEGER);") &&
+        sqlite3_prepare_v2(db, "INSERT INTO presence (member, in_at) VALUES (?, ?)", -1, &ins, nullptr) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "UPDATE presence SET out_at = ? WHERE id = ?", -1, &upd, nullptr) == SQLITE_OK) {
+        std::vector<sqlite3_int64> open(static_cast<std::size_t>(members), 0);
+        out.reserve(static_cast<std::size_t>(taps));
+        for (int i = 0; i < taps; ++i) {
+            auto& row = open[static_cast<std::size_t>(i % members)];
+            const auto t0 = bench::Clock::now();
+            sqlite3_stmt* st = row ? upd : ins;
+            if (row) {
+                sqlite3_bind_int64(st, 1, i);
+                sqlite3_bind_int64(st, 2, row);
+            } else {
+                sqlite3_bind_int64(st, 1, i % members);
+                sqlite3_bind_int64(st, 2, i);
+            }
+            const bool ok = sqlite3_step(st) == SQLITE_DONE;
+            sqlite3_reset(st);
+            out.push_back(duration<double, std::micro>(bench::Clock::now() - t0).count());
+            if (!ok) {
+                out.clear();
+                break;
+            }
+            row = row ? 0 : sqlite3_last_insert_rowid(db);
+        }
+    }
+    sqlite3_finalize(ins);
+    sqlite3_finalize(upd);
+    sqlite3_close(db);
     return out;
 }
 
@@ -106,10 +156,46 @@ int main() {
     bench::Verdict verdict;
     constexpr int kTaps = 3000;
 
-    // [1] Latency of the reader path: Enter report -> the Station handled the BadgeSeen and
-    // published. A host is enrolling a badge at the kiosk, so the Station takes each tap in
-    // memory: what is timed is the decoder, the inbox, the Station thread's wake-up and the
-    // snapshot, not the disk. Target p99 < 1 ms.
+    // [1] A real tap: 500 members with badges, each tapping in and out three times (3,000
+    // taps): the Enter report -> the Station decided, wrote the presence (and its event) in one
+    // transaction on the file (WAL, synchronous FULL: one fdatasync), and published. The
+    // baseline is the least any program must do for it on the same disk: one row inserted (a
+    // check-in) or updated (a check-out) and committed, prepared statements, same pragmas.
+    // Target: the tap's p99 within 2x the baseline's p99 (floor 4x); its p99 is printed too.
+    constexpr int kMembers = 500;
+    auto member_uid = [](int i) { return std::to_string(1000000 + i % kMembers); };
+    {
+        const auto lat = tap_latencies(
+            kTaps,
+            [](app::Station& station) {
+                for (int i = 0; i < kMembers; ++i) {
+                    core::MemberDraft d;
+                    d.display_name = "Membre " + std::to_string(i);
+                    if (!station.call(app::AddMember{d, std::nullopt, std::to_string(1000000 + i)})) return false;
+                }
+                return true;
+            },
+            member_uid,
+            [&](const app::Snapshot& s, const std::string& uid) {
+                // The last tap is the last member's third check-out.
+                return s.last_tap && s.last_tap->uid == uid && s.last_tap->decision.kind == core::TapKind::check_out;
+            });
+        const auto base = commit_latencies(kTaps, kMembers);
+        const double p50 = percentile(lat.us, 0.50), p99 = percentile(lat.us, 0.99);
+        const double b50 = percentile(base, 0.50), b99 = percentile(base, 0.99);
+        std::printf("a tap: report -> checked in or out on disk -> snapshot: p50 %.1f us, p99 %.1f us over %d taps%s\n",
+                    p50, p99, kTaps, lat.seen ? "" : "  LAST TAP NOT SEEN");
+        std::printf("baseline: one row inserted or updated and committed, same disk and pragmas: p50 %.1f us, p99 %.1f us\n",
+                    b50, b99);
+        verdict.require(lat.seen, "the last member's check-out never reached the snapshot");
+        verdict.require(!base.empty(), "the baseline's SQLite file could not be written");
+        verdict.at_most("a tap on disk, p99 vs one committed row's p99", base.empty() ? -1.0 : p99 / b99, 2.0, "x");
+    }
+
+    // [1b] The same path while a host enrols a badge at the kiosk: the Station takes each tap
+    // in memory, so what is timed is the decoder, the inbox, the Station thread's wake-up and
+    // the snapshot, not the disk. Reported (it was this benchmark's gate before it timed the
+    // tap members make).
     {
         const auto lat = tap_latencies(
             kTaps,
@@ -121,26 +207,11 @@ int main() {
                 if (!host) return false;
                 return station.call(app::StartEnrolment{std::get<core::Member>(*host).id}).has_value();
             },
+            [](int i) { return std::to_string(2000000 + i); },
             [](const app::Snapshot& s, const std::string& uid) { return s.enrolment && s.enrolment->uid == uid; });
-        const double p50 = percentile(lat.us, 0.50), p99 = percentile(lat.us, 0.99);
-        std::printf("report -> station latency: p50 %.1f us, p99 %.1f us over %d taps (target p99 < 1000 us)%s\n", p50, p99,
-                    kTaps, lat.seen ? "" : "  LAST TAP NOT SEEN");
+        std::printf("report -> station latency, in memory (an enrolment waits): p50 %.1f us, p99 %.1f us (reported)%s\n",
+                    percentile(lat.us, 0.50), percentile(lat.us, 0.99), lat.seen ? "" : "  LAST TAP NOT SEEN");
         verdict.require(lat.seen, "the last enrolment tap never reached the snapshot");
-        verdict.at_most("report -> station latency, p99", p99, 1000.0, "us");
-    }
-
-    // [1b] The same with the commit a tap makes in use: unknown badges, each refusal logged in
-    // its own transaction (WAL, synchronous FULL: one fdatasync) before the snapshot. Printed,
-    // not held to the target above: its tail is the disk's, which this shared machine does
-    // not promise (one clean-clone run saw p99 1.16 ms here with p50 at 0.17 ms).
-    {
-        const auto lat = tap_latencies(
-            kTaps, [](app::Station&) { return true; },
-            [](const app::Snapshot& s, const std::string& uid) { return s.last_tap && s.last_tap->uid == uid; });
-        std::printf("report -> refusal logged on disk -> station: p50 %.1f us, p99 %.1f us over %d taps (disk-bound, "
-                    "reported)%s\n",
-                    percentile(lat.us, 0.50), percentile(lat.us, 0.99), kTaps, lat.seen ? "" : "  LAST TAP NOT SEEN");
-        verdict.require(lat.seen, "the last unknown badge never reached the snapshot");
     }
 
     // [2] Decoder throughput against a loop that reads the same reports.

@@ -1,4 +1,4 @@
-// Benchmark of the repair log (#8), the figures the issue names:
+// Benchmark of the repair log, against its targets:
 //   [1] logging a repair committed durably (SqliteStore::add_repair: the row, its volunteer,
 //       two parts and the event, one BEGIN IMMEDIATE transaction, WAL + synchronous=FULL),
 //       per second, as a ratio to raw single-row INSERT commits with the same pragmas, in

@@ -1,4 +1,4 @@
-// Benchmark of the tool library (#6), label bench:
+// Benchmark of the tool library, label bench:
 //   [1] durable 3-tool checkouts per second: a Lend of a basket of three tools through the
 //       Station (rules, one commit_tools transaction, the new snapshot), WAL + synchronous
 //       FULL as the store sets them, against raw single-row INSERTs committed one by one on a
