@@ -1,5 +1,5 @@
-# Controllers (#4): protocol, firmware, simulator and the station's link. Shared by the
-# helpers of #4; each part adds its own block.
+# Machine controllers: protocol, firmware, simulator and the station's link; each part adds
+# its own block.
 
 # Simulator harness (firmware-bridge/sim), only when libsimavr and avr-gcc were found.
 if(TARGET etabli_sim)

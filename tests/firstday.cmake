@@ -1,4 +1,4 @@
-# First-day defects (#15): what a new user met on the demo workshop, each with the test that
+# First-day defects: what a new user met on the demo workshop, each with the test that
 # failed before its fix. Station scenarios on a temp SQLite file; the command line end to end.
 # Included by tests/CMakeLists.txt.
 etabli_test(firstday_app_tests app firstday/test_firstday_station.cpp)

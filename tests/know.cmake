@@ -1,4 +1,4 @@
-# Trainings, help in the room and know-how cards (#7): the pure rules and the Markdown import
+# Trainings, help in the room and know-how cards: the pure rules and the Markdown import
 # (tables and bad input), Station scenarios on a temp SQLite, the command line end to end, and
 # the fuzz target of the card parser.
 etabli_test(know_unit_tests unit know/test_know_core.cpp)

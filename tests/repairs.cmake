@@ -1,4 +1,4 @@
-# Repairs, volunteer hours and open repair data (#8): the pure part (validation, PII, ORDS files
+# Repairs, volunteer hours and open repair data: the pure part (validation, PII, ORDS files
 # compared byte for byte with repairs/expected/, hours, statistics), Station scenarios, the
 # command line end to end, the kiosk (taps of a typical repair, layouts), and the benchmark.
 etabli_test(repairs_unit_tests unit repairs/test_repair_core.cpp)
@@ -20,6 +20,6 @@ etabli_warnings(bench_repairs)
 add_test(NAME bench_repairs COMMAND bench_repairs)
 set_tests_properties(bench_repairs PROPERTIES LABELS bench TIMEOUT 600)
 
-# Fuzz targets (#8): the part syntax and the PII stripper of the open data exports.
+# Fuzz targets: the part syntax and the PII stripper of the open data exports.
 etabli_fuzz(repair_part etabli_core)
 etabli_fuzz(pii etabli_core)

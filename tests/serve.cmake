@@ -1,4 +1,4 @@
-# The station service (#16): `etabli serve`, one owner per database, the local API, the
+# The station service: `etabli serve`, one owner per database, the local API, the
 # command line as its client, systemd's readiness and watchdog; end to end with the real
 # binary, and in process (the watchdog on a stuck Station). Included by tests/CMakeLists.txt.
 etabli_test(serve_cli_tests cli serve/test_serve_cli.cpp)

@@ -1,4 +1,4 @@
-# Never lose the workshop's data (#17): backups, restore and `check` at the storage layer, then
+# Never lose the workshop's data: backups, restore and `check` at the storage layer, then
 # with the real binary and through a running service. Included by tests/CMakeLists.txt.
 etabli_test(backup_tests db survival/test_backup.cpp)
 target_link_libraries(backup_tests PRIVATE etabli_db etabli_core)

@@ -1,4 +1,4 @@
-# Trust (#18): the rights table walked for every command and every asker, the host PIN and
+# Trust: the rights table walked for every command and every asker, the host PIN and
 # its lockout, the audit chain, members' data (export, erasure, retention).
 etabli_test(rights_tests app trust/test_rights.cpp)
 target_link_libraries(rights_tests PRIVATE etabli_db)
@@ -18,7 +18,7 @@ target_include_directories(retention_tests PRIVATE ${PROJECT_SOURCE_DIR}/station
 target_link_libraries(retention_tests PRIVATE etabli_cli etabli_db nlohmann_json::nlohmann_json)
 add_dependencies(retention_tests etabli)
 
-# The audit chain's verification rate (#18), label bench.
+# The audit chain's verification rate, label bench.
 pkg_check_modules(SODIUM_BENCH REQUIRED IMPORTED_TARGET libsodium)
 add_executable(bench_audit bench/bench_audit.cpp)
 target_link_libraries(bench_audit PRIVATE etabli_db etabli_core SQLite::SQLite3 PkgConfig::SODIUM_BENCH)
@@ -43,7 +43,7 @@ target_link_libraries(host_pin_tests PRIVATE etabli_db)
 etabli_test(pin_tests unit trust/test_pin.cpp)
 target_link_libraries(pin_tests PRIVATE etabli_db)
 
-# A PIN check's time (#18) against the 300 ms budget, label bench.
+# A PIN check's time against the 300 ms budget, label bench.
 add_executable(bench_pin bench/bench_pin.cpp)
 target_link_libraries(bench_pin PRIVATE etabli_db PkgConfig::SODIUM_BENCH)
 etabli_warnings(bench_pin)

@@ -1,4 +1,4 @@
--- 003: the allocation core (#3): machines and who may use them, opening hours, bookings,
+-- 003: the allocation core: machines and who may use them, opening hours, bookings,
 -- machine sessions (the usage history), walk-in queues and the engine's id counters.
 -- Times are UTC text 'YYYY-MM-DDTHH:MM:SSZ' and days 'YYYY-MM-DD', as in 001; durations are
 -- integers whose unit ends the column name (_min, _s). Enum texts are those of alloc's

@@ -1,4 +1,4 @@
--- 004: the tool library (#6): tools, who may borrow the tools that need an authorisation,
+-- 004: the tool library: tools, who may borrow the tools that need an authorisation,
 -- loans (with their deposits and return checks) and reservations (day ranges and waiting
 -- lists). Times are UTC text and days 'YYYY-MM-DD', as in 001; money in integer cents. Enum
 -- texts are those of core/tools.hpp's to_string(). Rows are written only by

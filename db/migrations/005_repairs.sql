@@ -1,4 +1,4 @@
--- 005: the repair log (#8), the role a volunteer picks at badge-in, and hosts' corrections of
+-- 005: the repair log, the role a volunteer picks at badge-in, and hosts' corrections of
 -- forgotten check-outs. Additive only. Times are UTC text 'YYYY-MM-DDTHH:MM:SSZ' and days
 -- 'YYYY-MM-DD' (local), as in 001. Enum texts are those of core's to_string(); rows are
 -- written only by SqliteStore (repair_store.cpp), which also appends their events

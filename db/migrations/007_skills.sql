@@ -1,4 +1,4 @@
--- 007: skills (#7). One skill record per member gates machines and tools, replacing the
+-- 007: skills. One skill record per member gates machines and tools, replacing the
 -- per-machine and per-tool authorisation lists of 003 and 004. Levels: 0 none, 1 learning,
 -- 2 autonomous, 3 can teach. Grants are never updated or deleted: the member's level on a
 -- skill is that of their latest grant (a renewal or a withdrawal is a new row), so the

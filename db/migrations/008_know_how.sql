@@ -1,4 +1,4 @@
--- 008: trainings, help in the room and know-how cards (#7). Times are UTC text.
+-- 008: trainings, help in the room and know-how cards. Times are UTC text.
 -- Training places are ordered by id (sign-up order); their state is kept up to date by the
 -- station (the first `capacity` places not cancelled are confirmed, the others wait).
 

@@ -1,4 +1,4 @@
--- 009: the live bookings are found from a floor instead of an index (#3). load_alloc reads
+-- 009: the live bookings are found from a floor instead of an index. load_alloc reads
 -- every booked or active booking; 003 kept them in the partial index bookings_live, whose
 -- last page every new booking wrote again: one WAL page of the 3.2 a booking's commit
 -- wrote (bench_alloc_store, where raw inserts write 1.0). A new booking always takes the

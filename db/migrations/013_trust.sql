@@ -1,4 +1,4 @@
--- 013 (#18): trust. The audit trail: every host's and admin's action, every refused attempt at one,
+-- 013: trust. The audit trail: every host's and admin's action, every refused attempt at one,
 -- every PIN lockout and change of rights, appended in the transaction of its effect. Each row
 -- carries the SHA-256 of the row before it (prev_hash) and its own (hash, over its fields and
 -- prev_hash): `etabli audit verify` recomputes the chain and names the first row that does not

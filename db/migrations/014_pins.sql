@@ -1,4 +1,4 @@
--- 014 (#18): PINs. A host's or admin's PIN (and any member's, for a machine that requires one),
+-- 014: PINs. A host's or admin's PIN (and any member's, for a machine that requires one),
 -- kept as Argon2id of an HMAC keyed by the installation's pepper (db/pin.hpp): never the digits.
 -- The lockout lives here, so that a restart does not give a guesser five more tries: `failures`
 -- wrong PINs since the last right one, `lockouts` so far (the delay grows with it), and until

@@ -2,6 +2,7 @@
 // rows are the violations. See check.hpp. Layer: db.
 #include <etabli/db/check.hpp>
 
+#include <etabli/core/i18n.hpp>
 #include <etabli/db/audit.hpp>
 #include <etabli/db/privacy.hpp>
 
@@ -28,28 +29,28 @@ constexpr Rule kRules[] = {
      "JOIN machines m ON m.id = a.machine_id "
      "WHERE a.state IN ('booked', 'active') AND b.state IN ('booked', 'active') "
      "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at LIMIT 100",
-     "Bookings {0} and {1} overlap on {2}"},
+     core::N_("Bookings {0} and {1} overlap on {2}")},
     {"open_loans",
      "SELECT t.tag, count(*) FROM loans l JOIN tools t ON t.id = l.tool_id WHERE l.returned_at IS NULL "
      "GROUP BY l.tool_id HAVING count(*) > 1 LIMIT 100",
-     "Tool {0} is out on {1} open loans at once"},
+     core::N_("Tool {0} is out on {1} open loans at once")},
     {"open_sessions",
      "SELECT m.name, count(*) FROM sessions s JOIN machines m ON m.id = s.machine_id WHERE s.ended_at IS NULL "
      "GROUP BY s.machine_id HAVING count(*) > 1 LIMIT 100",
-     "{0} has {1} sessions running at once"},
+     core::N_("{0} has {1} sessions running at once")},
     {"session_member",
      "SELECT s.id FROM sessions s LEFT JOIN members m ON m.id = s.member_id WHERE m.id IS NULL LIMIT 100",
-     "Session {0} has no member"},
+     core::N_("Session {0} has no member")},
     {"session_booking",
      "SELECT s.id, s.booking_id FROM sessions s JOIN bookings b ON b.id = s.booking_id "
      "WHERE b.machine_id <> s.machine_id LIMIT 100",
-     "Session {0} runs on another machine than its booking {1}"},
+     core::N_("Session {0} runs on another machine than its booking {1}")},
     {"open_presence",
      "SELECT member_id, count(*) FROM presence WHERE checked_out IS NULL GROUP BY member_id HAVING count(*) > 1 LIMIT 100",
-     "Member {0} is checked in {1} times at once"},
+     core::N_("Member {0} is checked in {1} times at once")},
     {"badge_member",
      "SELECT b.uid FROM badges b LEFT JOIN members m ON m.id = b.member_id WHERE m.id IS NULL LIMIT 100",
-     "Badge {0} belongs to no member"},
+     core::N_("Badge {0} belongs to no member")},
     // A grant signed by a member (not a host or an admin) above what they held on that skill.
     {"grant_signer",
      "SELECT g.id, g.level, g.signed_by, COALESCE((SELECT s2.level FROM skill_grants s2 WHERE s2.member_id = g.signed_by "
@@ -57,7 +58,7 @@ constexpr Rule kRules[] = {
      "FROM skill_grants g JOIN members s ON s.id = g.signed_by WHERE s.role NOT IN ('host', 'admin') "
      "AND g.level > COALESCE((SELECT s2.level FROM skill_grants s2 WHERE s2.member_id = g.signed_by "
      "AND s2.skill_id = g.skill_id AND s2.id < g.id ORDER BY s2.id DESC LIMIT 1), 0) LIMIT 100",
-     "Skill grant {0} is at level {1}, above its signer's (member {2}, level {3})"},
+     core::N_("Skill grant {0} is at level {1}, above its signer's (member {2}, level {3})")},
 };
 
 }  // namespace

@@ -411,7 +411,11 @@ std::expected<void, Problem> apply_pragmas(Connection& c) {
     }
     auto mode = c.query_text("PRAGMA journal_mode = WAL");
     if (!mode) return std::unexpected(mode.error());
-    if (*mode != "wal") return std::unexpected(storage_problem("cannot turn on WAL (journal mode is " + *mode + ")"));
+    if (*mode != "wal") {
+        // In English: the detail of "Storage error: {0}", not a message.
+        const std::string detail = "cannot turn on WAL (journal mode is " + *mode + ")";
+        return std::unexpected(storage_problem(detail));
+    }
     // journal_mode reset synchronous on some versions; set it once more to be sure.
     return c.exec("PRAGMA synchronous = FULL;");
 }

@@ -303,7 +303,11 @@ std::expected<void, Problem> SqliteStore::commit_know(const app::KnowChanges& c,
             ETABLI_TRY(st, m_conn.cached("UPDATE members SET help_opt_in = ?1 WHERE id = ?2"));
             (*st)->bind(1, std::int64_t{on ? 1 : 0}).bind(2, member);
             ETABLI_CHECK((*st)->run());
-            if (m_conn.changes() != 1) return std::unexpected(storage_problem("no member " + std::to_string(member)));
+            if (m_conn.changes() != 1) {
+                // In English: the detail of "Storage error: {0}", not a message.
+                const std::string detail = "no member " + std::to_string(member);
+                return std::unexpected(storage_problem(detail));
+            }
         }
         for (const auto& [card, member] : c.helped) {
             ETABLI_TRY(st, m_conn.cached("INSERT OR IGNORE INTO card_helped (card_id, member_id, at) VALUES (?1, ?2, ?3)"));

@@ -188,9 +188,11 @@ std::expected<void, Problem> SqliteStore::commit_skills(const app::SkillChanges&
             (*st)->bind(1, t.training).bind(2, ts(t.at));
             ETABLI_CHECK((*st)->run());
             // Another writer marked it first (or it is gone): its grants are not given twice.
-            if (m_conn.changes() != 1)
-                return std::unexpected(storage_problem("training " + std::to_string(t.training) +
-                                                       " is missing or already granted"));
+            if (m_conn.changes() != 1) {
+                // In English: the detail of "Storage error: {0}", not a message.
+                const std::string detail = "training " + std::to_string(t.training) + " is missing or already granted";
+                return std::unexpected(storage_problem(detail));
+            }
             ETABLI_CHECK(append_event(m_conn, at, actor, "training.granted", "training:" + std::to_string(t.training),
                                       Detail{}.add("level", std::int64_t{t.level})
                                           .add("attendees", static_cast<std::int64_t>(c.grants.size()))));

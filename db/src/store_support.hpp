@@ -121,8 +121,10 @@ inline std::expected<void, Problem> append_event(Connection& c, Timestamp at, st
 
 inline Problem bad_row(std::string_view table, std::string_view key, std::string_view column,
                        std::string_view value) {
-    return storage_problem("unreadable value '" + std::string(value) + "' in " + std::string(table) + "." +
-                           std::string(column) + " (row " + std::string(key) + ")");
+    // In English: the detail of "Storage error: {0}", not a message.
+    const std::string detail = "unreadable value '" + std::string(value) + "' in " + std::string(table) + "." +
+                               std::string(column) + " (row " + std::string(key) + ")";
+    return storage_problem(detail);
 }
 
 inline std::expected<Timestamp, Problem> read_ts(const Statement& st, int col, std::string_view table,

@@ -143,8 +143,11 @@ std::expected<void, Problem> write_tool(Connection& c, const core::Tool& t) {
         .bind(11, t.notes).bind(12, t.photo).bind(13, std::int64_t{t.needs_authorisation ? 1 : 0})
         .bind(14, ts(t.created_at)).bind(15, ts(t.updated_at));
     if (auto r = (*st)->run(); !r) {
-        if (c.error_code() == SQLITE_CONSTRAINT)
-            return std::unexpected(storage_problem("the tag " + t.tag + " is already used by another tool"));
+        if (c.error_code() == SQLITE_CONSTRAINT) {
+            // In English: the detail of "Storage error: {0}", not a message.
+            const std::string detail = "the tag " + t.tag + " is already used by another tool";
+            return std::unexpected(storage_problem(detail));
+        }
         return r;
     }
     return {};
@@ -166,8 +169,11 @@ std::expected<void, Problem> write_loan(Connection& c, const core::Loan& l) {
         .bind(9, l.deposit_cents).bind(10, core::to_string(l.deposit)).bind(11, l.deposit_reason).bind(12, cond)
         .bind(13, l.return_note).bind(14, l.lent_by);
     if (auto r = (*st)->run(); !r) {
-        if (c.error_code() == SQLITE_CONSTRAINT)
-            return std::unexpected(storage_problem("tool " + std::to_string(l.tool) + " is already out on another loan"));
+        if (c.error_code() == SQLITE_CONSTRAINT) {
+            // In English: the detail of "Storage error: {0}", not a message.
+            const std::string detail = "tool " + std::to_string(l.tool) + " is already out on another loan";
+            return std::unexpected(storage_problem(detail));
+        }
         return r;
     }
     return {};

@@ -62,7 +62,7 @@ ControllerRow draw_controller_row(const app::Snapshot& s, alloc::MachineId id, c
         text = tr.fmt("{0}: controller offline", {board});
         color = colors::kAccent;
     } else {
-        text = tr.fmt(mc.channel->relay ? "{0}, channel {1}: relay closed" : "{0}, channel {1}: relay open", {board, ch});
+        text = tr.fmt(mc.channel->relay ? "{0}, channel {1}: relay closed" : core::N_("{0}, channel {1}: relay open"), {board, ch});
         if (mc.channel->relay) color = colors::kText;
     }
     kit::at(x, y + (th - fs) * 0.5f);

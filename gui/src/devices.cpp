@@ -28,7 +28,7 @@ struct Line {
 
 std::vector<Line> reader_lines(const app::ReaderView& r, const Tr& tr, const LocalClock& clock) {
     std::vector<Line> out;
-    out.push_back({tr.fmt(r.connected ? "{0}: connected" : "{0}: not connected", {reader_role_label(r.role, tr)}),
+    out.push_back({tr.fmt(r.connected ? "{0}: connected" : core::N_("{0}: not connected"), {reader_role_label(r.role, tr)}),
                    r.connected ? colors::kOk : colors::kAccent});
     std::string second;
     if (r.last_tap) {

@@ -49,7 +49,7 @@ void Kiosk::pin_intercept(const app::Snapshot& s) {
     if (r.ok || m_screen == Screen::pin || m_screen == Screen::idle || m_home_view.member.id == 0) return;
     if (is(r.problem, app::kPinNeeded) || is(r.problem, app::kPinToChoose)) {
         open_pin(s, PinPadUi::Purpose::host, Next::stay);
-        m_pin.message = Tr{&m_tr, m_home.lang}("Enter your PIN, then do it again");
+        m_pin.message = Tr{&m_tr, m_home.lang}(core::N_("Enter your PIN, then do it again"));
         m_pin.message_ok = true;
     } else if (is(r.problem, app::kMachinePinNeeded) || is(r.problem, app::kMachinePinToChoose)) {
         // The machine and the member the refused start was for.

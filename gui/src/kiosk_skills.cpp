@@ -18,6 +18,7 @@ SkillsScreenView Kiosk::skills_view(const app::Snapshot& s, const LocalClock& cl
     v.know = s.know.get();
     v.clock = clock;
     v.since_snapshot = now - m_snapshot_seen;
+    v.pictures = m_pictures;
     return v;
 }
 

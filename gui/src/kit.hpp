@@ -4,13 +4,16 @@
 // Layer: gui. GUI thread only (inside an ImGui frame).
 #pragma once
 
+#include <etabli/app/snapshot.hpp>
 #include <etabli/core/i18n.hpp>
+#include <etabli/gui/keyboard.hpp>
 #include <etabli/gui/theme.hpp>
 #include <etabli/gui/widgets.hpp>
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace etabli::gui::kit {
 
@@ -36,14 +39,49 @@ std::optional<core::Lang> lang_switch(core::Lang current, float x, float y, floa
 // Width of a button holding `label` on one line with margins, at least `min_em` font heights.
 float button_width(std::string_view label, float min_em = 4.0f);
 void panel(Box b);
-// A screen's top row: `title` in the title font on the left, one button on the right (ids
-// `title` and `id`); returns true on the frame the button was tapped.
+// A button of a screen's top row.
+struct HeaderButton {
+    std::string label;
+    std::string_view id;
+    Tone tone = Tone::normal;
+    bool enabled = true;
+};
+// A screen's top row in `c`: `title` in the title font on the left (id `title`, shortened with
+// "…" to the room left), `buttons` on the right, the first at the right edge (Back or Cancel,
+// at least five font heights wide), the others to its left (at most 40 % of the row each).
+// Returns 1 + the index of the button tapped this frame, 0 when none; leaves the cursor below
+// the row. Every screen's header is this one.
+int header_row(const Fonts* fonts, const Box& c, std::string_view title, const std::vector<HeaderButton>& buttons);
+// header_row with one button, over the whole content area; true on the frame it was tapped.
 bool title_bar(const Fonts* fonts, const std::string& title, const std::string& button_label, std::string_view id);
 // The outcome of the last command at (x, y): green when it worked, red with the reason when
 // not; nothing when `message` is empty (id `message`).
 void outcome_line(const std::string& message, bool ok, float x, float y, float w);
 // "◀" "▶" buttons (ids prev/next) at (x, y); returns the new page, clamped to [0, pages).
 int pager(int page, int pages, float x, float y, float bw, float h);
+// Picking a member by name: the search field and its pager on the row at `row_y` of `c`
+// (`right_reserve` left free at the row's right end for the caller's button), the matching
+// members in two or three columns, paged, and the on-screen keyboard at the bottom of `c`
+// (`bottom_reserve` left free above it for a message line). Ids search, prev, next, pick
+// (in the member's IdScope), none.
+struct MemberSearch {
+    std::string& text;
+    KeyboardState& keys;
+    int& page;
+};
+struct MemberPicked {
+    const core::Member* member = nullptr;  // tapped this frame
+    float keyboard_y = 0;                  // the keyboard's top: a message line goes above it
+};
+MemberPicked member_picker(const Tr& tr, const app::Directory* directory, const Box& c, float row_y, MemberSearch search,
+                           float right_reserve = 0, float bottom_reserve = 0, bool enabled = true);
+// The category chips of a list ("All", then as many categories as fit) and Search at the
+// right end of the row at (x, y), `w` wide; Search's label says what is searched, and it
+// takes at most `search_share` of the row. A chip sets `category` (empty: all) and turns
+// back to the first page. Returns true when Search was tapped. Ids categories/N/category,
+// categories/search.
+bool category_row(const Tr& tr, const std::vector<std::string>& categories, float x, float y, float w,
+                  std::string& category, int& page, const std::string& searched, float search_share);
 // Lower case without the accents of Latin-1 letters (and œ, æ), for searching names.
 std::string fold_for_search(std::string_view s);
 

@@ -154,9 +154,12 @@ Next draw_card(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
     const auto& steps = cv->card.steps;
     const float num_w = fs * 1.8f;
     const float text_w = c.w - num_w;
+    // A step's photo: drawn under its text, at most a third of the page high (a card with
+    // photos has fewer steps a page); its name when there is no photos folder.
+    const float photo_h = std::max(fs * 3.0f, std::min(room * 0.34f, fs * 9.0f));
     auto step_h = [&](std::size_t k) {
         float h = text_block_height(steps[k].text, text_w);
-        if (steps[k].photo) h += fs * 1.3f;
+        if (steps[k].photo) h += v.pictures ? photo_h + fs * 0.3f : fs * 1.3f;
         return h + fs * 0.5f;
     };
     std::vector<std::size_t> starts{0};
@@ -184,7 +187,11 @@ Next draw_card(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
             text_block(std::to_string(k + 1) + ".", "n", num_w, Align::left, title_font(v.fonts), colors::kAccent);
             at(c.x + num_w, sy);
             text_block(steps[k].text, "text", text_w);
-            if (steps[k].photo) {
+            if (steps[k].photo && v.pictures) {
+                const float py = ImGui::GetCursorPosY() + fs * 0.3f;
+                draw_picture(v.pictures->get(*steps[k].photo), c.x + num_w, py, std::min(text_w, photo_h * 1.5f), photo_h,
+                             "photo", reviewer(v) ? &v.tr : nullptr);
+            } else if (steps[k].photo) {
                 at(c.x + num_w, ImGui::GetCursorPosY());
                 text_block(ellipsize(v.tr.fmt("Photo: {0}", {*steps[k].photo}), text_w), "photo", text_w, Align::left, nullptr,
                            colors::kMuted);

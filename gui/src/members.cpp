@@ -116,14 +116,14 @@ void draw_typing(const MembersView& v, MembersUi& ui) {
     const Box c = content();
     const float th = touch_height();
     const bool name = ui.typing == MembersUi::Typing::name;
-    if (header(v, v.tr(name ? "Name" : "E-mail"), "done")) {
+    if (header(v, v.tr(name ? "Name" : core::N_("E-mail")), "done")) {
         ui.typing = MembersUi::Typing::none;
         return;
     }
     std::string email = ui.draft.email.value_or("");
     std::string& text = name ? ui.draft.display_name : email;
     at(c.x, c.y + th + gap());
-    text_field(text, v.tr(name ? "First name and name" : "name@example.org"), "field", ImVec2(c.w, th));
+    text_field(text, v.tr(name ? "First name and name" : core::N_("name@example.org")), "field", ImVec2(c.w, th));
     const float kb_y = c.y + 2 * (th + gap());
     at(c.x, kb_y);
     draw_keyboard(text, ui.form_keys, v.tr.lang, ImVec2(c.w, c.y + c.h - kb_y), name ? kNameChars : kEmailChars, v.tr);
@@ -193,7 +193,8 @@ void draw_form(const MembersView& v, MembersUi& ui, Commands& out) {
             const char* id;
             int months;
         };
-        constexpr std::array<Step, 3> kSteps{{{"-1 month", "minus1m", -1}, {"+1 month", "plus1m", 1}, {"+1 year", "plus1y", 12}}};
+        constexpr std::array<Step, 3> kSteps{
+            {{core::N_("-1 month"), "minus1m", -1}, {core::N_("+1 month"), "plus1m", 1}, {core::N_("+1 year"), "plus1y", 12}}};
         const float text_w = std::min(field_w * 0.4f, fs * 14.0f);
         at(field_x, y + (row_h - fs) * 0.5f);
         text_block(ellipsize(until_text(v.tr, ui.draft.valid_until), text_w), "text", text_w);
@@ -234,7 +235,7 @@ void draw_form(const MembersView& v, MembersUi& ui, Commands& out) {
     float save_w = c.w;
     if (pin) {
         const bool locked = pin->locked_until.has_value();
-        const std::string pin_label = v.tr(locked ? "Unlock the PIN" : "Forget the PIN");
+        const std::string pin_label = v.tr(locked ? "Unlock the PIN" : core::N_("Forget the PIN"));
         const float pw = button_width(pin_label, 6.0f);
         save_w = c.w - pw - gap();
         at(c.x + save_w + gap(), bar_y);
@@ -243,7 +244,7 @@ void draw_form(const MembersView& v, MembersUi& ui, Commands& out) {
         o.enabled = ui.pending == 0;
         if (button(pin_label, "pin", ImVec2(pw, th), o)) {
             ui.message.clear();
-            ui.done_text = v.tr(locked ? "PIN unlocked." : "PIN forgotten: a new one is chosen at the next host action.");
+            ui.done_text = v.tr(locked ? "PIN unlocked." : core::N_("PIN forgotten: a new one is chosen at the next host action."));
             ui.pending = out.post(app::ResetPin{ui.selected, !locked, v.viewer.id});
         }
     }

@@ -21,18 +21,7 @@ namespace {
 
 bool header(const ReaderEnrolView& v, const std::string& title, const std::string& button_label, const char* id,
             Tone tone = Tone::normal) {
-    const Box c = content();
-    const float th = touch_height();
-    const float bw = button_width(button_label, 5.0f);
-    at(c.x + c.w - bw, c.y);
-    ButtonOpts o;
-    o.tone = tone;
-    const bool tapped = button(button_label, id, ImVec2(bw, th), o);
-    FontScope f(title_font(v.fonts));
-    const float tw = c.w - bw - gap() * 2;
-    at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
-    text_block(ellipsize(title, tw), "title", tw);
-    return tapped;
+    return header_row(v.fonts, content(), title, {{button_label, id, tone}}) == 1;
 }
 
 struct RoleChoice {

@@ -21,16 +21,16 @@ struct Line {
 // A section's name as the member reads it (the tables' own names otherwise).
 const char* section_msgid(const std::string& name) {
     static const std::pair<const char*, const char*> kNames[] = {
-        {"member", "Identity"},        {"badges", "Badges"},
-        {"pin", "PIN"},                {"presence", "Presence"},
-        {"presence_roles", "Roles of the day"}, {"presence_corrections", "Check-outs corrected"},
-        {"bookings", "Bookings"},      {"sessions", "Machine sessions"},
-        {"queue_entries", "Queues"},   {"loans", "Tool loans"},
-        {"tool_reservations", "Tool reservations"}, {"skill_grants", "Skills"},
-        {"trainings", "Trainings given"}, {"training_signups", "Trainings signed up for"},
-        {"repairs", "Repairs"},        {"help_requests", "Help requests"},
-        {"cards", "Know-how cards"},   {"card_helped", "Cards that helped"},
-        {"events", "Event log"},       {"audit", "Audit trail"},
+        {"member", core::N_("Identity")},        {"badges", core::N_("Badges")},
+        {"pin", core::N_("PIN")},                {"presence", core::N_("Presence")},
+        {"presence_roles", core::N_("Roles of the day")}, {"presence_corrections", core::N_("Check-outs corrected")},
+        {"bookings", core::N_("Bookings")},      {"sessions", core::N_("Machine sessions")},
+        {"queue_entries", core::N_("Queues")},   {"loans", core::N_("Tool loans")},
+        {"tool_reservations", core::N_("Tool reservations")}, {"skill_grants", core::N_("Skills")},
+        {"trainings", core::N_("Trainings given")}, {"training_signups", core::N_("Trainings signed up for")},
+        {"repairs", core::N_("Repairs")},        {"help_requests", core::N_("Help requests")},
+        {"cards", core::N_("Know-how cards")},   {"card_helped", core::N_("Cards that helped")},
+        {"events", core::N_("Event log")},       {"audit", core::N_("Audit trail")},
     };
     for (const auto& [n, m] : kNames)
         if (name == n) return m;

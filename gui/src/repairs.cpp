@@ -31,16 +31,16 @@ struct Tile {
 // Bicycle components first, then the two powered items a bike workshop sees most.
 const std::vector<Tile>& tiles() {
     static const std::vector<Tile> k{
-        {{core::Component::wheel, std::nullopt}, "Wheel, tyre, tube", "wheel"},
-        {{core::Component::brakes, std::nullopt}, "Brakes", "brakes"},
-        {{core::Component::gears, std::nullopt}, "Gears, drivetrain", "gears"},
-        {{core::Component::chain, std::nullopt}, "Chain", "chain"},
-        {{core::Component::bottom_bracket, std::nullopt}, "Bottom bracket", "bottom-bracket"},
-        {{core::Component::headset, std::nullopt}, "Headset", "headset"},
-        {{core::Component::frame, std::nullopt}, "Frame", "frame"},
-        {{core::Component::other, std::nullopt}, "Other", "other"},
-        {{std::nullopt, 3}, "Bike light", "light"},
-        {{std::nullopt, 18}, "E-bike battery", "battery"},
+        {{core::Component::wheel, std::nullopt}, core::N_("Wheel, tyre, tube"), "wheel"},
+        {{core::Component::brakes, std::nullopt}, core::N_("Brakes"), "brakes"},
+        {{core::Component::gears, std::nullopt}, core::N_("Gears, drivetrain"), "gears"},
+        {{core::Component::chain, std::nullopt}, core::N_("Chain"), "chain"},
+        {{core::Component::bottom_bracket, std::nullopt}, core::N_("Bottom bracket"), "bottom-bracket"},
+        {{core::Component::headset, std::nullopt}, core::N_("Headset"), "headset"},
+        {{core::Component::frame, std::nullopt}, core::N_("Frame"), "frame"},
+        {{core::Component::other, std::nullopt}, core::N_("Other"), "other"},
+        {{std::nullopt, 3}, core::N_("Bike light"), "light"},
+        {{std::nullopt, 18}, core::N_("E-bike battery"), "battery"},
     };
     return k;
 }
@@ -56,10 +56,10 @@ std::string choice_label(const Tr& tr, const core::Repair& r) {
 
 const char* status_msgid(core::RepairStatus s) {
     switch (s) {
-        case core::RepairStatus::fixed: return "Fixed";
-        case core::RepairStatus::repairable: return "Repairable";
-        case core::RepairStatus::end_of_life: return "End of life";
-        case core::RepairStatus::unknown: return "Unknown";
+        case core::RepairStatus::fixed: return core::N_("Fixed");
+        case core::RepairStatus::repairable: return core::N_("Repairable");
+        case core::RepairStatus::end_of_life: return core::N_("End of life");
+        case core::RepairStatus::unknown: return core::N_("Unknown");
     }
     return "Unknown";
 }
@@ -146,7 +146,7 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
     std::vector<HeaderButton> hb{{v.tr("Back"), "back", Tone::normal, &back},
                                  {v.tr.fmt("My repairs ({0})", {std::to_string(mine)}), "mine", Tone::normal, &my}};
     if (core::can_host(v.viewer.role)) hb.push_back({v.tr("Statistics"), "stats", Tone::normal, &stats});
-    float y = header(v, v.tr(ui.editing ? "Change a repair" : "Log a repair"), hb);
+    float y = header(v, v.tr(ui.editing ? "Change a repair" : core::N_("Log a repair")), hb);
     if (back) next = Next::home;
     if (my) {
         ui.step = RepairsUi::Step::mine;
@@ -159,7 +159,7 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
         ui.pending = 0;
         ui.message_ok = s.last_reply->ok;
         if (s.last_reply->ok) {
-            ui.message = v.tr(ui.editing ? "Repair changed" : "Repair saved");
+            ui.message = v.tr(ui.editing ? "Repair changed" : core::N_("Repair saved"));
             reset_repair_form(ui);
         } else {
             ui.message = v.tr.problem(s.last_reply->problem);
@@ -223,7 +223,7 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
     }
     y += th + gap();
     // Bottom: the optional text, the last outcome, "Save".
-    const std::string save = v.tr(ui.editing ? "Save changes" : "Save");
+    const std::string save = v.tr(ui.editing ? "Save changes" : core::N_("Save"));
     const float save_w = button_width(save, 6.0f);
     const std::string note = ui.problem.empty() ? v.tr("Add the problem (optional)") : ui.problem;
     const float note_w = std::min(c.w * 0.45f, c.w - save_w - gap());

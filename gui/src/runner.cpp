@@ -15,6 +15,8 @@
 #include <GLFW/glfw3.h>
 
 #include <cfloat>
+#include <cstdint>
+#include <memory>
 #include <cstdio>
 #include <chrono>
 #include <cstdlib>
@@ -85,9 +87,9 @@ void on_key(GLFWwindow* window, int key, int, int action, int mods) {
     else if (key == GLFW_KEY_BACKSPACE) st->kiosk->key_pressed(Key::backspace);
 }
 
-void rebuild_fonts(Kiosk& kiosk, ImVec2 display, const std::string& font_path, bool device_ready) {
+void rebuild_fonts(Kiosk& kiosk, ImVec2 display, const KioskOptions& opts, bool device_ready) {
     ImGuiIO& io = ImGui::GetIO();
-    const Fonts f = load_fonts(*io.Fonts, display, font_path);
+    const Fonts f = load_fonts(*io.Fonts, display, opts.font_path, opts.text_percent);
     apply_theme(ImGui::GetStyle(), f.body_px);
     kiosk.set_fonts(f);
     if (device_ready) {
@@ -159,7 +161,31 @@ int run_kiosk(const KioskLink& station, const core::Translations& tr, const Kios
     int fb_w = 0, fb_h = 0;
     glfwGetWindowSize(window, &fb_w, &fb_h);
     ImVec2 font_display(static_cast<float>(fb_w), static_cast<float>(fb_h));
-    rebuild_fonts(kiosk, font_display, opts.font_path, false);
+    rebuild_fonts(kiosk, font_display, opts, false);
+
+    // The photos: decoded on the cache's own thread, made into GL textures here.
+    std::unique_ptr<PictureCache> pictures;
+    if (!opts.photos_folder.empty()) {
+        TextureMaker maker;
+        maker.create = [](const Thumbnail& t) -> ImTextureID {
+            GLuint tex = 0;
+            glGenTextures(1, &tex);
+            if (!tex) return nullptr;
+            glBindTexture(GL_TEXTURE_2D, tex);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+            glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, t.w, t.h, 0, GL_RGBA, GL_UNSIGNED_BYTE, t.rgba.data());
+            return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(tex));
+        };
+        maker.destroy = [](ImTextureID id) {
+            const auto tex = static_cast<GLuint>(reinterpret_cast<std::intptr_t>(id));
+            glDeleteTextures(1, &tex);
+        };
+        pictures = std::make_unique<PictureCache>(opts.photos_folder, std::move(maker));
+        pictures->set_wake([] { glfwPostEmptyEvent(); });
+        kiosk.set_pictures(pictures.get());
+    }
 
     station.set_wake([] { glfwPostEmptyEvent(); });
 
@@ -186,9 +212,11 @@ int run_kiosk(const KioskLink& station, const core::Translations& tr, const Kios
         glfwGetWindowSize(window, &w, &h);
         if (w > 0 && h > 0 && (static_cast<float>(w) != font_display.x || static_cast<float>(h) != font_display.y)) {
             font_display = ImVec2(static_cast<float>(w), static_cast<float>(h));
-            rebuild_fonts(kiosk, font_display, opts.font_path, true);
+            rebuild_fonts(kiosk, font_display, opts, true);
             state.damaged = true;
         }
+
+        if (pictures && pictures->poll()) state.damaged = true;  // a photo decoded: draw it
 
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
@@ -236,6 +264,8 @@ int run_kiosk(const KioskLink& station, const core::Translations& tr, const Kios
     }
 
     station.set_wake({});
+    kiosk.set_pictures(nullptr);
+    pictures.reset();  // their textures go while the context is current
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

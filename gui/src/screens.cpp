@@ -96,17 +96,108 @@ float button_width(std::string_view label, float min_em) {
     return std::max(min_em * fs, ImGui::CalcTextSize(s.c_str()).x + fs * 1.4f);
 }
 
-bool title_bar(const Fonts* fonts, const std::string& title, const std::string& button_label, std::string_view id) {
-    const Box c = content();
+int header_row(const Fonts* fonts, const Box& c, std::string_view title, const std::vector<HeaderButton>& buttons) {
     const float th = touch_height();
-    const float bw = button_width(button_label, 5.0f);
-    at(c.x + c.w - bw, c.y);
-    const bool tapped = button(button_label, id, ImVec2(bw, th));
-    FontScope f(title_font(fonts));
-    const float tw = c.w - bw - gap() * 2;
-    at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
-    text_block(ellipsize(title, tw), "title", tw);
+    int tapped = 0;
+    float right = c.x + c.w;  // the left edge of the buttons placed so far
+    for (std::size_t i = 0; i < buttons.size(); ++i) {
+        const HeaderButton& b = buttons[i];
+        const float w = i == 0 ? button_width(b.label, 5.0f) : std::min(button_width(b.label, 4.0f), c.w * 0.4f);
+        right -= w + (i == 0 ? 0.0f : gap());
+        at(right, c.y);
+        ButtonOpts o;
+        o.tone = b.tone;
+        o.enabled = b.enabled;
+        const std::string label = i == 0 ? b.label : ellipsize(b.label, w - ImGui::GetFontSize());
+        if (button(label, b.id, ImVec2(w, th), o)) tapped = 1 + static_cast<int>(i);
+    }
+    {
+        FontScope f(title_font(fonts));
+        const float tw = std::max(0.0f, right - c.x - gap());
+        at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
+        text_block(ellipsize(title, tw), "title", tw);
+    }
+    at(c.x, c.y + th + gap());
     return tapped;
+}
+
+bool title_bar(const Fonts* fonts, const std::string& title, const std::string& button_label, std::string_view id) {
+    return header_row(fonts, content(), title, {{button_label, id}}) == 1;
+}
+
+bool category_row(const Tr& tr, const std::vector<std::string>& categories, float x, float y, float w,
+                  std::string& category, int& page, const std::string& searched, float search_share) {
+    IdScope cats("categories");
+    const float th = touch_height();
+    const std::string search = searched.empty() ? tr("Search") : tr.fmt("Search: {0}", {searched});
+    const float search_w = std::min(button_width(search, 4.0f), w * search_share);
+    at(x + w - search_w, y);
+    const bool tapped = button(ellipsize(search, search_w - ImGui::GetFontSize()), "search", ImVec2(search_w, th));
+    const float right = x + w - search_w - gap();
+    float cx = x;
+    for (std::size_t i = 0; i <= categories.size(); ++i) {
+        const std::string& name = i == 0 ? std::string() : categories[i - 1];
+        const std::string label = i == 0 ? tr("All") : name;
+        const float bw = button_width(label, 3.0f);
+        if (cx + bw > right) break;
+        at(cx, y);
+        ButtonOpts o;
+        o.tone = category == name ? Tone::selected : Tone::normal;
+        IdScope id(static_cast<std::int64_t>(i));
+        if (button(label, "category", ImVec2(bw, th), o)) {
+            category = name;
+            page = 0;
+        }
+        cx += bw + gap();
+    }
+    return tapped;
+}
+
+MemberPicked member_picker(const Tr& tr, const app::Directory* directory, const Box& c, float row_y, MemberSearch search,
+                           float right_reserve, float bottom_reserve, bool enabled) {
+    MemberPicked out;
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    const float pb = fs * 2.6f;
+    const float field_w = c.w - right_reserve - 2 * pb - 2 * gap();
+    at(c.x, row_y);
+    text_field(search.text, tr("Search a name"), "search", ImVec2(field_w, th));
+    std::vector<const core::Member*> matches;
+    if (directory)
+        for (const auto& [id, m] : directory->members)
+            if (search.text.empty() || name_matches(m.display_name, search.text)) matches.push_back(&m);
+    std::sort(matches.begin(), matches.end(), [](const core::Member* a, const core::Member* b) {
+        return fold_for_search(a->display_name) < fold_for_search(b->display_name);
+    });
+    // The keyboard takes the bottom, keys as tall as a touch target where the height allows;
+    // the list what remains between, paged.
+    const float kb_h = std::min(c.h * 0.48f, 4 * th + 3 * gap());
+    out.keyboard_y = c.y + c.h - kb_h;
+    const float list_y = row_y + th + gap();
+    const float list_h = out.keyboard_y - gap() - list_y - bottom_reserve;
+    const int cols = c.w > fs * 30 ? 3 : 2;
+    const float cell_w = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
+    const int rows = std::max(1, static_cast<int>((list_h + gap()) / (th + gap())));
+    const int per_page = rows * cols;
+    const int pages = std::max(1, (static_cast<int>(matches.size()) + per_page - 1) / per_page);
+    search.page = pager(search.page, pages, c.x + field_w + gap(), row_y, pb, th);
+    if (matches.empty()) {
+        at(c.x, list_y);
+        text_block(tr("No member found."), "none", c.w, Align::left, nullptr, colors::kMuted);
+    }
+    for (int i = 0; i < per_page; ++i) {
+        const std::size_t idx = static_cast<std::size_t>(search.page * per_page + i);
+        if (idx >= matches.size()) break;
+        const core::Member& m = *matches[idx];
+        IdScope row(m.id);
+        at(c.x + static_cast<float>(i % cols) * (cell_w + gap()), list_y + static_cast<float>(i / cols) * (th + gap()));
+        ButtonOpts o;
+        o.enabled = enabled;
+        if (button(ellipsize(m.display_name, cell_w - fs * 0.8f), "pick", ImVec2(cell_w, th), o)) out.member = &m;
+    }
+    at(c.x, out.keyboard_y);
+    if (draw_keyboard(search.text, search.keys, tr.lang, ImVec2(c.w, kb_h), 40, tr)) search.page = 0;
+    return out;
 }
 
 void outcome_line(const std::string& message, bool ok, float x, float y, float w) {
@@ -461,7 +552,7 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     const float title_w = c.w - right_w - fs;
     {
         FontScope f(title_font(v.fonts));
-        const std::string greeting = v.tr.fmt(in ? "Hello {0}!" : "Goodbye {0}!", {first_name(v.member.display_name)});
+        const std::string greeting = v.tr.fmt(in ? "Hello {0}!" : core::N_("Goodbye {0}!"), {first_name(v.member.display_name)});
         at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
         text_block(ellipsize(greeting, title_w), "greeting", title_w);
     }
@@ -493,18 +584,18 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         const char* msgid;
         const char* id;
     };
-    std::vector<Tile> tiles{{"Book a machine", "book"}};
+    std::vector<Tile> tiles{{core::N_("Book a machine"), "book"}};
     if (core::can_host(v.member.role)) {
-        tiles.push_back({"Machines", "machines"});
-        tiles.push_back({"Members", "members"});
-        tiles.push_back({"Enrol a badge", "enrol"});
+        tiles.push_back({core::N_("Machines"), "machines"});
+        tiles.push_back({core::N_("Members"), "members"});
+        tiles.push_back({core::N_("Enrol a badge"), "enrol"});
     }
-    tiles.push_back({"Borrow a tool", "borrow"});
-    if (v.member.role != core::Role::member) tiles.push_back({"Repairs", "repairs"});  // those who log repairs
-    tiles.push_back({"Know-how", "knowhow"});
-    tiles.push_back({"My skills", "skills"});
+    tiles.push_back({core::N_("Borrow a tool"), "borrow"});
+    if (v.member.role != core::Role::member) tiles.push_back({core::N_("Repairs"), "repairs"});  // those who log repairs
+    tiles.push_back({core::N_("Know-how"), "knowhow"});
+    tiles.push_back({core::N_("My skills"), "skills"});
     // Hosts correct forgotten check-outs; the tile says how many wait.
-    if (core::can_host(v.member.role)) tiles.push_back({"Check-outs to correct", "checkouts"});
+    if (core::can_host(v.member.role)) tiles.push_back({core::N_("Check-outs to correct"), "checkouts"});
     const float grid_y = ImGui::GetCursorPosY() + fs * 0.5f;
     const float grid_h = c.y + c.h - grid_y;
     const int cols = tiles.size() > 6 ? 4 : (tiles.size() > 4 ? 3 : 2);  // two rows, none left alone
@@ -635,19 +726,7 @@ core::Date plus_one_year(core::Date d) {
 
 // Header: title on the left, Cancel on the right; returns true when Cancel was tapped.
 bool enrol_header(const EnrolView& v, const std::string& title, const Box& c, bool can_cancel = true) {
-    const float th = touch_height();
-    const std::string cancel = v.tr("Cancel");
-    const float cw = button_width(cancel, 5.0f);
-    bool cancelled = false;
-    at(c.x + c.w - cw, c.y);
-    ButtonOpts o;
-    o.enabled = can_cancel;
-    if (button(cancel, "cancel", ImVec2(cw, th), o)) cancelled = true;
-    FontScope f(title_font(v.fonts));
-    at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
-    const float tw = c.w - cw - ImGui::GetFontSize();
-    text_block(ellipsize(title, tw), "title", tw);
-    return cancelled;
+    return header_row(v.fonts, c, title, {{v.tr("Cancel"), "cancel", Tone::normal, can_cancel}}) == 1;
 }
 
 void error_line(const std::string& error, float x, float y, float w) {
@@ -706,36 +785,17 @@ Next enrol_pick(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
     const bool busy = ui.pending != 0;
     if (enrol_header(v, v.tr.fmt("Who is badge {0} for?", {ui.captured_uid}), c, !busy)) next = Next::idle;
 
-    // Search field, pager and "New member" on one row.
+    // Search field, pager and "New member" on one row; the names; the keyboard.
     const float row_y = c.y + th + gap();
     const std::string new_label = v.tr("New member");
     const float new_w = button_width(new_label, 6.0f);
-    const float pb = fs * 2.6f;
-    const float field_w = c.w - new_w - 2 * pb - 3 * gap();
-    at(c.x, row_y);
-    text_field(ui.search, v.tr("Search a name"), "search", ImVec2(field_w, th));
-
-    std::vector<const core::Member*> matches;
-    if (v.directory)
-        for (const auto& [id, m] : v.directory->members)
-            if (ui.search.empty() || name_matches(m.display_name, ui.search)) matches.push_back(&m);
-    std::sort(matches.begin(), matches.end(), [](const core::Member* a, const core::Member* b) {
-        return fold_for_search(a->display_name) < fold_for_search(b->display_name);
-    });
-
-    // The keyboard takes the bottom; the list what remains between.
-    // Keys as tall as a touch target where the height allows; the list pages anyway.
-    const float kb_h = std::min(c.h * 0.48f, 4 * th + 3 * gap());
-    const float kb_y = c.y + c.h - kb_h;
-    const float list_y = row_y + th + gap();
-    float list_h = kb_y - gap() - list_y;
-    if (!ui.error.empty()) list_h -= fs * 1.2f;
-    const int cols = c.w > fs * 30 ? 3 : 2;
-    const float cell_w = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
-    const int rows = std::max(1, static_cast<int>((list_h + gap()) / (th + gap())));
-    const int per_page = rows * cols;
-    const int pages = std::max(1, (static_cast<int>(matches.size()) + per_page - 1) / per_page);
-    ui.page = pager(ui.page, pages, c.x + field_w + gap(), row_y, pb, th);
+    const auto picked = member_picker(v.tr, v.directory, c, row_y, {ui.search, ui.search_keys, ui.page}, new_w + gap(),
+                                      ui.error.empty() ? 0.0f : fs * 1.2f, !busy);
+    if (picked.member) {
+        ui.error.clear();
+        ui.done_name = picked.member->display_name;
+        ui.pending = out.post(app::AddBadge{ui.captured_uid, picked.member->id, v.host});
+    }
     ButtonOpts nm;
     nm.tone = Tone::primary;
     nm.enabled = !busy;
@@ -751,29 +811,7 @@ Next enrol_pick(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
         ui.name_keys.auto_capital = true;
         ui.name_keys.shift = ui.draft.display_name.empty();  // names start with a capital
     }
-
-    if (matches.empty()) {
-        at(c.x, list_y);
-        text_block(v.tr("No member found."), "none", c.w, Align::left, nullptr, colors::kMuted);
-    }
-    for (int i = 0; i < per_page; ++i) {
-        const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
-        if (idx >= matches.size()) break;
-        const core::Member& m = *matches[idx];
-        IdScope row(m.id);
-        at(c.x + static_cast<float>(i % cols) * (cell_w + gap()), list_y + static_cast<float>(i / cols) * (th + gap()));
-        ButtonOpts o;
-        o.enabled = !busy;
-        if (button(ellipsize(m.display_name, cell_w - fs * 0.8f), "pick", ImVec2(cell_w, th), o)) {
-            ui.error.clear();
-            ui.done_name = m.display_name;
-            ui.pending = out.post(app::AddBadge{ui.captured_uid, m.id, v.host});
-        }
-    }
-    error_line(busy ? v.tr("Saving…") : ui.error, c.x, kb_y - gap() - fs * 1.2f, c.w);
-
-    at(c.x, kb_y);
-    if (draw_keyboard(ui.search, ui.search_keys, v.tr.lang, ImVec2(c.w, kb_h), 40, v.tr)) ui.page = 0;
+    error_line(busy ? v.tr("Saving…") : ui.error, c.x, picked.keyboard_y - gap() - fs * 1.2f, c.w);
     return next;
 }
 

@@ -41,27 +41,9 @@ void go(SkillsUi& ui, Step step) {
 // 2 for the extra button. Leaves the cursor below the row.
 int header(const SkillsScreenView& v, const Box& c, std::string_view title, const std::string& extra,
            const char* extra_id) {
-    const float th = touch_height();
-    const std::string back = v.tr("Back");
-    const float bw = button_width(back, 5.0f);
-    int r = 0;
-    at(c.x + c.w - bw, c.y);
-    if (button(back, "back", ImVec2(bw, th))) r = 1;
-    float right = bw;
-    if (!extra.empty() && extra_id) {
-        const float ew = std::min(button_width(extra, 5.0f), c.w * 0.4f);
-        right += ew + gap();
-        at(c.x + c.w - right, c.y);
-        if (button(ellipsize(extra, ew - ImGui::GetFontSize()), extra_id, ImVec2(ew, th))) r = 2;
-    }
-    {
-        FontScope f(title_font(v.fonts));
-        at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
-        const float w = c.w - right - gap();
-        text_block(ellipsize(title, w), "title", w);
-    }
-    at(c.x, c.y + th + gap());
-    return r;
+    std::vector<HeaderButton> buttons{{v.tr("Back"), "back"}};
+    if (!extra.empty() && extra_id) buttons.push_back({extra, extra_id});
+    return header_row(v.fonts, c, title, buttons);
 }
 
 int rows_in(float h, float row_h) { return std::max(1, static_cast<int>(std::floor((h + gap()) / (row_h + gap())))); }
@@ -484,7 +466,7 @@ Next step_hub(const SkillsScreenView& v, SkillsUi& ui, Commands&) {
         draw_pager(ui.page, p, list);
     }
     if (!signed_up.empty()) {
-        IdScope t("mine");
+        IdScope mine_scope("mine");
         at(c.x, c.y + c.h - train_h + fs * 0.2f);
         text_block(v.tr("My trainings"), "title", left_w, Align::left, nullptr, colors::kMuted);
         for (std::size_t i = 0; i < signed_up.size() && i < 2; ++i) {
@@ -797,8 +779,8 @@ Next step_signoff_level(const SkillsScreenView& v, SkillsUi& ui, Commands&) {
     const float bh = std::max(th * 2.0f, fs * 3.2f);
     const bool host = core::can_host(v.viewer.role);
     const int own = v.skills ? v.skills->effective(v.viewer.id, ui.skill) : 0;
-    const char* hints[] = {"learning: may use it with a trainer present", "autonomous: may use it alone",
-                           "can teach: may train and sign off others", "none: withdraws the skill"};
+    const char* hints[] = {core::N_("learning: may use it with a trainer present"), core::N_("autonomous: may use it alone"),
+                           core::N_("can teach: may train and sign off others"), core::N_("none: withdraws the skill")};
     for (int i = 0; i < 4; ++i) {
         IdScope id(levels[i]);
         at(c.x + static_cast<float>(i) * (bw + gap()), y);

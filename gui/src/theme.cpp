@@ -39,16 +39,17 @@ ImVec4 rgba(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 
 }  // namespace
 
-float body_font_px(ImVec2 display) {
+float body_font_px(ImVec2 display, int text_percent) {
     const float by_height = display.y / 24.0f;
     const float by_width = display.x / 38.0f;
-    return std::max(14.0f, std::round(std::min(by_height, by_width)));
+    const float percent = static_cast<float>(std::clamp(text_percent, 100, 150));
+    return std::round(std::max(14.0f, std::round(std::min(by_height, by_width))) * percent / 100.0f);
 }
 
-Fonts load_fonts(ImFontAtlas& atlas, ImVec2 display, const std::string& font_path) {
+Fonts load_fonts(ImFontAtlas& atlas, ImVec2 display, const std::string& font_path, int text_percent) {
     atlas.Clear();
     Fonts f;
-    f.body_px = body_font_px(display);
+    f.body_px = body_font_px(display, text_percent);
     const std::string regular = font_path.empty() ? std::string(kDefaultFontPath) : font_path;
     f.body = add_font(atlas, regular, f.body_px, kTextRanges, 2);
     if (f.body) {

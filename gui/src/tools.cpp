@@ -27,19 +27,7 @@ std::string due_text(const Tr& tr, const app::LoanView& l) {
 // Title on the left, "Back" on the right; returns true when Back was tapped. Leaves the cursor
 // below the row.
 bool header(const ToolsScreenView& v, const Box& c, std::string_view title) {
-    const float th = touch_height();
-    const std::string back = v.tr("Back");
-    const float bw = button_width(back, 5.0f);
-    at(c.x + c.w - bw, c.y);
-    const bool tapped = button(back, "back", ImVec2(bw, th));
-    {
-        FontScope f(title_font(v.fonts));
-        at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
-        const float w = c.w - bw - gap();
-        text_block(ellipsize(title, w), "title", w);
-    }
-    at(c.x, c.y + th + gap());
-    return tapped;
+    return header_row(v.fonts, c, title, {{v.tr("Back"), "back"}}) == 1;
 }
 
 // How many rows of height `row_h` fit in `h` (at least one).
@@ -86,12 +74,12 @@ Next draw_menu(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
         const char* id;
         bool enabled;
     };
-    std::vector<Action> actions{{"Borrow", "borrow", true}, {"Return", "give_back", !loans.empty()}};
-    if (v.viewer.role != core::Role::member) actions.push_back({"Lend for a member", "lend_for", true});
+    std::vector<Action> actions{{core::N_("Borrow"), "borrow", true}, {core::N_("Return"), "give_back", !loans.empty()}};
+    if (v.viewer.role != core::Role::member) actions.push_back({core::N_("Lend for a member"), "lend_for", true});
     if (host) {
-        actions.push_back({"Inventory", "inventory", true});
-        actions.push_back({"Overdue", "overdue", true});
-        actions.push_back({"Deposits held", "deposits", true});
+        actions.push_back({core::N_("Inventory"), "inventory", true});
+        actions.push_back({core::N_("Overdue"), "overdue", true});
+        actions.push_back({core::N_("Deposits held"), "deposits", true});
     }
     // One row; two on a narrow screen when hosts get their six actions.
     const std::size_t n = actions.size();
@@ -215,18 +203,31 @@ void tool_list(const ToolsScreenView& v, ToolsUi& ui, Commands& out, const Box& 
     const int pages = std::max(1, static_cast<int>((tools.size() + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page)));
     ui.page = std::clamp(ui.page, 0, pages - 1);
     IdScope scope("list");
+    // The photos in a column of their own when a tool of the page has one: members find a
+    // drill by its look faster than by its name.
+    const float row_h = th * 1.2f;
+    bool photos = false;
+    for (int i = 0; v.pictures && i < per_page; ++i) {
+        const std::size_t k = static_cast<std::size_t>(ui.page * per_page + i);
+        if (k < tools.size() && tools[k]->photo) photos = true;
+    }
+    const float pic_w = photos ? row_h * 1.3f : 0.0f;
+    const float bx = b.x + (photos ? pic_w + gap() : 0.0f);
+    const float bw = b.w - (photos ? pic_w + gap() : 0.0f);
     for (int i = 0; i < per_page; ++i) {
         const std::size_t k = static_cast<std::size_t>(ui.page * per_page + i);
         if (k >= tools.size()) break;
         const core::Tool& t = *tools[k];
         const bool in = flow && std::find(flow->basket.begin(), flow->basket.end(), t.id) != flow->basket.end();
         IdScope row(t.id);
-        at(b.x, b.y + static_cast<float>(i) * (th * 1.2f + gap()));
+        const float ry = b.y + static_cast<float>(i) * (row_h + gap());
+        if (photos && t.photo) draw_picture(v.pictures->get(*t.photo), b.x, ry, pic_w, row_h, "photo");
+        at(bx, ry);
         ButtonOpts o;
         o.tone = in ? Tone::selected : Tone::normal;
         o.enabled = t.status == core::ToolStatus::available || t.status == core::ToolStatus::reserved || in;
         o.caption = status_caption(v.tr, t);
-        if (button(ellipsize(t.name, b.w - ImGui::GetFontSize()), "pick", ImVec2(b.w, th * 1.2f), o))
+        if (button(ellipsize(t.name, bw - ImGui::GetFontSize()), "pick", ImVec2(bw, row_h), o))
             out.post(app::ToolPick{t.id, !in});
     }
     if (pages > 1) ui.page = pager(ui.page, pages, b.x, b.y + b.h - th, th * 1.6f, th);
@@ -261,32 +262,9 @@ Next draw_borrow(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     }
     y = ImGui::GetCursorPosY() + gap() * 0.5f;
     // Category tiles: "All", then as many categories as fit, then Search.
-    {
-        IdScope cats("categories");
-        float x = c.x;
-        const std::string search = ui.search.empty() ? v.tr("Search") : v.tr.fmt("Search: {0}", {ui.search});
-        const float search_w = std::min(button_width(search, 5.0f), c.w * 0.35f);
-        std::vector<std::string> names{""};
-        for (const auto& cat : v.snap->tools->categories) names.push_back(cat);
-        for (std::size_t i = 0; i < names.size(); ++i) {
-            const std::string label = names[i].empty() ? v.tr("All") : names[i];
-            const float w = button_width(label, 3.0f);
-            if (x + w > c.x + c.w - search_w - gap()) break;
-            at(x, y);
-            ButtonOpts o;
-            o.tone = ui.category == names[i] ? Tone::selected : Tone::normal;
-            IdScope id(static_cast<std::int64_t>(i));
-            if (button(label, "category", ImVec2(w, th), o)) {
-                ui.category = names[i];
-                ui.page = 0;
-            }
-            x += w + gap();
-        }
-        at(c.x + c.w - search_w, y);
-        if (button(ellipsize(search, search_w - fs), "search", ImVec2(search_w, th))) {
-            ui.step = ToolsUi::Step::search;
-            ui.page = 0;
-        }
+    if (category_row(v.tr, v.snap->tools->categories, c.x, y, c.w, ui.category, ui.page, ui.search, 0.35f)) {
+        ui.step = ToolsUi::Step::search;
+        ui.page = 0;
     }
     y += th + gap();
     const float right_w = std::floor(c.w * 0.36f);
@@ -436,9 +414,9 @@ Next draw_give_back(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
         const char* msgid;
         const char* id;
         core::ToolCondition c;
-    } conds[] = {{"Good", "good", core::ToolCondition::good},
-                 {"Worn", "worn", core::ToolCondition::worn},
-                 {"Damaged", "damaged", core::ToolCondition::damaged}};
+    } conds[] = {{core::N_("Good"), "good", core::ToolCondition::good},
+                 {core::N_("Worn"), "worn", core::ToolCondition::worn},
+                 {core::N_("Damaged"), "damaged", core::ToolCondition::damaged}};
     // One condition a row: "Endommagé" and its neighbours never share a narrow panel.
     const float cy = c.y + c.h - (deposit ? 6 : 5) * th - (deposit ? 5 : 4) * gap();
     for (int i = 0; i < 3; ++i) {
@@ -570,6 +548,7 @@ Next draw_tools(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
         case ToolsUi::Step::tool_form: return draw_tool_form(v, ui, out);
         case ToolsUi::Step::retire: return draw_retire(v, ui, out);
         case ToolsUi::Step::pick_member: return draw_pick_member(v, ui, out);
+        case ToolsUi::Step::photo_pick: return draw_photo_pick(v, ui, out);  // tools_host.cpp
     }
     return Next::stay;
 }

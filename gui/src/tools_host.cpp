@@ -29,28 +29,11 @@ struct Extra {
 // Title on the left, the extra buttons and "Back" on the right. Returns 1 when Back was
 // tapped, 2 + i for extras[i], 0 otherwise; leaves the cursor below the row.
 int host_header(const ToolsScreenView& v, const Box& c, std::string_view title, const std::vector<Extra>& extras = {}) {
-    const float th = touch_height();
-    const std::string back = v.tr("Back");
-    const float bw = button_width(back, 5.0f);
-    int tapped = 0;
-    at(c.x + c.w - bw, c.y);
-    if (button(back, "back", ImVec2(bw, th))) tapped = 1;
-    float left = c.w - bw - gap();
-    for (std::size_t i = extras.size(); i-- > 0;) {
-        const float ew = button_width(extras[i].label, 4.0f);
-        at(c.x + left - ew, c.y);
-        ButtonOpts o;
-        o.tone = extras[i].tone;
-        if (button(extras[i].label, extras[i].id, ImVec2(ew, th), o)) tapped = 2 + static_cast<int>(i);
-        left -= ew + gap();
-    }
-    {
-        FontScope f(title_font(v.fonts));
-        at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
-        text_block(ellipsize(title, left), "title", left);
-    }
-    at(c.x, c.y + th + gap());
-    return tapped;
+    std::vector<HeaderButton> buttons{{v.tr("Back"), "back"}};
+    for (auto it = extras.rbegin(); it != extras.rend(); ++it) buttons.push_back({it->label, it->id, it->tone});
+    const int tapped = header_row(v.fonts, c, title, buttons);
+    // header_row counts from the right edge; extras[] from the left.
+    return tapped <= 1 ? tapped : 2 + static_cast<int>(extras.size()) - (tapped - 1);
 }
 
 int rows_fit(float h, float row_h) { return std::max(1, static_cast<int>(std::floor((h + gap()) / (row_h + gap())))); }
@@ -210,7 +193,6 @@ void draw_export_result(const ToolsScreenView& v, float width) {
 Next draw_inventory(const ToolsScreenView& v, ToolsUi& ui, Commands& out, bool searching) {
     const Box c = content();
     const float th = touch_height();
-    const float fs = ImGui::GetFontSize();
     if (searching) {
         if (host_header(v, c, v.tr("Search the inventory")) == 1) {
             ui.step = ToolsUi::Step::inventory;
@@ -263,33 +245,9 @@ Next draw_inventory(const ToolsScreenView& v, ToolsUi& ui, Commands& out, bool s
         text_block(ui.message, "message", c.w, Align::left, nullptr, colors::kOk);
         y = ImGui::GetCursorPosY();
     }
-    {
-        IdScope cats("categories");
-        const std::string search = ui.search.empty() ? v.tr("Search") : v.tr.fmt("Search: {0}", {ui.search});
-        const float search_w = std::min(button_width(search, 4.0f), c.w * 0.3f);
-        at(c.x + c.w - search_w, y);
-        if (button(ellipsize(search, search_w - fs), "search", ImVec2(search_w, th))) {
-            ui.step = ToolsUi::Step::inventory_search;
-            ui.page = 0;
-        }
-        const float right = c.x + c.w - search_w - gap();
-        std::vector<std::string> names{""};
-        for (const auto& cat : v.snap->tools->categories) names.push_back(cat);
-        float x = c.x;
-        for (std::size_t i = 0; i < names.size(); ++i) {
-            const std::string label = names[i].empty() ? v.tr("All") : names[i];
-            const float w = button_width(label, 3.0f);
-            if (x + w > right - gap()) break;
-            at(x, y);
-            ButtonOpts o;
-            o.tone = ui.category == names[i] ? Tone::selected : Tone::normal;
-            IdScope id(static_cast<std::int64_t>(i));
-            if (button(label, "category", ImVec2(w, th), o)) {
-                ui.category = names[i];
-                ui.page = 0;
-            }
-            x += w + gap();
-        }
+    if (category_row(v.tr, v.snap->tools->categories, c.x, y, c.w, ui.category, ui.page, ui.search, 0.3f)) {
+        ui.step = ToolsUi::Step::inventory_search;
+        ui.page = 0;
     }
     y += th + gap();
     inventory_list(v, ui, Box{c.x, y, c.w, c.y + c.h - y});
@@ -336,11 +294,11 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
         std::string* text;
         std::size_t max;
     };
-    Field fields[] = {{"Name", "name", &f.name, 80},         {"Category", "category", &f.category, 60},
-                      {"Tag", "tag", &f.tag, 64},            {"Location", "location", &f.location, 60},
-                      {"Loan days", "days", &f.days, 3},     {"Deposit (€)", "deposit", &f.deposit, 9},
-                      {"Notes", "notes", &f.notes, 2000},    {"Max renewals", "renewals", &f.renewals, 2},
-                      {"Photo", "photo", &f.photo, 120}};
+    Field fields[] = {{core::N_("Name"), "name", &f.name, 80},         {core::N_("Category"), "category", &f.category, 60},
+                      {core::N_("Tag"), "tag", &f.tag, 64},            {core::N_("Location"), "location", &f.location, 60},
+                      {core::N_("Loan days"), "days", &f.days, 3},     {core::N_("Deposit (€)"), "deposit", &f.deposit, 9},
+                      {core::N_("Notes"), "notes", &f.notes, 2000},    {core::N_("Max renewals"), "renewals", &f.renewals, 2},
+                      {core::N_("Photo"), "photo", &f.photo, 120}};
     constexpr int kFields = 9;
     constexpr int kPhoto = 8, kCondition = kFields, kSave = kFields + 1;
     f.field = std::clamp(f.field, 0, kFields - 1);
@@ -359,11 +317,26 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
             at(c.x + static_cast<float>(col) * (cw + gap()), y + static_cast<float>(cell / 3) * (cell_h + gap()));
             ButtonOpts o;
             if (i == kPhoto) {
-                // Two cells wide and one line high, like Save: "Photo: perceuse.jpg".
-                const float pw = 2 * cw + gap();
+                // Two cells wide and one line high, like Save: the photo itself, then "Photo:
+                // perceuse.jpg". With a photos folder, a tap chooses it from a USB stick.
+                float px = c.x;
+                float pw = 2 * cw + gap();
+                if (v.pictures && !f.photo.empty()) {
+                    draw_picture(v.pictures->get(f.photo), px, ImGui::GetCursorPosY(), th * 1.3f, th, "photo_preview", &v.tr);
+                    px += th * 1.3f + gap();
+                    pw -= th * 1.3f + gap();
+                    at(px, ImGui::GetCursorPosY());
+                }
                 o.tone = f.field == i ? Tone::selected : Tone::normal;
                 const std::string shown = v.tr.fmt("Photo: {0}", {f.photo.empty() ? std::string("—") : f.photo});
                 if (button(ellipsize(shown, pw - fs), "photo", ImVec2(pw, th), o)) {
+                    if (v.pictures) {
+                        ui.usb_pictures = removable_pictures(v.usb_roots);
+                        ui.photo_problem.clear();
+                        ui.page = 0;
+                        ui.step = ToolsUi::Step::photo_pick;
+                        return Next::stay;
+                    }
                     f.field = i;
                     ui.form_keys = KeyboardState{};
                 }
@@ -522,6 +495,84 @@ Next draw_retire(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
         ui.form_problem.clear();
         ui.step = ToolsUi::Step::tool_form;
     }
+    return Next::stay;
+}
+
+Next draw_photo_pick(const ToolsScreenView& v, ToolsUi& ui, Commands&) {
+    IdScope scope("photo_pick");
+    const Box c = content();
+    const float th = touch_height();
+    const float fs = ImGui::GetFontSize();
+    ToolForm& f = ui.form;
+    auto back = [&] {
+        ui.step = ToolsUi::Step::tool_form;
+        ui.page = 0;
+        ui.photo_import = 0;
+    };
+    // The copy under way: its result sets the form's photo.
+    if (ui.photo_import && v.pictures) {
+        if (auto r = v.pictures->take_import(ui.photo_import)) {
+            ui.photo_import = 0;
+            if (*r) {
+                f.photo = **r;
+                v.pictures->forget(f.photo);
+                back();
+                return Next::stay;
+            }
+            ui.photo_problem = v.tr.problem(r->error());
+        }
+    }
+    const bool busy = ui.photo_import != 0;
+    const std::string none = v.tr("No photo"), typed = v.tr("Type the name");
+    const int tapped = host_header(v, c, v.tr("A photo from a USB stick"),
+                                   {{none, "none", Tone::normal}, {typed, "type", Tone::normal}});
+    if (tapped == 1) {
+        back();
+        return Next::stay;
+    }
+    if (tapped == 2) {
+        f.photo.clear();
+        back();
+        return Next::stay;
+    }
+    if (tapped == 3) {
+        f.field = 8;  // the photo's name, on the keyboard
+        ui.form_keys = KeyboardState{};
+        back();
+        return Next::stay;
+    }
+    float y = ImGui::GetCursorPosY();
+    const std::string line = busy ? v.tr("Copying the photo…")
+                             : !ui.photo_problem.empty() ? ui.photo_problem
+                             : ui.usb_pictures.empty()
+                                 ? v.tr("No picture (PNG or JPEG) on a USB stick: plug one in, then tap Photo again.")
+                                 : v.tr("Tap the photo to copy it into the photos folder.");
+    at(c.x, y);
+    text_block(line, "hint", c.w, Align::left, nullptr, !ui.photo_problem.empty() && !busy ? colors::kError : colors::kMuted);
+    y = ImGui::GetCursorPosY() + gap() * 0.5f;
+    const float bar_y = c.y + c.h - th;
+    const int cols = c.w > fs * 30 ? 2 : 1;
+    const float cell_w = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
+    const int rows = rows_fit(bar_y - gap() - y, th);
+    const int per_page = rows * cols;
+    const int pages = std::max(1, (static_cast<int>(ui.usb_pictures.size()) + per_page - 1) / per_page);
+    ui.page = std::clamp(ui.page, 0, pages - 1);
+    for (int i = 0; i < per_page; ++i) {
+        const std::size_t k = static_cast<std::size_t>(ui.page * per_page + i);
+        if (k >= ui.usb_pictures.size()) break;
+        const auto& p = ui.usb_pictures[k];
+        IdScope row(static_cast<std::int64_t>(k));
+        at(c.x + static_cast<float>(i % cols) * (cell_w + gap()), y + static_cast<float>(i / cols) * (th + gap()));
+        ButtonOpts o;
+        o.enabled = !busy;
+        // The stick's folder, then the file: "DCIM/perceuse.jpg".
+        const std::string shown = (p.parent_path().filename() / p.filename()).string();
+        if (button(ellipsize(shown, cell_w - fs), "pick", ImVec2(cell_w, th), o) && v.pictures) {
+            ui.photo_problem.clear();
+            ui.photo_import = v.pictures->import(p);
+        }
+    }
+    if (pages > 1) ui.page = pager(ui.page, pages, c.x, bar_y, th * 1.6f, th);
     return Next::stay;
 }
 

@@ -1,4 +1,4 @@
-// app scenarios (#3): the Station driving the allocation engine with a fake clock, a real
+// app scenarios: the Station driving the allocation engine with a fake clock, a real
 // SQLite file and a recording machine control: power follows bookings, restarts resume.
 // Layer: app tests.
 #include <doctest/doctest.h>
@@ -17,7 +17,7 @@ using testing::utc;
 
 namespace {
 
-// Records the power actions the station carries out (what #4's controllers will receive).
+// Records the power actions the station carries out (what the machine controllers receive).
 class RecordingControl final : public MachineControl {
 public:
     void apply(const alloc::Action& a) override {

@@ -1,4 +1,4 @@
-// cli (#3): machines, opening hours, bookings, slots, queue, machine readers and sessions
+// cli: machines, opening hours, bookings, slots, queue, machine readers and sessions
 // through the real `etabli` binary. Times are relative to the real clock: tomorrow's
 // bookings, and walk-ins in a workshop open all day. Layer: cli tests.
 #include <doctest/doctest.h>

@@ -1,7 +1,7 @@
 // A Station on a SQLite file in a temporary folder, with a clock the test moves and a
 // calendar an hour ahead of UTC (Paris in winter): the setup the station-level suites share
-// (app, repairs, know, skills, hostgaps, controllers). Header-only, for the suites that link
-// etabli_app and etabli_db. Test-only. Test thread.
+// (app, controllers, firstday, know, readers, repairs, serve, skills, survival, trust).
+// Header-only, for the suites that link etabli_app and etabli_db. Test-only. Test thread.
 #pragma once
 
 #include "testing.hpp"
@@ -53,7 +53,7 @@ struct StationOnDisk {
         return std::get<core::Member>(*r);
     }
 
-    // (#18) A host's or admin's session at the kiosk: their PIN set from the command line (hashed
+    // A host's or admin's session at the kiosk: their PIN set from the command line (hashed
     // at libsodium's least cost: the tests are not what a PIN's cost protects), then entered.
     void host_session(core::MemberId who, const std::string& pin = "2468") {
         store->set_pin_limits({1, 8192});

@@ -1,4 +1,4 @@
-// The kiosk's idle screen shows the recent controller messages (#4) in French, without
+// The kiosk's idle screen shows the machine controllers' recent messages in French, without
 // clipping, at the three screen sizes; old ones are left out. Layer: tests (gui, headless).
 #include "harness.hpp"
 
@@ -6,22 +6,10 @@ using namespace etabli;
 
 namespace {
 
-// The gui harness loads gui.fr.po only; the real kiosk loads every *.fr.po. Adds ours to the
-// harness's catalogue (before any Kiosk is built from it).
-void add_controller_translations() {
-    std::ifstream in(std::string(ETABLI_ASSETS_DIR) + "/i18n/controllers.fr.po");
-    REQUIRE(in.good());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto cat = core::parse_po(ss.str());
-    REQUIRE(cat.has_value());
-    const_cast<core::Translations&>(translations()).fr.merge(*cat);
-}
 
 }  // namespace
 
 TEST_CASE("controllers: a contact fault is a banner on the idle screen") {
-    add_controller_translations();
     for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
         CAPTURE(size.x);
         Harness h(size);
@@ -47,17 +35,6 @@ TEST_CASE("controllers: a contact fault is a banner on the idle screen") {
 // host as actor; without a fault the row is not there.
 namespace {
 
-void add_wire_translations() {
-    for (const char* f : {"/i18n/controllers.fr.po", "/i18n/wire.fr.po"}) {
-        std::ifstream in(std::string(ETABLI_ASSETS_DIR) + f);
-        REQUIRE(in.good());
-        std::stringstream ss;
-        ss << in.rdbuf();
-        auto cat = core::parse_po(ss.str());
-        REQUIRE(cat.has_value());
-        const_cast<core::Translations&>(translations()).fr.merge(*cat);
-    }
-}
 
 app::Snapshot fault_snapshot(bool fault) {
     app::Snapshot s = base_snapshot();
@@ -93,7 +70,6 @@ void open_host_machine(Harness& h) {
 }  // namespace
 
 TEST_CASE("controllers: a host clears a machine's contact fault from its screen") {
-    add_wire_translations();
     for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
         CAPTURE(size.x);
         Harness h(size, core::Lang::fr, fault_snapshot(true));
@@ -121,7 +97,6 @@ TEST_CASE("controllers: a host clears a machine's contact fault from its screen"
 }
 
 TEST_CASE("controllers: without a fault the host sees the relay, or the board offline, and no clear button") {
-    add_wire_translations();
     for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
         CAPTURE(size.x);
         Harness h(size, core::Lang::fr, fault_snapshot(false));

@@ -42,7 +42,7 @@ const app::ControllerView* controller(const app::Snapshot& s, const std::string&
     return nullptr;
 }
 
-// The machine's reader, as etabli.toml's "machine:NAME" is resolved at load (#16).
+// The machine's reader, as etabli.toml's "machine:NAME" is resolved at load.
 app::ReaderRef reader_of(app::Station& s, const std::string& machine) {
     for (const auto& m : s.snapshot()->machines)
         if (m.machine.name == machine) return app::ReaderRef::at_machine(m.machine.id, "machine:" + machine);

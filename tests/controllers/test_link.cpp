@@ -187,7 +187,7 @@ TEST_CASE("link: a controller of another protocol major is refused with a clear 
     CHECK(link.state() == hw::LinkProtocol::State::refused);
 }
 
-// (#17, found by fuzz_link) A reply naming the command in flight that does not decode, or of
+// Found by fuzz_link: a reply naming the command in flight that does not decode, or of
 // a type no command is answered with, must not end it: the command stays in flight, is sent
 // again and ends acked. Before the fix the link dropped it with no event and no retransmission:
 // here the controller never had the first REVOKE, so its relay stayed on, renewed by the

@@ -1,4 +1,4 @@
-// Tests of the allocation part of SqliteStore (#3): every field of every record through
+// Tests of the allocation part of SqliteStore: every field of every record through
 // commit_alloc → load_alloc, the rows load_alloc keeps, opening hours, counters (and when
 // alloc_state is left alone), the partial indexes load_alloc uses, events, a
 // failing commit that leaves nothing, the upgrade from schema 2, and a real engine decision
@@ -124,7 +124,7 @@ void check_same(const Machine& a, const Machine& b) {
     CHECK(a.pool == b.pool);
     CHECK(a.status == b.status);
     // Who may use a machine (authorised) is not stored with it: the station derives it from
-    // skills (#7), so it is not compared here.
+    // the skill grants, so it is not compared here.
     const MachineRules &x = a.rules, &y = b.rules;
     CHECK(x.slot == y.slot);
     CHECK(x.min_length == y.min_length);
@@ -325,7 +325,7 @@ TEST_CASE_FIXTURE(Fixture, "a machine upsert logs only real changes; who may use
     Changes c;
     c.machines = {m};
     commit(c);
-    // Since skills (#7) the station derives the list from the grants at each start.
+    // Not stored: the station derives the list from the grants at each start.
     CHECK(load().machines.at(0).authorised.empty());
     const auto before = events();
 
@@ -897,7 +897,7 @@ TEST_CASE_FIXTURE(Fixture, "end to end: real engine decisions, committed, reload
     CHECK(loaded.as_of == std::optional<Timestamp>{later});
     for (Machine& mc : loaded.machines) {
         CHECK(mc.authorised.empty());
-        mc.authorised = {lea, jean};  // as the station derives it from the skill grants (#7)
+        mc.authorised = {lea, jean};  // as the station derives it from the skill grants
     }
     Engine second{loaded, zone, later};
     check_same(second.snapshot(), first.snapshot());

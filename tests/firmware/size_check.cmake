@@ -1,4 +1,4 @@
-# The firmware's size budget (#4): flash (text + data) under 28 KB, leaving the bootloader its
+# The firmware's size budget: flash (text + data) under 28 KB, leaving the bootloader its
 # 2 KB, and RAM (data + bss) under 1.5 KB, leaving the stack 512 bytes of the ATmega328P's 2 KB.
 # Run by ctest as `cmake -DAVR_SIZE=avr-size -DELF=... -P size_check.cmake`; prints the figures.
 execute_process(COMMAND ${AVR_SIZE} ${ELF} OUTPUT_VARIABLE out RESULT_VARIABLE rc)

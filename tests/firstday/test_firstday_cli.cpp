@@ -1,4 +1,4 @@
-// First-day defects (#15) met through the command line, each with the test that failed before
+// First-day defects met through the command line, each with the test that failed before
 // its fix: slots without a member, bookings beyond two weeks, a new machine open to all until a
 // skill is required, member set, machine set --host-loss and clear-fault, confirmations.
 // Through the real `etabli` binary. Layer: cli tests.

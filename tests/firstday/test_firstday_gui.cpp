@@ -1,4 +1,4 @@
-// The hosts' members screen (#15), headless: found by name on the on-screen keyboard, its role,
+// The hosts' members screen, headless: found by name on the on-screen keyboard, its role,
 // end of membership and language changed, saved with EditMember; a refusal from the station
 // shown; laid out at 800x480, 1280x800 and 1920x1080 in French.
 // Layer: gui tests. Single thread.

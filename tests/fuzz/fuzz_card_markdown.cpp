@@ -1,4 +1,4 @@
-// Fuzz target: a know-how card file (#7) from outside. A parsed card keeps every cap: at most
+// Fuzz target: a know-how card file from outside. A parsed card keeps every cap: at most
 // 50 steps, a title of 1-120 code points when required, valid UTF-8 everywhere, photo paths
 // that pass normalize_photo_path, and validate_card accepts what the parser produced once
 // a title is given.

@@ -1,4 +1,4 @@
-// Fuzz target of the kiosk stream's decoders (#16, station/cli/src/kiosk_wire.cpp): the
+// Fuzz target of the kiosk stream's decoders (station/cli/src/kiosk_wire.cpp): the
 // station reads commands from a kiosk, the kiosk reads snapshots and replies from the
 // station. Any bytes must give a value or a reason, never a crash, a hang or a huge
 // allocation; what decodes must encode and decode again. The first byte picks the entry:

@@ -16,7 +16,7 @@
 // sequence number, or ACKs of events), every event carries what its kind promises, the queue
 // stays bounded, next_wakeup() exists while open; every command written (HEARTBEAT..ALL_OFF)
 // ends exactly once, in an acked, nak, failed or status event of its own, or is dropped with the
-// link (down, boot, refused), before the link writes the next command or a HELLO (#17: a
+// link (down, boot, refused), before the link writes the next command or a HELLO (a
 // malformed reply used to end one silently); and after any input, with the line clean and a
 // firmware that answers, the link comes up and a GRANT is acknowledged and closes the relay
 // within 20 s (no state sticks), and the last command still in flight then ends too. Layer: tests (fuzz). Single-threaded, on a fake clock;

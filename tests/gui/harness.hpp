@@ -12,6 +12,7 @@
 #include <imgui.h>
 
 #include <cfloat>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -24,7 +25,7 @@ namespace {
 
 core::Translations load_translations() {
     core::Translations t;
-    std::ifstream in(std::string(ETABLI_ASSETS_DIR) + "/i18n/gui.fr.po");
+    std::ifstream in(std::string(ETABLI_ASSETS_DIR) + "/i18n/fr.po");
     REQUIRE(in.good());
     std::stringstream ss;
     ss << in.rdbuf();
@@ -74,7 +75,7 @@ app::Snapshot base_snapshot() {
     s.at = std::chrono::sys_days(s.today) + 13h + 5min;
     s.local_hhmm = "14:05";
     s.directory = demo_directory();
-    // (#18) Camille, the host, has entered her PIN: her host screens open at once (the PIN pad
+    // Camille, the host, has entered her PIN: her host screens open at once (the PIN pad
     // has its own tests, tests/trust/test_pin_pad.cpp).
     s.host_sessions = {2};
     return s;
@@ -102,6 +103,13 @@ std::vector<T> commands_of(const CommandList& out) {
 }
 
 // One ImGui context, fonts for the size, and a Kiosk, driven frame by frame.
+// The kiosk's text size for this run, in per cent (ETABLI_TEST_TEXT_SIZE; 100 by default):
+// scripts/text-size-layouts runs the gui suites at 125 and 150 % and counts what fails.
+inline int text_percent() {
+    const char* e = std::getenv("ETABLI_TEST_TEXT_SIZE");
+    return e && *e ? std::atoi(e) : 100;
+}
+
 struct Harness {
     ImGuiContext* ctx = nullptr;
     gui::Kiosk kiosk;
@@ -121,7 +129,7 @@ struct Harness {
         io.DisplaySize = display;
         io.IniFilename = nullptr;
         io.DeltaTime = 1.0f / 60.0f;
-        const gui::Fonts f = gui::load_fonts(*io.Fonts, display, "");
+        const gui::Fonts f = gui::load_fonts(*io.Fonts, display, "", text_percent());
         gui::apply_theme(ImGui::GetStyle(), f.body_px);
         unsigned char* pixels = nullptr;
         int w = 0, h = 0;
@@ -136,6 +144,8 @@ struct Harness {
     static gui::KioskOptions options(core::Lang lang) {
         gui::KioskOptions o;
         o.lang = lang;
+        // Where the hosts' USB sticks are mounted, for the photo tests (one folder).
+        if (const char* r = std::getenv("ETABLI_USB_ROOTS"); r && *r) o.usb_roots = {r};
         return o;
     }
 
@@ -187,7 +197,7 @@ struct Harness {
         publish();
         frame();
     }
-    // (#16) A tap the station gave to a capture (attendance, "J'aide", a sign-off…).
+    // A tap the station gave to a capture (attendance, "J'aide", a sign-off…).
     void show_claimed_tap(core::MemberId id, app::TapClaim claim, std::string uid) {
         const std::uint64_t seq = snap.last_tap ? snap.last_tap->seq + 1 : 1;
         app::TapView t;

@@ -1,4 +1,4 @@
-// GUI tests of the machine screens (#3): the idle board, a member's booking flow (start
+// GUI tests of the machine screens: the idle board, a member's booking flow (start
 // times, length, confirm; next free slots; my bookings; start, stop, the queue), the queue
 // offer, the hosts' notices and the hosts' machine screens, driven headless with hand-made
 // snapshots; the commands emitted are checked (UTC times), and the layout of every new
@@ -195,7 +195,7 @@ TEST_CASE("booking: machines the member may use come first; the others need trai
     h.open_booking();
     CHECK(h.label("machines/title") == "Réserver une machine");
     const auto& mill = h.item("machines/3/open");
-    CHECK(mill.enabled);  // (#7) not trained: the tap opens the skill page (why, the next training)
+    CHECK(mill.enabled);  // not trained: the tap opens the skill page (why, the next training)
     CHECK(mill.caption == "Formation nécessaire");
     for (int id : {1, 2, 4}) {
         const auto& m = h.item("machines/" + std::to_string(id) + "/open");

@@ -120,11 +120,11 @@ TEST_CASE("member home after a check-in, in the member's language") {
     CHECK(h.label("home/greeting") == "Bonjour Léa\u00a0!");
     CHECK(h.label("home/status") == "Entrée enregistrée à 14:03");
     CHECK(h.label("home/borrow") == "Emprunter un outil");
-    CHECK(h.item("home/borrow").enabled);  // the tool library (#6)
+    CHECK(h.item("home/borrow").enabled);  // the tool library
     CHECK(h.item("home/book").enabled);
     CHECK_FALSE(h.has("home/repairs"));  // members do not log repairs: no tile, no "coming soon"
-    CHECK(h.item("home/knowhow").enabled);  // (#7) know-how cards
-    CHECK(h.item("home/skills").enabled);   // (#7) my skills, trainings, who can help
+    CHECK(h.item("home/knowhow").enabled);  // know-how cards
+    CHECK(h.item("home/skills").enabled);   // my skills, trainings, who can help
     CHECK_FALSE(h.has("home/enrol"));  // members do not enrol badges
 
     SUBCASE("the language switch posts SetMemberLang and relabels, ids unchanged") {
@@ -329,7 +329,7 @@ TEST_CASE("enrolment: a refused start is shown") {
     const auto id = h.out.back().second;
     h.reply(id, false, core::problem("Only a host can add a member"));
     CHECK(h.kiosk.screen() == gui::Screen::enrol);
-    CHECK(h.label("enrol/error") == "Only a host can add a member");  // not in gui.fr.po
+    CHECK(h.label("enrol/error") == "Seul un animateur peut ajouter un adhérent");
 }
 
 TEST_CASE("layout: nothing clipped or off-screen in French at 800x480, 1280x800 and 1920x1080") {

@@ -1,4 +1,4 @@
-// Trainings, help and know-how cards (#7) through the real `etabli` binary: training add/list/
+// Trainings, help and know-how cards through the real `etabli` binary: training add/list/
 // signup (waiting list)/cancel-signup/attend/grant, card add from Markdown files (title from
 // the file or --title, links, bad files with line numbers), card list/show, help opt-in/who/ask;
 // exit codes and --json. Layer: cli tests.

@@ -1,4 +1,4 @@
-// The kiosk badge captures of #7, app scenarios on a temp SQLite with a fake clock: "J'aide"
+// The kiosk's badge captures, app scenarios on a temp SQLite with a fake clock: "J'aide"
 // arms a 30 s capture and the next kiosk badge is the helper (who stays checked in, and whose
 // tap is not published as a check-in); attendance by badge while the attendance screen is open
 // (checked-in members stay in, are marked present); the refusals (the asker's own badge, an
@@ -41,7 +41,7 @@ struct CaptureFixture : testing::StationOnDisk {
         auto snap = station->snapshot();
         return snap->last_tap ? snap->last_tap->seq : 0;
     }
-    // (#16) Who the station said took the latest tap.
+    // Who the station said took the latest tap.
     app::TapClaim claim() {
         auto snap = station->snapshot();
         return snap->last_tap ? snap->last_tap->claim : app::TapClaim::presence;
@@ -89,7 +89,7 @@ TEST_CASE("J'aide: the next kiosk badge is the helper, who stays checked in") {
     CHECK(std::get<core::HelpRequest>(*helped).helper == camille);
     CHECK(f.present(camille));
     CHECK(f.present(marie));
-    // The kiosk is told the tap was the help capture's, not a check-in or out (#16).
+    // The kiosk is told the tap was the help capture's, not a check-in or out.
     CHECK(f.tap_seq() > seq);
     CHECK(f.claim() == app::TapClaim::help);
     const auto helped_seq = f.tap_seq();
@@ -169,7 +169,7 @@ TEST_CASE("attendance by badge: checked-in members stay in and are marked presen
     REQUIRE(f.tap("21"));  // Alice, checked in: stays in, marked present
     CHECK(f.present(alice));
     CHECK(f.tap_seq() == seq + 1);
-    CHECK(f.claim() == app::TapClaim::attendance);  // (#16) the attendance capture took it
+    CHECK(f.claim() == app::TapClaim::attendance);  // the attendance capture took it
     auto cap = f.capture();
     CHECK(cap.marked == alice);
     CHECK(cap.marked_name == "Alice");

@@ -1,4 +1,4 @@
-// Unit tables of #7's trainings, help in the room and know-how cards: places and waiting list,
+// Unit tables of trainings, help in the room and know-how cards: places and waiting list,
 // attendance window, next training, who can help (order, opt-in, history), help text, card
 // checks and the Markdown import with its bad input (invalid UTF-8, no title, too big).
 // Layer: core tests.

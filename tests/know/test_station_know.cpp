@@ -1,4 +1,4 @@
-// Trainings, help in the room and know-how cards (#7), app scenarios: the Station with a fake
+// Trainings, help in the room and know-how cards, app scenarios: the Station with a fake
 // clock and a real SQLite file. Sign-up, waiting list and promotion (and a restart); attendance
 // by badge; the one-step grant, including a trainer who cannot sign (nothing granted); help
 // requests that are answered, expire, or whose asker leaves; "who can help" ordering and

@@ -116,3 +116,21 @@ TEST_CASE("config: bad files name the line, the key and what is expected") {
     CHECK(p.msgid == "Configuration line {0}: {1}");
     CHECK(p.args[0] == "3");
 }
+
+TEST_CASE("config: [photos] folder, written back as read; a bad one names its line") {
+    auto c = parse_config("[photos]\nfolder = \"/srv/atelier/photos\"\n");
+    REQUIRE(c);
+    REQUIRE(c->photos);
+    CHECK(c->photos->folder == "/srv/atelier/photos");
+    auto again = parse_config(to_toml(*c));
+    REQUIRE(again);
+    CHECK(*again == *c);
+    CHECK(!parse_config("").value().photos);  // none: "photos" beside the database
+    for (const char* bad : {"[photos]\nfolder = 3\n", "[photos]\nfolder = \"\"\n", "[photos]\ndir = \"x\"\n", "photos = \"x\"\n"}) {
+        CAPTURE(bad);
+        auto r = parse_config(bad);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().english().find("line") != std::string::npos);
+    }
+    CHECK(parse_config("[photos]\ndir = \"x\"\n").error().english() == "Configuration line 2: unknown key \"dir\" in [photos]");
+}

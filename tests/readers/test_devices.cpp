@@ -329,7 +329,7 @@ TEST_CASE("evdev: unplug during a read and replug, 1,000 times: no leaked fd or 
     const auto link = dir / "event-kbd";
     core::ReaderConfig cfg;
     cfg.role = core::ReaderRole{core::ReaderRole::Kind::machine, "Laser", std::nullopt};
-    cfg.role.resolved = 4;  // (#16) as the station resolved "Laser" when it loaded etabli.toml
+    cfg.role.resolved = 4;  // as the station resolved "Laser" when it loaded etabli.toml
     cfg.driver = core::ReaderDriver::evdev;
     cfg.device = link.string();
     cfg.profile = core::BadgeFormat::raw;
@@ -369,7 +369,7 @@ TEST_CASE("evdev: unplug during a read and replug, 1,000 times: no leaked fd or 
     mgr.rescan();
     CHECK(posted.size() == static_cast<std::size_t>(kCycles));
     auto badges = posted.badges();
-    // Typed: the machine's id, never its name (#16).
+    // Typed: the machine's id, never its name.
     CHECK(badges.front() == std::pair<std::string, std::string>{"100000", "machine:4"});
     CHECK(badges.back() == std::pair<std::string, std::string>{std::to_string(100000 + kCycles - 1), "machine:4"});
     CHECK(count_entries("/proc/self/fd") == fds_before);
@@ -385,7 +385,7 @@ TEST_CASE("evdev: a missing device node is a clear problem, and no thread is lef
     CHECK(res.error().msgid == "Badge reader {0} is not plugged in");
 }
 
-// (#16) A device thread's exception is caught at its entry, logged, and the part starts again.
+// A device thread's exception is caught at its entry, logged, and the part starts again.
 #include <etabli/hw/guarded.hpp>
 
 TEST_CASE("a device thread that throws is restarted, and stops when its part stops") {

@@ -1,4 +1,4 @@
-// The hosts' device panel (#5), headless: from the hosts' machine screen, "Appareils" shows
+// The hosts' device panel, headless: from the hosts' machine screen, "Appareils" shows
 // every reader (role, connected or not, last badge, problem in French; for a permission
 // problem the udev rule to install, not a stack of errors) and every controller, in French,
 // without clipping, at 800x480, 1280x800 and 1920x1080. Layer: tests (gui, headless).
@@ -10,18 +10,6 @@ using namespace etabli;
 
 namespace {
 
-// The gui harness loads gui.fr.po only; the real kiosk loads every *.fr.po.
-void add_reader_translations() {
-    for (const char* f : {"/i18n/readers.fr.po", "/i18n/controllers.fr.po"}) {
-        std::ifstream in(std::string(ETABLI_ASSETS_DIR) + f);
-        REQUIRE(in.good());
-        std::stringstream ss;
-        ss << in.rdbuf();
-        auto cat = core::parse_po(ss.str());
-        REQUIRE(cat.has_value());
-        const_cast<core::Translations&>(translations()).fr.merge(*cat);
-    }
-}
 
 app::Snapshot devices_snapshot() {
     app::Snapshot s = base_snapshot();
@@ -70,7 +58,6 @@ void open_devices(Harness& h) {
 }  // namespace
 
 TEST_CASE("devices: a host sees readers and controllers, and what to install when a reader is refused") {
-    add_reader_translations();
     for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
         CAPTURE(size.x);
         Harness h(size, core::Lang::fr, devices_snapshot());
@@ -99,7 +86,6 @@ TEST_CASE("devices: a host sees readers and controllers, and what to install whe
 }
 
 TEST_CASE("devices: nothing configured says so; too many readers for the screen are counted") {
-    add_reader_translations();
     {
         app::Snapshot s = devices_snapshot();
         s.devices.clear();

@@ -1,4 +1,4 @@
-// The kiosk's device panel, Station side (#5): a DevicesChanged from hw's device manager lands
+// The kiosk's device panel, Station side: a DevicesChanged from hw's device manager lands
 // in the snapshot as is, and a manager wired to the Station (as `etabli kiosk` does) keeps it
 // current. Layer: tests (app + hw). The test thread plays the USB stack; the Station runs its own.
 #include <etabli/app/station.hpp>

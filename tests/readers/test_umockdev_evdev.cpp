@@ -1,4 +1,4 @@
-// The evdev path of a badge reader on a umockdev-emulated /dev/input/eventN (#5): the real
+// The evdev path of a badge reader on a umockdev-emulated /dev/input/eventN: the real
 // EvdevTransport opens the node, grabs it with EVIOCGRAB (answered by an ioctl handler written
 // with umockdev's C API, which also records that the grab was asked) and a badge's key events,
 // written on the emulated device's other end, reach the Station as BadgeSeen. Runs under
@@ -122,7 +122,7 @@ TEST_CASE("umockdev evdev: the real EvdevTransport grabs an emulated event node 
         std::lock_guard lk(m);
         REQUIRE(seen.size() == 1);
         CHECK(seen[0].uid == "0012345678");
-        // Not resolved against a station (no machine of that name): bound to nothing (#16).
+        // Not resolved against a station (no machine of that name): bound to nothing.
         CHECK(seen[0].reader.kind() == app::ReaderRef::Kind::unbound);
         CHECK(seen[0].reader.name() == "machine:Découpe laser");
     }

@@ -1,4 +1,4 @@
-// Repairs (#8) through the real `etabli` binary: repair log/list/show/edit, bad input and
+// Repairs through the real `etabli` binary: repair log/list/show/edit, bad input and
 // exit codes, export ords (files, count of texts changed, a folder that cannot be written),
 // export repairs, volunteer role and hours, stats. Layer: cli tests.
 #include <doctest/doctest.h>

@@ -1,6 +1,6 @@
-// Repairs (#8), kiosk: a typical bike repair counted in taps (at most six), the role picker
+// Repairs, kiosk: a typical bike repair counted in taps (at most six), the role picker
 // at a volunteer's badge-in, "my repairs" with edit, the statistics chart, and layout checks
-// at 800x480, 1280x800 and 1920x1080 in French (with the repairs catalogue loaded).
+// at 800x480, 1280x800 and 1920x1080 in French.
 // Layer: gui tests (headless ImGui, no renderer).
 #include "../gui/harness.hpp"
 
@@ -8,11 +8,11 @@
 
 namespace {
 
-// The kiosk's catalogues plus this feature's, as the station loads every *.fr.po.
+// The French catalogue, as the station loads it.
 const core::Translations& all_translations() {
     static const core::Translations t = [] {
         core::Translations r;
-        for (const char* f : {"gui.fr.po", "repairs.fr.po"}) {
+        for (const char* f : {"fr.po"}) {
             auto cat = core::parse_po(testing::read_file(std::string(ETABLI_ASSETS_DIR) + "/i18n/" + f));
             REQUIRE(cat.has_value());
             r.fr.merge(*cat);
@@ -22,8 +22,7 @@ const core::Translations& all_translations() {
     return t;
 }
 
-// The shared harness drives a Kiosk made with the gui catalogue only: this one is the same
-// driver with the repairs catalogue too, and it counts the taps.
+// The shared harness's driver, which also counts the taps.
 struct RepairsHarness {
     ImGuiContext* ctx = nullptr;
     gui::Kiosk kiosk;
@@ -41,7 +40,7 @@ struct RepairsHarness {
         io.DisplaySize = display;
         io.IniFilename = nullptr;
         io.DeltaTime = 1.0f / 60.0f;
-        const gui::Fonts f = gui::load_fonts(*io.Fonts, display, "");
+        const gui::Fonts f = gui::load_fonts(*io.Fonts, display, "", text_percent());
         gui::apply_theme(ImGui::GetStyle(), f.body_px);
         unsigned char* pixels = nullptr;
         int w = 0, h = 0;

@@ -1,4 +1,4 @@
-// Repairs (#8), pure part: validation of bad input, the PII stripper and its count, the ORDS
+// Repairs, pure part: validation of bad input, the PII stripper and its count, the ORDS
 // files compared byte for byte with tests/repairs/expected/, volunteer hours with a fake
 // time (overlapping roles, forgotten check-out, midnight, month bounds), statistics.
 // Layer: unit tests.
@@ -151,7 +151,7 @@ TEST_CASE("validation refuses bad input with a clear problem") {
 }
 
 TEST_CASE("a refused field is named in French, with the right agreement") {
-    auto cat = parse_po(testing::read_file(std::filesystem::path(ETABLI_ASSETS_DIR) / "i18n" / "repairs.fr.po"));
+    auto cat = parse_po(testing::read_file(std::filesystem::path(ETABLI_ASSETS_DIR) / "i18n" / "fr.po"));
     REQUIRE(cat);
     Translations tr;
     tr.fr.merge(*cat);
@@ -284,7 +284,7 @@ TEST_CASE("the full repairs CSV keeps bike detail and defuses spreadsheet formul
     CHECK(csv ==
           "id,date,volunteers,owner,item,component,ords_category_id,ords_category,partner_category,brand,model,year,"
           "status,barrier,minutes,parts,problem,done,notes,logged_at,updated_at\n"
-          "7,2026-11-28,3 5,1,bicycle,wheel,,,,,,,fixed,,30,\"chambre à air:new; roue:salvaged:donor-12\","  // (#18) a ; is quoted too (French spreadsheets split on it)
+          "7,2026-11-28,3 5,1,bicycle,wheel,,,,,,,fixed,,30,\"chambre à air:new; roue:salvaged:donor-12\","  // a ; is quoted too (French spreadsheets split on it)
           "\"'=HYPERLINK(\"\"x\"\")\",,,2026-11-28T13:00:00Z,2026-11-28T13:00:00Z\n");
 }
 

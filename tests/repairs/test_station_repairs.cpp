@@ -1,4 +1,4 @@
-// Repairs (#8), app scenarios: the Station with a fake clock and a real SQLite file: logging
+// Repairs, app scenarios: the Station with a fake clock and a real SQLite file: logging
 // and editing repairs (rules, unknown volunteer, 24-hour edit window), the role at badge-in,
 // a forgotten check-out flagged then corrected, and what survives a restart.
 // Layer: app tests.

@@ -1,5 +1,5 @@
 // Running the real `etabli` as the station service and as its clients, for the station
-// service's tests (#16): processes started side by side, a service waited for, killed.
+// service's tests: processes started side by side, a service waited for, killed.
 // Test-only.
 #pragma once
 

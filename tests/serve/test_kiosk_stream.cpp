@@ -1,4 +1,4 @@
-// The kiosk stream (#16): `etabli kiosk --connect`'s codec and its client in process, beside
+// The kiosk stream: `etabli kiosk --connect`'s codec and its client in process, beside
 // a real Station on a database file and a real API socket. Test-only.
 #include "api.hpp"
 #include "kiosk_client.hpp"
@@ -159,7 +159,7 @@ TEST_CASE("kiosk stream codec: every cut or corrupted command is refused with a 
     CHECK(buf.empty());
     std::string huge = cli::wire::frame(cli::wire::FrameKind::command, std::string(100, 'x'), 1);
     CHECK_FALSE(cli::wire::next_frame(huge, 50));
-    // (#16) A value out of its list (a role no member can have) is refused, never stored.
+    // A value out of its list (a role no member can have) is refused, never stored.
     app::AddMember odd;
     odd.draft.display_name = "Zoé";
     odd.draft.role = static_cast<core::Role>(200);
@@ -189,7 +189,7 @@ TEST_CASE("kiosk --connect in process: commands and their replies by id, none lo
     core::MemberDraft d;
     d.display_name = "Zoé";
     const auto camille = s.station->snapshot()->directory->members.rbegin()->first;  // the host, badged in
-    s.host_session(camille);  // (#18) and her PIN entered
+    s.host_session(camille);  // and her PIN entered
     remote.post_async(app::AddMember{d, camille, std::nullopt}, 41);
     remote.post_async(app::Tick{}, 42);  // not the kiosk's to send: refused, by id
     std::set<std::uint64_t> seen;
@@ -239,7 +239,7 @@ TEST_CASE("the embedded kiosk: two replies that come between two frames are both
     testing::StationOnDisk s(utc("2026-12-01T09:00:00Z"));
     s.reopen();
     const auto host = s.add_member("Camille", core::Role::host);
-    s.host_session(host.id);  // (#18)
+    s.host_session(host.id);  // her PIN entered: a host session
     int wakes = 0;
     gui::EmbeddedReplies replies(*s.station, [&] { ++wakes; });
     core::MemberDraft a, b;
@@ -247,7 +247,7 @@ TEST_CASE("the embedded kiosk: two replies that come between two frames are both
     b.display_name = "Inès";
     replies.post(app::AddMember{a, host.id, std::nullopt}, 7);
     replies.post(app::AddMember{b, host.id, std::nullopt}, 8);
-    replies.post(app::Tick{}, 9);  // refused: a kiosk speaks for no device (#18)
+    replies.post(app::Tick{}, 9);  // refused: a kiosk speaks for no device
     // The station handles all three before the next frame.
     const auto until = steady_clock::now() + seconds(5);
     while (s.station->snapshot()->directory->members.size() < 3 && steady_clock::now() < until)

@@ -1,5 +1,5 @@
-// The station service (#16), end to end with the real binary: one owner per database, the
-// command line as a client, the data-loss cases of the issue, systemd's readiness and
+// The station service, end to end with the real binary: one owner per database, the
+// command line as a client, concurrent writes with none lost, systemd's readiness and
 // watchdog, misbehaving clients. Test-only.
 #include "serve_support.hpp"
 
@@ -335,7 +335,7 @@ TEST_CASE("rights come from the peer's credentials: another local user may read,
         const int status = std::system(cmd.c_str());
         return std::make_pair(WEXITSTATUS(status), read_file(w.dir.path() / "n.out") + read_file(w.dir.path() / "n.err"));
     };
-    // (#18) Members' names are personal data: not for any local user; what names nobody is.
+    // Members' names are personal data: not for any local user; what names nobody is.
     const auto [names_code, names_text] = as_nobody("member list");
     INFO(names_text);
     CHECK(names_code == 1);
@@ -495,7 +495,7 @@ TEST_CASE("1,000 commands interleaved with a second client's: each acknowledged 
 #if defined(__SANITIZE_ADDRESS__)
     CHECK(worst < 1000.0);  // the sanitised build, on a PC busy starting four sanitised processes at a time
 #else
-    CHECK(worst < 100.0);  // the figure of the issue, on the build users run
+    CHECK(worst < 100.0);  // the target, on the build users run
 #endif
 
     stop_proc(serve);

@@ -1,4 +1,4 @@
-// The station service's parts in process (#16): the watchdog fed by the Station thread's loop
+// The station service's parts in process: the watchdog fed by the Station thread's loop
 // (and starved when that thread hangs), an exception in a command, the API server beside a
 // running Station and its subscription. Test-only.
 #include "serve.hpp"
@@ -150,7 +150,7 @@ TEST_CASE("a machine called \"kiosk\" does not capture the kiosk's taps; its own
     REQUIRE(std::holds_alternative<app::TapView>(*tap));  // a check-in, not a machine session
     CHECK(std::get<app::TapView>(*tap).decision.kind == core::TapKind::check_in);
 
-    // Its reader, "machine:kiosk" in etabli.toml, resolved to the machine's id at load (#16).
+    // Its reader, "machine:kiosk" in etabli.toml, resolved to the machine's id at load.
     auto at_machine = s.station->call(app::BadgeSeen{"0001234567", app::ReaderRef::at_machine(id, "machine:kiosk")});
     REQUIRE(at_machine);
     REQUIRE(std::holds_alternative<app::AccessView>(*at_machine));

@@ -223,7 +223,7 @@ TEST_CASE("sim: a missing or bad ELF is a readable problem") {
     // The harness knows nothing of the station (DESIGN.md): the station side translates its
     // plain error through the catalogue, keyed by the English text.
     std::stringstream po;
-    po << std::ifstream(std::filesystem::path(ETABLI_ASSETS_DIR) / "i18n" / "sim.fr.po").rdbuf();
+    po << std::ifstream(std::filesystem::path(ETABLI_ASSETS_DIR) / "i18n" / "fr.po").rdbuf();
     auto cat = etabli::core::parse_po(po.str());
     REQUIRE(cat.has_value());
     etabli::core::Translations tr;

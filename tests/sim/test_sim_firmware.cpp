@@ -268,7 +268,7 @@ TEST_CASE("sim firmware: a locked-up firmware is reset by its watchdog, relays o
     CHECK_FALSE(s.relay(0));
     const auto opened = s.relay_change(0, false, hung_at);
     REQUIRE(opened.has_value());
-    CHECK(*opened - hung_at <= 1'000'000);  // watchdog at most 1 s (#4)
+    CHECK(*opened - hung_at <= 1'000'000);  // watchdog at most 1 s
     MESSAGE("lock-up to relay open: " << (*opened - hung_at) << " us");
     const auto h = s.hello();
     CHECK(h.reset_cause == ETB_RESET_WATCHDOG);

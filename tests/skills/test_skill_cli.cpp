@@ -1,4 +1,4 @@
-// cli (#7, skills foundation): skill add/list/show/grant/who, machine require and tool
+// Skills from the command line: skill add/list/show/grant/who, machine require and tool
 // require through the real `etabli` binary, with their exit codes and --json; the demo's
 // trainers. Layer: cli tests.
 #include <doctest/doctest.h>

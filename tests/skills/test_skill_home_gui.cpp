@@ -1,11 +1,8 @@
-// gui (#7, kiosk gaps): the member home suggests the know-how cards of the skills the member is
+// gui: the member home suggests the know-how cards of the skills the member is
 // learning (level 1, a lapsed grant, a training signed up for), most helped first, and a tap
 // opens the card; nothing shows without a learnt skill. Each screen layout-checked at 800x480,
 // 1280x800 and 1920x1080 in French.
-// Layer: gui tests. The harness reads ETABLI_ASSETS_DIR/i18n/gui.fr.po: here a copy with the
-// skills, know and skillhome catalogues too (tests/skillhome.cmake builds it).
-#undef ETABLI_ASSETS_DIR
-#define ETABLI_ASSETS_DIR ETABLI_SKILLHOME_ASSETS
+// Layer: gui tests.
 #include "harness.hpp"
 
 #include <etabli/gui/skill_home.hpp>
@@ -93,7 +90,7 @@ std::vector<std::string> suggested_keys(const Harness& h) {
 
 }  // namespace
 
-TEST_CASE("skillhome: the skills being learnt, from levels, lapses and training sign-ups") {
+TEST_CASE("kiosk: the skills being learnt, from levels, lapses and training sign-ups") {
     app::SkillsView sk;
     sk.levels = {level(1, 2, 1), level(1, 4, 2), level(1, 6, 1, true), level(5, 2, 2), level(5, 3, 0)};
     sk.levels.back().level.expired = true;
@@ -122,7 +119,7 @@ TEST_CASE("skillhome: the skills being learnt, from levels, lapses and training 
     CHECK(gui::home_card_suggestions(&sk, &kn, 1).empty());
 }
 
-TEST_CASE("skillhome: a member at level 1 on wheel truing sees its cards on the home, most helped first") {
+TEST_CASE("kiosk: a member at level 1 on wheel truing sees its cards on the home, most helped first") {
     for (ImVec2 size : kSizes) {
         Harness h(size);
         add_know_how(h);
@@ -160,7 +157,7 @@ TEST_CASE("skillhome: a member at level 1 on wheel truing sees its cards on the 
     }
 }
 
-TEST_CASE("skillhome: a member learning nothing sees no suggestion, and no empty row") {
+TEST_CASE("kiosk: a member learning nothing sees no suggestion, and no empty row") {
     for (ImVec2 size : kSizes) {
         Harness h(size);
         add_know_how(h);
@@ -193,11 +190,11 @@ TEST_CASE("skillhome: a member learning nothing sees no suggestion, and no empty
     }
 }
 
-TEST_CASE("skillhome: without skills or know-how views the home draws no suggestion") {
+TEST_CASE("kiosk: without skills or know-how views the home draws no suggestion") {
     Harness h(ImVec2(800, 480));
     badge_in(h, 1);
     CHECK(suggested_keys(h).empty());
-    h.check_layout("home, no #7 views");
+    h.check_layout("home, no skill views");
 }
 
 namespace {
@@ -251,7 +248,7 @@ std::uint64_t last_id(const CommandList& out) {
 
 }  // namespace
 
-TEST_CASE("skillhome: the candidates of the attendance search") {
+TEST_CASE("kiosk: the candidates of the attendance search") {
     Harness h(ImVec2(1280, 800));
     add_running_training(h);
     gui::SkillsScreenView v;
@@ -275,7 +272,7 @@ TEST_CASE("skillhome: the candidates of the attendance search") {
     CHECK(gui::attendance_candidates(v, t, "personne").empty());
 }
 
-TEST_CASE("skillhome: a walk-in without her badge is found by name and marked present") {
+TEST_CASE("kiosk: a walk-in without her badge is found by name and marked present") {
     for (ImVec2 size : kSizes) {
         Harness h(size);
         add_running_training(h);
@@ -341,7 +338,7 @@ TEST_CASE("skillhome: a walk-in without her badge is found by name and marked pr
     }
 }
 
-TEST_CASE("skillhome: the host's tool form edits the maximum renewals on the digit pad") {
+TEST_CASE("kiosk: the host's tool form edits the maximum renewals on the digit pad") {
     for (ImVec2 size : kSizes) {
         Harness h(size);
         auto tv = std::make_shared<app::ToolsView>();

@@ -1,13 +1,10 @@
-// gui (#7): the kiosk's skills, trainings, help and know-how screens headless: my skills with a
+// gui: the kiosk's skills, trainings, help and know-how screens headless: my skills with a
 // lapse warning, sign-up and cancel, the waiting list, "who can help me", asking for help and
 // "I'll help" on the idle screen (the next badge is the helper), the two-badge sign-off (and
 // its refusal), a training's attendance and grants, a machine's skill page with the next
 // training, the supervision prompt, the cards (viewer, "this helped me", writing, review);
 // each layout-checked at 800x480, 1280x800 and 1920x1080 in French.
-// Layer: gui tests. The harness reads ETABLI_ASSETS_DIR/i18n/gui.fr.po: here a copy with the
-// skills and know catalogues too (tests/skills_gui.cmake builds it).
-#undef ETABLI_ASSETS_DIR
-#define ETABLI_ASSETS_DIR ETABLI_SKILLS_GUI_ASSETS
+// Layer: gui tests.
 #include "harness.hpp"
 
 #include <etabli/gui/skills.hpp>
@@ -161,7 +158,7 @@ std::uint64_t last_id(const CommandList& out) {
 void badge_in(Harness& h, core::MemberId id) {
     h.snap.present.push_back(app::PresentMember{id, h.snap.directory->find(id)->display_name, h.snap.at, "13:30"});
     h.show_tap(id, core::TapKind::check_in, "x");
-    // A volunteer or host picks a role for the day first (#8) when the station asks: not here.
+    // A volunteer or host picks a role for the day first when the station asks: not here.
     REQUIRE(h.kiosk.screen() == gui::Screen::member_home);
 }
 
@@ -395,7 +392,7 @@ TEST_CASE("skills: a training's attendance by badge and name, then the grants in
         REQUIRE(marks.size() == 1);
         CHECK(marks[0].member == 5);
         h.reply(last_id(h.out), true);
-        // (#16) A badge on the kiosk reader: the station's attendance capture took it; the screen
+        // A badge on the kiosk reader: the station's attendance capture took it; the screen
         // stays and decides nothing again (the capture's view says who was marked).
         h.show_claimed_tap(4, app::TapClaim::attendance, "z");
         CHECK(h.kiosk.screen() == gui::Screen::skills);

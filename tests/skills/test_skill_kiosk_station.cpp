@@ -1,10 +1,8 @@
-// gui + app + db (#7): the kiosk's skills screens driven against a real Station on a temp-file
+// gui + app + db: the kiosk's skills screens driven against a real Station on a temp-file
 // SQLite: a member joins a full training's waiting list, asks for help, a helper answers with
 // "I'll help" and their badge on the idle screen, and a host signs the member off with two
 // badges. Every command the kiosk posts goes to the Station; every frame draws its snapshot.
 // Layer: gui tests (headless ImGui, no renderer).
-#undef ETABLI_ASSETS_DIR
-#define ETABLI_ASSETS_DIR ETABLI_SKILLS_GUI_ASSETS
 #include "harness.hpp"
 
 #include <algorithm>
@@ -152,7 +150,7 @@ TEST_CASE("skills with a real station: waiting list, help, I'll help, two-badge 
 
     // Camille (host) signs Léa off at level 2: her badge, then Léa's.
     live.badge(h, "0002");
-    if (h.has("role/later")) h.tap("role/later");  // a host picks a role for the day (#8): later
+    if (h.has("role/later")) h.tap("role/later");  // a host picks a role for the day: later
     REQUIRE(h.kiosk.screen() == gui::Screen::member_home);
     h.tap("home/skills");
     h.tap("skills/hub/signoff");

@@ -1,4 +1,4 @@
-// cli (#7, gaps): `etabli book`, `slots` and `queue join` for a member without the machine's
+// cli: `etabli book`, `slots` and `queue join` for a member without the machine's
 // skill fail (book with exit 1, a refusal) and print the skill rule in words, French by
 // default, English on request; through the real `etabli` binary. Layer: cli tests.
 #include <doctest/doctest.h>

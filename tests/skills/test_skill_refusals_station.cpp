@@ -1,4 +1,4 @@
-// app scenarios (#7, gaps): the Station with a fake clock and a real SQLite file.
+// Skill refusals, app scenarios: the Station with a fake clock and a real SQLite file.
 // Bookings, slot searches and queues refused for a missing skill name the skill, the level
 // needed and the member's own (as the machine's reader does), and only then; a training's
 // grants are one transaction (a storage failure part-way writes none and changes nothing in
@@ -85,7 +85,7 @@ struct Fixture : testing::StationOnDisk {
 
 }  // namespace
 
-TEST_CASE("skill gaps: a booking refused for a missing skill names the skill, the level and the member's") {
+TEST_CASE("skills: a booking refused for a missing skill names the skill, the level and the member's") {
     Fixture f;
     auto z = f.book(f.laser, f.zoe);
     CHECK(f.msg(z) == kSkillNeeded);
@@ -109,7 +109,7 @@ TEST_CASE("skill gaps: a booking refused for a missing skill names the skill, th
     CHECK(f.book(f.laser, f.zoe, "2027-01-07T10:00:00Z", "2027-01-07T11:00:00Z"));
 }
 
-TEST_CASE("skill gaps: a level required above the member's own names both levels") {
+TEST_CASE("skills: a level required above the member's own names both levels") {
     Fixture f;
     REQUIRE(f.station->call(RequireSkill{RequireSkill::Target::machine, f.laser, core::SkillRequirement{f.laser_skill, 3}, std::nullopt}));
     auto r = f.book(f.laser, f.lea);
@@ -120,7 +120,7 @@ TEST_CASE("skill gaps: a level required above the member's own names both levels
     CHECK(f.book(f.laser, f.zoe));
 }
 
-TEST_CASE("skill gaps: a slot search for a member without the skill is refused with it, not an empty list") {
+TEST_CASE("skills: a slot search for a member without the skill is refused with it, not an empty list") {
     Fixture f;
     auto z = f.slots({f.laser, std::nullopt}, f.zoe);
     CHECK(f.msg(z) == kSkillNeeded);
@@ -135,7 +135,7 @@ TEST_CASE("skill gaps: a slot search for a member without the skill is refused w
     CHECK(std::get<std::vector<alloc::Slot>>(*m).empty());
 }
 
-TEST_CASE("skill gaps: joining a queue without the skill names it; a pool names the pool") {
+TEST_CASE("skills: joining a queue without the skill names it; a pool names the pool") {
     Fixture f;
     auto z = f.join({f.laser, std::nullopt}, f.zoe);
     CHECK(f.msg(z) == kSkillNeeded);
@@ -188,7 +188,7 @@ struct TrainingFixture : Fixture {
 };
 }  // namespace
 
-TEST_CASE("skill gaps: a training's grants fail whole when the store fails on the second one") {
+TEST_CASE("skills: a training's grants fail whole when the store fails on the second one") {
     TrainingFixture f;
     auto& conn = f.store->connection();
     const auto grants_before = *conn.query_int("SELECT count(*) FROM skill_grants");
@@ -222,7 +222,7 @@ TEST_CASE("skill gaps: a training's grants fail whole when the store fails on th
     CHECK(*conn.query_int("SELECT max(id) FROM skill_grants") == *conn.query_int("SELECT count(*) FROM skill_grants"));
 }
 
-TEST_CASE("skill gaps: a training's mark is written with its grants: marked elsewhere first, nobody is granted") {
+TEST_CASE("skills: a training's mark is written with its grants: marked elsewhere first, nobody is granted") {
     TrainingFixture f;
     auto& conn = f.store->connection();
     // Another writer on the file (the command line) granted this training a moment ago.
@@ -249,7 +249,7 @@ TEST_CASE("skill gaps: a training's mark is written with its grants: marked else
     }
 }
 
-TEST_CASE("skill gaps: a training's grants are checked whole before any is written") {
+TEST_CASE("skills: a training's grants are checked whole before any is written") {
     TrainingFixture f;
     // The trainer lost their teaching level since attendance: nobody gets the level.
     f.grant(f.laser_skill, f.trainer, 2);

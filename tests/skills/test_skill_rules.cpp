@@ -1,4 +1,4 @@
-// core (#7): rule tables for every skill gate: level names and parsing, the effective level
+// core: rule tables for every skill gate: level names and parsing, the effective level
 // (expiry, lapse by disuse and its warning), the sign-off gate (host, trainer, above own
 // level, lapsed trainer, unknown skill, bad level, own skill), the requirement gate and who
 // may supervise. Layer: unit tests (pure core, no clock).

@@ -1,4 +1,4 @@
-// app scenarios (#7, skills foundation): the Station with a fake clock and a real SQLite
+// Skills, app scenarios: the Station with a fake clock and a real SQLite
 // file. Lapse by disuse driven by real machine sessions (bookings do not count), supervised
 // use (reader and kiosk; the supervisor leaving mid-session: the session runs to its allowed
 // end, no extension), the two-badge sign-off and its refusals, the tool gate, the old
@@ -27,8 +27,8 @@ struct Fixture : testing::StationOnDisk {
     alloc::MachineId laser = 0;
     core::SkillId laser_skill = 0;
 
-    // A Tuesday, 10:00 in Paris. Every scenario stays inside 2027: the repairs part (#8) reloads
-    // its state at New Year (see the report of #7).
+    // A Tuesday, 10:00 in Paris. Every scenario stays inside 2027: the repair log reloads
+    // its year from the store on New Year's Day (station/app/src/station_repairs.cpp).
     Fixture() : StationOnDisk(utc("2027-01-05T09:00:00Z")) {
         reopen();
         lea = add("Léa", core::Role::member, "01");
@@ -339,7 +339,7 @@ TEST_CASE("skills: two-badge sign-off at the kiosk") {
 
 TEST_CASE("skills: sign-off refusals (above own level, lapsed trainer, unknown skill, bad level)") {
     Fixture f;
-    // Léa (level 2, a trainer of nothing) cannot sign at all (#18: the rights table says so).
+    // Léa (level 2, a trainer of nothing) cannot sign at all (the rights table says so).
     CHECK(f.msg(f.grant(f.zoe, 3, f.lea)) == "Refused: only a trainer (level 3 on a skill) or a host can do this; {0} is neither (missing right: trainer)");
     CHECK(f.msg(f.grant(f.zoe, 1, f.lea)) == "Refused: only a trainer (level 3 on a skill) or a host can do this; {0} is neither (missing right: trainer)");
     CHECK(f.msg(f.station->call(StartSignOff{f.laser_skill, f.zoe, 3, f.lea, std::nullopt})) == "Refused: only a trainer (level 3 on a skill) or a host can do this; {0} is neither (missing right: trainer)");

@@ -1,4 +1,4 @@
-// app + db (#7, gaps): migration 010 drops tool_authorisations. A database as release 9 left
+// app + db: migration 010 drops tool_authorisations. A database as release 9 left
 // it (skills, grants, tools requiring skills, and stale authorisation rows: one for a member
 // whose grant is too low, one for a tool requiring no skill) upgrades to schema 10 without the
 // table, and the lend gate lets exactly the same members borrow each tool as before: the rows
@@ -52,7 +52,7 @@ void build_schema_9(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("skill gaps: migration 010 drops tool_authorisations; tools gate the same members") {
+TEST_CASE("skills: migration 010 drops tool_authorisations; tools gate the same members") {
     testing::TempDir dir;
     const auto path = dir.path() / "v9.db";
     build_schema_9(path);
@@ -100,7 +100,7 @@ TEST_CASE("skill gaps: migration 010 drops tool_authorisations; tools gate the s
     CHECK(station.snapshot()->skills->effective(1, 1) == 0);
 }
 
-TEST_CASE("skill gaps: a tool's authorise/revoke survive a restart without tool_authorisations") {
+TEST_CASE("skills: a tool's authorise/revoke survive a restart without tool_authorisations") {
     testing::TempDir dir;
     testing::FakeClock clock{utc("2027-01-05T09:00:00Z")};
     testing::FixedCalendar calendar{minutes{60}};

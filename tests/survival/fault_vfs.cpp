@@ -1,4 +1,4 @@
-// The fault-injecting VFS of the survival tests (#17); see fault_vfs.hpp. Test-only.
+// The fault-injecting VFS of the survival tests; see fault_vfs.hpp. Test-only.
 #include "fault_vfs.hpp"
 
 #include <sqlite3.h>

@@ -1,4 +1,4 @@
-// A test VFS (#17): an sqlite3_vfs shim over the default one that counts the writes, syncs and
+// A test VFS: an sqlite3_vfs shim over the default one that counts the writes, syncs and
 // truncations of every file, and can
 //   - cut the power: from the Nth of them on, every read, write, sync and truncation fails, as
 //     when the machine is unplugged; power_restore() then undoes every write not yet synced (in

@@ -1,4 +1,4 @@
-// A read-only look into a database file for the survival tests (#17): the first column of the
+// A read-only look into a database file for the survival tests: the first column of the
 // first row of a query, as text ("<none>": no row, "<null>": NULL), asked straight of SQLite
 // (the file as it is on disk, whatever the station believes). Test-only.
 #pragma once

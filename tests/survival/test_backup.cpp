@@ -1,4 +1,4 @@
-// Backups, restore and `check` at the storage layer (#17): online copies while a writer holds
+// Backups, restore and `check` at the storage layer: online copies while a writer holds
 // a transaction open, verification that catches a damaged file, the rotation's arithmetic,
 // the restore's refusals and its file aside, the backup before a migration, a disk found by its
 // label, and each invariant of `check` seen failing.
@@ -308,7 +308,7 @@ TEST_CASE("check: a clean database has no violation; each invariant is seen fail
     for (const auto& v : *r) rules.insert(v.rule);
     CHECK(rules == std::set<std::string>{"booking_overlap", "session_booking", "grant_signer", "foreign_key", "badge_member"});
     core::Translations tr;
-    tr.fr.merge(*core::parse_po(testing::read_file(fs::path(ETABLI_TEST_DATA).parent_path() / "assets" / "i18n" / "backup.fr.po")));
+    tr.fr.merge(*core::parse_po(testing::read_file(fs::path(ETABLI_TEST_DATA).parent_path() / "assets" / "i18n" / "fr.po")));
     for (const auto& v : *r) {
         CAPTURE(v.what.english());
         CHECK(tr.render(core::Lang::fr, v.what) != v.what.english());  // each one said in French

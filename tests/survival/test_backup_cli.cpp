@@ -1,4 +1,4 @@
-// Backups, restore and `check` with the real binary (#17): alone on the file, then through a
+// Backups, restore and `check` with the real binary: alone on the file, then through a
 // running `etabli serve` (its nightly backup at start, a backup and a check through its API, a
 // database deleted by mistake and restored while it runs). Test-only.
 #include "serve_support.hpp"

@@ -1,4 +1,4 @@
-// The host's line about backups on the kiosk (#17): quiet when all is well, red after 48 h
+// The host's line about backups on the kiosk: quiet when all is well, red after 48 h
 // without a backup, when the disk is nearly full or the last backup failed; nothing when no
 // service watches the backups.
 #include "testing.hpp"
@@ -13,7 +13,7 @@ using namespace std::chrono;
 
 TEST_CASE("the host's backup line: when it is quiet, when it turns red, in French") {
     core::Translations tr;
-    for (const char* po : {"backup.fr.po"})
+    for (const char* po : {"fr.po"})
         tr.fr.merge(*core::parse_po(testing::read_file(std::filesystem::path(ETABLI_ASSETS_DIR) / "i18n" / po)));
     const gui::Tr fr{&tr, core::Lang::fr};
     const core::Date today = year{2026} / December / 5;

@@ -1,4 +1,4 @@
-// kill -9 under load (#17): a write storm through the API (members and badges, kiosk taps,
+// kill -9 under load: a write storm through the API (members and badges, kiosk taps,
 // bookings and cancellations, loans and returns, repairs, machine sessions) from three clients;
 // the service is killed with SIGKILL at a random moment and started again, cycle after cycle.
 // After each kill, every write the API acknowledged is found in the file exactly as

@@ -1,4 +1,4 @@
-// Power loss and disk faults under the real Station and SQLite store (#17), through the fault
+// Power loss and disk faults under the real Station and SQLite store, through the fault
 // VFS (fault_vfs.hpp): for a sweep of cut points through a workshop's workload, no write the
 // station acknowledged is lost and the file opens clean; write errors, fsync errors and a full
 // disk make the command in flight fail with a clear message, nothing half-written, reads go
@@ -174,7 +174,7 @@ TEST_CASE("power cuts swept through a workload: no acknowledged write is lost, t
         w = set_up(*r.station);
         r.stop();
         fs::copy_file(r.dir / "etabli.db", seed_dir / "etabli.db");
-        fs::copy_file(r.dir / "etabli.db.pepper", seed_dir / "etabli.db.pepper");  // (#18) the secret travels with it
+        fs::copy_file(r.dir / "etabli.db.pepper", seed_dir / "etabli.db.pepper");  // the secret travels with it
     }
     // How many writes, syncs and truncations the workload makes, uncut.
     std::int64_t total = 0;
@@ -231,7 +231,7 @@ TEST_CASE("disk faults: write errors, fsync errors and a full disk fail the comm
     auto& vfs = FaultVfs::install();
     vfs.reset();
     core::Translations tr;
-    tr.fr.merge(*core::parse_po(testing::read_file(fs::path(ETABLI_ASSETS_DIR) / "i18n" / "backup.fr.po")));
+    tr.fr.merge(*core::parse_po(testing::read_file(fs::path(ETABLI_ASSETS_DIR) / "i18n" / "fr.po")));
     int injected_runs = 0;
     std::int64_t injected = 0;
     for (const auto fault : {FaultVfs::Fault::write_error, FaultVfs::Fault::fsync_error, FaultVfs::Fault::disk_full}) {

@@ -1,4 +1,4 @@
-// A month in an afternoon (#17): 30 simulated days of a workshop through the real service and
+// A month in an afternoon: 30 simulated days of a workshop through the real service and
 // its API, on a clock the test moves (ETABLI_TEST_CLOCK). Each day: 200 kiosk taps, 40
 // bookings (some cancelled, the rest left as no-shows or used by a session at the machine),
 // 30 loans and 30 returns, 20 repairs, a training, and the nightly backup the service takes on

@@ -1,4 +1,4 @@
-// cli (#6): the tool library through the real `etabli` binary: inventory, import, labels,
+// cli: the tool library through the real `etabli` binary: inventory, import, labels,
 // lend/return/renew/reserve, loans and the exports, with the exit codes of every command
 // (0 done, 1 refused by a rule, 2 bad input). Layer: cli tests.
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// Unit tests of the [tools] section of etabli.toml (#6): the lending rules it sets, the
+// Unit tests of the [tools] section of etabli.toml: the lending rules it sets, the
 // defaults it keeps, writing it back, and bad values that name the line and the key; and the
 // rule it switches (an overdue tool blocks new loans, or not). Layer: core. Single-threaded.
 #include <etabli/core/config.hpp>

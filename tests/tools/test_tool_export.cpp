@@ -1,4 +1,4 @@
-// app + db (#6, toolgaps): the kiosk's exports through the Station: the label sheet (A4 PDF)
+// app + db: the kiosk's exports through the Station: the label sheet (A4 PDF)
 // and the overdue list (CSV) written into the export folder, with the path and count in the
 // snapshot; refusals (not a host, nothing to label, a folder that cannot be written) leave no
 // file. Layer: app tests (Station + temp-file SQLite).

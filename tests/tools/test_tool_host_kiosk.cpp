@@ -1,12 +1,8 @@
-// gui (#6): the hosts' inventory screens headless (list with category tiles and search, add
+// gui: the hosts' inventory screens headless (list with category tiles and search, add
 // and edit a tool on the on-screen keyboard, a refusal shown until a save goes through,
 // retiring after a confirmation, a scanned label opening its tool or a new one), the deposit given back or kept with a reason at a return,
 // and a member cancelling their own reservation; layout-checked at 800x480, 1280x800 and
 // 1920x1080 in French. Layer: gui tests.
-// The harness reads ETABLI_ASSETS_DIR/i18n/gui.fr.po: here a copy with the tool screens' French
-// too (tests/tools.cmake builds it).
-#undef ETABLI_ASSETS_DIR
-#define ETABLI_ASSETS_DIR ETABLI_TOOL_GUI_ASSETS
 #include "harness.hpp"
 
 namespace {

@@ -1,11 +1,7 @@
-// gui (#6): the kiosk's tool screens headless: my loans on the member home (overdue first, in
+// gui: the kiosk's tool screens headless: my loans on the member home (overdue first, in
 // red), Borrow (category tiles, the basket the station fills from scans and picks, the loan
 // length, confirm), Return (choose, condition, confirm), the hosts' overdue and deposit lists;
 // layout-checked at 800x480, 1280x800 and 1920x1080. Layer: gui tests.
-// The harness reads ETABLI_ASSETS_DIR/i18n/gui.fr.po: here a copy with the tool screens' French
-// too (tests/tools.cmake builds it).
-#undef ETABLI_ASSETS_DIR
-#define ETABLI_ASSETS_DIR ETABLI_TOOL_GUI_ASSETS
 #include "harness.hpp"
 
 namespace {
@@ -135,7 +131,7 @@ TEST_CASE("tools: the hosts' overdue list and deposits held") {
     for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
         Harness h(size);
         add_library(h);
-        // Léa is a host here (a volunteer or a host first picks a role for the day, #8; a
+        // Léa is a host here (a volunteer or a host first picks a role for the day; a
         // check-out goes straight to the home).
         auto dir = std::make_shared<app::Directory>(*h.snap.directory);
         dir->members[1].role = core::Role::host;

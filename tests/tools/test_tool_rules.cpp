@@ -1,4 +1,4 @@
-// core (#6): every lending refusal, the field checks, and the tool CSV import (duplicate tags:
+// core: every lending refusal, the field checks, and the tool CSV import (duplicate tags:
 // nothing imported, every bad line listed). Layer: unit tests (pure core, no clock).
 #include <doctest/doctest.h>
 

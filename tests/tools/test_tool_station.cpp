@@ -1,4 +1,4 @@
-// app + db (#6): the tool library through the Station with a fake clock and a temp-file SQLite:
+// app + db: the tool library through the Station with a fake clock and a temp-file SQLite:
 // a month of lending (baskets, overdue at badge-in, renewals, reservations, the waiting list
 // and its hold, damaged returns, deposits), bad input, the kiosk flow fed by the scanner, and
 // restarts that find everything again. Layer: app tests.

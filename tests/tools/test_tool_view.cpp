@@ -1,5 +1,5 @@
 // The tool library's snapshot lists are edited in place, chunk by chunk, as commands apply
-// (#6, SharedList): these tests check that what the kiosk and the command line read is exactly
+// (SharedList): these tests check that what the kiosk and the command line read is exactly
 // what a fresh start builds from the disk, after renames, loans, renewals, returns, retirements
 // and reservations, and after midnight; and that a snapshot already handed out never changes.
 // Layer: app tests (Station + temp-file SQLite). Single test thread plus the Station's.

@@ -1,4 +1,4 @@
-// The audit trail (#18): a host's action and its row commit together, a refused attempt is
+// The audit trail: a host's action and its row commit together, a refused attempt is
 // written, the rows are chained; an edited, deleted or cut row is found and named, by
 // `etabli audit verify` and `etabli check`; the table refuses UPDATE and DELETE.
 #include <doctest/doctest.h>

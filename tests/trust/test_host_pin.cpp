@@ -1,4 +1,4 @@
-// Hosts' PINs in the Station (#18): a cloned host badge without the PIN does nothing a host
+// Hosts' PINs in the Station: a cloned host badge without the PIN does nothing a host
 // does; PIN guessing locks the badge's host rights with a growing delay that holds across a
 // restart; an admin unlocks or forgets a PIN; a host session ends after 2 minutes without a
 // touch and at check-out; a machine may require its member's PIN. On a real Station and file.

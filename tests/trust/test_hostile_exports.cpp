@@ -1,4 +1,4 @@
-// Hostile names in exports (#18): every CSV of the station is written with one field function
+// Hostile names in exports: every CSV of the station is written with one field function
 // that quotes separators and disarms spreadsheet formulas (a name starting with = + - @, a tab
 // or a CR gets a '), so an export opened in a spreadsheet never runs a member's name.
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// Hostile names on the kiosk's screens (#18): quotes, SQL, markup, printf and ImGui format
+// Hostile names on the kiosk's screens: quotes, SQL, markup, printf and ImGui format
 // characters, right-to-left overrides, new lines, a 300-letter name. Every screen that shows
 // a name draws them as text, inside the display, without a crash, at 800x480 and 1280x800.
 #include "harness.hpp"

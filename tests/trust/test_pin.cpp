@@ -1,4 +1,4 @@
-// Hosts' PINs, the storage side (#18): the form (4 to 8 ASCII digits), Argon2id of the PIN
+// Hosts' PINs, the storage side: the form (4 to 8 ASCII digits), Argon2id of the PIN
 // keyed by the pepper (the same PIN under another installation's pepper does not verify), a
 // damaged stored text, and the lockout's growing delays.
 #include <doctest/doctest.h>

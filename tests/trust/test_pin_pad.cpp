@@ -1,4 +1,4 @@
-// The kiosk's PIN pad (#18): a host without a host session who asks for a host screen gets the
+// The kiosk's PIN pad: a host without a host session who asks for a host screen gets the
 // pad; the digits are never drawn (neither on the pad nor anywhere else in the frame); the pad
 // posts the PIN and opens the screen asked for once the station agrees; a wrong PIN or a
 // lockout is shown; a refusal for want of a session (a host command from a screen the pad did
@@ -61,13 +61,13 @@ TEST_CASE("a host asks for Members without a host session: the pad, the PIN neve
     // Wrong: said, and the pad stays.
     h.reply(h.out.back().second, false, core::problem(core::kPinTriesLeft, {"4"}));
     CHECK(h.kiosk.screen() == gui::Screen::pin);
-    CHECK(h.kiosk.pin_ui().message == "Wrong PIN: 4 tries left");
+    CHECK(h.kiosk.pin_ui().message == "Code erroné : encore 4 essais");
     // Locked: said too.
     h.pin("0000");
     h.out.clear();
     h.tap("pin/ok");
     h.reply(h.out.back().second, false, core::problem(app::kPinLockedNow, {"1", "14:06"}));
-    CHECK(h.kiosk.pin_ui().message == "Too many wrong PINs: locked for 1 min, until 14:06");
+    CHECK(h.kiosk.pin_ui().message == "Trop de codes erronés : bloqué pendant 1 min, jusqu'à 14:06");
     h.check_layout("the PIN pad with a lockout");
     // Right: the session is the station's; the pad goes on to Members.
     h.pin("7391");
@@ -132,7 +132,7 @@ TEST_CASE("a refusal for want of a host session opens the pad; Cancel goes back;
     h.snap.host_sessions.clear();
     h.reply(4242, false, core::problem(app::kPinNeeded));
     REQUIRE(h.kiosk.screen() == gui::Screen::pin);
-    CHECK(h.kiosk.pin_ui().message == "Enter your PIN, then do it again");
+    CHECK(h.kiosk.pin_ui().message == "Entrez votre code, puis recommencez");
     // A badge reader typing digits does not type into the pad.
     h.type_digits("0001234567", false);
     CHECK(h.kiosk.pin_ui().digits.empty());
@@ -164,7 +164,7 @@ TEST_CASE("Mes données: the member's own data, asked for and shown by section")
     h.frame();
     bool heading = false, name = false, bookings = false;
     for (const auto& it : h.log().items) {
-        if (it.label == "Identity (1)") heading = true;  // the harness loads gui.fr.po only
+        if (it.label == "Identité (1)") heading = true;
         if (it.label.find("Léa Dubois") != std::string::npos) name = true;
         if (it.label.find("Bookings") != std::string::npos || it.label.find("Réservations") != std::string::npos) bookings = true;
     }

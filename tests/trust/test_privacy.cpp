@@ -1,4 +1,4 @@
-// Members' data under the RGPD (#18): the erasure leaves the member countable but nameless,
+// Members' data under the RGPD: the erasure leaves the member countable but nameless,
 // and their name, e-mail and badge number nowhere in the database file or its WAL (read as
 // raw bytes while the station still runs); refusals (unknown, already erased, a tool out, not
 // an admin); the export holds every table that names the member, and hostile names stay text.

@@ -1,4 +1,4 @@
-// Retention (#18): a dry run says what would go and changes nothing; the purge turns raw
+// Retention: a dry run says what would go and changes nothing; the purge turns raw
 // presences older than [privacy] presence_months into daily totals whose volunteer hours are
 // the same, erases the members whose membership ended more than erase_after_years ago (not
 // hosts, not one with a tool out: those are said), is audited, and a second run finds nothing.

@@ -1,4 +1,4 @@
-// The rights table (#18), walked: every command of the Station, for every kind of asker
+// The rights table, walked: every command of the Station, for every kind of asker
 // (nobody at the kiosk, member, volunteer, trainer, host, admin, the command line, a read-only
 // Unix user), is sent to a real Station on a file; what the table allows is not refused for
 // rights, and what it does not is refused with the missing right named. A command without a
@@ -79,7 +79,7 @@ TEST_CASE("every command for every asker: allowed as the table says, or refused 
         ++rows[right.need];
         CHECK_MESSAGE(!right.action.empty(), "a row without an action name");
         for (const auto& a : askers) {
-            // (#18) Hosts and admins at the kiosk act in their host session (the walk's own
+            // Hosts and admins at the kiosk act in their host session (the walk's own
             // EndHostSession and PIN commands may have ended it).
             if (a.origin == Origin::kiosk && a.member && (a.principal == Principal::host || a.principal == Principal::admin))
                 f.host_session(*a.member);

@@ -511,7 +511,7 @@ TEST_CASE("import: progress is reported up to the total") {
 }
 
 TEST_CASE("import: every message of the parser has a French translation") {
-    std::ifstream in(std::string(ETABLI_ASSETS_DIR) + "/i18n/import.fr.po", std::ios::binary);
+    std::ifstream in(std::string(ETABLI_ASSETS_DIR) + "/i18n/fr.po", std::ios::binary);
     REQUIRE(in.good());
     const std::string po((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const auto catalog = parse_po(po);

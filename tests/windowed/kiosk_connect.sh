@@ -1,5 +1,5 @@
 #!/bin/sh
-# `etabli kiosk --connect` end to end (#16): the real AVR firmware in simavr behind a pty
+# `etabli kiosk --connect` end to end: the real AVR firmware in simavr behind a pty
 # (etabli-controller-sim) drives the laser's relay; `etabli serve` owns the database, the
 # controller and the timers; the kiosk is a client in a real window under Xvfb. A session
 # starts at the laser's reader; the kiosk is killed with SIGKILL: the relay stays closed

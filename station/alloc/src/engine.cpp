@@ -10,6 +10,7 @@
 // [SECTION] setup          machines, hours
 // [SECTION] queries        slots, listings, snapshot
 #include <etabli/alloc/engine.hpp>
+#include <etabli/core/i18n.hpp>
 
 #include <algorithm>
 #include <cassert>
@@ -630,7 +631,7 @@ Problem Engine::explain(const Refusal& r) const {
     case Rule::too_short:
     case Rule::too_long:
         return problem(r.rule == Rule::too_short ? "Too short: {0}; {1} takes bookings of {2} to {3}"
-                                                 : "Too long: {0}; {1} takes bookings of {2} to {3}",
+                                                 : core::N_("Too long: {0}; {1} takes bookings of {2} to {3}"),
                        {span(n[1]), machine_name(n[0]), span(n[2]), span(n[3])});
     case Rule::too_far:
         return problem("Too far ahead: {0} takes bookings up to {1} days ahead, until {2}",

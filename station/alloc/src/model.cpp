@@ -1,6 +1,7 @@
 // Local time helpers and the small functions of the allocation data (see model.hpp).
 // Layer: alloc (pure). Any thread.
 #include <etabli/alloc/model.hpp>
+#include <etabli/core/i18n.hpp>
 
 #include <cstdio>
 
@@ -60,11 +61,12 @@ std::string format_duration(seconds d) {
     return buf;
 }
 
+// The texts of MachineStatus and BookingState are stored, and shown translated (N_).
 std::string_view to_string(MachineStatus s) {
     switch (s) {
-    case MachineStatus::available: return "available";
-    case MachineStatus::maintenance: return "maintenance";
-    case MachineStatus::out_of_order: return "out-of-order";
+    case MachineStatus::available: return core::N_("available");
+    case MachineStatus::maintenance: return core::N_("maintenance");
+    case MachineStatus::out_of_order: return core::N_("out-of-order");
     }
     return "?";
 }
@@ -94,11 +96,11 @@ std::optional<CheckLevel> check_level_from_string(std::string_view s) {
 
 std::string_view to_string(BookingState s) {
     switch (s) {
-    case BookingState::booked: return "booked";
-    case BookingState::active: return "active";
-    case BookingState::completed: return "completed";
-    case BookingState::no_show: return "no_show";
-    case BookingState::cancelled: return "cancelled";
+    case BookingState::booked: return core::N_("booked");
+    case BookingState::active: return core::N_("active");
+    case BookingState::completed: return core::N_("completed");
+    case BookingState::no_show: return core::N_("no_show");
+    case BookingState::cancelled: return core::N_("cancelled");
     }
     return "?";
 }

@@ -1248,7 +1248,7 @@ Result Station::handle_alloc(const Command& c) {
                 if (!r) return r;
                 return *st.engine->machine(cmd.machine);
             } else {
-                return std::unexpected(problem("?"));
+                return std::unexpected(core::Problem{"?", {}});
             }
         },
         c);

@@ -99,7 +99,7 @@ Result Station::handle_controllers(const Command& c) {
                 std::erase_if(m_controller_messages, [&](const auto& msg) { return msg.machine == cmd.machine; });
                 return Done{};
             } else {
-                return std::unexpected(problem("?"));
+                return std::unexpected(core::Problem{"?", {}});
             }
         },
         c);

@@ -518,7 +518,7 @@ Result Station::handle_know(const Command& c) {
                 ++it->second.helped;
                 return it->second;
             } else {
-                return std::unexpected(problem("?"));
+                return std::unexpected(core::Problem{"?", {}});
             }
         },
         c);

@@ -124,7 +124,7 @@ std::optional<Problem> Station::try_pin(core::MemberId member, const std::string
     case PinVerdict::locked_now: host_session_end(member); return problem(kPinLockedNow, locked_for());
     case PinVerdict::locked: return problem("This PIN is locked for {0} min more, until {1}", locked_for());
     }
-    return problem("?");
+    return core::Problem{"?", {}};
 }
 
 Result Station::handle_pins(const Command& c) {
@@ -204,7 +204,7 @@ Result Station::handle_pins(const Command& c) {
                         if (const auto* a = dir.find(*r.actor)) v.names[*r.actor] = a->display_name;
                 return v;
             } else {
-                return std::unexpected(problem("?"));
+                return std::unexpected(core::Problem{"?", {}});
             }
         },
         c);

@@ -69,7 +69,7 @@ Result Station::handle_reader_enrol(const Command& c) {
                 }
                 return Done{};
             } else {
-                return std::unexpected(problem("?"));
+                return std::unexpected(core::Problem{"?", {}});
             }
         },
         c);

@@ -208,7 +208,7 @@ Result Station::handle_repairs(const Command& c) {
                 rs.hours_at.reset();
                 return Done{};
             } else {
-                return std::unexpected(problem("?"));
+                return std::unexpected(core::Problem{"?", {}});
             }
         },
         c);

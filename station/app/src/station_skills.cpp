@@ -384,7 +384,7 @@ Result Station::handle_skills(const Command& c) {
                 ss.dirty = true;
                 return Done{};
             } else {
-                return std::unexpected(problem("?"));
+                return std::unexpected(core::Problem{"?", {}});
             }
         },
         c);

@@ -701,7 +701,7 @@ Result Station::handle_tools(const Command& command) {
             } else if constexpr (std::is_same_v<T, ExportTools>) {
                 return export_tools(cmd, now);  // the kiosk's label sheet and overdue CSV
             } else {
-                return std::unexpected(problem("?"));
+                return std::unexpected(core::Problem{"?", {}});
             }
         },
         command);

@@ -391,7 +391,7 @@ std::optional<int> AllocCommands::run(Context& ctx) {
                 const auto after = station.snapshot();  // held: `who` points into it
                 const auto* who = after->directory->find(m_member);
                 const std::string member_name = who ? who->display_name : std::to_string(m_member);
-                cli_out() << core::fill_placeholders(ctx.t(m_machine_auth->parsed() ? "{0} may use {1}" : "{0} may no longer use {1}"),
+                cli_out() << core::fill_placeholders(ctx.t(m_machine_auth->parsed() ? "{0} may use {1}" : core::N_("{0} may no longer use {1}")),
                                                      {member_name, name})
                           << '\n';
                 return kDone;

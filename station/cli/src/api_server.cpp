@@ -138,7 +138,7 @@ core::Problem describe_claim(const app::TapView& tap) {
     case app::TapClaim::attendance: return core::problem("{0} is marked present at the training: nobody checked in or out", {name});
     case app::TapClaim::presence: break;
     }
-    return core::problem("{0}", {name});
+    return core::Problem{"{0}", {name}};  // the name as it is: not a message
 }
 
 json presence_json(const app::Snapshot& s) {

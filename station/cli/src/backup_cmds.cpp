@@ -165,7 +165,9 @@ int BackupCommands::list(Context& ctx) {
                 verified = ok ? ctx.t("verified now") : core::fill_placeholders(ctx.t("DAMAGED: {0}"), {ctx.render(v.error())});
                 if (!ok) ++bad;
             }
-            const std::string kind = ctx.t(b.kind == db::BackupKind::nightly ? "nightly" : b.kind == db::BackupKind::manual ? "manual" : "before an upgrade");
+            const std::string kind = ctx.t(b.kind == db::BackupKind::nightly  ? "nightly"
+                                           : b.kind == db::BackupKind::manual ? core::N_("manual")
+                                                                              : core::N_("before an upgrade"));
             if (ctx.json) {
                 out.push_back({{"file", b.file.string()}, {"taken", core::format_timestamp(b.taken)}, {"kind", std::string(db::to_string(b.kind))},
                                {"bytes", b.bytes}, {"verified", ok}});

@@ -55,25 +55,22 @@ std::filesystem::path find_assets() {
 }
 
 core::Translations load_translations(const std::filesystem::path& assets) {
+    // One catalogue per language, as gettext lays them out (assets/i18n/fr.po, scripts/i18n).
     core::Translations tr;
-    std::error_code ec;
-    std::vector<std::filesystem::path> files;
-    for (const auto& e : std::filesystem::directory_iterator(assets / "i18n", ec)) {
-        const auto name = e.path().filename().string();
-        if (name.size() > 6 && name.ends_with(".fr.po")) files.push_back(e.path());
+    const auto f = assets / "i18n" / "fr.po";
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+        cli_err() << "etabli: " << f.string() << ": cannot read the French translation\n";
+        return tr;
     }
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) {
-        std::ifstream in(f, std::ios::binary);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        auto cat = core::parse_po(ss.str());
-        if (!cat) {
-            cli_err() << "etabli: " << f.string() << ": " << cat.error().english() << '\n';
-            continue;
-        }
-        tr.fr.merge(*cat);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto cat = core::parse_po(ss.str());
+    if (!cat) {
+        cli_err() << "etabli: " << f.string() << ": " << cat.error().english() << '\n';
+        return tr;
     }
+    tr.fr = std::move(*cat);
     return tr;
 }
 
@@ -333,7 +330,7 @@ int cmd_member_show(Context& ctx, core::MemberId id) {
     line("Role", ctx.t(std::string(core::to_string(m->role))));
     line("Member until", m->valid_until ? format_local_date(*m->valid_until, ctx.lang) : "-");
     line("Language", std::string(core::to_string(m->lang)));
-    line("Present", ctx.t(is_present(*snap, id) ? "yes" : "no"));
+    line("Present", ctx.t(is_present(*snap, id) ? "yes" : core::N_("no")));
     std::string badges;
     for (const auto* b : snap->directory->badges_of(id))
         badges += (badges.empty() ? "" : ", ") + b->uid + " (" + ctx.t(std::string(core::to_string(b->status))) + ")";
@@ -359,7 +356,7 @@ int cmd_badge_revoke(Context& ctx, const std::string& uid, bool lost) {
     if (!r) return ctx.fail(r.error());
     const auto& b = std::get<core::Badge>(*r);
     if (ctx.json) cli_out() << json{{"uid", b.uid}, {"member", b.member_id}, {"status", core::to_string(b.status)}}.dump() << '\n';
-    else cli_out() << core::fill_placeholders(ctx.t(lost ? "Badge {0} declared lost" : "Badge {0} revoked"), {b.uid}) << '\n';
+    else cli_out() << core::fill_placeholders(ctx.t(lost ? "Badge {0} declared lost" : core::N_("Badge {0} revoked")), {b.uid}) << '\n';
     return kDone;
 }
 
@@ -467,6 +464,24 @@ int cmd_presence(Context& ctx) {
 int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size, std::optional<std::string> connect = std::nullopt,
               bool db_given = false) {
     gui::KioskOptions opts;
+    auto config = load_config(ctx.config.empty() ? default_config_path() : ctx.config);
+    if (!config) return ctx.fail(kBadInput, config.error());
+    // The photos of tools and cards: [photos] folder, relative to the database's folder;
+    // "photos" beside the database by default.
+    {
+        const std::filesystem::path base = ctx.db_path.parent_path().empty() ? std::filesystem::path(".") : ctx.db_path.parent_path();
+        const std::string folder = config->photos ? config->photos->folder : std::string("photos");
+        opts.photos_folder = std::filesystem::path(folder).is_absolute() ? std::filesystem::path(folder) : base / folder;
+    }
+    // Tests point the USB sticks' mount points elsewhere.
+    if (const char* roots = std::getenv("ETABLI_USB_ROOTS"); roots && *roots) {
+        std::string r = roots;
+        for (std::size_t from = 0; from <= r.size();) {
+            const auto colon = std::min(r.find(':', from), r.size());
+            if (colon > from) opts.usb_roots.emplace_back(r.substr(from, colon - from));
+            from = colon + 1;
+        }
+    }
     if (!size.empty()) {
         int w = 0, h = 0;
         char x = 0;
@@ -574,16 +589,16 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size,
 // the usual ones by their shape, any other as it is.
 core::Problem parse_error_text(const std::string& what) {
     static const std::pair<std::regex, const char*> kShapes[] = {
-        {std::regex("^A subcommand is required$"), "A command is required"},
-        {std::regex("^(.+) is required$"), "{0} is required"},
-        {std::regex("^The following argument was not expected: (.+)$"), "This argument was not expected: {0}"},
-        {std::regex("^The following arguments were not expected: (.+)$"), "These arguments were not expected: {0}"},
-        {std::regex("^Could not convert: (.+) = (.*)$"), "{0} does not take \"{1}\": check the value"},
-        {std::regex("^(.+) excludes (.+)$"), "{0} cannot be given with {1}"},
-        {std::regex("^(.+) requires (.+)$"), "{0} needs {1}"},
-        {std::regex("^(.+): ([0-9]+) required .* missing$"), "{0} needs a value"},
-        {std::regex("^Option (.+) is not found$"), "Unknown option {0}"},
-        {std::regex("^(.+): Value (.+) not in .*$"), "{0} does not take \"{1}\": check the value"},
+        {std::regex("^A subcommand is required$"), core::N_("A command is required")},
+        {std::regex("^(.+) is required$"), core::N_("{0} is required")},
+        {std::regex("^The following argument was not expected: (.+)$"), core::N_("This argument was not expected: {0}")},
+        {std::regex("^The following arguments were not expected: (.+)$"), core::N_("These arguments were not expected: {0}")},
+        {std::regex("^Could not convert: (.+) = (.*)$"), core::N_("{0} does not take \"{1}\": check the value")},
+        {std::regex("^(.+) excludes (.+)$"), core::N_("{0} cannot be given with {1}")},
+        {std::regex("^(.+) requires (.+)$"), core::N_("{0} needs {1}")},
+        {std::regex("^(.+): ([0-9]+) required .* missing$"), core::N_("{0} needs a value")},
+        {std::regex("^Option (.+) is not found$"), core::N_("Unknown option {0}")},
+        {std::regex("^(.+): Value (.+) not in .*$"), core::N_("{0} does not take \"{1}\": check the value")},
     };
     std::smatch m;
     for (const auto& [re, msgid] : kShapes)
@@ -592,7 +607,7 @@ core::Problem parse_error_text(const std::string& what) {
             for (std::size_t i = 1; i < m.size(); ++i) args.push_back(m[i].str());
             return problem(msgid, args);
         }
-    return problem("{0}", {what});
+    return core::Problem{"{0}", {what}};  // as it is: not a message
 }
 
 core::Lang detect_lang() {

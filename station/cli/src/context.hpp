@@ -89,8 +89,8 @@ struct Context {
     }
 };
 
-// Loads every assets/i18n/*.fr.po into the French catalogue. A broken file is reported on
-// stderr and skipped: the station then speaks English for those strings.
+// Loads assets/i18n/fr.po as the French catalogue. A missing or broken file is reported on
+// stderr: the station then speaks English.
 core::Translations load_translations(const std::filesystem::path& assets);
 std::filesystem::path find_assets();
 

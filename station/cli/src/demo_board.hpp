@@ -7,6 +7,7 @@
 #pragma once
 
 #include <etabli/core/config.hpp>
+#include <etabli/core/i18n.hpp>
 #include <etabli/core/problem.hpp>
 #include <etabli/hw/serial_port.hpp>
 
@@ -23,7 +24,7 @@ struct fw_host;
 namespace etabli::cli {
 
 // The demo's channels: 0 free, 1 the laser cutter, 2 the CNC mill (seed_demo's machine names).
-inline constexpr const char* kDemoBoardName = "demo board (simulated)";
+inline constexpr const char* kDemoBoardName = core::N_("demo board (simulated)");  // translated where shown
 inline constexpr std::uint8_t kDemoBoardChannels = 3;
 
 class DemoBoard {

@@ -176,7 +176,7 @@ void print_repair(const Context& ctx, const core::Repair& r, const app::Director
     line("Volunteers", vols);
     const auto* owner = r.owner ? dir.find(*r.owner) : nullptr;
     line("Owner", owner ? owner->display_name : ctx.t("anonymous visitor"));
-    line("Item", ctx.t(r.item == core::ItemKind::bicycle ? "Bicycle" : "Powered item") + " — " + what_of(ctx, r));
+    line("Item", ctx.t(r.item == core::ItemKind::bicycle ? "Bicycle" : core::N_("Powered item")) + " — " + what_of(ctx, r));
     if (!r.brand.empty() || !r.model.empty()) line("Brand and model", r.brand + (r.model.empty() ? "" : " " + r.model));
     if (r.year) line("Year", std::to_string(*r.year));
     line("Status", status_text(ctx, r.status));

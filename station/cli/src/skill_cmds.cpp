@@ -268,7 +268,7 @@ int SkillCommands::require(Context& ctx, const app::Snapshot& snap, int level) {
     } else {
         cli_out() << core::fill_placeholders(ctx.t(cmd.target == app::RequireSkill::Target::machine
                                                        ? "{0} requires no skill now: every member may use it"
-                                                       : "{0} requires no skill now: every member may borrow it"),
+                                                       : core::N_("{0} requires no skill now: every member may borrow it")),
                                              {name})
                   << '\n';
     }

@@ -399,7 +399,7 @@ std::optional<int> ToolCommands::run(Context& ctx) {
             cli_out() << arr.dump() << '\n';
             return kDone;
         }
-        if (rows.empty()) cli_out() << ctx.t(only_overdue ? "No overdue loan." : "No tool is on loan.") << '\n';
+        if (rows.empty()) cli_out() << ctx.t(only_overdue ? "No overdue loan." : core::N_("No tool is on loan.")) << '\n';
         for (const auto* l : rows) {
             std::string late = l->days_late ? core::fill_placeholders(ctx.t("{0} days late"), {std::to_string(l->days_late)}) : "";
             cli_out() << fmt::format("{:<10}  {:<28}  {:<24}  {}  {}  {}\n", l->tool_tag, l->tool_name, l->member_name,
@@ -528,7 +528,7 @@ std::optional<int> ToolCommands::run(Context& ctx) {
         if (loan) line("On loan to", loan->member_name + " (" + format_local_date(loan->loan.due, ctx.lang) + ")");
         for (const auto& r : tv.reservations)
             if (r.tool == t.id)
-                line(r.kind == core::ReservationKind::range ? "Reserved" : "Waiting list",
+                line(r.kind == core::ReservationKind::range ? "Reserved" : core::N_("Waiting list"),
                      "#" + std::to_string(r.id) + " " + member_name(*snap, r.member) + (r.kind == core::ReservationKind::range
                                                          ? " " + format_local_date(r.from, ctx.lang) + " – " + format_local_date(r.to, ctx.lang)
                                                          : ""));

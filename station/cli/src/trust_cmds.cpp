@@ -213,14 +213,14 @@ int TrustCommands::purge(Context& ctx) {
                   << '\n';
         return kDone;
     }
-    cli_out() << ctx.t(s->dry_run ? "Dry run: nothing was changed. The purge would do this:" : "Personal data purged:") << '\n';
+    cli_out() << ctx.t(s->dry_run ? "Dry run: nothing was changed. The purge would do this:" : core::N_("Personal data purged:")) << '\n';
     cli_out() << "  "
               << core::fill_placeholders(ctx.t(s->dry_run ? "{0} presences older than the retention would become {1} daily totals"
-                                                          : "{0} presences older than the retention became {1} daily totals"),
+                                                          : core::N_("{0} presences older than the retention became {1} daily totals")),
                                          {std::to_string(s->presences), std::to_string(s->daily_rows)})
               << '\n';
     for (const auto& [id, name] : s->erased)
-        cli_out() << "  " << core::fill_placeholders(ctx.t(s->dry_run ? "member {0} ({1}) would be erased: membership ended long ago" : "member {0} ({1}) erased: membership ended long ago"),
+        cli_out() << "  " << core::fill_placeholders(ctx.t(s->dry_run ? "member {0} ({1}) would be erased: membership ended long ago" : core::N_("member {0} ({1}) erased: membership ended long ago")),
                                                      {std::to_string(id), name})
                   << '\n';
     for (const auto& [id, why] : s->kept)
@@ -299,15 +299,16 @@ std::optional<int> TrustCommands::read_pin(Context& ctx, std::vector<std::string
 int TrustCommands::pin(Context& ctx) {
     if (m_pin_set->parsed() && m_pin_text.empty()) return ctx.fail(kBadInput, core::problem("No PIN was given"));
     if (auto code = ctx.open_station()) return *code;
-    app::Result r = std::unexpected(core::problem("?"));
+    app::Result r = std::unexpected(core::Problem{"?", {}});
     std::string done;
     if (m_pin_set->parsed()) {
         r = ctx.station->call(app::SetPin{m_member, m_pin_text, std::nullopt, std::nullopt});
-        done = "The PIN of member {0} is set.";
+        done = core::N_("The PIN of member {0} is set.");
     } else {
         const bool forget = m_pin_forget->parsed();
         r = ctx.station->call(app::ResetPin{m_member, forget, std::nullopt});
-        done = forget ? "The PIN of member {0} is forgotten: they choose a new one at their next host action." : "The PIN of member {0} is unlocked.";
+        done = forget ? core::N_("The PIN of member {0} is forgotten: they choose a new one at their next host action.")
+                      : core::N_("The PIN of member {0} is unlocked.");
     }
     std::fill(m_pin_text.begin(), m_pin_text.end(), '\0');
     if (!r) return ctx.fail(r.error());

@@ -1,6 +1,7 @@
 // etabli.toml parsing and writing (see config.hpp). Layer: core (pure). Any thread.
 // toml++ does the TOML; this file checks every key against what the station understands.
 #include <etabli/core/config.hpp>
+#include <etabli/core/i18n.hpp>
 
 #include <toml++/toml.h>
 
@@ -20,13 +21,13 @@ Problem at(const toml::node& n, std::string msgid, const std::string& key, std::
 
 std::expected<std::string, Problem> text(const toml::node& n, const std::string& key) {
     if (const auto* s = n.as_string()) return s->get();
-    return std::unexpected(at(n, "Configuration line {0}: \"{1}\" must be a text in quotes", key));
+    return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" must be a text in quotes"), key));
 }
 
 std::expected<std::int64_t, Problem> integer(const toml::node& n, const std::string& key, std::int64_t lo, std::int64_t hi) {
     const auto* i = n.as_integer();
     if (!i || i->get() < lo || i->get() > hi)
-        return std::unexpected(at(n, "Configuration line {0}: \"{1}\" must be a whole number from {2} to {3}", key,
+        return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" must be a whole number from {2} to {3}"), key,
                                   {std::to_string(lo), std::to_string(hi)}));
     return i->get();
 }
@@ -42,7 +43,7 @@ std::expected<std::uint16_t, Problem> hex16(const toml::node& n, const std::stri
         if (h < 0) ok = false;
         else value = value * 16 + static_cast<unsigned>(h);
     }
-    if (!ok) return std::unexpected(at(n, "Configuration line {0}: \"{1}\" must be 4 hex digits in quotes, such as \"16c0\"", key));
+    if (!ok) return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" must be 4 hex digits in quotes, such as \"16c0\""), key));
     return static_cast<std::uint16_t>(value);
 }
 
@@ -63,7 +64,7 @@ std::expected<ReaderConfig, Problem> parse_reader(const toml::table& t) {
             auto s = text(node, key);
             if (!s) return std::unexpected(s.error());
             auto role = reader_role_from_string(*s);
-            if (!role) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be \"kiosk\", \"machine:NAME\" or \"scanner\"", key));
+            if (!role) return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be \"kiosk\", \"machine:NAME\" or \"scanner\""), key));
             r.role = *role;
             has_role = true;
         } else if (key == "vendor" || key == "product") {
@@ -78,25 +79,25 @@ std::expected<ReaderConfig, Problem> parse_reader(const toml::table& t) {
             auto s = text(node, key);
             if (!s) return std::unexpected(s.error());
             if (s->empty() || s->size() > 128)
-                return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be a text of 1 to 128 characters", key));
+                return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be a text of 1 to 128 characters"), key));
             (key == "serial" ? r.match.serial : r.match.port) = *s;
         } else if (key == "driver") {
             auto s = text(node, key);
             if (!s) return std::unexpected(s.error());
             if (*s == "libusb") r.driver = ReaderDriver::libusb;
             else if (*s == "evdev") r.driver = ReaderDriver::evdev;
-            else return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be \"libusb\" or \"evdev\"", key));
+            else return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be \"libusb\" or \"evdev\""), key));
         } else if (key == "device") {
             auto s = text(node, key);
             if (!s) return std::unexpected(s.error());
             if (!s->starts_with("/dev/") || s->size() > 255)
-                return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be a device path such as \"/dev/input/event3\"", key));
+                return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be a device path such as \"/dev/input/event3\""), key));
             r.device = *s;
         } else if (key == "profile") {
             auto s = text(node, key);
             if (!s) return std::unexpected(s.error());
             auto f = badge_format_from_string(*s);
-            if (!f) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be raw, dec10, dec10-reversed, wiegand26 or hex", key));
+            if (!f) return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be raw, dec10, dec10-reversed, wiegand26 or hex"), key));
             r.profile = *f;
         } else if (key == "gap_ms") {
             auto v = integer(node, key, 10, 5000);
@@ -123,15 +124,15 @@ std::expected<ControllerConfig, Problem> parse_controller(const toml::table& t) 
             auto s = text(node, key);
             if (!s) return std::unexpected(s.error());
             if (s->empty() || s->size() > 255)
-                return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be a text of 1 to 255 characters", key));
+                return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be a text of 1 to 255 characters"), key));
             (key == "port" ? c.port : c.serial) = *s;
         } else if (key == "channels") {
             const auto* arr = node.as_array();
-            if (!arr) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be a list of machine names, such as [\"Laser\", \"Scie\"]", key));
+            if (!arr) return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be a list of machine names, such as [\"Laser\", \"Scie\"]"), key));
             for (const auto& item : *arr) {
                 const auto* s = item.as_string();
                 if (!s || s->get().empty())
-                    return std::unexpected(at(item, "Configuration line {0}: \"{1}\" must be a list of machine names, such as [\"Laser\", \"Scie\"]", key));
+                    return std::unexpected(at(item, N_("Configuration line {0}: \"{1}\" must be a list of machine names, such as [\"Laser\", \"Scie\"]"), key));
                 c.channels.push_back(s->get());
             }
         } else {
@@ -147,7 +148,7 @@ template <class T, class F>
 std::expected<void, Problem> each_table(const toml::node& node, const std::string& key, std::vector<T>& out, F parse) {
     const auto* arr = node.as_array();
     if (!arr || !arr->is_array_of_tables())
-        return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be written as [[{1}]] sections", key));
+        return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be written as [[{1}]] sections"), key));
     for (const auto& item : *arr) {
         auto v = parse(*item.as_table());
         if (!v) return std::unexpected(v.error());
@@ -159,7 +160,7 @@ std::expected<void, Problem> each_table(const toml::node& node, const std::strin
 // [tools]: every key optional, the rest keep ToolRules' defaults.
 std::expected<ToolRules, Problem> parse_tools(const toml::node& node, const std::string& section) {
     const auto* t = node.as_table();
-    if (!t) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be written as a [{1}] section", section));
+    if (!t) return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be written as a [{1}] section"), section));
     ToolRules r;
     for (auto&& [k, n] : *t) {
         const std::string key(k.str());
@@ -175,7 +176,7 @@ std::expected<ToolRules, Problem> parse_tools(const toml::node& node, const std:
             *field = static_cast<int>(*v);
         } else if (key == "overdue_blocks") {
             const auto* b = n.as_boolean();
-            if (!b) return std::unexpected(at(n, "Configuration line {0}: \"{1}\" must be true or false", key));
+            if (!b) return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" must be true or false"), key));
             r.overdue_blocks = b->get();
         } else {
             return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [tools]", {line_of(k.source()), key}));
@@ -187,7 +188,7 @@ std::expected<ToolRules, Problem> parse_tools(const toml::node& node, const std:
 // [backup]: every key optional.
 std::expected<BackupConfig, Problem> parse_backup(const toml::node& node, const std::string& section) {
     const auto* t = node.as_table();
-    if (!t) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be written as a [{1}] section", section));
+    if (!t) return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be written as a [{1}] section"), section));
     BackupConfig b;
     for (auto&& [k, n] : *t) {
         const std::string key(k.str());
@@ -197,7 +198,7 @@ std::expected<BackupConfig, Problem> parse_backup(const toml::node& node, const 
             auto v = text(n, key);
             if (!v) return std::unexpected(v.error());
             if (v->find('\0') != std::string::npos || v->size() > 4096)
-                return std::unexpected(at(n, "Configuration line {0}: \"{1}\" is not a usable name", key));
+                return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" is not a usable name"), key));
             *str = *v;
         } else if (num) {
             auto v = integer(n, key, key == "hour" ? 0 : 1, key == "hour" ? 23 : 1000);
@@ -213,7 +214,7 @@ std::expected<BackupConfig, Problem> parse_backup(const toml::node& node, const 
 // [privacy]: every key optional.
 std::expected<PrivacyConfig, Problem> parse_privacy(const toml::node& node, const std::string& section) {
     const auto* t = node.as_table();
-    if (!t) return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be written as a [{1}] section", section));
+    if (!t) return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be written as a [{1}] section"), section));
     PrivacyConfig p;
     for (auto&& [k, n] : *t) {
         const std::string key(k.str());
@@ -222,6 +223,24 @@ std::expected<PrivacyConfig, Problem> parse_privacy(const toml::node& node, cons
         auto v = integer(n, key, 1, key == "presence_months" ? 120 : 30);
         if (!v) return std::unexpected(v.error());
         *num = static_cast<int>(*v);
+    }
+    return p;
+}
+
+// [photos]: every key optional.
+std::expected<PhotosConfig, Problem> parse_photos(const toml::node& node, const std::string& section) {
+    const auto* t = node.as_table();
+    if (!t) return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be written as a [{1}] section"), section));
+    PhotosConfig p;
+    for (auto&& [key_node, n] : *t) {
+        const std::string key(key_node.str());
+        if (key != "folder")
+            return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [photos]", {line_of(key_node.source()), key}));
+        auto v = text(n, key);
+        if (!v) return std::unexpected(v.error());
+        if (v->empty() || v->find('\0') != std::string::npos || v->size() > 4096)
+            return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" is not a usable name"), key));
+        p.folder = *v;
     }
     return p;
 }
@@ -265,13 +284,13 @@ std::string ReaderRole::station_reader() const {
 }
 
 std::optional<ReaderRole> reader_role_from_string(std::string_view s) {
-    if (s == "kiosk") return ReaderRole{ReaderRole::Kind::kiosk, {}};
-    if (s == "scanner") return ReaderRole{ReaderRole::Kind::scanner, {}};
+    if (s == "kiosk") return ReaderRole{ReaderRole::Kind::kiosk, {}, std::nullopt};
+    if (s == "scanner") return ReaderRole{ReaderRole::Kind::scanner, {}, std::nullopt};
     if (s.starts_with("machine:") && s.size() > 8 && s.size() <= 8 + 80) {
         std::string name(s.substr(8));
         for (char c : name)
             if (static_cast<unsigned char>(c) < 0x20) return std::nullopt;
-        return ReaderRole{ReaderRole::Kind::machine, std::move(name)};
+        return ReaderRole{ReaderRole::Kind::machine, std::move(name), std::nullopt};
     }
     return std::nullopt;
 }
@@ -290,7 +309,7 @@ std::expected<Config, Problem> parse_config(std::string_view text_in) {
             auto s = text(node, key);
             if (!s) return std::unexpected(s.error());
             if (!zone_name_ok(*s))
-                return std::unexpected(at(node, "Configuration line {0}: \"{1}\" must be a time zone name such as \"Europe/Paris\"", key));
+                return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be a time zone name such as \"Europe/Paris\""), key));
             c.timezone = *s;
         } else if (key == "reader") {
             if (auto r = each_table(node, key, c.readers, parse_reader); !r) return std::unexpected(r.error());
@@ -308,6 +327,10 @@ std::expected<Config, Problem> parse_config(std::string_view text_in) {
             auto r = parse_backup(node, key);
             if (!r) return std::unexpected(r.error());
             c.backup = *r;
+        } else if (key == "photos") {
+            auto r = parse_photos(node, key);
+            if (!r) return std::unexpected(r.error());
+            c.photos = *r;
         } else {
             return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\"", {line_of(k.source()), key}));
         }
@@ -354,6 +377,7 @@ std::string to_toml(const Config& c) {
         o << "daily = " << c.backup->daily << "\nweekly = " << c.backup->weekly << "\nmonthly = " << c.backup->monthly
           << "\nhour = " << c.backup->hour << '\n';
     }
+    if (c.photos) o << "\n[photos]\nfolder = " << quoted(c.photos->folder) << '\n';
     return o.str();
 }
 

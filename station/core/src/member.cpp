@@ -22,8 +22,9 @@ std::string lower_ascii(std::string_view s) {
     return out;
 }
 
-constexpr std::array kRoles{"member", "volunteer", "host", "admin"};
-constexpr std::array kStatuses{"active", "lost", "revoked"};
+// Stored, and shown translated (N_).
+constexpr std::array kRoles{N_("member"), N_("volunteer"), N_("host"), N_("admin")};
+constexpr std::array kStatuses{N_("active"), N_("lost"), N_("revoked")};
 
 }  // namespace
 

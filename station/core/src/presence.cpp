@@ -58,7 +58,7 @@ Problem describe(const TapDecision& d, std::string_view member_name) {
         case TapKind::check_in: return problem("Welcome, {0}: checked in", {name});
         case TapKind::check_out: return problem("Goodbye, {0}: checked out", {name});
     }
-    return problem("?");
+    return Problem{"?", {}};
 }
 
 }  // namespace etabli::core

@@ -7,6 +7,7 @@
 //   Validation       validate_repair
 //   PII              PiiStripper
 #include <etabli/core/repair.hpp>
+#include <etabli/core/i18n.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -72,14 +73,14 @@ std::string_view to_string(Component c) {
 
 std::string_view label_of(Component c) {
     switch (c) {
-        case Component::wheel: return "Wheel, tyre, tube";
-        case Component::brakes: return "Brakes";
-        case Component::gears: return "Gears, drivetrain";
-        case Component::chain: return "Chain";
-        case Component::bottom_bracket: return "Bottom bracket";
-        case Component::headset: return "Headset";
-        case Component::frame: return "Frame";
-        case Component::other: return "Other";
+        case Component::wheel: return N_("Wheel, tyre, tube");
+        case Component::brakes: return N_("Brakes");
+        case Component::gears: return N_("Gears, drivetrain");
+        case Component::chain: return N_("Chain");
+        case Component::bottom_bracket: return N_("Bottom bracket");
+        case Component::headset: return N_("Headset");
+        case Component::frame: return N_("Frame");
+        case Component::other: return N_("Other");
     }
     return "Other";
 }
@@ -109,10 +110,10 @@ std::string_view to_string(RepairStatus s) {
 
 std::string_view ords_text(RepairStatus s) {
     switch (s) {
-        case RepairStatus::fixed: return "Fixed";
-        case RepairStatus::repairable: return "Repairable";
-        case RepairStatus::end_of_life: return "End of life";
-        case RepairStatus::unknown: return "Unknown";
+        case RepairStatus::fixed: return N_("Fixed");
+        case RepairStatus::repairable: return N_("Repairable");
+        case RepairStatus::end_of_life: return N_("End of life");
+        case RepairStatus::unknown: return N_("Unknown");
     }
     return "Unknown";
 }
@@ -139,12 +140,12 @@ std::string_view to_string(Barrier b) {
 
 std::string_view ords_text(Barrier b) {
     switch (b) {
-        case Barrier::parts_not_available: return "Spare parts not available";
-        case Barrier::parts_too_expensive: return "Spare parts too expensive";
-        case Barrier::no_way_to_open: return "No way to open product";
-        case Barrier::no_information: return "Repair information not available";
-        case Barrier::lack_of_equipment: return "Lack of equipment";
-        case Barrier::too_worn_out: return "Item too worn out";
+        case Barrier::parts_not_available: return N_("Spare parts not available");
+        case Barrier::parts_too_expensive: return N_("Spare parts too expensive");
+        case Barrier::no_way_to_open: return N_("No way to open product");
+        case Barrier::no_information: return N_("Repair information not available");
+        case Barrier::lack_of_equipment: return N_("Lack of equipment");
+        case Barrier::too_worn_out: return N_("Item too worn out");
     }
     return "Item too worn out";
 }
@@ -161,46 +162,46 @@ std::expected<Barrier, Problem> parse_barrier(std::string_view text) {
 
 const std::vector<OrdsCategory>& ords_categories() {
     static const std::vector<OrdsCategory> k{
-        {1, "Aircon / dehumidifier"},
-        {2, "Battery / charger / adapter"},
-        {3, "Decorative or safety lights"},
-        {4, "Desktop computer"},
-        {5, "Digital compact camera"},
-        {6, "DSLR / video camera"},
-        {7, "Fan"},
-        {8, "Flat screen"},
-        {9, "Hair & beauty item"},
-        {10, "Handheld entertainment device"},
-        {11, "Headphones"},
-        {12, "Hi-Fi integrated"},
-        {13, "Hi-Fi separates"},
-        {14, "Kettle"},
-        {15, "Lamp"},
-        {16, "Laptop"},
-        {17, "Large home electrical"},
-        {18, "Misc"},
-        {19, "Mobile"},
-        {20, "Musical instrument"},
-        {21, "Paper shredder"},
-        {22, "PC accessory"},
-        {23, "Portable radio"},
-        {24, "Power tool"},
-        {25, "Printer / scanner"},
-        {26, "Projector"},
-        {27, "Sewing machine"},
-        {28, "Small home electrical"},
-        {29, "Small kitchen item"},
-        {30, "Tablet"},
-        {31, "Toaster"},
-        {32, "Toy"},
-        {33, "TV and gaming-related accessories"},
-        {34, "Vacuum"},
-        {35, "Watch / clock"},
-        {36, "Coffee maker"},
-        {37, "Food processor"},
-        {38, "Games console"},
-        {39, "Hair dryer"},
-        {40, "Iron"},
+        {1, N_("Aircon / dehumidifier")},
+        {2, N_("Battery / charger / adapter")},
+        {3, N_("Decorative or safety lights")},
+        {4, N_("Desktop computer")},
+        {5, N_("Digital compact camera")},
+        {6, N_("DSLR / video camera")},
+        {7, N_("Fan")},
+        {8, N_("Flat screen")},
+        {9, N_("Hair & beauty item")},
+        {10, N_("Handheld entertainment device")},
+        {11, N_("Headphones")},
+        {12, N_("Hi-Fi integrated")},
+        {13, N_("Hi-Fi separates")},
+        {14, N_("Kettle")},
+        {15, N_("Lamp")},
+        {16, N_("Laptop")},
+        {17, N_("Large home electrical")},
+        {18, N_("Misc")},
+        {19, N_("Mobile")},
+        {20, N_("Musical instrument")},
+        {21, N_("Paper shredder")},
+        {22, N_("PC accessory")},
+        {23, N_("Portable radio")},
+        {24, N_("Power tool")},
+        {25, N_("Printer / scanner")},
+        {26, N_("Projector")},
+        {27, N_("Sewing machine")},
+        {28, N_("Small home electrical")},
+        {29, N_("Small kitchen item")},
+        {30, N_("Tablet")},
+        {31, N_("Toaster")},
+        {32, N_("Toy")},
+        {33, N_("TV and gaming-related accessories")},
+        {34, N_("Vacuum")},
+        {35, N_("Watch / clock")},
+        {36, N_("Coffee maker")},
+        {37, N_("Food processor")},
+        {38, N_("Games console")},
+        {39, N_("Hair dryer")},
+        {40, N_("Iron")},
     };
     return k;
 }

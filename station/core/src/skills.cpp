@@ -1,6 +1,7 @@
 // The skill rules (see skills.hpp): level names, lapse by disuse, the sign-off gate, the
 // requirement gate and the checks of typed skill fields. Layer: core (pure). Any thread.
 #include <etabli/core/skills.hpp>
+#include <etabli/core/i18n.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -12,10 +13,10 @@ using namespace std::chrono;
 
 std::string_view level_name(int level) {
     switch (level) {
-    case kLevelNone: return "none";
-    case kLevelLearning: return "learning";
-    case kLevelAutonomous: return "autonomous";
-    case kLevelTeach: return "can teach";
+    case kLevelNone: return N_("none");
+    case kLevelLearning: return N_("learning");
+    case kLevelAutonomous: return N_("autonomous");
+    case kLevelTeach: return N_("can teach");
     default: return "?";
     }
 }

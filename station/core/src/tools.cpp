@@ -6,6 +6,7 @@
 //   rules       lend, due date, renew, reserve
 //   csv         parse_tool_csv
 #include <etabli/core/tools.hpp>
+#include <etabli/core/i18n.hpp>
 #include <etabli/core/know_how.hpp>  // kMaxPhotoPath
 
 #include "text_checks.hpp"
@@ -21,22 +22,23 @@ namespace etabli::core {
 using namespace std::chrono;
 
 // [SECTION] enums
+// The texts of ToolCondition and ToolStatus are stored, and shown translated (N_).
 std::string_view to_string(ToolCondition c) {
     switch (c) {
-    case ToolCondition::good: return "good";
-    case ToolCondition::worn: return "worn";
-    case ToolCondition::damaged: return "damaged";
-    case ToolCondition::broken: return "broken";
+    case ToolCondition::good: return N_("good");
+    case ToolCondition::worn: return N_("worn");
+    case ToolCondition::damaged: return N_("damaged");
+    case ToolCondition::broken: return N_("broken");
     }
     return "?";
 }
 std::string_view to_string(ToolStatus s) {
     switch (s) {
-    case ToolStatus::available: return "available";
-    case ToolStatus::on_loan: return "on_loan";
-    case ToolStatus::reserved: return "reserved";
-    case ToolStatus::in_repair: return "in_repair";
-    case ToolStatus::retired: return "retired";
+    case ToolStatus::available: return N_("available");
+    case ToolStatus::on_loan: return N_("on_loan");
+    case ToolStatus::reserved: return N_("reserved");
+    case ToolStatus::in_repair: return N_("in_repair");
+    case ToolStatus::retired: return N_("retired");
     }
     return "?";
 }

@@ -1,5 +1,6 @@
 // Volunteer hours: roles, the hours per role, the monthly report (see volunteer_hours.hpp).
 // Layer: core (pure). Any thread.
+#include <etabli/core/i18n.hpp>
 #include <etabli/core/ords.hpp>
 #include <etabli/core/volunteer_hours.hpp>
 
@@ -22,10 +23,10 @@ std::string_view to_string(VolunteerRole r) {
 
 std::string_view label_of(VolunteerRole r) {
     switch (r) {
-        case VolunteerRole::greeter: return "Greeter";
-        case VolunteerRole::mechanic: return "Mechanic";
-        case VolunteerRole::trainer: return "Trainer";
-        case VolunteerRole::host: return "Host";
+        case VolunteerRole::greeter: return N_("Greeter");
+        case VolunteerRole::mechanic: return N_("Mechanic");
+        case VolunteerRole::trainer: return N_("Trainer");
+        case VolunteerRole::host: return N_("Host");
     }
     return "Mechanic";
 }

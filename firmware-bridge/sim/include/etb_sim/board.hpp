@@ -46,7 +46,7 @@ struct BoardOptions {
 };
 
 // Why a firmware could not be loaded. `text` is the English sentence with {0} placeholders
-// (also the key of its French translation in assets/i18n/sim.fr.po), `args` fill them.
+// (also the key of its French translation in assets/i18n/fr.po), `args` fill them.
 struct LoadError {
     enum class Code { file_not_found, not_avr_elf, unknown_mcu, no_uart };
     Code code;

@@ -11,6 +11,7 @@
 #include <etabli/gui/checkouts.hpp>
 #include <etabli/gui/members.hpp>
 #include <etabli/gui/machines.hpp>
+#include <etabli/gui/pictures.hpp>
 #include <etabli/gui/pin_pad.hpp>
 #include <etabli/gui/records.hpp>
 #include <etabli/gui/repairs.hpp>
@@ -21,6 +22,7 @@
 #include <etabli/gui/widgets.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -38,6 +40,9 @@ struct KioskOptions {
     int height = 800;
     core::Lang lang = core::Lang::fr;
     std::string font_path;  // empty: DejaVuSans (fonts-dejavu-core), then ImGui's default
+    int text_percent = 100;  // one of theme.hpp's kTextSizes
+    std::filesystem::path photos_folder;  // the workshop's photos ([photos] of etabli.toml); empty: none shown
+    std::vector<std::filesystem::path> usb_roots;  // where USB sticks are mounted; empty: /media, /run/media
 };
 
 // DISPLAY or WAYLAND_DISPLAY is set: a cheap check that opens no window.
@@ -75,6 +80,9 @@ public:
 
     // The fonts of the current atlas (after theme's load_fonts); none: ImGui's current font.
     void set_fonts(const Fonts& f) { m_fonts = f; }
+    // The photos the screens show (tools, know-how cards), made into textures by the runner
+    // (GL) or a test's stand-in; none: names only. Not owned.
+    void set_pictures(PictureCache* p) { m_pictures = p; }
 
     // A key press, between frames; handled at the next frame.
     void key_pressed(Key k) { m_keys.push_back(k); }
@@ -125,6 +133,7 @@ private:
     const core::Translations& m_tr;
     KioskOptions m_opts;
     Fonts m_fonts;
+    PictureCache* m_pictures = nullptr;
     FrameLog m_log;
 
     Screen m_screen = Screen::idle;

@@ -15,6 +15,7 @@
 #include <etabli/app/snapshot.hpp>
 #include <etabli/gui/keyboard.hpp>
 #include <etabli/gui/machines.hpp>
+#include <etabli/gui/pictures.hpp>
 #include <etabli/gui/screens.hpp>
 #include <etabli/gui/theme.hpp>
 #include <etabli/gui/widgets.hpp>
@@ -35,6 +36,7 @@ struct SkillsScreenView {
     const app::KnowView* know = nullptr;      // null: no trainings, help or cards
     LocalClock clock;
     double since_snapshot = 0;                // seconds since this snapshot arrived (countdowns)
+    PictureCache* pictures = nullptr;         // the cards' photos; none: their names only
 };
 
 struct SkillsUi {

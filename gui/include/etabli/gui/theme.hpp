@@ -21,13 +21,19 @@ struct Fonts {
     float body_px = 0;
 };
 
+// The text sizes the kiosk is being made ready for, in per cent of the size the screen gives:
+// larger text for members who read small text badly, on the same screens (which page or wrap
+// to fit). Only 100 is offered to workshops until every screen survives the others at
+// 800x480 (scripts/text-size-layouts lists what does not).
+inline constexpr int kTextSizes[] = {100, 125, 150};
+
 // Body font size in pixels for a display: grows with the height, limited by the width so
-// an 800×480 panel and a 1920×1080 screen both fit their layouts.
-float body_font_px(ImVec2 display);
+// an 800×480 panel and a 1920×1080 screen both fit their layouts; then `text_percent`.
+float body_font_px(ImVec2 display, int text_percent = 100);
 
 // Clears `atlas` and loads the three fonts for `display`. `font_path` empty: DejaVuSans,
 // then ImGui's default. The caller builds the texture (backend or GetTexDataAsRGBA32).
-Fonts load_fonts(ImFontAtlas& atlas, ImVec2 display, const std::string& font_path);
+Fonts load_fonts(ImFontAtlas& atlas, ImVec2 display, const std::string& font_path, int text_percent = 100);
 
 // Colours, rounding and spacing scaled to `body_px`. Hovered colours equal normal ones.
 void apply_theme(ImGuiStyle& style, float body_px);

@@ -12,9 +12,11 @@
 #include <etabli/gui/keyboard.hpp>
 #include <etabli/gui/screens.hpp>
 #include <etabli/gui/theme.hpp>
+#include <etabli/gui/pictures.hpp>
 #include <etabli/gui/widgets.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +28,8 @@ struct ToolsScreenView {
     const Fonts* fonts = nullptr;
     core::Member viewer;                 // the member at the kiosk
     const app::Snapshot* snap = nullptr;
+    PictureCache* pictures = nullptr;    // the tools' photos; none: names only
+    std::vector<std::filesystem::path> usb_roots;  // where the hosts' USB sticks are mounted
 };
 // The hosts' inventory form (tools_host.cpp): every field as typed, checked by the station.
 struct ToolForm {
@@ -38,7 +42,7 @@ struct ToolForm {
 };
 struct ToolsUi {
     enum class Step { menu, borrow, search, give_back, overdue, deposits, inventory, inventory_search, tool_form, retire,
-                      pick_member };
+                      pick_member, photo_pick };
     Step step = Step::menu;
     std::string category;                // borrow: the category tile chosen ("" all)
     std::string search;
@@ -64,6 +68,10 @@ struct ToolsUi {
     std::string form_notice;             // why the form opened by itself (a new label scanned)
     std::uint64_t scan_seen = 0;         // the last label scan this screen has seen (ToolScanView::seq)
     bool exported = false;               // an export was asked on this screen: show ToolsView::last_export
+    // The form's photo from a USB stick: the pictures found, the page, the copy under way.
+    std::vector<std::filesystem::path> usb_pictures;
+    std::uint64_t photo_import = 0;      // PictureCache::import's ticket; 0: none
+    std::string photo_problem;
     // A volunteer or host lending for a member: who (0: the viewer borrows for themself).
     core::MemberId for_member = 0;
     std::string member_search;
@@ -86,6 +94,9 @@ void take_inventory_scan(const ToolsScreenView& v, ToolsUi& ui);
 Next draw_inventory(const ToolsScreenView& v, ToolsUi& ui, Commands& out, bool searching);
 Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out);
 Next draw_retire(const ToolsScreenView& v, ToolsUi& ui, Commands& out);
+// The form's photo: the pictures on the USB sticks plugged in, copied into the photos folder
+// when tapped; or none; or the name typed.
+Next draw_photo_pick(const ToolsScreenView& v, ToolsUi& ui, Commands& out);
 
 // Draws the current step; Next::home when the member leaves the tool screens.
 Next draw_tools(const ToolsScreenView& v, ToolsUi& ui, Commands& out);

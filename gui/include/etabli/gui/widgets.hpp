@@ -56,7 +56,7 @@ private:
 // "pick/member/42/pick"), label and rectangle. Installed by the Kiosk through
 // ImGui::GetIO().UserData for the duration of its frame.
 struct ItemRecord {
-    enum class Kind { button, text };
+    enum class Kind { button, text, picture };
     Kind kind = Kind::button;
     std::string key;    // id path, stable across languages
     std::string label;  // as shown (translated)

@@ -9,6 +9,7 @@
 #include <etabli/app/ports.hpp>
 #include <etabli/app/reader_enrol.hpp>
 #include <etabli/app/snapshot.hpp>
+#include <etabli/core/i18n.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -181,11 +182,11 @@ struct ShowAudit {
 inline constexpr std::chrono::seconds kHostSessionIdle{120};
 // The refusals a kiosk answers with its PIN pad: a host command without a host session (the
 // host has a PIN / has none yet), and a machine that requires its member's PIN.
-inline constexpr const char* kPinNeeded = "Enter your PIN to act as a host (missing right: pin)";
-inline constexpr const char* kPinToChoose = "Choose your PIN to act as a host (missing right: pin)";
-inline constexpr const char* kMachinePinNeeded = "{0} needs your PIN";
-inline constexpr const char* kMachinePinToChoose = "{0} needs a PIN: choose yours first";
-inline constexpr const char* kPinLockedNow = "Too many wrong PINs: locked for {0} min, until {1}";  // audited as a lockout
+inline constexpr const char* kPinNeeded = core::N_("Enter your PIN to act as a host (missing right: pin)");
+inline constexpr const char* kPinToChoose = core::N_("Choose your PIN to act as a host (missing right: pin)");
+inline constexpr const char* kMachinePinNeeded = core::N_("{0} needs your PIN");
+inline constexpr const char* kMachinePinToChoose = core::N_("{0} needs a PIN: choose yours first");
+inline constexpr const char* kPinLockedNow = core::N_("Too many wrong PINs: locked for {0} min, until {1}");  // audited as a lockout
 
 
 

@@ -105,6 +105,13 @@ struct PrivacyConfig {
     bool operator==(const PrivacyConfig&) const = default;
 };
 
+// [photos]: where the photos of tools and of know-how cards' steps are (their names are
+// relative to it).
+struct PhotosConfig {
+    std::string folder;  // empty: "photos" beside the database; relative: to the database's folder
+    bool operator==(const PhotosConfig&) const = default;
+};
+
 struct Config {
     std::string timezone;  // empty: the default of the caller (ETABLI_TZ, else Europe/Paris)
     std::vector<ReaderConfig> readers;
@@ -112,6 +119,7 @@ struct Config {
     std::optional<ToolRules> tools;  // [tools]; none: the defaults of ToolRules
     std::optional<BackupConfig> backup;  // [backup]; none: the defaults
     std::optional<PrivacyConfig> privacy;  // [privacy]; none: the defaults
+    std::optional<PhotosConfig> photos;  // [photos]; none: the defaults
     bool operator==(const Config&) const = default;
 };
 

@@ -18,6 +18,10 @@ enum class Lang { fr, en };
 std::string_view to_string(Lang l);                    // "fr" / "en"
 std::optional<Lang> lang_from_string(std::string_view); // accepts fr, en, FR, en_GB…
 
+// Marks a message kept in a table or a variable and translated where it is shown, so that
+// scripts/i18n (xgettext) puts it in the template: N_("Returned") is just "Returned".
+constexpr const char* N_(const char* msgid) { return msgid; }
+
 // One language's msgid → msgstr map, from a gettext .po file.
 class Catalog {
 public:

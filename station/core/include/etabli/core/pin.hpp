@@ -3,6 +3,7 @@
 // Layer: core (pure). Any thread.
 #pragma once
 
+#include <etabli/core/i18n.hpp>
 #include <etabli/core/problem.hpp>
 
 #include <optional>
@@ -12,8 +13,8 @@ namespace etabli::core {
 
 inline constexpr std::size_t kPinMin = 4, kPinMax = 8;
 inline constexpr int kPinTries = 5;  // wrong PINs before a lockout
-inline constexpr const char* kPinForm = "A PIN is 4 to 8 digits";
-inline constexpr const char* kPinTriesLeft = "Wrong PIN: {0} tries left";
+inline constexpr const char* kPinForm = N_("A PIN is 4 to 8 digits");
+inline constexpr const char* kPinTriesLeft = N_("Wrong PIN: {0} tries left");
 
 // None when `pin` is 4 to 8 ASCII digits; else why not (translated msgid).
 inline std::optional<Problem> check_pin_form(std::string_view pin) {

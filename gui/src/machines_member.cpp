@@ -1,0 +1,705 @@
+// The members' machine screens: the machines, one machine's days and its check after use,
+// the length, the start times, and the member's own bookings. Shared parts: machine_screens.hpp.
+// Layer: gui. GUI thread only (inside an ImGui frame).
+#include "machine_screens.hpp"
+
+#include "kit.hpp"
+
+#include <etabli/alloc/model.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace etabli::gui::machine_screens {
+
+using namespace kit;
+
+// [Machines]
+Next step_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
+    IdScope scope("machines");
+    const app::Snapshot& s = *v.snap;
+    const Box c = content();
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    const std::string title = ui.as_host ? v.tr.fmt("Book for {0}", {ui.for_name}) : v.tr("Book a machine");
+    const int h = header(v, title, c, ui.as_host ? std::string() : v.tr("My bookings"), "mine");
+    if (h == 1) {
+        if (ui.as_host) go(ui, Step::host_machines);
+        else return Next::home;
+        return Next::stay;
+    }
+    if (h == 2) {
+        go(ui, Step::mine);
+        return Next::stay;
+    }
+
+    // Machines the member may use first, then the others, marked.
+    std::vector<const app::MachineView*> list;
+    for (const auto& m : s.machines) list.push_back(&m);
+    std::stable_sort(list.begin(), list.end(), [&](const app::MachineView* a, const app::MachineView* b) {
+        return authorised(a->machine, ui.for_member) > authorised(b->machine, ui.for_member);
+    });
+    const float top = c.y + th + gap();
+    const float bar_y = c.y + c.h - th;
+    const int cols = c.w > fs * 30 ? 3 : 2;
+    const float tw = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
+    const float tile_h = std::max(th, fs * 3.4f);
+    const int rows = std::max(1, static_cast<int>((bar_y - gap() - top + gap()) / (tile_h + gap())));
+    const int per_page = rows * cols;
+    const int pages = std::max(1, (static_cast<int>(list.size()) + per_page - 1) / per_page);
+    ui.page = std::clamp(ui.page, 0, pages - 1);
+    if (list.empty()) {
+        at(c.x, top);
+        text_block(v.tr("No machine yet."), "none", c.w, Align::left, nullptr, colors::kMuted);
+    }
+    // One font for the page's tiles: the bold one when every label fits with it.
+    auto caption_of = [&](const app::MachineView& m) {
+        if (!authorised(m.machine, ui.for_member)) return v.tr("Training needed");
+        std::string cap = machine_status(m, v.clock, v.tr).text;
+        if (const auto* q = queue_place(s, ui.for_member, m.machine.id))
+            cap += " · " + v.tr.fmt("queue: {0}", {ordinal(v.tr.lang, q->position)});
+        return cap;
+    };
+    ImFont* font = title_font(v.fonts);
+    for (int i = 0; i < per_page && font; ++i) {
+        const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
+        if (idx >= list.size()) break;
+        font = tile_font(v.fonts, list[idx]->machine.name, caption_of(*list[idx]), ImVec2(tw, tile_h));
+    }
+    for (int i = 0; i < per_page; ++i) {
+        const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
+        if (idx >= list.size()) break;
+        const auto& m = *list[idx];
+        IdScope row(m.machine.id);
+        const bool ok = authorised(m.machine, ui.for_member);
+        ButtonOpts o;
+        o.enabled = ok || !ui.as_host;  // a member not trained opens the skill page: why, next training
+        o.caption = caption_of(m);
+        if (ok) o.caption_color = machine_status(m, v.clock, v.tr).color;
+        o.font = font;
+        at(c.x + static_cast<float>(i % cols) * (tw + gap()), top + static_cast<float>(i / cols) * (tile_h + gap()));
+        if (button(m.machine.name, "open", ImVec2(tw, tile_h), o)) {
+            if (!ok) {
+                ui.machine = m.machine.id;
+                return Next::skill_info;
+            }
+            go(ui, Step::machine);
+            ui.machine = m.machine.id;
+            ui.day = 0;
+            ui.grid_page = -1;
+            ui.start.reset();
+            ui.length = minutes{0};
+        }
+    }
+    const float pb = fs * 2.6f;
+    if (pages > 1) ui.page = pager(ui.page, pages, c.x + c.w - 2 * pb - gap(), bar_y, pb, th);
+    message_line(v, ui, c.x, bar_y, c.w - (pages > 1 ? 2 * pb + 2 * gap() : 0.0f), th);
+    return Next::stay;
+}
+
+// [Machine day]
+struct Cell {
+    core::Timestamp start{};
+    minutes room{0};   // the longest booking that may start here
+    bool past = false;
+    bool taken = false;
+    bool closed = false;  // hosts only: outside opening hours
+    bool mine = false;    // taken by the member's own booking
+};
+
+std::vector<Cell> day_cells(const MachinesView& v, const MachinesUi& ui, const alloc::Machine& m, core::Date d) {
+    const app::Snapshot& s = *v.snap;
+    const minutes slot = std::max(m.rules.slot, minutes{1});
+    const auto& windows = s.hours.of(d);
+    std::vector<Cell> cells;
+    auto open_until = [&](core::Timestamp t) -> std::optional<core::Timestamp> {
+        for (const auto& w : windows) {
+            const auto a = v.clock.utc(d, w.from), b = v.clock.utc(d, w.to);
+            if (a <= t && t < b) return b;
+        }
+        return std::nullopt;
+    };
+    auto add = [&](core::Timestamp from, core::Timestamp to) {
+        for (auto t = ceil_to(from, slot); t + slot <= to; t += slot) {
+            Cell c;
+            c.start = t;
+            const auto window_end = open_until(t);
+            c.closed = !window_end;
+            // Members book inside opening hours; hosts may go past the closing time.
+            c.room = room_at(s, m, t, ui.as_host ? std::nullopt : window_end);
+            c.past = t < v.clock.at;
+            c.taken = room_at(s, m, t, std::nullopt) == minutes{0};
+            for (const auto* b : bookings_on(s, m.id))
+                if (b->start <= t && t < b->end && b->member == ui.for_member) c.mine = true;
+            cells.push_back(c);
+        }
+    };
+    if (ui.as_host) add(v.clock.utc(d, 0), v.clock.utc(d, 1440));
+    else
+        for (const auto& w : windows) add(v.clock.utc(d, w.from), v.clock.utc(d, w.to));
+    return cells;
+}
+
+// The day's bar: closed, free and taken stretches of the opening hours (the whole day for
+// hosts), with the current time as a line.
+void day_band(const MachinesView& v, const MachinesUi& ui, const alloc::Machine& m, core::Date d, Box b) {
+    const app::Snapshot& s = *v.snap;
+    const auto& windows = s.hours.of(d);
+    int from = 0, to = 1440;
+    if (!ui.as_host && !windows.empty()) {
+        from = windows.front().from;
+        to = windows.back().to;
+    }
+    if (to <= from) return;
+    const ImVec2 wp = ImGui::GetWindowPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float fs = ImGui::GetFontSize();
+    auto x_of = [&](int minute) {
+        return wp.x + b.x + b.w * static_cast<float>(std::clamp(minute, from, to) - from) / static_cast<float>(to - from);
+    };
+    const float y0 = wp.y + b.y, y1 = wp.y + b.y + b.h;
+    dl->AddRectFilled(ImVec2(x_of(from), y0), ImVec2(x_of(to), y1), tint::kClosedBand, fs * 0.15f);
+    for (const auto& w : windows) dl->AddRectFilled(ImVec2(x_of(w.from), y0), ImVec2(x_of(w.to), y1), tint::kFreeBand);
+    const auto day_start = v.clock.utc(d, 0);
+    for (const auto* bk : bookings_on(s, m.id)) {
+        const auto a = std::chrono::duration_cast<minutes>(bk->start - day_start).count();
+        const auto e = std::chrono::duration_cast<minutes>(bk->end - day_start).count();
+        if (e <= from || a >= to) continue;
+        dl->AddRectFilled(ImVec2(x_of(static_cast<int>(std::max<long long>(a, from))), y0),
+                          ImVec2(x_of(static_cast<int>(std::min<long long>(e, to))), y1), tint::kTakenBand);
+    }
+    if (v.clock.day_of(v.clock.at) == d) {
+        const float x = x_of(v.clock.minute_of_day(v.clock.at));
+        dl->AddRectFilled(ImVec2(x_of(from), y0), ImVec2(x, y1), IM_COL32(0x12, 0x16, 0x1d, 0xa0));  // past: dimmed
+        dl->AddLine(ImVec2(x, y0 - fs * 0.15f), ImVec2(x, y1 + fs * 0.15f), colors::kAccent, std::max(2.0f, fs * 0.12f));
+    }
+}
+
+// The check after use of a machine that waits for it: "Checked, clean" confirms it, "Report a
+// problem" asks what is wrong on the next screen. Stacked in a column of width w from y (the
+// member's side column) or side by side (the host's page). The station decides who may.
+float check_buttons(const MachinesView& v, MachinesUi& ui, const alloc::Machine& m, float x, float y, float w, float h,
+                    bool side_by_side, Commands& out) {
+    IdScope scope("check");
+    ButtonOpts ok;
+    ok.tone = Tone::primary;
+    ok.enabled = ui.pending == 0;
+    const float bw = side_by_side ? (w - gap()) / 2 : w;
+    at(x, y);
+    if (button(v.tr("Checked, clean"), "ok", ImVec2(bw, h), ok)) {
+        ui.message.clear();
+        ui.pending_text = v.tr.fmt("{0} is checked: ready for the next member. Thank you!", {m.name});
+        ui.pending = out.post(app::CheckMachine{m.id, v.viewer.id, true, std::nullopt});
+    }
+    ButtonOpts bad;
+    bad.tone = Tone::danger;
+    bad.enabled = ui.pending == 0;
+    const float bx = side_by_side ? x + bw + gap() : x;
+    const float by = side_by_side ? y : y + h + gap();
+    at(bx, by);
+    if (button(v.tr("Report a problem"), "problem", ImVec2(bw, h), bad)) {
+        ui.message.clear();
+        ui.reason.clear();
+        ui.reason_keys = KeyboardState{true, false, false};
+        ui.back_to = ui.step;
+        go(ui, Step::check_problem);
+    }
+    return by + h + gap();
+}
+
+// What the last check found wrong, under a machine in maintenance.
+float check_note_line(const MachinesView& v, const alloc::Machine& m, float x, float y, float w) {
+    if (m.status != alloc::MachineStatus::maintenance || !m.check_note) return y;
+    at(x, y);
+    text_block(v.tr.fmt("Found at the check: {0}", {*m.check_note}), "check_note", w, Align::left, nullptr, colors::kMuted);
+    return ImGui::GetCursorPosY() + gap();
+}
+
+Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
+    IdScope scope("machine");
+    const app::Snapshot& s = *v.snap;
+    const Box c = content();
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    const app::MachineView* mv = machine_view(s, ui.machine);
+    if (!mv) {
+        go(ui, Step::machines);
+        return Next::stay;
+    }
+    const alloc::Machine& m = mv->machine;
+    if (header(v, m.name, c) == 1) {
+        go(ui, Step::machines);
+        return Next::stay;
+    }
+    const bool ok = authorised(m, ui.for_member);
+
+    // The side column: status, start/stop, the queue, the next free slot, the outcome.
+    const float side_w = std::max(std::floor(c.w * 0.3f), fs * 9.0f);
+    const float side_x = c.x + c.w - side_w;
+    const float top = c.y + th + gap();
+    float y = top;
+    {
+        const MachineStatusLine st = machine_status(*mv, v.clock, v.tr);
+        at(side_x, y);
+        text_block(st.text, "status", side_w, Align::left, title_font(v.fonts), st.color);
+        y = ImGui::GetCursorPosY() + fs * 0.3f;
+        y = check_note_line(v, m, side_x, y, side_w);
+    }
+    const float action_h = std::max(th, fs * 2.3f);  // room for a label on two lines
+    const bool mine_running = mv->session && mv->session->member == ui.for_member;
+    if (!ui.as_host) {
+        if (mine_running) {
+            ButtonOpts o;
+            o.tone = Tone::danger;
+            at(side_x, y);
+            if (button(v.tr("Stop"), "stop", ImVec2(side_w, action_h), o))
+                out.post(app::MachineAccess{m.id, ui.for_member, std::nullopt});
+            y += action_h + gap();
+            // Handing over: the next member badges at the machine within a minute, no cut.
+            at(side_x, y);
+            if (!mv->handover_hhmm.empty()) {
+                text_block(v.tr.fmt("Another member who may use it badges at the machine before {0} to take over.",
+                                    {mv->handover_hhmm}),
+                           "handover_until", side_w, Align::left, nullptr, colors::kMuted);
+                y = ImGui::GetCursorPosY() + gap();
+            } else {
+                ButtonOpts ho;
+                ho.enabled = ui.pending == 0;
+                if (button(v.tr("Hand over"), "handover", ImVec2(side_w, action_h), ho)) {
+                    ui.message.clear();
+                    ui.pending_text = v.tr("Ask the next member to badge at the machine within a minute.");
+                    ui.pending = out.post(app::OfferHandover{m.id, ui.for_member});
+                }
+                y += action_h + gap();
+            }
+        } else {
+            // Start: the member's booking of now (from 10 min before it), or a free machine.
+            bool my_booking_now = false, other_now = false;
+            for (const auto* b : bookings_on(s, m.id)) {
+                const bool now = b->start - minutes{10} <= v.clock.at && v.clock.at < b->end;
+                if (!now) continue;
+                if (b->member == ui.for_member) my_booking_now = true;
+                else if (b->start <= v.clock.at) other_now = true;
+            }
+            // Outside opening hours the station refuses a member's walk-in (a host may start
+            // one, and a booking made for now starts): the button is not offered as if it
+            // would work, and the line under it says why.
+            const bool closed = v.clock.workshop_closed && !my_booking_now && !core::can_host(v.viewer.role);
+            ButtonOpts o;
+            o.tone = closed ? Tone::normal : Tone::primary;
+            o.enabled = ok && !closed && m.status == alloc::MachineStatus::available && !mv->session &&
+                        (my_booking_now || !other_now);
+            if (m.awaiting_check) {  // its check after use first: the start waits for it
+                y = check_buttons(v, ui, m, side_x, y, side_w, action_h, false, out);
+            } else {
+                at(side_x, y);
+                if (button(v.tr("Start"), "start", ImVec2(side_w, action_h), o))
+                    out.post(app::MachineAccess{m.id, ui.for_member, std::nullopt});
+                y += action_h + gap();
+            }
+            if (closed && !m.awaiting_check) {
+                at(side_x, y);
+                text_block(v.tr("The workshop is closed: machines start during opening hours."), "closed_why", side_w,
+                           Align::left, nullptr, colors::kMuted);
+                y = ImGui::GetCursorPosY() + gap();
+            }
+            const alloc::QueuePlace* q = queue_place(s, ui.for_member, m.id);
+            if (q) {
+                at(side_x, y);
+                const std::string wait = duration_text(std::chrono::duration_cast<minutes>(q->estimated_wait));
+                text_block(v.tr.fmt("You are {0} in the queue; about {1} to wait.", {ordinal(v.tr.lang, q->position), wait}),
+                           "queue", side_w, Align::left, nullptr, colors::kMuted);
+                y = ImGui::GetCursorPosY();
+                at(side_x, y);
+                if (button(v.tr("Leave the queue"), "leave", ImVec2(side_w, action_h)))
+                    out.post(app::LeaveQueue{ui.for_member, alloc::QueueTarget{m.id, std::nullopt}});
+                y += action_h + gap();
+            } else if (ok && (mv->session || other_now || m.status != alloc::MachineStatus::available || m.awaiting_check)) {
+                at(side_x, y);
+                if (button(v.tr("Join the queue"), "join", ImVec2(side_w, action_h)))
+                    out.post(app::JoinQueue{ui.for_member, alloc::QueueTarget{m.id, std::nullopt}});
+                y += action_h + gap();
+            }
+        }
+    }
+    ButtonOpts nf;
+    nf.enabled = ok;
+    at(side_x, y);
+    if (button(v.tr("Next free slot"), "find", ImVec2(side_w, action_h), nf)) {
+        const minutes len = ui.length > minutes{0} ? ui.length : m.rules.min_length;
+        alloc::SlotQuery q;
+        q.target.machine = m.id;
+        q.length = len;
+        q.from = v.clock.at;
+        q.member = ui.for_member;
+        q.count = 3;
+        ui.length = len;
+        ui.slots.reset();
+        ui.slots_request = out.post(app::FindSlots{q});
+        go(ui, Step::slots);
+        return Next::stay;
+    }
+    y += action_h + gap();
+    {  // the skill this machine needs, its next training and its know-how cards
+        ButtonOpts so;
+        so.tone = ok ? Tone::normal : Tone::danger;
+        at(side_x, y);
+        if (button(ok ? v.tr("Know-how cards") : v.tr("Training needed"), "skill_info", ImVec2(side_w, action_h), so))
+            return Next::skill_info;
+        y += action_h + gap();
+    }
+    message_line(v, ui, side_x, y + fs * 0.3f, side_w, c.y + c.h - y - fs * 0.3f, true);
+
+    // The day: navigation, the bar, the start times.
+    const float left_w = c.w - side_w - fs;
+    const int max_day = ui.as_host ? 14 : std::clamp(m.rules.ahead_days, 0, 14);
+    ui.day = std::clamp(ui.day, 0, max_day);
+    const float ab = fs * 2.8f;
+    {
+        IdScope nav("day");
+        ButtonOpts prev;
+        prev.enabled = ui.day > 0;
+        at(c.x, top);
+        if (button("◀", "prev", ImVec2(ab, th), prev)) {
+            --ui.day;
+            ui.grid_page = -1;
+        }
+        ButtonOpts next;
+        next.enabled = ui.day < max_day;
+        at(c.x + left_w - ab, top);
+        if (button("▶", "next", ImVec2(ab, th), next)) {
+            ++ui.day;
+            ui.grid_page = -1;
+        }
+    }
+    // The day after the buttons: a tap shows the new day in this very frame.
+    const core::Date d = core::Date{std::chrono::sys_days(v.clock.today) + std::chrono::days{ui.day}};
+    {
+        const float lw = left_w - 2 * ab - 2 * gap();
+        std::string label = format_day(v.tr.lang, d);
+        if (ui.day == 0) label = v.tr.fmt("Today, {0}", {label});
+        at(c.x + ab + gap(), top + (th - fs) * 0.5f);
+        text_block(ellipsize(label, lw), "day", lw, Align::center);
+    }
+    const float band_y = top + th + gap();
+    const float band_h = fs * 0.7f;
+    day_band(v, ui, m, d, Box{c.x, band_y, left_w, band_h});
+
+    const std::vector<Cell> cells = day_cells(v, ui, m, d);
+    const float grid_y = band_y + band_h + gap() * 1.5f;
+    const float bar_y = c.y + c.h - th;
+    const float cell_min = std::max(fs * 3.6f, ImGui::CalcTextSize("00:00").x + fs * 1.2f);
+    const int cols = std::max(1, static_cast<int>((left_w + gap()) / (cell_min + gap())));
+    const float cw = (left_w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
+    const float ch = std::max(th, fs * 1.95f);
+    int rows = std::max(1, static_cast<int>((bar_y - gap() - grid_y + gap()) / (ch + gap())));
+    const bool all_fit = static_cast<int>(cells.size()) <= cols * (rows + 1) &&
+                         grid_y + static_cast<float>((static_cast<int>(cells.size()) + cols - 1) / cols) * (ch + gap()) - gap() <= c.y + c.h;
+    if (all_fit) rows = std::max(rows, (static_cast<int>(cells.size()) + cols - 1) / cols);
+    const int per_page = rows * cols;
+    const int pages = std::max(1, (static_cast<int>(cells.size()) + per_page - 1) / per_page);
+    if (ui.grid_page < 0) {
+        ui.grid_page = 0;
+        for (std::size_t i = 0; i < cells.size(); ++i)
+            if (!cells[i].past && !cells[i].taken && (!cells[i].closed || !ui.as_host)) {
+                ui.grid_page = static_cast<int>(i) / per_page;
+                break;
+            }
+        if (ui.as_host && ui.grid_page == 0)  // hosts: start at the first open or future cell
+            for (std::size_t i = 0; i < cells.size(); ++i)
+                if (!cells[i].past && !cells[i].taken) {
+                    ui.grid_page = static_cast<int>(i) / per_page;
+                    break;
+                }
+    }
+    ui.grid_page = std::clamp(ui.grid_page, 0, pages - 1);
+    if (cells.empty()) {
+        at(c.x, grid_y);
+        text_block(v.tr("Closed this day."), "closed", left_w, Align::left, nullptr, colors::kMuted);
+    }
+    {
+        IdScope grid("start");
+        const std::string taken = v.tr("taken");
+        const std::string yours = v.tr("yours");
+        const std::string closed = v.tr("closed");
+        for (int i = 0; i < per_page; ++i) {
+            const std::size_t idx = static_cast<std::size_t>(ui.grid_page * per_page + i);
+            if (idx >= cells.size()) break;
+            const Cell& cell = cells[idx];
+            const std::string label = v.clock.hhmm(cell.start);
+            ButtonOpts o;
+            o.enabled = ok && !cell.past && cell.room >= m.rules.min_length;
+            if (cell.taken && !cell.past) o.caption = cell.mine ? yours : taken;
+            else if (cell.closed && !cell.past) o.caption = closed;
+            o.tone = cell.closed ? Tone::quiet : Tone::normal;
+            if (ui.start == cell.start) o.tone = Tone::selected;
+            at(c.x + static_cast<float>(i % cols) * (cw + gap()), grid_y + static_cast<float>(i / cols) * (ch + gap()));
+            if (button(label, label, ImVec2(cw, ch), o)) {
+                ui.start = cell.start;
+                const minutes want = std::max(m.rules.min_length, minutes{60});
+                ui.length = std::min(want, cell.room);
+                const minutes slot = std::max(m.rules.slot, minutes{1});
+                ui.length = ui.length / slot * slot;
+                if (ui.length < m.rules.min_length) ui.length = m.rules.min_length;
+                ui.back_to = Step::machine;
+                go(ui, Step::length);
+                return Next::stay;
+            }
+        }
+    }
+    if (pages > 1 && !all_fit) ui.grid_page = time_pager(v.tr, ui.grid_page, pages, c.x, bar_y, std::min(left_w, fs * 14), th);
+    return Next::stay;
+}
+
+// [Length]
+Next step_length(const MachinesView& v, MachinesUi& ui, Commands& out) {
+    IdScope scope("length");
+    const app::Snapshot& s = *v.snap;
+    const Box c = content();
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    const app::MachineView* mv = machine_view(s, ui.machine);
+    if (!mv || !ui.start) {
+        go(ui, Step::machines);
+        return Next::stay;
+    }
+    const alloc::Machine& m = mv->machine;
+    const core::Timestamp start = *ui.start;
+    const core::Date d = v.clock.day_of(start);
+    const bool busy = ui.pending != 0;
+    if (header(v, m.name, c) == 1) {
+        go(ui, ui.back_to);
+        return Next::stay;
+    }
+    float y = c.y + th + gap();
+    if (ui.as_host) {
+        at(c.x, y);
+        text_block(v.tr.fmt("For {0}", {ui.for_name}), "for", c.w, Align::left, nullptr, colors::kAccent);
+        y = ImGui::GetCursorPosY();
+    }
+    at(c.x, y);
+    text_block(v.tr.fmt("Start: {0} at {1}", {format_day(v.tr.lang, d), v.clock.hhmm(start)}), "start", c.w,
+               Align::left, title_font(v.fonts));
+    y = ImGui::GetCursorPosY() + fs * 0.2f;
+    at(c.x, y);
+    text_block(v.tr("How long?"), "how_long", c.w, Align::left, nullptr, colors::kMuted);
+    y = ImGui::GetCursorPosY();
+
+    // Lengths on the slot grid, from the minimum to the maximum of the machine's rules.
+    std::optional<core::Timestamp> window_end;
+    if (!ui.as_host)
+        for (const auto& w : s.hours.of(d))
+            if (v.clock.utc(d, w.from) <= start && start < v.clock.utc(d, w.to)) window_end = v.clock.utc(d, w.to);
+    const minutes room = room_at(s, m, start, ui.as_host ? std::nullopt : window_end);
+    const minutes slot = std::max(m.rules.slot, minutes{1});
+    std::vector<minutes> lengths;
+    for (minutes l = std::max(m.rules.min_length, slot); l <= m.rules.max_length && lengths.size() < 48; l += slot)
+        lengths.push_back(l);
+    const float bar_y = c.y + c.h - th;
+    const float lw = std::max(fs * 4.2f, ImGui::CalcTextSize("10 h 45").x + fs * 1.2f);
+    const int cols = std::max(1, static_cast<int>((c.w + gap()) / (lw + gap())));
+    const float cw = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
+    const float summary_h = fs * 1.6f;
+    const int rows = std::max(1, static_cast<int>((bar_y - summary_h - y) / (th + gap())));
+    const int per_page = rows * cols;
+    const int pages = std::max(1, (static_cast<int>(lengths.size()) + per_page - 1) / per_page);
+    ui.page = std::clamp(ui.page, 0, pages - 1);
+    {
+        IdScope grid("len");
+        for (int i = 0; i < per_page; ++i) {
+            const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
+            if (idx >= lengths.size()) break;
+            const minutes l = lengths[idx];
+            ButtonOpts o;
+            o.enabled = !busy && l <= room;
+            o.tone = l == ui.length ? Tone::selected : Tone::normal;
+            at(c.x + static_cast<float>(i % cols) * (cw + gap()), y + static_cast<float>(i / cols) * (th + gap()));
+            if (button(duration_text(l), std::to_string(l.count()), ImVec2(cw, th), o)) ui.length = l;
+        }
+    }
+    const bool valid = ui.length >= m.rules.min_length && ui.length <= room;
+    if (valid) {
+        at(c.x, bar_y - summary_h);
+        text_block(span_text(v.tr, v.clock, start, start + ui.length) + " (" + duration_text(ui.length) + ")",
+                   "summary", c.w, Align::left, nullptr, colors::kAccent);
+    }
+    const std::string confirm = v.tr("Confirm the booking");
+    const float cbw = button_width(confirm, 8.0f);
+    float left = c.w - cbw - gap();
+    const float pb = fs * 2.6f;
+    if (pages > 1) {
+        ui.page = pager(ui.page, pages, c.x, bar_y, pb, th);
+        left -= 2 * pb + 2 * gap();
+    }
+    message_line(v, ui, c.x + (pages > 1 ? 2 * pb + 2 * gap() : 0.0f), bar_y, left, th);
+    ButtonOpts co;
+    co.tone = Tone::primary;
+    co.enabled = !busy && valid;
+    at(c.x + c.w - cbw, bar_y);
+    if (button(confirm, "confirm", ImVec2(cbw, th), co)) {
+        app::Book b;
+        b.machine = m.id;
+        b.member = ui.for_member;
+        b.start = start;
+        b.end = start + ui.length;
+        b.actor = v.viewer.id;  // the member, or the host booking for them
+        ui.message.clear();
+        ui.pending_text = v.tr.fmt("Booked: {0}, {1}.", {m.name, span_text(v.tr, v.clock, b.start, b.end)});
+        ui.after_ok = Step::machine;
+        ui.pending = out.post(b);
+    }
+    return Next::stay;
+}
+
+// [Slots]
+Next step_slots(const MachinesView& v, MachinesUi& ui, Commands& out) {
+    IdScope scope("slots");
+    const app::Snapshot& s = *v.snap;
+    const Box c = content();
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    const app::MachineView* mv = machine_view(s, ui.machine);
+    if (!mv) {
+        go(ui, Step::machines);
+        return Next::stay;
+    }
+    const alloc::Machine& m = mv->machine;
+    if (header(v, v.tr.fmt("Next free slots: {0}", {m.name}), c) == 1) {
+        go(ui, Step::machine);
+        return Next::stay;
+    }
+    // The length asked, with − and +: a new search each time.
+    float y = c.y + th + gap();
+    const minutes slot = std::max(m.rules.slot, minutes{1});
+    const std::string label = v.tr("Length:");
+    const float label_w = ImGui::CalcTextSize(label.c_str()).x + fs * 0.5f;
+    at(c.x, y + (th - fs) * 0.5f);
+    text_block(label, "length_label", label_w, Align::left, nullptr, colors::kMuted);
+    const float pm = fs * 2.6f;
+    const float val_w = ImGui::CalcTextSize("10 h 45").x + fs;
+    std::optional<minutes> change;
+    ButtonOpts minus;
+    minus.enabled = ui.length - slot >= m.rules.min_length;
+    at(c.x + label_w, y);
+    if (button("−", "shorter", ImVec2(pm, th), minus)) change = ui.length - slot;
+    at(c.x + label_w + pm + gap(), y + (th - fs) * 0.5f);
+    text_block(duration_text(ui.length), "length", val_w, Align::center, title_font(v.fonts));
+    ButtonOpts plus;
+    plus.enabled = ui.length + slot <= m.rules.max_length;
+    at(c.x + label_w + pm + val_w + 2 * gap(), y);
+    if (button("+", "longer", ImVec2(pm, th), plus)) change = ui.length + slot;
+    if (change) {
+        ui.length = *change;
+        alloc::SlotQuery q;
+        q.target.machine = m.id;
+        q.length = ui.length;
+        q.from = v.clock.at;
+        q.member = ui.for_member;
+        q.count = 3;
+        ui.slots.reset();
+        ui.slots_request = out.post(app::FindSlots{q});
+    }
+    y += th + gap() * 2;
+    const float bar_y = c.y + c.h - th;
+    if (!ui.slots) {
+        at(c.x, y);
+        text_block(v.tr("Searching…"), "searching", c.w, Align::left, nullptr, colors::kMuted);
+    } else if (ui.slots->empty()) {
+        at(c.x, y);
+        text_block(v.tr("No free slot of this length in the coming days."), "none", c.w, Align::left, nullptr,
+                   colors::kMuted);
+    } else {
+        const float bh = std::min(std::max(th, fs * 2.2f), (bar_y - gap() - y) / 3 - gap());
+        for (std::size_t i = 0; i < ui.slots->size() && i < 3; ++i) {
+            const alloc::Slot& sl = (*ui.slots)[i];
+            IdScope row(static_cast<std::int64_t>(i));
+            ButtonOpts o;
+            o.tone = i == 0 ? Tone::primary : Tone::normal;
+            o.font = title_font(v.fonts);
+            if (bh < th) break;
+            at(c.x, y + static_cast<float>(i) * (bh + gap()));
+            if (button(span_text(v.tr, v.clock, sl.start, sl.end), "pick", ImVec2(c.w, bh), o)) {
+                ui.machine = sl.machine;
+                ui.start = sl.start;
+                ui.length = std::chrono::duration_cast<minutes>(sl.end - sl.start);
+                ui.day = static_cast<int>((std::chrono::sys_days(v.clock.day_of(sl.start)) - std::chrono::sys_days(v.clock.today)).count());
+                ui.grid_page = -1;
+                ui.back_to = Step::slots;
+                go(ui, Step::length);
+                return Next::stay;
+            }
+        }
+    }
+    message_line(v, ui, c.x, bar_y, c.w, th);
+    return Next::stay;
+}
+
+// [My bookings]
+Next step_mine(const MachinesView& v, MachinesUi& ui, Commands& out) {
+    IdScope scope("mine");
+    const app::Snapshot& s = *v.snap;
+    const Box c = content();
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    if (header(v, v.tr("My bookings"), c) == 1) {
+        go(ui, Step::machines);
+        return Next::stay;
+    }
+    std::vector<const alloc::Booking*> mine;
+    for (const auto& b : s.upcoming)
+        if (b.member == ui.for_member && alloc::occupies(b.state) && b.end > v.clock.at) mine.push_back(&b);
+    const float top = c.y + th + gap();
+    const float bar_y = c.y + c.h - th;
+    const float row_h = std::max(th, fs * 2.3f);
+    const int per_page = std::max(1, static_cast<int>((bar_y - gap() - top + gap()) / (row_h + gap())));
+    const int pages = std::max(1, (static_cast<int>(mine.size()) + per_page - 1) / per_page);
+    ui.page = std::clamp(ui.page, 0, pages - 1);
+    if (mine.empty()) {
+        at(c.x, top);
+        text_block(v.tr("No booking to come."), "none", c.w, Align::left, nullptr, colors::kMuted);
+    }
+    const std::string cancel = v.tr("Cancel");
+    const std::string sure = v.tr("Really cancel");
+    const float bw = std::max(button_width(cancel, 5.0f), button_width(sure, 5.0f));
+    for (int i = 0; i < per_page; ++i) {
+        const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
+        if (idx >= mine.size()) break;
+        const alloc::Booking& b = *mine[idx];
+        IdScope row(b.id);
+        const float ry = top + static_cast<float>(i) * (row_h + gap());
+        panel(Box{c.x, ry, c.w, row_h});
+        const float tw = c.w - bw - fs * 1.2f;
+        at(c.x + fs * 0.4f, ry + (row_h - 2 * fs) * 0.5f);
+        text_block(ellipsize(machine_name(s, b.machine), tw), "machine", tw);
+        at(c.x + fs * 0.4f, ry + (row_h - 2 * fs) * 0.5f + fs);
+        text_block(ellipsize(span_text(v.tr, v.clock, b.start, b.end), tw), "when", tw, Align::left, nullptr,
+                   colors::kMuted);
+        at(c.x + c.w - bw, ry);
+        if (b.state == alloc::BookingState::active) {
+            at(c.x + c.w - bw, ry + (row_h - fs) * 0.5f);
+            text_block(v.tr("In progress"), "active", bw, Align::center, nullptr, colors::kOk);
+            continue;
+        }
+        const bool confirming = ui.confirm_cancel == b.id;
+        ButtonOpts o;
+        o.tone = confirming ? Tone::danger : Tone::normal;
+        o.enabled = ui.pending == 0;
+        if (button(confirming ? sure : cancel, "cancel", ImVec2(bw, row_h), o)) {
+            if (!confirming) {
+                ui.confirm_cancel = b.id;
+            } else {
+                ui.confirm_cancel = 0;
+                ui.message.clear();
+                ui.pending_text = v.tr.fmt("Cancelled: {0}, {1}.", {machine_name(s, b.machine), span_text(v.tr, v.clock, b.start, b.end)});
+                ui.pending = out.post(app::CancelBooking{b.id, v.viewer.id, std::nullopt});
+            }
+        }
+    }
+    const float pb = fs * 2.6f;
+    if (pages > 1) ui.page = pager(ui.page, pages, c.x + c.w - 2 * pb - gap(), bar_y, pb, th);
+    message_line(v, ui, c.x, bar_y, c.w - (pages > 1 ? 2 * pb + 2 * gap() : 0.0f), th);
+    return Next::stay;
+}
+
+}  // namespace etabli::gui::machine_screens
