@@ -523,25 +523,30 @@ Next draw_photo_pick(const ToolsScreenView& v, ToolsUi& ui, Commands&) {
         }
     }
     const bool busy = ui.photo_import != 0;
-    const std::string none = v.tr("No photo"), typed = v.tr("Type the name");
-    const int tapped = host_header(v, c, v.tr("A photo from a USB stick"),
-                                   {{none, "none", Tone::normal}, {typed, "type", Tone::normal}});
-    if (tapped == 1) {
-        back();
-        return Next::stay;
-    }
-    if (tapped == 2) {
-        f.photo.clear();
-        back();
-        return Next::stay;
-    }
-    if (tapped == 3) {
-        f.field = 8;  // the photo's name, on the keyboard
-        ui.form_keys = KeyboardState{};
+    if (host_header(v, c, v.tr("A photo from a USB stick")) == 1) {
         back();
         return Next::stay;
     }
     float y = ImGui::GetCursorPosY();
+    // The bottom row: the pages on the left; no photo, or its name typed, on the right.
+    const float bar_y = c.y + c.h - th;
+    {
+        const std::string none = v.tr("No photo"), typed = v.tr("Type the name");
+        const float tw = button_width(typed, 5.0f), nw = button_width(none, 5.0f);
+        at(c.x + c.w - tw, bar_y);
+        if (button(typed, "type", ImVec2(tw, th))) {
+            f.field = 8;  // the photo's name, on the keyboard
+            ui.form_keys = KeyboardState{};
+            back();
+            return Next::stay;
+        }
+        at(c.x + c.w - tw - gap() - nw, bar_y);
+        if (button(none, "none", ImVec2(nw, th))) {
+            f.photo.clear();
+            back();
+            return Next::stay;
+        }
+    }
     const std::string line = busy ? v.tr("Copying the photo…")
                              : !ui.photo_problem.empty() ? ui.photo_problem
                              : ui.usb_pictures.empty()
@@ -550,7 +555,6 @@ Next draw_photo_pick(const ToolsScreenView& v, ToolsUi& ui, Commands&) {
     at(c.x, y);
     text_block(line, "hint", c.w, Align::left, nullptr, !ui.photo_problem.empty() && !busy ? colors::kError : colors::kMuted);
     y = ImGui::GetCursorPosY() + gap() * 0.5f;
-    const float bar_y = c.y + c.h - th;
     const int cols = c.w > fs * 30 ? 2 : 1;
     const float cell_w = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
     const int rows = rows_fit(bar_y - gap() - y, th);
