@@ -371,9 +371,13 @@ void draw_picture(const Picture& p, float x, float y, float w, float h, std::str
             ImFont* font = ImGui::GetFont();
             const float fs = ImGui::GetFontSize() * 0.8f;
             const float pad = fs * 0.3f;
-            dl->PushClipRect(a, b, true);
-            dl->AddText(font, fs, ImVec2(a.x + pad, b.y - fs - pad), colors::kError, why.c_str(), nullptr, w - 2 * pad);
-            dl->PopClipRect();
+            // Written in the box only when a few words fit (a list's thumbnail is too small:
+            // the form says it in full).
+            if (w >= fs * 8 && h >= fs * 3) {
+                dl->PushClipRect(a, b, true);
+                dl->AddText(font, fs, ImVec2(a.x + pad, b.y - fs - pad), colors::kError, why.c_str(), nullptr, w - 2 * pad);
+                dl->PopClipRect();
+            }
         }
     }
     if (FrameLog* log = current_log()) {

@@ -140,18 +140,25 @@ void inventory_list(const ToolsScreenView& v, ToolsUi& ui, const Box& b) {
     const int pages = static_cast<int>((tools.size() + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page));
     ui.page = std::clamp(ui.page, 0, std::max(0, pages - 1));
     IdScope scope("inventory");
+    // Each tool's photo at the left of its row, when there is a photos folder (a missing or
+    // broken one shows why: hosts fix it from the form).
+    const float pic_w = v.pictures ? row_h * 1.3f : 0.0f;
+    const float bw = cw - (v.pictures ? pic_w + gap() : 0.0f);
     for (int i = 0; i < per_page; ++i) {
         const std::size_t k = static_cast<std::size_t>(ui.page * per_page + i);
         if (k >= tools.size()) break;
         const core::Tool& t = *tools[k];
         IdScope row(t.id);
-        at(b.x + static_cast<float>(i / per_col) * (cw + gap()), b.y + static_cast<float>(i % per_col) * (row_h + gap()));
+        const float x = b.x + static_cast<float>(i / per_col) * (cw + gap());
+        const float y = b.y + static_cast<float>(i % per_col) * (row_h + gap());
+        if (v.pictures && t.photo) draw_picture(v.pictures->get(*t.photo), x, y, pic_w, row_h, "photo", &v.tr);
+        at(x + (v.pictures ? pic_w + gap() : 0.0f), y);
         ButtonOpts o;
         o.tone = t.status == core::ToolStatus::retired ? Tone::quiet : Tone::normal;
         std::string caption = t.tag + " · " + status_label(v.tr, t.status);
         if (!t.location.empty()) caption += " · " + t.location;
-        o.caption = ellipsize(caption, cw - fs);
-        if (button(ellipsize(t.name, cw - fs), "edit", ImVec2(cw, row_h), o)) open_form(ui, form_of(t));
+        o.caption = ellipsize(caption, bw - fs);
+        if (button(ellipsize(t.name, bw - fs), "edit", ImVec2(bw, row_h), o)) open_form(ui, form_of(t));
     }
     if (pages > 1) ui.page = pager(ui.page, pages, b.x, b.y + b.h - th, th * 1.6f, th);
 }

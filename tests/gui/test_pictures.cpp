@@ -191,6 +191,11 @@ TEST_CASE("photos: the tools to borrow show their photos; a host takes a tool's 
         // The host's form: Photo lists the pictures on the USB stick; a tap copies one in.
         h.tap("tools/back");
         h.tap("tools/inventory");
+        cache.wait_idle();
+        h.frame();
+        CHECK(h.item("tools/inventory/1/photo").label == "photo");
+        CHECK(h.item("tools/inventory/3/photo").label.rfind("failed: ", 0) == 0);  // hosts see why
+        h.check_layout("inventory with photos");
         h.tap("tools/inventory/2/edit");
         h.tap("tools/form/photo");
         CHECK(h.label("tools/photo_pick/title") == "Une photo depuis une clé USB");
