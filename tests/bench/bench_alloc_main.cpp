@@ -26,7 +26,7 @@ int main() {
     verdict.require(ok, "a part failed (see its lines above)");
     std::printf("  %-44s %11.3f us\n", "access decision p50", f.access_p50_us);
     verdict.at_most("access decision p99", f.access_p99_us, kAccessP99TargetUs, "us");
-    verdict.at_least("booking decisions, x SQLite queries", f.decisions_ratio, kDecisionsTarget, "x");
+    verdict.at_least("book() decisions, x SQLite range queries", f.decisions_ratio, kDecisionsTarget, "x");
     verdict.at_least("durable bookings, x raw inserts", f.durable_ratio, kDurableTarget, "x");
     verdict.at_most("load at start", f.load_s, kLoadTargetS, "s");
     verdict.at_most("resident memory (engine built)", f.rss_mb, kRssTargetMb, "MB");
