@@ -65,6 +65,9 @@ void go(MachinesUi& ui, Step step);
 int header(const MachinesView& v, const std::string& title, const Box& c, const std::string& extra = {},
            const char* extra_id = nullptr);
 void handle_replies(const MachinesView& v, MachinesUi& ui);
+// The machine the flow is on (ui.machine); when it is gone from the snapshot, the flow goes to
+// `otherwise` and this returns null.
+const app::MachineView* chosen_machine(const MachinesView& v, MachinesUi& ui, Step otherwise);
 // The longest booking that may start at `start` on `m` (0: none), given the other bookings,
 // the buffer after each, the rules and, for members, the end of the opening window.
 minutes room_at(const app::Snapshot& s, const alloc::Machine& m, core::Timestamp start,

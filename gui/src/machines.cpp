@@ -413,6 +413,12 @@ int header(const MachinesView& v, const std::string& title, const Box& c, const 
     return header_row(v.fonts, c, title, buttons);
 }
 
+const app::MachineView* chosen_machine(const MachinesView& v, MachinesUi& ui, Step otherwise) {
+    const app::MachineView* mv = machine_view(*v.snap, ui.machine);
+    if (!mv) go(ui, otherwise);
+    return mv;
+}
+
 void handle_replies(const MachinesView& v, MachinesUi& ui) {
     const app::Snapshot& s = *v.snap;
     if (s.last_reply && ui.pending && s.last_reply->request_id == ui.pending) {

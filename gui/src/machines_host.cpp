@@ -110,11 +110,8 @@ Next step_host_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     const Box c = content();
     const float fs = ImGui::GetFontSize();
     const float th = touch_height();
-    const app::MachineView* mv = machine_view(s, ui.machine);
-    if (!mv) {
-        go(ui, Step::host_machines);
-        return Next::stay;
-    }
+    const app::MachineView* mv = chosen_machine(v, ui, Step::host_machines);
+    if (!mv) return Next::stay;
     const alloc::Machine& m = mv->machine;
     const bool busy = ui.pending != 0;
     if (header(v, m.name, c) == 1) {

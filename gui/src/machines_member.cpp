@@ -222,11 +222,8 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     const Box c = content();
     const float fs = ImGui::GetFontSize();
     const float th = touch_height();
-    const app::MachineView* mv = machine_view(s, ui.machine);
-    if (!mv) {
-        go(ui, Step::machines);
-        return Next::stay;
-    }
+    const app::MachineView* mv = chosen_machine(v, ui, Step::machines);
+    if (!mv) return Next::stay;
     const alloc::Machine& m = mv->machine;
     if (header(v, m.name, c) == 1) {
         go(ui, Step::machines);
@@ -555,15 +552,11 @@ Next step_length(const MachinesView& v, MachinesUi& ui, Commands& out) {
 // [Slots]
 Next step_slots(const MachinesView& v, MachinesUi& ui, Commands& out) {
     IdScope scope("slots");
-    const app::Snapshot& s = *v.snap;
     const Box c = content();
     const float fs = ImGui::GetFontSize();
     const float th = touch_height();
-    const app::MachineView* mv = machine_view(s, ui.machine);
-    if (!mv) {
-        go(ui, Step::machines);
-        return Next::stay;
-    }
+    const app::MachineView* mv = chosen_machine(v, ui, Step::machines);
+    if (!mv) return Next::stay;
     const alloc::Machine& m = mv->machine;
     if (header(v, v.tr.fmt("Next free slots: {0}", {m.name}), c) == 1) {
         go(ui, Step::machine);
