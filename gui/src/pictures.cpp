@@ -3,6 +3,8 @@
 // Layer: gui.
 #include <etabli/gui/pictures.hpp>
 
+#include <etabli/core/know_how.hpp>
+
 #include <stb_image.h>
 #include <stb_image_resize.h>
 
@@ -36,16 +38,6 @@ std::string lower(std::string s) {
 bool picture_name(const fs::path& p) {
     const std::string ext = lower(p.extension().string());
     return ext == ".png" || ext == ".jpg" || ext == ".jpeg";
-}
-
-// A name under the folder: relative, without "..", as the station checks it too.
-bool inside(const std::string& name) {
-    if (name.empty() || name.size() > 255 * 4) return false;
-    const fs::path p(name);
-    if (p.is_absolute()) return false;
-    for (const auto& part : p)
-        if (part == "..") return false;
-    return std::none_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
 }
 
 }  // namespace
@@ -222,7 +214,7 @@ const Picture& PictureCache::get(const std::string& name) {
     m_lru.push_front(name);
     Entry e;
     e.lru = m_lru.begin();
-    if (!inside(name)) {
+    if (!core::normalize_photo_path(name)) {  // relative, no "..": the station's own check
         e.picture.state = Picture::State::failed;
         e.picture.problem = core::problem("The photo \"{0}\" must be a file name relative to the photos folder", {name.substr(0, 80)});
     } else {
