@@ -40,7 +40,7 @@ namespace {
 #define ETABLI_MACHINE_COLUMNS                                                                           \
     "id, name, kind, pool, status, slot_min, min_length_min, max_length_min, buffer_after_min, "      \
     "ahead_days, quota_week_min, quota_scope, no_show_release_min, warn_before_min, grace_after_s, " \
-    "host_loss, host_loss_s, pin_required, check_after_use, awaiting_check, check_note"
+    "host_loss, host_loss_s, pin_required, check_after_use, awaiting_check, check_note, photo"
 #define ETABLI_BOOKING_COLUMNS                                                                      \
     "id, machine_id, member_id, starts_at, ends_at, state, created_by, walk_in, series, created_at, " \
     "host_note, notice_seen"
@@ -153,6 +153,7 @@ std::expected<alloc::Machine, Problem> read_machine(const Statement& st) {
     r.check_after_use = *lv;
     m.awaiting_check = st.column_int(19) != 0;
     m.check_note = st.column_optional_text(20);
+    m.photo = st.column_optional_text(21);
     return m;
 }
 
@@ -277,6 +278,7 @@ std::vector<std::string_view> machine_changes(const alloc::Machine& a, const all
     if (x.check_after_use != y.check_after_use) out.push_back("check_after_use");
     if (a.awaiting_check != b.awaiting_check) out.push_back("awaiting_check");
     if (a.check_note != b.check_note) out.push_back("check_note");
+    if (a.photo != b.photo) out.push_back("photo");
     return out;
 }
 
@@ -302,7 +304,7 @@ std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std:
         ETABLI_TRY(st, c.cached(
                            "INSERT INTO machines (" ETABLI_MACHINE_COLUMNS ", created_at, updated_at) "
                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-                           "?19, ?20, ?21, ?22, ?18, ?18) "
+                           "?19, ?20, ?21, ?22, ?23, ?18, ?18) "
                            "ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
                            "pool = excluded.pool, status = excluded.status, slot_min = excluded.slot_min, "
                            "min_length_min = excluded.min_length_min, max_length_min = excluded.max_length_min, "
@@ -312,7 +314,7 @@ std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std:
                            "warn_before_min = excluded.warn_before_min, grace_after_s = excluded.grace_after_s, "
                            "host_loss = excluded.host_loss, host_loss_s = excluded.host_loss_s, "
                            "pin_required = excluded.pin_required, check_after_use = excluded.check_after_use, "
-                           "awaiting_check = excluded.awaiting_check, check_note = excluded.check_note, "
+                           "awaiting_check = excluded.awaiting_check, check_note = excluded.check_note, photo = excluded.photo, "
                            "updated_at = excluded.updated_at"));
         const alloc::MachineRules& r = m.rules;
         Statement& s = **st;
@@ -328,7 +330,7 @@ std::expected<void, Problem> write_machine(Connection& c, alloc::Machine m, std:
         s.bind(15, r.grace_after.count()).bind(16, to_text(r.host_loss.kind)).bind(17, r.host_loss.seconds.count());
         s.bind(18, ts(at)).bind(19, static_cast<std::int64_t>(r.pin_required ? 1 : 0));
         s.bind(20, alloc::to_string(r.check_after_use)).bind(21, static_cast<std::int64_t>(m.awaiting_check ? 1 : 0));
-        s.bind(22, m.check_note);
+        s.bind(22, m.check_note).bind(23, m.photo);
         ETABLI_CHECK(s.run());
     }
     Detail detail;

@@ -368,6 +368,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             v.viewer = m_home_view.member;
             v.snap = &s;
             v.clock = clock;
+            v.pictures = m_pictures;
             if (supervision_frame(s, now)) break;  // a trainer's badge is awaited
             next = draw_machines(v, m_machines, cmds);
             if (next == Next::skill_info || next == Next::knowhow) {

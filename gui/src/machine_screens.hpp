@@ -68,10 +68,13 @@ void handle_replies(const MachinesView& v, MachinesUi& ui);
 // The machine the flow is on (ui.machine); when it is gone from the snapshot, the flow goes to
 // `otherwise` and this returns null.
 const app::MachineView* chosen_machine(const MachinesView& v, MachinesUi& ui, Step otherwise);
-// The longest booking that may start at `start` on `m` (0: none), given the other bookings,
-// the buffer after each, the rules and, for members, the end of the opening window.
-minutes room_at(const app::Snapshot& s, const alloc::Machine& m, core::Timestamp start,
-                std::optional<core::Timestamp> window_end);
+// The station's plan of day `d` on machine `m` for the member the flow books for, as the viewer
+// may book it (alloc::DayPlan): asked of the station with PlanDay when the snapshot does not
+// hold it, and null until it does. `failed`, when given, receives the station's refusal.
+const alloc::DayPlan* day_plan(const MachinesView& v, MachinesUi& ui, alloc::MachineId m, core::Date d, Commands& out,
+                               std::optional<core::Problem>* failed = nullptr);
+// The start `t` in that plan (null: the plan does not list it).
+const alloc::DayStart* plan_start(const alloc::DayPlan& p, core::Timestamp t);
 
 // [The members' steps] (machines_member.cpp)
 Next step_machines(const MachinesView& v, MachinesUi& ui, Commands& out);

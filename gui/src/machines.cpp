@@ -27,36 +27,17 @@ using namespace machine_screens;
 using std::chrono::minutes;
 
 // [Local time]
-LocalClock LocalClock::of(core::Timestamp at, std::string_view local_hhmm, core::Date today) {
-    LocalClock c;
-    c.at = at;
-    c.today = today;
-    int h = 0, m = 0;
-    if (local_hhmm.size() == 5 && local_hhmm[2] == ':' &&
-        std::sscanf(std::string(local_hhmm).c_str(), "%2d:%2d", &h, &m) == 2 && h < 24 && m < 60) {
-        const auto since_midnight = at - std::chrono::floor<std::chrono::days>(at);
-        const int utc_min = static_cast<int>(std::chrono::duration_cast<minutes>(since_midnight).count());
-        int off = h * 60 + m - utc_min;
-        // The local day may differ from the UTC day: bring the offset into ±14 h.
-        if (off > 14 * 60) off -= 1440;
-        if (off < -14 * 60) off += 1440;
-        c.offset = minutes{off};
-    }
-    return c;
-}
-
 LocalClock LocalClock::of(const app::Snapshot& s) {
-    LocalClock c = of(s.at, s.local_hhmm, s.today);
+    LocalClock c;
+    c.at = s.at;
+    c.today = s.today;
     if (s.offsets && !s.offsets->empty()) c.changes = s.offsets;
-    const int now = c.minute_of_day(s.at);
-    const auto& windows = s.hours.of(c.day_of(s.at));
-    c.workshop_closed = std::none_of(windows.begin(), windows.end(),
-                                     [&](const alloc::DayWindow& w) { return w.from <= now && now < w.to; });
+    c.workshop_closed = !s.open_now;
     return c;
 }
 
 minutes LocalClock::offset_at(core::Timestamp t) const {
-    if (!changes) return offset;
+    if (!changes) return minutes{0};
     // The last change at or before t; before the first, the first (yesterday's) offset.
     auto it = std::upper_bound(changes->begin(), changes->end(), t,
                                [](core::Timestamp x, const app::OffsetChange& c) { return x < c.from; });
@@ -77,7 +58,7 @@ int LocalClock::minute_of_day(core::Timestamp t) const {
 // does not exist (clocks going forward) the instant of the jump, as the engine reads them.
 core::Timestamp LocalClock::utc(core::Date d, int minute) const {
     const core::Timestamp local{core::Timestamp{std::chrono::sys_days(d)} + minutes{minute}};
-    if (!changes) return local - offset;
+    if (!changes) return local;
     // The candidates: the local time read with each offset in force around it.
     std::optional<core::Timestamp> best;
     for (const app::OffsetChange& c : *changes) {
@@ -457,19 +438,31 @@ void handle_replies(const MachinesView& v, MachinesUi& ui) {
     }
 }
 
-// The longest booking that may start at `start` on `m` (0: none), given the other bookings,
-// the buffer after each, the rules and, for members, the end of the opening window.
-minutes room_at(const app::Snapshot& s, const alloc::Machine& m, core::Timestamp start,
-                std::optional<core::Timestamp> window_end) {
-    const auto buffer = m.rules.buffer_after;
-    core::Timestamp limit = start + m.rules.max_length;
-    if (window_end) limit = std::min(limit, *window_end);
-    for (const auto* b : bookings_on(s, m.id)) {
-        if (b->start <= start && start < b->end + buffer) return minutes{0};  // taken
-        if (b->start > start) limit = std::min(limit, b->start - buffer);
+const alloc::DayPlan* day_plan(const MachinesView& v, MachinesUi& ui, alloc::MachineId m, core::Date d, Commands& out,
+                               std::optional<core::Problem>* failed) {
+    const app::Snapshot& s = *v.snap;
+    const alloc::DayQuery q{m, ui.for_member, v.viewer.id, d};
+    for (const alloc::DayPlan& p : s.day_plans)
+        if (p.query == q) return &p;
+    const bool answered = s.last_reply && ui.day_request != 0 && s.last_reply->request_id == ui.day_request;
+    if (answered && !s.last_reply->ok && ui.day_asked == q) {
+        if (failed) *failed = s.last_reply->problem;
+        return nullptr;
     }
-    if (limit <= start) return minutes{0};
-    return std::chrono::duration_cast<minutes>(limit - start);
+    // Asked once; again when the station seems to have dropped it (other kiosks asked for
+    // newer days since).
+    if (ui.day_asked != q || s.version >= ui.day_asked_version + 3) {
+        ui.day_asked = q;
+        ui.day_asked_version = s.version;
+        ui.day_request = out.post(app::PlanDay{q});
+    }
+    return nullptr;
+}
+
+const alloc::DayStart* plan_start(const alloc::DayPlan& p, core::Timestamp t) {
+    for (const alloc::DayStart& d : p.starts)
+        if (d.start == t) return &d;
+    return nullptr;
 }
 
 }  // namespace machine_screens

@@ -45,6 +45,10 @@ Next step_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
     const int cols = c.w > fs * 30 ? 3 : 2;
     const float tw = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
     const float tile_h = std::max(th, fs * 3.4f);
+    // A photo at the left of each tile when a machine of the page has one.
+    bool photos = false;
+    for (std::size_t k = 0; v.pictures && k < list.size(); ++k) photos = photos || list[k]->machine.photo;
+    const float pic_w = photos ? std::floor(tile_h * 1.2f) : 0.0f;
     const int rows = std::max(1, static_cast<int>((bar_y - gap() - top + gap()) / (tile_h + gap())));
     const int per_page = rows * cols;
     const int pages = std::max(1, (static_cast<int>(list.size()) + per_page - 1) / per_page);
@@ -65,7 +69,7 @@ Next step_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
     for (int i = 0; i < per_page && font; ++i) {
         const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
         if (idx >= list.size()) break;
-        font = tile_font(v.fonts, list[idx]->machine.name, caption_of(*list[idx]), ImVec2(tw, tile_h));
+        font = tile_font(v.fonts, list[idx]->machine.name, caption_of(*list[idx]), ImVec2(tw - pic_w, tile_h));
     }
     for (int i = 0; i < per_page; ++i) {
         const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
@@ -78,8 +82,11 @@ Next step_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
         o.caption = caption_of(m);
         if (ok) o.caption_color = machine_status(m, v.clock, v.tr).color;
         o.font = font;
-        at(c.x + static_cast<float>(i % cols) * (tw + gap()), top + static_cast<float>(i / cols) * (tile_h + gap()));
-        if (button(m.machine.name, "open", ImVec2(tw, tile_h), o)) {
+        const float tx = c.x + static_cast<float>(i % cols) * (tw + gap()), ty = top + static_cast<float>(i / cols) * (tile_h + gap());
+        if (photos && m.machine.photo)
+            draw_picture(v.pictures->get(*m.machine.photo), tx, ty, pic_w - gap() * 0.5f, tile_h, "photo");
+        at(tx + pic_w, ty);
+        if (button(m.machine.name, "open", ImVec2(tw - pic_w, tile_h), o)) {
             if (!ok) {
                 ui.machine = m.machine.id;
                 return Next::skill_info;
@@ -108,69 +115,45 @@ struct Cell {
     bool mine = false;    // taken by the member's own booking
 };
 
-std::vector<Cell> day_cells(const MachinesView& v, const MachinesUi& ui, const alloc::Machine& m, core::Date d) {
-    const app::Snapshot& s = *v.snap;
-    const minutes slot = std::max(m.rules.slot, minutes{1});
-    const auto& windows = s.hours.of(d);
+// The day's start times as the station planned them, with the member's own bookings marked.
+std::vector<Cell> day_cells(const MachinesView& v, const MachinesUi& ui, const alloc::DayPlan& p) {
     std::vector<Cell> cells;
-    auto open_until = [&](core::Timestamp t) -> std::optional<core::Timestamp> {
-        for (const auto& w : windows) {
-            const auto a = v.clock.utc(d, w.from), b = v.clock.utc(d, w.to);
-            if (a <= t && t < b) return b;
-        }
-        return std::nullopt;
-    };
-    auto add = [&](core::Timestamp from, core::Timestamp to) {
-        for (auto t = ceil_to(from, slot); t + slot <= to; t += slot) {
-            Cell c;
-            c.start = t;
-            const auto window_end = open_until(t);
-            c.closed = !window_end;
-            // Members book inside opening hours; hosts may go past the closing time.
-            c.room = room_at(s, m, t, ui.as_host ? std::nullopt : window_end);
-            c.past = t < v.clock.at;
-            c.taken = room_at(s, m, t, std::nullopt) == minutes{0};
-            for (const auto* b : bookings_on(s, m.id))
-                if (b->start <= t && t < b->end && b->member == ui.for_member) c.mine = true;
-            cells.push_back(c);
-        }
-    };
-    if (ui.as_host) add(v.clock.utc(d, 0), v.clock.utc(d, 1440));
-    else
-        for (const auto& w : windows) add(v.clock.utc(d, w.from), v.clock.utc(d, w.to));
+    const auto mine = bookings_on(*v.snap, p.query.machine);
+    for (const alloc::DayStart& d : p.starts) {
+        Cell c;
+        c.start = d.start;
+        c.room = d.room;
+        c.past = d.start < v.clock.at;
+        c.taken = d.taken;
+        c.closed = d.closed;
+        for (const auto* b : mine)
+            if (b->start <= d.start && d.start < b->end && b->member == ui.for_member) c.mine = true;
+        cells.push_back(c);
+    }
     return cells;
 }
 
-// The day's bar: closed, free and taken stretches of the opening hours (the whole day for
-// hosts), with the current time as a line.
-void day_band(const MachinesView& v, const MachinesUi& ui, const alloc::Machine& m, core::Date d, Box b) {
-    const app::Snapshot& s = *v.snap;
-    const auto& windows = s.hours.of(d);
-    int from = 0, to = 1440;
-    if (!ui.as_host && !windows.empty()) {
-        from = windows.front().from;
-        to = windows.back().to;
-    }
-    if (to <= from) return;
+// The day's bar: the stretches of the plan (the opening hours for members, the whole day for
+// hosts), closed or free, the bookings over them, and the current time as a line.
+void day_band(const MachinesView& v, const alloc::DayPlan& p, Box b) {
+    if (p.starts.empty()) return;
+    const core::Timestamp from = p.starts.front().start, to = p.starts.back().start + p.step;
     const ImVec2 wp = ImGui::GetWindowPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float fs = ImGui::GetFontSize();
-    auto x_of = [&](int minute) {
-        return wp.x + b.x + b.w * static_cast<float>(std::clamp(minute, from, to) - from) / static_cast<float>(to - from);
+    const auto span = static_cast<float>((to - from).count());
+    auto x_of = [&](core::Timestamp t) {
+        return wp.x + b.x + b.w * static_cast<float>((std::clamp(t, from, to) - from).count()) / span;
     };
     const float y0 = wp.y + b.y, y1 = wp.y + b.y + b.h;
     dl->AddRectFilled(ImVec2(x_of(from), y0), ImVec2(x_of(to), y1), tint::kClosedBand, fs * 0.15f);
-    for (const auto& w : windows) dl->AddRectFilled(ImVec2(x_of(w.from), y0), ImVec2(x_of(w.to), y1), tint::kFreeBand);
-    const auto day_start = v.clock.utc(d, 0);
-    for (const auto* bk : bookings_on(s, m.id)) {
-        const auto a = std::chrono::duration_cast<minutes>(bk->start - day_start).count();
-        const auto e = std::chrono::duration_cast<minutes>(bk->end - day_start).count();
-        if (e <= from || a >= to) continue;
-        dl->AddRectFilled(ImVec2(x_of(static_cast<int>(std::max<long long>(a, from))), y0),
-                          ImVec2(x_of(static_cast<int>(std::min<long long>(e, to))), y1), tint::kTakenBand);
-    }
-    if (v.clock.day_of(v.clock.at) == d) {
-        const float x = x_of(v.clock.minute_of_day(v.clock.at));
+    for (const alloc::DayStart& d : p.starts)
+        if (!d.closed) dl->AddRectFilled(ImVec2(x_of(d.start), y0), ImVec2(x_of(d.start + p.step), y1), tint::kFreeBand);
+    for (const auto* bk : bookings_on(*v.snap, p.query.machine))
+        if (bk->end > from && bk->start < to)
+            dl->AddRectFilled(ImVec2(x_of(bk->start), y0), ImVec2(x_of(bk->end), y1), tint::kTakenBand);
+    if (from <= v.clock.at && v.clock.at < to) {
+        const float x = x_of(v.clock.at);
         dl->AddRectFilled(ImVec2(x_of(from), y0), ImVec2(x, y1), IM_COL32(0x12, 0x16, 0x1d, 0xa0));  // past: dimmed
         dl->AddLine(ImVec2(x, y0 - fs * 0.15f), ImVec2(x, y1 + fs * 0.15f), colors::kAccent, std::max(2.0f, fs * 0.12f));
     }
@@ -350,8 +333,10 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
 
     // The day: navigation, the bar, the start times.
     const float left_w = c.w - side_w - fs;
-    const int max_day = ui.as_host ? 14 : std::clamp(m.rules.ahead_days, 0, 14);
-    ui.day = std::clamp(ui.day, 0, max_day);
+    // Up to two weeks ahead, as far as the station says a later day may take a booking.
+    ui.day = std::clamp(ui.day, 0, 14);
+    const alloc::DayPlan* shown = day_plan(v, ui, m.id, core::Date{std::chrono::sys_days(v.clock.today) + std::chrono::days{ui.day}}, out);
+    const bool later = ui.day < 14 && shown && shown->later_days;
     const float ab = fs * 2.8f;
     {
         IdScope nav("day");
@@ -363,7 +348,7 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             ui.grid_page = -1;
         }
         ButtonOpts next;
-        next.enabled = ui.day < max_day;
+        next.enabled = later;
         at(c.x + left_w - ab, top);
         if (button("▶", "next", ImVec2(ab, th), next)) {
             ++ui.day;
@@ -381,10 +366,19 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     }
     const float band_y = top + th + gap();
     const float band_h = fs * 0.7f;
-    day_band(v, ui, m, d, Box{c.x, band_y, left_w, band_h});
+    std::optional<core::Problem> failed;
+    const alloc::DayPlan* plan = day_plan(v, ui, m.id, d, out, &failed);
+    if (plan) day_band(v, *plan, Box{c.x, band_y, left_w, band_h});
 
-    const std::vector<Cell> cells = day_cells(v, ui, m, d);
-    const float grid_y = band_y + band_h + gap() * 1.5f;
+    const std::vector<Cell> cells = plan ? day_cells(v, ui, *plan) : std::vector<Cell>{};
+    float grid_y = band_y + band_h + gap() * 1.5f;
+    // Why no start takes a booking (not authorised, quota, membership…), above the grid.
+    const std::optional<core::Problem> why = failed ? failed : plan ? plan->why_none : std::nullopt;
+    if (why) {
+        at(c.x, grid_y);
+        text_block(v.tr.problem(*why), "why_none", left_w, Align::left, nullptr, colors::kMuted);
+        grid_y = ImGui::GetCursorPosY() + gap() * 0.5f;
+    }
     const float bar_y = c.y + c.h - th;
     const float cell_min = std::max(fs * 3.6f, ImGui::CalcTextSize("00:00").x + fs * 1.2f);
     const int cols = std::max(1, static_cast<int>((left_w + gap()) / (cell_min + gap())));
@@ -411,7 +405,10 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
                 }
     }
     ui.grid_page = std::clamp(ui.grid_page, 0, pages - 1);
-    if (cells.empty()) {
+    if (!plan && !failed) {
+        at(c.x, grid_y);
+        text_block(v.tr("Searching…"), "searching", left_w, Align::left, nullptr, colors::kMuted);
+    } else if (plan && cells.empty()) {
         at(c.x, grid_y);
         text_block(v.tr("Closed this day."), "closed", left_w, Align::left, nullptr, colors::kMuted);
     }
@@ -426,7 +423,7 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             const Cell& cell = cells[idx];
             const std::string label = v.clock.hhmm(cell.start);
             ButtonOpts o;
-            o.enabled = ok && !cell.past && cell.room >= m.rules.min_length;
+            o.enabled = !cell.past && cell.room > minutes{0};
             if (cell.taken && !cell.past) o.caption = cell.mine ? yours : taken;
             else if (cell.closed && !cell.past) o.caption = closed;
             o.tone = cell.closed ? Tone::quiet : Tone::normal;
@@ -434,11 +431,9 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             at(c.x + static_cast<float>(i % cols) * (cw + gap()), grid_y + static_cast<float>(i / cols) * (ch + gap()));
             if (button(label, label, ImVec2(cw, ch), o)) {
                 ui.start = cell.start;
-                const minutes want = std::max(m.rules.min_length, minutes{60});
-                ui.length = std::min(want, cell.room);
-                const minutes slot = std::max(m.rules.slot, minutes{1});
-                ui.length = ui.length / slot * slot;
-                if (ui.length < m.rules.min_length) ui.length = m.rules.min_length;
+                // An hour when the station allows it, else the longest it allows from here.
+                ui.length = std::min(std::max(plan->min_length, minutes{60}), cell.room);
+                ui.length = std::max(plan->min_length, ui.length / plan->step * plan->step);
                 ui.back_to = Step::machine;
                 go(ui, Step::length);
                 return Next::stay;
@@ -483,16 +478,15 @@ Next step_length(const MachinesView& v, MachinesUi& ui, Commands& out) {
     text_block(v.tr("How long?"), "how_long", c.w, Align::left, nullptr, colors::kMuted);
     y = ImGui::GetCursorPosY();
 
-    // Lengths on the slot grid, from the minimum to the maximum of the machine's rules.
-    std::optional<core::Timestamp> window_end;
-    if (!ui.as_host)
-        for (const auto& w : s.hours.of(d))
-            if (v.clock.utc(d, w.from) <= start && start < v.clock.utc(d, w.to)) window_end = v.clock.utc(d, w.to);
-    const minutes room = room_at(s, m, start, ui.as_host ? std::nullopt : window_end);
-    const minutes slot = std::max(m.rules.slot, minutes{1});
+    // The lengths on the grid from the shortest to the machine's longest; those the station
+    // accepts from this start (its plan of the day: up to the start's room) may be chosen.
+    const alloc::DayPlan* plan = day_plan(v, ui, m.id, d, out);
+    const alloc::DayStart* from_here = plan ? plan_start(*plan, start) : nullptr;
+    const minutes room = from_here ? from_here->room : minutes{0};
     std::vector<minutes> lengths;
-    for (minutes l = std::max(m.rules.min_length, slot); l <= m.rules.max_length && lengths.size() < 48; l += slot)
-        lengths.push_back(l);
+    if (plan)
+        for (minutes l = plan->min_length; l <= m.rules.max_length && lengths.size() < 48; l += plan->step)
+            lengths.push_back(l);
     const float bar_y = c.y + c.h - th;
     const float lw = std::max(fs * 4.2f, ImGui::CalcTextSize("10 h 45").x + fs * 1.2f);
     const int cols = std::max(1, static_cast<int>((c.w + gap()) / (lw + gap())));
@@ -515,7 +509,7 @@ Next step_length(const MachinesView& v, MachinesUi& ui, Commands& out) {
             if (button(duration_text(l), std::to_string(l.count()), ImVec2(cw, th), o)) ui.length = l;
         }
     }
-    const bool valid = ui.length >= m.rules.min_length && ui.length <= room;
+    const bool valid = ui.length > minutes{0} && ui.length <= room;
     if (valid) {
         at(c.x, bar_y - summary_h);
         text_block(span_text(v.tr, v.clock, start, start + ui.length) + " (" + duration_text(ui.length) + ")",

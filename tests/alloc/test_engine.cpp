@@ -6,6 +6,7 @@
 #include "alloc_fixture.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <random>
 
 using namespace etabli;
@@ -652,4 +653,88 @@ TEST_CASE("a handover to a member whose own booking comes next starts that booki
     REQUIRE(f.engine.set_machine(m, f.now));
     CHECK(refusal(f.engine.offer_handover(kLaser, kZoe, f.now)) ==
           "Laser needs the next member's PIN: it cannot be handed over at its reader");
+}
+
+// [Day plans] What the kiosk draws a machine's day from (Engine::plan_day): the same checks
+// as book(), start by start and length by length.
+TEST_CASE("a day's plan: every length it offers from a start is booked, one step longer is refused") {
+    // Zoé on Prusa A today 15:00-16:00 (10 min of buffer after each print); Léa holds 3 h of
+    // her 4 h a week on the printers' pool tomorrow.
+    auto make = [] {
+        auto f = std::make_unique<Fixture>();
+        f->booked(kPrusaA, kZoe, "2026-12-01 15:00", "2026-12-01 16:00");
+        f->booked(kPrusaB, kLea, "2026-12-02 14:00", "2026-12-02 17:00");
+        return f;
+    };
+    const auto f = make();
+    const core::Date today{year{2026} / December / 1};
+    auto day = [&](unsigned d) { return core::Date{year{2026} / December / d}; };
+    struct Case {
+        DayQuery q;
+        const char* why;  // what why_none says, if anything
+    };
+    const std::vector<Case> cases = {
+        {{kPrusaA, kLea, kLea, today}, nullptr},                 // past starts, buffers, quota
+        {{kPrusaA, kNoe, kHost, today}, nullptr},                // a host for Noé: the whole day
+        {{kLaser, kStranger, kStranger, day(2)}, "Not authorised"},
+        {{kLaser, kExpired, kExpired, day(2)}, "Membership ends"},
+        {{kLaser, kLea, kLea, day(8)}, nullptr},                 // closed that day
+        {{kLaser, kLea, kLea, day(16)}, "Too far ahead"},        // past the 14 days
+        {{kLaser, kHost, kHost, core::Date{year{2027} / March / 28}}, nullptr},  // 23 hours
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.q.machine);
+        CAPTURE(c.q.member);
+        CAPTURE(core::format_date(c.q.day));
+        auto plan = f->engine.plan_day(c.q, f->now);
+        REQUIRE(plan.has_value());
+        CHECK(plan->query == c.q);
+        if (c.why) {
+            REQUIRE(plan->why_none);
+            CHECK(plan->why_none->english().starts_with(c.why));
+        } else {
+            CHECK_FALSE(plan->why_none);
+        }
+        const Machine& m = *f->engine.machine(c.q.machine);
+        for (const DayStart& d : plan->starts) {
+            CHECK(f->zone.local_day(d.start) == c.q.day);
+            for (Minutes l = plan->min_length; l <= m.rules.max_length; l += plan->step) {
+                const auto g = make();
+                const bool booked = g->engine.book(BookingRequest{c.q.machine, c.q.member, d.start, d.start + l, c.q.actor}, g->now).has_value();
+                CAPTURE(format_local(f->zone, d.start));
+                CAPTURE(l.count());
+                CHECK(booked == (l <= d.room));
+            }
+        }
+    }
+    auto plan_of = [&](const DayQuery& q) { return f->engine.plan_day(q, f->now).value(); };
+    auto start_at = [&](const DayPlan& p, const char* when) {
+        const Timestamp t = at(f->zone, when);
+        const auto it = std::find_if(p.starts.begin(), p.starts.end(), [&](const DayStart& d) { return d.start == t; });
+        REQUIRE(it != p.starts.end());
+        return *it;
+    };
+    {  // Léa today: the opening hours only (14:00-20:00), Zoé's print and its buffer taken.
+        const DayPlan p = plan_of({kPrusaA, kLea, kLea, today});
+        CHECK(p.starts.size() == 24);
+        CHECK(p.later_days);
+        CHECK(start_at(p, "2026-12-01 14:00").room == minutes{45});  // ends by 14:50, 10 min before Zoé
+        CHECK(start_at(p, "2026-12-01 15:00").taken);
+        CHECK(start_at(p, "2026-12-01 16:00").taken);                // the buffer after it
+        CHECK_FALSE(start_at(p, "2026-12-01 16:15").taken);
+        CHECK(start_at(p, "2026-12-01 16:15").room == hours{1});      // her quota: 1 h left on the pool
+    }
+    {  // A host for Noé: the whole day, closed hours marked, past starts without room.
+        const DayPlan p = plan_of({kPrusaA, kNoe, kHost, today});
+        CHECK(p.starts.size() == 96);
+        CHECK(start_at(p, "2026-12-01 10:00").room == minutes{0});
+        CHECK(start_at(p, "2026-12-01 21:00").closed);
+        CHECK(start_at(p, "2026-12-01 21:00").room == hours{4});
+    }
+    CHECK(plan_of({kLaser, kLea, kLea, day(8)}).starts.empty());
+    CHECK(plan_of({kLaser, kLea, kLea, day(14)}).later_days);
+    CHECK_FALSE(plan_of({kLaser, kLea, kLea, day(15)}).later_days);
+    CHECK(plan_of({kLaser, kHost, kHost, core::Date{year{2027} / March / 28}}).starts.size() == 92);
+    CHECK_FALSE(f->engine.plan_day({77, kLea, kLea, today}, f->now));
+    CHECK_FALSE(f->engine.plan_day({kLaser, 777, 777, today}, f->now));
 }

@@ -293,3 +293,41 @@ TEST_CASE("a handover at the reader: the session passes to the next member with 
         CHECK(laser_view(f).session->member == zoe);
     }
 }
+
+TEST_CASE("a day's plan through the station: in the snapshots that follow, decided again as bookings change") {
+    Fixture f;
+    const core::Date today = f.station->snapshot()->today;
+    const alloc::DayQuery q{f.laser, f.lea, f.lea, today};
+    auto r = f.station->call(PlanDay{q});
+    REQUIRE(r);
+    auto start_of = [](const alloc::DayPlan& p, core::Timestamp t) -> std::optional<alloc::DayStart> {
+        for (const auto& d : p.starts)
+            if (d.start == t) return d;
+        return std::nullopt;
+    };
+    auto planned = [&] () -> std::optional<alloc::DayPlan> {
+        for (const auto& p : f.station->snapshot()->day_plans)
+            if (p.query == q) return p;
+        return std::nullopt;
+    };
+    const auto before = start_of(std::get<alloc::DayPlan>(*r), utc("2026-12-01T11:00:00Z"));
+    REQUIRE(before);
+    CHECK(before->room == minutes{120});
+    CHECK_FALSE(before->taken);
+    REQUIRE(planned());
+    CHECK(planned()->starts == std::get<alloc::DayPlan>(*r).starts);
+    // Camille books 11:00-12:00: the plan in the next snapshot has that hour taken, and the
+    // start before it shortened, without the kiosk asking again.
+    REQUIRE(f.station->call(Book{f.laser, f.camille, utc("2026-12-01T11:00:00Z"), utc("2026-12-01T12:00:00Z"), std::nullopt, false, std::nullopt}));
+    const auto after = planned();
+    REQUIRE(after);
+    CHECK(start_of(*after, utc("2026-12-01T11:00:00Z"))->taken);
+    CHECK(start_of(*after, utc("2026-12-01T11:00:00Z"))->room == minutes{0});
+    CHECK(start_of(*after, utc("2026-12-01T10:00:00Z"))->room == minutes{60});
+    // An unknown machine is refused with a reason; eight days at most are kept.
+    CHECK_FALSE(f.station->call(PlanDay{alloc::DayQuery{999, f.lea, f.lea, today}}));
+    for (int d = 1; d <= 9; ++d)
+        REQUIRE(f.station->call(PlanDay{alloc::DayQuery{f.laser, f.lea, f.lea, core::Date{std::chrono::sys_days{today} + std::chrono::days{d}}}}));
+    CHECK(f.station->snapshot()->day_plans.size() == 8);
+    CHECK_FALSE(planned());
+}

@@ -169,3 +169,27 @@ TEST_CASE("the check after use from the command line: set the level, a badge at 
     CHECK(r.out.find("\"check_note\":\"plateau rayé\"") != std::string::npos);
     CHECK(r.out.find("\"check_after_use\":\"host\"") != std::string::npos);
 }
+
+TEST_CASE("a machine's photo from the command line: set, shown, refused outside the photos folder, removed") {
+    testing::Cli cli;
+    REQUIRE(cli({"init", "--demo"}).code == 0);
+    const std::string prusa = "Imprimante 3D Prusa";
+    REQUIRE(cli({"machine", "set", prusa, "--photo", "machines/prusa.jpg"}).code == 0);
+    auto r = cli({"--json", "machine", "show", prusa});
+    CHECK(r.out.find("\"photo\":\"machines/prusa.jpg\"") != std::string::npos);
+    r = cli({"--lang", "fr", "machine", "show", prusa});
+    CHECK(r.out.find("Photo : machines/prusa.jpg") != std::string::npos);
+    for (const char* bad : {"../secret.png", "/etc/passwd"}) {
+        r = cli({"--lang", "en", "machine", "set", prusa, "--photo", bad});
+        CHECK(r.code != 0);
+        CHECK(r.err.find("must be a file name relative to the photos folder") != std::string::npos);
+    }
+    r = cli({"--json", "machine", "show", prusa});
+    CHECK(r.out.find("\"photo\":\"machines/prusa.jpg\"") != std::string::npos);  // the refusal changed nothing
+    REQUIRE(cli({"machine", "set", prusa, "--photo", ""}).code == 0);
+    r = cli({"--json", "machine", "show", prusa});
+    CHECK(r.out.find("\"photo\":null") != std::string::npos);
+    const std::string tour = first_line(cli({"machine", "add", "--name", "Tour", "--photo", "tour.png"}).out);
+    r = cli({"--json", "machine", "show", tour});
+    CHECK(r.out.find("\"photo\":\"tour.png\"") != std::string::npos);
+}

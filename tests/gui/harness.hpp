@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <etabli/alloc/engine.hpp>
 #include <etabli/gui/kiosk.hpp>
 #include <etabli/gui/screens.hpp>
 
@@ -74,6 +75,9 @@ app::Snapshot base_snapshot() {
     s.today = day(2026, 11, 28);
     s.at = std::chrono::sys_days(s.today) + 13h + 5min;
     s.local_hhmm = "14:05";
+    // Paris in winter, as the station gives it: local time is UTC + 1 h.
+    s.offsets = std::make_shared<const std::vector<app::OffsetChange>>(
+        std::vector<app::OffsetChange>{{s.at - std::chrono::days{1}, 60min}});
     s.directory = demo_directory();
     // Camille, the host, has entered her PIN: her host screens open at once (the PIN pad
     // has its own tests, tests/trust/test_pin_pad.cpp).
@@ -93,6 +97,39 @@ app::TapView tap_of(std::uint64_t seq, const app::Directory& d, core::MemberId i
     }
     return t;
 }
+
+// The zone the snapshot's offsets describe (Snapshot::offsets), for the engine that plays the
+// station's part in these tests.
+class SnapshotZone final : public alloc::Zone {
+public:
+    explicit SnapshotZone(std::shared_ptr<const std::vector<app::OffsetChange>> c) : m_changes(std::move(c)) {}
+    std::chrono::seconds offset(core::Timestamp t) const override {
+        if (!m_changes || m_changes->empty()) return std::chrono::seconds{0};
+        std::chrono::minutes off = m_changes->front().offset;
+        for (const auto& c : *m_changes)
+            if (c.from <= t) off = c.offset;
+        return off;
+    }
+    alloc::LocalResolution resolve(std::chrono::local_seconds local) const override {
+        std::vector<core::Timestamp> found;
+        std::set<long long> tried;
+        const std::vector<app::OffsetChange> none{{core::Timestamp{}, 0min}};
+        for (const auto& c : m_changes && !m_changes->empty() ? *m_changes : none) {
+            if (!tried.insert(c.offset.count()).second) continue;
+            const core::Timestamp t{local.time_since_epoch() - c.offset};
+            if (offset(t) == c.offset) found.push_back(t);
+        }
+        std::sort(found.begin(), found.end());
+        using K = alloc::LocalResolution::Kind;
+        if (found.size() == 1) return {K::unique, found[0], found[0]};
+        if (found.size() > 1) return {K::ambiguous, found.front(), found.back()};
+        const core::Timestamp t{local.time_since_epoch() - offset(core::Timestamp{local.time_since_epoch()})};
+        return {K::nonexistent, t, t};
+    }
+
+private:
+    std::shared_ptr<const std::vector<app::OffsetChange>> m_changes;
+};
 
 template <class T>
 std::vector<T> commands_of(const CommandList& out) {
@@ -149,7 +186,41 @@ struct Harness {
         return o;
     }
 
+    // The station's part the kiosk does not decide: whether the workshop is open now and the
+    // days it asked for (PlanDay), decided by a real engine built from the snapshot, as the
+    // station decides them from its own.
+    std::vector<alloc::DayQuery> day_queries;
+    std::size_t commands_seen = 0;
+    void station_answers() {
+        for (; commands_seen < out.size(); ++commands_seen)
+            if (const auto* p = std::get_if<app::PlanDay>(&out[commands_seen].first)) {
+                std::erase(day_queries, p->query);
+                day_queries.push_back(p->query);
+            }
+        if (commands_seen > out.size()) commands_seen = out.size();  // a test cleared the list
+        snap.day_plans.clear();
+        const bool no_hours = snap.hours.exceptions.empty() &&
+                              std::all_of(snap.hours.weekly.begin(), snap.hours.weekly.end(), [](const auto& w) { return w.empty(); });
+        if (no_hours && day_queries.empty()) {
+            snap.open_now = false;
+            return;
+        }
+        alloc::EngineState st;
+        for (const auto& mv : snap.machines) st.machines.push_back(mv.machine);
+        st.hours = snap.hours;
+        if (snap.directory)
+            for (const auto& [id, m] : snap.directory->members) st.members.push_back(alloc::MemberInfo::of(m));
+        for (const auto& b : snap.upcoming)
+            if (b.state == alloc::BookingState::booked || b.state == alloc::BookingState::active) st.bookings.push_back(b);
+        const SnapshotZone zone(snap.offsets);
+        const alloc::Engine engine(std::move(st), zone, snap.at);
+        snap.open_now = engine.inside_hours(snap.at, snap.at + std::chrono::seconds{1});
+        for (const auto& q : day_queries)
+            if (auto plan = engine.plan_day(q, snap.at)) snap.day_plans.push_back(std::move(*plan));
+    }
+
     void frame(double dt = 1.0 / 60.0) {
+        station_answers();
         ImGui::NewFrame();
         kiosk.frame(snap, now, out);
         ImGui::Render();

@@ -99,22 +99,28 @@ struct MachinesHarness : Harness {
 
 }  // namespace
 
-TEST_CASE("the local clock is derived from the snapshot's local time") {
-    const auto c = gui::LocalClock::of(utc_at("2026-11-28T13:05:00Z"), "14:05", day(2026, 11, 28));
-    CHECK(c.offset == 60min);
+TEST_CASE("the local clock applies the station's offsets, and is UTC without them") {
+    app::Snapshot s = base_snapshot();
+    s.at = utc_at("2026-11-28T13:05:00Z");
+    const auto c = gui::LocalClock::of(s);
     CHECK(c.hhmm(utc_at("2026-11-28T15:00:00Z")) == "16:00");
     CHECK(c.utc(day(2026, 11, 29), 15 * 60) == utc_at("2026-11-29T14:00:00Z"));
     CHECK(c.day_of(utc_at("2026-11-28T23:30:00Z")) == day(2026, 11, 29));
-    // Local day ahead of the UTC day, and behind it.
-    CHECK(gui::LocalClock::of(utc_at("2026-07-01T23:30:00Z"), "01:30", day(2026, 7, 2)).offset == 120min);
-    CHECK(gui::LocalClock::of(utc_at("2026-07-02T02:00:00Z"), "21:00", day(2026, 7, 1)).offset == -300min);
-    CHECK(gui::LocalClock::of(utc_at("2026-07-02T02:00:00Z"), "??", day(2026, 7, 1)).offset == 0min);
+    s.offsets.reset();
+    CHECK(gui::LocalClock::of(s).hhmm(utc_at("2026-11-28T15:00:00Z")) == "15:00");
+    // Open or closed is the station's word (Snapshot::open_now), not the kiosk's reading of the hours.
+    s.open_now = true;
+    CHECK_FALSE(gui::LocalClock::of(s).workshop_closed);
+    s.open_now = false;
+    CHECK(gui::LocalClock::of(s).workshop_closed);
     CHECK(gui::hhmm_of(1440) == "24:00");
 }
 
 TEST_CASE("the local clock follows a daylight-saving change inside the days it shows") {
     // Paris: +1 h until 2027-03-28 01:00 UTC, then +2 h; back to +1 h on 2027-10-31 01:00 UTC.
-    auto c = gui::LocalClock::of(utc_at("2027-03-26T13:05:00Z"), "14:05", day(2027, 3, 26));
+    gui::LocalClock c;
+    c.at = utc_at("2027-03-26T13:05:00Z");
+    c.today = day(2027, 3, 26);
     c.changes = std::make_shared<const std::vector<app::OffsetChange>>(std::vector<app::OffsetChange>{
         {utc_at("2027-03-25T00:00:00Z"), 60min}, {utc_at("2027-03-28T01:00:00Z"), 120min},
         {utc_at("2027-10-31T01:00:00Z"), 60min}});

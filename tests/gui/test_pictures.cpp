@@ -219,3 +219,36 @@ TEST_CASE("photos: the tools to borrow show their photos; a host takes a tool's 
     }
     ::unsetenv("ETABLI_USB_ROOTS");
 }
+
+TEST_CASE("photos: the machines to book show theirs, at the left of their tiles") {
+    testing::TempDir dir;
+    const fs::path photos = dir / "photos";
+    write(photos / "machines" / "laser.jpg", encoded(320, 240, true));
+    for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800)}) {
+        CAPTURE(size.x);
+        Harness h(size);
+        FakeTextures tex;
+        gui::PictureCache cache(photos, tex.maker());
+        h.kiosk.set_pictures(&cache);
+        app::MachineView laser, saw;
+        laser.machine.id = 1;
+        laser.machine.name = "Découpe laser";
+        laser.machine.authorised = {1};
+        laser.machine.photo = "machines/laser.jpg";
+        saw.machine.id = 2;
+        saw.machine.name = "Scie à ruban";
+        saw.machine.authorised = {1};
+        h.snap.machines = {laser, saw};
+        h.publish();
+        h.show_tap(1, core::TapKind::check_in, "0001234567");
+        h.tap("home/book");
+        cache.wait_idle();
+        h.frame();
+        CHECK(h.item("machines/1/photo").label == "photo");
+        CHECK_FALSE(h.has("machines/2/photo"));
+        // The tile's button starts after the photo.
+        CHECK(h.item("machines/1/open").min.x >= h.item("machines/1/photo").max.x);
+        h.check_layout("machines with photos");
+        h.kiosk.set_pictures(nullptr);
+    }
+}

@@ -1472,6 +1472,59 @@ std::expected<std::vector<Slot>, Problem> Engine::find_slots(const SlotQuery& q,
     return found;
 }
 
+std::expected<DayPlan, Problem> Engine::plan_day(const DayQuery& q, Timestamp now) const {
+    const Machine* mc = machine(q.machine);
+    if (!mc) return std::unexpected(problem("No machine has the number {0}", {num(q.machine)}));
+    for (const MemberId id : {q.member, q.actor})
+        if (!member_hot(id).known) return std::unexpected(problem("No member has the number {0}", {num(id)}));
+    const bool host = core::can_host(member_hot(q.actor).role);
+    const MachineRules& ru = mc->rules;
+    DayPlan plan;
+    plan.query = q;
+    plan.step = std::max(ru.slot, Minutes{1});
+    // The lengths offered: on the grid, from the minimum (rounded up to it) to the maximum.
+    plan.min_length = std::max(ru.min_length, plan.step);
+    if (plan.min_length % plan.step != Minutes{0}) plan.min_length += plan.step - plan.min_length % plan.step;
+    const long lengths = ru.max_length < plan.min_length ? 0 : (ru.max_length - plan.min_length) / plan.step + 1;
+    const Timestamp horizon = now + days{ru.ahead_days};
+    plan.later_days = host || m_zone->local_day(horizon) > q.day;
+    std::optional<Refusal> first_refusal;
+    // Every grid instant whose local day is q.day (a day of 23 or 25 hours included).
+    const Timestamp lo = Timestamp{sys_days{q.day}} - std::chrono::hours{14},
+                    hi = Timestamp{sys_days{q.day} + days{1}} + std::chrono::hours{14};
+    for (Timestamp t = ceil_grid(lo, plan.step); t < hi; t += plan.step) {
+        if (m_zone->local_day(t) != q.day) continue;
+        DayStart d;
+        d.start = t;
+        const auto open = run_end(t, t + plan.step);
+        d.closed = !open || *open < t + plan.step;
+        if (d.closed && !host) continue;  // members book inside opening hours only
+        d.taken = first_conflict(*mc, t, t + seconds{1}, std::nullopt) != nullptr;
+        // Accepting is monotonic in the length (a shorter booking from the same start passes
+        // every check a longer one passes): the longest accepted, by bisection.
+        auto accepted = [&](long k) {
+            return !check_request(BookingRequest{mc->id, q.member, t, t + plan.min_length + plan.step * k, q.actor}, now, std::nullopt);
+        };
+        if (lengths > 0) {
+            if (accepted(0)) {
+                long good = 0, bad = lengths;
+                while (bad - good > 1) {
+                    const long mid = (good + bad) / 2;
+                    (accepted(mid) ? good : bad) = mid;
+                }
+                d.room = plan.min_length + plan.step * good;
+            } else if (!first_refusal && t >= now && !d.taken) {
+                first_refusal = check_request(BookingRequest{mc->id, q.member, t, t + plan.min_length, q.actor}, now, std::nullopt);
+            }
+        }
+        plan.starts.push_back(d);
+    }
+    const bool none = std::none_of(plan.starts.begin(), plan.starts.end(), [](const DayStart& d) { return d.room > Minutes{0}; });
+    if (none && first_refusal && first_refusal->rule != Rule::booked && first_refusal->rule != Rule::past)
+        plan.why_none = explain(*first_refusal);
+    return plan;
+}
+
 std::vector<Booking> Engine::bookings_on(MachineId m, Timestamp from, Timestamp to) const {
     std::vector<Booking> out;
     auto mi = m_by_machine.find(m);

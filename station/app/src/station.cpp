@@ -11,6 +11,7 @@
 #include <etabli/app/station.hpp>
 #include <etabli/app/rights.hpp>
 #include <etabli/app/reply.hpp>
+#include <etabli/core/know_how.hpp>
 
 #include <etabli/alloc/timers.hpp>
 
@@ -51,6 +52,7 @@ struct Station::State {
     std::uint64_t access_seq = 0;
     std::vector<alloc::Booking> notices;
     std::optional<std::vector<alloc::Slot>> last_slots;
+    std::vector<alloc::DayQuery> day_queries;  // Snapshot::day_plans' days, the latest last
     std::optional<core::Date> pruned_day;
 
     void index_machines(const std::vector<alloc::Machine>& ms) {
@@ -602,7 +604,7 @@ Result Station::handle(const Command& c) {
             using T = std::decay_t<decltype(cmd)>;
             if constexpr (std::is_same_v<T, AddMachine> || std::is_same_v<T, EditMachine> || std::is_same_v<T, SetMachineStatus> ||
                           std::is_same_v<T, Authorise> || std::is_same_v<T, SetHours> || std::is_same_v<T, Book> ||
-                          std::is_same_v<T, CancelBooking> || std::is_same_v<T, FindSlots> || std::is_same_v<T, ListBookings> ||
+                          std::is_same_v<T, CancelBooking> || std::is_same_v<T, FindSlots> || std::is_same_v<T, PlanDay> || std::is_same_v<T, ListBookings> ||
                           std::is_same_v<T, JoinQueue> || std::is_same_v<T, LeaveQueue> ||
                           std::is_same_v<T, EndSession> || std::is_same_v<T, MachineAccess> ||
                           std::is_same_v<T, OfferHandover> || std::is_same_v<T, CheckMachine>) {
@@ -1066,6 +1068,16 @@ Result Station::machine_access(alloc::MachineId machine, const core::Member& mem
     return view;
 }
 
+namespace {
+// A machine's photo as given (machine add/set --photo): a file name relative to the photos
+// folder, or none when empty.
+std::expected<std::optional<std::string>, core::Problem> checked_photo(const std::optional<std::string>& photo) {
+    if (!photo || photo->find_first_not_of(" \t") == std::string::npos) return std::nullopt;
+    if (auto p = core::normalize_photo_path(*photo)) return *p;
+    return std::unexpected(problem("The photo \"{0}\" must be a file name relative to the photos folder", {photo->substr(0, 80)}));
+}
+}  // namespace
+
 Result Station::handle_alloc(const Command& c) {
     State& st = *m_state;
     const auto now = m_clock.now();
@@ -1082,6 +1094,8 @@ Result Station::handle_alloc(const Command& c) {
                 alloc::Machine m = cmd.machine;
                 m.awaiting_check = false;  // a new machine waits for no check
                 m.check_note.reset();
+                if (auto p = checked_photo(m.photo); !p) return std::unexpected(p.error());
+                else m.photo = *p;
                 if (st.machine_by_name.contains(State::lower(m.name)))
                     return std::unexpected(problem("A machine is already called {0}", {m.name}));
                 alloc::MachineId id = 1;
@@ -1126,6 +1140,8 @@ Result Station::handle_alloc(const Command& c) {
                 m.authorised = current->authorised;  // the skills decide it
                 m.awaiting_check = current->awaiting_check;  // uses and checks decide these
                 m.check_note = current->check_note;
+                if (auto p = checked_photo(m.photo); !p) return std::unexpected(p.error());
+                else m.photo = *p;
                 auto r = commit(engine.set_machine(m, now), stored_actor(cmd.actor));
                 if (!r) return r;
                 return *engine.machine(m.id);
@@ -1168,6 +1184,16 @@ Result Station::handle_alloc(const Command& c) {
                     if (auto p = skills_alloc_refusal(cmd.query.target, cmd.query.member)) return std::unexpected(*p);
                 st.last_slots = *slots;
                 return *slots;
+            } else if constexpr (std::is_same_v<T, PlanDay>) {
+                auto plan = engine.plan_day(cmd.query, now);
+                if (!plan) return std::unexpected(plan.error());
+                // A few kiosks may each show a day: the latest eight are kept.
+                std::erase_if(st.day_queries, [&](const alloc::DayQuery& q) {
+                    return q == cmd.query || q.day < m_calendar.local_day(now);
+                });
+                st.day_queries.push_back(cmd.query);
+                if (st.day_queries.size() > 8) st.day_queries.erase(st.day_queries.begin());
+                return *plan;
             } else if constexpr (std::is_same_v<T, ListBookings>) {
                 std::vector<alloc::Booking> out;
                 for (const auto& [name, id] : st.machine_by_name) {
@@ -1419,6 +1445,10 @@ void Station::publish_alloc(Snapshot& snap, core::Timestamp now) const {
     snap.last_access = st.last_access;
     snap.notices = st.notices;
     snap.last_slots = st.last_slots;
+    for (const alloc::DayQuery& q : st.day_queries)
+        if (q.day >= snap.today)
+            if (auto plan = engine.plan_day(q, now)) snap.day_plans.push_back(std::move(*plan));
+    snap.open_now = engine.inside_hours(now, now + std::chrono::seconds{1});
 }
 
 }  // namespace etabli::app

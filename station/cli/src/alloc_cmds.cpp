@@ -79,6 +79,7 @@ json machine_json(const app::MachineView& v) {
            {"check_after_use", alloc::to_string(m.rules.check_after_use)},
            {"awaiting_check", m.awaiting_check},
            {"check_note", m.check_note ? json(*m.check_note) : json(nullptr)},
+           {"photo", m.photo ? json(*m.photo) : json(nullptr)},
            {"in_use", v.session.has_value()},
            {"power", v.power}};
     if (v.session) j["until_local"] = v.until_hhmm;
@@ -145,6 +146,7 @@ AllocCommands::AllocCommands(CLI::App& app) {
     m_machine_add->add_option("--ahead-days", m_add.ahead, "How far ahead members may book, days")->default_val(14);
     m_machine_add->add_option("--quota-hours-week", m_add.quota_hours, "Hours per member per rolling 7 days (0: none)");
     m_machine_add->add_flag("--quota-pool", m_add.quota_pool, "The quota counts the whole pool");
+    m_machine_add->add_option("--photo", m_set_photo, "Photo: a file name relative to the photos folder");
     m_machine_add->add_option("--host-loss", m_add.host_loss, "When the station disappears: cut, grace:SECONDS, until-idle:MAX_SECONDS");
     m_machine_list = machine->add_subcommand("list", "List the machines");
     m_machine_show = machine->add_subcommand("show", "Show one machine");
@@ -153,6 +155,7 @@ AllocCommands::AllocCommands(CLI::App& app) {
     m_machine_set->add_option("MACHINE", m_machine, "Number or name")->required();
     m_machine_set->add_option("--status", m_status, "available, maintenance or out-of-order");
     m_machine_set->add_option("--host-loss", m_set_host_loss, "When the station disappears: cut, grace:SECONDS, until-idle:MAX_SECONDS");
+    m_machine_set->add_option("--photo", m_set_photo, "Photo: a file name relative to the photos folder (\"\" removes it)");
     m_machine_set->add_option("--pin-required", m_set_pin_required, "yes: the member's PIN at the kiosk as well as the badge; no: the badge alone");
     m_machine_set->add_option("--check-after-use", m_set_check,
                               "Who confirms the check after each use before the next start: none, user (a member who may use it), "
@@ -253,8 +256,8 @@ std::optional<int> AllocCommands::run(Context& ctx) {
     std::optional<bool> set_pin_required;
     std::optional<alloc::CheckLevel> set_check;
     if (m_machine_set->parsed()) {
-        if (m_status.empty() && m_set_host_loss.empty() && m_set_pin_required.empty() && m_set_check.empty())
-            return ctx.fail(kBadInput, problem("Say what to change: --status, --host-loss, --pin-required or --check-after-use"));
+        if (m_status.empty() && m_set_host_loss.empty() && m_set_pin_required.empty() && m_set_check.empty() && !m_set_photo)
+            return ctx.fail(kBadInput, problem("Say what to change: --status, --host-loss, --pin-required, --check-after-use or --photo"));
         if (!m_set_check.empty()) {
             set_check = alloc::check_level_from_string(m_set_check);
             if (!set_check)
@@ -338,6 +341,7 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         if (m_add.quota_hours > 0) m.rules.quota_per_week = minutes{static_cast<long>(m_add.quota_hours * 60)};
         m.rules.quota_scope = m_add.quota_pool ? alloc::QuotaScope::pool : alloc::QuotaScope::machine;
         m.rules.host_loss = *host_loss;
+        if (m_set_photo && !m_set_photo->empty()) m.photo = m_set_photo;
         if (auto n = core::normalize_name(m.name); !n) return fail(n.error());
         auto r = station.call(app::AddMachine{m, std::nullopt});
         if (!r) return fail(r.error());
@@ -364,13 +368,14 @@ std::optional<int> AllocCommands::run(Context& ctx) {
         for (const auto& v : snap->machines)
             if (v.machine.id == *id) name = v.machine.name;
         if (m_machine_set->parsed()) {
-            if (set_host_loss || set_pin_required || set_check) {
+            if (set_host_loss || set_pin_required || set_check || m_set_photo) {
                 alloc::Machine m;
                 for (const auto& v : snap->machines)
                     if (v.machine.id == *id) m = v.machine;
                 if (set_host_loss) m.rules.host_loss = *set_host_loss;
                 if (set_pin_required) m.rules.pin_required = *set_pin_required;
                 if (set_check) m.rules.check_after_use = *set_check;
+                if (m_set_photo) m.photo = m_set_photo->empty() ? std::nullopt : m_set_photo;
                 if (auto r = station.call(app::EditMachine{m, std::nullopt}); !r) return fail(r.error());
             }
             if (set_status)
@@ -405,6 +410,8 @@ std::optional<int> AllocCommands::run(Context& ctx) {
                               << '\n';
                 if (!ctx.json && (m_machine_show->parsed() || m_machine_set->parsed()) && v.machine.rules.pin_required)
                     cli_out() << "      " << ctx.t("Starts with the badge and the member's PIN, at the kiosk") << '\n';
+                if (!ctx.json && (m_machine_show->parsed() || m_machine_set->parsed()) && v.machine.photo)
+                    cli_out() << "      " << core::fill_placeholders(ctx.t("Photo: {0}"), {*v.machine.photo}) << '\n';
             }
         return kDone;
     }

@@ -29,6 +29,7 @@ private:
     std::string m_set_host_loss;  // machine set --host-loss
     std::string m_set_pin_required;  // machine set --pin-required yes|no
     std::string m_set_check;         // machine set --check-after-use none|user|trainer|host
+    std::optional<std::string> m_set_photo;  // machine add/set --photo FILE ("" removes it)
     std::optional<std::string> m_check_problem;  // machine checked --problem TEXT
     std::string m_sessions_from, m_sessions_to, m_sessions_csv;
     CLI::Option* m_sessions_member = nullptr;

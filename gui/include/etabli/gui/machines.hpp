@@ -9,12 +9,14 @@
 //
 // Local time: the kiosk has no time-zone database. The snapshot gives the offsets (local
 // minus UTC) of the days it may show, a daylight-saving change included; LocalClock applies
-// the one in force at each instant. Without them (an older snapshot, a test) it derives one
-// offset from the local "HH:MM" of snapshot.at and applies it to the whole displayed period.
+// the one in force at each instant. Whether the workshop is open, which starts a day offers
+// and how long a booking may last come from the station too (Snapshot::open_now, day_plans):
+// the screens show them and keep no rule of their own.
 #pragma once
 
 #include <etabli/app/snapshot.hpp>
 #include <etabli/gui/keyboard.hpp>
+#include <etabli/gui/pictures.hpp>
 #include <etabli/gui/reader_enrol.hpp>
 #include <etabli/gui/screens.hpp>
 #include <etabli/gui/theme.hpp>
@@ -34,18 +36,14 @@ namespace etabli::gui {
 // [Local time]
 struct LocalClock {
     core::Timestamp at{};
-    std::chrono::minutes offset{0};  // local time minus UTC, at `at`
     core::Date today{};
-    // The station's offsets (Snapshot::offsets), when it gave them: then they decide.
+    // The station's offsets (Snapshot::offsets): local time minus UTC from each instant on.
+    // None (a snapshot that has not any): UTC.
     std::shared_ptr<const std::vector<app::OffsetChange>> changes;
 
-    // offset = local_hhmm − UTC time of day of `at`, brought into [−14 h, +14 h]. An
-    // unreadable local_hhmm gives offset 0 (UTC).
-    static LocalClock of(core::Timestamp at, std::string_view local_hhmm, core::Date today);
-    // The same from a snapshot, with its offsets and whether the workshop is open at s.at.
     static LocalClock of(const app::Snapshot& s);
-    // No window of the opening hours holds `at` (set by of(Snapshot)): a member's badge at
-    // a machine would be refused, so the board does not say "Libre".
+    // The station says the workshop is outside its opening hours (not Snapshot::open_now): a
+    // member's badge at a machine would be refused, so the board does not say "Libre".
     bool workshop_closed = false;
 
     std::chrono::minutes offset_at(core::Timestamp t) const;  // local time minus UTC at `t`
@@ -116,6 +114,7 @@ struct MachinesView {
     core::Member viewer;                  // who badged in: a member, or a host
     const app::Snapshot* snap = nullptr;  // machines, upcoming, queue, hours, replies
     LocalClock clock;
+    PictureCache* pictures = nullptr;     // the machines' photos; none: names only
 };
 
 // One weekday of the opening-hours editor.
@@ -157,6 +156,10 @@ struct MachinesUi {
     std::optional<Step> after_ok;     // where to go when it succeeds
     std::uint64_t slots_request = 0;  // the FindSlots waiting for its reply
     std::optional<std::vector<alloc::Slot>> slots;
+    // The day last asked of the station (PlanDay), its request and the snapshot it was asked at.
+    std::optional<alloc::DayQuery> day_asked;
+    std::uint64_t day_request = 0;
+    std::uint64_t day_asked_version = 0;
     std::string message;              // the last outcome, shown on the next screens
     bool message_ok = true;
     std::uint64_t access_seen = 0;    // last_access.seq already reported

@@ -139,6 +139,34 @@ struct Slot {
     friend bool operator==(const Slot&, const Slot&) = default;
 };
 
+// One local day of one machine as a member (or a host for them) may book it: each start on
+// the machine's grid with the longest booking the engine would accept from there. The
+// kiosk draws its day and its lengths from this, and keeps no booking rule of its own.
+struct DayQuery {
+    MachineId machine = 0;
+    MemberId member = 0;  // who the booking is for
+    MemberId actor = 0;   // who books: the member, or a host for them (then the whole day is listed)
+    core::Date day{};     // local
+    friend bool operator==(const DayQuery&, const DayQuery&) = default;
+};
+struct DayStart {
+    Timestamp start{};
+    Minutes room{0};      // the longest booking accepted from here; 0: none
+    bool taken = false;   // a booking, or the buffer around one, leaves no booking here
+    bool closed = false;  // outside opening hours (listed for hosts only)
+    friend bool operator==(const DayStart&, const DayStart&) = default;
+};
+struct DayPlan {
+    DayQuery query;
+    Minutes step{15};        // the grid: between two starts, and between two lengths offered
+    Minutes min_length{15};  // the shortest length offered
+    std::vector<DayStart> starts;
+    bool later_days = false;  // a later day may still take a booking from this actor (the horizon)
+    // Why no start of the day takes a booking, when none does and the day is not simply
+    // full or past: not authorised, quota reached, membership ending, too far ahead…
+    std::optional<core::Problem> why_none;
+};
+
 struct QueuePlace {
     QueueEntry entry;
     std::size_t position = 0;  // 1 = head
@@ -238,6 +266,10 @@ public:
     // machine's booking horizon, inside opening hours, respecting buffers, authorisation and
     // the member's quota; non-overlapping per machine; best = earliest start, then machine id.
     std::expected<std::vector<Slot>, Problem> find_slots(const SlotQuery& q, Timestamp now) const;
+    // The starts of one local day and the room each leaves (DayPlan), decided by the same
+    // checks as book(): for any start, a booking of any length offered up to its room is
+    // accepted, and one a step longer is refused.
+    std::expected<DayPlan, Problem> plan_day(const DayQuery& q, Timestamp now) const;
     // True when [s, e) lies inside opening hours.
     bool inside_hours(Timestamp s, Timestamp e) const;
     const Machine* machine(MachineId id) const;

@@ -134,6 +134,8 @@ struct Machine {
     bool awaiting_check = false;
     // What the last check found wrong (the machine went into maintenance), for the hosts.
     std::optional<std::string> check_note;
+    // Its photo: a file name relative to the photos folder (core::normalize_photo_path).
+    std::optional<std::string> photo;
 };
 
 // [SECTION] Opening hours

@@ -87,6 +87,7 @@ template <> inline constexpr Right kRight<SetHours>{Need::host, kWrites, "hours.
 template <> inline constexpr Right kRight<Book>{Need::member, kWrites, "booking.add"};
 template <> inline constexpr Right kRight<CancelBooking>{Need::member, kWrites, "booking.cancel"};
 template <> inline constexpr Right kRight<FindSlots>{Need::anyone, kReads, "booking.slots"};
+template <> inline constexpr Right kRight<PlanDay>{Need::anyone, kReads, "booking.day"};
 template <> inline constexpr Right kRight<ListBookings>{Need::anyone, kReads, "booking.list"};
 template <> inline constexpr Right kRight<JoinQueue>{Need::member, kWrites, "queue.join"};
 template <> inline constexpr Right kRight<LeaveQueue>{Need::member, kWrites, "queue.leave"};

@@ -37,6 +37,10 @@ struct Snapshot {
     std::optional<AccessView> last_access;
     std::vector<alloc::Booking> notices;         // host notes shown with last_tap's member
     std::optional<std::vector<alloc::Slot>> last_slots;  // the reply to the latest FindSlots
+    // The days asked for with PlanDay (the latest few), decided again for each snapshot: the
+    // kiosk draws a machine's day and the lengths it offers from these, never from the rules.
+    std::vector<alloc::DayPlan> day_plans;
+    bool open_now = false;  // the workshop is inside its opening hours (members may walk in)
 
     // [Repairs and volunteer hours]
     std::vector<core::Repair> recent_repairs;             // logged in the last 24 h, newest first

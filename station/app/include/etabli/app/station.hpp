@@ -123,6 +123,10 @@ struct Book {
 };
 struct CancelBooking { alloc::BookingId booking = 0; std::optional<core::MemberId> actor; std::optional<std::string> reason; };
 struct FindSlots { alloc::SlotQuery query; };
+// One day of one machine as the member (or a host for them) may book it (alloc::DayPlan). The
+// station keeps the day in the snapshots that follow (Snapshot::day_plans), refreshed as
+// bookings change, until newer days push it out.
+struct PlanDay { alloc::DayQuery query; };
 // The live bookings (booked or active) that overlap [from, to), by start; any machine or
 // member when not given. A read: the snapshot holds only the next two weeks.
 struct ListBookings {
@@ -198,7 +202,7 @@ inline constexpr const char* kPinLockedNow = core::N_("Too many wrong PINs: lock
 using CoreCommands = type_list<BadgeSeen, AddMember, EditMember, EraseMember, PurgePersonalData, AddBadge, RevokeBadge, SetMemberLang, StartEnrolment,
                                CancelEnrolment, ImportMembers, NoteBackups, Tick>;
 using AllocCommands = type_list<AddMachine, EditMachine, SetMachineStatus, Authorise, SetHours, Book, CancelBooking, FindSlots,
-                                ListBookings, JoinQueue, LeaveQueue, EndSession, MachineAccess, OfferHandover, CheckMachine>;
+                                PlanDay, ListBookings, JoinQueue, LeaveQueue, EndSession, MachineAccess, OfferHandover, CheckMachine>;
 using TrustCommands = type_list<OpenHostSession, TouchHostSession, EndHostSession, SetPin, ResetPin, ShowMemberData, ShowAudit>;
 using Command = as_variant_t<concat_t<CoreCommands, AllocCommands, TrustCommands, FeatureCommands>>;
 // The feature that handles T (its index in Features), or -1 for the station's own commands.
@@ -209,7 +213,7 @@ inline constexpr int kFeatureOf = owner_of_v<Features, T>;
 // allocation command produced.
 struct Done {};
 using Result = std::expected<std::variant<Done, core::Member, core::Badge, TapView, ImportSummary, alloc::Machine,
-                                          std::vector<alloc::Booking>, std::vector<alloc::Slot>, AccessView,
+                                          std::vector<alloc::Booking>, std::vector<alloc::Slot>, alloc::DayPlan, AccessView,
                                           std::vector<alloc::QueuePlace>, core::Repair, core::Tool, std::vector<core::Tool>,
                                           std::vector<core::Loan>, core::Reservation,
                                           core::Training, core::HelpRequest, core::Card, std::vector<core::Helper>,
