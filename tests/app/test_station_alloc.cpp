@@ -318,6 +318,7 @@ TEST_CASE("a day's plan through the station: in the snapshots that follow, decid
     CHECK(planned()->starts == std::get<alloc::DayPlan>(*r).starts);
     // Camille books 11:00-12:00: the plan in the next snapshot has that hour taken, and the
     // start before it shortened, without the kiosk asking again.
+    REQUIRE(f.station->call(Authorise{f.laser, f.camille, true, std::nullopt}));
     REQUIRE(f.station->call(Book{f.laser, f.camille, utc("2026-12-01T11:00:00Z"), utc("2026-12-01T12:00:00Z"), std::nullopt, false, std::nullopt}));
     const auto after = planned();
     REQUIRE(after);
