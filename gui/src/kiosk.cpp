@@ -382,7 +382,8 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             break;
         }
         case Screen::tools: {
-            ToolsScreenView tv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s, m_pictures, m_opts.usb_roots};
+            ToolsScreenView tv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s, m_pictures, m_opts.usb_roots,
+                               m_stick_pictures};
             next = draw_tools(tv, m_tools, cmds);
             if (next == Next::skill_info) {  // a skill refusal: the tool's skill page
                 if (const core::Tool* t = skill_refused_tool(s)) open_skills(next, Screen::tools, 0, t->id);

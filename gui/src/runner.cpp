@@ -164,7 +164,7 @@ int run_kiosk(const KioskLink& station, const core::Translations& tr, const Kios
     rebuild_fonts(kiosk, font_display, opts, false);
 
     // The photos: decoded on the cache's own thread, made into GL textures here.
-    std::unique_ptr<PictureCache> pictures;
+    std::unique_ptr<PictureCache> pictures, stick_pictures;
     if (!opts.photos_folder.empty()) {
         TextureMaker maker;
         maker.create = [](const Thumbnail& t) -> ImTextureID {
@@ -182,6 +182,10 @@ int run_kiosk(const KioskLink& station, const core::Translations& tr, const Kios
             const auto tex = static_cast<GLuint>(reinterpret_cast<std::intptr_t>(id));
             glDeleteTextures(1, &tex);
         };
+        // The USB sticks' pictures, named by their path from the root, for the photo picker.
+        stick_pictures = std::make_unique<PictureCache>("/", maker, PictureLimits{}, 24);
+        stick_pictures->set_wake([] { glfwPostEmptyEvent(); });
+        kiosk.set_stick_pictures(stick_pictures.get());
         pictures = std::make_unique<PictureCache>(opts.photos_folder, std::move(maker));
         pictures->set_wake([] { glfwPostEmptyEvent(); });
         kiosk.set_pictures(pictures.get());
@@ -217,6 +221,7 @@ int run_kiosk(const KioskLink& station, const core::Translations& tr, const Kios
         }
 
         if (pictures && pictures->poll()) state.damaged = true;  // a photo decoded: draw it
+        if (stick_pictures && stick_pictures->poll()) state.damaged = true;
 
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
@@ -265,7 +270,9 @@ int run_kiosk(const KioskLink& station, const core::Translations& tr, const Kios
 
     station.set_wake({});
     kiosk.set_pictures(nullptr);
+    kiosk.set_stick_pictures(nullptr);
     pictures.reset();  // their textures go while the context is current
+    stick_pictures.reset();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

@@ -564,7 +564,10 @@ Next draw_photo_pick(const ToolsScreenView& v, ToolsUi& ui, Commands&) {
     y = ImGui::GetCursorPosY() + gap() * 0.5f;
     const int cols = c.w > fs * 30 ? 2 : 1;
     const float cell_w = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
-    const int rows = rows_fit(bar_y - gap() - y, th);
+    // Each picture's thumbnail at the left of its name, taller rows for them.
+    const float row_h = v.stick_pictures ? std::floor(th * 1.5f) : th;
+    const float pic_w = v.stick_pictures ? std::floor(row_h * 1.3f) : 0.0f;
+    const int rows = rows_fit(bar_y - gap() - y, row_h);
     const int per_page = rows * cols;
     const int pages = std::max(1, (static_cast<int>(ui.usb_pictures.size()) + per_page - 1) / per_page);
     ui.page = std::clamp(ui.page, 0, pages - 1);
@@ -573,12 +576,15 @@ Next draw_photo_pick(const ToolsScreenView& v, ToolsUi& ui, Commands&) {
         if (k >= ui.usb_pictures.size()) break;
         const auto& p = ui.usb_pictures[k];
         IdScope row(static_cast<std::int64_t>(k));
-        at(c.x + static_cast<float>(i % cols) * (cell_w + gap()), y + static_cast<float>(i / cols) * (th + gap()));
+        const float cx = c.x + static_cast<float>(i % cols) * (cell_w + gap()), cy = y + static_cast<float>(i / cols) * (row_h + gap());
+        if (v.stick_pictures) draw_picture(v.stick_pictures->get(p.relative_path().string()), cx, cy, pic_w, row_h, "thumb", &v.tr);
+        at(cx + (pic_w > 0 ? pic_w + gap() : 0.0f), cy);
+        const float bw = cell_w - (pic_w > 0 ? pic_w + gap() : 0.0f);
         ButtonOpts o;
         o.enabled = !busy;
         // The stick's folder, then the file: "DCIM/perceuse.jpg".
         const std::string shown = (p.parent_path().filename() / p.filename()).string();
-        if (button(ellipsize(shown, cell_w - fs), "pick", ImVec2(cell_w, th), o) && v.pictures) {
+        if (button(ellipsize(shown, bw - fs), "pick", ImVec2(bw, row_h), o) && v.pictures) {
             ui.photo_problem.clear();
             ui.photo_import = v.pictures->import(p);
         }

@@ -178,7 +178,7 @@ TEST_CASE("a machine's photo from the command line: set, shown, refused outside 
     auto r = cli({"--json", "machine", "show", prusa});
     CHECK(r.out.find("\"photo\":\"machines/prusa.jpg\"") != std::string::npos);
     r = cli({"--lang", "fr", "machine", "show", prusa});
-    CHECK(r.out.find("Photo : machines/prusa.jpg") != std::string::npos);
+    CHECK(r.out.find("Photo\u00a0: machines/prusa.jpg") != std::string::npos);
     for (const char* bad : {"../secret.png", "/etc/passwd"}) {
         r = cli({"--lang", "en", "machine", "set", prusa, "--photo", bad});
         CHECK(r.code != 0);

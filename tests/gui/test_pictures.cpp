@@ -160,6 +160,8 @@ TEST_CASE("photos: the tools to borrow show their photos; a host takes a tool's 
         FakeTextures tex;
         gui::PictureCache cache(photos, tex.maker());
         h.kiosk.set_pictures(&cache);
+        gui::PictureCache stick("/", tex.maker(), {}, 24);  // the sticks' pictures, by path from the root
+        h.kiosk.set_stick_pictures(&stick);
         auto tv = std::make_shared<app::ToolsView>();
         for (int i = 1; i <= 4; ++i) {
             core::Tool t;
@@ -200,6 +202,10 @@ TEST_CASE("photos: the tools to borrow show their photos; a host takes a tool's 
         h.tap("tools/form/photo");
         CHECK(h.label("tools/photo_pick/title") == "Une photo depuis une clé USB");
         CHECK(h.label("tools/photo_pick/0/pick") == "DCIM/ponceuse.png");
+        stick.wait_idle();
+        h.frame();
+        CHECK(h.item("tools/photo_pick/0/thumb").label == "photo");  // a thumbnail beside its name
+        CHECK(h.item("tools/photo_pick/0/pick").min.x >= h.item("tools/photo_pick/0/thumb").max.x);
         h.check_layout("photo from a USB stick");
         h.tap("tools/photo_pick/0/pick");
         cache.wait_idle();
@@ -216,6 +222,8 @@ TEST_CASE("photos: the tools to borrow show their photos; a host takes a tool's 
         REQUIRE(sets.size() == 1);
         CHECK(sets[0].tool.photo == std::optional<std::string>("ponceuse.png"));
         fs::remove(photos / "ponceuse.png");
+        h.kiosk.set_stick_pictures(nullptr);
+        h.kiosk.set_pictures(nullptr);
     }
     ::unsetenv("ETABLI_USB_ROOTS");
 }

@@ -83,6 +83,9 @@ public:
     // The photos the screens show (tools, know-how cards), made into textures by the runner
     // (GL) or a test's stand-in; none: names only. Not owned.
     void set_pictures(PictureCache* p) { m_pictures = p; }
+    // The USB sticks' pictures, by their path from the root ("media/CLE/DCIM/x.jpg"): the
+    // thumbnails of the inventory form's photo picker.
+    void set_stick_pictures(PictureCache* p) { m_stick_pictures = p; }
 
     // A key press, between frames; handled at the next frame.
     void key_pressed(Key k) { m_keys.push_back(k); }
@@ -134,6 +137,7 @@ private:
     KioskOptions m_opts;
     Fonts m_fonts;
     PictureCache* m_pictures = nullptr;
+    PictureCache* m_stick_pictures = nullptr;
     FrameLog m_log;
 
     Screen m_screen = Screen::idle;

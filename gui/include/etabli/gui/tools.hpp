@@ -30,6 +30,7 @@ struct ToolsScreenView {
     const app::Snapshot* snap = nullptr;
     PictureCache* pictures = nullptr;    // the tools' photos; none: names only
     std::vector<std::filesystem::path> usb_roots;  // where the hosts' USB sticks are mounted
+    PictureCache* stick_pictures = nullptr;  // the sticks' pictures, by path from "/"; none: names only
 };
 // The hosts' inventory form (tools_host.cpp): every field as typed, checked by the station.
 struct ToolForm {
