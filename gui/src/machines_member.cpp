@@ -83,10 +83,11 @@ Next step_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
         if (ok) o.caption_color = machine_status(m, v.clock, v.tr).color;
         o.font = font;
         const float tx = c.x + static_cast<float>(i % cols) * (tw + gap()), ty = top + static_cast<float>(i / cols) * (tile_h + gap());
-        if (photos && m.machine.photo)
-            draw_picture(v.pictures->get(*m.machine.photo), tx, ty, pic_w - gap() * 0.5f, tile_h, "photo");
-        at(tx + pic_w, ty);
-        if (button(m.machine.name, "open", ImVec2(tw - pic_w, tile_h), o)) {
+        // A machine without a photo has its tile's whole width.
+        const float pw = photos && m.machine.photo ? pic_w : 0.0f;
+        if (pw > 0) draw_picture(v.pictures->get(*m.machine.photo), tx, ty, pw - gap() * 0.5f, tile_h, "photo");
+        at(tx + pw, ty);
+        if (button(m.machine.name, "open", ImVec2(tw - pw, tile_h), o)) {
             if (!ok) {
                 ui.machine = m.machine.id;
                 return Next::skill_info;

@@ -140,10 +140,15 @@ void inventory_list(const ToolsScreenView& v, ToolsUi& ui, const Box& b) {
     const int pages = static_cast<int>((tools.size() + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page));
     ui.page = std::clamp(ui.page, 0, std::max(0, pages - 1));
     IdScope scope("inventory");
-    // Each tool's photo at the left of its row, when there is a photos folder (a missing or
+    // Each tool's photo at the left of its row, when a tool of the page has one (a missing or
     // broken one shows why: hosts fix it from the form).
-    const float pic_w = v.pictures ? row_h * 1.3f : 0.0f;
-    const float bw = cw - (v.pictures ? pic_w + gap() : 0.0f);
+    bool photos = false;
+    for (int i = 0; v.pictures && i < per_page; ++i) {
+        const std::size_t k = static_cast<std::size_t>(ui.page * per_page + i);
+        if (k < tools.size() && tools[k]->photo) photos = true;
+    }
+    const float pic_w = photos ? row_h * 1.3f : 0.0f;
+    const float bw = cw - (photos ? pic_w + gap() : 0.0f);
     for (int i = 0; i < per_page; ++i) {
         const std::size_t k = static_cast<std::size_t>(ui.page * per_page + i);
         if (k >= tools.size()) break;
@@ -151,8 +156,8 @@ void inventory_list(const ToolsScreenView& v, ToolsUi& ui, const Box& b) {
         IdScope row(t.id);
         const float x = b.x + static_cast<float>(i / per_col) * (cw + gap());
         const float y = b.y + static_cast<float>(i % per_col) * (row_h + gap());
-        if (v.pictures && t.photo) draw_picture(v.pictures->get(*t.photo), x, y, pic_w, row_h, "photo", &v.tr);
-        at(x + (v.pictures ? pic_w + gap() : 0.0f), y);
+        if (photos && t.photo) draw_picture(v.pictures->get(*t.photo), x, y, pic_w, row_h, "photo", &v.tr);
+        at(x + (photos ? pic_w + gap() : 0.0f), y);
         ButtonOpts o;
         o.tone = t.status == core::ToolStatus::retired ? Tone::quiet : Tone::normal;
         std::string caption = t.tag + " · " + status_label(v.tr, t.status);
