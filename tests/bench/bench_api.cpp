@@ -6,7 +6,8 @@
 //      against the same bookings posted to the Station in process (Station::call(Book)):
 //      target >= 0.8x the in-process rate;
 //   3. a kiosk badge tap to the snapshot that shows it (in process, as the embedded kiosk
-//      sees it), idle and then while 50 API clients hammer reads: target busy p99 <= 2x idle.
+//      sees it), idle and while 50 API clients hammer reads, in three turns each whose samples
+//      are pooled: target busy p99 <= 2x idle.
 // Test-only. Prints its figures with targets and floors (bench_common.hpp).
 #include "api.hpp"
 #include "bench_common.hpp"
@@ -191,28 +192,37 @@ int main() {
         }
         return us;
     };
-    const auto idle = taps(1000);
-    std::atomic<bool> stop{false};
-    std::atomic<long> reads{0};
-    std::vector<std::thread> hammer;
-    for (int c = 0; c < 50; ++c)
-        hammer.emplace_back([&] {
-            cli::ApiClient cl;
-            if (!cl.connect(opts.socket, "hammer")) return;
-            while (!stop) {
-                if (!cl.request(json{{"op", "presence"}})) return;
-                ++reads;
-            }
-        });
-    std::this_thread::sleep_for(milliseconds(300));
-    const long reads_before = reads;
-    const auto t_busy = bench::Clock::now();
-    const auto busy = taps(1000);
-    const double busy_s = bench::seconds_since(t_busy);
-    const long busy_reads = reads - reads_before;
-    stop = true;
-    for (auto& t : hammer) t.join();
-    std::printf("tap to snapshot: idle p50 %.0f us, p99 %.0f us; with 50 clients reading (%.0f reads/s) p50 %.0f us, p99 %.0f us\n",
+    // Idle and busy in turns, three of each, the samples of each kind pooled: a slow spell of
+    // a shared machine then falls on both sides instead of deciding the ratio alone.
+    std::vector<double> idle, busy;
+    long busy_reads = 0;
+    double busy_s = 0;
+    for (int round = 0; round < 3; ++round) {
+        const auto quiet = taps(500);
+        idle.insert(idle.end(), quiet.begin(), quiet.end());
+        std::atomic<bool> stop{false};
+        std::atomic<long> reads{0};
+        std::vector<std::thread> hammer;
+        for (int c = 0; c < 50; ++c)
+            hammer.emplace_back([&] {
+                cli::ApiClient cl;
+                if (!cl.connect(opts.socket, "hammer")) return;
+                while (!stop) {
+                    if (!cl.request(json{{"op", "presence"}})) return;
+                    ++reads;
+                }
+            });
+        std::this_thread::sleep_for(milliseconds(300));
+        const long reads_before = reads;
+        const auto t_busy = bench::Clock::now();
+        const auto loud = taps(500);
+        busy_s += bench::seconds_since(t_busy);
+        busy_reads += reads - reads_before;
+        busy.insert(busy.end(), loud.begin(), loud.end());
+        stop = true;
+        for (auto& t : hammer) t.join();
+    }
+    std::printf("tap to snapshot (3 x 500 taps each, in turns): idle p50 %.0f us, p99 %.0f us; with 50 clients reading (%.0f reads/s) p50 %.0f us, p99 %.0f us\n",
                 pct(idle, 0.5), pct(idle, 0.99), static_cast<double>(busy_reads) / busy_s, pct(busy, 0.5), pct(busy, 0.99));
     verdict.require(busy_reads > 0, "the 50 clients read");
     verdict.at_most("tap p99 with 50 reading clients / idle", pct(busy, 0.99) / pct(idle, 0.99), 2.0, "x");

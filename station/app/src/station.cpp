@@ -53,6 +53,10 @@ struct Station::State {
     std::vector<alloc::Booking> notices;
     std::optional<std::vector<alloc::Slot>> last_slots;
     std::vector<alloc::DayQuery> day_queries;  // Snapshot::day_plans' days, the latest last
+    // Snapshot::open_now, decided once a minute (the zone's rules are not free) and again
+    // when the hours change; -1: to decide.
+    mutable long long open_minute = -1;
+    mutable bool open_now = false;
     std::optional<core::Date> pruned_day;
 
     void index_machines(const std::vector<alloc::Machine>& ms) {
@@ -1158,6 +1162,7 @@ Result Station::handle_alloc(const Command& c) {
                 if (auto p = st.require_host(cmd.actor, "Only a host can change the opening hours")) return std::unexpected(*p);
                 if (auto r = m_store.save_hours(cmd.hours, cmd.actor, now); !r) return st.failed(r.error());
                 engine.set_hours(cmd.hours);
+                st.open_minute = -1;
                 return Done{};
             } else if constexpr (std::is_same_v<T, Book>) {
                 alloc::BookingRequest req{cmd.machine, cmd.member, cmd.start, cmd.end,
@@ -1448,7 +1453,12 @@ void Station::publish_alloc(Snapshot& snap, core::Timestamp now) const {
     for (const alloc::DayQuery& q : st.day_queries)
         if (q.day >= snap.today)
             if (auto plan = engine.plan_day(q, now)) snap.day_plans.push_back(std::move(*plan));
-    snap.open_now = engine.inside_hours(now, now + std::chrono::seconds{1});
+    const long long minute = std::chrono::floor<std::chrono::minutes>(now).time_since_epoch().count();
+    if (st.open_minute != minute) {
+        st.open_now = engine.inside_hours(now, now + std::chrono::seconds{1});
+        st.open_minute = minute;
+    }
+    snap.open_now = st.open_now;
 }
 
 }  // namespace etabli::app
