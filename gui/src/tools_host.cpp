@@ -317,7 +317,11 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     // A 3 x 3 grid: the texts, then the condition, then the numbers (typed on the digit pad);
     // the photo's file name and Save on a row of their own below, above the keyboard.
     constexpr std::array<int, 11> kCells{0, 1, 2, 3, 6, kCondition, 4, 5, 7, kPhoto, kSave};
-    const float kb_h = std::floor(c.h * 0.40f);
+    // The keyboard takes 40 % of the height, less when the grid's four rows need it (larger
+    // text, a problem line above), down to four rows of keys of 1.3 text heights.
+    const float grid_need = 4 * th + 3 * gap();
+    const float kb_min = 4 * std::floor(fs * 1.3f) + 3 * gap();
+    const float kb_h = std::floor(std::max(kb_min, std::min(c.h * 0.40f, c.y + c.h - gap() - y - grid_need)));
     const float grid_h = c.y + c.h - kb_h - gap() - y;
     const float cell_h = std::max(th, (grid_h - th - 3 * gap()) / 3);
     const float cw = (c.w - 2 * gap()) / 3;
