@@ -45,7 +45,7 @@ Next step_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
     const int cols = c.w > fs * 30 ? 3 : 2;
     const float tw = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
     const float tile_h = std::max(th, fs * 3.4f);
-    // A photo at the left of each tile when a machine of the page has one.
+    // A photo at the left of the tiles of the machines that have one, when any has.
     bool photos = false;
     for (std::size_t k = 0; v.pictures && k < list.size(); ++k) photos = photos || list[k]->machine.photo;
     const float pic_w = photos ? std::floor(tile_h * 1.2f) : 0.0f;

@@ -1502,19 +1502,19 @@ std::expected<DayPlan, Problem> Engine::plan_day(const DayQuery& q, Timestamp no
         d.taken = first_conflict(*mc, t, t + seconds{1}, std::nullopt) != nullptr;
         // Accepting is monotonic in the length (a shorter booking from the same start passes
         // every check a longer one passes): the longest accepted, by bisection.
-        auto accepted = [&](long k) {
-            return !check_request(BookingRequest{mc->id, q.member, t, t + plan.min_length + plan.step * k, q.actor}, now, std::nullopt);
+        auto check = [&](long k) {
+            return check_request(BookingRequest{mc->id, q.member, t, t + plan.min_length + plan.step * k, q.actor}, now, std::nullopt);
         };
         if (lengths > 0) {
-            if (accepted(0)) {
+            if (auto no = check(0)) {
+                if (!first_refusal && t >= now && !d.taken) first_refusal = no;
+            } else {
                 long good = 0, bad = lengths;
                 while (bad - good > 1) {
                     const long mid = (good + bad) / 2;
-                    (accepted(mid) ? good : bad) = mid;
+                    (check(mid) ? bad : good) = mid;
                 }
                 d.room = plan.min_length + plan.step * good;
-            } else if (!first_refusal && t >= now && !d.taken) {
-                first_refusal = check_request(BookingRequest{mc->id, q.member, t, t + plan.min_length, q.actor}, now, std::nullopt);
             }
         }
         plan.starts.push_back(d);
