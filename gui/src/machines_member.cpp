@@ -214,6 +214,9 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         return Next::stay;
     }
     const bool ok = authorised(m, ui.for_member);
+    // The day shown, up to two weeks ahead: its plan also says whether a start now is granted.
+    ui.day = std::clamp(ui.day, 0, 14);
+    const alloc::DayPlan* shown = day_plan(v, ui, m.id, core::Date{std::chrono::sys_days(v.clock.today) + std::chrono::days{ui.day}}, out);
 
     // The side column: status, start/stop, the queue, the next free slot, the outcome.
     const float side_w = std::max(std::floor(c.w * 0.3f), fs * 9.0f);
@@ -255,22 +258,12 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
                 y += action_h + gap();
             }
         } else {
-            // Start: the member's booking of now (from 10 min before it), or a free machine.
-            bool my_booking_now = false, other_now = false;
-            for (const auto* b : bookings_on(s, m.id)) {
-                const bool now = b->start - minutes{10} <= v.clock.at && v.clock.at < b->end;
-                if (!now) continue;
-                if (b->member == ui.for_member) my_booking_now = true;
-                else if (b->start <= v.clock.at) other_now = true;
-            }
-            // Outside opening hours the station refuses a member's walk-in (a host may start
-            // one, and a booking made for now starts): the button is not offered as if it
-            // would work, and the line under it says why.
-            const bool closed = v.clock.workshop_closed && !my_booking_now && !core::can_host(v.viewer.role);
+            // Start: the station says whether the member's start now would be granted (their
+            // booking of now, a walk-in, opening hours, the queue's hold…) and why not.
+            const bool refused = !shown || shown->start_refusal.has_value();
             ButtonOpts o;
-            o.tone = closed ? Tone::normal : Tone::primary;
-            o.enabled = ok && !closed && m.status == alloc::MachineStatus::available && !mv->session &&
-                        (my_booking_now || !other_now);
+            o.tone = refused ? Tone::normal : Tone::primary;
+            o.enabled = !refused;
             if (m.awaiting_check) {  // its check after use first: the start waits for it
                 y = check_buttons(v, ui, m, side_x, y, side_w, action_h, false, out);
             } else {
@@ -279,10 +272,12 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
                     out.post(app::MachineAccess{m.id, ui.for_member, std::nullopt});
                 y += action_h + gap();
             }
-            if (closed && !m.awaiting_check) {
+            // Why not, when neither the status line, the check nor "Training needed" says it.
+            if (shown && shown->start_refusal && ok && !mv->session && m.status == alloc::MachineStatus::available &&
+                !m.awaiting_check) {
                 at(side_x, y);
-                text_block(v.tr("The workshop is closed: machines start during opening hours."), "closed_why", side_w,
-                           Align::left, nullptr, colors::kMuted);
+                text_block(v.tr.problem(*shown->start_refusal), "start_why", side_w, Align::left, nullptr,
+                           colors::kMuted);
                 y = ImGui::GetCursorPosY() + gap();
             }
             const alloc::QueuePlace* q = queue_place(s, ui.for_member, m.id);
@@ -296,7 +291,7 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
                 if (button(v.tr("Leave the queue"), "leave", ImVec2(side_w, action_h)))
                     out.post(app::LeaveQueue{ui.for_member, alloc::QueueTarget{m.id, std::nullopt}});
                 y += action_h + gap();
-            } else if (ok && (mv->session || other_now || m.status != alloc::MachineStatus::available || m.awaiting_check)) {
+            } else if (ok && shown && shown->start_refusal) {
                 at(side_x, y);
                 if (button(v.tr("Join the queue"), "join", ImVec2(side_w, action_h)))
                     out.post(app::JoinQueue{ui.for_member, alloc::QueueTarget{m.id, std::nullopt}});
@@ -335,8 +330,6 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     // The day: navigation, the bar, the start times.
     const float left_w = c.w - side_w - fs;
     // Up to two weeks ahead, as far as the station says a later day may take a booking.
-    ui.day = std::clamp(ui.day, 0, 14);
-    const alloc::DayPlan* shown = day_plan(v, ui, m.id, core::Date{std::chrono::sys_days(v.clock.today) + std::chrono::days{ui.day}}, out);
     const bool later = ui.day < 14 && shown && shown->later_days;
     const float ab = fs * 2.8f;
     {

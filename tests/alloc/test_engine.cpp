@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <memory>
 #include <random>
+#include <set>
 
 using namespace etabli;
 using namespace etabli::alloc;
@@ -737,4 +738,59 @@ TEST_CASE("a day's plan: every length it offers from a start is booked, one step
     CHECK(plan_of({kLaser, kHost, kHost, core::Date{year{2027} / March / 28}}).starts.size() == 92);
     CHECK_FALSE(f->engine.plan_day({77, kLea, kLea, today}, f->now));
     CHECK_FALSE(f->engine.plan_day({kLaser, 777, 777, today}, f->now));
+}
+
+// [Starts] What the kiosk's Start button shows (Engine::start_refusal, in each day plan): the
+// same answer as access() itself, for every member, machine and 5 minutes of an afternoon.
+TEST_CASE("start_refusal: a start now is refused exactly when access() refuses it, with the same reason") {
+    Fixture f("2026-12-01 13:00");
+    with_check(f);  // the laser locks after each use until its check
+    f.booked(kPrusaA, kZoe, "2026-12-01 15:00", "2026-12-01 16:00");
+    f.booked(kLaser, kLea, "2026-12-01 17:00", "2026-12-01 18:00");
+    const std::vector<MemberId> who = {kLea, kZoe, kNoe, kExpired, kStranger, kHost};
+    std::set<std::string> reasons;
+    long starts = 0;
+    for (Timestamp t = f.now; t <= at(f.zone, "2026-12-01 21:30"); t += minutes{5}) {
+        f.go(format_local(f.zone, t).substr(0, 16));  // "YYYY-MM-DD HH:MM"
+        const std::string hhmm = format_local(f.zone, t).substr(11, 5);
+        // What happens meanwhile: Noé's walk-in on Prusa B and Zoé waiting for it; Léa's
+        // booked laser session and its check.
+        if (hhmm == "14:00") REQUIRE(f.engine.access(kPrusaB, kNoe, f.now));
+        if (hhmm == "14:05") REQUIRE(f.engine.join_queue(kZoe, QueueTarget{kPrusaB, std::nullopt}, f.now));
+        if (hhmm == "15:30") REQUIRE(f.engine.access(kPrusaB, kNoe, f.now));  // stops: offered to Zoé
+        if (hhmm == "16:55") REQUIRE(f.engine.access(kLaser, kLea, f.now));   // 5 min early
+        if (hhmm == "17:45") REQUIRE(f.engine.access(kLaser, kLea, f.now));   // she stops: the check
+        if (hhmm == "19:00") REQUIRE(f.engine.machine_checked(kLaser, true, std::nullopt, f.now));
+        for (const MachineId m : {kLaser, kPrusaA, kPrusaB})
+            for (const MemberId id : who) {
+                CAPTURE(hhmm);
+                CAPTURE(m);
+                CAPTURE(id);
+                const auto said = f.engine.start_refusal(m, id, f.now);
+                Engine trial = f.engine;
+                const auto done = trial.access(m, id, f.now);
+                CHECK(said.has_value() == !done.has_value());
+                if (said && !done) {
+                    CHECK(said->english() == done.error().english());
+                    reasons.insert(said->english().substr(0, said->english().find(' ', 12)));
+                }
+                if (!said) ++starts;
+                // The day plan carries it, whatever its day.
+                const auto plan = f.engine.plan_day({m, id, id, core::Date{year{2026} / December / 3}}, f.now);
+                REQUIRE(plan);
+                CHECK(plan->start_refusal.has_value() == said.has_value());
+                if (said && plan->start_refusal) CHECK(plan->start_refusal->english() == said->english());
+            }
+    }
+    CHECK(starts > 100);
+    // Every reason a member meets at the machine came up at least once.
+    for (const char* r : {"Not authorised", "Membership expired", "Outside opening", "Prusa B is held", "Prusa B is in", "Quota reached",
+                          "Laser waits for", "Laser is already"}) {
+        const std::string reason = r;
+        CAPTURE(reason);
+        std::string seen;
+        for (const auto& x : reasons) seen += x + " | ";
+        CAPTURE(seen);
+        CHECK(std::any_of(reasons.begin(), reasons.end(), [&](const std::string& x) { return x.starts_with(r); }));
+    }
 }

@@ -212,6 +212,30 @@ struct Harness {
             for (const auto& [id, m] : snap.directory->members) st.members.push_back(alloc::MemberInfo::of(m));
         for (const auto& b : snap.upcoming)
             if (b.state == alloc::BookingState::booked || b.state == alloc::BookingState::active) st.bookings.push_back(b);
+        // The sessions running, each in its booking (a walk-in's when the test gave none).
+        for (const auto& mv : snap.machines) {
+            if (!mv.session) continue;
+            alloc::Session se = *mv.session;
+            const auto has = [&](const alloc::Booking& b) { return b.id == se.booking; };
+            if (se.booking == 0 || std::none_of(st.bookings.begin(), st.bookings.end(), has)) {
+                alloc::Booking b;
+                b.id = se.booking != 0 ? se.booking : 900000 + se.machine;
+                b.machine = se.machine;
+                b.member = se.member;
+                b.start = se.started;
+                b.end = se.allowed_until;
+                b.state = alloc::BookingState::active;
+                b.created_by = se.member;
+                b.walk_in = true;
+                b.created_at = se.started;
+                se.booking = b.id;
+                std::erase_if(st.bookings, [&](const alloc::Booking& x) { return x.id == b.id; });
+                st.bookings.push_back(b);
+            }
+            st.sessions.push_back(se);
+        }
+        st.queue.clear();
+        for (const auto& q : snap.queue) st.queue.push_back(q.entry);
         const SnapshotZone zone(snap.offsets);
         const alloc::Engine engine(std::move(st), zone, snap.at);
         snap.open_now = engine.inside_hours(snap.at, snap.at + std::chrono::seconds{1});

@@ -991,13 +991,7 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
             return std::unexpected(problem("{0} is in use until {1}", {mc->name, format_local(*m_zone, s->allowed_until)}));
         handing = s;
     }
-    if (member.valid_until && m_zone->local_day(now) > *member.valid_until)
-        return std::unexpected(problem("Membership expired on {0}: renew it with a host",
-                                       {core::format_date(*member.valid_until)}));
-    if (!supervisor && !is_authorised(*mc, member_id))
-        return std::unexpected(problem("Not authorised on {0}: a host authorises members after their training",
-                                       {mc->name}));
-    if (mc->status == MachineStatus::maintenance) return std::unexpected(problem("{0} is under maintenance", {mc->name}));
+    if (auto no = use_refusal(*mc, member, now, supervisor.has_value())) return std::unexpected(*no);
     // The session just started carries its supervisor, in memory and in the row written.
     auto supervised = [&](Changes& c) {
         if (!supervisor) return;
@@ -1006,16 +1000,7 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
         for (auto& row : c.sessions)
             if (row.id == s.id) row.supervisor = supervisor;
     };
-    if (mc->status == MachineStatus::out_of_order) return std::unexpected(problem("{0} is out of order", {mc->name}));
-    // The member's own booking of now, from early_start before it.
-    const Index& idx = m_by_machine.at(mid);
-    const Booking* mine = nullptr;
-    for (auto it = idx.upper_bound(Held{now + m_config.early_start, std::numeric_limits<BookingId>::max()});
-         it != idx.begin();) {
-        --it;
-        if (it->end <= now) break;
-        if (it->member == member_id && it->state == BookingState::booked) mine = &m_bookings.at(it->id);
-    }
+    const Booking* mine = booking_now(mid, member_id, now);
     if (handing) {
         // Decided as if the machine were free from now: the booking handed over holds nothing
         // while the newcomer's start is checked (their own booking of now, started early, or a
@@ -1063,40 +1048,85 @@ std::expected<Changes, Problem> Engine::access(MachineId mid, MemberId member_id
         dispatch_offers(now, out);
         return done(std::move(out));
     }
-    if (mc->awaiting_check)
-        return std::unexpected(problem("{0} waits for its check after use", {mc->name}));
-
+    auto until = start_end(*mc, member, mine, now);
+    if (!until) return std::unexpected(until.error());
     if (mine) {
         Booking b = *mine;
-        if (now < b.start) {
-            if (auto no = conflict(*mc, now, b.end, b.id)) return std::unexpected(explain(*no));
-            if (auto no = over_quota(*mc, member_id, now, b.end, b.id)) return std::unexpected(explain(*no));
-            b.start = now;
-        }
+        b.start = std::min(b.start, now);
         b.state = BookingState::active;
         const BookingId bid = b.id;
-        const Timestamp until = b.end;
         arm_booking(b);
         put_booking(std::move(b), out);
-        start_session(*mc, member_id, bid, now, until, out);
+        start_session(*mc, member_id, bid, now, *until, out);
         supervised(out);
         dispatch_offers(now, out);
         return done(std::move(out));
     }
-    for (const auto& [id, q] : m_queue)
-        if (q.offered == mid && q.member != member_id)
-            return std::unexpected(problem("{0} is held for the next member in the queue until {1}",
-                                           {mc->name, format_local(*m_zone, *q.offer_expires)}));
-    auto end = walk_in_end(*mc, member, now);
-    if (!end) return std::unexpected(explain(end.error()));
-    Booking b{m_ids.booking++, mid, member_id, now, *end, BookingState::active, member_id, true,
+    Booking b{m_ids.booking++, mid, member_id, now, *until, BookingState::active, member_id, true,
               std::nullopt, now, std::nullopt, false};
     const BookingId bid = b.id;
     put_booking(std::move(b), out);
-    start_session(*mc, member_id, bid, now, *end, out);
+    start_session(*mc, member_id, bid, now, *until, out);
     supervised(out);
     dispatch_offers(now, out);
     return done(std::move(out));
+}
+
+std::optional<Problem> Engine::use_refusal(const Machine& mc, const MemberInfo& member, Timestamp now,
+                                           bool supervised) const {
+    if (member.valid_until && m_zone->local_day(now) > *member.valid_until)
+        return problem("Membership expired on {0}: renew it with a host", {core::format_date(*member.valid_until)});
+    if (!supervised && !is_authorised(mc, member.id))
+        return problem("Not authorised on {0}: a host authorises members after their training", {mc.name});
+    if (mc.status == MachineStatus::maintenance) return problem("{0} is under maintenance", {mc.name});
+    if (mc.status == MachineStatus::out_of_order) return problem("{0} is out of order", {mc.name});
+    return std::nullopt;
+}
+
+const Booking* Engine::booking_now(MachineId mid, MemberId member, Timestamp now) const {
+    const Index& idx = m_by_machine.at(mid);
+    const Booking* mine = nullptr;
+    for (auto it = idx.upper_bound(Held{now + m_config.early_start, std::numeric_limits<BookingId>::max()});
+         it != idx.begin();) {
+        --it;
+        if (it->end <= now) break;
+        if (it->member == member && it->state == BookingState::booked) mine = &m_bookings.at(it->id);
+    }
+    return mine;
+}
+
+std::expected<Timestamp, Problem> Engine::start_end(const Machine& mc, const MemberInfo& member, const Booking* mine,
+                                                    Timestamp now) const {
+    if (mc.awaiting_check) return std::unexpected(problem("{0} waits for its check after use", {mc.name}));
+    if (mine) {
+        if (now < mine->start) {
+            if (auto no = conflict(mc, now, mine->end, mine->id)) return std::unexpected(explain(*no));
+            if (auto no = over_quota(mc, member.id, now, mine->end, mine->id)) return std::unexpected(explain(*no));
+        }
+        return mine->end;
+    }
+    for (const auto& [id, q] : m_queue)
+        if (q.offered == mc.id && q.member != member.id)
+            return std::unexpected(problem("{0} is held for the next member in the queue until {1}",
+                                           {mc.name, format_local(*m_zone, *q.offer_expires)}));
+    auto end = walk_in_end(mc, member, now);
+    if (!end) return std::unexpected(explain(end.error()));
+    return *end;
+}
+
+std::optional<Problem> Engine::start_refusal(MachineId mid, MemberId member_id, Timestamp now) const {
+    const Machine* mc = machine(mid);
+    if (!mc) return problem("No machine has the number {0}", {num(mid)});
+    const MemberInfo* member = member_info(member_id);
+    if (!member) return problem("No member has the number {0}", {num(member_id)});
+    if (auto si = m_session_on.find(mid); si != m_session_on.end()) {
+        const Session& s = m_sessions.at(si->second);
+        if (s.member == member_id) return std::nullopt;
+        return problem("{0} is in use until {1}", {mc->name, format_local(*m_zone, s.allowed_until)});
+    }
+    if (auto no = use_refusal(*mc, *member, now, false)) return no;
+    if (auto end = start_end(*mc, *member, booking_now(mid, member_id, now), now); !end) return end.error();
+    return std::nullopt;
 }
 
 std::expected<Changes, Problem> Engine::offer_handover(MachineId mid, MemberId actor, Timestamp now) {
@@ -1522,6 +1552,7 @@ std::expected<DayPlan, Problem> Engine::plan_day(const DayQuery& q, Timestamp no
     const bool none = std::none_of(plan.starts.begin(), plan.starts.end(), [](const DayStart& d) { return d.room > Minutes{0}; });
     if (none && first_refusal && first_refusal->rule != Rule::booked && first_refusal->rule != Rule::past)
         plan.why_none = explain(*first_refusal);
+    plan.start_refusal = start_refusal(q.machine, q.member, now);
     return plan;
 }
 

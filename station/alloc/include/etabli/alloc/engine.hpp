@@ -165,6 +165,9 @@ struct DayPlan {
     // Why no start of the day takes a booking, when none does and the day is not simply
     // full or past: not authorised, quota reached, membership ending, too far ahead…
     std::optional<core::Problem> why_none;
+    // What the member's start at this machine now (a badge at its reader, the kiosk's Start)
+    // would meet, whatever the day shown: none, it starts; otherwise the refusal access() gives.
+    std::optional<core::Problem> start_refusal;
 };
 
 struct QueuePlace {
@@ -224,6 +227,9 @@ public:
     // the member may start although not authorised; the session records the supervisor.
     std::expected<Changes, Problem> access(MachineId machine, MemberId member, Timestamp now,
                                            std::optional<MemberId> supervisor = std::nullopt);
+    // Why access() by `member` alone would not start a session on `machine` now; none when it
+    // would. A member's own running session counts as a start (the badge stops it).
+    std::optional<Problem> start_refusal(MachineId machine, MemberId member, Timestamp now) const;
     // Its member offers the running session on `machine` to the next authorised member: for
     // kHandoverWindow, that member's badge (access()) takes it over without a cut (a `handover`
     // action: a new session and walk-in booking from now; the first ends, reason handover, with
@@ -361,6 +367,14 @@ private:
     std::expected<Timestamp, Refusal> walk_in_end(const Machine& mc, const MemberInfo& member, Timestamp now,
                                                   std::optional<BookingId> ignore = std::nullopt) const;
     Check check_request(const BookingRequest& r, Timestamp now, std::optional<BookingId> ignore) const;
+    // access()'s checks, shared with start_refusal(): who may use the machine at all, the
+    // member's own booking of now (from early_start before it), and the end of the session
+    // a start would open (that booking's end, or a walk-in's) on a machine with no session.
+    std::optional<Problem> use_refusal(const Machine& mc, const MemberInfo& member, Timestamp now,
+                                       bool supervised) const;
+    const Booking* booking_now(MachineId machine, MemberId member, Timestamp now) const;
+    std::expected<Timestamp, Problem> start_end(const Machine& mc, const MemberInfo& member, const Booking* mine,
+                                                Timestamp now) const;
     const std::vector<Window>& windows_of(core::Date d) const;
     const std::vector<Window>& runs_of(long utc_day) const;
     // The end of the opening run that contains t (adjacent windows joined), looking no further
