@@ -36,6 +36,9 @@ void draw_tap_icon(Box b, ImU32 col);
 std::string ellipsize(std::string_view text, float width);
 // "Français" / "English" buttons; returns the language tapped.
 std::optional<core::Lang> lang_switch(core::Lang current, float x, float y, float w, float h);
+// The height of a button with a caption under its label: `at_least` (a touch target), and
+// room for both lines at any text size.
+float captioned_height(float at_least);
 // Width of a button holding `label` on one line with margins, at least `min_em` font heights.
 float button_width(std::string_view label, float min_em = 4.0f);
 void panel(Box b);

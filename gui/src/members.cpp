@@ -101,7 +101,7 @@ Next draw_search(const MembersView& v, MembersUi& ui) {
         at(c.x + static_cast<float>(i % cols) * (cell_w + gap()), list_y + static_cast<float>(i / cols) * (th + gap()));
         ButtonOpts o;
         o.caption = role_label(v.tr, m.role);
-        if (button(ellipsize(m.display_name, cell_w - fs), "pick", ImVec2(cell_w, th), o)) open(ui, m);
+        if (button(ellipsize(m.display_name, cell_w - fs), "pick", ImVec2(cell_w, captioned_height(th)), o)) open(ui, m);
     }
     if (pages > 1) ui.page = pager(ui.page, pages, c.x + c.w - 2 * pb - gap(), list_y, pb, th);
     message_line(ui, c.x, kb_y - gap() - fs * 1.2f, c.w);

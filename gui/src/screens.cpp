@@ -74,22 +74,26 @@ std::string ellipsize(std::string_view text, float width) {
 }
 
 // A row of two language buttons, "Français" and "English" (each in its own language, so
-// someone who reads only one of them finds it). Returns the language tapped.
+// someone who reads only one of them finds it); "FR" and "EN" when the names do not fit.
+// Returns the language tapped.
 std::optional<core::Lang> lang_switch(core::Lang current, float x, float y, float w, float h) {
     std::optional<core::Lang> chosen;
     const float bw = (w - gap()) / 2;
+    const bool names = ImGui::CalcTextSize("Français").x <= bw - ImGui::GetFontSize() * 0.7f;
     at(x, y);
     ButtonOpts fr;
     fr.tone = current == core::Lang::fr ? Tone::selected : Tone::quiet;
-    if (button("Français", "lang_fr", ImVec2(bw, h), fr)) chosen = core::Lang::fr;
+    if (button(names ? "Français" : "FR", "lang_fr", ImVec2(bw, h), fr)) chosen = core::Lang::fr;
     at(x + bw + gap(), y);
     ButtonOpts en;
     en.tone = current == core::Lang::en ? Tone::selected : Tone::quiet;
-    if (button("English", "lang_en", ImVec2(bw, h), en)) chosen = core::Lang::en;
+    if (button(names ? "English" : "EN", "lang_en", ImVec2(bw, h), en)) chosen = core::Lang::en;
     return chosen;
 }
 
 // Width of a button that holds `label` on one line with comfortable margins.
+float captioned_height(float at_least) { return std::max(at_least, ImGui::GetFontSize() * 2.0f); }
+
 float button_width(std::string_view label, float min_em) {
     const float fs = ImGui::GetFontSize();
     const std::string s(label);
@@ -99,16 +103,36 @@ float button_width(std::string_view label, float min_em) {
 int header_row(const Fonts* fonts, const Box& c, std::string_view title, const std::vector<HeaderButton>& buttons) {
     const float th = touch_height();
     int tapped = 0;
+    // The title keeps its width up to a third of the row; the first button (Back, Cancel) its
+    // whole label; the others share what is left (at most 40 % of the row each), shortened
+    // with "…" when the text is large.
+    float title_need = 0;
+    {
+        FontScope f(title_font(fonts));
+        const std::string t(title);
+        title_need = std::min(ImGui::CalcTextSize(t.c_str()).x + 2 * gap(), c.w / 3);
+    }
+    std::vector<float> widths;
+    float others = 0;
+    for (std::size_t i = 0; i < buttons.size(); ++i) {
+        widths.push_back(i == 0 ? button_width(buttons[i].label, 5.0f) : std::min(button_width(buttons[i].label, 4.0f), c.w * 0.4f));
+        if (i > 0) others += widths.back() + gap();
+    }
+    if (buttons.size() > 1) {
+        const float room = c.w - title_need - widths[0];
+        if (others > room && room > 0)
+            for (std::size_t i = 1; i < widths.size(); ++i) widths[i] = std::max(0.0f, widths[i] * room / others);
+    }
     float right = c.x + c.w;  // the left edge of the buttons placed so far
     for (std::size_t i = 0; i < buttons.size(); ++i) {
         const HeaderButton& b = buttons[i];
-        const float w = i == 0 ? button_width(b.label, 5.0f) : std::min(button_width(b.label, 4.0f), c.w * 0.4f);
+        const float w = widths[i];
         right -= w + (i == 0 ? 0.0f : gap());
         at(right, c.y);
         ButtonOpts o;
         o.tone = b.tone;
         o.enabled = b.enabled;
-        const std::string label = i == 0 ? b.label : ellipsize(b.label, w - ImGui::GetFontSize());
+        const std::string label = i == 0 ? b.label : ellipsize(b.label, w - ImGui::GetFontSize() * 0.7f);
         if (button(label, b.id, ImVec2(w, th), o)) tapped = 1 + static_cast<int>(i);
     }
     {
@@ -527,14 +551,17 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     // Header: greeting on the left, language and "Done" on the right.
     const std::string done = v.tr("Done");
     const float done_w = button_width(done, 5.0f);
-    const float lang_w = fs * 10.5f;
     // What the workshop keeps about them; an admin's audit trail.
     const std::string mine = v.tr("My data");
     const float mine_w = button_width(mine, 4.0f);
     const bool admin = v.member.role == core::Role::admin;
     const std::string hist = v.tr("History");
     const float hist_w = admin ? button_width(hist, 4.0f) + gap() : 0.0f;
-    const float right_w = done_w + gap() + lang_w + gap() + mine_w + hist_w;
+    // The languages by name, or "FR" "EN" when larger text leaves the greeting too little room.
+    const float named_lang_w = fs * 10.5f;
+    const float others_w = done_w + gap() + gap() + mine_w + hist_w;
+    const float lang_w = others_w + named_lang_w <= c.w * 0.62f ? named_lang_w : fs * 5.0f;
+    const float right_w = others_w + lang_w;
     at(c.x + c.w - done_w, c.y);
     ButtonOpts done_opts;
     done_opts.tone = Tone::primary;

@@ -578,7 +578,7 @@ std::optional<core::SkillId> skill_grid(const SkillsScreenView& v, SkillsUi& ui,
     }
     const int cols = b.w > fs * 36 ? 3 : 2;
     const float cw = (b.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
-    const float rh = th * 1.2f;
+    const float rh = captioned_height(th * 1.2f);
     const std::size_t rows_total = (skills.size() + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols);
     const Paging p = paging(rows_total, b.h, rh, ui.page);
     std::optional<core::SkillId> tapped;
@@ -1192,7 +1192,7 @@ Next step_item(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
         text_block(v.tr("Know-how cards"), "title", side_w, Align::left, title_font(v.fonts));
         const float ly = ImGui::GetCursorPosY() + fs * 0.2f;
         const float all_h = th;
-        const float rh = th * 1.25f;
+        const float rh = captioned_height(th * 1.25f);
         const int fit = rows_in(c.y + c.h - ly - all_h - gap(), rh);
         if (cards.empty()) {
             at(side_x, ly);

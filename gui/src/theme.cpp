@@ -46,10 +46,18 @@ float body_font_px(ImVec2 display, int text_percent) {
     return std::round(std::max(14.0f, std::round(std::min(by_height, by_width))) * percent / 100.0f);
 }
 
+namespace {
+int g_text_percent = 100;  // GUI thread only, like the atlas
+}  // namespace
+
+int text_percent() { return g_text_percent; }
+
 Fonts load_fonts(ImFontAtlas& atlas, ImVec2 display, const std::string& font_path, int text_percent) {
     atlas.Clear();
     Fonts f;
     f.body_px = body_font_px(display, text_percent);
+    f.text_percent = std::clamp(text_percent, 100, 150);
+    g_text_percent = f.text_percent;
     const std::string regular = font_path.empty() ? std::string(kDefaultFontPath) : font_path;
     f.body = add_font(atlas, regular, f.body_px, kTextRanges, 2);
     if (f.body) {

@@ -86,7 +86,7 @@ Next draw_menu(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     const std::size_t per_row = n > 4 && c.w < ImGui::GetFontSize() * 70 ? (n + 1) / 2 : n;
     const float bw = (c.w - static_cast<float>(per_row - 1) * gap()) / static_cast<float>(per_row);
     const float y = ImGui::GetCursorPosY();
-    const float row_h = per_row < n ? th * 1.3f : th * 1.5f;
+    const float row_h = std::max(per_row < n ? th * 1.3f : th * 1.5f, ImGui::GetFontSize() * 2.2f);  // two lines
     for (std::size_t i = 0; i < actions.size(); ++i) {
         at(c.x + static_cast<float>(i % per_row) * (bw + gap()), y + static_cast<float>(i / per_row) * (row_h + gap()));
         ButtonOpts o;
@@ -199,13 +199,13 @@ std::string status_caption(const Tr& tr, const core::Tool& t) {
 void tool_list(const ToolsScreenView& v, ToolsUi& ui, Commands& out, const Box& b, const app::ToolFlowView* flow) {
     const float th = touch_height();
     const auto tools = pickable(v, ui);
-    const int per_page = std::max(1, rows_in(b.h - th - gap(), th * 1.2f));
+    const float row_h = captioned_height(th * 1.2f);
+    const int per_page = std::max(1, rows_in(b.h - th - gap(), row_h));
     const int pages = std::max(1, static_cast<int>((tools.size() + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page)));
     ui.page = std::clamp(ui.page, 0, pages - 1);
     IdScope scope("list");
     // The photos in a column of their own when a tool of the page has one: members find a
     // drill by its look faster than by its name.
-    const float row_h = th * 1.2f;
     bool photos = false;
     for (int i = 0; v.pictures && i < per_page; ++i) {
         const std::size_t k = static_cast<std::size_t>(ui.page * per_page + i);
@@ -267,7 +267,9 @@ Next draw_borrow(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
         ui.page = 0;
     }
     y += th + gap();
-    const float right_w = std::floor(c.w * 0.36f);
+    // Wide enough for the three loan lengths side by side at any text size.
+    const std::string auto_label = v.tr("Auto");
+    const float right_w = std::floor(std::min(c.w * 0.45f, std::max(c.w * 0.36f, 3 * button_width(auto_label, 2.0f) + 2 * gap())));
     const float left_w = c.w - right_w - gap();
     tool_list(v, ui, out, Box{c.x, y, left_w, c.y + c.h - y}, flow);
 
@@ -379,7 +381,8 @@ Next draw_give_back(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     const float right_w = std::floor(c.w * 0.36f);
     const float left_w = c.w - right_w - gap();
     const auto loans = my_loans(v);
-    const int per_page = std::max(1, rows_in(c.y + c.h - y - th - gap(), th * 1.2f));
+    const float row_h = captioned_height(th * 1.2f);
+    const int per_page = std::max(1, rows_in(c.y + c.h - y - th - gap(), row_h));
     const int pages = std::max(1, static_cast<int>((loans.size() + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page)));
     ui.page = std::clamp(ui.page, 0, pages - 1);
     {
@@ -389,12 +392,12 @@ Next draw_give_back(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
             if (k >= loans.size()) break;
             const auto& l = *loans[k];
             IdScope row(l.loan.tool);
-            at(c.x, y + static_cast<float>(i) * (th * 1.2f + gap()));
+            at(c.x, y + static_cast<float>(i) * (row_h + gap()));
             ButtonOpts o;
             o.tone = selected == l.loan.tool ? Tone::selected : (l.days_late > 0 ? Tone::danger : Tone::normal);
             o.caption = l.days_late > 0 ? v.tr.fmt("{0} days late", {std::to_string(l.days_late)})
                                         : v.tr.fmt("Back by {0}", {format_short_date(v.tr.lang, l.loan.due)});
-            if (button(ellipsize(l.tool_name, left_w - fs), "pick", ImVec2(left_w, th * 1.2f), o)) out.post(app::ToolPick{l.loan.tool, true});
+            if (button(ellipsize(l.tool_name, left_w - fs), "pick", ImVec2(left_w, row_h), o)) out.post(app::ToolPick{l.loan.tool, true});
         }
     }
     if (pages > 1) ui.page = pager(ui.page, pages, c.x, c.y + c.h - th, th * 1.6f, th);
@@ -418,7 +421,7 @@ Next draw_give_back(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
                  {core::N_("Worn"), "worn", core::ToolCondition::worn},
                  {core::N_("Damaged"), "damaged", core::ToolCondition::damaged}};
     // One condition a row: "Endommagé" and its neighbours never share a narrow panel.
-    const float cy = c.y + c.h - (deposit ? 6 : 5) * th - (deposit ? 5 : 4) * gap();
+    const float cy = c.y + c.h - 5 * th - (deposit ? captioned_height(th) + gap() : 0.0f) - 4 * gap();
     for (int i = 0; i < 3; ++i) {
         at(rx, cy + static_cast<float>(i) * (th + gap()));
         ButtonOpts o;
@@ -439,12 +442,12 @@ Next draw_give_back(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
         ButtonOpts back;
         back.tone = ui.keep_deposit ? Tone::normal : Tone::selected;
         back.caption = ellipsize(v.tr.fmt("{0} €", {core::format_euros(loan->loan.deposit_cents)}), hw - fs);
-        if (button(v.tr("Given back"), "returned", ImVec2(hw, th), back)) ui.keep_deposit = false;
+        if (button(v.tr("Given back"), "returned", ImVec2(hw, captioned_height(th)), back)) ui.keep_deposit = false;
         at(rx + hw + gap(), dy);
         ButtonOpts keep;
         keep.tone = ui.keep_deposit ? Tone::danger : Tone::normal;
         keep.caption = ellipsize(ui.deposit_reason.empty() ? v.tr("Why?") : ui.deposit_reason, hw - fs);
-        if (button(v.tr("Kept"), "kept", ImVec2(hw, th), keep)) {
+        if (button(v.tr("Kept"), "kept", ImVec2(hw, captioned_height(th)), keep)) {
             ui.keep_deposit = true;
             ui.typing_reason = true;
         }

@@ -134,7 +134,7 @@ void inventory_list(const ToolsScreenView& v, ToolsUi& ui, const Box& b) {
     // Two columns on wide screens, one on small ones.
     const int cols = b.w > fs * 30 ? 2 : 1;
     const float cw = (b.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
-    const float row_h = th * 1.2f;
+    const float row_h = captioned_height(th * 1.2f);
     const int per_col = rows_fit(b.h - th - gap(), row_h);
     const int per_page = per_col * cols;
     const int pages = static_cast<int>((tools.size() + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page));
@@ -319,11 +319,40 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
     constexpr std::array<int, 11> kCells{0, 1, 2, 3, 6, kCondition, 4, 5, 7, kPhoto, kSave};
     // The keyboard takes 40 % of the height, less when the grid's four rows need it (larger
     // text, a problem line above), down to four rows of keys of 1.3 text heights.
-    const float grid_need = 4 * th + 3 * gap();
+    const float cell_min = captioned_height(th);  // a field's name under its value
+    const float grid_need = 3 * cell_min + th + 3 * gap();
     const float kb_min = 4 * std::floor(fs * 1.3f) + 3 * gap();
-    const float kb_h = std::floor(std::max(kb_min, std::min(c.h * 0.40f, c.y + c.h - gap() - y - grid_need)));
-    const float grid_h = c.y + c.h - kb_h - gap() - y;
-    const float cell_h = std::max(th, (grid_h - th - 3 * gap()) / 3);
+    // Larger text on a small screen: the grid alone, and a field alone with the keyboard.
+    const bool compact = y + grid_need + gap() + kb_min > c.y + c.h + 0.5f;
+    if (!compact) f.typing = false;
+    const auto keys_for = [&](const Field& typing, const Box& b) {
+        // Days, euros and renewals take digits: the letter keyboard has none, a digit pad does.
+        if (f.field == 4 || f.field == 5 || f.field == 7) digit_pad(v, *typing.text, b, typing.max);
+        else {
+            at(b.x, b.y);
+            draw_keyboard(*typing.text, ui.form_keys, v.tr.lang, ImVec2(b.w, b.h), typing.max, v.tr);
+        }
+    };
+    if (compact && f.typing) {
+        const Field& typing = fields[f.field];
+        at(c.x, y);
+        text_block(v.tr(typing.msgid), "typing_label", c.w, Align::left, nullptr, colors::kMuted);
+        y = ImGui::GetCursorPosY();
+        const std::string ok = v.tr("OK");
+        const float ok_w = button_width(ok, 4.0f);
+        at(c.x, y);
+        text_field(*typing.text, "", "typing", ImVec2(c.w - ok_w - gap(), th));
+        ButtonOpts oo;
+        oo.tone = Tone::primary;
+        at(c.x + c.w - ok_w, y);
+        if (button(ok, "typing_done", ImVec2(ok_w, th), oo)) f.typing = false;
+        y += th + gap();
+        keys_for(typing, Box{c.x, y, c.w, c.y + c.h - y});
+        return Next::stay;
+    }
+    const float kb_h = compact ? 0.0f : std::floor(std::max(kb_min, std::min(c.h * 0.40f, c.y + c.h - gap() - y - grid_need)));
+    const float grid_h = c.y + c.h - (compact ? 0.0f : kb_h + gap()) - y;
+    const float cell_h = std::max(cell_min, (grid_h - th - 3 * gap()) / 3);
     const float cw = (c.w - 2 * gap()) / 3;
     {
         IdScope grid("form");
@@ -354,6 +383,7 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
                         return Next::stay;
                     }
                     f.field = i;
+                    f.typing = compact;
                     ui.form_keys = KeyboardState{};
                 }
             } else if (i < kFields) {
@@ -363,6 +393,7 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
                 const std::string shown = fd.text->empty() ? std::string("—") : ellipsize(*fd.text, cw - fs);
                 if (button(shown, fd.id, ImVec2(cw, cell_h), o)) {
                     f.field = i;
+                    f.typing = compact;
                     ui.form_keys = KeyboardState{};
                 }
             } else if (i == kCondition) {
@@ -420,12 +451,7 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
             }
         }
     }
-    at(c.x, c.y + c.h - kb_h);
-    const Field& typing = fields[f.field];
-    // Days, euros and renewals take digits: the letter keyboard has none, a digit pad does.
-    if (f.field == 4 || f.field == 5 || f.field == 7)
-        digit_pad(v, *typing.text, Box{c.x, c.y + c.h - kb_h, c.w, kb_h}, typing.max);
-    else draw_keyboard(*typing.text, ui.form_keys, v.tr.lang, ImVec2(c.w, kb_h), typing.max, v.tr);
+    if (!compact) keys_for(fields[f.field], Box{c.x, c.y + c.h - kb_h, c.w, kb_h});
     return Next::stay;
 }
 

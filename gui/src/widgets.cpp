@@ -2,6 +2,7 @@
 // on words instead of being clipped), text blocks, and the frame log behind them.
 // Layer: gui. GUI thread only (inside an ImGui frame).
 #include <etabli/gui/widgets.hpp>
+#include <etabli/gui/theme.hpp>
 
 #include <algorithm>
 
@@ -105,7 +106,12 @@ std::vector<std::string> wrap_lines(std::string_view text, float width) {
     return wrap_with(ImGui::GetFont(), ImGui::GetFontSize(), text, width);
 }
 
-float touch_height() { return ImGui::GetFontSize() * 1.9f; }
+float touch_height() {
+    // 1.9 heights of the text at 100 % for a finger; at a larger text size, room for one line
+    // of it: the target stays a finger's size and the screen keeps its rows.
+    const float fs = ImGui::GetFontSize();
+    return std::max(fs * 100.0f / static_cast<float>(text_percent()) * 1.9f, fs * 1.45f);
+}
 
 // [Scopes]
 WindowScope::WindowScope(const char* name, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra) {

@@ -88,12 +88,13 @@ TEST_CASE("tools host: inventory, add and edit a tool, a refusal, retire after a
         CHECK(h.has("tools/inventory/3/edit"));
         CHECK_FALSE(h.has("tools/inventory/2/edit"));
         for (int i = 0; i < 4; ++i) h.tap(h.key_ending("kbd/backspace"));
-        CHECK(h.has("tools/inventory/2/edit"));
+        CHECK((h.has("tools/inventory/2/edit") || h.has("tools/inventory/next")));  // all again (paged at large text)
         h.tap("tools/back");
 
         // A new tool: name typed on the keyboard, days and deposit, a bad deposit first.
         h.tap("tools/add");
         h.check_layout("new tool");
+        h.tap("tools/form/name");  // selected already; with large text, alone over the keyboard
         h.type_on_screen("Riveteuse");
         h.tap("tools/form/deposit");
         h.check_layout("digit pad");
@@ -103,6 +104,7 @@ TEST_CASE("tools host: inventory, add and edit a tool, a refusal, retire after a
         CHECK(commands_of<app::AddTool>(h.out).empty());
         CHECK(h.has("tools/problem"));
         h.check_layout("new tool, refused");
+        h.tap("tools/form/deposit");
         for (int i = 0; i < 2; ++i) h.tap("tools/pad/erase");
         h.tap("tools/pad/1");
         h.tap("tools/pad/5");
@@ -128,6 +130,7 @@ TEST_CASE("tools host: inventory, add and edit a tool, a refusal, retire after a
         CHECK(h.label("tools/form/name") == "Démonte-pneus");
         CHECK(h.label("tools/form/location") == "Étagère B");
         h.check_layout("edit tool");
+        h.tap("tools/form/name");
         h.type_on_screen(" bis");
         h.tap("tools/form/save");
         auto sets = commands_of<app::SetTool>(h.out);
@@ -172,7 +175,7 @@ TEST_CASE("tools host: a label scanned at the inventory opens that tool's form, 
         h.tap("tools/inventory");
         CHECK(h.label("tools/title") == "Inventaire");
         scan(101, "T3", 3);
-        CHECK(h.label("tools/form/name").rfind("Perceuse à percussion", 0) == 0);  // ellipsized in its cell
+        CHECK(h.label("tools/form/name").rfind("Perceuse", 0) == 0);  // ellipsized in its cell
         CHECK(h.label("tools/form/photo").find("perceuse.jpg") != std::string::npos);
         h.check_layout("edit tool, scanned");
         // Its photo taken off: the field emptied, saved.
@@ -190,6 +193,7 @@ TEST_CASE("tools host: a label scanned at the inventory opens that tool's form, 
         CHECK(h.label("tools/form/tag") == "T-NEUF-7");
         CHECK(h.label("tools/notice").find("T-NEUF-7") != std::string::npos);
         h.check_layout("new tool, scanned");
+        h.tap("tools/form/name");
         h.type_on_screen("Scie sauteuse");
         h.tap("tools/form/save");
         auto adds = commands_of<app::AddTool>(h.out);

@@ -19,13 +19,17 @@ struct Fonts {
     ImFont* large = nullptr;  // the idle screen's call to action (bold)
     ImFont* clock = nullptr;  // the idle clock: digits and ':' only
     float body_px = 0;
+    int text_percent = 100;   // the text size they were loaded at (kTextSizes)
 };
 
 // The text sizes the kiosk is being made ready for, in per cent of the size the screen gives:
 // larger text for members who read small text badly, on the same screens (which page or wrap
-// to fit). Only 100 is offered to workshops until every screen survives the others at
-// 800x480 (scripts/text-size-layouts lists what does not).
+// to fit). Touch targets do not grow with the text (a finger is as wide at 150 %): see
+// touch_height().
 inline constexpr int kTextSizes[] = {100, 125, 150};
+
+// The text size of the fonts loaded last by load_fonts(), in per cent (100 before any).
+int text_percent();
 
 // Body font size in pixels for a display: grows with the height, limited by the width so
 // an 800×480 panel and a 1920×1080 screen both fit their layouts; then `text_percent`.

@@ -40,6 +40,9 @@ struct ToolForm {
     std::string photo;           // a file name in the photos folder; "" none
     core::ToolCondition condition = core::ToolCondition::good;
     int field = 0;        // the field the keyboard types into
+    // On a screen too small for the grid and the keyboard together (large text): the field
+    // being typed, alone above the keyboard, until OK brings the grid back.
+    bool typing = false;
 };
 struct ToolsUi {
     enum class Step { menu, borrow, search, give_back, overdue, deposits, inventory, inventory_search, tool_form, retire,

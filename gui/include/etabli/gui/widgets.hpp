@@ -136,7 +136,8 @@ float text_block_height(std::string_view text, float width, ImFont* font = nullp
 // they fit; a word longer than a line is cut).
 std::vector<std::string> wrap_lines(std::string_view text, float width);
 
-// Minimal touch target: 1.5 font heights (STYLE.md, rule 12), a bit more for comfort.
+// Minimal touch target: 1.5 font heights (STYLE.md, rule 12), a bit more for comfort; heights
+// of the text at 100 %, and room for a line of the text at a larger size (theme.hpp).
 float touch_height();
 
 // Palette shared by the theme and the widgets. Every text colour and every surface it is
