@@ -144,7 +144,22 @@ void draw_form(const MembersView& v, MembersUi& ui, Commands& out) {
     const float field_x = c.x + label_w + gap();
     const float field_w = c.w - label_w - gap();
     const float bar_y = c.y + c.h - th;
-    const float row_h = std::min(th * 1.2f, (bar_y - gap() - fs * 1.3f - (c.y + th + gap())) / 5.0f - gap());
+    // The roles, and the membership steps, take two rows when their labels do not fit one
+    // (larger text).
+    const auto one_row = [&](const std::vector<std::string>& labels, float w) {
+        for (const auto& l : labels)
+            if (ImGui::CalcTextSize(l.c_str()).x > w - fs * 0.7f) return false;
+        return true;
+    };
+    const float cells4 = (field_w - 3 * gap()) / 4;
+    const bool roles_split = !one_row({role_label(v.tr, core::Role::member), role_label(v.tr, core::Role::volunteer),
+                                       role_label(v.tr, core::Role::host), role_label(v.tr, core::Role::admin)},
+                                      cells4);
+    const float until_text_w = std::min(field_w * 0.4f, fs * 14.0f);
+    const bool until_split = !one_row({v.tr("-1 month"), v.tr("+1 month"), v.tr("+1 year"), v.tr("No end")},
+                                      (field_w - until_text_w - 4 * gap()) / 4.0f);
+    const float rows = 5.0f + (roles_split ? 1.0f : 0.0f) + (until_split ? 1.0f : 0.0f);
+    const float row_h = std::min(th * 1.2f, (bar_y - gap() - fs * 1.3f - (c.y + th + gap())) / rows - gap());
     float y = c.y + th + gap();
     auto label = [&](const char* msgid, const char* id) {
         at(c.x, y + (row_h - fs) * 0.5f);
@@ -172,16 +187,18 @@ void draw_form(const MembersView& v, MembersUi& ui, Commands& out) {
     {
         IdScope roles("role");
         constexpr std::array<core::Role, 4> kRoles{core::Role::member, core::Role::volunteer, core::Role::host, core::Role::admin};
-        const float w = cells(4);
+        const int per_row = roles_split ? 2 : 4;
+        const float w = cells(per_row);
         for (std::size_t i = 0; i < kRoles.size(); ++i) {
             ButtonOpts o;
             o.tone = ui.draft.role == kRoles[i] ? Tone::selected : Tone::normal;
-            at(field_x + static_cast<float>(i) * (w + gap()), y);
+            at(field_x + static_cast<float>(static_cast<int>(i) % per_row) * (w + gap()),
+               y + static_cast<float>(static_cast<int>(i) / per_row) * (row_h + gap()));
             if (button(role_label(v.tr, kRoles[i]), std::string(core::to_string(kRoles[i])), ImVec2(w, row_h), o))
                 ui.draft.role = kRoles[i];
         }
     }
-    y += row_h + gap();
+    y += (row_h + gap()) * (roles_split ? 2.0f : 1.0f);
 
     // The end of membership: the date in words, then steps; "no end" clears it.
     label("Membership", "until_label");
@@ -195,21 +212,25 @@ void draw_form(const MembersView& v, MembersUi& ui, Commands& out) {
         };
         constexpr std::array<Step, 3> kSteps{
             {{core::N_("-1 month"), "minus1m", -1}, {core::N_("+1 month"), "plus1m", 1}, {core::N_("+1 year"), "plus1y", 12}}};
-        const float text_w = std::min(field_w * 0.4f, fs * 14.0f);
+        const float text_w = until_text_w;
         at(field_x, y + (row_h - fs) * 0.5f);
         text_block(ellipsize(until_text(v.tr, ui.draft.valid_until), text_w), "text", text_w);
         const float bx = field_x + text_w + gap();
-        const float w = (field_w - text_w - gap() - 3 * gap()) / 4.0f;
+        const int per_row = until_split ? 2 : 4;
+        const float w = (field_w - text_w - gap() - static_cast<float>(per_row - 1) * gap()) / static_cast<float>(per_row);
+        const auto place = [&](int i) {
+            at(bx + static_cast<float>(i % per_row) * (w + gap()), y + static_cast<float>(i / per_row) * (row_h + gap()));
+        };
         for (std::size_t i = 0; i < kSteps.size(); ++i) {
-            at(bx + static_cast<float>(i) * (w + gap()), y);
+            place(static_cast<int>(i));
             if (button(v.tr(kSteps[i].label), kSteps[i].id, ImVec2(w, row_h))) ui.draft.valid_until = add_months(base, kSteps[i].months);
         }
         ButtonOpts none;
         none.tone = ui.draft.valid_until ? Tone::normal : Tone::selected;
-        at(bx + 3 * (w + gap()), y);
+        place(3);
         if (button(v.tr("No end"), "none", ImVec2(w, row_h), none)) ui.draft.valid_until.reset();
     }
-    y += row_h + gap();
+    y += (row_h + gap()) * (until_split ? 2.0f : 1.0f);
 
     label("Language", "lang_label");
     {

@@ -169,11 +169,34 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
     const bool eol = ui.status == core::RepairStatus::end_of_life;
     // Heights: tiles take what the fixed rows leave.
     // End of life adds the six barriers, in two rows of three (their labels are long).
-    const float rows_fixed = th * (eol ? 5.0f : 3.0f) + fs * 1.3f + gap() * (eol ? 7.0f : 5.0f);
-    const float tiles_h = std::max(th * 2.0f + gap(), c.y + c.h - y - rows_fixed);
-    const int cols = 5;
+    // A barrier's label takes two lines at larger text: its rows grow to hold them.
+    float barrier_h = th;
+    for (auto b : core::kBarriers)
+        barrier_h = std::max(barrier_h, static_cast<float>(wrap_lines(v.tr(std::string(core::ords_text(b))), cell_width(c.w, 3) - fs * 0.7f).size()) * fs + fs * 0.3f);
+    const float rows_fixed = th * 3.0f + (eol ? 2 * barrier_h : 0.0f) + fs * 1.3f + gap() * (eol ? 7.0f : 5.0f);
+    // Five tiles a row; fewer when a label does not fit its tile at larger text (a word wider
+    // than the tile, or more lines than its height), as long as the rows fit.
+    const float tiles_room = c.y + c.h - y - rows_fixed;
+    const auto fits_in = [&](int n) {
+        const int nrows = (static_cast<int>(tiles().size()) + n - 1) / n;
+        const float h = (tiles_room - static_cast<float>(nrows - 1) * gap()) / static_cast<float>(nrows);
+        const float inner = cell_width(c.w, n) - fs * 0.7f;
+        for (const auto& t : tiles()) {
+            const std::string label = v.tr(t.msgid);
+            const auto lines = wrap_lines(label, inner);
+            if (static_cast<float>(lines.size()) * fs > h) return false;
+            for (const auto& l : lines)
+                if (ImGui::CalcTextSize(l.c_str()).x > inner + 0.5f) return false;
+        }
+        return true;
+    };
+    int cols = 5;
+    while (cols > 2 && !fits_in(cols)) --cols;
+    if (!fits_in(cols)) cols = 5;
+    const int tile_rows = (static_cast<int>(tiles().size()) + cols - 1) / cols;
+    const float tiles_h = std::max((th + gap()) * static_cast<float>(tile_rows) - gap(), tiles_room);
     const float tw = cell_width(c.w, cols);
-    const float tile_h = (tiles_h - gap()) / 2.0f;
+    const float tile_h = (tiles_h - static_cast<float>(tile_rows - 1) * gap()) / static_cast<float>(tile_rows);
     {
         IdScope tiles_scope("tile");
         const auto& ts = tiles();
@@ -204,21 +227,31 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
         const float bw = cell_width(c.w, 3);
         int i = 0;
         for (auto b : core::kBarriers) {
-            at(c.x + static_cast<float>(i % 3) * (bw + gap()), y + static_cast<float>(i / 3) * (th + gap()));
+            at(c.x + static_cast<float>(i % 3) * (bw + gap()), y + static_cast<float>(i / 3) * (barrier_h + gap()));
             ++i;
-            if (button(v.tr(std::string(core::ords_text(b))), core::to_string(b), ImVec2(bw, th), chosen(ui.barrier == b)))
+            if (button(v.tr(std::string(core::ords_text(b))), core::to_string(b), ImVec2(bw, barrier_h), chosen(ui.barrier == b)))
                 ui.barrier = ui.barrier == b ? std::nullopt : std::optional<core::Barrier>{b};
         }
-        y += (th + gap()) * 2.0f;
+        y += (barrier_h + gap()) * 2.0f;
     }
     {
         IdScope minutes_scope("minutes");
-        const float mw = cell_width(c.w, static_cast<int>(kMinuteChips.size()));
+        // "30 min" on each chip, or the numbers alone after one "min" when they do not fit.
+        const std::string widest = v.tr.fmt("{0} min", {"120"});
+        const bool bare = ImGui::CalcTextSize(widest.c_str()).x > cell_width(c.w, static_cast<int>(kMinuteChips.size())) - fs * 0.7f;
+        std::string unit = v.tr.fmt("{0} min", {""});
+        unit.erase(0, unit.find_first_not_of(' '));
+        const float unit_w = bare ? ImGui::CalcTextSize(unit.c_str()).x + gap() : 0.0f;
+        if (bare) {
+            at(c.x, y + (th - fs) * 0.5f);
+            text_block(unit, "unit", unit_w, Align::left, nullptr, colors::kMuted);
+        }
+        const float mw = cell_width(c.w - unit_w, static_cast<int>(kMinuteChips.size()));
         for (std::size_t i = 0; i < kMinuteChips.size(); ++i) {
-            at(c.x + static_cast<float>(i) * (mw + gap()), y);
+            at(c.x + unit_w + static_cast<float>(i) * (mw + gap()), y);
             const int m = kMinuteChips[i];
-            if (button(v.tr.fmt("{0} min", {std::to_string(m)}), std::to_string(m), ImVec2(mw, th), chosen(ui.minutes == m)))
-                ui.minutes = m;
+            const std::string label = bare ? std::to_string(m) : v.tr.fmt("{0} min", {std::to_string(m)});
+            if (button(label, std::to_string(m), ImVec2(mw, th), chosen(ui.minutes == m))) ui.minutes = m;
         }
     }
     y += th + gap();
@@ -341,6 +374,10 @@ void draw_stats(const RepairsView& v, RepairsUi& ui) {
     for (int i = 0; i < 5; ++i) {
         const std::string label = i < 4 ? v.tr(status_msgid(core::kStatuses[i])) : v.tr("Volunteer hours");
         const ImU32 col = i < 4 ? kStatusColors[i] : colors::kSelectedActive;
+        if (lx > c.x && lx + fs * 1.1f + ImGui::CalcTextSize(label.c_str()).x > c.x + c.w) {  // on the next line
+            lx = c.x;
+            y += fs * 1.2f;
+        }
         dl->AddRectFilled(ImVec2(wp.x + lx, wp.y + y + fs * 0.2f), ImVec2(wp.x + lx + fs * 0.8f, wp.y + y + fs), col);
         lx += fs * 1.1f;
         at(lx, y);

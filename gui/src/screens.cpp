@@ -920,9 +920,18 @@ Next enrol_form(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
     }
     const float msg_x = c.x + back_w + gap();
     const float msg_w = c.w - back_w - create_w - 2 * gap();
-    error_line(busy ? v.tr("Saving…") : ui.error, msg_x, foot_y + (th - fs) * 0.5f, msg_w);
+    // The reason between the two buttons, or above them when it takes more than their row.
+    const std::string err = busy ? v.tr("Saving…") : ui.error;
+    float err_h = 0;
+    if (!err.empty() && text_block_height(err, msg_w) > th) {
+        err_h = text_block_height(err, c.w);
+        error_line(err, c.x, foot_y - gap() - err_h, c.w);
+        err_h += gap();
+    } else {
+        error_line(err, msg_x, foot_y + (th - fs) * 0.5f, msg_w);
+    }
 
-    const float kb_h = foot_y - gap() - y;
+    const float kb_h = foot_y - gap() - y - err_h;
     at(c.x, y);
     draw_keyboard(ui.draft.display_name, ui.name_keys, v.tr.lang, ImVec2(c.w, kb_h), 80, v.tr);
     return next;

@@ -1114,12 +1114,26 @@ Next step_item(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
         const int have = v.skills ? v.skills->effective(v.viewer.id, req->skill) : 0;
         const std::string sname = skill_name(v, req->skill);
         at(c.x, y);
-        text_block(v.tr.fmt("Skill needed: {0}, level \"{1}\"", {sname, level_text(v.tr, req->level)}), "needed", left_w,
-                   Align::left, title_font(v.fonts));
+        // The heading in the title font on at most two lines; larger text wraps it in the body font.
+        const std::string needed = v.tr.fmt("Skill needed: {0}, level \"{1}\"", {sname, level_text(v.tr, req->level)});
+        ImFont* heading = title_font(v.fonts);
+        if (heading && text_block_height(needed, left_w, heading) > heading->FontSize * 2.5f) heading = nullptr;
+        text_block(needed, "needed", left_w, Align::left, heading);
         at(c.x, ImGui::GetCursorPosY() + fs * 0.2f);
         text_block(v.tr.fmt("Your level: {0}", {level_text(v.tr, have)}), "have", left_w, Align::left, nullptr,
                    have >= req->level ? colors::kOk : colors::kError);
-        if (sk && !sk->description.empty()) {
+        // The description when what follows still fits under it (it is on the skill's page too).
+        float rest = 0;
+        if (have < req->level) {
+            const bool supervised = ui.machine && core::supervision_possible(have, req->level);
+            rest = text_block_height(v.tr(supervised ? "You may use it while a member who can teach it, or a host, confirms with their badge: tap Start, "
+                                                       "then they badge within 60 s."
+                                                     : "Take the training below, or ask a trainer to show you and sign you off."),
+                                     left_w) +
+                   fs * 0.8f + (supervised ? th + gap() + fs * 0.3f : 0.0f) + row_height() + gap();
+        }
+        if (sk && !sk->description.empty() &&
+            ImGui::GetCursorPosY() + fs * 0.2f + text_block_height(sk->description, left_w) + rest <= c.y + c.h) {
             at(c.x, ImGui::GetCursorPosY() + fs * 0.2f);
             text_block(sk->description, "description", left_w, Align::left, nullptr, colors::kMuted);
         }

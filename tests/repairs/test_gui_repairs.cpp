@@ -105,7 +105,8 @@ struct RepairsHarness {
             CHECK(it.max.x <= size.x + 0.5f);
             CHECK(it.max.y <= size.y + 0.5f);
             CHECK(it.fits);
-            if (it.kind == gui::ItemRecord::Kind::button) CHECK(it.max.y - it.min.y >= 1.5f * font - 0.5f);
+            // A finger's size: heights of the text at 100 % (see tests/gui/harness.hpp).
+            if (it.kind == gui::ItemRecord::Kind::button) CHECK(it.max.y - it.min.y >= 1.5f * font * 100.0f / static_cast<float>(text_percent()) - 0.5f);
         }
         std::vector<const gui::ItemRecord*> buttons;
         for (const auto& it : log().items)
