@@ -176,39 +176,66 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
     const float rows_fixed = th * 3.0f + (eol ? 2 * barrier_h : 0.0f) + fs * 1.3f + gap() * (eol ? 7.0f : 5.0f);
     // Five tiles a row; fewer when a label does not fit its tile at larger text (a word wider
     // than the tile, or more lines than its height), as long as the rows fit.
-    const float tiles_room = c.y + c.h - y - rows_fixed;
-    const auto fits_in = [&](int n) {
+    const auto fits_in = [&](int n, float room) {
         const int nrows = (static_cast<int>(tiles().size()) + n - 1) / n;
-        const float h = (tiles_room - static_cast<float>(nrows - 1) * gap()) / static_cast<float>(nrows);
+        const float h = (room - static_cast<float>(nrows - 1) * gap()) / static_cast<float>(nrows);
+        if (h < th) return false;
         const float inner = cell_width(c.w, n) - fs * 0.7f;
         for (const auto& t : tiles()) {
-            const std::string label = v.tr(t.msgid);
-            const auto lines = wrap_lines(label, inner);
+            const auto lines = wrap_lines(v.tr(t.msgid), inner);
             if (static_cast<float>(lines.size()) * fs > h) return false;
             for (const auto& l : lines)
                 if (ImGui::CalcTextSize(l.c_str()).x > inner + 0.5f) return false;
         }
         return true;
     };
-    int cols = 5;
-    while (cols > 2 && !fits_in(cols)) --cols;
-    if (!fits_in(cols)) cols = 5;
-    const int tile_rows = (static_cast<int>(tiles().size()) + cols - 1) / cols;
-    const float tiles_h = std::max((th + gap()) * static_cast<float>(tile_rows) - gap(), tiles_room);
-    const float tw = cell_width(c.w, cols);
-    const float tile_h = (tiles_h - static_cast<float>(tile_rows - 1) * gap()) / static_cast<float>(tile_rows);
-    {
+    const auto columns = [&](float room) {
+        int n = 5;
+        while (n > 2 && !fits_in(n, room)) --n;
+        return fits_in(n, room) ? n : 0;
+    };
+    const auto draw_tiles = [&](int cols, float room) {
         IdScope tiles_scope("tile");
+        const int tile_rows = (static_cast<int>(tiles().size()) + cols - 1) / cols;
+        const float tw = cell_width(c.w, cols);
+        const float tile_h = (room - static_cast<float>(tile_rows - 1) * gap()) / static_cast<float>(tile_rows);
         const auto& ts = tiles();
         for (std::size_t i = 0; i < ts.size(); ++i) {
-            at(c.x + static_cast<float>(i % cols) * (tw + gap()), y + static_cast<float>(i / cols) * (tile_h + gap()));
+            at(c.x + static_cast<float>(static_cast<int>(i) % cols) * (tw + gap()),
+               y + static_cast<float>(static_cast<int>(i) / cols) * (tile_h + gap()));
             if (button(v.tr(ts[i].msgid), ts[i].id, ImVec2(tw, tile_h), chosen(ui.choice == ts[i].choice))) {
                 ui.choice = ts[i].choice;
                 ui.message.clear();
             }
         }
+    };
+    const float tiles_room = c.y + c.h - y - rows_fixed;
+    if (const int cols = columns(tiles_room); cols > 0) {
+        draw_tiles(cols, tiles_room);
+        y += tiles_room + gap();
+    } else if (!ui.choice) {
+        // Larger text on a small screen: what was repaired on a page of its own, then the rest.
+        const float room = c.y + c.h - y - fs * 1.3f - gap();
+        const int page_cols = columns(room);
+        draw_tiles(page_cols > 0 ? page_cols : 3, room);
+        if (!ui.message.empty()) {
+            at(c.x, c.y + c.h - fs * 1.3f);
+            text_block(ellipsize(ui.message, c.w), "message", c.w, Align::left, nullptr, ui.message_ok ? colors::kOk : colors::kError);
+        }
+        return next;
+    } else {
+        // The choice made on the page before, and the way back to it.
+        const std::string change = v.tr("Change");
+        const float cw = button_width(change, 5.0f);
+        std::string what;
+        for (const auto& t : tiles())
+            if (ui.choice == t.choice) what = v.tr(t.msgid);
+        at(c.x, y + (th - fs) * 0.5f);
+        text_block(ellipsize(what, c.w - cw - gap()), "chosen", c.w - cw - gap(), Align::left, nullptr, colors::kAccent);
+        at(c.x + c.w - cw, y);
+        if (button(change, "change", ImVec2(cw, th))) ui.choice.reset();
+        y += th + gap();
     }
-    y += tiles_h + gap();
     {
         IdScope status_scope("status");
         const float sw = cell_width(c.w, 4);
