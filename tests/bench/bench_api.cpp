@@ -6,8 +6,8 @@
 //      against the same bookings posted to the Station in process (Station::call(Book)):
 //      target >= 0.8x the in-process rate;
 //   3. a kiosk badge tap to the snapshot that shows it (in process, as the embedded kiosk
-//      sees it), idle and while 50 API clients hammer reads, in three turns each whose samples
-//      are pooled: target busy p99 <= 2x idle.
+//      sees it), idle and while 50 API clients hammer reads, in five turns of each whose p99s
+//      are compared turn by turn: target busy p99 <= 2x idle (median turn), floor 10x.
 // Test-only. Prints its figures with targets and floors (bench_common.hpp).
 #include "api.hpp"
 #include "bench_common.hpp"
@@ -192,12 +192,14 @@ int main() {
         }
         return us;
     };
-    // Idle and busy in turns, three of each, the samples of each kind pooled: a slow spell of
-    // a shared machine then falls on both sides instead of deciding the ratio alone.
-    std::vector<double> idle, busy;
+    // Idle and busy in turns, five of each. Each turn gives its own ratio of the busy p99 to
+    // the idle p99 just before it, and the figure is the median of the five: a slow spell of a
+    // shared machine spoils one turn, not the figure (pooled, one spell of 2 s moved it from
+    // 1.1x to 11x between runs of one build). A real regression slows every turn.
+    std::vector<double> idle, busy, turn_ratios;
     long busy_reads = 0;
     double busy_s = 0;
-    for (int round = 0; round < 3; ++round) {
+    for (int round = 0; round < 5; ++round) {
         const auto quiet = taps(500);
         idle.insert(idle.end(), quiet.begin(), quiet.end());
         std::atomic<bool> stop{false};
@@ -219,13 +221,20 @@ int main() {
         busy_s += bench::seconds_since(t_busy);
         busy_reads += reads - reads_before;
         busy.insert(busy.end(), loud.begin(), loud.end());
+        turn_ratios.push_back(pct(loud, 0.99) / pct(quiet, 0.99));
         stop = true;
         for (auto& t : hammer) t.join();
     }
-    std::printf("tap to snapshot (3 x 500 taps each, in turns): idle p50 %.0f us, p99 %.0f us; with 50 clients reading (%.0f reads/s) p50 %.0f us, p99 %.0f us\n",
+    std::printf("tap to snapshot (5 x 500 taps each, in turns): idle p50 %.0f us, p99 %.0f us; with 50 clients reading (%.0f reads/s) p50 %.0f us, p99 %.0f us\n",
                 pct(idle, 0.5), pct(idle, 0.99), static_cast<double>(busy_reads) / busy_s, pct(busy, 0.5), pct(busy, 0.99));
+    std::printf("  p99 ratio of each turn:");
+    for (double t : turn_ratios) std::printf(" %.2fx", t);
+    std::printf(" (pooled %.2fx)\n", pct(busy, 0.99) / pct(idle, 0.99));
     verdict.require(busy_reads > 0, "the 50 clients read");
-    verdict.at_most("tap p99 with 50 reading clients / idle", pct(busy, 0.99) / pct(idle, 0.99), 2.0, "x");
+    // Floor 10x: on this machine kind the median turn ran from 1.8x to 7.6x over runs of one
+    // build (other tenants' load). A reader blocking taps (a lock held over a read) would slow
+    // the tail of every turn, not of one.
+    verdict.at_most("tap p99 with 50 reading clients / idle (median turn)", pct(turn_ratios, 0.5), 2.0, 10.0, "x");
 
     api->stop();
     station.stop();
