@@ -39,6 +39,12 @@ std::optional<core::Lang> lang_switch(core::Lang current, float x, float y, floa
 // The height of a button with a caption under its label: `at_least` (a touch target), and
 // room for both lines at any text size.
 float captioned_height(float at_least);
+// The height of a button holding `label` wrapped to width `w` (its margins included): one
+// line of text per line and a little air, at least `at_least` (a touch target).
+float label_height(std::string_view label, float w, float at_least);
+// The title font for a heading of `text` in width `w` when it takes at most `max_lines` lines
+// in it, else none (the body font): larger text wraps a long heading in the body font.
+ImFont* heading_font(const Fonts* fonts, std::string_view text, float w, float max_lines);
 // Width of a button holding `label` on one line with margins, at least `min_em` font heights.
 float button_width(std::string_view label, float min_em = 4.0f);
 void panel(Box b);

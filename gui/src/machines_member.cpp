@@ -226,27 +226,24 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     {
         const MachineStatusLine st = machine_status(*mv, v.clock, v.tr);
         at(side_x, y);
-        // In the title font when it takes one line; larger text wraps it in the body font.
-        ImFont* font = title_font(v.fonts);
-        if (font && text_block_height(st.text, side_w, font) > font->FontSize * 1.5f) font = nullptr;
-        text_block(st.text, "status", side_w, Align::left, font, st.color);
+        text_block(st.text, "status", side_w, Align::left, heading_font(v.fonts, st.text, side_w, 1), st.color);
         y = ImGui::GetCursorPosY() + fs * 0.3f;
         y = check_note_line(v, m, side_x, y, side_w);
     }
-    // Each button of the column as tall as its label needs as it wraps (at least a touch target).
-    const auto act_h = [&](const std::string& label) {
-        const float lines = static_cast<float>(std::max<std::size_t>(1, wrap_lines(label, side_w - fs * 0.7f).size()));
-        return std::max(th, lines * fs + fs * 0.3f);
+    // A button of the column, as tall as its label needs: drawn at y, y moves below it.
+    const auto side_button = [&](const std::string& label, std::string_view id, const ButtonOpts& o = {}) {
+        const float h = label_height(label, side_w, th);
+        at(side_x, y);
+        const bool tapped = button(label, id, ImVec2(side_w, h), o);
+        y += h + gap();
+        return tapped;
     };
     const bool mine_running = mv->session && mv->session->member == ui.for_member;
     if (!ui.as_host) {
         if (mine_running) {
             ButtonOpts o;
             o.tone = Tone::danger;
-            at(side_x, y);
-            if (button(v.tr("Stop"), "stop", ImVec2(side_w, act_h(v.tr("Stop"))), o))
-                out.post(app::MachineAccess{m.id, ui.for_member, std::nullopt});
-            y += act_h(v.tr("Stop")) + gap();
+            if (side_button(v.tr("Stop"), "stop", o)) out.post(app::MachineAccess{m.id, ui.for_member, std::nullopt});
             // Handing over: the next member badges at the machine within a minute, no cut.
             at(side_x, y);
             if (!mv->handover_hhmm.empty()) {
@@ -257,12 +254,11 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             } else {
                 ButtonOpts ho;
                 ho.enabled = ui.pending == 0;
-                if (button(v.tr("Hand over"), "handover", ImVec2(side_w, act_h(v.tr("Hand over"))), ho)) {
+                if (side_button(v.tr("Hand over"), "handover", ho)) {
                     ui.message.clear();
                     ui.pending_text = v.tr("Ask the next member to badge at the machine within a minute.");
                     ui.pending = out.post(app::OfferHandover{m.id, ui.for_member});
                 }
-                y += act_h(v.tr("Hand over")) + gap();
             }
         } else {
             // Start: the station says whether the member's start now would be granted (their
@@ -273,11 +269,8 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             o.enabled = !refused;
             if (m.awaiting_check) {  // its check after use first: the start waits for it
                 y = check_buttons(v, ui, m, side_x, y, side_w, std::max(th, fs * 2.3f), false, out);
-            } else {
-                at(side_x, y);
-                if (button(v.tr("Start"), "start", ImVec2(side_w, act_h(v.tr("Start"))), o))
-                    out.post(app::MachineAccess{m.id, ui.for_member, std::nullopt});
-                y += act_h(v.tr("Start")) + gap();
+            } else if (side_button(v.tr("Start"), "start", o)) {
+                out.post(app::MachineAccess{m.id, ui.for_member, std::nullopt});
             }
             // Why not, when neither the status line, the check nor "Training needed" says it.
             if (shown && shown->start_refusal && ok && !mv->session && m.status == alloc::MachineStatus::available &&
@@ -294,22 +287,17 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
                 text_block(v.tr.fmt("You are {0} in the queue; about {1} to wait.", {ordinal(v.tr.lang, q->position), wait}),
                            "queue", side_w, Align::left, nullptr, colors::kMuted);
                 y = ImGui::GetCursorPosY();
-                at(side_x, y);
-                if (button(v.tr("Leave the queue"), "leave", ImVec2(side_w, act_h(v.tr("Leave the queue")))))
+                if (side_button(v.tr("Leave the queue"), "leave"))
                     out.post(app::LeaveQueue{ui.for_member, alloc::QueueTarget{m.id, std::nullopt}});
-                y += act_h(v.tr("Leave the queue")) + gap();
             } else if (ok && shown && shown->start_refusal) {
-                at(side_x, y);
-                if (button(v.tr("Join the queue"), "join", ImVec2(side_w, act_h(v.tr("Join the queue")))))
+                if (side_button(v.tr("Join the queue"), "join"))
                     out.post(app::JoinQueue{ui.for_member, alloc::QueueTarget{m.id, std::nullopt}});
-                y += act_h(v.tr("Join the queue")) + gap();
             }
         }
     }
     ButtonOpts nf;
     nf.enabled = ok;
-    at(side_x, y);
-    if (button(v.tr("Next free slot"), "find", ImVec2(side_w, act_h(v.tr("Next free slot"))), nf)) {
+    if (side_button(v.tr("Next free slot"), "find", nf)) {
         const minutes len = ui.length > minutes{0} ? ui.length : m.rules.min_length;
         alloc::SlotQuery q;
         q.target.machine = m.id;
@@ -323,14 +311,10 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         go(ui, Step::slots);
         return Next::stay;
     }
-    y += act_h(v.tr("Next free slot")) + gap();
     {  // the skill this machine needs, its next training and its know-how cards
         ButtonOpts so;
         so.tone = ok ? Tone::normal : Tone::danger;
-        at(side_x, y);
-        if (button(ok ? v.tr("Know-how cards") : v.tr("Training needed"), "skill_info", ImVec2(side_w, act_h(ok ? v.tr("Know-how cards") : v.tr("Training needed"))), so))
-            return Next::skill_info;
-        y += act_h(ok ? v.tr("Know-how cards") : v.tr("Training needed")) + gap();
+        if (side_button(ok ? v.tr("Know-how cards") : v.tr("Training needed"), "skill_info", so)) return Next::skill_info;
     }
     message_line(v, ui, side_x, y + fs * 0.3f, side_w, c.y + c.h - y - fs * 0.3f, true);
 

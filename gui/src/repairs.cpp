@@ -172,7 +172,7 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
     // A barrier's label takes two lines at larger text: its rows grow to hold them.
     float barrier_h = th;
     for (auto b : core::kBarriers)
-        barrier_h = std::max(barrier_h, static_cast<float>(wrap_lines(v.tr(std::string(core::ords_text(b))), cell_width(c.w, 3) - fs * 0.7f).size()) * fs + fs * 0.3f);
+        barrier_h = std::max(barrier_h, label_height(v.tr(std::string(core::ords_text(b))), cell_width(c.w, 3), th));
     const float rows_fixed = th * 3.0f + (eol ? 2 * barrier_h : 0.0f) + fs * 1.3f + gap() * (eol ? 7.0f : 5.0f);
     // Five tiles a row; fewer when a label does not fit its tile at larger text (a word wider
     // than the tile, or more lines than its height), as long as the rows fit.

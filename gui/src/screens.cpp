@@ -94,6 +94,18 @@ std::optional<core::Lang> lang_switch(core::Lang current, float x, float y, floa
 // Width of a button that holds `label` on one line with comfortable margins.
 float captioned_height(float at_least) { return std::max(at_least, ImGui::GetFontSize() * 2.0f); }
 
+float label_height(std::string_view label, float w, float at_least) {
+    const float fs = ImGui::GetFontSize();
+    const auto lines = static_cast<float>(std::max<std::size_t>(1, wrap_lines(label, w - fs * 0.7f).size()));
+    return std::max(at_least, lines * fs + fs * 0.3f);
+}
+
+ImFont* heading_font(const Fonts* fonts, std::string_view text, float w, float max_lines) {
+    ImFont* font = title_font(fonts);
+    if (font && text_block_height(text, w, font) > font->FontSize * (max_lines + 0.5f)) return nullptr;
+    return font;
+}
+
 float button_width(std::string_view label, float min_em) {
     const float fs = ImGui::GetFontSize();
     const std::string s(label);

@@ -1116,9 +1116,7 @@ Next step_item(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
         at(c.x, y);
         // The heading in the title font on at most two lines; larger text wraps it in the body font.
         const std::string needed = v.tr.fmt("Skill needed: {0}, level \"{1}\"", {sname, level_text(v.tr, req->level)});
-        ImFont* heading = title_font(v.fonts);
-        if (heading && text_block_height(needed, left_w, heading) > heading->FontSize * 2.5f) heading = nullptr;
-        text_block(needed, "needed", left_w, Align::left, heading);
+        text_block(needed, "needed", left_w, Align::left, heading_font(v.fonts, needed, left_w, 2));
         at(c.x, ImGui::GetCursorPosY() + fs * 0.2f);
         text_block(v.tr.fmt("Your level: {0}", {level_text(v.tr, have)}), "have", left_w, Align::left, nullptr,
                    have >= req->level ? colors::kOk : colors::kError);
