@@ -99,12 +99,19 @@ Next draw_list(const CheckoutsView& v, CheckoutsUi& ui) {
         at(c.x, top);
         text_block(v.tr("No forgotten check-out to correct."), "none", c.w, Align::left, nullptr, colors::kMuted);
     }
-    const float row_h = std::max(th, fs * 2.8f);
-    const int per_page = std::max(1, static_cast<int>((bar_y - gap() - top + gap()) / (row_h + gap())));
-    const int pages = std::max(1, (static_cast<int>(list.size()) + per_page - 1) / per_page);
-    ui.page = std::clamp(ui.page, 0, pages - 1);
     const std::string set_label = v.tr("Set the time");
     const float bw = button_width(set_label, 6.0f);
+    const float tw = c.w - bw - fs * 1.2f;
+    // Rows as tall as their longest text, which wraps rather than being cut (larger text).
+    float text_h = 2 * fs;
+    for (const auto& p : list)
+        text_h = std::max(text_h, text_block_height(who_line(v.tr, p), tw) + text_block_height(when_line(v.tr, p), tw));
+    const float row_h = std::max({th, fs * 2.8f, text_h + fs * 0.8f});
+    const float pb = fs * 2.6f;
+    const float lift = message_lift(ui.message, c.w - 2 * pb - 2 * gap(), c.w, th);
+    const int per_page = std::max(1, static_cast<int>((bar_y - lift - gap() - top + gap()) / (row_h + gap())));
+    const int pages = std::max(1, (static_cast<int>(list.size()) + per_page - 1) / per_page);
+    ui.page = std::clamp(ui.page, 0, pages - 1);
     for (int i = 0; i < per_page; ++i) {
         const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
         if (idx >= list.size()) break;
@@ -112,11 +119,13 @@ Next draw_list(const CheckoutsView& v, CheckoutsUi& ui) {
         IdScope row(p.presence);
         const float ry = top + static_cast<float>(i) * (row_h + gap());
         panel(Box{c.x, ry, c.w, row_h});
-        const float tw = c.w - bw - fs * 1.2f;
-        at(c.x + fs * 0.4f, ry + (row_h - 2 * fs) * 0.5f);
-        text_block(ellipsize(who_line(v.tr, p), tw), "who", tw);
-        at(c.x + fs * 0.4f, ry + (row_h - 2 * fs) * 0.5f + fs);
-        text_block(ellipsize(when_line(v.tr, p), tw), "when", tw, Align::left, nullptr, colors::kMuted);
+        const std::string who = who_line(v.tr, p), when = when_line(v.tr, p);
+        const float who_h = text_block_height(who, tw);
+        const float ty = ry + (row_h - who_h - text_block_height(when, tw)) * 0.5f;
+        at(c.x + fs * 0.4f, ty);
+        text_block(who, "who", tw);
+        at(c.x + fs * 0.4f, ty + who_h);
+        text_block(when, "when", tw, Align::left, nullptr, colors::kMuted);
         at(c.x + c.w - bw, ry);
         ButtonOpts o;
         o.tone = Tone::primary;
@@ -126,9 +135,9 @@ Next draw_list(const CheckoutsView& v, CheckoutsUi& ui) {
             ui.message.clear();
         }
     }
-    const float pb = fs * 2.6f;
     if (pages > 1) ui.page = pager(ui.page, pages, c.x + c.w - 2 * pb - gap(), bar_y, pb, th);
-    message_line(ui, c.x, bar_y + (th - fs) * 0.5f, c.w - (pages > 1 ? 2 * pb + 2 * gap() : 0.0f));
+    bottom_message(ui.message, ui.message_ok ? colors::kOk : colors::kError,
+                   Box{c.x, bar_y, c.w - (pages > 1 ? 2 * pb + 2 * gap() : 0.0f), th}, c.x, c.w);
     return Next::stay;
 }
 
@@ -168,7 +177,7 @@ void draw_picker(const CheckoutsView& v, CheckoutsUi& ui, const app::PresenceToC
 
     // Rows of buttons share what is left above the message and the confirm bar.
     const float bar_y = c.y + c.h - th;
-    const float msg_h = fs * 1.3f;
+    const float msg_h = std::max(fs * 1.3f, outcome_height(ui.message, c.w) + fs * 0.3f);
     const float rows_top = y;
     const float row_h = std::max(th, (bar_y - msg_h - rows_top - 3 * gap()) / 3.0f);
     const float row_hh = std::min(row_h, th * 1.4f);

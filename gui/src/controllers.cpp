@@ -4,6 +4,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 namespace etabli::gui {
 
 std::vector<std::string> controller_banners(const app::Snapshot& s, const Tr& tr, std::size_t max) {
@@ -46,18 +48,13 @@ ControllerRow draw_controller_row(const app::Snapshot& s, alloc::MachineId id, c
     std::string text;
     ImU32 color = colors::kMuted;
     float tw = w;
+    std::string label;
     if (mc.channel->fault) {
         // The firmware keeps the relay open until a host has looked at the contact: say so.
-        const std::string label = tr("Clear the fault");
-        const float bw = kit::button_width(label, 6.0f);
-        tw = w - bw - kit::gap();
+        label = tr("Clear the fault");
+        tw = w - kit::button_width(label, 6.0f) - kit::gap();
         text = tr("Contact fault: check the relay, then clear.");
         color = colors::kDangerActive;
-        ButtonOpts o;
-        o.tone = Tone::danger;
-        o.enabled = enabled;
-        kit::at(x + w - bw, y);
-        row.clear = button(label, "clear_fault", ImVec2(bw, th), o);
     } else if (!mc.controller->up) {
         text = tr.fmt("{0}: controller offline", {board});
         color = colors::kAccent;
@@ -65,8 +62,18 @@ ControllerRow draw_controller_row(const app::Snapshot& s, alloc::MachineId id, c
         text = tr.fmt(mc.channel->relay ? "{0}, channel {1}: relay closed" : core::N_("{0}, channel {1}: relay open"), {board, ch});
         if (mc.channel->relay) color = colors::kText;
     }
-    kit::at(x, y + (th - fs) * 0.5f);
-    text_block(kit::ellipsize(text, tw), "text", tw, Align::left, nullptr, color);
+    // A text that wraps makes the row taller: it is never cut short.
+    const float text_h = text_block_height(text, tw);
+    row.height = std::max(th, text_h + fs * 0.3f);
+    kit::at(x, y + (row.height - text_h) * 0.5f);
+    text_block(text, "text", tw, Align::left, nullptr, color);
+    if (!label.empty()) {
+        ButtonOpts o;
+        o.tone = Tone::danger;
+        o.enabled = enabled;
+        kit::at(x + tw + kit::gap(), y + (row.height - th) * 0.5f);
+        row.clear = button(label, "clear_fault", ImVec2(w - tw - kit::gap(), th), o);
+    }
     return row;
 }
 

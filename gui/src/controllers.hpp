@@ -26,10 +26,12 @@ MachineChannel machine_channel(const app::Snapshot& s, alloc::MachineId id);
 // The row of a host's machine screen about the machine's controller, when it has one (IdScope
 // "controller"): the board, the channel and the relay ("A10KZ3QP, voie 1 : relais fermé"), the
 // board offline, or the contact fault with a "Clear the fault" button (id "clear_fault"). One
-// touch height at (x, y), `w` wide. On `clear`, the caller posts app::ClearMachineFault.
+// touch height at (x, y), `w` wide, or as tall as its text when it wraps (`height`). On
+// `clear`, the caller posts app::ClearMachineFault.
 struct ControllerRow {
     bool shown = false;
     bool clear = false;
+    float height = 0;
 };
 ControllerRow draw_controller_row(const app::Snapshot& s, alloc::MachineId id, const Tr& tr, float x, float y, float w,
                                   bool enabled);

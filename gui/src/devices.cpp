@@ -8,6 +8,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 namespace etabli::gui {
 
 using namespace kit;
@@ -65,10 +67,9 @@ std::vector<Line> controller_lines(const app::ControllerView& c, const Tr& tr) {
 
 }  // namespace
 
-void draw_devices(const app::Snapshot& s, const Tr& tr, const LocalClock& clock, float x, float y, float w, float h) {
+int draw_devices(const app::Snapshot& s, const Tr& tr, const LocalClock& clock, float x, float y, float w, float h, int page) {
     IdScope scope("devices");
     const float fs = ImGui::GetFontSize();
-    // Every block first, then as many as fit; the rest is counted on a last line.
     struct Block {
         std::vector<Line> lines;
         bool heading = false;
@@ -86,13 +87,23 @@ void draw_devices(const app::Snapshot& s, const Tr& tr, const LocalClock& clock,
         for (const auto& l : b.lines) bh += text_block_height(l.text, w);
         return bh + fs * 0.4f;
     };
-    const float more_h = fs * 1.3f;
-    float cy = y;
-    std::size_t shown = 0;
+    // Pages of whole blocks, as many as fit each (a block taller than the room has its own).
+    std::vector<std::size_t> first{0};
+    float used = 0;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         const float bh = height_of(blocks[i]);
-        const bool last = i + 1 == blocks.size();
-        if (cy + bh > y + h - (last ? 0.0f : more_h)) break;
+        if (used > 0 && used + bh > h) {
+            first.push_back(i);
+            used = 0;
+        }
+        used += bh;
+    }
+    const int pages = static_cast<int>(first.size());
+    page = std::clamp(page, 0, pages - 1);
+    const std::size_t from = first[static_cast<std::size_t>(page)];
+    const std::size_t to = page + 1 < pages ? first[static_cast<std::size_t>(page) + 1] : blocks.size();
+    float cy = y;
+    for (std::size_t i = from; i < to; ++i) {
         IdScope row(static_cast<std::int64_t>(i));
         int n = 0;
         for (const auto& l : blocks[i].lines) {
@@ -101,16 +112,8 @@ void draw_devices(const app::Snapshot& s, const Tr& tr, const LocalClock& clock,
             cy += text_block_height(l.text, w);
         }
         cy += fs * 0.4f;
-        ++shown;
     }
-    if (shown < blocks.size()) {
-        std::size_t hidden = 0;
-        for (std::size_t i = shown; i < blocks.size(); ++i)
-            if (!blocks[i].heading) ++hidden;
-        at(x, cy);
-        text_block(ellipsize(tr.fmt("… and {0} more", {std::to_string(hidden)}), w), "more", w, Align::left, nullptr,
-                   colors::kMuted);
-    }
+    return pages;
 }
 
 }  // namespace etabli::gui

@@ -19,8 +19,9 @@ std::string reader_role_label(const std::string& role, const Tr& tr);
 inline constexpr const char* kReadersUdevInstall =
     "sudo install -m 644 assets/udev/70-etabli-readers.rules /etc/udev/rules.d/ && sudo udevadm control --reload && sudo udevadm trigger";
 
-// Draws the lists inside (x, y, w, h), window coordinates (IdScope "devices"). What does not
-// fit is summed up in a last line ("… et 3 autres").
-void draw_devices(const app::Snapshot& s, const Tr& tr, const LocalClock& clock, float x, float y, float w, float h);
+// Draws page `page` of the lists inside (x, y, w, h), window coordinates (IdScope "devices"):
+// whole blocks, as many as fit a page. Returns the number of pages; the caller draws the pager.
+int draw_devices(const app::Snapshot& s, const Tr& tr, const LocalClock& clock, float x, float y, float w, float h,
+                 int page);
 
 }  // namespace etabli::gui

@@ -66,6 +66,14 @@ bool title_bar(const Fonts* fonts, const std::string& title, const std::string& 
 // The outcome of the last command at (x, y): green when it worked, red with the reason when
 // not; nothing when `message` is empty (id `message`).
 void outcome_line(const std::string& message, bool ok, float x, float y, float w);
+// The height `outcome_line` takes for `message` in width `w`: its wrapped lines, at least one.
+float outcome_height(std::string_view message, float w);
+// A message at the bottom of a screen: on the bar's line `line` (beside the bar's buttons)
+// when one line holds it, else wrapped over the screen's width (`full_x`, `full_w`) just above
+// the bar. `message_lift` is the room it then takes above the bar (0 when the line holds it):
+// the list above gives it up, so no message is cut short. Id `message`.
+float message_lift(std::string_view message, float line_w, float full_w, float line_h);
+void bottom_message(std::string_view message, ImU32 color, const Box& line, float full_x, float full_w);
 // "◀" "▶" buttons (ids prev/next) at (x, y); returns the new page, clamped to [0, pages).
 int pager(int page, int pages, float x, float y, float bw, float h);
 // Picking a member by name: the search field and its pager on the row at `row_y` of `c`

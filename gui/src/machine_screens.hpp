@@ -52,6 +52,10 @@ core::Timestamp ceil_to(core::Timestamp t, minutes step);
 // The bottom line of a screen (or its top line, `top`): the last outcome (green) or problem
 // (red), or "Saving…"; cut to one line with "…" when the room is shorter than the text.
 void message_line(const MachinesView& v, const MachinesUi& ui, float x, float y, float w, float h, bool top = false);
+// The same message at the bottom of a list screen, as kit::bottom_message: on the bar's line
+// `line` when it holds it, else above the bar over the screen's width, `bottom_lift` higher.
+float bottom_lift(const MachinesView& v, const MachinesUi& ui, float line_w, float full_w, float line_h);
+void bottom_message(const MachinesView& v, const MachinesUi& ui, const Box& line, float full_x, float full_w);
 // The title font for a tile's label when label and caption fit `size` with it, else the body font.
 ImFont* tile_font(const Fonts* fonts, std::string_view label, std::string_view caption, ImVec2 size);
 // Two buttons "Earlier" / "Later" (ids earlier/later); returns the new page.

@@ -141,11 +141,24 @@ core::Timestamp ceil_to(core::Timestamp t, minutes step) {
     return r == 0 ? t : core::Timestamp{std::chrono::seconds{v - r + s}};
 }
 
+namespace {
+std::string message_text(const MachinesView& v, const MachinesUi& ui) { return ui.pending ? v.tr("Saving…") : ui.message; }
+ImU32 message_color(const MachinesUi& ui) { return ui.pending ? colors::kMuted : ui.message_ok ? colors::kOk : colors::kError; }
+}  // namespace
+
+float bottom_lift(const MachinesView& v, const MachinesUi& ui, float line_w, float full_w, float line_h) {
+    return message_lift(message_text(v, ui), line_w, full_w, line_h);
+}
+
+void bottom_message(const MachinesView& v, const MachinesUi& ui, const Box& line, float full_x, float full_w) {
+    kit::bottom_message(message_text(v, ui), message_color(ui), line, full_x, full_w);
+}
+
 // The bottom line of a screen: the last outcome (green) or problem (red), or "Saving…";
 // cut to one line with "…" when the room is shorter than the text.
 void message_line(const MachinesView& v, const MachinesUi& ui, float x, float y, float w, float h, bool top) {
     const float fs = ImGui::GetFontSize();
-    std::string text = ui.pending ? v.tr("Saving…") : ui.message;
+    std::string text = message_text(v, ui);
     if (text.empty() || w <= fs) return;
     float used = text_block_height(text, w);
     if (used > h) {
@@ -153,8 +166,7 @@ void message_line(const MachinesView& v, const MachinesUi& ui, float x, float y,
         used = fs;
     }
     at(x, y + (top ? 0.0f : std::max(0.0f, (h - used) * 0.5f)));
-    text_block(text, "message", w, Align::left, nullptr,
-               ui.pending ? colors::kMuted : ui.message_ok ? colors::kOk : colors::kError);
+    text_block(text, "message", w, Align::left, nullptr, message_color(ui));
 }
 
 // The title font for a tile's label when label and caption fit `size` with it, else the body font.
@@ -162,7 +174,8 @@ ImFont* tile_font(const Fonts* fonts, std::string_view label, std::string_view c
     ImFont* big = title_font(fonts);
     if (!big) return nullptr;
     const float fs = ImGui::GetFontSize();
-    const float inner = size.x - 2 * fs * 0.35f;
+    // The button's margins are in the font it draws with.
+    const float inner = size.x - 2 * big->FontSize * 0.35f;
     float h = 0;
     {
         FontScope f(big);
@@ -221,11 +234,18 @@ int draw_machine_board(const std::vector<app::MachineView>& machines, const Loca
     at(p.x + pad, p.y + pad);
     text_block(tr("Machines"), "title", p.w - 2 * pad, Align::left, title_font(fonts));
     const float list_y = ImGui::GetCursorPosY() + fs * 0.1f;
+    const float w = p.w - 2 * pad - fs * 0.5f;
+    // Statuses in the bold font when every one fits it, else all in the body font: a larger
+    // text keeps "Occupée jusqu'à 15:30" whole rather than cut.
+    ImFont* status_font = title_font(fonts);
     float status_px = fs;
     {
-        FontScope f(title_font(fonts));
+        FontScope f(status_font);
         status_px = ImGui::GetFontSize();
+        for (const auto& m : machines)
+            if (status_font && ImGui::CalcTextSize(machine_status(m, clock, tr).text.c_str()).x > w) status_font = nullptr;
     }
+    if (!status_font) status_px = fs;
     const float row_h = fs + status_px + fs * 0.3f;
     const float page_label_h = fs * 1.1f;
     const float full_h = p.y + p.h - pad - list_y;
@@ -234,7 +254,6 @@ int draw_machine_board(const std::vector<app::MachineView>& machines, const Loca
     const int count = static_cast<int>(machines.size());
     const int pages = std::max(1, (count + per_page - 1) / per_page);
     page = ((page % pages) + pages) % pages;
-    const float w = p.w - 2 * pad - fs * 0.5f;
     const ImVec2 wp = ImGui::GetWindowPos();
     for (int i = 0; i < per_page; ++i) {
         const int idx = page * per_page + i;
@@ -250,7 +269,7 @@ int draw_machine_board(const std::vector<app::MachineView>& machines, const Loca
         at(p.x + pad + fs * 0.5f, ry);
         text_block(ellipsize(m.machine.name, w), "name", w, Align::left, nullptr, colors::kMuted);
         at(p.x + pad + fs * 0.5f, ry + fs);
-        FontScope f(title_font(fonts));
+        FontScope f(status_font);
         text_block(ellipsize(st.text, w), "status", w, Align::left, nullptr, st.color);
     }
     if (pages > 1) {

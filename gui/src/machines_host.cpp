@@ -34,8 +34,13 @@ Next step_host_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
         default: break;
     }
     const float top = c.y + th + gap();
-    const float bar_y = c.y + c.h - th;
-    const float msg_h = ui.message.empty() && !ui.pending ? 0.0f : fs * 1.3f;
+    // The day's other host tasks in a bar at the bottom, as tall as their labels need.
+    const float pb = fs * 2.6f;
+    const std::string book_for = v.tr("Book for a member"), hours = v.tr("Opening hours");
+    const float bw_min = (c.w - 2 * pb - 3 * gap()) / 2;
+    const float bar_h = std::max(label_height(book_for, bw_min, th), label_height(hours, bw_min, th));
+    const float bar_y = c.y + c.h - bar_h;
+    const float msg_h = ui.message.empty() && !ui.pending ? 0.0f : bottom_lift(v, ui, c.w, c.w, 0.0f) + fs * 0.3f;
     const int cols = c.w > fs * 30 ? 3 : 2;
     const float tw = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
     const float tile_h = std::max(th, fs * 3.4f);
@@ -72,20 +77,18 @@ Next step_host_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
         }
     }
     if (msg_h > 0) message_line(v, ui, c.x, bar_y - msg_h, c.w, msg_h);
-    // The day's other host tasks at the bottom.
-    const float pb = fs * 2.6f;
     const float avail = c.w - (pages > 1 ? 2 * pb + 2 * gap() : 0.0f);
     const float bw = (avail - gap()) / 2;
     at(c.x, bar_y);
     ButtonOpts book;
     book.tone = Tone::primary;
-    if (button(v.tr("Book for a member"), "book_for", ImVec2(bw, th), book)) {
+    if (button(book_for, "book_for", ImVec2(bw, bar_h), book)) {
         go(ui, Step::pick_member);
         ui.search.clear();
         ui.search_keys = KeyboardState{true, false, true};
     }
     at(c.x + bw + gap(), bar_y);
-    if (button(v.tr("Opening hours"), "hours", ImVec2(bw, th))) {
+    if (button(hours, "hours", ImVec2(bw, bar_h))) {
         go(ui, Step::hours);
         for (unsigned d = 0; d < 7; ++d) {
             const auto& w = s.hours.weekly[d];
@@ -99,7 +102,7 @@ Next step_host_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
         }
         ui.message.clear();
     }
-    if (pages > 1) ui.page = pager(ui.page, pages, c.x + c.w - 2 * pb - gap(), bar_y, pb, th);
+    if (pages > 1) ui.page = pager(ui.page, pages, c.x + c.w - 2 * pb - gap(), bar_y, pb, bar_h);
     return Next::stay;
 }
 
@@ -153,21 +156,23 @@ Next step_host_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             text = v.tr.fmt("In use by {0} until {1}.", {mv->session_member.empty() ? member_name(s, mv->session->member) : mv->session_member,
                                                         mv->until_hhmm});
         const float tw = c.w - (mv->session ? ew + gap() : 0.0f);
-        at(c.x, y + (th - fs) * 0.5f);
-        text_block(ellipsize(text, tw), "session", tw, Align::left, nullptr, mv->session ? tint::kBusy : colors::kMuted);
+        const float text_h = text_block_height(text, tw);
+        const float row_h = std::max(th, text_h + fs * 0.3f);
+        at(c.x, y + (row_h - text_h) * 0.5f);
+        text_block(text, "session", tw, Align::left, nullptr, mv->session ? tint::kBusy : colors::kMuted);
         if (mv->session) {
             ButtonOpts o;
             o.tone = Tone::danger;
             o.enabled = !busy;
-            at(c.x + c.w - ew, y);
+            at(c.x + c.w - ew, y + (row_h - th) * 0.5f);
             if (button(end, "end_session", ImVec2(ew, th), o)) {
                 ui.message.clear();
                 ui.pending_text = v.tr.fmt("{0}: the session was ended.", {m.name});
                 ui.pending = out.post(app::EndSession{m.id, v.viewer.id});
             }
         }
+        y += row_h + gap();
     }
-    y += th + gap();
     // The check after use: waiting for it, or what the last one found.
     if (m.awaiting_check && !mv->session) {
         at(c.x, y);
@@ -182,7 +187,7 @@ Next step_host_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             ui.pending_text = v.tr.fmt("{0}: the fault was cleared.", {m.name});
             ui.pending = out.post(app::ClearMachineFault{m.id, v.viewer.id});
         }
-        y += th + gap();
+        y += row.height + gap();
     }
     at(c.x, y);
     text_block(v.tr("Bookings"), "bookings", c.w, Align::left, title_font(v.fonts));
@@ -193,7 +198,9 @@ Next step_host_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         if (b->end > v.clock.at) list.push_back(b);
     const float bar_y = c.y + c.h - th;
     const float row_h = th;
-    const int per_page = std::max(1, static_cast<int>((bar_y - gap() - y + gap()) / (row_h + gap())));
+    const float pb = fs * 2.6f;
+    const float lift = bottom_lift(v, ui, c.w - 2 * pb - 2 * gap(), c.w, th);
+    const int per_page = std::max(1, static_cast<int>((bar_y - lift - gap() - y + gap()) / (row_h + gap())));
     const int pages = std::max(1, (static_cast<int>(list.size()) + per_page - 1) / per_page);
     ui.page = std::clamp(ui.page, 0, pages - 1);
     if (list.empty()) {
@@ -222,9 +229,8 @@ Next step_host_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             ui.message.clear();
         }
     }
-    const float pb = fs * 2.6f;
     if (pages > 1) ui.page = pager(ui.page, pages, c.x + c.w - 2 * pb - gap(), bar_y, pb, th);
-    message_line(v, ui, c.x, bar_y, c.w - (pages > 1 ? 2 * pb + 2 * gap() : 0.0f), th);
+    bottom_message(v, ui, Box{c.x, bar_y, c.w - (pages > 1 ? 2 * pb + 2 * gap() : 0.0f), th}, c.x, c.w);
     return Next::stay;
 }
 
@@ -251,7 +257,7 @@ bool reason_entry(const MachinesView& v, MachinesUi& ui, const Box& c, const std
     at(c.x + c.w - gw, y);
     const bool confirmed = button(go_label, "confirm", ImVec2(gw, th), o);
     y += th + gap();
-    const float msg_h = fs * 1.3f;
+    const float msg_h = std::max(fs * 1.3f, bottom_lift(v, ui, c.w, c.w, 0.0f));
     message_line(v, ui, c.x, y, c.w, msg_h);
     y += msg_h + gap();
     at(c.x, y);
@@ -349,17 +355,22 @@ Next step_hours(const MachinesView& v, MachinesUi& ui, Commands& out) {
     const float bar_y = c.y + c.h - th;
     const float top = c.y + th + gap();
     // Seven rows, Monday first; each as tall as the room allows, at least a touch target.
-    const float row_h = std::max(th, std::min(th * 1.15f, (bar_y - gap() - top) / 7 - gap()));
+    const std::string save = v.tr("Save");
+    const float sw = button_width(save, 7.0f);
+    const float lift = bottom_lift(v, ui, c.w - sw - gap(), c.w, th);
+    const float row_h = std::max(th, std::min(th * 1.15f, (bar_y - lift - gap() - top) / 7 - gap()));
     float name_w = 0;
     for (unsigned d = 0; d < 7; ++d)
         name_w = std::max(name_w, ImGui::CalcTextSize(weekday_name(v.tr.lang, d).c_str()).x);
     name_w += fs;
-    const float pm = std::max(th * 1.2f, fs * 2.4f);
-    const float tw = ImGui::CalcTextSize("00:00").x + fs;
+    const float tw = ImGui::CalcTextSize("00:00").x + fs * 0.6f;
     const std::string open_l = v.tr("Open");
     const std::string closed_l = v.tr("Closed");
     const float toggle_w = std::max(button_width(open_l, 5.0f), button_width(closed_l, 5.0f));
     const float dash_w = fs;
+    // The four − / + buttons take what the row leaves, down to a touch target (larger text).
+    const float fixed = name_w + 2 * (tw + 3 * gap()) + dash_w + 2 * gap() + toggle_w;
+    const float pm = std::min(std::max(th * 1.2f, fs * 2.4f), std::max(th, (c.w - fixed) / 4));
     for (int r = 0; r < 7; ++r) {
         const unsigned d = static_cast<unsigned>((r + 1) % 7);  // Monday … Sunday
         DayHoursEdit& e = ui.hours[d];
@@ -405,9 +416,7 @@ Next step_hours(const MachinesView& v, MachinesUi& ui, Commands& out) {
             e.changed = true;
         }
     }
-    const std::string save = v.tr("Save");
-    const float sw = button_width(save, 7.0f);
-    message_line(v, ui, c.x, bar_y, c.w - sw - gap(), th);
+    bottom_message(v, ui, Box{c.x, bar_y, c.w - sw - gap(), th}, c.x, c.w);
     ButtonOpts so;
     so.tone = Tone::primary;
     so.enabled = !busy && std::any_of(ui.hours.begin(), ui.hours.end(), [](const DayHoursEdit& e) { return e.changed; });
@@ -441,7 +450,9 @@ Next step_devices(const MachinesView& v, MachinesUi& ui, Commands&) {
     const float top = c.y + th + gap();
     // Enrolling a new reader: its own screen (reader_enrol.cpp), from a button under the lists.
     const float bar_y = c.y + c.h - th;
-    draw_devices(*v.snap, v.tr, v.clock, c.x, top, c.w, bar_y - gap() - top);
+    const int pages = draw_devices(*v.snap, v.tr, v.clock, c.x, top, c.w, bar_y - gap() - top, ui.page);
+    ui.page = std::clamp(ui.page, 0, pages - 1);
+    if (pages > 1) ui.page = pager(ui.page, pages, c.x, bar_y, ImGui::GetFontSize() * 2.6f, th);
     const std::string enrol = v.tr("Enrol a reader");
     const float bw = button_width(enrol, 8.0f);
     at(c.x + c.w - bw, bar_y);

@@ -49,7 +49,9 @@ Next step_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
     bool photos = false;
     for (std::size_t k = 0; v.pictures && k < list.size(); ++k) photos = photos || list[k]->machine.photo;
     const float pic_w = photos ? std::floor(tile_h * 1.2f) : 0.0f;
-    const int rows = std::max(1, static_cast<int>((bar_y - gap() - top + gap()) / (tile_h + gap())));
+    const float pb = fs * 2.6f;
+    const float lift = bottom_lift(v, ui, c.w - 2 * pb - 2 * gap(), c.w, th);
+    const int rows = std::max(1, static_cast<int>((bar_y - lift - gap() - top + gap()) / (tile_h + gap())));
     const int per_page = rows * cols;
     const int pages = std::max(1, (static_cast<int>(list.size()) + per_page - 1) / per_page);
     ui.page = std::clamp(ui.page, 0, pages - 1);
@@ -100,9 +102,8 @@ Next step_machines(const MachinesView& v, MachinesUi& ui, Commands&) {
             ui.length = minutes{0};
         }
     }
-    const float pb = fs * 2.6f;
     if (pages > 1) ui.page = pager(ui.page, pages, c.x + c.w - 2 * pb - gap(), bar_y, pb, th);
-    message_line(v, ui, c.x, bar_y, c.w - (pages > 1 ? 2 * pb + 2 * gap() : 0.0f), th);
+    bottom_message(v, ui, Box{c.x, bar_y, c.w - (pages > 1 ? 2 * pb + 2 * gap() : 0.0f), th}, c.x, c.w);
     return Next::stay;
 }
 
@@ -316,40 +317,46 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         so.tone = ok ? Tone::normal : Tone::danger;
         if (side_button(ok ? v.tr("Know-how cards") : v.tr("Training needed"), "skill_info", so)) return Next::skill_info;
     }
-    message_line(v, ui, side_x, y + fs * 0.3f, side_w, c.y + c.h - y - fs * 0.3f, true);
+    // The message under the buttons when the column holds it, else at the foot of the day.
+    const bool side_message = bottom_lift(v, ui, side_w, side_w, 0.0f) - gap() <= c.y + c.h - y - fs * 0.3f;
+    if (side_message) message_line(v, ui, side_x, y + fs * 0.3f, side_w, c.y + c.h - y - fs * 0.3f, true);
 
     // The day: navigation, the bar, the start times.
     const float left_w = c.w - side_w - fs;
     // Up to two weeks ahead, as far as the station says a later day may take a booking.
     const bool later = ui.day < 14 && shown && shown->later_days;
     const float ab = fs * 2.8f;
+    // The day between the arrows, on two lines when one does not hold it (larger text).
+    const float lw = left_w - 2 * ab - 2 * gap();
+    const auto day_label_of = [&](const core::Date& day) {
+        std::string label = format_day(v.tr.lang, day);
+        return ui.day == 0 ? v.tr.fmt("Today, {0}", {label}) : label;
+    };
+    core::Date d = core::Date{std::chrono::sys_days(v.clock.today) + std::chrono::days{ui.day}};
+    const float day_text_h = text_block_height(day_label_of(d), lw);
+    const float nav_h = std::max(th, day_text_h + fs * 0.3f);
     {
         IdScope nav("day");
         ButtonOpts prev;
         prev.enabled = ui.day > 0;
         at(c.x, top);
-        if (button("◀", "prev", ImVec2(ab, th), prev)) {
+        if (button("◀", "prev", ImVec2(ab, nav_h), prev)) {
             --ui.day;
             ui.grid_page = -1;
         }
         ButtonOpts next;
         next.enabled = later;
         at(c.x + left_w - ab, top);
-        if (button("▶", "next", ImVec2(ab, th), next)) {
+        if (button("▶", "next", ImVec2(ab, nav_h), next)) {
             ++ui.day;
             ui.grid_page = -1;
         }
     }
     // The day after the buttons: a tap shows the new day in this very frame.
-    const core::Date d = core::Date{std::chrono::sys_days(v.clock.today) + std::chrono::days{ui.day}};
-    {
-        const float lw = left_w - 2 * ab - 2 * gap();
-        std::string label = format_day(v.tr.lang, d);
-        if (ui.day == 0) label = v.tr.fmt("Today, {0}", {label});
-        at(c.x + ab + gap(), top + (th - fs) * 0.5f);
-        text_block(ellipsize(label, lw), "day", lw, Align::center);
-    }
-    const float band_y = top + th + gap();
+    d = core::Date{std::chrono::sys_days(v.clock.today) + std::chrono::days{ui.day}};
+    at(c.x + ab + gap(), top + (nav_h - day_text_h) * 0.5f);
+    text_block(day_label_of(d), "day", lw, Align::center);
+    const float band_y = top + nav_h + gap();
     const float band_h = fs * 0.7f;
     std::optional<core::Problem> failed;
     const alloc::DayPlan* plan = day_plan(v, ui, m.id, d, out, &failed);
@@ -369,8 +376,10 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     const int cols = std::max(1, static_cast<int>((left_w + gap()) / (cell_min + gap())));
     const float cw = (left_w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
     const float ch = std::max(th, fs * 1.95f);
-    int rows = std::max(1, static_cast<int>((bar_y - gap() - grid_y + gap()) / (ch + gap())));
-    const bool all_fit = static_cast<int>(cells.size()) <= cols * (rows + 1) &&
+    const float pager_w = std::min(left_w, fs * 14);
+    const float lift = side_message ? 0.0f : bottom_lift(v, ui, left_w - pager_w - gap(), left_w, th);
+    int rows = std::max(1, static_cast<int>((bar_y - lift - gap() - grid_y + gap()) / (ch + gap())));
+    const bool all_fit = static_cast<int>(cells.size()) <= cols * (rows + 1) && side_message &&
                          grid_y + static_cast<float>((static_cast<int>(cells.size()) + cols - 1) / cols) * (ch + gap()) - gap() <= c.y + c.h;
     if (all_fit) rows = std::max(rows, (static_cast<int>(cells.size()) + cols - 1) / cols);
     const int per_page = rows * cols;
@@ -425,7 +434,11 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             }
         }
     }
-    if (pages > 1 && !all_fit) ui.grid_page = time_pager(v.tr, ui.grid_page, pages, c.x, bar_y, std::min(left_w, fs * 14), th);
+    const bool paged = pages > 1 && !all_fit;
+    if (paged) ui.grid_page = time_pager(v.tr, ui.grid_page, pages, c.x, bar_y, pager_w, th);
+    if (!side_message)
+        bottom_message(v, ui, Box{c.x + (paged ? pager_w + gap() : 0.0f), bar_y, left_w - (paged ? pager_w + gap() : 0.0f), th},
+                       c.x, left_w);
     return Next::stay;
 }
 
@@ -477,7 +490,11 @@ Next step_length(const MachinesView& v, MachinesUi& ui, Commands& out) {
     const int cols = std::max(1, static_cast<int>((c.w + gap()) / (lw + gap())));
     const float cw = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
     const float summary_h = fs * 1.6f;
-    const int rows = std::max(1, static_cast<int>((bar_y - summary_h - y) / (th + gap())));
+    const std::string confirm = v.tr("Confirm the booking");
+    const float cbw = button_width(confirm, 8.0f);
+    const float pb = fs * 2.6f;
+    const float lift = bottom_lift(v, ui, c.w - cbw - 2 * pb - 3 * gap(), c.w, th);
+    const int rows = std::max(1, static_cast<int>((bar_y - lift - summary_h - y) / (th + gap())));
     const int per_page = rows * cols;
     const int pages = std::max(1, (static_cast<int>(lengths.size()) + per_page - 1) / per_page);
     ui.page = std::clamp(ui.page, 0, pages - 1);
@@ -496,19 +513,16 @@ Next step_length(const MachinesView& v, MachinesUi& ui, Commands& out) {
     }
     const bool valid = ui.length > minutes{0} && ui.length <= room;
     if (valid) {
-        at(c.x, bar_y - summary_h);
+        at(c.x, bar_y - lift - summary_h);
         text_block(span_text(v.tr, v.clock, start, start + ui.length) + " (" + duration_text(ui.length) + ")",
                    "summary", c.w, Align::left, nullptr, colors::kAccent);
     }
-    const std::string confirm = v.tr("Confirm the booking");
-    const float cbw = button_width(confirm, 8.0f);
     float left = c.w - cbw - gap();
-    const float pb = fs * 2.6f;
     if (pages > 1) {
         ui.page = pager(ui.page, pages, c.x, bar_y, pb, th);
         left -= 2 * pb + 2 * gap();
     }
-    message_line(v, ui, c.x + (pages > 1 ? 2 * pb + 2 * gap() : 0.0f), bar_y, left, th);
+    bottom_message(v, ui, Box{c.x + (pages > 1 ? 2 * pb + 2 * gap() : 0.0f), bar_y, left, th}, c.x, c.w);
     ButtonOpts co;
     co.tone = Tone::primary;
     co.enabled = !busy && valid;
@@ -582,7 +596,7 @@ Next step_slots(const MachinesView& v, MachinesUi& ui, Commands& out) {
         text_block(v.tr("No free slot of this length in the coming days."), "none", c.w, Align::left, nullptr,
                    colors::kMuted);
     } else {
-        const float bh = std::min(std::max(th, fs * 2.2f), (bar_y - gap() - y) / 3 - gap());
+        const float bh = std::min(std::max(th, fs * 2.2f), (bar_y - bottom_lift(v, ui, c.w, c.w, th) - gap() - y) / 3 - gap());
         for (std::size_t i = 0; i < ui.slots->size() && i < 3; ++i) {
             const alloc::Slot& sl = (*ui.slots)[i];
             IdScope row(static_cast<std::int64_t>(i));
@@ -603,7 +617,7 @@ Next step_slots(const MachinesView& v, MachinesUi& ui, Commands& out) {
             }
         }
     }
-    message_line(v, ui, c.x, bar_y, c.w, th);
+    bottom_message(v, ui, Box{c.x, bar_y, c.w, th}, c.x, c.w);
     return Next::stay;
 }
 
@@ -624,7 +638,9 @@ Next step_mine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     const float top = c.y + th + gap();
     const float bar_y = c.y + c.h - th;
     const float row_h = std::max(th, fs * 2.3f);
-    const int per_page = std::max(1, static_cast<int>((bar_y - gap() - top + gap()) / (row_h + gap())));
+    const float pb = fs * 2.6f;
+    const float lift = bottom_lift(v, ui, c.w - 2 * pb - 2 * gap(), c.w, th);
+    const int per_page = std::max(1, static_cast<int>((bar_y - lift - gap() - top + gap()) / (row_h + gap())));
     const int pages = std::max(1, (static_cast<int>(mine.size()) + per_page - 1) / per_page);
     ui.page = std::clamp(ui.page, 0, pages - 1);
     if (mine.empty()) {
@@ -668,9 +684,8 @@ Next step_mine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             }
         }
     }
-    const float pb = fs * 2.6f;
     if (pages > 1) ui.page = pager(ui.page, pages, c.x + c.w - 2 * pb - gap(), bar_y, pb, th);
-    message_line(v, ui, c.x, bar_y, c.w - (pages > 1 ? 2 * pb + 2 * gap() : 0.0f), th);
+    bottom_message(v, ui, Box{c.x, bar_y, c.w - (pages > 1 ? 2 * pb + 2 * gap() : 0.0f), th}, c.x, c.w);
     return Next::stay;
 }
 

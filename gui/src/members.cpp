@@ -78,7 +78,7 @@ Next draw_search(const MembersView& v, MembersUi& ui) {
     const float kb_h = std::min(c.h * 0.45f, 4 * th + 3 * gap());
     const float kb_y = c.y + c.h - kb_h;
     const float list_y = row_y + th + gap();
-    const float msg_h = ui.message.empty() ? 0.0f : fs * 1.3f;
+    const float msg_h = ui.message.empty() ? 0.0f : outcome_height(ui.message, c.w) + fs * 0.3f;
     const int cols = c.w > fs * 30 ? 3 : 2;
     const float pb = fs * 2.6f;
     const float cell_w = (c.w - 2 * pb - 2 * gap() - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
@@ -104,7 +104,7 @@ Next draw_search(const MembersView& v, MembersUi& ui) {
         if (button(ellipsize(m.display_name, cell_w - fs), "pick", ImVec2(cell_w, captioned_height(th)), o)) open(ui, m);
     }
     if (pages > 1) ui.page = pager(ui.page, pages, c.x + c.w - 2 * pb - gap(), list_y, pb, th);
-    message_line(ui, c.x, kb_y - gap() - fs * 1.2f, c.w);
+    message_line(ui, c.x, kb_y - gap() - msg_h + fs * 0.1f, c.w);
     at(c.x, kb_y);
     if (draw_keyboard(ui.search, ui.search_keys, v.tr.lang, ImVec2(c.w, kb_h), kSearchChars, v.tr)) ui.page = 0;
     return Next::stay;
@@ -246,7 +246,7 @@ void draw_form(const MembersView& v, MembersUi& ui, Commands& out) {
         }
     }
     y += row_h + gap();
-    message_line(ui, c.x, std::max(y, bar_y - fs * 1.3f), c.w);
+    message_line(ui, c.x, std::max(y, bar_y - gap() - outcome_height(ui.message, c.w)), c.w);
 
     // An admin unlocks the member's PIN after a lockout, or forgets it.
     const app::PinState* pin = nullptr;

@@ -99,33 +99,21 @@ std::optional<core::Repair> repair_of_form(const RepairsUi& ui, core::MemberId v
 
 namespace {
 
-// Header: a title on the left, buttons on the right (right to left). Returns the y below.
-struct HeaderButton {
+// The screen's header (kit::header_row): a title on the left, buttons on the right, the first
+// at the right edge. Each button sets its flag when tapped. Returns the y below.
+struct TapButton {
     std::string label;
     const char* id;
     Tone tone;
     bool* tapped;
 };
-float header(const RepairsView& v, const std::string& title, std::vector<HeaderButton> buttons) {
+float header(const RepairsView& v, const std::string& title, const std::vector<TapButton>& buttons) {
     const Box c = content();
-    const float th = touch_height();
-    float x = c.x + c.w;
-    for (auto& b : buttons) {
-        const float w = button_width(b.label, 4.0f);
-        x -= w;
-        at(x, c.y);
-        ButtonOpts o;
-        o.tone = b.tone;
-        *b.tapped = button(b.label, b.id, ImVec2(w, th), o);
-        x -= gap();
-    }
-    {
-        FontScope f(title_font(v.fonts));
-        const float tw = x - c.x - gap();
-        at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
-        text_block(ellipsize(title, tw), "title", tw);
-    }
-    return c.y + th + gap();
+    std::vector<kit::HeaderButton> row;
+    for (const auto& b : buttons) row.push_back({b.label, b.id, b.tone});
+    const int tapped = header_row(v.fonts, c, title, row);
+    if (tapped > 0) *buttons[static_cast<std::size_t>(tapped - 1)].tapped = true;
+    return c.y + touch_height() + gap();
 }
 
 // A row of `n` equal buttons across `w` at (x, y).
@@ -143,7 +131,7 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
     for (const auto& r : s.recent_repairs)
         if (std::find(r.volunteers.begin(), r.volunteers.end(), v.viewer.id) != r.volunteers.end()) ++mine;
     bool back = false, my = false, stats = false;
-    std::vector<HeaderButton> hb{{v.tr("Back"), "back", Tone::normal, &back},
+    std::vector<TapButton> hb{{v.tr("Back"), "back", Tone::normal, &back},
                                  {v.tr.fmt("My repairs ({0})", {std::to_string(mine)}), "mine", Tone::normal, &my}};
     if (core::can_host(v.viewer.role)) hb.push_back({v.tr("Statistics"), "stats", Tone::normal, &stats});
     float y = header(v, v.tr(ui.editing ? "Change a repair" : core::N_("Log a repair")), hb);
@@ -173,7 +161,15 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
     float barrier_h = th;
     for (auto b : core::kBarriers)
         barrier_h = std::max(barrier_h, label_height(v.tr(std::string(core::ords_text(b))), cell_width(c.w, 3), th));
-    const float rows_fixed = th * 3.0f + (eol ? 2 * barrier_h : 0.0f) + fs * 1.3f + gap() * (eol ? 7.0f : 5.0f);
+    // The bottom row: the optional text, the last outcome, "Save"; an outcome longer than its
+    // room there goes on its own lines above the row, which the tiles give up.
+    const std::string save = v.tr(ui.editing ? "Save changes" : core::N_("Save"));
+    const float save_w = button_width(save, 6.0f);
+    const float note_w = std::min(c.w * 0.45f, c.w - save_w - gap());
+    const float msg_w = c.w - note_w - save_w - gap() * 2.0f;
+    const ImU32 msg_color = ui.message_ok ? colors::kOk : colors::kError;
+    const float msg_lift = message_lift(ui.message, msg_w, c.w, th);
+    const float rows_fixed = th * 3.0f + (eol ? 2 * barrier_h : 0.0f) + fs * 1.3f + msg_lift + gap() * (eol ? 7.0f : 5.0f);
     // Five tiles a row; fewer when a label does not fit its tile at larger text (a word wider
     // than the tile, or more lines than its height), as long as the rows fit.
     const auto fits_in = [&](int n, float room) {
@@ -215,13 +211,11 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
         y += tiles_room + gap();
     } else if (!ui.choice) {
         // Larger text on a small screen: what was repaired on a page of its own, then the rest.
-        const float room = c.y + c.h - y - fs * 1.3f - gap();
+        const float msg_h = ui.message.empty() ? 0.0f : outcome_height(ui.message, c.w) + fs * 0.3f;
+        const float room = c.y + c.h - y - std::max(fs * 1.3f, msg_h) - gap();
         const int page_cols = columns(room);
         draw_tiles(page_cols > 0 ? page_cols : 3, room);
-        if (!ui.message.empty()) {
-            at(c.x, c.y + c.h - fs * 1.3f);
-            text_block(ellipsize(ui.message, c.w), "message", c.w, Align::left, nullptr, ui.message_ok ? colors::kOk : colors::kError);
-        }
+        outcome_line(ui.message, ui.message_ok, c.x, c.y + c.h - msg_h + fs * 0.3f, c.w);
         return next;
     } else {
         // The choice made on the page before, and the way back to it.
@@ -283,18 +277,11 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
     }
     y += th + gap();
     // Bottom: the optional text, the last outcome, "Save".
-    const std::string save = v.tr(ui.editing ? "Save changes" : core::N_("Save"));
-    const float save_w = button_width(save, 6.0f);
     const std::string note = ui.problem.empty() ? v.tr("Add the problem (optional)") : ui.problem;
-    const float note_w = std::min(c.w * 0.45f, c.w - save_w - gap());
+    y += msg_lift;
     at(c.x, y);
     if (button(ellipsize(note, note_w - fs), "text", ImVec2(note_w, th))) ui.step = RepairsUi::Step::text;
-    if (!ui.message.empty()) {
-        const float mx = c.x + note_w + gap();
-        const float mw = c.w - note_w - save_w - gap() * 2.0f;
-        at(mx, y + (th - fs) * 0.5f);
-        text_block(ellipsize(ui.message, mw), "message", mw, Align::left, nullptr, ui.message_ok ? colors::kOk : colors::kError);
-    }
+    bottom_message(ui.message, msg_color, Box{c.x + note_w + gap(), y, msg_w, th}, c.x, c.w);
     const auto form = repair_of_form(ui, v.viewer.id);
     at(c.x + c.w - save_w, y);
     ButtonOpts so;

@@ -148,8 +148,14 @@ int header_row(const Fonts* fonts, const Box& c, std::string_view title, const s
         if (button(label, b.id, ImVec2(w, th), o)) tapped = 1 + static_cast<int>(i);
     }
     {
-        FontScope f(title_font(fonts));
+        // The title font when the title fits in it, else the body font, and only then "…".
         const float tw = std::max(0.0f, right - c.x - gap());
+        ImFont* font = title_font(fonts);
+        {
+            FontScope f(font);
+            if (ImGui::CalcTextSize(std::string(title).c_str()).x > tw) font = nullptr;
+        }
+        FontScope f(font);
         at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
         text_block(ellipsize(title, tw), "title", tw);
     }
@@ -239,7 +245,28 @@ MemberPicked member_picker(const Tr& tr, const app::Directory* directory, const 
 void outcome_line(const std::string& message, bool ok, float x, float y, float w) {
     if (message.empty()) return;
     at(x, y);
-    text_block(ellipsize(message, w), "message", w, Align::left, nullptr, ok ? colors::kOk : colors::kError);
+    text_block(message, "message", w, Align::left, nullptr, ok ? colors::kOk : colors::kError);
+}
+
+float outcome_height(std::string_view message, float w) {
+    return std::max(ImGui::GetFontSize(), message.empty() ? 0.0f : text_block_height(message, w));
+}
+
+float message_lift(std::string_view message, float line_w, float full_w, float line_h) {
+    if (message.empty() || text_block_height(message, line_w) <= line_h) return 0.0f;
+    return text_block_height(message, full_w) + gap();
+}
+
+void bottom_message(std::string_view message, ImU32 color, const Box& line, float full_x, float full_w) {
+    if (message.empty()) return;
+    const float lift = message_lift(message, line.w, full_w, line.h);
+    if (lift > 0) {
+        at(full_x, line.y - lift);
+        text_block(message, "message", full_w, Align::left, nullptr, color);
+        return;
+    }
+    at(line.x, line.y + std::max(0.0f, (line.h - ImGui::GetFontSize()) * 0.5f));
+    text_block(message, "message", line.w, Align::left, nullptr, color);
 }
 
 void panel(Box b) {

@@ -259,9 +259,13 @@ float draw_idle_help(const std::vector<IdleHelp>& requests, IdleHelpUi& ui, cons
         const float text_w = w - bw - gap() - 2 * pad;
         const bool waiting = ui.offering == r.id;
         const int left = static_cast<int>(std::ceil(kHelpCaptureSeconds - (now - ui.offered_at)));
-        const std::string text =
-            waiting ? tr.fmt("Tap your badge now to help ({0} s).", {std::to_string(std::max(left, 0))}) + " " + r.text : r.text;
-        const float h = std::max(th + 2 * pad, text_block_height(text, text_w) + 2 * pad);
+        const std::string countdown = tr.fmt("Tap your badge now to help ({0} s).", {std::to_string(std::max(left, 0))});
+        std::string text = waiting ? countdown + " " + r.text : r.text;
+        float h = std::max(th + 2 * pad, text_block_height(text, text_w) + 2 * pad);
+        if (waiting && y + fs * 0.4f + h > bottom) {  // larger text: the helper knows whom they help
+            text = countdown;
+            h = std::max(th + 2 * pad, text_block_height(text, text_w) + 2 * pad);
+        }
         if (y + fs * 0.4f + h > bottom) break;
         const float by = y + fs * 0.4f;
         IdScope row(r.id);
@@ -829,8 +833,8 @@ Next step_signoff_member(const SkillsScreenView& v, SkillsUi& ui, Commands& out)
     const float kb_h = std::min(c.h * 0.45f, 4 * th + 3 * gap());
     const float kb_y = c.y + c.h - kb_h;
     const float list_y = row_y + th + gap();
-    float list_h = kb_y - gap() - list_y;
-    if (!ui.message.empty()) list_h -= fs * 1.3f;
+    const float msg_h = ui.message.empty() ? 0.0f : outcome_height(ui.message, c.w) + fs * 0.3f;
+    const float list_h = kb_y - gap() - list_y - msg_h;
     const int cols = c.w > fs * 30 ? 3 : 2;
     const float cw = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
     const std::size_t rows_total = (people.size() + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols);
@@ -866,8 +870,8 @@ Next step_signoff_member(const SkillsScreenView& v, SkillsUi& ui, Commands& out)
         draw_pager(ui.page, p, lb);
     }
     if (!ui.message.empty()) {
-        at(c.x, kb_y - gap() - fs * 1.3f);
-        text_block(ellipsize(ui.message, c.w), "message", c.w, Align::left, nullptr, ui.message_ok ? colors::kOk : colors::kError);
+        at(c.x, kb_y - gap() - msg_h + fs * 0.1f);
+        text_block(ui.message, "message", c.w, Align::left, nullptr, ui.message_ok ? colors::kOk : colors::kError);
     }
     at(c.x, kb_y);
     if (draw_keyboard(ui.search, ui.keys, v.tr.lang, ImVec2(c.w, kb_h), 40, v.tr)) ui.page = 0;

@@ -273,6 +273,15 @@ struct Harness {
     }
     bool has(std::string_view key) const { return log().find(key) != nullptr; }
     std::string label(std::string_view key) const { return item(key).label; }
+    // `key` on a screen of pages: back to the first page with `prev`, then on with `next`
+    // until it shows, as a member would look for it (a larger text puts fewer rows on a page).
+    const gui::ItemRecord& paged(std::string_view key, std::string_view prev, std::string_view next) {
+        if (!has(key)) {
+            for (int i = 0; i < 50 && has(prev) && item(prev).enabled; ++i) tap(prev);
+            for (int i = 0; i < 50 && !has(key) && has(next) && item(next).enabled; ++i) tap(next);
+        }
+        return item(key);
+    }
 
     void tap_at(ImVec2 p) {
         ImGuiIO& io = ImGui::GetIO();
@@ -371,8 +380,8 @@ struct Harness {
     void check_layout(const char* what) const {
         REQUIRE(!log().items.empty());
         for (const auto& it : log().items) {
-            INFO(what, " at ", size.x, "x", size.y, ": ", it.key, " \"", it.label, "\" [", it.min.x, ",", it.min.y,
-                 " – ", it.max.x, ",", it.max.y, "]");
+            INFO(what, " at ", size.x, "x", size.y, ": ", it.key, " \"", it.label, "\" (", it.caption, ") [", it.min.x, ",",
+                 it.min.y, " – ", it.max.x, ",", it.max.y, "]");
             CHECK(it.min.x >= -0.5f);
             CHECK(it.min.y >= -0.5f);
             CHECK(it.max.x <= size.x + 0.5f);

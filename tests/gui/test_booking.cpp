@@ -224,12 +224,13 @@ TEST_CASE("booking: a start on the day's grid, a length, confirm: Book in UTC") 
     CHECK(h.label("machine/title") == "Découpe laser");
     CHECK(h.label("machine/day") == "Aujourd'hui, samedi 28 novembre");
     // 14:00 is past, 16:00 is taken (booking 10, 15:00–16:00 UTC), 15:00 is free for an hour.
-    CHECK_FALSE(h.item("machine/start/14:00").enabled);
-    CHECK_FALSE(h.item("machine/start/16:00").enabled);
-    CHECK(h.item("machine/start/16:00").caption == "pris");
-    CHECK(h.item("machine/start/17:00").enabled);
+    CHECK_FALSE(h.paged("machine/start/14:00", "machine/earlier", "machine/later").enabled);
+    CHECK_FALSE(h.paged("machine/start/16:00", "machine/earlier", "machine/later").enabled);
+    CHECK(h.paged("machine/start/16:00", "machine/earlier", "machine/later").caption == "pris");
+    CHECK(h.paged("machine/start/17:00", "machine/earlier", "machine/later").enabled);
     // 15:45: only 15 min before the booking, shorter than the 30 min minimum.
-    CHECK_FALSE(h.item("machine/start/15:45").enabled);
+    CHECK_FALSE(h.paged("machine/start/15:45", "machine/earlier", "machine/later").enabled);
+    h.paged("machine/start/15:00", "machine/earlier", "machine/later");
     h.tap("machine/start/15:00");
     REQUIRE(h.kiosk.machines_ui().step == gui::MachinesUi::Step::length);
     CHECK(h.label("length/start") == "Début\u00a0: samedi 28 novembre à 15:00");
@@ -277,8 +278,9 @@ TEST_CASE("booking: another day, paginated by day; the member's own booking is t
     h.tap("machine/day/next");
     CHECK(h.label("machine/day") == "dimanche 29 novembre");
     CHECK(h.item("machine/day/prev").enabled);
-    CHECK_FALSE(h.item("machine/start/15:00").enabled);
-    CHECK(h.item("machine/start/09:00").enabled);
+    CHECK_FALSE(h.paged("machine/start/15:00", "machine/earlier", "machine/later").enabled);
+    CHECK(h.paged("machine/start/09:00", "machine/earlier", "machine/later").enabled);
+    h.paged("machine/start/09:00", "machine/earlier", "machine/later");
     h.tap("machine/start/09:00");
     h.tap("length/len/120");
     h.out.clear();
@@ -674,6 +676,7 @@ TEST_CASE("layout of the machine screens in French at 800x480, 1280x800 and 1920
         h.check_layout("machines");
         h.tap("machines/1/open");
         h.check_layout("machine day");
+        h.paged("machine/start/15:00", "machine/earlier", "machine/later");
         h.tap("machine/start/15:00");
         h.check_layout("length");
         h.tap("length/confirm");

@@ -392,6 +392,7 @@ TEST_CASE("kiosk: the host's tool form edits the maximum renewals on the digit p
         h.tap("tools/pad/erase");
         h.tap("tools/form/save");
         CHECK(commands_of<app::AddTool>(h.out).empty());
+        h.tap("tools/form/renewals");  // the field again: at larger text, OK put the pad away
         h.tap("tools/pad/0");
         h.tap("tools/form/save");
         auto adds = commands_of<app::AddTool>(h.out);
