@@ -298,6 +298,11 @@ Next draw_card_write(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
         ui.keys = KeyboardState{true, false, false};
     }
     x += aw + gap();
+    // Save (and the summary) on a row of their own when one row cannot hold them (larger text).
+    if (x + sw > c.x + c.w) {
+        y += th + gap();
+        x = c.x;
+    }
     std::size_t filled = 0;
     for (const auto& s : ui.draft_steps)
         if (!s.empty()) ++filled;

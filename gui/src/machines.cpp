@@ -324,12 +324,15 @@ OfferChoice draw_offer(const OfferView& v, Commands& out) {
     ButtonOpts start;
     start.tone = Tone::primary;
     start.font = title_font(v.fonts);
+    // As tall as its label in the title font needs (larger text).
+    const float start_h = std::max(th, (start.font ? start.font->FontSize : fs) + fs * 0.4f);
     at(x, y);
-    if (button(v.tr("Start"), "start", ImVec2(w, th), start)) {
+    if (button(v.tr("Start"), "start", ImVec2(w, start_h), start)) {
         out.post(app::MachineAccess{v.offer.machine, v.member, std::nullopt});
         choice = OfferChoice::start;
     }
     const float bw = (w - gap()) / 2;
+    y += start_h - th;
     at(x, y + th + gap());
     if (button(v.tr("No thanks"), "decline", ImVec2(bw, th))) {
         out.post(app::LeaveQueue{v.member, alloc::QueueTarget{v.offer.entry.machine, v.offer.entry.pool}});

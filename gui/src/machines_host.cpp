@@ -197,7 +197,15 @@ Next step_host_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     for (const auto* b : bookings_on(s, m.id))
         if (b->end > v.clock.at) list.push_back(b);
     const float bar_y = c.y + c.h - th;
-    const float row_h = th;
+    const std::string cancel = v.tr("Cancel");
+    const float bw = button_width(cancel, 5.0f);
+    const float tw = c.w - bw - fs;
+    const auto when_of = [&](const alloc::Booking& b) {
+        return span_text(v.tr, v.clock, b.start, b.end) + " · " + member_name(s, b.member);
+    };
+    // Rows as tall as their longest text, which wraps rather than being cut (larger text).
+    float row_h = th;
+    for (const auto* b : list) row_h = std::max(row_h, text_block_height(when_of(*b), tw) + fs * 0.3f);
     const float pb = fs * 2.6f;
     const float lift = bottom_lift(v, ui, c.w - 2 * pb - 2 * gap(), c.w, th);
     const int per_page = std::max(1, static_cast<int>((bar_y - lift - gap() - y + gap()) / (row_h + gap())));
@@ -207,17 +215,15 @@ Next step_host_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         at(c.x, y);
         text_block(v.tr("No booking to come."), "none", c.w, Align::left, nullptr, colors::kMuted);
     }
-    const std::string cancel = v.tr("Cancel");
-    const float bw = button_width(cancel, 5.0f);
     for (int i = 0; i < per_page; ++i) {
         const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
         if (idx >= list.size()) break;
         const alloc::Booking& b = *list[idx];
         IdScope row(b.id);
         const float ry = y + static_cast<float>(i) * (row_h + gap());
-        const float tw = c.w - bw - fs;
-        at(c.x, ry + (row_h - fs) * 0.5f);
-        text_block(ellipsize(span_text(v.tr, v.clock, b.start, b.end) + " · " + member_name(s, b.member), tw), "when", tw);
+        const std::string when = when_of(b);
+        at(c.x, ry + (row_h - text_block_height(when, tw)) * 0.5f);
+        text_block(when, "when", tw);
         ButtonOpts o;
         o.enabled = !busy && b.state == alloc::BookingState::booked;
         at(c.x + c.w - bw, ry);

@@ -240,6 +240,7 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         return tapped;
     };
     const bool mine_running = mv->session && mv->session->member == ui.for_member;
+    std::string start_why;  // set when it goes at the foot of the day
     if (!ui.as_host) {
         if (mine_running) {
             ButtonOpts o;
@@ -273,13 +274,19 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             } else if (side_button(v.tr("Start"), "start", o)) {
                 out.post(app::MachineAccess{m.id, ui.for_member, std::nullopt});
             }
-            // Why not, when neither the status line, the check nor "Training needed" says it.
+            // Why not, when neither the status line, the check nor "Training needed" says it;
+            // at the foot of the day when the column cannot hold it with its buttons below.
             if (shown && shown->start_refusal && ok && !mv->session && m.status == alloc::MachineStatus::available &&
                 !m.awaiting_check) {
-                at(side_x, y);
-                text_block(v.tr.problem(*shown->start_refusal), "start_why", side_w, Align::left, nullptr,
-                           colors::kMuted);
-                y = ImGui::GetCursorPosY() + gap();
+                start_why = v.tr.problem(*shown->start_refusal);
+                const float below = label_height(v.tr("Join the queue"), side_w, th) + label_height(v.tr("Next free slot"), side_w, th) +
+                                    label_height(v.tr("Know-how cards"), side_w, th) + 3 * gap();
+                if (y + text_block_height(start_why, side_w) + gap() + below <= c.y + c.h) {
+                    at(side_x, y);
+                    text_block(start_why, "start_why", side_w, Align::left, nullptr, colors::kMuted);
+                    y = ImGui::GetCursorPosY() + gap();
+                    start_why.clear();
+                }
             }
             const alloc::QueuePlace* q = queue_place(s, ui.for_member, m.id);
             if (q) {
@@ -377,9 +384,10 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     const float cw = (left_w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
     const float ch = std::max(th, fs * 1.95f);
     const float pager_w = std::min(left_w, fs * 14);
-    const float lift = side_message ? 0.0f : bottom_lift(v, ui, left_w - pager_w - gap(), left_w, th);
+    const float why_h = start_why.empty() ? 0.0f : text_block_height(start_why, left_w) + gap();
+    const float lift = (side_message ? 0.0f : bottom_lift(v, ui, left_w - pager_w - gap(), left_w, th)) + why_h;
     int rows = std::max(1, static_cast<int>((bar_y - lift - gap() - grid_y + gap()) / (ch + gap())));
-    const bool all_fit = static_cast<int>(cells.size()) <= cols * (rows + 1) && side_message &&
+    const bool all_fit = static_cast<int>(cells.size()) <= cols * (rows + 1) && side_message && start_why.empty() &&
                          grid_y + static_cast<float>((static_cast<int>(cells.size()) + cols - 1) / cols) * (ch + gap()) - gap() <= c.y + c.h;
     if (all_fit) rows = std::max(rows, (static_cast<int>(cells.size()) + cols - 1) / cols);
     const int per_page = rows * cols;
@@ -439,6 +447,10 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     if (!side_message)
         bottom_message(v, ui, Box{c.x + (paged ? pager_w + gap() : 0.0f), bar_y, left_w - (paged ? pager_w + gap() : 0.0f), th},
                        c.x, left_w);
+    if (!start_why.empty()) {
+        at(c.x, bar_y - lift);
+        text_block(start_why, "start_why", left_w, Align::left, nullptr, colors::kMuted);
+    }
     return Next::stay;
 }
 
@@ -602,10 +614,14 @@ Next step_slots(const MachinesView& v, MachinesUi& ui, Commands& out) {
             IdScope row(static_cast<std::int64_t>(i));
             ButtonOpts o;
             o.tone = i == 0 ? Tone::primary : Tone::normal;
+            const std::string slot_label = span_text(v.tr, v.clock, sl.start, sl.end);
+            // The title font when the slot fits one line of it in the button, else the body font.
             o.font = title_font(v.fonts);
+            if (o.font && (o.font->FontSize * 1.15f > bh || text_block_height(slot_label, c.w - o.font->FontSize, o.font) > o.font->FontSize * 1.5f))
+                o.font = nullptr;
             if (bh < th) break;
             at(c.x, y + static_cast<float>(i) * (bh + gap()));
-            if (button(span_text(v.tr, v.clock, sl.start, sl.end), "pick", ImVec2(c.w, bh), o)) {
+            if (button(slot_label, "pick", ImVec2(c.w, bh), o)) {
                 ui.machine = sl.machine;
                 ui.start = sl.start;
                 ui.length = std::chrono::duration_cast<minutes>(sl.end - sl.start);
@@ -637,7 +653,16 @@ Next step_mine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         if (b.member == ui.for_member && alloc::occupies(b.state) && b.end > v.clock.at) mine.push_back(&b);
     const float top = c.y + th + gap();
     const float bar_y = c.y + c.h - th;
-    const float row_h = std::max(th, fs * 2.3f);
+    const std::string cancel = v.tr("Cancel");
+    const std::string sure = v.tr("Really cancel");
+    const float bw = std::max(button_width(cancel, 5.0f), button_width(sure, 5.0f));
+    const float tw = c.w - bw - fs * 1.2f;
+    // Rows as tall as their longest texts, which wrap rather than being cut (larger text).
+    float text_h = 2 * fs;
+    for (const auto* b : mine)
+        text_h = std::max(text_h, text_block_height(machine_name(s, b->machine), tw) +
+                                      text_block_height(span_text(v.tr, v.clock, b->start, b->end), tw));
+    const float row_h = std::max({th, fs * 2.3f, text_h + fs * 0.3f});
     const float pb = fs * 2.6f;
     const float lift = bottom_lift(v, ui, c.w - 2 * pb - 2 * gap(), c.w, th);
     const int per_page = std::max(1, static_cast<int>((bar_y - lift - gap() - top + gap()) / (row_h + gap())));
@@ -647,9 +672,6 @@ Next step_mine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         at(c.x, top);
         text_block(v.tr("No booking to come."), "none", c.w, Align::left, nullptr, colors::kMuted);
     }
-    const std::string cancel = v.tr("Cancel");
-    const std::string sure = v.tr("Really cancel");
-    const float bw = std::max(button_width(cancel, 5.0f), button_width(sure, 5.0f));
     for (int i = 0; i < per_page; ++i) {
         const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
         if (idx >= mine.size()) break;
@@ -657,12 +679,13 @@ Next step_mine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         IdScope row(b.id);
         const float ry = top + static_cast<float>(i) * (row_h + gap());
         panel(Box{c.x, ry, c.w, row_h});
-        const float tw = c.w - bw - fs * 1.2f;
-        at(c.x + fs * 0.4f, ry + (row_h - 2 * fs) * 0.5f);
-        text_block(ellipsize(machine_name(s, b.machine), tw), "machine", tw);
-        at(c.x + fs * 0.4f, ry + (row_h - 2 * fs) * 0.5f + fs);
-        text_block(ellipsize(span_text(v.tr, v.clock, b.start, b.end), tw), "when", tw, Align::left, nullptr,
-                   colors::kMuted);
+        const std::string name = machine_name(s, b.machine), when = span_text(v.tr, v.clock, b.start, b.end);
+        const float name_h = text_block_height(name, tw);
+        const float ty = ry + (row_h - name_h - text_block_height(when, tw)) * 0.5f;
+        at(c.x + fs * 0.4f, ty);
+        text_block(name, "machine", tw);
+        at(c.x + fs * 0.4f, ty + name_h);
+        text_block(when, "when", tw, Align::left, nullptr, colors::kMuted);
         at(c.x + c.w - bw, ry);
         if (b.state == alloc::BookingState::active) {
             at(c.x + c.w - bw, ry + (row_h - fs) * 0.5f);

@@ -468,13 +468,25 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
     const float right_x = c.x + left_w + fs;
     const float right_w = c.x + c.w - right_x;
 
-    // Clock and date, top left.
+    // Clock and date, top left. Queue offers come before the month's line and the large
+    // clock when the column cannot hold them all (larger text on a small screen).
+    const float switch_y = c.y + c.h - th;
+    float banners_h = 0;
+    for (const auto& b : v.banners) banners_h += text_block_height(b, left_w - fs * 0.8f) + fs * 1.2f;
+    const std::string date = format_long_date(v.tr.lang, v.today);
+    const float date_h = text_block_height(date, left_w);
+    const float month_h = v.month_summary.empty() ? 0.0f : text_block_height(v.month_summary, left_w) + fs * 0.2f;
+    const float clock_h = clock_font(v.fonts) ? clock_font(v.fonts)->FontSize : fs;
+    const float top_room = switch_y - fs * 3 - c.y - date_h - banners_h;
+    ImFont* clock = clock_h + month_h <= top_room || !title_font(v.fonts) ? clock_font(v.fonts) : title_font(v.fonts);
+    const bool month =
+        !v.month_summary.empty() && (clock == clock_font(v.fonts) || title_font(v.fonts)->FontSize + month_h <= top_room);
     at(c.x, c.y);
-    text_block(v.hhmm, "clock", left_w, Align::left, clock_font(v.fonts));
+    text_block(v.hhmm, "clock", left_w, Align::left, clock);
     at(c.x, ImGui::GetCursorPosY() - fs * 0.2f);
-    text_block(format_long_date(v.tr.lang, v.today), "date", left_w, Align::left, nullptr, colors::kMuted);
+    text_block(date, "date", left_w, Align::left, nullptr, colors::kMuted);
     float top_end = ImGui::GetCursorPosY();
-    if (!v.month_summary.empty()) {  // the workshop's month, a quiet line under the date
+    if (month) {  // the workshop's month, a quiet line under the date
         at(c.x, top_end + fs * 0.2f);
         text_block(v.month_summary, "month", left_w, Align::left, nullptr, colors::kMuted);
         top_end = ImGui::GetCursorPosY();
@@ -482,7 +494,6 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
 
     // Queue offers for people who are not badged in: their name and the machine, in a
     // yellow box under the date.
-    const float switch_y = c.y + c.h - th;
     for (std::size_t i = 0; i < v.banners.size(); ++i) {
         const float bw = left_w;
         const float pad = fs * 0.4f;
@@ -868,6 +879,7 @@ Next enrol_pick(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
     at(c.x + c.w - new_w, row_y);
     if (button(new_label, "new", ImVec2(new_w, th), nm)) {
         ui.step = EnrolUi::Step::form;
+        ui.details = false;
         ui.error.clear();
         // Start the form with what was searched: it is usually the new member's name.
         ui.draft = core::MemberDraft{};
@@ -890,9 +902,22 @@ Next enrol_form(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
     if (enrol_header(v, v.tr.fmt("New member for badge {0}", {ui.captured_uid}), c, !busy)) next = Next::idle;
 
     float y = c.y + th + gap();
-    at(c.x, y);
-    text_field(ui.draft.display_name, v.tr("First and last name"), "name", ImVec2(c.w, th));
+    // Larger text on a small screen: the name with the keyboard first, then (« Rôle, langue… »)
+    // role, language and end date without it; Create is on both.
+    const float kb_min = 4 * std::floor(fs * 1.3f) + 3 * gap();
+    const bool compact = c.y + c.h - th - gap() - (y + 3 * (th + gap())) < kb_min;
+    if (!compact) ui.details = false;
+    if (compact && ui.details) {
+        ButtonOpts no;
+        no.enabled = !busy;
+        at(c.x, y);
+        if (button(ui.draft.display_name, "name", ImVec2(c.w, th), no)) ui.details = false;  // back to typing it
+    } else {
+        at(c.x, y);
+        text_field(ui.draft.display_name, v.tr("First and last name"), "name", ImVec2(c.w, th));
+    }
     y += th + gap();
+    const bool rows = !compact || ui.details;
 
     // Role and language on one row.
     struct Choice {
@@ -903,39 +928,49 @@ Next enrol_form(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
     const std::array<Choice, 3> roles{{{"Member", "role_member", core::Role::member},
                                        {"Volunteer", "role_volunteer", core::Role::volunteer},
                                        {"Host", "role_host", core::Role::host}}};
-    const float lang_w = std::min(c.w * 0.3f, fs * 10.5f);
+    // The language switch gives way to the roles' labels (it says FR / EN when narrow).
+    float role_need = 0;
+    for (const auto& r : roles) role_need = std::max(role_need, button_width(v.tr(r.msgid), 4.0f));
+    const float lang_w = std::clamp(c.w - fs - 2 * gap() - 3 * role_need, fs * 5.0f, std::min(c.w * 0.3f, fs * 10.5f));
     const float role_w = (c.w - lang_w - fs - 2 * gap()) / 3;
-    for (std::size_t i = 0; i < roles.size(); ++i) {
+    for (std::size_t i = 0; rows && i < roles.size(); ++i) {
         at(c.x + static_cast<float>(i) * (role_w + gap()), y);
         ButtonOpts o;
         o.tone = ui.draft.role == roles[i].role ? Tone::selected : Tone::quiet;
         o.enabled = !busy;
         if (button(v.tr(roles[i].msgid), roles[i].id, ImVec2(role_w, th), o)) ui.draft.role = roles[i].role;
     }
-    if (auto l = lang_switch(ui.draft.lang, c.x + c.w - lang_w, y, lang_w, th); l && !busy) ui.draft.lang = *l;
-    y += th + gap();
+    if (rows) {
+        if (auto l = lang_switch(ui.draft.lang, c.x + c.w - lang_w, y, lang_w, th); l && !busy) ui.draft.lang = *l;
+        y += th + gap();
+    }
 
     // Membership end: none by default, or one year from today.
+    if (rows) {
     const std::string until_label = v.tr("Valid until:");
     const float label_w = ImGui::CalcTextSize(until_label.c_str()).x + fs * 0.5f;
     at(c.x, y + (th - fs) * 0.5f);
     text_block(until_label, "until_label", label_w, Align::left, nullptr, colors::kMuted);
     const core::Date next_year = plus_one_year(v.today);
     const float choice_w = std::min(fs * 12.0f, (c.w - label_w - 2 * gap()) / 2);
+    const std::string none_label = v.tr("No end date");
+    const std::string year_label = v.tr.fmt("+1 year ({0})", {format_short_date(v.tr.lang, next_year)});
+    const float until_h = std::max(label_height(none_label, choice_w, th), label_height(year_label, choice_w, th));
     ButtonOpts none;
     none.tone = ui.draft.valid_until ? Tone::quiet : Tone::selected;
     none.enabled = !busy;
     at(c.x + label_w + gap(), y);
-    if (button(v.tr("No end date"), "until_none", ImVec2(choice_w, th), none)) ui.draft.valid_until.reset();
+    if (button(none_label, "until_none", ImVec2(choice_w, until_h), none)) ui.draft.valid_until.reset();
     ButtonOpts year;
     year.tone = ui.draft.valid_until ? Tone::selected : Tone::quiet;
     year.enabled = !busy;
     at(c.x + label_w + 2 * gap() + choice_w, y);
-    if (button(v.tr.fmt("+1 year ({0})", {format_short_date(v.tr.lang, next_year)}), "until_year", ImVec2(choice_w, th), year))
-        ui.draft.valid_until = next_year;
-    y += th + gap();
+    if (button(year_label, "until_year", ImVec2(choice_w, until_h), year)) ui.draft.valid_until = next_year;
+    y += until_h + gap();
+    }
 
-    // Footer: back to the list, create.
+    // Footer: back to the list (or to the name), the other fields when they have a page of
+    // their own, create.
     const float foot_y = c.y + c.h - th;
     const std::string back = v.tr("Back");
     const std::string create = v.tr("Create and enrol");
@@ -945,8 +980,17 @@ Next enrol_form(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
     ButtonOpts bo;
     bo.enabled = !busy;
     if (button(back, "back", ImVec2(back_w, th), bo)) {
-        ui.step = EnrolUi::Step::pick;
+        if (compact && ui.details) ui.details = false;
+        else ui.step = EnrolUi::Step::pick;
         ui.error.clear();
+    }
+    float more_w = 0;
+    if (compact && !ui.details) {
+        const std::string more = v.tr("Role, language…");
+        more_w = button_width(more, 5.0f);
+        at(c.x + back_w + gap(), foot_y);
+        if (button(more, "typing_done", ImVec2(more_w, th), bo)) ui.details = true;
+        more_w += gap();
     }
     at(c.x + c.w - create_w, foot_y);
     ButtonOpts co;
@@ -957,8 +1001,8 @@ Next enrol_form(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
         ui.done_name = ui.draft.display_name;
         ui.pending = out.post(app::AddMember{ui.draft, v.host, ui.captured_uid});
     }
-    const float msg_x = c.x + back_w + gap();
-    const float msg_w = c.w - back_w - create_w - 2 * gap();
+    const float msg_x = c.x + back_w + gap() + more_w;
+    const float msg_w = c.w - back_w - create_w - 2 * gap() - more_w;
     // The reason between the two buttons, or above them when it takes more than their row.
     const std::string err = busy ? v.tr("Saving…") : ui.error;
     float err_h = 0;
@@ -970,6 +1014,7 @@ Next enrol_form(const EnrolView& v, EnrolUi& ui, Commands& out, const Box& c) {
         error_line(err, msg_x, foot_y + (th - fs) * 0.5f, msg_w);
     }
 
+    if (compact && ui.details) return next;
     const float kb_h = foot_y - gap() - y - err_h;
     at(c.x, y);
     draw_keyboard(ui.draft.display_name, ui.name_keys, v.tr.lang, ImVec2(c.w, kb_h), 80, v.tr);

@@ -1003,24 +1003,31 @@ Next step_attendance(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
     const float side_x = c.x + c.w - side_w;
     float y = ImGui::GetCursorPosY();
     const float top = y;
-    // The side: what to do, the count, the grant.
-    at(side_x, y);
-    text_block(t->running ? v.tr("Members tap their badge on the kiosk reader, or you tap their name.")
-                          : v.tr("The training is over: check who was there, then grant the level."),
-               "hint", side_w, Align::left, nullptr, colors::kMuted);
-    at(side_x, ImGui::GetCursorPosY() + fs * 0.3f);
-    text_block(v.tr.fmt("{0} present", {std::to_string(t->present)}), "count", side_w, Align::left, title_font(v.fonts),
-               colors::kOk);
+    // The side: what to do, the count, the grant; the hint gives way when larger text leaves
+    // no room for it.
+    const std::string hint = t->running ? v.tr("Members tap their badge on the kiosk reader, or you tap their name.")
+                                        : v.tr("The training is over: check who was there, then grant the level.");
+    const std::string count = v.tr.fmt("{0} present", {std::to_string(t->present)});
+    const std::string level = v.tr.fmt("Level granted: {0}", {level_text(v.tr, t->training.level)});
+    const float grant_h = std::max(th, fs * 2.6f);
+    const float fixed_h = text_block_height(count, side_w, title_font(v.fonts)) + text_block_height(level, side_w) + th +
+                          grant_h + fs * 1.2f + 3 * ImGui::GetStyle().ItemSpacing.y +
+                          (ui.message.empty() && !ui.pending ? 0.0f : text_block_height(ui.pending ? v.tr("Saving…") : ui.message, side_w) + gap());
+    if (y + text_block_height(hint, side_w) + ImGui::GetStyle().ItemSpacing.y + fixed_h <= c.y + c.h) {
+        at(side_x, y);
+        text_block(hint, "hint", side_w, Align::left, nullptr, colors::kMuted);
+        y = ImGui::GetCursorPosY();
+    }
+    at(side_x, y + fs * 0.3f);
+    text_block(count, "count", side_w, Align::left, title_font(v.fonts), colors::kOk);
     at(side_x, ImGui::GetCursorPosY());
-    text_block(v.tr.fmt("Level granted: {0}", {level_text(v.tr, t->training.level)}), "level", side_w, Align::left, nullptr,
-               colors::kMuted);
+    text_block(level, "level", side_w, Align::left, nullptr, colors::kMuted);
     {  // Walk-ins without their badge are found by name (attendance_search.cpp).
         at(side_x, ImGui::GetCursorPosY() + fs * 0.3f);
         ButtonOpts add;
         add.enabled = ui.pending == 0 && (t->running || t->over) && !t->training.granted_at;
         if (button(v.tr("Add by name"), "add", ImVec2(side_w, th), add)) start_attendance_add(ui);
     }
-    const float grant_h = std::max(th, fs * 2.6f);
     at(side_x, c.y + c.h - grant_h);
     ButtonOpts g;
     g.tone = Tone::primary;

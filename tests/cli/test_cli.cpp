@@ -95,6 +95,8 @@ TEST_CASE("bad input exits 2 with one line on stderr") {
         {"member", "import", "/nonexistent.csv"},
         {"member", "import", "x.csv", "--map", "colour=Couleur"},
         {"kiosk", "--size", "640x480"},
+        {"kiosk", "--text-size", "110"},
+        {"kiosk", "--text-size", "grand"},
     };
     for (const auto& args : bad) {
         std::string shown;
@@ -197,4 +199,9 @@ TEST_CASE("the kiosk without a display says so in one line") {
     CHECK(r.code == 2);
     CHECK(lines(r.err) == 1);
     CHECK(r.err.find("Xvfb") != std::string::npos);
+    // A text size it takes goes on to the display check; one it does not is named.
+    CHECK(cli({"kiosk", "--text-size", "150"}).err.find("Xvfb") != std::string::npos);
+    auto bad = cli({"kiosk", "--text-size", "175"});
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("175") != std::string::npos);
 }

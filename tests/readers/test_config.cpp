@@ -134,3 +134,25 @@ TEST_CASE("config: [photos] folder, written back as read; a bad one names its li
     }
     CHECK(parse_config("[photos]\ndir = \"x\"\n").error().english() == "Configuration line 2: unknown key \"dir\" in [photos]");
 }
+
+TEST_CASE("config: [kiosk] text_size 100, 125 or 150, written back as read; anything else names its line") {
+    for (int size : {100, 125, 150}) {
+        auto c = parse_config("[kiosk]\ntext_size = " + std::to_string(size) + "\n");
+        REQUIRE(c);
+        REQUIRE(c->kiosk);
+        CHECK(c->kiosk->text_size == size);
+        auto again = parse_config(to_toml(*c));
+        REQUIRE(again);
+        CHECK(*again == *c);
+    }
+    CHECK(!parse_config("").value().kiosk);  // none: 100 %
+    for (const char* bad : {"[kiosk]\ntext_size = 110\n", "[kiosk]\ntext_size = \"150\"\n", "[kiosk]\ntext_size = 1.5\n",
+                            "[kiosk]\ntext_size = -125\n", "[kiosk]\nsize = 125\n", "kiosk = 125\n"}) {
+        CAPTURE(bad);
+        auto r = parse_config(bad);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().english().find("line") != std::string::npos);
+    }
+    CHECK(parse_config("[kiosk]\ntext_size = 110\n").error().english() ==
+          "Configuration line 2: \"text_size\" must be 100, 125 or 150 (per cent)");
+}

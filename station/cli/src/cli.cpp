@@ -462,10 +462,14 @@ int cmd_presence(Context& ctx) {
 }
 
 int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size, std::optional<std::string> connect = std::nullopt,
-              bool db_given = false) {
+              bool db_given = false, int text_size = 0) {
     gui::KioskOptions opts;
     auto config = load_config(ctx.config.empty() ? default_config_path() : ctx.config);
     if (!config) return ctx.fail(kBadInput, config.error());
+    // The text size: --text-size, else [kiosk] text_size, else 100 %.
+    if (text_size != 0 && text_size != 100 && text_size != 125 && text_size != 150)
+        return ctx.fail(kBadInput, problem("--text-size takes 100, 125 or 150 (per cent; got {0})", {std::to_string(text_size)}));
+    opts.text_percent = text_size != 0 ? text_size : config->kiosk ? config->kiosk->text_size : 100;
     // The photos of tools and cards: [photos] folder, relative to the database's folder;
     // "photos" beside the database by default.
     {
@@ -718,6 +722,8 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     kiosk->add_flag("--fullscreen", kiosk_full, "Full screen on the primary monitor");
     kiosk->add_flag("--demo", kiosk_demo, "Add the demo workshop when the database has no member");
     kiosk->add_option("--size", kiosk_size, "Window size, e.g. 800x480 (default 1280x800)");
+    int kiosk_text_size = 0;
+    kiosk->add_option("--text-size", kiosk_text_size, "Text size in per cent: 100, 125 or 150 (default: [kiosk] text_size, else 100)");
     std::string kiosk_connect;
     kiosk->add_option("--connect", kiosk_connect, "Draw from the station service (etabli serve) on this socket, or the one that serves the database")
         ->expected(0, 1);
@@ -824,7 +830,8 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     if (kiosk->parsed()) {
         const bool db_given = !db_opt.empty() || (std::getenv("ETABLI_DB") && *std::getenv("ETABLI_DB"));
         return cmd_kiosk(ctx, kiosk_full, kiosk_demo, kiosk_size,
-                         kiosk->count("--connect") > 0 ? std::optional<std::string>(kiosk_connect) : std::nullopt, db_given);
+                         kiosk->count("--connect") > 0 ? std::optional<std::string>(kiosk_connect) : std::nullopt, db_given,
+                         kiosk_text_size);
     }
     if (gui::display_available()) return cmd_kiosk(ctx, false, false, "");
     cli_out() << app.help();

@@ -245,6 +245,23 @@ std::expected<PhotosConfig, Problem> parse_photos(const toml::node& node, const 
     return p;
 }
 
+// [kiosk]: every key optional; the text size is one of 100, 125, 150.
+std::expected<KioskConfig, Problem> parse_kiosk(const toml::node& node, const std::string& section) {
+    const auto* t = node.as_table();
+    if (!t) return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be written as a [{1}] section"), section));
+    KioskConfig k;
+    for (auto&& [key_node, n] : *t) {
+        const std::string key(key_node.str());
+        if (key != "text_size")
+            return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [kiosk]", {line_of(key_node.source()), key}));
+        const auto* i = n.as_integer();
+        if (!i || (i->get() != 100 && i->get() != 125 && i->get() != 150))
+            return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" must be 100, 125 or 150 (per cent)"), key));
+        k.text_size = static_cast<int>(i->get());
+    }
+    return k;
+}
+
 // A TOML basic string: quotes, backslashes and control characters escaped.
 std::string quoted(std::string_view s) {
     std::string out = "\"";
@@ -331,6 +348,10 @@ std::expected<Config, Problem> parse_config(std::string_view text_in) {
             auto r = parse_photos(node, key);
             if (!r) return std::unexpected(r.error());
             c.photos = *r;
+        } else if (key == "kiosk") {
+            auto r = parse_kiosk(node, key);
+            if (!r) return std::unexpected(r.error());
+            c.kiosk = *r;
         } else {
             return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\"", {line_of(k.source()), key}));
         }
@@ -378,6 +399,7 @@ std::string to_toml(const Config& c) {
           << "\nhour = " << c.backup->hour << '\n';
     }
     if (c.photos) o << "\n[photos]\nfolder = " << quoted(c.photos->folder) << '\n';
+    if (c.kiosk) o << "\n[kiosk]\ntext_size = " << c.kiosk->text_size << '\n';
     return o.str();
 }
 

@@ -166,6 +166,7 @@ struct EnrolUi {
     // form
     core::MemberDraft draft;
     KeyboardState name_keys{false, false, true};
+    bool details = false;  // larger text on a small screen: role, language and end date, without the keyboard
 };
 Next draw_enrol(const EnrolView& v, EnrolUi& ui, Commands& out);
 

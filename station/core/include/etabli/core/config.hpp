@@ -112,6 +112,12 @@ struct PhotosConfig {
     bool operator==(const PhotosConfig&) const = default;
 };
 
+// [kiosk]: how the touchscreen draws.
+struct KioskConfig {
+    int text_size = 100;  // per cent: 100, 125 or 150 (larger text for those who read less well)
+    bool operator==(const KioskConfig&) const = default;
+};
+
 struct Config {
     std::string timezone;  // empty: the default of the caller (ETABLI_TZ, else Europe/Paris)
     std::vector<ReaderConfig> readers;
@@ -120,6 +126,7 @@ struct Config {
     std::optional<BackupConfig> backup;  // [backup]; none: the defaults
     std::optional<PrivacyConfig> privacy;  // [privacy]; none: the defaults
     std::optional<PhotosConfig> photos;  // [photos]; none: the defaults
+    std::optional<KioskConfig> kiosk;    // [kiosk]; none: the defaults
     bool operator==(const Config&) const = default;
 };
 
