@@ -211,13 +211,15 @@ void draw_picker(const CheckoutsView& v, CheckoutsUi& ui, const app::PresenceToC
         const int first = in.minute / 60;
         const int count = std::min(10, 24 - first);
         const float w = cell(count);
+        // "14 h" on each chip, or the hour alone when it does not fit (larger text).
+        const bool bare = ImGui::CalcTextSize("23 h").x > w - fs * 0.8f;
         for (int i = 0; i < count; ++i) {
             const int hour = first + i;
             IdScope chip(static_cast<std::int64_t>(hour));
             ButtonOpts o;
             o.tone = cur.day == in.day && cur.minute / 60 == hour ? Tone::selected : Tone::normal;
             at(c.x + static_cast<float>(i) * (w + gap()), y);
-            if (button(std::to_string(hour) + " h", "hour", ImVec2(w, row_hh), o)) {
+            if (button(std::to_string(hour) + (bare ? "" : " h"), "hour", ImVec2(w, row_hh), o)) {
                 ui.out = utc_of(in.day, hour * 60 + cur.minute % 60, p.utc_offset);
                 ui.message.clear();
             }

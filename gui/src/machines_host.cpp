@@ -364,27 +364,48 @@ Next step_hours(const MachinesView& v, MachinesUi& ui, Commands& out) {
     const std::string save = v.tr("Save");
     const float sw = button_width(save, 7.0f);
     const float lift = bottom_lift(v, ui, c.w - sw - gap(), c.w, th);
-    const float row_h = std::max(th, std::min(th * 1.15f, (bar_y - lift - gap() - top) / 7 - gap()));
-    float name_w = 0;
-    for (unsigned d = 0; d < 7; ++d)
-        name_w = std::max(name_w, ImGui::CalcTextSize(weekday_name(v.tr.lang, d).c_str()).x);
-    name_w += fs;
+    // Larger text on a small screen: the rows come closer before they run into the bar.
+    const float rows_room = bar_y - lift - gap() - top;
+    const float row_h = std::max(th, std::min(th * 1.15f, (rows_room - 6 * gap()) / 7));
+    const float row_gap = std::max(2.0f, std::min(gap(), (rows_room - 7 * row_h) / 6));
+    // Days by name, or by their first three letters when the row cannot hold the names with
+    // finger-sized − / + buttons (larger text).
+    const float pm_min = ImGui::CalcTextSize("−").x + fs * 1.0f;
+    const auto day_names = [&](bool short_names) {
+        std::array<std::string, 7> n;
+        for (unsigned d = 0; d < 7; ++d) {
+            n[d] = weekday_name(v.tr.lang, d);
+            if (short_names && n[d].size() > 3) n[d] = n[d].substr(0, 3) + (v.tr.lang == core::Lang::fr ? "." : "");
+        }
+        return n;
+    };
+    const auto names_w = [&](const std::array<std::string, 7>& n) {
+        float w = 0;
+        for (const auto& x : n) w = std::max(w, ImGui::CalcTextSize(x.c_str()).x);
+        return w + fs;
+    };
+    std::array<std::string, 7> names = day_names(false);
+    float name_w = names_w(names);
     const float tw = ImGui::CalcTextSize("00:00").x + fs * 0.6f;
     const std::string open_l = v.tr("Open");
     const std::string closed_l = v.tr("Closed");
-    const float toggle_w = std::max(button_width(open_l, 5.0f), button_width(closed_l, 5.0f));
-    const float dash_w = fs;
-    // The four − / + buttons take what the row leaves, down to a touch target (larger text).
+    const float toggle_w = std::max(button_width(open_l, 4.0f), button_width(closed_l, 4.0f));
+    const float dash_w = fs * 0.8f;
+    // The four − / + buttons take what the row leaves, down to a finger's width (larger text).
+    if (c.w - (name_w + 2 * (tw + 3 * gap()) + dash_w + 2 * gap() + toggle_w) < 4 * pm_min) {
+        names = day_names(true);
+        name_w = names_w(names);
+    }
     const float fixed = name_w + 2 * (tw + 3 * gap()) + dash_w + 2 * gap() + toggle_w;
-    const float pm = std::min(std::max(th * 1.2f, fs * 2.4f), std::max(th, (c.w - fixed) / 4));
+    const float pm = std::min(std::max(th * 1.2f, fs * 2.4f), std::max(pm_min, (c.w - fixed) / 4));
     for (int r = 0; r < 7; ++r) {
         const unsigned d = static_cast<unsigned>((r + 1) % 7);  // Monday … Sunday
         DayHoursEdit& e = ui.hours[d];
         IdScope row(static_cast<std::int64_t>(d));
-        const float y = top + static_cast<float>(r) * (row_h + gap());
+        const float y = top + static_cast<float>(r) * (row_h + row_gap);
         float x = c.x;
         at(x, y + (row_h - fs) * 0.5f);
-        text_block(weekday_name(v.tr.lang, d), "day", name_w);
+        text_block(names[d], "day", name_w);
         x += name_w;
         auto stepper = [&](int& value, int lo, int hi, const char* id_minus, const char* id_plus, const char* id_text) {
             ButtonOpts mo;

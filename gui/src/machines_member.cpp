@@ -220,7 +220,11 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     const alloc::DayPlan* shown = day_plan(v, ui, m.id, core::Date{std::chrono::sys_days(v.clock.today) + std::chrono::days{ui.day}}, out);
 
     // The side column: status, start/stop, the queue, the next free slot, the outcome.
-    const float side_w = std::max(std::floor(c.w * 0.3f), fs * 9.0f);
+    // Wide enough for its buttons' labels on one line where the screen allows (larger text).
+    float widest = 0;
+    for (const char* l : {"Next free slot", "Know-how cards", "Training needed", "Join the queue", "Leave the queue"})
+        widest = std::max(widest, button_width(v.tr(l), 4.0f));
+    const float side_w = std::floor(std::min(c.w * 0.42f, std::max({c.w * 0.3f, fs * 9.0f, widest})));
     const float side_x = c.x + c.w - side_w;
     const float top = c.y + th + gap();
     float y = top;

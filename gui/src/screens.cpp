@@ -526,9 +526,21 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
     const std::string second = v.tr.catalogues ? v.tr.catalogues->tr(other, "Tap your badge") : prompt;
     const float text_x = c.x + fs * 0.8f;
     const float text_w = left_w - fs * 0.8f;
-    const float prompt_h = text_block_height(prompt, text_w, large_font(v.fonts));
-    const float second_h = second == prompt ? 0.0f : text_block_height(second, text_w, title_font(v.fonts));
     const float typed_h = v.typed.empty() ? 0.0f : fs * 1.5f;
+    // The large font for the call to action, a size smaller when the column cannot hold it
+    // (larger text on a small screen).
+    ImFont* prompt_font = large_font(v.fonts);
+    ImFont* second_font = title_font(v.fonts);
+    const auto block_need = [&] {
+        return text_block_height(prompt, text_w, prompt_font) + fs * 0.2f +
+               (second == prompt ? 0.0f : text_block_height(second, text_w, second_font)) + typed_h + fs * 1.3f;
+    };
+    if (block_need() > switch_y - top_end) {
+        prompt_font = title_font(v.fonts);
+        second_font = nullptr;
+    }
+    const float prompt_h = text_block_height(prompt, text_w, prompt_font);
+    const float second_h = second == prompt ? 0.0f : text_block_height(second, text_w, second_font);
     const float room = switch_y - top_end - prompt_h - fs * 0.2f - second_h - typed_h - fs * 1.3f;
     // The picture goes first when the room runs short (offers shown, small screens).
     const float icon_h = room < fs * 1.5f ? 0.0f : std::min(fs * 3.0f, room * 0.6f);
@@ -544,10 +556,10 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
                                                   colors::kAccent, fs * 0.1f);
     }
     at(text_x, prompt_y);
-    text_block(prompt, "prompt", text_w, Align::left, large_font(v.fonts), colors::kAccent);
+    text_block(prompt, "prompt", text_w, Align::left, prompt_font, colors::kAccent);
     if (second != prompt) {
         at(text_x, prompt_y + prompt_h + fs * 0.2f);
-        text_block(second, "prompt2", text_w, Align::left, title_font(v.fonts), colors::kMuted);
+        text_block(second, "prompt2", text_w, Align::left, second_font, colors::kMuted);
     }
     if (!v.typed.empty()) {
         at(text_x, prompt_y + prompt_h + fs * 0.2f + second_h + fs * 0.5f);
@@ -627,13 +639,30 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         out.post(app::SetMemberLang{v.member.id, *l});
     }
     const float title_w = c.w - right_w - fs;
+    float greeting_below_y = 0;
     {
-        FontScope f(title_font(v.fonts));
+        // The title font when the greeting fits it, else the body font, else under the header.
         const std::string greeting = v.tr.fmt(in ? "Hello {0}!" : core::N_("Goodbye {0}!"), {first_name(v.member.display_name)});
-        at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
-        text_block(ellipsize(greeting, title_w), "greeting", title_w);
+        ImFont* font = title_font(v.fonts);
+        {
+            FontScope measure(font);
+            if (ImGui::CalcTextSize(greeting.c_str()).x > title_w) font = nullptr;
+        }
+        bool below = false;  // an admin's crowded header at larger text: the greeting under it
+        if (!font && ImGui::CalcTextSize(greeting.c_str()).x > title_w) below = true;
+        if (below) {
+            at(c.x, c.y + th + fs * 0.5f);
+            ImFont* below_font = heading_font(v.fonts, greeting, c.w, 1);
+            FontScope bf(below_font);
+            text_block(ellipsize(greeting, c.w), "greeting", c.w);  // one line: a name can be long
+            greeting_below_y = ImGui::GetCursorPosY();
+        } else {
+            FontScope f(font);
+            at(c.x, c.y + (th - ImGui::GetFontSize()) * 0.5f);
+            text_block(ellipsize(greeting, title_w), "greeting", title_w);
+        }
     }
-    at(c.x, c.y + th + fs * 0.5f);
+    at(c.x, greeting_below_y > 0 ? greeting_below_y : c.y + th + fs * 0.5f);
     const std::string status = in ? v.tr.fmt("Checked in at {0}", {v.at_hhmm})
                                   : v.tr.fmt("Checked out at {0}. See you soon!", {v.at_hhmm});
     text_block(status, "status", c.w, Align::left, nullptr, colors::kOk);
@@ -696,6 +725,9 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
                 if (ImGui::CalcTextSize(word.c_str()).x > inner) tile_font = nullptr;
                 a = b + 1;
             }
+            // Nor when its lines are taller than the tile (larger text, a full home).
+            if (static_cast<float>(wrap_lines(label, inner).size()) * ImGui::GetFontSize() > tile_h - fs * 0.3f)
+                tile_font = nullptr;
         }
     }
     for (std::size_t i = 0; i < tiles.size(); ++i) {

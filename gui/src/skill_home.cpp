@@ -63,11 +63,11 @@ int draw_home_cards(const std::vector<HomeCard>& cards, const Tr& tr, float x, f
     IdScope scope("learn");
     const float fs = ImGui::GetFontSize();
     const float th = touch_height();
-    // The label takes what it needs up to a quarter of the row; the cards share the rest, each
+    // The label takes what it needs up to a third of the row; the cards share the rest, each
     // at most half of the row so one card does not read as a banner (two share it whole: a
     // title cut at a third of the row was the common case).
     const std::string label = tr("To learn:");
-    const float label_w = std::min(ImGui::CalcTextSize(label.c_str()).x + fs * 0.5f, w * 0.25f);
+    const float label_w = std::min(ImGui::CalcTextSize(label.c_str()).x + fs * 0.5f, w * 0.36f);
     at(x, y + (th - fs) * 0.5f);
     text_block(ellipsize(label, label_w), "label", label_w, Align::left, nullptr, colors::kAccent);
     const float n = static_cast<float>(cards.size());

@@ -618,7 +618,7 @@ TEST_CASE("hosts: the weekly opening hours, in 30-minute steps, exceptions kept"
     h.publish();
     h.open_host();
     h.tap("host/hours");
-    CHECK(h.label("hours/1/day") == "lundi");
+    CHECK(h.label("hours/1/day") == (text_percent() < 150 ? "lundi" : "lun."));  // short when the row is full
     CHECK(h.label("hours/1/from") == "09:00");
     CHECK_FALSE(h.item("hours/save").enabled);
     h.tap("hours/1/from_plus");

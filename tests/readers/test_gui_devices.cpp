@@ -63,18 +63,18 @@ TEST_CASE("devices: a host sees readers and controllers, and what to install whe
         Harness h(size, core::Lang::fr, devices_snapshot());
         open_devices(h);
         const std::string p = "host_devices/devices/";
-        CHECK(h.label(p + "0/line0") == "Lecteurs de badges");
-        CHECK(h.label(p + "1/line0") == "Lecteur de l'accueil\u00a0: connecté");
-        CHECK(h.label(p + "1/line1") == "Dernier badge à 14:02 · usb 1-1.3 ffff:0035");
-        CHECK(h.label(p + "2/line0") == "Lecteur de Découpe laser\u00a0: non connecté");
-        CHECK(h.label(p + "2/line1") == "Aucun badge lu pour l'instant · /dev/input/event7");
-        // One sentence and the command: not the raw error as well.
-        CHECK(h.label(p + "2/line2").starts_with("Accès refusé\u00a0: installez la règle udev"));
-        CHECK(h.label(p + "2/line3") == gui::kReadersUdevInstall);
-        CHECK(!h.has(p + "2/line4"));
-        // The rest on the next page where the screen is short (or the text large); every
-        // block is whole on its page.
+        // Blocks go on pages when the screen is short (or the text large); each is whole on
+        // its page.
         auto paged = [&](const std::string& key) { return h.paged(key, "host_devices/prev", "host_devices/next").label; };
+        CHECK(paged(p + "0/line0") == "Lecteurs de badges");
+        CHECK(paged(p + "1/line0") == "Lecteur de l'accueil\u00a0: connecté");
+        CHECK(paged(p + "1/line1") == "Dernier badge à 14:02 · usb 1-1.3 ffff:0035");
+        CHECK(paged(p + "2/line0") == "Lecteur de Découpe laser\u00a0: non connecté");
+        CHECK(paged(p + "2/line1") == "Aucun badge lu pour l'instant · /dev/input/event7");
+        // One sentence and the command: not the raw error as well.
+        CHECK(paged(p + "2/line2").starts_with("Accès refusé\u00a0: installez la règle udev"));
+        CHECK(paged(p + "2/line3") == gui::kReadersUdevInstall);
+        CHECK(!h.has(p + "2/line4"));
         CHECK(paged(p + "3/line0") == "Scanner d'outils\u00a0: non connecté");
         CHECK(paged(p + "4/line0") == "Contrôleurs de machines");
         CHECK(paged(p + "5/line0") == "Contrôleur A10KZ3QP\u00a0: connecté, micrologiciel 1.0, 4 voies");

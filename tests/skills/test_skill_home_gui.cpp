@@ -367,7 +367,7 @@ TEST_CASE("kiosk: the host's tool form edits the maximum renewals on the digit p
         h.check_layout("tool form: renewals on the digit pad");
         h.tap("tools/pad/erase");
         h.tap("tools/pad/5");
-        if (h.has("tools/form/typing_done")) h.tap("tools/form/typing_done");  // larger text: the field alone, then OK
+        if (h.has("tools/typing_done")) h.tap("tools/typing_done");  // larger text: the field alone, then OK
         CHECK(h.label("tools/form/renewals") == "5");
         h.tap("tools/form/save");
         auto sets = commands_of<app::SetTool>(h.out);
