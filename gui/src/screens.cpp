@@ -406,10 +406,19 @@ void present_panel(const IdleView& v, IdleUi& ui, Box p, bool compact) {
     const float bw = fs * 3.2f;
     const std::size_t count = v.present ? v.present->size() : 0;
     const std::string title = v.tr.fmt("Who is in ({0})", {std::to_string(count)});
-    const float title_w = p.w - 2 * pad - (compact ? 2 * bw + 2 * gap() : 0.0f);
+    // Compact: the pager on the title's row only when there are pages to turn.
+    const bool compact_pages =
+        compact && static_cast<float>(count) * fs * 1.6f > p.y + p.h - pad - (p.y + pad + th + fs * 0.2f);
+    const float title_w = p.w - 2 * pad - (compact_pages ? 2 * bw + 2 * gap() : 0.0f);
     float list_y = 0;
     if (compact) {
-        FontScope f(title_font(v.fonts));
+        // The title font when the title fits it, else the body font, and only then "…".
+        ImFont* font = title_font(v.fonts);
+        {
+            FontScope measure(font);
+            if (ImGui::CalcTextSize(title.c_str()).x > title_w) font = nullptr;
+        }
+        FontScope f(font);
         at(p.x + pad, p.y + pad + (th - ImGui::GetFontSize()) * 0.5f);
         text_block(ellipsize(title, title_w), "present_title", title_w);
         list_y = p.y + pad + th + fs * 0.2f;
@@ -473,6 +482,11 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
     const float switch_y = c.y + c.h - th;
     float banners_h = 0;
     for (const auto& b : v.banners) banners_h += text_block_height(b, left_w - fs * 0.8f) + fs * 1.2f;
+    {  // open help requests too (skills.cpp's draw_idle_help: the text beside "I'll help")
+        const float bw = std::min(std::max(button_width(v.tr("I'll help"), 4.0f), button_width(v.tr("Cancel"), 4.0f)), left_w * 0.4f);
+        for (const auto& r : v.help)
+            banners_h += std::max(th, text_block_height(r.text, left_w - bw - gap() - fs * 0.7f)) + fs * 1.1f;
+    }
     const std::string date = format_long_date(v.tr.lang, v.today);
     const float date_h = text_block_height(date, left_w);
     const float month_h = v.month_summary.empty() ? 0.0f : text_block_height(v.month_summary, left_w) + fs * 0.2f;
