@@ -210,11 +210,19 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     const app::MachineView* mv = chosen_machine(v, ui, Step::machines);
     if (!mv) return Next::stay;
     const alloc::Machine& m = mv->machine;
-    if (header(v, m.name, c) == 1) {
-        go(ui, Step::machines);
-        return Next::stay;
-    }
     const bool ok = authorised(m, ui.for_member);
+    // The skill page's button: the side column's last, or in the header row when the column
+    // could not hold it (larger text, a full column), as measured on the frame before.
+    const std::string skill_label = ok ? v.tr("Know-how cards") : v.tr("Training needed");
+    {
+        std::vector<HeaderButton> hb{{v.tr("Back"), "back"}};
+        if (ui.skill_in_header) hb.push_back({skill_label, "skill_info", ok ? Tone::normal : Tone::danger});
+        switch (header_row(v.fonts, c, m.name, hb)) {
+            case 1: go(ui, Step::machines); return Next::stay;
+            case 2: return Next::skill_info;
+            default: break;
+        }
+    }
     // The day shown, up to two weeks ahead: its plan also says whether a start now is granted.
     ui.day = std::clamp(ui.day, 0, 14);
     const alloc::DayPlan* shown = day_plan(v, ui, m.id, core::Date{std::chrono::sys_days(v.clock.today) + std::chrono::days{ui.day}}, out);
@@ -324,9 +332,15 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         return Next::stay;
     }
     {  // the skill this machine needs, its next training and its know-how cards
-        ButtonOpts so;
-        so.tone = ok ? Tone::normal : Tone::danger;
-        if (side_button(ok ? v.tr("Know-how cards") : v.tr("Training needed"), "skill_info", so)) return Next::skill_info;
+        const float skill_h = label_height(skill_label, side_w, th);
+        if (ui.skill_in_header) {
+            ui.skill_in_header = y + skill_h > c.y + c.h;  // back in the column when it holds it
+        } else {
+            ui.skill_in_header = y + skill_h > c.y + c.h + 0.5f;  // from the next frame
+            ButtonOpts so;
+            so.tone = ok ? Tone::normal : Tone::danger;
+            if (side_button(skill_label, "skill_info", so)) return Next::skill_info;
+        }
     }
     // The message under the buttons when the column holds it, else at the foot of the day.
     const bool side_message = bottom_lift(v, ui, side_w, side_w, 0.0f) - gap() <= c.y + c.h - y - fs * 0.3f;

@@ -718,10 +718,42 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     if (core::can_host(v.member.role)) tiles.push_back({core::N_("Check-outs to correct"), "checkouts"});
     const float grid_y = ImGui::GetCursorPosY() + fs * 0.5f;
     const float grid_h = c.y + c.h - grid_y;
-    const int cols = tiles.size() > 6 ? 4 : (tiles.size() > 4 ? 3 : 2);  // two rows, none left alone
-    const int rows = std::max(2, (static_cast<int>(tiles.size()) + cols - 1) / cols);
-    const float tw = (c.w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
-    const float tile_h = (grid_h - static_cast<float>(rows - 1) * gap()) / static_cast<float>(rows);
+    // Two rows, none left alone; at larger text, fewer columns (and closer rows) when a label
+    // with its caption would not fit its tile in the body font.
+    const auto caption_of = [&](std::string_view id) {
+        return id == "checkouts" && v.checkouts_to_correct > 0 ? v.tr.fmt("{0} waiting", {std::to_string(v.checkouts_to_correct)})
+                                                                : std::string();
+    };
+    float row_gap = gap();
+    const auto grid = [&](int n, float g) {
+        const int r = std::max(2, (static_cast<int>(tiles.size()) + n - 1) / n);
+        return std::pair<float, float>{(c.w - static_cast<float>(n - 1) * gap()) / static_cast<float>(n),
+                                       (grid_h - static_cast<float>(r - 1) * g) / static_cast<float>(r)};
+    };
+    const auto body_fits = [&](int n, float g) {
+        const auto [w, h] = grid(n, g);
+        const float inner = w - fs * 0.7f;
+        for (const auto& t : tiles) {
+            const std::string label = v.tr(t.msgid), cap = caption_of(t.id);
+            float need = static_cast<float>(wrap_lines(label, inner).size()) * fs;
+            if (!cap.empty()) need += static_cast<float>(wrap_lines(cap, inner / 0.72f).size()) * fs * 0.72f + fs * 0.15f;
+            if (need > h) return false;
+        }
+        return true;
+    };
+    int cols = tiles.size() > 6 ? 4 : (tiles.size() > 4 ? 3 : 2);
+    if (!body_fits(cols, row_gap)) {
+        bool found = false;
+        for (const int n : {3, 2, 4})
+            for (const float g : {gap(), gap() * 0.5f})
+                if (!found && n != cols && body_fits(n, g)) {
+                    cols = n;
+                    row_gap = g;
+                    found = true;
+                }
+    }
+    const float tw = grid(cols, row_gap).first;
+    const float tile_h = grid(cols, row_gap).second;
     // The bold title font unless a word of a label would have to be cut in it (narrow
     // tiles: four columns on a small screen).
     ImFont* tile_font = title_font(v.fonts);
@@ -747,12 +779,11 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     for (std::size_t i = 0; i < tiles.size(); ++i) {
         const int col = static_cast<int>(i) % cols;
         const int row = static_cast<int>(i) / cols;
-        at(c.x + static_cast<float>(col) * (tw + gap()), grid_y + static_cast<float>(row) * (tile_h + gap()));
+        at(c.x + static_cast<float>(col) * (tw + gap()), grid_y + static_cast<float>(row) * (tile_h + row_gap));
         ButtonOpts o;
         o.tone = Tone::selected;
         o.font = tile_font;
-        if (std::string_view(tiles[i].id) == "checkouts" && v.checkouts_to_correct > 0)
-            o.caption = v.tr.fmt("{0} waiting", {std::to_string(v.checkouts_to_correct)});
+        o.caption = caption_of(tiles[i].id);
         if (button(v.tr(tiles[i].msgid), tiles[i].id, ImVec2(tw, tile_h), o)) {
             const std::string_view id = tiles[i].id;
             if (id == "enrol") next = Next::start_enrol;

@@ -149,6 +149,7 @@ struct MachinesUi {
     int day = 0;                   // days after today
     int page = 0;                  // the current list's page
     int grid_page = -1;            // the page of start times; −1: the one with the first free start
+    bool skill_in_header = false;  // larger text: the column's last button went to the header row
     std::optional<core::Timestamp> start;
     std::chrono::minutes length{0};
     std::uint64_t pending = 0;        // a Book, CancelBooking, status… waiting for its reply
