@@ -54,6 +54,7 @@ void open(MembersUi& ui, const core::Member& m) {
     ui.draft.role = m.role;
     ui.draft.valid_until = m.valid_until;
     ui.draft.lang = m.lang;
+    ui.form_page = 0;
     ui.typing = MembersUi::Typing::none;
     ui.message.clear();
 }
@@ -159,7 +160,15 @@ void draw_form(const MembersView& v, MembersUi& ui, Commands& out) {
     const bool until_split = !one_row({v.tr("-1 month"), v.tr("+1 month"), v.tr("+1 year"), v.tr("No end")},
                                       (field_w - until_text_w - 4 * gap()) / 4.0f);
     const float rows = 5.0f + (roles_split ? 1.0f : 0.0f) + (until_split ? 1.0f : 0.0f);
-    const float row_h = std::min(th * 1.2f, (bar_y - gap() - fs * 1.3f - (c.y + th + gap())) / rows - gap());
+    const float room = bar_y - gap() - fs * 1.3f - (c.y + th + gap());
+    // Larger text on a screen too short for every row at a finger's height: two pages, the
+    // name, e-mail and role first, the membership and language next (ids prev/next).
+    const float finger = fs * 100.0f / static_cast<float>(text_percent()) * 1.55f;  // a row a finger still taps
+    const bool paged = room / rows - gap() < finger;
+    if (!paged) ui.form_page = 0;
+    const int page = paged ? std::clamp(ui.form_page, 0, 1) : -1;
+    const float page_rows = page == 0 ? 3.0f + (roles_split ? 1.0f : 0.0f) : page == 1 ? 2.0f + (until_split ? 1.0f : 0.0f) : rows;
+    const float row_h = std::min(th * 1.2f, room / page_rows - gap());
     float y = c.y + th + gap();
     auto label = [&](const char* msgid, const char* id) {
         at(c.x, y + (row_h - fs) * 0.5f);
@@ -167,85 +176,89 @@ void draw_form(const MembersView& v, MembersUi& ui, Commands& out) {
     };
     auto cells = [&](int n) { return (field_w - static_cast<float>(n - 1) * gap()) / static_cast<float>(n); };
 
-    label("Name", "name_label");
-    at(field_x, y);
-    if (button(ellipsize(ui.draft.display_name, field_w - fs), "name", ImVec2(field_w, row_h))) {
-        ui.typing = MembersUi::Typing::name;
-        ui.form_keys = KeyboardState{};
-        ui.form_keys.auto_capital = true;
-    }
-    y += row_h + gap();
-    label("E-mail", "email_label");
-    at(field_x, y);
-    if (button(ellipsize(ui.draft.email.value_or(v.tr("none")), field_w - fs), "email", ImVec2(field_w, row_h))) {
-        ui.typing = MembersUi::Typing::email;
-        ui.form_keys = KeyboardState{};
-    }
-    y += row_h + gap();
-
-    label("Role", "role_label");
-    {
-        IdScope roles("role");
-        constexpr std::array<core::Role, 4> kRoles{core::Role::member, core::Role::volunteer, core::Role::host, core::Role::admin};
-        const int per_row = roles_split ? 2 : 4;
-        const float w = cells(per_row);
-        for (std::size_t i = 0; i < kRoles.size(); ++i) {
-            ButtonOpts o;
-            o.tone = ui.draft.role == kRoles[i] ? Tone::selected : Tone::normal;
-            at(field_x + static_cast<float>(static_cast<int>(i) % per_row) * (w + gap()),
-               y + static_cast<float>(static_cast<int>(i) / per_row) * (row_h + gap()));
-            if (button(role_label(v.tr, kRoles[i]), std::string(core::to_string(kRoles[i])), ImVec2(w, row_h), o))
-                ui.draft.role = kRoles[i];
+    if (page != 1) {
+        label("Name", "name_label");
+        at(field_x, y);
+        if (button(ellipsize(ui.draft.display_name, field_w - fs), "name", ImVec2(field_w, row_h))) {
+            ui.typing = MembersUi::Typing::name;
+            ui.form_keys = KeyboardState{};
+            ui.form_keys.auto_capital = true;
         }
-    }
-    y += (row_h + gap()) * (roles_split ? 2.0f : 1.0f);
-
-    // The end of membership: the date in words, then steps; "no end" clears it.
-    label("Membership", "until_label");
-    {
-        IdScope until("until");
-        const core::Date base = ui.draft.valid_until.value_or(v.snap->today);
-        struct Step {
-            const char* label;
-            const char* id;
-            int months;
-        };
-        constexpr std::array<Step, 3> kSteps{
-            {{core::N_("-1 month"), "minus1m", -1}, {core::N_("+1 month"), "plus1m", 1}, {core::N_("+1 year"), "plus1y", 12}}};
-        const float text_w = until_text_w;
-        at(field_x, y + (row_h - fs) * 0.5f);
-        text_block(ellipsize(until_text(v.tr, ui.draft.valid_until), text_w), "text", text_w);
-        const float bx = field_x + text_w + gap();
-        const int per_row = until_split ? 2 : 4;
-        const float w = (field_w - text_w - gap() - static_cast<float>(per_row - 1) * gap()) / static_cast<float>(per_row);
-        const auto place = [&](int i) {
-            at(bx + static_cast<float>(i % per_row) * (w + gap()), y + static_cast<float>(i / per_row) * (row_h + gap()));
-        };
-        for (std::size_t i = 0; i < kSteps.size(); ++i) {
-            place(static_cast<int>(i));
-            if (button(v.tr(kSteps[i].label), kSteps[i].id, ImVec2(w, row_h))) ui.draft.valid_until = add_months(base, kSteps[i].months);
+        y += row_h + gap();
+        label("E-mail", "email_label");
+        at(field_x, y);
+        if (button(ellipsize(ui.draft.email.value_or(v.tr("none")), field_w - fs), "email", ImVec2(field_w, row_h))) {
+            ui.typing = MembersUi::Typing::email;
+            ui.form_keys = KeyboardState{};
         }
-        ButtonOpts none;
-        none.tone = ui.draft.valid_until ? Tone::normal : Tone::selected;
-        place(3);
-        if (button(v.tr("No end"), "none", ImVec2(w, row_h), none)) ui.draft.valid_until.reset();
-    }
-    y += (row_h + gap()) * (until_split ? 2.0f : 1.0f);
+        y += row_h + gap();
 
-    label("Language", "lang_label");
-    {
-        IdScope langs("lang");
-        const float w = cells(2);
-        for (int i = 0; i < 2; ++i) {
-            const core::Lang l = i == 0 ? core::Lang::fr : core::Lang::en;
-            ButtonOpts o;
-            o.tone = ui.draft.lang == l ? Tone::selected : Tone::normal;
-            at(field_x + static_cast<float>(i) * (w + gap()), y);
-            if (button(l == core::Lang::fr ? "Français" : "English", std::string(core::to_string(l)), ImVec2(w, row_h), o))
-                ui.draft.lang = l;
+        label("Role", "role_label");
+        {
+            IdScope roles("role");
+            constexpr std::array<core::Role, 4> kRoles{core::Role::member, core::Role::volunteer, core::Role::host, core::Role::admin};
+            const int per_row = roles_split ? 2 : 4;
+            const float w = cells(per_row);
+            for (std::size_t i = 0; i < kRoles.size(); ++i) {
+                ButtonOpts o;
+                o.tone = ui.draft.role == kRoles[i] ? Tone::selected : Tone::normal;
+                at(field_x + static_cast<float>(static_cast<int>(i) % per_row) * (w + gap()),
+                   y + static_cast<float>(static_cast<int>(i) / per_row) * (row_h + gap()));
+                if (button(role_label(v.tr, kRoles[i]), std::string(core::to_string(kRoles[i])), ImVec2(w, row_h), o))
+                    ui.draft.role = kRoles[i];
+            }
         }
+        y += (row_h + gap()) * (roles_split ? 2.0f : 1.0f);
+
     }
-    y += row_h + gap();
+    if (page != 0) {
+        // The end of membership: the date in words, then steps; "no end" clears it.
+        label("Membership", "until_label");
+        {
+            IdScope until("until");
+            const core::Date base = ui.draft.valid_until.value_or(v.snap->today);
+            struct Step {
+                const char* label;
+                const char* id;
+                int months;
+            };
+            constexpr std::array<Step, 3> kSteps{
+                {{core::N_("-1 month"), "minus1m", -1}, {core::N_("+1 month"), "plus1m", 1}, {core::N_("+1 year"), "plus1y", 12}}};
+            const float text_w = until_text_w;
+            at(field_x, y + (row_h - fs) * 0.5f);
+            text_block(ellipsize(until_text(v.tr, ui.draft.valid_until), text_w), "text", text_w);
+            const float bx = field_x + text_w + gap();
+            const int per_row = until_split ? 2 : 4;
+            const float w = (field_w - text_w - gap() - static_cast<float>(per_row - 1) * gap()) / static_cast<float>(per_row);
+            const auto place = [&](int i) {
+                at(bx + static_cast<float>(i % per_row) * (w + gap()), y + static_cast<float>(i / per_row) * (row_h + gap()));
+            };
+            for (std::size_t i = 0; i < kSteps.size(); ++i) {
+                place(static_cast<int>(i));
+                if (button(v.tr(kSteps[i].label), kSteps[i].id, ImVec2(w, row_h))) ui.draft.valid_until = add_months(base, kSteps[i].months);
+            }
+            ButtonOpts none;
+            none.tone = ui.draft.valid_until ? Tone::normal : Tone::selected;
+            place(3);
+            if (button(v.tr("No end"), "none", ImVec2(w, row_h), none)) ui.draft.valid_until.reset();
+        }
+        y += (row_h + gap()) * (until_split ? 2.0f : 1.0f);
+
+        label("Language", "lang_label");
+        {
+            IdScope langs("lang");
+            const float w = cells(2);
+            for (int i = 0; i < 2; ++i) {
+                const core::Lang l = i == 0 ? core::Lang::fr : core::Lang::en;
+                ButtonOpts o;
+                o.tone = ui.draft.lang == l ? Tone::selected : Tone::normal;
+                at(field_x + static_cast<float>(i) * (w + gap()), y);
+                if (button(l == core::Lang::fr ? "Français" : "English", std::string(core::to_string(l)), ImVec2(w, row_h), o))
+                    ui.draft.lang = l;
+            }
+        }
+        y += row_h + gap();
+    }
     message_line(ui, c.x, std::max(y, bar_y - gap() - outcome_height(ui.message, c.w)), c.w);
 
     // An admin unlocks the member's PIN after a lockout, or forgets it.
@@ -269,7 +282,14 @@ void draw_form(const MembersView& v, MembersUi& ui, Commands& out) {
             ui.pending = out.post(app::ResetPin{ui.selected, !locked, v.viewer.id});
         }
     }
-    at(c.x, bar_y);
+    float save_x = c.x;
+    if (paged) {
+        const float pb = fs * 2.6f;
+        ui.form_page = pager(page, 2, c.x, bar_y, pb, th);
+        save_x += 2 * pb + 2 * gap();
+        save_w -= 2 * pb + 2 * gap();
+    }
+    at(save_x, bar_y);
     ButtonOpts save;
     save.tone = Tone::primary;
     save.enabled = ui.pending == 0;

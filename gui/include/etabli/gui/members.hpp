@@ -32,6 +32,7 @@ struct MembersUi {
     core::MemberDraft draft;      // the selected member as it will be saved
     enum class Typing { none, name, email } typing = Typing::none;
     KeyboardState form_keys;
+    int form_page = 0;            // larger text on a short screen: the form in two pages
     std::uint64_t pending = 0;    // the EditMember waiting for its reply
     std::string message;          // the last outcome
     std::string done_text;        // what to say when the pending edit succeeds
@@ -40,7 +41,7 @@ struct MembersUi {
 
 // The search, or the form of the selected member. Next::home on "Back" from the search.
 // Ids under members/: search/…, edit/name, edit/email, edit/role/<role>, edit/until/…,
-// edit/lang/<fr|en>, edit/save, edit/back.
+// edit/lang/<fr|en>, edit/save, edit/back, edit/prev and edit/next (two pages at larger text).
 Next draw_members(const MembersView& v, MembersUi& ui, Commands& out);
 
 // `d` moved by `months` (the day kept, or the month's last day when it has fewer).
