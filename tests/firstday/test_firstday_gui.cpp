@@ -30,6 +30,7 @@ TEST_CASE("members: a host finds a member by name and changes role, end of membe
     h.tap("members/search/4/pick");
     CHECK(h.label("members/edit/title") == "Inès Petit");
     h.tap("members/edit/role/volunteer");
+    h.paged("members/edit/until/none", "members/edit/prev", "members/edit/next");  // a second page at larger text
     h.tap("members/edit/until/none");
     CHECK(h.label("members/edit/until/text") == "sans date de fin");
     h.tap("members/edit/until/plus1y");  // a year from today (the snapshot's day)
