@@ -105,7 +105,7 @@ Next draw_list(const CheckoutsView& v, CheckoutsUi& ui) {
     // Rows as tall as their longest text, which wraps rather than being cut (larger text).
     float text_h = 2 * fs;
     for (const auto& p : list)
-        text_h = std::max(text_h, text_block_height(who_line(v.tr, p), tw) + text_block_height(when_line(v.tr, p), tw));
+        text_h = std::max(text_h, two_lines_height(who_line(v.tr, p), when_line(v.tr, p), tw));
     const float row_h = std::max({th, fs * 2.8f, text_h + fs * 0.8f});
     const float pb = fs * 2.6f;
     const float lift = message_lift(ui.message, c.w - 2 * pb - 2 * gap(), c.w, th);
@@ -119,13 +119,7 @@ Next draw_list(const CheckoutsView& v, CheckoutsUi& ui) {
         IdScope row(p.presence);
         const float ry = top + static_cast<float>(i) * (row_h + gap());
         panel(Box{c.x, ry, c.w, row_h});
-        const std::string who = who_line(v.tr, p), when = when_line(v.tr, p);
-        const float who_h = text_block_height(who, tw);
-        const float ty = ry + (row_h - who_h - text_block_height(when, tw)) * 0.5f;
-        at(c.x + fs * 0.4f, ty);
-        text_block(who, "who", tw);
-        at(c.x + fs * 0.4f, ty + who_h);
-        text_block(when, "when", tw, Align::left, nullptr, colors::kMuted);
+        two_lines(who_line(v.tr, p), "who", when_line(v.tr, p), "when", c.x + fs * 0.4f, ry, tw, row_h);
         at(c.x + c.w - bw, ry);
         ButtonOpts o;
         o.tone = Tone::primary;

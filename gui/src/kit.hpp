@@ -45,6 +45,11 @@ float label_height(std::string_view label, float w, float at_least);
 // The title font for a heading of `text` in width `w` when it takes at most `max_lines` lines
 // in it, else none (the body font): larger text wraps a long heading in the body font.
 ImFont* heading_font(const Fonts* fonts, std::string_view text, float w, float max_lines);
+// A list row's text: `first`, then `second` muted under it, both wrapped to `w` (never cut),
+// centred together in a row of height `row_h` at (x, y). `two_lines_height` is what they need.
+float two_lines_height(std::string_view first, std::string_view second, float w);
+void two_lines(std::string_view first, std::string_view first_id, std::string_view second, std::string_view second_id, float x,
+               float y, float w, float row_h);
 // Width of a button holding `label` on one line with margins, at least `min_em` font heights.
 float button_width(std::string_view label, float min_em = 4.0f);
 void panel(Box b);

@@ -678,8 +678,7 @@ Next step_mine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     // Rows as tall as their longest texts, which wrap rather than being cut (larger text).
     float text_h = 2 * fs;
     for (const auto* b : mine)
-        text_h = std::max(text_h, text_block_height(machine_name(s, b->machine), tw) +
-                                      text_block_height(span_text(v.tr, v.clock, b->start, b->end), tw));
+        text_h = std::max(text_h, two_lines_height(machine_name(s, b->machine), span_text(v.tr, v.clock, b->start, b->end), tw));
     const float row_h = std::max({th, fs * 2.3f, text_h + fs * 0.3f});
     const float pb = fs * 2.6f;
     const float lift = bottom_lift(v, ui, c.w - 2 * pb - 2 * gap(), c.w, th);
@@ -697,13 +696,8 @@ Next step_mine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         IdScope row(b.id);
         const float ry = top + static_cast<float>(i) * (row_h + gap());
         panel(Box{c.x, ry, c.w, row_h});
-        const std::string name = machine_name(s, b.machine), when = span_text(v.tr, v.clock, b.start, b.end);
-        const float name_h = text_block_height(name, tw);
-        const float ty = ry + (row_h - name_h - text_block_height(when, tw)) * 0.5f;
-        at(c.x + fs * 0.4f, ty);
-        text_block(name, "machine", tw);
-        at(c.x + fs * 0.4f, ty + name_h);
-        text_block(when, "when", tw, Align::left, nullptr, colors::kMuted);
+        two_lines(machine_name(s, b.machine), "machine", span_text(v.tr, v.clock, b.start, b.end), "when", c.x + fs * 0.4f, ry, tw,
+                  row_h);
         at(c.x + c.w - bw, ry);
         if (b.state == alloc::BookingState::active) {
             at(c.x + c.w - bw, ry + (row_h - fs) * 0.5f);

@@ -106,6 +106,20 @@ ImFont* heading_font(const Fonts* fonts, std::string_view text, float w, float m
     return font;
 }
 
+float two_lines_height(std::string_view first, std::string_view second, float w) {
+    return text_block_height(first, w) + text_block_height(second, w);
+}
+
+void two_lines(std::string_view first, std::string_view first_id, std::string_view second, std::string_view second_id, float x,
+               float y, float w, float row_h) {
+    const float first_h = text_block_height(first, w);
+    const float ty = y + (row_h - first_h - text_block_height(second, w)) * 0.5f;
+    at(x, ty);
+    text_block(first, first_id, w);
+    at(x, ty + first_h);
+    text_block(second, second_id, w, Align::left, nullptr, colors::kMuted);
+}
+
 float button_width(std::string_view label, float min_em) {
     const float fs = ImGui::GetFontSize();
     const std::string s(label);
