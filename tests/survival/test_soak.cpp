@@ -88,8 +88,10 @@ struct Day {
     int backups = 0;
 };
 
-// The p99 of days [from, to) together: three days give 600 taps and 120 bookings, so that one
-// slow request (the machine is shared) is not the whole figure.
+// The p99 of days [from, to) together: five days give 1,000 taps and 200 bookings, so that a
+// few slow requests (the machine and its disk are shared) are not the whole figure. With three
+// days, the last days' tap p99 was 0.8x the first days' on one run and 2.95x on the next
+// (CI), with the same median: fsync stalls from other programs, not the month's data.
 double window_p99(const std::vector<Day>& ds, std::size_t from, std::size_t to, bool taps) {
     std::vector<double> all;
     for (std::size_t i = from; i < to && i < ds.size(); ++i) {
@@ -307,18 +309,19 @@ TEST_CASE("a month in an afternoon: memory, files, threads flat; the database gr
     const Day& last = days_seen.back();
     auto within = [](double a, double b, double pct) { return a <= b * (1 + pct / 100) && a >= b * (1 - pct / 100); };
     const bool rss_ok = within(last.proc.rss_mb, two.proc.rss_mb, 5);
-    // Days 2-4 against the last three.
+    // Days 2-6 against the last five (fewer when the month is short).
     const auto n = days_seen.size();
-    const double tap_early = window_p99(days_seen, 1, 4, true), tap_late = window_p99(days_seen, n - 3, n, true);
-    const double book_early = window_p99(days_seen, 1, 4, false), book_late = window_p99(days_seen, n - 3, n, false);
+    const std::size_t span = std::min<std::size_t>(5, (n - 1) / 2);
+    const double tap_early = window_p99(days_seen, 1, 1 + span, true), tap_late = window_p99(days_seen, n - span, n, true);
+    const double book_early = window_p99(days_seen, 1, 1 + span, false), book_late = window_p99(days_seen, n - span, n, false);
     const double tap_ratio = tap_late / std::max(0.01, tap_early), book_ratio = book_late / std::max(0.01, book_early);
     // Linear growth: the bytes a day adds in the last week against the first.
     const int w = std::min(7, month / 3);
     const double first_rate = (days_seen[static_cast<std::size_t>(w)].db_mb - days_seen[0].db_mb) / w;
     const double last_rate = (last.db_mb - days_seen[static_cast<std::size_t>(month - 1 - w)].db_mb) / w;
     const double growth = last_rate / std::max(1e-6, first_rate);
-    MESSAGE("a workshop with a year of history (" << seeded_mb << " MB) soaked " << month << " days; tap p99 " << tap_early << " ms on days 2-4, "
-                                                   << tap_late << " ms on the last three; booking p99 " << book_early << " / " << book_late << " ms");
+    MESSAGE("a workshop with a year of history (" << seeded_mb << " MB) soaked " << month << " days; tap p99 " << tap_early << " ms on days 2-" << 1 + span << ", "
+                                                   << tap_late << " ms on the last " << span << "; booking p99 " << book_early << " / " << book_late << " ms");
     MESSAGE("day " << month << " against day 2: resident memory " << last.proc.rss_mb << " / " << two.proc.rss_mb << " MB (target within 5%: "
                    << std::string(rss_ok ? "met" : "MISSED") << "; fails past 50%), open files " << last.proc.fds << " / " << two.proc.fds
                    << ", threads " << last.proc.threads << " / " << two.proc.threads << " (within 5%); tap p99 " << tap_ratio
