@@ -34,6 +34,8 @@ std::string first_name(const std::string& display_name);
 void draw_tap_icon(Box b, ImU32 col);
 // `text` shortened with "…" to fit `width` in the current font.
 std::string ellipsize(std::string_view text, float width);
+// `text` shortened with "…" to take at most `max_lines` lines wrapped to `width`.
+std::string ellipsize_lines(std::string_view text, float width, std::size_t max_lines);
 // "Français" / "English" buttons; returns the language tapped.
 std::optional<core::Lang> lang_switch(core::Lang current, float x, float y, float w, float h);
 // The height of a button with a caption under its label: `at_least` (a touch target), and

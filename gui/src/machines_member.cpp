@@ -193,11 +193,16 @@ float check_buttons(const MachinesView& v, MachinesUi& ui, const alloc::Machine&
     return by + h + gap();
 }
 
-// What the last check found wrong, under a machine in maintenance.
+// What the last check found wrong, under a machine in maintenance; empty otherwise.
+std::string check_note_text(const MachinesView& v, const alloc::Machine& m) {
+    if (m.status != alloc::MachineStatus::maintenance || !m.check_note) return {};
+    return v.tr.fmt("Found at the check: {0}", {*m.check_note});
+}
 float check_note_line(const MachinesView& v, const alloc::Machine& m, float x, float y, float w) {
-    if (m.status != alloc::MachineStatus::maintenance || !m.check_note) return y;
+    const std::string note = check_note_text(v, m);
+    if (note.empty()) return y;
     at(x, y);
-    text_block(v.tr.fmt("Found at the check: {0}", {*m.check_note}), "check_note", w, Align::left, nullptr, colors::kMuted);
+    text_block(note, "check_note", w, Align::left, nullptr, colors::kMuted);
     return ImGui::GetCursorPosY() + gap();
 }
 
@@ -236,12 +241,29 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     const float side_x = c.x + c.w - side_w;
     const float top = c.y + th + gap();
     float y = top;
+    // A note the column cannot hold with its buttons below goes at the foot of the day (id
+    // `foot_id`): what the last check found, or why a start is refused.
+    std::string foot, foot_id;
+    const auto buttons_below = [&](std::initializer_list<std::string> labels) {
+        float h = 0;
+        for (const auto& l : labels) h += label_height(l, side_w, th) + gap();
+        return h;
+    };
     {
         const MachineStatusLine st = machine_status(*mv, v.clock, v.tr);
         at(side_x, y);
         text_block(st.text, "status", side_w, Align::left, heading_font(v.fonts, st.text, side_w, 1), st.color);
         y = ImGui::GetCursorPosY() + fs * 0.3f;
-        y = check_note_line(v, m, side_x, y, side_w);
+        const std::string note = check_note_text(v, m);
+        if (!note.empty() &&
+            y + text_block_height(note, side_w) + gap() +
+                    buttons_below({v.tr("Start"), v.tr("Join the queue"), v.tr("Next free slot"), skill_label}) >
+                c.y + c.h) {
+            foot = note;
+            foot_id = "check_note";
+        } else {
+            y = check_note_line(v, m, side_x, y, side_w);
+        }
     }
     // A button of the column, as tall as its label needs: drawn at y, y moves below it.
     const auto side_button = [&](const std::string& label, std::string_view id, const ButtonOpts& o = {}) {
@@ -252,7 +274,6 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
         return tapped;
     };
     const bool mine_running = mv->session && mv->session->member == ui.for_member;
-    std::string start_why;  // set when it goes at the foot of the day
     if (!ui.as_host) {
         if (mine_running) {
             ButtonOpts o;
@@ -290,14 +311,15 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
             // at the foot of the day when the column cannot hold it with its buttons below.
             if (shown && shown->start_refusal && ok && !mv->session && m.status == alloc::MachineStatus::available &&
                 !m.awaiting_check) {
-                start_why = v.tr.problem(*shown->start_refusal);
-                const float below = label_height(v.tr("Join the queue"), side_w, th) + label_height(v.tr("Next free slot"), side_w, th) +
-                                    label_height(v.tr("Know-how cards"), side_w, th) + 3 * gap();
-                if (y + text_block_height(start_why, side_w) + gap() + below <= c.y + c.h) {
+                const std::string why = v.tr.problem(*shown->start_refusal);
+                const float below = buttons_below({v.tr("Join the queue"), v.tr("Next free slot"), skill_label});
+                if (y + text_block_height(why, side_w) + gap() + below <= c.y + c.h) {
                     at(side_x, y);
-                    text_block(start_why, "start_why", side_w, Align::left, nullptr, colors::kMuted);
+                    text_block(why, "start_why", side_w, Align::left, nullptr, colors::kMuted);
                     y = ImGui::GetCursorPosY() + gap();
-                    start_why.clear();
+                } else {
+                    foot = why;
+                    foot_id = "start_why";
                 }
             }
             const alloc::QueuePlace* q = queue_place(s, ui.for_member, m.id);
@@ -402,10 +424,10 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     const float cw = (left_w - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
     const float ch = std::max(th, fs * 1.95f);
     const float pager_w = std::min(left_w, fs * 14);
-    const float why_h = start_why.empty() ? 0.0f : text_block_height(start_why, left_w) + gap();
+    const float why_h = foot.empty() ? 0.0f : text_block_height(foot, left_w) + gap();
     const float lift = (side_message ? 0.0f : bottom_lift(v, ui, left_w - pager_w - gap(), left_w, th)) + why_h;
     int rows = std::max(1, static_cast<int>((bar_y - lift - gap() - grid_y + gap()) / (ch + gap())));
-    const bool all_fit = static_cast<int>(cells.size()) <= cols * (rows + 1) && side_message && start_why.empty() &&
+    const bool all_fit = static_cast<int>(cells.size()) <= cols * (rows + 1) && side_message && foot.empty() &&
                          grid_y + static_cast<float>((static_cast<int>(cells.size()) + cols - 1) / cols) * (ch + gap()) - gap() <= c.y + c.h;
     if (all_fit) rows = std::max(rows, (static_cast<int>(cells.size()) + cols - 1) / cols);
     const int per_page = rows * cols;
@@ -465,9 +487,9 @@ Next step_machine(const MachinesView& v, MachinesUi& ui, Commands& out) {
     if (!side_message)
         bottom_message(v, ui, Box{c.x + (paged ? pager_w + gap() : 0.0f), bar_y, left_w - (paged ? pager_w + gap() : 0.0f), th},
                        c.x, left_w);
-    if (!start_why.empty()) {
+    if (!foot.empty()) {
         at(c.x, bar_y - lift);
-        text_block(start_why, "start_why", left_w, Align::left, nullptr, colors::kMuted);
+        text_block(foot, foot_id, left_w, Align::left, nullptr, colors::kMuted);
     }
     return Next::stay;
 }

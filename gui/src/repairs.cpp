@@ -131,10 +131,18 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
     for (const auto& r : s.recent_repairs)
         if (std::find(r.volunteers.begin(), r.volunteers.end(), v.viewer.id) != r.volunteers.end()) ++mine;
     bool back = false, my = false, stats = false;
-    std::vector<TapButton> hb{{v.tr("Back"), "back", Tone::normal, &back},
-                                 {v.tr.fmt("My repairs ({0})", {std::to_string(mine)}), "mine", Tone::normal, &my}};
+    const std::string title = v.tr(ui.editing ? "Change a repair" : core::N_("Log a repair"));
+    // "My repairs (2)", or without the count when the title would not fit beside it in the
+    // body font (larger text): the list it opens shows them.
+    std::string my_label = v.tr.fmt("My repairs ({0})", {std::to_string(mine)});
+    {
+        float used = button_width(v.tr("Back"), 5.0f) + button_width(my_label, 4.0f) + 3 * gap() +
+                     (core::can_host(v.viewer.role) ? button_width(v.tr("Statistics"), 4.0f) + gap() : 0.0f);
+        if (ImGui::CalcTextSize(title.c_str()).x > c.w - used) my_label = v.tr("My repairs");
+    }
+    std::vector<TapButton> hb{{v.tr("Back"), "back", Tone::normal, &back}, {my_label, "mine", Tone::normal, &my}};
     if (core::can_host(v.viewer.role)) hb.push_back({v.tr("Statistics"), "stats", Tone::normal, &stats});
-    float y = header(v, v.tr(ui.editing ? "Change a repair" : core::N_("Log a repair")), hb);
+    float y = header(v, title, hb);
     if (back) next = Next::home;
     if (my) {
         ui.step = RepairsUi::Step::mine;

@@ -73,6 +73,17 @@ std::string ellipsize(std::string_view text, float width) {
     return "…";
 }
 
+std::string ellipsize_lines(std::string_view text, float width, std::size_t max_lines) {
+    std::string s(text);
+    if (wrap_lines(s, width).size() <= max_lines) return s;
+    while (!s.empty()) {
+        pop_utf8(s);
+        const std::string candidate = s + "…";
+        if (wrap_lines(candidate, width).size() <= max_lines) return candidate;
+    }
+    return "…";
+}
+
 // A row of two language buttons, "Français" and "English" (each in its own language, so
 // someone who reads only one of them finds it); "FR" and "EN" when the names do not fit.
 // Returns the language tapped.
@@ -417,12 +428,15 @@ void present_panel(const IdleView& v, IdleUi& ui, Box p, bool compact) {
     const float th = touch_height();
     panel(p);
     const float pad = fs * 0.6f;
-    const float bw = fs * 3.2f;
     const std::size_t count = v.present ? v.present->size() : 0;
     const std::string title = v.tr.fmt("Who is in ({0})", {std::to_string(count)});
-    // Compact: the pager on the title's row only when there are pages to turn.
+    // Compact: the pager on the title's row only when there are pages to turn; its arrows
+    // narrow (a finger's width) when the title would not fit beside them (larger text).
     const bool compact_pages =
         compact && static_cast<float>(count) * fs * 1.6f > p.y + p.h - pad - (p.y + pad + th + fs * 0.2f);
+    float bw = fs * 3.2f;
+    if (compact_pages && ImGui::CalcTextSize(title.c_str()).x > p.w - 2 * pad - 2 * bw - 2 * gap())
+        bw = std::max(th, fs * 1.6f);
     const float title_w = p.w - 2 * pad - (compact_pages ? 2 * bw + 2 * gap() : 0.0f);
     float list_y = 0;
     if (compact) {
@@ -454,8 +468,18 @@ void present_panel(const IdleView& v, IdleUi& ui, Box p, bool compact) {
         at(p.x + pad, list_y);
         text_block(v.tr("Nobody here yet."), "nobody", p.w - 2 * pad, Align::left, nullptr, colors::kMuted);
     }
-    const std::string since_sample = v.tr.fmt("since {0}", {"00:00"});
-    const float since_w = ImGui::CalcTextSize(since_sample.c_str()).x + fs * 0.3f;
+    // "since 14:05", or only "14:05" when a name of the page would be cut beside it (larger text).
+    bool since_words = true;
+    const auto since_width = [&] {
+        const std::string sample = since_words ? v.tr.fmt("since {0}", {"00:00"}) : std::string("00:00");
+        return ImGui::CalcTextSize(sample.c_str()).x + fs * 0.3f;
+    };
+    for (int i = 0; i < per_page; ++i) {
+        const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
+        if (idx < count && ImGui::CalcTextSize((*v.present)[idx].name.c_str()).x > p.w - 2 * pad - since_width())
+            since_words = false;
+    }
+    const float since_w = since_width();
     for (int i = 0; i < per_page; ++i) {
         const std::size_t idx = static_cast<std::size_t>(ui.page * per_page + i);
         if (idx >= count) break;
@@ -465,7 +489,8 @@ void present_panel(const IdleView& v, IdleUi& ui, Box p, bool compact) {
         at(p.x + pad, ry + (row_h - fs) * 0.5f);
         text_block(ellipsize(m.name, p.w - 2 * pad - since_w), "name", p.w - 2 * pad - since_w);
         at(p.x + p.w - pad - since_w, ry + (row_h - fs) * 0.5f);
-        text_block(v.tr.fmt("since {0}", {m.since_hhmm}), "since", since_w, Align::right, nullptr, colors::kMuted);
+        text_block(since_words ? v.tr.fmt("since {0}", {m.since_hhmm}) : m.since_hhmm, "since", since_w, Align::right, nullptr,
+                   colors::kMuted);
     }
     if (pages > 1) {
         const float py = compact ? p.y + pad : p.y + p.h - pad - pager_h;
@@ -476,6 +501,20 @@ void present_panel(const IdleView& v, IdleUi& ui, Box p, bool compact) {
                        nullptr, colors::kMuted);
         }
     }
+}
+
+// The idle screen's right column: the machine board on top (its pages turn by themselves
+// every 6 s) and who is in below, or who is in alone without a board.
+Next draw_idle_right(const IdleView& v, IdleUi& ui, const Box& c, float right_x, float right_w, bool board) {
+    if (!board) {
+        present_panel(v, ui, Box{right_x, c.y, right_w, c.h}, false);
+        return Next::stay;
+    }
+    const float board_h = std::floor(c.h * 0.68f);
+    const int page = static_cast<int>(std::max(0.0, v.now) / 6.0);
+    draw_machine_board(*v.machines, *v.clock, v.tr, v.fonts, ImVec2(right_x, c.y), ImVec2(right_w, board_h), page);
+    present_panel(v, ui, Box{right_x, c.y + board_h + gap(), right_w, c.h - board_h - gap()}, true);
+    return Next::stay;
 }
 
 }  // namespace
@@ -494,18 +533,27 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
     // Clock and date, top left. Queue offers come before the month's line and the large
     // clock when the column cannot hold them all (larger text on a small screen).
     const float switch_y = c.y + c.h - th;
+    // The call to action, in the kiosk's language first and the other one under it, with
+    // a picture of a badge being tapped.
+    const core::Lang other = v.tr.lang == core::Lang::fr ? core::Lang::en : core::Lang::fr;
+    const std::string prompt = v.tr("Tap your badge");
+    std::string second = v.tr.catalogues ? v.tr.catalogues->tr(other, "Tap your badge") : prompt;
+    const float text_x = c.x + fs * 0.8f;
+    const float text_w = left_w - fs * 0.8f;
+    const float typed_h = v.typed.empty() ? 0.0f : fs * 1.5f;
+    // Its least room: the prompt in the body font, the other language left out.
+    const float cta_least = text_block_height(prompt, text_w) + fs * 0.2f + typed_h + fs * 1.3f;
     float banners_h = 0;
     for (const auto& b : v.banners) banners_h += text_block_height(b, left_w - fs * 0.8f) + fs * 1.2f;
-    {  // open help requests too (skills.cpp's draw_idle_help: the text beside "I'll help")
-        const float bw = std::min(std::max(button_width(v.tr("I'll help"), 4.0f), button_width(v.tr("Cancel"), 4.0f)), left_w * 0.4f);
-        for (const auto& r : v.help)
-            banners_h += std::max(th, text_block_height(r.text, left_w - bw - gap() - fs * 0.7f)) + fs * 1.1f;
-    }
-    const std::string date = format_long_date(v.tr.lang, v.today);
+    banners_h += idle_help_need(v.help, ui.help, v.tr, left_w, v.now);  // open help requests too
+    // The date without its year when the whole one would take two lines (larger text).
+    std::string date = format_long_date(v.tr.lang, v.today);
+    if (ImGui::CalcTextSize(date.c_str()).x > left_w) date = format_day(v.tr.lang, v.today);
     const float date_h = text_block_height(date, left_w);
     const float month_h = v.month_summary.empty() ? 0.0f : text_block_height(v.month_summary, left_w) + fs * 0.2f;
     const float clock_h = clock_font(v.fonts) ? clock_font(v.fonts)->FontSize : fs;
-    const float top_room = switch_y - fs * 3 - c.y - date_h - banners_h;
+    // (fs * 0.6: the spacing ImGui adds under the clock and the date, less the 0.2 taken back)
+    const float top_room = switch_y - cta_least - c.y - date_h - banners_h - fs * 0.6f;
     ImFont* clock = clock_h + month_h <= top_room || !title_font(v.fonts) ? clock_font(v.fonts) : title_font(v.fonts);
     const bool month =
         !v.month_summary.empty() && (clock == clock_font(v.fonts) || title_font(v.fonts)->FontSize + month_h <= top_room);
@@ -526,7 +574,7 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
         const float bw = left_w;
         const float pad = fs * 0.4f;
         const float h = text_block_height(v.banners[i], bw - 2 * pad) + 2 * pad;
-        if (top_end + fs * 0.4f + h > switch_y - fs * 3) break;  // the call to action stays
+        if (top_end + fs * 0.4f + h > switch_y - cta_least) break;  // the call to action stays
         const float by = top_end + fs * 0.4f;
         const ImVec2 wp = ImGui::GetWindowPos();
         ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(wp.x + c.x, wp.y + by), ImVec2(wp.x + c.x + bw, wp.y + by + h),
@@ -541,20 +589,19 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
         out.post(app::StopAttendance{});
         ui.help.attendance_stopped = v.help_capture->seq;
     }
-    // Open help requests, each with "I'll help"; the call to action keeps its room.
+
+    // Open help requests, each with "I'll help". The call to action keeps its least room,
+    // except while the kiosk waits for a helper's badge: the request's own line then says to
+    // badge, and a badge tapped now helps rather than checks in, so the call to action gives way.
+    const bool waiting_helper = ui.help.offering != 0;
     if (!v.help.empty() || ui.help.offering || !ui.help.thanks.empty() || !ui.help.problem.empty() ||
         (v.help_capture && v.help_capture->seq != ui.help.capture_seq))
-        top_end = draw_idle_help(v.help, ui.help, v.tr, c.x, top_end, left_w, switch_y - fs * 4, v.now,
-                                 v.help_capture, out);
-
-    // The call to action, in the kiosk's language first and the other one under it, with
-    // a picture of a badge being tapped.
-    const core::Lang other = v.tr.lang == core::Lang::fr ? core::Lang::en : core::Lang::fr;
-    const std::string prompt = v.tr("Tap your badge");
-    const std::string second = v.tr.catalogues ? v.tr.catalogues->tr(other, "Tap your badge") : prompt;
-    const float text_x = c.x + fs * 0.8f;
-    const float text_w = left_w - fs * 0.8f;
-    const float typed_h = v.typed.empty() ? 0.0f : fs * 1.5f;
+        top_end = draw_idle_help(v.help, ui.help, v.tr, c.x, top_end, left_w,
+                                 waiting_helper ? switch_y - gap() : switch_y - cta_least, v.now, v.help_capture, out);
+    if (waiting_helper && ui.help.offering != 0) {  // still waiting after this frame's news
+        if (auto l = lang_switch(ui.lang, c.x, switch_y, std::min(left_w, fs * 12), th)) ui.lang = *l;
+        return draw_idle_right(v, ui, c, right_x, right_w, board);
+    }
     // The large font for the call to action, a size smaller when the column cannot hold it
     // (larger text on a small screen).
     ImFont* prompt_font = large_font(v.fonts);
@@ -567,6 +614,8 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
         prompt_font = title_font(v.fonts);
         second_font = nullptr;
     }
+    if (block_need() > switch_y - top_end) second = prompt;  // the kiosk's language alone
+    if (block_need() > switch_y - top_end) prompt_font = nullptr;
     const float prompt_h = text_block_height(prompt, text_w, prompt_font);
     const float second_h = second == prompt ? 0.0f : text_block_height(second, text_w, second_font);
     const float room = switch_y - top_end - prompt_h - fs * 0.2f - second_h - typed_h - fs * 1.3f;
@@ -595,17 +644,7 @@ Next draw_idle(const IdleView& v, IdleUi& ui, Commands& out) {
     }
 
     if (auto l = lang_switch(ui.lang, c.x, switch_y, std::min(left_w, fs * 12), th)) ui.lang = *l;
-
-    if (!board) {
-        present_panel(v, ui, Box{right_x, c.y, right_w, c.h}, false);
-        return Next::stay;
-    }
-    // The board on top (its pages turn by themselves every 6 s), who is in below.
-    const float board_h = std::floor(c.h * 0.68f);
-    const int page = static_cast<int>(std::max(0.0, v.now) / 6.0);
-    draw_machine_board(*v.machines, *v.clock, v.tr, v.fonts, ImVec2(right_x, c.y), ImVec2(right_w, board_h), page);
-    present_panel(v, ui, Box{right_x, c.y + board_h + gap(), right_w, c.h - board_h - gap()}, true);
-    return Next::stay;
+    return draw_idle_right(v, ui, c, right_x, right_w, board);
 }
 
 // [Member home]
@@ -703,9 +742,12 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     at(c.x, ImGui::GetCursorPosY());
     draw_home_loans(v.loans, v.tr, c.w, 2);  // overdue tools first thing, in red
     for (std::size_t i = 0; i < v.skill_warnings.size() && i < 2; ++i) {  // skills about to lapse
+        // With the advice when both fit one line, else what happens alone, wrapped.
+        const auto& w = v.skill_warnings[i];
+        const std::string both = w.what + " " + w.advice;
         at(c.x, ImGui::GetCursorPosY());
-        text_block(ellipsize(v.skill_warnings[i], c.w), "skill_warn" + std::to_string(i), c.w, Align::left, nullptr,
-                   colors::kAccent);
+        text_block(ImGui::CalcTextSize(both.c_str()).x <= c.w ? both : w.what, "skill_warn" + std::to_string(i), c.w, Align::left,
+                   nullptr, colors::kAccent);
     }
     // Cards for the skills being learnt (skill_home.cpp); no row when there are none.
     if (const int k = draw_home_cards(v.cards, v.tr, c.x, ImGui::GetCursorPosY() + fs * 0.3f, c.w); k >= 0) {

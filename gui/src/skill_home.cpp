@@ -73,13 +73,23 @@ int draw_home_cards(const std::vector<HomeCard>& cards, const Tr& tr, float x, f
     const float n = static_cast<float>(cards.size());
     const float room = w - label_w - gap();
     const float bw = std::min((room - (n - 1) * gap()) / n, w / 2.0f);
+    // A title wraps (larger text, narrow cards) on up to three lines, the row as tall as the
+    // longest; one longer still ends with "…" on its third.
+    constexpr std::size_t kMaxLines = 3;
+    std::vector<std::string> titles;
+    float h = th;
+    for (const auto& card : cards) {
+        std::string t = ellipsize_lines(card.title, bw - fs * 0.7f, kMaxLines);
+        h = std::max(h, label_height(t, bw, th));
+        titles.push_back(std::move(t));
+    }
     int tapped = -1;
     for (std::size_t i = 0; i < cards.size(); ++i) {
         IdScope id(cards[i].card);
         at(x + label_w + gap() + static_cast<float>(i) * (bw + gap()), y);
-        if (button(ellipsize(cards[i].title, bw - fs), "open", ImVec2(bw, th))) tapped = static_cast<int>(i);
+        if (button(titles[i], "open", ImVec2(bw, h))) tapped = static_cast<int>(i);
     }
-    at(x, y + th);
+    at(x, y + h);
     return tapped;
 }
 

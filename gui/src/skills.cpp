@@ -162,47 +162,69 @@ void message_line(const SkillsUi& ui, float x, float y, float w) {
     text_block(ui.message, "message", w, Align::left, nullptr, ui.message_ok ? colors::kOk : colors::kError);
 }
 
-// A row: text and a muted second line on the left, an optional button on the right. Returns
-// true when the button was tapped.
+// The row height of two-line rows: a touch target with room for two lines.
+float row_height() { return std::max(touch_height() * 1.25f, ImGui::GetFontSize() * 2.8f); }
+
+// A row's action button width, and the width left for its text, in a row `w` wide.
+float action_width(const std::string& action, float w) {
+    return action.empty() ? 0.0f : std::min(button_width(action, 5.0f), w * 0.42f);
+}
+float row_text_width(const std::string& action, float w) {
+    const float aw = action_width(action, w);
+    return w - (aw > 0 ? aw + gap() : 0.0f) - ImGui::GetFontSize() * 0.6f;
+}
+
+// The height a row needs `w` wide: its text and second line wrapped (never cut), its action's
+// label wrapped, at least row_height().
+float row_need(const std::string& text, const std::string& second, const std::string& action, float w, ImFont* font = nullptr) {
+    const float fs = ImGui::GetFontSize();
+    const float tw = row_text_width(action, w);
+    const float text_h = text_block_height(text, tw, font) + (second.empty() ? 0.0f : text_block_height(second, tw));
+    const float aw = action_width(action, w);
+    const float bh = aw > 0 ? label_height(action, aw - fs * 0.15f, touch_height()) + fs * 0.3f : 0.0f;
+    return std::max({row_height(), text_h + fs * 0.6f, bh});
+}
+
+// A row: text and a muted second line on the left, both wrapped, an optional button on the
+// right. Returns true when the button was tapped. `row_need` is the height it takes.
 bool row(const Box& r, const std::string& text, const std::string& second, ImU32 color, const std::string& action,
          const ButtonOpts& action_opts, ImFont* font = nullptr) {
     const float fs = ImGui::GetFontSize();
-    const float aw = action.empty() ? 0.0f : std::min(button_width(action, 5.0f), r.w * 0.42f);
-    const float tw = r.w - (aw > 0 ? aw + gap() : 0.0f) - fs * 0.6f;
+    const float aw = action_width(action, r.w);
+    const float tw = row_text_width(action, r.w);
     panel(r);
-    const float line_h = fs * 1.2f;
-    const float text_h = second.empty() ? line_h : 2 * line_h;
-    at(r.x + fs * 0.3f, r.y + (r.h - text_h) * 0.5f);
+    const float first_h = text_block_height(text, tw, font);
+    const float text_h = first_h + (second.empty() ? 0.0f : text_block_height(second, tw));
+    const float ty = r.y + std::max(fs * 0.3f, (r.h - text_h) * 0.5f);
+    at(r.x + fs * 0.3f, ty);
     {
         FontScope f(font);
-        text_block(ellipsize(text, tw), "text", tw, Align::left, nullptr, color);
+        text_block(text, "text", tw, Align::left, nullptr, color);
     }
     if (!second.empty()) {
-        at(r.x + fs * 0.3f, r.y + (r.h - text_h) * 0.5f + line_h);
-        text_block(ellipsize(second, tw), "second", tw, Align::left, nullptr, colors::kMuted);
+        at(r.x + fs * 0.3f, ty + first_h);
+        text_block(second, "second", tw, Align::left, nullptr, colors::kMuted);
     }
     if (aw <= 0) return false;
-    const float bh = std::min(r.h - fs * 0.3f, touch_height());
+    const float bh = std::min(r.h - fs * 0.3f, std::max(touch_height(), label_height(action, aw - fs * 0.15f, touch_height())));
     at(r.x + r.w - aw - fs * 0.15f, r.y + (r.h - bh) * 0.5f);
-    return button(ellipsize(action, aw - fs * 0.6f), "action", ImVec2(aw - fs * 0.15f, bh), action_opts);
+    return button(action, "action", ImVec2(aw - fs * 0.15f, bh), action_opts);
 }
-
-// The row height of two-line rows: a touch target with room for two lines.
-float row_height() { return std::max(touch_height() * 1.25f, ImGui::GetFontSize() * 2.8f); }
 
 }  // namespace skills_detail
 using namespace skills_detail;
 
 // [SECTION] Home
-std::vector<std::string> skill_warnings(const app::SkillsView* skills, core::MemberId member, const Tr& tr) {
-    std::vector<std::string> out;
+std::vector<SkillWarning> skill_warnings(const app::SkillsView* skills, core::MemberId member, const Tr& tr) {
+    std::vector<SkillWarning> out;
     if (!skills) return out;
     for (const auto* l : skills->of_member(member)) {
         if (!l->level.warn || !l->level.lapses_on) continue;
         const core::Skill* s = skills->find(l->skill);
-        out.push_back(tr.fmt("{0}: back to level \"{1}\" on {2} without a session. Use it, or ask a trainer to renew it.",
-                             {s ? s->name : std::string("?"), tr(core::level_name(core::kLevelLearning)),
-                              format_short_date(tr.lang, *l->level.lapses_on)}));
+        out.push_back({tr.fmt("{0}: back to level \"{1}\" on {2} without a session.",
+                              {s ? s->name : std::string("?"), tr(core::level_name(core::kLevelLearning)),
+                               format_short_date(tr.lang, *l->level.lapses_on)}),
+                       tr("Use it, or ask a trainer to renew it.")});
     }
     return out;
 }
@@ -216,6 +238,47 @@ std::vector<IdleHelp> idle_help_requests(const app::KnowView* know, const Tr& tr
         out.push_back(IdleHelp{r.request.id, tr.problem(r.banner)});  // with the asker's words, if any
     }
     return out;
+}
+
+namespace {
+// A help request's row: the text with its button beside it, or above it when that is
+// shorter (a narrow column at larger text).
+struct HelpRow {
+    bool stacked = false;
+    float h = 0, text_w = 0, bw = 0;
+};
+HelpRow help_row(const std::string& text, const Tr& tr, float w) {
+    const float fs = ImGui::GetFontSize();
+    const float th = touch_height();
+    const float pad = fs * 0.35f;
+    const float label_w = std::max(button_width(tr("I'll help"), 4.0f), button_width(tr("Cancel"), 4.0f));
+    HelpRow side;
+    side.bw = std::min(label_w, w * 0.4f);
+    side.text_w = w - side.bw - gap() - 2 * pad;
+    side.h = std::max(th + 2 * pad, text_block_height(text, side.text_w) + 2 * pad);
+    HelpRow stacked;
+    stacked.stacked = true;
+    stacked.bw = std::min(label_w, w - 2 * pad);
+    stacked.text_w = w - 2 * pad;
+    stacked.h = text_block_height(text, stacked.text_w) + gap() + th + 2 * pad;
+    return stacked.h < side.h ? stacked : side;
+}
+
+// The countdown of a helper's badge ("Tap your badge now to help (25 s).").
+std::string help_countdown(const IdleHelpUi& ui, const Tr& tr, double now) {
+    const int left = static_cast<int>(std::ceil(kHelpCaptureSeconds - (now - ui.offered_at)));
+    return tr.fmt("Tap your badge now to help ({0} s).", {std::to_string(std::max(left, 0))});
+}
+}  // namespace
+
+float idle_help_need(const std::vector<IdleHelp>& requests, const IdleHelpUi& ui, const Tr& tr, float w, double now) {
+    const float fs = ImGui::GetFontSize();
+    float h = 0;
+    if (!ui.thanks.empty()) h += text_block_height(ui.thanks, w, title_font(nullptr)) + fs * 0.3f;
+    if (!ui.problem.empty()) h += text_block_height(ui.problem, w) + fs * 0.3f;
+    for (const auto& r : requests)
+        h += help_row(ui.offering == r.id ? help_countdown(ui, tr, now) + " " + r.text : r.text, tr, w).h + fs * 0.4f;
+    return h;
 }
 
 float draw_idle_help(const std::vector<IdleHelp>& requests, IdleHelpUi& ui, const Tr& tr, float x, float y, float w,
@@ -253,19 +316,17 @@ float draw_idle_help(const std::vector<IdleHelp>& requests, IdleHelpUi& ui, cons
     }
     const std::string offer = tr("I'll help");
     const std::string cancel = tr("Cancel");
-    const float bw = std::min(std::max(button_width(offer, 4.0f), button_width(cancel, 4.0f)), w * 0.4f);
     for (const auto& r : requests) {
         const float pad = fs * 0.35f;
-        const float text_w = w - bw - gap() - 2 * pad;
         const bool waiting = ui.offering == r.id;
-        const int left = static_cast<int>(std::ceil(kHelpCaptureSeconds - (now - ui.offered_at)));
-        const std::string countdown = tr.fmt("Tap your badge now to help ({0} s).", {std::to_string(std::max(left, 0))});
+        const std::string countdown = help_countdown(ui, tr, now);
         std::string text = waiting ? countdown + " " + r.text : r.text;
-        float h = std::max(th + 2 * pad, text_block_height(text, text_w) + 2 * pad);
-        if (waiting && y + fs * 0.4f + h > bottom) {  // larger text: the helper knows whom they help
+        HelpRow lay = help_row(text, tr, w);
+        if (waiting && y + fs * 0.4f + lay.h > bottom) {  // larger text: the helper knows whom they help
             text = countdown;
-            h = std::max(th + 2 * pad, text_block_height(text, text_w) + 2 * pad);
+            lay = help_row(text, tr, w);
         }
+        const float h = lay.h, text_w = lay.text_w, bw = lay.bw;
         if (y + fs * 0.4f + h > bottom) break;
         const float by = y + fs * 0.4f;
         IdScope row(r.id);
@@ -274,7 +335,7 @@ float draw_idle_help(const std::vector<IdleHelp>& requests, IdleHelpUi& ui, cons
                                                   waiting ? colors::kSelected : colors::kPanel, fs * 0.3f);
         at(x + pad, by + pad);
         text_block(text, "text", text_w, Align::left, nullptr, waiting ? colors::kText : colors::kAccent);
-        at(x + w - bw - pad, by + (h - th) * 0.5f);
+        at(x + w - bw - pad, lay.stacked ? by + h - pad - th : by + (h - th) * 0.5f);
         ButtonOpts o;
         o.tone = waiting ? Tone::quiet : Tone::primary;
         if (waiting) {
@@ -333,13 +394,22 @@ bool draw_supervision(const app::PendingSupervision& p, const Tr& tr, const Font
                                     "is with you. They tap their badge on the kiosk reader or the machine's reader.",
                                     {skill, machine});
     const std::string left = tr.fmt("{0} s left", {std::to_string(static_cast<int>(std::max(0.0, seconds_left) + 0.999))});
-    const float h = text_block_height(title, w, large_font(fonts)) + fs * 0.6f + text_block_height(body, w, title_font(fonts)) +
-                    fs * 2.0f;
+    // The large and title fonts, each a size smaller when the screen cannot hold them (larger text).
+    ImFont* title_f = large_font(fonts);
+    ImFont* body_f = title_font(fonts);
+    const auto need = [&] {
+        return text_block_height(title, w, title_f) + fs * 0.6f + text_block_height(body, w, body_f) + fs * 2.0f;
+    };
+    if (need() > c.h - th - fs) {
+        title_f = title_font(fonts);
+        body_f = nullptr;
+    }
+    const float h = need();
     const float top = c.y + std::max(0.0f, (c.h - th - fs - h) * 0.5f);
     at(x, top);
-    text_block(title, "title", w, Align::left, large_font(fonts), colors::kAccent);
+    text_block(title, "title", w, Align::left, title_f, colors::kAccent);
     at(x, ImGui::GetCursorPosY() + fs * 0.6f);
-    text_block(body, "body", w, Align::left, title_font(fonts));
+    text_block(body, "body", w, Align::left, body_f);
     at(x, ImGui::GetCursorPosY() + fs * 0.5f);
     text_block(left, "left", w, Align::left, nullptr, colors::kMuted);
     const std::string cancel = tr("Cancel");
@@ -514,7 +584,40 @@ Next step_trainings(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
         text_block(v.tr("No training is planned yet. Ask a host."), "none", c.w, Align::left, nullptr, colors::kMuted);
         return Next::stay;
     }
-    const float rh = row_height();
+    // Each row's words first: the rows are as tall as the longest needs (larger text wraps them).
+    struct Line {
+        std::string text, second, action;
+        ImU32 color = colors::kText;
+        ButtonOpts o;
+    };
+    std::vector<Line> lines;
+    for (const app::TrainingView* tp : list) {
+        const app::TrainingView& t = *tp;
+        const auto* place = t.place_of(v.viewer.id);
+        const int left = std::max(0, t.training.capacity - t.confirmed);
+        Line l;
+        l.second = v.tr.fmt("With {0} · level \"{1}\" · {2} of {3} places taken",
+                            {t.trainer_name, level_text(v.tr, t.training.level), std::to_string(t.confirmed),
+                             std::to_string(t.training.capacity)});
+        if (place) {
+            l.action = v.tr("Cancel my place");
+            if (place->waiting_position) {
+                l.second = v.tr.fmt("You are {0} on the waiting list", {ordinal_fr_en(v.tr.lang, *place->waiting_position)}) + " · " + l.second;
+                l.color = colors::kAccent;
+            } else {
+                l.second = v.tr("You are signed up") + " · " + l.second;
+                l.color = colors::kOk;
+            }
+        } else {
+            l.action = left > 0 ? v.tr("Sign up") : v.tr("Join the waiting list");
+            l.o.tone = Tone::primary;
+        }
+        l.o.enabled = ui.pending == 0;
+        l.text = t.skill_name + " · " + training_when(v, t.training);
+        lines.push_back(std::move(l));
+    }
+    float rh = row_height();
+    for (const auto& l : lines) rh = std::max(rh, row_need(l.text, l.second, l.action, c.w));
     const Box b{c.x, y, c.w, c.y + c.h - y};
     const Paging p = paging(list.size(), b.h, rh, ui.page);
     for (int i = 0; i < p.per_page; ++i) {
@@ -524,28 +627,8 @@ Next step_trainings(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
         IdScope r(t.training.id);
         const auto* place = t.place_of(v.viewer.id);
         const int left = std::max(0, t.training.capacity - t.confirmed);
-        std::string second = v.tr.fmt("With {0} · level \"{1}\" · {2} of {3} places taken",
-                                      {t.trainer_name, level_text(v.tr, t.training.level), std::to_string(t.confirmed),
-                                       std::to_string(t.training.capacity)});
-        std::string action;
-        ButtonOpts o;
-        ImU32 color = colors::kText;
-        if (place) {
-            action = v.tr("Cancel my place");
-            if (place->waiting_position) {
-                second = v.tr.fmt("You are {0} on the waiting list", {ordinal_fr_en(v.tr.lang, *place->waiting_position)}) + " · " + second;
-                color = colors::kAccent;
-            } else {
-                second = v.tr("You are signed up") + " · " + second;
-                color = colors::kOk;
-            }
-        } else {
-            action = left > 0 ? v.tr("Sign up") : v.tr("Join the waiting list");
-            o.tone = Tone::primary;
-        }
-        o.enabled = ui.pending == 0;
-        const std::string text = t.skill_name + " · " + training_when(v, t.training);
-        if (row(Box{c.x, y + static_cast<float>(i) * (rh + gap()), c.w, rh}, text, second, color, action, o)) {
+        const Line& l = lines[k];
+        if (row(Box{c.x, y + static_cast<float>(i) * (rh + gap()), c.w, rh}, l.text, l.second, l.color, l.action, l.o)) {
             if (place)
                 post(ui, out, app::TrainingCancelSignup{t.training.id, v.viewer.id, v.viewer.id},
                      v.tr.fmt("Your place for {0} is cancelled.", {t.skill_name}));
@@ -961,7 +1044,13 @@ Next step_attendance_list(const SkillsScreenView& v, SkillsUi& ui, Commands&) {
                    colors::kMuted);
         return Next::stay;
     }
-    const float rh = row_height();
+    auto text_of = [&](const app::TrainingView& t) { return t.skill_name + " · " + training_when(v, t.training); };
+    auto second_of = [&](const app::TrainingView& t) {
+        return v.tr.fmt("{0} present of {1} signed up", {std::to_string(t.present), std::to_string(t.confirmed)}) +
+               (t.running ? "" : " · " + v.tr("over: grant the levels"));
+    };
+    float rh = row_height();
+    for (const auto* t : list) rh = std::max(rh, row_need(text_of(*t), second_of(*t), v.tr("Open"), c.w));
     const Box b{c.x, y, c.w, c.y + c.h - y};
     const Paging p = paging(list.size(), b.h, rh, ui.page);
     for (int i = 0; i < p.per_page; ++i) {
@@ -971,10 +1060,7 @@ Next step_attendance_list(const SkillsScreenView& v, SkillsUi& ui, Commands&) {
         IdScope r(t.training.id);
         ButtonOpts o;
         o.tone = Tone::primary;
-        const std::string second = v.tr.fmt("{0} present of {1} signed up", {std::to_string(t.present), std::to_string(t.confirmed)}) +
-                                   (t.running ? "" : " · " + v.tr("over: grant the levels"));
-        if (row(Box{c.x, y + static_cast<float>(i) * (rh + gap()), c.w, rh}, t.skill_name + " · " + training_when(v, t.training),
-                second, colors::kText, v.tr("Open"), o)) {
+        if (row(Box{c.x, y + static_cast<float>(i) * (rh + gap()), c.w, rh}, text_of(t), second_of(t), colors::kText, v.tr("Open"), o)) {
             ui.training = t.training.id;
             ui.message.clear();
             go(ui, Step::attendance);
@@ -1100,7 +1186,81 @@ Next step_item(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
             if (auto it = v.skills->tools.find(ui.tool); it != v.skills->tools.end()) req = it->second;
         if (v.know) cards = v.know->cards_for_tool(ui.tool);
     }
-    if (header(v, c, name, {}, nullptr) == 1) return Next::home;  // back to the machine or tool
+    // What the left column says: the skill needed, my level, what to do, the next training.
+    const int have = req && v.skills ? v.skills->effective(v.viewer.id, req->skill) : 0;
+    const bool short_of = req && have < req->level;
+    const bool supervised = short_of && ui.machine && core::supervision_possible(have, req->level);
+    const std::string needed =
+        req ? v.tr.fmt("Skill needed: {0}, level \"{1}\"", {skill_name(v, req->skill), level_text(v.tr, req->level)}) : "";
+    const std::string your_level = v.tr.fmt("Your level: {0}", {level_text(v.tr, have)});
+    const std::string what = supervised ? v.tr("You may use it while a member who can teach it, or a host, confirms with their "
+                                               "badge: tap Start, then they badge within 60 s.")
+                                        : v.tr("Take the training below, or ask a trainer to show you and sign you off.");
+    const std::string start = v.tr("Start with a trainer");
+    const app::TrainingView* next = short_of && v.know ? v.know->next_training(req->skill) : nullptr;
+    const auto* place = next ? next->place_of(v.viewer.id) : nullptr;
+    const int places_left = next ? std::max(0, next->training.capacity - next->confirmed) : 0;
+    const std::string next_text = next ? v.tr.fmt("Next training: {0}", {training_when(v, next->training)}) : "";
+    std::string next_second =
+        next ? v.tr.fmt("With {0} · {1} places left", {next->trainer_name, std::to_string(places_left)}) : "";
+    if (place)
+        next_second = place->waiting_position
+                          ? v.tr.fmt("You are {0} on the waiting list", {ordinal_fr_en(v.tr.lang, *place->waiting_position)})
+                          : v.tr("You are signed up");
+    const std::string next_action =
+        place ? v.tr("Cancel my place") : (places_left > 0 ? v.tr("Sign up") : v.tr("Join the waiting list"));
+    const std::string no_training = v.tr("No training is planned yet. Ask a host.");
+    // Its height in width `w`, the description left out (it shows only when there is room).
+    // `compact` (larger text on a small screen): the heading on one line in the title font or
+    // else in the body font, and for a supervised start, the button alone with the how in its
+    // caption instead of the sentence over it.
+    const std::string start_how = v.tr("A trainer or a host then badges within 60 s.");
+    const float start_w = button_width(start, 8.0f);
+    auto start_caption_h = [&](float w) {  // the label and the caption (0.72 of the font) wrapped, with air
+        const float inner = w - fs * 0.7f;
+        const auto label_lines = static_cast<float>(std::max<std::size_t>(1, wrap_lines(start, inner).size()));
+        const auto how_lines = static_cast<float>(wrap_lines(start_how, inner / 0.72f).size());
+        return std::max(th, label_lines * fs + how_lines * fs * 0.72f + fs * 0.15f + fs * 0.4f);
+    };
+    auto left_need = [&](float w, bool compact) {
+        if (!req) return text_block_height(v.tr("No skill is needed for this."), w, title_font(v.fonts));
+        float h = text_block_height(needed, w, heading_font(v.fonts, needed, w, compact ? 1 : 2)) + fs * 0.2f +
+                  text_block_height(your_level, w);
+        if (short_of) {
+            if (supervised && compact)
+                h += fs * 0.3f + start_caption_h(std::min(w, start_w)) + gap();
+            else
+                h += fs * 0.3f + text_block_height(what, w) + (supervised ? fs * 0.3f + th + gap() : 0.0f);
+            h += fs * 0.5f + (next ? row_need(next_text, next_second, next_action, w) : text_block_height(no_training, w)) + gap();
+        }
+        return h;
+    };
+    // Beside it, the know-how cards; when the left column cannot hold all that beside them
+    // (larger text on a small screen), it takes the whole width and the cards are a button of
+    // the header.
+    const float side_w = std::max(std::floor(c.w * 0.4f), fs * 11.0f);
+    const float top = c.y + th + gap();
+    const bool cards_aside = left_need(c.w - side_w - fs, false) <= c.y + c.h - top;
+    const float left_w = cards_aside ? c.w - side_w - fs : c.w;
+    const bool compact = !cards_aside && left_need(c.w, false) > c.y + c.h - top;
+    const float side_x = c.x + left_w + fs;
+    auto open_cards = [&] {
+        ui.back_to = Step::item_info;
+        ui.cards_back = Step::item_info;
+        if (cards.empty()) {
+            start_card_draft(ui);
+            go(ui, Step::card_write);
+        } else {
+            go(ui, Step::cards);
+        }
+    };
+    const std::string cards_label = cards.empty() ? v.tr("Write a card") : v.tr("Know-how cards");
+    const int tapped = header(v, c, name, cards_aside ? std::string() : cards_label, "cards_button");
+    if (tapped == 1) return Next::home;  // back to the machine or tool
+    if (tapped == 2) {
+        open_cards();
+        return Next::stay;
+    }
     // The outcome of a supervised start: on once the supervisor badged.
     if (const auto& a = v.snap->last_access; ui.awaiting_access && a && a->seq > ui.access_seen && a->member == v.viewer.id) {
         ui.access_seen = a->seq;
@@ -1111,9 +1271,6 @@ Next step_item(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
         }
     }
     float y = ImGui::GetCursorPosY();
-    const float side_w = std::max(std::floor(c.w * 0.4f), fs * 11.0f);
-    const float left_w = c.w - side_w - fs;
-    const float side_x = c.x + left_w + fs;
 
     // Left: the skill needed, my level, what to do.
     if (!req) {
@@ -1122,48 +1279,30 @@ Next step_item(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
         y = ImGui::GetCursorPosY();
     } else {
         const core::Skill* sk = v.skills ? v.skills->find(req->skill) : nullptr;
-        const int have = v.skills ? v.skills->effective(v.viewer.id, req->skill) : 0;
-        const std::string sname = skill_name(v, req->skill);
         at(c.x, y);
         // The heading in the title font on at most two lines; larger text wraps it in the body font.
-        const std::string needed = v.tr.fmt("Skill needed: {0}, level \"{1}\"", {sname, level_text(v.tr, req->level)});
-        text_block(needed, "needed", left_w, Align::left, heading_font(v.fonts, needed, left_w, 2));
+        text_block(needed, "needed", left_w, Align::left, heading_font(v.fonts, needed, left_w, compact ? 1 : 2));
         at(c.x, ImGui::GetCursorPosY() + fs * 0.2f);
-        text_block(v.tr.fmt("Your level: {0}", {level_text(v.tr, have)}), "have", left_w, Align::left, nullptr,
-                   have >= req->level ? colors::kOk : colors::kError);
+        text_block(your_level, "have", left_w, Align::left, nullptr, have >= req->level ? colors::kOk : colors::kError);
         // The description when what follows still fits under it (it is on the skill's page too).
-        float rest = 0;
-        if (have < req->level) {
-            const bool supervised = ui.machine && core::supervision_possible(have, req->level);
-            rest = text_block_height(v.tr(supervised ? "You may use it while a member who can teach it, or a host, confirms with their badge: tap Start, "
-                                                       "then they badge within 60 s."
-                                                     : "Take the training below, or ask a trainer to show you and sign you off."),
-                                     left_w) +
-                   fs * 0.8f + (supervised ? th + gap() + fs * 0.3f : 0.0f) + row_height() + gap();
-        }
         if (sk && !sk->description.empty() &&
-            ImGui::GetCursorPosY() + fs * 0.2f + text_block_height(sk->description, left_w) + rest <= c.y + c.h) {
+            y + left_need(left_w, compact) + fs * 0.2f + text_block_height(sk->description, left_w) <= c.y + c.h) {
             at(c.x, ImGui::GetCursorPosY() + fs * 0.2f);
             text_block(sk->description, "description", left_w, Align::left, nullptr, colors::kMuted);
         }
-        if (have < req->level) {
-            std::string what;
-            const bool supervised = ui.machine && core::supervision_possible(have, req->level);
-            if (supervised)
-                what = v.tr("You may use it while a member who can teach it, or a host, confirms with their badge: tap Start, "
-                            "then they badge within 60 s.");
-            else
-                what = v.tr("Take the training below, or ask a trainer to show you and sign you off.");
-            at(c.x, ImGui::GetCursorPosY() + fs * 0.3f);
-            text_block(what, "what", left_w);
+        if (short_of) {
+            if (!(supervised && compact)) {
+                at(c.x, ImGui::GetCursorPosY() + fs * 0.3f);
+                text_block(what, "what", left_w);
+            }
             if (supervised) {
                 // The station refuses, then waits 60 s for a supervisor's badge (the kiosk shows the prompt).
-                const std::string start = v.tr("Start with a trainer");
-                const float sw = std::min(left_w, button_width(start, 8.0f));
+                const float sw = std::min(left_w, start_w);
                 at(c.x, ImGui::GetCursorPosY() + fs * 0.3f);
                 ButtonOpts so;
                 so.tone = Tone::primary;
-                if (button(start, "supervised_start", ImVec2(sw, th), so)) {
+                if (compact) so.caption = start_how;
+                if (button(start, "supervised_start", ImVec2(sw, compact ? start_caption_h(sw) : th), so)) {
                     ui.access_seen = v.snap->last_access ? v.snap->last_access->seq : 0;
                     ui.awaiting_access = true;
                     ui.message.clear();
@@ -1172,34 +1311,23 @@ Next step_item(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
                 at(c.x, ImGui::GetCursorPosY() + gap());
             }
             // The next training of that skill, with its sign-up button.
-            const app::TrainingView* t = v.know ? v.know->next_training(req->skill) : nullptr;
             at(c.x, ImGui::GetCursorPosY() + fs * 0.5f);
-            if (!t) {
-                text_block(v.tr("No training is planned yet. Ask a host."), "no_training", left_w, Align::left, nullptr,
-                           colors::kMuted);
+            if (!next) {
+                text_block(no_training, "no_training", left_w, Align::left, nullptr, colors::kMuted);
             } else {
                 IdScope tr_scope("training");
-                const float rh = row_height();
-                const auto* place = t->place_of(v.viewer.id);
+                const float rh = row_need(next_text, next_second, next_action, left_w);
                 ButtonOpts o;
                 o.tone = place ? Tone::normal : Tone::primary;
                 o.enabled = ui.pending == 0;
-                const int left = std::max(0, t->training.capacity - t->confirmed);
-                std::string second = v.tr.fmt("With {0} · {1} places left", {t->trainer_name, std::to_string(left)});
-                if (place)
-                    second = place->waiting_position
-                                 ? v.tr.fmt("You are {0} on the waiting list", {ordinal_fr_en(v.tr.lang, *place->waiting_position)})
-                                 : v.tr("You are signed up");
                 const float ry = ImGui::GetCursorPosY();
-                if (row(Box{c.x, ry, left_w, rh}, v.tr.fmt("Next training: {0}", {training_when(v, t->training)}), second,
-                        colors::kAccent, place ? v.tr("Cancel my place") : (left > 0 ? v.tr("Sign up") : v.tr("Join the waiting list")),
-                        o)) {
+                if (row(Box{c.x, ry, left_w, rh}, next_text, next_second, colors::kAccent, next_action, o)) {
                     if (place)
-                        post(ui, out, app::TrainingCancelSignup{t->training.id, v.viewer.id, v.viewer.id},
-                             v.tr.fmt("Your place for {0} is cancelled.", {t->skill_name}));
+                        post(ui, out, app::TrainingCancelSignup{next->training.id, v.viewer.id, v.viewer.id},
+                             v.tr.fmt("Your place for {0} is cancelled.", {next->skill_name}));
                     else
-                        post(ui, out, app::TrainingSignup{t->training.id, v.viewer.id, v.viewer.id},
-                             v.tr.fmt("You are signed up for {0}.", {t->skill_name}));
+                        post(ui, out, app::TrainingSignup{next->training.id, v.viewer.id, v.viewer.id},
+                             v.tr.fmt("You are signed up for {0}.", {next->skill_name}));
                 }
                 at(c.x, ry + rh + gap());
             }
@@ -1207,6 +1335,7 @@ Next step_item(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
         y = ImGui::GetCursorPosY();
     }
     message_line(ui, c.x, y + fs * 0.3f, left_w);
+    if (!cards_aside) return Next::stay;
 
     // Right: the know-how cards of this machine or tool, most helped first.
     {
@@ -1235,16 +1364,7 @@ Next step_item(const SkillsScreenView& v, SkillsUi& ui, Commands& out) {
             }
         }
         at(side_x, c.y + c.h - all_h);
-        if (button(cards.empty() ? v.tr("Write a card") : v.tr("All cards"), "all", ImVec2(side_w, all_h))) {
-            ui.back_to = Step::item_info;
-            ui.cards_back = Step::item_info;
-            if (cards.empty()) {
-                start_card_draft(ui);
-                go(ui, Step::card_write);
-            } else {
-                go(ui, Step::cards);
-            }
-        }
+        if (button(cards.empty() ? v.tr("Write a card") : v.tr("All cards"), "all", ImVec2(side_w, all_h))) open_cards();
     }
     return Next::stay;
 }

@@ -198,8 +198,15 @@ std::string status_caption(const Tr& tr, const core::Tool& t) {
 // The tool list (left) of the borrow and search steps: tap to put in or take out of the basket.
 void tool_list(const ToolsScreenView& v, ToolsUi& ui, Commands& out, const Box& b, const app::ToolFlowView* flow) {
     const float th = touch_height();
+    const float fs = ImGui::GetFontSize();
     const auto tools = pickable(v, ui);
-    const float row_h = captioned_height(th * 1.2f);
+    // A name that one line cannot hold (larger text) takes two, and every row grows for it.
+    float row_h = captioned_height(th * 1.2f);
+    const float narrowest = b.w - (v.pictures ? row_h * 1.3f + gap() : 0.0f) - fs * 0.7f;
+    std::size_t name_lines = 1;
+    for (const auto* t : tools)
+        if (ImGui::CalcTextSize(t->name.c_str()).x > narrowest) name_lines = 2;
+    if (name_lines == 2) row_h = std::max(row_h, 2 * fs + fs * 0.72f + fs * 0.15f + fs * 0.5f);
     const int per_page = std::max(1, rows_in(b.h - th - gap(), row_h));
     const int pages = std::max(1, static_cast<int>((tools.size() + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page)));
     ui.page = std::clamp(ui.page, 0, pages - 1);
@@ -227,7 +234,7 @@ void tool_list(const ToolsScreenView& v, ToolsUi& ui, Commands& out, const Box& 
         o.tone = in ? Tone::selected : Tone::normal;
         o.enabled = t.status == core::ToolStatus::available || t.status == core::ToolStatus::reserved || in;
         o.caption = status_caption(v.tr, t);
-        if (button(ellipsize(t.name, bw - ImGui::GetFontSize()), "pick", ImVec2(bw, row_h), o))
+        if (button(ellipsize_lines(t.name, bw - fs * 0.7f, name_lines), "pick", ImVec2(bw, row_h), o))
             out.post(app::ToolPick{t.id, !in});
     }
     if (pages > 1) ui.page = pager(ui.page, pages, b.x, b.y + b.h - th, th * 1.6f, th);

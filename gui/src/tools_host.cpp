@@ -390,7 +390,10 @@ Next draw_tool_form(const ToolsScreenView& v, ToolsUi& ui, Commands& out) {
                 const Field& fd = fields[i];
                 o.tone = f.field == i ? Tone::selected : Tone::normal;
                 o.caption = v.tr(fd.msgid);
-                const std::string shown = fd.text->empty() ? std::string("—") : ellipsize(*fd.text, cw - fs);
+                // The value on as many lines as the cell holds above its name (larger text
+                // wraps a long name rather than cut it), "…" past them.
+                const auto lines = static_cast<std::size_t>(std::max(1.0f, std::floor((cell_h - fs * 0.72f - fs * 0.6f) / fs)));
+                const std::string shown = fd.text->empty() ? std::string("—") : ellipsize_lines(*fd.text, cw - fs * 0.7f, lines);
                 if (button(shown, fd.id, ImVec2(cw, cell_h), o)) {
                     f.field = i;
                     f.typing = compact;

@@ -13,6 +13,7 @@
 #include <imgui.h>
 
 #include <cfloat>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -267,11 +268,21 @@ struct Harness {
     const gui::FrameLog& log() const { return kiosk.last_frame(); }
     const gui::ItemRecord& item(std::string_view key) const {
         const gui::ItemRecord* r = log().find(key);
+        if (!r && std::getenv("ETABLI_TEST_DUMP")) dump();
         INFO("looking for ", std::string(key));
         REQUIRE(r != nullptr);
         return *r;
     }
     bool has(std::string_view key) const { return log().find(key) != nullptr; }
+    // The last frame's items, with their boxes, on stderr: what a failing lookup saw
+    // (ETABLI_TEST_DUMP=1 prints it whenever `item` does not find its key, or check_layout
+    // finds an item out of the screen or a label cut).
+    void dump() const {
+        std::fprintf(stderr, "--- frame at %gx%g, text %d %%\n", size.x, size.y, text_percent());
+        for (const auto& it : log().items)
+            std::fprintf(stderr, "  %s \"%s\" [%.0f,%.0f – %.0f,%.0f]%s\n", it.key.c_str(), it.label.c_str(), it.min.x, it.min.y,
+                         it.max.x, it.max.y, it.fits ? "" : " CUT");
+    }
     std::string label(std::string_view key) const { return item(key).label; }
     // `key` on a screen of pages: back to the first page with `prev`, then on with `next`
     // until it shows, as a member would look for it (a larger text puts fewer rows on a page).
@@ -379,6 +390,13 @@ struct Harness {
     // Layout: every item inside the display, every label inside its button.
     void check_layout(const char* what) const {
         REQUIRE(!log().items.empty());
+        if (std::getenv("ETABLI_TEST_DUMP"))
+            for (const auto& it : log().items)
+                if (it.min.x < -0.5f || it.min.y < -0.5f || it.max.x > size.x + 0.5f || it.max.y > size.y + 0.5f || !it.fits) {
+                    std::fprintf(stderr, "check_layout(%s):\n", what);
+                    dump();
+                    break;
+                }
         for (const auto& it : log().items) {
             INFO(what, " at ", size.x, "x", size.y, ": ", it.key, " \"", it.label, "\" (", it.caption, ") [", it.min.x, ",",
                  it.min.y, " – ", it.max.x, ",", it.max.y, "]");

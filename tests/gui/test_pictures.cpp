@@ -186,9 +186,14 @@ TEST_CASE("photos: the tools to borrow show their photos; a host takes a tool's 
         cache.wait_idle();
         h.frame();
         CHECK(h.item("tools/list/1/photo").label == "photo");
-        CHECK(h.item("tools/list/3/photo").label == "failed");  // a member sees a plain placeholder
         CHECK_FALSE(h.has("tools/list/2/photo"));
         h.check_layout("borrow with photos");
+        if (!h.has("tools/list/3/photo")) {  // larger text: on the next page
+            h.paged("tools/list/3/pick", "tools/list/prev", "tools/list/next");
+            cache.wait_idle();
+            h.frame();
+        }
+        CHECK(h.item("tools/list/3/photo").label == "failed");  // a member sees a plain placeholder
 
         // The host's form: Photo lists the pictures on the USB stick; a tap copies one in.
         h.tap("tools/back");

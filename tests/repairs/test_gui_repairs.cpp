@@ -67,9 +67,16 @@ struct RepairsHarness {
     bool has(std::string_view key) const { return log().find(key) != nullptr; }
     const gui::ItemRecord& item(std::string_view key) const {
         const gui::ItemRecord* r = log().find(key);
+        if (!r && std::getenv("ETABLI_TEST_DUMP")) dump();
         INFO("looking for ", std::string(key));
         REQUIRE(r != nullptr);
         return *r;
+    }
+    void dump() const {  // as Harness::dump (harness.hpp)
+        std::fprintf(stderr, "--- frame at %gx%g, text %d %%\n", size.x, size.y, text_percent());
+        for (const auto& it : log().items)
+            std::fprintf(stderr, "  %s \"%s\" [%.0f,%.0f – %.0f,%.0f]%s\n", it.key.c_str(), it.label.c_str(), it.min.x, it.min.y,
+                         it.max.x, it.max.y, it.fits ? "" : " CUT");
     }
     void tap(std::string_view key) {
         const gui::ItemRecord r = item(key);
@@ -145,7 +152,8 @@ TEST_CASE("a typical bike repair takes at most six taps from the member home") {
     h.taps = 0;
     h.tap("home/repairs");
     REQUIRE(h.kiosk.screen() == gui::Screen::repairs);
-    CHECK(!h.item("repairs/save").enabled);  // nothing chosen yet
+    // At larger text the tiles have a page of their own: Save shows after the choice.
+    CHECK((!h.has("repairs/save") || !h.item("repairs/save").enabled));  // nothing chosen yet
     h.tap("repairs/tile/brakes");
     h.tap("repairs/status/fixed");
     h.tap("repairs/minutes/30");
@@ -168,7 +176,7 @@ TEST_CASE("a typical bike repair takes at most six taps from the member home") {
     h.snap.last_reply = r;
     h.publish();
     CHECK(h.item("repairs/message").label == "Réparation enregistrée");
-    CHECK(!h.item("repairs/save").enabled);
+    CHECK((!h.has("repairs/save") || !h.item("repairs/save").enabled));
 
     // A powered bike light and End of life with its barrier.
     h.tap("repairs/tile/light");
@@ -207,7 +215,9 @@ TEST_CASE("my repairs of the last 24 hours, and editing one") {
     h.snap.recent_repairs = {logged(12, 3, core::Component::wheel), logged(11, 2, core::Component::chain)};
     h.badge_in(3);
     h.tap("home/repairs");
-    CHECK(h.item("repairs/mine").label == "Mes réparations (1)");
+    // With its count, unless the title would be cut beside it (larger text).
+    CHECK((h.item("repairs/mine").label == "Mes réparations (1)" ||
+           (text_percent() > 100 && h.item("repairs/mine").label == "Mes réparations")));
     h.tap("repairs/mine");
     CHECK(h.has("repairs/12/edit"));
     CHECK(!h.has("repairs/11/edit"));  // someone else's

@@ -70,6 +70,9 @@ inline constexpr double kHelpThanksSeconds = 6.0;
 // went. Ids: help/<id>/offer, help/<id>/cancel, help/thanks, help/problem.
 float draw_idle_help(const std::vector<IdleHelp>& requests, IdleHelpUi& ui, const Tr& tr, float x, float y,
                      float w, float bottom, double now, const app::KnowCaptureView* capture, Commands& out);
+// The height draw_idle_help takes in width w to show everything (its thanks or problem line,
+// each request's row with its button beside the text or, when that is shorter, under it).
+float idle_help_need(const std::vector<IdleHelp>& requests, const IdleHelpUi& ui, const Tr& tr, float w, double now);
 
 struct IdleView {
     Tr tr;
@@ -100,6 +103,12 @@ struct HomeCard {
     std::int64_t skill = 0;  // core::SkillId: the skill it is suggested for
     std::string title;
 };
+// A skill that lapses within two weeks: what happens ("Laser: back to level "learning" on
+// 12/12/2026 without a session.") and what to do about it, which the home leaves out when
+// the two do not fit one line (larger text).
+struct SkillWarning {
+    std::string what, advice;
+};
 struct MemberHomeView {
     Tr tr;  // in the member's language
     const Fonts* fonts = nullptr;
@@ -108,7 +117,7 @@ struct MemberHomeView {
     std::string at_hhmm;
     std::vector<app::LoanView> loans;  // the member's loans, overdue first: shown under the greeting
     int checkouts_to_correct = 0;      // hosts: forgotten check-outs waiting, shown on their tile
-    std::vector<std::string> skill_warnings;  // skills lapsing within two weeks, shown under the greeting
+    std::vector<SkillWarning> skill_warnings;  // skills lapsing within two weeks, shown under the greeting
     std::vector<HomeCard> cards;  // cards for the skills being learnt, most helped first; none: no row
     app::BackupView backups;      // hosts: the last backup and the free disk, red when they need a look
     core::Date today{};

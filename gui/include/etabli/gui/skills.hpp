@@ -116,9 +116,9 @@ SkillsUi skills_cards(std::int64_t machine, std::int64_t tool);
 SkillsUi skills_item(std::int64_t machine, std::int64_t tool);
 
 // [Member home]
-// Lines for the member home: skills that lapse within two weeks ("Laser: level 1 from
-// 12/12/2026 without a session; use it or ask a trainer to renew it").
-std::vector<std::string> skill_warnings(const app::SkillsView* skills, core::MemberId member, const Tr& tr);
+// Lines for the member home: skills that lapse within two weeks ("Laser: back to level
+// "learning" on 12/12/2026 without a session." "Use it, or ask a trainer to renew it.").
+std::vector<SkillWarning> skill_warnings(const app::SkillsView* skills, core::MemberId member, const Tr& tr);
 
 // [Tools] The tool of the open borrow flow's refusal when it is for a skill ("Skill needed
 // for {0}…", the tool named by its first argument), or null.
