@@ -66,8 +66,11 @@ struct HeaderButton {
 // "…" to the room left), `buttons` on the right, the first at the right edge (Back or Cancel,
 // at least five font heights wide), the others to its left (at most 40 % of the row each).
 // Returns 1 + the index of the button tapped this frame, 0 when none; leaves the cursor below
-// the row. Every screen's header is this one.
-int header_row(const Fonts* fonts, const Box& c, std::string_view title, const std::vector<HeaderButton>& buttons);
+// the row. Every screen's header is this one. `title_below`: a screen that reads the cursor
+// after it lets a title that the row cannot hold whole even in the body font (larger text,
+// several buttons) go on a line of its own under the row, the buttons keeping their labels.
+int header_row(const Fonts* fonts, const Box& c, std::string_view title, const std::vector<HeaderButton>& buttons,
+               bool title_below = false);
 // header_row with one button, over the whole content area; true on the frame it was tapped.
 bool title_bar(const Fonts* fonts, const std::string& title, const std::string& button_label, std::string_view id);
 // The outcome of the last command at (x, y): green when it worked, red with the reason when

@@ -100,20 +100,21 @@ std::optional<core::Repair> repair_of_form(const RepairsUi& ui, core::MemberId v
 namespace {
 
 // The screen's header (kit::header_row): a title on the left, buttons on the right, the first
-// at the right edge. Each button sets its flag when tapped. Returns the y below.
+// at the right edge; `title_below` lets a title the row cannot hold go under it. Each button
+// sets its flag when tapped. Returns the y below.
 struct TapButton {
     std::string label;
     const char* id;
     Tone tone;
     bool* tapped;
 };
-float header(const RepairsView& v, const std::string& title, const std::vector<TapButton>& buttons) {
+float header(const RepairsView& v, const std::string& title, const std::vector<TapButton>& buttons, bool title_below = true) {
     const Box c = content();
     std::vector<kit::HeaderButton> row;
     for (const auto& b : buttons) row.push_back({b.label, b.id, b.tone});
-    const int tapped = header_row(v.fonts, c, title, row);
+    const int tapped = header_row(v.fonts, c, title, row, title_below);
     if (tapped > 0) *buttons[static_cast<std::size_t>(tapped - 1)].tapped = true;
-    return c.y + touch_height() + gap();
+    return ImGui::GetCursorPosY();
 }
 
 // A row of `n` equal buttons across `w` at (x, y).
@@ -132,17 +133,12 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
         if (std::find(r.volunteers.begin(), r.volunteers.end(), v.viewer.id) != r.volunteers.end()) ++mine;
     bool back = false, my = false, stats = false;
     const std::string title = v.tr(ui.editing ? "Change a repair" : core::N_("Log a repair"));
-    // "My repairs (2)", or without the count when the title would not fit beside it in the
-    // body font (larger text): the list it opens shows them.
-    std::string my_label = v.tr.fmt("My repairs ({0})", {std::to_string(mine)});
-    {
-        float used = button_width(v.tr("Back"), 5.0f) + button_width(my_label, 4.0f) + 3 * gap() +
-                     (core::can_host(v.viewer.role) ? button_width(v.tr("Statistics"), 4.0f) + gap() : 0.0f);
-        if (ImGui::CalcTextSize(title.c_str()).x > c.w - used) my_label = v.tr("My repairs");
-    }
+    const std::string my_label = v.tr.fmt("My repairs ({0})", {std::to_string(mine)});
     std::vector<TapButton> hb{{v.tr("Back"), "back", Tone::normal, &back}, {my_label, "mine", Tone::normal, &my}};
     if (core::can_host(v.viewer.role)) hb.push_back({v.tr("Statistics"), "stats", Tone::normal, &stats});
-    float y = header(v, title, hb);
+    // The title on a line of its own when the row cannot hold it (larger text), except with
+    // End of life's two rows of barriers, which need that line on a small screen.
+    float y = header(v, title, hb, ui.status != core::RepairStatus::end_of_life);
     if (back) next = Next::home;
     if (my) {
         ui.step = RepairsUi::Step::mine;
@@ -177,7 +173,11 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
     const float msg_w = c.w - note_w - save_w - gap() * 2.0f;
     const ImU32 msg_color = ui.message_ok ? colors::kOk : colors::kError;
     const float msg_lift = message_lift(ui.message, msg_w, c.w, th);
-    const float rows_fixed = th * 3.0f + (eol ? 2 * barrier_h : 0.0f) + fs * 1.3f + msg_lift + gap() * (eol ? 7.0f : 5.0f);
+    // The text's button holds two lines at larger text ("Add the problem (optional)").
+    const std::string note = ellipsize_lines(ui.problem.empty() ? v.tr("Add the problem (optional)") : ui.problem,
+                                             note_w - fs * 0.7f, 2);
+    const float bottom_h = label_height(note, note_w, th);
+    const float rows_fixed = th * 2.0f + bottom_h + (eol ? 2 * barrier_h : 0.0f) + fs * 1.3f + msg_lift + gap() * (eol ? 7.0f : 5.0f);
     // Five tiles a row; fewer when a label does not fit its tile at larger text (a word wider
     // than the tile, or more lines than its height), as long as the rows fit.
     const auto fits_in = [&](int n, float room) {
@@ -186,10 +186,15 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
         if (h < th) return false;
         const float inner = cell_width(c.w, n) - fs * 0.7f;
         for (const auto& t : tiles()) {
-            const auto lines = wrap_lines(v.tr(t.msgid), inner);
+            const std::string label = v.tr(t.msgid);
+            const auto lines = wrap_lines(label, inner);
             if (static_cast<float>(lines.size()) * fs > h) return false;
-            for (const auto& l : lines)
-                if (ImGui::CalcTextSize(l.c_str()).x > inner + 0.5f) return false;
+            // Nor a word cut across two lines ("transmis-sion"): buttons wrap on spaces.
+            for (std::size_t a = 0; a <= label.size();) {
+                const std::size_t b = std::min(label.find(' ', a), label.size());
+                if (ImGui::CalcTextSize(label.substr(a, b - a).c_str()).x > inner + 0.5f) return false;
+                a = b + 1;
+            }
         }
         return true;
     };
@@ -285,13 +290,12 @@ Next draw_log(const RepairsView& v, RepairsUi& ui, Commands& out) {
     }
     y += th + gap();
     // Bottom: the optional text, the last outcome, "Save".
-    const std::string note = ui.problem.empty() ? v.tr("Add the problem (optional)") : ui.problem;
     y += msg_lift;
     at(c.x, y);
-    if (button(ellipsize(note, note_w - fs), "text", ImVec2(note_w, th))) ui.step = RepairsUi::Step::text;
-    bottom_message(ui.message, msg_color, Box{c.x + note_w + gap(), y, msg_w, th}, c.x, c.w);
+    if (button(note, "text", ImVec2(note_w, bottom_h))) ui.step = RepairsUi::Step::text;
+    bottom_message(ui.message, msg_color, Box{c.x + note_w + gap(), y + (bottom_h - th) * 0.5f, msg_w, th}, c.x, c.w);
     const auto form = repair_of_form(ui, v.viewer.id);
-    at(c.x + c.w - save_w, y);
+    at(c.x + c.w - save_w, y + (bottom_h - th) * 0.5f);
     ButtonOpts so;
     so.tone = Tone::primary;
     so.enabled = form.has_value() && ui.pending == 0;

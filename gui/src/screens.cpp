@@ -137,7 +137,8 @@ float button_width(std::string_view label, float min_em) {
     return std::max(min_em * fs, ImGui::CalcTextSize(s.c_str()).x + fs * 1.4f);
 }
 
-int header_row(const Fonts* fonts, const Box& c, std::string_view title, const std::vector<HeaderButton>& buttons) {
+int header_row(const Fonts* fonts, const Box& c, std::string_view title, const std::vector<HeaderButton>& buttons,
+               bool title_below) {
     const float th = touch_height();
     int tapped = 0;
     // The title keeps its width up to a third of the row; the first button (Back, Cancel) its
@@ -155,7 +156,10 @@ int header_row(const Fonts* fonts, const Box& c, std::string_view title, const s
         widths.push_back(i == 0 ? button_width(buttons[i].label, 5.0f) : std::min(button_width(buttons[i].label, 4.0f), c.w * 0.4f));
         if (i > 0) others += widths.back() + gap();
     }
-    if (buttons.size() > 1) {
+    // Below: when the title, even in the body font, does not fit beside the buttons' whole labels.
+    const bool below =
+        title_below && ImGui::CalcTextSize(std::string(title).c_str()).x > c.w - widths[0] - others - gap();
+    if (buttons.size() > 1 && !below) {
         const float room = c.w - title_need - widths[0];
         if (others > room && room > 0)
             for (std::size_t i = 1; i < widths.size(); ++i) widths[i] = std::max(0.0f, widths[i] * room / others);
@@ -171,6 +175,12 @@ int header_row(const Fonts* fonts, const Box& c, std::string_view title, const s
         o.enabled = b.enabled;
         const std::string label = i == 0 ? b.label : ellipsize(b.label, w - ImGui::GetFontSize() * 0.7f);
         if (button(label, b.id, ImVec2(w, th), o)) tapped = 1 + static_cast<int>(i);
+    }
+    if (below) {
+        at(c.x, c.y + th + gap());
+        text_block(title, "title", c.w, Align::left, heading_font(fonts, title, c.w, 1));
+        at(c.x, ImGui::GetCursorPosY() + gap() * 0.5f);
+        return tapped;
     }
     {
         // The title font when the title fits in it, else the body font, and only then "…".
