@@ -156,3 +156,36 @@ TEST_CASE("config: [kiosk] text_size 100, 125 or 150, written back as read; anyt
     CHECK(parse_config("[kiosk]\ntext_size = 110\n").error().english() ==
           "Configuration line 2: \"text_size\" must be 100, 125 or 150 (per cent)");
 }
+
+TEST_CASE("config: [bikes.operators] prefix = name, written back as read; a bad prefix or name names its line") {
+    auto c = parse_config("[bikes.operators]\nAB = \"Opérateur A\"\nX2 = \"Opérateur X\"\n");
+    REQUIRE(c);
+    REQUIRE(c->bikes);
+    REQUIRE(c->bikes->operators.size() == 2);
+    CHECK(c->bikes->operators[0] == MarkingOperator{"AB", "Opérateur A"});
+    CHECK(c->bikes->operators[1] == MarkingOperator{"X2", "Opérateur X"});
+    auto again = parse_config(to_toml(*c));
+    REQUIRE(again);
+    CHECK(*again == *c);
+    // The list is what check_marking_id holds an identifier to.
+    CHECK(check_marking_id("AB12345678", c->bikes->operators).has_value());
+    CHECK_FALSE(check_marking_id("ZZ12345678", c->bikes->operators).has_value());
+    auto empty = parse_config("[bikes]\n");
+    REQUIRE(empty);
+    REQUIRE(empty->bikes);
+    CHECK(empty->bikes->operators.empty());
+    CHECK(parse_config(to_toml(*empty)).value() == *empty);
+    CHECK(!parse_config("").value().bikes);
+
+    for (const char* bad : {"[bikes.operators]\nABC = \"Trois\"\n", "[bikes.operators]\nAO = \"Lettre O\"\n",
+                            "[bikes.operators]\nab = \"Minuscules\"\n", "[bikes.operators]\nAB = 12\n",
+                            "[bikes.operators]\nAB = \"\"\n", "[bikes]\noperators = \"AB\"\n", "[bikes]\nmarking = true\n",
+                            "bikes = 1\n"}) {
+        CAPTURE(bad);
+        auto r = parse_config(bad);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().english().find("line") != std::string::npos);
+    }
+    CHECK(parse_config("[bikes.operators]\nAO = \"Lettre O\"\n").error().english() ==
+          "Configuration line 2: \"AO\" is not a marking operator's prefix (two capital letters or digits, without I, L, O, Q, U)");
+}

@@ -262,6 +262,35 @@ std::expected<KioskConfig, Problem> parse_kiosk(const toml::node& node, const st
     return k;
 }
 
+// [bikes]: `operators`, a table of prefix = name.
+std::expected<BikesConfig, Problem> parse_bikes(const toml::node& node, const std::string& section) {
+    const auto* t = node.as_table();
+    if (!t) return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be written as a [{1}] section"), section));
+    BikesConfig b;
+    for (auto&& [key_node, n] : *t) {
+        const std::string key(key_node.str());
+        if (key != "operators")
+            return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [bikes]", {line_of(key_node.source()), key}));
+        const auto* ops = n.as_table();
+        if (!ops) return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" must be written as a [{1}] section"), "bikes.operators"));
+        for (auto&& [prefix_node, name_node] : *ops) {
+            const std::string prefix(prefix_node.str());
+            const bool symbols = prefix.size() == 2 && kMarkingAlphabet.find(prefix[0]) != std::string_view::npos &&
+                                 kMarkingAlphabet.find(prefix[1]) != std::string_view::npos;
+            if (!symbols)
+                return std::unexpected(problem("Configuration line {0}: \"{1}\" is not a marking operator's prefix (two capital letters or digits, "
+                                               "without I, L, O, Q, U)",
+                                               {line_of(prefix_node.source()), prefix}));
+            auto name = text(name_node, prefix);
+            if (!name) return std::unexpected(name.error());
+            if (name->empty() || name->size() > 200 || name->find('\0') != std::string::npos)
+                return std::unexpected(at(name_node, N_("Configuration line {0}: \"{1}\" is not a usable name"), prefix));
+            b.operators.push_back(MarkingOperator{prefix, *name});
+        }
+    }
+    return b;
+}
+
 // A TOML basic string: quotes, backslashes and control characters escaped.
 std::string quoted(std::string_view s) {
     std::string out = "\"";
@@ -352,6 +381,10 @@ std::expected<Config, Problem> parse_config(std::string_view text_in) {
             auto r = parse_kiosk(node, key);
             if (!r) return std::unexpected(r.error());
             c.kiosk = *r;
+        } else if (key == "bikes") {
+            auto r = parse_bikes(node, key);
+            if (!r) return std::unexpected(r.error());
+            c.bikes = *r;
         } else {
             return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\"", {line_of(k.source()), key}));
         }
@@ -400,6 +433,11 @@ std::string to_toml(const Config& c) {
     }
     if (c.photos) o << "\n[photos]\nfolder = " << quoted(c.photos->folder) << '\n';
     if (c.kiosk) o << "\n[kiosk]\ntext_size = " << c.kiosk->text_size << '\n';
+    if (c.bikes) {
+        o << "\n[bikes]\n";
+        if (!c.bikes->operators.empty()) o << "\n[bikes.operators]\n";
+        for (const auto& op : c.bikes->operators) o << op.prefix << " = " << quoted(op.name) << '\n';
+    }
     return o.str();
 }
 

@@ -31,6 +31,7 @@ inline constexpr std::size_t kMarkingLength = 10;
 struct MarkingOperator {
     std::string prefix;
     std::string name;
+    bool operator==(const MarkingOperator&) const = default;
 };
 
 // The identifier as typed or read on a sticker ("ab 12-345 678" is "AB12345678": case, spaces

@@ -29,6 +29,7 @@
 #pragma once
 
 #include <etabli/core/badge_format.hpp>
+#include <etabli/core/bikes.hpp>
 #include <etabli/core/problem.hpp>
 #include <etabli/core/tools.hpp>
 
@@ -112,6 +113,14 @@ struct PhotosConfig {
     bool operator==(const PhotosConfig&) const = default;
 };
 
+// [bikes]: the bike register. `[bikes.operators]` lists the approved marking operators the
+// workshop meets, prefix = name ("AB" = "Opérateur A"): a marking identifier must then start
+// with one of them (core/bikes.hpp). Prefixes are two symbols of the marking alphabet.
+struct BikesConfig {
+    std::vector<MarkingOperator> operators;
+    bool operator==(const BikesConfig&) const = default;
+};
+
 // [kiosk]: how the touchscreen draws.
 struct KioskConfig {
     int text_size = 100;  // per cent: 100, 125 or 150 (larger text for those who read less well)
@@ -127,6 +136,7 @@ struct Config {
     std::optional<PrivacyConfig> privacy;  // [privacy]; none: the defaults
     std::optional<PhotosConfig> photos;  // [photos]; none: the defaults
     std::optional<KioskConfig> kiosk;    // [kiosk]; none: the defaults
+    std::optional<BikesConfig> bikes;    // [bikes]; none: no operator list (the form is checked)
     bool operator==(const Config&) const = default;
 };
 
