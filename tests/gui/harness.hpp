@@ -148,6 +148,25 @@ inline int text_percent() {
     return e && *e ? std::atoi(e) : 100;
 }
 
+// A frame's items, with their boxes, on stderr: what a failing lookup or layout check saw
+// (ETABLI_TEST_DUMP=1 prints it whenever a harness's `item` does not find its key, or its
+// check_layout finds an item out of the screen or a label cut).
+inline void dump_frame(const gui::FrameLog& log, ImVec2 size) {
+    std::fprintf(stderr, "--- frame at %gx%g, text %d %%\n", size.x, size.y, text_percent());
+    for (const auto& it : log.items)
+        std::fprintf(stderr, "  %s \"%s\" [%.0f,%.0f – %.0f,%.0f]%s\n", it.key.c_str(), it.label.c_str(), it.min.x, it.min.y, it.max.x,
+                     it.max.y, it.fits ? "" : " CUT");
+}
+inline void dump_if_out(const gui::FrameLog& log, ImVec2 size, const char* what) {
+    if (!std::getenv("ETABLI_TEST_DUMP")) return;
+    for (const auto& it : log.items)
+        if (it.min.x < -0.5f || it.min.y < -0.5f || it.max.x > size.x + 0.5f || it.max.y > size.y + 0.5f || !it.fits) {
+            std::fprintf(stderr, "check_layout(%s):\n", what);
+            dump_frame(log, size);
+            return;
+        }
+}
+
 struct Harness {
     ImGuiContext* ctx = nullptr;
     gui::Kiosk kiosk;
@@ -274,15 +293,7 @@ struct Harness {
         return *r;
     }
     bool has(std::string_view key) const { return log().find(key) != nullptr; }
-    // The last frame's items, with their boxes, on stderr: what a failing lookup saw
-    // (ETABLI_TEST_DUMP=1 prints it whenever `item` does not find its key, or check_layout
-    // finds an item out of the screen or a label cut).
-    void dump() const {
-        std::fprintf(stderr, "--- frame at %gx%g, text %d %%\n", size.x, size.y, text_percent());
-        for (const auto& it : log().items)
-            std::fprintf(stderr, "  %s \"%s\" [%.0f,%.0f – %.0f,%.0f]%s\n", it.key.c_str(), it.label.c_str(), it.min.x, it.min.y,
-                         it.max.x, it.max.y, it.fits ? "" : " CUT");
-    }
+    void dump() const { dump_frame(log(), size); }
     std::string label(std::string_view key) const { return item(key).label; }
     // `key` on a screen of pages: back to the first page with `prev`, then on with `next`
     // until it shows, as a member would look for it (a larger text puts fewer rows on a page).
@@ -390,13 +401,7 @@ struct Harness {
     // Layout: every item inside the display, every label inside its button.
     void check_layout(const char* what) const {
         REQUIRE(!log().items.empty());
-        if (std::getenv("ETABLI_TEST_DUMP"))
-            for (const auto& it : log().items)
-                if (it.min.x < -0.5f || it.min.y < -0.5f || it.max.x > size.x + 0.5f || it.max.y > size.y + 0.5f || !it.fits) {
-                    std::fprintf(stderr, "check_layout(%s):\n", what);
-                    dump();
-                    break;
-                }
+        dump_if_out(log(), size, what);
         for (const auto& it : log().items) {
             INFO(what, " at ", size.x, "x", size.y, ": ", it.key, " \"", it.label, "\" (", it.caption, ") [", it.min.x, ",",
                  it.min.y, " – ", it.max.x, ",", it.max.y, "]");

@@ -72,12 +72,7 @@ struct RepairsHarness {
         REQUIRE(r != nullptr);
         return *r;
     }
-    void dump() const {  // as Harness::dump (harness.hpp)
-        std::fprintf(stderr, "--- frame at %gx%g, text %d %%\n", size.x, size.y, text_percent());
-        for (const auto& it : log().items)
-            std::fprintf(stderr, "  %s \"%s\" [%.0f,%.0f – %.0f,%.0f]%s\n", it.key.c_str(), it.label.c_str(), it.min.x, it.min.y,
-                         it.max.x, it.max.y, it.fits ? "" : " CUT");
-    }
+    void dump() const { dump_frame(log(), size); }
     void tap(std::string_view key) {
         const gui::ItemRecord r = item(key);
         INFO("tapping ", std::string(key));
@@ -105,13 +100,7 @@ struct RepairsHarness {
     void check_layout(const char* what) const {
         REQUIRE(!log().items.empty());
         const float font = ImGui::GetIO().Fonts->Fonts[0]->FontSize;
-        if (std::getenv("ETABLI_TEST_DUMP"))
-            for (const auto& it : log().items)
-                if (it.max.x > size.x + 0.5f || it.max.y > size.y + 0.5f || !it.fits) {
-                    std::fprintf(stderr, "check_layout(%s):\n", what);
-                    dump();
-                    break;
-                }
+        dump_if_out(log(), size, what);
         for (const auto& it : log().items) {
             INFO(what, " at ", size.x, "x", size.y, ": ", it.key, " \"", it.label, "\"");
             CHECK(it.min.x >= -0.5f);

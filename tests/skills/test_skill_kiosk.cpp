@@ -282,7 +282,6 @@ TEST_CASE("skills: who can help me, ask for help, and I'll help on the idle scre
             k.capture.problem = core::problem("One cannot answer one's own help request");
         }
         h.frame();
-        if (std::getenv("ETABLI_TEST_DUMP")) h.dump();
         CHECK(h.has("idle/help/problem"));
         CHECK(h.has("idle/help/21/cancel"));  // still waiting for a helper
         {
@@ -442,7 +441,6 @@ TEST_CASE("skills: a machine's skill page, the next training, supervision, and i
         CHECK(h.label("skills/item/needed") == "Compétence requise\u00a0: Découpe laser, niveau «\u00a0autonome\u00a0»");
         CHECK(h.label("skills/item/have") == "Votre niveau\u00a0: initié");
         CHECK(h.item("skills/item/training/text").label.find("Prochaine formation") != std::string::npos);
-        if (std::getenv("ETABLI_TEST_DUMP")) h.dump();
         h.check_layout("machine skill page");
         // One level short: a supervised start, the station then waits for a trainer's badge.
         h.tap("skills/item/supervised_start");
