@@ -5,3 +5,17 @@ target_link_libraries(bikes_unit_tests PRIVATE etabli_core)
 
 etabli_fuzz(marking etabli_core)
 etabli_fuzz(amount etabli_core)
+
+# The register: Station scenarios on a temp SQLite (intake, marking, hold, sale, parts,
+# repairs, declaration, purge, proof PDF) and the command line end to end.
+etabli_test(bikes_app_tests app bikes/test_station_bikes.cpp)
+target_link_libraries(bikes_app_tests PRIVATE etabli_db)
+
+etabli_test(bikes_cli_tests cli bikes/test_cli_bikes.cpp)
+target_include_directories(bikes_cli_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/cli)
+add_dependencies(bikes_cli_tests etabli)
+
+# The kiosk's bike screens, headless: taps, commands sent, refusals shown, layouts.
+etabli_test(bikes_gui_tests gui bikes/test_gui_bikes.cpp)
+target_link_libraries(bikes_gui_tests PRIVATE etabli_gui)
+target_include_directories(bikes_gui_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/gui)

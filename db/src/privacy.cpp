@@ -134,6 +134,10 @@ constexpr Source kSources[] = {
     {"help_requests", "SELECT * FROM help_requests WHERE asker_id = ?1 OR helper_id = ?1 ORDER BY id"},
     {"cards", "SELECT * FROM cards WHERE author_id = ?1 OR reviewer_id = ?1 ORDER BY id"},
     {"card_helped", "SELECT * FROM card_helped WHERE member_id = ?1"},
+    {"bikes", "SELECT * FROM bikes WHERE from_member_id = ?1 OR marking_checked_by = ?1 ORDER BY id"},
+    // Never the buyer's fields: they are another person's data.
+    {"bike_departures", "SELECT bike_id, kind, day, price_kind, price_cents, by_member_id, declared_at FROM bike_departures WHERE by_member_id = ?1 ORDER BY bike_id"},
+    {"bike_parts", "SELECT * FROM bike_parts WHERE by_member_id = ?1 ORDER BY id"},
     {"events", "SELECT * FROM events WHERE actor_member_id = ?1 OR subject = 'member:' || ?1 ORDER BY id"},
     {"audit", "SELECT id, at, actor_id, principal, origin, action, outcome, detail FROM audit WHERE actor_id = ?1 ORDER BY id"},
 };
@@ -432,7 +436,23 @@ std::expected<app::PurgeSummary, core::Problem> purge_rows(Connection& c, const 
         return d->run();
     });
     if (!cut) return std::unexpected(cut.error());
-    // 2. Members whose membership ended long ago.
+    // 2. The new riders of bikes: declared to the operator (or never to be) long enough ago.
+    {
+        auto n = c.prepare("SELECT count(*) FROM bike_departures WHERE has_buyer = 1 AND purged_at IS NULL "
+                           "AND (declared_at < ?1 OR (declared_at IS NULL AND day < ?2))");
+        if (!n) return std::unexpected(n.error());
+        n->bind(1, core::format_timestamp(r.buyers_declared_before)).bind(2, core::format_date(r.buyers_left_before));
+        if (auto x = n->step(); !x) return std::unexpected(x.error());
+        out.buyers = n->column_int(0);
+        auto u = c.prepare("UPDATE bike_departures SET has_buyer = 0, buyer_surname = '', buyer_first_name = '', buyer_phone = '', "
+                           "buyer_email = '', buyer_address = '', purged_at = ?3 WHERE has_buyer = 1 AND purged_at IS NULL "
+                           "AND (declared_at < ?1 OR (declared_at IS NULL AND day < ?2))");
+        if (!u) return std::unexpected(u.error());
+        u->bind(1, core::format_timestamp(r.buyers_declared_before)).bind(2, core::format_date(r.buyers_left_before))
+            .bind(3, core::format_timestamp(r.now));
+        if (auto x = u->run(); !x) return std::unexpected(x.error());
+    }
+    // 3. Members whose membership ended long ago.
     std::vector<std::tuple<core::MemberId, std::string, std::string>> ended;
     {
         auto s = c.prepare("SELECT id, display_name, role FROM members WHERE erased_at IS NULL AND valid_until IS NOT NULL AND valid_until < ?1 ORDER BY id");

@@ -24,7 +24,7 @@ namespace {
 
 #define ETABLI_REPAIR_COLUMNS                                                                            \
     "id, day, owner_member_id, item, component, ords_category_id, partner_category, brand, model, year, " \
-    "problem, done, status, barrier, minutes, notes, logged_at, updated_at"
+    "problem, done, status, barrier, minutes, notes, logged_at, updated_at, bike_id"
 
 std::string repair_subject(core::RepairId id) { return "repair:" + std::to_string(id); }
 
@@ -66,10 +66,11 @@ std::expected<core::Repair, Problem> read_repair(const Statement& st) {
     ETABLI_TRY(updated, read_ts(st, 17, "repairs", key, "updated_at"));
     r.logged_at = *logged;
     r.updated_at = *updated;
+    if (!st.is_null(18)) r.bike = st.column_int(18);
     return r;
 }
 
-// Binds the fields of `r` to ?1…?15 in the order of the INSERT and UPDATE below.
+// Binds the fields of `r` to ?1…?15 and ?18 in the order of the INSERT and UPDATE below.
 void bind_repair(Statement& st, const core::Repair& r) {
     st.bind(1, core::format_date(r.day));
     st.bind(2, r.owner ? std::optional<std::int64_t>{*r.owner} : std::nullopt);
@@ -83,6 +84,7 @@ void bind_repair(Statement& st, const core::Repair& r) {
     if (r.barrier) st.bind(13, core::to_string(*r.barrier));
     else st.bind_null(13);
     st.bind(14, static_cast<std::int64_t>(r.minutes)).bind(15, r.notes);
+    st.bind(18, r.bike);
 }
 
 std::expected<void, Problem> write_people_and_parts(Connection& c, const core::Repair& r) {
@@ -163,8 +165,8 @@ std::expected<core::Repair, Problem> SqliteStore::add_repair(const core::Repair&
         ETABLI_TRY(tx, Transaction::begin(m_conn));
         ETABLI_TRY(st, m_conn.cached("INSERT INTO repairs (day, owner_member_id, item, component, ords_category_id, "
                                      "partner_category, brand, model, year, problem, done, status, barrier, minutes, "
-                                     "notes, logged_by, logged_at, updated_at) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)"));
+                                     "notes, logged_by, logged_at, updated_at, bike_id) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18)"));
         bind_repair(**st, in);
         (*st)->bind(16, actor).bind(17, ts(at));
         ETABLI_CHECK((*st)->run());
@@ -186,7 +188,7 @@ std::expected<core::Repair, Problem> SqliteStore::update_repair(const core::Repa
         ETABLI_TRY(st, m_conn.cached("UPDATE repairs SET day = ?1, owner_member_id = ?2, item = ?3, component = ?4, "
                                      "ords_category_id = ?5, partner_category = ?6, brand = ?7, model = ?8, year = ?9, "
                                      "problem = ?10, done = ?11, status = ?12, barrier = ?13, minutes = ?14, notes = ?15, "
-                                     "updated_at = ?16 WHERE id = ?17 RETURNING logged_at"));
+                                     "updated_at = ?16, bike_id = ?18 WHERE id = ?17 RETURNING logged_at"));
         bind_repair(**st, in);
         (*st)->bind(16, ts(at)).bind(17, in.id);
         ETABLI_TRY(row, (*st)->step());
@@ -232,6 +234,28 @@ std::expected<std::vector<core::Repair>, Problem> SqliteStore::repairs_between(s
         std::vector<core::Repair> out;
         {
             ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_REPAIR_COLUMNS " FROM repairs r WHERE " + where + " ORDER BY id"));
+            bind(*st);
+            while (true) {
+                ETABLI_TRY(row, st->step());
+                if (!*row) break;
+                ETABLI_TRY(r, read_repair(*st));
+                out.push_back(std::move(*r));
+            }
+        }
+        ETABLI_CHECK(read_people_and_parts(m_conn, out, where, bind));
+        ETABLI_CHECK(tx->commit());
+        return out;
+    });
+}
+
+std::expected<std::vector<core::Repair>, Problem> SqliteStore::bike_repairs(core::BikeId bike) {
+    return guarded([&]() -> std::expected<std::vector<core::Repair>, Problem> {
+        ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
+        auto bind = [&](Statement& s) { s.bind(1, bike); };
+        const std::string where = "r.bike_id = ?1";
+        std::vector<core::Repair> out;
+        {
+            ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_REPAIR_COLUMNS " FROM repairs r WHERE " + where + " ORDER BY day, id"));
             bind(*st);
             while (true) {
                 ETABLI_TRY(row, st->step());

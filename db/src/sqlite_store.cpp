@@ -293,7 +293,8 @@ std::expected<app::PurgeSummary, Problem> SqliteStore::purge_personal_data(const
         ETABLI_TRY(summary, purge_rows(m_conn, r, *pepper));
         if (r.dry_run) return *summary;  // the transaction rolls back: nothing changed
         Detail d;
-        d.add("presences", summary->presences).add("daily_rows", summary->daily_rows).add("erased", static_cast<std::int64_t>(summary->erased.size()));
+        d.add("presences", summary->presences).add("daily_rows", summary->daily_rows).add("erased", static_cast<std::int64_t>(summary->erased.size()))
+            .add("buyers", summary->buyers);
         ETABLI_CHECK(append_event(m_conn, r.now, std::nullopt, "privacy.purged", "privacy", d));
         ETABLI_CHECK(tx->commit());
         return *summary;

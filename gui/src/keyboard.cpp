@@ -35,6 +35,11 @@ constexpr std::array<Cap, 10> kAccents1{{{"é", "É"}, {"è", "È"}, {"ê", "Ê"
 constexpr std::array<Cap, 10> kAccents2{{{"ô", "Ô"}, {"ö", "Ö"}, {"î", "Î"}, {"ï", "Ï"}, {"œ", "Œ"},
                                          {"æ", "Æ"}, {"ü", "Ü"}, {"ÿ", "Ÿ"}, {"ñ", "Ñ"}, {".", "."}}};
 
+constexpr std::array<Cap, 10> kDigits{{{"1", "1"}, {"2", "2"}, {"3", "3"}, {"4", "4"}, {"5", "5"},
+                                       {"6", "6"}, {"7", "7"}, {"8", "8"}, {"9", "9"}, {"0", "0"}}};
+constexpr std::array<Cap, 10> kSigns{{{"@", "@"}, {".", "."}, {"_", "_"}, {"+", "+"}, {",", ","},
+                                      {"/", "/"}, {"(", "("}, {")", ")"}, {"€", "€"}, {"&", "&"}}};
+
 std::size_t utf8_count(std::string_view s) {
     return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
         return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
@@ -63,7 +68,7 @@ void letter_row(std::span<const Cap> caps, int row, float x, float y, float w, f
         if (button(label, id, ImVec2(w, h))) {
             t.insert(label);
             t.state.shift = false;
-            t.state.accents = false;  // one accented letter, then back to the letters
+            t.state.accents = false;  // one accented letter, then back to the letters (or the digits)
         }
     }
 }
@@ -90,7 +95,10 @@ bool draw_keyboard(std::string& text, KeyboardState& state, core::Lang layout, I
     auto span_w = [&](float units) { return units * w + (units - 1) * gap; };
 
     const bool azerty = layout == core::Lang::fr;
-    if (state.accents) {
+    if (state.symbols && !state.accents) {
+        letter_row(kDigits, 0, origin.x, row_y(0), w, h, gap, t);
+        letter_row(kSigns, 1, origin.x, row_y(1), w, h, gap, t);
+    } else if (state.accents) {
         letter_row(kAccents1, 0, origin.x, row_y(0), w, h, gap, t);
         letter_row(kAccents2, 1, origin.x, row_y(1), w, h, gap, t);
     } else if (azerty) {
@@ -115,7 +123,7 @@ bool draw_keyboard(std::string& text, KeyboardState& state, core::Lang layout, I
         t.changed = true;
     }
 
-    // Row 4: accents layer, hyphen, space, apostrophe.
+    // Row 4: accents layer, digits and signs, hyphen, space, apostrophe.
     float x = origin.x;
     ImGui::SetCursorPos(ImVec2(x, row_y(3)));
     ButtonOpts layer_opts;
@@ -123,11 +131,19 @@ bool draw_keyboard(std::string& text, KeyboardState& state, core::Lang layout, I
     if (button(state.accents ? "abc" : "àé", "layer", ImVec2(span_w(2), h), layer_opts)) state.accents = !state.accents;
     x += span_w(2) + gap;
     ImGui::SetCursorPos(ImVec2(x, row_y(3)));
+    ButtonOpts symbols_opts;
+    symbols_opts.tone = state.symbols ? Tone::selected : Tone::normal;
+    if (button(state.symbols ? "abc" : "123", "symbols", ImVec2(span_w(1.5f), h), symbols_opts)) {
+        state.symbols = !state.symbols;
+        state.accents = false;
+    }
+    x += span_w(1.5f) + gap;
+    ImGui::SetCursorPos(ImVec2(x, row_y(3)));
     if (button("-", "hyphen", ImVec2(span_w(1.5f), h))) t.insert("-");
     x += span_w(1.5f) + gap;
     ImGui::SetCursorPos(ImVec2(x, row_y(3)));
-    if (button(tr("space"), "space", ImVec2(span_w(5), h)) && !text.empty() && text.back() != ' ') t.insert(" ");
-    x += span_w(5) + gap;
+    if (button(tr("space"), "space", ImVec2(span_w(3.5f), h)) && !text.empty() && text.back() != ' ') t.insert(" ");
+    x += span_w(3.5f) + gap;
     ImGui::SetCursorPos(ImVec2(x, row_y(3)));
     if (button("'", "apostrophe", ImVec2(span_w(1.5f), h))) t.insert("'");
 

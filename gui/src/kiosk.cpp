@@ -55,6 +55,7 @@ core::Lang Kiosk::lang() const {
         case Screen::members: return m_home.lang;
         case Screen::pin: return m_home.lang;
         case Screen::records: return m_home.lang;
+        case Screen::bikes: return m_home.lang;
     }
     return m_idle.lang;
 }
@@ -90,6 +91,7 @@ void Kiosk::go_idle(const app::Snapshot& s, CommandList& out) {
     m_enrol_seen_active = false;
     m_machines = MachinesUi{};
     m_repairs = RepairsUi{};
+    m_bikes = BikesUi{};
     m_skills = SkillsUi{};
     m_notices.clear();
     m_offers_hidden.clear();
@@ -284,6 +286,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             m_home_view.checkouts_to_correct = static_cast<int>(s.presence_corrections.size());
             m_home_view.backups = s.backups;
             m_home_view.today = s.today;
+            if (const auto* bikes = s.part<app::BikesFeature>()) m_home_view.bike_register = bikes->on;
             m_home_view.skill_warnings = skill_warnings(s.skills.get(), m_home_view.member.id, m_home_view.tr);
             m_home_view.cards = home_card_suggestions(s.skills.get(), s.know.get(), m_home_view.member.id);
             if (!m_notices.empty()) {
@@ -335,6 +338,11 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             if (next == Next::members) {
                 m_members = MembersUi{};
                 m_screen = Screen::members;
+                next = Next::stay;
+            }
+            if (next == Next::bikes) {
+                m_bikes = BikesUi{};
+                m_screen = Screen::bikes;
                 next = Next::stay;
             }
             if (next == Next::repairs) {
@@ -398,6 +406,15 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
         case Screen::repairs: {
             RepairsView rv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
             next = draw_repairs(rv, m_repairs, cmds);
+            if (next == Next::home) {
+                m_screen = Screen::member_home;
+                next = Next::stay;
+            }
+            break;
+        }
+        case Screen::bikes: {
+            BikesView bv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
+            next = draw_bikes(bv, m_bikes, cmds);
             if (next == Next::home) {
                 m_screen = Screen::member_home;
                 next = Next::stay;

@@ -778,6 +778,7 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     }
     tiles.push_back({core::N_("Borrow a tool"), "borrow"});
     if (v.member.role != core::Role::member) tiles.push_back({core::N_("Repairs"), "repairs"});  // those who log repairs
+    if (v.member.role != core::Role::member && v.bike_register) tiles.push_back({core::N_("Bikes"), "bikes"});
     tiles.push_back({core::N_("Know-how"), "knowhow"});
     tiles.push_back({core::N_("My skills"), "skills"});
     // Hosts correct forgotten check-outs; the tile says how many wait.
@@ -861,6 +862,7 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
             if (id == "knowhow") next = Next::knowhow;
             if (id == "checkouts") next = Next::checkouts;
             if (id == "members") next = Next::members;
+            if (id == "bikes") next = Next::bikes;
         }
     }
     return next;

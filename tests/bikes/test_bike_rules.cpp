@@ -113,3 +113,111 @@ TEST_CASE("amounts as people type them, in cents") {
         CHECK(parse_amount(format_amount(Lang::en, cents)) == cents);
     }
 }
+
+TEST_CASE("the register's words: English for the data, French words taken as typed") {
+    CHECK(bike_origin_from_string("Donné") == BikeOrigin::donated);
+    CHECK(bike_origin_from_string("acheté") == BikeOrigin::bought);
+    CHECK(bike_type_from_string("VTT") == BikeType::mountain);
+    CHECK(bike_type_from_string("électrique") == BikeType::electric);
+    CHECK(bike_condition_from_string("pour pièces") == BikeCondition::for_parts);
+    CHECK(bike_status_from_string("vendu") == BikeStatus::sold);
+    CHECK(marking_check_from_string("volé") == MarkingCheck::stolen);
+    CHECK(!bike_type_from_string("tandem"));
+    for (auto t : {BikeType::city, BikeType::road, BikeType::mountain, BikeType::hybrid, BikeType::child, BikeType::cargo,
+                   BikeType::folding, BikeType::electric, BikeType::other})
+        CHECK(bike_type_from_string(to_string(t)) == t);
+    for (auto s : {BikeStatus::in_stock, BikeStatus::sold, BikeStatus::given, BikeStatus::scrapped, BikeStatus::returned})
+        CHECK(bike_status_from_string(to_string(s)) == s);
+}
+
+TEST_CASE("a bike's description is tidied and checked; the hold applies to a marking found on a bike not bought") {
+    const Date today{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{28}};
+    Bike b;
+    b.intake_day = today;
+    b.brand = "  Peugeot ";
+    b.marking = "cd-12 345 678";
+    auto ok = validate_bike(b, today, {});
+    REQUIRE(ok);
+    CHECK(ok->brand == "Peugeot");
+    CHECK(ok->marking == "CD12345678");
+    CHECK(bike_needs_hold(*ok));  // donated by default
+    CHECK(!bike_hold_ends(*ok));  // not notified: it may not leave at all
+    ok->marked_here = true;
+    CHECK(!bike_needs_hold(*ok));
+    ok->marked_here = false;
+    ok->origin = BikeOrigin::bought;
+    CHECK(!bike_needs_hold(*ok));
+
+    b.marking.clear();
+    b.marking_check = MarkingCheck::clear;
+    CHECK(validate_bike(b, today, {}).error().msgid == "Without a marking identifier there is nothing to check with an operator");
+    b.marking_check = MarkingCheck::unchecked;
+    b.photos = {"../etc/passwd"};
+    CHECK(validate_bike(b, today, {}).error().msgid == "The photo \"{0}\" must be a file name in the photos folder");
+    b.photos = {"velos/12.jpg"};
+    b.note = "ligne 1\nligne 2";
+    CHECK(validate_bike(b, today, {}));
+    b.colour = "bleu\x01";
+    CHECK(validate_bike(b, today, {}).error().msgid == "The colour must be one line of at most {0} characters");
+}
+
+TEST_CASE("a departure: a rider for a sale or a gift, a price for a sale only, the hold, a stolen bike") {
+    const Date today{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{28}};
+    Bike b;
+    b.id = 4;
+    b.intake_day = today;
+    b.origin = BikeOrigin::bought;
+    BikeDeparture d;
+    d.kind = BikeStatus::sold;
+    d.day = today;
+    d.price_cents = 5000;
+    d.buyer = Buyer{"Martin", "Léa", "+33 6 12 34 56 78", "LEA@example.org", ""};
+    auto ok = check_departure(b, d);
+    REQUIRE(ok);
+    CHECK(ok->buyer->email == "lea@example.org");
+    d.buyer->phone = "12345";
+    CHECK(check_departure(b, d).error().msgid == "\"{0}\" is not a phone number");
+    d.buyer->phone = "0612345678";
+    d.day = Date{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{27}};
+    CHECK(check_departure(b, d).error().msgid == "Bike {0} came in on {1}: it cannot leave before");
+    d.day = today;
+    d.kind = BikeStatus::scrapped;
+    d.price_cents = 0;
+    ok = check_departure(b, d);
+    REQUIRE(ok);
+    CHECK(!ok->buyer);  // a scrapped bike has no rider
+    d.kind = BikeStatus::in_stock;
+    CHECK(!check_departure(b, d));
+    b.status = BikeStatus::sold;
+    d.kind = BikeStatus::given;
+    CHECK(check_departure(b, d).error().msgid == "Bike {0} has already left ({1})");
+
+    CHECK(check_part_name("  roue avant ").value() == "roue avant");
+    CHECK(!check_part_name(""));
+    CHECK(!check_part_name(std::string(81, 'x')));
+}
+
+TEST_CASE("the declaration's fields") {
+    Bike b;
+    b.id = 12;
+    b.marking = "AB12345678";
+    b.type = BikeType::mountain;
+    b.status = BikeStatus::given;
+    BikeDeparture d;
+    d.kind = BikeStatus::given;
+    d.day = Date{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{28}};
+    d.buyer = Buyer{"Martin", "Léa", "0612345678", "lea@example.org", "Lyon"};
+    b.departure = d;
+    const std::vector<MarkingOperator> ops{{"AB", "Opérateur A"}};
+    CHECK(declaration_value(b, "marking", ops) == "AB12345678");
+    CHECK(declaration_value(b, "operator", ops) == "Opérateur A");
+    CHECK(declaration_value(b, "bike", ops) == "12");
+    CHECK(declaration_value(b, "type", ops) == "VTT");
+    CHECK(declaration_value(b, "how", ops) == "don");
+    CHECK(declaration_value(b, "left_on", ops) == "2026-11-28");
+    CHECK(declaration_value(b, "price", ops) == "0.00");
+    CHECK(declaration_value(b, "address", ops) == "Lyon");
+    CHECK(is_declaration_field("first_name"));
+    CHECK(!is_declaration_field("nom"));
+    for (const auto& [header, field] : default_declaration_columns()) CHECK(is_declaration_field(field));
+}

@@ -24,6 +24,7 @@ struct StationOnDisk {
     FixedCalendar calendar{std::chrono::minutes{60}};
     std::unique_ptr<db::SqliteStore> store;
     std::unique_ptr<app::Station> station;
+    app::Station::Options options;  // given to the Station at every reopen()
 
     explicit StationOnDisk(core::Timestamp now) : clock(now) {}
 
@@ -36,7 +37,7 @@ struct StationOnDisk {
         auto s = db::SqliteStore::open(dir / "etabli.db");
         REQUIRE(s);
         store = std::move(*s);
-        station = std::make_unique<app::Station>(*store, clock, calendar);
+        station = std::make_unique<app::Station>(*store, clock, calendar, options);
         if (before_start) before_start(*station);
         REQUIRE(station->start());
     }

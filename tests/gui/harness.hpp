@@ -369,10 +369,11 @@ struct Harness {
                 tap(key_ending("kbd/space"));
                 continue;
             }
-            // Try the four states of (Shift, accents) until a key shows the letter.
+            // Try the four states of (Shift, accents) until a key shows the letter, then
+            // the same with the digits and signs.
             std::string k = key_with_label(ch);
-            for (int attempt = 0; k.empty() && attempt < 4; ++attempt) {
-                tap(key_ending(attempt % 2 == 0 ? "kbd/shift" : "kbd/layer"));
+            for (int attempt = 0; k.empty() && attempt < 8; ++attempt) {
+                tap(key_ending(attempt == 3 ? "kbd/symbols" : attempt % 2 == 0 ? "kbd/shift" : "kbd/layer"));
                 k = key_with_label(ch);
             }
             INFO("key for ", ch);

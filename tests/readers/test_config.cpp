@@ -189,3 +189,28 @@ TEST_CASE("config: [bikes.operators] prefix = name, written back as read; a bad 
     CHECK(parse_config("[bikes.operators]\nAO = \"Lettre O\"\n").error().english() ==
           "Configuration line 2: \"AO\" is not a marking operator's prefix (two capital letters or digits, without I, L, O, Q, U)");
 }
+
+TEST_CASE("config: [bikes] seller and [bikes.declaration] columns, written back as read; a field the declaration lacks is refused with its line") {
+    auto c = parse_config("[bikes]\nseller = \"Atelier du Vélo Libre\"\nseller_address = \"12 rue du Guidon\\n69001 Lyon\"\n"
+                          "[bikes.declaration]\nseparator = \",\"\ncolumns = [[\"Identifiant\", \"marking\"], [\"Nom\", \"surname\"]]\n"
+                          "[privacy]\nbike_buyer_days = 0\n");
+    REQUIRE_MESSAGE(c, (c ? "" : c.error().english()));
+    REQUIRE(c->bikes);
+    CHECK(c->bikes->seller == "Atelier du Vélo Libre");
+    CHECK(c->bikes->seller_address == "12 rue du Guidon\n69001 Lyon");
+    CHECK(c->bikes->separator == ',');
+    REQUIRE(c->bikes->columns.size() == 2);
+    CHECK(c->bikes->columns[1] == DeclarationColumn{"Nom", "surname"});
+    CHECK(c->privacy->bike_buyer_days == 0);
+    CHECK(parse_config(to_toml(*c)).value() == *c);
+    CHECK(parse_config("[bikes.declaration]\ncolumns = [[\"Nom\", \"nom\"]]\n").error().english().starts_with(
+        "Configuration line 2: \"nom\" is not a field of the declaration (one of: marking, operator,"));
+    for (const char* bad : {"[bikes.declaration]\nseparator = \"|\"\n", "[bikes.declaration]\ncolumns = []\n",
+                            "[bikes.declaration]\ncolumns = [\"marking\"]\n", "[bikes.declaration]\ncolumns = [[\"A\", \"marking\", \"x\"]]\n",
+                            "[bikes.declaration]\ncolour = 1\n", "[bikes]\nseller = 3\n", "[privacy]\nbike_buyer_days = -1\n"}) {
+        CAPTURE(bad);
+        auto r = parse_config(bad);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().english().find("line") != std::string::npos);
+    }
+}

@@ -381,6 +381,8 @@ std::string audit_detail(const Command& c, const Result& r) {
             if constexpr (requires { cmd.skill.id + 0; }) add("skill", cmd.skill.id);
             if constexpr (requires { cmd.presence + 0; }) add("presence", cmd.presence);
             if constexpr (requires { cmd.card + 0; }) add("card", cmd.card);
+            if constexpr (requires { cmd.bike + 0; }) add("bike", cmd.bike);
+            if constexpr (requires { cmd.bike.id + 0; }) add("bike", cmd.bike.id);
             if constexpr (requires { cmd.level + 0; }) add("level", cmd.level, false);
             if constexpr (requires { cmd.draft.role; }) {
                 out += out.empty() ? "" : " ";

@@ -91,11 +91,13 @@ Result Station::purge_personal_data(const PurgePersonalData& c) {
     core::Date ended = today - std::chrono::years{m_opts.privacy.erase_after_years};
     if (!ended.ok()) ended = ended.year() / ended.month() / std::chrono::last;  // 29 February
     r.erase_ended_before = ended;
+    r.buyers_declared_before = now - std::chrono::days{m_opts.privacy.bike_buyer_days};
+    r.buyers_left_before = ended;
     const alloc::Engine* eng = engine();
     r.closing_of = [this, eng](Timestamp in) { return closing_time(m_calendar, eng, in); };
     auto s = m_store.purge_personal_data(r);
     if (!s) return s.error().kind == core::Problem::Kind::storage ? failed(s.error()) : std::unexpected(s.error());
-    if (!c.dry_run && (s->presences > 0 || !s->erased.empty()))
+    if (!c.dry_run && (s->presences > 0 || !s->erased.empty() || s->buyers > 0))
         if (auto again = load_all(); !again) return failed(again.error());
     return *s;
 }
@@ -121,6 +123,11 @@ Result Station::handle_repairs(const Command& c) {
                 return problem("{0} is not a volunteer: ask a host to give them the volunteer role", {m->display_name});
         }
         if (r.owner && !dir.find(*r.owner)) return problem("No member has the number {0}", {std::to_string(*r.owner)});
+        if (r.bike) {  // the register's bikes, as the bikes feature last published them
+            const auto snap = snapshot();
+            const auto* bikes = snap->part<BikesFeature>();
+            if (!bikes || !bikes->find(*r.bike)) return problem("No bike has the number {0}", {std::to_string(*r.bike)});
+        }
         if (actor && !is_host(actor) && std::find(r.volunteers.begin(), r.volunteers.end(), *actor) == r.volunteers.end())
             return problem("Only the volunteers of a repair or a host can log or change it");
         return std::nullopt;

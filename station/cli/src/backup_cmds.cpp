@@ -290,10 +290,10 @@ void BackupScheduler::once() {
             // Then the night's retention ([privacy]): after the backup, never instead of it.
             if (auto p = station->call(app::PurgePersonalData{false, std::nullopt}); !p) {
                 log_line(LogLevel::error, "the nightly purge of personal data failed: " + p.error().english());
-            } else if (const auto* s = std::get_if<app::PurgeSummary>(&*p); s && (s->presences > 0 || !s->erased.empty())) {
+            } else if (const auto* s = std::get_if<app::PurgeSummary>(&*p); s && (s->presences > 0 || !s->erased.empty() || s->buyers > 0)) {
                 log_line(LogLevel::info, "nightly purge of personal data: " + std::to_string(s->presences) + " presences became " +
                                              std::to_string(s->daily_rows) + " daily totals, " + std::to_string(s->erased.size()) +
-                                             " members erased");
+                                             " members erased, " + std::to_string(s->buyers) + " bike buyers purged");
             }
         } else {
             m_failure = r.error();

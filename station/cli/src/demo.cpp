@@ -54,6 +54,7 @@ int seed_demo(Context& ctx) {
 // The demo's machines, with authorisations and opening hours (only when none are set).
 int seed_demo_tools(Context& ctx);
 int seed_demo_skills(Context& ctx);  // demo_skills.cpp
+int seed_demo_bikes(Context& ctx);
 int seed_demo_machines(Context& ctx) {
     struct DemoMachine {
         const char* name;
@@ -94,7 +95,8 @@ int seed_demo_machines(Context& ctx) {
         if (auto r = ctx.station->call(app::SetHours{h, std::nullopt}); !r) return ctx.fail(r.error());
     }
     if (int r = seed_demo_skills(ctx); r != kDone) return r;  // demo_skills.cpp: trainers
-    return seed_demo_tools(ctx);
+    if (int r = seed_demo_tools(ctx); r != kDone) return r;
+    return seed_demo_bikes(ctx);
 }
 
 // The demo's tool library (only when it holds no tool): what a bike workshop and a fablab lend.
@@ -128,6 +130,43 @@ int seed_demo_tools(Context& ctx) {
         t.deposit_cents = d.deposit_cents;
         if (auto r = ctx.station->call(app::AddTool{t, std::nullopt}); !r) return ctx.fail(r.error());
     }
+    return kDone;
+}
+
+// The demo's bike register (only when it holds no bike): three bikes in stock, one of them
+// marked and waiting for its owner's notice, and a donor that gave a wheel.
+int seed_demo_bikes(Context& ctx) {
+    const auto snap = ctx.station->snapshot();
+    if (const auto* v = snap->part<app::BikesFeature>(); !v || !v->bikes.empty()) return kDone;
+    const auto today = ctx.calendar->local_day(ctx.clock.now());
+    struct DemoBike {
+        core::BikeOrigin origin;
+        core::BikeType type;
+        core::BikeCondition condition;
+        const char* brand;
+        const char* colour;
+        const char* marking;
+    };
+    const DemoBike bikes[] = {
+        {core::BikeOrigin::donated, core::BikeType::city, core::BikeCondition::needs_service, "Peugeot", "bleu", ""},
+        {core::BikeOrigin::found, core::BikeType::mountain, core::BikeCondition::needs_repair, "Rockrider", "vert", "AB12345678"},
+        {core::BikeOrigin::donated, core::BikeType::child, core::BikeCondition::for_parts, "Btwin", "rouge", ""},
+    };
+    std::vector<core::BikeId> ids;
+    for (const auto& d : bikes) {
+        core::Bike b;
+        b.intake_day = today;
+        b.origin = d.origin;
+        b.type = d.type;
+        b.condition = d.condition;
+        b.brand = d.brand;
+        b.colour = d.colour;
+        b.marking = d.marking;
+        auto r = ctx.station->call(app::AddBike{b, std::nullopt});
+        if (!r) return ctx.fail(r.error());
+        ids.push_back(std::get<core::Bike>(*r).id);
+    }
+    if (auto r = ctx.station->call(app::MoveBikePart{ids[2], ids[0], "roue avant", std::nullopt}); !r) return ctx.fail(r.error());
     return kDone;
 }
 

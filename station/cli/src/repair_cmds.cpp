@@ -47,6 +47,7 @@ void add_fields(CLI::App* c, RepairCommands::Fields& f, bool edit) {
     c->add_option("--model", f.model, "Model");
     c->add_option("--year", f.year, "Year of manufacture (an estimate is fine)")->each([&f](const std::string&) { f.year_set = true; });
     c->add_option("--owner", f.owner, "Owner's member number (none: an anonymous visitor)")->each([&f](const std::string&) { f.owner_set = true; });
+    c->add_option("--bike", f.bike, "The register's bike it was done on (its number; 0: none)")->each([&f](const std::string&) { f.bike_set = true; });
     c->add_option("--part", f.parts, "Part used: \"name:new\", \"name:salvaged\" or \"name:salvaged:donor-12\" (repeat)");
     c->add_option("--barrier", f.barrier, "End of life only: parts-not-available, parts-too-expensive, no-way-to-open, "
                                           "no-information, lack-of-equipment, too-worn-out");
@@ -91,6 +92,10 @@ std::expected<void, core::Problem> apply(const RepairCommands::Fields& f, core::
     if (f.owner_set) {
         if (f.owner > 0) r.owner = f.owner;
         else r.owner.reset();
+    }
+    if (f.bike_set) {
+        if (f.bike > 0) r.bike = f.bike;
+        else r.bike.reset();
     }
     if (!f.partner_category.empty()) r.partner_category = f.partner_category;
     if (!f.problem.empty()) r.problem = f.problem;
@@ -142,6 +147,7 @@ json repair_json(const core::Repair& r, const app::Directory& dir) {
            {"logged_at", core::format_timestamp(r.logged_at)},
            {"updated_at", core::format_timestamp(r.updated_at)}};
     if (r.owner) j["owner"] = *r.owner;
+    if (r.bike) j["bike"] = *r.bike;
     if (r.component) j["component"] = core::to_string(*r.component);
     if (r.category) {
         j["ords_category_id"] = *r.category;

@@ -27,7 +27,8 @@ public:
         std::vector<std::string> parts;
         int minutes = 0, year = 0;
         core::MemberId owner = 0;
-        bool minutes_set = false, year_set = false, owner_set = false, no_parts = false;
+        std::int64_t bike = 0;
+        bool minutes_set = false, year_set = false, owner_set = false, bike_set = false, no_parts = false;
     };
 
 private:

@@ -14,6 +14,10 @@ std::expected<app::Station::Options, core::Problem> station_options(const Contex
     if (!config) return std::unexpected(config.error());
     if (config->tools) opts.tool_rules = *config->tools;
     if (config->privacy) opts.privacy = *config->privacy;
+    if (config->bikes) {
+        opts.bikes = *config->bikes;
+        opts.bike_register = true;
+    }
     return opts;
 }
 

@@ -208,7 +208,7 @@ int TrustCommands::purge(Context& ctx) {
         json erased = json::array(), kept = json::array();
         for (const auto& [id, name] : s->erased) erased.push_back({{"id", id}, {"name", name}});
         for (const auto& [id, why] : s->kept) kept.push_back({{"id", id}, {"why", ctx.render(why)}});
-        cli_out() << json{{"dry_run", s->dry_run}, {"presences", s->presences}, {"daily_rows", s->daily_rows}, {"erased", erased}, {"kept", kept}}
+        cli_out() << json{{"dry_run", s->dry_run}, {"presences", s->presences}, {"daily_rows", s->daily_rows}, {"erased", erased}, {"kept", kept}, {"bike_buyers", s->buyers}}
                          .dump(-1, ' ', false, json::error_handler_t::replace)
                   << '\n';
         return kDone;
@@ -225,6 +225,12 @@ int TrustCommands::purge(Context& ctx) {
                   << '\n';
     for (const auto& [id, why] : s->kept)
         cli_out() << "  " << core::fill_placeholders(ctx.t("member {0} kept: {1}"), {std::to_string(id), ctx.render(why)}) << '\n';
+    if (s->buyers > 0)
+        cli_out() << "  "
+                  << core::fill_placeholders(ctx.t(s->dry_run ? "the data of {0} new riders of bikes would be purged"
+                                                              : core::N_("the data of {0} new riders of bikes purged")),
+                                             {std::to_string(s->buyers)})
+                  << '\n';
     return kDone;
 }
 

@@ -218,9 +218,12 @@ std::expected<PrivacyConfig, Problem> parse_privacy(const toml::node& node, cons
     PrivacyConfig p;
     for (auto&& [k, n] : *t) {
         const std::string key(k.str());
-        int* num = key == "presence_months" ? &p.presence_months : key == "erase_after_years" ? &p.erase_after_years : nullptr;
+        int* num = key == "presence_months"     ? &p.presence_months
+                   : key == "erase_after_years" ? &p.erase_after_years
+                   : key == "bike_buyer_days"   ? &p.bike_buyer_days
+                                                : nullptr;
         if (!num) return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [privacy]", {line_of(k.source()), key}));
-        auto v = integer(n, key, 1, key == "presence_months" ? 120 : 30);
+        auto v = key == "bike_buyer_days" ? integer(n, key, 0, 3650) : integer(n, key, 1, key == "presence_months" ? 120 : 30);
         if (!v) return std::unexpected(v.error());
         *num = static_cast<int>(*v);
     }
@@ -269,6 +272,47 @@ std::expected<BikesConfig, Problem> parse_bikes(const toml::node& node, const st
     BikesConfig b;
     for (auto&& [key_node, n] : *t) {
         const std::string key(key_node.str());
+        if (key == "declaration") {
+            const auto* d = n.as_table();
+            if (!d) return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" must be written as a [{1}] section"), "bikes.declaration"));
+            for (auto&& [dk, dn] : *d) {
+                const std::string dkey(dk.str());
+                if (dkey == "separator") {
+                    auto sep = text(dn, dkey);
+                    if (!sep) return std::unexpected(sep.error());
+                    if (*sep != ";" && *sep != ",")
+                        return std::unexpected(at(dn, N_("Configuration line {0}: \"{1}\" must be \";\" or \",\""), dkey));
+                    b.separator = (*sep)[0];
+                } else if (dkey == "columns") {
+                    const auto* arr = dn.as_array();
+                    if (!arr || arr->empty())
+                        return std::unexpected(at(dn, N_("Configuration line {0}: \"{1}\" must be a list of [\"header\", \"field\"] pairs"), dkey));
+                    for (const auto& item : *arr) {
+                        const auto* pair = item.as_array();
+                        if (!pair || pair->size() != 2 || !(*pair)[0].as_string() || !(*pair)[1].as_string())
+                            return std::unexpected(at(item, N_("Configuration line {0}: \"{1}\" must be a list of [\"header\", \"field\"] pairs"), dkey));
+                        DeclarationColumn col{(*pair)[0].as_string()->get(), (*pair)[1].as_string()->get()};
+                        if (col.header.empty() || col.header.size() > 80 || col.header.find_first_of(std::string("\0\r\n", 3)) != std::string::npos)
+                            return std::unexpected(at(item, N_("Configuration line {0}: \"{1}\" is not a usable name"), col.header.substr(0, 80)));
+                        if (!is_declaration_field(col.field))
+                            return std::unexpected(problem("Configuration line {0}: \"{1}\" is not a field of the declaration (one of: {2})",
+                                                           {line_of(item.source()), col.field.substr(0, 80), declaration_fields_list()}));
+                        b.columns.push_back(std::move(col));
+                    }
+                } else {
+                    return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [bikes.declaration]", {line_of(dk.source()), dkey}));
+                }
+            }
+            continue;
+        }
+        if (key == "seller" || key == "seller_address") {
+            auto v = text(n, key);
+            if (!v) return std::unexpected(v.error());
+            if (v->size() > 400 || v->find('\0') != std::string::npos)
+                return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" is not a usable name"), key));
+            (key == "seller" ? b.seller : b.seller_address) = *v;
+            continue;
+        }
         if (key != "operators")
             return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [bikes]", {line_of(key_node.source()), key}));
         const auto* ops = n.as_table();
@@ -422,7 +466,8 @@ std::string to_toml(const Config& c) {
           << "\noverdue_blocks = " << (c.tools->overdue_blocks ? "true" : "false") << '\n';
     }
     if (c.privacy)
-        o << "\n[privacy]\npresence_months = " << c.privacy->presence_months << "\nerase_after_years = " << c.privacy->erase_after_years << '\n';
+        o << "\n[privacy]\npresence_months = " << c.privacy->presence_months << "\nerase_after_years = " << c.privacy->erase_after_years
+          << "\nbike_buyer_days = " << c.privacy->bike_buyer_days << '\n';
     if (c.backup) {
         o << "\n[backup]\n";
         if (!c.backup->folder.empty()) o << "folder = " << quoted(c.backup->folder) << '\n';
@@ -435,8 +480,18 @@ std::string to_toml(const Config& c) {
     if (c.kiosk) o << "\n[kiosk]\ntext_size = " << c.kiosk->text_size << '\n';
     if (c.bikes) {
         o << "\n[bikes]\n";
+        if (!c.bikes->seller.empty()) o << "seller = " << quoted(c.bikes->seller) << '\n';
+        if (!c.bikes->seller_address.empty()) o << "seller_address = " << quoted(c.bikes->seller_address) << '\n';
         if (!c.bikes->operators.empty()) o << "\n[bikes.operators]\n";
         for (const auto& op : c.bikes->operators) o << op.prefix << " = " << quoted(op.name) << '\n';
+        if (c.bikes->separator != ';' || !c.bikes->columns.empty()) {
+            o << "\n[bikes.declaration]\nseparator = " << quoted(std::string(1, c.bikes->separator)) << '\n';
+            if (!c.bikes->columns.empty()) {
+                o << "columns = [\n";
+                for (const auto& col : c.bikes->columns) o << "  [" << quoted(col.header) << ", " << quoted(col.field) << "],\n";
+                o << "]\n";
+            }
+        }
     }
     return o.str();
 }

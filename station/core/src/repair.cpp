@@ -364,6 +364,7 @@ std::expected<Repair, Problem> validate_repair(Repair r, Date today) {
         if (!r.component) return std::unexpected(problem("A bicycle repair needs the component worked on"));
         if (r.category) return std::unexpected(problem("A bicycle has no ORDS category: it goes to the unpowered summary"));
     } else {
+        if (r.bike) return std::unexpected(problem("A repair on a bike of the register is a bicycle repair"));
         if (!r.category) return std::unexpected(problem("A powered item needs its ORDS category (1-40)"));
         if (!ords_category(*r.category))
             return std::unexpected(problem("Unknown ORDS category \"{0}\": give its number (1-40) or its name, "

@@ -133,6 +133,12 @@ public:
     std::expected<std::vector<core::VolunteerPresence>, Problem> volunteer_presences(core::Timestamp from,
                                                                                      core::Timestamp to) override;
 
+    // [The bike register] in bike_store.cpp; the contracts are app::Store's.
+    std::expected<app::BikeData, Problem> load_bikes() override;
+    std::expected<void, Problem> commit_bikes(const app::BikeChanges& c, std::optional<core::MemberId> actor,
+                                              core::Timestamp at) override;
+    std::expected<std::vector<core::Repair>, Problem> bike_repairs(core::BikeId bike) override;
+
     // [Trainings, help in the room, know-how cards] in know_store.cpp; the contracts are app::Store's.
     std::expected<app::KnowData, Problem> load_know(core::Timestamp since) override;
     std::expected<void, Problem> commit_know(const app::KnowChanges& c, std::optional<core::MemberId> actor,

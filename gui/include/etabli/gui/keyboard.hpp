@@ -1,6 +1,7 @@
 // On-screen keyboard for names and searches: AZERTY in French, QWERTY in English, Shift,
-// Backspace, space, hyphen and apostrophe, and a layer of accented letters
-// (é è ê ë à â ç ù û ô î ï œ…, capitals with Shift).
+// Backspace, space, hyphen and apostrophe, a layer of accented letters (é è ê ë à â ç ù û ô
+// î ï œ…, capitals with Shift) and one of digits and the signs of e-mails, phone numbers and
+// sums ("123": 1–0, @ . _ + , / ( ) € &).
 // Layer: gui. GUI thread only (inside an ImGui frame).
 #pragma once
 
@@ -16,6 +17,7 @@ struct KeyboardState {
     bool shift = false;         // one-shot: drops after the next letter
     bool accents = false;       // the accented-letter layer is shown
     bool auto_capital = false;  // Shift comes back at the start and after a space or hyphen
+    bool symbols = false;       // the digits and signs replace the first two rows (stays on)
 };
 
 // Draws a keyboard filling `size` at the cursor and edits `text` (UTF-8, at most

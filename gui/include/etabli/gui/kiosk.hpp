@@ -14,6 +14,7 @@
 #include <etabli/gui/pictures.hpp>
 #include <etabli/gui/pin_pad.hpp>
 #include <etabli/gui/records.hpp>
+#include <etabli/gui/bikes.hpp>
 #include <etabli/gui/repairs.hpp>
 #include <etabli/gui/screens.hpp>
 #include <etabli/gui/theme.hpp>
@@ -68,7 +69,7 @@ int run_kiosk(const KioskLink& link, const core::Translations& tr, const KioskOp
 enum class Key : std::uint8_t { d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, enter, backspace };
 inline Key digit_key(int d) { return static_cast<Key>(d); }
 
-enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools, checkouts, skills, members, pin, records };
+enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools, checkouts, skills, members, pin, records, bikes };
 
 class Kiosk {
 public:
@@ -149,6 +150,7 @@ private:
     EnrolUi m_enrol;
     MachinesUi m_machines;
     RepairsUi m_repairs;
+    BikesUi m_bikes;          // the bike register, volunteers
     ToolsUi m_tools;
     CheckoutsUi m_checkouts;  // forgotten check-outs, hosts
     MembersUi m_members;      // members, hosts

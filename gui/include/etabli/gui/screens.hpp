@@ -33,6 +33,7 @@ enum class Next {
     my_data,        // member home: "Mes données", what is stored about them
     history,        // member home: an admin's "Historique", the audit trail
     members,        // member home: a host's "Members" (members.cpp)
+    bikes,          // member home: a volunteer's "Bikes", the bike register (bikes.cpp)
 };
 
 struct LocalClock;  // machines.hpp
@@ -121,6 +122,7 @@ struct MemberHomeView {
     std::vector<HomeCard> cards;  // cards for the skills being learnt, most helped first; none: no row
     app::BackupView backups;      // hosts: the last backup and the free disk, red when they need a look
     core::Date today{};
+    bool bike_register = false;   // the workshop keeps a bike register: volunteers get its tile
 };
 // The host's line about backups: its text, and whether it is an alarm (red). Empty when
 // nobody reports on backups.

@@ -10,6 +10,7 @@
 // Layer: app.
 #pragma once
 
+#include <etabli/app/features/bikes.hpp>
 #include <etabli/app/features/controllers.hpp>
 #include <etabli/app/features/know.hpp>
 #include <etabli/app/features/readers.hpp>
@@ -27,7 +28,8 @@ using Features = type_list<ControllersFeature,  // machine controllers
                            RepairsFeature,      // repairs and volunteer hours
                            ToolsFeature,        // the tool library
                            SkillsFeature,       // skills: sign-off and supervisor badges first
-                           KnowFeature>;        // trainings, help, know-how: "J'aide" and attendance badges
+                           KnowFeature,         // trainings, help, know-how: "J'aide" and attendance badges
+                           BikesFeature>;       // the bike register
 
 template <class L>
 struct feature_commands;

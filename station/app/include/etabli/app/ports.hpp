@@ -5,6 +5,7 @@
 #pragma once
 
 #include <etabli/alloc/model.hpp>
+#include <etabli/app/bikes.hpp>
 #include <etabli/app/know.hpp>
 #include <etabli/core/member.hpp>
 #include <etabli/core/member_import.hpp>
@@ -110,6 +111,10 @@ struct PurgeRequest {
     Timestamp now{};
     Timestamp presences_before{};      // raw presences that began before this become daily totals
     core::Date erase_ended_before{};   // members whose membership ended before this day are erased
+    // The new riders of bikes that left: their data goes when the bike was declared to its
+    // marking operator before this time, or, never declared, when it left before this day.
+    Timestamp buyers_declared_before{};
+    core::Date buyers_left_before{};
     bool dry_run = true;               // everything computed, then rolled back
     const Calendar* calendar = nullptr;
     std::function<std::optional<Timestamp>(Timestamp)> closing_of;  // a day's closing time (forgotten check-outs)
@@ -120,6 +125,7 @@ struct PurgeSummary {
     std::int64_t daily_rows = 0;   // the daily totals they became
     std::vector<std::pair<core::MemberId, std::string>> erased;   // id, name before
     std::vector<std::pair<core::MemberId, Problem>> kept;         // ended long ago, but not erased: why
+    std::int64_t buyers = 0;       // new riders of bikes whose data was purged
 };
 
 // Durable storage. Each call is one use case and one transaction: it either commits whole
@@ -323,6 +329,17 @@ public:
                                                      Timestamp at) = 0;
     // Presences (closed or open) that began in [from, to): the history of "who usually comes".
     virtual std::expected<std::vector<core::Presence>, Problem> presences_between(Timestamp from, Timestamp to) = 0;
+
+    // [The bike register] in db/src/bike_store.cpp; types in app/bikes.hpp.
+    // Every bike with its photos and departure (buyer included), every part moved, the counters.
+    virtual std::expected<BikeData, Problem> load_bikes() = 0;
+    // One use case in one transaction: bikes upserted by id (photos replaced whole; the
+    // departure inserted or updated when the bike has one), parts upserted by id, events
+    // appended. A marking already stored is never replaced, one identifier is never on two
+    // bikes, an unknown member or bike refuses the whole ("Storage error: …").
+    virtual std::expected<void, Problem> commit_bikes(const BikeChanges& c, std::optional<core::MemberId> actor, Timestamp at) = 0;
+    // The repairs logged on a bike, oldest first.
+    virtual std::expected<std::vector<core::Repair>, Problem> bike_repairs(core::BikeId bike) = 0;
 };
 
 }  // namespace etabli::app

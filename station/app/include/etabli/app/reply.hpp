@@ -14,6 +14,7 @@ inline Reply reply_of(std::uint64_t request_id, const Result& r) {
     if (!r) reply.problem = r.error();
     else if (const auto* m = std::get_if<core::Member>(&*r)) reply.member = m->id;
     else if (const auto* b = std::get_if<core::Badge>(&*r)) reply.member = b->member_id;
+    else if (const auto* bike = std::get_if<core::Bike>(&*r)) reply.bike = bike->id;
     else if (const auto* d = std::get_if<MemberDataView>(&*r)) reply.member_data = std::make_shared<const MemberDataView>(*d);
     else if (const auto* a = std::get_if<AuditView>(&*r)) reply.audit = std::make_shared<const AuditView>(*a);
     return reply;

@@ -159,6 +159,17 @@ template <> inline constexpr Right kRight<CancelHelpCapture>{Need::anyone, kWrit
 template <> inline constexpr Right kRight<StartAttendance>{Need::member, kWrites, "training.attendance_start"};  // the training's trainer (the handler)
 template <> inline constexpr Right kRight<StopAttendance>{Need::anyone, kWrites, "training.attendance_stop"};
 
+// The bike register: the volunteers of the atelier take bikes in, refurbish and sell them;
+// the declaration to the marking operator (buyers' data leaving the station) is a host's.
+template <> inline constexpr Right kRight<AddBike>{Need::volunteer, kWrites, "bike.add"};
+template <> inline constexpr Right kRight<EditBike>{Need::volunteer, kWrites, "bike.edit"};
+template <> inline constexpr Right kRight<MoveBikePart>{Need::volunteer, kWrites, "bike.part"};
+template <> inline constexpr Right kRight<FitBikePart>{Need::volunteer, kWrites, "bike.part_fit"};
+template <> inline constexpr Right kRight<BikeLeaves>{Need::volunteer, kWrites, "bike.leave"};
+template <> inline constexpr Right kRight<ShowBike>{Need::volunteer, kReads, "bike.show"};  // with the buyer
+template <> inline constexpr Right kRight<BikesToDeclare>{Need::host, kReads, "bike.to_declare"};
+template <> inline constexpr Right kRight<MarkBikesDeclared>{Need::host, kWrites, "bike.declared"};
+
 // The row of a command (every alternative of Command instantiates its row: a missing one
 // does not compile).
 Right right_of(const Command& c);

@@ -5,6 +5,7 @@
 // Calendar are used from the station thread only (Clock::now() from any).
 #pragma once
 
+#include <etabli/app/bikes.hpp>
 #include <etabli/app/know.hpp>
 #include <etabli/app/ports.hpp>
 #include <etabli/app/reader_enrol.hpp>
@@ -217,7 +218,8 @@ using Result = std::expected<std::variant<Done, core::Member, core::Badge, TapVi
                                           std::vector<alloc::QueuePlace>, core::Repair, core::Tool, std::vector<core::Tool>,
                                           std::vector<core::Loan>, core::Reservation,
                                           core::Training, core::HelpRequest, core::Card, std::vector<core::Helper>,
-                                          core::Skill, core::SkillGrant, PurgeSummary, MemberDataView, AuditView>,
+                                          core::Skill, core::SkillGrant, PurgeSummary, MemberDataView, AuditView,
+                                          core::Bike, core::BikePart, BikeRecord, BikeList>,
                              Problem>;
 
 // The command line is an admin at the terminal: its allocation requests act as this member
@@ -265,6 +267,8 @@ public:
         // Where the kiosk's exports go (labels, overdue CSV); empty: $XDG_DOCUMENTS_DIR,
         // else $HOME, else the working folder.
         std::filesystem::path tool_export_dir;
+        core::BikesConfig bikes;  // the marking operators the workshop meets
+        bool bike_register = false;  // [bikes] is in etabli.toml: the kiosk offers the register
     };
 
     // The Store must already be open and migrated. Nothing runs until start().
@@ -280,6 +284,7 @@ public:
     ~Station();  // stops the thread after draining what was posted
     Station(const Station&) = delete;
     Station& operator=(const Station&) = delete;
+    const Options& options() const { return m_opts; }
 
     // Loads the store into memory and starts the thread. A load failure is returned and
     // no thread is started.

@@ -110,6 +110,7 @@ struct Reply {
     bool ok = false;
     core::Problem problem;                       // when !ok
     std::optional<core::MemberId> member;        // a created or changed member
+    std::optional<std::int64_t> bike;            // a bike added or changed (core::BikeId)
     std::shared_ptr<const MemberDataView> member_data;  // ShowMemberData's
     std::shared_ptr<const AuditView> audit;             // ShowAudit's
 };

@@ -103,6 +103,10 @@ struct BackupConfig {
 struct PrivacyConfig {
     int presence_months = 12;   // raw presences older than this become daily totals (volunteer hours stay right)
     int erase_after_years = 3;  // members whose membership ended longer ago than this are erased
+    // The new rider of a sold or given bike: kept this many days after the bike was declared to
+    // its marking operator (time to send it again if refused); never declared (no marking),
+    // kept as long as a member's data (erase_after_years) after it left.
+    int bike_buyer_days = 30;
     bool operator==(const PrivacyConfig&) const = default;
 };
 
@@ -116,8 +120,20 @@ struct PhotosConfig {
 // [bikes]: the bike register. `[bikes.operators]` lists the approved marking operators the
 // workshop meets, prefix = name ("AB" = "Opérateur A"): a marking identifier must then start
 // with one of them (core/bikes.hpp). Prefixes are two symbols of the marking alphabet.
+// `[bikes.declaration]` says how the marking operator wants its CSV of the bikes that changed
+// hands: `separator` (";" by default, or ",") and `columns`, a list of [header, field] pairs
+// in the operator's order, the fields being those of core::kDeclarationFields.
+struct DeclarationColumn {
+    std::string header;
+    std::string field;
+    bool operator==(const DeclarationColumn&) const = default;
+};
 struct BikesConfig {
+    // `seller` and `seller_address`: the association as its proofs of sale name it.
+    std::string seller, seller_address;
     std::vector<MarkingOperator> operators;
+    char separator = ';';
+    std::vector<DeclarationColumn> columns;  // empty: core::default_declaration_columns()
     bool operator==(const BikesConfig&) const = default;
 };
 

@@ -104,6 +104,7 @@ struct Repair {
     int minutes = 0;                      // time spent
     std::vector<Part> parts;
     std::string notes;
+    std::optional<std::int64_t> bike;     // the register's bike it was done on (core::BikeId)
     bool operator==(const Repair&) const = default;
 };
 
