@@ -1,10 +1,11 @@
 # The bike register and the receipts: the pure rules (the marking identifier, the hold of a
 # donated marked bike, typed sums of money), and their fuzz targets.
-etabli_test(bikes_unit_tests unit bikes/test_bike_rules.cpp)
+etabli_test(bikes_unit_tests unit bikes/test_bike_rules.cpp bikes/test_money_rules.cpp)
 target_link_libraries(bikes_unit_tests PRIVATE etabli_core)
 
 etabli_fuzz(marking etabli_core)
 etabli_fuzz(amount etabli_core)
+etabli_fuzz(helloasso etabli_core)
 
 # The register: Station scenarios on a temp SQLite (intake, marking, hold, sale, parts,
 # repairs, declaration, purge, proof PDF) and the command line end to end.
@@ -19,3 +20,12 @@ add_dependencies(bikes_cli_tests etabli)
 etabli_test(bikes_gui_tests gui bikes/test_gui_bikes.cpp)
 target_link_libraries(bikes_gui_tests PRIVATE etabli_gui)
 target_include_directories(bikes_gui_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/gui)
+
+# Memberships and the receipts journal: Station scenarios and the command line (a HelloAsso
+# export written in Windows-1252).
+etabli_test(money_app_tests app bikes/test_station_money.cpp)
+target_link_libraries(money_app_tests PRIVATE etabli_db)
+
+etabli_test(money_cli_tests cli bikes/test_cli_money.cpp)
+target_include_directories(money_cli_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/cli)
+add_dependencies(money_cli_tests etabli)

@@ -13,6 +13,7 @@
 //   [Commit]   commit_bikes
 #include <etabli/db/sqlite_store.hpp>
 
+#include "receipt_rows.hpp"
 #include "store_support.hpp"
 
 #include <map>
@@ -247,6 +248,7 @@ std::expected<void, Problem> SqliteStore::commit_bikes(const app::BikeChanges& c
         ETABLI_TRY(tx, Transaction::begin(m_conn));
         for (const auto& b : c.bikes) ETABLI_CHECK(write_bike(m_conn, b, at));
         for (const auto& p : c.parts) ETABLI_CHECK(write_part(m_conn, p));
+        for (const auto& r : c.receipts) ETABLI_CHECK(receipt_rows::insert(m_conn, r));
         for (const auto& e : c.events) {
             Detail d;
             for (const auto& [k, v] : e.detail) d.add(k, v);

@@ -138,6 +138,8 @@ constexpr Source kSources[] = {
     // Never the buyer's fields: they are another person's data.
     {"bike_departures", "SELECT bike_id, kind, day, price_kind, price_cents, by_member_id, declared_at FROM bike_departures WHERE by_member_id = ?1 ORDER BY bike_id"},
     {"bike_parts", "SELECT * FROM bike_parts WHERE by_member_id = ?1 ORDER BY id"},
+    {"receipts", "SELECT * FROM receipts WHERE member_id = ?1 OR by_member_id = ?1 ORDER BY id"},
+    {"memberships", "SELECT * FROM memberships WHERE member_id = ?1 ORDER BY id"},
     {"events", "SELECT * FROM events WHERE actor_member_id = ?1 OR subject = 'member:' || ?1 ORDER BY id"},
     {"audit", "SELECT id, at, actor_id, principal, origin, action, outcome, detail FROM audit WHERE actor_id = ?1 ORDER BY id"},
 };

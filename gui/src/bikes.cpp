@@ -317,6 +317,7 @@ void draw_bike(const BikesView& v, BikesUi& ui, Commands& out) {
     const core::Bike& b = *found;
     if (leave) {
         ui.how.reset();
+        ui.means.reset();
         ui.price_cents.reset();
         ui.price_text.clear();
         ui.free_price = false;
@@ -424,6 +425,7 @@ void post_departure(const BikesView& v, BikesUi& ui, Commands& out) {
     if (ui.how == core::BikeStatus::sold) {
         c.departure.price_cents = ui.price_cents.value_or(0);
         c.departure.price_kind = ui.free_price ? core::PriceKind::free : core::PriceKind::fixed;
+        c.means = ui.means;
     }
     if (ui.how == core::BikeStatus::sold || ui.how == core::BikeStatus::given)
         c.departure.buyer = core::Buyer{ui.surname, ui.first_name, ui.phone, ui.email, ""};
@@ -437,7 +439,7 @@ void draw_leave(const BikesView& v, BikesUi& ui, Commands& out) {
     const Box c = content();
     const float th = touch_height();
     const bool to_rider = ui.how == core::BikeStatus::sold || ui.how == core::BikeStatus::given;
-    const bool priced = ui.how != core::BikeStatus::sold || ui.price_cents.value_or(0) > 0;
+    const bool priced = ui.how != core::BikeStatus::sold || (ui.price_cents.value_or(0) > 0 && ui.means);
     bool back = false, next = false;
     const std::string next_label = to_rider ? v.tr("Next") : v.tr("Confirm");
     float y = header(v, v.tr.fmt("No. {0} leaves", {std::to_string(ui.bike)}),
@@ -459,7 +461,21 @@ void draw_leave(const BikesView& v, BikesUi& ui, Commands& out) {
         if (const int k = chips(kinds, c.x, y, c.w, 4); k >= 0) ui.how = kDepartures[static_cast<std::size_t>(k)];
     }
     if (ui.how == core::BikeStatus::sold) {
-        y = heading(v.tr("Price"), "price_label", c.x, y + gap() * 0.5f, c.w);
+        // The price's row: its heading, and at its right end the prix libre toggle (the amount
+        // is then what the rider chose to pay).
+        {
+            const float fs = ImGui::GetFontSize();
+            const std::string free = v.tr("Pay what you can");
+            const float fw = std::min(c.w * 0.5f, button_width(free, 6.0f));
+            y += gap() * 0.5f;
+            at(c.x, y + (th - fs) * 0.5f);
+            text_block(v.tr("Price"), "price_label", c.w - fw - gap(), Align::left, nullptr, colors::kMuted);
+            at(c.x + c.w - fw, y);
+            ButtonOpts o;
+            o.tone = ui.free_price ? Tone::selected : Tone::normal;
+            if (button(free, "free", ImVec2(fw, th), o)) ui.free_price = !ui.free_price;
+            y += th + gap();
+        }
         std::vector<Chip> prices;
         for (int e : kPriceChips)
             prices.push_back({euros(v.tr.lang, e), std::to_string(e), ui.price_text.empty() && ui.price_cents == e * 100LL});
@@ -477,15 +493,14 @@ void draw_leave(const BikesView& v, BikesUi& ui, Commands& out) {
                 }
             }
         }
-        // Prix libre: the amount is what the rider chose to pay.
-        const std::string free = v.tr("Prix libre: what the rider paid");
-        const float fw = std::min(c.w, button_width(free, 6.0f));
-        at(c.x, y);
-        ButtonOpts o;
-        o.tone = ui.free_price ? Tone::selected : Tone::normal;
-        const float fh = label_height(free, fw, th);
-        if (button(free, "free", ImVec2(fw, fh), o)) ui.free_price = !ui.free_price;
-        y += fh + gap();
+        // How it was paid: its line in the receipts journal.
+        std::vector<Chip> means;
+        for (auto m : {core::PayMeans::cash, core::PayMeans::cheque, core::PayMeans::card, core::PayMeans::transfer})
+            means.push_back({capital(v.tr(core::label(m))), std::string(core::to_string(m)), ui.means == m});
+        {
+            IdScope s("means");
+            if (const int k = chips(means, c.x, y, c.w, 4); k >= 0) ui.means = static_cast<core::PayMeans>(k);
+        }
     }
     outcome_line(ui.message, ui.message_ok, c.x, y, c.w);
 }

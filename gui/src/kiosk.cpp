@@ -287,6 +287,13 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             m_home_view.backups = s.backups;
             m_home_view.today = s.today;
             if (const auto* bikes = s.part<app::BikesFeature>()) m_home_view.bike_register = bikes->on;
+            {
+                static const std::vector<core::Plan> kNoPlans;
+                const auto* money = s.part<app::MoneyFeature>();
+                const core::Member* now_member = s.directory ? s.directory->find(m_home_view.member.id) : nullptr;
+                m_home_view.renewal = renewal_line(m_home_view.tr, now_member ? now_member->valid_until : m_home_view.member.valid_until, s.today,
+                                                   money ? money->plans : kNoPlans);
+            }
             m_home_view.skill_warnings = skill_warnings(s.skills.get(), m_home_view.member.id, m_home_view.tr);
             m_home_view.cards = home_card_suggestions(s.skills.get(), s.know.get(), m_home_view.member.id);
             if (!m_notices.empty()) {

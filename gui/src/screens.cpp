@@ -5,6 +5,8 @@
 //
 // Index: [Helpers] [Dates] [Idle] [Member home] [Refusal] [Enrolment]
 #include <etabli/gui/screens.hpp>
+
+#include <etabli/core/bikes.hpp>
 #include <etabli/gui/tools.hpp>
 #include <etabli/gui/machines.hpp>
 #include <etabli/gui/skill_home.hpp>
@@ -743,6 +745,10 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     const std::string status = in ? v.tr.fmt("Checked in at {0}", {v.at_hhmm})
                                   : v.tr.fmt("Checked out at {0}. See you soon!", {v.at_hhmm});
     text_block(status, "status", c.w, Align::left, nullptr, colors::kOk);
+    if (!v.renewal.empty()) {
+        at(c.x, ImGui::GetCursorPosY());
+        text_block(v.renewal, "renewal", c.w, Align::left, nullptr, colors::kAccent);
+    }
     if (core::can_host(v.member.role)) {
         if (const auto [line, alarm] = backup_line(v.backups, v.tr, v.today); !line.empty()) {
             at(c.x, ImGui::GetCursorPosY());
@@ -866,6 +872,19 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         }
     }
     return next;
+}
+
+std::string renewal_line(const Tr& tr, std::optional<core::Date> until, core::Date today, const std::vector<core::Plan>& plans) {
+    using namespace std::chrono;
+    if (!until || sys_days{*until} < sys_days{today} || sys_days{*until} > sys_days{today} + days{30}) return {};
+    std::string offered;
+    for (const auto& p : plans) {
+        if (!p.active) continue;
+        offered += (offered.empty() ? "" : ", ") + p.name + (p.free_price ? "" : " " + core::format_amount(tr.lang, p.price_cents));
+    }
+    const std::string when = format_short_date(tr.lang, *until);
+    return offered.empty() ? tr.fmt("Your membership ends on {0}: renew it with a host", {when})
+                           : tr.fmt("Your membership ends on {0}: renew it with a host ({1})", {when, offered});
 }
 
 // [Refusal]

@@ -7,6 +7,7 @@
 #include "harness.hpp"
 
 #include <etabli/app/features/bikes.hpp>
+#include <etabli/app/features/money.hpp>
 
 using namespace etabli;
 
@@ -144,6 +145,8 @@ TEST_CASE("a sale: the price in a chip, the rider's four fields typed, a refusal
     h.tap("bikes/how/sold");
     CHECK(!h.item("bikes/next").enabled);  // a sale needs its price
     h.tap("bikes/price/50");
+    CHECK(!h.item("bikes/next").enabled);  // and how it was paid
+    h.tap("bikes/means/card");
     h.tap("bikes/free");
     h.tap("bikes/next");
     CHECK(!h.item("bikes/confirm").enabled);
@@ -160,6 +163,7 @@ TEST_CASE("a sale: the price in a chip, the rider's four fields typed, a refusal
     CHECK(leave.departure.kind == core::BikeStatus::sold);
     CHECK(leave.departure.price_cents == 5000);
     CHECK(leave.departure.price_kind == core::PriceKind::free);
+    CHECK(leave.means == core::PayMeans::card);
     REQUIRE(leave.departure.buyer);
     CHECK(leave.departure.buyer->email == "lea@example.org");
     CHECK(leave.departure.buyer->phone == "06 12 34 56 78");
@@ -205,9 +209,34 @@ TEST_CASE("the bike screens' layouts in French") {
         h.tap("bikes/how/sold");
         h.check_layout("leaving: sold");
         h.tap("bikes/price/80");
+        h.tap("bikes/means/cash");
         h.tap("bikes/next");
         h.check_layout("the new rider");
         h.tap("bikes/email");
         h.check_layout("typing the e-mail");
+    }
+}
+
+TEST_CASE("from 30 days before the membership's end, the member's home says so with the plans") {
+    for (const ImVec2 size : kSizes) {
+        Harness h(size);
+        auto plans = std::make_shared<app::MoneyView>();
+        plans->plans = {core::Plan{1, "Annuelle", 12, 2000, false, true}, core::Plan{2, "Prix libre", 12, 1000, true, true},
+                        core::Plan{3, "Ancienne", 12, 1500, false, false}};
+        std::get<app::feature_index_v<app::MoneyFeature>>(h.snap.parts) = plans;
+        auto d = std::make_shared<app::Directory>(*h.snap.directory);
+        d->members[1].valid_until = core::Date{std::chrono::sys_days{h.snap.today} + std::chrono::days{10}};
+        h.snap.directory = d;
+        h.publish();
+        h.show_tap(1, core::TapKind::check_in, "0001234567");
+        REQUIRE(h.has("home/renewal"));
+        CHECK(h.label("home/renewal") == "Votre adhésion se termine le 08/12/2026\u00a0: renouvelez-la auprès d'un animateur "
+                                         "(Annuelle 20,00\u00a0€, Prix libre)");
+        h.check_layout("home with the renewal line");
+        // 31 days before: nothing yet.
+        d->members[1].valid_until = core::Date{std::chrono::sys_days{h.snap.today} + std::chrono::days{31}};
+        h.publish();
+        h.frame();
+        CHECK(!h.has("home/renewal"));
     }
 }

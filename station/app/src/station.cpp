@@ -208,6 +208,8 @@ Station::Station(Store& store, const Clock& clock, const Calendar& calendar, Opt
 
 Result Station::failed(Problem p) { return m_state->failed(std::move(p)); }
 
+void Station::member_changed(const core::Member& m) { m_state->edit_directory().members[m.id] = m; }
+
 Station::~Station() { stop(); }
 
 // Everything the station keeps in memory, read from the store: at start, and again after a
@@ -383,6 +385,9 @@ std::string audit_detail(const Command& c, const Result& r) {
             if constexpr (requires { cmd.card + 0; }) add("card", cmd.card);
             if constexpr (requires { cmd.bike + 0; }) add("bike", cmd.bike);
             if constexpr (requires { cmd.bike.id + 0; }) add("bike", cmd.bike.id);
+            if constexpr (requires { cmd.plan + 0; }) add("plan", cmd.plan);
+            if constexpr (requires { cmd.plan.id + 0; }) add("plan", cmd.plan.id);
+            if constexpr (requires { cmd.receipt + 0; }) add("receipt", cmd.receipt);
             if constexpr (requires { cmd.level + 0; }) add("level", cmd.level, false);
             if constexpr (requires { cmd.draft.role; }) {
                 out += out.empty() ? "" : " ";

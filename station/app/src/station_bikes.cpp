@@ -261,11 +261,31 @@ private:
         auto checked = core::check_departure(b, d);
         if (!checked) return std::unexpected(checked.error());
         checked->by = cmd.actor;
+        std::optional<core::Receipt> paid;
+        if (cmd.means && checked->kind == core::BikeStatus::sold) {
+            auto closing = m_host.store().closing(checked->day);
+            if (!closing) return m_host.failed(closing.error());
+            if (*closing)
+                return std::unexpected(problem("The day {0} is closed: record it on another day, or correct a line", {core::format_date(checked->day)}));
+            core::Receipt r;
+            r.at = m_host.clock().now();
+            r.day = checked->day;
+            r.amount_cents = checked->price_cents;
+            r.means = *cmd.means;
+            r.what = core::ReceiptFor::bike;
+            r.label = "Vélo n° " + num(b.id);
+            r.bike = b.id;
+            r.by = cmd.actor;
+            auto valid = core::validate_receipt(r);
+            if (!valid) return std::unexpected(valid.error());
+            paid = *valid;
+        }
         b.status = checked->kind;
         b.departure = *checked;
         b.updated_at = m_host.clock().now();
         BikeChanges ch;
         ch.bikes.push_back(b);
+        if (paid) ch.receipts.push_back(*paid);
         if (b.marking != it->second.marking) ch.events.push_back(event("bike.marked", bike_subject(b.id), {{"here", "1"}}));
         ch.events.push_back(event("bike.left", bike_subject(b.id),
                                   {{"kind", std::string(core::to_string(checked->kind))},

@@ -9,6 +9,7 @@
 #include "io.hpp"
 
 #include <etabli/app/features/bikes.hpp>
+#include <etabli/core/money.hpp>
 #include <etabli/db/bike_papers.hpp>
 
 #include <fmt/core.h>
@@ -202,6 +203,7 @@ BikeCommands::BikeCommands(CLI::App& app) {
     m_leave->add_option("--address", m_address, "The new rider's postal address (optional)");
     m_leave->add_option("--marking", m_marking, "A marking identifier engraved for this sale (a bike without one)");
     m_leave->add_option("--day", m_day, "Day it left, YYYY-MM-DD (default: today)");
+    m_leave->add_option("--means", m_means, "Sold: how it was paid (cash, cheque, card, transfer), written in the receipts journal");
     m_proof = bike->add_subcommand("proof", "The proof of sale (or of gift) as a PDF for the new rider");
     m_proof->add_option("BIKE", m_id, "Bike number")->required();
     m_proof->add_option("--out", m_out, "The PDF file to write")->required();
@@ -289,6 +291,10 @@ std::optional<int> BikeCommands::run(Context& ctx) {
         if (!m_surname.empty() || !m_first.empty() || !m_phone.empty() || !m_email.empty() || !m_address.empty())
             c.departure.buyer = core::Buyer{m_surname, m_first, m_phone, m_email, m_address};
         c.marking = m_marking;
+        if (!m_means.empty()) {
+            c.means = core::pay_means_from_string(m_means);
+            if (!c.means) return ctx.fail(kBadInput, problem("\"{0}\" is not a means of payment: cash, cheque, card, transfer or helloasso", {m_means}));
+        }
         auto r = station.call(c);
         if (!r) return ctx.fail(r.error());
         if (ctx.json) return print_stored(r);
@@ -377,7 +383,7 @@ std::optional<int> BikeCommands::run(Context& ctx) {
         line(core::N_("Status"), ctx.t(core::label(b.status)));
         if (const auto& d = b.departure) {
             line(core::N_("Left"), core::format_date(d->day) + (d->kind == core::BikeStatus::sold ? ", " + core::format_amount(ctx.lang, d->price_cents) +
-                                                                                                    (d->price_kind == core::PriceKind::free ? " (" + ctx.t("prix libre") + ")" : "")
+                                                                                                    (d->price_kind == core::PriceKind::free ? " (" + ctx.t("at prix libre") + ")" : "")
                                                                                               : ""));
             if (d->buyer)
                 line(core::N_("New rider"), d->buyer->first_name + " " + d->buyer->surname + ", " + d->buyer->phone + ", " + d->buyer->email +

@@ -34,7 +34,7 @@ private:
     Fields m_f;
     core::BikeId m_id = 0, m_to = 0;
     std::int64_t m_part_id = 0;
-    std::string m_part, m_status, m_how, m_price, m_surname, m_first, m_phone, m_email, m_address, m_day, m_marking, m_out;
+    std::string m_part, m_status, m_how, m_price, m_surname, m_first, m_phone, m_email, m_address, m_day, m_marking, m_out, m_means;
     bool m_free = false, m_again = false, m_all = false;
 
     CLI::App *m_add, *m_set, *m_list, *m_show, *m_take, *m_fit, *m_leave, *m_proof, *m_declare;

@@ -12,6 +12,9 @@
 
 namespace etabli::core {
 
+using text_checks::from_words;
+using text_checks::name_of;
+
 namespace {
 
 constexpr std::int64_t kMaxAmountCents = 100'000'000;  // 1,000,000 €
@@ -138,22 +141,6 @@ std::string format_amount(Lang lang, std::int64_t cents) {
 // [The register] ---------------------------------------------------------------------------
 namespace {
 
-// ASCII letters lowered; the rest (é, à…) as typed: the French words are listed in lower case.
-std::string lower(std::string_view s) {
-    std::string out(text_checks::trim(s));
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-template <class E, std::size_t N>
-std::optional<E> from_words(std::string_view typed, const std::array<std::pair<std::string_view, E>, N>& words) {
-    const auto t = lower(typed);
-    for (const auto& [w, e] : words)
-        if (t == w) return e;
-    return std::nullopt;
-}
-
 constexpr std::array<std::pair<std::string_view, BikeOrigin>, 8> kOrigins{{
     {"donated", BikeOrigin::donated}, {"abandoned", BikeOrigin::abandoned}, {"found", BikeOrigin::found},
     {"bought", BikeOrigin::bought}, {"don", BikeOrigin::donated}, {"donné", BikeOrigin::donated},
@@ -181,12 +168,6 @@ constexpr std::array<std::pair<std::string_view, BikeStatus>, 10> kStatuses{{
 constexpr std::array<std::pair<std::string_view, PriceKind>, 4> kPrices{{
     {"fixed", PriceKind::fixed}, {"free", PriceKind::free}, {"fixe", PriceKind::fixed}, {"prix libre", PriceKind::free}}};
 
-template <class E, std::size_t N>
-std::string_view name_of(E e, const std::array<std::pair<std::string_view, E>, N>& words) {
-    for (const auto& [w, v] : words)
-        if (v == e) return w;
-    return "?";
-}
 
 // `refusal`: the field's own message, with {0} for its limit (each field is translated whole).
 std::expected<std::string, Problem> word(std::string_view raw, const char* refusal, std::size_t max = kMaxBikeWord) {
@@ -266,6 +247,8 @@ std::optional<Date> bike_hold_ends(const Bike& b) {
 }
 
 std::expected<Bike, Problem> validate_bike(Bike b, Date today, const std::vector<MarkingOperator>& operators) {
+    for (const auto& d : {std::optional<Date>{b.intake_day}, b.marking_checked_on, b.owner_notified_on})
+        if (d && !d->ok()) return std::unexpected(problem("A day of the bike is not a real date"));
     if (after(b.intake_day, today))
         return std::unexpected(problem("The intake day {0} is after today", {format_date(b.intake_day)}));
     struct Field {
@@ -438,6 +421,7 @@ std::expected<BikeDeparture, Problem> check_departure(const Bike& b, BikeDepartu
     if (b.status != BikeStatus::in_stock)
         return std::unexpected(problem("Bike {0} has already left ({1})", {id, std::string(label(b.status))}));
     if (d.kind == BikeStatus::in_stock) return std::unexpected(problem("Say how the bike leaves: sold, given, scrapped or returned"));
+    if (!d.day.ok()) return std::unexpected(problem("A day of the bike is not a real date"));
     if (after(b.intake_day, d.day))
         return std::unexpected(problem("Bike {0} came in on {1}: it cannot leave before", {id, format_date(b.intake_day)}));
     const bool to_rider = d.kind == BikeStatus::sold || d.kind == BikeStatus::given;

@@ -5,9 +5,11 @@
 
 #include <etabli/core/member.hpp>
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace etabli::core::text_checks {
 
@@ -58,6 +60,28 @@ inline std::optional<std::string> relative_path(std::string_view raw, std::size_
         start = end + 1;
     }
     return s;
+}
+
+// [Word tables] An enum's words: its stored name first, then the words people type for it
+// (French ones in lower case, "donné", "VTT" as "vtt").
+template <class E, std::size_t N>
+using WordTable = std::array<std::pair<std::string_view, E>, N>;
+// The stored name of `e`: its first word in the table.
+template <class E, std::size_t N>
+std::string_view name_of(E e, const WordTable<E, N>& words) {
+    for (const auto& [w, v] : words)
+        if (v == e) return w;
+    return "?";
+}
+// The value `typed` names: blanks trimmed, ASCII letters in any case.
+template <class E, std::size_t N>
+std::optional<E> from_words(std::string_view typed, const WordTable<E, N>& words) {
+    std::string t(trim(typed));
+    for (auto& c : t)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    for (const auto& [w, e] : words)
+        if (t == w) return e;
+    return std::nullopt;
 }
 
 }  // namespace etabli::core::text_checks

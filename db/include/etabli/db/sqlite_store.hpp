@@ -139,6 +139,15 @@ public:
                                               core::Timestamp at) override;
     std::expected<std::vector<core::Repair>, Problem> bike_repairs(core::BikeId bike) override;
 
+    // [Memberships and receipts] in money_store.cpp; the contracts are app::Store's.
+    std::expected<app::MoneyData, Problem> load_money() override;
+    std::expected<std::vector<core::ReceiptId>, Problem> commit_money(const app::MoneyChanges& c, std::optional<core::MemberId> actor,
+                                                                      core::Timestamp at) override;
+    std::expected<std::vector<core::Receipt>, Problem> receipts_between(core::Date from, core::Date to) override;
+    std::expected<std::optional<core::Receipt>, Problem> find_receipt(core::ReceiptId id, bool corrected) override;
+    std::expected<std::optional<core::Closing>, Problem> closing(core::Date day) override;
+    std::expected<std::vector<std::string>, Problem> known_references(const std::vector<std::string>& refs) override;
+
     // [Trainings, help in the room, know-how cards] in know_store.cpp; the contracts are app::Store's.
     std::expected<app::KnowData, Problem> load_know(core::Timestamp since) override;
     std::expected<void, Problem> commit_know(const app::KnowChanges& c, std::optional<core::MemberId> actor,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <etabli/app/snapshot.hpp>
+#include <etabli/core/money.hpp>
 #include <etabli/gui/keyboard.hpp>
 #include <etabli/gui/screens.hpp>
 #include <etabli/gui/theme.hpp>
@@ -41,6 +42,7 @@ struct BikesUi {
     std::optional<std::int64_t> price_cents;  // a chip, or the amount typed
     std::string price_text;
     bool free_price = false;
+    std::optional<core::PayMeans> means;  // a sale: how it was paid (its line in the receipts journal)
     std::string surname, first_name, phone, email;
     // The field on the keyboard, and the step it came from.
     Field typing = Field::none;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <etabli/app/snapshot.hpp>
+#include <etabli/core/money.hpp>
 #include <etabli/gui/keyboard.hpp>
 #include <etabli/gui/theme.hpp>
 #include <etabli/gui/widgets.hpp>
@@ -123,7 +124,11 @@ struct MemberHomeView {
     app::BackupView backups;      // hosts: the last backup and the free disk, red when they need a look
     core::Date today{};
     bool bike_register = false;   // the workshop keeps a bike register: volunteers get its tile
+    std::string renewal;          // from 30 days before the membership's end: when, and the plans
 };
+// The member home's renewal line: from 30 days before `until` (and on its last day), the end
+// and the plans offered ("Annuelle 20,00 €, Prix libre"); empty otherwise.
+std::string renewal_line(const Tr& tr, std::optional<core::Date> until, core::Date today, const std::vector<core::Plan>& plans);
 // The host's line about backups: its text, and whether it is an alarm (red). Empty when
 // nobody reports on backups.
 std::pair<std::string, bool> backup_line(const app::BackupView& b, const Tr& tr, core::Date today);

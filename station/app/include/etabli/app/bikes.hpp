@@ -6,6 +6,7 @@
 #pragma once
 
 #include <etabli/core/bikes.hpp>
+#include <etabli/core/money.hpp>
 #include <etabli/core/repair.hpp>
 
 #include <optional>
@@ -36,6 +37,7 @@ struct BikeEvent {
 struct BikeChanges {
     std::vector<core::Bike> bikes;
     std::vector<core::BikePart> parts;
+    std::vector<core::Receipt> receipts;  // a sale's payment, in the journal (ids from the database)
     std::vector<BikeEvent> events;
 };
 
@@ -56,6 +58,7 @@ struct BikeLeaves {
     core::BikeId bike = 0;
     core::BikeDeparture departure;
     std::string marking;
+    std::optional<core::PayMeans> means;  // a sale: how it was paid, written in the receipts journal
     std::optional<core::MemberId> actor;
 };
 // One bike with its buyer (the snapshot leaves buyers out), its parts and its repairs.

@@ -47,6 +47,9 @@ public:
     virtual const Directory& directory() const = 0;
     virtual const core::Presence* open_presence(core::MemberId member) const = 0;
     virtual alloc::Engine* engine() = 0;
+    // A member's record changed by a feature's own transaction (a membership paid): the
+    // directory takes it, and the next snapshot shows it.
+    virtual void member_changed(const core::Member& m) = 0;
     // A write failed: nothing changed in memory, hosts see the problem on the kiosk. Returns
     // the failure to give back to the command's caller.
     virtual Result failed(Problem p) = 0;

@@ -13,6 +13,7 @@
 #include <etabli/app/features/bikes.hpp>
 #include <etabli/app/features/controllers.hpp>
 #include <etabli/app/features/know.hpp>
+#include <etabli/app/features/money.hpp>
 #include <etabli/app/features/readers.hpp>
 #include <etabli/app/features/repairs.hpp>
 #include <etabli/app/features/skills.hpp>
@@ -29,7 +30,8 @@ using Features = type_list<ControllersFeature,  // machine controllers
                            ToolsFeature,        // the tool library
                            SkillsFeature,       // skills: sign-off and supervisor badges first
                            KnowFeature,         // trainings, help, know-how: "J'aide" and attendance badges
-                           BikesFeature>;       // the bike register
+                           MoneyFeature,        // memberships and the receipts journal
+                           BikesFeature>;       // the bike register (a sale's receipt)
 
 template <class L>
 struct feature_commands;

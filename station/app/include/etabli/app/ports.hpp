@@ -7,6 +7,7 @@
 #include <etabli/alloc/model.hpp>
 #include <etabli/app/bikes.hpp>
 #include <etabli/app/know.hpp>
+#include <etabli/app/money.hpp>
 #include <etabli/core/member.hpp>
 #include <etabli/core/member_import.hpp>
 #include <etabli/core/presence.hpp>
@@ -340,6 +341,22 @@ public:
     virtual std::expected<void, Problem> commit_bikes(const BikeChanges& c, std::optional<core::MemberId> actor, Timestamp at) = 0;
     // The repairs logged on a bike, oldest first.
     virtual std::expected<std::vector<core::Repair>, Problem> bike_repairs(core::BikeId bike) = 0;
+
+    // [Memberships and receipts] in db/src/money_store.cpp; types in app/money.hpp.
+    // The plans, the closed days, the largest plan id.
+    virtual std::expected<MoneyData, Problem> load_money() = 0;
+    // One use case in one transaction (see MoneyChanges); returns the new receipts' ids, in
+    // order. A closed day, a line corrected twice, a reference imported before refuse the whole.
+    virtual std::expected<std::vector<core::ReceiptId>, Problem> commit_money(const MoneyChanges& c, std::optional<core::MemberId> actor,
+                                                                              Timestamp at) = 0;
+    // The lines of the days [from, to], by day then id.
+    virtual std::expected<std::vector<core::Receipt>, Problem> receipts_between(core::Date from, core::Date to) = 0;
+    // A line by its id; `corrected`: the line that corrects line `id`, if any.
+    virtual std::expected<std::optional<core::Receipt>, Problem> find_receipt(core::ReceiptId id, bool corrected) = 0;
+    // A day's confirmed closing, if any.
+    virtual std::expected<std::optional<core::Closing>, Problem> closing(core::Date day) = 0;
+    // Of these external references (HelloAsso's), those already in the journal.
+    virtual std::expected<std::vector<std::string>, Problem> known_references(const std::vector<std::string>& refs) = 0;
 };
 
 }  // namespace etabli::app

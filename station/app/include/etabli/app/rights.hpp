@@ -170,6 +170,18 @@ template <> inline constexpr Right kRight<ShowBike>{Need::volunteer, kReads, "bi
 template <> inline constexpr Right kRight<BikesToDeclare>{Need::host, kReads, "bike.to_declare"};
 template <> inline constexpr Right kRight<MarkBikesDeclared>{Need::host, kWrites, "bike.declared"};
 
+// Memberships and the receipts journal: a host takes the dues and closes the day; volunteers
+// record the other payments of the atelier (prix libre for a repair, parts) and read the day.
+template <> inline constexpr Right kRight<AddPlan>{Need::host, kWrites, "plan.add"};
+template <> inline constexpr Right kRight<EditPlan>{Need::host, kWrites, "plan.edit"};
+template <> inline constexpr Right kRight<PayMembership>{Need::host, kWrites, "membership.pay"};
+template <> inline constexpr Right kRight<RecordReceipt>{Need::volunteer, kWrites, "receipt.add"};
+template <> inline constexpr Right kRight<CorrectReceipt>{Need::host, kWrites, "receipt.correct"};
+template <> inline constexpr Right kRight<ShowJournal>{Need::volunteer, kReads, "receipt.journal"};
+template <> inline constexpr Right kRight<CloseDay>{Need::host, kWrites, "receipt.close"};
+template <> inline constexpr Right kRight<ReceiptsBetween>{Need::host, kReads, "receipt.export"};
+template <> inline constexpr Right kRight<ImportHelloAsso>{Need::host, kWrites, "membership.import"};
+
 // The row of a command (every alternative of Command instantiates its row: a missing one
 // does not compile).
 Right right_of(const Command& c);

@@ -7,6 +7,7 @@
 
 #include <etabli/app/bikes.hpp>
 #include <etabli/app/know.hpp>
+#include <etabli/app/money.hpp>
 #include <etabli/app/ports.hpp>
 #include <etabli/app/reader_enrol.hpp>
 #include <etabli/app/snapshot.hpp>
@@ -219,7 +220,8 @@ using Result = std::expected<std::variant<Done, core::Member, core::Badge, TapVi
                                           std::vector<core::Loan>, core::Reservation,
                                           core::Training, core::HelpRequest, core::Card, std::vector<core::Helper>,
                                           core::Skill, core::SkillGrant, PurgeSummary, MemberDataView, AuditView,
-                                          core::Bike, core::BikePart, BikeRecord, BikeList>,
+                                          core::Bike, core::BikePart, BikeRecord, BikeList, core::Plan, core::Receipt,
+                                          core::Closing, JournalDay, HelloAssoSummary, ReceiptList>,
                              Problem>;
 
 // The command line is an admin at the terminal: its allocation requests act as this member
@@ -321,6 +323,7 @@ private:
     const Clock& clock() const override { return m_clock; }
     const Calendar& calendar() const override { return m_calendar; }
     Result failed(Problem p) override;
+    void member_changed(const core::Member& m) override;
 
     struct Item {
         Command command;
