@@ -48,20 +48,6 @@ std::expected<std::optional<core::Date>, Problem> read_opt_day(const Statement& 
     ETABLI_TRY(d, read_day(st, col, table, key, column));
     return std::optional<core::Date>{*d};
 }
-std::expected<std::optional<Timestamp>, Problem> read_opt_time(const Statement& st, int col, std::string_view table,
-                                                               std::string_view key, std::string_view column) {
-    if (st.is_null(col)) return std::optional<Timestamp>{};
-    ETABLI_TRY(t, read_ts(st, col, table, key, column));
-    return std::optional<Timestamp>{*t};
-}
-template <class E, class Parse>
-std::expected<E, Problem> read_enum(const Statement& st, int col, std::string_view table, std::string_view key,
-                                    std::string_view column, Parse parse) {
-    const auto text = st.column_text(col);
-    auto v = parse(text);
-    if (!v || core::to_string(*v) != text) return std::unexpected(bad_row(table, key, column, text));
-    return *v;
-}
 
 std::expected<core::Bike, Problem> read_bike(const Statement& st) {
     core::Bike b;
@@ -117,9 +103,9 @@ std::expected<std::pair<core::BikeId, core::BikeDeparture>, Problem> read_depart
     d.price_kind = *price;
     d.price_cents = st.column_int(10);
     if (!st.is_null(11)) d.by = st.column_int(11);
-    ETABLI_TRY(declared, read_opt_time(st, 12, "bike_departures", key, "declared_at"));
+    ETABLI_TRY(declared, read_opt_ts(st, 12, "bike_departures", key, "declared_at"));
     d.declared_at = *declared;
-    ETABLI_TRY(purged, read_opt_time(st, 13, "bike_departures", key, "purged_at"));
+    ETABLI_TRY(purged, read_opt_ts(st, 13, "bike_departures", key, "purged_at"));
     d.purged_at = *purged;
     return std::pair{bike, std::move(d)};
 }
@@ -139,9 +125,6 @@ std::expected<core::BikePart, Problem> read_part(const Statement& st) {
 // [Commit] ---------------------------------------------------------------------------------
 std::optional<std::string> opt_day(const std::optional<core::Date>& d) {
     return d ? std::optional<std::string>{core::format_date(*d)} : std::nullopt;
-}
-std::optional<std::string> opt_time(const std::optional<Timestamp>& t) {
-    return t ? std::optional<std::string>{ts(*t)} : std::nullopt;
 }
 
 std::expected<void, Problem> write_bike(Connection& c, const core::Bike& b, Timestamp at) {
@@ -183,7 +166,7 @@ std::expected<void, Problem> write_bike(Connection& c, const core::Bike& b, Time
         (*dep)->bind(1, b.id).bind(2, core::to_string(d->kind)).bind(3, core::format_date(d->day))
             .bind(4, std::int64_t{d->buyer ? 1 : 0}).bind(5, buyer.surname).bind(6, buyer.first_name).bind(7, buyer.phone)
             .bind(8, buyer.email).bind(9, buyer.address).bind(10, core::to_string(d->price_kind)).bind(11, d->price_cents)
-            .bind(12, d->by).bind(13, opt_time(d->declared_at)).bind(14, opt_time(d->purged_at));
+            .bind(12, d->by).bind(13, opt_ts(d->declared_at)).bind(14, opt_ts(d->purged_at));
         ETABLI_CHECK((*dep)->run());
     }
     return {};

@@ -36,12 +36,6 @@ namespace {
 #define ETABLI_CARD_COLUMNS "id, title, state, author_id, reviewer_id, created_at, updated_at"
 
 // [Readers] --------------------------------------------------------------------------------
-std::expected<std::optional<Timestamp>, Problem> read_opt_ts(const Statement& st, int col, std::string_view table,
-                                                             std::string_view key, std::string_view column) {
-    if (st.is_null(col)) return std::optional<Timestamp>{};
-    ETABLI_TRY(t, read_ts(st, col, table, key, column));
-    return std::optional<Timestamp>{*t};
-}
 
 std::expected<core::Training, Problem> read_training(const Statement& st) {
     core::Training t;
@@ -130,9 +124,6 @@ std::expected<void, Problem> read_names(Connection& c, const char* sql, std::map
 // [Commit] ---------------------------------------------------------------------------------
 std::optional<std::int64_t> opt_id(const std::optional<core::MemberId>& m) {
     return m ? std::optional<std::int64_t>{*m} : std::nullopt;
-}
-std::optional<std::string> opt_ts(const std::optional<Timestamp>& t) {
-    return t ? std::optional<std::string>{ts(*t)} : std::nullopt;
 }
 
 std::expected<void, Problem> write_training(Connection& c, const core::Training& t) {

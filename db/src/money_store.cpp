@@ -72,11 +72,9 @@ std::expected<core::Receipt, Problem> read(const Statement& st) {
     if (!day) return std::unexpected(bad_row("receipts", key, "day", st.column_text(2)));
     r.day = *day;
     r.amount_cents = st.column_int(3);
-    auto means = core::pay_means_from_string(st.column_text(4));
-    if (!means || core::to_string(*means) != st.column_text(4)) return std::unexpected(bad_row("receipts", key, "means", st.column_text(4)));
+    ETABLI_TRY(means, read_enum<core::PayMeans>(st, 4, "receipts", key, "means", core::pay_means_from_string));
     r.means = *means;
-    auto what = core::receipt_for_from_string(st.column_text(5));
-    if (!what || core::to_string(*what) != st.column_text(5)) return std::unexpected(bad_row("receipts", key, "what", st.column_text(5)));
+    ETABLI_TRY(what, read_enum<core::ReceiptFor>(st, 5, "receipts", key, "what", core::receipt_for_from_string));
     r.what = *what;
     r.label = st.column_text(6);
     if (!st.is_null(7)) r.member = st.column_int(7);

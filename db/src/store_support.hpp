@@ -134,5 +134,26 @@ inline std::expected<Timestamp, Problem> read_ts(const Statement& st, int col, s
     if (!t) return std::unexpected(bad_row(table, key, column, text));
     return *t;
 }
+// A timestamp that may be NULL.
+inline std::expected<std::optional<Timestamp>, Problem> read_opt_ts(const Statement& st, int col, std::string_view table,
+                                                                    std::string_view key, std::string_view column) {
+    if (st.is_null(col)) return std::optional<Timestamp>{};
+    auto t = read_ts(st, col, table, key, column);
+    if (!t) return std::unexpected(t.error());
+    return std::optional<Timestamp>{*t};
+}
+inline std::optional<std::string> opt_ts(const std::optional<Timestamp>& t) {
+    return t ? std::optional<std::string>{ts(*t)} : std::nullopt;
+}
+// An enum stored by its name (core::to_string), read back with its `parse`; another text is
+// an unreadable row (a French word the parser also takes is not a stored name).
+template <class E, class Parse>
+std::expected<E, Problem> read_enum(const Statement& st, int col, std::string_view table, std::string_view key,
+                                    std::string_view column, Parse parse) {
+    const auto text = st.column_text(col);
+    auto v = parse(text);
+    if (!v || core::to_string(*v) != text) return std::unexpected(bad_row(table, key, column, text));
+    return *v;
+}
 
 }  // namespace etabli::db::store_support
