@@ -29,3 +29,19 @@ target_link_libraries(money_app_tests PRIVATE etabli_db)
 etabli_test(money_cli_tests cli bikes/test_cli_money.cpp)
 target_include_directories(money_cli_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/cli)
 add_dependencies(money_cli_tests etabli)
+
+# The funders' pack: the store's year counts on a temp SQLite (time-zone month bounds, days
+# the retention summarised, cancelled trainings…), the command line end to end (PDF, CSV,
+# refusals), and the benchmark on 10 years of history against plain SQL.
+etabli_test(report_tests app bikes/test_year_report.cpp)
+target_link_libraries(report_tests PRIVATE etabli_db)
+
+etabli_test(report_cli_tests cli bikes/test_cli_report.cpp)
+target_include_directories(report_cli_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/cli)
+add_dependencies(report_cli_tests etabli)
+
+add_executable(bench_report bench/bench_report.cpp)
+target_link_libraries(bench_report PRIVATE etabli_db etabli_core SQLite::SQLite3)
+etabli_warnings(bench_report)
+add_test(NAME bench_report COMMAND bench_report)
+set_tests_properties(bench_report PROPERTIES LABELS bench TIMEOUT 600)

@@ -3,62 +3,14 @@
 // Layer: db. Any thread.
 #include <etabli/db/bike_papers.hpp>
 
-#include <cairo-pdf.h>
-#include <cairo.h>
-
-#include <memory>
-#include <system_error>
+#include "pdf_draw.hpp"
 
 namespace etabli::db {
 
 using core::problem;
 
 namespace {
-constexpr double kMm = 72.0 / 25.4;  // PDF points per millimetre
-constexpr double kPageW = 210 * kMm, kPageH = 297 * kMm;
-constexpr double kMargin = 20 * kMm;
-constexpr double kWidth = kPageW - 2 * kMargin;
-
-double advance(cairo_t* cr, const std::string& t) {
-    cairo_text_extents_t ext;
-    cairo_text_extents(cr, t.c_str(), &ext);
-    return ext.x_advance;
-}
-
-void font(cairo_t* cr, double size, bool bold = false, bool italic = false) {
-    cairo_select_font_face(cr, "DejaVu Sans", italic ? CAIRO_FONT_SLANT_ITALIC : CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-}
-
-// Draws `text` from (x, y) in lines of at most `width` (words are never split unless one is
-// wider than the line); returns the y under the last line.
-double paragraph(cairo_t* cr, const std::string& text, double x, double y, double width, double line_h) {
-    std::string line;
-    auto flush = [&] {
-        cairo_move_to(cr, x, y);
-        cairo_show_text(cr, line.c_str());
-        y += line_h;
-        line.clear();
-    };
-    std::size_t i = 0;
-    while (i <= text.size()) {
-        const auto end = text.find_first_of(" \n", i);
-        const std::string word = text.substr(i, end == std::string::npos ? std::string::npos : end - i);
-        const std::string tried = line.empty() ? word : line + " " + word;
-        if (!line.empty() && advance(cr, tried) > width) {
-            flush();
-            line = word;
-        } else {
-            line = tried;
-        }
-        if (end == std::string::npos) break;
-        if (text[end] == '\n') flush();
-        i = end + 1;
-    }
-    if (!line.empty()) flush();
-    return y;
-}
+using namespace pdf;
 
 // One "label: value" row of a block; the value wraps beside the label's column.
 double row(cairo_t* cr, const std::string& label, const std::string& value, double y) {
@@ -71,18 +23,6 @@ double row(cairo_t* cr, const std::string& label, const std::string& value, doub
     cairo_set_source_rgb(cr, 0, 0, 0);
     font(cr, 11);
     return paragraph(cr, value, kMargin + label_w, y, kWidth - label_w, 15) + 2;
-}
-
-double heading(cairo_t* cr, const std::string& text, double y) {
-    y += 10;
-    font(cr, 12, true);
-    cairo_move_to(cr, kMargin, y);
-    cairo_show_text(cr, text.c_str());
-    cairo_set_line_width(cr, 0.6);
-    cairo_move_to(cr, kMargin, y + 5);
-    cairo_line_to(cr, kMargin + kWidth, y + 5);
-    cairo_stroke(cr);
-    return y + 22;
 }
 
 std::string join(std::initializer_list<std::string> parts, const char* sep = " ") {
@@ -104,19 +44,9 @@ std::expected<void, core::Problem> write_proof_of_sale(const ProofOfSale& p, con
     const auto& buyer = *d.buyer;
     auto tr = [&](std::string_view msgid) { return p.tr ? p.tr(msgid) : std::string(msgid); };
 
-    std::filesystem::path part = out;
-    part += ".part";
-    const std::string path = part.string();
-    std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
-        cairo_pdf_surface_create(path.c_str(), kPageW, kPageH), &cairo_surface_destroy);
-    auto cannot = [&] {
-        std::error_code ec;
-        std::filesystem::remove(part, ec);
-        return std::unexpected(problem("Cannot write \"{0}\": check the folder exists and may be written", {out.string()}));
-    };
-    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) return cannot();
-    std::unique_ptr<cairo_t, decltype(&cairo_destroy)> owned(cairo_create(surface.get()), &cairo_destroy);
-    cairo_t* cr = owned.get();
+    pdf::File file(out);
+    cairo_t* cr = file.cr();
+    if (!cr) return file.cannot();
     cairo_set_source_rgb(cr, 0, 0, 0);
 
     double y = kMargin + 10;
@@ -186,14 +116,7 @@ std::expected<void, core::Problem> write_proof_of_sale(const ProofOfSale& p, con
     cairo_show_text(cr, core::fill_placeholders(tr("Printed on {0} by Établi"), {core::format_date(p.printed)}).c_str());
 
     cairo_show_page(cr);
-    owned.reset();
-    cairo_surface_finish(surface.get());
-    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) return cannot();
-    surface.reset();
-    std::error_code ec;
-    std::filesystem::rename(part, out, ec);
-    if (ec) return cannot();
-    return {};
+    return file.finish();
 }
 
 std::string declaration_csv(const std::vector<core::Bike>& bikes, const core::BikesConfig& config) {

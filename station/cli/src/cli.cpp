@@ -9,6 +9,7 @@
 #include "repair_cmds.hpp"
 #include "tool_cmds.hpp"
 #include "bike_cmds.hpp"
+#include "report_cmds.hpp"
 #include "money_cmds.hpp"
 #include "know_cmds.hpp"
 #include "skill_cmds.hpp"
@@ -736,6 +737,7 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     KnowCommands know_commands(app);  // trainings, help, cards
     BikeCommands bike_commands(app);  // the bike register
     MoneyCommands money_commands(app);  // plans, memberships, receipts
+    ReportCommands report_commands(app);  // the funders' pack
     SkillCommands skill_commands(app);  // skills; after alloc and tool (adds machine/tool require)
     DevicesCommands devices_commands(app);
     ControllerCommands controller_commands(app);
@@ -827,6 +829,7 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     if (auto code = know_commands.run(ctx)) return *code;
     if (auto code = bike_commands.run(ctx)) return *code;
     if (auto code = money_commands.run(ctx)) return *code;
+    if (auto code = report_commands.run(ctx)) return *code;
     if (auto code = skill_commands.run(ctx)) return *code;
     if (auto code = devices_commands.run(ctx)) return *code;
     if (auto code = controller_commands.run(ctx, devices_commands.config_path())) return *code;

@@ -219,6 +219,21 @@ std::string hours_text(seconds s) {
 
 }  // namespace
 
+ClosingTimes closing_times(Context& ctx) {
+    auto state = ctx.reader().load_alloc(ctx.clock.now());
+    if (!state) return std::unexpected(state.error());
+    return [hours = state->hours, cal = ctx.calendar](core::Timestamp in) -> std::optional<core::Timestamp> {
+        const auto d = cal->local_day(in);
+        const auto& w = hours.of(d);
+        if (w.empty()) return std::nullopt;
+        int last = 0;
+        for (const auto& x : w) last = std::max(last, x.to);
+        auto t = alloc::local_to_utc(cal->zone(), local_seconds{sys_days{d}.time_since_epoch() + minutes{last}});
+        if (!t) return std::nullopt;
+        return *t;
+    };
+}
+
 RepairCommands::RepairCommands(CLI::App& app) {
     auto* repair = app.add_subcommand("repair", "Repair log: log, edit, list, show");
     repair->require_subcommand(1);
@@ -378,21 +393,9 @@ std::optional<int> RepairCommands::run(Context& ctx) {
         const auto to = cal.day_start(core::Date{month->year() / month->month() / 1} + std::chrono::months{1});
         auto presences = ctx.reader().volunteer_presences(from, to);
         if (!presences) return ctx.fail(kStorage, presences.error());
-        // Opening hours give the closing time of a forgotten check-out's day.
-        auto state = ctx.reader().load_alloc(ctx.clock.now());
-        if (!state) return ctx.fail(kStorage, state.error());
-        const alloc::OpeningHours hours = state->hours;
-        auto closing = [&](core::Timestamp in) -> std::optional<core::Timestamp> {
-            const auto d = cal.local_day(in);
-            const auto& w = hours.of(d);
-            if (w.empty()) return std::nullopt;
-            int last = 0;
-            for (const auto& x : w) last = std::max(last, x.to);
-            auto t = alloc::local_to_utc(cal.zone(), local_seconds{sys_days{d}.time_since_epoch() + minutes{last}});
-            if (!t) return std::nullopt;
-            return *t;
-        };
-        const auto report = core::volunteer_hours(*presences, from, to, ctx.clock.now(), closing);
+        auto closing = closing_times(ctx);
+        if (!closing) return ctx.fail(kStorage, closing.error());
+        const auto report = core::volunteer_hours(*presences, from, to, ctx.clock.now(), *closing);
         std::map<core::MemberId, std::string> names;
         for (const auto& [id, m] : snap->directory->members) names[id] = m.display_name;
         if (m_export_hours->parsed()) {

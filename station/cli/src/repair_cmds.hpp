@@ -7,11 +7,18 @@
 
 #include <CLI/CLI.hpp>
 
+#include <expected>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace etabli::cli {
+
+// The closing time of a presence's day from the opening hours (a forgotten check-out counts
+// until then), for the volunteer hours and the funders' pack. Reads the store (ctx.reader()).
+using ClosingTimes = std::expected<std::function<std::optional<core::Timestamp>(core::Timestamp)>, core::Problem>;
+ClosingTimes closing_times(Context& ctx);
 
 class RepairCommands {
 public:

@@ -148,6 +148,9 @@ public:
     std::expected<std::optional<core::Closing>, Problem> closing(core::Date day) override;
     std::expected<std::vector<std::string>, Problem> known_references(const std::vector<std::string>& refs) override;
 
+    // [Reports] in report_store.cpp; the contract is app::Store's.
+    std::expected<core::YearCounts, Problem> year_counts(const core::YearBounds& year) override;
+
     // [Trainings, help in the room, know-how cards] in know_store.cpp; the contracts are app::Store's.
     std::expected<app::KnowData, Problem> load_know(core::Timestamp since) override;
     std::expected<void, Problem> commit_know(const app::KnowChanges& c, std::optional<core::MemberId> actor,

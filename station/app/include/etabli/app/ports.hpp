@@ -14,6 +14,7 @@
 #include <etabli/core/tools.hpp>
 #include <etabli/core/repair.hpp>
 #include <etabli/core/volunteer_hours.hpp>
+#include <etabli/core/year_report.hpp>
 #include <etabli/app/skills_view.hpp>
 #include <etabli/app/views.hpp>
 
@@ -357,6 +358,11 @@ public:
     virtual std::expected<std::optional<core::Closing>, Problem> closing(core::Date day) = 0;
     // Of these external references (HelloAsso's), those already in the journal.
     virtual std::expected<std::vector<std::string>, Problem> known_references(const std::vector<std::string>& refs) = 0;
+
+    // [Reports] in db/src/report_store.cpp.
+    // The year's counts for the funders' pack, in one read transaction (core/year_report.hpp
+    // says what each counts).
+    virtual std::expected<core::YearCounts, Problem> year_counts(const core::YearBounds& year) = 0;
 };
 
 }  // namespace etabli::app
