@@ -45,3 +45,8 @@ target_link_libraries(bench_report PRIVATE etabli_db etabli_core SQLite::SQLite3
 etabli_warnings(bench_report)
 add_test(NAME bench_report COMMAND bench_report)
 set_tests_properties(bench_report PROPERTIES LABELS bench TIMEOUT 600)
+
+# The payments at the kiosk, headless: memberships, receipts, the day's closing, layouts.
+etabli_test(payments_gui_tests gui bikes/test_gui_payments.cpp)
+target_link_libraries(payments_gui_tests PRIVATE etabli_gui)
+target_include_directories(payments_gui_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/gui)

@@ -53,6 +53,7 @@ core::Lang Kiosk::lang() const {
         case Screen::checkouts: return m_home.lang;
         case Screen::skills: return m_home.lang;
         case Screen::members: return m_home.lang;
+        case Screen::payments: return m_home.lang;
         case Screen::pin: return m_home.lang;
         case Screen::records: return m_home.lang;
         case Screen::bikes: return m_home.lang;
@@ -92,6 +93,7 @@ void Kiosk::go_idle(const app::Snapshot& s, CommandList& out) {
     m_machines = MachinesUi{};
     m_repairs = RepairsUi{};
     m_bikes = BikesUi{};
+    m_payments = PaymentsUi{};
     m_skills = SkillsUi{};
     m_notices.clear();
     m_offers_hidden.clear();
@@ -290,9 +292,13 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             {
                 static const std::vector<core::Plan> kNoPlans;
                 const auto* money = s.part<app::MoneyFeature>();
+                m_home_view.payments = money && !money->plans.empty();
                 const core::Member* now_member = s.directory ? s.directory->find(m_home_view.member.id) : nullptr;
+                std::optional<core::Date> renewed_on;
+                if (money)
+                    if (auto it = money->renewed.find(m_home_view.member.id); it != money->renewed.end()) renewed_on = it->second;
                 m_home_view.renewal = renewal_line(m_home_view.tr, now_member ? now_member->valid_until : m_home_view.member.valid_until, s.today,
-                                                   money ? money->plans : kNoPlans);
+                                                   money ? money->plans : kNoPlans, renewed_on);
             }
             m_home_view.skill_warnings = skill_warnings(s.skills.get(), m_home_view.member.id, m_home_view.tr);
             m_home_view.cards = home_card_suggestions(s.skills.get(), s.know.get(), m_home_view.member.id);
@@ -314,7 +320,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             next = draw_member_home(m_home_view, m_home, cmds);
             // The host screens need the host's PIN first.
             if ((next == Next::members || next == Next::checkouts || next == Next::host_machines || next == Next::start_enrol ||
-                 next == Next::history) &&
+                 next == Next::history || next == Next::payments) &&
                 core::can_host(m_home_view.member.role) && !in_host_session(s)) {
                 open_pin(s, PinPadUi::Purpose::host, next);
                 next = Next::stay;
@@ -350,6 +356,11 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             if (next == Next::bikes) {
                 m_bikes = BikesUi{};
                 m_screen = Screen::bikes;
+                next = Next::stay;
+            }
+            if (next == Next::payments) {
+                m_payments = PaymentsUi{};
+                m_screen = Screen::payments;
                 next = Next::stay;
             }
             if (next == Next::repairs) {
@@ -413,6 +424,15 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
         case Screen::repairs: {
             RepairsView rv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
             next = draw_repairs(rv, m_repairs, cmds);
+            if (next == Next::home) {
+                m_screen = Screen::member_home;
+                next = Next::stay;
+            }
+            break;
+        }
+        case Screen::payments: {
+            PaymentsView pv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
+            next = draw_payments(pv, m_payments, cmds);
             if (next == Next::home) {
                 m_screen = Screen::member_home;
                 next = Next::stay;

@@ -81,6 +81,7 @@ Next Kiosk::pin_frame(const app::Snapshot& s, Commands& cmds) {
         // The host screen that was asked for.
         switch (then) {
         case Next::members: m_members = MembersUi{}; m_screen = Screen::members; break;
+        case Next::payments: m_payments = PaymentsUi{}; m_screen = Screen::payments; break;
         case Next::checkouts: m_checkouts = CheckoutsUi{}; m_screen = Screen::checkouts; break;
         case Next::history:
             m_records = RecordsUi{};

@@ -780,6 +780,7 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     if (core::can_host(v.member.role)) {
         tiles.push_back({core::N_("Machines"), "machines"});
         tiles.push_back({core::N_("Members"), "members"});
+        if (v.payments) tiles.push_back({core::N_("Payments"), "payments"});
         tiles.push_back({core::N_("Enrol a badge"), "enrol"});
     }
     tiles.push_back({core::N_("Borrow a tool"), "borrow"});
@@ -869,13 +870,17 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
             if (id == "checkouts") next = Next::checkouts;
             if (id == "members") next = Next::members;
             if (id == "bikes") next = Next::bikes;
+            if (id == "payments") next = Next::payments;
         }
     }
     return next;
 }
 
-std::string renewal_line(const Tr& tr, std::optional<core::Date> until, core::Date today, const std::vector<core::Plan>& plans) {
+std::string renewal_line(const Tr& tr, std::optional<core::Date> until, core::Date today, const std::vector<core::Plan>& plans,
+                         std::optional<core::Date> renewed_on) {
     using namespace std::chrono;
+    if (until && renewed_on && sys_days{today} - sys_days{*renewed_on} <= days{7} && sys_days{*until} >= sys_days{today})
+        return tr.fmt("Membership renewed: it runs until {0}", {format_short_date(tr.lang, *until)});
     if (!until || sys_days{*until} < sys_days{today} || sys_days{*until} > sys_days{today} + days{30}) return {};
     std::string offered;
     for (const auto& p : plans) {

@@ -73,6 +73,7 @@ public:
         if (m_dirty || !m_view) {
             auto v = std::make_shared<MoneyView>();
             for (const auto& [id, p] : m_plans) v->plans.push_back(p);
+            v->renewed = m_renewed;
             m_view = std::move(v);
             m_dirty = false;
         }
@@ -150,6 +151,8 @@ private:
         renewed.valid_until = p->second.until;
         renewed.updated_at = m_host.clock().now();
         m_host.member_changed(renewed);
+        m_renewed[renewed.id] = day;
+        m_dirty = true;
         return renewed;
     }
 
@@ -303,6 +306,8 @@ private:
         for (auto& [id, m] : renewed) {
             m.updated_at = m_host.clock().now();
             m_host.member_changed(m);
+            m_renewed[id] = today();
+            m_dirty = true;
         }
         return out;
     }
@@ -310,6 +315,7 @@ private:
     FeatureHost& m_host;
     std::map<core::PlanId, core::Plan> m_plans;
     std::set<std::int64_t> m_closed;
+    std::map<core::MemberId, core::Date> m_renewed;  // MoneyView::renewed
     core::PlanId m_max_plan = 0;
     std::shared_ptr<const MoneyView> m_view;
     bool m_dirty = true;

@@ -10,6 +10,7 @@
 #include <etabli/core/i18n.hpp>
 #include <etabli/gui/checkouts.hpp>
 #include <etabli/gui/members.hpp>
+#include <etabli/gui/payments.hpp>
 #include <etabli/gui/machines.hpp>
 #include <etabli/gui/pictures.hpp>
 #include <etabli/gui/pin_pad.hpp>
@@ -69,7 +70,7 @@ int run_kiosk(const KioskLink& link, const core::Translations& tr, const KioskOp
 enum class Key : std::uint8_t { d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, enter, backspace };
 inline Key digit_key(int d) { return static_cast<Key>(d); }
 
-enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools, checkouts, skills, members, pin, records, bikes };
+enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools, checkouts, skills, members, pin, records, bikes, payments };
 
 class Kiosk {
 public:
@@ -151,6 +152,7 @@ private:
     MachinesUi m_machines;
     RepairsUi m_repairs;
     BikesUi m_bikes;          // the bike register, volunteers
+    PaymentsUi m_payments;    // memberships, receipts, the day's closing, hosts
     ToolsUi m_tools;
     CheckoutsUi m_checkouts;  // forgotten check-outs, hosts
     MembersUi m_members;      // members, hosts

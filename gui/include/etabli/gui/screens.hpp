@@ -35,6 +35,7 @@ enum class Next {
     history,        // member home: an admin's "Historique", the audit trail
     members,        // member home: a host's "Members" (members.cpp)
     bikes,          // member home: a volunteer's "Bikes", the bike register (bikes.cpp)
+    payments,       // member home: a host's "Payments": memberships, receipts, the day's closing (payments.cpp)
 };
 
 struct LocalClock;  // machines.hpp
@@ -124,11 +125,14 @@ struct MemberHomeView {
     app::BackupView backups;      // hosts: the last backup and the free disk, red when they need a look
     core::Date today{};
     bool bike_register = false;   // the workshop keeps a bike register: volunteers get its tile
+    bool payments = false;        // the workshop has membership plans: hosts get "Payments"
     std::string renewal;          // from 30 days before the membership's end: when, and the plans
 };
 // The member home's renewal line: from 30 days before `until` (and on its last day), the end
-// and the plans offered ("Annuelle 20,00 €, Prix libre"); empty otherwise.
-std::string renewal_line(const Tr& tr, std::optional<core::Date> until, core::Date today, const std::vector<core::Plan>& plans);
+// and the plans offered ("Annuelle 20,00 €, Prix libre"); for a week after a payment at this
+// station (`renewed_on`), the new end; empty otherwise.
+std::string renewal_line(const Tr& tr, std::optional<core::Date> until, core::Date today, const std::vector<core::Plan>& plans,
+                         std::optional<core::Date> renewed_on = std::nullopt);
 // The host's line about backups: its text, and whether it is an alarm (red). Empty when
 // nobody reports on backups.
 std::pair<std::string, bool> backup_line(const app::BackupView& b, const Tr& tr, core::Date today);

@@ -7,6 +7,7 @@
 
 #include <etabli/core/money.hpp>
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -94,6 +95,9 @@ struct ReceiptList { std::vector<core::Receipt> lines; };
 // [Snapshot part] The plans (the kiosk offers the active ones).
 struct MoneyView {
     std::vector<core::Plan> plans;  // by id
+    // The members whose membership was paid while this station runs, with the day: their home
+    // at the kiosk shows the new end for a week (forgotten at a restart; the end itself stays).
+    std::map<core::MemberId, core::Date> renewed;
     const core::Plan* find(core::PlanId id) const;
 };
 

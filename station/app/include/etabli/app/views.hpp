@@ -5,6 +5,7 @@
 
 #include <etabli/alloc/engine.hpp>
 #include <etabli/app/know.hpp>
+#include <etabli/app/money.hpp>
 #include <etabli/app/skills_view.hpp>
 #include <etabli/core/member.hpp>
 #include <etabli/core/presence.hpp>
@@ -113,6 +114,8 @@ struct Reply {
     std::optional<std::int64_t> bike;            // a bike added or changed (core::BikeId)
     std::shared_ptr<const MemberDataView> member_data;  // ShowMemberData's
     std::shared_ptr<const AuditView> audit;             // ShowAudit's
+    std::shared_ptr<const JournalDay> journal;          // ShowJournal's and CloseDay's day
+    std::optional<core::Date> until;                    // PayMembership's: the member's new end
 };
 
 // One machine on the board: free, in use until HH:MM, booked next at HH:MM, maintenance.
