@@ -238,6 +238,35 @@ void open_amount(PaymentsUi& ui) {
     ui.amount_keys = KeyboardState{false, false, false, true};
 }
 
+// The header of a form that may go on two pages: Back (to the first page, or to `back_to`),
+// then Next on the first of two pages (enabled when `chosen`) or Save (enabled when `ready`).
+// Returns the y below it, whether Save was tapped (and may be), and `left` when the page or step changed.
+struct FormTop {
+    float y = 0;
+    bool save = false, left = false;
+};
+FormTop form_top(const PaymentsView& v, PaymentsUi& ui, const std::string& title, bool split, bool chosen, bool ready, Step back_to) {
+    if (!split) ui.form_page = 0;
+    const bool first = ui.form_page == 0;
+    bool back = false, save = false, next = false;
+    std::vector<TapButton> buttons{{v.tr("Back"), "back", Tone::normal, &back}};
+    if (split && first) buttons.push_back({v.tr("Next"), "next", Tone::primary, &next, chosen});
+    else buttons.push_back({v.tr("Save"), "save", Tone::primary, &save, ready});
+    FormTop top;
+    top.y = header(v.fonts, title, buttons);
+    if (back) {
+        if (split && !first) ui.form_page = 0;
+        else ui.step = back_to;
+        ui.message.clear();
+        top.left = true;
+    } else if (next) {
+        ui.form_page = 1;
+        top.left = true;
+    }
+    top.save = save && ready;
+    return top;
+}
+
 // [Membership]
 // A form too tall for the screen (larger text, a short screen) goes in two pages: what is paid,
 // then how (`form_page`).
@@ -268,24 +297,11 @@ void draw_membership(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
                  heading_height(means_h, c.w) + chips_height(means_list(v, ui), c.w, 4) + outcome_height(ui.message, c.w);
     if (!amount_h.empty()) need += heading_height(amount_h, c.w) + chips_height(amount_list(v, ui), c.w, 7);
     const bool split = top + need > c.y + c.h;
-    if (!split) ui.form_page = 0;
+    const auto form = form_top(v, ui, m ? m->display_name : v.tr("Membership"), split, m && plan && priced, ready, Step::member);
+    if (form.left) return;
     const bool first = ui.form_page == 0;
-    bool back = false, save = false, next = false;
-    std::vector<TapButton> buttons{{v.tr("Back"), "back", Tone::normal, &back}};
-    if (split && first) buttons.push_back({v.tr("Next"), "next", Tone::primary, &next, m && plan && priced});
-    else buttons.push_back({v.tr("Save"), "save", Tone::primary, &save, ready});
-    float y = header(v.fonts, m ? m->display_name : v.tr("Membership"), buttons);
-    if (back) {
-        if (split && !first) ui.form_page = 0;
-        else ui.step = Step::member;
-        ui.message.clear();
-        return;
-    }
-    if (next) {
-        ui.form_page = 1;
-        return;
-    }
-    if (save && ready) {
+    float y = form.y;
+    if (form.save) {
         std::optional<std::int64_t> paid;
         if (plan->free_price) paid = ui.cents;
         ui.pending = out.post(app::PayMembership{m->id, plan->id, paid, *ui.means, v.viewer.id});
@@ -345,24 +361,11 @@ void draw_receipt(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
                        chips_height(amount_list(v, ui), c.w, 7) + heading_height(means_h, c.w) + chips_height(means_list(v, ui), c.w, 4) +
                        outcome_height(ui.message, c.w);
     const bool split = top + need > c.y + c.h;
-    if (!split) ui.form_page = 0;
+    const auto form = form_top(v, ui, v.tr("Other receipt"), split, ui.what && ui.cents, ready, Step::day);
+    if (form.left) return;
     const bool first = ui.form_page == 0;
-    bool back = false, save = false, next = false;
-    std::vector<TapButton> buttons{{v.tr("Back"), "back", Tone::normal, &back}};
-    if (split && first) buttons.push_back({v.tr("Next"), "next", Tone::primary, &next, ui.what && ui.cents});
-    else buttons.push_back({v.tr("Save"), "save", Tone::primary, &save, ready});
-    float y = header(v.fonts, v.tr("Other receipt"), buttons);
-    if (back) {
-        if (split && !first) ui.form_page = 0;
-        else ui.step = Step::day;
-        ui.message.clear();
-        return;
-    }
-    if (next) {
-        ui.form_page = 1;
-        return;
-    }
-    if (save && ready) {
+    float y = form.y;
+    if (form.save) {
         core::Receipt r;
         r.amount_cents = *ui.cents;
         r.means = *ui.means;

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "cli_run.hpp"
+#include "report_csv.hpp"
 
 #include <chrono>
 #include <map>
@@ -15,17 +16,6 @@ using namespace etabli;
 namespace {
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
-std::map<std::string, std::string> csv_values(const std::string& csv) {
-    std::map<std::string, std::string> out;
-    std::istringstream in(csv.substr(3));
-    std::string row;
-    while (std::getline(in, row)) {
-        if (!row.empty() && row.back() == '\r') row.pop_back();
-        const auto a = row.find(';'), b = row.rfind(';');
-        if (a != std::string::npos) out[row.substr(0, a)] = row.substr(b + 1);
-    }
-    return out;
-}
 
 int as_int(const std::string& s) { return s.empty() ? -1 : std::stoi(s); }
 }  // namespace
@@ -39,7 +29,7 @@ TEST_CASE("the year's pack from the command line follows what the workshop did")
     const auto before_csv = (cli.dir / "avant.csv").string();
     auto r = cli({"report", "year", year, "--csv", before_csv});
     REQUIRE_MESSAGE(r.code == 0, r.err);
-    auto before = csv_values(testing::read_file(before_csv));
+    auto before = testing::report_csv_values(testing::read_file(before_csv));
 
     REQUIRE(cli({"tap", "0004211337"}).code == 0);  // Camille (host) comes and goes
     REQUIRE(cli({"tap", "0004211337"}).code == 0);
@@ -57,7 +47,7 @@ TEST_CASE("the year's pack from the command line follows what the workshop did")
     REQUIRE_MESSAGE(r.code == 0, r.err);
     CHECK(has(r.out, pdf));
     CHECK(testing::read_file(pdf).starts_with("%PDF-"));
-    auto after = csv_values(testing::read_file(csv));
+    auto after = testing::report_csv_values(testing::read_file(csv));
     CHECK(as_int(after["visits"]) == as_int(before["visits"]) + 2);
     CHECK(as_int(after["visitors"]) == as_int(before["visitors"]) + 2);
     CHECK(as_int(after["repairs"]) == as_int(before["repairs"]) + 1);

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "testing.hpp"
+#include "report_csv.hpp"
 
 #include <etabli/core/repair_stats.hpp>
 #include <etabli/db/sqlite_store.hpp>
@@ -38,17 +39,6 @@ void exec(db::SqliteStore& s, const std::string& sql) {
     REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().english()));
 }
 
-std::map<std::string, std::string> csv_values(const std::string& csv) {
-    std::map<std::string, std::string> out;
-    std::istringstream in(csv.substr(3));  // after the byte order mark
-    std::string row;
-    while (std::getline(in, row)) {
-        if (!row.empty() && row.back() == '\r') row.pop_back();
-        const auto a = row.find(';'), b = row.rfind(';');
-        if (a != std::string::npos) out[row.substr(0, a)] = row.substr(b + 1);
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -174,7 +164,7 @@ TEST_CASE("a year's figures: months in local time, summarised days, trainings, b
         const auto csv = db::year_report_csv(*r, look);
         CHECK(csv.starts_with("\xEF\xBB\xBF" "key;"));
         CHECK(csv.find("\r\n") != std::string::npos);
-        auto v = csv_values(csv);
+        auto v = testing::report_csv_values(csv);
         CHECK(v["members"] == "3");
         CHECK(v["visits"] == "5");
         CHECK(v["visits_02"] == "2");
