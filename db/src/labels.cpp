@@ -2,11 +2,10 @@
 // an A4 PDF surface, with the tool's name and tag under each code. Layer: db. Any thread.
 #include <etabli/db/labels.hpp>
 
-#include <cairo-pdf.h>
-#include <cairo.h>
+#include "pdf_draw.hpp"
+
 #include <qrencode.h>
 
-#include <memory>
 #include <string>
 
 namespace etabli::db {
@@ -14,8 +13,9 @@ namespace etabli::db {
 using core::problem;
 
 namespace {
-constexpr double kMm = 72.0 / 25.4;  // PDF points per millimetre
-constexpr double kPageW = 210 * kMm, kPageH = 297 * kMm;
+using pdf::kMm;
+using pdf::kPageH;
+using pdf::kPageW;
 constexpr int kCols = 3, kRows = 8;
 constexpr double kLabelW = 70 * kMm, kLabelH = 37 * kMm;
 constexpr double kTop = (kPageH - kRows * kLabelH) / 2;
@@ -38,10 +38,10 @@ std::string fit(cairo_t* cr, const std::string& text, double width) {
     return "…";
 }
 
-void draw_label(cairo_t* cr, const core::Tool& t, double x, double y) {
+void draw_label(cairo_t* cr, const Label& t, double x, double y) {
     const double pad = 3 * kMm;
     const double qr_size = kLabelH - 2 * pad;
-    if (QRcode* code = QRcode_encodeString8bit(t.tag.c_str(), 0, QR_ECLEVEL_M)) {
+    if (QRcode* code = QRcode_encodeString8bit(t.code.c_str(), 0, QR_ECLEVEL_M)) {
         const int n = code->width;
         const double quiet = 2;  // modules of margin inside the square
         const double m = qr_size / (n + 2 * quiet);
@@ -56,16 +56,16 @@ void draw_label(cairo_t* cr, const core::Tool& t, double x, double y) {
     cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
     cairo_set_font_size(cr, 10);
     cairo_move_to(cr, tx, y + pad + 12);
-    cairo_show_text(cr, fit(cr, t.name, tw).c_str());
+    cairo_show_text(cr, fit(cr, t.title, tw).c_str());
     cairo_select_font_face(cr, "DejaVu Sans Mono", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, 11);
     cairo_move_to(cr, tx, y + pad + 30);
-    cairo_show_text(cr, fit(cr, t.tag, tw).c_str());
-    if (!t.category.empty()) {
+    cairo_show_text(cr, fit(cr, t.code, tw).c_str());
+    if (!t.note.empty()) {
         cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_ITALIC, CAIRO_FONT_WEIGHT_NORMAL);
         cairo_set_font_size(cr, 8);
         cairo_move_to(cr, tx, y + pad + 46);
-        cairo_show_text(cr, fit(cr, t.category, tw).c_str());
+        cairo_show_text(cr, fit(cr, t.note, tw).c_str());
     }
 }
 }  // namespace
@@ -73,30 +73,27 @@ void draw_label(cairo_t* cr, const core::Tool& t, double x, double y) {
 std::expected<std::size_t, core::Problem> write_label_sheet(const std::vector<core::Tool>& tools,
                                                             const std::filesystem::path& out) {
     if (tools.empty()) return std::unexpected(problem("No tool to label: the category is empty or unknown"));
-    const std::string path = out.string();
-    std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
-        cairo_pdf_surface_create(path.c_str(), kPageW, kPageH), &cairo_surface_destroy);
-    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-        return std::unexpected(problem("Cannot write \"{0}\": check the folder exists and may be written", {path}));
-    std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(surface.get()), &cairo_destroy);
-    cairo_set_source_rgb(cr.get(), 0, 0, 0);
+    std::vector<Label> labels;
+    for (const auto& t : tools) labels.push_back({t.name, t.tag, t.category});
+    return write_labels(labels, out);
+}
+
+std::expected<std::size_t, core::Problem> write_labels(const std::vector<Label>& labels, const std::filesystem::path& out) {
+    pdf::File file(out);
+    cairo_t* cr = file.cr();
+    if (!cr) return file.cannot();
+    cairo_set_source_rgb(cr, 0, 0, 0);
     std::size_t i = 0;
-    for (const auto& t : tools) {
+    for (const auto& t : labels) {
         const std::size_t on_page = i % (kCols * kRows);
-        if (i > 0 && on_page == 0) cairo_show_page(cr.get());
+        if (i > 0 && on_page == 0) cairo_show_page(cr);
         const double x = (kPageW - kCols * kLabelW) / 2 + static_cast<double>(on_page % kCols) * kLabelW;
         const double y = kTop + static_cast<double>(on_page / kCols) * kLabelH;
-        draw_label(cr.get(), t, x, y);
+        draw_label(cr, t, x, y);
         ++i;
     }
-    cairo_show_page(cr.get());
-    cr.reset();
-    cairo_surface_finish(surface.get());
-    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
-        std::error_code ec;
-        std::filesystem::remove(out, ec);
-        return std::unexpected(problem("Cannot write \"{0}\": check the folder exists and may be written", {path}));
-    }
+    cairo_show_page(cr);
+    if (auto done = file.finish(); !done) return std::unexpected(done.error());
     return i;
 }
 

@@ -1,7 +1,7 @@
 // The bike register through the real `etabli` binary: bike add/set/list/show, part/fit, leave
 // (refused without the rider's fields, with a French reason and exit 2; then sold), proof (a
 // PDF), declare (the operator's CSV with the columns of etabli.toml, then nothing left to
-// declare), repair log --bike, --json. Layer: cli tests.
+// declare), labels (the QR tags), repair log --bike, --json. Layer: cli tests.
 #include <doctest/doctest.h>
 
 #include "cli_run.hpp"
@@ -131,4 +131,26 @@ TEST_CASE("a bad [bikes.declaration] in etabli.toml is refused with its line") {
     auto r = cli({"--config", toml, "bike", "list"});
     CHECK(r.code == 2);
     CHECK(has(r.err, "ligne 2"));
+}
+
+TEST_CASE("QR tags for the bikes: those in stock, or those named; none to label is refused") {
+    testing::Cli cli;
+    REQUIRE(cli({"init"}).code == 0);
+    const auto tags = (cli.dir / "etiquettes.pdf").string();
+    auto r = cli({"bike", "labels", "--out", tags});
+    CHECK(r.code == 2);
+    CHECK(has(r.err, "Aucun vélo"));
+    CHECK_FALSE(std::filesystem::exists(tags));
+    REQUIRE(cli({"bike", "add", "--type", "ville", "--brand", "Peugeot"}).code == 0);
+    REQUIRE(cli({"bike", "add", "--type", "VTT"}).code == 0);
+    r = cli({"bike", "labels", "--out", tags});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(has(r.out, "2 étiquettes"));
+    CHECK(testing::read_file(tags).starts_with("%PDF-"));
+    r = cli({"--json", "bike", "labels", "2", "--out", tags});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(has(r.out, "\"labels\":1"));
+    r = cli({"bike", "labels", "9", "--out", tags});
+    CHECK(r.code == 2);
+    CHECK(has(r.err, "9"));
 }

@@ -11,6 +11,7 @@
 #include <etabli/app/features/bikes.hpp>
 #include <etabli/core/money.hpp>
 #include <etabli/db/bike_papers.hpp>
+#include <etabli/db/labels.hpp>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -210,11 +211,14 @@ BikeCommands::BikeCommands(CLI::App& app) {
     m_declare = bike->add_subcommand("declare", "The CSV of the bikes to declare to their marking operator; they are then marked declared");
     m_declare->add_option("--out", m_out, "The CSV file to write")->required();
     m_declare->add_flag("--again", m_again, "Also the bikes already declared (whose rider's data is still kept)");
+    m_labels = bike->add_subcommand("labels", "QR tags with the bikes' numbers, an A4 sheet of adhesive labels (default: the bikes in stock)");
+    m_labels->add_option("BIKE", m_label_ids, "Bike numbers (none: every bike in stock)");
+    m_labels->add_option("--out", m_out, "The PDF file to write")->required();
 }
 
 std::optional<int> BikeCommands::run(Context& ctx) {
     const bool any = m_add->parsed() || m_set->parsed() || m_list->parsed() || m_show->parsed() || m_take->parsed() ||
-                     m_fit->parsed() || m_leave->parsed() || m_proof->parsed() || m_declare->parsed();
+                     m_fit->parsed() || m_leave->parsed() || m_proof->parsed() || m_declare->parsed() || m_labels->parsed();
     if (!any) return std::nullopt;
     std::optional<core::BikeStatus> status_filter;
     if (m_list->parsed() && !m_status.empty()) {
@@ -410,6 +414,35 @@ std::optional<int> BikeCommands::run(Context& ctx) {
         if (auto w = db::write_proof_of_sale(p, m_out); !w) return ctx.fail(w.error());
         if (!ctx.json) cli_out() << core::fill_placeholders(ctx.t("Proof of sale of bike {0} written to {1}"), {std::to_string(b.id), m_out}) << '\n';
         else cli_out() << json{{"bike", b.id}, {"out", m_out}}.dump() << '\n';
+        return kDone;
+    }
+    if (m_labels->parsed()) {
+        // A tag says the workshop's number (what volunteers write and search for) and what the
+        // bike is, so that a tag that fell off finds its bike again.
+        const auto [snap, v] = view();
+        std::vector<const core::Bike*> chosen;
+        if (v) {
+            for (auto id : m_label_ids) {
+                const auto* b = v->find(id);
+                if (!b) return ctx.fail(kBadInput, problem("No bike has the number {0}", {std::to_string(id)}));
+                chosen.push_back(b);
+            }
+            if (m_label_ids.empty())
+                for (const auto& b : v->bikes)
+                    if (b.status == core::BikeStatus::in_stock) chosen.push_back(&b);
+        }
+        if (chosen.empty()) return ctx.fail(kBadInput, problem("No bike to label: the register has no bike in stock"));
+        std::vector<db::Label> labels;
+        for (const auto* b : chosen) {
+            std::string what = ctx.t(core::label(b->type));
+            for (const auto* part : {&b->brand, &b->colour})
+                if (!part->empty()) what += " · " + *part;
+            labels.push_back({core::fill_placeholders(ctx.t("Bike No. {0}"), {std::to_string(b->id)}), "VELO-" + std::to_string(b->id), what});
+        }
+        auto n = db::write_labels(labels, m_out);
+        if (!n) return ctx.fail(n.error());
+        if (ctx.json) cli_out() << json{{"labels", *n}, {"out", m_out}}.dump() << '\n';
+        else cli_out() << core::fill_placeholders(ctx.t("{0} labels written to {1}"), {std::to_string(*n), m_out}) << '\n';
         return kDone;
     }
     if (m_declare->parsed()) {

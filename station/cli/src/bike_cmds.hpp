@@ -1,6 +1,6 @@
 // The bike register's commands of the command line: bike add/set/list/show, bike part/fit
 // (parts between bikes), bike leave (sold, given, scrapped, returned), bike proof (the proof
-// of sale PDF) and bike declare (the marking operator's CSV).
+// of sale PDF), bike declare (the marking operator's CSV) and bike labels (the QR tags).
 // Layer: cli. Main thread.
 #pragma once
 
@@ -37,7 +37,8 @@ private:
     std::string m_part, m_status, m_how, m_price, m_surname, m_first, m_phone, m_email, m_address, m_day, m_marking, m_out, m_means;
     bool m_free = false, m_again = false, m_all = false;
 
-    CLI::App *m_add, *m_set, *m_list, *m_show, *m_take, *m_fit, *m_leave, *m_proof, *m_declare;
+    CLI::App *m_add, *m_set, *m_list, *m_show, *m_take, *m_fit, *m_leave, *m_proof, *m_declare, *m_labels;
+    std::vector<core::BikeId> m_label_ids;
 };
 
 }  // namespace etabli::cli

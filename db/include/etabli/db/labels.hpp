@@ -1,5 +1,6 @@
-// Label sheets of the tool library: an A4 PDF of QR codes with each tool's name and tag,
-// ready to print on adhesive paper (libqrencode for the codes, cairo for the page).
+// Label sheets: an A4 PDF of QR codes with a title and a code under each, ready to print on
+// adhesive paper (libqrencode for the codes, cairo for the page): the tool library's tags,
+// the bike register's numbers.
 // Layer: db (exports live here, DESIGN.md). Thread: any; in practice the CLI's main thread.
 #pragma once
 
@@ -9,6 +10,7 @@
 #include <cstddef>
 #include <expected>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace etabli::db {
@@ -19,5 +21,13 @@ namespace etabli::db {
 // written.
 std::expected<std::size_t, core::Problem> write_label_sheet(const std::vector<core::Tool>& tools,
                                                             const std::filesystem::path& out);
+
+// One label: `title` in bold, `code` (what the QR code holds) in a fixed font under it, then
+// `note` in small italics (empty: none).
+struct Label {
+    std::string title, code, note;
+};
+// The same sheet for any labels (at least one), written through a temporary file.
+std::expected<std::size_t, core::Problem> write_labels(const std::vector<Label>& labels, const std::filesystem::path& out);
 
 }  // namespace etabli::db
