@@ -238,6 +238,19 @@ void open_amount(PaymentsUi& ui) {
     ui.amount_keys = KeyboardState{false, false, false, true};
 }
 
+// How it was paid: what the first page chose (`chosen`, a form on two pages; empty: none),
+// then the means chips; returns the y below.
+float paid_by(const PaymentsView& v, PaymentsUi& ui, const std::string& chosen, const std::string& means_h, float x, float y, float w) {
+    if (!chosen.empty()) {
+        at(x, y);
+        text_block(chosen, "chosen", w, Align::left, nullptr, colors::kAccent);
+        y += text_block_height(chosen, w) + gap() * 0.5f;
+    }
+    y = heading(means_h, "means_label", x, y, w);
+    means_chips(v, ui, x, y, w);
+    return y;
+}
+
 // The header of a form that may go on two pages: Back (to the first page, or to `back_to`),
 // then Next on the first of two pages (enabled when `chosen`) or Save (enabled when `ready`).
 // Returns the y below it, whether Save was tapped (and may be), and `left` when the page or step changed.
@@ -336,16 +349,10 @@ void draw_membership(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
             }
         }
     }
-    if (!split || !first) {
-        if (split && plan) {  // what the first page chose
-            const std::string chosen = plan->name + " · " + core::format_amount(v.tr.lang, plan->free_price ? ui.cents.value_or(0) : plan->price_cents);
-            at(c.x, y);
-            text_block(chosen, "chosen", c.w, Align::left, nullptr, colors::kAccent);
-            y += text_block_height(chosen, c.w) + gap() * 0.5f;
-        }
-        y = heading(means_h, "means_label", c.x, y, c.w);
-        means_chips(v, ui, c.x, y, c.w);
-    }
+    if (!split || !first)
+        y = paid_by(v, ui, split && plan ? plan->name + " · " + core::format_amount(v.tr.lang, plan->free_price ? ui.cents.value_or(0) : plan->price_cents)
+                                         : std::string(),
+                    means_h, c.x, y, c.w);
     outcome_line(ui.message, ui.message_ok, c.x, y, c.w);
 }
 
@@ -385,16 +392,10 @@ void draw_receipt(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
             return;
         }
     }
-    if (!split || !first) {
-        if (split && ui.what && ui.cents) {  // what the first page chose
-            const std::string chosen = capital(v.tr(core::label(*ui.what))) + " · " + core::format_amount(v.tr.lang, *ui.cents);
-            at(c.x, y);
-            text_block(chosen, "chosen", c.w, Align::left, nullptr, colors::kAccent);
-            y += text_block_height(chosen, c.w) + gap() * 0.5f;
-        }
-        y = heading(means_h, "means_label", c.x, y, c.w);
-        means_chips(v, ui, c.x, y, c.w);
-    }
+    if (!split || !first)
+        y = paid_by(v, ui, split && ui.what && ui.cents ? capital(v.tr(core::label(*ui.what))) + " · " + core::format_amount(v.tr.lang, *ui.cents)
+                                                        : std::string(),
+                    means_h, c.x, y, c.w);
     outcome_line(ui.message, ui.message_ok, c.x, y, c.w);
 }
 
