@@ -1,6 +1,6 @@
 # The bike register and the receipts: the pure rules (the marking identifier, the hold of a
 # donated marked bike, typed sums of money), and their fuzz targets.
-etabli_test(bikes_unit_tests unit bikes/test_bike_rules.cpp bikes/test_money_rules.cpp)
+etabli_test(bikes_unit_tests unit bikes/test_bike_rules.cpp bikes/test_money_rules.cpp bikes/test_mail_rules.cpp)
 target_link_libraries(bikes_unit_tests PRIVATE etabli_core)
 
 etabli_fuzz(marking etabli_core)
@@ -50,3 +50,14 @@ set_tests_properties(bench_report PROPERTIES LABELS bench TIMEOUT 600)
 etabli_test(payments_gui_tests gui bikes/test_gui_payments.cpp)
 target_link_libraries(payments_gui_tests PRIVATE etabli_gui)
 target_include_directories(payments_gui_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/gui)
+
+# Renewal reminders by e-mail: Station scenarios on a temp SQLite (the queue, its leases, the
+# retry schedule, drops, erasure), and end to end with the real binary against a throwaway
+# SMTP server on loopback that the test itself runs (tests/bikes/smtp_sink.hpp).
+etabli_test(mail_app_tests app bikes/test_station_mail.cpp)
+target_link_libraries(mail_app_tests PRIVATE etabli_db)
+
+etabli_test(mail_cli_tests cli bikes/test_cli_mail.cpp)
+target_include_directories(mail_cli_tests PRIVATE ${PROJECT_SOURCE_DIR}/station/cli/src ${CMAKE_CURRENT_SOURCE_DIR}/cli ${CMAKE_CURRENT_SOURCE_DIR}/serve)
+target_link_libraries(mail_cli_tests PRIVATE etabli_cli nlohmann_json::nlohmann_json)
+add_dependencies(mail_cli_tests etabli)

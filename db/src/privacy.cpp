@@ -302,6 +302,8 @@ std::expected<Erasure, core::Problem> erase_member_rows(Connection& c, core::Mem
         }
         // The PIN's hash goes too: nothing left to try.
         if (auto r = run(c, "DELETE FROM member_pins WHERE member_id = ?1", {}, id); !r) return r;
+        // The e-mails queued for them hold their address.
+        if (auto r = run(c, "DELETE FROM mail_queue WHERE member_id = ?1", {}, id); !r) return r;
         // The role stays: a volunteer's past hours stay in the volunteer-hours reports.
         if (auto r = run(c, "UPDATE members SET display_name = ?1, email = NULL, help_opt_in = 0, erased_at = ?2, updated_at = ?2 WHERE id = ?3",
                          {erased, now}, id);
@@ -438,6 +440,13 @@ std::expected<app::PurgeSummary, core::Problem> purge_rows(Connection& c, const 
         return d->run();
     });
     if (!cut) return std::unexpected(cut.error());
+    // The e-mails sent or given up before the cut: an address and a day, kept no longer than presences.
+    {
+        auto d = c.prepare("DELETE FROM mail_queue WHERE (sent_at IS NOT NULL AND sent_at < ?1) OR (given_up_at IS NOT NULL AND given_up_at < ?1)");
+        if (!d) return std::unexpected(d.error());
+        d->bind(1, before);
+        if (auto ran = d->run(); !ran) return std::unexpected(ran.error());
+    }
     // 2. The new riders of bikes: declared to the operator (or never to be) long enough ago.
     {
         auto n = c.prepare("SELECT count(*) FROM bike_departures WHERE has_buyer = 1 AND purged_at IS NULL "

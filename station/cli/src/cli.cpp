@@ -10,6 +10,7 @@
 #include "tool_cmds.hpp"
 #include "bike_cmds.hpp"
 #include "report_cmds.hpp"
+#include "mail_cmds.hpp"
 #include "money_cmds.hpp"
 #include "know_cmds.hpp"
 #include "skill_cmds.hpp"
@@ -573,6 +574,11 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size,
     auto backup_cfg = backup_settings(ctx);
     if (!backup_cfg) return ctx.fail(kBadInput, backup_cfg.error());
     auto backups = std::make_shared<BackupScheduler>(ctx, *backup_cfg);
+    // And sends the renewal reminders when [smtp] is configured.
+    auto mail_cfg = mail_settings(ctx);
+    if (!mail_cfg) return ctx.fail(kBadInput, mail_cfg.error());
+    std::unique_ptr<MailSender> mail;
+    if (*mail_cfg) mail = std::make_unique<MailSender>(ctx, std::move(**mail_cfg));
     Served hooks;
     hooks.backups_changed = [weak = std::weak_ptr<BackupScheduler>(backups)] {
         if (auto b = weak.lock()) b->nudge();
@@ -738,6 +744,7 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     BikeCommands bike_commands(app);  // the bike register
     MoneyCommands money_commands(app);  // plans, memberships, receipts
     ReportCommands report_commands(app);  // the funders' pack
+    MailCommands mail_commands(app);      // e-mail: the renewal reminders
     SkillCommands skill_commands(app);  // skills; after alloc and tool (adds machine/tool require)
     DevicesCommands devices_commands(app);
     ControllerCommands controller_commands(app);
@@ -830,6 +837,7 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     if (auto code = bike_commands.run(ctx)) return *code;
     if (auto code = money_commands.run(ctx)) return *code;
     if (auto code = report_commands.run(ctx)) return *code;
+    if (auto code = mail_commands.run(ctx)) return *code;
     if (auto code = skill_commands.run(ctx)) return *code;
     if (auto code = devices_commands.run(ctx)) return *code;
     if (auto code = controller_commands.run(ctx, devices_commands.config_path())) return *code;

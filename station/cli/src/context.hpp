@@ -96,7 +96,7 @@ std::filesystem::path find_assets();
 
 // Output helpers (output.cpp).
 std::string json_member(const core::Member& m, const app::Directory& d, bool present);
-std::string format_local_date(core::Date d, core::Lang lang);  // 31/12/2026 or 2026-12-31
+using core::format_local_date;  // 31/12/2026 or 2026-12-31 (core/mail.hpp)
 
 // `etabli member import` (import_cmd.cpp).
 // `strict`: a column that no field reads refuses the file.

@@ -25,12 +25,4 @@ std::string json_member(const core::Member& m, const app::Directory& d, bool pre
     return j.dump();
 }
 
-std::string format_local_date(core::Date d, core::Lang lang) {
-    if (lang == core::Lang::en) return core::format_date(d);
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%02u/%02u/%04d", static_cast<unsigned>(d.day()), static_cast<unsigned>(d.month()),
-                  static_cast<int>(d.year()));
-    return buf;
-}
-
 }  // namespace etabli::cli

@@ -9,6 +9,7 @@
 #include "io.hpp"
 #include "kiosk_controllers.hpp"
 #include "backup_cmds.hpp"
+#include "mail_cmds.hpp"
 
 #include <etabli/db/backup.hpp>
 
@@ -210,6 +211,11 @@ int cmd_serve(Context& ctx, const ServeArgs& args) {
     auto backup_cfg = backup_settings(ctx);
     if (!backup_cfg) return ctx.fail(kBadInput, backup_cfg.error());
     auto backups = std::make_shared<BackupScheduler>(ctx, *backup_cfg);
+    // The renewal reminders, when [smtp] is configured: their own thread, never the station's.
+    auto mail_cfg = mail_settings(ctx);
+    if (!mail_cfg) return ctx.fail(kBadInput, mail_cfg.error());
+    std::unique_ptr<MailSender> mail;
+    if (*mail_cfg) mail = std::make_unique<MailSender>(ctx, std::move(**mail_cfg));
     Served hooks;
     std::weak_ptr<BackupScheduler> weak_backups = backups;
     hooks.backups_changed = [weak_backups] {
@@ -282,6 +288,7 @@ int cmd_serve(Context& ctx, const ServeArgs& args) {
     readers->reset();
     if (controllers) controllers->stop();
     backups.reset();
+    mail.reset();  // a try under way is cancelled; its e-mail stays due
     ctx.station->stop();
     if (restoring) {
         // The store closed: no connection of this process is left on the file.

@@ -18,6 +18,7 @@ std::expected<app::Station::Options, core::Problem> station_options(const Contex
         opts.bikes = *config->bikes;
         opts.bike_register = true;
     }
+    if (config->smtp) opts.remind_days = config->smtp->remind_days;
     return opts;
 }
 

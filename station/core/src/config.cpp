@@ -265,6 +265,53 @@ std::expected<KioskConfig, Problem> parse_kiosk(const toml::node& node, const st
     return k;
 }
 
+// [smtp]: `url` and `from` required, the rest optional (core/mail.hpp).
+std::expected<SmtpConfig, Problem> parse_smtp(const toml::node& node, const std::string& section) {
+    const auto* t = node.as_table();
+    if (!t) return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be written as a [{1}] section"), section));
+    SmtpConfig s;
+    bool has_url = false, has_from = false;
+    for (auto&& [key_node, n] : *t) {
+        const std::string key(key_node.str());
+        if (key == "starttls") {
+            const auto* b = n.as_boolean();
+            if (!b) return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" must be true or false"), key));
+            s.starttls = b->get();
+        } else if (key == "remind_days" || key == "timeout_s") {
+            auto v = key == "remind_days" ? integer(n, key, 0, 90) : integer(n, key, 1, 300);
+            if (!v) return std::unexpected(v.error());
+            (key == "remind_days" ? s.remind_days : s.timeout_s) = static_cast<int>(*v);
+        } else if (key == "url" || key == "user" || key == "password" || key == "password_file" || key == "from" || key == "reply_to") {
+            auto v = text(n, key);
+            if (!v) return std::unexpected(v.error());
+            if (v->size() > 4096 || v->find_first_of(std::string("\0\r\n", 3)) != std::string::npos)
+                return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" is not a usable name"), key));
+            if (key == "url") {
+                const bool plain = v->starts_with("smtp://"), tls = v->starts_with("smtps://");
+                const auto host = v->substr(plain ? 7 : tls ? 8 : 0);
+                if ((!plain && !tls) || host.empty() || host.front() == ':' || host.find_first_of(" /?#@") != std::string::npos)
+                    return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" must be smtp://HOST[:PORT] or smtps://HOST[:PORT]"), key));
+                s.url = *v;
+                has_url = true;
+            } else if (key == "from" || key == "reply_to") {
+                auto a = parse_mail_address(*v);
+                if (!a) return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" must be an e-mail address, such as \"Atelier <atelier@example.org>\""), key));
+                if (key == "from") s.from = *a, has_from = true;
+                else s.reply_to = *a;
+            } else {
+                (key == "user" ? s.user : key == "password" ? s.password : s.password_file) = *v;
+            }
+        } else {
+            return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [smtp]", {line_of(key_node.source()), key}));
+        }
+    }
+    if (!has_url || !has_from)
+        return std::unexpected(at(node, N_("Configuration line {0}: [{1}] needs \"url\" and \"from\""), section));
+    if (!s.password.empty() && !s.password_file.empty())
+        return std::unexpected(at(node, N_("Configuration line {0}: [{1}] takes \"password\" or \"password_file\", not both"), section));
+    return s;
+}
+
 // [bikes]: `operators`, a table of prefix = name.
 std::expected<BikesConfig, Problem> parse_bikes(const toml::node& node, const std::string& section) {
     const auto* t = node.as_table();
@@ -429,6 +476,10 @@ std::expected<Config, Problem> parse_config(std::string_view text_in) {
             auto r = parse_bikes(node, key);
             if (!r) return std::unexpected(r.error());
             c.bikes = *r;
+        } else if (key == "smtp") {
+            auto r = parse_smtp(node, key);
+            if (!r) return std::unexpected(r.error());
+            c.smtp = *r;
         } else {
             return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\"", {line_of(k.source()), key}));
         }
@@ -492,6 +543,16 @@ std::string to_toml(const Config& c) {
                 o << "]\n";
             }
         }
+    }
+    if (c.smtp) {
+        const auto& m = *c.smtp;
+        o << "\n[smtp]\nurl = " << quoted(m.url) << "\nstarttls = " << (m.starttls ? "true" : "false") << '\n';
+        if (!m.user.empty()) o << "user = " << quoted(m.user) << '\n';
+        if (!m.password.empty()) o << "password = " << quoted(m.password) << '\n';
+        if (!m.password_file.empty()) o << "password_file = " << quoted(m.password_file) << '\n';
+        o << "from = " << quoted(to_string(m.from)) << '\n';
+        if (m.reply_to) o << "reply_to = " << quoted(to_string(*m.reply_to)) << '\n';
+        o << "remind_days = " << m.remind_days << "\ntimeout_s = " << m.timeout_s << '\n';
     }
     return o.str();
 }

@@ -150,6 +150,11 @@ public:
 
     // [Reports] in report_store.cpp; the contract is app::Store's.
     std::expected<core::YearCounts, Problem> year_counts(const core::YearBounds& year) override;
+    // [E-mail] db/src/mail_store.cpp
+    std::expected<int, Problem> queue_mails(const std::vector<app::OutMail>& mails, core::Timestamp at) override;
+    std::expected<std::vector<app::OutMail>, Problem> take_mails(core::Timestamp now, int limit, core::Timestamp lease_until) override;
+    std::expected<void, Problem> mail_tried(const app::MailTry& t) override;
+    std::expected<std::vector<app::OutMail>, Problem> list_mails(int limit) override;
 
     // [Trainings, help in the room, know-how cards] in know_store.cpp; the contracts are app::Store's.
     std::expected<app::KnowData, Problem> load_know(core::Timestamp since) override;

@@ -13,6 +13,7 @@
 #include <etabli/app/features/bikes.hpp>
 #include <etabli/app/features/controllers.hpp>
 #include <etabli/app/features/know.hpp>
+#include <etabli/app/features/mail.hpp>
 #include <etabli/app/features/money.hpp>
 #include <etabli/app/features/readers.hpp>
 #include <etabli/app/features/repairs.hpp>
@@ -31,7 +32,8 @@ using Features = type_list<ControllersFeature,  // machine controllers
                            SkillsFeature,       // skills: sign-off and supervisor badges first
                            KnowFeature,         // trainings, help, know-how: "J'aide" and attendance badges
                            MoneyFeature,        // memberships and the receipts journal
-                           BikesFeature>;       // the bike register (a sale's receipt)
+                           BikesFeature,        // the bike register (a sale's receipt)
+                           MailFeature>;        // e-mail: the renewal reminders
 
 template <class L>
 struct feature_commands;

@@ -7,6 +7,7 @@
 #include <etabli/alloc/model.hpp>
 #include <etabli/app/bikes.hpp>
 #include <etabli/app/know.hpp>
+#include <etabli/app/mail.hpp>
 #include <etabli/app/money.hpp>
 #include <etabli/core/member.hpp>
 #include <etabli/core/member_import.hpp>
@@ -363,6 +364,31 @@ public:
     // The year's counts for the funders' pack, in one read transaction (core/year_report.hpp
     // says what each counts).
     virtual std::expected<core::YearCounts, Problem> year_counts(const core::YearBounds& year) = 0;
+
+    // [E-mail] in db/src/mail_store.cpp; types in app/mail.hpp. A store without them sends
+    // no e-mail (the station then queues none).
+    // Queues those not queued yet (one per kind, member and membership end), in one
+    // transaction; returns how many were new.
+    virtual std::expected<int, Problem> queue_mails(const std::vector<OutMail>& mails, Timestamp at) {
+        (void)mails, (void)at;
+        return std::unexpected(core::problem("This station cannot send e-mail"));
+    }
+    // The pending e-mails due at `now`, oldest first, at most `limit`; their next try moves to
+    // `lease_until` in the same transaction (a taker that dies leaves them due again then).
+    virtual std::expected<std::vector<OutMail>, Problem> take_mails(Timestamp now, int limit, Timestamp lease_until) {
+        (void)now, (void)limit, (void)lease_until;
+        return std::unexpected(core::problem("This station cannot send e-mail"));
+    }
+    // How a try went (MailTry): sent, tried again later, or given up.
+    virtual std::expected<void, Problem> mail_tried(const MailTry& t) {
+        (void)t;
+        return std::unexpected(core::problem("This station cannot send e-mail"));
+    }
+    // The queue, latest first, at most `limit` rows.
+    virtual std::expected<std::vector<OutMail>, Problem> list_mails(int limit) {
+        (void)limit;
+        return std::unexpected(core::problem("This station cannot send e-mail"));
+    }
 };
 
 }  // namespace etabli::app

@@ -181,6 +181,10 @@ template <> inline constexpr Right kRight<ShowJournal>{Need::volunteer, kReads, 
 template <> inline constexpr Right kRight<CloseDay>{Need::host, kWrites, "receipt.close"};
 template <> inline constexpr Right kRight<ReceiptsBetween>{Need::host, kReads, "receipt.export"};
 template <> inline constexpr Right kRight<ImportHelloAsso>{Need::host, kWrites, "membership.import"};
+// E-mail: the service's mail thread takes and reports; the queue holds members' addresses.
+template <> inline constexpr Right kRight<TakeMails>{Need::device, kWrites, "mail.take"};
+template <> inline constexpr Right kRight<MailTried>{Need::device, kWrites, "mail.tried"};
+template <> inline constexpr Right kRight<ListMails>{Need::admin, kReads, "mail.list"};
 
 // The row of a command (every alternative of Command instantiates its row: a missing one
 // does not compile).

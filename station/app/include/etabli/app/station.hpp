@@ -221,7 +221,7 @@ using Result = std::expected<std::variant<Done, core::Member, core::Badge, TapVi
                                           core::Training, core::HelpRequest, core::Card, std::vector<core::Helper>,
                                           core::Skill, core::SkillGrant, PurgeSummary, MemberDataView, AuditView,
                                           core::Bike, core::BikePart, BikeRecord, BikeList, core::Plan, core::Receipt,
-                                          core::Closing, JournalDay, HelloAssoSummary, ReceiptList>,
+                                          core::Closing, JournalDay, HelloAssoSummary, ReceiptList, MailBatch>,
                              Problem>;
 
 // The command line is an admin at the terminal: its allocation requests act as this member
@@ -271,6 +271,9 @@ public:
         std::filesystem::path tool_export_dir;
         core::BikesConfig bikes;  // the marking operators the workshop meets
         bool bike_register = false;  // [bikes] is in etabli.toml: the kiosk offers the register
+        // [smtp] remind_days when [smtp] is in etabli.toml: renewal reminders are queued this
+        // many days before a membership ends; none (or 0): none are.
+        std::optional<int> remind_days;
     };
 
     // The Store must already be open and migrated. Nothing runs until start().

@@ -30,6 +30,7 @@
 
 #include <etabli/core/badge_format.hpp>
 #include <etabli/core/bikes.hpp>
+#include <etabli/core/mail.hpp>
 #include <etabli/core/problem.hpp>
 #include <etabli/core/tools.hpp>
 
@@ -153,6 +154,7 @@ struct Config {
     std::optional<PhotosConfig> photos;  // [photos]; none: the defaults
     std::optional<KioskConfig> kiosk;    // [kiosk]; none: the defaults
     std::optional<BikesConfig> bikes;    // [bikes]; none: no operator list (the form is checked)
+    std::optional<SmtpConfig> smtp;      // [smtp] (core/mail.hpp); none: no e-mail is sent
     bool operator==(const Config&) const = default;
 };
 
