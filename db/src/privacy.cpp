@@ -140,6 +140,7 @@ constexpr Source kSources[] = {
     {"bike_parts", "SELECT * FROM bike_parts WHERE by_member_id = ?1 ORDER BY id"},
     {"receipts", "SELECT * FROM receipts WHERE member_id = ?1 OR by_member_id = ?1 ORDER BY id"},
     {"memberships", "SELECT * FROM memberships WHERE member_id = ?1 ORDER BY id"},
+    {"mail_queue", "SELECT * FROM mail_queue WHERE member_id = ?1 ORDER BY id"},
     {"events", "SELECT * FROM events WHERE actor_member_id = ?1 OR subject = 'member:' || ?1 ORDER BY id"},
     {"audit", "SELECT id, at, actor_id, principal, origin, action, outcome, detail FROM audit WHERE actor_id = ?1 ORDER BY id"},
 };

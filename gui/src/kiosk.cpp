@@ -287,6 +287,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             m_home_view.fonts = fonts;
             m_home_view.checkouts_to_correct = static_cast<int>(s.presence_corrections.size());
             m_home_view.backups = s.backups;
+            m_home_view.mail_alarm = mail_line(s.part<app::MailFeature>(), m_home_view.tr);
             m_home_view.today = s.today;
             if (const auto* bikes = s.part<app::BikesFeature>()) m_home_view.bike_register = bikes->on;
             {

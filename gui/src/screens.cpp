@@ -681,6 +681,12 @@ std::pair<std::string, bool> backup_line(const app::BackupView& b, const Tr& tr,
     return {line, b.alarm()};
 }
 
+std::string mail_line(const app::MailView* m, const Tr& tr) {
+    if (!m || !m->enabled || m->failed_in_a_row < 3) return {};
+    std::string why = m->last_error.substr(0, 120);
+    return tr.fmt("Renewal e-mails are not going out ({0} tries failed): {1}", {std::to_string(m->failed_in_a_row), why});
+}
+
 Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) {
     IdScope scope("home");
     Next next = Next::stay;
@@ -753,6 +759,10 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         if (const auto [line, alarm] = backup_line(v.backups, v.tr, v.today); !line.empty()) {
             at(c.x, ImGui::GetCursorPosY());
             text_block(line, "backups", c.w, Align::left, nullptr, alarm ? colors::kError : colors::kMuted);
+        }
+        if (!v.mail_alarm.empty()) {
+            at(c.x, ImGui::GetCursorPosY());
+            text_block(v.mail_alarm, "mail_alarm", c.w, Align::left, nullptr, colors::kError);
         }
     }
     at(c.x, ImGui::GetCursorPosY());

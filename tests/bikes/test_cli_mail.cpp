@@ -25,19 +25,10 @@ struct Workshop {
     std::string db = (dir.path() / "etabli.db").string();
     std::string toml = (dir.path() / "etabli.toml").string();
     fs::path socket = dir.path() / "station.sock";
-    std::vector<pid_t> started;
+    Started started;  // killed if still running when the test ends
 
     Workshop() {
         REQUIRE(run({"init"}).code == 0);
-    }
-    ~Workshop() {
-        for (const pid_t pid : started) {
-            int status = 0;
-            if (waitpid(pid, &status, WNOHANG) == 0) {
-                kill(pid, SIGKILL);
-                waitpid(pid, &status, 0);
-            }
-        }
     }
     void config(const std::string& smtp) { std::ofstream(toml) << smtp; }
     // The sink speaks plain SMTP on loopback: starttls off, as for a relay on the same machine.
@@ -51,7 +42,7 @@ struct Workshop {
     }
     Proc serve(const std::string& tag = "serve") {
         auto p = spawn_etabli(dir.path(), tag, {"--db", db, "--config", toml, "serve", "--socket", socket.string()});
-        started.push_back(p.pid);
+        started.add(p.pid);
         REQUIRE(wait_ready(socket));
         return p;
     }
@@ -59,6 +50,16 @@ struct Workshop {
         auto r = run({"--json", "mail", "list"});
         REQUIRE_MESSAGE(r.code == 0, r.err);
         return nlohmann::json::parse(r.out);
+    }
+    // The queue once it holds `n` e-mails and the latest was tried (at most 30 s).
+    nlohmann::json mails_tried(std::size_t n) {
+        nlohmann::json list;
+        for (int i = 0; i < 300; ++i) {
+            list = mails();
+            if (list.size() == n && list[0]["status"] != "waiting") break;
+            std::this_thread::sleep_for(milliseconds(100));
+        }
+        return list;
     }
 };
 
@@ -151,12 +152,7 @@ TEST_CASE("an address the server refuses for good is given up at once; a failure
     w.config(w.smtp_section(sink));
     REQUIRE(w.run({"member", "add", "--name", "Léa Dubois", "--email", "lea@example.org", "--until", day_in(10)}).code == 0);
     auto serve = w.serve();
-    nlohmann::json list;
-    for (int i = 0; i < 300; ++i) {
-        list = w.mails();
-        if (list.size() == 1 && list[0]["status"] != "waiting") break;
-        std::this_thread::sleep_for(milliseconds(100));
-    }
+    auto list = w.mails_tried(1);
     REQUIRE(list.size() == 1);
     CHECK(list[0]["status"] == "given up");
     CHECK(has(list[0].value("error", ""), "550"));
@@ -167,11 +163,7 @@ TEST_CASE("an address the server refuses for good is given up at once; a failure
     sink.set_mode(SmtpSink::Mode::fail_data);
     REQUIRE(w.run({"member", "add", "--name", "Hugo Bernard", "--email", "hugo@example.org", "--until", day_in(20)}).code == 0);
     serve = w.serve("serve2");
-    for (int i = 0; i < 300; ++i) {
-        list = w.mails();
-        if (list.size() == 2 && list[0]["status"] != "waiting") break;
-        std::this_thread::sleep_for(milliseconds(100));
-    }
+    list = w.mails_tried(2);
     REQUIRE(list.size() == 2);
     CHECK(list[0]["status"] == "to try again");
     CHECK(has(list[0].value("error", ""), "451"));

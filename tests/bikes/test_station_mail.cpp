@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <etabli/app/station.hpp>
+#include <etabli/db/privacy.hpp>
 #include <etabli/db/sqlite_store.hpp>
 
 #include "station_fixture.hpp"
@@ -183,6 +184,14 @@ TEST_CASE("erasing a member deletes their e-mails; the purge deletes old finishe
     f.clock.advance(hours(1));
     REQUIRE(f.station->call(Tick{}));
     REQUIRE(f.all().size() == 2);
+    {  // What the workshop keeps about Ana (her right of access) shows her reminder.
+        auto data = db::member_data(f.store->connection(), f.ana);
+        REQUIRE(data);
+        std::size_t rows = 0;
+        for (const auto& s : *data)
+            if (s.name == "mail_queue") rows = s.rows.size();
+        CHECK(rows == 1);
+    }
     REQUIRE(f.station->call(EraseMember{f.ana, std::nullopt}));
     CHECK(members_of(f.all()) == std::set<core::MemberId>{f.lea});
 

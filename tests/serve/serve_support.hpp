@@ -134,6 +134,25 @@ inline Done stop_proc(const Proc& p, std::chrono::milliseconds grace = std::chro
     return d;
 }
 
+// The processes a test started, killed and reaped when it ends: a test that fails half-way
+// leaves no station running (each one not yet reaped, still our child, is killed).
+struct Started {
+    std::vector<pid_t> pids;
+    void add(pid_t pid) { pids.push_back(pid); }
+    Started() = default;
+    Started(const Started&) = delete;
+    Started& operator=(const Started&) = delete;
+    ~Started() {
+        for (const pid_t pid : pids) {
+            int status = 0;
+            if (waitpid(pid, &status, WNOHANG) == 0) {
+                kill(pid, SIGKILL);
+                waitpid(pid, &status, 0);
+            }
+        }
+    }
+};
+
 // "YYYY-MM-DD" `days` from today in Paris (cli_run.hpp).
 inline std::string day_in(int days) { return paris_day_in(days); }
 

@@ -47,21 +47,10 @@ struct Workshop {
     }
     Proc serve(const std::string& tag = "serve", const std::vector<std::string>& env = {}) {
         auto p = spawn_etabli(dir.path(), tag, with_db({"serve", "--socket", socket.string()}), env);
-        started.push_back(p.pid);
+        started.add(p.pid);
         return p;
     }
-    // A test that fails half-way leaves no station running: each one started and not yet
-    // reaped (still our child) is killed.
-    std::vector<pid_t> started;
-    ~Workshop() {
-        for (const pid_t pid : started) {
-            int status = 0;
-            if (waitpid(pid, &status, WNOHANG) == 0) {
-                kill(pid, SIGKILL);
-                waitpid(pid, &status, 0);
-            }
-        }
-    }
+    Started started;  // killed if still running when the test ends
 };
 
 // Booking i of a run: its own hour (10 a day from 08:00, from tomorrow).

@@ -23,16 +23,7 @@ struct Files {
         args.insert(args.begin(), {"--db", db});
         return run_etabli(dir.path(), args, env);
     }
-    std::vector<pid_t> started;
-    ~Files() {
-        for (const pid_t pid : started) {
-            int status = 0;
-            if (waitpid(pid, &status, WNOHANG) == 0) {
-                kill(pid, SIGKILL);
-                waitpid(pid, &status, 0);
-            }
-        }
-    }
+    Started started;  // killed if still running when the test ends
 };
 
 int db_files_in(const fs::path& dir) {
@@ -115,7 +106,7 @@ TEST_CASE("through a running service: the nightly backup at start, a backup and 
     auto p = spawn_etabli(f.dir.path(), "serve",
                           {"--db", f.db, "--config", (f.dir.path() / "etabli.toml").string(), "serve", "--socket", f.socket.string()},
                           {"ETABLI_SOCKET=" + f.socket.string(), env[0]});
-    f.started.push_back(p.pid);
+    f.started.add(p.pid);
     REQUIRE(wait_ready(f.socket));
     // The station was never backed up: it does it at once, here and on the second disk.
     for (int i = 0; i < 100 && db_files_in(f.dir.path() / "disque2") == 0; ++i) std::this_thread::sleep_for(milliseconds(50));

@@ -53,3 +53,19 @@ TEST_CASE("the host's backup line: when it is quiet, when it turns red, in Frenc
     CHECK(line == "Aucune sauvegarde des données pour l'instant");
     CHECK(red);
 }
+
+TEST_CASE("the host's e-mail line: silent while reminders go, red after three failed tries in a row") {
+    core::Translations tr;
+    tr.fr.merge(*core::parse_po(testing::read_file(std::filesystem::path(ETABLI_ASSETS_DIR) / "i18n" / "fr.po")));
+    const gui::Tr fr{&tr, core::Lang::fr};
+    CHECK(gui::mail_line(nullptr, fr).empty());
+    app::MailView m;
+    m.failed_in_a_row = 5;
+    m.last_error = "Couldn't connect to server";
+    CHECK(gui::mail_line(&m, fr).empty());  // no [smtp]: nothing to say
+    m.enabled = true;
+    m.failed_in_a_row = 2;
+    CHECK(gui::mail_line(&m, fr).empty());
+    m.failed_in_a_row = 3;
+    CHECK(gui::mail_line(&m, fr) == "Les e-mails de renouvellement ne partent pas (3 essais échoués)\u00a0: Couldn't connect to server");
+}

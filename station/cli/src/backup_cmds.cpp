@@ -10,7 +10,6 @@
 
 #include <etabli/db/check.hpp>
 #include <etabli/db/migrations.hpp>
-#include <etabli/hw/guarded.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -226,50 +225,18 @@ int BackupCommands::check(Context& ctx) {
 
 // [BackupScheduler] -------------------------------------------------------------------------
 
-BackupScheduler::BackupScheduler(Context& ctx, BackupSettings settings) : m_ctx(ctx), m_settings(std::move(settings)) {
-    m_thread = std::thread([this] {
-        hw::run_guarded("the backups", [this] { run(); }, [this] {
-            std::lock_guard lk(m_mutex);
-            return m_stop;
-        });
-    });
-}
+BackupScheduler::BackupScheduler(Context& ctx, BackupSettings settings)
+    : m_ctx(ctx), m_settings(std::move(settings)), m_worker("the backups", seconds(1), [this] { once(); }) {}
 
-BackupScheduler::~BackupScheduler() {
-    m_cancel = true;  // a backup under way stops within a step (systemd's stop timeout is 20 s)
-    {
-        std::lock_guard lk(m_mutex);
-        m_stop = true;
-    }
-    m_cv.notify_all();
-    m_thread.join();
-}
-
-void BackupScheduler::nudge() {
-    {
-        std::lock_guard lk(m_mutex);
-        m_nudged = true;
-    }
-    m_cv.notify_all();
-}
-
-void BackupScheduler::run() {
-    // What a backup killed half-way (a power cut) left behind.
-    if (const int n = db::remove_stale_scratch(m_settings.folder); n > 0)
-        log_line(LogLevel::info, "removed " + std::to_string(n) + " scratch files of an interrupted backup");
-    std::unique_lock lk(m_mutex);
-    while (!m_stop) {
-        m_nudged = false;
-        lk.unlock();
-        once();
-        lk.lock();
-        // Every second: cheap (a folder listed, a statvfs), and a clock that jumps (the soak
-        // test's) is seen at once. The station hears only of changes.
-        m_cv.wait_for(lk, seconds(1), [this] { return m_stop || m_nudged; });
-    }
-}
+// A backup under way stops within a step (systemd's stop timeout is 20 s); m_worker then joins.
+BackupScheduler::~BackupScheduler() { m_cancel = true; }
 
 void BackupScheduler::once() {
+    if (!m_scratch_removed) {  // what a backup killed half-way (a power cut) left behind
+        m_scratch_removed = true;
+        if (const int n = db::remove_stale_scratch(m_settings.folder); n > 0)
+            log_line(LogLevel::info, "removed " + std::to_string(n) + " scratch files of an interrupted backup");
+    }
     app::Station* station = m_ctx.station;
     if (!station) return;
     const core::Timestamp now = m_ctx.clock.now();

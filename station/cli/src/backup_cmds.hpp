@@ -5,17 +5,15 @@
 #pragma once
 
 #include "context.hpp"
+#include "periodic.hpp"
 
 #include <etabli/db/backup.hpp>
 
 #include <CLI/CLI.hpp>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 namespace etabli::cli {
 
@@ -64,21 +62,20 @@ public:
     BackupScheduler(const BackupScheduler&) = delete;
     BackupScheduler& operator=(const BackupScheduler&) = delete;
     // Looks now (tests, and after a manual backup).
-    void nudge();
+    void nudge() { m_worker.nudge(); }
 
 private:
-    void run();
     void once();
     Context& m_ctx;
     BackupSettings m_settings;
+    bool m_scratch_removed = false;  // what a backup killed half-way left, at the first look
     std::optional<core::Problem> m_failure;
     std::chrono::steady_clock::time_point m_failed_at{};
     std::optional<app::BackupReport> m_reported;  // the last report posted
-    std::mutex m_mutex;
-    std::condition_variable m_cv;
-    bool m_stop = false, m_nudged = false;
     std::atomic<bool> m_cancel{false};
-    std::thread m_thread;
+    // Every second: cheap (a folder listed, a statvfs), and a clock that jumps (the soak
+    // test's) is seen at once. The station hears only of changes. Last: joined first.
+    Periodic m_worker;
 };
 
 }  // namespace etabli::cli

@@ -7,8 +7,6 @@
 #include "io.hpp"
 #include "smtp.hpp"
 
-#include <etabli/hw/guarded.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -84,44 +82,11 @@ core::MailMessage mail_message(const MailSettings& s, const core::Translations& 
 
 // [MailSender] ------------------------------------------------------------------------------
 
-MailSender::MailSender(Context& ctx, MailSettings settings) : m_ctx(ctx), m_settings(std::move(settings)) {
-    m_thread = std::thread([this] {
-        hw::run_guarded("the e-mails", [this] { run(); }, [this] {
-            std::lock_guard lk(m_mutex);
-            return m_stop;
-        });
-    });
-}
+MailSender::MailSender(Context& ctx, MailSettings settings)
+    : m_ctx(ctx), m_settings(std::move(settings)), m_worker("the e-mails", seconds(30), [this] { once(); }) {}
 
-MailSender::~MailSender() {
-    m_cancel = true;  // a try under way stops at curl's next progress call
-    {
-        std::lock_guard lk(m_mutex);
-        m_stop = true;
-    }
-    m_cv.notify_all();
-    m_thread.join();
-}
-
-void MailSender::nudge() {
-    {
-        std::lock_guard lk(m_mutex);
-        m_nudged = true;
-    }
-    m_cv.notify_all();
-}
-
-void MailSender::run() {
-    std::unique_lock lk(m_mutex);
-    while (!m_stop) {
-        m_nudged = false;
-        lk.unlock();
-        once();
-        ++m_rounds;
-        lk.lock();
-        m_cv.wait_for(lk, seconds(30), [this] { return m_stop || m_nudged; });
-    }
-}
+// A try under way stops at curl's next progress call; m_worker then joins.
+MailSender::~MailSender() { m_cancel = true; }
 
 void MailSender::once() {
     app::Station* station = m_ctx.station;
@@ -205,7 +170,7 @@ int MailCommands::list(Context& ctx) {
         const auto& when = m.sent_at ? *m.sent_at : m.given_up_at ? *m.given_up_at : m.next_try_at;
         cli_out() << m.id << "  " << core::format_local_date(ctx.calendar->local_day(when), ctx.lang) << "  " << ctx.t(status_of(m)) << "  " << m.name << " <" << m.recipient
                   << ">  " << ctx.render(problem("membership ends {0}", {core::format_local_date(m.until, ctx.lang)}));
-        if (m.attempts > 0) cli_out() << "  " << ctx.render(problem("{0} tries", {std::to_string(m.attempts)}));
+        if (m.attempts > 0) cli_out() << "  " << ctx.render(problem("tries: {0}", {std::to_string(m.attempts)}));
         if (!m.last_error.empty() && !m.sent_at) cli_out() << "  (" << m.last_error << ")";
         cli_out() << '\n';
     }

@@ -127,6 +127,7 @@ struct MemberHomeView {
     bool bike_register = false;   // the workshop keeps a bike register: volunteers get its tile
     bool payments = false;        // the workshop has membership plans: hosts get "Payments"
     std::string renewal;          // from 30 days before the membership's end: when, and the plans
+    std::string mail_alarm;       // hosts: the renewal e-mails keep failing (mail_line)
 };
 // The member home's renewal line: from 30 days before `until` (and on its last day), the end
 // and the plans offered ("Annuelle 20,00 €, Prix libre"); for a week after a payment at this
@@ -136,6 +137,9 @@ std::string renewal_line(const Tr& tr, std::optional<core::Date> until, core::Da
 // The host's line about backups: its text, and whether it is an alarm (red). Empty when
 // nobody reports on backups.
 std::pair<std::string, bool> backup_line(const app::BackupView& b, const Tr& tr, core::Date today);
+// The host's line about the renewal e-mails: empty while they go (or none are sent); after 3
+// failed tries in a row, how many and the server's last reason, shown in red.
+std::string mail_line(const app::MailView* m, const Tr& tr);
 struct MemberHomeUi {
     core::Lang lang = core::Lang::fr;  // the member's language, as shown
     std::optional<HomeCard> open_card;  // the suggested card tapped (with Next::knowhow)
