@@ -61,3 +61,6 @@ etabli_test(mail_cli_tests cli bikes/test_cli_mail.cpp)
 target_include_directories(mail_cli_tests PRIVATE ${PROJECT_SOURCE_DIR}/station/cli/src ${CMAKE_CURRENT_SOURCE_DIR}/cli ${CMAKE_CURRENT_SOURCE_DIR}/serve)
 target_link_libraries(mail_cli_tests PRIVATE etabli_cli nlohmann_json::nlohmann_json)
 add_dependencies(mail_cli_tests etabli)
+
+# E-mail addresses and messages built from hostile fields: no header injected, lines bounded.
+etabli_fuzz(mail etabli_core)

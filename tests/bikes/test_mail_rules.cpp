@@ -85,6 +85,14 @@ TEST_CASE("the message on the wire: ASCII headers, the subject as encoded words,
     REQUIRE(p);
     CHECK(has(*p, "\r\nFrom: \"Atelier\" <atelier@example.org>\r\n"));
     CHECK(has(*p, "\r\nSubject: Hello\r\n"));
+
+    // A long subject, even plain ASCII, is folded into encoded words: no line over 78.
+    auto longer = message();
+    longer.subject = std::string(200, 'x');
+    auto l = to_rfc5322(longer);
+    REQUIRE(l);
+    CHECK(testing::mail_subject(*l) == longer.subject);
+    for (std::size_t at = 0, end; (end = l->find("\r\n", at)) != std::string::npos; at = end + 2) CHECK(end - at <= 78);
 }
 
 TEST_CASE("a field that would add a header is refused, whole") {
@@ -99,6 +107,9 @@ TEST_CASE("a field that would add a header is refused, whole") {
     CHECK_FALSE(to_rfc5322(m));
     m = message();
     m.to = "not an address";
+    CHECK_FALSE(to_rfc5322(m));
+    m = message();
+    m.to = "léa@exemple.fr";
     CHECK_FALSE(to_rfc5322(m));
     m = message();
     m.body = std::string("bad \xFF utf-8");

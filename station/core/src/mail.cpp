@@ -9,6 +9,10 @@ namespace etabli::core {
 
 namespace {
 
+// An ASCII header value longer than this goes as encoded words too, folded: no header line
+// is longer than 78 characters but for a long address.
+constexpr std::size_t kPlainHeader = 60;
+
 bool has_line_break(std::string_view s) { return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos; }
 
 bool ascii(std::string_view s) {
@@ -17,10 +21,10 @@ bool ascii(std::string_view s) {
     return true;
 }
 
-// RFC 2047 encoded words for a header value with non-ASCII letters: =?UTF-8?B?...?=, each
-// word at most 75 characters, never splitting a UTF-8 sequence.
+// RFC 2047 encoded words for a header value with non-ASCII letters, or too long for one
+// line: =?UTF-8?B?...?=, on folded lines, never splitting a UTF-8 sequence.
 std::string encoded_words(std::string_view s) {
-    if (ascii(s)) return std::string(s);
+    if (ascii(s) && s.size() <= kPlainHeader) return std::string(s);
     std::string out;
     std::size_t i = 0;
     while (i < s.size()) {
@@ -46,7 +50,7 @@ std::string encoded_words(std::string_view s) {
 
 // A display name in a header: as an encoded word, or quoted when it holds specials.
 std::string header_name(std::string_view name) {
-    if (!ascii(name)) return encoded_words(name);
+    if (!ascii(name) || name.size() > kPlainHeader) return encoded_words(name);
     std::string q = "\"";
     for (char c : name) {
         if (c == '"' || c == '\\') q += '\\';
@@ -135,6 +139,10 @@ std::expected<std::string, Problem> to_rfc5322(const MailMessage& m) {
         return std::unexpected(problem("An e-mail header may not hold a line break"));
     auto to = normalize_email(m.to);
     if (!to || !*to) return std::unexpected(problem("The e-mail \"{0}\" is not valid", {m.to.substr(0, 80)}));
+    // An address with accents needs SMTPUTF8 all the way: refused rather than sent mangled.
+    for (std::string_view a : {std::string_view(**to), std::string_view(m.from.address),
+                               m.reply_to ? std::string_view(m.reply_to->address) : std::string_view()})
+        if (!ascii(a)) return std::unexpected(problem("The e-mail \"{0}\" has letters with accents: this station cannot send to it", {std::string(a.substr(0, 80))}));
     if (!utf8_length(m.subject) || !utf8_length(m.body) || m.body.find('\0') != std::string::npos)
         return std::unexpected(problem("An e-mail must be UTF-8 text"));
     std::string out;
