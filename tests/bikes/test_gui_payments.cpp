@@ -233,3 +233,43 @@ TEST_CASE("the payment screens' layouts in French") {
         h.check_layout("closing the day");
     }
 }
+
+TEST_CASE("a host's home: failing e-mails take the quiet backup line's place, and follow a backup alarm") {
+    for (const ImVec2 size : kSizes) {
+        Harness h(size);
+        set_plans(h);
+        auto bikes = std::make_shared<app::BikesView>();
+        bikes->on = true;
+        std::get<app::feature_index_v<app::BikesFeature>>(h.snap.parts) = bikes;
+        auto mail = std::make_shared<app::MailView>();
+        mail->enabled = true;
+        mail->failed_in_a_row = 4;
+        mail->last_error = "Couldn't connect to server (server reply 421)";
+        std::get<app::feature_index_v<app::MailFeature>>(h.snap.parts) = mail;
+        h.snap.backups.reported = true;
+        h.snap.backups.last_day = h.snap.today;
+        h.snap.backups.last_hhmm = "03:00";
+        h.snap.backups.hours_since = 9;
+        auto d = std::make_shared<app::Directory>(*h.snap.directory);
+        d->members[2].valid_until = core::Date{std::chrono::sys_days{h.snap.today} + std::chrono::days{10}};
+        h.snap.directory = d;
+        h.publish();
+        h.show_tap(2, core::TapKind::check_in, "0004211337");  // Camille, a host
+        REQUIRE(h.has("home/backups"));
+        CHECK(h.label("home/backups") == "Rappels par e-mail en échec (4 essais)\u00a0: prévenez un administrateur");
+        CHECK(h.has("home/renewal"));
+        // With plans, bikes and the renewal line, a host's home at 150 % is already too full
+        // for its tiles at 800x480 and 1280x800, e-mails or not (issue 20's note): checked at
+        // the other sizes.
+        if (text_percent() < 150) h.check_layout("a host's home with failing e-mails");
+        h.snap.backups.failure = core::storage_problem("The disk is full: cannot write a backup in {0}. Free some space and try again.", {"/srv"});
+        h.publish();
+        h.frame();
+        const auto both = h.label("home/backups");
+        CHECK(both.find("Le disque est plein") != std::string::npos);
+        CHECK(both.ends_with(" · Rappels par e-mail en échec (4 essais)\u00a0: prévenez un administrateur"));
+        // A member never sees it.
+        h.show_tap(1, core::TapKind::check_in, "0001234567");
+        CHECK(!h.has("home/backups"));
+    }
+}

@@ -67,5 +67,5 @@ TEST_CASE("the host's e-mail line: silent while reminders go, red after three fa
     m.failed_in_a_row = 2;
     CHECK(gui::mail_line(&m, fr).empty());
     m.failed_in_a_row = 3;
-    CHECK(gui::mail_line(&m, fr) == "Les e-mails de renouvellement ne partent pas (3 essais échoués)\u00a0: Couldn't connect to server");
+    CHECK(gui::mail_line(&m, fr) == "Rappels par e-mail en échec (3 essais)\u00a0: prévenez un administrateur");
 }

@@ -127,7 +127,7 @@ struct MemberHomeView {
     bool bike_register = false;   // the workshop keeps a bike register: volunteers get its tile
     bool payments = false;        // the workshop has membership plans: hosts get "Payments"
     std::string renewal;          // from 30 days before the membership's end: when, and the plans
-    std::string mail_alarm;       // hosts: the renewal e-mails keep failing (mail_line)
+    std::string mail_alarm;       // hosts: the renewal e-mails keep failing (mail_line), on the backup line
 };
 // The member home's renewal line: from 30 days before `until` (and on its last day), the end
 // and the plans offered ("Annuelle 20,00 €, Prix libre"); for a week after a payment at this
@@ -137,8 +137,8 @@ std::string renewal_line(const Tr& tr, std::optional<core::Date> until, core::Da
 // The host's line about backups: its text, and whether it is an alarm (red). Empty when
 // nobody reports on backups.
 std::pair<std::string, bool> backup_line(const app::BackupView& b, const Tr& tr, core::Date today);
-// The host's line about the renewal e-mails: empty while they go (or none are sent); after 3
-// failed tries in a row, how many and the server's last reason, shown in red.
+// The host's alarm about the renewal e-mails: empty while they go (or none are sent); after 3
+// failed tries in a row, how many, shown in red on the backup line (in its place when quiet).
 std::string mail_line(const app::MailView* m, const Tr& tr);
 struct MemberHomeUi {
     core::Lang lang = core::Lang::fr;  // the member's language, as shown
