@@ -575,10 +575,9 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size,
     if (!backup_cfg) return ctx.fail(kBadInput, backup_cfg.error());
     auto backups = std::make_shared<BackupScheduler>(ctx, *backup_cfg);
     // And sends the renewal reminders when [smtp] is configured.
-    auto mail_cfg = mail_settings(ctx);
-    if (!mail_cfg) return ctx.fail(kBadInput, mail_cfg.error());
-    std::unique_ptr<MailSender> mail;
-    if (*mail_cfg) mail = std::make_unique<MailSender>(ctx, std::move(**mail_cfg));
+    auto started_mail = start_mail_sender(ctx);
+    if (!started_mail) return ctx.fail(kBadInput, started_mail.error());
+    auto mail = std::move(*started_mail);
     Served hooks;
     hooks.backups_changed = [weak = std::weak_ptr<BackupScheduler>(backups)] {
         if (auto b = weak.lock()) b->nudge();

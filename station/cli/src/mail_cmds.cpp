@@ -32,6 +32,18 @@ std::vector<core::Plan> plans_of(const app::Station& station) {
     return money ? money->plans : std::vector<core::Plan>{};
 }
 
+// The envelope of every message the station sends: the configured sender, the date, a
+// Message-ID naming what it is (`tag`: the queue row, or "test").
+core::MailMessage envelope(const MailSettings& s, std::string to, core::Timestamp now, const std::string& tag) {
+    core::MailMessage msg;
+    msg.from = s.smtp.from;
+    msg.reply_to = s.smtp.reply_to;
+    msg.to = std::move(to);
+    msg.date = now;
+    msg.message_id = "<etabli." + tag + "." + std::to_string(now.time_since_epoch().count()) + "@" + domain_of(s.smtp.from.address) + ">";
+    return msg;
+}
+
 const char* status_of(const app::OutMail& m) {
     if (m.sent_at) return N_("sent");
     if (m.given_up_at) return m.last_error.starts_with("dropped:") ? N_("no longer due") : N_("given up");
@@ -68,15 +80,9 @@ core::MailMessage mail_message(const MailSettings& s, const core::Translations& 
                                core::Date today, core::Timestamp now) {
     const std::string workshop = s.workshop.empty() ? tr.tr(m.lang, N_("the workshop")) : s.workshop;
     const auto text = core::renewal_reminder(tr, m.lang, m.name, m.until, today, plans, workshop);
-    core::MailMessage msg;
-    msg.from = s.smtp.from;
-    msg.reply_to = s.smtp.reply_to;
-    msg.to = m.recipient;
+    auto msg = envelope(s, m.recipient, now, std::to_string(m.id));
     msg.subject = text.subject;
     msg.body = text.body;
-    msg.date = now;
-    msg.message_id = "<etabli." + std::to_string(m.id) + "." + std::to_string(now.time_since_epoch().count()) + "@" +
-                     domain_of(s.smtp.from.address) + ">";
     return msg;
 }
 
@@ -122,6 +128,13 @@ void MailSender::once() {
                 log_line(LogLevel::error, "the try of e-mail " + std::to_string(m.id) + " could not be recorded: " + t.error().english());
         }
     }
+}
+
+std::expected<std::unique_ptr<MailSender>, core::Problem> start_mail_sender(Context& ctx) {
+    auto s = mail_settings(ctx);
+    if (!s) return std::unexpected(s.error());
+    if (!*s) return std::unique_ptr<MailSender>{};
+    return std::make_unique<MailSender>(ctx, std::move(**s));
 }
 
 // [MailCommands] ----------------------------------------------------------------------------
@@ -185,14 +198,9 @@ int MailCommands::test(Context& ctx) {
     if (!to) return ctx.fail(kBadInput, to.error());
     if (!*to) return ctx.fail(kBadInput, problem("The e-mail \"{0}\" is not valid", {m_to}));
     const auto& s = **settings;
-    core::MailMessage msg;
-    msg.from = s.smtp.from;
-    msg.reply_to = s.smtp.reply_to;
-    msg.to = **to;
+    auto msg = envelope(s, **to, ctx.clock.now(), "test");
     msg.subject = ctx.t(N_("Test message from the workshop's station"));
     msg.body = ctx.t(N_("This message checks the e-mail settings of the station ([smtp] in etabli.toml). Renewal reminders will go out the same way.")) + "\n";
-    msg.date = ctx.clock.now();
-    msg.message_id = "<etabli.test." + std::to_string(msg.date.time_since_epoch().count()) + "@" + domain_of(s.smtp.from.address) + ">";
     auto text = core::to_rfc5322(msg);
     if (!text) return ctx.fail(kBadInput, text.error());
     const auto sent = smtp_send(s.smtp, s.password, **to, *text);

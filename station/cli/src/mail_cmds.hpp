@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -49,6 +50,10 @@ private:
     std::atomic<bool> m_cancel{false};
     Periodic m_worker;  // last: joined first
 };
+
+// The mail thread of a station that runs (the service, the embedded kiosk): none without
+// [smtp]; a Problem when [smtp] does not parse or its password file cannot be read.
+std::expected<std::unique_ptr<MailSender>, core::Problem> start_mail_sender(Context& ctx);
 
 class MailCommands {
 public:

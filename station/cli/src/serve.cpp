@@ -212,10 +212,9 @@ int cmd_serve(Context& ctx, const ServeArgs& args) {
     if (!backup_cfg) return ctx.fail(kBadInput, backup_cfg.error());
     auto backups = std::make_shared<BackupScheduler>(ctx, *backup_cfg);
     // The renewal reminders, when [smtp] is configured: their own thread, never the station's.
-    auto mail_cfg = mail_settings(ctx);
-    if (!mail_cfg) return ctx.fail(kBadInput, mail_cfg.error());
-    std::unique_ptr<MailSender> mail;
-    if (*mail_cfg) mail = std::make_unique<MailSender>(ctx, std::move(**mail_cfg));
+    auto started_mail = start_mail_sender(ctx);
+    if (!started_mail) return ctx.fail(kBadInput, started_mail.error());
+    auto mail = std::move(*started_mail);
     Served hooks;
     std::weak_ptr<BackupScheduler> weak_backups = backups;
     hooks.backups_changed = [weak_backups] {
