@@ -40,14 +40,21 @@ etabli_test(report_cli_tests cli bikes/test_cli_report.cpp)
 target_include_directories(report_cli_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/cli)
 add_dependencies(report_cli_tests etabli)
 
+# The pack asked at the kiosk: a Station on a temp SQLite and the service's report thread
+# (cli::ReportWriter) writing beside it; refusals, a folder that cannot be written, a job given up.
+etabli_test(report_kiosk_tests app bikes/test_kiosk_report.cpp)
+target_include_directories(report_kiosk_tests PRIVATE ${PROJECT_SOURCE_DIR}/station/cli/src)
+target_link_libraries(report_kiosk_tests PRIVATE etabli_cli etabli_db)
+
 add_executable(bench_report bench/bench_report.cpp)
 target_link_libraries(bench_report PRIVATE etabli_db etabli_core SQLite::SQLite3)
 etabli_warnings(bench_report)
 add_test(NAME bench_report COMMAND bench_report)
 set_tests_properties(bench_report PROPERTIES LABELS bench TIMEOUT 600)
 
-# The payments at the kiosk, headless: memberships, receipts, the day's closing, layouts.
-etabli_test(payments_gui_tests gui bikes/test_gui_payments.cpp)
+# The payments and the annual report at the kiosk, headless: memberships, receipts, the day's
+# closing, the pack asked and its outcome, layouts.
+etabli_test(payments_gui_tests gui bikes/test_gui_payments.cpp bikes/test_gui_report.cpp)
 target_link_libraries(payments_gui_tests PRIVATE etabli_gui)
 target_include_directories(payments_gui_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/gui)
 

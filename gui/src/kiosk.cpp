@@ -54,6 +54,7 @@ core::Lang Kiosk::lang() const {
         case Screen::skills: return m_home.lang;
         case Screen::members: return m_home.lang;
         case Screen::payments: return m_home.lang;
+        case Screen::report: return m_home.lang;
         case Screen::pin: return m_home.lang;
         case Screen::records: return m_home.lang;
         case Screen::bikes: return m_home.lang;
@@ -94,6 +95,7 @@ void Kiosk::go_idle(const app::Snapshot& s, CommandList& out) {
     m_repairs = RepairsUi{};
     m_bikes = BikesUi{};
     m_payments = PaymentsUi{};
+    m_report = ReportUi{};
     m_skills = SkillsUi{};
     m_notices.clear();
     m_offers_hidden.clear();
@@ -440,6 +442,15 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             }
             break;
         }
+        case Screen::report: {
+            ReportScreenView rv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
+            next = draw_report(rv, m_report, cmds);
+            if (next == Next::home) {  // back to the Members screen it was opened from
+                m_screen = Screen::members;
+                next = Next::stay;
+            }
+            break;
+        }
         case Screen::bikes: {
             BikesView bv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
             next = draw_bikes(bv, m_bikes, cmds);
@@ -466,6 +477,11 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             next = draw_members(mv, m_members, cmds);
             if (next == Next::home) {
                 m_screen = Screen::member_home;
+                next = Next::stay;
+            }
+            if (next == Next::report) {  // the funders' pack, from the hosts' Members screen
+                m_report = ReportUi{};
+                m_screen = Screen::report;
                 next = Next::stay;
             }
             break;

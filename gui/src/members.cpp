@@ -66,7 +66,10 @@ Next draw_search(const MembersView& v, MembersUi& ui) {
     const Box c = content();
     const float fs = ImGui::GetFontSize();
     const float th = touch_height();
-    if (header(v, v.tr("Members"), "back")) return Next::home;
+    // Back, and the funders' pack: the year's members, visits, hours… (report.cpp).
+    const int tapped = header_row(v.fonts, c, v.tr("Members"), {{v.tr("Back"), "back"}, {v.tr("Annual report"), "report"}});
+    if (tapped == 1) return Next::home;
+    if (tapped == 2) return Next::report;
     const float row_y = c.y + th + gap();
     at(c.x, row_y);
     text_field(ui.search, v.tr("Type a name"), "field", ImVec2(c.w, th));

@@ -3,9 +3,11 @@
 #include "api.hpp"
 #include "kiosk_client.hpp"
 #include "kiosk_wire.hpp"
+#include "report_writer.hpp"
 #include "station_fixture.hpp"
 #include "tz_calendar.hpp"
 
+#include <etabli/app/features/report.hpp>
 #include <etabli/gui/embedded_replies.hpp>
 
 #include <thread>
@@ -266,4 +268,30 @@ TEST_CASE("the embedded kiosk: two replies that come between two frames are both
     CHECK(wakes >= 2);  // a frame asked for each reply still waiting
     // The reply carries the member it made, and the snapshot shows it.
     CHECK(replies.snapshot()->directory->members.size() == 3);
+}
+
+TEST_CASE("kiosk --connect: a host asks for the annual report; the service's report thread writes it, and the kiosk sees where") {
+    testing::StationOnDisk s(utc("2026-12-01T09:00:00Z"));
+    s.options.tool_export_dir = s.dir / "exports";
+    std::filesystem::create_directories(s.options.tool_export_dir);
+    s.reopen();
+    fill(s);
+    Served srv(s);
+    std::shared_ptr<const app::Calendar> cal(std::shared_ptr<void>{}, &s.calendar);  // the fixture's, not owned
+    cli::ReportWriter writer(*s.station, s.dir / "etabli.db", cal, srv.served.translations, s.clock);
+    cli::RemoteStation remote(srv.socket);
+    REQUIRE(remote.start());
+    const auto camille = s.station->snapshot()->directory->members.rbegin()->first;
+    s.host_session(camille);
+    const auto part = [](const app::Snapshot& v) { return v.part<app::ReportFeature>(); };
+    REQUIRE(wait_for(remote, [&](const app::Snapshot& v) { return part(v) && part(v)->writer; }));
+    remote.post_async(app::AskYearReport{2026, core::Lang::fr, camille}, 51);
+    auto done = wait_for(remote, [&](const app::Snapshot& v) { return part(v) && part(v)->last.has_value(); }, seconds(20));
+    REQUIRE(done);
+    const auto& last = *part(*done)->last;
+    CHECK_MESSAGE(!last.problem, (last.problem ? last.problem->english() : ""));
+    CHECK(part(*done)->folder == s.options.tool_export_dir.string());
+    CHECK(std::filesystem::exists(last.pdf));
+    CHECK(std::filesystem::exists(last.csv));
+    CHECK(last.figures.members == 2);
 }

@@ -15,6 +15,7 @@
 // applied to memory (apply()), so memory never runs ahead of the disk.
 #include <etabli/app/station.hpp>
 
+#include "export_folder.hpp"
 #include "legacy_features.hpp"
 
 #include <etabli/alloc/interval_index.hpp>
@@ -709,12 +710,6 @@ Result Station::handle_tools(const Command& command) {
 
 // [SECTION] Exports
 namespace {
-std::filesystem::path export_folder(const std::filesystem::path& configured) {
-    if (!configured.empty()) return configured;
-    if (const char* x = std::getenv("XDG_DOCUMENTS_DIR"); x && *x) return x;
-    if (const char* h = std::getenv("HOME"); h && *h) return h;
-    return ".";
-}
 // A member's text starting with = + - @ gets a ' first: a spreadsheet never runs it as a
 // formula (core::append_csv_field, the one CSV field of the station).
 std::string csv_line(const std::vector<std::string>& cells) {

@@ -11,6 +11,7 @@
 #include "bike_cmds.hpp"
 #include "report_cmds.hpp"
 #include "mail_cmds.hpp"
+#include "report_writer.hpp"
 #include "money_cmds.hpp"
 #include "know_cmds.hpp"
 #include "skill_cmds.hpp"
@@ -578,6 +579,8 @@ int cmd_kiosk(Context& ctx, bool fullscreen, bool demo, const std::string& size,
     auto started_mail = start_mail_sender(ctx);
     if (!started_mail) return ctx.fail(kBadInput, started_mail.error());
     auto mail = std::move(*started_mail);
+    // And writes the funders' pack a host asks for, beside the station.
+    auto reports = start_report_writer(ctx);
     Served hooks;
     hooks.backups_changed = [weak = std::weak_ptr<BackupScheduler>(backups)] {
         if (auto b = weak.lock()) b->nudge();

@@ -219,10 +219,12 @@ std::string hours_text(seconds s) {
 
 }  // namespace
 
-ClosingTimes closing_times(Context& ctx) {
-    auto state = ctx.reader().load_alloc(ctx.clock.now());
+ClosingTimes closing_times(Context& ctx) { return closing_times(ctx.reader(), ctx.calendar, ctx.clock.now()); }
+
+ClosingTimes closing_times(app::Store& store, std::shared_ptr<const app::Calendar> cal, core::Timestamp now) {
+    auto state = store.load_alloc(now);
     if (!state) return std::unexpected(state.error());
-    return [hours = state->hours, cal = ctx.calendar](core::Timestamp in) -> std::optional<core::Timestamp> {
+    return [hours = state->hours, cal = std::move(cal)](core::Timestamp in) -> std::optional<core::Timestamp> {
         const auto d = cal->local_day(in);
         const auto& w = hours.of(d);
         if (w.empty()) return std::nullopt;

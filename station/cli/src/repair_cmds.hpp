@@ -19,6 +19,8 @@ namespace etabli::cli {
 // until then), for the volunteer hours and the funders' pack. Reads the store (ctx.reader()).
 using ClosingTimes = std::expected<std::function<std::optional<core::Timestamp>(core::Timestamp)>, core::Problem>;
 ClosingTimes closing_times(Context& ctx);
+// The same from `store`, any thread (the kiosk's report thread).
+ClosingTimes closing_times(app::Store& store, std::shared_ptr<const app::Calendar> cal, core::Timestamp now);
 
 class RepairCommands {
 public:

@@ -16,6 +16,26 @@ using core::problem;
 using json = nlohmann::json;
 using namespace std::chrono;
 
+std::expected<core::YearReport, core::Problem> write_year_pack(app::Store& store, const app::Calendar& cal, const ClosingTimes& closing,
+                                                               core::Timestamp now, int year, std::int64_t hourly_cents,
+                                                               const db::ReportLook& look, const std::string& pdf, const std::string& csv) {
+    if (!closing) return std::unexpected(closing.error());
+    db::YearReportInput in;
+    in.bounds.year = year;
+    for (unsigned m = 0; m < 13; ++m)
+        in.bounds.month_starts[m] = cal.day_start(core::Date{std::chrono::year{year} / January / 1} + months{m});
+    in.now = now;
+    in.hourly_cents = hourly_cents;
+    in.closing_of = *closing;
+    auto report = db::year_report(store, in);
+    if (!report) return std::unexpected(report.error());
+    if (!pdf.empty())
+        if (auto w = db::write_year_report_pdf(*report, look, pdf); !w) return std::unexpected(w.error());
+    if (!csv.empty())
+        if (auto p = write_whole(csv, db::year_report_csv(*report, look))) return std::unexpected(*p);
+    return report;
+}
+
 ReportCommands::ReportCommands(CLI::App& app) {
     auto* r = app.add_subcommand("report", "Reports for funders and the networks' surveys");
     m_year_cmd = r->add_subcommand("year", "The year's figures: members, visits, volunteer hours, repairs, bikes, trainings, loans, machines");
@@ -36,23 +56,12 @@ std::optional<int> ReportCommands::run(Context& ctx) {
     if (auto code = ctx.open_station()) return *code;
     std::string name = m_name.empty() ? ctx.station->options().bikes.seller : m_name;
     ctx.release_station();
-    const auto& cal = *ctx.calendar;
-    db::YearReportInput in;
-    in.bounds.year = m_year;
-    for (unsigned m = 0; m < 13; ++m)
-        in.bounds.month_starts[m] = cal.day_start(core::Date{year{m_year} / January / 1} + months{m});
-    in.now = ctx.clock.now();
-    in.hourly_cents = *cents;
     auto closing = closing_times(ctx);
     if (!closing) return ctx.fail(kStorage, closing.error());
-    in.closing_of = *closing;
-    auto report = db::year_report(ctx.reader(), in);
-    if (!report) return ctx.fail(kStorage, report.error());
-    db::ReportLook look{name, cal.local_day(in.now), ctx.lang, [&ctx](std::string_view m) { return ctx.t(m); }};
-    if (!m_out.empty())
-        if (auto w = db::write_year_report_pdf(*report, look, m_out); !w) return ctx.fail(kBadInput, w.error());
-    if (!m_csv.empty())
-        if (auto p = write_whole(m_csv, db::year_report_csv(*report, look))) return ctx.fail(*p);
+    const auto now = ctx.clock.now();
+    db::ReportLook look{name, ctx.calendar->local_day(now), ctx.lang, [&ctx](std::string_view m) { return ctx.t(m); }};
+    auto report = write_year_pack(ctx.reader(), *ctx.calendar, closing, now, m_year, *cents, look, m_out, m_csv);
+    if (!report) return ctx.fail(report.error().kind == core::Problem::Kind::storage ? kStorage : kBadInput, report.error());
     const auto& r = *report;
     if (ctx.json) {
         cli_out() << json{{"year", r.year},

@@ -10,6 +10,7 @@
 #include "kiosk_controllers.hpp"
 #include "backup_cmds.hpp"
 #include "mail_cmds.hpp"
+#include "report_writer.hpp"
 
 #include <etabli/db/backup.hpp>
 
@@ -215,6 +216,8 @@ int cmd_serve(Context& ctx, const ServeArgs& args) {
     auto started_mail = start_mail_sender(ctx);
     if (!started_mail) return ctx.fail(kBadInput, started_mail.error());
     auto mail = std::move(*started_mail);
+    // The funders' pack a host asks for at a kiosk: written beside the station.
+    auto reports = start_report_writer(ctx);
     Served hooks;
     std::weak_ptr<BackupScheduler> weak_backups = backups;
     hooks.backups_changed = [weak_backups] {
@@ -288,6 +291,7 @@ int cmd_serve(Context& ctx, const ServeArgs& args) {
     if (controllers) controllers->stop();
     backups.reset();
     mail.reset();  // a try under way is cancelled; its e-mail stays due
+    reports.reset();  // a pack being written is finished first (it takes well under a second)
     ctx.station->stop();
     if (restoring) {
         // The store closed: no connection of this process is left on the file.

@@ -11,6 +11,7 @@
 #include <etabli/gui/checkouts.hpp>
 #include <etabli/gui/members.hpp>
 #include <etabli/gui/payments.hpp>
+#include <etabli/gui/report.hpp>
 #include <etabli/gui/machines.hpp>
 #include <etabli/gui/pictures.hpp>
 #include <etabli/gui/pin_pad.hpp>
@@ -70,7 +71,7 @@ int run_kiosk(const KioskLink& link, const core::Translations& tr, const KioskOp
 enum class Key : std::uint8_t { d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, enter, backspace };
 inline Key digit_key(int d) { return static_cast<Key>(d); }
 
-enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools, checkouts, skills, members, pin, records, bikes, payments };
+enum class Screen { idle, member_home, refusal, enrol, machines, repairs, tools, checkouts, skills, members, pin, records, bikes, payments, report };
 
 class Kiosk {
 public:
@@ -153,6 +154,7 @@ private:
     RepairsUi m_repairs;
     BikesUi m_bikes;          // the bike register, volunteers
     PaymentsUi m_payments;    // memberships, receipts, the day's closing, hosts
+    ReportUi m_report;        // the funders' pack, hosts
     ToolsUi m_tools;
     CheckoutsUi m_checkouts;  // forgotten check-outs, hosts
     MembersUi m_members;      // members, hosts

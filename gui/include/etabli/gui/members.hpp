@@ -2,7 +2,8 @@
 // what `etabli member set` changes: name, e-mail, role, end of membership (with month and year
 // steps, or no end) and language. Save posts EditMember; the station checks every field and
 // its refusal (an e-mail already used, a bad name) comes back translated.
-// Reached from a host's member home ("Members").
+// Reached from a host's member home ("Members"); its search page leads to the annual report
+// (Next::report, report.hpp).
 // Layer: gui (app snapshots in, app commands out). GUI thread only (inside an ImGui frame).
 #pragma once
 
@@ -39,8 +40,9 @@ struct MembersUi {
     bool message_ok = true;
 };
 
-// The search, or the form of the selected member. Next::home on "Back" from the search.
-// Ids under members/: search/…, edit/name, edit/email, edit/role/<role>, edit/until/…,
+// The search, or the form of the selected member. Next::home on "Back" from the search,
+// Next::report on its "Annual report".
+// Ids under members/: search/… (search/report: the annual report), edit/name, edit/email, edit/role/<role>, edit/until/…,
 // edit/lang/<fr|en>, edit/save, edit/back, edit/prev and edit/next (two pages at larger text).
 Next draw_members(const MembersView& v, MembersUi& ui, Commands& out);
 

@@ -36,6 +36,7 @@ enum class Next {
     members,        // member home: a host's "Members" (members.cpp)
     bikes,          // member home: a volunteer's "Bikes", the bike register (bikes.cpp)
     payments,       // member home: a host's "Payments": memberships, receipts, the day's closing (payments.cpp)
+    report,         // the hosts' Members screen: "Annual report", the funders' pack (report.cpp)
 };
 
 struct LocalClock;  // machines.hpp

@@ -17,6 +17,7 @@
 #include <etabli/app/features/money.hpp>
 #include <etabli/app/features/readers.hpp>
 #include <etabli/app/features/repairs.hpp>
+#include <etabli/app/features/report.hpp>
 #include <etabli/app/features/skills.hpp>
 #include <etabli/app/features/tools.hpp>
 
@@ -33,7 +34,8 @@ using Features = type_list<ControllersFeature,  // machine controllers
                            KnowFeature,         // trainings, help, know-how: "J'aide" and attendance badges
                            MoneyFeature,        // memberships and the receipts journal
                            BikesFeature,        // the bike register (a sale's receipt)
-                           MailFeature>;        // e-mail: the renewal reminders
+                           MailFeature,         // e-mail: the renewal reminders
+                           ReportFeature>;      // the funders' pack asked at the kiosk
 
 template <class L>
 struct feature_commands;

@@ -185,6 +185,11 @@ template <> inline constexpr Right kRight<ImportHelloAsso>{Need::host, kWrites, 
 template <> inline constexpr Right kRight<TakeMails>{Need::device, kWrites, "mail.take"};
 template <> inline constexpr Right kRight<MailTried>{Need::device, kWrites, "mail.tried"};
 template <> inline constexpr Right kRight<ListMails>{Need::admin, kReads, "mail.list"};
+// The funders' pack: a host asks (aggregate figures, no personal data); the service's report
+// thread says it is there and how each pack went.
+template <> inline constexpr Right kRight<AskYearReport>{Need::host, kWrites, "report.year"};
+template <> inline constexpr Right kRight<ReportWriterReady>{Need::device, kWrites, "report.writer"};
+template <> inline constexpr Right kRight<YearReportWritten>{Need::device, kWrites, "report.written"};
 
 // The row of a command (every alternative of Command instantiates its row: a missing one
 // does not compile).
