@@ -5,6 +5,7 @@
 // included); a refusal of the station shown in French. Layouts in French at 800x480,
 // 1280x800 and 1920x1080, at every text size of the suite. Layer: gui tests (headless).
 #include "harness.hpp"
+#include "last_sent.hpp"
 
 #include <etabli/app/features/bikes.hpp>
 #include <etabli/app/features/money.hpp>
@@ -48,14 +49,6 @@ void reply(Harness& h, bool ok, std::optional<core::BikeId> id = {}, core::Probl
     h.frame();
 }
 
-template <class T>
-const T& last(const Harness& h) {
-    REQUIRE(!h.out.empty());
-    const auto* c = std::get_if<T>(&h.out.back().first);
-    REQUIRE(c != nullptr);
-    return *c;
-}
-
 void open_bikes(Harness& h) {
     h.show_tap(2, core::TapKind::check_in, "0004211337");  // Camille, a host (and so a volunteer)
     REQUIRE(h.kiosk.screen() == gui::Screen::member_home);
@@ -97,7 +90,7 @@ TEST_CASE("a new bike in a few taps, then its page with the number the station g
     h.tap("bikes/typing_done");
     CHECK(h.item("bikes/brand").caption == "Rockrider");
     h.tap("bikes/save");
-    const auto& add = last<app::AddBike>(h);
+    const auto& add = last_sent<app::AddBike>(h);
     CHECK(add.actor == std::optional<core::MemberId>{2});
     CHECK(add.bike.origin == core::BikeOrigin::found);
     CHECK(add.bike.type == core::BikeType::mountain);
@@ -117,19 +110,19 @@ TEST_CASE("a new bike in a few taps, then its page with the number the station g
 
     // One tap: the owner was notified today.
     h.tap("bikes/do/notified");
-    const auto& edit = last<app::EditBike>(h);
+    const auto& edit = last_sent<app::EditBike>(h);
     CHECK(edit.bike.owner_notified_on == h.snap.today);
     CHECK(!h.item("bikes/do/check_clear").enabled);  // one request at a time
     reply(h, true, 7);
     CHECK(h.label("bikes/message") == "Enregistré");
     h.tap("bikes/do/check_clear");
-    CHECK(last<app::EditBike>(h).bike.marking_check == core::MarkingCheck::clear);
+    CHECK(last_sent<app::EditBike>(h).bike.marking_check == core::MarkingCheck::clear);
     reply(h, true, 7);
     // A part kept aside.
     h.tap("bikes/do/take_part");
     h.type_on_screen("selle");
     h.tap("bikes/typing_done");
-    const auto& part = last<app::MoveBikePart>(h);
+    const auto& part = last_sent<app::MoveBikePart>(h);
     CHECK(part.from == 7);
     CHECK(part.part == "selle");
     CHECK(!part.to);
@@ -158,7 +151,7 @@ TEST_CASE("a sale: the price in a chip, the rider's four fields typed, a refusal
         CHECK(h.item("bikes/" + field).caption == text);
     }
     h.tap("bikes/confirm");
-    const auto& leave = last<app::BikeLeaves>(h);
+    const auto& leave = last_sent<app::BikeLeaves>(h);
     CHECK(leave.bike == 3);
     CHECK(leave.departure.kind == core::BikeStatus::sold);
     CHECK(leave.departure.price_cents == 5000);

@@ -6,6 +6,7 @@
 // Layouts in French at 800x480, 1280x800 and 1920x1080, at every text size of the suite.
 // Layer: gui tests (headless).
 #include "harness.hpp"
+#include "last_sent.hpp"
 
 #include <etabli/app/features/money.hpp>
 
@@ -34,17 +35,9 @@ core::Receipt line(core::ReceiptId id, std::int64_t cents, core::PayMeans means,
     return r;
 }
 
-template <class T>
-const T& last(const Harness& h) {
-    REQUIRE(!h.out.empty());
-    const auto* c = std::get_if<T>(&h.out.back().first);
-    REQUIRE(c != nullptr);
-    return *c;
-}
-
 // Answers the last command: a journal for ShowJournal, else ok (with `until`) or a refusal.
 void answer_journal(Harness& h, std::vector<core::Receipt> lines, bool closed = false) {
-    const auto& ask = last<app::ShowJournal>(h);
+    const auto& ask = last_sent<app::ShowJournal>(h);
     auto j = std::make_shared<app::JournalDay>();
     j->day = ask.day;
     j->lines = std::move(lines);
@@ -102,8 +95,8 @@ TEST_CASE("a membership paid at the counter, another receipt, a refusal, the day
     set_plans(h);
     open_payments(h);
     // The day's journal is asked at once, and shown.
-    CHECK(last<app::ShowJournal>(h).day == h.snap.today);
-    CHECK(last<app::ShowJournal>(h).actor == std::optional<core::MemberId>{2});
+    CHECK(last_sent<app::ShowJournal>(h).day == h.snap.today);
+    CHECK(last_sent<app::ShowJournal>(h).actor == std::optional<core::MemberId>{2});
     CHECK(!h.item("payments/membership").enabled);  // until the journal came
     answer_journal(h, {line(1, 2000, core::PayMeans::cash, core::ReceiptFor::dues), line(2, 300, core::PayMeans::card, core::ReceiptFor::repair)});
     CHECK(h.label("payments/summary") == "2 recettes aujourd'hui, 23,00\u00a0€ en tout");
@@ -125,7 +118,7 @@ TEST_CASE("a membership paid at the counter, another receipt, a refusal, the day
     CHECK(!h.item("payments/save").enabled);  // how it was paid is still missing
     h.tap("payments/means/cheque");
     h.tap("payments/save");
-    const auto& pay = last<app::PayMembership>(h);
+    const auto& pay = last_sent<app::PayMembership>(h);
     CHECK(pay.member == 1);
     CHECK(pay.plan == 2);
     CHECK(pay.paid_cents == std::optional<std::int64_t>{500});
@@ -149,7 +142,7 @@ TEST_CASE("a membership paid at the counter, another receipt, a refusal, the day
     to_means(h);
     h.tap("payments/means/cash");
     h.tap("payments/save");
-    const auto& rec = last<app::RecordReceipt>(h);
+    const auto& rec = last_sent<app::RecordReceipt>(h);
     CHECK(rec.receipt.amount_cents == 1250);
     CHECK(rec.receipt.what == core::ReceiptFor::repair);
     CHECK(rec.receipt.means == core::PayMeans::cash);
@@ -171,7 +164,7 @@ TEST_CASE("a membership paid at the counter, another receipt, a refusal, the day
     h.tap("payments/close");
     CHECK(h.label("payments/summary") == "3 recettes, 28,00\u00a0€ en tout");
     h.tap("payments/confirm");
-    CHECK(last<app::CloseDay>(h).day == h.snap.today);
+    CHECK(last_sent<app::CloseDay>(h).day == h.snap.today);
     answer(h, true);
     CHECK(h.label("payments/message") == "La journée est clôturée\u00a0: ses totaux sont définitifs");
     answer_journal(h, {line(1, 2000, core::PayMeans::cash, core::ReceiptFor::dues)}, true);

@@ -5,6 +5,7 @@
 // without a report thread says so. Layouts in French at 800x480, 1280x800 and 1920x1080.
 // Layer: gui tests (headless).
 #include "harness.hpp"
+#include "last_sent.hpp"
 
 #include <etabli/app/features/report.hpp>
 
@@ -60,14 +61,6 @@ void job_done(Harness& h, std::optional<core::Problem> p = {}) {
     h.frame();
 }
 
-template <class T>
-const T& last(const Harness& h) {
-    REQUIRE(!h.out.empty());
-    const auto* c = std::get_if<T>(&h.out.back().first);
-    REQUIRE(c != nullptr);
-    return *c;
-}
-
 }  // namespace
 
 TEST_CASE("the annual report: on the hosts' Members screen, and back to it") {
@@ -97,7 +90,7 @@ TEST_CASE("a host writes last year's pack: the ask, the wait, where the files ar
     CHECK(h.label("report/write") == "Écrire le rapport 2024");
     h.tap("report/year/2025");
     h.tap("report/write");
-    const auto ask = last<app::AskYearReport>(h);
+    const auto ask = last_sent<app::AskYearReport>(h);
     CHECK(ask.year == 2025);
     CHECK(ask.lang == core::Lang::fr);
     CHECK(ask.actor == core::MemberId{2});
@@ -119,7 +112,7 @@ TEST_CASE("the annual report's problems at the kiosk: a refusal, a folder that c
     h.reply(h.out.back().second, false, core::problem("A report is being written: wait for it"));
     CHECK(h.label("report/status") == "Un rapport est en cours d'écriture\u00a0: attendez qu'il soit fini");
     h.tap("report/write");
-    job_taken(h, last<app::AskYearReport>(h));
+    job_taken(h, last_sent<app::AskYearReport>(h));
     job_done(h, core::problem("Cannot write {0}: check the folder exists and may be written", {"/media/etabli/CLE-USB/etabli-rapport-2025.pdf"}));
     CHECK(h.label("report/status").starts_with("Impossible d'écrire /media/etabli/CLE-USB/etabli-rapport-2025.pdf"));
     CHECK(!h.has("report/figures"));
@@ -137,7 +130,7 @@ TEST_CASE("the annual report's layouts in French") {
         open_report(h);
         h.check_layout("the annual report");
         h.tap("report/write");
-        job_taken(h, last<app::AskYearReport>(h));
+        job_taken(h, last_sent<app::AskYearReport>(h));
         h.check_layout("the annual report being written");
         job_done(h);
         h.check_layout("the annual report written");
