@@ -117,6 +117,7 @@ void Kiosk::show_tap(const app::Snapshot& s, const app::TapView& tap, double now
     if ((kind == core::TapKind::check_in || kind == core::TapKind::check_out) && tap.member) {
         m_screen = Screen::member_home;
         m_home.lang = tap.member->lang;
+        m_home.tile_page = 0;
         m_home_view = MemberHomeView{};
         m_home_view.member = *tap.member;
         m_home_view.kind = kind;

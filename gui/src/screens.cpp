@@ -828,16 +828,39 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
         }
         return true;
     };
-    int cols = tiles.size() > 6 ? 4 : (tiles.size() > 4 ? 3 : 2);
-    if (!body_fits(cols, row_gap)) {
-        bool found = false;
+    // The columns and row gap for the tiles as they are: the usual ones, else the first
+    // that lets every label fit; false when none does.
+    int cols = 2;
+    const auto choose = [&] {
+        cols = tiles.size() > 6 ? 4 : (tiles.size() > 4 ? 3 : 2);
+        row_gap = gap();
+        if (body_fits(cols, row_gap)) return true;
         for (const int n : {3, 2, 4})
             for (const float g : {gap(), gap() * 0.5f})
-                if (!found && n != cols && body_fits(n, g)) {
+                if (n != cols && body_fits(n, g)) {
                     cols = n;
                     row_gap = g;
-                    found = true;
+                    return true;
                 }
+        return false;
+    };
+    // A full home at larger text on a small screen (a host of a workshop with plans, bikes, a
+    // renewal line): as many tiles as fit with a "More…" tile that shows the next ones (the
+    // last page's, the first ones again), rather than labels cut in tiles too small to read.
+    if (!choose()) {
+        const std::vector<Tile> all = tiles;
+        std::size_t k = all.size() - 1;
+        for (; k > 1; --k) {
+            tiles.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k));
+            tiles.push_back({core::N_("More…"), "more"});
+            if (choose()) break;
+        }
+        const int pages = static_cast<int>((all.size() + k - 1) / k);
+        ui.tile_page = ((ui.tile_page % pages) + pages) % pages;
+        const std::size_t from = static_cast<std::size_t>(ui.tile_page) * k;
+        tiles.assign(all.begin() + static_cast<std::ptrdiff_t>(from), all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), from + k)));
+        tiles.push_back({core::N_("More…"), "more"});
+        (void)choose();
     }
     const float tw = grid(cols, row_gap).first;
     const float tile_h = grid(cols, row_gap).second;
@@ -884,6 +907,7 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
             if (id == "members") next = Next::members;
             if (id == "bikes") next = Next::bikes;
             if (id == "payments") next = Next::payments;
+            if (id == "more") ++ui.tile_page;
         }
     }
     return next;

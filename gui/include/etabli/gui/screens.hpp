@@ -144,6 +144,7 @@ std::string mail_line(const app::MailView* m, const Tr& tr);
 struct MemberHomeUi {
     core::Lang lang = core::Lang::fr;  // the member's language, as shown
     std::optional<HomeCard> open_card;  // the suggested card tapped (with Next::knowhow)
+    int tile_page = 0;  // a full home at larger text: its tiles' page (home/more shows the next)
 };
 Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out);
 
