@@ -69,7 +69,7 @@ Next draw_report(const ReportScreenView& v, ReportUi& ui, Commands& out) {
     ButtonOpts wo;
     wo.tone = Tone::primary;
     wo.enabled = !writing;  // one pack at a time
-    if (button(write_label, "write", ImVec2(write_w, label_height(write_label, write_w, th)), wo) && !writing) {
+    if (button(write_label, "write", ImVec2(write_w, label_height(write_label, write_w, th)), wo)) {
         app::AskYearReport ask;
         ask.year = ui.year;
         ask.lang = v.tr.lang;
