@@ -435,7 +435,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
             break;
         }
         case Screen::payments: {
-            PaymentsView pv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s};
+            PaymentsView pv{Tr{&m_tr, m_home.lang}, fonts, m_home_view.member, &s, m_opts.usb_roots};
             next = draw_payments(pv, m_payments, cmds);
             if (next == Next::home) {
                 m_screen = Screen::member_home;

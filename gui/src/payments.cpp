@@ -7,16 +7,27 @@
 // amount a fixed plan does not take, a plan no longer offered are the station's refusals,
 // shown as they come.
 //
-// Index: [Helpers] [Day] [Member] [Membership] [Receipt] [Amount] [Closing] [Entry]
+// The HelloAsso import: "Payments", "HelloAsso import", the export's file on the USB stick — read
+// and checked here, so a file with another form's columns or a bad line sends nothing —, then
+// "Import": the station renews the members it matches, all or nothing, and says how many; each
+// payer it could not match is a button that opens a member search ("it is Zoé L.") or creates
+// the member from the payer's name and e-mail, and the same file goes again with that choice
+// (what was imported before changes nothing).
+//
+// Index: [Helpers] [Day] [Member] [Membership] [Receipt] [Amount] [Closing] [HelloAsso] [Entry]
 #include <etabli/gui/payments.hpp>
 
 #include <etabli/app/features/money.hpp>
+#include <etabli/gui/pictures.hpp>
 
 #include "form_kit.hpp"
 #include "kit.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <fstream>
+#include <sstream>
 
 namespace etabli::gui {
 
@@ -48,6 +59,64 @@ void ask_journal(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
     ui.journal_asked = true;
 }
 
+// [HelloAsso] The file's payments sent again with the payers attached so far.
+void send_import(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
+    HelloAssoUi& h = ui.helloasso;
+    h.import_pending = ui.pending = out.post(app::ImportHelloAsso{h.payments, v.viewer.id, h.attach});
+    ui.message.clear();
+}
+
+// The station's answer to an import (or to the creation of a payer's member, which the
+// import then follows); false when `r` answers neither.
+bool on_helloasso_reply(const PaymentsView& v, PaymentsUi& ui, Commands& out, const app::Reply& r) {
+    HelloAssoUi& h = ui.helloasso;
+    if (h.create_pending && r.request_id == h.create_pending) {
+        h.create_pending = 0;
+        if (!r.ok || !r.member || !h.summary || !h.payer || *h.payer >= h.summary->unmatched.size()) {
+            ui.message = r.ok ? v.tr("The member was not created") : v.tr.problem(r.problem);
+            ui.message_ok = false;
+            return true;
+        }
+        h.attach[h.summary->unmatched[*h.payer].reference] = *r.member;
+        send_import(v, ui, out);
+        return true;
+    }
+    if (!h.import_pending || r.request_id != h.import_pending) return false;
+    h.import_pending = 0;
+    if (ui.pending == r.request_id) ui.pending = 0;
+    if (!r.ok || !r.helloasso) {
+        ui.message = r.ok ? v.tr("The station did not say what it imported") : v.tr.problem(r.problem);
+        ui.message_ok = false;
+        // A payer's choice the station refused is forgotten: the host chooses again.
+        if (h.payer && h.summary && *h.payer < h.summary->unmatched.size()) h.attach.erase(h.summary->unmatched[*h.payer].reference);
+        return true;
+    }
+    const auto& s = *r.helloasso;
+    if (!h.imported) h.already = s.already.size();
+    h.imported = true;
+    h.renewed.insert(h.renewed.end(), s.renewed.begin(), s.renewed.end());
+    h.summary = r.helloasso;
+    ui.message_ok = true;
+    if (h.payer && s.renewed.size() == 1) {
+        const core::Member* m = member_of(v, s.renewed[0].member);
+        ui.message = v.tr.fmt("{0}'s membership runs until {1}",
+                              {m ? m->display_name : std::to_string(s.renewed[0].member), format_short_date(v.tr.lang, s.renewed[0].until)});
+    } else {
+        // French counts none and one in the singular, English one only.
+        auto count = [&](std::size_t n, const char* one, const char* many) {
+            const bool singular = n == 1 || (n == 0 && v.tr.lang == core::Lang::fr);
+            return v.tr.fmt(singular ? one : many, {std::to_string(n)});
+        };
+        ui.message = count(h.renewed.size(), core::N_("{0} membership renewed"), core::N_("{0} memberships renewed")) + ", " +
+                     count(h.already, core::N_("{0} was imported before"), core::N_("{0} were imported before")) + ", " +
+                     count(s.unmatched.size(), core::N_("{0} payer to attach"), core::N_("{0} payers to attach"));
+    }
+    h.payer.reset();
+    if (ui.step == Step::helloasso_payer) ui.step = Step::helloasso;
+    if (ui.step == Step::helloasso) ui.page = 0;
+    return true;
+}
+
 // The station's answers before the frame is drawn: the day's journal, and the outcome of the
 // line or closing under way (a success goes back to the day's page, whose journal is asked
 // again; a refusal stays on the step with its reason).
@@ -60,6 +129,7 @@ void on_reply(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
         else if (!r->ok) ui.message = v.tr.problem(r->problem), ui.message_ok = false;
         return;
     }
+    if (on_helloasso_reply(v, ui, out, *r)) return;
     if (!ui.pending || r->request_id != ui.pending) return;
     ui.pending = 0;
     if (!r->ok) {
@@ -100,14 +170,34 @@ float totals_lines(const PaymentsView& v, const core::Closing& k, float x, float
     return y;
 }
 
+// The CSV files on the hosts' USB sticks (HelloAsso's export is one).
+std::vector<std::filesystem::path> usb_csv_files(const PaymentsView& v) {
+    return removable_files(v.usb_roots, [](const std::filesystem::path& p) {
+        std::string ext = p.extension().string();
+        for (auto& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return ext == ".csv";
+    });
+}
+void open_helloasso(const PaymentsView& v, PaymentsUi& ui) {
+    ui.helloasso = HelloAssoUi{};
+    ui.helloasso.files = usb_csv_files(v);
+    ui.step = Step::helloasso_files;
+    ui.page = 0;
+    ui.message.clear();
+}
+
 // [Day]
 Next draw_day(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
     const Box c = content();
     const float th = touch_height();
     if (!ui.journal_asked) ask_journal(v, ui, out);
-    bool back = false;
-    float y = header(v.fonts, v.tr("Payments"), {{v.tr("Back"), "back", Tone::normal, &back}});
+    bool back = false, helloasso = false;
+    float y = header(v.fonts, v.tr("Payments"), {{v.tr("Back"), "back", Tone::normal, &back}, {v.tr("HelloAsso import"), "helloasso", Tone::normal, &helloasso}});
     if (back) return Next::home;
+    if (helloasso) {
+        open_helloasso(v, ui);
+        return Next::stay;
+    }
     const auto* j = ui.journal.get();
     const bool closed = j && j->closing.has_value();
     at(c.x, y);
@@ -465,6 +555,269 @@ void draw_close(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
     outcome_line(ui.message, ui.message_ok, c.x, y + gap(), c.w);
 }
 
+// [HelloAsso]
+constexpr std::uintmax_t kMaxExportBytes = 16u << 20;  // a 2,000-member export is well under 1 MB
+
+// Reads and checks the export at `path`; true when its payments are ready to import, else the
+// reason is in `h.problem` and nothing is kept.
+bool read_export(const PaymentsView& v, HelloAssoUi& h, const std::filesystem::path& path) {
+    const std::string name = path.filename().string();
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    std::string bytes;
+    if (!ec && size <= kMaxExportBytes) {
+        std::ifstream in(path, std::ios::binary);
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        if (!in.bad()) bytes = ss.str();
+        else ec = std::make_error_code(std::errc::io_error);
+    }
+    if (ec) {
+        h.problem = v.tr.problem(core::problem("Cannot read \"{0}\"", {name}));
+        return false;
+    }
+    if (size > kMaxExportBytes) {
+        h.problem = v.tr.problem(core::problem("\"{0}\" is too large to be a HelloAsso export ({1} MB)", {name, std::to_string(size >> 20)}));
+        return false;
+    }
+    auto parsed = core::parse_helloasso_csv(bytes);
+    if (!parsed) {
+        const auto& errors = parsed.error();
+        std::string why;
+        if (!errors.empty()) {
+            const auto& e = errors.front();
+            why = e.line > 0 ? v.tr.fmt("Line {0}: {1}", {std::to_string(e.line), v.tr.problem(e.problem)}) : v.tr.problem(e.problem);
+        }
+        h.problem = v.tr.fmt("{0}: nothing imported. {1}", {name, why});
+        if (errors.size() > 1) h.problem += " " + v.tr.fmt("({0} more problems)", {std::to_string(errors.size() - 1)});
+        return false;
+    }
+    if (parsed->empty()) {
+        h.problem = v.tr.fmt("{0} holds no paid membership", {name});
+        return false;
+    }
+    h.file = path;
+    h.payments = std::move(*parsed);
+    h.attach.clear();
+    h.summary.reset();
+    h.renewed.clear();
+    h.already = 0;
+    h.imported = false;
+    h.payer.reset();
+    h.problem.clear();
+    return true;
+}
+
+// The rows of a list between `y` and `bottom`, `row_h` each, in `cols` columns: how many a page
+// holds, and the page clamped.
+int rows_per_page(float y, float bottom, float row_h) {
+    return std::max(1, static_cast<int>(std::floor((bottom - y + gap()) / (row_h + gap()))));
+}
+
+// The files on the sticks: one tap reads and checks one.
+void draw_helloasso_files(const PaymentsView& v, PaymentsUi& ui) {
+    HelloAssoUi& h = ui.helloasso;
+    const Box c = content();
+    const float th = touch_height();
+    const float fs = ImGui::GetFontSize();
+    bool back = false, rescan = false;
+    float y = header(v.fonts, v.tr("HelloAsso export"), {{v.tr("Back"), "back", Tone::normal, &back}, {v.tr("Look again"), "rescan", Tone::normal, &rescan}});
+    if (back) {
+        ui.step = Step::day;
+        ui.journal_asked = false;  // the import may have added lines
+        ui.message.clear();
+        return;
+    }
+    if (rescan) {
+        h.files = usb_csv_files(v);
+        h.problem.clear();
+        ui.page = 0;
+    }
+    const std::string hint = !h.problem.empty() ? h.problem
+                             : h.files.empty()
+                                 ? v.tr("No CSV file on a USB stick: plug in the stick that holds the export of your HelloAsso membership form, then tap Look again.")
+                                 : v.tr("Tap the export of your HelloAsso membership form (a CSV file, as HelloAsso wrote it).");
+    at(c.x, y);
+    text_block(hint, "hint", c.w, Align::left, nullptr, h.problem.empty() ? colors::kMuted : colors::kError);
+    y += text_block_height(hint, c.w) + gap() * 0.5f;
+    const float bar_y = c.y + c.h - th;
+    const int cols = c.w > fs * 30 ? 2 : 1;
+    const float cell_w = cell_width(c.w, cols);
+    const int per_page = rows_per_page(y, bar_y - gap(), th) * cols;
+    const int pages = std::max(1, (static_cast<int>(h.files.size()) + per_page - 1) / per_page);
+    ui.page = std::clamp(ui.page, 0, pages - 1);
+    for (int i = 0; i < per_page; ++i) {
+        IdScope list("file");
+        const std::size_t k = static_cast<std::size_t>(ui.page * per_page + i);
+        if (k >= h.files.size()) break;
+        const auto& p = h.files[k];
+        at(c.x + static_cast<float>(i % cols) * (cell_w + gap()), y + static_cast<float>(i / cols) * (th + gap()));
+        // The stick's folder, then the file: "HelloAsso/export-adhesions-2026.csv".
+        const std::string shown = (p.parent_path().filename() / p.filename()).string();
+        if (button(ellipsize(shown, cell_w - fs), std::to_string(k), ImVec2(cell_w, th)) && read_export(v, h, p)) {
+            ui.step = Step::helloasso;
+            ui.page = 0;
+            ui.message.clear();
+            return;
+        }
+    }
+    if (pages > 1) ui.page = pager(ui.page, pages, c.x, bar_y, th * 1.6f, th);
+}
+
+std::string payer_name(const core::HelloAssoPayment& p) {
+    std::string n = p.first_name;
+    if (!n.empty() && !p.last_name.empty()) n += ' ';
+    return n + p.last_name;
+}
+
+// The file read: what it holds, Import, then the outcome: the payers to attach (each a
+// button) and the memberships renewed.
+void draw_helloasso(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
+    HelloAssoUi& h = ui.helloasso;
+    const Box c = content();
+    const float th = touch_height();
+    const float fs = ImGui::GetFontSize();
+    bool back = false, go = false;
+    const std::string go_label = h.imported ? v.tr("Done") : v.tr("Import");
+    float y = header(v.fonts, h.file.filename().string(),
+                     {{v.tr("Back"), "back", Tone::normal, &back}, {go_label, "import", Tone::primary, &go, ui.pending == 0 && h.create_pending == 0}});
+    if (back) {
+        ui.step = Step::helloasso_files;
+        ui.message.clear();
+        ui.page = 0;
+        return;
+    }
+    if (go && h.imported) {
+        const std::string said = ui.message;
+        const bool ok = ui.message_ok;
+        ui.helloasso = HelloAssoUi{};
+        ui.step = Step::day;
+        ui.journal_asked = false;  // the journal again: the import added lines
+        ui.message = said;
+        ui.message_ok = ok;
+        return;
+    }
+    if (go) send_import(v, ui, out);
+    // What the file holds.
+    std::int64_t cents = 0;
+    core::Date first = h.payments.front().day, last = first;
+    for (const auto& p : h.payments) {
+        cents += p.amount_cents;
+        first = std::min(first, p.day);
+        last = std::max(last, p.day);
+    }
+    std::string holds = h.payments.size() == 1 ? v.tr.fmt("1 paid membership, {0}", {core::format_amount(v.tr.lang, cents)})
+                                               : v.tr.fmt("{0} paid memberships, {1} in all", {std::to_string(h.payments.size()), core::format_amount(v.tr.lang, cents)});
+    holds += " · " + (first == last ? format_short_date(v.tr.lang, first)
+                                    : v.tr.fmt("from {0} to {1}", {format_short_date(v.tr.lang, first), format_short_date(v.tr.lang, last)}));
+    at(c.x, y);
+    text_block(holds, "holds", c.w);
+    y += text_block_height(holds, c.w) + gap() * 0.5f;
+    const bool busy = ui.pending != 0 || h.create_pending != 0;
+    std::string line;
+    if (busy) line = v.tr("Importing…");
+    else if (!h.imported) line = v.tr("Import renews the members it finds, by e-mail then by name, in one go. Payments imported before change nothing.");
+    if (!line.empty()) {
+        at(c.x, y);
+        text_block(line, "explain", c.w, Align::left, nullptr, colors::kMuted);
+        y += text_block_height(line, c.w) + gap() * 0.5f;
+    }
+    if (!ui.message.empty()) {
+        outcome_line(ui.message, ui.message_ok, c.x, y, c.w);
+        y += outcome_height(ui.message, c.w) + gap() * 0.5f;
+    }
+    if (!h.summary) return;
+    const auto& unmatched = h.summary->unmatched;
+    if (!unmatched.empty()) {
+        const std::string tap = v.tr("Tap a payer to attach their payment to a member, or to create the member.");
+        at(c.x, y);
+        text_block(tap, "attach_hint", c.w, Align::left, nullptr, colors::kMuted);
+        y += text_block_height(tap, c.w) + gap() * 0.5f;
+    }
+    // The payers to attach (buttons), then the memberships renewed here (lines), paged.
+    const std::size_t rows = unmatched.size() + h.renewed.size();
+    const float bar_y = c.y + c.h - th;
+    const int per_page = rows_per_page(y, rows > 0 ? bar_y - gap() : c.y + c.h, th);
+    const int pages = std::max(1, static_cast<int>((rows + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page)));
+    ui.page = std::clamp(ui.page, 0, pages - 1);
+    for (int i = 0; i < per_page; ++i) {
+        const std::size_t k = static_cast<std::size_t>(ui.page * per_page + i);
+        if (k >= rows) break;
+        const float yy = y + static_cast<float>(i) * (th + gap());
+        at(c.x, yy);
+        if (k < unmatched.size()) {
+            const auto& p = unmatched[k];
+            IdScope s("payer");
+            std::string shown = payer_name(p);
+            if (!p.email.empty()) shown += " · " + p.email;
+            shown += " · " + core::format_amount(v.tr.lang, p.amount_cents);
+            ButtonOpts o;
+            o.enabled = !busy;
+            if (button(ellipsize(shown, c.w - fs), std::to_string(k), ImVec2(c.w, th), o)) {
+                h.payer = k;
+                ui.step = Step::helloasso_payer;
+                ui.search.clear();
+                ui.search_keys = KeyboardState{};
+                ui.page = 0;
+                ui.message.clear();
+                return;
+            }
+        } else {
+            const auto& r = h.renewed[k - unmatched.size()];
+            const core::Member* m = member_of(v, r.member);
+            const std::string shown = v.tr.fmt("{0}: member until {1}", {m ? m->display_name : std::to_string(r.member), format_short_date(v.tr.lang, r.until)});
+            IdScope s("renewed");
+            const float text_y = yy + (th - ImGui::GetTextLineHeight()) * 0.5f;
+            at(c.x, text_y);
+            text_block(ellipsize(shown, c.w), std::to_string(k - unmatched.size()), c.w, Align::left, nullptr, colors::kOk);
+        }
+    }
+    if (pages > 1) ui.page = pager(ui.page, pages, c.x, bar_y, th * 1.6f, th);
+}
+
+// One payer no member matched: whose payment it is (a member found by name), or a new member
+// made from the payer's name and e-mail.
+void draw_helloasso_payer(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
+    HelloAssoUi& h = ui.helloasso;
+    const Box c = content();
+    if (!h.summary || !h.payer || *h.payer >= h.summary->unmatched.size()) {
+        ui.step = Step::helloasso;
+        return;
+    }
+    const auto& p = h.summary->unmatched[*h.payer];
+    const bool busy = ui.pending != 0 || h.create_pending != 0;
+    bool back = false, create = false;
+    float y = header(v.fonts, payer_name(p).empty() ? p.email : payer_name(p),
+                     {{v.tr("Back"), "back", Tone::normal, &back}, {v.tr("Create this member"), "create", Tone::primary, &create, !busy}});
+    if (back) {
+        h.payer.reset();
+        ui.step = Step::helloasso;
+        ui.message.clear();
+        return;
+    }
+    if (create) {
+        core::MemberDraft d;
+        d.display_name = payer_name(p);
+        if (!p.email.empty()) d.email = p.email;
+        d.lang = v.tr.lang;
+        h.create_pending = out.post(app::AddMember{d, v.viewer.id, std::nullopt});
+        ui.message.clear();
+    }
+    std::string paid = v.tr.fmt("Paid {0} on {1}", {core::format_amount(v.tr.lang, p.amount_cents), format_short_date(v.tr.lang, p.day)});
+    if (!p.email.empty()) paid += " · " + p.email;
+    at(c.x, y);
+    text_block(paid, "paid", c.w, Align::left, nullptr, colors::kMuted);
+    y += text_block_height(paid, c.w) + gap() * 0.5f;
+    const std::string shown = busy ? v.tr("Importing…") : ui.message;
+    const float msg_h = shown.empty() ? 0.0f : outcome_height(shown, c.w) + gap();
+    const auto picked = member_picker(v.tr, v.snap->directory.get(), c, y, {ui.search, ui.search_keys, ui.page}, 0, msg_h, !busy);
+    if (!shown.empty()) outcome_line(shown, busy || ui.message_ok, c.x, picked.keyboard_y - msg_h, c.w);
+    if (picked.member && !busy) {
+        h.attach[p.reference] = picked.member->id;
+        send_import(v, ui, out);
+    }
+}
+
 }  // namespace
 
 // [Entry]
@@ -478,6 +831,9 @@ Next draw_payments(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
     case Step::receipt: draw_receipt(v, ui, out); break;
     case Step::amount: draw_amount(v, ui); break;
     case Step::close: draw_close(v, ui, out); break;
+    case Step::helloasso_files: draw_helloasso_files(v, ui); break;
+    case Step::helloasso: draw_helloasso(v, ui, out); break;
+    case Step::helloasso_payer: draw_helloasso_payer(v, ui, out); break;
     }
     return Next::stay;
 }

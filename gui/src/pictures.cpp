@@ -155,13 +155,18 @@ std::expected<std::string, core::Problem> import_picture(const fs::path& source,
     return name;
 }
 
-std::vector<fs::path> removable_pictures(const std::vector<fs::path>& roots_in, std::size_t max) {
+std::vector<fs::path> removable_pictures(const std::vector<fs::path>& roots, std::size_t max) {
+    return removable_files(roots, picture_name, max);
+}
+
+std::vector<fs::path> removable_files(const std::vector<fs::path>& roots_in, const std::function<bool(const fs::path&)>& wanted,
+                                      std::size_t max) {
     std::vector<fs::path> roots = roots_in;
     if (roots.empty()) roots = {"/media", "/run/media"};
     std::vector<fs::path> out;
     std::error_code ec;
-    // /media/STICK, /media/USER/STICK, /run/media/USER/STICK: the pictures in a stick's top
-    // folder and one folder down (DCIM/, Photos/).
+    // /media/STICK, /media/USER/STICK, /run/media/USER/STICK: the files in a stick's top
+    // folder and one folder down (DCIM/, Photos/, Téléchargements/).
     auto scan = [&](const fs::path& dir, int depth, auto& self) -> void {
         if (out.size() >= max) return;
         std::vector<fs::path> here;
@@ -169,7 +174,7 @@ std::vector<fs::path> removable_pictures(const std::vector<fs::path>& roots_in, 
              it.increment(ec)) {
             const auto& p = it->path();
             if (p.filename().string().starts_with('.')) continue;
-            if (it->is_regular_file(ec) && picture_name(p)) out.push_back(p);
+            if (it->is_regular_file(ec) && wanted(p)) out.push_back(p);
             else if (it->is_directory(ec) && !it->is_symlink(ec) && depth > 0) here.push_back(p);
             if (out.size() >= max) return;
         }

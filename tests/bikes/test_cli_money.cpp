@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "cli_run.hpp"
+#include "cp1252.hpp"
 
 #include <fstream>
 
@@ -13,18 +14,6 @@ using namespace etabli;
 namespace {
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
-
-// UTF-8 → Windows-1252 for the Latin-1 letters the test uses (é è à ç É…): what HelloAsso's
-// export holds when opened by a French Excel.
-std::string cp1252(const std::string& utf8) {
-    std::string out;
-    for (std::size_t i = 0; i < utf8.size(); ++i) {
-        const auto c = static_cast<unsigned char>(utf8[i]);
-        if (c == 0xC3 && i + 1 < utf8.size()) out += static_cast<char>(static_cast<unsigned char>(utf8[++i]) + 0x40);
-        else out += static_cast<char>(c);
-    }
-    return out;
-}
 }  // namespace
 
 TEST_CASE("plans, a payment, the journal closed and exported, from the command line") {
@@ -86,8 +75,29 @@ TEST_CASE("a HelloAsso export in Windows-1252 renews the members it names, once;
     r = cli({"membership", "import-helloasso", file});
     REQUIRE_MESSAGE(r.code == 0, r.err);
     CHECK(has(r.out, "0 adhésion"));  // nothing renewed a second time
+    CHECK(has(r.out, "--attach 88003="));  // Zoé's line says how to name her member
     r = cli({"--json", "member", "show", "1"});
     CHECK(has(r.out, "2027-01-31"));
+
+    // Zoé, whom no member matched: a host names her member, and only her payment is imported.
+    r = cli({"membership", "import-helloasso", file, "--attach", "88003"});
+    CHECK(r.code == 2);
+    CHECK(has(r.err, "RÉFÉRENCE=ADHÉRENT"));
+    r = cli({"membership", "import-helloasso", file, "--attach", "99999=1"});
+    CHECK(r.code == 2);
+    CHECK(has(r.err, "99999"));
+    r = cli({"membership", "import-helloasso", file, "--attach", "88003=999"});
+    CHECK(r.code != 0);
+    CHECK(has(r.err, "999"));
+    REQUIRE(cli({"member", "add", "--name", "Zoé Lefèvre-Martin"}).code == 0);  // another spelling
+    r = cli({"--json", "membership", "import-helloasso", file, "--attach", "88003=3"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(has(r.out, "\"renewed\":[{\"member\":3,\"reference\":\"88003\""));
+    CHECK(has(r.out, "\"unmatched\":[]"));
+    r = cli({"--json", "member", "show", "3"});
+    CHECK(has(r.out, "2027-01-16"));
+    r = cli({"--json", "membership", "import-helloasso", file, "--attach", "88003=3"});
+    CHECK(has(r.out, "\"renewed\":[]"));  // once only
 
     // Another form's columns: refused whole, nothing imported.
     const auto other = (cli.dir / "autre.csv").string();

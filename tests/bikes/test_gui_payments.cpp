@@ -3,13 +3,21 @@
 // by name (plan, amount at prix libre, means: the PayMembership sent) and the new end said;
 // another receipt with a typed amount ("12,50"); a refusal shown in French; the closing
 // confirmed on a page of its totals; the member's home showing the new end for a week.
+// The HelloAsso import from a USB stick: the export written here in Windows-1252, another
+// form's file refused before anything is sent, the import, each unmatched payer attached to a
+// member found by name or created, a refusal, and "Done" back to the day.
 // Layouts in French at 800x480, 1280x800 and 1920x1080, at every text size of the suite.
 // Layer: gui tests (headless).
 #include "harness.hpp"
 #include "last_sent.hpp"
+#include "testing.hpp"
+#include "../bikes/cp1252.hpp"
 
 #include <etabli/app/features/money.hpp>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 using namespace etabli;
@@ -75,6 +83,53 @@ void open_payments(Harness& h) {
     h.tap("home/payments");
     REQUIRE(h.kiosk.screen() == gui::Screen::payments);
     h.frame();
+}
+
+// A USB stick with a HelloAsso export (Windows-1252, ';', French headers, one cancelled
+// line), another form's CSV, and a photo (not a CSV: not offered).
+struct Stick {
+    testing::TempDir dir;
+    std::filesystem::path root = dir / "media";
+    Stick() {
+        std::filesystem::create_directories(root / "CLE" / "HelloAsso");
+        std::ofstream(root / "CLE" / "HelloAsso" / "export-adhesions.csv", std::ios::binary) << cp1252(
+            "Référence commande;Date de la commande;Statut de la commande;Nom adhérent;Prénom adhérent;Email payeur;Tarif;Montant du tarif\r\n"
+            "88001;15/01/2026 10:12;Validé;Dubois;Léa;lea@example.org;Adhésion annuelle;20,00\r\n"
+            "88002;16/01/2026 18:40;Validé;Bernard;H.;hb@example.org;Adhésion annuelle;20,00\r\n"
+            "88003;17/01/2026 09:01;Validé;Lefèvre;Zoé;zoe@example.org;Adhésion réduite;10,00\r\n"
+            "88004;17/01/2026 09:05;Annulé;Martin;Camille;camille@example.org;Adhésion annuelle;20,00\r\n");
+        std::ofstream(root / "CLE" / "autre.csv", std::ios::binary) << "Nom;Prénom;Téléphone\r\nDubois;Léa;0612345678\r\n";
+        std::ofstream(root / "CLE" / "photo.jpg", std::ios::binary) << "not read";
+        ::setenv("ETABLI_USB_ROOTS", root.c_str(), 1);
+    }
+    ~Stick() { ::unsetenv("ETABLI_USB_ROOTS"); }
+};
+
+app::HelloAssoSummary::Renewed renewed(core::MemberId m, std::string ref, core::Date until) { return {m, std::move(ref), until}; }
+
+// The station's answer to the last ImportHelloAsso.
+void answer_import(Harness& h, app::HelloAssoSummary s) {
+    REQUIRE(std::holds_alternative<app::ImportHelloAsso>(h.out.back().first));
+    app::Reply r;
+    r.request_id = h.out.back().second;
+    r.ok = true;
+    r.helloasso = std::make_shared<const app::HelloAssoSummary>(std::move(s));
+    h.snap.last_reply = r;
+    h.publish();
+    h.frame();
+}
+
+// A row of the import's outcome, on whichever page it is (larger text: fewer rows a page).
+std::string row(Harness& h, std::string_view key) { return h.paged(key, "payments/prev", "payments/next").label; }
+
+// Each next page of a list, its layout checked; then back to the first.
+void check_pages(Harness& h, const char* what) {
+    int pages = 0;
+    for (; pages < 20 && h.has("payments/next") && h.item("payments/next").enabled; ++pages) {
+        h.tap("payments/next");
+        h.check_layout(what);
+    }
+    for (int i = 0; i < pages; ++i) h.tap("payments/prev");
 }
 
 }  // namespace
@@ -174,6 +229,142 @@ TEST_CASE("a membership paid at the counter, another receipt, a refusal, the day
     CHECK(!h.item("payments/membership").enabled);
 }
 
+TEST_CASE("the HelloAsso import from a USB stick: read and checked at the kiosk, imported, each payer attached or created") {
+    Stick stick;
+    Harness h;
+    set_plans(h);
+    open_payments(h);
+    answer_journal(h, {});
+    h.tap("payments/helloasso");
+    // The CSV files of the stick, by name; the photo is not one.
+    CHECK(h.label("payments/file/0") == "HelloAsso/export-adhesions.csv");
+    CHECK(h.label("payments/file/1") == "CLE/autre.csv");
+    CHECK(!h.has("payments/file/2"));
+    const auto sent = h.out.size();
+
+    // Another form's file: refused here, with the reason, and nothing sent.
+    h.tap("payments/file/1");
+    CHECK(h.label("payments/hint").starts_with("autre.csv\u00a0: rien n'est importé."));
+    CHECK(h.label("payments/hint").find("HelloAsso") != std::string::npos);
+    CHECK(h.out.size() == sent);
+
+    // The export: what it holds, then Import.
+    h.tap("payments/file/0");
+    CHECK(h.label("payments/title") == "export-adhesions.csv");
+    CHECK(h.label("payments/holds") == "3 adhésions payées, 50,00\u00a0€ en tout · du 15/01/2026 au 17/01/2026");
+    CHECK(h.out.size() == sent);
+    h.tap("payments/import");
+    const auto& ask = last_sent<app::ImportHelloAsso>(h);
+    REQUIRE(ask.payments.size() == 3);  // the cancelled order is not a payment
+    CHECK(ask.payments[0].first_name == "Léa");  // read from Windows-1252
+    CHECK(ask.payments[2].last_name == "Lefèvre");
+    CHECK(ask.payments[2].amount_cents == 1000);
+    CHECK(ask.actor == std::optional<core::MemberId>{2});
+    CHECK(ask.attach.empty());
+    CHECK(h.label("payments/explain") == "Import en cours…");
+    CHECK(!h.item("payments/import").enabled);
+    const auto payments = ask.payments;
+    app::HelloAssoSummary first;
+    first.renewed = {renewed(1, "88001", day(2027, 1, 31))};
+    first.unmatched = {payments[1], payments[2]};
+    answer_import(h, first);
+    CHECK(h.label("payments/message") == "1 adhésion renouvelée, 0 déjà importée, 2 payeurs à rattacher");
+    CHECK(row(h, "payments/payer/0") == "H. Bernard · hb@example.org · 20,00\u00a0€");
+    CHECK(row(h, "payments/payer/1") == "Zoé Lefèvre · zoe@example.org · 10,00\u00a0€");
+    CHECK(row(h, "payments/renewed/0") == "Léa Dubois\u00a0: adhésion jusqu'au 31/01/2027");
+    CHECK(h.label("payments/import") == "Terminé");
+
+    // H. Bernard is Hugo: found by name, and the same file goes again with that choice.
+    row(h, "payments/payer/0");
+    h.tap("payments/payer/0");
+    CHECK(h.label("payments/title") == "H. Bernard");
+    CHECK(h.label("payments/paid") == "Payé 20,00\u00a0€ le 16/01/2026 · hb@example.org");
+    h.type_on_screen("Hug");
+    h.tap("payments/3/pick");
+    const auto& again = last_sent<app::ImportHelloAsso>(h);
+    CHECK(again.payments == payments);
+    CHECK(again.attach == std::map<std::string, core::MemberId>{{"88002", 3}});
+    // The station refuses (the day was closed meanwhile): said on the payer's page, the choice forgotten.
+    app::Reply no;
+    no.request_id = h.out.back().second;
+    no.ok = false;
+    no.problem = core::problem("Line {0}: the day {1} is closed", {"3", "2026-01-16"});
+    h.snap.last_reply = no;
+    h.publish();
+    h.frame();
+    CHECK(h.label("payments/title") == "H. Bernard");
+    CHECK(h.label("payments/message").find("clôturée") != std::string::npos);
+    h.tap("payments/3/pick");
+    CHECK(last_sent<app::ImportHelloAsso>(h).attach == std::map<std::string, core::MemberId>{{"88002", 3}});
+    app::HelloAssoSummary second;
+    second.renewed = {renewed(3, "88002", day(2027, 1, 15))};
+    second.already = {"88001"};
+    second.unmatched = {payments[2]};
+    answer_import(h, second);
+    CHECK(h.label("payments/message") == "L'adhésion de Hugo Bernard court jusqu'au 15/01/2027");
+    CHECK(row(h, "payments/payer/0") == "Zoé Lefèvre · zoe@example.org · 10,00\u00a0€");
+    CHECK(row(h, "payments/renewed/1") == "Hugo Bernard\u00a0: adhésion jusqu'au 15/01/2027");
+
+    // Zoé is new: created from her name and e-mail, then her payment imported on her.
+    row(h, "payments/payer/0");
+    h.tap("payments/payer/0");
+    h.tap("payments/create");
+    const auto& add = last_sent<app::AddMember>(h);
+    CHECK(add.draft.display_name == "Zoé Lefèvre");
+    CHECK(add.draft.email == std::optional<std::string>("zoe@example.org"));
+    CHECK(add.actor == std::optional<core::MemberId>{2});
+    CHECK(!h.item("payments/create").enabled);
+    auto d = std::make_shared<app::Directory>(*h.snap.directory);
+    core::Member zoe;
+    zoe.id = 200;
+    zoe.display_name = "Zoé Lefèvre";
+    d->members[200] = zoe;
+    h.snap.directory = d;
+    app::Reply made;
+    made.request_id = h.out.back().second;
+    made.ok = true;
+    made.member = 200;
+    h.snap.last_reply = made;
+    h.publish();
+    h.frame();
+    CHECK(last_sent<app::ImportHelloAsso>(h).attach == std::map<std::string, core::MemberId>{{"88002", 3}, {"88003", 200}});
+    app::HelloAssoSummary third;
+    third.renewed = {renewed(200, "88003", day(2027, 1, 16))};
+    third.already = {"88001", "88002"};
+    answer_import(h, third);
+    CHECK(h.label("payments/message") == "L'adhésion de Zoé Lefèvre court jusqu'au 16/01/2027");
+    CHECK(!h.has("payments/payer/0"));
+    CHECK(row(h, "payments/renewed/2") == "Zoé Lefèvre\u00a0: adhésion jusqu'au 16/01/2027");
+
+    // Done: the day's page, its journal asked again (the import added lines).
+    h.tap("payments/import");
+    CHECK(h.has("payments/membership"));
+    CHECK(std::holds_alternative<app::ShowJournal>(h.out.back().first));
+}
+
+TEST_CASE("the HelloAsso import without a stick, and with a file that is not there any more") {
+    testing::TempDir dir;
+    ::setenv("ETABLI_USB_ROOTS", (dir / "media").c_str(), 1);
+    Harness h(ImVec2(800, 480));
+    set_plans(h);
+    open_payments(h);
+    answer_journal(h, {});
+    h.tap("payments/helloasso");
+    CHECK(h.label("payments/hint").starts_with("Aucun fichier CSV sur une clé USB"));
+    CHECK(!h.has("payments/file/0"));
+    // A stick plugged in now, then Look again; it is taken out before the tap.
+    std::filesystem::create_directories(dir / "media" / "CLE");
+    std::ofstream(dir / "media" / "CLE" / "export.csv") << "x";
+    h.tap("payments/rescan");
+    REQUIRE(h.has("payments/file/0"));
+    std::filesystem::remove_all(dir / "media" / "CLE");
+    h.tap("payments/file/0");
+    CHECK(h.label("payments/hint") == "Impossible de lire « export.csv »");
+    h.tap("payments/back");
+    CHECK(h.has("payments/membership"));
+    ::unsetenv("ETABLI_USB_ROOTS");
+}
+
 TEST_CASE("after a payment, the member's home shows the new end for a week") {
     Harness h;
     auto m = set_plans(h);
@@ -226,6 +417,39 @@ TEST_CASE("the payment screens' layouts in French") {
         h.tap("payments/back");
         h.tap("payments/close");
         h.check_layout("closing the day");
+        h.tap("payments/back");
+    }
+}
+
+TEST_CASE("the HelloAsso import's layouts in French") {
+    Stick stick;
+    for (int i = 1; i <= 14; ++i)
+        std::ofstream(stick.root / "CLE" / ("adhesions-2026-campagne-de-rentree-" + std::to_string(i) + ".csv")) << "x";
+    for (const ImVec2 size : kSizes) {
+        CAPTURE(size.x);
+        Harness h(size);
+        set_plans(h);
+        open_payments(h);
+        answer_journal(h, {});
+        h.check_layout("the day's journal with HelloAsso");
+        h.tap("payments/helloasso");
+        h.check_layout("the files on the stick");
+        check_pages(h, "the files on the stick, a next page");
+        h.tap("payments/file/0");
+        REQUIRE(h.has("payments/import"));
+        h.check_layout("the export read");
+        h.tap("payments/import");
+        const auto payments = last_sent<app::ImportHelloAsso>(h).payments;
+        app::HelloAssoSummary s;
+        for (int k = 0; k < 12; ++k) s.unmatched.push_back(payments[2]);
+        s.renewed = {renewed(1, "88001", day(2027, 1, 31)), renewed(3, "88002", day(2027, 1, 15))};
+        answer_import(h, s);
+        h.check_layout("the outcome, payers to attach");
+        check_pages(h, "the outcome, a next page");
+        h.tap("payments/payer/0");
+        h.check_layout("a payer to attach");
+        h.type_on_screen("Ad");
+        h.check_layout("a payer to attach, members found");
     }
 }
 

@@ -198,4 +198,26 @@ TEST_CASE("a HelloAsso import renews by e-mail, then by name; again, it changes 
     CHECK(s.already.size() == 2);
     CHECK(f.until(f.lea) == core::Date{2027y / 12 / 15});
     CHECK(f.journal(core::Date{2026y / 11 / 20}).lines.size() == 2);
+
+    // Nina, whom nobody matched: a host names her member (a kiosk or --attach), and the same
+    // file sent again renews her alone. A member that does not exist is refused, nothing written.
+    CHECK(refusal(f.station->call(ImportHelloAsso{file, f.host, {{"1003", 999}}})) == "Line 2: no member has the number 999");
+    CHECK(f.journal(core::Date{2026y / 11 / 20}).lines.size() == 2);
+    const auto nina = f.add_member("Nina S.").id;
+    r = f.station->call(ImportHelloAsso{file, f.host, {{"1003", nina}}});
+    REQUIRE_MESSAGE(r, refusal(r));
+    s = std::get<HelloAssoSummary>(*r);
+    REQUIRE(s.renewed.size() == 1);
+    CHECK(s.renewed[0].member == nina);
+    CHECK(s.already.size() == 2);
+    CHECK(s.unmatched.empty());
+    CHECK(f.until(nina) == core::Date{2027y / 11 / 19});
+    // Once only, attached or not; and an attach for a line already imported changes nothing.
+    r = f.station->call(ImportHelloAsso{file, f.host, {{"1003", nina}, {"1001", nina}}});
+    REQUIRE(r);
+    CHECK(std::get<HelloAssoSummary>(*r).renewed.empty());
+    CHECK(f.until(f.lea) == core::Date{2027y / 12 / 15});
+    CHECK(f.journal(core::Date{2026y / 11 / 20}).lines.size() == 3);
+    // A member cannot import (nor name a payer's member).
+    CHECK(!f.station->call(ImportHelloAsso{file, f.lea, {{"1003", f.lea}}}));
 }

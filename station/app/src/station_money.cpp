@@ -278,7 +278,13 @@ private:
                 out.already.push_back(p.reference);
                 continue;
             }
-            const core::Member* m = match(p);
+            const core::Member* m = nullptr;
+            if (const auto chosen = cmd.attach.find(p.reference); chosen != cmd.attach.end()) {
+                m = m_host.directory().find(chosen->second);
+                if (!m) return std::unexpected(problem("Line {0}: no member has the number {1}", {num(static_cast<std::int64_t>(p.line)), num(chosen->second)}));
+            } else {
+                m = match(p);
+            }
             if (!m) {
                 out.unmatched.push_back(p);
                 continue;

@@ -15,7 +15,10 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace etabli::cli {
@@ -79,6 +82,8 @@ MoneyCommands::MoneyCommands(CLI::App& app) {
     m_ending->add_option("--csv", m_csv, "Also write them to this CSV file");
     m_import = ms->add_subcommand("import-helloasso", "Renew the members paid on HelloAsso (the form's CSV export), all or nothing");
     m_import->add_option("FILE", m_file, "The export, as HelloAsso wrote it")->required();
+    m_import->add_option("--attach", m_attach,
+                         "REFERENCE=MEMBER: the member who made this payment, when no member matched its payer (repeat for several)");
 
     auto* rc = app.add_subcommand("receipt", "The receipts journal: add, correct, journal, close, export");
     m_r_add = rc->add_subcommand("add", "A payment that is not a membership (prix libre for a repair, parts, a donation…)");
@@ -134,6 +139,19 @@ std::optional<int> MoneyCommands::run(Context& ctx) {
             return kBadInput;
         }
         payments = std::move(*parsed);
+    }
+    std::map<std::string, core::MemberId> attach;
+    for (const auto& a : m_attach) {
+        const auto eq = a.rfind('=');
+        core::MemberId id = 0;
+        const char* end = a.data() + a.size();
+        const auto [p, ec] = eq == std::string::npos ? std::from_chars(end, end, id) : std::from_chars(a.data() + eq + 1, end, id);
+        if (eq == std::string::npos || eq == 0 || ec != std::errc{} || p != end || id <= 0)
+            return ctx.fail(kBadInput, problem("--attach takes REFERENCE=MEMBER, e.g. 12345678=42 (got \"{0}\")", {a}));
+        const std::string ref = a.substr(0, eq);
+        if (payments && std::none_of(payments->begin(), payments->end(), [&](const auto& pay) { return pay.reference == ref; }))
+            return ctx.fail(kBadInput, problem("No payment of \"{0}\" has the reference {1}", {m_file, ref}));
+        attach[ref] = id;
     }
 
     if (auto code = ctx.open_station()) return *code;
@@ -239,7 +257,7 @@ std::optional<int> MoneyCommands::run(Context& ctx) {
         return kDone;
     }
     if (m_import->parsed()) {
-        auto r = station.call(app::ImportHelloAsso{*payments, std::nullopt});
+        auto r = station.call(app::ImportHelloAsso{*payments, std::nullopt, attach});
         if (!r) return ctx.fail(r.error());
         const auto& s = std::get<app::HelloAssoSummary>(*r);
         if (ctx.json) {
@@ -255,8 +273,8 @@ std::optional<int> MoneyCommands::run(Context& ctx) {
                                              {std::to_string(s.renewed.size()), std::to_string(s.already.size()), std::to_string(s.unmatched.size())})
                   << '\n';
         for (const auto& u : s.unmatched)
-            cli_out() << "  " << core::fill_placeholders(ctx.t("line {0}: {1} {2} <{3}>, {4}: no member matches; add them (etabli member add) and import again"),
-                                                         {std::to_string(u.line), u.first_name, u.last_name, u.email, core::format_amount(ctx.lang, u.amount_cents)})
+            cli_out() << "  " << core::fill_placeholders(ctx.t("line {0}: {1} {2} <{3}>, {4}: no member matches; add them (etabli member add) and import again, or name the member with --attach {5}=MEMBER"),
+                                                         {std::to_string(u.line), u.first_name, u.last_name, u.email, core::format_amount(ctx.lang, u.amount_cents), u.reference})
                       << '\n';
         return kDone;
     }

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace etabli::cli {
 
@@ -26,6 +27,7 @@ private:
     bool m_prix_libre = false;
     std::int64_t m_id = 0;
     core::MemberId m_member = 0;
+    std::vector<std::string> m_attach;  // import-helloasso --attach REFERENCE=MEMBER
 
     CLI::App *m_plan_add, *m_plan_set, *m_plan_list;
     CLI::App *m_pay, *m_ending, *m_import;

@@ -63,6 +63,10 @@ std::expected<std::string, core::Problem> import_picture(const std::filesystem::
 // folders below), two levels deep at most, by name; at most `max` of them.
 std::vector<std::filesystem::path> removable_pictures(const std::vector<std::filesystem::path>& roots = {},
                                                       std::size_t max = 200);
+// The same for any file whose name `wanted` accepts (the HelloAsso export's .csv).
+std::vector<std::filesystem::path> removable_files(const std::vector<std::filesystem::path>& roots,
+                                                   const std::function<bool(const std::filesystem::path&)>& wanted,
+                                                   std::size_t max = 200);
 
 // What the window does with a decoded thumbnail: a GL texture in the kiosk (runner.cpp), a
 // numbered stand-in in the headless tests. Called on the GUI thread only.

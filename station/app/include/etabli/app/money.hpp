@@ -70,7 +70,13 @@ struct CloseDay { core::Date day{}; std::optional<core::MemberId> actor; };
 struct ReceiptsBetween { core::Date from{}, to{}; std::optional<core::MemberId> actor; };
 // The paid memberships of a HelloAsso export, read by core::parse_helloasso_csv: those that
 // match a member renew them, all in one transaction; those already imported change nothing.
-struct ImportHelloAsso { std::vector<core::HelloAssoPayment> payments; std::optional<core::MemberId> actor; };
+// `attach`: the member a host chose for a payer no member matched (by the payment's reference);
+// the same file sent again with it renews that member, and nothing else changes.
+struct ImportHelloAsso {
+    std::vector<core::HelloAssoPayment> payments;
+    std::optional<core::MemberId> actor;
+    std::map<std::string, core::MemberId> attach;
+};
 
 // What ShowJournal returns.
 struct JournalDay {

@@ -21,6 +21,7 @@ inline Reply reply_of(std::uint64_t request_id, const Result& r) {
     else if (const auto* d = std::get_if<MemberDataView>(&*r)) reply.member_data = std::make_shared<const MemberDataView>(*d);
     else if (const auto* a = std::get_if<AuditView>(&*r)) reply.audit = std::make_shared<const AuditView>(*a);
     else if (const auto* j = std::get_if<JournalDay>(&*r)) reply.journal = std::make_shared<const JournalDay>(*j);
+    else if (const auto* h = std::get_if<HelloAssoSummary>(&*r)) reply.helloasso = std::make_shared<const HelloAssoSummary>(*h);
     return reply;
 }
 

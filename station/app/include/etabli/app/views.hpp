@@ -116,6 +116,7 @@ struct Reply {
     std::shared_ptr<const AuditView> audit;             // ShowAudit's
     std::shared_ptr<const JournalDay> journal;          // ShowJournal's and CloseDay's day
     std::optional<core::Date> until;                    // PayMembership's: the member's new end
+    std::shared_ptr<const HelloAssoSummary> helloasso;  // ImportHelloAsso's
 };
 
 // One machine on the board: free, in use until HH:MM, booked next at HH:MM, maintenance.
