@@ -1,5 +1,7 @@
 # PostgreSQL, for the workshops whose stations share one database (issue 21): the connection
 # against a throwaway cluster the test starts on a Unix socket in a temporary folder and
 # removes (tests/common/pg_cluster.hpp).
-etabli_test(pg_tests db pg/test_pg_connection.cpp)
-target_link_libraries(pg_tests PRIVATE etabli_pg)
+# The PostgreSQL dialect of the migrations against SQLite's, and the constraints that arbitrate
+# between stations.
+etabli_test(pg_tests db pg/test_pg_connection.cpp pg/test_pg_schema.cpp)
+target_link_libraries(pg_tests PRIVATE etabli_pg etabli_db)

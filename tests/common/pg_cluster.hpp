@@ -44,21 +44,13 @@ public:
             m_as = "runuser -u nobody -- ";
         }
         const auto data = m_dir.path() / "data";
-        const auto log = m_dir.path() / "server.log";
         if (!run("timeout 60 " + m_as + (m_bin / "initdb").string() + " -D " + data.string() +
                  " -U etabli --auth=trust -E UTF8 --locale=C.UTF-8 > " + (m_dir.path() / "initdb.log").string() + " 2>&1")) {
             m_why = "initdb failed: " + tail(m_dir.path() / "initdb.log");
             return;
         }
-        // The socket in the folder, no TCP; no fsync (a test's data need not survive a crash).
-        const std::string opts = "-c listen_addresses='' -c unix_socket_directories='" + m_dir.path().string() +
-                                 "' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40";
-        if (!run("timeout 60 " + m_as + (m_bin / "pg_ctl").string() + " -D " + data.string() + " -l " + log.string() + " -w -t 50 -o \"" +
-                 opts + "\" start > /dev/null 2>&1")) {
-            m_why = "the server did not start: " + tail(log);
-            return;
-        }
-        m_started = true;
+        m_initialised = true;
+        start();
     }
     ~PgCluster() { stop(); }
     PgCluster(const PgCluster&) = delete;
@@ -72,6 +64,20 @@ public:
             (void)run("timeout 30 " + m_as + (m_bin / "createdb").string() + " -h " + m_dir.path().string() + " -U etabli " + db +
                       " > /dev/null 2>&1");
         return "host=" + m_dir.path().string() + " user=etabli dbname=" + db;
+    }
+    // Starts the server (again, after stop(): the same data, as after a crash).
+    void start() {
+        if (m_started || !m_initialised) return;
+        const auto log = m_dir.path() / "server.log";
+        // The socket in the folder, no TCP; no fsync (a test's data need not survive a crash).
+        const std::string opts = "-c listen_addresses='' -c unix_socket_directories='" + m_dir.path().string() +
+                                 "' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40";
+        if (!run("timeout 60 " + m_as + (m_bin / "pg_ctl").string() + " -D " + (m_dir.path() / "data").string() + " -l " + log.string() +
+                 " -w -t 50 -o \"" + opts + "\" start > /dev/null 2>&1")) {
+            m_why = "the server did not start: " + tail(log);
+            return;
+        }
+        m_started = true;
     }
     // Stops the server at once (also when the object goes).
     void stop() {
@@ -94,6 +100,7 @@ private:
     std::filesystem::path m_bin;
     std::string m_as;
     std::string m_why;
+    bool m_initialised = false;
     bool m_started = false;
     std::set<std::string> m_created;
 };

@@ -5,31 +5,14 @@
 // migrating, an exclusion constraint over time ranges (btree_gist) refusing two overlapping
 // bookings whoever sends them (what lets the database arbitrate between stations), and a
 // server that is gone. Layer: db tests (issue 21's first brick).
-#include "pg_cluster.hpp"
-
-#include <etabli/db/pg.hpp>
-
-#include <doctest/doctest.h>
+#include "pg_fixture.hpp"
 
 #include <chrono>
 #include <thread>
 
 using namespace etabli;
-
-namespace {
-
-testing::PgCluster& cluster() {
-    static testing::PgCluster c;
-    return c;
-}
-
-std::unique_ptr<db::PgConnection> connect(const std::string& db = "postgres") {
-    auto c = db::PgConnection::open(cluster().url(db));
-    REQUIRE_MESSAGE(c, (c ? "" : c.error().english()));
-    return std::move(*c);
-}
-
-}  // namespace
+using pgtest::cluster;
+using pgtest::connect;
 
 TEST_CASE("a throwaway PostgreSQL cluster on a Unix socket") {
     INFO(cluster().why_not());
@@ -160,4 +143,8 @@ TEST_CASE("a server that is gone: a translated problem that names it, never a ha
     CHECK(again.error().msgid == "Cannot reach the PostgreSQL database {0}: {1}");
     CHECK(again.error().kind == core::Problem::Kind::storage);
     CHECK(again.error().args[0].find("dbname=postgres") != std::string::npos);
+    // Started again, as after a crash: the same data, and a new connection works.
+    cluster().start();
+    REQUIRE(cluster().available());
+    CHECK(connect()->query("SELECT 1"));
 }

@@ -1,0 +1,4 @@
+-- 009 (PostgreSQL): nothing to do. In SQLite (../009_bookings_live_floor.sql) the live
+-- bookings are found from a floor of ids, because the partial index bookings_live cost every
+-- new booking one more page written to the WAL. PostgreSQL keeps that partial index (003):
+-- its bookings are read by it, and the exclusion constraint's index is written anyway.
