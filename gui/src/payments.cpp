@@ -59,7 +59,13 @@ void ask_journal(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
     ui.journal_asked = true;
 }
 
-// [HelloAsso] The file's payments sent again with the payers attached so far.
+// [HelloAsso] "3 memberships renewed": French counts none and one in the singular, English one only.
+std::string count_of(const PaymentsView& v, std::size_t n, const char* one, const char* many) {
+    const bool singular = n == 1 || (n == 0 && v.tr.lang == core::Lang::fr);
+    return v.tr.fmt(singular ? one : many, {std::to_string(n)});
+}
+
+// The file's payments sent again with the payers attached so far.
 void send_import(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
     HelloAssoUi& h = ui.helloasso;
     h.import_pending = ui.pending = out.post(app::ImportHelloAsso{h.payments, v.viewer.id, h.attach});
@@ -102,14 +108,9 @@ bool on_helloasso_reply(const PaymentsView& v, PaymentsUi& ui, Commands& out, co
         ui.message = v.tr.fmt("{0}'s membership runs until {1}",
                               {m ? m->display_name : std::to_string(s.renewed[0].member), format_short_date(v.tr.lang, s.renewed[0].until)});
     } else {
-        // French counts none and one in the singular, English one only.
-        auto count = [&](std::size_t n, const char* one, const char* many) {
-            const bool singular = n == 1 || (n == 0 && v.tr.lang == core::Lang::fr);
-            return v.tr.fmt(singular ? one : many, {std::to_string(n)});
-        };
-        ui.message = count(h.renewed.size(), core::N_("{0} membership renewed"), core::N_("{0} memberships renewed")) + ", " +
-                     count(h.already, core::N_("{0} was imported before"), core::N_("{0} were imported before")) + ", " +
-                     count(s.unmatched.size(), core::N_("{0} payer to attach"), core::N_("{0} payers to attach"));
+        ui.message = count_of(v, h.renewed.size(), core::N_("{0} membership renewed"), core::N_("{0} memberships renewed")) + ", " +
+                     count_of(v, h.already, core::N_("{0} was imported before"), core::N_("{0} were imported before")) + ", " +
+                     count_of(v, s.unmatched.size(), core::N_("{0} payer to attach"), core::N_("{0} payers to attach"));
     }
     h.payer.reset();
     if (ui.step == Step::helloasso_payer) ui.step = Step::helloasso;
@@ -688,13 +689,13 @@ void draw_helloasso(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
         return;
     }
     if (go && h.imported) {
-        const std::string said = ui.message;
-        const bool ok = ui.message_ok;
+        // Back to the day, saying what the file did (its lines are on the days HelloAsso was paid).
+        const std::string said = h.file.filename().string() + " · " + count_of(v, h.renewed.size(), core::N_("{0} membership renewed"), core::N_("{0} memberships renewed"));
         ui.helloasso = HelloAssoUi{};
         ui.step = Step::day;
-        ui.journal_asked = false;  // the journal again: the import added lines
+        ui.journal_asked = false;  // the journal again: a payment of today is in it
         ui.message = said;
-        ui.message_ok = ok;
+        ui.message_ok = true;
         return;
     }
     if (go) send_import(v, ui, out);
@@ -805,6 +806,7 @@ void draw_helloasso_payer(const PaymentsView& v, PaymentsUi& ui, Commands& out) 
     }
     std::string paid = v.tr.fmt("Paid {0} on {1}", {core::format_amount(v.tr.lang, p.amount_cents), format_short_date(v.tr.lang, p.day)});
     if (!p.email.empty()) paid += " · " + p.email;
+    paid += ". " + v.tr("Whose payment is it? Tap the member, or create them.");
     at(c.x, y);
     text_block(paid, "paid", c.w, Align::left, nullptr, colors::kMuted);
     y += text_block_height(paid, c.w) + gap() * 0.5f;

@@ -278,7 +278,7 @@ TEST_CASE("the HelloAsso import from a USB stick: read and checked at the kiosk,
     row(h, "payments/payer/0");
     h.tap("payments/payer/0");
     CHECK(h.label("payments/title") == "H. Bernard");
-    CHECK(h.label("payments/paid") == "Payé 20,00\u00a0€ le 16/01/2026 · hb@example.org");
+    CHECK(h.label("payments/paid") == "Payé 20,00\u00a0€ le 16/01/2026 · hb@example.org. À qui est ce paiement\u00a0? Touchez l'adhérent, ou créez-le.");
     h.type_on_screen("Hug");
     h.tap("payments/3/pick");
     const auto& again = last_sent<app::ImportHelloAsso>(h);
@@ -336,9 +336,10 @@ TEST_CASE("the HelloAsso import from a USB stick: read and checked at the kiosk,
     CHECK(!h.has("payments/payer/0"));
     CHECK(row(h, "payments/renewed/2") == "Zoé Lefèvre\u00a0: adhésion jusqu'au 16/01/2027");
 
-    // Done: the day's page, its journal asked again (the import added lines).
+    // Done: the day's page, saying what the file did, its journal asked again.
     h.tap("payments/import");
     CHECK(h.has("payments/membership"));
+    CHECK(h.label("payments/message") == "export-adhesions.csv · 3 adhésions renouvelées");
     CHECK(std::holds_alternative<app::ShowJournal>(h.out.back().first));
 }
 
