@@ -18,6 +18,7 @@
 #include "devices_cmds.hpp"
 #include "controller_cmds.hpp"
 #include "backup_cmds.hpp"
+#include "db_cmds.hpp"
 #include "trust_cmds.hpp"
 
 #include <etabli/db/backup.hpp>
@@ -657,7 +658,8 @@ std::string command_path(const CLI::App& app) {
 // Commands that run in the calling process whatever holds the database: the window, the
 // service itself, and what talks to the hardware plugged into this PC.
 bool runs_here(const std::string& path) {
-    return path.empty() || path == "kiosk" || path == "serve" || path.starts_with("devices") || path.starts_with("controller");
+    return path.empty() || path == "kiosk" || path == "serve" || path.starts_with("devices") || path.starts_with("controller") ||
+           path.starts_with("db");
 }
 
 // `may_forward`: a station serving the database gets the command (a terminal's `etabli`);
@@ -752,6 +754,7 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     ControllerCommands controller_commands(app);
     BackupCommands backup_commands(app);
     TrustCommands trust_commands(app);
+    DbCommands db_commands(app);        // db copy: to a PostgreSQL server
 
     app.require_subcommand(0, 1);
     try {
@@ -845,6 +848,7 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
     if (auto code = controller_commands.run(ctx, devices_commands.config_path())) return *code;
     if (auto code = backup_commands.run(ctx)) return *code;
     if (auto code = trust_commands.run(ctx)) return *code;
+    if (auto code = db_commands.run(ctx)) return *code;
     if (presence->parsed()) return cmd_presence(ctx);
     if (kiosk->parsed()) {
         const bool db_given = !db_opt.empty() || (std::getenv("ETABLI_DB") && *std::getenv("ETABLI_DB"));

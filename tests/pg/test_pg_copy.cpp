@@ -1,0 +1,103 @@
+// `etabli db copy --from FILE.db --to …` through the real binary, onto the throwaway cluster:
+// the demo workshop with a year's data of each kind (members, badges, machines and bookings,
+// tools and loans, repairs, skills, plans, receipts and a closed day, a bike sold, the audit
+// trail) copied into an empty database and verified; the ids to come continue after the
+// copied ones; the constraints hold on the copied rows. Refused, changing nothing: a second
+// copy into the same database, a file of an older version, a file that is not there, a --to
+// that is not PostgreSQL. Layer: db tests (issue 21).
+#include "cli_run.hpp"
+#include "pg_fixture.hpp"
+
+#include <etabli/db/migrations.hpp>
+#include <etabli/db/pg_copy.hpp>
+#include <etabli/db/pg_schema.hpp>
+
+using namespace etabli;
+using pgtest::cluster;
+using pgtest::connect;
+
+namespace {
+
+bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+std::string one(db::PgConnection& c, const std::string& sql) {
+    auto r = c.query(sql);
+    REQUIRE_MESSAGE(r, (sql + ": " + (r ? std::string() : r.error().english())));
+    REQUIRE(r->size() == 1);
+    return (*r)[0][0].value_or("NULL");
+}
+
+}  // namespace
+
+TEST_CASE("a station's SQLite file copied into PostgreSQL, verified table by table; the ids continue after it") {
+    REQUIRE(cluster().available());
+    testing::Cli cli;
+    REQUIRE(cli({"init", "--demo"}).code == 0);
+    REQUIRE(cli({"plan", "add", "Annuelle", "--price", "20"}).code == 0);
+    REQUIRE(cli({"membership", "pay", "1", "--plan", "Annuelle", "--means", "espèces"}).code == 0);
+    REQUIRE(cli({"receipt", "add", "--amount", "3,50", "--for", "réparation", "--means", "carte"}).code == 0);
+    REQUIRE(cli({"receipt", "close"}).code == 0);
+    const std::string url = cluster().url("copied");
+
+    auto r = cli({"db", "copy", "--from", cli.db, "--to", url});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(has(r.out, "copiées dans PostgreSQL"));
+    CHECK(has(r.out, "SHA-256"));
+    auto pg = connect("copied");
+    CHECK(*db::pg_schema_version(*pg) == db::latest_schema_version());
+    CHECK(one(*pg, "SELECT count(*) FROM members") == "6");
+    CHECK(one(*pg, "SELECT display_name FROM members WHERE id = 2") == "Camille Martin");
+    CHECK(one(*pg, "SELECT count(*) FROM receipts") == "2");
+    CHECK(one(*pg, "SELECT lines FROM closings") == "2");
+    CHECK(std::stol(one(*pg, "SELECT count(*) FROM machines")) >= 3);
+    CHECK(std::stol(one(*pg, "SELECT count(*) FROM audit")) >= 1);
+    CHECK(one(*pg, "SELECT count(*) FROM bookings WHERE blocks_until < ends_at") == "0");
+    // The next member takes the number after the copied ones, from the database's sequence.
+    CHECK(one(*pg, "INSERT INTO members (display_name, created_at, updated_at) VALUES ('Nina', now(), now()) RETURNING id") == "7");
+    // The copied day stays closed.
+    CHECK(!pg->query("INSERT INTO receipts (at, day, amount_cents, means, what) SELECT now(), day, 100, 'cash', 'other' FROM closings"));
+
+    // The JSON report: every table, with its rows and SHA-256.
+    testing::Cli other;
+    REQUIRE(other({"init", "--demo"}).code == 0);
+    r = other({"--json", "db", "copy", "--from", other.db, "--to", cluster().url("copied_json")});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(has(r.out, "{\"rows\":"));
+    const auto members = r.out.find("\"table\":\"members\"}");
+    REQUIRE(members != std::string::npos);
+    // {"rows":6,"sha256":"<64 hex digits>","table":"members"}
+    REQUIRE(members >= 86);
+    CHECK(r.out.substr(members - 86, 20) == "{\"rows\":6,\"sha256\":\"");
+    CHECK(has(r.out, "\"table\":\"bookings\""));
+}
+
+TEST_CASE("db copy refuses, changing nothing: a database with rows, an older file, no file, not PostgreSQL") {
+    REQUIRE(cluster().available());
+    testing::Cli cli;
+    REQUIRE(cli({"init", "--demo"}).code == 0);
+    const std::string url = cluster().url("refusals");
+    REQUIRE(cli({"db", "copy", "--from", cli.db, "--to", url}).code == 0);
+    auto pg = connect("refusals");
+    const auto members = one(*pg, "SELECT count(*) FROM members");
+    // Again into the same database: refused, nothing doubled.
+    auto r = cli({"db", "copy", "--from", cli.db, "--to", url});
+    CHECK(r.code == 3);
+    CHECK(has(r.err, "déjà"));
+    CHECK(one(*pg, "SELECT count(*) FROM members") == members);
+    // A file an older Établi left: opened once by this one first.
+    testing::TempDir dir;
+    REQUIRE(db::migrate_to(dir / "old.db", 5));
+    r = cli({"db", "copy", "--from", (dir / "old.db").string(), "--to", cluster().url("refusals_old")});
+    CHECK(r.code == 3);
+    CHECK(has(r.err, "schéma 5"));
+    CHECK(one(*connect("refusals_old"), "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0");
+    r = cli({"db", "copy", "--from", (dir / "none.db").string(), "--to", url});
+    CHECK(r.code == 3);
+    r = cli({"db", "copy", "--from", cli.db, "--to", "/tmp/autre.db"});
+    CHECK(r.code == 2);
+    CHECK(has(r.err, "PostgreSQL"));
+    // A server that cannot be reached: named, and bounded.
+    r = cli({"db", "copy", "--from", cli.db, "--to", "host=" + (dir / "nowhere").string() + " dbname=etabli"});
+    CHECK(r.code == 3);
+    CHECK(has(r.err, "PostgreSQL"));
+}
