@@ -107,6 +107,8 @@ std::expected<std::vector<Table>, core::Problem> tables_of(PgConnection& pg, Con
     std::map<std::string, std::set<std::string>> needs;
     for (const auto& r : *links) needs[*r[0]].insert(*r[1]);
     needs["closings"].insert("receipts");
+    // SQLite's id counters are made from the rows before them (the way back).
+    needs["alloc_state"].insert({"bookings", "sessions", "queue_entries"});
     std::vector<Table> out;
     std::set<std::string> done;
     while (done.size() < by_name.size()) {
@@ -223,7 +225,100 @@ std::expected<CopyReport, core::Problem> copy_in(Connection& lite, PgConnection&
     return report;
 }
 
+// The way back: `tables` from PostgreSQL into the new file, each verified.
+std::expected<CopyReport, core::Problem> copy_out(PgConnection& pg, Connection& lite, const std::vector<Table>& tables) {
+    CopyReport report;
+    for (const auto& t : tables) {
+        std::vector<std::string> names, pg_reads, order_lite, order_pg;
+        for (const auto& c : t.columns) {
+            names.push_back(quoted(c.name));
+            pg_reads.push_back(pg_read(c));
+        }
+        for (const auto& k : t.key) {
+            order_lite.push_back(quoted(k));
+            const auto col = std::find_if(t.columns.begin(), t.columns.end(), [&](const Column& c) { return c.name == k; });
+            order_pg.push_back(quoted(t.name) + "." + quoted(k) + (col != t.columns.end() && col->type == "text" ? " COLLATE \"C\"" : ""));
+        }
+        const std::string order_l = order_lite.empty() ? std::string() : " ORDER BY " + joined(order_lite, ", ");
+        const std::string order_p = order_pg.empty() ? std::string() : " ORDER BY " + joined(order_pg, ", ");
+        auto rows = pg.query("SELECT " + joined(pg_reads, ", ") + " FROM " + quoted(t.name) + order_p);
+        if (!rows) return std::unexpected(rows.error());
+        if (t.name == "alloc_state") {
+            // SQLite's id counters: the next of each, after the rows copied before it.
+            std::optional<std::string> as_of;
+            if (!rows->empty())
+                for (std::size_t i = 0; i < t.columns.size(); ++i)
+                    if (t.columns[i].name == "as_of") as_of = (*rows)[0][i];
+            auto ins = lite.prepare("INSERT INTO alloc_state (id, next_booking, next_session, next_queue_entry, next_series, as_of) VALUES (1, "
+                                    "(SELECT COALESCE(MAX(id), 0) + 1 FROM bookings), (SELECT COALESCE(MAX(id), 0) + 1 FROM sessions), "
+                                    "(SELECT COALESCE(MAX(id), 0) + 1 FROM queue_entries), (SELECT COALESCE(MAX(series), 0) + 1 FROM bookings), ?1)");
+            if (!ins) return std::unexpected(ins.error());
+            if (auto r = ins->bind(1, as_of).run(); !r) return std::unexpected(r.error());
+        } else {
+            std::string sql = "INSERT INTO " + quoted(t.name) + " (" + joined(names, ", ") + ") VALUES (";
+            for (std::size_t i = 0; i < names.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 1);
+            sql += ")";
+            auto ins = lite.prepare(sql);
+            if (!ins) return std::unexpected(ins.error());
+            for (const auto& row : *rows) {
+                ins->reset();
+                for (std::size_t i = 0; i < row.size(); ++i) ins->bind(static_cast<int>(i + 1), row[i]);
+                if (auto r = ins->run(); !r)
+                    return std::unexpected(storage_problem("SQLite refused a row of {0}: {1}", {t.name, r.error().english()}));
+            }
+        }
+        auto back = sqlite_rows(lite, "SELECT " + joined(names, ", ") + " FROM " + quoted(t.name) + order_l);
+        if (!back) return std::unexpected(back.error());
+        const std::string pg_sum = checksum(*rows), lite_sum = checksum(*back);
+        if (rows->size() != back->size() || lite_sum != pg_sum)
+            return std::unexpected(storage_problem("The copy of {0} differs from the database ({1} rows in PostgreSQL, {2} in the file): nothing was copied",
+                                                   {t.name, std::to_string(rows->size()), std::to_string(back->size())}));
+        report.tables.push_back({t.name, static_cast<std::int64_t>(rows->size()), lite_sum});
+    }
+    // SQLite's floor of the live bookings (migration 009), from the bookings copied.
+    if (auto r = lite.exec("UPDATE bookings_live_floor SET floor = COALESCE("
+                           "(SELECT MIN(id) FROM bookings WHERE state IN ('booked', 'active')), "
+                           "(SELECT COALESCE(MAX(id), 0) + 1 FROM bookings)) WHERE id = 1");
+        !r)
+        return std::unexpected(r.error());
+    return report;
+}
+
 }  // namespace
+
+std::expected<CopyReport, core::Problem> copy_pg_to_sqlite(PgConnection& from, const std::filesystem::path& to) {
+    std::error_code ec;
+    if (std::filesystem::exists(to, ec))
+        return std::unexpected(storage_problem("A file is already at {0}: copy into a new file", {to.string()}));
+    auto version = pg_schema_version(from);
+    if (!version) return std::unexpected(version.error());
+    if (*version != pg_latest_schema_version())
+        return std::unexpected(storage_problem("The PostgreSQL database is at schema {0}, this Établi writes {1}: start a station of this Établi on it once, then copy it",
+                                               {std::to_string(*version), std::to_string(pg_latest_schema_version())}));
+    auto lite = open_database(to);
+    if (!lite) return std::unexpected(lite.error());
+    auto remove_file = [&] {
+        *lite = Connection{};
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(to.string() + suffix, ec);
+    };
+    // One picture of the database, however long the copy takes.
+    if (auto r = from.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !r) {
+        remove_file();
+        return std::unexpected(r.error());
+    }
+    auto tables = tables_of(from, *lite);
+    std::expected<CopyReport, core::Problem> report = std::unexpected(core::Problem{});
+    if (!tables) report = std::unexpected(tables.error());
+    else if (auto tx = Transaction::begin(*lite); !tx) report = std::unexpected(tx.error());
+    else {
+        report = copy_out(from, *lite, *tables);
+        if (report)
+            if (auto c = tx->commit(); !c) report = std::unexpected(c.error());
+    }
+    (void)from.exec("ROLLBACK");
+    if (!report) remove_file();
+    return report;
+}
 
 std::expected<CopyReport, core::Problem> copy_sqlite_to_pg(const std::filesystem::path& from, PgConnection& to) {
     std::error_code ec;

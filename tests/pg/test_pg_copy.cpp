@@ -1,4 +1,5 @@
-// `etabli db copy --from FILE.db --to …` through the real binary, onto the throwaway cluster:
+// `etabli db copy --from FILE.db --to …` through the real binary, onto the throwaway cluster,
+// and back into a new file that the station then opens and goes on with:
 // the demo workshop with a year's data of each kind (members, badges, machines and bookings,
 // tools and loans, repairs, skills, plans, receipts and a closed day, a bike sold, the audit
 // trail) copied into an empty database and verified; the ids to come continue after the
@@ -56,6 +57,29 @@ TEST_CASE("a station's SQLite file copied into PostgreSQL, verified table by tab
     CHECK(one(*pg, "INSERT INTO members (display_name, created_at, updated_at) VALUES ('Nina', now(), now()) RETURNING id") == "7");
     // The copied day stays closed.
     CHECK(!pg->query("INSERT INTO receipts (at, day, amount_cents, means, what) SELECT now(), day, 100, 'cash', 'other' FROM closings"));
+
+    // And back, into a new file: the same rows, verified; the station opens it and goes on.
+    const auto back = (cli.dir / "retour.db").string();
+    r = cli({"db", "copy", "--from", url, "--to", back});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(has(r.out, "copiées dans " + back));
+    testing::Cli again;
+    again.db = back;
+    r = again({"--json", "member", "list"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(has(r.out, "Nina"));  // the member added in PostgreSQL came back too
+    CHECK(has(r.out, "Camille Martin"));
+    r = again({"--json", "receipt", "journal"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(has(r.out, "\"closed\":true"));
+    r = again({"member", "add", "--name", "Sam Petit"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.starts_with("8"));  // the ids go on after the copied ones
+    // Not onto a file that is there, and nothing changes in it.
+    r = cli({"db", "copy", "--from", url, "--to", back});
+    CHECK(r.code == 3);
+    CHECK(has(r.err, "nouveau fichier"));
+    CHECK(has(again({"member", "list"}).out, "Sam Petit"));
 
     // The JSON report: every table, with its rows and SHA-256.
     testing::Cli other;

@@ -1,6 +1,7 @@
 // `etabli db copy --from FILE.db --to postgresql://…`: a workshop moving from its one PC to a
-// shared PostgreSQL server (issue 21). The file is copied whole and verified table by table
-// (db/pg_copy.hpp); it runs on the PC that holds the file, never through a station's API.
+// shared PostgreSQL server (issue 21), and `--from postgresql://… --to NEW.db` back. Copied
+// whole and verified table by table (db/pg_copy.hpp); it runs on the PC that holds the file,
+// never through a station's API.
 // Layer: cli.
 #pragma once
 

@@ -2,7 +2,7 @@
 // SQLite file copied into an empty PostgreSQL database (brought to the same schema version
 // first), in one transaction, then verified table by table: the number of rows and a SHA-256
 // of their values, read back from both sides in the same order and the same text forms.
-// `etabli db copy --from FILE.db --to postgresql://…`. Layer: db. The caller's thread.
+// `etabli db copy --from FILE.db --to postgresql://…`, and back. Layer: db. The caller's thread.
 #pragma once
 
 #include <etabli/db/pg.hpp>
@@ -31,5 +31,12 @@ struct CopyReport {
 // constraint the file broke) undoes the whole copy and names its table. A count or checksum
 // that differs after the copy is refused too (the copy is then left for a look, and named).
 std::expected<CopyReport, core::Problem> copy_sqlite_to_pg(const std::filesystem::path& from, PgConnection& to);
+
+// The way back, a workshop leaving its server for one PC: every row of `from` (at this
+// version's schema) into a new SQLite file `to` (refused when a file is there), read in one
+// repeatable-read transaction and written in one, then verified the same way. The SQLite
+// file's own rows (its id counters, its live-bookings floor) are made from the rows copied.
+// On any refusal the new file is removed.
+std::expected<CopyReport, core::Problem> copy_pg_to_sqlite(PgConnection& from, const std::filesystem::path& to);
 
 }  // namespace etabli::db
