@@ -3,7 +3,11 @@
 
 #include <libpq-fe.h>
 
+#include <cerrno>
+#include <cstring>
 #include <string_view>
+
+#include <poll.h>
 
 namespace etabli::db {
 
@@ -118,6 +122,27 @@ std::expected<void, core::Problem> PgConnection::unlock(std::int64_t key) {
     auto r = query("SELECT pg_advisory_unlock($1::bigint)", {std::to_string(key)});
     if (!r) return std::unexpected(r.error());
     return {};
+}
+
+std::expected<void, core::Problem> PgConnection::listen(const std::string& channel) { return exec("LISTEN " + channel); }
+
+std::expected<std::optional<PgConnection::Notification>, core::Problem> PgConnection::next_notification(std::chrono::milliseconds timeout) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (PGnotify* n = PQnotifies(m_conn)) {
+            Notification out{n->relname ? n->relname : "", n->extra ? n->extra : ""};
+            PQfreemem(n);
+            return out;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return std::nullopt;
+        pollfd p{PQsocket(m_conn), POLLIN, 0};
+        auto dropped = [](const char* why) { return core::storage_problem("The link to the PostgreSQL database dropped: {0}", {one_line(why)}); };
+        if (p.fd < 0) return std::unexpected(dropped(PQerrorMessage(m_conn)));
+        const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+        if (ready < 0 && errno != EINTR) return std::unexpected(dropped(std::strerror(errno)));
+        if (ready > 0 && PQconsumeInput(m_conn) == 0) return std::unexpected(dropped(PQerrorMessage(m_conn)));
+    }
 }
 
 }  // namespace etabli::db

@@ -263,3 +263,45 @@ TEST_CASE("a closing and a line of the same day from two stations at once: the d
     CHECK(line_state == "23000");
     CHECK(one(*a, "SELECT count(*) FROM receipts WHERE day = '2026-12-08'") == "1");
 }
+
+TEST_CASE("the change feed: every row written is announced to every station when it commits, with its key and a number") {
+    REQUIRE(cluster().available());
+    auto writer = migrated("feed");
+    auto station = connect("feed");
+    REQUIRE(station->listen("etabli_changes"));
+    // Nothing before the commit, nothing for a rollback.
+    REQUIRE(writer->exec("BEGIN"));
+    REQUIRE(writer->exec("INSERT INTO members (display_name, created_at, updated_at) VALUES ('Léa Dubois', now(), now())"));
+    auto n = station->next_notification(std::chrono::milliseconds(200));
+    REQUIRE(n);
+    CHECK(!n->has_value());
+    REQUIRE(writer->exec("COMMIT"));
+    REQUIRE(writer->exec("BEGIN"));
+    REQUIRE(writer->exec("INSERT INTO members (display_name, created_at, updated_at) VALUES ('Personne', now(), now())"));
+    REQUIRE(writer->exec("ROLLBACK"));
+    REQUIRE(writer->exec("UPDATE members SET display_name = 'Léa D.' WHERE id = 1"));
+    REQUIRE(writer->exec("INSERT INTO badges (uid, member_id, created_at, updated_at) VALUES ('0004211337', 1, now(), now())"));
+    REQUIRE(writer->exec("INSERT INTO opening_weekly (weekday, from_min, to_min) VALUES (6, 600, 1080)"));
+    std::vector<std::string> got;
+    for (int i = 0; i < 4; ++i) {
+        auto next = station->next_notification(std::chrono::seconds(5));
+        REQUIRE(next);
+        REQUIRE(next->has_value());
+        CHECK((*next)->channel == "etabli_changes");
+        got.push_back((*next)->payload);
+    }
+    // Each "table:key:n": the rolled-back row took a number (2) and was never announced.
+    CHECK(got == std::vector<std::string>{"members:1:1", "members:1:3", "badges:0004211337:4", "opening_weekly:6,600:5"});
+    // A table a later step adds gets its announcement when the runner passes again.
+    REQUIRE(writer->exec("CREATE TABLE later (id bigint PRIMARY KEY)"));
+    REQUIRE(db::pg_migrate(*writer, db::pg_latest_schema_version()));
+    REQUIRE(writer->exec("INSERT INTO later VALUES (42)"));
+    auto later = station->next_notification(std::chrono::seconds(5));
+    REQUIRE(later);
+    REQUIRE(later->has_value());
+    CHECK((*later)->payload == "later:42:6");
+    // A station whose link drops is told so, not left waiting.
+    REQUIRE(writer->exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'feed' AND pid <> pg_backend_pid()"));
+    auto gone = station->next_notification(std::chrono::seconds(5));
+    CHECK(!gone);
+}

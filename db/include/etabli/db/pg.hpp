@@ -43,6 +43,14 @@ public:
     // A session advisory lock on `key`: taken (true) or held by another session (false).
     std::expected<bool, core::Problem> try_lock(std::int64_t key);
     std::expected<void, core::Problem> unlock(std::int64_t key);
+    // The change feed: LISTEN on `channel` (an identifier of ours, never a user's text), then
+    // the next notification any session sent on it, waiting up to `timeout`; none when none
+    // came. A connection that dropped is a Problem (the station then reloads in full).
+    struct Notification {
+        std::string channel, payload;
+    };
+    std::expected<void, core::Problem> listen(const std::string& channel);
+    std::expected<std::optional<Notification>, core::Problem> next_notification(std::chrono::milliseconds timeout);
     // Whether the connection is still up.
     bool ok() const;
 
