@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <tuple>
 
 namespace etabli::gui {
 
@@ -78,19 +80,47 @@ Next draw_search(const MembersView& v, MembersUi& ui) {
         for (const auto& [id, m] : s.directory->members)
             if (name_matches(m.display_name, ui.search)) found.push_back(&m);
     std::sort(found.begin(), found.end(), [](const auto* a, const auto* b) { return a->display_name < b->display_name; });
+    // Nothing typed yet: the memberships that end this month or ended last month, the members
+    // a host reminds in person (the mailing's list and CSV: etabli membership ending).
+    const std::chrono::year_month this_month{s.today.year(), s.today.month()};
+    const auto last_month = this_month - std::chrono::months{1};
+    if (ui.search.empty() && s.directory) {
+        for (const auto& [id, m] : s.directory->members) {
+            if (!m.valid_until) continue;
+            const std::chrono::year_month at{m.valid_until->year(), m.valid_until->month()};
+            if (at == this_month || at == last_month) found.push_back(&m);
+        }
+        std::sort(found.begin(), found.end(), [](const auto* a, const auto* b) {
+            return std::tie(*a->valid_until, a->display_name) < std::tie(*b->valid_until, b->display_name);
+        });
+    }
 
     const float kb_h = std::min(c.h * 0.45f, 4 * th + 3 * gap());
     const float kb_y = c.y + c.h - kb_h;
-    const float list_y = row_y + th + gap();
+    float list_y = row_y + th + gap();
     const float msg_h = ui.message.empty() ? 0.0f : outcome_height(ui.message, c.w) + fs * 0.3f;
+    // Each name with its caption (its role, or when its membership ends) under it.
+    const float row_h = captioned_height(th);
+    auto rows_from = [&](float y) { return static_cast<int>((kb_y - gap() - msg_h - y + gap()) / (row_h + gap())); };
+    if (ui.search.empty() && !found.empty()) {
+        // What the list is, when a row is left under it (larger text on a short screen: the
+        // captions alone say it).
+        const std::string ending = v.tr("Memberships ending this month or ended last month: tap a member to see their e-mail.");
+        const float below = list_y + text_block_height(ending, c.w) + fs * 0.3f;
+        if (rows_from(below) >= 1) {
+            at(c.x, list_y);
+            text_block(ending, "ending", c.w, Align::left, nullptr, colors::kMuted);
+            list_y = below;
+        }
+    }
     const int cols = c.w > fs * 30 ? 3 : 2;
     const float pb = fs * 2.6f;
     const float cell_w = (c.w - 2 * pb - 2 * gap() - static_cast<float>(cols - 1) * gap()) / static_cast<float>(cols);
-    const int rows = std::max(1, static_cast<int>((kb_y - gap() - msg_h - list_y + gap()) / (th + gap())));
+    const int rows = std::max(1, rows_from(list_y));
     const int per_page = rows * cols;
     const int pages = std::max(1, (static_cast<int>(found.size()) + per_page - 1) / per_page);
     ui.page = std::clamp(ui.page, 0, pages - 1);
-    if (ui.search.empty()) {
+    if (ui.search.empty() && found.empty()) {
         at(c.x, list_y);
         text_block(v.tr("Type the first letters of a name."), "hint", c.w, Align::left, nullptr, colors::kMuted);
     } else if (found.empty()) {
@@ -102,10 +132,17 @@ Next draw_search(const MembersView& v, MembersUi& ui) {
         if (idx >= found.size()) break;
         const core::Member& m = *found[idx];
         IdScope cell(m.id);
-        at(c.x + static_cast<float>(i % cols) * (cell_w + gap()), list_y + static_cast<float>(i / cols) * (th + gap()));
+        at(c.x + static_cast<float>(i % cols) * (cell_w + gap()), list_y + static_cast<float>(i / cols) * (row_h + gap()));
         ButtonOpts o;
-        o.caption = role_label(v.tr, m.role);
-        if (button(ellipsize(m.display_name, cell_w - fs), "pick", ImVec2(cell_w, captioned_height(th)), o)) open(ui, m);
+        if (ui.search.empty()) {
+            // This month or the last: the day and month say it ("30/11", "30 Nov").
+            const std::string d = format_short_date(v.tr.lang, *m.valid_until);
+            const std::string day_month = d.size() > 5 ? d.substr(0, d.size() - 5) : d;
+            o.caption = *m.valid_until >= s.today ? v.tr.fmt("ends {0}", {day_month}) : v.tr.fmt("ended {0}", {day_month});
+        } else {
+            o.caption = role_label(v.tr, m.role);
+        }
+        if (button(ellipsize(m.display_name, cell_w - fs), "pick", ImVec2(cell_w, row_h), o)) open(ui, m);
     }
     if (pages > 1) ui.page = pager(ui.page, pages, c.x + c.w - 2 * pb - gap(), list_y, pb, th);
     message_line(ui, c.x, kb_y - gap() - msg_h + fs * 0.1f, c.w);

@@ -77,11 +77,57 @@ TEST_CASE("members: months keep their day or take the month's last") {
     CHECK(gui::add_months(core::Date{2028y / 2 / 29}, 12) == core::Date{2029y / 2 / 28});
 }
 
+namespace {
+// Léa's membership ends this month, Hugo's ended last month, Inès's long ago, Camille's next year.
+void set_ends(Harness& h) {
+    auto d = std::make_shared<app::Directory>(*h.snap.directory);
+    d->members[1].valid_until = day(2026, 11, 30);
+    d->members[3].valid_until = day(2026, 10, 15);
+    d->members[2].valid_until = day(2027, 6, 30);
+    for (int i = 1; i <= 30; ++i)
+        if (d->members.contains(100 + i)) d->members[100 + i].valid_until = day(2026, 11, i <= 15 ? 20 : 5);
+    h.snap.directory = d;
+    h.publish();
+}
+}  // namespace
+
+TEST_CASE("members: before a name is typed, the memberships ending this month and ended last month") {
+    MembersHarness h;
+    set_ends(h);
+    h.open_members();
+    // What the list is, above it (at 150 % text on this screen only the captions say it: no room).
+    if (!h.has("members/search/ending")) CHECK(text_percent() >= 150);
+    CHECK(!h.has("members/search/hint"));
+    // By end date: Hugo (ended 15/10), then the others; Inès and Camille are not listed.
+    REQUIRE(h.has("members/search/3/pick"));
+    CHECK(h.item("members/search/3/pick").caption == "terminée le 15/10");
+    h.paged("members/search/1/pick", "members/search/prev", "members/search/next");
+    CHECK(h.item("members/search/1/pick").caption == "se termine le 30/11");
+    CHECK(!h.has("members/search/4/pick"));
+    CHECK(!h.has("members/search/2/pick"));
+    // A tap opens the member, as after a search.
+    h.tap("members/search/1/pick");
+    CHECK(h.label("members/edit/title") == "Léa Dubois");
+    h.tap("members/edit/back");
+    // Typing a name searches as before.
+    h.type_on_screen("cam");
+    CHECK(h.has("members/search/2/pick"));
+    CHECK(!h.has("members/search/ending"));
+}
+
 TEST_CASE("members: the screens fit at three sizes") {
     for (ImVec2 size : {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
         MembersHarness h(size);
         h.open_members();
         h.check_layout("members search");
+        h.tap("members/search/back");
+        set_ends(h);
+        h.tap("home/members");
+        h.check_layout("members ending");
+        for (int i = 0; i < 10 && h.has("members/search/next") && h.item("members/search/next").enabled; ++i) {
+            h.tap("members/search/next");
+            h.check_layout("members ending, a next page");
+        }
         h.type_on_screen("cam");
         h.check_layout("members search with names");
         h.tap("members/search/2/pick");
