@@ -34,6 +34,23 @@ TEST_CASE("a station's SQLite file copied into PostgreSQL, verified table by tab
     REQUIRE(cluster().available());
     testing::Cli cli;
     REQUIRE(cli({"init", "--demo"}).code == 0);
+    // A row in most tables, so that every column's type is copied at least once.
+    auto ok = [&](std::vector<std::string> args) {
+        auto run = cli(args);
+        REQUIRE_MESSAGE(run.code == 0, args[0] << " " << args[1] << ": " << run.err);
+    };
+    ok({"tap", "0001234567"});  // Léa comes in: a presence
+    ok({"repair", "log", "--volunteer", "3", "--item", "bicycle", "--component", "brakes", "--status", "fixed", "--minutes", "20"});
+    ok({"tool", "add", "--name", "Clé à pédale", "--tag", "PED-1", "--deposit", "20"});
+    ok({"lend", "PED-1", "--member", "1"});
+    ok({"skill", "add", "Brasure à l'étain"});
+    ok({"skill", "grant", "Brasure à l'étain", "--member", "1", "--level", "3"});
+    ok({"training", "add", "--skill", "Brasure à l'étain", "--at", "2031-06-07 14:00", "--capacity", "4", "--trainer", "1"});
+    ok({"bike", "add", "--type", "ville", "--brand", "Peugeot"});
+    ok({"bike", "add", "--type", "VTT"});
+    ok({"bike", "part", "2", "--part", "selle", "--to", "1"});
+    ok({"bike", "leave", "1", "--how", "vendu", "--price", "85,50 €", "--surname", "Martin", "--first-name", "Léa", "--phone", "06 12 34 56 78",
+        "--email", "lea@example.org"});
     REQUIRE(cli({"plan", "add", "Annuelle", "--price", "20"}).code == 0);
     REQUIRE(cli({"membership", "pay", "1", "--plan", "Annuelle", "--means", "espèces"}).code == 0);
     REQUIRE(cli({"receipt", "add", "--amount", "3,50", "--for", "réparation", "--means", "carte"}).code == 0);
@@ -53,6 +70,11 @@ TEST_CASE("a station's SQLite file copied into PostgreSQL, verified table by tab
     CHECK(std::stol(one(*pg, "SELECT count(*) FROM machines")) >= 3);
     CHECK(std::stol(one(*pg, "SELECT count(*) FROM audit")) >= 1);
     CHECK(one(*pg, "SELECT count(*) FROM bookings WHERE blocks_until < ends_at") == "0");
+    for (const char* table : {"presence", "repairs", "repair_volunteers", "loans", "skill_grants", "trainings", "bike_parts", "bike_departures"})
+        CHECK_MESSAGE(std::stol(one(*pg, std::string("SELECT count(*) FROM ") + table)) >= 1, table);
+    CHECK(std::stol(one(*pg, "SELECT count(*) FROM bikes")) >= 2);
+    CHECK(one(*pg, "SELECT count(*) FROM bike_departures WHERE price_cents = 8550 AND buyer_phone <> ''") == "1");
+    CHECK(one(*pg, "SELECT count(*) FROM loans WHERE due_day > lent_at::date AND returned_at IS NULL") == "1");
     // The next member takes the number after the copied ones, from the database's sequence.
     CHECK(one(*pg, "INSERT INTO members (display_name, created_at, updated_at) VALUES ('Nina', now(), now()) RETURNING id") == "7");
     // The copied day stays closed.
