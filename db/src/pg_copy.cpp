@@ -69,17 +69,17 @@ std::expected<std::vector<PgRow>, core::Problem> sqlite_rows(Connection& c, cons
 // The tables as PostgreSQL has them, parents first.
 std::expected<std::vector<Table>, core::Problem> tables_of(PgConnection& pg, Connection& lite) {
     auto cols = pg.query("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                         "WHERE table_schema = 'public' AND table_name <> 'etabli_schema' ORDER BY table_name, ordinal_position");
+                         "WHERE table_schema = current_schema() AND table_name <> 'etabli_schema' ORDER BY table_name, ordinal_position");
     if (!cols) return std::unexpected(cols.error());
     auto keys = pg.query("SELECT c.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
                          "JOIN pg_namespace n ON n.oid = c.relnamespace "
                          "JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true "
                          "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum "
-                         "WHERE i.indisprimary AND n.nspname = 'public' ORDER BY c.relname, k.ord");
+                         "WHERE i.indisprimary AND n.nspname = current_schema() ORDER BY c.relname, k.ord");
     if (!keys) return std::unexpected(keys.error());
     auto links = pg.query("SELECT DISTINCT c.relname, p.relname FROM pg_constraint f JOIN pg_class c ON c.oid = f.conrelid "
                           "JOIN pg_class p ON p.oid = f.confrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                          "WHERE f.contype = 'f' AND n.nspname = 'public' AND c.oid <> p.oid");
+                          "WHERE f.contype = 'f' AND n.nspname = current_schema() AND c.oid <> p.oid");
     if (!links) return std::unexpected(links.error());
     std::map<std::string, Table> by_name;
     for (const auto& r : *cols) {
@@ -122,9 +122,22 @@ std::expected<std::vector<Table>, core::Problem> tables_of(PgConnection& pg, Con
             done.insert(name);
             moved = true;
         }
-        if (!moved) return std::unexpected(storage_problem("The tables' links go round in a circle: cannot copy them in order"));
+        if (!moved) return std::unexpected(core::storage_problem("The tables' links go round in a circle: cannot copy them in order"));
     }
     return out;
+}
+
+// The first table of the database's schema that holds a row ("" when none does).
+std::expected<std::string, core::Problem> first_table_with_rows(PgConnection& pg) {
+    auto tables = pg.query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                           "AND table_type = 'BASE TABLE' AND table_name <> 'etabli_schema' ORDER BY table_name");
+    if (!tables) return std::unexpected(tables.error());
+    for (const auto& r : *tables) {
+        auto any = pg.query("SELECT EXISTS (SELECT 1 FROM " + quoted(*r[0]) + ")");
+        if (!any) return std::unexpected(any.error());
+        if ((*any)[0][0] == std::optional<std::string>("t")) return *r[0];
+    }
+    return std::string();
 }
 
 // A value in the text form both sides read back: what PostgreSQL gives for `type`.
@@ -195,7 +208,12 @@ std::expected<CopyReport, core::Problem> copy_in(Connection& lite, PgConnection&
                 return std::unexpected(storage_problem("PostgreSQL refused a row of {0}: {1}", {t.name, r.error().english()}));
         }
         if (t.name == "bookings" && !extra_from.empty())
-            if (auto r = pg.exec("UPDATE bookings b SET blocks_until = b.ends_at + m.buffer_after_min * interval '1 minute' "
+            // The machine's buffer after each booking, as far as the next live booking of the
+            // machine: a buffer raised after two bookings were made back to back holds
+            // nothing the station did not let them hold.
+            if (auto r = pg.exec("UPDATE bookings b SET blocks_until = GREATEST(b.ends_at, LEAST(b.ends_at + m.buffer_after_min * interval '1 minute', "
+                                 "COALESCE((SELECT min(n.starts_at) FROM bookings n WHERE n.machine_id = b.machine_id AND n.id <> b.id "
+                                 "AND n.state IN ('booked', 'active') AND n.starts_at >= b.ends_at), 'infinity'))) "
                                  "FROM machines m WHERE m.id = b.machine_id AND m.buffer_after_min > 0");
                 !r)
                 return std::unexpected(storage_problem("PostgreSQL refused a row of {0}: {1}", {t.name, r.error().english()}));
@@ -212,7 +230,7 @@ std::expected<CopyReport, core::Problem> copy_in(Connection& lite, PgConnection&
     // The ids to come: each identity sequence past the largest id copied, and the numbers of
     // the weekly series and loan baskets past theirs.
     auto idents = pg.query("SELECT table_name, column_name FROM information_schema.columns "
-                           "WHERE table_schema = 'public' AND is_identity = 'YES'");
+                           "WHERE table_schema = current_schema() AND is_identity = 'YES'");
     if (!idents) return std::unexpected(idents.error());
     for (const auto& r : *idents)
         if (auto s = pg.exec("SELECT setval(pg_get_serial_sequence('" + *r[0] + "', '" + *r[1] + "'), max(" + quoted(*r[1]) + ")) FROM " +
@@ -243,7 +261,9 @@ std::expected<CopyReport, core::Problem> copy_out(PgConnection& pg, Connection& 
         const std::string order_p = order_pg.empty() ? std::string() : " ORDER BY " + joined(order_pg, ", ");
         auto rows = pg.query("SELECT " + joined(pg_reads, ", ") + " FROM " + quoted(t.name) + order_p);
         if (!rows) return std::unexpected(rows.error());
-        if (t.name == "alloc_state") {
+        if (t.name == "alloc_state" && rows->empty()) {
+            // No decision stored yet: the station makes its counters from the rows at start.
+        } else if (t.name == "alloc_state") {
             // SQLite's id counters: the next of each, after the rows copied before it.
             std::optional<std::string> as_of;
             if (!rows->empty())
@@ -334,17 +354,25 @@ std::expected<CopyReport, core::Problem> copy_sqlite_to_pg(const std::filesystem
     if (*version != latest_schema_version())
         return std::unexpected(storage_problem("{0} is at schema {1}, this Établi writes {2}: open it once with this Établi (etabli --db {0} member list), then copy it",
                                                {from.string(), std::to_string(*version), std::to_string(latest_schema_version())}));
+    // A database that holds Établi rows is refused before anything changes in it (not even
+    // its schema brought up to date).
+    auto before = pg_schema_version(to);
+    if (!before) return std::unexpected(before.error());
+    if (*before > 0) {
+        auto p = first_table_with_rows(to);
+        if (!p) return std::unexpected(p.error());
+        if (!p->empty()) return std::unexpected(storage_problem("The PostgreSQL database already holds rows of {0}: copy into an empty database", {*p}));
+    }
     if (auto m = pg_migrate(to, pg_latest_schema_version()); !m) return std::unexpected(m.error());
     // One read of the file (a consistent picture), one transaction in PostgreSQL.
     if (auto r = lite->exec("BEGIN"); !r) return std::unexpected(r.error());
     auto tables = tables_of(to, *lite);
     if (!tables) return std::unexpected(tables.error());
-    for (const auto& t : *tables) {
-        auto any = to.query("SELECT EXISTS (SELECT 1 FROM " + quoted(t.name) + ")");
-        if (!any) return std::unexpected(any.error());
-        if ((*any)[0][0] == std::optional<std::string>("t"))
-            return std::unexpected(storage_problem("The PostgreSQL database already holds rows of {0}: copy into an empty database", {t.name}));
-    }
+    if (tables->empty())
+        return std::unexpected(core::storage_problem("No Établi table in the PostgreSQL database's current schema: check the role's search_path"));
+    if (auto p = first_table_with_rows(to); !p) return std::unexpected(p.error());
+    else if (!p->empty())
+        return std::unexpected(storage_problem("The PostgreSQL database already holds rows of {0}: copy into an empty database", {*p}));
     if (auto r = to.exec("BEGIN"); !r) return std::unexpected(r.error());
     auto report = copy_in(*lite, to, *tables);
     if (!report) {

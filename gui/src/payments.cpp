@@ -84,6 +84,7 @@ bool on_helloasso_reply(const PaymentsView& v, PaymentsUi& ui, Commands& out, co
             return true;
         }
         h.attach[h.summary->unmatched[*h.payer].reference] = *r.member;
+        h.created.insert(h.summary->unmatched[*h.payer].reference);
         send_import(v, ui, out);
         return true;
     }
@@ -93,8 +94,10 @@ bool on_helloasso_reply(const PaymentsView& v, PaymentsUi& ui, Commands& out, co
     if (!r.ok || !r.helloasso) {
         ui.message = r.ok ? v.tr("The station did not say what it imported") : v.tr.problem(r.problem);
         ui.message_ok = false;
-        // A payer's choice the station refused is forgotten: the host chooses again.
-        if (h.payer && h.summary && *h.payer < h.summary->unmatched.size()) h.attach.erase(h.summary->unmatched[*h.payer].reference);
+        // A payer's choice the station refused is forgotten: the host chooses again. Not a
+        // member created for them: they exist now, and a second tap would make a second one.
+        if (h.payer && h.summary && *h.payer < h.summary->unmatched.size() && !h.created.contains(h.summary->unmatched[*h.payer].reference))
+            h.attach.erase(h.summary->unmatched[*h.payer].reference);
         return true;
     }
     const auto& s = *r.helloasso;
@@ -193,7 +196,9 @@ Next draw_day(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
     const float th = touch_height();
     if (!ui.journal_asked) ask_journal(v, ui, out);
     bool back = false, helloasso = false;
-    float y = header(v.fonts, v.tr("Payments"), {{v.tr("Back"), "back", Tone::normal, &back}, {v.tr("HelloAsso import"), "helloasso", Tone::normal, &helloasso}});
+    // HelloAsso once the line under way is answered (both wait on one request).
+    float y = header(v.fonts, v.tr("Payments"),
+                     {{v.tr("Back"), "back", Tone::normal, &back}, {v.tr("HelloAsso import"), "helloasso", Tone::normal, &helloasso, ui.pending == 0}});
     if (back) return Next::home;
     if (helloasso) {
         open_helloasso(v, ui);
@@ -680,8 +685,10 @@ void draw_helloasso(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
     const float fs = ImGui::GetFontSize();
     bool back = false, go = false;
     const std::string go_label = h.imported ? v.tr("Done") : v.tr("Import");
+    // While the station imports, the host waits here: its answer is for this file.
+    const bool waiting = ui.pending != 0 || h.create_pending != 0;
     float y = header(v.fonts, h.file.filename().string(),
-                     {{v.tr("Back"), "back", Tone::normal, &back}, {go_label, "import", Tone::primary, &go, ui.pending == 0 && h.create_pending == 0}});
+                     {{v.tr("Back"), "back", Tone::normal, &back, !waiting}, {go_label, "import", Tone::primary, &go, !waiting}});
     if (back) {
         ui.step = Step::helloasso_files;
         ui.message.clear();
@@ -787,16 +794,22 @@ void draw_helloasso_payer(const PaymentsView& v, PaymentsUi& ui, Commands& out) 
     }
     const auto& p = h.summary->unmatched[*h.payer];
     const bool busy = ui.pending != 0 || h.create_pending != 0;
+    // A member created for this payer whose import the station then refused: the file goes
+    // again with them (a second creation would make a second member).
+    const bool made = h.created.contains(p.reference);
     bool back = false, create = false;
     float y = header(v.fonts, payer_name(p).empty() ? p.email : payer_name(p),
-                     {{v.tr("Back"), "back", Tone::normal, &back}, {v.tr("Create this member"), "create", Tone::primary, &create, !busy}});
+                     {{v.tr("Back"), "back", Tone::normal, &back, !busy},
+                      {made ? v.tr("Import again") : v.tr("Create this member"), "create", Tone::primary, &create, !busy}});
     if (back) {
         h.payer.reset();
         ui.step = Step::helloasso;
         ui.message.clear();
         return;
     }
-    if (create) {
+    if (create && made) {
+        send_import(v, ui, out);
+    } else if (create) {
         core::MemberDraft d;
         d.display_name = payer_name(p);
         if (!p.email.empty()) d.email = p.email;

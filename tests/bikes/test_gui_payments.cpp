@@ -328,6 +328,18 @@ TEST_CASE("the HelloAsso import from a USB stick: read and checked at the kiosk,
     h.publish();
     h.frame();
     CHECK(last_sent<app::ImportHelloAsso>(h).attach == std::map<std::string, core::MemberId>{{"88002", 3}, {"88003", 200}});
+    // The import after the creation refused: Zoé exists now, so the page offers to import
+    // again, not to create her twice.
+    app::Reply refused_again;
+    refused_again.request_id = h.out.back().second;
+    refused_again.ok = false;
+    refused_again.problem = core::problem("The station is not running");
+    h.snap.last_reply = refused_again;
+    h.publish();
+    h.frame();
+    CHECK(h.label("payments/create") == "Importer à nouveau");
+    h.tap("payments/create");
+    CHECK(last_sent<app::ImportHelloAsso>(h).attach == std::map<std::string, core::MemberId>{{"88002", 3}, {"88003", 200}});
     app::HelloAssoSummary third;
     third.renewed = {renewed(200, "88003", day(2027, 1, 16))};
     third.already = {"88001", "88002"};

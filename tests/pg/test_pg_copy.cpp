@@ -9,9 +9,12 @@
 #include "cli_run.hpp"
 #include "pg_fixture.hpp"
 
+#include <etabli/db/database.hpp>
 #include <etabli/db/migrations.hpp>
 #include <etabli/db/pg_copy.hpp>
 #include <etabli/db/pg_schema.hpp>
+
+#include <sqlite3.h>
 
 using namespace etabli;
 using pgtest::cluster;
@@ -55,6 +58,16 @@ TEST_CASE("a station's SQLite file copied into PostgreSQL, verified table by tab
     REQUIRE(cli({"membership", "pay", "1", "--plan", "Annuelle", "--means", "espèces"}).code == 0);
     REQUIRE(cli({"receipt", "add", "--amount", "3,50", "--for", "réparation", "--means", "carte"}).code == 0);
     REQUIRE(cli({"receipt", "close"}).code == 0);
+    // A buffer raised after bookings were made back to back: the copy keeps what the station
+    // let them hold (the buffer up to the next booking), and does not refuse them.
+    {
+        auto lite = db::Connection::open_raw(cli.db, SQLITE_OPEN_READWRITE);
+        REQUIRE(lite);
+        REQUIRE(lite->exec("UPDATE machines SET buffer_after_min = 600"));
+        REQUIRE(lite->exec("INSERT INTO bookings (machine_id, member_id, starts_at, ends_at, state, created_at) "
+                           "SELECT 1, 1, '2030-01-07T10:00:00Z', '2030-01-07T11:00:00Z', 'booked', '2026-12-01T10:00:00Z' UNION ALL "
+                           "SELECT 1, 2, '2030-01-07T11:00:00Z', '2030-01-07T12:00:00Z', 'booked', '2026-12-01T10:00:00Z'"));
+    }
     const std::string url = cluster().url("copied");
 
     auto r = cli({"db", "copy", "--from", cli.db, "--to", url});
@@ -70,6 +83,8 @@ TEST_CASE("a station's SQLite file copied into PostgreSQL, verified table by tab
     CHECK(std::stol(one(*pg, "SELECT count(*) FROM machines")) >= 3);
     CHECK(std::stol(one(*pg, "SELECT count(*) FROM audit")) >= 1);
     CHECK(one(*pg, "SELECT count(*) FROM bookings WHERE blocks_until < ends_at") == "0");
+    CHECK(one(*pg, "SELECT to_char(blocks_until AT TIME ZONE 'UTC', 'HH24:MI') FROM bookings WHERE starts_at = '2030-01-07T10:00:00Z'") == "11:00");
+    CHECK(one(*pg, "SELECT to_char(blocks_until AT TIME ZONE 'UTC', 'HH24:MI') FROM bookings WHERE starts_at = '2030-01-07T11:00:00Z'") == "22:00");
     for (const char* table : {"presence", "repairs", "repair_volunteers", "loans", "skill_grants", "trainings", "bike_parts", "bike_departures"})
         CHECK_MESSAGE(std::stol(one(*pg, std::string("SELECT count(*) FROM ") + table)) >= 1, table);
     CHECK(std::stol(one(*pg, "SELECT count(*) FROM bikes")) >= 2);
@@ -117,6 +132,32 @@ TEST_CASE("a station's SQLite file copied into PostgreSQL, verified table by tab
     CHECK(has(r.out, "\"table\":\"bookings\""));
 }
 
+TEST_CASE("db copy into a schema of its own (PostgreSQL 15's way), there and back, without an allocation decision stored") {
+    REQUIRE(cluster().available());
+    testing::Cli cli;
+    REQUIRE(cli({"init"}).code == 0);
+    REQUIRE(cli({"member", "add", "--name", "Léa Dubois"}).code == 0);
+    const std::string url = cluster().url("own_schema");
+    {
+        auto admin = connect("own_schema");
+        REQUIRE(admin->exec("CREATE SCHEMA atelier; ALTER DATABASE own_schema SET search_path = atelier"));
+    }
+    auto r = cli({"db", "copy", "--from", cli.db, "--to", url});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    auto pg = connect("own_schema");
+    CHECK(one(*pg, "SELECT count(*) FROM atelier.members") == "1");
+    CHECK(one(*pg, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0");
+    // A database whose stations never stored an allocation decision has no alloc_state row:
+    // the file made on the way back then has none either (its station counts from the rows).
+    REQUIRE(pg->exec("DELETE FROM atelier.alloc_state"));
+    const auto back = (cli.dir / "retour.db").string();
+    r = cli({"db", "copy", "--from", url, "--to", back});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    testing::Cli again;
+    again.db = back;
+    CHECK(has(again({"member", "list"}).out, "Léa Dubois"));
+}
+
 TEST_CASE("db copy refuses, changing nothing: a database with rows, an older file, no file, not PostgreSQL") {
     REQUIRE(cluster().available());
     testing::Cli cli;
@@ -137,6 +178,16 @@ TEST_CASE("db copy refuses, changing nothing: a database with rows, an older fil
     CHECK(r.code == 3);
     CHECK(has(r.err, "schéma 5"));
     CHECK(one(*connect("refusals_old"), "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0");
+    // A database of an older version that holds rows: refused before its schema is touched.
+    {
+        auto older = connect("refusals_older");
+        REQUIRE(db::pg_migrate(*older, 10));
+        REQUIRE(older->exec("INSERT INTO members (display_name, created_at, updated_at) VALUES ('Déjà là', now(), now())"));
+    }
+    r = cli({"db", "copy", "--from", cli.db, "--to", cluster().url("refusals_older")});
+    CHECK(r.code == 3);
+    CHECK(has(r.err, "members"));
+    CHECK(*db::pg_schema_version(*connect("refusals_older")) == 10);
     r = cli({"db", "copy", "--from", (dir / "none.db").string(), "--to", url});
     CHECK(r.code == 3);
     r = cli({"db", "copy", "--from", cli.db, "--to", "/tmp/autre.db"});

@@ -28,8 +28,9 @@ struct CopyReport {
 // Copies `from` (a SQLite file at this version's schema, that no station has open) into `to`
 // (a PostgreSQL database with no Établi row yet). Refuses, changing nothing, when the file is
 // in use, older or newer, or the database already holds rows; a row PostgreSQL refuses (a
-// constraint the file broke) undoes the whole copy and names its table. A count or checksum
-// that differs after the copy is refused too (the copy is then left for a look, and named).
+// constraint the file broke) undoes the whole copy and names its table; so does a count or
+// checksum that differs. The tables are those of the role's current schema (its search_path:
+// `public`, or a schema of its own on PostgreSQL 15).
 std::expected<CopyReport, core::Problem> copy_sqlite_to_pg(const std::filesystem::path& from, PgConnection& to);
 
 // The way back, a workshop leaving its server for one PC: every row of `from` (at this

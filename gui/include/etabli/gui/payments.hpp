@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,7 @@ struct HelloAssoUi {
     std::filesystem::path file;                // the one read
     std::vector<core::HelloAssoPayment> payments;
     std::map<std::string, core::MemberId> attach;  // payers a host attached (by reference)
+    std::set<std::string> created;                 // …to a member created for them here
     std::shared_ptr<const app::HelloAssoSummary> summary;  // the station's last answer
     std::vector<app::HelloAssoSummary::Renewed> renewed;   // every membership renewed from this file here
     std::size_t already = 0;                    // imported before this kiosk's first import of it
