@@ -149,6 +149,31 @@ std::string pg_read(const Column& c) {
     return q + "::text";
 }
 
+// How both sides read a table's rows: the same columns, in the same text forms and order.
+struct Reads {
+    std::vector<std::string> names;       // the columns, quoted
+    std::string lite_select, pg_select;   // SQLite's and PostgreSQL's SELECT
+};
+Reads reads_of(const Table& t) {
+    Reads r;
+    std::vector<std::string> pg_reads, order_lite, order_pg;
+    for (const auto& c : t.columns) {
+        r.names.push_back(quoted(c.name));
+        pg_reads.push_back(pg_read(c));
+    }
+    for (const auto& k : t.key) {
+        order_lite.push_back(quoted(k));
+        // Text keys in byte order, as SQLite's BINARY collation sorts them. Qualified: the
+        // select list's "id"::text is also called id, and would sort as text.
+        const auto col = std::find_if(t.columns.begin(), t.columns.end(), [&](const Column& c) { return c.name == k; });
+        order_pg.push_back(quoted(t.name) + "." + quoted(k) + (col != t.columns.end() && col->type == "text" ? " COLLATE \"C\"" : ""));
+    }
+    const auto order = [](const std::vector<std::string>& keys) { return keys.empty() ? std::string() : " ORDER BY " + joined(keys, ", "); };
+    r.lite_select = "SELECT " + joined(r.names, ", ") + " FROM " + quoted(t.name) + order(order_lite);
+    r.pg_select = "SELECT " + joined(pg_reads, ", ") + " FROM " + quoted(t.name) + order(order_pg);
+    return r;
+}
+
 // SHA-256 of the rows, each value with its length (none: a mark of its own).
 std::string checksum(const std::vector<PgRow>& rows) {
     crypto_hash_sha256_state st;
@@ -169,25 +194,11 @@ std::string checksum(const std::vector<PgRow>& rows) {
 std::expected<CopyReport, core::Problem> copy_in(Connection& lite, PgConnection& pg, const std::vector<Table>& tables) {
     CopyReport report;
     for (const auto& t : tables) {
-        std::vector<std::string> names, lite_names, pg_reads, order_lite, order_pg;
-        for (const auto& c : t.columns) {
-            names.push_back(quoted(c.name));
-            lite_names.push_back(quoted(c.name));
-            pg_reads.push_back(pg_read(c));
-        }
-        for (const auto& k : t.key) {
-            order_lite.push_back(quoted(k));
-            // Text keys in byte order, as SQLite's BINARY collation sorts them. Qualified: the
-            // select list's "id"::text is also called id, and would sort as text.
-            const auto col = std::find_if(t.columns.begin(), t.columns.end(), [&](const Column& c) { return c.name == k; });
-            order_pg.push_back(quoted(t.name) + "." + quoted(k) + (col != t.columns.end() && col->type == "text" ? " COLLATE \"C\"" : ""));
-        }
-        const std::string order_l = order_lite.empty() ? std::string() : " ORDER BY " + joined(order_lite, ", ");
-        const std::string order_p = order_pg.empty() ? std::string() : " ORDER BY " + joined(order_pg, ", ");
-        auto rows = sqlite_rows(lite, "SELECT " + joined(lite_names, ", ") + " FROM " + quoted(t.name) + order_l);
+        const Reads rd = reads_of(t);
+        auto rows = sqlite_rows(lite, rd.lite_select);
         if (!rows) return std::unexpected(rows.error());
         // PostgreSQL's own columns: a booking's range starts as its end (its buffer is added below).
-        std::vector<std::string> cols = names;
+        std::vector<std::string> cols = rd.names;
         std::vector<std::size_t> extra_from;
         for (const auto& o : t.only_pg) {
             if (t.name == "bookings" && o == "blocks_until") {
@@ -218,7 +229,7 @@ std::expected<CopyReport, core::Problem> copy_in(Connection& lite, PgConnection&
                 !r)
                 return std::unexpected(storage_problem("PostgreSQL refused a row of {0}: {1}", {t.name, r.error().english()}));
         // Read back from both sides, the same columns in the same forms and order.
-        auto back = pg.query("SELECT " + joined(pg_reads, ", ") + " FROM " + quoted(t.name) + order_p);
+        auto back = pg.query(rd.pg_select);
         if (!back) return std::unexpected(back.error());
         // SQLite's booleans are 0/1 already; its other values are text as they were copied.
         const std::string lite_sum = checksum(*rows), pg_sum = checksum(*back);
@@ -247,19 +258,9 @@ std::expected<CopyReport, core::Problem> copy_in(Connection& lite, PgConnection&
 std::expected<CopyReport, core::Problem> copy_out(PgConnection& pg, Connection& lite, const std::vector<Table>& tables) {
     CopyReport report;
     for (const auto& t : tables) {
-        std::vector<std::string> names, pg_reads, order_lite, order_pg;
-        for (const auto& c : t.columns) {
-            names.push_back(quoted(c.name));
-            pg_reads.push_back(pg_read(c));
-        }
-        for (const auto& k : t.key) {
-            order_lite.push_back(quoted(k));
-            const auto col = std::find_if(t.columns.begin(), t.columns.end(), [&](const Column& c) { return c.name == k; });
-            order_pg.push_back(quoted(t.name) + "." + quoted(k) + (col != t.columns.end() && col->type == "text" ? " COLLATE \"C\"" : ""));
-        }
-        const std::string order_l = order_lite.empty() ? std::string() : " ORDER BY " + joined(order_lite, ", ");
-        const std::string order_p = order_pg.empty() ? std::string() : " ORDER BY " + joined(order_pg, ", ");
-        auto rows = pg.query("SELECT " + joined(pg_reads, ", ") + " FROM " + quoted(t.name) + order_p);
+        const Reads rd = reads_of(t);
+        const auto& names = rd.names;
+        auto rows = pg.query(rd.pg_select);
         if (!rows) return std::unexpected(rows.error());
         if (t.name == "alloc_state" && rows->empty()) {
             // No decision stored yet: the station makes its counters from the rows at start.
@@ -287,7 +288,7 @@ std::expected<CopyReport, core::Problem> copy_out(PgConnection& pg, Connection& 
                     return std::unexpected(storage_problem("SQLite refused a row of {0}: {1}", {t.name, r.error().english()}));
             }
         }
-        auto back = sqlite_rows(lite, "SELECT " + joined(names, ", ") + " FROM " + quoted(t.name) + order_l);
+        auto back = sqlite_rows(lite, rd.lite_select);
         if (!back) return std::unexpected(back.error());
         const std::string pg_sum = checksum(*rows), lite_sum = checksum(*back);
         if (rows->size() != back->size() || lite_sum != pg_sum)

@@ -25,6 +25,8 @@ struct Box {
 void at(float x, float y);  // SetCursorPos
 Box content();              // the content area of the current window
 float gap();                // the horizontal item spacing
+// How many rows `row_h` high (with a gap between them) `h` holds; at least one.
+int rows_fit(float h, float row_h);
 
 ImFont* title_font(const Fonts* f);
 ImFont* clock_font(const Fonts* f);

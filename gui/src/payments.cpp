@@ -614,12 +614,6 @@ bool read_export(const PaymentsView& v, HelloAssoUi& h, const std::filesystem::p
     return true;
 }
 
-// The rows of a list between `y` and `bottom`, `row_h` each, in `cols` columns: how many a page
-// holds, and the page clamped.
-int rows_per_page(float y, float bottom, float row_h) {
-    return std::max(1, static_cast<int>(std::floor((bottom - y + gap()) / (row_h + gap()))));
-}
-
 // The files on the sticks: one tap reads and checks one.
 void draw_helloasso_files(const PaymentsView& v, PaymentsUi& ui) {
     HelloAssoUi& h = ui.helloasso;
@@ -649,7 +643,7 @@ void draw_helloasso_files(const PaymentsView& v, PaymentsUi& ui) {
     const float bar_y = c.y + c.h - th;
     const int cols = c.w > fs * 30 ? 2 : 1;
     const float cell_w = cell_width(c.w, cols);
-    const int per_page = rows_per_page(y, bar_y - gap(), th) * cols;
+    const int per_page = rows_fit(bar_y - gap() - y, th) * cols;
     const int pages = std::max(1, (static_cast<int>(h.files.size()) + per_page - 1) / per_page);
     ui.page = std::clamp(ui.page, 0, pages - 1);
     for (int i = 0; i < per_page; ++i) {
@@ -745,7 +739,7 @@ void draw_helloasso(const PaymentsView& v, PaymentsUi& ui, Commands& out) {
     // The payers to attach (buttons), then the memberships renewed here (lines), paged.
     const std::size_t rows = unmatched.size() + h.renewed.size();
     const float bar_y = c.y + c.h - th;
-    const int per_page = rows_per_page(y, rows > 0 ? bar_y - gap() : c.y + c.h, th);
+    const int per_page = rows_fit((rows > 0 ? bar_y - gap() : c.y + c.h) - y, th);
     const int pages = std::max(1, static_cast<int>((rows + static_cast<std::size_t>(per_page) - 1) / static_cast<std::size_t>(per_page)));
     ui.page = std::clamp(ui.page, 0, pages - 1);
     for (int i = 0; i < per_page; ++i) {

@@ -32,6 +32,7 @@ Box content() {
 }
 
 float gap() { return ImGui::GetStyle().ItemSpacing.x; }
+int rows_fit(float h, float row_h) { return std::max(1, static_cast<int>(std::floor((h + gap()) / (row_h + gap())))); }
 
 ImFont* title_font(const Fonts* f) { return f ? f->title : nullptr; }
 ImFont* clock_font(const Fonts* f) { return f ? f->clock : nullptr; }

@@ -36,8 +36,6 @@ int host_header(const ToolsScreenView& v, const Box& c, std::string_view title, 
     return tapped <= 1 ? tapped : 2 + static_cast<int>(extras.size()) - (tapped - 1);
 }
 
-int rows_fit(float h, float row_h) { return std::max(1, static_cast<int>(std::floor((h + gap()) / (row_h + gap())))); }
-
 std::string condition_label(const Tr& tr, core::ToolCondition c) {
     switch (c) {
         case core::ToolCondition::good: return tr("Good");
