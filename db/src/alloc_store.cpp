@@ -1,4 +1,4 @@
-// SqliteStore, allocation part: the rows the allocation engine is built from (machines
+// SqlStore, allocation part: the rows the allocation engine is built from (machines
 // and their authorisations, opening hours, bookings, sessions, the walk-in queue, the id
 // counters), loaded once at start and written after every engine decision, with their events.
 // The tables are those of db/migrations/003_allocation.sql.
@@ -16,7 +16,7 @@
 // writing it row by row keeps the tables equal to the engine. The store only compares each
 // row with the stored one, to skip rows written again unchanged and to name the event.
 
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "store_support.hpp"
 
@@ -391,7 +391,7 @@ std::expected<void, Problem> write_booking(Connection& c, const alloc::Booking& 
         bind_row(**st);
         ETABLI_CHECK((*st)->run());
         // A booking live again below the floor of 009 (no rule does it today) lowers it.
-        if (is_live(b.state) && !is_live(prev->state)) {
+        if (is_live(b.state) && !is_live(prev->state) && c.dialect() == Dialect::sqlite) {
             ETABLI_TRY(fl, c.cached("UPDATE bookings_live_floor SET floor = MIN(floor, ?1) WHERE id = 1"));
             (*fl)->bind(1, b.id);
             ETABLI_CHECK((*fl)->run());
@@ -649,7 +649,7 @@ void advance_live_floor(Connection& c, const alloc::EngineState& s, std::optiona
 
 // [Load] -----------------------------------------------------------------------------------
 
-std::expected<alloc::EngineState, Problem> SqliteStore::load_alloc(Timestamp now) {
+std::expected<alloc::EngineState, Problem> SqlStore::load_alloc(Timestamp now) {
     return guarded([&]() -> std::expected<alloc::EngineState, Problem> {
         // One read transaction: every table seen at the same instant.
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
@@ -716,17 +716,26 @@ std::expected<alloc::EngineState, Problem> SqliteStore::load_alloc(Timestamp now
             // what lets SQLite use a partial index.
             // The live part reads the table by id from the floor of 009 (COALESCE: a
             // missing floor row reads it all rather than miss a booking).
+            // PostgreSQL: the same three parts, its planner choosing the same partial
+            // indexes itself (and no floor: its index of live bookings is partial).
             ETABLI_TRY(st, m_conn.prepare(
-                               "SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
-                               "WHERE id >= COALESCE((SELECT floor FROM bookings_live_floor WHERE id = 1), 0) "
-                               "AND state IN ('booked', 'active') "
-                               "UNION ALL SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
-                               "INDEXED BY bookings_ended "
-                               "WHERE state NOT IN ('booked', 'active') AND ends_at >= ?1 "
-                               "UNION ALL SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
-                               "INDEXED BY bookings_unseen_notes "
-                               "WHERE host_note IS NOT NULL AND notice_seen = 0 AND ends_at < ?1 "
-                               "AND state NOT IN ('booked', 'active')"));
+                               m_conn.dialect() == Dialect::sqlite
+                                   ? "SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
+                                     "WHERE id >= COALESCE((SELECT floor FROM bookings_live_floor WHERE id = 1), 0) "
+                                     "AND state IN ('booked', 'active') "
+                                     "UNION ALL SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
+                                     "INDEXED BY bookings_ended "
+                                     "WHERE state NOT IN ('booked', 'active') AND ends_at >= ?1 "
+                                     "UNION ALL SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
+                                     "INDEXED BY bookings_unseen_notes "
+                                     "WHERE host_note IS NOT NULL AND notice_seen = 0 AND ends_at < ?1 "
+                                     "AND state NOT IN ('booked', 'active')"
+                                   : "SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings WHERE state IN ('booked', 'active') "
+                                     "UNION ALL SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
+                                     "WHERE state IN ('completed', 'no_show', 'cancelled') AND ends_at >= ?1 "
+                                     "UNION ALL SELECT " ETABLI_BOOKING_COLUMNS " FROM bookings "
+                                     "WHERE host_note IS NOT NULL AND NOT notice_seen AND ends_at < ?1 "
+                                     "AND state NOT IN ('booked', 'active')"));
             st->bind(1, ts(now - kKeep));
             while (true) {
                 ETABLI_TRY(row, st->step());
@@ -740,8 +749,10 @@ std::expected<alloc::EngineState, Problem> SqliteStore::load_alloc(Timestamp now
         {
             // No ORDER BY: it would walk the whole table in id order instead of the partial
             // index of open sessions (the few rows are sorted below).
-            ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_SESSION_COLUMNS " FROM sessions "
-                                          "INDEXED BY sessions_open WHERE ended_at IS NULL"));
+            ETABLI_TRY(st, m_conn.prepare(m_conn.dialect() == Dialect::sqlite ? "SELECT " ETABLI_SESSION_COLUMNS " FROM sessions "
+                                                                                   "INDEXED BY sessions_open WHERE ended_at IS NULL"
+                                                                                 : "SELECT " ETABLI_SESSION_COLUMNS " FROM sessions "
+                                                                                   "WHERE ended_at IS NULL"));
             while (true) {
                 ETABLI_TRY(row, st->step());
                 if (!*row) break;
@@ -760,7 +771,18 @@ std::expected<alloc::EngineState, Problem> SqliteStore::load_alloc(Timestamp now
                 s.queue.push_back(std::move(*q));
             }
         }
-        {
+        if (m_conn.dialect() == Dialect::postgres) {
+            // The time of the last decision, or of the newest booking, the later; the ids
+            // come after the read, from this station's blocks.
+            ETABLI_TRY(st, m_conn.prepare("SELECT GREATEST((SELECT as_of FROM alloc_state WHERE id = 1), "
+                                          "(SELECT created_at FROM bookings ORDER BY id DESC LIMIT 1)), "
+                                          "EXISTS (SELECT 1 FROM alloc_state WHERE id = 1)"));
+            ETABLI_TRY(row, st->step());
+            if (*row && st->column_int(1) != 0) {
+                ETABLI_TRY(as_of, read_optional_ts(*st, 0, "alloc_state", "1", "as_of"));
+                s.as_of = *as_of;
+            }
+        } else {
             // The stored counters, never below MAX(id)+1 of the tables (commit_alloc leaves
             // them to the tables when it can, see write_counters; or a file written by hand):
             // each MAX is one index probe. as_of likewise: the stored one or the time of the
@@ -785,6 +807,27 @@ std::expected<alloc::EngineState, Problem> SqliteStore::load_alloc(Timestamp now
                 s.as_of = *as_of;
             }
         }
+        if (m_conn.dialect() == Dialect::postgres) {
+            ETABLI_CHECK(tx->commit());
+            // The next id after the largest of each kind loaded (as the engine counts them).
+            alloc::IdCounters loaded{0, 0, 0, 0};
+            for (const alloc::Booking& b : s.bookings) {
+                loaded.booking = std::max(loaded.booking, b.id + 1);
+                if (b.series) loaded.series = std::max(loaded.series, *b.series + 1);
+            }
+            for (const alloc::Session& x : s.sessions) loaded.session = std::max(loaded.session, x.id + 1);
+            for (const alloc::QueueEntry& q : s.queue) loaded.queue_entry = std::max(loaded.queue_entry, q.id + 1);
+            // A block below another station's rows is left for a new one, above every block
+            // given so far: the engine names its rows after the largest id it loaded.
+            IdBlocks& b = m_id_blocks;
+            if (loaded.booking > b.next.booking) b.end.booking = b.next.booking;
+            if (loaded.session > b.next.session) b.end.session = b.next.session;
+            if (loaded.queue_entry > b.next.queue_entry) b.end.queue_entry = b.next.queue_entry;
+            if (loaded.series > b.next.series) b.end.series = b.next.series;
+            ETABLI_TRY(ids, next_alloc_ids());
+            s.next_ids = *ids;
+            return s;
+        }
         std::optional<alloc::BookingId> stored_floor;
         {
             ETABLI_TRY(st, m_conn.prepare("SELECT floor FROM bookings_live_floor WHERE id = 1"));
@@ -799,8 +842,9 @@ std::expected<alloc::EngineState, Problem> SqliteStore::load_alloc(Timestamp now
 
 // [Commit] ---------------------------------------------------------------------------------
 
-std::expected<void, Problem> SqliteStore::commit_alloc(const alloc::Changes& c, std::optional<core::MemberId> actor,
+std::expected<void, Problem> SqlStore::commit_alloc(const alloc::Changes& c, std::optional<core::MemberId> actor,
                                                        Timestamp at) {
+    if (m_conn.dialect() == Dialect::postgres) return commit_alloc_postgres(c, actor, at);
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
         ETABLI_TRY(newest, newest_booking(m_conn));
@@ -821,7 +865,102 @@ std::expected<void, Problem> SqliteStore::commit_alloc(const alloc::Changes& c, 
     });
 }
 
-std::expected<void, Problem> SqliteStore::save_hours(const alloc::OpeningHours& h, std::optional<core::MemberId> actor,
+// [PostgreSQL] -----------------------------------------------------------------------------
+// Several stations, one database: each engine names its rows from blocks of ids that only
+// its station holds (the sequences count by kIdBlock, PostgreSQL 003), and what two engines
+// decided without knowing of each other is refused by the constraints.
+
+namespace {
+
+constexpr std::int64_t kIdBlock = 100000;  // the sequences' INCREMENT BY
+// A block with fewer ids left than this is replaced at the next load: no decision names
+// that many rows (a weekly series is at most a year of weeks). A station that went through
+// its block without loading again (99,000 decisions) has one decision refused, then a new one.
+constexpr std::int64_t kIdMargin = 1000;
+
+std::expected<std::int64_t, Problem> take_block(Connection& c, const char* sql) {
+    ETABLI_TRY(st, c.prepare(sql));
+    ETABLI_TRY(row, st->step());
+    if (!*row) return std::unexpected(storage_problem("no block of ids"));
+    return st->column_int(0);
+}
+
+// What PostgreSQL refused, in the words a member understands: what another station did
+// that this one did not know yet (it reloads, and the next decision knows).
+Problem alloc_refusal(const Connection& c, Problem p) {
+    const std::string constraint = c.failed_constraint();
+    if (constraint == "bookings_no_overlap")
+        return core::problem("This machine was just booked at another station for that time: choose another time");
+    if (constraint == "sessions_open")
+        return core::problem("This machine was just started at another station");
+    return p;
+}
+
+}  // namespace
+
+std::expected<alloc::IdCounters, Problem> SqlStore::next_alloc_ids() {
+    IdBlocks& b = m_id_blocks;
+    struct Kind {
+        std::int64_t alloc::IdCounters::*field;
+        const char* sql;
+    };
+    static constexpr Kind kinds[] = {
+        {&alloc::IdCounters::booking, "SELECT nextval(pg_get_serial_sequence('bookings', 'id'))"},
+        {&alloc::IdCounters::session, "SELECT nextval(pg_get_serial_sequence('sessions', 'id'))"},
+        {&alloc::IdCounters::queue_entry, "SELECT nextval(pg_get_serial_sequence('queue_entries', 'id'))"},
+        {&alloc::IdCounters::series, "SELECT nextval('booking_series')"},
+    };
+    for (const Kind& k : kinds) {
+        if (b.held && b.end.*(k.field) - b.next.*(k.field) >= kIdMargin) continue;
+        ETABLI_TRY(start, take_block(m_conn, k.sql));
+        b.next.*(k.field) = *start;
+        b.end.*(k.field) = *start + kIdBlock;
+    }
+    b.held = true;
+    return b.next;
+}
+
+std::expected<void, Problem> SqlStore::commit_alloc_postgres(const alloc::Changes& c, std::optional<core::MemberId> actor,
+                                                             Timestamp at) {
+    // The decision's ids are spent whatever comes of its commit: one whose answer was lost
+    // (the link dropped at COMMIT) may have landed, and an id is never given twice.
+    struct Spend {
+        IdBlocks& w;
+        const alloc::IdCounters& n;
+        ~Spend() {
+            if (!w.held) return;
+            w.next.booking = std::max(w.next.booking, n.booking);
+            w.next.session = std::max(w.next.session, n.session);
+            w.next.queue_entry = std::max(w.next.queue_entry, n.queue_entry);
+            w.next.series = std::max(w.next.series, n.series);
+        }
+    } spend{m_id_blocks, c.next_ids};
+    return guarded([&]() -> std::expected<void, Problem> {
+        // The blocks are taken at the first load; a decision committed before any (a tool's
+        // or a test's) takes them now.
+        if (!m_id_blocks.held) ETABLI_CHECK(next_alloc_ids());
+        const IdBlocks& b = m_id_blocks;
+        const alloc::IdCounters& n = c.next_ids;
+        if ((n.booking > b.end.booking || n.session > b.end.session || n.queue_entry > b.end.queue_entry ||
+                       n.series > b.end.series))
+            return std::unexpected(core::problem("This station has used its block of booking numbers and takes a new one: try again"));
+        ETABLI_TRY(tx, Transaction::begin(m_conn));
+        for (const alloc::Machine& m : c.machines) ETABLI_CHECK(write_machine(m_conn, m, actor, at));
+        for (const alloc::Booking& x : c.bookings)
+            if (auto r = write_booking(m_conn, x, actor, at); !r) return std::unexpected(alloc_refusal(m_conn, r.error()));
+        for (const alloc::Session& x : c.sessions)
+            if (auto r = write_session(m_conn, x, actor, at); !r) return std::unexpected(alloc_refusal(m_conn, r.error()));
+        for (const alloc::QueueEntry& q : c.queue) ETABLI_CHECK(write_queue_entry(m_conn, q, actor, at));
+        for (alloc::QueueEntryId id : c.queue_removed) ETABLI_CHECK(remove_queue_entry(m_conn, id, actor, at));
+        ETABLI_TRY(st, m_conn.cached("INSERT INTO alloc_state (id, as_of) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE "
+                                     "SET as_of = GREATEST(alloc_state.as_of, excluded.as_of)"));
+        (*st)->bind(1, ts(c.as_of));
+        ETABLI_CHECK((*st)->run());
+        return tx->commit();
+    });
+}
+
+std::expected<void, Problem> SqlStore::save_hours(const alloc::OpeningHours& h, std::optional<core::MemberId> actor,
                                                      Timestamp at) {
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -867,7 +1006,7 @@ std::expected<void, Problem> SqliteStore::save_hours(const alloc::OpeningHours& 
 
 // [History] --------------------------------------------------------------------------------
 
-std::expected<std::vector<alloc::Session>, Problem> SqliteStore::sessions_between(Timestamp from, Timestamp to,
+std::expected<std::vector<alloc::Session>, Problem> SqlStore::sessions_between(Timestamp from, Timestamp to,
                                                                                   std::size_t limit) {
     return guarded([&]() -> std::expected<std::vector<alloc::Session>, Problem> {
         std::vector<alloc::Session> out;

@@ -99,7 +99,7 @@ std::expected<void, core::Problem> append_audit(Connection& c, const app::AuditE
     row.detail = e.detail;
     row.hash = audit_hash(row, key);
     if (row.id == 1 || row.prev_hash == kAuditGenesis) {
-        auto meta = c.cached("INSERT OR IGNORE INTO trust_meta (name, value) VALUES ('audit_key_id', ?1)");
+        auto meta = c.cached("INSERT INTO trust_meta (name, value) VALUES ('audit_key_id', ?1) ON CONFLICT DO NOTHING");
         if (!meta) return std::unexpected(meta.error());
         (*meta)->bind(1, key_id(key));
         if (auto r = (*meta)->run(); !r) return std::unexpected(r.error());

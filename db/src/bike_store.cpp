@@ -1,4 +1,4 @@
-// SqliteStore, the bike register: the tables of db/migrations/017_bikes.sql, loaded whole at
+// SqlStore, the bike register: the tables of db/migrations/017_bikes.sql, loaded whole at
 // start and written one use case per transaction with the events the station named.
 // Layer: db. Thread: the station thread (or the CLI's main thread before a Station exists).
 //
@@ -11,7 +11,7 @@
 //   [Readers]  one row → one core record
 //   [Load]     load_bikes
 //   [Commit]   commit_bikes
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "receipt_rows.hpp"
 #include "store_support.hpp"
@@ -182,7 +182,7 @@ std::expected<void, Problem> write_part(Connection& c, const core::BikePart& p) 
 }  // namespace
 
 // [Load] -----------------------------------------------------------------------------------
-std::expected<app::BikeData, Problem> SqliteStore::load_bikes() {
+std::expected<app::BikeData, Problem> SqlStore::load_bikes() {
     return guarded([&]() -> std::expected<app::BikeData, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         app::BikeData d;
@@ -217,8 +217,9 @@ std::expected<app::BikeData, Problem> SqliteStore::load_bikes() {
             ETABLI_TRY(rows, read_all<core::BikePart>(*st, read_part));
             d.parts = std::move(*rows);
         }
-        ETABLI_TRY(mb, m_conn.query_int("SELECT coalesce(max(id), 0) FROM bikes"));
-        ETABLI_TRY(mp, m_conn.query_int("SELECT coalesce(max(id), 0) FROM bike_parts"));
+        ETABLI_CHECK(tx->commit());  // the ids' floors after the read (PostgreSQL takes blocks)
+        ETABLI_TRY(mb, id_floor("bikes"));
+        ETABLI_TRY(mp, id_floor("bike_parts"));
         d.max_bike_id = *mb;
         d.max_part_id = *mp;
         return d;
@@ -226,7 +227,7 @@ std::expected<app::BikeData, Problem> SqliteStore::load_bikes() {
 }
 
 // [Commit] ---------------------------------------------------------------------------------
-std::expected<void, Problem> SqliteStore::commit_bikes(const app::BikeChanges& c, std::optional<core::MemberId> actor, Timestamp at) {
+std::expected<void, Problem> SqlStore::commit_bikes(const app::BikeChanges& c, std::optional<core::MemberId> actor, Timestamp at) {
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
         for (const auto& b : c.bikes) ETABLI_CHECK(write_bike(m_conn, b, at));

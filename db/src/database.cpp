@@ -12,6 +12,10 @@
 #include <etabli/db/backup.hpp>
 #include <etabli/db/migrations.hpp>
 
+#include "pg_link.hpp"
+
+#include <libpq-fe.h>
+
 #include <sqlite3.h>
 
 #include <array>
@@ -49,11 +53,15 @@ Problem sqlite_problem(int rc, const char* detail) {
 
 // [Statement] ------------------------------------------------------------------------------
 
+Statement::Statement() = default;
+Statement::Statement(sqlite3_stmt* stmt, sqlite3* db) : m_stmt(stmt), m_db(db) {}
+Statement::Statement(std::unique_ptr<PgStatement> pg) : m_pg(std::move(pg)) {}
+
 Statement::~Statement() {
     if (m_stmt) sqlite3_finalize(m_stmt);
 }
 
-Statement::Statement(Statement&& o) noexcept : m_stmt(o.m_stmt), m_db(o.m_db), m_bind_rc(o.m_bind_rc) {
+Statement::Statement(Statement&& o) noexcept : m_stmt(o.m_stmt), m_db(o.m_db), m_bind_rc(o.m_bind_rc), m_pg(std::move(o.m_pg)) {
     o.m_stmt = nullptr;
 }
 
@@ -63,6 +71,7 @@ Statement& Statement::operator=(Statement&& o) noexcept {
         m_stmt = o.m_stmt;
         m_db = o.m_db;
         m_bind_rc = o.m_bind_rc;
+        m_pg = std::move(o.m_pg);
         o.m_stmt = nullptr;
     }
     return *this;
@@ -72,12 +81,30 @@ void Statement::note(int rc) {
     if (rc != SQLITE_OK && m_bind_rc == 0) m_bind_rc = rc;
 }
 
+namespace {
+// A parameter of a PostgreSQL statement, as text: $index.
+void pg_param(PgStatement& st, int index, std::optional<std::string> value) {
+    // ?index is $slot[index] (numbered in the order of first use, so that none is left
+    // without a type); one the SQL does not name is ignored, as SQLite ignores it.
+    if (index < 1 || static_cast<std::size_t>(index) >= st.slot.size() || st.slot[static_cast<std::size_t>(index)] == 0) return;
+    st.params[static_cast<std::size_t>(st.slot[static_cast<std::size_t>(index)]) - 1] = std::move(value);
+}
+}  // namespace
+
 Statement& Statement::bind(int index, std::int64_t value) {
+    if (m_pg) {
+        pg_param(*m_pg, index, std::to_string(value));
+        return *this;
+    }
     note(sqlite3_bind_int64(m_stmt, index, value));
     return *this;
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
+    if (m_pg) {
+        pg_param(*m_pg, index, std::string(text));
+        return *this;
+    }
     // SQLITE_TRANSIENT: SQLite copies, so temporaries are safe to pass.
     note(sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
     return *this;
@@ -91,12 +118,22 @@ Statement& Statement::bind(int index, std::optional<std::int64_t> value) {
     return value ? bind(index, *value) : bind_null(index);
 }
 
+bool Statement::has_parameter(int index) const {
+    if (m_pg) return index >= 1 && static_cast<std::size_t>(index) < m_pg->slot.size() && m_pg->slot[static_cast<std::size_t>(index)] > 0;
+    return index >= 1 && sqlite3_bind_parameter_name(m_stmt, index) != nullptr;
+}
+
 Statement& Statement::bind_null(int index) {
+    if (m_pg) {
+        pg_param(*m_pg, index, std::nullopt);
+        return *this;
+    }
     note(sqlite3_bind_null(m_stmt, index));
     return *this;
 }
 
 std::expected<bool, Problem> Statement::step() {
+    if (m_pg) return pg_step(*m_pg);
     if (m_bind_rc != 0) return std::unexpected(storage_problem(sqlite3_errstr(m_bind_rc)));
     int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW) return true;
@@ -113,19 +150,32 @@ std::expected<void, Problem> Statement::run() {
 }
 
 void Statement::reset() {
+    if (m_pg) {
+        pg_reset(*m_pg);
+        return;
+    }
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
     m_bind_rc = 0;
 }
 
-bool Statement::is_null(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+bool Statement::is_null(int col) const { return m_pg ? pg_is_null(*m_pg, col) : sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
 
-std::int64_t Statement::column_int(int col) const { return sqlite3_column_int64(m_stmt, col); }
+std::int64_t Statement::column_int(int col) const { return m_pg ? pg_int(*m_pg, col) : sqlite3_column_int64(m_stmt, col); }
 
 std::string Statement::column_text(int col) const {
+    if (m_pg) return pg_text(*m_pg, col);
     auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
     if (!p) return {};
     return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)));
+}
+
+int Statement::column_count() const { return m_pg ? pg_column_count(*m_pg) : sqlite3_column_count(m_stmt); }
+
+std::string Statement::column_name(int col) const {
+    if (m_pg) return pg_column_name(*m_pg, col);
+    const char* n = sqlite3_column_name(m_stmt, col);
+    return n ? n : "";
 }
 
 std::optional<std::string> Statement::column_optional_text(int col) const {
@@ -135,9 +185,11 @@ std::optional<std::string> Statement::column_optional_text(int col) const {
 
 // [Connection] -----------------------------------------------------------------------------
 
+Connection::Connection() = default;
+Connection::Connection(sqlite3* db) : m_db(db) {}
 Connection::~Connection() { close(); }
 
-Connection::Connection(Connection&& o) noexcept : m_db(o.m_db), m_cache(std::move(o.m_cache)) {
+Connection::Connection(Connection&& o) noexcept : m_db(o.m_db), m_pg(std::move(o.m_pg)), m_cache(std::move(o.m_cache)) {
     o.m_db = nullptr;
     o.m_cache.clear();
 }
@@ -146,6 +198,7 @@ Connection& Connection::operator=(Connection&& o) noexcept {
     if (this != &o) {
         close();
         m_db = o.m_db;
+        m_pg = std::move(o.m_pg);
         m_cache = std::move(o.m_cache);
         o.m_db = nullptr;
         o.m_cache.clear();
@@ -158,7 +211,27 @@ void Connection::close() {
     m_cache.clear();
     if (m_db) sqlite3_close_v2(m_db);
     m_db = nullptr;
+    m_pg.reset();
 }
+
+bool is_postgres_url(std::string_view location) {
+    return location.starts_with("postgresql://") || location.starts_with("postgres://");
+}
+
+std::expected<Connection, Problem> Connection::open_postgres(const std::string& url) {
+    auto pg = PgConnection::open(url);
+    if (!pg) return std::unexpected(pg.error());
+    Connection c;
+    c.m_pg = std::make_unique<PgLink>();
+    c.m_pg->conn = std::move(*pg);
+    // Times are read and written in UTC, in ISO form (pg_text turns them into SQLite's).
+    if (auto r = pg_exec(*c.m_pg, "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'"); !r) return std::unexpected(r.error());
+    return c;
+}
+
+PgConnection* Connection::postgres() const { return m_pg ? m_pg->conn.get() : nullptr; }
+
+bool Connection::in_transaction() const { return m_pg ? pg_in_transaction(*m_pg) : m_db && !sqlite3_get_autocommit(m_db); }
 
 std::expected<Connection, Problem> Connection::open_raw(const std::string& uri_or_path, int flags) {
     sqlite3* db = nullptr;
@@ -173,6 +246,7 @@ std::expected<Connection, Problem> Connection::open_raw(const std::string& uri_o
 }
 
 std::expected<void, Problem> Connection::exec(const char* sql) {
+    if (m_pg) return pg_exec(*m_pg, sql);
     char* err = nullptr;
     if (sqlite3_exec(m_db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
         std::string msg = err ? err : sqlite3_errmsg(m_db);
@@ -182,7 +256,20 @@ std::expected<void, Problem> Connection::exec(const char* sql) {
     return {};
 }
 
+namespace {
+std::unique_ptr<PgStatement> pg_statement(PgLink& link, std::string_view sql, bool named) {
+    auto st = std::make_unique<PgStatement>();
+    st->link = &link;
+    int count = 0;
+    st->sql = pg_placeholders(sql, st->slot, count);
+    st->params.resize(static_cast<std::size_t>(count));
+    if (named) st->name = "etabli_" + std::to_string(++link.next_name);
+    return st;
+}
+}  // namespace
+
 std::expected<Statement, Problem> Connection::prepare(std::string_view sql) {
+    if (m_pg) return Statement{pg_statement(*m_pg, sql, false)};
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()), 0, &stmt, nullptr);
     if (rc != SQLITE_OK) return std::unexpected(error());
@@ -191,7 +278,9 @@ std::expected<Statement, Problem> Connection::prepare(std::string_view sql) {
 
 std::expected<Statement*, Problem> Connection::cached(const char* sql) {
     auto it = m_cache.find(sql);
-    if (it == m_cache.end()) {
+    if (it == m_cache.end() && m_pg) {
+        it = m_cache.emplace(sql, Statement{pg_statement(*m_pg, sql, true)}).first;
+    } else if (it == m_cache.end()) {
         sqlite3_stmt* stmt = nullptr;
         int rc = sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
         if (rc != SQLITE_OK) return std::unexpected(error());
@@ -203,7 +292,10 @@ std::expected<Statement*, Problem> Connection::cached(const char* sql) {
 }
 
 void Connection::reset_cached() {
-    for (auto& [sql, st] : m_cache) sqlite3_reset(st.get());
+    for (auto& [sql, st] : m_cache) {
+        if (m_pg) st.reset();
+        else sqlite3_reset(st.get());
+    }
 }
 
 std::expected<std::int64_t, Problem> Connection::query_int(const char* sql) {
@@ -224,21 +316,52 @@ std::expected<std::string, Problem> Connection::query_text(const char* sql) {
     return st->column_text(0);
 }
 
-std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(m_db); }
-
-std::int64_t Connection::changes() const { return sqlite3_changes64(m_db); }
+std::int64_t Connection::changes() const { return m_pg ? m_pg->changes : sqlite3_changes64(m_db); }
 
 Problem Connection::error() const {
+    if (m_pg) return storage_problem(m_pg->state.empty() ? "no failure" : "SQLSTATE " + m_pg->state);
     return m_db ? sqlite_problem(sqlite3_errcode(m_db), sqlite3_errmsg(m_db)) : storage_problem("no connection");
 }
 
-int Connection::error_code() const { return m_db ? (sqlite3_errcode(m_db) & 0xff) : SQLITE_MISUSE; }
+std::string Connection::sql_state() const { return m_pg ? m_pg->state : std::string{}; }
+std::string Connection::failed_constraint() const { return m_pg ? m_pg->constraint : std::string{}; }
+
+int Connection::error_code() const {
+    if (m_pg) {
+        // Class 23, integrity constraint violation (unique, exclusion, foreign key, check):
+        // what SQLite calls SQLITE_CONSTRAINT; 40001/40P01, a transaction to run again: busy.
+        if (m_pg->state.starts_with("23")) return SQLITE_CONSTRAINT;
+        if (m_pg->state.starts_with("40")) return SQLITE_BUSY;
+        return m_pg->state.empty() ? SQLITE_OK : SQLITE_ERROR;
+    }
+    return m_db ? (sqlite3_errcode(m_db) & 0xff) : SQLITE_MISUSE;
+}
 
 // [Transaction] ----------------------------------------------------------------------------
 
+namespace {
+bool pg_aborted(const Connection& c) { return PQtransactionStatus(c.postgres()->raw()) == PQTRANS_INERROR; }
+}  // namespace
+
 std::expected<Transaction, Problem> Transaction::begin(Connection& c, Kind kind) {
     // Inside an outer transaction: a savepoint, released into it by commit().
-    const bool nested = !sqlite3_get_autocommit(c.get());
+    if (c.dialect() == Dialect::postgres && !c.in_transaction())
+        if (auto r = pg_reconnect_if_dropped(*c.m_pg); !r) return std::unexpected(r.error());
+    const bool nested = c.in_transaction();
+    if (c.dialect() == Dialect::postgres) {
+        // Several stations write to one database: each write transaction takes its one write
+        // lock (a transaction-level advisory lock, "etabli" + 'w'), as SQLite's BEGIN
+        // IMMEDIATE does, so a use case reads and writes as if it were alone; what a station's
+        // memory did not know is refused by the constraints. A read is one snapshot.
+        const char* sql = nested                     ? "SAVEPOINT etabli_nested"
+                          : kind == Kind::write ? "BEGIN; SELECT pg_advisory_xact_lock(28556934259698039)"
+                                                : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+        if (auto r = c.exec(sql); !r) {
+            if (!nested) (void)c.exec("ROLLBACK");
+            return std::unexpected(r.error());
+        }
+        return Transaction{c, nested};
+    }
     auto st = c.cached(nested ? "SAVEPOINT etabli_nested" : kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
     if (!st) return std::unexpected(st.error());
     if (auto r = (*st)->run(); !r) return std::unexpected(r.error());
@@ -250,6 +373,10 @@ Transaction::~Transaction() {
     // A failed statement may already have ended the transaction (SQLite rolls back by itself
     // on some errors): only roll back what is still open.
     m_conn->reset_cached();
+    if (m_conn->dialect() == Dialect::postgres) {
+        if (m_conn->in_transaction()) (void)m_conn->exec(m_nested ? "ROLLBACK TO etabli_nested; RELEASE etabli_nested" : "ROLLBACK");
+        return;
+    }
     if (!sqlite3_get_autocommit(m_conn->get())) {
         if (m_nested) sqlite3_exec(m_conn->get(), "ROLLBACK TO etabli_nested; RELEASE etabli_nested", nullptr, nullptr, nullptr);
         else sqlite3_exec(m_conn->get(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -259,6 +386,13 @@ Transaction::~Transaction() {
 std::expected<void, Problem> Transaction::commit() {
     assert(m_conn && "commit() called twice or on a moved-from Transaction");
     m_conn->reset_cached();
+    if (m_conn->dialect() == Dialect::postgres) {
+        // A transaction a failed statement aborted would take COMMIT as ROLLBACK, silently.
+        if (pg_aborted(*m_conn)) return std::unexpected(storage_problem("a statement of this change failed: nothing was saved"));
+        if (auto r = m_conn->exec(m_nested ? "RELEASE etabli_nested" : "COMMIT"); !r) return r;  // destructor rolls back
+        m_conn = nullptr;
+        return {};
+    }
     auto st = m_conn->cached(m_nested ? "RELEASE etabli_nested" : "COMMIT");
     if (!st) return std::unexpected(st.error());
     if (auto r = (*st)->run(); !r) return std::unexpected(r.error());  // destructor rolls back

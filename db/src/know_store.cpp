@@ -1,4 +1,4 @@
-// SqliteStore, trainings / help in the room / know-how cards part: the tables of
+// SqlStore, trainings / help in the room / know-how cards part: the tables of
 // db/migrations/008_know_how.sql, loaded once at start and written one use case per
 // transaction with the events the station named; plus the presence history that "who usually
 // comes at this hour" reads. Layer: db. Thread: the station thread (or the CLI's main thread
@@ -16,7 +16,7 @@
 //   [Load]     load_know
 //   [Commit]   commit_know
 //   [History]  presences_between
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "store_support.hpp"
 
@@ -175,7 +175,7 @@ std::expected<void, Problem> write_card(Connection& c, const core::Card& k) {
         ETABLI_CHECK((*step)->run());
         (*step)->reset();
     }
-    ETABLI_TRY(link, c.cached("INSERT OR IGNORE INTO card_links (card_id, kind, target) VALUES (?1, ?2, ?3)"));
+    ETABLI_TRY(link, c.cached("INSERT INTO card_links (card_id, kind, target) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"));
     auto links = [&](const char* kind, const std::vector<std::int64_t>& ids) -> std::expected<void, Problem> {
         for (auto id : ids) {
             (*link)->bind(1, k.id).bind(2, kind).bind(3, id);
@@ -193,13 +193,13 @@ std::expected<void, Problem> write_card(Connection& c, const core::Card& k) {
 }  // namespace
 
 // [Load] -----------------------------------------------------------------------------------
-std::expected<app::KnowData, Problem> SqliteStore::load_know(Timestamp since) {
+std::expected<app::KnowData, Problem> SqlStore::load_know(Timestamp since) {
     return guarded([&]() -> std::expected<app::KnowData, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         app::KnowData d;
         {
             ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_TRAINING_COLUMNS " FROM trainings "
-                                          "WHERE cancelled = 0 AND (ends_at > ?1 OR granted_at IS NULL) ORDER BY id"));
+                                          "WHERE cancelled = FALSE AND (ends_at > ?1 OR granted_at IS NULL) ORDER BY id"));
             st->bind(1, ts(since));
             ETABLI_TRY(rows, read_all<core::Training>(*st, read_training));
             d.trainings = std::move(*rows);
@@ -207,7 +207,7 @@ std::expected<app::KnowData, Problem> SqliteStore::load_know(Timestamp since) {
         {
             ETABLI_TRY(st, m_conn.prepare("SELECT s.id, s.training_id, s.member_id, s.state, s.signed_up_at, s.present_at "
                                           "FROM training_signups s JOIN trainings t ON t.id = s.training_id "
-                                          "WHERE t.cancelled = 0 AND (t.ends_at > ?1 OR t.granted_at IS NULL) ORDER BY s.id"));
+                                          "WHERE t.cancelled = FALSE AND (t.ends_at > ?1 OR t.granted_at IS NULL) ORDER BY s.id"));
             st->bind(1, ts(since));
             ETABLI_TRY(rows, read_all<core::Signup>(*st, read_signup));
             d.signups = std::move(*rows);
@@ -218,7 +218,7 @@ std::expected<app::KnowData, Problem> SqliteStore::load_know(Timestamp since) {
             d.help_requests = std::move(*rows);
         }
         {
-            ETABLI_TRY(st, m_conn.prepare("SELECT id FROM members WHERE help_opt_in = 1"));
+            ETABLI_TRY(st, m_conn.prepare("SELECT id FROM members WHERE help_opt_in = TRUE"));
             for (;;) {
                 ETABLI_TRY(row, st->step());
                 if (!*row) break;
@@ -269,10 +269,11 @@ std::expected<app::KnowData, Problem> SqliteStore::load_know(Timestamp since) {
         ETABLI_CHECK(read_names(m_conn, "SELECT id, name FROM skills", d.skill_names));
         ETABLI_CHECK(read_names(m_conn, "SELECT id, name FROM machines", d.machine_names));
         ETABLI_CHECK(read_names(m_conn, "SELECT id, name FROM tools", d.tool_names));
-        ETABLI_TRY(mt, m_conn.query_int("SELECT coalesce(max(id), 0) FROM trainings"));
-        ETABLI_TRY(ms, m_conn.query_int("SELECT coalesce(max(id), 0) FROM training_signups"));
-        ETABLI_TRY(mh, m_conn.query_int("SELECT coalesce(max(id), 0) FROM help_requests"));
-        ETABLI_TRY(mc, m_conn.query_int("SELECT coalesce(max(id), 0) FROM cards"));
+        ETABLI_CHECK(tx->commit());  // the ids' floors after the read (PostgreSQL takes blocks)
+        ETABLI_TRY(mt, id_floor("trainings"));
+        ETABLI_TRY(ms, id_floor("training_signups"));
+        ETABLI_TRY(mh, id_floor("help_requests"));
+        ETABLI_TRY(mc, id_floor("cards"));
         d.max_training_id = *mt;
         d.max_signup_id = *ms;
         d.max_help_id = *mh;
@@ -282,7 +283,7 @@ std::expected<app::KnowData, Problem> SqliteStore::load_know(Timestamp since) {
 }
 
 // [Commit] ---------------------------------------------------------------------------------
-std::expected<void, Problem> SqliteStore::commit_know(const app::KnowChanges& c, std::optional<core::MemberId> actor,
+std::expected<void, Problem> SqlStore::commit_know(const app::KnowChanges& c, std::optional<core::MemberId> actor,
                                                       Timestamp at) {
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -301,7 +302,7 @@ std::expected<void, Problem> SqliteStore::commit_know(const app::KnowChanges& c,
             }
         }
         for (const auto& [card, member] : c.helped) {
-            ETABLI_TRY(st, m_conn.cached("INSERT OR IGNORE INTO card_helped (card_id, member_id, at) VALUES (?1, ?2, ?3)"));
+            ETABLI_TRY(st, m_conn.cached("INSERT INTO card_helped (card_id, member_id, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"));
             (*st)->bind(1, card).bind(2, member).bind(3, ts(at));
             ETABLI_CHECK((*st)->run());
         }
@@ -317,7 +318,7 @@ std::expected<void, Problem> SqliteStore::commit_know(const app::KnowChanges& c,
 // [History] --------------------------------------------------------------------------------
 // A presence the station closed by itself (a forgotten check-out) has no known end: unless a
 // host corrected it, it counts for the hour it began only.
-std::expected<std::vector<core::Presence>, Problem> SqliteStore::presences_between(Timestamp from, Timestamp to) {
+std::expected<std::vector<core::Presence>, Problem> SqlStore::presences_between(Timestamp from, Timestamp to) {
     return guarded([&]() -> std::expected<std::vector<core::Presence>, Problem> {
         ETABLI_TRY(st, m_conn.prepare(
                            "SELECT p.id, p.member_id, p.checked_in, "

@@ -1,8 +1,8 @@
-// SqliteStore, the e-mail queue: the table of db/migrations/020_mail_queue.sql. The station
+// SqlStore, the e-mail queue: the table of db/migrations/020_mail_queue.sql. The station
 // thread queues and takes; each try is one short transaction. No event row: the queue itself
 // is the record of what was sent, and it holds addresses (personal data, purged).
 // Layer: db. Thread: the station thread.
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "store_support.hpp"
 
@@ -42,7 +42,7 @@ std::expected<app::OutMail, Problem> read_mail(const Statement& st) {
 
 }  // namespace
 
-std::expected<int, Problem> SqliteStore::queue_mails(const std::vector<app::OutMail>& mails, Timestamp at) {
+std::expected<int, Problem> SqlStore::queue_mails(const std::vector<app::OutMail>& mails, Timestamp at) {
     return guarded([&]() -> std::expected<int, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
         int added = 0;
@@ -58,7 +58,7 @@ std::expected<int, Problem> SqliteStore::queue_mails(const std::vector<app::OutM
     });
 }
 
-std::expected<std::vector<app::OutMail>, Problem> SqliteStore::take_mails(Timestamp now, int limit, Timestamp lease_until) {
+std::expected<std::vector<app::OutMail>, Problem> SqlStore::take_mails(Timestamp now, int limit, Timestamp lease_until) {
     return guarded([&]() -> std::expected<std::vector<app::OutMail>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
         // Timestamps are ISO-8601 UTC texts of one width: they sort as they compare.
@@ -76,7 +76,7 @@ std::expected<std::vector<app::OutMail>, Problem> SqliteStore::take_mails(Timest
     });
 }
 
-std::expected<void, Problem> SqliteStore::mail_tried(const app::MailTry& t) {
+std::expected<void, Problem> SqlStore::mail_tried(const app::MailTry& t) {
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
         const char* sql = t.sent ? "UPDATE mail_queue SET sent_at = ?1, attempts = attempts + ?2, last_error = NULL WHERE id = ?5 "
@@ -94,7 +94,7 @@ std::expected<void, Problem> SqliteStore::mail_tried(const app::MailTry& t) {
     });
 }
 
-std::expected<std::vector<app::OutMail>, Problem> SqliteStore::list_mails(int limit) {
+std::expected<std::vector<app::OutMail>, Problem> SqlStore::list_mails(int limit) {
     return guarded([&]() -> std::expected<std::vector<app::OutMail>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_MAIL_COLUMNS " FROM mail_queue ORDER BY queued_at DESC, id DESC LIMIT ?1"));

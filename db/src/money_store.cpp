@@ -1,4 +1,4 @@
-// SqliteStore, memberships and the receipts journal: the tables of
+// SqlStore, memberships and the receipts journal: the tables of
 // db/migrations/018_money.sql. Plans and the closed days are loaded at start; receipts are
 // appended (their ids come from the database) and read a day or a period at a time.
 // Layer: db. Thread: the station thread (or the CLI's main thread before a Station exists).
@@ -8,7 +8,7 @@
 //            member:N   membership.paid (detail: until, plan)
 //            closing:D  closing.confirmed (detail: lines, total)
 // Details hold ids, amounts and days only: never a label or a note.
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "receipt_rows.hpp"
 #include "store_support.hpp"
@@ -47,14 +47,14 @@ namespace receipt_rows {
 
 std::expected<core::ReceiptId, Problem> insert(Connection& c, const core::Receipt& r) {
     ETABLI_TRY(st, c.cached("INSERT INTO receipts (at, day, amount_cents, means, what, label, member_id, plan_id, bike_id, "
-                            "by_member_id, corrects, external_ref, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+                            "by_member_id, corrects, external_ref, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id"));
     (*st)->bind(1, ts(r.at)).bind(2, core::format_date(r.day)).bind(3, r.amount_cents).bind(4, core::to_string(r.means))
         .bind(5, core::to_string(r.what)).bind(6, r.label).bind(7, r.member).bind(8, r.plan).bind(9, r.bike).bind(10, r.by)
         .bind(11, r.corrects)
         .bind(12, r.external_ref.empty() ? std::optional<std::string>{} : std::optional<std::string>{r.external_ref})
         .bind(13, r.note);
-    ETABLI_CHECK((*st)->run());
-    const auto id = c.last_insert_rowid();
+    ETABLI_TRY(new_id, store_support::run_returning_id(**st));
+    const auto id = *new_id;
     Detail d;
     d.add("amount", r.amount_cents).add("means", core::to_string(r.means)).add("what", core::to_string(r.what));
     if (r.corrects) d.add("corrects", *r.corrects);
@@ -89,7 +89,7 @@ std::expected<core::Receipt, Problem> read(const Statement& st) {
 
 }  // namespace receipt_rows
 
-std::expected<app::MoneyData, Problem> SqliteStore::load_money() {
+std::expected<app::MoneyData, Problem> SqlStore::load_money() {
     return guarded([&]() -> std::expected<app::MoneyData, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         app::MoneyData d;
@@ -108,13 +108,14 @@ std::expected<app::MoneyData, Problem> SqliteStore::load_money() {
                 d.closed_days.insert(std::chrono::sys_days{*day}.time_since_epoch().count());
             }
         }
-        ETABLI_TRY(mp, m_conn.query_int("SELECT coalesce(max(id), 0) FROM plans"));
+        ETABLI_CHECK(tx->commit());  // the ids' floor after the read (PostgreSQL takes blocks)
+        ETABLI_TRY(mp, id_floor("plans"));
         d.max_plan_id = *mp;
         return d;
     });
 }
 
-std::expected<std::vector<core::ReceiptId>, Problem> SqliteStore::commit_money(const app::MoneyChanges& c,
+std::expected<std::vector<core::ReceiptId>, Problem> SqlStore::commit_money(const app::MoneyChanges& c,
                                                                                std::optional<core::MemberId> actor, Timestamp at) {
     return guarded([&]() -> std::expected<std::vector<core::ReceiptId>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -170,7 +171,7 @@ std::expected<std::vector<core::ReceiptId>, Problem> SqliteStore::commit_money(c
     });
 }
 
-std::expected<std::vector<core::Receipt>, Problem> SqliteStore::receipts_between(core::Date from, core::Date to) {
+std::expected<std::vector<core::Receipt>, Problem> SqlStore::receipts_between(core::Date from, core::Date to) {
     return guarded([&]() -> std::expected<std::vector<core::Receipt>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_RECEIPT_COLUMNS " FROM receipts WHERE day >= ?1 AND day <= ?2 ORDER BY day, id"));
@@ -179,7 +180,7 @@ std::expected<std::vector<core::Receipt>, Problem> SqliteStore::receipts_between
     });
 }
 
-std::expected<std::optional<core::Receipt>, Problem> SqliteStore::find_receipt(core::ReceiptId id, bool corrected) {
+std::expected<std::optional<core::Receipt>, Problem> SqlStore::find_receipt(core::ReceiptId id, bool corrected) {
     return guarded([&]() -> std::expected<std::optional<core::Receipt>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         ETABLI_TRY(st, m_conn.prepare(corrected ? "SELECT " ETABLI_RECEIPT_COLUMNS " FROM receipts WHERE corrects = ?1"
@@ -192,7 +193,7 @@ std::expected<std::optional<core::Receipt>, Problem> SqliteStore::find_receipt(c
     });
 }
 
-std::expected<std::optional<core::Closing>, Problem> SqliteStore::closing(core::Date day) {
+std::expected<std::optional<core::Closing>, Problem> SqlStore::closing(core::Date day) {
     return guarded([&]() -> std::expected<std::optional<core::Closing>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         ETABLI_TRY(st, m_conn.prepare("SELECT lines, total_cents, totals, confirmed_at, by_member_id FROM closings WHERE day = ?1"));
@@ -220,7 +221,7 @@ std::expected<std::optional<core::Closing>, Problem> SqliteStore::closing(core::
     });
 }
 
-std::expected<std::vector<std::string>, Problem> SqliteStore::known_references(const std::vector<std::string>& refs) {
+std::expected<std::vector<std::string>, Problem> SqlStore::known_references(const std::vector<std::string>& refs) {
     return guarded([&]() -> std::expected<std::vector<std::string>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         std::vector<std::string> out;

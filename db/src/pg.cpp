@@ -70,6 +70,8 @@ PgConnection::~PgConnection() { PQfinish(m_conn); }
 
 bool PgConnection::ok() const { return PQstatus(m_conn) == CONNECTION_OK; }
 
+int PgConnection::backend_pid() const { return PQbackendPID(m_conn); }
+
 core::Problem PgConnection::failure(const char* what) {
     return core::storage_problem("The PostgreSQL database refused a change: {0}", {one_line(what)});
 }
@@ -130,7 +132,7 @@ std::expected<std::optional<PgConnection::Notification>, core::Problem> PgConnec
     const auto until = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         if (PGnotify* n = PQnotifies(m_conn)) {
-            Notification out{n->relname ? n->relname : "", n->extra ? n->extra : ""};
+            Notification out{n->relname ? n->relname : "", n->extra ? n->extra : "", n->be_pid};
             PQfreemem(n);
             return out;
         }

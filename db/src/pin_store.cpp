@@ -1,8 +1,8 @@
-// SqliteStore's PINs: the table member_pins of migration 014; the hashing is pin.cpp's.
-// Layer: db. The station thread (or the CLI's main thread), like every SqliteStore call.
+// SqlStore's PINs: the table member_pins of migration 014; the hashing is pin.cpp's.
+// Layer: db. The station thread (or the CLI's main thread), like every SqlStore call.
 #include <etabli/db/audit.hpp>
 #include <etabli/db/privacy.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "store_support.hpp"
 
@@ -66,7 +66,7 @@ std::expected<void, Problem> require_member(Connection& c, core::MemberId member
 
 }  // namespace
 
-std::expected<std::string, Problem> SqliteStore::pepper() {
+std::expected<std::string, Problem> SqlStore::pepper() {
     if (!m_pepper) {
         ETABLI_TRY(p, installation_pepper(m_path));
         m_pepper = std::move(*p);
@@ -74,7 +74,7 @@ std::expected<std::string, Problem> SqliteStore::pepper() {
     return *m_pepper;
 }
 
-std::expected<std::vector<app::MemberDataSection>, Problem> SqliteStore::member_data(core::MemberId id) {
+std::expected<std::vector<app::MemberDataSection>, Problem> SqlStore::member_data(core::MemberId id) {
     return guarded([&]() -> std::expected<std::vector<app::MemberDataSection>, Problem> {
         ETABLI_TRY(sections, db::member_data(m_conn, id));
         std::vector<app::MemberDataSection> out;
@@ -83,7 +83,7 @@ std::expected<std::vector<app::MemberDataSection>, Problem> SqliteStore::member_
     });
 }
 
-std::expected<std::vector<app::AuditEntry>, Problem> SqliteStore::recent_audit(std::optional<core::MemberId> who, std::size_t limit) {
+std::expected<std::vector<app::AuditEntry>, Problem> SqlStore::recent_audit(std::optional<core::MemberId> who, std::size_t limit) {
     return guarded([&]() -> std::expected<std::vector<app::AuditEntry>, Problem> {
         AuditQuery q;
         q.who = who;
@@ -107,7 +107,7 @@ std::expected<std::vector<app::AuditEntry>, Problem> SqliteStore::recent_audit(s
     });
 }
 
-std::expected<std::vector<app::PinState>, Problem> SqliteStore::load_pins() {
+std::expected<std::vector<app::PinState>, Problem> SqlStore::load_pins() {
     return guarded([&]() -> std::expected<std::vector<app::PinState>, Problem> {
         std::vector<app::PinState> out;
         ETABLI_TRY(st, m_conn.cached("SELECT member_id FROM member_pins ORDER BY member_id"));
@@ -125,7 +125,7 @@ std::expected<std::vector<app::PinState>, Problem> SqliteStore::load_pins() {
     });
 }
 
-std::expected<app::PinCheck, Problem> SqliteStore::check_pin(core::MemberId member, const std::string& pin, core::Timestamp at) {
+std::expected<app::PinCheck, Problem> SqlStore::check_pin(core::MemberId member, const std::string& pin, core::Timestamp at) {
     return guarded([&]() -> std::expected<app::PinCheck, Problem> {
         ETABLI_TRY(key, pepper());
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -173,7 +173,7 @@ std::expected<app::PinCheck, Problem> SqliteStore::check_pin(core::MemberId memb
     });
 }
 
-std::expected<app::PinState, Problem> SqliteStore::set_pin(core::MemberId member, const std::string& pin, std::optional<core::MemberId> actor,
+std::expected<app::PinState, Problem> SqlStore::set_pin(core::MemberId member, const std::string& pin, std::optional<core::MemberId> actor,
                                                            core::Timestamp at) {
     return guarded([&]() -> std::expected<app::PinState, Problem> {
         if (auto p = check_pin_form(pin)) return std::unexpected(*p);
@@ -192,7 +192,7 @@ std::expected<app::PinState, Problem> SqliteStore::set_pin(core::MemberId member
     });
 }
 
-std::expected<app::PinState, Problem> SqliteStore::reset_pin(core::MemberId member, bool forget, std::optional<core::MemberId> actor,
+std::expected<app::PinState, Problem> SqlStore::reset_pin(core::MemberId member, bool forget, std::optional<core::MemberId> actor,
                                                              core::Timestamp at) {
     return guarded([&]() -> std::expected<app::PinState, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));

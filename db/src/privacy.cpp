@@ -4,6 +4,8 @@
 #include <etabli/core/volunteer_hours.hpp>
 #include <etabli/db/database.hpp>
 
+#include "store_support.hpp"
+
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -163,11 +165,14 @@ std::expected<std::vector<DataSection>, core::Problem> member_data(Connection& c
         s->bind(1, id);
         DataSection sec;
         sec.name = src.name;
-        const int n = sqlite3_column_count(s->get());
-        for (int i = 0; i < n; ++i) sec.columns.emplace_back(sqlite3_column_name(s->get(), i));
+        int n = 0;
         for (;;) {
             auto has = s->step();
             if (!has) return std::unexpected(has.error());
+            if (sec.columns.empty()) {  // known once run (PostgreSQL)
+                n = s->column_count();
+                for (int i = 0; i < n; ++i) sec.columns.push_back(s->column_name(i));
+            }
             if (!*has) break;
             std::vector<std::optional<std::string>> row;
             for (int i = 0; i < n; ++i) row.push_back(s->column_optional_text(i));
@@ -203,6 +208,14 @@ std::expected<void, core::Problem> run(Connection& c, const char* sql, std::init
 std::expected<void, core::Problem> with_event_log_open(Connection& c, std::string_view op,
                                                        const std::function<std::expected<void, core::Problem>()>& body) {
     const std::string trigger = op == "DELETE" ? "events_no_delete" : "events_no_update";
+    if (c.dialect() == Dialect::postgres) {
+        // Turned off inside this transaction only: another station's write waits for its end.
+        if (auto r = c.exec(("ALTER TABLE events DISABLE TRIGGER " + trigger).c_str()); !r) return r;
+        auto done = body();
+        auto guard = c.exec(("ALTER TABLE events ENABLE TRIGGER " + trigger).c_str());
+        if (!done) return done;
+        return guard;
+    }
     if (auto r = c.exec(("DROP TRIGGER IF EXISTS " + trigger).c_str()); !r) return r;
     auto done = body();
     auto guard = c.exec(("CREATE TRIGGER IF NOT EXISTS " + trigger + " BEFORE " + std::string(op) +
@@ -268,7 +281,7 @@ std::expected<Erasure, core::Problem> erase_member_rows(Connection& c, core::Mem
     if (*holds > 0)
         return std::unexpected(problem("{0} has {1} tool reservations: cancel them before the erasure", {e.old_name, std::to_string(*holds)}));
     auto places = count(c, "SELECT count(*) FROM training_signups s JOIN trainings t ON t.id = s.training_id WHERE s.member_id = ?1 "
-                           "AND s.state IN ('confirmed', 'waiting') AND t.cancelled = 0 AND t.starts_at > ?2", id, now);
+                           "AND s.state IN ('confirmed', 'waiting') AND t.cancelled = FALSE AND t.starts_at > ?2", id, now);
     if (!places) return std::unexpected(places.error());
     if (*places > 0)
         return std::unexpected(problem("{0} has {1} places in trainings to come: cancel them before the erasure", {e.old_name, std::to_string(*places)}));
@@ -295,7 +308,8 @@ std::expected<Erasure, core::Problem> erase_member_rows(Connection& c, core::Mem
             if (auto r = run(c, "UPDATE badges SET uid = ?1, status = 'revoked', updated_at = ?2 WHERE uid = ?3", {hidden, now, uid}); !r) return r;
             if (auto r = run(c, "UPDATE presence SET badge_uid = ?1 WHERE badge_uid = ?2", {hidden, uid}); !r) return r;
             if (auto r = run(c, "UPDATE events SET subject = ?1 WHERE subject = ?2", {"badge:" + hidden, "badge:" + uid}); !r) return r;
-            if (auto r = run(c, "UPDATE events SET detail = replace(detail, ?1, ?2) WHERE instr(detail, ?1) > 0",
+            if (auto r = run(c, c.dialect() == Dialect::postgres ? "UPDATE events SET detail = replace(detail, ?1, ?2) WHERE strpos(detail, ?1) > 0"
+                                                                 : "UPDATE events SET detail = replace(detail, ?1, ?2) WHERE instr(detail, ?1) > 0",
                              {"\"" + uid + "\"", "\"" + hidden + "\""});
                 !r)
                 return r;
@@ -306,7 +320,7 @@ std::expected<Erasure, core::Problem> erase_member_rows(Connection& c, core::Mem
         // The e-mails queued for them hold their address.
         if (auto r = run(c, "DELETE FROM mail_queue WHERE member_id = ?1", {}, id); !r) return r;
         // The role stays: a volunteer's past hours stay in the volunteer-hours reports.
-        if (auto r = run(c, "UPDATE members SET display_name = ?1, email = NULL, help_opt_in = 0, erased_at = ?2, updated_at = ?2 WHERE id = ?3",
+        if (auto r = run(c, "UPDATE members SET display_name = ?1, email = NULL, help_opt_in = FALSE, erased_at = ?2, updated_at = ?2 WHERE id = ?3",
                          {erased, now}, id);
             !r)
             return r;
@@ -351,7 +365,7 @@ std::expected<app::PurgeSummary, core::Problem> purge_rows(Connection& c, const 
     {
         auto s = c.prepare("SELECT p.id, p.member_id, p.checked_in, p.checked_out, p.closed_by, x.checked_out FROM presence p "
                            "LEFT JOIN presence_corrections x ON x.presence_id = p.id "
-                           "WHERE p.summary = 0 AND p.checked_out IS NOT NULL AND COALESCE(x.checked_out, p.checked_out) < ?1 ORDER BY p.id");
+                           "WHERE p.summary = FALSE AND p.checked_out IS NOT NULL AND COALESCE(x.checked_out, p.checked_out) < ?1 ORDER BY p.id");
         if (!s) return std::unexpected(s.error());
         s->bind(1, before);
         for (;;) {
@@ -374,7 +388,7 @@ std::expected<app::PurgeSummary, core::Problem> purge_rows(Connection& c, const 
     }
     {
         auto s = c.prepare("SELECT r.presence_id, r.since, r.role FROM presence_roles r JOIN presence p ON p.id = r.presence_id "
-                           "WHERE p.summary = 0 AND p.checked_out IS NOT NULL ORDER BY r.presence_id, r.since");
+                           "WHERE p.summary = FALSE AND p.checked_out IS NOT NULL ORDER BY r.presence_id, r.since");
         if (!s) return std::unexpected(s.error());
         for (;;) {
             auto has = s->step();
@@ -417,11 +431,12 @@ std::expected<app::PurgeSummary, core::Problem> purge_rows(Connection& c, const 
         for (const auto& line : report.lines) {
             if (line.member != member || (line.time.count() == 0 && line.presences == 0)) continue;
             const auto out_at = at + line.time;
-            auto ins = c.prepare("INSERT INTO presence (member_id, badge_uid, checked_in, checked_out, closed_by, summary) VALUES (?1, NULL, ?2, ?3, 'badge', 1)");
+            auto ins = c.prepare("INSERT INTO presence (member_id, badge_uid, checked_in, checked_out, closed_by, summary) VALUES (?1, NULL, ?2, ?3, 'badge', TRUE) RETURNING id");
             if (!ins) return std::unexpected(ins.error());
             ins->bind(1, member).bind(2, core::format_timestamp(at)).bind(3, core::format_timestamp(out_at));
-            if (auto x = ins->run(); !x) return std::unexpected(x.error());
-            const auto row = c.last_insert_rowid();
+            auto inserted = store_support::run_returning_id(*ins);
+            if (!inserted) return std::unexpected(inserted.error());
+            const auto row = *inserted;
             if (line.role) {
                 auto role = c.prepare("INSERT INTO presence_roles (presence_id, since, role) VALUES (?1, ?2, ?3)");
                 if (!role) return std::unexpected(role.error());
@@ -450,14 +465,14 @@ std::expected<app::PurgeSummary, core::Problem> purge_rows(Connection& c, const 
     }
     // 2. The new riders of bikes: declared to the operator (or never to be) long enough ago.
     {
-        auto n = c.prepare("SELECT count(*) FROM bike_departures WHERE has_buyer = 1 AND purged_at IS NULL "
+        auto n = c.prepare("SELECT count(*) FROM bike_departures WHERE has_buyer = TRUE AND purged_at IS NULL "
                            "AND (declared_at < ?1 OR (declared_at IS NULL AND day < ?2))");
         if (!n) return std::unexpected(n.error());
         n->bind(1, core::format_timestamp(r.buyers_declared_before)).bind(2, core::format_date(r.buyers_left_before));
         if (auto x = n->step(); !x) return std::unexpected(x.error());
         out.buyers = n->column_int(0);
-        auto u = c.prepare("UPDATE bike_departures SET has_buyer = 0, buyer_surname = '', buyer_first_name = '', buyer_phone = '', "
-                           "buyer_email = '', buyer_address = '', purged_at = ?3 WHERE has_buyer = 1 AND purged_at IS NULL "
+        auto u = c.prepare("UPDATE bike_departures SET has_buyer = FALSE, buyer_surname = '', buyer_first_name = '', buyer_phone = '', "
+                           "buyer_email = '', buyer_address = '', purged_at = ?3 WHERE has_buyer = TRUE AND purged_at IS NULL "
                            "AND (declared_at < ?1 OR (declared_at IS NULL AND day < ?2))");
         if (!u) return std::unexpected(u.error());
         u->bind(1, core::format_timestamp(r.buyers_declared_before)).bind(2, core::format_date(r.buyers_left_before))
@@ -497,6 +512,9 @@ std::expected<app::PurgeSummary, core::Problem> purge_rows(Connection& c, const 
 }
 
 std::expected<void, core::Problem> scrub(Connection& c) {
+    // PostgreSQL: the tables are written anew, without the erased rows' old versions (it has
+    // no secure_delete; the server's own WAL files age out at its checkpoints).
+    if (c.dialect() == Dialect::postgres) return c.exec("VACUUM FULL");
     if (auto r = c.exec("VACUUM"); !r) return r;
     // A reader holding an old snapshot (a backup, the API's reads) keeps old pages in the WAL:
     // said, so that the caller can warn; the next checkpoint empties it.

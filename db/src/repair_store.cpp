@@ -1,4 +1,4 @@
-// SqliteStore, repairs and volunteer-hours part: the repair log with its volunteers and
+// SqlStore, repairs and volunteer-hours part: the repair log with its volunteers and
 // parts, the role a volunteer picks at badge-in, hosts' corrections of forgotten check-outs.
 // The tables are those of db/migrations/005_repairs.sql.
 // Layer: db. Thread: the station thread (or the CLI's main thread before a Station exists).
@@ -8,7 +8,7 @@
 // Details never hold a problem text, a brand or a name: texts may carry personal data and the
 // log cannot be erased.
 
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "store_support.hpp"
 
@@ -159,19 +159,19 @@ Detail repair_detail(const core::Repair& r) {
 
 }  // namespace
 
-std::expected<core::Repair, Problem> SqliteStore::add_repair(const core::Repair& in, std::optional<core::MemberId> actor,
+std::expected<core::Repair, Problem> SqlStore::add_repair(const core::Repair& in, std::optional<core::MemberId> actor,
                                                              Timestamp at) {
     return guarded([&]() -> std::expected<core::Repair, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
         ETABLI_TRY(st, m_conn.cached("INSERT INTO repairs (day, owner_member_id, item, component, ords_category_id, "
                                      "partner_category, brand, model, year, problem, done, status, barrier, minutes, "
                                      "notes, logged_by, logged_at, updated_at, bike_id) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18)"));
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18) RETURNING id"));
         bind_repair(**st, in);
         (*st)->bind(16, actor).bind(17, ts(at));
-        ETABLI_CHECK((*st)->run());
+        ETABLI_TRY(new_id, run_returning_id(**st));
         core::Repair r = in;
-        r.id = m_conn.last_insert_rowid();
+        r.id = *new_id;
         r.logged_at = at;
         r.updated_at = at;
         ETABLI_CHECK(write_people_and_parts(m_conn, r));
@@ -181,7 +181,7 @@ std::expected<core::Repair, Problem> SqliteStore::add_repair(const core::Repair&
     });
 }
 
-std::expected<core::Repair, Problem> SqliteStore::update_repair(const core::Repair& in, std::optional<core::MemberId> actor,
+std::expected<core::Repair, Problem> SqlStore::update_repair(const core::Repair& in, std::optional<core::MemberId> actor,
                                                                 Timestamp at) {
     return guarded([&]() -> std::expected<core::Repair, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -205,7 +205,7 @@ std::expected<core::Repair, Problem> SqliteStore::update_repair(const core::Repa
     });
 }
 
-std::expected<std::optional<core::Repair>, Problem> SqliteStore::find_repair(core::RepairId id) {
+std::expected<std::optional<core::Repair>, Problem> SqlStore::find_repair(core::RepairId id) {
     return guarded([&]() -> std::expected<std::optional<core::Repair>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         std::vector<core::Repair> found;
@@ -223,14 +223,15 @@ std::expected<std::optional<core::Repair>, Problem> SqliteStore::find_repair(cor
     });
 }
 
-std::expected<std::vector<core::Repair>, Problem> SqliteStore::repairs_between(std::optional<core::Date> from,
+std::expected<std::vector<core::Repair>, Problem> SqlStore::repairs_between(std::optional<core::Date> from,
                                                                                std::optional<core::Date> to) {
     return guarded([&]() -> std::expected<std::vector<core::Repair>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         const std::optional<std::string> a = from ? std::optional<std::string>{core::format_date(*from)} : std::nullopt;
         const std::optional<std::string> b = to ? std::optional<std::string>{core::format_date(*to)} : std::nullopt;
         auto bind = [&](Statement& s) { s.bind(1, a).bind(2, b); };
-        const std::string where = "(?1 IS NULL OR r.day >= ?1) AND (?2 IS NULL OR r.day <= ?2)";
+        // The typed use first: on PostgreSQL, IS NULL gives a parameter no type.
+        const std::string where = "(r.day >= ?1 OR ?1 IS NULL) AND (r.day <= ?2 OR ?2 IS NULL)";
         std::vector<core::Repair> out;
         {
             ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_REPAIR_COLUMNS " FROM repairs r WHERE " + where + " ORDER BY id"));
@@ -248,7 +249,7 @@ std::expected<std::vector<core::Repair>, Problem> SqliteStore::repairs_between(s
     });
 }
 
-std::expected<std::vector<core::Repair>, Problem> SqliteStore::bike_repairs(core::BikeId bike) {
+std::expected<std::vector<core::Repair>, Problem> SqlStore::bike_repairs(core::BikeId bike) {
     return guarded([&]() -> std::expected<std::vector<core::Repair>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         auto bind = [&](Statement& s) { s.bind(1, bike); };
@@ -270,7 +271,7 @@ std::expected<std::vector<core::Repair>, Problem> SqliteStore::bike_repairs(core
     });
 }
 
-std::expected<void, Problem> SqliteStore::set_presence_role(core::PresenceId presence, core::VolunteerRole role,
+std::expected<void, Problem> SqlStore::set_presence_role(core::PresenceId presence, core::VolunteerRole role,
                                                             Timestamp since, std::optional<core::MemberId> actor,
                                                             Timestamp at) {
     return guarded([&]() -> std::expected<void, Problem> {
@@ -284,7 +285,8 @@ std::expected<void, Problem> SqliteStore::set_presence_role(core::PresenceId pre
                                                      {std::to_string(presence)}));
             (*st)->reset();
         }
-        ETABLI_TRY(st, m_conn.cached("INSERT OR REPLACE INTO presence_roles (presence_id, since, role) VALUES (?1, ?2, ?3)"));
+        ETABLI_TRY(st, m_conn.cached("INSERT INTO presence_roles (presence_id, since, role) VALUES (?1, ?2, ?3) "
+                                     "ON CONFLICT (presence_id, since) DO UPDATE SET role = excluded.role"));
         (*st)->bind(1, presence).bind(2, ts(since)).bind(3, core::to_string(role));
         ETABLI_CHECK((*st)->run());
         ETABLI_CHECK(append_event(m_conn, at, actor, "presence.role", "presence:" + std::to_string(presence),
@@ -293,7 +295,7 @@ std::expected<void, Problem> SqliteStore::set_presence_role(core::PresenceId pre
     });
 }
 
-std::expected<void, Problem> SqliteStore::correct_presence(core::PresenceId presence, Timestamp checked_out,
+std::expected<void, Problem> SqlStore::correct_presence(core::PresenceId presence, Timestamp checked_out,
                                                            std::optional<core::MemberId> actor, Timestamp at) {
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -311,8 +313,9 @@ std::expected<void, Problem> SqliteStore::correct_presence(core::PresenceId pres
             if (checked_out <= *in)
                 return std::unexpected(core::problem("The check-out must come after the check-in ({0})", {ts(*in)}));
         }
-        ETABLI_TRY(st, m_conn.cached("INSERT OR REPLACE INTO presence_corrections (presence_id, checked_out, corrected_by, "
-                                     "corrected_at) VALUES (?1, ?2, ?3, ?4)"));
+        ETABLI_TRY(st, m_conn.cached("INSERT INTO presence_corrections (presence_id, checked_out, corrected_by, corrected_at) "
+                                     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (presence_id) DO UPDATE SET checked_out = excluded.checked_out, "
+                                     "corrected_by = excluded.corrected_by, corrected_at = excluded.corrected_at"));
         (*st)->bind(1, presence).bind(2, ts(checked_out)).bind(3, actor).bind(4, ts(at));
         ETABLI_CHECK((*st)->run());
         ETABLI_CHECK(append_event(m_conn, at, actor, "presence.corrected", "presence:" + std::to_string(presence),
@@ -321,7 +324,7 @@ std::expected<void, Problem> SqliteStore::correct_presence(core::PresenceId pres
     });
 }
 
-std::expected<std::vector<core::VolunteerPresence>, Problem> SqliteStore::volunteer_presences(Timestamp from, Timestamp to) {
+std::expected<std::vector<core::VolunteerPresence>, Problem> SqlStore::volunteer_presences(Timestamp from, Timestamp to) {
     return guarded([&]() -> std::expected<std::vector<core::VolunteerPresence>, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         // Only the volunteers' and hosts' presences (through presence_by_member) and those

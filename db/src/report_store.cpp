@@ -1,11 +1,9 @@
-// SqliteStore, the funders' pack's counts (core/year_report.hpp): one read transaction of
+// SqlStore, the funders' pack's counts (core/year_report.hpp): one read transaction of
 // aggregate queries, each on an index of its table (migration 019 adds those it lacked).
 // Layer: db. Thread: the caller's (the CLI's main thread, on the reader connection).
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "store_support.hpp"
-
-#include <sqlite3.h>
 
 #include <array>
 
@@ -16,11 +14,13 @@ using namespace store_support;
 namespace {
 
 // The months of the year as a table: (m, a, b), a and b the UTC bounds of local month m.
-// Parameters ?11 to ?34.
-std::string months_cte() {
+// Parameters ?11 to ?34 (on PostgreSQL typed: a VALUES list gives them no type).
+std::string months_cte(Dialect d) {
+    const std::string cast = d == Dialect::postgres ? "::timestamptz" : "";
     std::string s = "WITH months(m, a, b) AS (VALUES ";
     for (int m = 0; m < 12; ++m)
-        s += (m ? ", (" : "(") + std::to_string(m + 1) + ", ?" + std::to_string(11 + 2 * m) + ", ?" + std::to_string(12 + 2 * m) + ")";
+        s += (m ? ", (" : "(") + std::to_string(m + 1) + ", ?" + std::to_string(11 + 2 * m) + cast + ", ?" + std::to_string(12 + 2 * m) +
+             cast + ")";
     return s + ") ";
 }
 
@@ -28,7 +28,7 @@ unsigned month_of(std::int64_t m) { return m >= 1 && m <= 12 ? static_cast<unsig
 
 }  // namespace
 
-std::expected<core::YearCounts, Problem> SqliteStore::year_counts(const core::YearBounds& year) {
+std::expected<core::YearCounts, Problem> SqlStore::year_counts(const core::YearBounds& year) {
     return guarded([&]() -> std::expected<core::YearCounts, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         core::YearCounts y;
@@ -40,10 +40,10 @@ std::expected<core::YearCounts, Problem> SqliteStore::year_counts(const core::Ye
             auto st = m_conn.prepare(sql);
             if (!st) return std::unexpected(st.error());
             for (int i = 1; i <= 4; ++i)
-                if (sqlite3_bind_parameter_index(st->get(), ("?" + std::to_string(i)).c_str()) > 0)
+                if (st->has_parameter(i))
                     st->bind(i, i == 1 ? from : i == 2 ? to : i == 3 ? first_day : last_day);
             for (int m = 0; m < 12; ++m)
-                if (sqlite3_bind_parameter_index(st->get(), ("?" + std::to_string(11 + 2 * m)).c_str()) > 0) {
+                if (st->has_parameter(11 + 2 * m)) {
                     st->bind(11 + 2 * m, ts(year.month_starts[static_cast<std::size_t>(m)]));
                     st->bind(12 + 2 * m, ts(year.month_starts[static_cast<std::size_t>(m) + 1]));
                 }
@@ -59,6 +59,15 @@ std::expected<core::YearCounts, Problem> SqliteStore::year_counts(const core::Ye
             return {};
         };
         auto ok = std::expected<void, Problem>{};
+        // The few words the two dialects say differently: a day before a time, the seconds
+        // between two times, a day's month.
+        const bool pg = m_conn.dialect() == Dialect::postgres;
+        const std::string day_before = pg ? "p.checked_in - interval '1 day'" : "strftime('%Y-%m-%dT%H:%M:%SZ', p.checked_in, '-1 day')";
+        const std::string seconds_used = pg ? "sum(GREATEST(0, extract(epoch FROM s.ended_at - s.started_at)::bigint))"
+                                            : "sum(max(0, unixepoch(s.ended_at) - unixepoch(s.started_at)))";
+        auto month_of_day = [&](const char* column) {
+            return pg ? std::string("extract(month FROM ") + column + ")::integer" : std::string("CAST(substr(") + column + ", 6, 2) AS INTEGER)";
+        };
         // Members
         ETABLI_CHECK(each("SELECT count(*) FILTER (WHERE valid_until IS NULL OR valid_until >= ?3), count(*) FILTER (WHERE created_at >= ?1) "
                           "FROM members WHERE created_at < ?2",
@@ -74,11 +83,11 @@ std::expected<core::YearCounts, Problem> SqliteStore::year_counts(const core::Ye
         // Visits per local month. A day the retention summarised is a chain of rows from the
         // day's start, one per role, each starting where the one before ended: its first row
         // is the visit.
-        ETABLI_CHECK(each(months_cte() +
+        ETABLI_CHECK(each(months_cte(m_conn.dialect()) +
                               "SELECT months.m, count(*) FROM months JOIN presence p ON p.checked_in >= months.a AND p.checked_in < months.b "
-                              "WHERE p.summary = 0 OR NOT EXISTS (SELECT 1 FROM presence q WHERE q.member_id = p.member_id "
-                              "AND q.checked_in < p.checked_in AND q.checked_in >= strftime('%Y-%m-%dT%H:%M:%SZ', p.checked_in, '-1 day') "
-                              "AND q.summary = 1 AND q.checked_out = p.checked_in) GROUP BY months.m",
+                              "WHERE p.summary = FALSE OR NOT EXISTS (SELECT 1 FROM presence q WHERE q.member_id = p.member_id "
+                              "AND q.checked_in < p.checked_in AND q.checked_in >= " + day_before + " "
+                              "AND q.summary = TRUE AND q.checked_out = p.checked_in) GROUP BY months.m",
                           [&](const Statement& s) {
                               if (auto m = month_of(s.column_int(0))) y.visits[m - 1] = static_cast<int>(s.column_int(1));
                               return ok;
@@ -93,7 +102,7 @@ std::expected<core::YearCounts, Problem> SqliteStore::year_counts(const core::Ye
             y.borrowers = static_cast<int>(s.column_int(1));
             return ok;
         }));
-        ETABLI_CHECK(each("SELECT m.name, sum(max(0, unixepoch(s.ended_at) - unixepoch(s.started_at))), count(*) FROM sessions s "
+        ETABLI_CHECK(each("SELECT m.name, " + seconds_used + ", count(*) FROM sessions s "
                           "JOIN machines m ON m.id = s.machine_id WHERE s.started_at >= ?1 AND s.started_at < ?2 AND s.ended_at IS NOT NULL "
                           "GROUP BY m.id ORDER BY m.name",
                           [&](const Statement& s) {
@@ -101,19 +110,19 @@ std::expected<core::YearCounts, Problem> SqliteStore::year_counts(const core::Ye
                               return ok;
                           }));
         // Trainings
-        ETABLI_CHECK(each("SELECT count(*) FROM trainings WHERE cancelled = 0 AND starts_at >= ?1 AND starts_at < ?2", [&](const Statement& s) {
+        ETABLI_CHECK(each("SELECT count(*) FROM trainings WHERE cancelled = FALSE AND starts_at >= ?1 AND starts_at < ?2", [&](const Statement& s) {
             y.trainings = static_cast<int>(s.column_int(0));
             return ok;
         }));
         ETABLI_CHECK(each("SELECT count(DISTINCT s.member_id), count(*) FROM trainings t JOIN training_signups s ON s.training_id = t.id "
-                          "WHERE t.cancelled = 0 AND t.starts_at >= ?1 AND t.starts_at < ?2 AND s.present_at IS NOT NULL",
+                          "WHERE t.cancelled = FALSE AND t.starts_at >= ?1 AND t.starts_at < ?2 AND s.present_at IS NOT NULL",
                           [&](const Statement& s) {
                               y.trained = static_cast<int>(s.column_int(0));
                               y.training_places = static_cast<int>(s.column_int(1));
                               return ok;
                           }));
         // Bikes
-        ETABLI_CHECK(each("SELECT CAST(substr(intake_day, 6, 2) AS INTEGER), count(*) FROM bikes WHERE intake_day BETWEEN ?3 AND ?4 GROUP BY 1",
+        ETABLI_CHECK(each("SELECT " + month_of_day("intake_day") + ", count(*) FROM bikes WHERE intake_day BETWEEN ?3 AND ?4 GROUP BY 1",
                           [&](const Statement& s) {
                               if (auto m = month_of(s.column_int(0))) y.bikes_in[m - 1] = static_cast<int>(s.column_int(1));
                               return ok;
@@ -125,7 +134,7 @@ std::expected<core::YearCounts, Problem> SqliteStore::year_counts(const core::Ye
             return ok;
         }));
         // Repairs
-        ETABLI_CHECK(each("SELECT item, ords_category_id, status, CAST(substr(day, 6, 2) AS INTEGER), count(*) FROM repairs "
+        ETABLI_CHECK(each("SELECT item, ords_category_id, status, " + month_of_day("day") + ", count(*) FROM repairs "
                           "WHERE day BETWEEN ?3 AND ?4 GROUP BY 1, 2, 3, 4",
                           [&](const Statement& s) -> std::expected<void, Problem> {
                               core::YearCounts::RepairGroup g;

@@ -1,4 +1,4 @@
-// SqliteStore, skills part: the skill catalogue, the append-only grant history, what
+// SqlStore, skills part: the skill catalogue, the append-only grant history, what
 // machines and tools require (db/migrations/007_skills.sql), loaded once at start with the
 // last session end of each member on each skill, and written one use case per transaction
 // with its events (skill.added, skill.changed, skill.granted, skill.required).
@@ -9,7 +9,7 @@
 //   [Load]     load_skills
 //   [Commit]   commit_skills
 //   [History]  skill_grants
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "store_support.hpp"
 
@@ -124,7 +124,7 @@ std::expected<void, Problem> write_requirement(Connection& c, const char* update
 }  // namespace
 
 // [Load] -----------------------------------------------------------------------------------
-std::expected<app::SkillData, Problem> SqliteStore::load_skills() {
+std::expected<app::SkillData, Problem> SqlStore::load_skills() {
     return guarded([&]() -> std::expected<app::SkillData, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         app::SkillData d;
@@ -160,17 +160,17 @@ std::expected<app::SkillData, Problem> SqliteStore::load_skills() {
                 d.last_use.push_back(app::LastUse{st->column_int(0), st->column_int(1), *end});
             }
         }
-        ETABLI_TRY(mg, m_conn.query_int("SELECT coalesce(max(id), 0) FROM skill_grants"));
-        ETABLI_TRY(ms, m_conn.query_int("SELECT coalesce(max(id), 0) FROM skills"));
+        ETABLI_CHECK(tx->commit());
+        ETABLI_TRY(mg, id_floor("skill_grants"));
+        ETABLI_TRY(ms, id_floor("skills"));
         d.max_grant_id = *mg;
         d.max_skill_id = *ms;
-        ETABLI_CHECK(tx->commit());
         return d;
     });
 }
 
 // [Commit] ---------------------------------------------------------------------------------
-std::expected<void, Problem> SqliteStore::commit_skills(const app::SkillChanges& c, std::optional<core::MemberId> actor,
+std::expected<void, Problem> SqlStore::commit_skills(const app::SkillChanges& c, std::optional<core::MemberId> actor,
                                                         Timestamp at) {
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -202,11 +202,12 @@ std::expected<void, Problem> SqliteStore::commit_skills(const app::SkillChanges&
 }
 
 // [History] --------------------------------------------------------------------------------
-std::expected<std::vector<core::SkillGrant>, Problem> SqliteStore::skill_grants(std::optional<core::MemberId> member,
+std::expected<std::vector<core::SkillGrant>, Problem> SqlStore::skill_grants(std::optional<core::MemberId> member,
                                                                                 std::optional<core::SkillId> skill) {
     return guarded([&]() -> std::expected<std::vector<core::SkillGrant>, Problem> {
         ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_GRANT_COLUMNS " FROM skill_grants "
-                                      "WHERE (?1 IS NULL OR member_id = ?1) AND (?2 IS NULL OR skill_id = ?2) "
+                                      "WHERE (member_id = ?1 OR ?1 IS NULL) AND (skill_id = ?2 OR ?2 IS NULL) "
+                                      // typed use first (PostgreSQL): IS NULL gives a parameter no type
                                       "ORDER BY id DESC"));
         st->bind(1, member).bind(2, skill);
         return read_all<core::SkillGrant>(*st, read_grant);

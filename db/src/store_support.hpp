@@ -1,4 +1,4 @@
-// Helpers shared by the SqliteStore source files (sqlite_store.cpp, alloc_store.cpp): the
+// Helpers shared by the SqlStore source files (sql_store.cpp, alloc_store.cpp): the
 // exception guard, the early-return macros, timestamps as text, the event-detail writer, the
 // event append and the row readers. Private to db/src (not an installed header).
 // Layer: db. Thread: the one that owns the store's connection.
@@ -108,6 +108,16 @@ std::expected<std::vector<T>, Problem> read_all(Statement& st, Reader reader) {
         out.push_back(std::move(*v));
     }
     return out;
+}
+
+// Runs an INSERT … RETURNING id (SQLite and PostgreSQL alike): the new row's id.
+inline std::expected<std::int64_t, Problem> run_returning_id(Statement& st) {
+    auto row = st.step();
+    if (!row) return std::unexpected(std::move(row).error());
+    if (!*row) return std::unexpected(storage_problem("the new row's id did not come back"));
+    const std::int64_t id = st.column_int(0);
+    if (auto done = st.run(); !done) return std::unexpected(std::move(done).error());
+    return id;
 }
 
 inline std::expected<void, Problem> append_event(Connection& c, Timestamp at, std::optional<core::MemberId> actor,

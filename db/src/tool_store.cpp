@@ -1,4 +1,4 @@
-// SqliteStore, tool-library part: tools, loans and reservations
+// SqlStore, tool-library part: tools, loans and reservations
 // (db/migrations/004_tools.sql), loaded once at start and written one use case per
 // transaction (a checkout basket of several tools is one commit), with the events the
 // station named. Who may borrow a tool is a skill grant (skill_store.cpp). Layer:
@@ -9,7 +9,7 @@
 //   [Load]     load_tools
 //   [Commit]   commit_tools
 //   [History]  loan_history, overdue_loans
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "store_support.hpp"
 
@@ -159,7 +159,10 @@ std::expected<void, Problem> write_loan(Connection& c, const core::Loan& l) {
                             "ON CONFLICT(id) DO UPDATE SET due_day = excluded.due_day, "
                             "returned_at = excluded.returned_at, renewals = excluded.renewals, "
                             "deposit = excluded.deposit, deposit_reason = excluded.deposit_reason, "
-                            "return_condition = excluded.return_condition, return_note = excluded.return_note"));
+                            "return_condition = excluded.return_condition, return_note = excluded.return_note "
+                            // A loan given back stays given back as it was: a station that
+                            // had not seen the return (several stations) changes nothing.
+                            "WHERE loans.returned_at IS NULL OR loans.returned_at IS NOT DISTINCT FROM excluded.returned_at"));
     std::optional<std::string> returned;
     if (l.returned_at) returned = ts(*l.returned_at);
     std::optional<std::string> cond;
@@ -169,6 +172,8 @@ std::expected<void, Problem> write_loan(Connection& c, const core::Loan& l) {
         .bind(9, l.deposit_cents).bind(10, core::to_string(l.deposit)).bind(11, l.deposit_reason).bind(12, cond)
         .bind(13, l.return_note).bind(14, l.lent_by);
     if (auto r = (*st)->run(); !r) {
+        // Several stations: another one lent it meanwhile (this one reloads, and knows).
+        if (c.failed_constraint() == "loans_open_by_tool") return std::unexpected(core::problem("This tool was just lent at another station"));
         if (c.error_code() == SQLITE_CONSTRAINT) {
             // In English: the detail of "Storage error: {0}", not a message.
             const std::string detail = "tool " + std::to_string(l.tool) + " is already out on another loan";
@@ -176,6 +181,7 @@ std::expected<void, Problem> write_loan(Connection& c, const core::Loan& l) {
         }
         return r;
     }
+    if (c.changes() == 0) return std::unexpected(core::problem("This tool was already given back at another station"));
     return {};
 }
 
@@ -195,7 +201,7 @@ std::expected<void, Problem> write_reservation(Connection& c, const core::Reserv
 }  // namespace
 
 // [Load] -----------------------------------------------------------------------------------
-std::expected<app::ToolData, Problem> SqliteStore::load_tools() {
+std::expected<app::ToolData, Problem> SqlStore::load_tools() {
     return guarded([&]() -> std::expected<app::ToolData, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn, Transaction::Kind::read));
         app::ToolData d;
@@ -215,19 +221,21 @@ std::expected<app::ToolData, Problem> SqliteStore::load_tools() {
             ETABLI_TRY(rows, read_all<core::Reservation>(*st, read_reservation));
             d.reservations = std::move(*rows);
         }
-        ETABLI_TRY(ml, m_conn.query_int("SELECT coalesce(max(id), 0) FROM loans"));
-        ETABLI_TRY(mr, m_conn.query_int("SELECT coalesce(max(id), 0) FROM tool_reservations"));
+        ETABLI_CHECK(tx->commit());
+        ETABLI_TRY(ml, id_floor("loans"));
+        ETABLI_TRY(mr, id_floor("tool_reservations"));
         d.max_loan_id = *ml;
         d.max_reservation_id = *mr;
-        ETABLI_CHECK(tx->commit());
         return d;
     });
 }
 
 // [Commit] ---------------------------------------------------------------------------------
-std::expected<void, Problem> SqliteStore::commit_tools(const app::ToolChanges& c, std::optional<core::MemberId> actor,
+std::expected<void, Problem> SqlStore::commit_tools(const app::ToolChanges& c, std::optional<core::MemberId> actor,
                                                        Timestamp at) {
     return guarded([&]() -> std::expected<void, Problem> {
+        for (const auto& l : c.loans) ETABLI_CHECK(id_in_block("loans", l.id));
+        for (const auto& r : c.reservations) ETABLI_CHECK(id_in_block("tool_reservations", r.id));
         ETABLI_TRY(tx, Transaction::begin(m_conn));
         for (const auto& t : c.tools) ETABLI_CHECK(write_tool(m_conn, t));
         for (const auto& l : c.loans) ETABLI_CHECK(write_loan(m_conn, l));
@@ -242,17 +250,18 @@ std::expected<void, Problem> SqliteStore::commit_tools(const app::ToolChanges& c
 }
 
 // [History] --------------------------------------------------------------------------------
-std::expected<std::vector<core::Loan>, Problem> SqliteStore::loan_history(std::optional<core::MemberId> member,
+std::expected<std::vector<core::Loan>, Problem> SqlStore::loan_history(std::optional<core::MemberId> member,
                                                                            std::size_t limit) {
     return guarded([&]() -> std::expected<std::vector<core::Loan>, Problem> {
-        ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_LOAN_COLUMNS " FROM loans WHERE ?1 IS NULL OR member_id = ?1 "
+        ETABLI_TRY(st, m_conn.prepare("SELECT " ETABLI_LOAN_COLUMNS " FROM loans WHERE member_id = ?1 OR ?1 IS NULL "
+                                      // typed use first (PostgreSQL): IS NULL gives a parameter no type
                                       "ORDER BY id DESC LIMIT ?2"));
         st->bind(1, member).bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
         return read_all<core::Loan>(*st, read_loan);
     });
 }
 
-std::expected<std::vector<core::Loan>, Problem> SqliteStore::overdue_loans(core::Date today) {
+std::expected<std::vector<core::Loan>, Problem> SqlStore::overdue_loans(core::Date today) {
     return guarded([&]() -> std::expected<std::vector<core::Loan>, Problem> {
         // Through the partial index of open loans: the history is never read.
         ETABLI_TRY(st, m_conn.cached("SELECT " ETABLI_LOAN_COLUMNS " FROM loans "

@@ -276,6 +276,8 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                                         : v.tr.fmt("{0}: {1} is free for you until {2}. Tap your badge to start.",
                                                    {o.member_name, o.machine_name, o.until_hhmm}));
             for (auto& b : controller_banners(s, v.tr)) v.banners.push_back(std::move(b));
+            if (s.database_offline)  // several stations: the shared database cannot be reached
+                v.banners.insert(v.banners.begin(), v.tr("Network unavailable: this station works alone. Bookings and loans wait for the network."));
             v.month_summary = idle_month_summary(s, v.tr);
             v.help = idle_help_requests(s.know.get(), v.tr);
             if (s.know) v.help_capture = &s.know->capture;     // "J'aide" badge capture

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <etabli/app/station.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "station_fixture.hpp"
 
@@ -224,7 +224,7 @@ TEST_CASE("the snapshot gives the kiosk the offsets of the days it shows, a dayl
     testing::TempDir dir;
     testing::FakeClock clock{utc("2027-03-26T13:00:00Z")};
     SpringCalendar calendar;
-    auto store = db::SqliteStore::open(dir / "etabli.db");
+    auto store = db::SqlStore::open(dir / "etabli.db");
     REQUIRE(store);
     Station station{**store, clock, calendar};
     REQUIRE(station.start());

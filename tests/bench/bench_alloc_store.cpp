@@ -21,7 +21,7 @@
 #include <etabli/alloc/engine.hpp>
 #include <etabli/db/database.hpp>
 #include <etabli/db/migrations.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include <sqlite3.h>
 
@@ -258,7 +258,7 @@ bool etabli::bench::run_store_part(AllocFigures& out) {
     std::printf("page cache before the load: %.0f %% of the file resident (%s)\n", 100.0 * cached,
                 cached < 0 ? "could not be measured: timed warm" : cached <= 0.1 ? "cold: read from the disk" : "warm: the kernel kept it");
     const auto t_load = Clock::now();
-    auto store = must(db::SqliteStore::open(file), "open the store");
+    auto store = must(db::SqlStore::open(file), "open the store");
     EngineState state = must(store->load_alloc(now), "load_alloc");
     const double load_s = seconds_since(t_load);
     std::printf("loaded %zu machines, %zu members, %zu bookings (booked, active, or ended in the last 8 days), "

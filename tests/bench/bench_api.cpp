@@ -15,7 +15,7 @@
 #include "tz_calendar.hpp"
 
 #include <etabli/app/station.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -48,7 +48,7 @@ int main() {
     bench::Verdict verdict;
     bench::TempFolder dir;
     const auto db = dir.path / "etabli.db";
-    auto store = db::SqliteStore::open(db);
+    auto store = db::SqlStore::open(db);
     if (!store) {
         std::fprintf(stderr, "cannot open the store\n");
         return 1;

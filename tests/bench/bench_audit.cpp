@@ -6,7 +6,7 @@
 #include <etabli/db/audit.hpp>
 #include <etabli/db/database.hpp>
 #include <etabli/db/privacy.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "bench_common.hpp"
 
@@ -70,7 +70,7 @@ int main() {
     bench::TempFolder dir;
     const auto path = dir.path / "etabli.db";
     {
-        auto store = must(db::SqliteStore::open(path), "open");
+        auto store = must(db::SqlStore::open(path), "open");
         const auto key = must(db::installation_pepper(path), "pepper");
         auto& c = store->connection();
         const char* actions[] = {"member.add", "badge.add", "machine.status", "tool.add", "booking.cancel", "presence.correct"};

@@ -8,7 +8,7 @@
 
 #include <etabli/core/member_import.hpp>
 #include <etabli/db/database.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include <sqlite3.h>
 
@@ -99,7 +99,7 @@ int main() {
     }
     if (table->rows.size() != kRows) return fail("parsed " + std::to_string(table->rows.size()) + " rows");
     double parse_s = seconds_since(start);
-    auto store = db::SqliteStore::open(tmp.path / "etabli.db");
+    auto store = db::SqlStore::open(tmp.path / "etabli.db");
     if (!store) return fail(store.error().english());
     auto first = (*store)->import_members(table->rows, at);
     double import_s = seconds_since(start);

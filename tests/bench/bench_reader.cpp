@@ -9,7 +9,7 @@
 #include "bench_common.hpp"
 #include "testing.hpp"
 
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 #include <etabli/hw/hid_decoder.hpp>
 #include <etabli/hw/readers.hpp>
 
@@ -59,7 +59,7 @@ class TapRig {
 public:
     template <class Setup>
     TapRig(Setup setup, bool clock_moves) : clock_moves_(clock_moves) {
-        store_ = db::SqliteStore::open(dir_ / "etabli.db");
+        store_ = db::SqlStore::open(dir_ / "etabli.db");
         if (!store_) return;
         station_.emplace(**store_, clock_, calendar_);
         if (!station_->start() || !setup(*station_)) return;
@@ -111,7 +111,7 @@ private:
     testing::TempDir dir_;
     testing::FakeClock clock_{testing::utc("2026-11-28T13:00:00Z")};
     testing::FixedCalendar calendar_;
-    decltype(db::SqliteStore::open(std::filesystem::path{})) store_;
+    decltype(db::SqlStore::open(std::filesystem::path{})) store_;
     std::optional<app::Station> station_;
     std::optional<hw::BadgeReader> reader_;
     std::mutex m_;

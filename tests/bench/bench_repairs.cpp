@@ -1,5 +1,5 @@
 // Benchmark of the repair log, against its targets:
-//   [1] logging a repair committed durably (SqliteStore::add_repair: the row, its volunteer,
+//   [1] logging a repair committed durably (SqlStore::add_repair: the row, its volunteer,
 //       two parts and the event, one BEGIN IMMEDIATE transaction, WAL + synchronous=FULL),
 //       per second, as a ratio to raw single-row INSERT commits with the same pragmas, in
 //       alternating blocks so both see the same disk;
@@ -8,7 +8,7 @@
 // Layer: benchmark (label bench). Prints figures; exit 1 below a floor (bench_common.hpp).
 #include <etabli/core/ords.hpp>
 #include <etabli/db/database.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "bench_common.hpp"
 
@@ -61,7 +61,7 @@ core::Repair sample(int i, core::MemberId volunteer) {
 
 int main() {
     bench::TempFolder tmp;
-    auto store = must(db::SqliteStore::open(tmp.path / "etabli.db"), "open the store");
+    auto store = must(db::SqlStore::open(tmp.path / "etabli.db"), "open the store");
     core::MemberDraft d;
     d.display_name = "Léa Dubois";
     d.role = core::Role::volunteer;

@@ -2,7 +2,7 @@
 //   a workshop with 10 years of history (2017-2026: 2,000 members, 500,000 visits, 40,000
 //   repairs, 3,000 bikes, with 30,000 loans, 20,000 machine sessions, 600 trainings and 8,000
 //   paid memberships beside them) makes its 2025 pack: the figures read from the store
-//   (db::year_report: SqliteStore::year_counts and the volunteer presences measured by
+//   (db::year_report: SqlStore::year_counts and the volunteer presences measured by
 //   core::volunteer_hours), the two-page PDF and the CSV, as `etabli report year` does;
 //   against a plain SQL aggregation of the same figures (one query per figure, on the same
 //   indexes, the volunteer time summed in SQL), run in alternating rounds on the same file.
@@ -12,7 +12,7 @@
 // screenshot of the first page is made from it).
 // Layer: benchmark (label bench). Prints figures; exit 1 below a floor (bench_common.hpp).
 #include <etabli/db/database.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 #include <etabli/db/year_report.hpp>
 
 #include "bench_common.hpp"
@@ -283,7 +283,7 @@ int main() {
     std::filesystem::create_directories(folder);
     const auto file = folder / "etabli.db";
     std::filesystem::remove(file);
-    auto store = must(db::SqliteStore::open(file), "open the store");
+    auto store = must(db::SqlStore::open(file), "open the store");
     const auto g0 = bench::Clock::now();
     generate(store->connection());
     std::printf("bench_report: 10 years of a workshop generated in %.1f s (%d members, %d visits, %d repairs, %d bikes, %d loans, "

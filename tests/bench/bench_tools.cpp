@@ -4,13 +4,13 @@
 //       FULL as the store sets them, against raw single-row INSERTs committed one by one on a
 //       second file with the same pragmas, in alternating blocks so that both sides see the
 //       same disk weather (bench_alloc's store part does the same). Target: ratio >= 0.5.
-//   [2] the overdue list (SqliteStore::overdue_loans) on a file holding 100,000 past loans
+//   [2] the overdue list (SqlStore::overdue_loans) on a file holding 100,000 past loans
 //       and the 2,700 open loans of [1]. Target: < 20 ms (median of 21 runs).
 // Prints the figures against their targets; exits 1 below a floor (bench_common.hpp).
 // Test-only; single thread plus the Station's.
 #include <etabli/app/station.hpp>
 #include <etabli/db/database.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "bench_common.hpp"
 
@@ -77,7 +77,7 @@ int main() {
     // [1] Durable checkouts.
     FixedClock clock;
     UtcCalendar calendar;
-    auto store = must(db::SqliteStore::open(tmp.path / "tools.db"), "open the store");
+    auto store = must(db::SqlStore::open(tmp.path / "tools.db"), "open the store");
     app::Station::Options opts;
     opts.tool_rules.max_loans = 1'000'000;  // one member may take them all: the rules still run
     app::Station station(*store, clock, calendar, opts);

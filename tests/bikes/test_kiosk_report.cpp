@@ -49,7 +49,7 @@ struct Workshop {
     void start_writer() {
         // The fixture's calendar, not owned.
         std::shared_ptr<const app::Calendar> cal(std::shared_ptr<void>{}, &s.calendar);
-        writer = std::make_unique<cli::ReportWriter>(*s.station, s.dir / "etabli.db", cal, tr, s.clock);
+        writer = std::make_unique<cli::ReportWriter>(*s.station, "", s.dir / "etabli.db", cal, tr, s.clock);
         REQUIRE(wait([](const app::ReportView& v) { return v.writer; }));
     }
     const app::ReportView& view() const {

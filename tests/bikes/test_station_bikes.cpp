@@ -8,7 +8,7 @@
 
 #include <etabli/app/station.hpp>
 #include <etabli/db/bike_papers.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "station_fixture.hpp"
 

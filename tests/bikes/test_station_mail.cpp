@@ -8,7 +8,7 @@
 
 #include <etabli/app/station.hpp>
 #include <etabli/db/privacy.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "station_fixture.hpp"
 

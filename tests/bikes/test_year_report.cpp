@@ -2,14 +2,14 @@
 // workshop's time zone, days the retention summarised, cancelled trainings, bikes by how they
 // left, repairs and their weights), the volunteer hours as the monthly report measures them,
 // the PDF (two pages, through a temporary file) and the CSV.
-// Layer: app tests (db::SqliteStore, db::year_report).
+// Layer: app tests (db::SqlStore, db::year_report).
 #include <doctest/doctest.h>
 
 #include "testing.hpp"
 #include "report_csv.hpp"
 
 #include <etabli/core/repair_stats.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 #include <etabli/db/year_report.hpp>
 
 #include <map>
@@ -34,7 +34,7 @@ core::YearBounds paris_2026() {
     return b;
 }
 
-void exec(db::SqliteStore& s, const std::string& sql) {
+void exec(db::SqlStore& s, const std::string& sql) {
     auto r = s.connection().exec(sql.c_str());
     REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().english()));
 }
@@ -44,7 +44,7 @@ void exec(db::SqliteStore& s, const std::string& sql) {
 
 TEST_CASE("a year's figures: months in local time, summarised days, trainings, bikes, repairs, volunteer hours") {
     testing::TempDir dir;
-    auto store = db::SqliteStore::open(dir / "etabli.db");
+    auto store = db::SqlStore::open(dir / "etabli.db");
     REQUIRE(store.has_value());
     auto& s = **store;
     const std::string t0 = "2020-01-01T10:00:00Z";
@@ -181,7 +181,7 @@ TEST_CASE("a year's figures: months in local time, summarised days, trainings, b
 
 TEST_CASE("an empty year: zeros, no division by zero, still two pages") {
     testing::TempDir dir;
-    auto store = db::SqliteStore::open(dir / "etabli.db");
+    auto store = db::SqlStore::open(dir / "etabli.db");
     REQUIRE(store.has_value());
     db::YearReportInput in;
     in.bounds = paris_2026();

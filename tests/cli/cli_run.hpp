@@ -37,10 +37,27 @@ inline Run etabli_run(const testing::TempDir& dir, const std::vector<std::string
     return r;
 }
 
-// The local date `days` from now in Paris, "YYYY-MM-DD" (the tests set ETABLI_TZ=Europe/Paris):
-// noon UTC of that day, safely inside it whatever the hour.
+// The local date `days` from now in Paris, "YYYY-MM-DD" (the tests set ETABLI_TZ=Europe/Paris),
+// whatever the hour (it was UTC + 12 h, a day ahead every afternoon).
 inline std::string paris_day_in(int days) {
-    const std::time_t t = std::time(nullptr) + days * 86400 + 12 * 3600;
+    // Paris is UTC+1, and UTC+2 from the last Sunday of March to the last Sunday of October
+    // (01:00 UTC both): the local day of now, then `days` later.
+    const std::time_t now = std::time(nullptr);
+    std::tm u{};
+    gmtime_r(&now, &u);
+    auto last_sunday_1am = [&](int month) {  // month 0-based, in this year
+        std::tm m{};
+        m.tm_year = u.tm_year;
+        m.tm_mon = month + 1;
+        m.tm_mday = 1;
+        m.tm_hour = 1;
+        std::time_t first_next = timegm(&m);  // 01:00 UTC on the 1st of the month after
+        std::tm f{};
+        gmtime_r(&first_next, &f);
+        return first_next - static_cast<std::time_t>((f.tm_wday == 0 ? 7 : f.tm_wday) * 86400);
+    };
+    const bool summer = now >= last_sunday_1am(2) && now < last_sunday_1am(9);
+    const std::time_t t = now + (summer ? 2 : 1) * 3600 + static_cast<std::time_t>(days) * 86400;
     std::tm tm{};
     gmtime_r(&t, &tm);
     char buf[16];

@@ -21,7 +21,10 @@ namespace etabli::testing {
 
 class PgCluster {
 public:
-    PgCluster() {
+    // `fast`: no fsync (a test's data need not survive a crash); `durable`: fsync and
+    // synchronous commits, as a workshop's server runs (the benchmarks).
+    enum class Durability { fast, durable };
+    explicit PgCluster(Durability d = Durability::fast) : m_durability(d) {
         const std::filesystem::path bin = "/usr/lib/postgresql/15/bin";
         if (!std::filesystem::exists(bin / "initdb")) {
             m_why = "PostgreSQL 15 is not installed (scripts/install-deps installs postgresql-15)";
@@ -65,13 +68,15 @@ public:
                       " > /dev/null 2>&1");
         return "host=" + m_dir.path().string() + " user=etabli dbname=" + db;
     }
+    // The folder of the server's socket (a URL's host).
+    std::string socket_dir() const { return m_dir.path().string(); }
     // Starts the server (again, after stop(): the same data, as after a crash).
     void start() {
         if (m_started || !m_initialised) return;
         const auto log = m_dir.path() / "server.log";
-        // The socket in the folder, no TCP; no fsync (a test's data need not survive a crash).
-        const std::string opts = "-c listen_addresses='' -c unix_socket_directories='" + m_dir.path().string() +
-                                 "' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40";
+        // The socket in the folder, no TCP.
+        const std::string opts = "-c listen_addresses='' -c unix_socket_directories='" + m_dir.path().string() + "' -c max_connections=40" +
+                                 (m_durability == Durability::fast ? " -c fsync=off -c synchronous_commit=off -c full_page_writes=off" : "");
         if (!run("timeout 60 " + m_as + (m_bin / "pg_ctl").string() + " -D " + (m_dir.path() / "data").string() + " -l " + log.string() +
                  " -w -t 50 -o \"" + opts + "\" start > /dev/null 2>&1")) {
             m_why = "the server did not start: " + tail(log);
@@ -96,6 +101,7 @@ private:
             if (!line.empty()) last = line;
         return last;
     }
+    Durability m_durability;
     TempDir m_dir;
     std::filesystem::path m_bin;
     std::string m_as;

@@ -4,10 +4,11 @@
 // Header-only, for the suites that link etabli_app and etabli_db. Test-only. Test thread.
 #pragma once
 
+#include "store_backend.hpp"
 #include "testing.hpp"
 
 #include <etabli/app/station.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include <doctest/doctest.h>
 
@@ -22,7 +23,8 @@ struct StationOnDisk {
     TempDir dir;
     FakeClock clock;
     FixedCalendar calendar{std::chrono::minutes{60}};
-    std::unique_ptr<db::SqliteStore> store;
+    std::optional<TestStoreLocation> location;  // the file, or the PostgreSQL database (store_backend.hpp)
+    std::unique_ptr<db::SqlStore> store;
     std::unique_ptr<app::Station> station;
     app::Station::Options options;  // given to the Station at every reopen()
 
@@ -34,9 +36,8 @@ struct StationOnDisk {
     void reopen(const std::function<void(app::Station&)>& before_start = {}) {
         station.reset();
         store.reset();
-        auto s = db::SqliteStore::open(dir / "etabli.db");
-        REQUIRE(s);
-        store = std::move(*s);
+        if (!location) location = new_test_store_location(dir / "etabli.db");
+        store = open_test_store(*location);
         station = std::make_unique<app::Station>(*store, clock, calendar, options);
         if (before_start) before_start(*station);
         REQUIRE(station->start());

@@ -6,7 +6,7 @@
 
 #include <etabli/db/database.hpp>
 #include <etabli/db/migrations.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -66,7 +66,7 @@ void seed(db::Connection& c, int version) {
                    "VALUES ('2025-01-02T03:04:05Z', NULL, 'member.added', 'member:1', '{}');"));
 }
 
-void check_seeded(db::SqliteStore& store, int version) {
+void check_seeded(db::SqlStore& store, int version) {
     auto data = store.load();
     REQUIRE(data);
     if (version < 1) {
@@ -118,7 +118,7 @@ struct EnvGuard {
 TEST_CASE("a new database in a missing folder is created, migrated and configured") {
     TempDir tmp;
     fs::path p = tmp / "deep/er/etabli.db";
-    auto store = db::SqliteStore::open(p);
+    auto store = db::SqlStore::open(p);
     REQUIRE_MESSAGE(store, (store ? "" : store.error().english()));
     CHECK(fs::exists(p));
     auto& c = (*store)->connection();
@@ -138,7 +138,7 @@ TEST_CASE("an empty file is initialised") {
     TempDir tmp;
     fs::path p = tmp / "etabli.db";
     write_file(p, "");
-    auto store = db::SqliteStore::open(p);
+    auto store = db::SqlStore::open(p);
     REQUIRE_MESSAGE(store, (store ? "" : store.error().english()));
     CHECK(count((*store)->connection(), "PRAGMA user_version") == db::latest_schema_version());
 }
@@ -163,7 +163,7 @@ TEST_CASE("a database left at every past schema version opens with its data") {
             CHECK(count(c, "PRAGMA user_version") == v);
             seed(c, v);
         }
-        auto store = db::SqliteStore::open(p);
+        auto store = db::SqlStore::open(p);
         REQUIRE_MESSAGE(store, (store ? "" : store.error().english()));
         CHECK(count((*store)->connection(), "PRAGMA user_version") == db::latest_schema_version());
         check_seeded(**store, v);
@@ -210,7 +210,7 @@ TEST_CASE("files that are not databases are refused and left untouched") {
         fs::path p = tmp / "etabli.db";
         write_file(p, bytes);
         auto before = listing(tmp.path());
-        auto store = db::SqliteStore::open(p);
+        auto store = db::SqlStore::open(p);
         REQUIRE_FALSE(store);
         CHECK(store.error().msgid.find("not an Établi database") != std::string::npos);
         CHECK(store.error().msgid.find("--db") != std::string::npos);
@@ -223,7 +223,7 @@ TEST_CASE("a database written by a newer Établi is refused and left untouched")
     TempDir tmp;
     fs::path p = tmp / "etabli.db";
     {
-        auto store = db::SqliteStore::open(p);
+        auto store = db::SqlStore::open(p);
         REQUIRE(store);
         REQUIRE((*store)->add_member(core::MemberDraft{"Léa", std::nullopt, core::Role::member, std::nullopt,
                                                        core::Lang::fr},
@@ -235,7 +235,7 @@ TEST_CASE("a database written by a newer Établi is refused and left untouched")
     auto before = listing(tmp.path());
     CHECK(before == std::set<std::string>{"etabli.db"});  // the last close removed -wal/-shm
 
-    auto store = db::SqliteStore::open(p);
+    auto store = db::SqlStore::open(p);
     REQUIRE_FALSE(store);
     CHECK(store.error().msgid ==
           "This database was written by a newer Établi (schema {0}, this version knows {1}). Update Établi, "
@@ -252,12 +252,12 @@ TEST_CASE("a database written by a newer Établi is refused and left untouched")
 
 TEST_CASE("a read-only location is refused with what to do") {
     SUBCASE("a folder nobody can create") {
-        auto store = db::SqliteStore::open("/proc/etabli-test/x.db");
+        auto store = db::SqlStore::open("/proc/etabli-test/x.db");
         REQUIRE_FALSE(store);
         CHECK(store.error().msgid.find("--db") != std::string::npos);
     }
     SUBCASE("a folder where nobody can create files") {
-        auto store = db::SqliteStore::open("/proc/self/etabli-test.db");
+        auto store = db::SqlStore::open("/proc/self/etabli-test.db");
         REQUIRE_FALSE(store);
         CHECK(store.error().msgid.find("read-only") != std::string::npos);
         CHECK_FALSE(fs::exists("/proc/self/etabli-test.db"));
@@ -270,21 +270,21 @@ TEST_CASE("a read-only location is refused with what to do") {
         TempDir tmp;
         fs::path dir = tmp / "ro";
         fs::path p = dir / "etabli.db";
-        { REQUIRE(db::SqliteStore::open(p)); }
+        { REQUIRE(db::SqlStore::open(p)); }
         auto bytes = read_file(p);
         auto before = listing(dir);
 
         fs::permissions(p, fs::perms::owner_read | fs::perms::group_read);
-        auto store = db::SqliteStore::open(p);
+        auto store = db::SqlStore::open(p);
         REQUIRE_FALSE(store);
         CHECK(store.error().msgid.find("read-only") != std::string::npos);
         fs::permissions(p, fs::perms::owner_read | fs::perms::owner_write);
 
         fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
-        store = db::SqliteStore::open(p);
+        store = db::SqlStore::open(p);
         REQUIRE_FALSE(store);
         CHECK(store.error().msgid.find("read-only") != std::string::npos);
-        auto fresh = db::SqliteStore::open(dir / "new.db");
+        auto fresh = db::SqlStore::open(dir / "new.db");
         CHECK_FALSE(fresh);
         fs::permissions(dir, fs::perms::owner_all);
 
@@ -295,7 +295,7 @@ TEST_CASE("a read-only location is refused with what to do") {
 
 TEST_CASE("the event log refuses UPDATE and DELETE") {
     TempDir tmp;
-    auto store = db::SqliteStore::open(tmp / "etabli.db");
+    auto store = db::SqlStore::open(tmp / "etabli.db");
     REQUIRE(store);
     REQUIRE((*store)->log_refusal("0042", core::TapKind::unknown_badge, utc("2026-11-28T14:00:00Z")));
     auto& c = (*store)->connection();
@@ -312,7 +312,7 @@ TEST_CASE("the event log refuses UPDATE and DELETE") {
 
 TEST_CASE("foreign keys are enforced on every connection the store opens") {
     TempDir tmp;
-    auto store = db::SqliteStore::open(tmp / "etabli.db");
+    auto store = db::SqlStore::open(tmp / "etabli.db");
     REQUIRE(store);
     CHECK_FALSE((*store)->connection().exec(
         "INSERT INTO badges (uid, member_id, status, created_at, updated_at) "
@@ -321,8 +321,8 @@ TEST_CASE("foreign keys are enforced on every connection the store opens") {
 
 TEST_CASE("two stores on one file (station and command line) see each other's writes") {
     TempDir tmp;
-    auto a = db::SqliteStore::open(tmp / "etabli.db");
-    auto b = db::SqliteStore::open(tmp / "etabli.db");
+    auto a = db::SqlStore::open(tmp / "etabli.db");
+    auto b = db::SqlStore::open(tmp / "etabli.db");
     REQUIRE(a);
     REQUIRE(b);
     REQUIRE((*a)->add_member(core::MemberDraft{"Léa", std::nullopt, core::Role::member, std::nullopt, core::Lang::fr},

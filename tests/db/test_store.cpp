@@ -1,10 +1,11 @@
-// Tests of SqliteStore, one use case at a time: what each call stores and logs, and that a
+// Tests of SqlStore, one use case at a time: what each call stores and logs, and that a
 // failing call changes nothing at all (no row, no event).
 // Layer: db tests (a temp-file database per test). Single-threaded.
 
 #include "testing.hpp"
+#include "store_backend.hpp"
 
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include <doctest/doctest.h>
 
@@ -17,13 +18,12 @@ namespace {
 
 struct Fixture {
     TempDir tmp;
-    std::unique_ptr<db::SqliteStore> store;
+    std::unique_ptr<db::SqlStore> store;
     core::Timestamp t0 = utc("2026-11-28T14:00:00Z");
 
     Fixture() {
-        auto s = db::SqliteStore::open(tmp / "etabli.db");
-        REQUIRE_MESSAGE(s, (s ? "" : s.error().english()));
-        store = std::move(*s);
+        // SQLite, or PostgreSQL under ETABLI_TEST_BACKEND (store_backend.hpp).
+        store = testing::open_test_store(testing::new_test_store_location(tmp / "etabli.db"));
     }
 
     std::int64_t count(const char* sql) {
@@ -242,9 +242,12 @@ TEST_CASE_FIXTURE(Fixture, "check_in closes a stale presence from an earlier day
     CHECK(in->id != old->id);
     CHECK(events() == before + 2);
     CHECK(count("SELECT count(*) FROM events WHERE kind = 'presence.auto_closed'") == 1);
-    auto closed = store->connection().query_text("SELECT checked_out || ' ' || closed_by FROM presence WHERE id = 1");
+    auto closed = store->connection().prepare("SELECT checked_out, closed_by FROM presence WHERE id = ?1");
     REQUIRE(closed);
-    CHECK(*closed == "2026-11-27T23:00:00Z auto");
+    closed->bind(1, old->id);
+    REQUIRE(closed->step().value_or(false));
+    CHECK(closed->column_text(0) == "2026-11-27T23:00:00Z");
+    CHECK(closed->column_text(1) == "auto");
     auto data = store->load();
     REQUIRE(data);
     REQUIRE(data->open_presence.size() == 1);

@@ -5,7 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <etabli/app/station.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "station_fixture.hpp"
 

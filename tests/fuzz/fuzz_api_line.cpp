@@ -24,7 +24,7 @@
 #include "tz_calendar.hpp"
 
 #include <etabli/app/station.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include <cerrno>
 #include <chrono>
@@ -70,7 +70,7 @@ const std::set<std::string, std::less<>> kReadWords = {
 // The station, its database and its API, for the whole run.
 struct Fixture {
     fs::path dir;
-    std::unique_ptr<db::SqliteStore> store;
+    std::unique_ptr<db::SqlStore> store;
     cli::SystemClock clock;
     std::shared_ptr<cli::TzCalendar> calendar;
     std::unique_ptr<app::Station> station;
@@ -82,7 +82,7 @@ struct Fixture {
         std::string tmpl = (base / "etabli-fuzz-api-XXXXXX").string();
         require(::mkdtemp(tmpl.data()) != nullptr, "cannot make a temporary folder");
         dir = tmpl;
-        auto s = db::SqliteStore::open(dir / "etabli.db");
+        auto s = db::SqlStore::open(dir / "etabli.db");
         require(s.has_value(), "cannot open the store");
         store = std::move(*s);
         auto cal = cli::TzCalendar::make("Europe/Paris");

@@ -95,6 +95,27 @@ TEST_CASE("a station's SQLite file copied into PostgreSQL, verified table by tab
     // The copied day stays closed.
     CHECK(!pg->query("INSERT INTO receipts (at, day, amount_cents, means, what) SELECT now(), day, 100, 'cash', 'other' FROM closings"));
 
+    // A station on the database copied: `--db postgresql://…` reads it and writes to it (its
+    // own files, the secret among them, where its SQLite file would be: here a test folder).
+    {
+        testing::Cli on_pg;
+        on_pg.db = "postgresql:///copied?host=" + cluster().socket_dir() + "&user=etabli";
+        const std::string env = "XDG_DATA_HOME=" + on_pg.dir.path().string();
+        auto list = on_pg({"--json", "member", "list"}, env);
+        REQUIRE_MESSAGE(list.code == 0, list.err);
+        CHECK(has(list.out, "Camille Martin"));
+        auto added = on_pg({"member", "add", "--name", "Oscar"}, env);
+        REQUIRE_MESSAGE(added.code == 0, added.err);
+        CHECK(one(*pg, "SELECT count(*) FROM members WHERE display_name = 'Oscar'") == "1");
+        auto tap = on_pg({"tap", "0001234567"}, env);  // Léa, in before the copy, goes out
+        CHECK_MESSAGE(tap.code == 0, tap.err);
+        CHECK(one(*pg, "SELECT count(*) FROM presence WHERE checked_out IS NULL AND member_id = 1") == "0");
+        // The backups of a shared database are the server's.
+        auto backup = on_pg({"backup"}, env);
+        CHECK(backup.code == 2);
+        CHECK(has(backup.err, "pg_dump"));
+    }
+
     // And back, into a new file: the same rows, verified; the station opens it and goes on.
     const auto back = (cli.dir / "retour.db").string();
     r = cli({"db", "copy", "--from", url, "--to", back});
@@ -111,7 +132,7 @@ TEST_CASE("a station's SQLite file copied into PostgreSQL, verified table by tab
     CHECK(has(r.out, "\"closed\":true"));
     r = again({"member", "add", "--name", "Sam Petit"});
     REQUIRE_MESSAGE(r.code == 0, r.err);
-    CHECK(r.out.starts_with("8"));  // the ids go on after the copied ones
+    CHECK(r.out.starts_with("9"));  // the ids go on after the copied ones (Oscar, added on PostgreSQL, is 8)
     // Not onto a file that is there, and nothing changes in it.
     r = cli({"db", "copy", "--from", url, "--to", back});
     CHECK(r.code == 3);

@@ -2,7 +2,7 @@
 // in the snapshot as is, and a manager wired to the Station (as `etabli kiosk` does) keeps it
 // current. Layer: tests (app + hw). The test thread plays the USB stack; the Station runs its own.
 #include <etabli/app/station.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 #include <etabli/hw/evdev_reader.hpp>
 #include <etabli/hw/usb_devices.hpp>
 
@@ -23,10 +23,10 @@ struct Fixture {
     testing::TempDir dir;
     testing::FakeClock clock{testing::utc("2026-11-28T14:00:00Z")};
     testing::FixedCalendar calendar;
-    std::unique_ptr<db::SqliteStore> store;
+    std::unique_ptr<db::SqlStore> store;
     std::unique_ptr<app::Station> station;
     Fixture() {
-        auto s = db::SqliteStore::open(dir / "etabli.db");
+        auto s = db::SqlStore::open(dir / "etabli.db");
         REQUIRE(s);
         store = std::move(*s);
         station = std::make_unique<app::Station>(*store, clock, calendar);

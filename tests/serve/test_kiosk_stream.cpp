@@ -278,7 +278,7 @@ TEST_CASE("kiosk --connect: a host asks for the annual report; the service's rep
     fill(s);
     Served srv(s);
     std::shared_ptr<const app::Calendar> cal(std::shared_ptr<void>{}, &s.calendar);  // the fixture's, not owned
-    cli::ReportWriter writer(*s.station, s.dir / "etabli.db", cal, srv.served.translations, s.clock);
+    cli::ReportWriter writer(*s.station, "", s.dir / "etabli.db", cal, srv.served.translations, s.clock);
     cli::RemoteStation remote(srv.socket);
     REQUIRE(remote.start());
     const auto camille = s.station->snapshot()->directory->members.rbegin()->first;

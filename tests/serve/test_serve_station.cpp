@@ -160,7 +160,7 @@ TEST_CASE("a machine called \"kiosk\" does not capture the kiosk's taps; its own
 
 TEST_CASE("one use case, one transaction: a member added with a badge that cannot be enrolled leaves no member behind") {
     testing::TempDir dir;
-    auto store = db::SqliteStore::open(dir / "etabli.db");
+    auto store = db::SqlStore::open(dir / "etabli.db");
     REQUIRE(store);
     const auto at = utc("2026-12-01T09:00:00Z");
     core::MemberDraft lea;

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 #include <etabli/gui/skills.hpp>
 
 #include "testing.hpp"
@@ -20,12 +20,12 @@ struct Live {
     testing::TempDir dir;
     testing::FakeClock clock{testing::utc("2026-11-28T13:05:00Z")};
     testing::FixedCalendar calendar{std::chrono::minutes{60}};
-    std::unique_ptr<db::SqliteStore> store;
+    std::unique_ptr<db::SqlStore> store;
     std::unique_ptr<app::Station> station;
     std::size_t sent = 0;  // commands of the harness already posted
 
     Live() {
-        auto s = db::SqliteStore::open(dir / "skills.db");
+        auto s = db::SqlStore::open(dir / "skills.db");
         REQUIRE(s);
         store = std::move(*s);
         station = std::make_unique<app::Station>(*store, clock, calendar);

@@ -9,7 +9,7 @@
 
 #include <etabli/app/station.hpp>
 #include <etabli/db/migrations.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "station_fixture.hpp"
 
@@ -449,7 +449,7 @@ TEST_CASE("skills: upgrading from schema 6 keeps every authorised member's acces
     }
     testing::FakeClock clock{utc("2026-12-01T09:00:00Z")};
     testing::FixedCalendar calendar{minutes{60}};
-    auto store = db::SqliteStore::open(path);
+    auto store = db::SqlStore::open(path);
     REQUIRE(store);
     Station station(**store, clock, calendar);
     REQUIRE(station.start());

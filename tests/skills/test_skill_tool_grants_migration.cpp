@@ -7,7 +7,7 @@
 
 #include <etabli/app/station.hpp>
 #include <etabli/db/migrations.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "testing.hpp"
 
@@ -68,7 +68,7 @@ TEST_CASE("skills: migration 010 drops tool_authorisations; tools gate the same 
 
     testing::FakeClock clock{utc("2026-12-01T09:00:00Z")};
     testing::FixedCalendar calendar{minutes{60}};
-    auto store = db::SqliteStore::open(path);  // and on to the latest schema
+    auto store = db::SqlStore::open(path);  // and on to the latest schema
     INFO((store ? std::string() : store.error().english()));
     REQUIRE(store);
     Station station(**store, clock, calendar);
@@ -106,7 +106,7 @@ TEST_CASE("skills: a tool's authorise/revoke survive a restart without tool_auth
     testing::FixedCalendar calendar{minutes{60}};
     core::ToolId saw = 0;
     {
-        auto store = db::SqliteStore::open(dir.path() / "etabli.db");
+        auto store = db::SqlStore::open(dir.path() / "etabli.db");
         REQUIRE(store);
         Station station(**store, clock, calendar);
         REQUIRE(station.start());
@@ -123,7 +123,7 @@ TEST_CASE("skills: a tool's authorise/revoke survive a restart without tool_auth
         REQUIRE(station.call(SetTool{std::get<core::Tool>(*added), {1}, {}, std::nullopt}));
         CHECK(*(*store)->connection().query_int("SELECT count(*) FROM sqlite_schema WHERE name = 'tool_authorisations'") == 0);
     }
-    auto store = db::SqliteStore::open(dir.path() / "etabli.db");
+    auto store = db::SqlStore::open(dir.path() / "etabli.db");
     REQUIRE(store);
     Station station(**store, clock, calendar);
     REQUIRE(station.start());

@@ -5,7 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <etabli/app/station.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "testing.hpp"
 
@@ -21,7 +21,7 @@ TEST_CASE("tool export: labels and the overdue CSV from the kiosk, and their ref
     Station::Options opts;
     opts.tool_export_dir = dir / "docs";
     std::filesystem::create_directories(opts.tool_export_dir);
-    auto store = db::SqliteStore::open(dir / "t.db");
+    auto store = db::SqlStore::open(dir / "t.db");
     REQUIRE(store);
     Station station(**store, clock, calendar, opts);
     REQUIRE(station.start());

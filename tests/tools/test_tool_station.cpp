@@ -5,7 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <etabli/app/station.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "testing.hpp"
 
@@ -20,7 +20,7 @@ struct Fixture {
     testing::TempDir dir;
     testing::FakeClock clock{utc("2026-12-01T09:00:00Z")};
     testing::FixedCalendar calendar{minutes{60}};
-    std::unique_ptr<db::SqliteStore> store;
+    std::unique_ptr<db::SqlStore> store;
     std::unique_ptr<Station> station;
     core::MemberId lea = 0, max = 0, camille = 0, vol = 0;
     Station::Options opts;
@@ -37,7 +37,7 @@ struct Fixture {
     void reopen() {
         station.reset();
         store.reset();
-        auto s = db::SqliteStore::open(dir / "t.db");
+        auto s = db::SqlStore::open(dir / "t.db");
         REQUIRE(s);
         store = std::move(*s);
         station = std::make_unique<Station>(*store, clock, calendar, opts);
@@ -299,7 +299,7 @@ TEST_CASE("the kiosk flow: scans fill the basket, refusals say why, volunteers a
 
 TEST_CASE("the store refuses a second open loan of a tool and a duplicate tag, changing nothing") {
     testing::TempDir dir;
-    auto s = db::SqliteStore::open(dir / "s.db");
+    auto s = db::SqlStore::open(dir / "s.db");
     REQUIRE(s);
     auto& store = **s;
     core::MemberDraft d;

@@ -7,7 +7,7 @@
 
 #include <etabli/app/shared_list.hpp>
 #include <etabli/app/station.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "testing.hpp"
 
@@ -91,12 +91,12 @@ TEST_CASE("tool view: what the station edits in place equals what a fresh start 
     Station::Options opts;
     opts.tool_rules.max_loans = 100;
     opts.tool_rules.overdue_blocks = false;  // loans pile up over weeks of fake time
-    std::unique_ptr<db::SqliteStore> store;
+    std::unique_ptr<db::SqlStore> store;
     std::unique_ptr<Station> station;
     const auto reopen = [&] {
         station.reset();
         store.reset();
-        auto s = db::SqliteStore::open(dir / "t.db");
+        auto s = db::SqlStore::open(dir / "t.db");
         REQUIRE(s);
         store = std::move(*s);
         station = std::make_unique<Station>(*store, clock, calendar, opts);

@@ -7,7 +7,7 @@
 #include <etabli/db/audit.hpp>
 #include <etabli/db/check.hpp>
 #include <etabli/db/privacy.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "serve_support.hpp"
 #include "station_fixture.hpp"
@@ -289,7 +289,7 @@ TEST_CASE("etabli pin set|unlock|forget and machine set --pin-required at the co
     CHECK(none.code == 2);
     CHECK(none.err.find("No PIN was given") != std::string::npos);
     {  // Stored as Argon2id under the pepper: the right PIN verifies, the digits are not in the file.
-        auto store = db::SqliteStore::open(db);
+        auto store = db::SqlStore::open(db);
         REQUIRE(store);
         auto check = (*store)->check_pin(std::stoll(id), "73915842", utc("2026-12-05T10:00:00Z"));
         REQUIRE(check);
@@ -301,7 +301,7 @@ TEST_CASE("etabli pin set|unlock|forget and machine set --pin-required at the co
     CHECK(run({"pin", "unlock", id}).code == 0);
     CHECK(run({"pin", "forget", id}).code == 0);
     {
-        auto store = db::SqliteStore::open(db);
+        auto store = db::SqlStore::open(db);
         REQUIRE(store);
         auto pins = (*store)->load_pins();
         REQUIRE(pins);

@@ -7,7 +7,7 @@
 #include <etabli/app/rights.hpp>
 #include <etabli/db/audit.hpp>
 #include <etabli/db/privacy.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include "serve_support.hpp"
 #include "station_fixture.hpp"

@@ -36,6 +36,12 @@ struct Station::State {
     std::optional<Reply> last_reply;
     std::optional<core::Problem> storage_problem;
     std::optional<BackupReport> backups;  // none: nobody reports (a bare kiosk, a test)
+    bool database_offline = false;        // Resync{false} until Resync{true}
+    bool tap_again = false;               // handle_tap deciding a tap again (once)
+    // A commit failed and the engine could not be built again from the store (the database
+    // out of reach): it holds a decision the store does not. No decision is taken on it
+    // until it is built again.
+    bool engine_stale = false;
     std::uint64_t tap_seq = 0;
     std::uint64_t version = 0;
     alloc::Deadlines deadlines;
@@ -608,7 +614,8 @@ Result Station::handle(const Command& c) {
     State& st = *m_state;
     const auto now = m_clock.now();
     // A failure sets it again; the clock and the device reports are not commands that write.
-    if (!std::holds_alternative<Tick>(c) && !std::holds_alternative<DevicesChanged>(c) && !std::holds_alternative<NoteBackups>(c))
+    if (!std::holds_alternative<Tick>(c) && !std::holds_alternative<DevicesChanged>(c) && !std::holds_alternative<NoteBackups>(c) &&
+        !std::holds_alternative<Resync>(c))
         st.storage_problem.reset();
     return std::visit(
         [&](const auto& cmd) -> Result {
@@ -728,6 +735,28 @@ Result Station::handle(const Command& c) {
             } else if constexpr (std::is_same_v<T, NoteBackups>) {
                 st.backups = cmd.report;
                 return Done{};
+            } else if constexpr (std::is_same_v<T, Resync>) {
+                // Everything again from the database: the members and who is in, the engine
+                // (bookings, sessions, queues), each feature's data. What a command of this
+                // station holds in memory is the database's state once more.
+                // Unlike a start, nothing is resumed: the sessions another station runs are its
+                // own (this one only shows them).
+                st.database_offline = !cmd.link_up;
+                if (!cmd.link_up) return Done{};
+                auto data = m_store.load();
+                if (!data) return st.failed(data.error());
+                auto dir = std::make_shared<Directory>();
+                for (auto& m : data->members) dir->members.emplace(m.id, std::move(m));
+                for (auto& b : data->badges) dir->badges.emplace(b.uid, std::move(b));
+                st.directory = std::move(dir);
+                st.open.clear();
+                for (auto& p : data->open_presence) st.open[p.member_id] = p;
+                if (auto r = build_engine(false); !r) return st.failed(r.error());
+                st.engine_stale = false;
+                if (auto r = load_pin_states(); !r) return st.failed(r.error());
+                for (auto& f : m_features)
+                    if (auto r = f->load(); !r) return st.failed(r.error());  // the skills' gates with them
+                return Done{};
             } else {
                 static_assert(std::is_same_v<T, Tick>);
                 return Done{};
@@ -738,6 +767,21 @@ Result Station::handle(const Command& c) {
 
 Result Station::handle_tap(const BadgeSeen& c) {
     State& st = *m_state;
+    // Several stations (PostgreSQL): the database refused this tap because another station
+    // checked the member in or out meanwhile. Who is in as the database has it, then the tap
+    // decided again, once: a member tapping to leave leaves.
+    auto tap_again = [&](const BadgeSeen& again) -> Result {
+        auto data = m_store.load();
+        if (!data) return st.failed(data.error());
+        st.open.clear();
+        for (auto& p : data->open_presence) st.open[p.member_id] = p;
+        struct Reset {
+            bool& flag;
+            ~Reset() { flag = false; }
+        } reset{st.tap_again};
+        st.tap_again = true;
+        return handle_tap(again);
+    };
     const auto now = m_clock.now();
     auto uid = core::normalize_uid(c.uid);
     if (!uid) return std::unexpected(uid.error());
@@ -800,12 +844,14 @@ Result Station::handle_tap(const BadgeSeen& c) {
             core::Timestamp stale_close = now;
             if (open) stale_close = m_calendar.day_start(core::Date{sys_days{m_calendar.local_day(open->checked_in)} + days{1}});
             auto p = m_store.check_in(member->id, *uid, decision.close_stale, stale_close, now);
+            if (!p && p.error().kind != core::Problem::Kind::storage && !st.tap_again) return tap_again(c);
             if (!p) return st.failed(p.error());
             st.open[member->id] = *p;
             break;
         }
         case core::TapKind::check_out: {
             auto p = m_store.check_out(open->id, *uid, now);
+            if (!p && p.error().kind != core::Problem::Kind::storage && !st.tap_again) return tap_again(c);
             if (!p) return st.failed(p.error());
             st.open.erase(member->id);
             for (auto& f : m_features) f->checked_out(member->id);
@@ -906,6 +952,10 @@ Result Station::handle_add_badge(const AddBadge& c) {
 bool Station::engine_tick(core::Timestamp now) {
     State& st = *m_state;
     if (!st.engine) return false;
+    if (st.engine_stale) {
+        if (auto r = build_engine(); !r) return false;
+        st.engine_stale = false;
+    }
     auto due = st.engine->next_deadline();
     if (!due || *due > now) return false;
     auto changes = st.engine->tick(now);
@@ -917,9 +967,17 @@ Result Station::commit(std::expected<alloc::Changes, Problem> changes, std::opti
     State& st = *m_state;
     if (!changes) return std::unexpected(changes.error());
     const auto now = m_clock.now();
+    if (st.engine_stale) {  // decided on an engine ahead of the store: not kept
+        if (auto rebuilt = build_engine(); !rebuilt) return st.failed(rebuilt.error());
+        st.engine_stale = false;
+        return st.failed(problem("The station has just loaded its bookings again: try again"));
+    }
     if (auto r = m_store.commit_alloc(*changes, actor, now); !r) {
         auto failure = st.failed(r.error());
-        if (auto rebuilt = build_engine(); !rebuilt) st.storage_problem = rebuilt.error();
+        if (auto rebuilt = build_engine(); !rebuilt) {
+            st.storage_problem = rebuilt.error();
+            st.engine_stale = true;
+        }
         return failure;
     }
     st.index_machines(changes->machines);
@@ -1093,6 +1151,10 @@ Result Station::handle_alloc(const Command& c) {
     State& st = *m_state;
     const auto now = m_clock.now();
     if (!st.engine) return std::unexpected(problem("The station is not running"));
+    if (st.engine_stale) {
+        if (auto r = build_engine(); !r) return st.failed(r.error());
+        st.engine_stale = false;
+    }
     engine_tick(now);
     alloc::Engine& engine = *st.engine;
     auto as_actor = [](std::optional<core::MemberId> a) { return a.value_or(kCommandLine); };
@@ -1375,6 +1437,7 @@ void Station::publish() {
     snap->enrolment = st.enrolment;
     snap->last_reply = st.last_reply;
     snap->storage_problem = st.storage_problem;
+    snap->database_offline = st.database_offline;
     if (st.backups) {
         BackupView& b = snap->backups;
         b.reported = true;

@@ -54,6 +54,9 @@ struct Station::ToolsState {
     std::map<core::ReservationId, core::Reservation> live;
     std::map<core::ToolId, alloc::IntervalIndex<DayEntry>> ranges;  // live range reservations per tool
     core::LoanId max_loan = 0;
+    // A commit the store refused (on PostgreSQL: another station lent the tool, or this
+    // station's block of ids ran out): the next command reloads everything from the store.
+    bool stale = false;
     core::ReservationId max_reservation = 0;
     std::optional<ToolFlowView> flow;
     std::optional<ToolScanView> last_scan;
@@ -298,6 +301,8 @@ bool Station::tools_housekeeping(core::Timestamp now) {
 
 // [SECTION] Commands
 Result Station::handle_tools(const Command& command) {
+    if (m_tools && m_tools->stale)
+        if (auto r = load_tools(); !r) return std::unexpected(r.error());
     ToolsState& ts = *m_tools;
     const auto now = m_clock.now();
     const auto today = m_calendar.local_day(now);
@@ -306,6 +311,7 @@ Result Station::handle_tools(const Command& command) {
 
     auto commit = [&](ToolChanges& c, std::optional<core::MemberId> actor) -> std::expected<void, Problem> {
         if (auto r = m_store.commit_tools(c, actor, now); !r) {
+            ts.stale = true;
             auto p = r.error();
             p.kind = core::Problem::Kind::storage;
             return std::unexpected(p);

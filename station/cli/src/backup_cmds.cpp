@@ -105,7 +105,18 @@ std::optional<int> BackupCommands::run(Context& ctx) {
     return std::nullopt;
 }
 
+namespace {
+// The backups, their restore and the file's check are the SQLite file's: a PostgreSQL
+// database is backed up on its server.
+std::optional<int> not_on_postgres(Context& ctx) {
+    if (ctx.db_url.empty()) return std::nullopt;
+    return ctx.fail(kBadInput, core::problem("This station runs on a PostgreSQL database: its backups are made on the server "
+                                             "(pg_dump, or the server's own backups), not by etabli"));
+}
+}  // namespace
+
 int BackupCommands::backup(Context& ctx) {
+    if (auto code = not_on_postgres(ctx)) return *code;
     auto s = backup_settings(ctx);
     if (!s) return ctx.fail(kBadInput, s.error());
     std::error_code ec;
@@ -181,6 +192,7 @@ int BackupCommands::list(Context& ctx) {
 }
 
 int BackupCommands::restore(Context& ctx) {
+    if (auto code = not_on_postgres(ctx)) return *code;
     std::error_code ec;
     const fs::path file = fs::absolute(m_file, ec);
     // The backup is checked before anything stops: a bad file changes nothing.
@@ -206,6 +218,7 @@ int BackupCommands::restore(Context& ctx) {
 }
 
 int BackupCommands::check(Context& ctx) {
+    if (auto code = not_on_postgres(ctx)) return *code;
     auto r = db::check_database(ctx.db_path);
     if (!r) return ctx.fail(kStorage, r.error());
     if (ctx.json) {
@@ -232,6 +245,7 @@ BackupScheduler::BackupScheduler(Context& ctx, BackupSettings settings)
 BackupScheduler::~BackupScheduler() { m_cancel = true; }
 
 void BackupScheduler::once() {
+    if (!m_ctx.db_url.empty()) return;  // PostgreSQL: the server's backups
     if (!m_scratch_removed) {  // what a backup killed half-way (a power cut) left behind
         m_scratch_removed = true;
         if (const int n = db::remove_stale_scratch(m_settings.folder); n > 0)

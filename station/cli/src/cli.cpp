@@ -30,7 +30,7 @@
 
 #include <etabli/db/database.hpp>
 #include <etabli/db/migrations.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 #include <etabli/gui/kiosk.hpp>
 
 #include <CLI/CLI.hpp>
@@ -38,6 +38,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <future>
 #include <thread>
 #include <unistd.h>
 #include <mutex>
@@ -133,7 +134,7 @@ std::optional<int> Context::open_station() {
     // A database file gone while its backups are there was deleted by mistake: a station
     // never starts afresh over it (its empty nightly backups would push the good ones out of
     // the rotation). `etabli init` is how one starts an empty database on purpose.
-    if (std::error_code ec; role != "init" && db_path != ":memory:" && !std::filesystem::exists(db_path, ec)) {
+    if (std::error_code ec; db_url.empty() && role != "init" && db_path != ":memory:" && !std::filesystem::exists(db_path, ec)) {
         const auto kept = db::list_backups(backups->folder, db::backup_stem(db_path));
         if (!kept.empty())
             return fail(kStorage, core::storage_problem(
@@ -141,7 +142,7 @@ std::optional<int> Context::open_station() {
                                       "(or run etabli init to start an empty database)",
                                       {db_path.string(), kept.front().file.string()}));
     }
-    auto s = db::SqliteStore::open(db_path, backups->folder);
+    auto s = db::SqlStore::open_at(db_url, db_path, backups->folder);
     if (!s) return fail(kStorage, s.error());
     store = std::move(*s);
     auto opts = station_options(*this);  // tool_config.cpp: the lending rules of etabli.toml
@@ -150,6 +151,27 @@ std::optional<int> Context::open_station() {
     station = owned_station.get();
     if (before_start) station_attachments = before_start(*station);
     if (auto r = station->start(); !r) return fail(kStorage, r.error());
+    // A station among several (PostgreSQL): what the others commit reaches it by the change
+    // feed, and it loads again; a link that drops is said on its kiosk until it is back.
+    if (!db_url.empty() && (role == "kiosk" || role == "serve")) {
+        auto* sql = static_cast<db::SqlStore*>(store.get());
+        db::ChangeFeed::Hooks hooks;
+        // Waiting for the load (at most 10 s) folds the changes heard meanwhile into one more;
+        // a load that fails (the feed's link back before the station's) is tried again.
+        hooks.changed = [s = station] {
+            for (int i = 0; i < 10; ++i) {
+                auto f = s->post(app::Resync{true});
+                if (f.wait_for(std::chrono::seconds(10)) == std::future_status::ready && f.get()) return;
+                std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            }
+        };
+        hooks.link = [s = station](bool up) {
+            if (!up) (void)s->post(app::Resync{false});
+        };
+        auto f = db::ChangeFeed::start(db_url, sql->backend_pid(), std::move(hooks));
+        if (!f) return fail(kStorage, f.error());
+        feed = std::move(*f);
+    }
     return std::nullopt;
 }
 
@@ -170,7 +192,7 @@ app::Store& Context::reader() {
         return *store;
     }
     if (!read_store) {
-        auto s = db::SqliteStore::open(served->db_path);
+        auto s = db::SqlStore::open_at(served->db_url, served->db_path);
         if (!s) throw std::runtime_error(s.error().english());
         read_store = std::move(*s);
     }
@@ -178,11 +200,13 @@ app::Store& Context::reader() {
 }
 
 void Context::release_station() {
+    feed.reset();
     if (!served && owned_station) owned_station->stop();
 }
 
 std::optional<int> Context::reopen_station() {
     if (served) return std::nullopt;
+    feed.reset();
     station = nullptr;
     owned_station.reset();
     store.reset();
@@ -800,6 +824,22 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
         if (!ec) ctx.db_path = resolved;
     }
     ctx.config = devices_commands.config_path();  // every command that opens the station reads [tools]
+    // A PostgreSQL database the workshop's stations share: --db, else $ETABLI_DB, else
+    // etabli.toml's [database] url. This PC's own files (lock, socket, secret) then go where
+    // its SQLite file would be.
+    {
+        const char* env_db = std::getenv("ETABLI_DB");
+        std::string location = !db_opt.empty() ? db_opt : env_db && *env_db ? std::string(env_db) : std::string();
+        if (location.empty()) {
+            auto config = load_config(ctx.config.empty() ? default_config_path() : ctx.config);
+            if (!config) return ctx.fail(kBadInput, config.error());
+            if (config->database) location = config->database->url;
+        }
+        if (db::is_postgres_url(location)) {
+            ctx.db_url = location;
+            ctx.db_path = std::filesystem::absolute(db::SqlStore::default_postgres_secret_base());
+        }
+    }
 
     ctx.role = command_path(app);
     if (ctx.served) {
@@ -811,6 +851,7 @@ int execute(Context& ctx, int argc, const char* const* argv, bool may_forward, b
             return ctx.fail(kRefused, problem("Refused: \"{0}\" changes the workshop's data, writes a file or shows members' personal data, which only the etabli user and the etabli-admin group may do (missing right: write)",
                                               {ctx.role}));
         ctx.db_path = ctx.served->db_path;
+        ctx.db_url = ctx.served->db_url;
         ctx.config = ctx.served->config;
     } else {
         // A PIN is read here, on the user's terminal, and goes to the station with the command.

@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+
+#include <etabli/db/change_feed.hpp>
 #include <optional>
 #include <string>
 
@@ -24,6 +26,7 @@ struct Served {
     app::Station* station = nullptr;
     std::shared_ptr<TzCalendar> calendar;
     std::filesystem::path db_path;
+    std::string db_url;  // the PostgreSQL database it runs on; empty: the file db_path
     std::filesystem::path config;
     std::shared_ptr<const core::Translations> translations;
     // `etabli restore` through the service: checked, then the service stops its writes,
@@ -34,7 +37,10 @@ struct Served {
 };
 
 struct Context {
+    // The SQLite file; on PostgreSQL (db_url set), the station's own files' base: its lock,
+    // its socket and its secret (db_path.pepper), SqlStore::default_postgres_secret_base().
     std::filesystem::path db_path;
+    std::string db_url;  // postgresql://…, from --db, $ETABLI_DB or [database] url; empty: SQLite
     bool json = false;
     core::Lang lang = core::Lang::fr;
     std::shared_ptr<const core::Translations> translations = std::make_shared<core::Translations>();
@@ -59,6 +65,9 @@ struct Context {
     std::shared_ptr<void> station_attachments;
     std::unique_ptr<app::Station> owned_station;
     app::Station* station = nullptr;  // owned_station, or the service's (served)
+    // On PostgreSQL, a station (kiosk, serve) hears the other stations' changes: after the
+    // station, so that it stops first (its hooks post to the station).
+    std::unique_ptr<db::ChangeFeed> feed;
     std::unique_ptr<app::Store> read_store;  // served: a second connection for reads (reader())
 
     std::string t(std::string_view msgid) const { return tr().tr(lang, msgid); }

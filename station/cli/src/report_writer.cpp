@@ -6,7 +6,7 @@
 
 #include <etabli/app/features/report.hpp>
 #include <etabli/core/volunteer_hours.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include <exception>
 #include <mutex>
@@ -20,9 +20,10 @@ struct ReportWriter::Wake {
     Periodic* worker = nullptr;  // null once the writer goes
 };
 
-ReportWriter::ReportWriter(app::Station& station, std::filesystem::path db, std::shared_ptr<const app::Calendar> calendar,
+ReportWriter::ReportWriter(app::Station& station, std::string url, std::filesystem::path db, std::shared_ptr<const app::Calendar> calendar,
                            std::shared_ptr<const core::Translations> tr, const app::Clock& clock)
     : m_station(station),
+      m_url(std::move(url)),
       m_db(std::move(db)),
       m_calendar(std::move(calendar)),
       m_tr(std::move(tr)),
@@ -56,7 +57,7 @@ void ReportWriter::once() {
     app::YearReportWritten out;
     out.seq = job.seq;
     try {
-        auto store = db::SqliteStore::open(m_db);
+        auto store = db::SqlStore::open_at(m_url, m_db);
         if (!store) {
             out.problem = store.error();
         } else {
@@ -82,7 +83,7 @@ void ReportWriter::once() {
 }
 
 std::unique_ptr<ReportWriter> start_report_writer(Context& ctx) {
-    return std::make_unique<ReportWriter>(*ctx.station, ctx.db_path, ctx.calendar, ctx.translations, ctx.clock);
+    return std::make_unique<ReportWriter>(*ctx.station, ctx.db_url, ctx.db_path, ctx.calendar, ctx.translations, ctx.clock);
 }
 
 }  // namespace etabli::cli

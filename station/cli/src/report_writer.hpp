@@ -20,7 +20,8 @@ namespace etabli::cli {
 
 class ReportWriter {
 public:
-    ReportWriter(app::Station& station, std::filesystem::path db, std::shared_ptr<const app::Calendar> calendar,
+    // `url`: the PostgreSQL database when the station runs on one, else empty (`db`, the file).
+    ReportWriter(app::Station& station, std::string url, std::filesystem::path db, std::shared_ptr<const app::Calendar> calendar,
                  std::shared_ptr<const core::Translations> tr, const app::Clock& clock);
     ~ReportWriter();
     ReportWriter(const ReportWriter&) = delete;
@@ -30,6 +31,7 @@ private:
     struct Wake;  // what the station's watcher reaches (it outlives this object)
     void once();
     app::Station& m_station;
+    std::string m_url;
     std::filesystem::path m_db;
     std::shared_ptr<const app::Calendar> m_calendar;
     std::shared_ptr<const core::Translations> m_tr;

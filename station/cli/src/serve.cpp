@@ -95,6 +95,7 @@ std::expected<std::shared_ptr<ApiServer>, int> start_api(Context& ctx, const fs:
     served.station = ctx.station;
     served.calendar = ctx.calendar;
     served.db_path = ctx.db_path;
+    served.db_url = ctx.db_url;
     served.config = ctx.config;
     served.translations = ctx.translations;
     ApiServer::Options opts;

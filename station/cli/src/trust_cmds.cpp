@@ -6,7 +6,7 @@
 #include <etabli/core/pin.hpp>
 #include <etabli/db/audit.hpp>
 #include <etabli/db/privacy.hpp>
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -146,7 +146,7 @@ std::string html_escape(std::string_view s) {
 
 int TrustCommands::export_member(Context& ctx) {
     if (auto code = ctx.open_station()) return *code;
-    auto* store = dynamic_cast<db::SqliteStore*>(&ctx.reader());
+    auto* store = dynamic_cast<db::SqlStore*>(&ctx.reader());
     if (!store) return ctx.fail(kStorage, core::storage_problem("This station's store cannot export members"));
     auto data = db::member_data(store->connection(), m_member);
     if (!data) return ctx.fail(data.error());

@@ -248,6 +248,24 @@ std::expected<PhotosConfig, Problem> parse_photos(const toml::node& node, const 
     return p;
 }
 
+// [database]: url, a postgresql:// or postgres:// URL (a password in it stays in this file).
+std::expected<DatabaseConfig, Problem> parse_database(const toml::node& node, const std::string& section) {
+    const auto* t = node.as_table();
+    if (!t) return std::unexpected(at(node, N_("Configuration line {0}: \"{1}\" must be written as a [{1}] section"), section));
+    DatabaseConfig d;
+    for (auto&& [key_node, n] : *t) {
+        const std::string key(key_node.str());
+        if (key != "url")
+            return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\" in [database]", {line_of(key_node.source()), key}));
+        const auto* v = n.as_string();
+        const std::string url = v ? v->get() : std::string{};
+        if (!url.starts_with("postgresql://") && !url.starts_with("postgres://"))
+            return std::unexpected(at(n, N_("Configuration line {0}: \"{1}\" must be a PostgreSQL URL, postgresql://USER@HOST/DATABASE"), key));
+        d.url = url;
+    }
+    return d;
+}
+
 // [kiosk]: every key optional; the text size is one of 100, 125, 150.
 std::expected<KioskConfig, Problem> parse_kiosk(const toml::node& node, const std::string& section) {
     const auto* t = node.as_table();
@@ -480,6 +498,10 @@ std::expected<Config, Problem> parse_config(std::string_view text_in) {
             auto r = parse_smtp(node, key);
             if (!r) return std::unexpected(r.error());
             c.smtp = *r;
+        } else if (key == "database") {
+            auto r = parse_database(node, key);
+            if (!r) return std::unexpected(r.error());
+            c.database = *r;
         } else {
             return std::unexpected(problem("Configuration line {0}: unknown key \"{1}\"", {line_of(k.source()), key}));
         }
@@ -554,6 +576,7 @@ std::string to_toml(const Config& c) {
         if (m.reply_to) o << "reply_to = " << quoted(to_string(*m.reply_to)) << '\n';
         o << "remind_days = " << m.remind_days << "\ntimeout_s = " << m.timeout_s << '\n';
     }
+    if (c.database) o << "\n[database]\nurl = " << quoted(c.database->url) << '\n';
     return o.str();
 }
 

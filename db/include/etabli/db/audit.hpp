@@ -2,7 +2,7 @@
 // keyed: HMAC-SHA-256 with the installation's pepper, privacy.hpp), so that a row deleted or
 // edited behind the station's back is found, and a chain rewritten whole cannot be made
 // without the secret kept outside the database. Written by the store in
-// the transaction of the action (SqliteStore::append_audit); read and verified here.
+// the transaction of the action (SqlStore::append_audit); read and verified here.
 // Layer: db. Any thread (each call opens its own read-only connection).
 #pragma once
 

@@ -1,6 +1,12 @@
-// SQLite plumbing for the storage layer: RAII owners of a connection, a prepared statement
-// and a write transaction, and the one way to open an Établi database file safely
-// (checks first, then pragmas, then migrations).
+// The storage layer's plumbing: RAII owners of a connection, a prepared statement and a write
+// transaction, on an embedded SQLite file or on a PostgreSQL database that several stations
+// share (issue 21), and the one way to open an Établi database file safely (checks first, then
+// pragmas, then migrations).
+// The store's SQL is written once, in the words both understand; the few places where they
+// differ ask dialect(). On PostgreSQL: ?N parameters become $N, times come back in the same
+// text as SQLite's ('YYYY-MM-DDTHH:MM:SSZ'), booleans as 0/1, a constraint refused is
+// error_code() == SQLITE_CONSTRAINT (19), and every write transaction takes the database's
+// one write lock, as SQLite's BEGIN IMMEDIATE does.
 // Layer: db. A Connection and everything made from it belong to one thread at a time: the
 // station thread, or the CLI's main thread before a Station exists.
 //
@@ -24,6 +30,15 @@ struct sqlite3_stmt;
 
 namespace etabli::db {
 
+class PgConnection;
+struct PgStatement;  // a statement's PostgreSQL side: its text, parameters and rows (database.cpp)
+struct PgLink;       // a connection's PostgreSQL side (database.cpp)
+
+enum class Dialect { sqlite, postgres };
+// Whether `location` (a --db value, a [database] url) names a PostgreSQL database rather than
+// a file: postgresql://… or postgres://….
+bool is_postgres_url(std::string_view location);
+
 using core::Problem;
 
 // "Storage error: {detail}": the catch-all for failures a person cannot fix by retyping.
@@ -38,8 +53,9 @@ Problem sqlite_problem(int rc, const char* detail);
 // as in SQLite.
 class Statement {
 public:
-    Statement() = default;
-    Statement(sqlite3_stmt* stmt, sqlite3* db) : m_stmt(stmt), m_db(db) {}
+    Statement();
+    Statement(sqlite3_stmt* stmt, sqlite3* db);
+    explicit Statement(std::unique_ptr<PgStatement> pg);
     ~Statement();
     Statement(Statement&& o) noexcept;
     Statement& operator=(Statement&& o) noexcept;
@@ -53,6 +69,8 @@ public:
     Statement& bind(int index, const std::optional<std::string>& text);
     Statement& bind(int index, std::optional<std::int64_t> value);
     Statement& bind_null(int index);
+    // Whether the SQL names parameter ?index (binding one it does not name is ignored).
+    bool has_parameter(int index) const;
 
     // True when a row is available, false when the statement is done.
     std::expected<bool, Problem> step();
@@ -65,6 +83,9 @@ public:
     std::int64_t column_int(int col) const;
     std::string column_text(int col) const;
     std::optional<std::string> column_optional_text(int col) const;
+    // The columns of the result (on PostgreSQL, known once step() ran).
+    int column_count() const;
+    std::string column_name(int col) const;
 
     sqlite3_stmt* get() const { return m_stmt; }
 
@@ -73,12 +94,13 @@ private:
     sqlite3_stmt* m_stmt = nullptr;
     sqlite3* m_db = nullptr;
     int m_bind_rc = 0;  // first failing bind since the last reset, 0 when none
+    std::unique_ptr<PgStatement> m_pg;  // set on PostgreSQL (m_stmt is then null)
 };
 
 // [Connection]
 class Connection {
 public:
-    Connection() = default;
+    Connection();
     ~Connection();
     Connection(Connection&& o) noexcept;
     Connection& operator=(Connection&& o) noexcept;
@@ -88,9 +110,17 @@ public:
     // Opens `uri_or_path` with sqlite3_open_v2 flags (SQLITE_OPEN_URI is always added). No
     // checks and no pragmas: use open_database() for an Établi file.
     static std::expected<Connection, Problem> open_raw(const std::string& uri_or_path, int flags);
+    // A PostgreSQL database (postgresql://…), in UTC: no migration (open_store migrates).
+    static std::expected<Connection, Problem> open_postgres(const std::string& url);
 
+    // The SQLite handle; null on PostgreSQL.
     sqlite3* get() const { return m_db; }
-    explicit operator bool() const { return m_db != nullptr; }
+    explicit operator bool() const { return m_db != nullptr || m_pg != nullptr; }
+    Dialect dialect() const { return m_pg ? Dialect::postgres : Dialect::sqlite; }
+    // The PostgreSQL connection; null on SQLite.
+    PgConnection* postgres() const;
+    // Whether a transaction is open (a Transaction inside it becomes a savepoint).
+    bool in_transaction() const;
 
     // Runs one or more statements with no parameters (migrations, pragmas, BEGIN…).
     std::expected<void, Problem> exec(const char* sql);
@@ -106,17 +136,22 @@ public:
     std::expected<std::int64_t, Problem> query_int(const char* sql);
     std::expected<std::string, Problem> query_text(const char* sql);
 
-    std::int64_t last_insert_rowid() const;
     std::int64_t changes() const;
     // "Storage error: <sqlite3_errmsg>".
     Problem error() const;
     // The primary result code of the last failure (SQLITE_CONSTRAINT…).
     int error_code() const;
+    // On PostgreSQL, the SQLSTATE of the last failure ("23P01": an exclusion constraint) and
+    // the constraint it names, if any; empty on SQLite and after a success.
+    std::string sql_state() const;
+    std::string failed_constraint() const;
 
 private:
-    explicit Connection(sqlite3* db) : m_db(db) {}
+    friend class Transaction;  // a PostgreSQL link made again before a transaction
+    explicit Connection(sqlite3* db);
     void close();
     sqlite3* m_db = nullptr;
+    std::unique_ptr<PgLink> m_pg;  // set on PostgreSQL (m_db is then null)
     std::unordered_map<const char*, Statement> m_cache;
 };
 

@@ -48,11 +48,16 @@ public:
     // came. A connection that dropped is a Problem (the station then reloads in full).
     struct Notification {
         std::string channel, payload;
+        int pid = 0;  // the backend process of the session that sent it (backend_pid() there)
     };
     std::expected<void, core::Problem> listen(const std::string& channel);
     std::expected<std::optional<Notification>, core::Problem> next_notification(std::chrono::milliseconds timeout);
     // Whether the connection is still up.
     bool ok() const;
+    // The server process of this session: what its notifications carry as `pid`.
+    int backend_pid() const;
+    // libpq's handle, for db::Connection's statements (database_pg.cpp).
+    pg_conn* raw() const { return m_conn; }
 
 private:
     explicit PgConnection(pg_conn* c) : m_conn(c) {}

@@ -78,6 +78,7 @@ template <> inline constexpr Right kRight<CancelEnrolment>{Need::anyone, kWrites
 template <> inline constexpr Right kRight<ImportMembers>{Need::admin, kWrites, "member.import"};
 template <> inline constexpr Right kRight<NoteBackups>{Need::device, kWrites, "backup.report"};
 template <> inline constexpr Right kRight<Tick>{Need::device, kWrites, "clock.tick"};
+template <> inline constexpr Right kRight<Resync>{Need::device, kWrites, "database.resync"};
 // Machines (allocation)
 template <> inline constexpr Right kRight<AddMachine>{Need::host, kWrites, "machine.add"};
 template <> inline constexpr Right kRight<EditMachine>{Need::host, kWrites, "machine.edit"};

@@ -26,6 +26,7 @@ struct Snapshot {
     std::optional<Reply> last_reply;
     std::optional<core::Problem> storage_problem;  // the last write failed: shown to hosts
     BackupView backups;                            // shown to hosts, red when it needs them
+    bool database_offline = false;                 // the shared database cannot be reached (Resync): said on the kiosk
     std::vector<PinState> pins;                    // members with a PIN row: set, locked (never the PIN)
     std::vector<core::MemberId> host_sessions;     // hosts and admins in a host session now
 

@@ -105,6 +105,10 @@ struct ImportMembers { std::vector<core::ImportRow> rows; };
 // The service's backup thread says how the backups and the disk are (device-only: never
 // from a kiosk).
 struct NoteBackups { BackupReport report; };
+// Several stations on one PostgreSQL database (issue 21), from the change feed: another
+// station committed (link_up), and this one loads everything again from the database, or the
+// link to the database dropped (link_up false), which the kiosk says until it comes back.
+struct Resync { bool link_up = true; };
 struct Tick {};  // runs the due deadlines now (tests with a fake clock; the thread also wakes by itself)
 
 // [Allocation commands] `actor` empty: the command line, which acts as an admin.
@@ -202,7 +206,7 @@ inline constexpr const char* kPinLockedNow = core::N_("Too many wrong PINs: lock
 // The station's own commands (members, badges, presence; the allocation of machines), then
 // every registered feature's (features.hpp): one variant, built from the lists.
 using CoreCommands = type_list<BadgeSeen, AddMember, EditMember, EraseMember, PurgePersonalData, AddBadge, RevokeBadge, SetMemberLang, StartEnrolment,
-                               CancelEnrolment, ImportMembers, NoteBackups, Tick>;
+                               CancelEnrolment, ImportMembers, NoteBackups, Resync, Tick>;
 using AllocCommands = type_list<AddMachine, EditMachine, SetMachineStatus, Authorise, SetHours, Book, CancelBooking, FindSlots,
                                 PlanDay, ListBookings, JoinQueue, LeaveQueue, EndSession, MachineAccess, OfferHandover, CheckMachine>;
 using TrustCommands = type_list<OpenHostSession, TouchHostSession, EndHostSession, SetPin, ResetPin, ShowMemberData, ShowAudit>;

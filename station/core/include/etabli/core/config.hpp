@@ -144,6 +144,13 @@ struct KioskConfig {
     bool operator==(const KioskConfig&) const = default;
 };
 
+// [database]: where the workshop's data lives when it is not this PC's SQLite file.
+struct DatabaseConfig {
+    // postgresql://… : the PostgreSQL database the workshop's stations share (--db wins).
+    std::string url;
+    bool operator==(const DatabaseConfig&) const = default;
+};
+
 struct Config {
     std::string timezone;  // empty: the default of the caller (ETABLI_TZ, else Europe/Paris)
     std::vector<ReaderConfig> readers;
@@ -155,6 +162,7 @@ struct Config {
     std::optional<KioskConfig> kiosk;    // [kiosk]; none: the defaults
     std::optional<BikesConfig> bikes;    // [bikes]; none: no operator list (the form is checked)
     std::optional<SmtpConfig> smtp;      // [smtp] (core/mail.hpp); none: no e-mail is sent
+    std::optional<DatabaseConfig> database;  // [database]; none: the SQLite file
     bool operator==(const Config&) const = default;
 };
 

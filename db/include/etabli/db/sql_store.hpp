@@ -1,8 +1,10 @@
-// SqliteStore: app::Store on one SQLite file (members, badges, presence and the append-only
-// event log). Each member function is one use case and one BEGIN IMMEDIATE transaction that
-// also appends its event(s); on any failure the transaction rolls back whole.
+// SqlStore: app::Store on one SQLite file, or on a PostgreSQL database that several stations
+// share (members, badges, presence and the append-only event log, and every feature's tables).
+// The same code and SQL serve both (database.hpp says how). Each member function is one use
+// case and one write transaction (BEGIN IMMEDIATE; on PostgreSQL, the database's write lock)
+// that also appends its event(s); on any failure the transaction rolls back whole.
 // Layer: db. Called on the station thread only (or on the CLI's main thread before a Station
-// exists), like every app::Store; one SqliteStore must not be shared between threads.
+// exists), like every app::Store; one SqlStore must not be shared between threads.
 //
 // Event log (table events): `kind` is one of member.added, member.lang, member.imported,
 // member.updated, badge.added, badge.revoked, badge.lost, badge.active, presence.in,
@@ -26,21 +28,39 @@
 
 #include <etabli/app/ports.hpp>
 #include <etabli/db/database.hpp>
+#include <etabli/db/pg.hpp>
 #include <etabli/db/pin.hpp>
 
 #include <expected>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 namespace etabli::db {
 
-class SqliteStore final : public app::Store {
+class SqlStore final : public app::Store {
 public:
     // Opens (and creates, and migrates) the database at `path`; see open_database() for what
     // is refused. The CLI maps any failure here to exit code 3.
     // `backup_folder`: where the backup before a migration goes (empty: the default).
-    static std::expected<std::unique_ptr<SqliteStore>, Problem> open(const std::filesystem::path& path,
+    static std::expected<std::unique_ptr<SqlStore>, Problem> open(const std::filesystem::path& path,
                                                                       const std::filesystem::path& backup_folder = {});
+    // Connects to the PostgreSQL database at `url` (postgresql://…) and migrates it, or waits
+    // while another station does. `secret_base`: the station's secret (the PINs' and the audit
+    // trail's key) is the file `secret_base`.pepper, made at the first need; every station of
+    // the workshop must hold a copy of the same file.
+    static std::expected<std::unique_ptr<SqlStore>, Problem> open_postgres(const std::string& url,
+                                                                           const std::filesystem::path& secret_base);
+    // Where a station keeps that secret when not told: where the default database file would
+    // be ($XDG_DATA_HOME/etabli, else ~/.local/share/etabli), "postgresql.pepper".
+    static std::filesystem::path default_postgres_secret_base();
+    // open_postgres(url, path) when `url` is set, else open(path): how the CLI opens either.
+    static std::expected<std::unique_ptr<SqlStore>, Problem> open_at(const std::string& url, const std::filesystem::path& path,
+                                                                     const std::filesystem::path& backup_folder = {});
+    Dialect dialect() const { return m_conn.dialect(); }
+    // On PostgreSQL, the server process of this store's connection: what its own changes
+    // carry on the change feed (ChangeFeed's own_pid); 0 on SQLite.
+    int backend_pid() const { return m_conn.postgres() ? m_conn.postgres()->backend_pid() : 0; }
 
     std::expected<app::StationData, Problem> load() override;
     std::expected<void, Problem> append_audit(const app::AuditEntry& e) override;  // audit.cpp's chain
@@ -168,7 +188,7 @@ public:
     Connection& connection() { return m_conn; }
 
 private:
-    SqliteStore(Connection c, std::filesystem::path path) : m_conn(std::move(c)), m_path(std::move(path)) {}
+    SqlStore(Connection c, std::filesystem::path path) : m_conn(std::move(c)), m_path(std::move(path)) {}
     std::expected<core::Member, Problem> insert_member(const core::MemberDraft& d, std::optional<core::MemberId> actor,
                                                        core::Timestamp at);
     std::expected<core::Badge, Problem> insert_badge(const std::string& uid, core::MemberId member,
@@ -183,6 +203,28 @@ private:
     // another writer only raises them: a decision whose counters stay at or below these, or
     // are told by its own new rows, has nothing to store in alloc_state (see commit_alloc).
     std::optional<alloc::IdCounters> m_alloc_ids_stored;
+    // On PostgreSQL: the blocks of ids this station holds (alloc_store.cpp, [PostgreSQL]),
+    // `next` the first not yet used, `end` the first past each block.
+    struct IdBlocks {
+        bool held = false;
+        alloc::IdCounters next, end;
+    };
+    IdBlocks m_id_blocks;
+    // The ids the features name themselves (loans, skills, trainings…: the largest stored
+    // id + 1): on SQLite MAX(id) of `table`; on PostgreSQL the largest this station used in its
+    // block of that table's ids, a block taken from the table's sequence (and a new one when
+    // fewer than a thousand are left). Outside any transaction. (sql_store.cpp)
+    std::expected<std::int64_t, Problem> id_floor(const char* table);
+    // On PostgreSQL, refuses a row id of `table` past this station's block (it then takes a
+    // new block at its next load).
+    std::expected<void, Problem> id_in_block(const char* table, std::int64_t id);
+    struct IdBlock {
+        std::int64_t start = 0, end = 0;  // [start, end)
+    };
+    std::map<std::string, IdBlock, std::less<>> m_blocks;
+    std::expected<alloc::IdCounters, Problem> next_alloc_ids();
+    std::expected<void, Problem> commit_alloc_postgres(const alloc::Changes& c, std::optional<core::MemberId> actor,
+                                                       core::Timestamp at);
 };
 
 }  // namespace etabli::db

@@ -1,4 +1,4 @@
-// SqliteStore: the app::Store use cases as SQL (see sqlite_store.hpp for the event log).
+// SqlStore: the app::Store use cases as SQL (see sql_store.hpp for the event log).
 // Layer: db. Thread: the station thread (or the CLI's main thread before a Station exists).
 //
 // [SECTION] Index
@@ -12,12 +12,13 @@
 // Event details never hold names or e-mail addresses: the log is append-only, and personal
 // data must stay erasable from the members table alone (RGPD). Subjects point at rows instead.
 
-#include <etabli/db/sqlite_store.hpp>
+#include <etabli/db/sql_store.hpp>
 
 #include <etabli/db/audit.hpp>
 #include <etabli/db/privacy.hpp>
 
 #include <etabli/db/migrations.hpp>
+#include <etabli/db/pg_schema.hpp>
 
 #include "store_support.hpp"
 
@@ -158,15 +159,88 @@ Problem not_open(core::PresenceId id) {
 
 // [Open/load] ------------------------------------------------------------------------------
 
-std::expected<std::unique_ptr<SqliteStore>, Problem> SqliteStore::open(const std::filesystem::path& path,
+std::expected<std::unique_ptr<SqlStore>, Problem> SqlStore::open(const std::filesystem::path& path,
                                                                        const std::filesystem::path& backup_folder) {
-    return guarded([&]() -> std::expected<std::unique_ptr<SqliteStore>, Problem> {
+    return guarded([&]() -> std::expected<std::unique_ptr<SqlStore>, Problem> {
         ETABLI_TRY(c, open_database(path, std::nullopt, backup_folder));
-        return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*c), path));
+        return std::unique_ptr<SqlStore>(new SqlStore(std::move(*c), path));
     });
 }
 
-std::expected<app::StationData, Problem> SqliteStore::load() {
+std::expected<std::unique_ptr<SqlStore>, Problem> SqlStore::open_postgres(const std::string& url,
+                                                                          const std::filesystem::path& secret_base) {
+    return guarded([&]() -> std::expected<std::unique_ptr<SqlStore>, Problem> {
+        // The secret's folder, as open_database() makes the file's.
+        if (std::error_code ec; secret_base.has_parent_path()) std::filesystem::create_directories(secret_base.parent_path(), ec);
+        ETABLI_TRY(c, Connection::open_postgres(url));
+        // The first station to start migrates; the others wait for it (pg_migrate's lock).
+        ETABLI_CHECK(pg_migrate(*c->postgres(), pg_latest_schema_version()));
+        return std::unique_ptr<SqlStore>(new SqlStore(std::move(*c), secret_base));
+    });
+}
+
+std::filesystem::path SqlStore::default_postgres_secret_base() {
+    // Not default_db_path(): $ETABLI_DB may be the URL itself.
+    auto env = [](const char* name) -> const char* {
+        const char* v = std::getenv(name);
+        return v && *v ? v : nullptr;
+    };
+    if (const char* p = env("XDG_DATA_HOME")) return std::filesystem::path(p) / "etabli" / "postgresql";
+    if (const char* p = env("HOME")) return std::filesystem::path(p) / ".local" / "share" / "etabli" / "postgresql";
+    return "postgresql";
+}
+
+std::expected<std::unique_ptr<SqlStore>, Problem> SqlStore::open_at(const std::string& url, const std::filesystem::path& path,
+                                                                    const std::filesystem::path& backup_folder) {
+    if (!url.empty()) return open_postgres(url, path);
+    return open(path, backup_folder);
+}
+
+namespace {
+constexpr std::int64_t kBlock = 100000;      // ids per block
+constexpr std::int64_t kBlockMargin = 1000;  // fewer left than this: a new block at the next load
+}  // namespace
+
+std::expected<std::int64_t, Problem> SqlStore::id_floor(const char* table) {
+    const std::string t = table;
+    if (m_conn.dialect() == Dialect::sqlite) return m_conn.query_int(("SELECT coalesce(max(id), 0) FROM " + t).c_str());
+    IdBlock& b = m_blocks[t];
+    if (b.end > 0) {
+        // The largest id used in this block, and the largest of all: a feature names its rows
+        // after the largest it loaded, so a block below another station's rows is left for a
+        // new one, above every block given so far.
+        ETABLI_TRY(st, m_conn.prepare("SELECT coalesce((SELECT max(id) FROM " + t + " WHERE id >= ?2 AND id < ?3), ?1), "
+                                      "coalesce((SELECT max(id) FROM " + t + "), 0)"));
+        st->bind(1, b.start - 1).bind(2, b.start).bind(3, b.end);
+        ETABLI_TRY(row, st->step());
+        const std::int64_t used = *row ? st->column_int(0) : b.start - 1;
+        const std::int64_t top = *row ? st->column_int(1) : 0;
+        if (b.end - 1 - used >= kBlockMargin && top < b.end) return used;
+    }
+    // A new block: under the write lock every station takes its blocks under, one nextval
+    // and the sequence moved past the block: no other station is given an id of it.
+    ETABLI_TRY(tx, Transaction::begin(m_conn));
+    ETABLI_TRY(st, m_conn.prepare("SELECT setval(pg_get_serial_sequence(?1, 'id'), nextval(pg_get_serial_sequence(?1, 'id')) + ?2)"));
+    st->bind(1, t).bind(2, kBlock - 1);
+    ETABLI_TRY(row, st->step());
+    if (!*row) return std::unexpected(storage_problem("no block of ids for " + t));
+    const std::int64_t last = st->column_int(0);
+    st->reset();
+    ETABLI_CHECK(tx->commit());
+    b.start = last - (kBlock - 1);
+    b.end = last + 1;
+    return b.start - 1;
+}
+
+std::expected<void, Problem> SqlStore::id_in_block(const char* table, std::int64_t id) {
+    if (m_conn.dialect() == Dialect::sqlite) return {};
+    auto it = m_blocks.find(std::string_view{table});
+    if (it == m_blocks.end() || id < it->second.end) return {};
+    it->second.end = 0;  // used up: the next load takes a new one
+    return std::unexpected(core::problem("This station has used its block of numbers for {0} and takes a new one: try again", {table}));
+}
+
+std::expected<app::StationData, Problem> SqlStore::load() {
     return guarded([&]() -> std::expected<app::StationData, Problem> {
         // One read transaction: the three lists see the same state even if the CLI writes
         // to the file meanwhile.
@@ -221,7 +295,7 @@ std::expected<app::StationData, Problem> SqliteStore::load() {
 // [Members] --------------------------------------------------------------------------------
 
 // Inside the caller's transaction (one use case, one transaction).
-std::expected<core::Member, Problem> SqliteStore::insert_member(const core::MemberDraft& d, std::optional<core::MemberId> actor,
+std::expected<core::Member, Problem> SqlStore::insert_member(const core::MemberDraft& d, std::optional<core::MemberId> actor,
                                                                 Timestamp at) {
     auto email = lower_email(d.email);
     if (email) {
@@ -232,7 +306,7 @@ std::expected<core::Member, Problem> SqliteStore::insert_member(const core::Memb
         }
     }
     ETABLI_TRY(st, m_conn.cached("INSERT INTO members (display_name, email, role, valid_until, lang, "
-                                 "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"));
+                                 "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id"));
     (*st)->bind(1, d.display_name).bind(2, email).bind(3, core::to_string(d.role));
     if (d.valid_until) {
         (*st)->bind(4, core::format_date(*d.valid_until));
@@ -240,9 +314,9 @@ std::expected<core::Member, Problem> SqliteStore::insert_member(const core::Memb
         (*st)->bind_null(4);
     }
     (*st)->bind(5, core::to_string(d.lang)).bind(6, ts(at));
-    ETABLI_CHECK((*st)->run());
+    ETABLI_TRY(new_id, run_returning_id(**st));
     core::Member m;
-    m.id = m_conn.last_insert_rowid();
+    m.id = *new_id;
     m.display_name = d.display_name;
     m.email = email;
     m.role = d.role;
@@ -255,7 +329,7 @@ std::expected<core::Member, Problem> SqliteStore::insert_member(const core::Memb
     return m;
 }
 
-std::expected<core::Member, Problem> SqliteStore::add_member(const core::MemberDraft& d,
+std::expected<core::Member, Problem> SqlStore::add_member(const core::MemberDraft& d,
                                                              std::optional<core::MemberId> actor, Timestamp at) {
     return guarded([&]() -> std::expected<core::Member, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -265,7 +339,7 @@ std::expected<core::Member, Problem> SqliteStore::add_member(const core::MemberD
     });
 }
 
-std::expected<void, Problem> SqliteStore::append_audit(const app::AuditEntry& e) {
+std::expected<void, Problem> SqlStore::append_audit(const app::AuditEntry& e) {
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));  // a savepoint inside atomically()
         ETABLI_TRY(key, pepper());
@@ -274,7 +348,7 @@ std::expected<void, Problem> SqliteStore::append_audit(const app::AuditEntry& e)
     });
 }
 
-std::expected<void, Problem> SqliteStore::erase_member(core::MemberId id, std::optional<core::MemberId> actor, core::Timestamp at) {
+std::expected<void, Problem> SqlStore::erase_member(core::MemberId id, std::optional<core::MemberId> actor, core::Timestamp at) {
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(pepper, installation_pepper(m_path));
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -286,7 +360,7 @@ std::expected<void, Problem> SqliteStore::erase_member(core::MemberId id, std::o
     });
 }
 
-std::expected<app::PurgeSummary, Problem> SqliteStore::purge_personal_data(const app::PurgeRequest& r) {
+std::expected<app::PurgeSummary, Problem> SqlStore::purge_personal_data(const app::PurgeRequest& r) {
     return guarded([&]() -> std::expected<app::PurgeSummary, Problem> {
         ETABLI_TRY(pepper, installation_pepper(m_path));
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -301,14 +375,14 @@ std::expected<app::PurgeSummary, Problem> SqliteStore::purge_personal_data(const
     });
 }
 
-std::expected<void, Problem> SqliteStore::scrub() {
+std::expected<void, Problem> SqlStore::scrub() {
     return guarded([&]() -> std::expected<void, Problem> {
         m_conn.reset_cached();  // VACUUM wants no statement open
         return db::scrub(m_conn);
     });
 }
 
-std::expected<void, Problem> SqliteStore::atomically(const std::function<std::expected<void, Problem>()>& body) {
+std::expected<void, Problem> SqlStore::atomically(const std::function<std::expected<void, Problem>()>& body) {
     auto done = [&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
         if (auto r = body(); !r) return r;  // the destructor rolls back everything it committed
@@ -326,7 +400,7 @@ std::expected<void, Problem> SqliteStore::atomically(const std::function<std::ex
     return r;
 }
 
-std::expected<app::MemberWithBadge, Problem> SqliteStore::add_member_with_badge(const core::MemberDraft& d, const std::string& uid,
+std::expected<app::MemberWithBadge, Problem> SqlStore::add_member_with_badge(const core::MemberDraft& d, const std::string& uid,
                                                                                  std::optional<core::MemberId> actor, Timestamp at) {
     return guarded([&]() -> std::expected<app::MemberWithBadge, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -337,7 +411,7 @@ std::expected<app::MemberWithBadge, Problem> SqliteStore::add_member_with_badge(
     });
 }
 
-std::expected<core::Member, Problem> SqliteStore::set_member_lang(core::MemberId id, core::Lang lang, Timestamp at) {
+std::expected<core::Member, Problem> SqlStore::set_member_lang(core::MemberId id, core::Lang lang, Timestamp at) {
     return guarded([&]() -> std::expected<core::Member, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
         ETABLI_TRY(found, find_member(m_conn, id));
@@ -357,7 +431,7 @@ std::expected<core::Member, Problem> SqliteStore::set_member_lang(core::MemberId
     });
 }
 
-std::expected<core::Member, Problem> SqliteStore::update_member(core::MemberId id, const core::MemberDraft& d,
+std::expected<core::Member, Problem> SqlStore::update_member(core::MemberId id, const core::MemberDraft& d,
                                                                 std::optional<core::MemberId> actor, Timestamp at) {
     return guarded([&]() -> std::expected<core::Member, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -403,7 +477,7 @@ std::expected<core::Member, Problem> SqliteStore::update_member(core::MemberId i
 // [Badges] ---------------------------------------------------------------------------------
 
 // Inside the caller's transaction.
-std::expected<core::Badge, Problem> SqliteStore::insert_badge(const std::string& uid, core::MemberId member,
+std::expected<core::Badge, Problem> SqlStore::insert_badge(const std::string& uid, core::MemberId member,
                                                               std::optional<core::MemberId> actor, Timestamp at) {
     ETABLI_TRY(holder, find_member(m_conn, member));
     if (!*holder) return std::unexpected(no_member(member));
@@ -437,7 +511,7 @@ std::expected<core::Badge, Problem> SqliteStore::insert_badge(const std::string&
     return b;
 }
 
-std::expected<core::Badge, Problem> SqliteStore::add_badge(const std::string& uid, core::MemberId member,
+std::expected<core::Badge, Problem> SqlStore::add_badge(const std::string& uid, core::MemberId member,
                                                            std::optional<core::MemberId> actor, Timestamp at) {
     return guarded([&]() -> std::expected<core::Badge, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -447,7 +521,7 @@ std::expected<core::Badge, Problem> SqliteStore::add_badge(const std::string& ui
     });
 }
 
-std::expected<core::Badge, Problem> SqliteStore::set_badge_status(const std::string& uid, core::BadgeStatus status,
+std::expected<core::Badge, Problem> SqlStore::set_badge_status(const std::string& uid, core::BadgeStatus status,
                                                                   std::optional<core::MemberId> actor, Timestamp at) {
     return guarded([&]() -> std::expected<core::Badge, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -469,7 +543,7 @@ std::expected<core::Badge, Problem> SqliteStore::set_badge_status(const std::str
 
 // [Presence] -------------------------------------------------------------------------------
 
-std::expected<core::Presence, Problem> SqliteStore::check_in(core::MemberId member, const std::string& uid,
+std::expected<core::Presence, Problem> SqlStore::check_in(core::MemberId member, const std::string& uid,
                                                              std::optional<core::PresenceId> stale,
                                                              Timestamp stale_close_at, Timestamp at) {
     return guarded([&]() -> std::expected<core::Presence, Problem> {
@@ -491,7 +565,7 @@ std::expected<core::Presence, Problem> SqliteStore::check_in(core::MemberId memb
                                                      {(*who)->display_name, std::to_string((*open)->column_int(0))}));
             }
         }
-        ETABLI_TRY(st, m_conn.cached("INSERT INTO presence (member_id, badge_uid, checked_in) VALUES (?1, ?2, ?3)"));
+        ETABLI_TRY(st, m_conn.cached("INSERT INTO presence (member_id, badge_uid, checked_in) VALUES (?1, ?2, ?3) RETURNING id"));
         (*st)->bind(1, member);
         if (uid.empty()) {
             (*st)->bind_null(2);
@@ -499,8 +573,8 @@ std::expected<core::Presence, Problem> SqliteStore::check_in(core::MemberId memb
             (*st)->bind(2, uid);
         }
         (*st)->bind(3, ts(at));
-        ETABLI_CHECK((*st)->run());
-        core::Presence p{m_conn.last_insert_rowid(), member, at, std::nullopt};
+        ETABLI_TRY(new_id, run_returning_id(**st));
+        core::Presence p{*new_id, member, at, std::nullopt};
         Detail detail;
         detail.add("presence", p.id);
         if (!uid.empty()) detail.add("badge", uid);
@@ -510,7 +584,7 @@ std::expected<core::Presence, Problem> SqliteStore::check_in(core::MemberId memb
     });
 }
 
-std::expected<core::Presence, Problem> SqliteStore::check_out(core::PresenceId presence, const std::string& uid,
+std::expected<core::Presence, Problem> SqlStore::check_out(core::PresenceId presence, const std::string& uid,
                                                               Timestamp at) {
     return guarded([&]() -> std::expected<core::Presence, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -526,7 +600,7 @@ std::expected<core::Presence, Problem> SqliteStore::check_out(core::PresenceId p
     });
 }
 
-std::expected<std::size_t, Problem> SqliteStore::close_stale(const std::vector<core::PresenceId>& ids,
+std::expected<std::size_t, Problem> SqlStore::close_stale(const std::vector<core::PresenceId>& ids,
                                                              Timestamp close_at) {
     return guarded([&]() -> std::expected<std::size_t, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -543,7 +617,7 @@ std::expected<std::size_t, Problem> SqliteStore::close_stale(const std::vector<c
     });
 }
 
-std::expected<void, Problem> SqliteStore::log_refusal(const std::string& uid, core::TapKind why, Timestamp at) {
+std::expected<void, Problem> SqlStore::log_refusal(const std::string& uid, core::TapKind why, Timestamp at) {
     return guarded([&]() -> std::expected<void, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
         ETABLI_CHECK(append_event(m_conn, at, std::nullopt, "tap.refused", badge_subject(uid),
@@ -554,7 +628,7 @@ std::expected<void, Problem> SqliteStore::log_refusal(const std::string& uid, co
 
 // [Import] ---------------------------------------------------------------------------------
 
-std::expected<app::ImportSummary, Problem> SqliteStore::import_members(const std::vector<core::ImportRow>& rows,
+std::expected<app::ImportSummary, Problem> SqlStore::import_members(const std::vector<core::ImportRow>& rows,
                                                                        Timestamp at) {
     return guarded([&]() -> std::expected<app::ImportSummary, Problem> {
         ETABLI_TRY(tx, Transaction::begin(m_conn));
@@ -585,7 +659,7 @@ std::expected<app::ImportSummary, Problem> SqliteStore::import_members(const std
         }
 
         ETABLI_TRY(insert, m_conn.cached("INSERT INTO members (display_name, email, role, valid_until, lang, "
-                                         "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"));
+                                         "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id"));
         ETABLI_TRY(update, m_conn.cached("UPDATE members SET display_name = ?1, email = ?2, role = ?3, "
                                          "valid_until = ?4, lang = ?5, updated_at = ?6 WHERE id = ?7"));
         const std::string when = ts(at);
@@ -614,8 +688,8 @@ std::expected<app::ImportSummary, Problem> SqliteStore::import_members(const std
                 st.reset();
                 st.bind(1, d.display_name).bind(2, d.email).bind(3, core::to_string(d.role)).bind(4, until);
                 st.bind(5, core::to_string(d.lang)).bind(6, when);
-                ETABLI_CHECK(st.run());
-                core::Member m{m_conn.last_insert_rowid(), d.display_name, d.email, d.role, d.valid_until,
+                ETABLI_TRY(new_id, run_returning_id(st));
+                core::Member m{*new_id, d.display_name, d.email, d.role, d.valid_until,
                                d.lang, at, at};
                 ETABLI_CHECK(append_event(m_conn, at, std::nullopt, "member.imported", member_subject(m.id),
                                           Detail{}.add("line", static_cast<std::int64_t>(row.line))));
