@@ -15,15 +15,7 @@ namespace {
 // Type oids of the columns whose text differs from SQLite's (pg_type.dat).
 constexpr Oid kBool = 16, kTimestamp = 1114, kTimestamptz = 1184;
 
-std::string one_line(const char* text) {
-    std::string s = text ? text : "";
-    for (char& c : s)
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    while (!s.empty() && s.back() == ' ') s.pop_back();
-    for (std::string_view prefix : {"ERROR:  ", "FATAL:  "})
-        if (s.starts_with(prefix)) s.erase(0, prefix.size());
-    return s;
-}
+std::string one_line(const char* text) { return pg_one_line(text); }
 
 // The Problem for a failed call: a link that dropped says so (the station then works offline
 // until it comes back); anything else is the server's refusal, on one line.

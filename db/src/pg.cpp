@@ -1,6 +1,8 @@
 // A connection to PostgreSQL through libpq (see pg.hpp). Layer: db.
 #include <etabli/db/pg.hpp>
 
+#include "pg_link.hpp"
+
 #include <libpq-fe.h>
 
 #include <cerrno>
@@ -11,10 +13,8 @@
 
 namespace etabli::db {
 
-namespace {
-
-// libpq's message, on one line and without its "ERROR:  " prefix.
-std::string one_line(const char* text) {
+// libpq's message, on one line and without its "ERROR:  " prefix (pg_link.hpp).
+std::string pg_one_line(const char* text) {
     std::string s = text ? text : "";
     for (char& c : s)
         if (c == '\n' || c == '\r' || c == '\t') c = ' ';
@@ -23,6 +23,10 @@ std::string one_line(const char* text) {
         if (s.starts_with(prefix)) s.erase(0, prefix.size());
     return s;
 }
+
+namespace {
+
+std::string one_line(const char* text) { return pg_one_line(text); }
 
 // The server named in a refusal, without a password a URL may hold.
 std::string server_of(const std::string& url) {

@@ -42,6 +42,9 @@ struct PgStatement {
     ~PgStatement();
 };
 
+// libpq's message on one line, without its "ERROR:  " prefix (pg.cpp).
+std::string pg_one_line(const char* text);
+
 // SQLite's ?N and ? as PostgreSQL's $M, M in the order of first use (nothing changes inside
 // quotes): slot[N] = M, `count` the number of M.
 std::string pg_placeholders(std::string_view sql, std::vector<int>& slot, int& count);
