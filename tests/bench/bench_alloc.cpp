@@ -50,7 +50,7 @@ EngineState make_state(const Zone& zone, Timestamp now, std::mt19937& rng) {
     for (int i = 0; i < kMembers; ++i) all[static_cast<std::size_t>(i)] = i + 1;
     for (int m = 1; m <= kMachines; ++m) {
         Machine mc{m, "Machine " + std::to_string(m), "kind", "Pool " + std::to_string((m - 1) / kPoolSize),
-                   MachineStatus::available, all, {}, false, std::nullopt};
+                   MachineStatus::available, all, {}, false, std::nullopt, std::nullopt};
         mc.rules.quota_per_week = hours{10};
         mc.rules.quota_scope = m % 2 ? QuotaScope::pool : QuotaScope::machine;
         mc.rules.buffer_after = minutes{m % 3 == 0 ? 10 : 0};

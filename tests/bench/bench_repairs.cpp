@@ -104,7 +104,7 @@ int main() {
         auto& c = store->connection();
         must(c.exec("BEGIN IMMEDIATE"), "begin bulk");
         auto ins = must(c.prepare("INSERT INTO repairs (day, item, component, ords_category_id, brand, year, problem, status, "
-                                  "barrier, minutes, logged_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"),
+                                  "barrier, minutes, logged_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) RETURNING id"),
                         "bulk insert");
         auto vol = must(c.prepare("INSERT INTO repair_volunteers (repair_id, member_id, position) VALUES (?1, ?2, 0)"), "bulk volunteers");
         for (int i = n; i < kRepairs; ++i) {
@@ -119,9 +119,14 @@ int main() {
             if (r.barrier) ins.bind(9, core::to_string(*r.barrier));
             else ins.bind_null(9);
             ins.bind(10, std::int64_t{r.minutes}).bind(11, "2026-11-28T13:00:00Z");
+            if (!must(ins.step(), "bulk row")) {
+                std::fprintf(stderr, "bench_repairs: the new repair's id did not come back\n");
+                return 2;
+            }
+            const std::int64_t repair_id = ins.column_int(0);
             must(ins.run(), "bulk row");
             vol.reset();
-            vol.bind(1, c.last_insert_rowid()).bind(2, lea.id);
+            vol.bind(1, repair_id).bind(2, lea.id);
             must(vol.run(), "bulk volunteer");
         }
         must(c.exec("COMMIT"), "commit bulk");
