@@ -3,8 +3,9 @@
 # removes (tests/common/pg_cluster.hpp).
 # The PostgreSQL dialect of the migrations against SQLite's, and the constraints that arbitrate
 # between stations.
-# `etabli db copy` through the real binary onto the same cluster.
-etabli_test(pg_tests db pg/test_pg_connection.cpp pg/test_pg_schema.cpp pg/test_pg_copy.cpp)
+# `etabli db copy` through the real binary onto the same cluster. The offline journal of taps;
+# the weekly quota counted by the database's side.
+etabli_test(pg_tests db pg/test_pg_connection.cpp pg/test_pg_schema.cpp pg/test_pg_copy.cpp pg/test_pg_journal.cpp pg/test_pg_quota.cpp)
 target_link_libraries(pg_tests PRIVATE etabli_db)
 target_include_directories(pg_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/cli)
 add_dependencies(pg_tests etabli)

@@ -16,6 +16,7 @@
 // writing it row by row keeps the tables equal to the engine. The store only compares each
 // row with the stored one, to skip rows written again unchanged and to name the event.
 
+#include <etabli/alloc/quota.hpp>
 #include <etabli/db/sql_store.hpp>
 
 #include "store_support.hpp"
@@ -826,6 +827,8 @@ std::expected<alloc::EngineState, Problem> SqlStore::load_alloc(Timestamp now) {
             if (loaded.series > b.next.series) b.end.series = b.next.series;
             ETABLI_TRY(ids, next_alloc_ids());
             s.next_ids = *ids;
+            m_bookings_seen.clear();
+            for (const alloc::Booking& x : s.bookings) m_bookings_seen[x.id] = BookingSeen{x.state, x.start, x.end, x.machine};
             return s;
         }
         std::optional<alloc::BookingId> stored_floor;
@@ -896,6 +899,60 @@ Problem alloc_refusal(const Connection& c, Problem p) {
     return p;
 }
 
+// [PostgreSQL] The weekly quota, counted again by the database's side (commit_alloc_postgres).
+struct QuotaCheck {
+    const alloc::Booking* booking = nullptr;
+    std::int64_t quota_min = 0;
+    bool pool = false;  // the machine's pool counts together
+    std::string pool_name;
+};
+
+// The bookings of `bookings` to count: holding time, on a machine with a quota, and new or
+// moved (a state that changes, a booking kept as it was, counts nothing new: the engine's
+// own check would not refuse it either, even after a quota lowered).
+std::expected<std::vector<QuotaCheck>, Problem> quota_to_count(Connection& c, const std::vector<alloc::Booking>& bookings) {
+    std::vector<QuotaCheck> out;
+    for (const alloc::Booking& b : bookings) {
+        if (!alloc::occupies(b.state)) continue;
+        ETABLI_TRY(st, c.cached("SELECT m.quota_week_min, m.quota_scope = 'pool' AND m.pool IS NOT NULL, coalesce(m.pool, ''), "
+                                "(SELECT count(*) FROM bookings o WHERE o.id = ?2 AND o.machine_id = ?1 AND o.starts_at = ?3 AND o.ends_at = ?4 "
+                                "AND o.state IN ('booked', 'active', 'completed')) "
+                                "FROM machines m WHERE m.id = ?1"));
+        (*st)->bind(1, b.machine).bind(2, b.id).bind(3, ts(b.start)).bind(4, ts(b.end));
+        ETABLI_TRY(row, (*st)->step());
+        if (!*row || (*st)->is_null(0) || (*st)->column_int(3) > 0) {
+            (*st)->reset();
+            continue;
+        }
+        out.push_back(QuotaCheck{&b, (*st)->column_int(0), (*st)->column_int(1) != 0, (*st)->column_text(2)});
+        (*st)->reset();
+    }
+    return out;
+}
+
+// The member's time held in the worst sliding week that meets the booking, with every
+// station's rows (alloc::week_peak, as the engine counts): over the quota, refused.
+std::expected<void, Problem> quota_holds(Connection& c, const QuotaCheck& q) {
+    const alloc::Booking& b = *q.booking;
+    ETABLI_TRY(st, c.cached("SELECT b.starts_at, b.ends_at FROM bookings b JOIN machines m ON m.id = b.machine_id "
+                            "WHERE b.member_id = ?1 AND b.state IN ('booked', 'active', 'completed') "
+                            "AND b.starts_at < ?3 AND b.ends_at > ?2 AND (b.machine_id = ?4 OR (?5 = 1 AND m.pool = ?6))"));
+    (*st)->bind(1, b.member).bind(2, ts(b.start - alloc::kQuotaWeek)).bind(3, ts(b.end + alloc::kQuotaWeek)).bind(4, b.machine);
+    (*st)->bind(5, std::int64_t{q.pool ? 1 : 0}).bind(6, q.pool_name);
+    std::vector<std::pair<Timestamp, Timestamp>> held;
+    while (true) {
+        ETABLI_TRY(row, (*st)->step());
+        if (!*row) break;
+        ETABLI_TRY(from, read_ts(**st, 0, "bookings", std::to_string(b.id), "starts_at"));
+        ETABLI_TRY(to, read_ts(**st, 1, "bookings", std::to_string(b.id), "ends_at"));
+        held.emplace_back(*from, *to);
+    }
+    const alloc::WeekPeak peak = alloc::week_peak(held.data(), held.data() + held.size(), b.start, b.end);
+    if (peak.worst <= std::chrono::minutes{q.quota_min}) return {};
+    return std::unexpected(core::problem("The weekly quota is already used: another station booked for this member meanwhile. "
+                                         "Choose a shorter time, or another week"));
+}
+
 }  // namespace
 
 std::expected<alloc::IdCounters, Problem> SqlStore::next_alloc_ids() {
@@ -946,8 +1003,30 @@ std::expected<void, Problem> SqlStore::commit_alloc_postgres(const alloc::Change
             return std::unexpected(core::problem("This station has used its block of booking numbers and takes a new one: try again"));
         ETABLI_TRY(tx, Transaction::begin(m_conn));
         for (const alloc::Machine& m : c.machines) ETABLI_CHECK(write_machine(m_conn, m, actor, at));
-        for (const alloc::Booking& x : c.bookings)
+        // The weekly quotas, which no constraint can hold: a booking new or moved on a machine
+        // with a quota is counted again once written, under the write lock, with every
+        // station's rows (another station may have booked for the same member meanwhile).
+        ETABLI_TRY(to_count, quota_to_count(m_conn, c.bookings));
+        for (const alloc::Booking& x : c.bookings) {
+            // Changed by another station since this one last saw it: not written over.
+            if (auto seen = m_bookings_seen.find(x.id); seen != m_bookings_seen.end()) {
+                ETABLI_TRY(st, m_conn.cached("SELECT state, starts_at, ends_at, machine_id FROM bookings WHERE id = ?1"));
+                (*st)->bind(1, x.id);
+                ETABLI_TRY(row, (*st)->step());
+                if (*row) {
+                    const BookingSeen& was = seen->second;
+                    ETABLI_TRY(from, read_ts(**st, 1, "bookings", std::to_string(x.id), "starts_at"));
+                    ETABLI_TRY(to, read_ts(**st, 2, "bookings", std::to_string(x.id), "ends_at"));
+                    const bool same = (*st)->column_text(0) == alloc::to_string(was.state) && *from == was.start && *to == was.end &&
+                                      (*st)->column_int(3) == was.machine;
+                    (*st)->reset();
+                    if (!same)
+                        return std::unexpected(core::problem("This booking was just changed at another station: look at it again"));
+                }
+            }
             if (auto r = write_booking(m_conn, x, actor, at); !r) return std::unexpected(alloc_refusal(m_conn, r.error()));
+        }
+        for (const QuotaCheck& q : *to_count) ETABLI_CHECK(quota_holds(m_conn, q));
         for (const alloc::Session& x : c.sessions)
             if (auto r = write_session(m_conn, x, actor, at); !r) return std::unexpected(alloc_refusal(m_conn, r.error()));
         for (const alloc::QueueEntry& q : c.queue) ETABLI_CHECK(write_queue_entry(m_conn, q, actor, at));
@@ -956,7 +1035,9 @@ std::expected<void, Problem> SqlStore::commit_alloc_postgres(const alloc::Change
                                      "SET as_of = GREATEST(alloc_state.as_of, excluded.as_of)"));
         (*st)->bind(1, ts(c.as_of));
         ETABLI_CHECK((*st)->run());
-        return tx->commit();
+        ETABLI_CHECK(tx->commit());
+        for (const alloc::Booking& x : c.bookings) m_bookings_seen[x.id] = BookingSeen{x.state, x.start, x.end, x.machine};
+        return {};
     });
 }
 

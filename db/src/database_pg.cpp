@@ -4,6 +4,9 @@
 
 #include <libpq-fe.h>
 
+#include <poll.h>
+
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +20,14 @@ constexpr Oid kBool = 16, kTimestamp = 1114, kTimestamptz = 1184;
 
 std::string one_line(const char* text) { return pg_one_line(text); }
 
+// Whether a failure was the link's: the connection is gone, libpq failed on its side (no
+// SQLSTATE: "server closed the connection unexpectedly", "could not send data"), or the server
+// said it went away (class 08, an administrator's shutdown, a server starting or stopping).
+bool pg_failure_is_link(PgLink& link) {
+    return PQstatus(link.conn->raw()) != CONNECTION_OK || link.state.empty() || link.state.starts_with("08") ||
+           link.state == "57P01" || link.state == "57P02" || link.state == "57P03";
+}
+
 // The Problem for a failed call: a link that dropped says so (the station then works offline
 // until it comes back); anything else is the server's refusal, on one line.
 Problem failure(PgLink& link, PGresult* r) {
@@ -26,14 +37,18 @@ Problem failure(PgLink& link, PGresult* r) {
     link.constraint = constraint ? constraint : "";
     pg_conn* c = link.conn->raw();
     const char* why = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
-    if (PQstatus(c) != CONNECTION_OK || link.state.starts_with("08") || link.state == "57P01")
-        return core::storage_problem("The link to the PostgreSQL database dropped: {0}", {one_line(why)});
+    link.lost = pg_failure_is_link(link);
+    if (link.lost) return core::storage_problem("Network unavailable: the link to the shared database dropped ({0}). Badge-ins and badge-outs are noted on this station; the rest waits for the network.", {one_line(why)});
     return core::storage_problem("The PostgreSQL database refused a change: {0}", {one_line(why)});
 }
 
 }  // namespace
 
 PgStatement::~PgStatement() { PQclear(res); }
+
+bool Connection::link_down() const {
+    return m_pg && (m_pg->lost || m_pg->resetting || PQstatus(m_pg->conn->raw()) != CONNECTION_OK);
+}
 
 std::string pg_placeholders(std::string_view sql, std::vector<int>& slot, int& count) {
     std::string out;
@@ -107,6 +122,7 @@ std::expected<bool, Problem> pg_step(PgStatement& st) {
         }
         link.state.clear();
         link.constraint.clear();
+        link.lost = false;
         const char* changed = PQcmdTuples(r);
         link.changes = changed && *changed ? std::atoll(changed) : 0;
         st.res = r;
@@ -169,6 +185,7 @@ std::expected<void, Problem> pg_exec(PgLink& link, const char* sql) {
     }
     link.state.clear();
     link.constraint.clear();
+    link.lost = false;
     PQclear(r);
     return {};
 }
@@ -179,16 +196,36 @@ bool pg_in_transaction(const PgLink& link) {
     return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
 }
 
+// The link made again without holding the station's thread: the new connection is started
+// (at most once a second) and carried on for at most 50 ms at each call, libpq's socket polled
+// (a server on the network that does not answer costs a kiosk 50 ms, not connect_timeout).
 std::expected<void, Problem> pg_reconnect_if_dropped(PgLink& link) {
     pg_conn* c = link.conn->raw();
-    if (PQstatus(c) == CONNECTION_OK) return {};
+    if (!link.resetting && !link.lost && PQstatus(c) == CONNECTION_OK) return {};
+    auto dropped = [](std::string why) {
+        return std::unexpected(core::storage_problem(
+            "Network unavailable: the link to the shared database dropped ({0}). Badge-ins and badge-outs are noted on this station; the rest waits for the network.",
+            {std::move(why)}));
+    };
     const auto now = std::chrono::steady_clock::now();
-    if (now - link.last_try < std::chrono::seconds{1})
-        return std::unexpected(core::storage_problem("The link to the PostgreSQL database dropped: {0}", {"not back yet"}));
-    link.last_try = now;
-    PQreset(c);
-    if (PQstatus(c) != CONNECTION_OK)
-        return std::unexpected(core::storage_problem("The link to the PostgreSQL database dropped: {0}", {one_line(PQerrorMessage(c))}));
+    if (!link.resetting) {
+        if (now - link.last_try < std::chrono::seconds{1}) return dropped("not back yet");
+        link.last_try = now;
+        if (!PQresetStart(c)) return dropped(one_line(PQerrorMessage(c)));
+        link.resetting = true;
+    }
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    for (const auto until = now + std::chrono::milliseconds{50};;) {
+        pollfd fd{PQsocket(c), static_cast<short>(st == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        if (fd.fd < 0) break;
+        const int ready = ::poll(&fd, 1, static_cast<int>(std::max<long long>(0, left.count())));
+        if (ready <= 0) return dropped("not back yet");  // on its way: carried on at the next call
+        st = PQresetPoll(c);
+        if (st == PGRES_POLLING_OK || st == PGRES_POLLING_FAILED) break;
+    }
+    link.resetting = false;
+    if (PQstatus(c) != CONNECTION_OK) return dropped(one_line(PQerrorMessage(c)));
     ++link.generation;  // the server forgot the prepared statements
     return pg_exec(link, "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'");
 }

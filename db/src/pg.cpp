@@ -55,8 +55,12 @@ struct Result {
 
 std::expected<std::unique_ptr<PgConnection>, core::Problem> PgConnection::open(const std::string& url, std::chrono::seconds timeout) {
     const std::string t = std::to_string(std::max<long long>(1, timeout.count()));
-    const char* keys[] = {"dbname", "connect_timeout", "application_name", "client_encoding", nullptr};
-    const char* values[] = {url.c_str(), t.c_str(), "etabli", "UTF8", nullptr};
+    // Over TCP, a server that vanished (its host down, a cable pulled) is noticed within
+    // seconds, not after the system's TCP timeout: keepalives, and tcp_user_timeout for a
+    // query left unanswered. A Unix socket ignores them.
+    const char* keys[] = {"dbname", "connect_timeout", "application_name", "client_encoding", "keepalives", "keepalives_idle",
+                          "keepalives_interval", "keepalives_count", "tcp_user_timeout", nullptr};
+    const char* values[] = {url.c_str(), t.c_str(), "etabli", "UTF8", "1", "5", "2", "3", "10000", nullptr};
     // expand_dbname: `url` may be a URL or key=value pairs; the others apply unless it sets them.
     PGconn* c = PQconnectdbParams(keys, values, 1);
     if (!c) return std::unexpected(core::storage_problem("Cannot reach the PostgreSQL database {0}: {1}", {server_of(url), "out of memory"}));
@@ -143,7 +147,7 @@ std::expected<std::optional<PgConnection::Notification>, core::Problem> PgConnec
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
         if (left.count() <= 0) return std::nullopt;
         pollfd p{PQsocket(m_conn), POLLIN, 0};
-        auto dropped = [](const char* why) { return core::storage_problem("The link to the PostgreSQL database dropped: {0}", {one_line(why)}); };
+        auto dropped = [](const char* why) { return core::storage_problem("Network unavailable: the link to the shared database dropped ({0}). Badge-ins and badge-outs are noted on this station; the rest waits for the network.", {one_line(why)}); };
         if (p.fd < 0) return std::unexpected(dropped(PQerrorMessage(m_conn)));
         const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
         if (ready < 0 && errno != EINTR) return std::unexpected(dropped(std::strerror(errno)));

@@ -27,6 +27,8 @@ struct PgLink {
     int next_name = 0;          // prepared statements are named etabli_1, etabli_2…
     int generation = 0;         // one more at each reconnection: statements are prepared again
     std::chrono::steady_clock::time_point last_try{};  // the last reconnection tried
+    bool resetting = false;     // a reconnection on its way (PQresetStart, polled)
+    bool lost = false;          // the last failure was the link's (made again before the next transaction)
 };
 
 struct PgStatement {

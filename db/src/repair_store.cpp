@@ -331,9 +331,11 @@ std::expected<std::vector<core::VolunteerPresence>, Problem> SqlStore::volunteer
         // given a role: not every presence ever recorded (plain members' taps are most of them).
         // CROSS JOIN keeps the members outside: without statistics SQLite would rather walk the
         // whole presence_by_checked_in index (a year of history: 14 ms against 0.1 ms).
+        // PostgreSQL plans by its statistics, and knows CROSS JOIN only without ON.
+        const std::string join = m_conn.dialect() == Dialect::sqlite ? "CROSS JOIN" : "JOIN";
         const std::string where =
             "p.checked_in < ?2 AND (p.checked_out IS NULL OR p.checked_out > ?1 OR c.checked_out > ?1) AND "
-            "p.id IN (SELECT v.id FROM members vm CROSS JOIN presence v ON v.member_id = vm.id "
+            "p.id IN (SELECT v.id FROM members vm " + join + " presence v ON v.member_id = vm.id "
             "WHERE vm.role IN ('volunteer', 'host') AND v.checked_in < ?2 "
             "UNION SELECT x.presence_id FROM presence_roles x)";
         const std::string from_sql =

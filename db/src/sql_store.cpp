@@ -236,6 +236,12 @@ std::expected<void, Problem> SqlStore::id_in_block(const char* table, std::int64
     if (m_conn.dialect() == Dialect::sqlite) return {};
     auto it = m_blocks.find(std::string_view{table});
     if (it == m_blocks.end() || id < it->second.end) return {};
+    // Past the block: another station's row, changed here (a loan it made, given back at
+    // this one), or a new row this station would name in another's block.
+    ETABLI_TRY(st, m_conn.prepare("SELECT count(*) FROM " + std::string(table) + " WHERE id = ?1"));
+    st->bind(1, id);
+    ETABLI_TRY(row, st->step());
+    if (*row && st->column_int(0) > 0) return {};
     it->second.end = 0;  // used up: the next load takes a new one
     return std::unexpected(core::problem("This station has used its block of numbers for {0} and takes a new one: try again", {table}));
 }

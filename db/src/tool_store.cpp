@@ -224,8 +224,10 @@ std::expected<app::ToolData, Problem> SqlStore::load_tools() {
         ETABLI_CHECK(tx->commit());
         ETABLI_TRY(ml, id_floor("loans"));
         ETABLI_TRY(mr, id_floor("tool_reservations"));
+        ETABLI_TRY(mt, id_floor("tools"));
         d.max_loan_id = *ml;
         d.max_reservation_id = *mr;
+        d.max_tool_id = *mt;
         return d;
     });
 }
@@ -234,6 +236,7 @@ std::expected<app::ToolData, Problem> SqlStore::load_tools() {
 std::expected<void, Problem> SqlStore::commit_tools(const app::ToolChanges& c, std::optional<core::MemberId> actor,
                                                        Timestamp at) {
     return guarded([&]() -> std::expected<void, Problem> {
+        for (const auto& t : c.tools) ETABLI_CHECK(id_in_block("tools", t.id));
         for (const auto& l : c.loans) ETABLI_CHECK(id_in_block("loans", l.id));
         for (const auto& r : c.reservations) ETABLI_CHECK(id_in_block("tool_reservations", r.id));
         ETABLI_TRY(tx, Transaction::begin(m_conn));

@@ -122,6 +122,7 @@ void Kiosk::show_tap(const app::Snapshot& s, const app::TapView& tap, double now
         m_home_view.member = *tap.member;
         m_home_view.kind = kind;
         m_home_view.at_hhmm = s.local_hhmm;
+        m_home_view.offline = tap.offline;
         // The station publishes the host notes with the tap that takes them: shown once.
         m_notices = s.notices;
         m_machines = MachinesUi{};

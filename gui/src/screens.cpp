@@ -752,6 +752,11 @@ Next draw_member_home(const MemberHomeView& v, MemberHomeUi& ui, Commands& out) 
     const std::string status = in ? v.tr.fmt("Checked in at {0}", {v.at_hhmm})
                                   : v.tr.fmt("Checked out at {0}. See you soon!", {v.at_hhmm});
     text_block(status, "status", c.w, Align::left, nullptr, colors::kOk);
+    if (v.offline) {
+        at(c.x, ImGui::GetCursorPosY());
+        text_block(v.tr("Network unavailable: noted on this station, it reaches the database when the network is back."),
+                   "offline", c.w, Align::left, nullptr, colors::kAccent);
+    }
     if (!v.renewal.empty()) {
         at(c.x, ImGui::GetCursorPosY());
         text_block(v.renewal, "renewal", c.w, Align::left, nullptr, colors::kAccent);

@@ -5,7 +5,8 @@
 //   pg_storm_worker URL FOLDER INDEX MODE ATTEMPTS SEED IDS...
 //
 // MODE: book or book-wide (IDS: machines then "--" then members), lend (tools "--" members),
-// tap (badge uids). Prints one line per attempt: "ok <what>" or "refused <English message>",
+// tap (badge uids). Prints one line per attempt: "ok <what>" ("ok check_in offline": noted in
+// the station's journal, the database out of reach) or "refused <English message>",
 // then writes FOLDER/done.INDEX and waits for FOLDER/go (every station finished), starts
 // again on the database as a station that reconnects does (a full load), and prints its
 // board: "board <live booking ids>", "loans <open loans as tool:member>" or "present <members
@@ -46,9 +47,15 @@ struct Lists {
     std::vector<std::string> words;
 };
 
-std::unique_ptr<db::SqlStore> open(const std::string& url, const fs::path& folder) {
-    // The same secret for every station of the workshop: one file in the shared folder.
-    auto s = db::SqlStore::open_postgres(url, folder / "workshop");
+std::unique_ptr<db::SqlStore> open(const std::string& url, const fs::path& folder, const std::string& index) {
+    // Each station its own folder (its offline journal, station-INDEX/workshop-offline.db),
+    // with the workshop's one secret copied in, as a workshop sets its stations up.
+    const fs::path own = folder / ("station-" + index);
+    std::error_code ec;
+    fs::create_directories(own, ec);
+    if (fs::exists(folder / "workshop.pepper") && !fs::exists(own / "workshop.pepper"))
+        fs::copy_file(folder / "workshop.pepper", own / "workshop.pepper", ec);
+    auto s = db::SqlStore::open_postgres(url, own / "workshop");
     if (!s) {
         std::cout << "cannot " << s.error().english() << std::endl;
         return nullptr;
@@ -120,7 +127,7 @@ int main(int argc, char** argv) {
     const Timestamp now = testing::utc("2026-12-01T09:00:00Z");
     testing::FakeClock clock(now);
     testing::FixedCalendar calendar{minutes{60}};
-    auto store = open(url, folder);
+    auto store = open(url, folder, index);
     if (!store) return 2;
     auto station = std::make_unique<app::Station>(*store, clock, calendar);
     if (auto r = station->start(); !r) {
@@ -137,6 +144,10 @@ int main(int argc, char** argv) {
             if (f.wait_for(seconds{10}) == std::future_status::ready && f.get()) return;
             std::this_thread::sleep_for(milliseconds{500});
         }
+    };
+    // A link that drops: the station works offline (its taps to its journal) until it is back.
+    hooks.link = [s = station.get()](bool up) {
+        if (!up) (void)s->post(app::Resync{false});
     };
     auto feed = db::ChangeFeed::start(url, store->backend_pid(), std::move(hooks));
     if (!feed) {
@@ -191,7 +202,7 @@ int main(int argc, char** argv) {
             r = station->call(app::BadgeSeen{pick(ids.words), app::ReaderRef("kiosk")});
             if (r)
                 if (const auto* tap = std::get_if<app::TapView>(&*r)) {
-                    std::cout << "ok " << core::to_string(tap->decision.kind) << '\n';
+                    std::cout << "ok " << core::to_string(tap->decision.kind) << (tap->offline ? " offline" : "") << '\n';
                     continue;
                 }
         }
@@ -223,7 +234,7 @@ int main(int argc, char** argv) {
     std::cout << "reloaded ";
     feed->reset();
     station.reset();
-    store = open(url, folder);
+    store = open(url, folder, index);
     if (!store) return 2;
     station = std::make_unique<app::Station>(*store, clock, calendar);
     if (auto r = station->start(); !r) {

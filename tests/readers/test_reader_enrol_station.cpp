@@ -30,8 +30,6 @@ struct Fixture : testing::StationOnDisk {
     }
 };
 
-std::string english(const Result& r) { return r ? std::string("ok") : r.error().english(); }
-
 }  // namespace
 // [Reader enrolment : the Station's part]
 namespace {

@@ -10,6 +10,7 @@
 // [SECTION] setup          machines, hours
 // [SECTION] queries        slots, listings, snapshot
 #include <etabli/alloc/engine.hpp>
+#include <etabli/alloc/quota.hpp>
 #include <etabli/core/i18n.hpp>
 
 #include <algorithm>
@@ -26,7 +27,7 @@ using core::problem;
 
 namespace {
 
-constexpr auto kWeek = days{7};
+constexpr auto kWeek = kQuotaWeek;
 constexpr auto kOpeningHorizon = days{35};  // see Engine::opening_after
 // Rows that ended longer ago than this are of no use to any rule (the quota looks a week back).
 constexpr auto kKeep = days{8};
@@ -66,11 +67,6 @@ std::pair<std::string, std::int64_t> split_key(const std::string& key) {
     return {key.substr(0, colon), id};
 }
 std::string key(const char* kind, std::int64_t id) { return std::string(kind) + ":" + std::to_string(id); }
-
-seconds overlap(Timestamp a0, Timestamp a1, Timestamp b0, Timestamp b1) {
-    const Timestamp s = std::max(a0, b0), e = std::min(a1, b1);
-    return e > s ? e - s : seconds{0};
-}
 
 }  // namespace
 
@@ -544,24 +540,9 @@ Engine::Check Engine::over_quota(const Machine& mc, MemberId member, Timestamp s
         }
     }
     const std::pair<Timestamp, Timestamp>* held = spill.empty() ? fixed : spill.data();
-    const std::pair<Timestamp, Timestamp>* held_end = held + n;
-    // The sum over a sliding week peaks where the window's end meets the end of an interval,
-    // or its start meets the start of one: only those windows need counting.
-    seconds worst{-1};
-    Timestamp worst_at{};
-    for (auto h = held; h != held_end; ++h) {
-        for (const Timestamp t : {h->second, h->first + kWeek}) {
-            if (!(t > s && t - kWeek < e)) continue;
-            seconds sum{0};
-            for (auto x = held; x != held_end; ++x) sum += overlap(x->first, x->second, t - kWeek, t);
-            if (sum > worst || (sum == worst && t < worst_at)) {
-                worst = sum;
-                worst_at = t;
-            }
-        }
-    }
-    if (worst <= quota) return std::nullopt;
-    return refuse(Rule::quota, mc.id, secs(worst), secs(worst_at), secs(quota));
+    const WeekPeak peak = week_peak(held, held + n, s, e);  // quota.hpp: the database counts alike
+    if (peak.worst <= quota) return std::nullopt;
+    return refuse(Rule::quota, mc.id, secs(peak.worst), secs(peak.at), secs(quota));
 }
 
 Engine::Check Engine::check_request(const BookingRequest& r, Timestamp now, std::optional<BookingId> ignore) const {

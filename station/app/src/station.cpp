@@ -36,7 +36,7 @@ struct Station::State {
     std::optional<Reply> last_reply;
     std::optional<core::Problem> storage_problem;
     std::optional<BackupReport> backups;  // none: nobody reports (a bare kiosk, a test)
-    bool database_offline = false;        // Resync{false} until Resync{true}
+    bool database_offline = false;        // Resync{false} until Resync{true}: taps go to the journal
     bool tap_again = false;               // handle_tap deciding a tap again (once)
     // A commit failed and the engine could not be built again from the store (the database
     // out of reach): it holds a decision the store does not. No decision is taken on it
@@ -76,12 +76,15 @@ struct Station::State {
         return s;
     }
 
-    // A write failed: nothing changed in memory; hosts see the problem on the kiosk.
+    // A write failed: nothing changed in memory; hosts see the problem on the kiosk. The
+    // shared database out of reach is no fault of this station's: the command says so
+    // ("Network unavailable…") and the kiosk's banner, not an alarm.
     Result failed(core::Problem p) {
         p.kind = core::Problem::Kind::storage;
-        storage_problem = p;
+        if (!store || !store->link_down()) storage_problem = p;
         return std::unexpected(std::move(p));
     }
+    const Store* store = nullptr;
 
     // A kiosk action needs a host or an admin; the command line (no actor) is trusted.
     std::optional<core::Problem> require_host(std::optional<core::MemberId> actor, const char* msgid) const {
@@ -207,6 +210,7 @@ void Station::act(const std::vector<alloc::Action>& actions) {
 
 Station::Station(Store& store, const Clock& clock, const Calendar& calendar, Options opts)
     : m_store(store), m_clock(clock), m_calendar(calendar), m_opts(opts), m_state(std::make_unique<State>()) {
+    m_state->store = &m_store;
     m_snapshot = std::make_shared<Snapshot>();
     // Every registered feature, in the order of features.hpp.
     for_each_type(Features{}, [this]<class F, std::size_t>() { m_features.push_back(F::make(*this, *this)); });
@@ -218,10 +222,18 @@ void Station::member_changed(const core::Member& m) { m_state->edit_directory().
 
 Station::~Station() { stop(); }
 
-// Everything the station keeps in memory, read from the store: at start, and again after a
+// Everything the station keeps in memory, read from the store: at start, again after a
 // transaction that failed once its commands had changed the memory (an action rolled back
-// with its audit row).
-std::expected<void, Problem> Station::load_all() {
+// with its audit row), and when another station changed the database (Resync: nothing is
+// resumed then, the sessions another station runs are its own). The taps this station
+// journaled while the database was out of reach are replayed first.
+std::expected<void, Problem> Station::load_all(bool resume) {
+    if (auto replay = m_store.replay_journal(m_clock.now()); !replay) {
+        return std::unexpected(replay.error());
+    } else if (replay->replayed + replay->already > 0) {
+        std::fprintf(stderr, "etabli: the badge taps noted while the database was out of reach are in it: %zu written, %zu found already there\n",
+                     replay->replayed, replay->already);
+    }
     auto data = m_store.load();
     if (!data) return std::unexpected(data.error());
     auto dir = std::make_shared<Directory>();
@@ -234,6 +246,7 @@ std::expected<void, Problem> Station::load_all() {
     if (auto r = load_pin_states(); !r) return std::unexpected(r.error());
     for (auto& f : m_features)  // after the members and the engine, in registration order
         if (auto r = f->load(); !r) return std::unexpected(r.error());
+    if (!resume) return {};
     return resume_engine();  // with the skills' gates in place
 }
 
@@ -741,21 +754,18 @@ Result Station::handle(const Command& c) {
                 // station holds in memory is the database's state once more.
                 // Unlike a start, nothing is resumed: the sessions another station runs are its
                 // own (this one only shows them).
-                st.database_offline = !cmd.link_up;
-                if (!cmd.link_up) return Done{};
-                auto data = m_store.load();
-                if (!data) return st.failed(data.error());
-                auto dir = std::make_shared<Directory>();
-                for (auto& m : data->members) dir->members.emplace(m.id, std::move(m));
-                for (auto& b : data->badges) dir->badges.emplace(b.uid, std::move(b));
-                st.directory = std::move(dir);
-                st.open.clear();
-                for (auto& p : data->open_presence) st.open[p.member_id] = p;
-                if (auto r = build_engine(false); !r) return st.failed(r.error());
+                // The taps journaled meanwhile go to the database first (load_all).
+                // Offline until the journal is in the database and everything loaded.
+                if (!cmd.link_up) {
+                    st.database_offline = true;
+                    return Done{};
+                }
+                if (auto r = load_all(false); !r) {
+                    st.database_offline = m_store.link_down();
+                    return st.failed(r.error());
+                }
+                st.database_offline = false;
                 st.engine_stale = false;
-                if (auto r = load_pin_states(); !r) return st.failed(r.error());
-                for (auto& f : m_features)
-                    if (auto r = f->load(); !r) return st.failed(r.error());  // the skills' gates with them
                 return Done{};
             } else {
                 static_assert(std::is_same_v<T, Tick>);
@@ -839,27 +849,47 @@ Result Station::handle_tap(const BadgeSeen& c) {
     view.at = now;
     if (member) view.member = *member;
 
+    // The shared database out of reach (the feed said so, or this very write found it): the
+    // station decides alone from what it holds, and the tap goes to its journal, replayed
+    // when the link is back. A presence opened so has a provisional id (below zero).
+    // A presence the journal opened is closed in the journal too, after it.
+    const bool journaled = (open && open->id < 0) || (decision.close_stale && *decision.close_stale < 0);
+    auto offline = [&](const std::expected<core::Presence, Problem>& tried) {
+        return st.database_offline || journaled ||
+               (!tried && tried.error().kind == core::Problem::Kind::storage && m_store.link_down());
+    };
+    const std::expected<core::Presence, Problem> not_tried = std::unexpected(problem("The station is not running"));
     switch (decision.kind) {
         case core::TapKind::check_in: {
             core::Timestamp stale_close = now;
             if (open) stale_close = m_calendar.day_start(core::Date{sys_days{m_calendar.local_day(open->checked_in)} + days{1}});
-            auto p = m_store.check_in(member->id, *uid, decision.close_stale, stale_close, now);
-            if (!p && p.error().kind != core::Problem::Kind::storage && !st.tap_again) return tap_again(c);
+            auto p = st.database_offline || journaled ? not_tried : m_store.check_in(member->id, *uid, decision.close_stale, stale_close, now);
+            if (offline(p)) {
+                p = m_store.journal_check_in(member->id, *uid, decision.close_stale, stale_close, now);
+                view.offline = true;
+            }
+            if (!p && p.error().kind != core::Problem::Kind::storage && !st.tap_again && !view.offline) return tap_again(c);
             if (!p) return st.failed(p.error());
             st.open[member->id] = *p;
             break;
         }
         case core::TapKind::check_out: {
-            auto p = m_store.check_out(open->id, *uid, now);
-            if (!p && p.error().kind != core::Problem::Kind::storage && !st.tap_again) return tap_again(c);
+            auto p = st.database_offline || journaled ? not_tried : m_store.check_out(open->id, *uid, now);
+            if (offline(p)) {
+                p = m_store.journal_check_out(*open, *uid, now);
+                view.offline = true;
+            }
+            if (!p && p.error().kind != core::Problem::Kind::storage && !st.tap_again && !view.offline) return tap_again(c);
             if (!p) return st.failed(p.error());
             st.open.erase(member->id);
             for (auto& f : m_features) f->checked_out(member->id);
             break;
         }
         default: {
-            // The refusal stands even if logging it failed; the failure is shown to hosts.
-            if (auto r = m_store.log_refusal(*uid, decision.kind, now); !r) st.storage_problem = r.error();
+            // The refusal stands even if logging it failed; the failure is shown to hosts
+            // (not while the database is out of reach: the banner says so).
+            if (!st.database_offline)
+                if (auto r = m_store.log_refusal(*uid, decision.kind, now); !r) st.failed(r.error());
             break;
         }
     }
@@ -870,7 +900,7 @@ Result Station::handle_tap(const BadgeSeen& c) {
             for (const auto id : snap->host_sessions) host_session_end(id);
     // Notes left by a host on this member's bookings (a cancellation, a move) are shown once.
     st.notices.clear();
-    if (member && !core::is_refusal(decision.kind) && st.engine) {
+    if (member && !core::is_refusal(decision.kind) && st.engine && !view.offline) {
         auto notes = st.engine->take_notices(member->id);
         if (!notes.empty()) {
             if (auto r = m_store.commit_alloc(notes, std::nullopt, now); !r) return st.failed(r.error());
@@ -973,9 +1003,11 @@ Result Station::commit(std::expected<alloc::Changes, Problem> changes, std::opti
         return st.failed(problem("The station has just loaded its bookings again: try again"));
     }
     if (auto r = m_store.commit_alloc(*changes, actor, now); !r) {
-        auto failure = st.failed(r.error());
+        // A refusal of the shared database (another station's booking, a quota used
+        // meanwhile) is the member's answer, not an alarm; a failure to write is both.
+        Result failure = r.error().kind == core::Problem::Kind::storage ? st.failed(r.error()) : Result(std::unexpected(r.error()));
         if (auto rebuilt = build_engine(); !rebuilt) {
-            st.storage_problem = rebuilt.error();
+            if (!m_store.link_down()) st.storage_problem = rebuilt.error();  // else the kiosk's banner says it
             st.engine_stale = true;
         }
         return failure;
@@ -1171,7 +1203,10 @@ Result Station::handle_alloc(const Command& c) {
                 else m.photo = *p;
                 if (st.machine_by_name.contains(State::lower(m.name)))
                     return std::unexpected(problem("A machine is already called {0}", {m.name}));
-                alloc::MachineId id = 1;
+                // Above the block of ids this station holds (several stations) and every machine.
+                auto floor = m_store.id_floor("machines");
+                if (!floor) return st.failed(floor.error());
+                alloc::MachineId id = *floor + 1;
                 for (const auto& [name, mid] : st.machine_by_name) id = std::max(id, mid + 1);
                 m.id = id;
                 // One use case, one transaction: the machine, the skill named after it

@@ -54,6 +54,8 @@ struct Station::ToolsState {
     std::map<core::ReservationId, core::Reservation> live;
     std::map<core::ToolId, alloc::IntervalIndex<DayEntry>> ranges;  // live range reservations per tool
     core::LoanId max_loan = 0;
+    core::ToolId max_tool = 0;  // new tools above it and above every tool held (ToolData::max_tool_id)
+    core::ToolId next_tool_id() const { return std::max(max_tool, tools.empty() ? 0 : tools.rbegin()->first) + 1; }
     // A commit the store refused (on PostgreSQL: another station lent the tool, or this
     // station's block of ids ran out): the next command reloads everything from the store.
     bool stale = false;
@@ -219,6 +221,7 @@ std::expected<void, Problem> Station::load_tools() {
     ts.apply(all);
     ts.max_loan = std::max(ts.max_loan, data->max_loan_id);
     ts.max_reservation = std::max(ts.max_reservation, data->max_reservation_id);
+    ts.max_tool = data->max_tool_id;
     return {};
 }
 
@@ -347,7 +350,7 @@ Result Station::handle_tools(const Command& command) {
                 if (auto p = need_host(cmd.actor, "Only a host can change the tool inventory")) return std::unexpected(*p);
                 auto t = core::validate_tool(cmd.tool);
                 if (!t) return std::unexpected(t.error());
-                t->id = ts.tools.empty() ? 1 : ts.tools.rbegin()->first + 1;
+                t->id = ts.next_tool_id();
                 if (t->tag.empty()) t->tag = next_tag(ts.by_tag, t->id);
                 if (auto p = unique_tag(*t)) return std::unexpected(*p);
                 t->status = (t->condition == core::ToolCondition::damaged || t->condition == core::ToolCondition::broken)
@@ -411,7 +414,7 @@ Result Station::handle_tools(const Command& command) {
             } else if constexpr (std::is_same_v<T, ImportTools>) {
                 ToolChanges c;
                 auto used = ts.by_tag;
-                core::ToolId id = ts.tools.empty() ? 0 : ts.tools.rbegin()->first;
+                core::ToolId id = ts.next_tool_id() - 1;
                 std::vector<core::Tool> added;
                 for (const auto& row : cmd.rows) {
                     auto t = core::validate_tool(row.tool);

@@ -119,6 +119,9 @@ public:
     Dialect dialect() const { return m_pg ? Dialect::postgres : Dialect::sqlite; }
     // The PostgreSQL connection; null on SQLite.
     PgConnection* postgres() const;
+    // On PostgreSQL, whether the link to the server is down (its last failure was the
+    // network or the server going away); never on SQLite.
+    bool link_down() const;
     // Whether a transaction is open (a Transaction inside it becomes a savepoint).
     bool in_transaction() const;
 

@@ -35,8 +35,11 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <unordered_map>
 
 namespace etabli::db {
+
+class OfflineJournal;  // offline_journal.cpp
 
 class SqlStore final : public app::Store {
 public:
@@ -108,6 +111,24 @@ public:
                                              core::Timestamp at) override;
     std::expected<app::ImportSummary, Problem> import_members(const std::vector<core::ImportRow>& rows,
                                                               core::Timestamp at) override;
+
+    // [Offline] in offline_journal.cpp; the contracts are app::Store's. The journal is the
+    // SQLite file journal_path() (<base>-offline.db beside the station's base), made at the
+    // first tap journaled; only a store on PostgreSQL journals.
+    bool link_down() const override;
+    std::expected<core::Presence, Problem> journal_check_in(core::MemberId member, const std::string& uid,
+                                                            std::optional<core::PresenceId> stale,
+                                                            core::Timestamp stale_close_at, core::Timestamp at) override;
+    std::expected<core::Presence, Problem> journal_check_out(const core::Presence& open, const std::string& uid,
+                                                             core::Timestamp at) override;
+    std::expected<app::JournalReplay, Problem> replay_journal(core::Timestamp now) override;
+    std::filesystem::path journal_path() const;
+    // The ids the features and the station name themselves (loans, skills, trainings, tools,
+    // machines…: the largest stored id + 1): on SQLite MAX(id) of `table`; on PostgreSQL the
+    // largest this station used in its block of that table's ids, a block taken from the
+    // table's sequence (and a new one when fewer than a thousand are left). A block taken
+    // inside a transaction that rolls back stays this station's. (sql_store.cpp)
+    std::expected<std::int64_t, Problem> id_floor(const char* table) override;
 
     // [Allocation] in alloc_store.cpp; the contracts are app::Store's.
     std::expected<alloc::EngineState, Problem> load_alloc(core::Timestamp now) override;
@@ -210,11 +231,15 @@ private:
         alloc::IdCounters next, end;
     };
     IdBlocks m_id_blocks;
-    // The ids the features name themselves (loans, skills, trainings…: the largest stored
-    // id + 1): on SQLite MAX(id) of `table`; on PostgreSQL the largest this station used in its
-    // block of that table's ids, a block taken from the table's sequence (and a new one when
-    // fewer than a thousand are left). Outside any transaction. (sql_store.cpp)
-    std::expected<std::int64_t, Problem> id_floor(const char* table);
+    // On PostgreSQL: each booking as this station last loaded or wrote it. A booking it changes
+    // that the database holds otherwise was changed by another station meanwhile (moved,
+    // cancelled, started): the change is refused rather than written over it.
+    struct BookingSeen {
+        alloc::BookingState state{};
+        core::Timestamp start{}, end{};
+        alloc::MachineId machine = 0;
+    };
+    std::unordered_map<alloc::BookingId, BookingSeen> m_bookings_seen;
     // On PostgreSQL, refuses a row id of `table` past this station's block (it then takes a
     // new block at its next load).
     std::expected<void, Problem> id_in_block(const char* table, std::int64_t id);
@@ -222,6 +247,9 @@ private:
         std::int64_t start = 0, end = 0;  // [start, end)
     };
     std::map<std::string, IdBlock, std::less<>> m_blocks;
+    // The offline journal, opened at its first use (made if `create`; null when there is none).
+    std::shared_ptr<OfflineJournal> m_journal;
+    std::expected<OfflineJournal*, Problem> offline_journal(bool create);
     std::expected<alloc::IdCounters, Problem> next_alloc_ids();
     std::expected<void, Problem> commit_alloc_postgres(const alloc::Changes& c, std::optional<core::MemberId> actor,
                                                        core::Timestamp at);

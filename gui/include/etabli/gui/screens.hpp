@@ -119,6 +119,7 @@ struct MemberHomeView {
     core::Member member;
     core::TapKind kind = core::TapKind::check_in;
     std::string at_hhmm;
+    bool offline = false;  // the shared database out of reach: the tap is noted on this station
     std::vector<app::LoanView> loans;  // the member's loans, overdue first: shown under the greeting
     int checkouts_to_correct = 0;      // hosts: forgotten check-outs waiting, shown on their tile
     std::vector<SkillWarning> skill_warnings;  // skills lapsing within two weeks, shown under the greeting

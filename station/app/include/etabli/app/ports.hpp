@@ -92,6 +92,7 @@ struct ToolData {
     std::vector<core::Reservation> reservations;     // live: waiting or held
     core::LoanId max_loan_id = 0;                    // the largest stored id, history included
     core::ReservationId max_reservation_id = 0;
+    core::ToolId max_tool_id = 0;                    // new tools are numbered above it
 };
 // One event of the log, named by the station (kind "loan.lent", subject "loan:12"): the
 // detail holds ids, states and days only.
@@ -135,6 +136,12 @@ struct PurgeSummary {
 // and returns the stored result, or changes nothing and returns a Problem ("storage error:
 // …"). Every state change also appends to the event log in the same transaction.
 // `actor` is the member who acted at the kiosk, empty for the command line.
+// What replaying the offline journal did (Store::replay_journal).
+struct JournalReplay {
+    std::size_t replayed = 0;  // taps written to the database now
+    std::size_t already = 0;   // found replayed before (their mark lost): nothing written
+};
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -230,6 +237,29 @@ public:
     // A refused tap is not a state change but hosts want to see them: appended to the log.
     virtual std::expected<void, Problem> log_refusal(const std::string& uid, core::TapKind why,
                                                      Timestamp at) = 0;
+
+    // [Offline] Several stations on one PostgreSQL database, out of reach: whether the last
+    // failure was the link (the network, the server down). The station then decides badge-ins
+    // and badge-outs alone and journals them here, beside the station (a presence it returns
+    // has a provisional id below zero, which a later journaled check-out may name), and
+    // replays the journal once, in order, when the link is back: a tap already replayed is
+    // never replayed again, even from a journal that lost its mark. A store of one station
+    // (SQLite) is never offline and keeps no journal: the defaults.
+    virtual bool link_down() const { return false; }
+    virtual std::expected<core::Presence, Problem> journal_check_in(core::MemberId /*member*/, const std::string& /*uid*/,
+                                                                    std::optional<core::PresenceId> /*stale*/,
+                                                                    Timestamp /*stale_close_at*/, Timestamp /*at*/) {
+        return std::unexpected(core::problem("This station keeps no journal of badge taps"));
+    }
+    virtual std::expected<core::Presence, Problem> journal_check_out(const core::Presence& /*open*/, const std::string& /*uid*/,
+                                                                     Timestamp /*at*/) {
+        return std::unexpected(core::problem("This station keeps no journal of badge taps"));
+    }
+    virtual std::expected<JournalReplay, Problem> replay_journal(Timestamp /*now*/) { return JournalReplay{}; }
+    // The id this station numbers the new rows of `table` above, when it names them itself (a
+    // machine): on one PC the largest stored; with several stations, the largest this station
+    // used in a block of ids of its own, so that two stations never name two rows alike.
+    virtual std::expected<std::int64_t, Problem> id_floor(const char* /*table*/) { return std::int64_t{0}; }
     // Adds or updates members by core::import_identity; rows identical to what is stored
     // count as unchanged and write nothing. One transaction for the whole file.
     virtual std::expected<ImportSummary, Problem> import_members(const std::vector<core::ImportRow>& rows,

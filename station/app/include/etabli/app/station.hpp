@@ -345,7 +345,7 @@ private:
     Result handle_checked(const Command& c, Origin origin);                     // rights, then handle, with its audit row
     std::optional<Problem> check_right(const Command& c, Origin origin) const;  // rights.hpp
     std::string principal_name(const Command& c, Origin origin) const;         // for the audit trail
-    std::expected<void, Problem> load_all();                                    // everything in memory, from the store
+    std::expected<void, Problem> load_all(bool resume = true);                  // everything in memory, from the store
     bool is_trainer(core::MemberId member) const;                              // station_skills.cpp: for the rights table
     struct PinsState;                                                           // station_pins.cpp
     Result handle_pins(const Command& c);                                       // station_pins.cpp: sessions and PINs

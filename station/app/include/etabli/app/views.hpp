@@ -66,6 +66,9 @@ struct TapView {
     std::optional<core::Member> member;
     core::Timestamp at{};
     std::vector<LoanView> overdue_tools;  // the member's overdue tools, shown first thing at badge-in
+    // The shared database was out of reach: the check-in or -out is noted on this station
+    // (its journal) and reaches the database when the link is back.
+    bool offline = false;
 };
 
 // A host has asked the kiosk to enrol a badge: the next tap is captured here instead of
