@@ -164,10 +164,10 @@ std::expected<AuditVerdict, core::Problem> verify_audit(Connection& conn, const 
 }
 
 std::expected<std::vector<AuditRow>, core::Problem> list_audit(Connection& c, const AuditQuery& q) {
-    std::string sql = std::string("SELECT ") + kColumns + " FROM (SELECT * FROM audit WHERE 1";
+    std::string sql = std::string("SELECT ") + kColumns + " FROM (SELECT * FROM audit WHERE TRUE";
     if (q.since) sql += " AND at >= ?1";
     if (q.who) sql += " AND actor_id = ?2";
-    sql += " ORDER BY id DESC LIMIT ?3) ORDER BY id";
+    sql += " ORDER BY id DESC LIMIT ?3) AS recent ORDER BY id";  // PostgreSQL names every subquery
     auto s = c.prepare(sql);
     if (!s) return std::unexpected(s.error());
     if (q.since) s->bind(1, *q.since);

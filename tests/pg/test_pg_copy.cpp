@@ -101,6 +101,10 @@ TEST_CASE("a station's SQLite file copied into PostgreSQL, verified table by tab
         testing::Cli on_pg;
         on_pg.db = "postgresql:///copied?host=" + cluster().socket_dir() + "&user=etabli";
         const std::string env = "XDG_DATA_HOME=" + on_pg.dir.path().string();
+        // The workshop's secret, copied beside the station as the README says: it keys the
+        // audit trail the copy brought.
+        std::filesystem::create_directories(on_pg.dir.path() / "etabli");
+        std::filesystem::copy_file(cli.db + ".pepper", on_pg.dir.path() / "etabli" / "postgresql.pepper");
         auto list = on_pg({"--json", "member", "list"}, env);
         REQUIRE_MESSAGE(list.code == 0, list.err);
         CHECK(has(list.out, "Camille Martin"));
@@ -110,6 +114,13 @@ TEST_CASE("a station's SQLite file copied into PostgreSQL, verified table by tab
         auto tap = on_pg({"tap", "0001234567"}, env);  // Léa, in before the copy, goes out
         CHECK_MESSAGE(tap.code == 0, tap.err);
         CHECK(one(*pg, "SELECT count(*) FROM presence WHERE checked_out IS NULL AND member_id = 1") == "0");
+        // The audit trail, read from the database: the copied rows and the new ones chained.
+        auto verified = on_pg({"audit", "verify"}, env);
+        CHECK_MESSAGE(verified.code == 0, verified.out << verified.err);
+        CHECK(has(verified.out, "est intègre"));
+        auto trail = on_pg({"--json", "audit", "list"}, env);
+        CHECK_MESSAGE(trail.code == 0, trail.err);
+        CHECK(has(trail.out, "\"action\""));
         // The backups of a shared database are the server's.
         auto backup = on_pg({"backup"}, env);
         CHECK(backup.code == 2);

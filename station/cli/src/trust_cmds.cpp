@@ -5,6 +5,7 @@
 
 #include <etabli/core/pin.hpp>
 #include <etabli/db/audit.hpp>
+#include <etabli/db/database.hpp>
 #include <etabli/db/privacy.hpp>
 #include <etabli/db/sql_store.hpp>
 
@@ -62,8 +63,32 @@ std::optional<int> TrustCommands::run(Context& ctx) {
     return std::nullopt;
 }
 
+namespace {
+
+// The audit trail where the station keeps it: the SQLite file, read only, or the shared
+// PostgreSQL database (one read transaction), keyed by the station's secret beside db_path.
+std::expected<db::AuditVerdict, core::Problem> verify_where(const Context& ctx) {
+    if (ctx.db_url.empty()) return db::verify_audit(ctx.db_path);
+    auto key = db::installation_pepper(ctx.db_path, false);
+    if (!key) return std::unexpected(key.error());
+    auto c = db::Connection::open_postgres(ctx.db_url);
+    if (!c) return std::unexpected(c.error());
+    auto tx = db::Transaction::begin(*c, db::Transaction::Kind::read);
+    if (!tx) return std::unexpected(tx.error());
+    return db::verify_audit(*c, *key);
+}
+
+std::expected<std::vector<db::AuditRow>, core::Problem> list_where(const Context& ctx, const db::AuditQuery& q) {
+    if (ctx.db_url.empty()) return db::list_audit(ctx.db_path, q);
+    auto c = db::Connection::open_postgres(ctx.db_url);
+    if (!c) return std::unexpected(c.error());
+    return db::list_audit(*c, q);
+}
+
+}  // namespace
+
 int TrustCommands::verify(Context& ctx) {
-    auto v = db::verify_audit(ctx.db_path);
+    auto v = verify_where(ctx);
     if (!v) return ctx.fail(kStorage, v.error());
     if (ctx.json) {
         json out{{"ok", !v->first_broken}, {"rows", v->rows}};
@@ -102,7 +127,7 @@ int TrustCommands::list(Context& ctx) {
             return ctx.fail(kBadInput, core::problem("\"{0}\" is not a day (YYYY-MM-DD) or a time (2026-12-05T08:00:00Z)", {m_since}));
         }
     }
-    auto rows = db::list_audit(ctx.db_path, q);
+    auto rows = list_where(ctx, q);
     if (!rows) return ctx.fail(kStorage, rows.error());
     if (ctx.json) {
         json out = json::array();
