@@ -278,7 +278,7 @@ void Kiosk::frame(const app::Snapshot& s, double now, CommandList& out) {
                                                    {o.member_name, o.machine_name, o.until_hhmm}));
             for (auto& b : controller_banners(s, v.tr)) v.banners.push_back(std::move(b));
             if (s.database_offline)  // several stations: the shared database cannot be reached
-                v.banners.insert(v.banners.begin(), v.tr("Network unavailable: this station works alone. Bookings and loans wait for the network."));
+                v.banners.insert(v.banners.begin(), v.tr("Network unavailable: this station works alone. Badges still work; bookings and loans wait for the network."));
             v.month_summary = idle_month_summary(s, v.tr);
             v.help = idle_help_requests(s.know.get(), v.tr);
             if (s.know) v.help_capture = &s.know->capture;     // "J'aide" badge capture

@@ -135,6 +135,24 @@ std::vector<Station> storm(const std::string& url, const std::filesystem::path& 
     return out;
 }
 
+// Two stations, 3,000 attempts a millisecond and a half apart (the storm lasts at least
+// 2.5 s), while `server` stops at once (as in a crash) 0.8 s in, for 2 s.
+std::vector<Station> storm_across_outage(testing::PgCluster& server, const std::string& url, const std::filesystem::path& folder,
+                                         const std::string& mode, const std::vector<std::string>& ids) {
+    ::setenv("ETABLI_STORM_PACE_US", "1500", 1);
+    std::thread outage([&server] {
+        std::this_thread::sleep_for(milliseconds{800});
+        server.stop();
+        std::this_thread::sleep_for(seconds{2});
+        server.start();
+    });
+    auto stations = storm(url, folder, 2, mode, 3000, ids);
+    outage.join();
+    ::unsetenv("ETABLI_STORM_PACE_US");
+    REQUIRE(server.available());
+    return stations;
+}
+
 std::vector<std::string> strings(const std::vector<std::int64_t>& v) {
     std::vector<std::string> out;
     for (auto x : v) out.push_back(std::to_string(x));
@@ -312,20 +330,8 @@ TEST_CASE("a booking storm while PostgreSQL stops and starts again: nothing ackn
     std::vector<std::string> ids = strings(setup.machines);
     ids.push_back("--");
     for (const auto& m : strings(setup.members)) ids.push_back(m);
-    // Two stations, 3,000 attempts over twelve days (most reach the database) a millisecond
-    // and a half apart: the storm lasts at least 2.5 s; the server stops (at once, as in a
-    // crash) 0.8 s in, for 2 s.
-    ::setenv("ETABLI_STORM_PACE_US", "1500", 1);
-    std::thread outage([&server] {
-        std::this_thread::sleep_for(milliseconds{800});
-        server.stop();
-        std::this_thread::sleep_for(seconds{2});
-        server.start();
-    });
-    const auto stations = storm(url, folder.path(), 2, "book-wide", 3000, ids);
-    outage.join();
-    ::unsetenv("ETABLI_STORM_PACE_US");
-    REQUIRE(server.available());
+    // 3,000 attempts over twelve days: most reach the database.
+    const auto stations = storm_across_outage(server, url, folder.path(), "book-wide", ids);
     auto opened = db::PgConnection::open(server.url(db));
     REQUIRE(opened);
     auto& pg = *opened;
@@ -374,19 +380,7 @@ TEST_CASE("a check-in storm while PostgreSQL stops and starts again: the taps no
     const std::string db = "storm_tap_outage";
     const std::string url = url_of(db, server);
     const Setup setup = prepare(url, folder.path());
-    // As the booking outage: two stations, 3,000 taps 1.5 ms apart, the server stopped (as in
-    // a crash) 0.8 s in, for 2 s.
-    ::setenv("ETABLI_STORM_PACE_US", "1500", 1);
-    std::thread outage([&server] {
-        std::this_thread::sleep_for(milliseconds{800});
-        server.stop();
-        std::this_thread::sleep_for(seconds{2});
-        server.start();
-    });
-    const auto stations = storm(url, folder.path(), 2, "tap", 3000, setup.badges);
-    outage.join();
-    ::unsetenv("ETABLI_STORM_PACE_US");
-    REQUIRE(server.available());
+    const auto stations = storm_across_outage(server, url, folder.path(), "tap", setup.badges);
     auto opened = db::PgConnection::open(server.url(db));
     REQUIRE(opened);
     auto& pg = *opened;
