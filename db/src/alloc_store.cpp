@@ -908,14 +908,15 @@ struct QuotaCheck {
 };
 
 // The bookings of `bookings` to count: holding time, on a machine with a quota, and new or
-// moved (a state that changes, a booking kept as it was, counts nothing new: the engine's
-// own check would not refuse it either, even after a quota lowered).
+// moved beyond what the database holds (a state that changes, a booking kept as it was or
+// shortened, a session ended early, counts nothing new: the engine's own check would not
+// refuse it either, even after a quota lowered).
 std::expected<std::vector<QuotaCheck>, Problem> quota_to_count(Connection& c, const std::vector<alloc::Booking>& bookings) {
     std::vector<QuotaCheck> out;
     for (const alloc::Booking& b : bookings) {
         if (!alloc::occupies(b.state)) continue;
         ETABLI_TRY(st, c.cached("SELECT m.quota_week_min, m.quota_scope = 'pool' AND m.pool IS NOT NULL, coalesce(m.pool, ''), "
-                                "(SELECT count(*) FROM bookings o WHERE o.id = ?2 AND o.machine_id = ?1 AND o.starts_at = ?3 AND o.ends_at = ?4 "
+                                "(SELECT count(*) FROM bookings o WHERE o.id = ?2 AND o.machine_id = ?1 AND o.starts_at <= ?3 AND o.ends_at >= ?4 "
                                 "AND o.state IN ('booked', 'active', 'completed')) "
                                 "FROM machines m WHERE m.id = ?1"));
         (*st)->bind(1, b.machine).bind(2, b.id).bind(3, ts(b.start)).bind(4, ts(b.end));
@@ -1010,17 +1011,22 @@ std::expected<void, Problem> SqlStore::commit_alloc_postgres(const alloc::Change
         for (const alloc::Booking& x : c.bookings) {
             // Changed by another station since this one last saw it: not written over.
             if (auto seen = m_bookings_seen.find(x.id); seen != m_bookings_seen.end()) {
-                ETABLI_TRY(st, m_conn.cached("SELECT state, starts_at, ends_at, machine_id FROM bookings WHERE id = ?1"));
+                ETABLI_TRY(st, m_conn.cached("SELECT state, starts_at, ends_at, machine_id, host_note FROM bookings WHERE id = ?1"));
                 (*st)->bind(1, x.id);
                 ETABLI_TRY(row, (*st)->step());
                 if (*row) {
                     const BookingSeen& was = seen->second;
                     ETABLI_TRY(from, read_ts(**st, 1, "bookings", std::to_string(x.id), "starts_at"));
                     ETABLI_TRY(to, read_ts(**st, 2, "bookings", std::to_string(x.id), "ends_at"));
-                    const bool same = (*st)->column_text(0) == alloc::to_string(was.state) && *from == was.start && *to == was.end &&
-                                      (*st)->column_int(3) == was.machine;
+                    const std::string state = (*st)->column_text(0);
+                    const alloc::MachineId machine = (*st)->column_int(3);
+                    const bool as_seen = state == alloc::to_string(was.state) && *from == was.start && *to == was.end && machine == was.machine;
+                    // Another station made the same change already (two engines ending the
+                    // same no-show): nothing is written over. A host's note differs: refused.
+                    const bool as_written = state == alloc::to_string(x.state) && *from == x.start && *to == x.end && machine == x.machine &&
+                                            (*st)->column_optional_text(4) == x.host_note;
                     (*st)->reset();
-                    if (!same)
+                    if (!as_seen && !as_written)
                         return std::unexpected(core::problem("This booking was just changed at another station: look at it again"));
                 }
             }

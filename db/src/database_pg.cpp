@@ -24,7 +24,8 @@ std::string one_line(const char* text) { return pg_one_line(text); }
 // SQLSTATE: "server closed the connection unexpectedly", "could not send data"), or the server
 // said it went away (class 08, an administrator's shutdown, a server starting or stopping).
 bool pg_failure_is_link(PgLink& link) {
-    return PQstatus(link.conn->raw()) != CONNECTION_OK || link.state.empty() || link.state.starts_with("08") ||
+    return PQstatus(link.conn->raw()) != CONNECTION_OK || link.state.empty() ||
+           (link.state.starts_with("08") && link.state != "08P01") ||  // not a protocol violation: our fault
            link.state == "57P01" || link.state == "57P02" || link.state == "57P03";
 }
 
@@ -198,7 +199,9 @@ bool pg_in_transaction(const PgLink& link) {
 
 // The link made again without holding the station's thread: the new connection is started
 // (at most once a second) and carried on for at most 50 ms at each call, libpq's socket polled
-// (a server on the network that does not answer costs a kiosk 50 ms, not connect_timeout).
+// (a server on the network that does not answer costs a kiosk 50 ms, not connect_timeout; a
+// host name is still resolved at the start, in one go: give stations the server's address
+// when its name server may be out of reach with it).
 std::expected<void, Problem> pg_reconnect_if_dropped(PgLink& link) {
     pg_conn* c = link.conn->raw();
     if (!link.resetting && !link.lost && PQstatus(c) == CONNECTION_OK) return {};

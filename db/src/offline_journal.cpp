@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "store_support.hpp"
 
@@ -216,11 +217,29 @@ std::expected<app::JournalReplay, Problem> SqlStore::replay_journal(Timestamp no
                         auto close_at = core::parse_timestamp(*t.stale_close_at);
                         if (*stale && close_at) ETABLI_CHECK(close(**stale, *close_at, "auto", t.uid));
                     }
-                    ETABLI_TRY(open, m_conn.cached("SELECT id FROM presence WHERE member_id = ?1 AND checked_out IS NULL"));
+                    // The member in already: since before the tap, that presence stands for it;
+                    // since after (checked in at another station meanwhile), the tap's own
+                    // visit ends where that one begins, or at its journaled check-out if earlier.
+                    std::optional<Timestamp> ends;
+                    const char* ended_by = "auto";
+                    ETABLI_TRY(open, m_conn.cached("SELECT id, checked_in FROM presence WHERE member_id = ?1 AND checked_out IS NULL"));
                     (*open)->bind(1, t.member);
                     ETABLI_TRY(in_already, (*open)->step());
-                    if (*in_already) presence = (*open)->column_int(0);
+                    if (*in_already) {
+                        ETABLI_TRY(since, read_ts(**open, 1, "presence", std::to_string((*open)->column_int(0)), "checked_in"));
+                        if (*since <= t.at) presence = (*open)->column_int(0);
+                        else ends = *since;
+                    }
                     (*open)->reset();
+                    if (!presence && ends)
+                        for (const Tap& later : taps)
+                            if (later.seq > t.seq && later.kind == "out" && later.presence == -t.seq) {
+                                if (later.at < *ends) {
+                                    ends = std::max(later.at, t.at);
+                                    ended_by = "badge";
+                                }
+                                break;
+                            }
                     ETABLI_TRY(known, m_conn.cached("SELECT count(*) FROM members WHERE id = ?1"));
                     (*known)->bind(1, t.member);
                     ETABLI_TRY(krow, (*known)->step());
@@ -231,11 +250,16 @@ std::expected<app::JournalReplay, Problem> SqlStore::replay_journal(Timestamp no
                     } else if (!member_known) {
                         outcome = "no such member";
                     } else {
-                        ETABLI_TRY(ins, m_conn.cached("INSERT INTO presence (member_id, badge_uid, checked_in) VALUES (?1, ?2, ?3) RETURNING id"));
+                        // Closed as it is written when it ended already (one open presence per
+                        // member): its journaled check-out then finds it closed.
+                        ETABLI_TRY(ins, m_conn.cached("INSERT INTO presence (member_id, badge_uid, checked_in, checked_out, closed_by) "
+                                                      "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id"));
                         (*ins)->bind(1, t.member);
                         if (t.uid.empty()) (*ins)->bind_null(2);
                         else (*ins)->bind(2, t.uid);
                         (*ins)->bind(3, ts(t.at));
+                        (*ins)->bind(4, ends ? std::optional<std::string>{ts(*ends)} : std::nullopt);
+                        (*ins)->bind(5, ends ? std::optional<std::string>{ended_by} : std::nullopt);
                         ETABLI_TRY(id, run_returning_id(**ins));
                         presence = *id;
                         Detail detail;
@@ -243,6 +267,16 @@ std::expected<app::JournalReplay, Problem> SqlStore::replay_journal(Timestamp no
                         if (!t.uid.empty()) detail.add("badge", t.uid);
                         detail.add("offline", 1);
                         ETABLI_CHECK(append_event(m_conn, t.at, t.member, "presence.in", "member:" + std::to_string(t.member), detail));
+                        if (ends && std::string_view{ended_by} == "auto") {
+                            ETABLI_CHECK(append_event(m_conn, *ends, std::nullopt, "presence.auto_closed", "presence:" + std::to_string(*id),
+                                                      Detail{}.add("member", t.member).add("closed_at", ts(*ends)).add("offline", 1)));
+                        } else if (ends) {
+                            Detail out;
+                            out.add("presence", *id);
+                            if (!t.uid.empty()) out.add("badge", t.uid);
+                            out.add("offline", 1);
+                            ETABLI_CHECK(append_event(m_conn, *ends, t.member, "presence.out", "member:" + std::to_string(t.member), out));
+                        }
                         outcome = "checked in";
                     }
                 } else {
@@ -265,14 +299,21 @@ std::expected<app::JournalReplay, Problem> SqlStore::replay_journal(Timestamp no
             ETABLI_CHECK(tx->commit());
             // The journal's own mark, after the database's: lost, the database's name of the
             // tap keeps it from being written twice.
-            ETABLI_TRY(done, journal.conn.cached("UPDATE taps SET replayed_at = ?1, outcome = ?2 WHERE seq = ?3"));
-            (*done)->bind(1, ts(now)).bind(2, outcome).bind(3, t.seq);
-            ETABLI_CHECK((*done)->run());
+            // A journal that cannot be written (a file copied back read only) is replayed again
+            // next time, each tap found already there: the station goes on.
+            auto done = journal.conn.cached("UPDATE taps SET replayed_at = ?1, outcome = ?2 WHERE seq = ?3");
+            if (done) {
+                (*done)->bind(1, ts(now)).bind(2, outcome).bind(3, t.seq);
+                if (auto marked = (*done)->run(); !marked)
+                    std::fprintf(stderr, "etabli: the offline journal keeps no mark of tap %lld: %s\n", static_cast<long long>(t.seq),
+                                 marked.error().english().c_str());
+            }
         }
         // A week of replayed taps stays in the journal, to read what happened; older ones go.
-        ETABLI_TRY(purge, journal.conn.cached("DELETE FROM taps WHERE replayed_at IS NOT NULL AND replayed_at < ?1"));
-        (*purge)->bind(1, ts(now - std::chrono::days{7}));
-        ETABLI_CHECK((*purge)->run());
+        if (auto purge = journal.conn.cached("DELETE FROM taps WHERE replayed_at IS NOT NULL AND replayed_at < ?1")) {
+            (*purge)->bind(1, ts(now - std::chrono::days{7}));
+            (void)(*purge)->run();  // kept a little longer if it fails
+        }
         return summary;
     });
 }

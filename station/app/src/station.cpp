@@ -38,6 +38,7 @@ struct Station::State {
     std::optional<BackupReport> backups;  // none: nobody reports (a bare kiosk, a test)
     bool database_offline = false;        // Resync{false} until Resync{true}: taps go to the journal
     bool tap_again = false;               // handle_tap deciding a tap again (once)
+    bool journal_pending = false;         // a tap went to the journal: replayed before the next one goes online
     // A commit failed and the engine could not be built again from the store (the database
     // out of reach): it holds a decision the store does not. No decision is taken on it
     // until it is built again.
@@ -228,11 +229,16 @@ Station::~Station() { stop(); }
 // resumed then, the sessions another station runs are its own). The taps this station
 // journaled while the database was out of reach are replayed first.
 std::expected<void, Problem> Station::load_all(bool resume) {
+    // A replay that fails for another reason than the link (the journal's file unreadable)
+    // leaves its taps for later and says so to hosts: the station still starts.
     if (auto replay = m_store.replay_journal(m_clock.now()); !replay) {
-        return std::unexpected(replay.error());
-    } else if (replay->replayed + replay->already > 0) {
-        std::fprintf(stderr, "etabli: the badge taps noted while the database was out of reach are in it: %zu written, %zu found already there\n",
-                     replay->replayed, replay->already);
+        if (m_store.link_down()) return std::unexpected(replay.error());
+        m_state->storage_problem = replay.error();
+    } else {
+        m_state->journal_pending = false;
+        if (replay->replayed + replay->already > 0)
+            std::fprintf(stderr, "etabli: the badge taps noted while the database was out of reach are in it: %zu written, %zu found already there\n",
+                         replay->replayed, replay->already);
     }
     auto data = m_store.load();
     if (!data) return std::unexpected(data.error());
@@ -795,6 +801,14 @@ Result Station::handle_tap(const BadgeSeen& c) {
     const auto now = m_clock.now();
     auto uid = core::normalize_uid(c.uid);
     if (!uid) return std::unexpected(uid.error());
+    // Taps this station journaled while its own writes found the link down, and no word from
+    // the change feed since (a blip shorter than the feed notices): into the database first,
+    // with who is in as it then has it, before this tap is decided online. Still down: this
+    // tap goes to the journal after them.
+    bool link_still_down = false;
+    if (st.journal_pending && !st.database_offline) {
+        if (auto r = load_all(false); !r) link_still_down = true;
+    }
 
     const auto* badge_it = [&]() -> const core::Badge* {
         auto it = st.directory->badges.find(*uid);
@@ -855,7 +869,7 @@ Result Station::handle_tap(const BadgeSeen& c) {
     // A presence the journal opened is closed in the journal too, after it.
     const bool journaled = (open && open->id < 0) || (decision.close_stale && *decision.close_stale < 0);
     auto offline = [&](const std::expected<core::Presence, Problem>& tried) {
-        return st.database_offline || journaled ||
+        return st.database_offline || journaled || link_still_down ||
                (!tried && tried.error().kind == core::Problem::Kind::storage && m_store.link_down());
     };
     const std::expected<core::Presence, Problem> not_tried = std::unexpected(problem("The station is not running"));
@@ -863,10 +877,16 @@ Result Station::handle_tap(const BadgeSeen& c) {
         case core::TapKind::check_in: {
             core::Timestamp stale_close = now;
             if (open) stale_close = m_calendar.day_start(core::Date{sys_days{m_calendar.local_day(open->checked_in)} + days{1}});
-            auto p = st.database_offline || journaled ? not_tried : m_store.check_in(member->id, *uid, decision.close_stale, stale_close, now);
+            auto p = st.database_offline || journaled || link_still_down
+                         ? not_tried
+                         : m_store.check_in(member->id, *uid, decision.close_stale, stale_close, now);
             if (offline(p)) {
                 p = m_store.journal_check_in(member->id, *uid, decision.close_stale, stale_close, now);
-                view.offline = true;
+                if (!p) {  // the tap is lost: hosts must know
+                    st.storage_problem = p.error();
+                    return std::unexpected(p.error());
+                }
+                view.offline = st.journal_pending = true;
             }
             if (!p && p.error().kind != core::Problem::Kind::storage && !st.tap_again && !view.offline) return tap_again(c);
             if (!p) return st.failed(p.error());
@@ -874,10 +894,14 @@ Result Station::handle_tap(const BadgeSeen& c) {
             break;
         }
         case core::TapKind::check_out: {
-            auto p = st.database_offline || journaled ? not_tried : m_store.check_out(open->id, *uid, now);
+            auto p = st.database_offline || journaled || link_still_down ? not_tried : m_store.check_out(open->id, *uid, now);
             if (offline(p)) {
                 p = m_store.journal_check_out(*open, *uid, now);
-                view.offline = true;
+                if (!p) {  // the tap is lost: hosts must know
+                    st.storage_problem = p.error();
+                    return std::unexpected(p.error());
+                }
+                view.offline = st.journal_pending = true;
             }
             if (!p && p.error().kind != core::Problem::Kind::storage && !st.tap_again && !view.offline) return tap_again(c);
             if (!p) return st.failed(p.error());
@@ -1414,14 +1438,14 @@ bool Station::housekeeping() {
         const auto start = m_calendar.day_start(today);
         std::map<core::Timestamp, std::vector<core::PresenceId>> by_close;
         for (const auto& [member, p] : st.open)
-            if (p.checked_in < start) {
+            if (p.checked_in < start && p.id > 0) {  // a journaled one: its replay opens it, the next sweep closes it
                 const auto day = m_calendar.local_day(p.checked_in);
                 by_close[m_calendar.day_start(core::Date{sys_days{day} + days{1}})].push_back(p.id);
             }
         bool all_closed = true;
         for (const auto& [close_at, ids] : by_close) {
             if (auto r = m_store.close_stale(ids, close_at); !r) {
-                st.storage_problem = r.error();
+                if (!m_store.link_down()) st.storage_problem = r.error();
                 all_closed = false;
                 continue;
             }

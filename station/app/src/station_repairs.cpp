@@ -228,7 +228,7 @@ void Station::publish_repairs(Snapshot& snap) {
     if (this_year != m_repairs->year) {
         // New Year's Day: the in-memory year starts again from the store (a new state
         // object: `rs` below is taken after it).
-        if (auto r = load_repairs(); !r) snap.storage_problem = r.error();
+        if (auto r = load_repairs(); !r && !m_store.link_down()) snap.storage_problem = r.error();  // offline: the banner says it
         if (!m_repairs) return;
     }
     RepairsState& rs = *m_repairs;
@@ -239,7 +239,7 @@ void Station::publish_repairs(Snapshot& snap) {
         const auto to = m_calendar.day_start(year_start(rs.year + 1));
         auto presences = m_store.volunteer_presences(from, to);
         if (!presences) {
-            snap.storage_problem = presences.error();
+            if (!m_store.link_down()) snap.storage_problem = presences.error();  // offline: the last hours stay, the banner says why
         } else {
             const alloc::Engine* eng = engine();
             auto closing = [&](Timestamp in) { return closing_time(m_calendar, eng, in); };
