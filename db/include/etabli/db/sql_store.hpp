@@ -232,16 +232,16 @@ private:
     };
     IdBlocks m_id_blocks;
     // On PostgreSQL: each booking as this station last loaded or wrote it. A booking it changes
-    // that the database holds otherwise was changed by another station meanwhile (moved,
-    // cancelled, started): the change is refused rather than written over it.
+    // that the database holds otherwise (and not already as this change writes it) was changed
+    // by another station meanwhile: the change is refused rather than written over it.
     struct BookingSeen {
         alloc::BookingState state{};
         core::Timestamp start{}, end{};
         alloc::MachineId machine = 0;
     };
     std::unordered_map<alloc::BookingId, BookingSeen> m_bookings_seen;
-    // On PostgreSQL, refuses a row id of `table` past this station's block (it then takes a
-    // new block at its next load).
+    // On PostgreSQL, refuses a new row id of `table` past this station's block (it then takes
+    // a new block at its next load); a row already there is another station's, changed here.
     std::expected<void, Problem> id_in_block(const char* table, std::int64_t id);
     struct IdBlock {
         std::int64_t start = 0, end = 0;  // [start, end)

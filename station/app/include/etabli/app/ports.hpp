@@ -132,16 +132,16 @@ struct PurgeSummary {
     std::int64_t buyers = 0;       // new riders of bikes whose data was purged
 };
 
-// Durable storage. Each call is one use case and one transaction: it either commits whole
-// and returns the stored result, or changes nothing and returns a Problem ("storage error:
-// …"). Every state change also appends to the event log in the same transaction.
-// `actor` is the member who acted at the kiosk, empty for the command line.
 // What replaying the offline journal did (Store::replay_journal).
 struct JournalReplay {
     std::size_t replayed = 0;  // taps written to the database now
     std::size_t already = 0;   // found replayed before (their mark lost): nothing written
 };
 
+// Durable storage. Each call is one use case and one transaction: it either commits whole
+// and returns the stored result, or changes nothing and returns a Problem ("storage error:
+// …"). Every state change also appends to the event log in the same transaction.
+// `actor` is the member who acted at the kiosk, empty for the command line.
 class Store {
 public:
     virtual ~Store() = default;
