@@ -82,6 +82,11 @@ public:
     void at_least(const char* what, double value, double target, const char* unit) {
         figure(what, value, unit, ">=", target, target * kFloorShare, value >= target, value >= target * kFloorShare);
     }
+    // Higher is better, with a floor of its own: for a ratio whose target is an aim not yet
+    // reached, where half the target would sit inside the machine's own spread.
+    void at_least(const char* what, double value, double target, double floor, const char* unit) {
+        figure(what, value, unit, ">=", target, floor, value >= target, value >= floor);
+    }
     // Lower is better (a time): target value < target, floor value < target * 2.
     void at_most(const char* what, double value, double target, const char* unit) {
         figure(what, value, unit, "<", target, target / kFloorShare, value < target, value < target / kFloorShare);
