@@ -29,6 +29,13 @@ bool pg_failure_is_link(PgLink& link) {
            link.state == "57P01" || link.state == "57P02" || link.state == "57P03";
 }
 
+// A call that succeeded: no failure to tell, and the link is up.
+void succeeded(PgLink& link) {
+    link.state.clear();
+    link.constraint.clear();
+    link.lost = false;
+}
+
 // The Problem for a failed call: a link that dropped says so (the station then works offline
 // until it comes back); anything else is the server's refusal, on one line.
 Problem failure(PgLink& link, PGresult* r) {
@@ -121,9 +128,7 @@ std::expected<bool, Problem> pg_step(PgStatement& st) {
             PQclear(r);
             return std::unexpected(std::move(problem));
         }
-        link.state.clear();
-        link.constraint.clear();
-        link.lost = false;
+        succeeded(link);
         const char* changed = PQcmdTuples(r);
         link.changes = changed && *changed ? std::atoll(changed) : 0;
         st.res = r;
@@ -184,9 +189,7 @@ std::expected<void, Problem> pg_exec(PgLink& link, const char* sql) {
         PQclear(r);
         return std::unexpected(std::move(problem));
     }
-    link.state.clear();
-    link.constraint.clear();
-    link.lost = false;
+    succeeded(link);
     PQclear(r);
     return {};
 }

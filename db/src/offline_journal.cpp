@@ -172,8 +172,20 @@ std::expected<app::JournalReplay, Problem> SqlStore::replay_journal(Timestamp no
             (*st)->reset();
             return out;
         };
-        // Closes `id` at `at` (never before it opened); whether it was open. Its event as
-        // check_out's and close_stale's, marked offline.
+        // The event of a presence closed (`by` "auto" or "badge"), as close_stale's and
+        // check_out's, marked offline.
+        auto closed_event = [&](core::PresenceId id, core::MemberId member, Timestamp at, Timestamp when, std::string_view by,
+                                const std::string& uid) -> std::expected<void, Problem> {
+            if (by == "auto")
+                return append_event(m_conn, at, std::nullopt, "presence.auto_closed", "presence:" + std::to_string(id),
+                                    Detail{}.add("member", member).add("closed_at", ts(when)).add("offline", 1));
+            Detail detail;
+            detail.add("presence", id);
+            if (!uid.empty()) detail.add("badge", uid);
+            detail.add("offline", 1);
+            return append_event(m_conn, when, member, "presence.out", "member:" + std::to_string(member), detail);
+        };
+        // Closes `id` at `at` (never before it opened); whether it was open.
         auto close = [&](core::PresenceId id, Timestamp at, const char* by, const std::string& uid) -> std::expected<bool, Problem> {
             ETABLI_TRY(st, m_conn.cached("SELECT member_id, checked_in FROM presence WHERE id = ?1 AND checked_out IS NULL"));
             (*st)->bind(1, id);
@@ -186,16 +198,7 @@ std::expected<app::JournalReplay, Problem> SqlStore::replay_journal(Timestamp no
             ETABLI_TRY(up, m_conn.cached("UPDATE presence SET checked_out = ?1, closed_by = ?2 WHERE id = ?3 AND checked_out IS NULL"));
             (*up)->bind(1, ts(when)).bind(2, by).bind(3, id);
             ETABLI_CHECK((*up)->run());
-            if (std::string_view{by} == "auto") {
-                ETABLI_CHECK(append_event(m_conn, at, std::nullopt, "presence.auto_closed", "presence:" + std::to_string(id),
-                                          Detail{}.add("member", member).add("closed_at", ts(when)).add("offline", 1)));
-            } else {
-                Detail detail;
-                detail.add("presence", id);
-                if (!uid.empty()) detail.add("badge", uid);
-                detail.add("offline", 1);
-                ETABLI_CHECK(append_event(m_conn, when, member, "presence.out", "member:" + std::to_string(member), detail));
-            }
+            ETABLI_CHECK(closed_event(id, member, at, when, by, uid));
             return true;
         };
         for (const Tap& t : taps) {
@@ -267,16 +270,7 @@ std::expected<app::JournalReplay, Problem> SqlStore::replay_journal(Timestamp no
                         if (!t.uid.empty()) detail.add("badge", t.uid);
                         detail.add("offline", 1);
                         ETABLI_CHECK(append_event(m_conn, t.at, t.member, "presence.in", "member:" + std::to_string(t.member), detail));
-                        if (ends && std::string_view{ended_by} == "auto") {
-                            ETABLI_CHECK(append_event(m_conn, *ends, std::nullopt, "presence.auto_closed", "presence:" + std::to_string(*id),
-                                                      Detail{}.add("member", t.member).add("closed_at", ts(*ends)).add("offline", 1)));
-                        } else if (ends) {
-                            Detail out;
-                            out.add("presence", *id);
-                            if (!t.uid.empty()) out.add("badge", t.uid);
-                            out.add("offline", 1);
-                            ETABLI_CHECK(append_event(m_conn, *ends, t.member, "presence.out", "member:" + std::to_string(t.member), out));
-                        }
+                        if (ends) ETABLI_CHECK(closed_event(*id, t.member, *ends, *ends, ended_by, t.uid));
                         outcome = "checked in";
                     }
                 } else {
